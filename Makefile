@@ -1,0 +1,57 @@
+# One task runner for people and CI. `make run` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv run test test-fast lint bench browsers geo demo-full clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP)
+
+## Set up and serve the app on http://127.0.0.1:8050 (demo data built on first run).
+run: venv
+	$(BIN)/situasjonsbilde setup
+	$(PY) app.py
+
+## Debian's chromium and chromium-driver for the browser tests, installed when missing.
+browsers:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+	  echo "chromium and chromedriver present"; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	fi
+
+geo: venv
+	$(BIN)/situasjonsbilde geo --no-progress
+
+## Set up and run the whole test suite (unit, data layer, real-data acceptance, browser).
+test: venv browsers geo
+	$(BIN)/pytest
+
+test-fast: venv
+	$(BIN)/pytest -m "not browser"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+## Benchmarks print numbers and ratios; they never fail on a time.
+bench: venv geo
+	$(PY) -m bench.run
+
+demo-full: venv
+	$(BIN)/situasjonsbilde demo --scale full
+
+clean:
+	rm -rf $(VENV) instance assets/vendor .pytest_cache .mypy_cache .ruff_cache

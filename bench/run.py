@@ -1,0 +1,133 @@
+"""Benchmarks: print numbers and ratios, never pass/fail on a time.
+
+Runs against the database the settings point to (``DATABASE_URL``; by default the embedded
+SQLite file). For full scale, build it first: ``make demo-full`` (or set DATA_DIR to a folder
+holding a full-scale database). Results are also appended to ``bench/results.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from dashboard.app_factory import create_app
+from dashboard.settings import load_settings
+from data import cache as data_cache
+from data import queries
+from data.scope import Scope
+from tests.dash_http import call
+
+RESULTS = Path(__file__).with_name("results.md")
+MAP_OUTPUTS = [
+    ("map", "figure"),
+    ("map-date", "date"),
+    ("map-definition", "children"),
+    ("map-summary", "children"),
+]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _time(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    settings = load_settings()
+    app = create_app(settings)
+    client = app.server.test_client()
+    info = queries.dataset_info(scope=Scope.full())
+    data_date = info["data_date"]
+    dates = [data_date - dt.timedelta(days=7 * i) for i in range(20)]
+    metrics = ["incidence_14d", "incidence_7d", "cases_7d", "cases_14d"]
+    rows: list[tuple[str, str]] = []
+
+    geometry = client.get("/geo/kommuner-2020.geojson").data
+    rows.append(
+        ("geometry bytes (raw / gzip)", f"{len(geometry):,} / {len(gzip.compress(geometry)):,}")
+    )
+
+    def first(date: dt.date) -> int:
+        _, _, size = call(
+            client,
+            outputs=MAP_OUTPUTS,
+            inputs=[
+                ("map-metric", "value", "incidence_14d"),
+                ("map-date", "date", date.isoformat()),
+            ],
+        )
+        return size
+
+    def change(metric: str, date: dt.date) -> int:
+        status, _, size = call(
+            client,
+            outputs=MAP_OUTPUTS,
+            inputs=[("map-metric", "value", metric), ("map-date", "date", date.isoformat())],
+            changed=["map-metric.value"],
+        )
+        assert status == 200
+        return size
+
+    rows.append(("first map response bytes (raw)", f"{first(data_date):,}"))
+    rows.append(("metric change response bytes (raw)", f"{change('cases_7d', data_date):,}"))
+
+    # Cold: a new date each call, so neither the result cache nor SQLite's page cache for that
+    # window is warm. Warm: the same call again.
+    data_cache.set_backend(None)
+    cold = []
+    for i, d in enumerate(dates):
+        start = time.perf_counter()
+        change(metrics[i % len(metrics)], d)
+        cold.append((time.perf_counter() - start) * 1000)
+    app2 = create_app(settings)
+    client = app2.server.test_client()
+    change("incidence_7d", data_date)
+    warm = _time(lambda: change("incidence_7d", data_date), 30)
+    sql = _time(lambda: queries.case_windows(scope=Scope.full(), date=data_date), 1)
+    data_cache.set_backend(None)
+    bare = _time(lambda: queries.case_windows(scope=Scope.full(), date=data_date), 10)
+    rows += [
+        (
+            "map metric change, no result cache: p50 / p95 ms",
+            f"{statistics.median(cold):.1f} / {_pct(cold, 0.95):.1f}",
+        ),
+        (
+            "map metric change, warm cache: p50 / p95 ms",
+            f"{statistics.median(warm):.1f} / {_pct(warm, 0.95):.1f}",
+        ),
+        ("bare case-window query (no cache): p50 ms", f"{statistics.median(bare):.1f}"),
+        (
+            "callback / bare query ratio (no cache)",
+            f"{statistics.median(cold) / statistics.median(bare):.2f}",
+        ),
+    ]
+    del sql
+    header = (
+        f"## {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
+        f"{platform.python_version()} · data {info['scale'] or info['source']} "
+        f"(data date {data_date}) · {settings.database_url.split(':')[0]}"
+    )
+    width = max(len(k) for k, _ in rows)
+    lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
+    print("\n".join(lines))
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n\n")
+    print(json.dumps({"results_file": str(RESULTS)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Kommune page callbacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, no_update
+
+from callbacks.common import as_of
+from dashboard import figures, formatting, metrics
+from dashboard.auth import current_scope
+from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+from data import queries
+from data.scope import ScopeError
+from layouts.common import card
+
+
+def kommune_options(_id: str) -> list[dict[str, str]]:
+    kommuner = queries.kommune_list(scope=current_scope())
+    return [
+        {"label": f"{row.name} ({row.kommunenummer})", "value": row.kommunenummer}
+        for row in kommuner.itertuples()
+    ]
+
+
+def _series(level: str, code: str | None, start: Any, end: Any) -> Any:
+    daily = queries.cases_daily(scope=current_scope(), level=level, code=code, start=start, end=end)
+    daily["moving_average"] = metrics.moving_average(daily["cases_by_testdate"])
+    return metrics.daily_incidence(daily, days=7)
+
+
+def _cards(k: dict, f: dict, n: dict, fylke: str) -> list[dbc.Col]:
+    def inc(values: dict, key: str) -> str:
+        return formatting.number(values[key], 1)
+
+    return [
+        dbc.Col(card("Innbyggere", formatting.number(k["population"])), md=2),
+        dbc.Col(
+            card(
+                "Tilfeller siste 7 dager",
+                formatting.number(k["cases_7d"]),
+                note=f"7 dager før: {formatting.number(k['cases_prev_7d'])}",
+            ),
+            md=2,
+        ),
+        dbc.Col(
+            card(
+                "7-dagers insidens per 100 000",
+                inc(k, "incidence_7d"),
+                note=f"{fylke}: {inc(f, 'incidence_7d')} · Landet: {inc(n, 'incidence_7d')}",
+                card_id="card-incidence-7d",
+            ),
+            md=3,
+        ),
+        dbc.Col(
+            card(
+                "14-dagers insidens per 100 000",
+                inc(k, "incidence_14d"),
+                note=f"{fylke}: {inc(f, 'incidence_14d')} · Landet: {inc(n, 'incidence_14d')}",
+            ),
+            md=3,
+        ),
+        dbc.Col(card("Trend", TREND_LABELS[k["trend"]], note="Siste 7 dager mot de 7 før"), md=2),
+    ]
+
+
+def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tuple:
+    date, info = as_of(requested_date)
+    date_out = date.isoformat() if date.isoformat() != requested_date else no_update
+    scope = current_scope()
+    kommuner = queries.kommune_list(scope=scope).set_index("kommunenummer")
+    if not kommunenummer or kommunenummer not in kommuner.index:
+        alert = dbc.Alert(
+            f"Fant ingen kommune med nummer {kommunenummer!s}. Velg en kommune i listen.",
+            color="warning",
+        )
+        return "Kommune", [], {}, {}, alert, date_out, ""
+    row = kommuner.loc[kommunenummer]
+    try:
+        start = info["period_start"]
+        own = _series("kommune", kommunenummer, start, date)
+        county = _series("fylke", row["fylkesnummer"], start, date)
+        nation = _series("nation", None, start, date)
+    except ScopeError as err:
+        return "Kommune", [], {}, {}, dbc.Alert(str(err), color="danger"), date_out, ""
+    at = [metrics.window_counts(s, date) for s in (own, county, nation)]
+    title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
+    daily_fig = figures.daily_cases_figure(own, title=f"Nye tilfeller per dag – {row['name']}")
+    incidence_fig = figures.incidence_comparison_figure(
+        [(row["name"], own), (row["fylkesnavn"], county), ("Hele landet", nation)],
+        title="7-dagers insidens per 100 000",
+    )
+    source = (
+        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
+        f"{formatting.date_short(date)}. Kilde: "
+        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
+        + "."
+    )
+    return (
+        title,
+        _cards(*at, fylke=row["fylkesnavn"]),
+        daily_fig,
+        incidence_fig,
+        None,
+        date_out,
+        source,
+    )
+
+
+def date_bounds(_id: str) -> tuple[str, str]:
+    _date, info = as_of(None)
+    return info["period_start"].isoformat(), info["data_date"].isoformat()
+
+
+URL_SYNC = """
+function(kommune, date) {
+    if (!kommune) { return window.dash_clientside.no_update; }
+    const params = new URLSearchParams(window.location.search);
+    if (date) { params.set('dato', date); }
+    const query = params.toString();
+    window.history.replaceState(null, '', '/kommune/' + kommune + (query ? '?' + query : ''));
+    return kommune + '?' + query;
+}
+"""
+
+
+def register(app: Dash) -> None:
+    app.callback(Output("kommune-select", "options"), Input("kommune-select", "id"))(
+        kommune_options
+    )
+    app.callback(
+        Output("kommune-date", "min_date_allowed"),
+        Output("kommune-date", "max_date_allowed"),
+        Input("kommune-date", "id"),
+    )(date_bounds)
+    app.callback(
+        Output("kommune-title", "children"),
+        Output("kommune-cards", "children"),
+        Output("kommune-daily", "figure"),
+        Output("kommune-incidence", "figure"),
+        Output("kommune-alert", "children"),
+        Output("kommune-date", "date"),
+        Output("kommune-source", "children"),
+        Input("kommune-select", "value"),
+        Input("kommune-date", "date"),
+    )(update_kommune)
+    app.clientside_callback(
+        URL_SYNC,
+        Output("kommune-url-sync", "data"),
+        Input("kommune-select", "value"),
+        Input("kommune-date", "date"),
+    )

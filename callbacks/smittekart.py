@@ -1,0 +1,134 @@
+"""Smittekart callbacks. A metric or date change sends values only (``Patch``), never geometry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
+
+from callbacks.common import as_of
+from dashboard import figures, formatting, metrics
+from dashboard.auth import current_scope
+from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS, TREND_LABELS
+from data import queries
+from geo import reference
+from layouts.common import definition_block
+
+GEOJSON_URL = "/geo/kommuner-2020.geojson"
+
+
+def map_values(metric: str, date: dt.date) -> Any:
+    scope = current_scope()
+    windows = queries.case_windows(scope=scope, date=date)
+    kommuner = queries.kommune_list(scope=scope)
+    return metrics.map_frame(windows, kommuner, reference.polygon_of(2024), metric)
+
+
+def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
+    metric = MAP_METRICS[metric_key]
+    totals = frame[["cases_7d", "cases_14d", "population"]].sum()
+    national = {
+        "incidence_7d": metrics.incidence(totals["cases_7d"], totals["population"]),
+        "incidence_14d": metrics.incidence(totals["cases_14d"], totals["population"]),
+        "cases_7d": totals["cases_7d"],
+        "cases_14d": totals["cases_14d"],
+    }[metric_key]
+    decimals = 1 if metric.unit == "per 100 000" else 0
+    counts = frame["trend"].value_counts()
+    return html.Div(
+        [
+            html.Div(f"Hele landet, {formatting.date_short(date)}", className="small text-muted"),
+            html.Div(
+                f"{formatting.number(national, decimals)} {metric.unit}".strip(),
+                className="fs-4 fw-semibold",
+                id="map-national-value",
+            ),
+            html.Ul(
+                [
+                    html.Li(f"{TREND_LABELS[t]}: {int(counts.get(t, 0))} kartområder")
+                    for t in ("rising", "flat", "falling")
+                ],
+                className="small mb-0",
+            ),
+        ]
+    )
+
+
+def update_map(metric_key: str | None, requested_date: str | None) -> tuple:
+    metric_key = metric_key if metric_key in MAP_METRICS else DEFAULT_MAP_METRIC
+    date, _info = as_of(requested_date)
+    metric = MAP_METRICS[metric_key]
+    frame = map_values(metric_key, date)
+    zrange = metrics.colour_range(frame["value"])
+    values = figures.map_trace_values(frame, metric, zrange)
+    for row, code in zip(values["customdata"], frame["kommunenummer"], strict=True):
+        row.append(code)
+    if ctx.triggered_id is None:
+        figure: Any = figures.choropleth_map(geojson=GEOJSON_URL, trace_values=values)
+    else:
+        figure = Patch()
+        for key in ("z", "customdata", "hovertemplate", "zmin", "zmax"):
+            figure["data"][0][key] = values[key]
+        figure["data"][0]["colorbar"]["title"]["text"] = values["colorbar_title"]
+    date_out = date.isoformat() if date.isoformat() != requested_date else no_update
+    return (
+        figure,
+        date_out,
+        definition_block(metric),
+        _summary(frame, metric_key, date),
+    )
+
+
+def date_bounds(_metric: str | None) -> tuple[str, str]:
+    _date, info = as_of(None)
+    return info["period_start"].isoformat(), info["data_date"].isoformat()
+
+
+def open_kommune(click: dict | None, date: str | None) -> str:
+    if not click or not click.get("points"):
+        return no_update
+    point = click["points"][0]
+    code = point["customdata"][3]
+    suffix = f"?dato={date}" if date else ""
+    return f"/kommune/{code}{suffix}"
+
+
+URL_SYNC = """
+function(metric, date) {
+    if (!metric) { return window.dash_clientside.no_update; }
+    const params = new URLSearchParams(window.location.search);
+    params.set('metrikk', metric);
+    if (date) { params.set('dato', date); }
+    window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
+    return params.toString();
+}
+"""
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output("map", "figure"),
+        Output("map-date", "date"),
+        Output("map-definition", "children"),
+        Output("map-summary", "children"),
+        Input("map-metric", "value"),
+        Input("map-date", "date"),
+    )(update_map)
+    app.callback(
+        Output("map-date", "min_date_allowed"),
+        Output("map-date", "max_date_allowed"),
+        Input("map-metric", "id"),
+    )(date_bounds)
+    app.callback(
+        Output("nav-location", "href", allow_duplicate=True),
+        Input("map", "clickData"),
+        State("map-date", "date"),
+        prevent_initial_call=True,
+    )(open_kommune)
+    app.clientside_callback(
+        URL_SYNC,
+        Output("map-url-sync", "data"),
+        Input("map-metric", "value"),
+        Input("map-date", "date"),
+    )

@@ -1,0 +1,1 @@
+"""Application core: app factory, settings, cache, CLI, pure metrics and figure builders."""

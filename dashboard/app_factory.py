@@ -1,0 +1,83 @@
+"""The app factory: ``create_app(settings=None) -> Dash``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash)
+from dash import Dash
+from flask import Response, request
+from flask_caching import Cache
+
+import callbacks
+import layouts
+from dashboard.settings import Settings, load_settings
+from data import cache as data_cache
+from data import db, queries
+from geo import boundaries
+from layouts import shell
+
+GEOJSON_ROUTE = "/geo/kommuner-2020.geojson"
+
+
+@cache
+def _geojson_bytes(cache_dir: Path) -> tuple[bytes, str]:
+    payload = json.dumps(
+        boundaries.load_kommune_geojson(cache_dir), separators=(",", ":"), ensure_ascii=False
+    ).encode()
+    return payload, hashlib.sha256(payload).hexdigest()[:16]
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or load_settings()
+    db.configure(
+        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
+    )
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(settings.assets_dir),
+        assets_ignore=r"vendor/.*",
+        external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        title="Situasjonsbilde",
+        suppress_callback_exceptions=True,
+        compress=True,
+        update_title=None,
+    )
+    server = app.server
+    server.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
+    server.config["SITUASJONSBILDE_SETTINGS"] = settings
+
+    result_cache = Cache(
+        server,
+        config={
+            "CACHE_TYPE": settings.cache_type,
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_default_timeout,
+            "CACHE_REDIS_URL": settings.cache_redis_url,
+        },
+    )
+    data_cache.set_backend(result_cache.cache)
+    data_cache.set_version_reader(queries.read_data_version)
+
+    @server.route(GEOJSON_ROUTE)
+    def kommune_geojson() -> Response:
+        # Sent once per browser: the map figure only names this URL, and the ETag lets the
+        # browser revalidate instead of downloading again.
+        payload, etag = _geojson_bytes(settings.geo_dir)
+        if request.if_none_match.contains(etag):
+            return Response(status=304)
+        response = Response(payload, mimetype="application/json")
+        response.set_etag(etag)
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        return response
+
+    app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
+    layouts.register_pages()
+    app.layout = shell.layout
+    callbacks.register(app)
+    return app

@@ -1,0 +1,159 @@
+"""Figure builders: pure functions ``(DataFrame, options) -> go.Figure``; no Dash imports."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import formatting
+from dashboard.definitions import TREND_LABELS, MetricDefinition
+
+MAP_COLORSCALE = "YlOrRd"  # sequential, readable for the common colour-vision deficiencies
+FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13)
+KOMMUNE_COLOUR = "#1f4e79"
+FYLKE_COLOUR = "#c2571a"
+NATION_COLOUR = "#6b6b6b"
+
+
+def _wrap_html(text: str, width: int = 60) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def map_trace_values(
+    values: pd.DataFrame, metric: MetricDefinition, zrange: tuple[float, float]
+) -> dict[str, Any]:
+    """The parts of the choropleth trace that change with metric and date (never geometry).
+
+    ``values`` columns: polygon_id, value, name, trend (rising/flat/falling/None).
+    """
+    decimals = 1 if metric.unit == "per 100 000" else 0
+    customdata = [
+        [name, formatting.number(v, decimals), TREND_LABELS.get(t, TREND_LABELS[None])]
+        for name, v, t in zip(values["name"], values["value"], values["trend"], strict=True)
+    ]
+    hover = (
+        "<b>%{customdata[0]}</b><br>"
+        f"{metric.label}: <b>%{{customdata[1]}}</b><br>"
+        "Trend: %{customdata[2]}<br>"
+        f"<span style='font-size:11px'>{_wrap_html(metric.definition)}</span>"
+        "<extra></extra>"
+    )
+    return {
+        "locations": values["polygon_id"].tolist(),
+        "z": [None if pd.isna(v) else float(v) for v in values["value"]],
+        "customdata": customdata,
+        "hovertemplate": hover,
+        "zmin": zrange[0],
+        "zmax": zrange[1],
+        "colorbar_title": metric.unit or metric.label,
+    }
+
+
+def choropleth_map(
+    *, geojson: str | dict[str, Any], trace_values: dict[str, Any], uirevision: str = "map"
+) -> go.Figure:
+    """Choropleth of all kommuner. ``geojson`` may be a URL, so the browser fetches and caches
+    the geometry once instead of receiving it inside every figure."""
+    values = dict(trace_values)
+    colorbar_title = values.pop("colorbar_title")
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey="id",
+            colorscale=MAP_COLORSCALE,
+            marker_line_width=0.3,
+            marker_line_color="#8a8a8a",
+            colorbar=dict(title=dict(text=colorbar_title), thickness=14, len=0.6),
+            **values,
+        )
+    )
+    fig.update_geos(
+        visible=False,
+        fitbounds="locations",
+        projection_type="mercator",
+        bgcolor="rgba(0,0,0,0)",
+    )
+    fig.update_layout(
+        margin=dict(l=0, r=0, t=0, b=0),
+        height=720,
+        font=FONT,
+        uirevision=uirevision,
+        paper_bgcolor="rgba(0,0,0,0)",
+        dragmode=False,
+    )
+    return fig
+
+
+def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
+    """Bars of daily cases with a 7-day moving average line.
+
+    ``daily`` columns: date, cases_by_testdate, moving_average.
+    """
+    fig = go.Figure()
+    fig.add_bar(
+        x=daily["date"],
+        y=daily["cases_by_testdate"],
+        name="Tilfeller per dag",
+        marker_color="#9ecae1",
+        hovertemplate="%{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>",
+    )
+    fig.add_scatter(
+        x=daily["date"],
+        y=daily["moving_average"],
+        name="Glidende 7-dagers snitt",
+        mode="lines",
+        line=dict(color=KOMMUNE_COLOUR, width=2),
+        hovertemplate="%{x|%d.%m.%Y}: %{y:.1f} i snitt<extra></extra>",
+    )
+    _time_layout(fig, title=title, yaxis_title="Tilfeller")
+    return fig
+
+
+def incidence_comparison_figure(series: list[tuple[str, pd.DataFrame]], *, title: str) -> go.Figure:
+    """7-day incidence per 100 000 of several areas on one axis.
+
+    ``series``: (label, DataFrame with date and incidence) in drawing order; the first is the
+    kommune and is drawn strongest.
+    """
+    colours = [KOMMUNE_COLOUR, FYLKE_COLOUR, NATION_COLOUR]
+    dashes = ["solid", "dash", "dot"]  # not by colour alone
+    fig = go.Figure()
+    for i, (label, frame) in enumerate(series):
+        fig.add_scatter(
+            x=frame["date"],
+            y=frame["incidence"],
+            name=label,
+            mode="lines",
+            line=dict(color=colours[i % 3], width=3 if i == 0 else 2, dash=dashes[i % 3]),
+            hovertemplate=f"{label}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}} per 100 000<extra></extra>",
+        )
+    _time_layout(fig, title=title, yaxis_title="Per 100 000")
+    return fig
+
+
+def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=360,
+        margin=dict(l=50, r=10, t=50, b=40),
+        legend=dict(orientation="h", y=-0.18),
+        plot_bgcolor="white",
+        hovermode="x unified",
+        separators=", ",
+    )
+    fig.update_yaxes(title=yaxis_title, gridcolor="#e5e5e5", rangemode="tozero")
+    fig.update_xaxes(
+        gridcolor="#f0f0f0",
+        rangeslider=dict(visible=False),
+        rangeselector=dict(
+            buttons=[
+                dict(count=3, label="3 mnd", step="month", stepmode="backward"),
+                dict(count=1, label="1 år", step="year", stepmode="backward"),
+                dict(step="all", label="Alt"),
+            ]
+        ),
+    )

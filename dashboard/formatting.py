@@ -1,0 +1,37 @@
+"""Norwegian number and date formats: space as thousands separator, comma as decimal mark."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u00a0"
+MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def date_short(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def date_long(value: dt.date) -> str:
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"

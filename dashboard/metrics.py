@@ -1,0 +1,142 @@
+"""Metric definitions as pure functions: DataFrames in, DataFrames / numbers out.
+
+The definitions follow DESIGN.md and are shown on screen through :mod:`dashboard.definitions`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+PER = 100_000
+TREND_CHANGE = 0.15
+TREND_MIN_CASES = 7
+Trend = Literal["rising", "flat", "falling"]
+
+
+def incidence(cases: pd.Series | float, population: pd.Series | float) -> pd.Series | float:
+    """Cases per 100 000 residents; NaN where the population is 0 or unknown."""
+    if isinstance(cases, pd.Series) or isinstance(population, pd.Series):
+        pop = pd.Series(population, dtype="float64").where(lambda p: p > 0)
+        return pd.Series(cases, dtype="float64") * PER / pop
+    if not population or population <= 0:
+        return float("nan")
+    return float(cases) * PER / float(population)
+
+
+def trend(last_7: float, previous_7: float) -> Trend | None:
+    """Trend by DESIGN.md: ±15 % with at least 7 cases in the last 7 days, else not computed."""
+    if last_7 < TREND_MIN_CASES:
+        return None
+    if previous_7 == 0:
+        return "rising"
+    change = (last_7 - previous_7) / previous_7
+    if change >= TREND_CHANGE:
+        return "rising"
+    if change <= -TREND_CHANGE:
+        return "falling"
+    return "flat"
+
+
+def window_metrics(windows: pd.DataFrame) -> pd.DataFrame:
+    """Add incidence and trend columns to per-area window counts.
+
+    Input columns: cases_7d, cases_prev_7d, cases_14d, population (plus any keys).
+    """
+    out = windows.copy()
+    out["incidence_7d"] = incidence(out["cases_7d"], out["population"])
+    out["incidence_14d"] = incidence(out["cases_14d"], out["population"])
+    # object dtype keeps None as "not computed" instead of turning it into NaN
+    out["trend"] = pd.Series(
+        [trend(a, b) for a, b in zip(out["cases_7d"], out["cases_prev_7d"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
+    return out
+
+
+def aggregate_to_polygons(windows: pd.DataFrame, polygon_of: pd.DataFrame) -> pd.DataFrame:
+    """Sum kommune counts into the map's polygons and recompute the rates there.
+
+    Where several kommuner share one polygon (1508 Ålesund + 1580 Haram on 2020 geometry),
+    their counts and populations are added before the rate is taken; rates are never averaged.
+    """
+    counts = ["cases_7d", "cases_prev_7d", "cases_14d", "population"]
+    merged = windows.merge(polygon_of, on="kommunenummer", how="inner", validate="one_to_one")
+    grouped = merged.groupby("polygon_id", sort=True)
+    summed = grouped[counts].sum()
+    summed["kommuner"] = grouped["kommunenummer"].agg(lambda s: " ".join(sorted(s)))
+    return window_metrics(summed.reset_index())
+
+
+def rolling_sum(daily: pd.Series, days: int) -> pd.Series:
+    """Sum over the last ``days`` days ending on each day (incomplete windows are NaN)."""
+    return daily.rolling(days, min_periods=days).sum()
+
+
+def daily_incidence(daily: pd.DataFrame, *, days: int = 7) -> pd.DataFrame:
+    """``days``-day incidence per 100 000 for every day of a daily series.
+
+    Input columns: date, cases_by_testdate, population. Output adds ``incidence``.
+    """
+    out = daily.sort_values("date").copy()
+    window = rolling_sum(out["cases_by_testdate"].astype("float64"), days)
+    out["incidence"] = incidence(window, out["population"])
+    return out
+
+
+def moving_average(daily: pd.Series, days: int = 7) -> pd.Series:
+    return daily.astype("float64").rolling(days, min_periods=days).mean()
+
+
+def colour_range(values: pd.Series, quantile: float = 0.98) -> tuple[float, float]:
+    """A colour scale range that one extreme small kommune cannot flatten for everyone else."""
+    finite = values.replace([np.inf, -np.inf], np.nan).dropna()
+    if finite.empty:
+        return 0.0, 1.0
+    high = float(finite.quantile(quantile))
+    return 0.0, high if high > 0 else float(max(finite.max(), 1.0))
+
+
+def map_frame(
+    windows: pd.DataFrame, kommuner: pd.DataFrame, polygon_of: pd.DataFrame, metric: str
+) -> pd.DataFrame:
+    """Values to draw: one row per map polygon with name, value of ``metric`` and trend.
+
+    ``windows`` from the case-window query, ``kommuner`` with kommunenummer and name,
+    ``polygon_of`` mapping kommunenummer → polygon_id.
+    """
+    polygons = aggregate_to_polygons(windows, polygon_of)
+    names = kommuner.set_index("kommunenummer")["name"]
+    polygons["name"] = [
+        " og ".join(names.get(k, k) for k in codes.split()) for codes in polygons["kommuner"]
+    ]
+    polygons["kommunenummer"] = polygons["kommuner"].str.split().str[0]
+    polygons["value"] = polygons[metric]
+    return polygons
+
+
+def window_counts(daily: pd.DataFrame, date: pd.Timestamp | str) -> dict[str, float]:
+    """Counts of the 7/14-day windows ending on ``date`` from a daily series of one area.
+
+    ``daily`` columns: date, cases_by_testdate, population. Returns cases_7d, cases_prev_7d,
+    cases_14d, population (on ``date``), incidence_7d, incidence_14d and trend.
+    """
+    end = pd.Timestamp(date)
+    days = (end - daily["date"]).dt.days
+    cases = daily["cases_by_testdate"]
+    last7 = float(cases[(days >= 0) & (days < 7)].sum())
+    prev7 = float(cases[(days >= 7) & (days < 14)].sum())
+    on_date = daily.loc[daily["date"] == end, "population"]
+    population = float(on_date.iloc[0]) if len(on_date) else float("nan")
+    return {
+        "cases_7d": last7,
+        "cases_prev_7d": prev7,
+        "cases_14d": last7 + prev7,
+        "population": population,
+        "incidence_7d": incidence(last7, population),
+        "incidence_14d": incidence(last7 + prev7, population),
+        "trend": trend(last7, prev7),
+    }

@@ -1,0 +1,75 @@
+"""Settings from environment variables (and an optional ``.env`` file), with documented defaults.
+
+| variable | default | meaning |
+|---|---|---|
+| DATABASE_URL | sqlite:///<repo>/instance/situasjonsbilde.sqlite | dashboard store |
+| TRACING_DATABASE_URL | sqlite:///<repo>/instance/tracing.sqlite | person-level tracing store |
+| DATA_DIR | <repo>/instance | git-ignored folder for databases, geometry cache, outbox |
+| GEO_CACHE_DIR | <DATA_DIR>/geo | simplified boundaries built by `situasjonsbilde geo` |
+| CACHE_TYPE | SimpleCache | flask-caching backend (RedisCache in scale mode) |
+| CACHE_REDIS_URL | (none) | Redis URL for RedisCache |
+| CACHE_DEFAULT_TIMEOUT | 600 | seconds |
+| AUTH_MODE | demo | demo (ready-made users) or oidc |
+| SECRET_KEY | random per process | Flask session signing key; set it in production |
+| DEMO_DATA | true | build synthetic demo data when the database is empty |
+| DEMO_SCALE | small | small or full |
+| DEMO_SEED | 42 | seed of the synthetic epidemic |
+| HOST / PORT | 127.0.0.1 / 8050 | where `python app.py` listens |
+| DEBUG | false | Dash debug mode |
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "instance"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    geo_cache_dir: Path | None = None
+    database_url: str = ""
+    tracing_database_url: str = ""
+    cache_type: Literal["SimpleCache", "RedisCache", "NullCache"] = "SimpleCache"
+    cache_redis_url: str | None = None
+    cache_default_timeout: int = 600
+    auth_mode: Literal["demo", "oidc"] = "demo"
+    secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(32)))
+    demo_data: bool = True
+    demo_scale: Literal["tiny", "small", "full"] = "small"
+    demo_seed: int = 42
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+
+    @model_validator(mode="after")
+    def _default_urls(self) -> Settings:
+        # The SQLite files default to the data directory, wherever that is set to.
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'situasjonsbilde.sqlite'}"
+        if not self.tracing_database_url:
+            self.tracing_database_url = f"sqlite:///{self.data_dir / 'tracing.sqlite'}"
+        if self.geo_cache_dir is None:
+            self.geo_cache_dir = self.data_dir / "geo"
+        return self
+
+    @property
+    def geo_dir(self) -> Path:
+        return self.geo_cache_dir or self.data_dir / "geo"
+
+    @property
+    def assets_dir(self) -> Path:
+        return ROOT / "assets"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then environment, then explicit overrides (tests)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

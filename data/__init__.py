@@ -1,0 +1,3 @@
+"""The data layer: schema, migrations, loading and the scoped read API.
+
+Only this package talks SQL."""

@@ -1,0 +1,102 @@
+"""Result cache for the read API, keyed by function, arguments, scope and data version.
+
+The backend is injected by the application (flask-caching's SimpleCache in the embedded
+default, RedisCache in scale mode) so that ``data/`` stays free of web frameworks. The data
+version is part of every key: a load bumps it, so no worker serves stale numbers, and the scope
+is part of every key, so no user's scoped result is served to another.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import pickle
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+import pandas as pd
+
+
+class CacheBackend(Protocol):
+    def get(self, key: str) -> Any: ...
+    def set(self, key: str, value: Any, timeout: int | None = None) -> Any: ...
+
+
+_backend: CacheBackend | None = None
+_version_reader: Callable[[], str] | None = None
+_version_cache: tuple[float, str] = (0.0, "")
+VERSION_TTL_SECONDS = 2.0
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def set_backend(backend: CacheBackend | None) -> None:
+    global _backend
+    _backend = backend
+
+
+def set_version_reader(reader: Callable[[], str] | None) -> None:
+    global _version_reader, _version_cache
+    _version_reader = reader
+    _version_cache = (0.0, "")
+
+
+def data_version() -> str:
+    """The current data version, re-read at most every couple of seconds."""
+    global _version_cache
+    if _version_reader is None:
+        return ""
+    now = time.monotonic()
+    if now - _version_cache[0] > VERSION_TTL_SECONDS:
+        _version_cache = (now, _version_reader())
+    return _version_cache[1]
+
+
+def invalidate_version() -> None:
+    global _version_cache
+    _version_cache = (0.0, "")
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy()
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def _normalise(value: Any) -> Any:
+    # Stable across processes: sets are sorted, scopes reduced to their fields.
+    if hasattr(value, "cache_key"):
+        return value.cache_key()
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(map(str, value)))
+    if isinstance(value, list | tuple):
+        return tuple(_normalise(v) for v in value)
+    return value
+
+
+def cached(timeout: int = 600) -> Callable[[F], F]:
+    """Memoize a keyword-only read function. Callers always get a copy."""
+
+    def decorate(fn: F) -> F:
+        name = f"{fn.__module__}.{fn.__qualname__}"
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if _backend is None or args:
+                return fn(*args, **kwargs)
+            raw = pickle.dumps(
+                (name, data_version(), sorted((k, _normalise(v)) for k, v in kwargs.items()))
+            )
+            key = "sb:" + hashlib.sha256(raw).hexdigest()
+            hit = _backend.get(key)
+            if hit is not None:
+                return _copy(hit)
+            value = fn(**kwargs)
+            _backend.set(key, value, timeout=timeout)
+            return _copy(value)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,224 @@
+"""The read API of the data layer: keyword-only functions returning DataFrames.
+
+Every function takes the caller's :class:`~data.scope.Scope` and applies it here, server
+side; there is no unscoped read for dashboard use. Results are cached (see :mod:`data.cache`)
+with the scope and the data version in the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import pandas as pd
+from sqlalchemy import Select, and_, case, func, select
+
+from data import db
+from data.cache import cached
+from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.schema import AggCasesDaily, DatasetMeta, Fylke, Kommune, Population
+from data.scope import Scope, ScopeError
+
+AreaLevel = Literal["kommune", "fylke", "nation"]
+
+
+def _frame(query: Select[Any], columns: Sequence[str]) -> pd.DataFrame:
+    with db.engine().connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = pd.to_datetime(frame[c])
+    return frame
+
+
+def read_data_version() -> str:
+    """Unscoped on purpose: a counter, not data. Used by the cache for its keys."""
+    with db.engine().connect() as conn:
+        value = conn.execute(
+            select(DatasetMeta.value).where(DatasetMeta.key == "data_version")
+        ).scalar_one_or_none()
+    return value or "0"
+
+
+@cached()
+def dataset_info(*, scope: Scope) -> dict[str, Any]:
+    """Facts about the loaded data: data date, period, demo flag, scale, seed."""
+    with db.engine().connect() as conn:
+        meta = dict(conn.execute(select(DatasetMeta.key, DatasetMeta.value)).all())
+    if "data_date" not in meta:
+        raise LookupError("The database has no data yet: run `situasjonsbilde demo` or an import")
+    return {
+        "data_date": dt.date.fromisoformat(meta["data_date"]),
+        "period_start": dt.date.fromisoformat(meta.get("period_start", meta["data_date"])),
+        "is_demo": meta.get("is_demo", "false") == "true",
+        "scale": meta.get("scale", ""),
+        "seed": meta.get("seed", ""),
+        "population_fraction": float(meta.get("population_fraction", "1") or 1),
+        "source": meta.get("source", ""),
+        "data_version": meta.get("data_version", "0"),
+    }
+
+
+def _population_year(date: dt.date) -> int:
+    """Population on 1 January of the date's year, limited to the years that exist."""
+    with db.engine().connect() as conn:
+        lo, hi = conn.execute(select(func.min(Population.year), func.max(Population.year))).one()
+    if lo is None:
+        raise LookupError("No population data loaded")
+    return int(min(max(date.year, lo), hi))
+
+
+@cached()
+def kommune_list(
+    *, scope: Scope, structure: int = CURRENT_STRUCTURE, year: int | None = None
+) -> pd.DataFrame:
+    """The kommuner the caller may see, with county and population.
+
+    Columns: kommunenummer, name, fylkesnummer, fylkesnavn, population.
+    """
+    if year is None:
+        with db.engine().connect() as conn:
+            year = conn.execute(select(func.max(Population.year))).scalar_one_or_none()
+    pop = (
+        select(Population.kommunenummer, func.sum(Population.population).label("population"))
+        .where(Population.structure == structure, Population.year == year)
+        .group_by(Population.kommunenummer)
+        .subquery()
+    )
+    q = (
+        select(
+            Kommune.kommunenummer,
+            Kommune.name,
+            Kommune.fylkesnummer,
+            Fylke.name,
+            func.coalesce(pop.c.population, 0),
+        )
+        .join(
+            Fylke,
+            and_(Fylke.fylkesnummer == Kommune.fylkesnummer, Fylke.structure == Kommune.structure),
+        )
+        .outerjoin(pop, pop.c.kommunenummer == Kommune.kommunenummer)
+        .where(Kommune.structure == structure)
+        .order_by(Kommune.kommunenummer)
+    )
+    allowed = scope.restrict(None)
+    if allowed is not None:
+        q = q.where(Kommune.kommunenummer.in_(allowed))
+    return _frame(q, ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"])
+
+
+@cached()
+def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE) -> pd.DataFrame:
+    """Per kommune in scope: cases by test date in the windows ending on ``date``.
+
+    Columns: kommunenummer, cases_7d, cases_prev_7d, cases_14d, population.
+    ``cases_prev_7d`` is the 7 days before the last 7 (for the trend rule).
+    """
+    start = date - dt.timedelta(days=13)
+    last7 = AggCasesDaily.date > date - dt.timedelta(days=7)
+    q = (
+        select(
+            AggCasesDaily.kommunenummer,
+            func.sum(case((last7, AggCasesDaily.cases_by_testdate), else_=0)),
+            func.sum(case((last7, 0), else_=AggCasesDaily.cases_by_testdate)),
+            func.sum(AggCasesDaily.cases_by_testdate),
+        )
+        .where(
+            AggCasesDaily.disease == disease,
+            AggCasesDaily.date >= start,
+            AggCasesDaily.date <= date,
+        )
+        .group_by(AggCasesDaily.kommunenummer)
+    )
+    allowed = scope.restrict(None)
+    if allowed is not None:
+        q = q.where(AggCasesDaily.kommunenummer.in_(allowed))
+    counts = _frame(q, ["kommunenummer", "cases_7d", "cases_prev_7d", "cases_14d"])
+    kommuner = kommune_list(scope=scope, year=_population_year(date))
+    out = kommuner[["kommunenummer", "population"]].merge(counts, on="kommunenummer", how="left")
+    for c in ("cases_7d", "cases_prev_7d", "cases_14d"):
+        out[c] = out[c].fillna(0).astype("int64")
+    return out[["kommunenummer", "cases_7d", "cases_prev_7d", "cases_14d", "population"]]
+
+
+def _area_kommuner(scope: Scope, level: AreaLevel, code: str | None) -> list[str] | None:
+    """Kommuner that make up an area. Aggregated areas may be read beyond the own kommune."""
+    if level == "nation":
+        return None
+    if code is None:
+        raise ValueError(f"{level} needs a code")
+    if level == "kommune":
+        allowed = scope.restrict([code])
+        return allowed
+    with db.engine().connect() as conn:
+        codes = (
+            conn.execute(
+                select(Kommune.kommunenummer).where(
+                    Kommune.structure == CURRENT_STRUCTURE, Kommune.fylkesnummer == code
+                )
+            )
+            .scalars()
+            .all()
+        )
+    if not codes:
+        raise ScopeError(f"Ukjent fylke {code}")
+    return list(codes)
+
+
+@cached()
+def cases_daily(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    start: dt.date,
+    end: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Daily cases for one area (a kommune, a fylke or the nation), every day in [start, end].
+
+    Columns: date, cases_by_testdate, cases_by_regdate, population (1 January of the year).
+    """
+    members = _area_kommuner(scope, level, code)
+    q = (
+        select(
+            AggCasesDaily.date,
+            func.sum(AggCasesDaily.cases_by_testdate),
+            func.sum(AggCasesDaily.cases_by_regdate),
+        )
+        .where(
+            AggCasesDaily.disease == disease,
+            AggCasesDaily.date >= start,
+            AggCasesDaily.date <= end,
+        )
+        .group_by(AggCasesDaily.date)
+    )
+    if members is not None:
+        q = q.where(AggCasesDaily.kommunenummer.in_(members))
+    counts = _dates(_frame(q, ["date", "cases_by_testdate", "cases_by_regdate"]), "date")
+    days = pd.DataFrame({"date": pd.date_range(start, end, freq="D")})
+    out = days.merge(counts, on="date", how="left").fillna(0)
+    out[["cases_by_testdate", "cases_by_regdate"]] = out[
+        ["cases_by_testdate", "cases_by_regdate"]
+    ].astype("int64")
+    pop = _population_by_year(members)
+    out["population"] = out["date"].dt.year.clip(pop.index.min(), pop.index.max()).map(pop)
+    return out
+
+
+def _population_by_year(members: list[str] | None) -> pd.Series:
+    q = (
+        select(Population.year, func.sum(Population.population))
+        .where(Population.structure == CURRENT_STRUCTURE)
+        .group_by(Population.year)
+    )
+    if members is not None:
+        q = q.where(Population.kommunenummer.in_(members))
+    frame = _frame(q, ["year", "population"])
+    if frame.empty:
+        raise LookupError("No population data loaded")
+    return frame.set_index("year")["population"].astype("int64")

@@ -1,0 +1,372 @@
+"""SQLAlchemy 2.0 schema of the dashboard store.
+
+Every fact table carries ``disease`` (the dashboard is not COVID-only) and the municipality
+structure vintage (``structure``: 2020 or 2024) of its kommune code. No names or national identity
+numbers are stored anywhere: people appear only as pseudonymous integer keys.
+
+Person-level cluster membership and transmission links are *not* here; they live in the
+separate tracing store (:mod:`data.tracing_schema`), which has its own database and migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KOMMUNE = String(4)
+FYLKE = String(2)
+DISEASE = String(32)
+AGE_BAND = String(8)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --------------------------------------------------------------------------- reference data
+class Fylke(Base):
+    __tablename__ = "fylke"
+    structure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    fylkesnummer: Mapped[str] = mapped_column(FYLKE, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class Kommune(Base):
+    """A kommune in one municipality structure (2020: 356 kommuner, 2024: 357)."""
+
+    __tablename__ = "kommune"
+    structure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    fylkesnummer: Mapped[str] = mapped_column(FYLKE)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class KommuneCrosswalk(Base):
+    """Code changes between structures; ``weight`` < 1 marks a split (1507 → 1508 + 1580)."""
+
+    __tablename__ = "kommune_crosswalk"
+    from_structure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    from_kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    to_structure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    to_kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class KommuneNeighbour(Base):
+    __tablename__ = "kommune_neighbour"
+    structure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    neighbour: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+
+
+class Population(Base):
+    """Residents on 1 January of ``year`` by kommune × age band × sex."""
+
+    __tablename__ = "population"
+    structure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+
+
+class BoundarySet(Base):
+    """Imported boundaries that replace the built-in geometry for a structure."""
+
+    __tablename__ = "boundary_set"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    source: Mapped[str] = mapped_column(String(200))
+    geojson: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# --------------------------------------------------------------------------- event tables
+class TestEvent(Base):
+    """One test event: all tests of one person within 7 days count as one event."""
+
+    __tablename__ = "test_event"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    sample_date: Mapped[dt.date] = mapped_column(Date)
+    result_date: Mapped[dt.date | None] = mapped_column(Date)
+    age_band: Mapped[str] = mapped_column(AGE_BAND)
+    test_type: Mapped[str] = mapped_column(String(8))  # "PCR" | "antigen"
+    positive: Mapped[bool] = mapped_column(Boolean)
+    lab: Mapped[str | None] = mapped_column(String(40))
+    person_key: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index(None, "disease", "kommunenummer", "sample_date"),)
+
+
+class Case(Base):
+    __tablename__ = "case"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)  # folkeregistrert kommune
+    residence_kommunenummer: Mapped[str | None] = mapped_column(KOMMUNE)
+    test_date: Mapped[dt.date | None] = mapped_column(Date)
+    registration_date: Mapped[dt.date] = mapped_column(Date)
+    age_band: Mapped[str] = mapped_column(AGE_BAND)
+    sex: Mapped[str] = mapped_column(String(1))
+    infection_setting: Mapped[str | None] = mapped_column(String(16))
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    cluster_id: Mapped[str | None] = mapped_column(String(24))
+    person_key: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        Index(None, "disease", "kommunenummer", "test_date"),
+        Index(None, "cluster_id"),
+    )
+
+
+class Vaccination(Base):
+    __tablename__ = "vaccination"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    vaccination_date: Mapped[dt.date] = mapped_column(Date)
+    age_band: Mapped[str] = mapped_column(AGE_BAND)
+    dose_number: Mapped[int] = mapped_column(SmallInteger)
+    product: Mapped[str] = mapped_column(String(24))
+    person_key: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index(None, "disease", "kommunenummer", "vaccination_date"),)
+
+
+class Certificate(Base):
+    """A certificate period derived from doses, recoveries or tests under a rule version."""
+
+    __tablename__ = "certificate"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    person_key: Mapped[int] = mapped_column(BigInteger)
+    basis: Mapped[str] = mapped_column(String(12))  # vaccinated | recovered | tested
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("rule_version.id"))
+
+    __table_args__ = (Index(None, "disease", "kommunenummer", "valid_from"),)
+
+
+class Arrival(Base):
+    __tablename__ = "arrival"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    arrival_date: Mapped[dt.date] = mapped_column(Date)
+    border_point: Mapped[str] = mapped_column(String(40))
+    border_kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    country_of_departure: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)  # kommune of stay
+    has_fd_number: Mapped[bool] = mapped_column(Boolean)
+    certificate_shown: Mapped[bool] = mapped_column(Boolean)
+    tested_at_border: Mapped[bool] = mapped_column(Boolean)
+    test_positive: Mapped[bool | None] = mapped_column(Boolean)
+    quarantine_required: Mapped[bool] = mapped_column(Boolean)
+    follow_up_status: Mapped[str] = mapped_column(String(12))  # pending | completed | lost
+    person_key: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index(None, "disease", "kommunenummer", "arrival_date"),)
+
+
+class HospitalAdmission(Base):
+    __tablename__ = "hospital_admission"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    admission_date: Mapped[dt.date] = mapped_column(Date)
+    discharge_date: Mapped[dt.date | None] = mapped_column(Date)
+    age_band: Mapped[str] = mapped_column(AGE_BAND)
+    icu: Mapped[bool] = mapped_column(Boolean)
+    person_key: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index(None, "disease", "kommunenummer", "admission_date"),)
+
+
+class Cluster(Base):
+    """Aggregate view of a cluster; members and links are in the tracing store."""
+
+    __tablename__ = "cluster"
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    setting: Mapped[str] = mapped_column(String(16))
+    first_case_date: Mapped[dt.date] = mapped_column(Date)
+    last_case_date: Mapped[dt.date] = mapped_column(Date)
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))  # active | closed
+    kommuner_involved: Mapped[str] = mapped_column(String(200))  # space-separated codes
+
+
+class RuleVersion(Base):
+    """A version of a national, county or local rule. Never overwritten, only superseded."""
+
+    __tablename__ = "rule_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    disease: Mapped[str] = mapped_column(DISEASE)
+    rule_key: Mapped[str] = mapped_column(String(40))  # stable identity across versions
+    category: Mapped[str] = mapped_column(String(16))
+    scope_level: Mapped[str] = mapped_column(String(8))  # national | county | kommune
+    scope_code: Mapped[str | None] = mapped_column(String(4))
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
+    text_nb: Mapped[str] = mapped_column(Text)
+    authority: Mapped[str] = mapped_column(String(80))
+    source_url: Mapped[str | None] = mapped_column(String(300))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("rule_version.id"))
+
+    __table_args__ = (Index(None, "disease", "category", "valid_from"),)
+
+
+# --------------------------------------------------------------------------- operations
+class DataSourceStatus(Base):
+    __tablename__ = "data_source_status"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(80))
+    file: Mapped[str | None] = mapped_column(String(300))
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    data_date: Mapped[dt.date | None] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user_id: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(80))
+    kommunenummer: Mapped[str | None] = mapped_column(KOMMUNE)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class DatasetMeta(Base):
+    """Key/value facts about the loaded data: data date, demo flag, seed, data version."""
+
+    __tablename__ = "dataset_meta"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------- aggregates
+# Daily-by-kommune tables for the dashboard's common queries, rebuilt by
+# data.aggregates.refresh() after every load. Rows exist only where a count is non-zero.
+class AggCasesDaily(Base):
+    __tablename__ = "agg_cases_daily"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    cases_by_testdate: Mapped[int] = mapped_column(Integer, default=0)
+    cases_by_regdate: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index(None, "disease", "date"),)
+
+
+class AggTestsDaily(Base):
+    __tablename__ = "agg_tests_daily"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    test_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    tests: Mapped[int] = mapped_column(Integer)
+    positive: Mapped[int] = mapped_column(Integer)
+    result_days_sum: Mapped[int] = mapped_column(Integer)  # for mean time sample → result
+    result_days_n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "disease", "date"),)
+
+
+class AggVaccinationDaily(Base):
+    __tablename__ = "agg_vaccination_daily"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    dose_number: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    doses: Mapped[int] = mapped_column(Integer)
+
+
+class AggHospitalDaily(Base):
+    __tablename__ = "agg_hospital_daily"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    admissions: Mapped[int] = mapped_column(Integer)
+    icu_admissions: Mapped[int] = mapped_column(Integer)
+
+
+class AggArrivalsDaily(Base):
+    __tablename__ = "agg_arrivals_daily"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer)
+    without_fd_number: Mapped[int] = mapped_column(Integer)
+    tested: Mapped[int] = mapped_column(Integer)
+    positive: Mapped[int] = mapped_column(Integer)
+    quarantine_required: Mapped[int] = mapped_column(Integer)
+    follow_up_completed: Mapped[int] = mapped_column(Integer)
+
+
+EVENT_TABLES = (
+    TestEvent,
+    Case,
+    Vaccination,
+    Certificate,
+    Arrival,
+    HospitalAdmission,
+    Cluster,
+)
+AGGREGATE_TABLES = (
+    AggCasesDaily,
+    AggTestsDaily,
+    AggVaccinationDaily,
+    AggHospitalDaily,
+    AggArrivalsDaily,
+)

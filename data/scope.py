@@ -1,0 +1,55 @@
+"""Access scope carried by every read of the data layer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class ScopeError(PermissionError):
+    """A read asked for something outside the caller's scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one caller may read.
+
+    ``kommuner`` is ``None`` for every kommune, otherwise the set of kommunenummer the caller
+    may see at kommune level. ``small_numbers`` says whether counts 1–4 may be shown unmasked;
+    ``tracing`` whether person-level tracing data may be read at all.
+    """
+
+    user_id: str
+    role: str
+    kommuner: frozenset[str] | None = None
+    small_numbers: bool = False
+    tracing: bool = False
+
+    @classmethod
+    def full(cls, user_id: str = "system") -> Scope:
+        # Full access until the access-control issue introduces roles; the parameter exists
+        # from day one so that every read already passes through here.
+        return cls(user_id=user_id, role="system", kommuner=None, small_numbers=True, tracing=False)
+
+    def cache_key(self) -> tuple[object, ...]:
+        kommuner = None if self.kommuner is None else tuple(sorted(self.kommuner))
+        return (self.user_id, self.role, kommuner, self.small_numbers, self.tracing)
+
+    def allows(self, kommunenummer: str) -> bool:
+        return self.kommuner is None or kommunenummer in self.kommuner
+
+    def restrict(self, kommuner: Iterable[str] | None) -> list[str] | None:
+        """The kommuner a read may return: the request intersected with the scope.
+
+        Raises :class:`ScopeError` when the request names a kommune outside the scope, so
+        that a crafted request is refused instead of silently widened or narrowed.
+        """
+        if kommuner is None:
+            return None if self.kommuner is None else sorted(self.kommuner)
+        requested = [str(k) for k in kommuner]
+        outside = [k for k in requested if not self.allows(k)]
+        if outside:
+            raise ScopeError(
+                f"Ingen tilgang til kommune {', '.join(sorted(outside))} for rollen {self.role}"
+            )
+        return requested

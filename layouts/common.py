@@ -1,0 +1,38 @@
+"""Small building blocks shared by pages."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.definitions import MetricDefinition
+
+
+def definition_block(metric: MetricDefinition, *, extra: str | None = None) -> html.Div:
+    """A number's definition and source, shown beside it."""
+    parts: list = [
+        html.Strong(f"{metric.label}: "),
+        metric.definition,
+        html.Br(),
+        html.Span(f"Kilde: {metric.source}.", className="text-muted"),
+    ]
+    if extra:
+        parts += [html.Br(), html.Span(extra, className="text-muted")]
+    return html.Div(parts, className="small definition mb-2")
+
+
+def page_header(title: str, lead: str) -> html.Div:
+    return html.Div([html.H1(title, className="h3 mb-1"), html.P(lead, className="text-muted")])
+
+
+def card(
+    title: str, value: str, *, note: str | None = None, card_id: str | None = None
+) -> dbc.Card:
+    body = [
+        html.Div(title, className="small text-muted"),
+        html.Div(value, className="fs-3 fw-semibold"),
+    ]
+    if note:
+        body.append(html.Div(note, className="small text-muted"))
+    kwargs = {"id": card_id} if card_id else {}
+    return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm", **kwargs)

@@ -1,0 +1,87 @@
+"""Kommune: one kommune's daily cases and its incidence against county and country."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.definitions import DAILY_CASES, MAP_METRICS, TREND
+from layouts.common import definition_block
+
+PAGE = dict(
+    path_template="/kommune/<kommunenummer>",
+    path="/kommune/0301",
+    nav_href="/kommune/0301",
+    name="Kommune",
+    title="Kommune – Situasjonsbilde",
+    order=1,
+)
+
+
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(html.H1(id="kommune-title", className="h3 mb-1"), md=6),
+                    dbc.Col(
+                        [
+                            dbc.Label("Kommune", html_for="kommune-select", className="small"),
+                            dcc.Dropdown(
+                                id="kommune-select",
+                                value=kommunenummer,
+                                clearable=False,
+                                placeholder="Velg kommune",
+                            ),
+                        ],
+                        md=4,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Dato (til og med)", html_for="kommune-date", className="small"
+                            ),
+                            html.Div(
+                                dcc.DatePickerSingle(
+                                    id="kommune-date",
+                                    date=dato,
+                                    display_format="DD.MM.YYYY",
+                                    first_day_of_week=1,
+                                )
+                            ),
+                        ],
+                        md=2,
+                    ),
+                ],
+                className="g-3 mb-3 align-items-end",
+            ),
+            html.Div(id="kommune-alert"),
+            dcc.Loading(
+                [
+                    dbc.Row(id="kommune-cards", className="g-3 mb-3"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                dcc.Graph(id="kommune-daily", config={"displaylogo": False}), lg=6
+                            ),
+                            dbc.Col(
+                                dcc.Graph(id="kommune-incidence", config={"displaylogo": False}),
+                                lg=6,
+                            ),
+                        ]
+                    ),
+                ]
+            ),
+            html.Div(
+                [
+                    definition_block(DAILY_CASES),
+                    definition_block(MAP_METRICS["incidence_7d"]),
+                    definition_block(MAP_METRICS["incidence_14d"]),
+                    definition_block(TREND),
+                ],
+                className="mt-3",
+            ),
+            html.Div(id="kommune-source", className="small text-muted"),
+            dcc.Store(id="kommune-url-sync"),
+        ]
+    )

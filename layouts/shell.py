@@ -1,0 +1,53 @@
+"""The app shell: header with data date and demo label, navigation, page container."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+
+def _nav_links() -> list[dbc.NavItem]:
+    return [
+        dbc.NavItem(
+            dbc.NavLink(page["name"], href=page.get("nav_href", page["path"]), active="partial")
+        )
+        for page in dash.page_registry.values()
+        if page.get("nav", True)
+    ]
+
+
+def layout() -> html.Div:
+    header = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Situasjonsbilde", href="/", className="fw-bold"),
+                dbc.Nav(_nav_links(), navbar=True, className="me-auto"),
+                html.Div(
+                    id="data-status", className="d-flex align-items-center gap-2 text-white small"
+                ),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3",
+    )
+    return html.Div(
+        [
+            html.A("Hopp til innhold", href="#innhold", className="visually-hidden-focusable"),
+            dcc.Location(id="nav-location", refresh="callback-nav"),
+            header,
+            dbc.Container(html.Main(dash.page_container, id="innhold"), fluid=True),
+            html.Footer(
+                dbc.Container(
+                    html.Small(
+                        "Situasjonsbilde – situasjonsoversikt for smittevern i kommunene.",
+                        className="text-muted",
+                    ),
+                    fluid=True,
+                ),
+                className="py-3 mt-4 border-top",
+            ),
+        ]
+    )

@@ -1,0 +1,84 @@
+"""Smittekart: choropleth of all kommuner with metric and date controls."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_GEOMETRY_NOTE, MAP_METRICS
+from layouts.common import page_header
+
+PAGE = dict(path="/", name="Smittekart", title="Smittekart – Situasjonsbilde", order=0)
+GEOMETRY_ATTRIBUTION = "Kartgrunnlag: © Kartverket"
+MAP_CONFIG = {
+    "displayModeBar": False,
+    "scrollZoom": False,
+    # plotly fetches a world outline even with the base map hidden; serve it ourselves (offline).
+    "topojsonURL": "/assets/vendor/topojson/",
+}
+
+
+def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+    metric = metrikk if metrikk in MAP_METRICS else DEFAULT_MAP_METRIC
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Mål", html_for="map-metric"),
+                    dcc.Dropdown(
+                        id="map-metric",
+                        options=[{"label": m.label, "value": k} for k, m in MAP_METRICS.items()],
+                        value=metric,
+                        clearable=False,
+                    ),
+                ],
+                md=5,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Dato (til og med)", html_for="map-date"),
+                    html.Div(
+                        dcc.DatePickerSingle(
+                            id="map-date",
+                            date=dato,
+                            display_format="DD.MM.YYYY",
+                            first_day_of_week=1,
+                        )
+                    ),
+                ],
+                md=3,
+            ),
+        ],
+        className="g-3 mb-2",
+    )
+    return html.Div(
+        [
+            page_header(
+                "Smittekart",
+                "Smittesituasjonen i alle kommuner. Hold musepekeren over en kommune for tall, "
+                "klikk for å åpne kommunen.",
+            ),
+            controls,
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Loading(
+                            dcc.Graph(id="map", config=MAP_CONFIG, style={"height": "720px"}),
+                            type="default",
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        [
+                            html.Div(id="map-definition"),
+                            html.Div(id="map-summary", className="mt-3"),
+                            html.P(MAP_GEOMETRY_NOTE, className="small text-muted mt-3"),
+                            html.P(GEOMETRY_ATTRIBUTION, className="small text-muted"),
+                        ],
+                        lg=4,
+                    ),
+                ]
+            ),
+            dcc.Store(id="map-url-sync"),
+        ]
+    )

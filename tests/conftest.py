@@ -1,0 +1,78 @@
+"""Shared fixtures: a seeded tiny demo database per test session, built by the real CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+REALDATA = ROOT.parent / "shared" / "realdata"
+GEO_CACHE = Path(os.environ.get("GEO_CACHE_DIR", ROOT / "instance" / "geo"))
+
+
+def pytest_setup_options():  # dash.testing hook: options for the headless chromium it starts
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.add_argument("--headless=new")
+    options.add_argument("--window-size=1400,1000")
+    # The machine has no network: these stop chromium from calling home and logging errors.
+    for flag in (
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ):
+        options.add_argument(flag)
+    if Path("/usr/bin/chromium").exists():
+        options.binary_location = "/usr/bin/chromium"
+    return [options]
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Environment for a tiny demo database in a temporary data directory."""
+    data_dir = tmp_path_factory.mktemp("instance")
+    env = {
+        "DATA_DIR": str(data_dir),
+        "GEO_CACHE_DIR": str(GEO_CACHE),
+        "DEMO_SCALE": "tiny",
+        "CACHE_TYPE": "SimpleCache",
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    result = CliRunner().invoke(
+        __import__("dashboard.cli", fromlist=["app"]).app,
+        ["demo", "--scale", "tiny", "--seed", "7", "--no-progress"],
+    )
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    yield env
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def settings(demo_env: dict[str, str]):
+    from dashboard.settings import load_settings
+
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    from dashboard.app_factory import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()

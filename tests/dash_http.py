@@ -1,0 +1,36 @@
+"""Call Dash callbacks the way a browser (or an attacker) does: POST /_dash-update-component."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def output_key(outputs: list[tuple[str, str]]) -> str:
+    if len(outputs) == 1:
+        return f"{outputs[0][0]}.{outputs[0][1]}"
+    return ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+
+
+def call(
+    client: Any,
+    *,
+    outputs: list[tuple[str, str]],
+    inputs: list[tuple[str, str, Any]],
+    changed: list[str] | None = None,
+    state: list[tuple[str, str, Any]] | None = None,
+) -> tuple[int, dict[str, Any], int]:
+    """Returns (status, parsed body, body bytes)."""
+    body = {
+        "output": output_key(outputs),
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": changed or [],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in (state or [])],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    raw = response.get_data()
+    parsed = json.loads(raw) if raw and response.status_code == 200 else {}
+    return response.status_code, parsed, len(raw)
