@@ -29,6 +29,7 @@ MAP_OUTPUTS = [
     ("map-date", "date"),
     ("map-definition", "children"),
     ("map-summary", "children"),
+    ("map-rendered", "data"),
 ]
 
 
@@ -69,6 +70,7 @@ def main() -> None:
                 ("map-metric", "value", "incidence_14d"),
                 ("map-date", "date", date.isoformat()),
             ],
+            state=[("map-rendered", "data", False)],
         )
         return size
 
@@ -78,6 +80,7 @@ def main() -> None:
             outputs=MAP_OUTPUTS,
             inputs=[("map-metric", "value", metric), ("map-date", "date", date.isoformat())],
             changed=["map-metric.value"],
+            state=[("map-rendered", "data", True)],
         )
         assert status == 200
         return size

@@ -12,8 +12,9 @@ from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
 from data import queries
+from data.queries import AreaLevel
 from data.scope import ScopeError
-from layouts.common import card
+from layouts.common import EMPTY_FIGURE, card
 
 
 def kommune_options(_id: str) -> list[dict[str, str]]:
@@ -24,7 +25,7 @@ def kommune_options(_id: str) -> list[dict[str, str]]:
     ]
 
 
-def _series(level: str, code: str | None, start: Any, end: Any) -> Any:
+def _series(level: AreaLevel, code: str | None, start: Any, end: Any) -> Any:
     daily = queries.cases_daily(scope=current_scope(), level=level, code=code, start=start, end=end)
     daily["moving_average"] = metrics.moving_average(daily["cases_by_testdate"])
     return metrics.daily_incidence(daily, days=7)
@@ -35,7 +36,7 @@ def _cards(k: dict, f: dict, n: dict, fylke: str) -> list[dbc.Col]:
         return formatting.number(values[key], 1)
 
     return [
-        dbc.Col(card("Innbyggere", formatting.number(k["population"])), md=2),
+        dbc.Col(card("Innbyggere", formatting.number(k["population"]), note="1. januar"), md=2),
         dbc.Col(
             card(
                 "Tilfeller siste 7 dager",
@@ -71,11 +72,11 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     scope = current_scope()
     kommuner = queries.kommune_list(scope=scope).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
-        alert = dbc.Alert(
-            f"Fant ingen kommune med nummer {kommunenummer!s}. Velg en kommune i listen.",
-            color="warning",
-        )
-        return "Kommune", [], {}, {}, alert, date_out, ""
+        text = "Velg en kommune i listen."
+        if kommunenummer:
+            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
+        alert = dbc.Alert(text, color="warning")
+        return "Kommune", [], EMPTY_FIGURE, EMPTY_FIGURE, alert, date_out, ""
     row = kommuner.loc[kommunenummer]
     try:
         start = info["period_start"]
@@ -83,12 +84,13 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
         county = _series("fylke", row["fylkesnummer"], start, date)
         nation = _series("nation", None, start, date)
     except ScopeError as err:
-        return "Kommune", [], {}, {}, dbc.Alert(str(err), color="danger"), date_out, ""
-    at = [metrics.window_counts(s, date) for s in (own, county, nation)]
+        alert = dbc.Alert(str(err), color="danger")
+        return "Kommune", [], EMPTY_FIGURE, EMPTY_FIGURE, alert, date_out, ""
+    own_at, county_at, nation_at = (metrics.window_counts(s, date) for s in (own, county, nation))
     title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
     daily_fig = figures.daily_cases_figure(own, title=f"Nye tilfeller per dag – {row['name']}")
     incidence_fig = figures.incidence_comparison_figure(
-        [(row["name"], own), (row["fylkesnavn"], county), ("Hele landet", nation)],
+        [(row["name"], own), (f"{row['fylkesnavn']} (fylke)", county), ("Hele landet", nation)],
         title="7-dagers insidens per 100 000",
     )
     source = (
@@ -99,7 +101,7 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     )
     return (
         title,
-        _cards(*at, fylke=row["fylkesnavn"]),
+        _cards(own_at, county_at, nation_at, fylke=row["fylkesnavn"]),
         daily_fig,
         incidence_fig,
         None,

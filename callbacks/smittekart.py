@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
+from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from callbacks.common import as_of
 from dashboard import figures, formatting, metrics
@@ -55,16 +55,16 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     )
 
 
-def update_map(metric_key: str | None, requested_date: str | None) -> tuple:
+def update_map(metric_key: str | None, requested_date: str | None, rendered: bool | None) -> tuple:
     metric_key = metric_key if metric_key in MAP_METRICS else DEFAULT_MAP_METRIC
     date, _info = as_of(requested_date)
     metric = MAP_METRICS[metric_key]
     frame = map_values(metric_key, date)
     zrange = metrics.colour_range(frame["value"])
     values = figures.map_trace_values(frame, metric, zrange)
-    for row, code in zip(values["customdata"], frame["kommunenummer"], strict=True):
-        row.append(code)
-    if ctx.triggered_id is None:
+    # The first call for a freshly inserted page builds the figure; later calls patch values.
+    # (A store, not ctx.triggered_id: Dash reports inserted components as triggered.)
+    if not rendered:
         figure: Any = figures.choropleth_map(geojson=GEOJSON_URL, trace_values=values)
     else:
         figure = Patch()
@@ -77,6 +77,7 @@ def update_map(metric_key: str | None, requested_date: str | None) -> tuple:
         date_out,
         definition_block(metric),
         _summary(frame, metric_key, date),
+        True,
     )
 
 
@@ -85,11 +86,14 @@ def date_bounds(_metric: str | None) -> tuple[str, str]:
     return info["period_start"].isoformat(), info["data_date"].isoformat()
 
 
-def open_kommune(click: dict | None, date: str | None) -> str:
+def open_kommune(click: dict | None, date: str | None) -> Any:
     if not click or not click.get("points"):
         return no_update
-    point = click["points"][0]
-    code = point["customdata"][3]
+    polygon = click["points"][0].get("location")
+    codes = reference.polygon_of(2024).query("polygon_id == @polygon")["kommunenummer"]
+    if codes.empty:
+        return no_update
+    code = codes.iloc[0]  # 1507 (Ålesund and Haram drawn together) opens 1508 Ålesund
     suffix = f"?dato={date}" if date else ""
     return f"/kommune/{code}{suffix}"
 
@@ -112,8 +116,10 @@ def register(app: Dash) -> None:
         Output("map-date", "date"),
         Output("map-definition", "children"),
         Output("map-summary", "children"),
+        Output("map-rendered", "data"),
         Input("map-metric", "value"),
         Input("map-date", "date"),
+        State("map-rendered", "data"),
     )(update_map)
     app.callback(
         Output("map-date", "min_date_allowed"),
@@ -121,7 +127,7 @@ def register(app: Dash) -> None:
         Input("map-metric", "id"),
     )(date_bounds)
     app.callback(
-        Output("nav-location", "href", allow_duplicate=True),
+        Output("nav-location", "href"),
         Input("map", "clickData"),
         State("map-date", "date"),
         prevent_initial_call=True,

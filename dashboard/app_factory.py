@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Situasjonsbilde",
         suppress_callback_exceptions=True,
         compress=True,
-        update_title=None,
+        update_title="",
     )
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key.get_secret_value()

@@ -26,7 +26,7 @@ def _configure() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Run migrations on the dashboard store and the tracing store."""
+    """Kjør migreringer på dashbordlageret og smittesporingslageret."""
     from data import db
 
     _configure()
@@ -39,7 +39,7 @@ def db_upgrade() -> None:
 
 @app.command()
 def geo(progress: bool = True) -> None:
-    """Build the simplified kommune geometry and the front-end files (needs the registries once)."""
+    """Bygg forenklet kommunegeometri og nettleserfiler (trenger pakkeregistrene én gang)."""
     from dashboard import vendor
     from geo import boundaries
 
@@ -57,7 +57,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Frø for den syntetiske epidemien")] = 42,
     progress: bool = True,
 ) -> None:
-    """Generate the synthetic demo epidemic and load it (replaces the event data)."""
+    """Lag den syntetiske demoepidemien og last den inn (erstatter hendelsesdataene)."""
     from data import db
     from data.load import load_dataset
     from data.synthetic import SCALES, generate
@@ -95,7 +95,7 @@ def demo(
 
 @app.command()
 def setup(progress: bool = True) -> None:
-    """Everything `make run` needs: geometry, front-end files, schema, demo data if empty."""
+    """Alt `make run` trenger: geometri, nettleserfiler, skjema og demodata ved tom database."""
     from data import db, queries
     from data.scope import Scope
 

@@ -25,25 +25,27 @@ def _wrap_html(text: str, width: int = 60) -> str:
 def map_trace_values(
     values: pd.DataFrame, metric: MetricDefinition, zrange: tuple[float, float]
 ) -> dict[str, Any]:
-    """The parts of the choropleth trace that change with metric and date (never geometry).
+    """Trace values for metric and date. ``locations`` and ``text`` (names) are sent with the
+    first figure only; a later change patches ``z``, ``customdata`` and the scale, never geometry.
 
     ``values`` columns: polygon_id, value, name, trend (rising/flat/falling/None).
     """
     decimals = 1 if metric.unit == "per 100 000" else 0
     customdata = [
-        [name, formatting.number(v, decimals), TREND_LABELS.get(t, TREND_LABELS[None])]
-        for name, v, t in zip(values["name"], values["value"], values["trend"], strict=True)
+        [formatting.number(v, decimals), TREND_LABELS.get(t, TREND_LABELS[None])]
+        for v, t in zip(values["value"], values["trend"], strict=True)
     ]
     hover = (
-        "<b>%{customdata[0]}</b><br>"
-        f"{metric.label}: <b>%{{customdata[1]}}</b><br>"
-        "Trend: %{customdata[2]}<br>"
+        "<b>%{text}</b><br>"
+        f"{metric.label}: <b>%{{customdata[0]}}</b><br>"
+        "Trend: %{customdata[1]}<br>"
         f"<span style='font-size:11px'>{_wrap_html(metric.definition)}</span>"
         "<extra></extra>"
     )
     return {
         "locations": values["polygon_id"].tolist(),
-        "z": [None if pd.isna(v) else float(v) for v in values["value"]],
+        "text": values["name"].tolist(),
+        "z": [None if pd.isna(v) else round(float(v), 2) for v in values["value"]],
         "customdata": customdata,
         "hovertemplate": hover,
         "zmin": zrange[0],

@@ -5,7 +5,7 @@ The definitions follow DESIGN.md and are shown on screen through :mod:`dashboard
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -118,7 +118,7 @@ def map_frame(
     return polygons
 
 
-def window_counts(daily: pd.DataFrame, date: pd.Timestamp | str) -> dict[str, float]:
+def window_counts(daily: pd.DataFrame, date: object) -> dict[str, Any]:
     """Counts of the 7/14-day windows ending on ``date`` from a daily series of one area.
 
     ``daily`` columns: date, cases_by_testdate, population. Returns cases_7d, cases_prev_7d,

@@ -7,7 +7,6 @@ The app must work offline once set up: no CDN at run time. Bootstrap's CSS comes
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import tarfile
@@ -41,7 +40,7 @@ def npm_extract(package: str, members: dict[str, Path]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp_target = target.with_suffix(target.suffix + ".tmp")
                 with open(tmp_target, "wb") as fh:
-                    shutil.copyfileobj(io.BufferedReader(extracted), fh)  # type: ignore[arg-type]
+                    shutil.copyfileobj(extracted, fh)
                 tmp_target.replace(target)
 
 

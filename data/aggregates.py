@@ -7,6 +7,8 @@ PostgreSQL) through SQLAlchemy Core ``INSERT … SELECT``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
 from tqdm import tqdm
 
@@ -24,7 +26,7 @@ from data.schema import (
 )
 
 
-def _int(expr):  # type: ignore[no-untyped-def]
+def _int(expr: Any) -> Any:
     return func.sum(case((expr, 1), else_=0))
 
 

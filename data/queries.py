@@ -23,7 +23,7 @@ from data.scope import Scope, ScopeError
 AreaLevel = Literal["kommune", "fylke", "nation"]
 
 
-def _frame(query: Select[Any], columns: Sequence[str]) -> pd.DataFrame:
+def _frame(query: Select[Any] | Any, columns: Sequence[str]) -> pd.DataFrame:
     with db.engine().connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=list(columns))

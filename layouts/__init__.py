@@ -12,4 +12,4 @@ PAGES = (smittekart, kommune)
 
 def register_pages() -> None:
     for page in PAGES:
-        dash.register_page(page.__name__, **page.PAGE)
+        dash.register_page(page.__name__, layout=page.layout, **page.PAGE)

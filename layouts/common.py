@@ -8,6 +8,14 @@ from dash import html
 from dashboard.definitions import MetricDefinition
 
 
+# Shown until a callback fills a graph: no stray axes from -1 to 6.
+EMPTY_FIGURE = {
+    "data": [],
+    "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 360},
+}
+GRAPH_CONFIG = {"displaylogo": False, "locale": "nb"}
+
+
 def definition_block(metric: MetricDefinition, *, extra: str | None = None) -> html.Div:
     """A number's definition and source, shown beside it."""
     parts: list = [

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions import DAILY_CASES, MAP_METRICS, TREND
-from layouts.common import definition_block
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block
 
 PAGE = dict(
     path_template="/kommune/<kommunenummer>",
@@ -29,6 +29,11 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             dbc.Label("Kommune", html_for="kommune-select", className="small"),
                             dcc.Dropdown(
                                 id="kommune-select",
+                                # the full, scoped list comes from a callback; until then the
+                                # current value must be an option or the dropdown drops it
+                                options=[{"label": kommunenummer, "value": kommunenummer}]
+                                if kommunenummer
+                                else [],
                                 value=kommunenummer,
                                 clearable=False,
                                 placeholder="Velg kommune",
@@ -47,6 +52,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                                     date=dato,
                                     display_format="DD.MM.YYYY",
                                     first_day_of_week=1,
+                                    placeholder="Velg dato",
                                 )
                             ),
                         ],
@@ -62,10 +68,15 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                     dbc.Row(
                         [
                             dbc.Col(
-                                dcc.Graph(id="kommune-daily", config={"displaylogo": False}), lg=6
+                                dcc.Graph(
+                                    id="kommune-daily", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                ),
+                                lg=6,
                             ),
                             dbc.Col(
-                                dcc.Graph(id="kommune-incidence", config={"displaylogo": False}),
+                                dcc.Graph(
+                                    id="kommune-incidence", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                ),
                                 lg=6,
                             ),
                         ]

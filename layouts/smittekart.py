@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -10,7 +12,7 @@ from layouts.common import page_header
 
 PAGE = dict(path="/", name="Smittekart", title="Smittekart – Situasjonsbilde", order=0)
 GEOMETRY_ATTRIBUTION = "Kartgrunnlag: © Kartverket"
-MAP_CONFIG = {
+MAP_CONFIG: Any = {
     "displayModeBar": False,
     "scrollZoom": False,
     # plotly fetches a world outline even with the base map hidden; serve it ourselves (offline).
@@ -43,6 +45,7 @@ def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> 
                             date=dato,
                             display_format="DD.MM.YYYY",
                             first_day_of_week=1,
+                            placeholder="Velg dato",
                         )
                     ),
                 ],
@@ -80,5 +83,6 @@ def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> 
                 ]
             ),
             dcc.Store(id="map-url-sync"),
+            dcc.Store(id="map-rendered", data=False),
         ]
     )

@@ -31,7 +31,7 @@ def pytest_setup_options():  # dash.testing hook: options for the headless chrom
         options.add_argument(flag)
     if Path("/usr/bin/chromium").exists():
         options.binary_location = "/usr/bin/chromium"
-    return [options]
+    return options
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,111 @@
+"""The app over real HTTP requests (Flask test client): pages, geometry, callbacks."""
+
+from __future__ import annotations
+
+import json
+
+from tests.dash_http import call
+
+MAP_OUTPUTS = [
+    ("map", "figure"),
+    ("map-date", "date"),
+    ("map-definition", "children"),
+    ("map-summary", "children"),
+    ("map-rendered", "data"),
+]
+
+
+def test_pages_and_dash_endpoints_respond(client) -> None:
+    for path in ("/", "/kommune/0301", "/_dash-layout", "/_dash-dependencies"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert b'lang="nb"' in client.get("/").data
+
+
+def test_geometry_is_small_cached_and_complete(client) -> None:
+    response = client.get("/geo/kommuner-2020.geojson")
+    assert response.status_code == 200
+    geometry = json.loads(response.data)
+    assert len(geometry["features"]) == 356
+    print(f"geometry bytes (uncompressed): {len(response.data):,}")
+    assert len(response.data) < 500_000
+    etag = response.headers["ETag"]
+    again = client.get("/geo/kommuner-2020.geojson", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+
+
+def test_map_first_render_names_geometry_url_and_has_all_kommuner(client) -> None:
+    status, body, size = call(
+        client,
+        outputs=MAP_OUTPUTS,
+        inputs=[("map-metric", "value", "incidence_14d"), ("map-date", "date", None)],
+        state=[("map-rendered", "data", False)],
+    )
+    assert status == 200
+    trace = body["response"]["map"]["figure"]["data"][0]
+    assert trace["geojson"] == "/geo/kommuner-2020.geojson"  # a URL, not the polygons
+    assert len(trace["locations"]) == 356  # 357 kommuner on 356 polygons (1508+1580 share)
+    assert any(z is not None and z > 0 for z in trace["z"])
+    assert body["response"]["map-date"]["date"]  # defaults to the data date
+    print(f"first map response: {size:,} bytes")
+
+
+def test_metric_change_sends_values_only(client) -> None:
+    status, body, size = call(
+        client,
+        outputs=MAP_OUTPUTS,
+        inputs=[("map-metric", "value", "cases_7d"), ("map-date", "date", "2022-01-20")],
+        changed=["map-metric.value"],
+        state=[("map-rendered", "data", True)],
+    )
+    assert status == 200
+    figure = body["response"]["map"]["figure"]
+    assert figure.get("__dash_patch_update") == "__dash_patch_update"
+    text = json.dumps(figure)
+    assert "geojson" not in text and "coordinates" not in text
+    paths = {tuple(op["location"]) for op in figure["operations"]}
+    assert ("data", 0, "z") in paths
+    print(f"metric change payload: {size:,} bytes")
+    assert size < 100_000
+
+
+def test_clicking_a_polygon_opens_the_kommune(client) -> None:
+    click = {"points": [{"location": "1507", "customdata": ["1", "x"]}]}
+    status, body, _ = call(
+        client,
+        outputs=[("nav-location", "href")],
+        inputs=[("map", "clickData", click)],
+        state=[("map-date", "date", "2022-01-20")],
+        changed=["map.clickData"],
+    )
+    assert status == 200
+    assert body["response"]["nav-location"]["href"] == "/kommune/1508?dato=2022-01-20"
+
+
+def test_kommune_page_callback(client) -> None:
+    outputs = [
+        ("kommune-title", "children"),
+        ("kommune-cards", "children"),
+        ("kommune-daily", "figure"),
+        ("kommune-incidence", "figure"),
+        ("kommune-alert", "children"),
+        ("kommune-date", "date"),
+        ("kommune-source", "children"),
+    ]
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", None)],
+    )
+    assert status == 200
+    response = body["response"]
+    assert response["kommune-title"]["children"].startswith("Bergen (4601)")
+    names = [t["name"] for t in response["kommune-incidence"]["figure"]["data"]]
+    assert names == ["Bergen", "Vestland (fylke)", "Hele landet"]
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[("kommune-select", "value", "9999"), ("kommune-date", "date", None)],
+    )
+    assert status == 200
+    assert "9999" in json.dumps(body["response"]["kommune-alert"])
