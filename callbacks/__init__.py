@@ -1,12 +1,18 @@
-"""Thin callbacks: read inputs, call queries with the user's scope, call metrics and figures."""
+"""Thin callbacks: read inputs, call queries with the user's scope, call metrics and figures.
+
+Every module here with a ``register(app)`` function is registered by the app factory.
+"""
 
 from __future__ import annotations
 
-from dash import Dash
+import importlib
+import pkgutil
 
-from callbacks import kommune, shell, smittekart
+from dash import Dash
 
 
 def register(app: Dash) -> None:
-    for module in (shell, smittekart, kommune):
-        module.register(app)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            module.register(app)

@@ -90,7 +90,8 @@ def open_kommune(click: dict | None, date: str | None) -> Any:
     if not click or not click.get("points"):
         return no_update
     polygon = click["points"][0].get("location")
-    codes = reference.polygon_of(2024).query("polygon_id == @polygon")["kommunenummer"]
+    polygons = reference.polygon_of(2024)
+    codes = polygons.loc[polygons["polygon_id"] == polygon, "kommunenummer"]
     if codes.empty:
         return no_update
     code = codes.iloc[0]  # 1507 (Ålesund and Haram drawn together) opens 1508 Ålesund

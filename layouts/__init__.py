@@ -1,15 +1,29 @@
-"""Component trees only: layouts never read data (that is the callbacks' job)."""
+"""Component trees only: layouts never read data (that is the callbacks' job).
+
+Every module here with a ``PAGE`` dict and a ``layout`` function is a page; pages are
+registered in ``PAGE["order"]``. Only pages that work belong here, since each one appears
+in the navigation.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from types import ModuleType
+
 import dash
 
-from layouts import kommune, smittekart
 
-# Only pages that work appear here and in the navigation.
-PAGES = (smittekart, kommune)
+def page_modules() -> list[ModuleType]:
+    modules = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_")
+    ]
+    pages = [m for m in modules if hasattr(m, "PAGE") and hasattr(m, "layout")]
+    return sorted(pages, key=lambda m: m.PAGE.get("order", 99))
 
 
 def register_pages() -> None:
-    for page in PAGES:
+    for page in page_modules():
         dash.register_page(page.__name__, layout=page.layout, **page.PAGE)

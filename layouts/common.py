@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.definitions import MetricDefinition
-
 
 # Shown until a callback fills a graph: no stray axes from -1 to 6.
 EMPTY_FIGURE = {
     "data": [],
     "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 360},
 }
-GRAPH_CONFIG = {"displaylogo": False, "locale": "nb"}
+GRAPH_CONFIG: Any = {"displaylogo": False, "locale": "nb"}
 
 
 def definition_block(metric: MetricDefinition, *, extra: str | None = None) -> html.Div:

@@ -159,3 +159,16 @@ def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
             ]
         ),
     )
+
+
+__all__ = [
+    "FONT",
+    "FYLKE_COLOUR",
+    "KOMMUNE_COLOUR",
+    "MAP_COLORSCALE",
+    "NATION_COLOUR",
+    "choropleth_map",
+    "daily_cases_figure",
+    "incidence_comparison_figure",
+    "map_trace_values",
+]

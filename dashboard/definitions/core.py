@@ -90,3 +90,14 @@ MAP_GEOMETRY_NOTE = (
     "Kartgrunnlaget er kommunegrensene fra 2020. Data er kodet etter kommunestrukturen fra 2024 "
     "og tegnes gjennom kodeoversettelsen; Ålesund (1508) og Haram (1580) vises som ett område."
 )
+
+__all__ = [
+    "DAILY_CASES",
+    "DEFAULT_MAP_METRIC",
+    "DEMO_SOURCE",
+    "MAP_GEOMETRY_NOTE",
+    "MAP_METRICS",
+    "TREND",
+    "TREND_LABELS",
+    "MetricDefinition",
+]

@@ -140,3 +140,21 @@ def window_counts(daily: pd.DataFrame, date: object) -> dict[str, Any]:
         "incidence_14d": incidence(last7 + prev7, population),
         "trend": trend(last7, prev7),
     }
+
+
+__all__ = [
+    "PER",
+    "TREND_CHANGE",
+    "TREND_MIN_CASES",
+    "Trend",
+    "aggregate_to_polygons",
+    "colour_range",
+    "daily_incidence",
+    "incidence",
+    "map_frame",
+    "moving_average",
+    "rolling_sum",
+    "trend",
+    "window_counts",
+    "window_metrics",
+]

@@ -1,9 +1,4 @@
-"""The read API of the data layer: keyword-only functions returning DataFrames.
-
-Every function takes the caller's :class:`~data.scope.Scope` and applies it here, server
-side; there is no unscoped read for dashboard use. Results are cached (see :mod:`data.cache`)
-with the scope and the data version in the key.
-"""
+"""Reference, dataset facts and case queries."""
 
 from __future__ import annotations
 

@@ -1,0 +1,6 @@
+"""Figure builders: pure ``(DataFrame, options) -> go.Figure``; one module per subject."""
+
+from dashboard.figures.core import *  # noqa: F403
+from dashboard.figures.core import __all__ as _core_all
+
+__all__ = list(_core_all)

@@ -1,0 +1,250 @@
+"""Geography of the synthetic country: kommuner of the 2024 structure, their sizes, a travel
+graph (land borders from :mod:`geo.reference` plus ferry links for island kommuner), hop
+distances, the mobility matrix that couples the epidemic, and the border entry points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.synthetic._common import STRUCTURE
+from geo import reference
+
+# Approximate residents on 1 January 2020 of the largest kommuner (2024 codes; Ålesund without
+# Haram). Public SSB figures rounded; the rest of the country is drawn at random.
+KNOWN_POPULATION: dict[str, int] = {
+    "0301": 693_500,
+    "4601": 284_000,
+    "5001": 205_300,
+    "1103": 143_600,
+    "3201": 127_700,
+    "4204": 111_600,
+    "3301": 101_400,
+    "3203": 94_400,
+    "3205": 86_000,
+    "3107": 82_400,
+    "1108": 79_500,
+    "5501": 77_000,
+    "3907": 64_100,
+    "3207": 59_300,
+    "3905": 57_800,
+    "1508": 57_000,
+    "3105": 56_700,
+    "4003": 54_900,
+    "1804": 52_600,
+    "3103": 49_300,
+    "3909": 47_200,
+    "3118": 45_100,
+    "4203": 45_000,
+    "1149": 42_200,
+    "3222": 41_500,
+    "3209": 39_600,
+    "4626": 38_600,
+    "1106": 37_400,
+    "4001": 36_700,
+    "3411": 34_900,
+    "1506": 32_000,
+    "3403": 31_600,
+    "3101": 31_400,
+    "3305": 30_600,
+    "3407": 30_600,
+    "4627": 29_800,
+    "4631": 29_500,
+    "3405": 28_400,
+    "3303": 27_700,
+    "3901": 27_300,
+    "1124": 27_000,
+    "3312": 26_900,
+    "3903": 25_000,
+    "4624": 25_000,
+    "5503": 24_800,
+    "5006": 24_100,
+    "5035": 24_000,
+    "1505": 24_000,
+    "3420": 21_300,
+    "5601": 20_800,
+    "5605": 10_100,
+    "1580": 9_200,
+    "3416": 6_100,
+}
+TOTAL_POPULATION_2020 = 5_367_600
+
+# Island kommuner without a land border are linked by ferry or bridge to these kommuner.
+FERRY_LINKS: dict[str, tuple[str, ...]] = {
+    "1144": ("1103",),
+    "1145": ("1146",),
+    "1151": ("1106",),
+    "1505": ("1554", "1557"),
+    "1531": ("1508",),
+    "1532": ("1508",),
+    "1554": ("1505", "1579"),
+    "1573": ("1505",),
+    "1815": ("1813",),
+    "1835": ("1833",),
+    "1856": ("1804",),
+    "1857": ("1804",),
+    "1860": ("1859", "1865"),
+    "3110": ("3107",),
+    "4613": ("4614",),
+    "4616": ("4624",),
+    "4625": ("4601",),
+    "4626": ("4601",),
+    "4627": ("4601",),
+    "4633": ("4632",),
+    "4636": ("4645",),
+    "5014": ("5056",),
+    "5514": ("5503",),
+    "1515": ("1516",),
+    "1517": ("1531",),
+    "1516": ("1520",),
+    "1827": ("1820",),
+    "1818": ("1820",),
+    "4614": ("4612",),
+}
+
+# Entry points: (border point, kommune, kind, distance scale in hops for where people stay).
+ENTRY_POINTS: tuple[tuple[str, str, str, float], ...] = (
+    ("Oslo lufthavn Gardermoen", "3209", "airport", 2.5),
+    ("Svinesund", "3101", "road", 2.0),
+    ("Magnor", "3416", "road", 2.0),
+    ("Storskog", "5605", "road", 0.6),
+    ("Bergen lufthavn Flesland", "4601", "airport", 1.5),
+    ("Stavanger lufthavn Sola", "1124", "airport", 1.5),
+    ("Trondheim lufthavn Værnes", "5035", "airport", 1.5),
+    ("Kristiansand lufthavn Kjevik", "4204", "airport", 1.5),
+    ("Sandefjord lufthavn Torp", "3907", "airport", 2.0),
+    ("Tromsø lufthavn", "5501", "airport", 1.2),
+    ("Oslo havn", "0301", "port", 2.0),
+    ("Larvik havn", "3909", "port", 2.0),
+    ("Kristiansand havn", "4204", "port", 1.5),
+)
+ENTRY_KOMMUNER: frozenset[str] = frozenset(k for _, k, _, _ in ENTRY_POINTS)
+OSLO_AKERSHUS_FYLKER = ("03", "32")
+
+
+@dataclass(frozen=True)
+class Geography:
+    codes: tuple[str, ...]  # 357 kommunenummer, sorted
+    fylke: np.ndarray  # fylkesnummer per kommune (object)
+    hops: np.ndarray  # K × K graph distance over land borders and ferry links
+    adjacency: np.ndarray  # K × K bool
+    neighbours: tuple[tuple[int, ...], ...]  # land/ferry neighbours per kommune index
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    def index_of(self, code: str) -> int:
+        return self.codes.index(code)
+
+
+def load_geography() -> Geography:
+    kommuner = reference.kommuner(STRUCTURE).sort_values("kommunenummer")
+    codes = tuple(kommuner["kommunenummer"])
+    pos = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    adjacency = np.zeros((n, n), dtype=bool)
+    pairs = reference.neighbours(STRUCTURE)
+    a = pairs["kommunenummer"].map(pos)
+    b = pairs["neighbour"].map(pos)
+    ok = a.notna() & b.notna()
+    adjacency[a[ok].astype(int), b[ok].astype(int)] = True
+    for code, links in FERRY_LINKS.items():
+        if code in pos:
+            for other in links:
+                if other in pos:
+                    adjacency[pos[code], pos[other]] = adjacency[pos[other], pos[code]] = True
+    fylke = kommuner["fylkesnummer"].to_numpy(dtype=object)
+    np.fill_diagonal(adjacency, False)
+    # Any part of the graph still cut off from Oslo (new island kommuner, changed reference
+    # data) is linked to the regional centre of its fylke, so that every kommune is reachable.
+    oslo = pos["0301"]
+    hops = _hop_distances(adjacency)
+    while (hops[oslo] >= UNREACHABLE).any():
+        i = int(np.flatnonzero(hops[oslo] >= UNREACHABLE)[0])
+        centres = [
+            pos[c]
+            for c in sorted(KNOWN_POPULATION, key=KNOWN_POPULATION.__getitem__, reverse=True)
+            if c in pos and fylke[pos[c]] == fylke[i] and hops[oslo, pos[c]] < UNREACHABLE
+        ]
+        target = centres[0] if centres else oslo
+        adjacency[i, target] = adjacency[target, i] = True
+        hops = _hop_distances(adjacency)
+    neighbours = tuple(tuple(np.flatnonzero(adjacency[i]).tolist()) for i in range(n))
+    return Geography(codes, fylke, hops, adjacency, neighbours)
+
+
+UNREACHABLE = 99
+
+
+def _hop_distances(adjacency: np.ndarray) -> np.ndarray:
+    n = len(adjacency)
+    hops = np.full((n, n), UNREACHABLE, dtype=np.int16)
+    np.fill_diagonal(hops, 0)
+    reached = np.eye(n, dtype=bool)
+    frontier = reached.copy()
+    step_matrix = adjacency.astype(np.float32)
+    for step in range(1, UNREACHABLE):
+        nxt = (frontier.astype(np.float32) @ step_matrix) > 0
+        nxt &= ~reached
+        if not nxt.any():
+            break
+        hops[nxt] = step
+        reached |= nxt
+        frontier = nxt
+    return hops
+
+
+def kommune_sizes(geo: Geography, rng: np.random.Generator) -> np.ndarray:
+    """Residents on 1 January 2020 per kommune (full scale): known values for the largest,
+    a log-normal draw for the rest, scaled so that the country adds up."""
+    sizes = np.zeros(geo.n, dtype=float)
+    known = np.zeros(geo.n, dtype=bool)
+    for code, pop in KNOWN_POPULATION.items():
+        if code in geo.codes:
+            sizes[geo.index_of(code)] = pop
+            known[geo.index_of(code)] = True
+    cap = 0.95 * min(v for c, v in KNOWN_POPULATION.items() if v > 15_000)
+    m = int((~known).sum())
+    draw = rng.lognormal(mean=np.log(3_800), sigma=1.0, size=m)
+    capped_at = cap * rng.uniform(0.7, 1.0, size=m)  # no pile-up of kommuner at the cap
+    remainder = TOTAL_POPULATION_2020 - sizes[known].sum()
+    for _ in range(30):  # rescale to the remainder, keeping every drawn kommune in range
+        draw = np.maximum(draw * remainder / draw.sum(), 180)
+        draw = np.where(draw > capped_at, capped_at, draw)
+    sizes[~known] = draw
+    return np.round(sizes)
+
+
+def urbanity(sizes: np.ndarray) -> np.ndarray:
+    """0 for a kommune of 5 000, about +2 for Oslo, -1 for the smallest."""
+    return np.clip(np.log10(np.maximum(sizes, 1)) - np.log10(5_000), -1.2, 2.3)
+
+
+def mobility_matrix(geo: Geography, sizes: np.ndarray) -> np.ndarray:
+    """Row-stochastic K × K matrix: the share of contacts residents of i have in j.
+
+    Most contacts are at home; small kommuner mix more with neighbours (commuting), and every
+    kommune has a gravity term towards the big cities, so that cities seed the country.
+    """
+    n = geo.n
+    u = urbanity(sizes)
+    home = np.clip(0.90 + 0.025 * u, 0.84, 0.95)
+    w = np.zeros((n, n))
+    nb_weight = geo.adjacency * sizes[None, :]
+    nb_weight /= np.maximum(nb_weight.sum(axis=1, keepdims=True), 1)
+    cities = np.argsort(-sizes)[:12]
+    grav = np.zeros((n, n))
+    grav[:, cities] = sizes[cities][None, :] / (1.0 + geo.hops[:, cities].astype(float)) ** 2
+    np.fill_diagonal(grav, 0.0)
+    grav /= np.maximum(grav.sum(axis=1, keepdims=True), 1e-9)
+    away = 1.0 - home
+    w += (0.65 * away)[:, None] * nb_weight + (0.35 * away)[:, None] * grav
+    w[np.arange(n), np.arange(n)] += home
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def entry_point_frame() -> pd.DataFrame:
+    return pd.DataFrame(ENTRY_POINTS, columns=["border_point", "kommunenummer", "kind", "reach"])
