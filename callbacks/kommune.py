@@ -7,7 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, no_update
 
-from callbacks.common import as_of
+from callbacks.common import as_of, register_kommune_controls
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
@@ -15,14 +15,6 @@ from data import queries
 from data.queries import AreaLevel
 from data.scope import ScopeError
 from layouts.common import EMPTY_FIGURE, card
-
-
-def kommune_options(_id: str) -> list[dict[str, str]]:
-    kommuner = queries.kommune_list(scope=current_scope())
-    return [
-        {"label": f"{row.name} ({row.kommunenummer})", "value": row.kommunenummer}
-        for row in kommuner.itertuples()
-    ]
 
 
 def _series(level: AreaLevel, code: str | None, start: Any, end: Any) -> Any:
@@ -110,32 +102,8 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     )
 
 
-def date_bounds(_id: str) -> tuple[str, str]:
-    _date, info = as_of(None)
-    return info["period_start"].isoformat(), info["data_date"].isoformat()
-
-
-URL_SYNC = """
-function(kommune, date) {
-    if (!kommune) { return window.dash_clientside.no_update; }
-    const params = new URLSearchParams(window.location.search);
-    if (date) { params.set('dato', date); }
-    const query = params.toString();
-    window.history.replaceState(null, '', '/kommune/' + kommune + (query ? '?' + query : ''));
-    return kommune + '?' + query;
-}
-"""
-
-
 def register(app: Dash) -> None:
-    app.callback(Output("kommune-select", "options"), Input("kommune-select", "id"))(
-        kommune_options
-    )
-    app.callback(
-        Output("kommune-date", "min_date_allowed"),
-        Output("kommune-date", "max_date_allowed"),
-        Input("kommune-date", "id"),
-    )(date_bounds)
+    register_kommune_controls(app, prefix="kommune", path="kommune")
     app.callback(
         Output("kommune-title", "children"),
         Output("kommune-cards", "children"),
@@ -147,9 +115,3 @@ def register(app: Dash) -> None:
         Input("kommune-select", "value"),
         Input("kommune-date", "date"),
     )(update_kommune)
-    app.clientside_callback(
-        URL_SYNC,
-        Output("kommune-url-sync", "data"),
-        Input("kommune-select", "value"),
-        Input("kommune-date", "date"),
-    )

@@ -35,3 +35,13 @@ def date_short(value: dt.date) -> str:
 
 def date_long(value: dt.date) -> str:
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+SUPPRESSED = "1–4"
+
+
+def count(value: float | int | None, *, suppressed: bool = False) -> str:
+    """A count as shown to the user; withheld small numbers read "1–4"."""
+    if suppressed:
+        return SUPPRESSED
+    return number(value)

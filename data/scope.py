@@ -16,13 +16,16 @@ class Scope:
 
     ``kommuner`` is ``None`` for every kommune, otherwise the set of kommunenummer the caller
     may see at kommune level. ``small_numbers`` says whether counts 1–4 may be shown unmasked;
-    ``tracing`` whether person-level tracing data may be read at all.
+    ``small_number_kommuner`` narrows that to some kommuner (a kommuneoverlege sees small
+    numbers for the own kommune only). ``tracing`` says whether person-level tracing data may be
+    read at all.
     """
 
     user_id: str
     role: str
     kommuner: frozenset[str] | None = None
     small_numbers: bool = False
+    small_number_kommuner: frozenset[str] | None = None
     tracing: bool = False
 
     @classmethod
@@ -33,7 +36,20 @@ class Scope:
 
     def cache_key(self) -> tuple[object, ...]:
         kommuner = None if self.kommuner is None else tuple(sorted(self.kommuner))
-        return (self.user_id, self.role, kommuner, self.small_numbers, self.tracing)
+        small = (
+            None
+            if self.small_number_kommuner is None
+            else tuple(sorted(self.small_number_kommuner))
+        )
+        return (self.user_id, self.role, kommuner, self.small_numbers, small, self.tracing)
+
+    def may_see_small_numbers(self, kommunenummer: str | None) -> bool:
+        """Small counts for one kommune, or for an aggregate area when ``None``."""
+        if not self.small_numbers:
+            return False
+        if self.small_number_kommuner is None:
+            return True
+        return kommunenummer is not None and kommunenummer in self.small_number_kommuner
 
     def allows(self, kommunenummer: str) -> bool:
         return self.kommuner is None or kommunenummer in self.kommuner

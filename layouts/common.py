@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard.definitions import MetricDefinition
 
@@ -45,3 +45,50 @@ def card(
         body.append(html.Div(note, className="small text-muted"))
     kwargs = {"id": card_id} if card_id else {}
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm", **kwargs)
+
+
+def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | None) -> dbc.Row:
+    """Title, kommune picker and "as of" date picker shared by every kommune page.
+
+    Ids: ``{prefix}-title``, ``{prefix}-select``, ``{prefix}-date``; the options, date bounds
+    and URL come from :func:`callbacks.common.register_kommune_controls`.
+    """
+    return dbc.Row(
+        [
+            dbc.Col(html.H1(id=f"{prefix}-title", className="h3 mb-1"), md=6),
+            dbc.Col(
+                [
+                    dbc.Label("Kommune", html_for=f"{prefix}-select", className="small"),
+                    dcc.Dropdown(
+                        id=f"{prefix}-select",
+                        # the full, scoped list comes from a callback; until then the current
+                        # value must be an option or the dropdown drops it
+                        options=[{"label": kommunenummer, "value": kommunenummer}]
+                        if kommunenummer
+                        else [],
+                        value=kommunenummer,
+                        clearable=False,
+                        placeholder="Velg kommune",
+                    ),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Dato (til og med)", html_for=f"{prefix}-date", className="small"),
+                    html.Div(
+                        dcc.DatePickerSingle(
+                            id=f"{prefix}-date",
+                            date=dato,
+                            display_format="DD.MM.YYYY",
+                            first_day_of_week=1,
+                            placeholder="Velg dato",
+                        )
+                    ),
+                ],
+                md=2,
+            ),
+            dcc.Store(id=f"{prefix}-url-sync"),
+        ],
+        className="g-3 mb-3 align-items-end",
+    )

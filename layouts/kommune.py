@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions import DAILY_CASES, MAP_METRICS, TREND
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/kommune/<kommunenummer>",
@@ -21,46 +21,7 @@ PAGE = dict(
 def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
     return html.Div(
         [
-            dbc.Row(
-                [
-                    dbc.Col(html.H1(id="kommune-title", className="h3 mb-1"), md=6),
-                    dbc.Col(
-                        [
-                            dbc.Label("Kommune", html_for="kommune-select", className="small"),
-                            dcc.Dropdown(
-                                id="kommune-select",
-                                # the full, scoped list comes from a callback; until then the
-                                # current value must be an option or the dropdown drops it
-                                options=[{"label": kommunenummer, "value": kommunenummer}]
-                                if kommunenummer
-                                else [],
-                                value=kommunenummer,
-                                clearable=False,
-                                placeholder="Velg kommune",
-                            ),
-                        ],
-                        md=4,
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label(
-                                "Dato (til og med)", html_for="kommune-date", className="small"
-                            ),
-                            html.Div(
-                                dcc.DatePickerSingle(
-                                    id="kommune-date",
-                                    date=dato,
-                                    display_format="DD.MM.YYYY",
-                                    first_day_of_week=1,
-                                    placeholder="Velg dato",
-                                )
-                            ),
-                        ],
-                        md=2,
-                    ),
-                ],
-                className="g-3 mb-3 align-items-end",
-            ),
+            kommune_date_controls("kommune", kommunenummer, dato),
             html.Div(id="kommune-alert"),
             dcc.Loading(
                 [
@@ -93,6 +54,5 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                 className="mt-3",
             ),
             html.Div(id="kommune-source", className="small text-muted"),
-            dcc.Store(id="kommune-url-sync"),
         ]
     )

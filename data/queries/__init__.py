@@ -12,6 +12,7 @@ from data.queries.cases import (
     cases_daily,
     dataset_info,
     kommune_list,
+    neighbour_list,
     read_data_version,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "cases_daily",
     "dataset_info",
     "kommune_list",
+    "neighbour_list",
     "read_data_version",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, case, func, select
 from data import db
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
-from data.schema import AggCasesDaily, DatasetMeta, Fylke, Kommune, Population
+from data.schema import AggCasesDaily, DatasetMeta, Fylke, Kommune, KommuneNeighbour, Population
 from data.scope import Scope, ScopeError
 
 AreaLevel = Literal["kommune", "fylke", "nation"]
@@ -104,6 +104,33 @@ def kommune_list(
     if allowed is not None:
         q = q.where(Kommune.kommunenummer.in_(allowed))
     return _frame(q, ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"])
+
+
+@cached()
+def neighbour_list(
+    *, scope: Scope, kommunenummer: str, structure: int = CURRENT_STRUCTURE
+) -> pd.DataFrame:
+    """Neighbouring kommuner (shared land border) of one kommune. Columns: kommunenummer, name.
+
+    Reference data, not facts: any logged-in user may know who the neighbours are; their
+    numbers are read through the scoped queries.
+    """
+    q = (
+        select(Kommune.kommunenummer, Kommune.name)
+        .join(
+            KommuneNeighbour,
+            and_(
+                KommuneNeighbour.neighbour == Kommune.kommunenummer,
+                KommuneNeighbour.structure == Kommune.structure,
+            ),
+        )
+        .where(
+            Kommune.structure == structure,
+            KommuneNeighbour.kommunenummer == kommunenummer,
+        )
+        .order_by(Kommune.kommunenummer)
+    )
+    return _frame(q, ["kommunenummer", "name"])
 
 
 @cached()

@@ -1,0 +1,59 @@
+"""Small-number protection, applied in the data layer before anything leaves it.
+
+For a scope without small-number access, counts of 1–4 are withheld (NaN, with a
+``<column>_suppressed`` flag so that the UI can show "1–4"), and rates computed on them are
+withheld too. Zero is not a small number. Callers never get the hidden value, so no cache,
+export or hover text can leak it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from data.scope import Scope
+
+SMALL_MIN = 1
+SMALL_MAX = 4
+
+
+def is_small(values: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(values, errors="coerce")
+    return (numeric >= SMALL_MIN) & (numeric <= SMALL_MAX)
+
+
+def protect(
+    frame: pd.DataFrame,
+    *,
+    scope: Scope,
+    counts: Sequence[str],
+    rates: Mapping[str, Sequence[str]] | None = None,
+    kommune_column: str | None = "kommunenummer",
+    area_code: str | None = None,
+) -> pd.DataFrame:
+    """Withhold small counts (and rates built on them) that ``scope`` may not see.
+
+    ``rates`` maps a rate column to the count columns it is computed from. Rows are judged by
+    ``kommune_column``; for an aggregate series of one area (a fylke, the nation) pass
+    ``kommune_column=None`` and the area's code (or None for the nation) as ``area_code``.
+    """
+    out = frame.copy()
+    if kommune_column is not None:
+        allowed = out[kommune_column].map(scope.may_see_small_numbers).astype(bool)
+    else:
+        allowed = pd.Series(scope.may_see_small_numbers(area_code), index=out.index, dtype=bool)
+    for column in counts:
+        hidden = is_small(out[column]) & ~allowed
+        out[f"{column}_suppressed"] = hidden
+        if hidden.any():
+            out[column] = out[column].astype("float64").where(~hidden, np.nan)
+    for rate, bases in (rates or {}).items():
+        hidden = pd.Series(False, index=out.index)
+        for base in bases:
+            hidden |= out.get(f"{base}_suppressed", False)
+        if hidden.any():
+            out[rate] = out[rate].astype("float64").where(~hidden, np.nan)
+        out[f"{rate}_suppressed"] = hidden
+    return out
