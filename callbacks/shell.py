@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
+from flask_login import current_user
 
 from dashboard import formatting
 from dashboard.auth import current_scope
@@ -34,5 +35,18 @@ def data_status(_pathname: str | None) -> list:
     return parts
 
 
+def user_status(_pathname: str | None) -> list:
+    if not current_user.is_authenticated:
+        return []
+    return [
+        html.Span(
+            [html.Span(current_user.display_name, id="user-name"), " · ", current_user.role_label],
+            id="user-role",
+        ),
+        html.A("Logg ut", href="/logout", className="link-light", id="logout-link"),
+    ]
+
+
 def register(app: Dash) -> None:
     app.callback(Output("data-status", "children"), Input("nav-location", "pathname"))(data_status)
+    app.callback(Output("user-status", "children"), Input("nav-location", "pathname"))(user_status)

@@ -27,13 +27,15 @@ def map_values(metric: str, date: dt.date) -> Any:
 
 def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     metric = MAP_METRICS[metric_key]
-    totals = frame[["cases_7d", "cases_14d", "population"]].sum()
-    national = {
-        "incidence_7d": metrics.incidence(totals["cases_7d"], totals["population"]),
-        "incidence_14d": metrics.incidence(totals["cases_14d"], totals["population"]),
-        "cases_7d": totals["cases_7d"],
-        "cases_14d": totals["cases_14d"],
-    }[metric_key]
+    # The national figure comes from the national aggregate, not from the (scoped) map rows.
+    nation = queries.cases_daily(
+        scope=current_scope(),
+        level="nation",
+        code=None,
+        start=date - dt.timedelta(days=13),
+        end=date,
+    )
+    national = metrics.window_counts(nation, date)[metric_key]
     decimals = 1 if metric.unit == "per 100 000" else 0
     counts = frame["trend"].value_counts()
     return html.Div(
@@ -44,11 +46,15 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
                 className="fs-4 fw-semibold",
                 id="map-national-value",
             ),
+            html.Div(
+                f"Trend i de {len(frame)} kartområdene du har tilgang til:", className="small"
+            ),
             html.Ul(
                 [
-                    html.Li(f"{TREND_LABELS[t]}: {int(counts.get(t, 0))} kartområder")
+                    html.Li(f"{TREND_LABELS[t]}: {int(counts.get(t, 0))}")
                     for t in ("rising", "flat", "falling")
-                ],
+                ]
+                + [html.Li(f"{TREND_LABELS[None]}: {int(frame['trend'].isna().sum())}")],
                 className="small mb-0",
             ),
         ]

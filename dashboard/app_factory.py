@@ -8,15 +8,17 @@ from functools import cache
 from pathlib import Path
 
 import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash)
-from dash import Dash
+from dash import Dash, set_props
 from flask import Response, request
 from flask_caching import Cache
 
 import callbacks
 import layouts
+from dashboard.security import init_security
 from dashboard.settings import Settings, load_settings
 from data import cache as data_cache
 from data import db, queries
+from data.scope import ScopeError
 from geo import boundaries
 from layouts import shell
 
@@ -29,6 +31,14 @@ def _geojson_bytes(cache_dir: Path) -> tuple[bytes, str]:
         boundaries.load_kommune_geojson(cache_dir), separators=(",", ":"), ensure_ascii=False
     ).encode()
     return payload, hashlib.sha256(payload).hexdigest()[:16]
+
+
+def refuse_out_of_scope(error: Exception) -> None:
+    """Callback errors: a scope refusal becomes a clear message; nothing else is sent."""
+    if isinstance(error, ScopeError):
+        set_props("global-alert", {"children": str(error), "is_open": True})
+        return None
+    raise error
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -47,10 +57,11 @@ def create_app(settings: Settings | None = None) -> Dash:
         suppress_callback_exceptions=True,
         compress=True,
         update_title="",
+        on_error=refuse_out_of_scope,
     )
     server = app.server
-    server.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
     server.config["SITUASJONSBILDE_SETTINGS"] = settings
+    init_security(app, settings)
 
     result_cache = Cache(
         server,

@@ -1,13 +1,203 @@
-"""Who is asking: the current user's access scope.
+"""Who is asking: users, roles, login, and the access scope every data read carries.
 
-Until login and roles land (the access-control issue), every request reads with the full
-scope; every callback already fetches its scope here so that the switch is one place.
+Roles follow the access matrix in DESIGN.md and combine (a kommuneoverlege may also be a
+smittesporer). The scope is computed here from the logged-in user; it is enforced where data
+are read (``data/``), never by hiding a menu item.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from flask import has_request_context
+from flask_login import AnonymousUserMixin, UserMixin, current_user
+
 from data.scope import Scope
+from geo import reference
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    kommuner: str  # own | own+neighbours | county | all
+    small_numbers: str  # none | own | county | all
+    tracing: bool = False
+    export: str = "none"  # none | yes | briefing | protected | audit
+    edit_rules: bool = False
+    audit: bool = False
+
+
+ROLES: dict[str, Role] = {
+    r.key: r
+    for r in (
+        Role("kommuneoverlege", "Kommuneoverlege", "own+neighbours", "own", export="yes"),
+        Role("kriseledelse", "Kriseledelse", "own", "none", export="briefing"),
+        Role("smittesporer", "Smittesporer", "own", "own", tracing=True),
+        Role("fylkeslege", "Statsforvalter / fylkeslege", "county", "county", export="yes"),
+        Role("ks_analytiker", "KS-analytiker", "all", "none", export="protected"),
+        Role("admin", "Administrator", "all", "none", export="audit", edit_rules=True, audit=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class User(UserMixin):
+    id: str
+    display_name: str
+    roles: tuple[str, ...]
+    kommunenummer: str | None = None
+    fylkesnummer: str | None = None
+    demo: bool = False
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def get_id(self) -> str:
+        return self.id
+
+    @property
+    def role_label(self) -> str:
+        return " + ".join(ROLES[r].label for r in self.roles)
+
+    def may(self, permission: str) -> bool:
+        """``export``, ``edit_rules``, ``audit`` or ``tracing`` through any of the roles."""
+        for role in (ROLES[r] for r in self.roles):
+            value = getattr(role, permission)
+            if value and value != "none":
+                return True
+        return False
+
+
+# Ready-made users for the embedded demo. Not people: a role and a kommune each.
+DEMO_USERS: dict[str, User] = {
+    u.id: u
+    for u in (
+        User("lege-oslo", "Demo: kommuneoverlege, Oslo", ("kommuneoverlege",), "0301", demo=True),
+        User(
+            "lege-utsira", "Demo: kommuneoverlege, Utsira", ("kommuneoverlege",), "1151", demo=True
+        ),
+        User(
+            "lege-tromso",
+            "Demo: kommuneoverlege og smittesporer, Tromsø",
+            ("kommuneoverlege", "smittesporer"),
+            "5501",
+            demo=True,
+        ),
+        User("krise-bergen", "Demo: kriseledelse, Bergen", ("kriseledelse",), "4601", demo=True),
+        User("sporer-bergen", "Demo: smittesporer, Bergen", ("smittesporer",), "4601", demo=True),
+        User(
+            "fylkeslege-vestland",
+            "Demo: fylkeslege, Vestland",
+            ("fylkeslege",),
+            fylkesnummer="46",
+            demo=True,
+        ),
+        User("ks-analytiker", "Demo: KS-analytiker", ("ks_analytiker",), demo=True),
+        User("admin", "Demo: administrator", ("admin",), demo=True),
+    )
+}
+
+
+@cache
+def _neighbours() -> dict[str, frozenset[str]]:
+    pairs = reference.neighbours(2024)
+    return {k: frozenset(g["neighbour"]) for k, g in pairs.groupby("kommunenummer")}
+
+
+@cache
+def _county_members() -> dict[str, frozenset[str]]:
+    kommuner = reference.kommuner(2024)
+    return {f: frozenset(g["kommunenummer"]) for f, g in kommuner.groupby("fylkesnummer")}
+
+
+def _area(user: User, extent: str) -> frozenset[str] | None:
+    if extent == "all":
+        return None
+    if extent == "none":
+        return frozenset()
+    own = frozenset({user.kommunenummer}) if user.kommunenummer else frozenset()
+    if extent == "own":
+        return own
+    if extent == "own+neighbours":
+        return own | _neighbours().get(user.kommunenummer or "", frozenset())
+    if extent == "county":
+        fylke = user.fylkesnummer or (user.kommunenummer or "")[:2]
+        return _county_members().get(fylke, frozenset())
+    raise ValueError(f"unknown extent {extent!r}")
+
+
+def _union(areas: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(a is None for a in areas):
+        return None
+    out: frozenset[str] = frozenset()
+    for a in areas:
+        out |= a or frozenset()
+    return out
+
+
+def scope_for(user: User) -> Scope:
+    """The access scope of a user: the union of what each of the user's roles grants."""
+    roles = [ROLES[r] for r in user.roles]
+    kommuner = _union([_area(user, r.kommuner) for r in roles])
+    small = [_area(user, r.small_numbers) for r in roles if r.small_numbers != "none"]
+    small_kommuner = _union(small) if small else frozenset()
+    return Scope(
+        user_id=user.id,
+        role="+".join(user.roles),
+        kommuner=kommuner,
+        small_numbers=bool(small),
+        small_number_kommuner=small_kommuner,
+        tracing=any(r.tracing for r in roles),
+        audit=any(r.audit for r in roles),
+    )
+
+
+class Anonymous(AnonymousUserMixin):
+    id = "anonymous"
+    display_name = "Ikke innlogget"
+    roles: tuple[str, ...] = ()
 
 
 def current_scope() -> Scope:
-    return Scope.full(user_id="anonymous")
+    """The scope of the user behind the current request.
+
+    Outside a request (CLI, tests calling functions directly) there is no user: the caller must
+    pass a scope explicitly, so this refuses instead of guessing.
+    """
+    if not has_request_context() or not current_user.is_authenticated:
+        return Scope(user_id="anonymous", role="none", kommuner=frozenset())
+    return scope_for(current_user)  # type: ignore[arg-type]
+
+
+def map_claims(claims: dict[str, Any], *, mapping_json: str) -> User:
+    """Build a user from OpenID Connect claims with the configured mapping.
+
+    ``mapping_json`` (setting ``OIDC_ROLE_MAPPING``) is e.g.
+    ``{"role_claim": "roles", "kommune_claim": "kommunenummer", "fylke_claim": "fylkesnummer",
+    "roles": {"helseid:kommuneoverlege": "kommuneoverlege", ...}}``. Unknown roles are ignored;
+    a user without any known role is refused.
+    """
+    mapping = json.loads(mapping_json)
+    raw = claims.get(mapping.get("role_claim", "roles"), [])
+    if isinstance(raw, str):
+        raw = raw.split()
+    roles = tuple(dict.fromkeys(mapping["roles"][r] for r in raw if r in mapping["roles"]))
+    roles = tuple(r for r in roles if r in ROLES)
+    if not roles:
+        raise PermissionError("Brukeren har ingen rolle i Situasjonsbilde")
+    kommune = claims.get(mapping.get("kommune_claim", "kommunenummer"))
+    fylke = claims.get(mapping.get("fylke_claim", "fylkesnummer"))
+    # "sub" only: ID-porten's "pid" is a national identity number and is never stored.
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        raise PermissionError("Innloggingen mangler subject (sub)")
+    return User(
+        id=f"oidc:{subject}",
+        display_name=str(claims.get("name") or subject),
+        roles=roles,
+        kommunenummer=str(kommune).zfill(4) if kommune else None,
+        fylkesnummer=str(fylke).zfill(2) if fylke else None,
+        claims={k: v for k, v in claims.items() if k in ("sub", "name", "iss")},
+    )

@@ -9,7 +9,12 @@
 | CACHE_TYPE | SimpleCache | flask-caching backend (RedisCache in scale mode) |
 | CACHE_REDIS_URL | (none) | Redis URL for RedisCache |
 | CACHE_DEFAULT_TIMEOUT | 600 | seconds |
-| AUTH_MODE | demo | demo (ready-made users) or oidc |
+| AUTH_MODE | demo | demo (ready-made users, /login/demo/<id>) or oidc |
+| OIDC_SERVER_METADATA_URL | (none) | provider's .well-known/openid-configuration |
+| OIDC_CLIENT_ID / OIDC_CLIENT_SECRET | (none) | client registered with the provider |
+| OIDC_SCOPES | openid profile | scopes to ask for |
+| OIDC_ROLE_MAPPING | see README | JSON: claims for roles/kommune/fylke, role mapping |
+| SESSION_COOKIE_SECURE | true in oidc mode | send the session cookie over HTTPS only |
 | SECRET_KEY | random per process | Flask session signing key; set it in production |
 | DEMO_DATA | true | build synthetic demo data when the database is empty |
 | DEMO_SCALE | small | small or full |
@@ -43,6 +48,12 @@ class Settings(BaseSettings):
     cache_default_timeout: int = 600
     auth_mode: Literal["demo", "oidc"] = "demo"
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(32)))
+    oidc_server_metadata_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid profile"
+    oidc_role_mapping: str = '{"role_claim": "roles", "roles": {}}'
+    session_cookie_secure: bool | None = None
     demo_data: bool = True
     demo_scale: Literal["tiny", "small", "full"] = "small"
     demo_seed: int = 42
@@ -57,6 +68,8 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'situasjonsbilde.sqlite'}"
         if not self.tracing_database_url:
             self.tracing_database_url = f"sqlite:///{self.data_dir / 'tracing.sqlite'}"
+        if self.session_cookie_secure is None:
+            self.session_cookie_secure = self.auth_mode == "oidc"
         if self.geo_cache_dir is None:
             self.geo_cache_dir = self.data_dir / "geo"
         return self

@@ -17,6 +17,8 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
+from data.scope import ScopeError
+
 
 class CacheBackend(Protocol):
     def get(self, key: str) -> Any: ...
@@ -82,10 +84,22 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
     def decorate(fn: F) -> F:
         name = f"{fn.__module__}.{fn.__qualname__}"
 
+        def call(**kwargs: Any) -> Any:
+            try:
+                return fn(**kwargs)
+            except ScopeError as err:
+                # Every refusal is audited, whatever the browser sent.
+                from data import audit
+
+                audit.refused(kwargs.get("scope"), name, err)
+                raise
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if _backend is None or args:
-                return fn(*args, **kwargs)
+            if args:
+                raise TypeError(f"{name} takes keyword arguments only")
+            if _backend is None:
+                return call(**kwargs)
             raw = pickle.dumps(
                 (name, data_version(), sorted((k, _normalise(v)) for k, v in kwargs.items()))
             )
@@ -93,7 +107,7 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
             hit = _backend.get(key)
             if hit is not None:
                 return _copy(hit)
-            value = fn(**kwargs)
+            value = call(**kwargs)
             _backend.set(key, value, timeout=timeout)
             return _copy(value)
 

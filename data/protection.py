@@ -32,12 +32,18 @@ def protect(
     rates: Mapping[str, Sequence[str]] | None = None,
     kommune_column: str | None = "kommunenummer",
     area_code: str | None = None,
+    secondary_groups: Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     """Withhold small counts (and rates built on them) that ``scope`` may not see.
 
     ``rates`` maps a rate column to the count columns it is computed from. Rows are judged by
     ``kommune_column``; for an aggregate series of one area (a fylke, the nation) pass
     ``kommune_column=None`` and the area's code (or None for the nation) as ``area_code``.
+
+    ``secondary_groups`` names the totals that are published beside the rows (``None`` for the
+    grand total, or a column such as ``fylkesnummer`` for county totals): where exactly one
+    row of such a group is hidden, the total would give it away, so the next smallest visible
+    positive row of the group is hidden too (secondary suppression).
     """
     out = frame.copy()
     if kommune_column is not None:
@@ -46,6 +52,8 @@ def protect(
         allowed = pd.Series(scope.may_see_small_numbers(area_code), index=out.index, dtype=bool)
     for column in counts:
         hidden = is_small(out[column]) & ~allowed
+        if secondary_groups is not None:
+            hidden = _secondary(out[column], hidden, allowed, secondary_groups, out)
         out[f"{column}_suppressed"] = hidden
         if hidden.any():
             out[column] = out[column].astype("float64").where(~hidden, np.nan)
@@ -57,3 +65,30 @@ def protect(
             out[rate] = out[rate].astype("float64").where(~hidden, np.nan)
         out[f"{rate}_suppressed"] = hidden
     return out
+
+
+def _secondary(
+    values: pd.Series,
+    hidden: pd.Series,
+    allowed: pd.Series,
+    groups: Sequence[str | None],
+    frame: pd.DataFrame,
+) -> pd.Series:
+    hidden = hidden.copy()
+    changed = True
+    while changed:  # hiding a row for one total can expose another total: repeat until stable
+        changed = False
+        # finest groups first: hiding a second cell inside a county also covers the nation
+        for group in sorted(groups, key=lambda g: g is None):
+            keys = pd.Series(0, index=frame.index) if group is None else frame[group]
+            for _key, index in keys.groupby(keys).groups.items():
+                if int(hidden[index].sum()) != 1:
+                    continue
+                candidates = values[index][~hidden[index] & ~allowed[index] & (values[index] > 0)]
+                if candidates.empty:
+                    candidates = values[index][~hidden[index] & (values[index] > 0)]
+                if candidates.empty:
+                    continue
+                hidden[candidates.idxmin()] = True
+                changed = True
+    return hidden

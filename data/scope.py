@@ -9,6 +9,10 @@ from dataclasses import dataclass
 class ScopeError(PermissionError):
     """A read asked for something outside the caller's scope."""
 
+    def __init__(self, message: str, *, kommunenummer: str | None = None) -> None:
+        super().__init__(message)
+        self.kommunenummer = kommunenummer
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -27,11 +31,11 @@ class Scope:
     small_numbers: bool = False
     small_number_kommuner: frozenset[str] | None = None
     tracing: bool = False
+    audit: bool = False
 
     @classmethod
     def full(cls, user_id: str = "system") -> Scope:
-        # Full access until the access-control issue introduces roles; the parameter exists
-        # from day one so that every read already passes through here.
+        # For the CLI, loaders and tests; web requests get a user's scope from dashboard.auth.
         return cls(user_id=user_id, role="system", kommuner=None, small_numbers=True, tracing=False)
 
     def cache_key(self) -> tuple[object, ...]:
@@ -41,7 +45,15 @@ class Scope:
             if self.small_number_kommuner is None
             else tuple(sorted(self.small_number_kommuner))
         )
-        return (self.user_id, self.role, kommuner, self.small_numbers, small, self.tracing)
+        return (
+            self.user_id,
+            self.role,
+            kommuner,
+            self.small_numbers,
+            small,
+            self.tracing,
+            self.audit,
+        )
 
     def may_see_small_numbers(self, kommunenummer: str | None) -> bool:
         """Small counts for one kommune, or for an aggregate area when ``None``."""
@@ -66,6 +78,7 @@ class Scope:
         outside = [k for k in requested if not self.allows(k)]
         if outside:
             raise ScopeError(
-                f"Ingen tilgang til kommune {', '.join(sorted(outside))} for rollen {self.role}"
+                f"Ingen tilgang til kommune {', '.join(sorted(outside))} for rollen {self.role}",
+                kommunenummer=sorted(outside)[0],
             )
         return requested

@@ -26,6 +26,10 @@ def layout() -> html.Div:
                 html.Div(
                     id="data-status", className="d-flex align-items-center gap-2 text-white small"
                 ),
+                html.Div(
+                    id="user-status",
+                    className="d-flex align-items-center gap-2 text-white small ms-3",
+                ),
             ],
             fluid=True,
         ),
@@ -38,7 +42,18 @@ def layout() -> html.Div:
             html.A("Hopp til innhold", href="#innhold", className="visually-hidden-focusable"),
             dcc.Location(id="nav-location", refresh="callback-nav"),
             header,
-            dbc.Container(html.Main(dash.page_container, id="innhold"), fluid=True),
+            dbc.Container(
+                [
+                    dbc.Alert(
+                        id="global-alert",
+                        is_open=False,
+                        color="danger",
+                        dismissable=True,
+                    ),
+                    html.Main(dash.page_container, id="innhold"),
+                ],
+                fluid=True,
+            ),
             html.Footer(
                 dbc.Container(
                     html.Small(

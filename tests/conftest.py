@@ -66,13 +66,34 @@ def settings(demo_env: dict[str, str]):
     return load_settings()
 
 
+from tests.browser_helpers import FULL_ACCESS_USER  # noqa: E402
+
+
 @pytest.fixture(scope="session")
 def app(settings):
+    from dashboard import auth
     from dashboard.app_factory import create_app
 
+    # Functional page tests read as a test-only role with every kommune and small numbers, so
+    # that page numbers can be compared with raw tables; the access tests use the real roles.
+    auth.ROLES["test_full"] = auth.Role("test_full", "Test (full tilgang)", "all", "all")
+    auth.DEMO_USERS[FULL_ACCESS_USER] = auth.User(
+        FULL_ACCESS_USER, "Test: full tilgang", ("test_full",), demo=True
+    )
     return create_app(settings)
+
+
+def login(client, user_id: str):  # type: ignore[no-untyped-def]
+    response = client.get(f"/login/demo/{user_id}")
+    assert response.status_code == 302, response.status_code
+    return client
 
 
 @pytest.fixture()
 def client(app):
+    return login(app.server.test_client(), FULL_ACCESS_USER)
+
+
+@pytest.fixture()
+def anonymous_client(app):
     return app.server.test_client()

@@ -7,18 +7,11 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser_helpers import choose_option, start_and_login
+
 pytestmark = pytest.mark.browser
 
 POLYGONS = "#map path.choroplethlocation"
-
-
-def choose_option(dash_duo, selector: str, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a dcc.Dropdown and click the option with ``label``, as a person does."""
-    dash_duo.find_element(selector).click()
-    option = WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: d.find_element(By.XPATH, f"//*[@role='option'][contains(., '{label}')]")
-    )
-    option.click()
 
 
 def _fills(driver) -> set[str]:  # type: ignore[no-untyped-def]
@@ -33,11 +26,10 @@ def _largest_polygon(driver):  # type: ignore[no-untyped-def]
 
 
 def test_map_metric_click_kommune_without_console_errors(dash_duo, app) -> None:
-    dash_duo.start_server(app)
+    # A shared link with a date in a wave (URL state is part of the product), after login.
+    start_and_login(dash_duo, app, next_path="/?dato=2022-01-15")
     driver = dash_duo.driver
     wait = WebDriverWait(driver, 30)
-    # A shared link with a date in a wave (URL state is part of the product).
-    driver.get(dash_duo.server_url + "/?dato=2022-01-15")
 
     # The whole country is drawn (356 polygons), with the data date and the demo label.
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, POLYGONS)) >= 356)

@@ -47,3 +47,27 @@ def test_full_scope_sees_everything() -> None:
     out = protect(_frame(), scope=Scope.full(), counts=["cases"], rates={"incidence": ["cases"]})
     assert out["cases"].tolist() == [120, 3, 0]
     assert not out["cases_suppressed"].any()
+
+
+def test_secondary_suppression_when_a_total_would_reveal_one_hidden_cell() -> None:
+    frame = pd.DataFrame(
+        {
+            "kommunenummer": ["a", "b", "c", "d"],
+            "fylkesnummer": ["01", "01", "02", "02"],
+            "cases": [3, 50, 40, 60],
+        }
+    )
+    scope = Scope(user_id="ks", role="ks_analytiker", small_numbers=False)
+    out = protect(frame, scope=scope, counts=["cases"], secondary_groups=[None, "fylkesnummer"])
+    hidden = dict(zip(out["kommunenummer"], out["cases_suppressed"], strict=True))
+    # "a" is small; "b" would give it away through the county-01 total and is hidden too.
+    assert hidden == {"a": True, "b": True, "c": False, "d": False}
+    # the national total minus visible cells now covers two hidden cells, not one
+    assert out["cases"].isna().sum() == 2
+
+
+def test_no_secondary_suppression_when_nothing_is_hidden() -> None:
+    frame = pd.DataFrame({"kommunenummer": ["a", "b"], "cases": [30, 50]})
+    scope = Scope(user_id="ks", role="ks_analytiker")
+    out = protect(frame, scope=scope, counts=["cases"], secondary_groups=[None])
+    assert not out["cases_suppressed"].any()

@@ -31,9 +31,13 @@ def map_trace_values(
     ``values`` columns: polygon_id, value, name, trend (rising/flat/falling/None).
     """
     decimals = 1 if metric.unit == "per 100 000" else 0
+    withheld = values["withheld"] if "withheld" in values else [False] * len(values)
     customdata = [
-        [formatting.number(v, decimals), TREND_LABELS.get(t, TREND_LABELS[None])]
-        for v, t in zip(values["value"], values["trend"], strict=True)
+        [
+            "skjult (1–4 tilfeller)" if hide else formatting.number(v, decimals),
+            TREND_LABELS.get(t, TREND_LABELS[None]),
+        ]
+        for v, t, hide in zip(values["value"], values["trend"], withheld, strict=True)
     ]
     hover = (
         "<b>%{text}</b><br>"

@@ -28,7 +28,7 @@ def incidence(cases: pd.Series | float, population: pd.Series | float) -> pd.Ser
 
 def trend(last_7: float, previous_7: float) -> Trend | None:
     """Trend by DESIGN.md: ±15 % with at least 7 cases in the last 7 days, else not computed."""
-    if last_7 < TREND_MIN_CASES:
+    if pd.isna(last_7) or pd.isna(previous_7) or last_7 < TREND_MIN_CASES:
         return None
     if previous_7 == 0:
         return "rising"
@@ -66,7 +66,8 @@ def aggregate_to_polygons(windows: pd.DataFrame, polygon_of: pd.DataFrame) -> pd
     counts = ["cases_7d", "cases_prev_7d", "cases_14d", "population"]
     merged = windows.merge(polygon_of, on="kommunenummer", how="inner", validate="one_to_one")
     grouped = merged.groupby("polygon_id", sort=True)
-    summed = grouped[counts].sum()
+    # a withheld count (NaN) withholds the polygon's sum: never add around a hidden cell
+    summed = grouped[counts].agg(lambda s: s.sum(skipna=False))
     summed["kommuner"] = grouped["kommunenummer"].agg(lambda s: " ".join(sorted(s)))
     return window_metrics(summed.reset_index())
 
@@ -115,6 +116,7 @@ def map_frame(
     ]
     polygons["kommunenummer"] = polygons["kommuner"].str.split().str[0]
     polygons["value"] = polygons[metric]
+    polygons["withheld"] = polygons[["cases_7d", "cases_14d"]].isna().any(axis=1)
     return polygons
 
 

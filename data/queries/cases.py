@@ -12,10 +12,12 @@ from sqlalchemy import Select, and_, case, func, select
 from data import db
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.protection import protect
 from data.schema import AggCasesDaily, DatasetMeta, Fylke, Kommune, KommuneNeighbour, Population
 from data.scope import Scope, ScopeError
 
 AreaLevel = Literal["kommune", "fylke", "nation"]
+WINDOW_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
 
 
 def _frame(query: Select[Any] | Any, columns: Sequence[str]) -> pd.DataFrame:
@@ -161,10 +163,13 @@ def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE)
         q = q.where(AggCasesDaily.kommunenummer.in_(allowed))
     counts = _frame(q, ["kommunenummer", "cases_7d", "cases_prev_7d", "cases_14d"])
     kommuner = kommune_list(scope=scope, year=_population_year(date))
-    out = kommuner[["kommunenummer", "population"]].merge(counts, on="kommunenummer", how="left")
-    for c in ("cases_7d", "cases_prev_7d", "cases_14d"):
+    columns = ["kommunenummer", "fylkesnummer", "population"]
+    out = kommuner[columns].merge(counts, on="kommunenummer", how="left")
+    for c in WINDOW_COUNTS:
         out[c] = out[c].fillna(0).astype("int64")
-    return out[["kommunenummer", "cases_7d", "cases_prev_7d", "cases_14d", "population"]]
+    # County and national totals are shown beside these rows: protect against recomputation.
+    out = protect(out, scope=scope, counts=WINDOW_COUNTS, secondary_groups=[None, "fylkesnummer"])
+    return out.drop(columns="fylkesnummer")
 
 
 def _area_kommuner(scope: Scope, level: AreaLevel, code: str | None) -> list[str] | None:
@@ -229,7 +234,13 @@ def cases_daily(
     ].astype("int64")
     pop = _population_by_year(members)
     out["population"] = out["date"].dt.year.clip(pop.index.min(), pop.index.max()).map(pop)
-    return out
+    return protect(
+        out,
+        scope=scope,
+        counts=["cases_by_testdate", "cases_by_regdate"],
+        kommune_column=None,
+        area_code=code if level == "kommune" else None,
+    )
 
 
 def _population_by_year(members: list[str] | None) -> pd.Series:

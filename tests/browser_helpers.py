@@ -1,0 +1,36 @@
+"""Helpers for dash.testing browser tests: log in as a demo user, pick dropdown options."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+FULL_ACCESS_USER = "test-full"
+
+
+def start_and_login(dash_duo, app, user_id: str = FULL_ACCESS_USER, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
+    """Start the app, log the browser in through the documented demo URL, open ``next_path``.
+
+    Every page needs a session, so dash.testing's own first navigation (which waits for the
+    Dash page) would only see the login page.
+    """
+    dash_duo.start_server(app, navigate=False)
+    dash_duo._url = dash_duo.server.url.rstrip("/")
+    browser_login(dash_duo, user_id, next_path)
+
+
+def browser_login(dash_duo, user_id: str = FULL_ACCESS_USER, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
+    """Log the browser in through the documented demo URL and open ``next_path``."""
+    from urllib.parse import quote
+
+    dash_duo.driver.get(f"{dash_duo.server_url}/login/demo/{user_id}?next={quote(next_path)}")
+    dash_duo.wait_for_element("#react-entry-point", timeout=20)
+
+
+def choose_option(dash_duo, selector: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a dcc.Dropdown and click the option with ``label``, as a person does."""
+    dash_duo.find_element(selector).click()
+    option = WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.find_element(By.XPATH, f"//*[@role='option'][contains(., '{label}')]")
+    )
+    option.click()
