@@ -13,7 +13,7 @@ from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
 from data import queries
 from data.queries import AreaLevel
-from data.scope import ScopeError
+from geo import reference
 from layouts.common import EMPTY_FIGURE, card
 
 
@@ -61,8 +61,9 @@ def _cards(k: dict, f: dict, n: dict, fylke: str) -> list[dbc.Col]:
 def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tuple:
     date, info = as_of(requested_date)
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
-    scope = current_scope()
-    kommuner = queries.kommune_list(scope=scope).set_index("kommunenummer")
+    # Existence from the reference register; access is decided by the data layer, which
+    # refuses (and audits) a kommune outside the user's scope, whatever the dropdown sent.
+    kommuner = reference.kommuner(2024).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
         text = "Velg en kommune i listen."
         if kommunenummer:
@@ -70,14 +71,10 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
         alert = dbc.Alert(text, color="warning")
         return "Kommune", [], EMPTY_FIGURE, EMPTY_FIGURE, alert, date_out, ""
     row = kommuner.loc[kommunenummer]
-    try:
-        start = info["period_start"]
-        own = _series("kommune", kommunenummer, start, date)
-        county = _series("fylke", row["fylkesnummer"], start, date)
-        nation = _series("nation", None, start, date)
-    except ScopeError as err:
-        alert = dbc.Alert(str(err), color="danger")
-        return "Kommune", [], EMPTY_FIGURE, EMPTY_FIGURE, alert, date_out, ""
+    start = info["period_start"]
+    own = _series("kommune", kommunenummer, start, date)
+    county = _series("fylke", row["fylkesnummer"], start, date)
+    nation = _series("nation", None, start, date)
     own_at, county_at, nation_at = (metrics.window_counts(s, date) for s in (own, county, nation))
     title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
     daily_fig = figures.daily_cases_figure(own, title=f"Nye tilfeller per dag – {row['name']}")

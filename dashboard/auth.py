@@ -168,7 +168,7 @@ def current_scope() -> Scope:
     """
     if not has_request_context() or not current_user.is_authenticated:
         return Scope(user_id="anonymous", role="none", kommuner=frozenset())
-    return scope_for(current_user)  # type: ignore[arg-type]
+    return scope_for(current_user)
 
 
 def map_claims(claims: dict[str, Any], *, mapping_json: str) -> User:

@@ -5,15 +5,24 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask_login import current_user
 
 
 def _nav_links() -> list[dbc.NavItem]:
+    # Pages needing a permission are listed only for users who have it; the data layer
+    # refuses the data to everyone else in any case.
+    def visible(page: dict) -> bool:
+        permission = page.get("permission")
+        if permission is None:
+            return True
+        return bool(current_user.is_authenticated and current_user.may(permission))
+
     return [
         dbc.NavItem(
             dbc.NavLink(page["name"], href=page.get("nav_href", page["path"]), active="partial")
         )
         for page in dash.page_registry.values()
-        if page.get("nav", True)
+        if page.get("nav", True) and visible(page)
     ]
 
 

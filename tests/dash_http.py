@@ -34,3 +34,17 @@ def call(
     raw = response.get_data()
     parsed = json.loads(raw) if raw and response.status_code == 200 else {}
     return response.status_code, parsed, len(raw)
+
+
+def values(array: Any) -> list[Any]:
+    """Plotly ≥ 6 sends numeric arrays as base64 typed arrays; give plain values back."""
+    if isinstance(array, dict) and "bdata" in array:
+        import base64
+
+        import numpy as np
+
+        data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        if "shape" in array:
+            data = data.reshape([int(n) for n in str(array["shape"]).split(",")])
+        return data.tolist()
+    return list(array)

@@ -1,0 +1,49 @@
+"""Three demo users in one browser see three different views."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser_helpers import browser_login, start_and_login
+
+pytestmark = pytest.mark.browser
+POLYGONS = "#map path.choroplethlocation"
+
+
+def _polygon_count(dash_duo, expected_min: int) -> int:  # type: ignore[no-untyped-def]
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, POLYGONS)) >= expected_min
+    )
+    return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, POLYGONS))
+
+
+def _nav(dash_duo) -> str:  # type: ignore[no-untyped-def]
+    return dash_duo.find_element("nav").text
+
+
+def test_three_roles_three_views(dash_duo, app) -> None:
+    # A kommuneoverlege in a small island kommune: only the own kommune on the map.
+    start_and_login(dash_duo, app, "lege-utsira", "/?dato=2022-01-15")
+    dash_duo.wait_for_contains_text("#user-role", "Kommuneoverlege", timeout=15)
+    assert _polygon_count(dash_duo, 1) == 1
+    assert "Revisjonslogg" not in _nav(dash_duo)
+
+    # KS: the whole country, still no audit log.
+    browser_login(dash_duo, "ks-analytiker", "/?dato=2022-01-15")
+    dash_duo.wait_for_contains_text("#user-role", "KS-analytiker", timeout=15)
+    assert _polygon_count(dash_duo, 356) == 356
+    assert "Revisjonslogg" not in _nav(dash_duo)
+
+    # Admin: the audit log is in the navigation and shows the refusals and reads.
+    browser_login(dash_duo, "admin", "/admin/revisjon")
+    dash_duo.wait_for_contains_text("#user-role", "Administrator", timeout=15)
+    assert "Revisjonslogg" in _nav(dash_duo)
+    dash_duo.wait_for_contains_text("#audit-alert", "hendelser", timeout=15)
+
+    # Logging out ends the session: the app asks for login again.
+    dash_duo.find_element("#logout-link").click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: "/login" in d.current_url)
+    assert "Logg inn" in dash_duo.driver.page_source
+    assert dash_duo.get_logs() == [], "browser console errors"
