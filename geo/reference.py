@@ -18,8 +18,13 @@ REFERENCE_DIR = Path(__file__).with_name("reference")
 STRUCTURES = (2020, 2024)
 
 
-def _read(name: str) -> pd.DataFrame:
+@cache
+def _read_cached(name: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False)
+
+
+def _read(name: str) -> pd.DataFrame:
+    return _read_cached(name).copy()  # callers may modify their copy
 
 
 def _check_structure(structure: int) -> None:

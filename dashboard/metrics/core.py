@@ -65,10 +65,12 @@ def aggregate_to_polygons(windows: pd.DataFrame, polygon_of: pd.DataFrame) -> pd
     """
     counts = ["cases_7d", "cases_prev_7d", "cases_14d", "population"]
     merged = windows.merge(polygon_of, on="kommunenummer", how="inner", validate="one_to_one")
+    merged = merged.sort_values("kommunenummer")
     grouped = merged.groupby("polygon_id", sort=True)
     # a withheld count (NaN) withholds the polygon's sum: never add around a hidden cell
-    summed = grouped[counts].agg(lambda s: s.sum(skipna=False))
-    summed["kommuner"] = grouped["kommunenummer"].agg(lambda s: " ".join(sorted(s)))
+    withheld = merged[counts].isna().groupby(merged["polygon_id"]).any()
+    summed = grouped[counts].sum().mask(withheld)
+    summed["kommuner"] = grouped["kommunenummer"].agg(" ".join)
     return window_metrics(summed.reset_index())
 
 
