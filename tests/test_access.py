@@ -307,3 +307,63 @@ def test_scope_restrict_refuses_instead_of_narrowing() -> None:
     with pytest.raises(ScopeError):
         scope.restrict(["0301", "4601"])
     assert scope.restrict(None) == ["0301"]
+
+
+def _kommune_page_callbacks(client) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Every callback whose inputs are a page's kommune picker and date: the page's main ones."""
+    found = []
+    for dep in client.get("/_dash-dependencies").get_json():
+        ids = [(i["id"], i["property"]) for i in dep["inputs"]]
+        selects = [i for i, p in ids if str(i).endswith("-select") and p == "value"]
+        if selects and any(p == "date" for _i, p in ids) and not dep.get("clientside_function"):
+            found.append(dep)
+    return found
+
+
+def _call_dependency(client, dep: dict, kommune: str):  # type: ignore[no-untyped-def]
+    inputs = []
+    for i in dep["inputs"]:
+        value = kommune if i["property"] == "value" and str(i["id"]).endswith("-select") else None
+        if i["property"] == "date":
+            value = "2022-01-15"
+        inputs.append({"id": i["id"], "property": i["property"], "value": value})
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
+        for o in dep["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": [],
+        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    return response.status_code, (response.get_json() or {})
+
+
+@pytest.mark.parametrize("user_id", ROLE_USERS)
+def test_every_kommune_page_refuses_other_kommuner(app, user_id) -> None:
+    user = DEMO_USERS[user_id]
+    scope = scope_for(user)
+    client = login(app.server.test_client(), user_id)
+    deps = [d for d in _kommune_page_callbacks(client) if d.get("clientside_function") is None]
+    assert deps, "no kommune page callbacks found"
+    own = user.kommunenummer or "0301"
+    other = "0301" if own != "0301" else "4601"
+    for dep in deps:
+        for code in (own, other):
+            if not scope.allows(code) and code == own:
+                continue
+            before = _audit_count()
+            status, body = _call_dependency(client, dep, code)
+            STATS["requests"] += 1
+            assert status == 200, (dep["output"], status)
+            if scope.allows(code):
+                assert body.get("response"), (dep["output"], code)
+            else:
+                leaked = bool(body.get("response"))
+                STATS["leaks"] += int(leaked)
+                assert not leaked, f"{user_id} got {dep['output']} for {code}"
+                assert "Ingen tilgang" in json.dumps(body)
+                assert _audit_count() >= before + 1
