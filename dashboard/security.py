@@ -61,11 +61,16 @@ def _kommune_name(code: str | None) -> str:
     return f"{names.get(code, code)} ({code})"
 
 
+def _fylke_name(code: str) -> str:
+    names = reference.fylker(2024).set_index("fylkesnummer")["name"]
+    return f"{names.get(code, code)} fylke ({code})"
+
+
 def _demo_body(next_url: str) -> str:
     rows = []
     for user in DEMO_USERS.values():
         where = _kommune_name(user.kommunenummer) or (
-            f"fylke {user.fylkesnummer}" if user.fylkesnummer else "alle kommuner"
+            _fylke_name(user.fylkesnummer) if user.fylkesnummer else "alle kommuner"
         )
         rows.append(
             f"""<form method="post" action="/login/demo" class="list-group-item d-flex

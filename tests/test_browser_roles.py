@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import browser_login, start_and_login
+from tests.browser_helpers import browser_login
 
 pytestmark = pytest.mark.browser
 POLYGONS = "#map path.choroplethlocation"
@@ -24,8 +24,15 @@ def _nav(dash_duo) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_three_roles_three_views(dash_duo, app) -> None:
-    # A kommuneoverlege in a small island kommune: only the own kommune on the map.
-    start_and_login(dash_duo, app, "lege-utsira", "/?dato=2022-01-15")
+    # A kommuneoverlege in a small island kommune logs in through the form (CSRF token and
+    # all) and sees only the own kommune on the map.
+    dash_duo.start_server(app, navigate=False)
+    dash_duo._url = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(f"{dash_duo.server_url}/?dato=2022-01-15")
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: "/login" in d.current_url)
+    dash_duo.driver.find_element(By.ID, "login-lege-utsira").click()
+    dash_duo.wait_for_element("#react-entry-point", timeout=20)
+    assert "dato=2022-01-15" in dash_duo.driver.current_url  # back where the user was going
     dash_duo.wait_for_contains_text("#user-role", "Kommuneoverlege", timeout=15)
     assert _polygon_count(dash_duo, 1) == 1
     assert "Revisjonslogg" not in _nav(dash_duo)
