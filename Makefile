@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## Set up and serve the app on http://127.0.0.1:8050 (demo data built on first run).
-run: venv
+## Chromium renders the figures of the PDF export.
+run: venv browsers
 	$(BIN)/situasjonsbilde setup
 	$(PY) app.py
 
@@ -49,9 +50,17 @@ lint: venv
 ## Benchmarks print numbers and ratios; they never fail on a time.
 bench: venv geo
 	$(PY) -m bench.run
+	$(PY) -m bench.imports
 
 demo-full: venv
 	$(BIN)/situasjonsbilde demo --scale full
 
 clean:
 	rm -rf $(VENV) instance assets/vendor .pytest_cache .mypy_cache .ruff_cache
+
+## Real published data (FHI, SSB, Kartverket, OxCGRT) in a database of its own, then serve it.
+REALDATA ?= ../shared/realdata
+.PHONY: run-real
+run-real: venv geo
+	DATA_DIR=instance/real GEO_CACHE_DIR=instance/geo $(BIN)/situasjonsbilde import all $(REALDATA)
+	DATA_DIR=instance/real GEO_CACHE_DIR=instance/geo DEMO_DATA=false $(PY) app.py

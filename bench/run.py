@@ -21,7 +21,7 @@ from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import queries
 from data.scope import Scope
-from tests.dash_http import call
+from tests.dash_http import call, call_dependency, kommune_page_callbacks
 
 RESULTS = Path(__file__).with_name("results.md")
 MAP_OUTPUTS = [
@@ -52,6 +52,63 @@ def _client(app):  # type: ignore[no-untyped-def]
     client = app.server.test_client()
     assert client.get("/login/demo/ks-analytiker").status_code == 302
     return client
+
+
+PAGE_KOMMUNER = ("0301", "4601", "1151", "5501", "3201", "1508", "3209", "5605")
+
+
+def _page_callbacks(settings, data_date: dt.date) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """p50/p95 server time of every kommune page's main callback, cold and warm.
+
+    Cold: no result cache (every query runs); warm: the same requests again with the cache.
+    The requests are those a browser sends (found in /_dash-dependencies).
+    """
+    out = []
+    dates = [data_date - dt.timedelta(days=d) for d in (0, 45, 400)]
+    for label, use_cache in (("cold", False), ("warm", True)):
+        app = create_app(settings)
+        client = _client(app)
+        if not use_cache:
+            data_cache.set_backend(None)
+        deps = kommune_page_callbacks(client)
+        for dep in deps:
+            name = dep["output"].strip(".").split(".")[0].rsplit("-", 1)[0]
+            times = []
+            for _round in range(2 if use_cache else 1):
+                for kommune in PAGE_KOMMUNER:
+                    for date in dates:
+                        start = time.perf_counter()
+                        status, _ = call_dependency(
+                            client, dep, kommune=kommune, date=date.isoformat()
+                        )
+                        times.append((time.perf_counter() - start) * 1000)
+                        assert status == 200, (name, kommune, status)
+            if use_cache:
+                times = times[len(times) // 2 :]  # the second round: everything cached
+            out.append(
+                (
+                    f"page {name} main callback, {label}: p50 / p95 ms (n={len(times)})",
+                    f"{statistics.median(times):.0f} / {_pct(times, 0.95):.0f}",
+                )
+            )
+    return out
+
+
+def _pdf_export(settings, data_date: dt.date) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    app = create_app(settings)
+    client = app.server.test_client()
+    client.get("/login/demo/lege-oslo")
+    times = []
+    for i in range(4):
+        start = time.perf_counter()
+        response = client.get(f"/morgenbrief/0301/pdf?dato={data_date - dt.timedelta(days=i)}")
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            return [("Morgenbrief PDF export", f"HTTP {response.status_code}")]
+    return [
+        ("Morgenbrief PDF export, first (starts the renderer) ms", f"{times[0]:.0f}"),
+        ("Morgenbrief PDF export, next: max ms", f"{max(times[1:]):.0f}"),
+    ]
 
 
 def main() -> None:
@@ -126,6 +183,8 @@ def main() -> None:
         ),
     ]
     del sql
+    rows += _page_callbacks(settings, data_date)
+    rows += _pdf_export(settings, data_date)
     header = (
         f"## {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
         f"{platform.python_version()} · data {info['scale'] or info['source']} "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
 from flask_login import current_user
 
 from dashboard import formatting
@@ -43,10 +43,21 @@ def user_status(_pathname: str | None) -> list:
             [html.Span(current_user.display_name, id="user-name"), " · ", current_user.role_label],
             id="user-role",
         ),
-        html.A("Logg ut", href="/logout", className="link-light", id="logout-link"),
+        html.A("Logg ut", href="/logout", id="logout-link"),
     ]
 
 
+TOGGLE = """
+function(n, isOpen) { return n ? !isOpen : isOpen; }
+"""
+
+
 def register(app: Dash) -> None:
+    app.clientside_callback(
+        TOGGLE,
+        Output("nav-collapse", "is_open"),
+        Input("nav-toggler", "n_clicks"),
+        State("nav-collapse", "is_open"),
+    )
     app.callback(Output("data-status", "children"), Input("nav-location", "pathname"))(data_status)
     app.callback(Output("user-status", "children"), Input("nav-location", "pathname"))(user_status)

@@ -29,17 +29,26 @@ class Role:
     export: str = "none"  # none | yes | briefing | protected | audit
     edit_rules: bool = False
     audit: bool = False
+    edit_local_rules: bool = False  # record local rules for the user's own kommune
 
 
 ROLES: dict[str, Role] = {
     r.key: r
     for r in (
-        Role("kommuneoverlege", "Kommuneoverlege", "own+neighbours", "own", export="yes"),
+        Role(
+            "kommuneoverlege",
+            "Kommuneoverlege",
+            "own+neighbours",
+            "own",
+            export="yes",
+            edit_local_rules=True,
+        ),
         Role("kriseledelse", "Kriseledelse", "own", "none", export="briefing"),
         Role("smittesporer", "Smittesporer", "own", "own", tracing=True),
         Role("fylkeslege", "Statsforvalter / fylkeslege", "county", "county", export="yes"),
         Role("ks_analytiker", "KS-analytiker", "all", "none", export="protected"),
         Role("admin", "Administrator", "all", "none", export="audit", edit_rules=True, audit=True),
+        Role("regelredaktor", "Regelredaktør", "all", "none", edit_rules=True),
     )
 }
 
@@ -96,6 +105,7 @@ DEMO_USERS: dict[str, User] = {
         ),
         User("ks-analytiker", "Demo: KS-analytiker", ("ks_analytiker",), demo=True),
         User("admin", "Demo: administrator", ("admin",), demo=True),
+        User("regelredaktor", "Demo: regelredaktør", ("regelredaktor",), demo=True),
     )
 }
 
@@ -151,6 +161,12 @@ def scope_for(user: User) -> Scope:
         small_number_kommuner=small_kommuner,
         tracing=any(r.tracing for r in roles),
         audit=any(r.audit for r in roles),
+        edit_rules=any(r.edit_rules for r in roles),
+        edit_local_rules_for=(
+            frozenset({user.kommunenummer})
+            if user.kommunenummer and any(r.edit_local_rules for r in roles)
+            else frozenset()
+        ),
     )
 
 
@@ -201,3 +217,11 @@ def map_claims(claims: dict[str, Any], *, mapping_json: str) -> User:
         fylkesnummer=str(fylke).zfill(2) if fylke else None,
         claims={k: v for k, v in claims.items() if k in ("sub", "name", "iss")},
     )
+
+
+def landing_page(user: User) -> str:
+    """Where a user starts: the own kommune's Morgenbrief, or the map for national roles."""
+    home = user.kommunenummer or (
+        reference.first_kommune_in(user.fylkesnummer) if user.fylkesnummer else None
+    )
+    return f"/morgenbrief/{home}" if home else "/"

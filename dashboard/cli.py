@@ -1,4 +1,4 @@
-"""Command line: ``situasjonsbilde setup | demo | geo | db``."""
+"""Command line: ``situasjonsbilde setup | demo | geo | db | import``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ from dashboard.settings import load_settings
 app = typer.Typer(help="Situasjonsbilde – verktøy for oppsett og data.", no_args_is_help=True)
 db_app = typer.Typer(help="Databasen: migreringer.")
 app.add_typer(db_app, name="db")
+import_app = typer.Typer(
+    help=(
+        "Importer ekte publiserte data (FHI, SSB, Kartverket, OxCGRT) i databasen DATA_DIR "
+        "peker på. `import all <mappe>` gjenkjenner filene på innholdet."
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
 
 
 def _configure() -> None:
@@ -111,6 +119,103 @@ def setup(progress: bool = True) -> None:
             typer.echo("Databasen er tom og DEMO_DATA=false: importer data før bruk.")
             return
         demo(scale=settings.demo_scale, seed=settings.demo_seed, progress=progress)
+
+
+# --------------------------------------------------------------------------- import
+def _print_import_report(report: object) -> None:
+    from data.importers.runner import ImportReport
+    from data.importers.texts import STATUS_NB, reason_text
+
+    assert isinstance(report, ImportReport)
+    typer.echo("")
+    typer.echo(
+        f"{'fil':44} {'status':10} {'lest':>9} {'lastet':>9} {'avvist':>7} "
+        f"{'hoppet':>7} {'fakta':>9} {'sek':>6} {'rader/s':>9}"
+    )
+    for r in report.results:
+        name = Path(r.file).name[-44:]
+        typer.echo(
+            f"{name:44} {r.status:10} {r.rows_read:>9,} {r.rows_loaded:>9,} "
+            f"{r.rows_rejected:>7,} {r.rows_skipped:>7,} {r.facts:>9,} {r.seconds:>6.2f} "
+            f"{r.rows_per_second:>9,.0f}".replace(",", " ")
+        )
+        if r.status in ("failed", "skipped") or r.message:
+            typer.echo(f"    {STATUS_NB.get(r.status, r.status)}: {r.message}")
+        for reason, n in list(r.reasons.items())[:5]:
+            typer.echo(f"    avvist {n:>6}: {reason_text(reason)} ({reason})")
+    loaded = [r for r in report.results if r.status == "loaded"]
+    unchanged = [r for r in report.results if r.status == "unchanged"]
+    failed = [r for r in report.results if r.status == "failed"]
+    skipped = [r for r in report.results if r.status == "skipped"]
+    typer.echo(
+        f"\n{len(loaded)} lastet, {len(unchanged)} uendret, {len(failed)} feilet, "
+        f"{len(skipped)} ikke gjenkjent; {sum(r.rows_rejected for r in report.results):,} "
+        f"rader avvist; {report.seconds:.1f} s totalt.".replace(",", " ")
+    )
+    meta = report.derived.get("meta") if report.derived else None
+    if meta:
+        typer.echo(
+            f"Data per {meta['data_date']} (fra {meta['period_start']}); "
+            f"serier: {meta.get('series_available', '')}"
+        )
+    elif not report.changed:
+        typer.echo("Ingenting endret.")
+
+
+def _run_import(paths: list[Path], *, group: str | None, progress: bool) -> None:
+    from data import db
+    from data.importers import ImportRefused, run
+
+    _configure()
+    db.upgrade()
+    try:
+        report = run(db.engine("main"), paths, group=group, progress=progress)
+    except ImportRefused as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    _print_import_report(report)
+    if not report.anything_loaded:
+        raise typer.Exit(1)
+
+
+@import_app.command("all")
+def import_all(
+    folder: Annotated[Path, typer.Argument(help="Mappe med filer, f.eks. ../shared/realdata")],
+    progress: bool = True,
+) -> None:
+    """Importer alle kjente filer i en mappe, i riktig rekkefølge (referanse → befolkning →
+    geometri → serier → regler)."""
+    from data.importers.runner import folder_files
+
+    if not folder.is_dir():
+        raise typer.BadParameter(f"{folder} er ikke en mappe")
+    _run_import(folder_files(folder), group=None, progress=progress)
+
+
+def _import_command(group: str) -> None:
+    def command(
+        path: Annotated[Path, typer.Argument(help="Filen som skal importeres")],
+        progress: bool = True,
+    ) -> None:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path} finnes ikke")
+        _run_import([path], group=group, progress=progress)
+
+    command.__doc__ = f"Importer én fil av typen {group}."
+    import_app.command(group)(command)
+
+
+for _group in (
+    "covidnor",
+    "sysvak",
+    "msis",
+    "ssb-population",
+    "boundaries",
+    "crosswalk",
+    "location-names",
+    "oxcgrt",
+):
+    _import_command(_group)
 
 
 def main() -> None:

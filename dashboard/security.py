@@ -24,7 +24,7 @@ from flask import Flask, Response, abort, jsonify, redirect, request, session, u
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
-from dashboard.auth import DEMO_USERS, ROLES, User, map_claims
+from dashboard.auth import DEMO_USERS, ROLES, User, landing_page, map_claims
 from dashboard.settings import Settings
 from geo import reference
 
@@ -52,6 +52,12 @@ def _safe_next(target: str | None) -> str:
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
+
+
+def _next_for(user: User, target: str | None) -> str:
+    """The page after login: where the user was going, else the user's landing page."""
+    safe = _safe_next(target)
+    return landing_page(user) if safe == "/" else safe
 
 
 def _kommune_name(code: str | None) -> str:
@@ -161,7 +167,7 @@ def init_security(app: Dash, settings: Settings) -> None:
             if user is None:
                 abort(400)
             login_user(user)
-            return redirect(_safe_next(request.form.get("next")))  # type: ignore[return-value]
+            return redirect(_next_for(user, request.form.get("next")))  # type: ignore[return-value]
 
         # Documented URL so that scripts and browser tests can act as any role (demo only).
         @server.route("/login/demo/<user_id>", methods=["GET"])
@@ -171,7 +177,7 @@ def init_security(app: Dash, settings: Settings) -> None:
                 abort(404)
             session.clear()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))  # type: ignore[return-value]
+            return redirect(_next_for(user, request.args.get("next")))  # type: ignore[return-value]
 
     else:
         _init_oidc(server, settings)
@@ -237,7 +243,7 @@ def _init_oidc(server: Flask, settings: Settings) -> None:
             user = map_claims(dict(claims), mapping_json=settings.oidc_role_mapping)
         except PermissionError as err:
             return redirect(url_for("login_page", feil=str(err)))
-        next_url = session.pop("next", "/")
+        next_url = _next_for(user, session.pop("next", None))
         session.clear()
         session["oidc_user"] = {
             "id": user.id,

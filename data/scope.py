@@ -22,7 +22,9 @@ class Scope:
     may see at kommune level. ``small_numbers`` says whether counts 1–4 may be shown unmasked;
     ``small_number_kommuner`` narrows that to some kommuner (a kommuneoverlege sees small
     numbers for the own kommune only). ``tracing`` says whether person-level tracing data may be
-    read at all.
+    read at all. ``edit_rules`` allows recording national, county and local rule versions;
+    ``edit_local_rules_for`` names the kommuner whose own (local) rules the caller may record
+    (a kommuneoverlege for the own kommune).
     """
 
     user_id: str
@@ -32,6 +34,8 @@ class Scope:
     small_number_kommuner: frozenset[str] | None = None
     tracing: bool = False
     audit: bool = False
+    edit_rules: bool = False
+    edit_local_rules_for: frozenset[str] = frozenset()
 
     @classmethod
     def full(cls, user_id: str = "system") -> Scope:
@@ -53,6 +57,8 @@ class Scope:
             small,
             self.tracing,
             self.audit,
+            self.edit_rules,
+            tuple(sorted(self.edit_local_rules_for)),
         )
 
     def may_see_small_numbers(self, kommunenummer: str | None) -> bool:
@@ -62,6 +68,12 @@ class Scope:
         if self.small_number_kommuner is None:
             return True
         return kommunenummer is not None and kommunenummer in self.small_number_kommuner
+
+    def may_record_rule(self, scope_level: str, scope_code: str | None) -> bool:
+        """Whether rule versions at this level (and for this kommune) may be recorded."""
+        if self.edit_rules:
+            return True
+        return scope_level == "kommune" and scope_code in self.edit_local_rules_for
 
     def allows(self, kommunenummer: str) -> bool:
         return self.kommuner is None or kommunenummer in self.kommuner

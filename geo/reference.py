@@ -116,3 +116,9 @@ def polygon_of(structure: int = 2024) -> pd.DataFrame:
         .sort_values("kommunenummer")
         .reset_index(drop=True)
     )
+
+
+def first_kommune_in(fylkesnummer: str, structure: int = 2024) -> str | None:
+    """The first kommune (by number) of a county; a sensible default page for county users."""
+    codes = kommuner(structure).query("fylkesnummer == @fylkesnummer")["kommunenummer"]
+    return str(codes.iloc[0]) if len(codes) else None

@@ -11,7 +11,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/kommune/<kommunenummer>",
     path="/kommune/0301",
-    nav_href="/kommune/0301",
+    nav_href="/kommune/{kommune}",
     name="Kommune",
     title="Kommune – Situasjonsbilde",
     order=1,

@@ -7,6 +7,17 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
+from geo import reference
+
+
+def home_kommune() -> str:
+    """The kommune a user's kommune pages open on: the own one, else the county's first."""
+    own = getattr(current_user, "kommunenummer", None)
+    if own:
+        return str(own)
+    fylke = getattr(current_user, "fylkesnummer", None)
+    return (reference.first_kommune_in(fylke) if fylke else None) or "0301"
+
 
 def _nav_links() -> list[dbc.NavItem]:
     # Pages needing a permission are listed only for users who have it; the data layer
@@ -17,9 +28,15 @@ def _nav_links() -> list[dbc.NavItem]:
             return True
         return bool(current_user.is_authenticated and current_user.may(permission))
 
+    home = home_kommune()
     return [
         dbc.NavItem(
-            dbc.NavLink(page["name"], href=page.get("nav_href", page["path"]), active="partial")
+            dbc.NavLink(
+                page["name"],
+                href=page.get("nav_href", page["path"]).replace("{kommune}", home),
+                # "/" is a prefix of every path: only an exact match marks it active
+                active="exact" if page["path"] == "/" else "partial",
+            )
         )
         for page in dash.page_registry.values()
         if page.get("nav", True) and visible(page)
@@ -31,26 +48,38 @@ def layout() -> html.Div:
         dbc.Container(
             [
                 dbc.NavbarBrand("Situasjonsbilde", href="/", className="fw-bold"),
-                dbc.Nav(_nav_links(), navbar=True, className="me-auto"),
-                html.Div(
-                    id="data-status", className="d-flex align-items-center gap-2 text-white small"
-                ),
-                html.Div(
-                    id="user-status",
-                    className="d-flex align-items-center gap-2 text-white small ms-3",
+                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                dbc.Collapse(
+                    dbc.Nav(_nav_links(), navbar=True, className="me-auto flex-wrap"),
+                    id="nav-collapse",
+                    is_open=False,
+                    navbar=True,
                 ),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
-        className="mb-3",
+        expand="lg",
+    )
+    # Data date, demo label and the user on their own line: always visible, never squeezed.
+    status = html.Div(
+        dbc.Container(
+            [
+                html.Div(id="data-status", className="d-flex align-items-center gap-2"),
+                html.Div(id="user-status", className="d-flex align-items-center gap-2"),
+            ],
+            fluid=True,
+            className="d-flex flex-wrap justify-content-between gap-2",
+        ),
+        className="bg-body-secondary border-bottom small py-1 mb-3",
     )
     return html.Div(
         [
             html.A("Hopp til innhold", href="#innhold", className="visually-hidden-focusable"),
             dcc.Location(id="nav-location", refresh="callback-nav"),
             header,
+            status,
             dbc.Container(
                 [
                     dbc.Alert(

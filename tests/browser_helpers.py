@@ -14,9 +14,22 @@ def start_and_login(dash_duo, app, user_id: str = FULL_ACCESS_USER, next_path: s
     Every page needs a session, so dash.testing's own first navigation (which waits for the
     Dash page) would only see the login page.
     """
-    dash_duo.start_server(app, navigate=False)
-    dash_duo._url = dash_duo.server.url.rstrip("/")
+    start_server(dash_duo, app)
     browser_login(dash_duo, user_id, next_path)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
+    """Start the app on a free port (not dash.testing's fixed 8050), without navigating."""
+    dash_duo.start_server(app, navigate=False, port=free_port())
+    dash_duo._url = dash_duo.server.url.rstrip("/")
 
 
 def browser_login(dash_duo, user_id: str = FULL_ACCESS_USER, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]

@@ -48,3 +48,42 @@ def values(array: Any) -> list[Any]:
             data = data.reshape([int(n) for n in str(array["shape"]).split(",")])
         return data.tolist()
     return list(array)
+
+
+def kommune_page_callbacks(client: Any) -> list[dict[str, Any]]:
+    """Every server callback whose inputs are a page's kommune picker and date picker: the
+    main callback of each kommune page, found in /_dash-dependencies as a browser finds it."""
+    found = []
+    for dep in client.get("/_dash-dependencies").get_json():
+        ids = [(i["id"], i["property"]) for i in dep["inputs"]]
+        selects = [i for i, p in ids if str(i).endswith("-select") and p == "value"]
+        if selects and any(p == "date" for _i, p in ids) and not dep.get("clientside_function"):
+            found.append(dep)
+    return found
+
+
+def call_dependency(
+    client: Any, dep: dict[str, Any], *, kommune: str, date: str | None
+) -> tuple[int, dict[str, Any]]:
+    """POST one callback from /_dash-dependencies with a kommune and a date as its inputs."""
+    inputs = []
+    for i in dep["inputs"]:
+        value: Any = None
+        if i["property"] == "value" and str(i["id"]).endswith("-select"):
+            value = kommune
+        elif i["property"] == "date":
+            value = date
+        inputs.append({"id": i["id"], "property": i["property"], "value": value})
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
+        for o in dep["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": [],
+        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    return response.status_code, (response.get_json() or {})

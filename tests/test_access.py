@@ -18,7 +18,7 @@ from data.schema import AuditLog, Cluster
 from data.scope import Scope, ScopeError
 from geo import reference
 from tests.conftest import login
-from tests.dash_http import call, values
+from tests.dash_http import call, call_dependency, kommune_page_callbacks, values
 
 MAP_OUTPUTS = [
     ("map", "figure"),
@@ -309,45 +309,12 @@ def test_scope_restrict_refuses_instead_of_narrowing() -> None:
     assert scope.restrict(None) == ["0301"]
 
 
-def _kommune_page_callbacks(client) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Every callback whose inputs are a page's kommune picker and date: the page's main ones."""
-    found = []
-    for dep in client.get("/_dash-dependencies").get_json():
-        ids = [(i["id"], i["property"]) for i in dep["inputs"]]
-        selects = [i for i, p in ids if str(i).endswith("-select") and p == "value"]
-        if selects and any(p == "date" for _i, p in ids) and not dep.get("clientside_function"):
-            found.append(dep)
-    return found
-
-
-def _call_dependency(client, dep: dict, kommune: str):  # type: ignore[no-untyped-def]
-    inputs = []
-    for i in dep["inputs"]:
-        value = kommune if i["property"] == "value" and str(i["id"]).endswith("-select") else None
-        if i["property"] == "date":
-            value = "2022-01-15"
-        inputs.append({"id": i["id"], "property": i["property"], "value": value})
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
-        for o in dep["output"].strip(".").split("...")
-    ]
-    body = {
-        "output": dep["output"],
-        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [],
-        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
-    }
-    response = client.post("/_dash-update-component", json=body)
-    return response.status_code, (response.get_json() or {})
-
-
 @pytest.mark.parametrize("user_id", ROLE_USERS)
 def test_every_kommune_page_refuses_other_kommuner(app, user_id) -> None:
     user = DEMO_USERS[user_id]
     scope = scope_for(user)
     client = login(app.server.test_client(), user_id)
-    deps = [d for d in _kommune_page_callbacks(client) if d.get("clientside_function") is None]
+    deps = [d for d in kommune_page_callbacks(client) if d.get("clientside_function") is None]
     assert deps, "no kommune page callbacks found"
     own = user.kommunenummer or "0301"
     other = "0301" if own != "0301" else "4601"
@@ -356,7 +323,7 @@ def test_every_kommune_page_refuses_other_kommuner(app, user_id) -> None:
             if not scope.allows(code) and code == own:
                 continue
             before = _audit_count()
-            status, body = _call_dependency(client, dep, code)
+            status, body = call_dependency(client, dep, kommune=code, date="2022-01-15")
             STATS["requests"] += 1
             assert status == 200, (dep["output"], status)
             if scope.allows(code):

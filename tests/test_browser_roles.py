@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import browser_login
+from tests.browser_helpers import browser_login, start_server
 
 pytestmark = pytest.mark.browser
 POLYGONS = "#map path.choroplethlocation"
@@ -26,8 +26,7 @@ def _nav(dash_duo) -> str:  # type: ignore[no-untyped-def]
 def test_three_roles_three_views(dash_duo, app) -> None:
     # A kommuneoverlege in a small island kommune logs in through the form (CSRF token and
     # all) and sees only the own kommune on the map.
-    dash_duo.start_server(app, navigate=False)
-    dash_duo._url = dash_duo.server.url.rstrip("/")
+    start_server(dash_duo, app)
     dash_duo.driver.get(f"{dash_duo.server_url}/?dato=2022-01-15")
     WebDriverWait(dash_duo.driver, 10).until(lambda d: "/login" in d.current_url)
     dash_duo.driver.find_element(By.ID, "login-lege-utsira").click()

@@ -140,6 +140,10 @@ def test_daily_series_for_kommune_county_and_nation(hand_db: Path) -> None:
     )
     assert len(kommune) == 21  # every day, zeros included
     assert kommune["cases_by_testdate"].sum() == 5
+    last = kommune.iloc[-1]  # windows ending on DAY, from the days before start too
+    assert (last["cases_7d"], last["cases_prev_7d"], last["cases_14d"]) == (2, 3, 5)
+    oslo = queries.cases_daily(scope=Scope.full(), level="kommune", code="0301", start=DAY, end=DAY)
+    assert (oslo["cases_7d"].iloc[0], oslo["cases_prev_7d"].iloc[0]) == (35, 14)
     assert set(kommune["population"]) == {125_000}
     county = queries.cases_daily(scope=Scope.full(), level="fylke", code="32", start=start, end=DAY)
     assert county["cases_by_testdate"].sum() == 5

@@ -74,19 +74,14 @@ def aggregate_to_polygons(windows: pd.DataFrame, polygon_of: pd.DataFrame) -> pd
     return window_metrics(summed.reset_index())
 
 
-def rolling_sum(daily: pd.Series, days: int) -> pd.Series:
-    """Sum over the last ``days`` days ending on each day (incomplete windows are NaN)."""
-    return daily.rolling(days, min_periods=days).sum()
-
-
 def daily_incidence(daily: pd.DataFrame, *, days: int = 7) -> pd.DataFrame:
     """``days``-day incidence per 100 000 for every day of a daily series.
 
-    Input columns: date, cases_by_testdate, population. Output adds ``incidence``.
+    Input columns: date, cases_7d or cases_14d (window sums from the data layer), population.
+    Output adds ``incidence``.
     """
     out = daily.sort_values("date").copy()
-    window = rolling_sum(out["cases_by_testdate"].astype("float64"), days)
-    out["incidence"] = incidence(window, out["population"])
+    out["incidence"] = incidence(out[f"cases_{days}d"].astype("float64"), out["population"])
     return out
 
 
@@ -123,26 +118,24 @@ def map_frame(
 
 
 def window_counts(daily: pd.DataFrame, date: object) -> dict[str, Any]:
-    """Counts of the 7/14-day windows ending on ``date`` from a daily series of one area.
+    """The 7/14-day windows ending on ``date`` from a daily series of one area.
 
-    ``daily`` columns: date, cases_by_testdate, population. Returns cases_7d, cases_prev_7d,
-    cases_14d, population (on ``date``), incidence_7d, incidence_14d and trend.
+    ``daily`` columns: date, cases_7d, cases_prev_7d, cases_14d, population (window sums from
+    the data layer, computed before small-number protection; NaN where withheld). Returns
+    those counts with incidence_7d, incidence_14d and trend.
     """
-    end = pd.Timestamp(date)
-    days = (end - daily["date"]).dt.days
-    cases = daily["cases_by_testdate"]
-    last7 = float(cases[(days >= 0) & (days < 7)].sum())
-    prev7 = float(cases[(days >= 7) & (days < 14)].sum())
-    on_date = daily.loc[daily["date"] == end, "population"]
-    population = float(on_date.iloc[0]) if len(on_date) else float("nan")
+    row = daily.loc[daily["date"] == pd.Timestamp(date)]
+    nan = float("nan")
+    if row.empty:
+        values = dict.fromkeys(("cases_7d", "cases_prev_7d", "cases_14d", "population"), nan)
+    else:
+        values = {k: float(row[k].iloc[0]) for k in ("cases_7d", "cases_prev_7d", "cases_14d")}
+        values["population"] = float(row["population"].iloc[0])
     return {
-        "cases_7d": last7,
-        "cases_prev_7d": prev7,
-        "cases_14d": last7 + prev7,
-        "population": population,
-        "incidence_7d": incidence(last7, population),
-        "incidence_14d": incidence(last7 + prev7, population),
-        "trend": trend(last7, prev7),
+        **values,
+        "incidence_7d": incidence(values["cases_7d"], values["population"]),
+        "incidence_14d": incidence(values["cases_14d"], values["population"]),
+        "trend": trend(values["cases_7d"], values["cases_prev_7d"]),
     }
 
 
@@ -157,7 +150,6 @@ __all__ = [
     "incidence",
     "map_frame",
     "moving_average",
-    "rolling_sum",
     "trend",
     "window_counts",
     "window_metrics",

@@ -208,9 +208,13 @@ def cases_daily(
 ) -> pd.DataFrame:
     """Daily cases for one area (a kommune, a fylke or the nation), every day in [start, end].
 
-    Columns: date, cases_by_testdate, cases_by_regdate, population (1 January of the year).
+    Columns: date, cases_by_testdate, cases_by_regdate, the windows ending on each day by test
+    date (cases_7d, cases_prev_7d, cases_14d), population (1 January of the year), and
+    ``<column>_suppressed`` flags. Windows are summed before small-number protection, so a
+    withheld day never makes a window smaller than it is.
     """
     members = _area_kommuner(scope, level, code)
+    first = start - dt.timedelta(days=13)
     q = (
         select(
             AggCasesDaily.date,
@@ -219,7 +223,7 @@ def cases_daily(
         )
         .where(
             AggCasesDaily.disease == disease,
-            AggCasesDaily.date >= start,
+            AggCasesDaily.date >= first,
             AggCasesDaily.date <= end,
         )
         .group_by(AggCasesDaily.date)
@@ -227,17 +231,22 @@ def cases_daily(
     if members is not None:
         q = q.where(AggCasesDaily.kommunenummer.in_(members))
     counts = _dates(_frame(q, ["date", "cases_by_testdate", "cases_by_regdate"]), "date")
-    days = pd.DataFrame({"date": pd.date_range(start, end, freq="D")})
+    days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
     out = days.merge(counts, on="date", how="left").fillna(0)
     out[["cases_by_testdate", "cases_by_regdate"]] = out[
         ["cases_by_testdate", "cases_by_regdate"]
     ].astype("int64")
+    by_test = out["cases_by_testdate"]
+    out["cases_7d"] = by_test.rolling(7, min_periods=1).sum().astype("int64")
+    out["cases_14d"] = by_test.rolling(14, min_periods=1).sum().astype("int64")
+    out["cases_prev_7d"] = out["cases_14d"] - out["cases_7d"]
+    out = out[out["date"] >= pd.Timestamp(start)].reset_index(drop=True)
     pop = _population_by_year(members)
     out["population"] = out["date"].dt.year.clip(pop.index.min(), pop.index.max()).map(pop)
     return protect(
         out,
         scope=scope,
-        counts=["cases_by_testdate", "cases_by_regdate"],
+        counts=["cases_by_testdate", "cases_by_regdate", *WINDOW_COUNTS],
         kommune_column=None,
         area_code=code if level == "kommune" else None,
     )

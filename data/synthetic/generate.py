@@ -121,12 +121,13 @@ def generate(
 
     def certificates() -> None:
         state["certificates"] = certificates_mod.build_certificates(
+            state["geo"],
             state["pop"],
             state["doses"],
             state["cases"],
             state["tests"],
             state["rules"],
-            rng_for(seed, "certificates"),
+            state["keys"],
         )
 
     def assemble() -> None:
@@ -140,9 +141,7 @@ def generate(
         tables["vaccination"] = vaccination_mod.vaccination_table(
             state["pop"], state["doses"], keys, codes
         )
-        tables["certificate"] = certificates_mod.certificate_table(
-            state["certificates"], keys, codes
-        )
+        tables["certificate"] = certificates_mod.certificate_table(state["certificates"], codes)
         tables["arrival"] = arrivals_mod.arrival_table(state["arrivals"], keys, codes)
         tables["hospital_admission"] = hospital_mod.admission_table(
             state["admissions"], cs, keys, codes

@@ -1,0 +1,436 @@
+"""Innreise page callbacks, and small helpers shared with the Koronasertifikat page
+(kommune lookup with a Norwegian message, source line, rule cards)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output, html, no_update
+
+from callbacks.common import as_of, register_kommune_controls
+from dashboard import formatting
+from dashboard.auth import current_scope
+from dashboard.definitions import DEMO_SOURCE
+from dashboard.definitions import arrivals as texts
+from dashboard.figures import arrivals as arrival_figures
+from dashboard.figures.arrivals import percent
+from dashboard.metrics import arrivals as arrival_metrics
+from data.codes import CURRENT_STRUCTURE
+from data.queries import AreaLevel
+from data.queries import arrivals as arrival_queries
+from geo import reference
+from layouts.common import EMPTY_FIGURE, card
+
+NATION_LABEL = "Hele landet"
+
+
+# --------------------------------------------------------------------------- shared helpers
+@dataclass(frozen=True)
+class Place:
+    """The kommune and reference date a page callback works on."""
+
+    date: dt.date
+    date_out: Any  # the date to write back to the picker, or no_update
+    info: dict[str, Any]
+    kommunenummer: str
+    name: str
+    fylkesnummer: str
+    fylkesnavn: str
+
+    @property
+    def fylke_label(self) -> str:
+        return f"{self.fylkesnavn} (fylke)"
+
+    def title(self, page: str) -> str:
+        return f"{page} – {self.name} ({self.kommunenummer}), {self.fylkesnavn}"
+
+
+def resolve(
+    kommunenummer: str | None, requested_date: str | None
+) -> tuple[Place | None, Any, dbc.Alert | None]:
+    """The as-of date and the kommune, or a Norwegian alert when the kommune does not exist.
+    Returns (place or None, date to write back, alert or None).
+
+    Existence comes from the reference register. Access is decided by the data layer: a
+    kommune outside the user's scope is refused (and audited) by the first query, whatever the
+    dropdown sent, and the app shows the refusal.
+    """
+    date, info = as_of(requested_date)
+    date_out = date.isoformat() if date.isoformat() != requested_date else no_update
+    kommuner = reference.kommuner(CURRENT_STRUCTURE).set_index("kommunenummer")
+    if not kommunenummer or kommunenummer not in kommuner.index:
+        text = "Velg en kommune i listen."
+        if kommunenummer:
+            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
+        return None, date_out, dbc.Alert(text, color="warning")
+    row = kommuner.loc[kommunenummer]
+    place = Place(
+        date=date,
+        date_out=date_out,
+        info=info,
+        kommunenummer=kommunenummer,
+        name=str(row["name"]),
+        fylkesnummer=str(row["fylkesnummer"]),
+        fylkesnavn=str(row["fylkesnavn"]),
+    )
+    return place, date_out, None
+
+
+def source_line(info: Mapping[str, Any], date: dt.date, source: str) -> str:
+    """Data date, the date shown, and the source (with the demo label for demo data)."""
+    origin = DEMO_SOURCE if info["is_demo"] else (info.get("source") or source)
+    return (
+        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
+        f"{formatting.date_short(date)}. Kilde: {origin}."
+    )
+
+
+def parameter_value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "Ja" if value else "Nei"
+    if isinstance(value, int | float):
+        return formatting.number(value, 0 if float(value).is_integer() else 1)
+    return str(value)
+
+
+def _date_text(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return formatting.date_short(pd.Timestamp(value).date())
+
+
+def rule_card(
+    rule: Mapping[str, Any], labels: Mapping[str, str], *, note: str | None = None
+) -> dbc.Card:
+    """One rule version: text, validity, authority, parameters and link."""
+    valid = f"Gjelder fra {_date_text(rule['valid_from'])}"
+    if rule.get("valid_to") is not None and not pd.isna(rule.get("valid_to")):
+        valid += f" til og med {_date_text(rule['valid_to'])}"
+    level = texts.SCOPE_LEVEL_LABELS.get(str(rule.get("scope_level", "")), "")
+    meta = " · ".join(p for p in (f"Versjon {rule['id']}", level, valid, rule["authority"]) if p)
+    params = rule.get("parameters") or {}
+    items = [
+        html.Li([f"{labels.get(key, key)}: ", html.Strong(parameter_value(value))])
+        for key, value in params.items()
+        if key in labels
+    ]
+    body: list[Any] = [
+        html.P(rule["text_nb"], className="mb-1"),
+        html.Div(meta, className="small text-muted mb-1"),
+    ]
+    if items:
+        body.append(html.Ul(items, className="small mb-1"))
+    if rule.get("source_url"):
+        body.append(
+            html.A(
+                "Kilde", href=rule["source_url"], target="_blank", rel="noopener", className="small"
+            )
+        )
+    if note:
+        body.append(html.Div(note, className="small text-muted"))
+    return dbc.Card(dbc.CardBody(body), className="mb-2 shadow-sm")
+
+
+def _table(header: list[str], rows: list[list[Any]], *, table_id: str | None = None) -> dbc.Table:
+    kwargs = {"id": table_id} if table_id else {}
+    return dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in header])),
+            html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+        ],
+        size="sm",
+        striped=True,
+        className="small mb-2",
+        **kwargs,
+    )
+
+
+# --------------------------------------------------------------------------- innreise
+MEASURE_LABELS = {
+    "tested": "Testet innen fristen (av registrerte)",
+    "positive": "Positive (av testede)",
+    "quarantine_required": "Karantenekrav (av registrerte)",
+    "follow_up_completed": "Oppfølging fullført (av registrerte)",
+    "without_fd_number": "Uten F/D-nummer (av registrerte)",
+    "pending_overdue": f"Venter etter {texts.PENDING_DAYS} dager (av ankomne før det)",
+    "tested_no_result": "Testet uten svar (av testede)",
+    "follow_up_lost": "Ikke nådd (av registrerte)",
+}
+
+
+HIDDEN_SHARE = "skjult"
+
+
+def share_text(value: float, hidden: bool = False) -> str:
+    """A share as percent text; "skjult" when it rests on a withheld small count."""
+    return HIDDEN_SHARE if hidden else percent(value)
+
+
+def _count(row: Mapping[str, Any], column: str) -> str:
+    return formatting.count(row.get(column), suppressed=bool(row.get(f"{column}_suppressed")))
+
+
+def persons(row: Mapping[str, Any], column: str) -> str:
+    """A count with "person" or "personer"."""
+    value = row.get(column)
+    one = value == 1 and not row.get(f"{column}_suppressed")
+    return f"{_count(row, column)} {'person' if one else 'personer'}"
+
+
+def _cards(
+    own: Mapping[str, Any],
+    fylke: Mapping[str, Any],
+    nation: Mapping[str, Any],
+    place: Place,
+    days: int,
+) -> list[dbc.Col]:
+    funnel = arrival_metrics.funnel(own).set_index("stage")
+    quality = arrival_metrics.quality(own).set_index("flag")
+
+    f = arrival_metrics.comparison([("f", fylke), ("n", nation)]).set_index("measure")
+
+    def compare(metric: str) -> str:
+        fylke_value = share_text(f.at[metric, "f"], f.at[metric, "f_suppressed"])
+        nation_value = share_text(f.at[metric, "n"], f.at[metric, "n_suppressed"])
+        return f"{place.fylkesnavn}: {fylke_value} · Landet: {nation_value}"
+
+    registered = own.get("registered")
+    per_day = ""
+    if registered is not None and not pd.isna(registered):
+        per_day = f" · {formatting.number(registered / days, 1)} per dag"
+    return [
+        dbc.Col(
+            card(
+                "Registrerte ankomster",
+                _count(own, "registered"),
+                note=f"Siste {days} dager{per_day}",
+                card_id="innreise-card-registered",
+            ),
+            md=4,
+            xl=2,
+        ),
+        dbc.Col(
+            card(
+                "Testet innen fristen",
+                share_text(funnel.at["tested", "share"], funnel.at["tested", "share_suppressed"]),
+                note=f"{persons(own, 'tested')} · {compare('tested')}",
+            ),
+            md=4,
+            xl=2,
+        ),
+        dbc.Col(
+            card(
+                "Positive blant testede",
+                share_text(
+                    funnel.at["positive", "share"], funnel.at["positive", "share_suppressed"]
+                ),
+                note=f"{_count(own, 'positive')} positive · {compare('positive')}",
+            ),
+            md=4,
+            xl=2,
+        ),
+        dbc.Col(
+            card(
+                "Karantenekrav",
+                _count(own, "quarantine_required"),
+                note=f"{share_text(funnel.at['quarantine_required', 'share'])} av registrerte",
+            ),
+            md=4,
+            xl=2,
+        ),
+        dbc.Col(
+            card(
+                "Oppfølging fullført",
+                share_text(
+                    funnel.at["follow_up_completed", "share"],
+                    funnel.at["follow_up_completed", "share_suppressed"],
+                ),
+                note=f"{persons(own, 'follow_up_completed')} · {compare('follow_up_completed')}",
+            ),
+            md=4,
+            xl=2,
+        ),
+        dbc.Col(
+            card(
+                "Uten F/D-nummer",
+                share_text(
+                    quality.at["without_fd_number", "share"],
+                    quality.at["without_fd_number", "share_suppressed"],
+                ),
+                note=f"{persons(own, 'without_fd_number')} · {compare('without_fd_number')}",
+                card_id="innreise-card-fd",
+            ),
+            md=4,
+            xl=2,
+        ),
+    ]
+
+
+def _compare_block(areas: Sequence[tuple[str, Mapping[str, Any]]], days: int) -> html.Div:
+    table = arrival_metrics.comparison(areas)
+    header = ["", *(label for label, _ in areas)]
+    rows: list[list[Any]] = [
+        ["Registrerte ankomster", *(_count(counts, "registered") for _, counts in areas)]
+    ]
+    for record in table.to_dict("records"):
+        values = [share_text(record[label], record[f"{label}_suppressed"]) for label, _ in areas]
+        rows.append([MEASURE_LABELS[record["measure"]], *values])
+    return html.Div(
+        [
+            html.H2(f"Kommunen mot fylket og landet, siste {days} dager", className="h6"),
+            _table(header, rows, table_id="innreise-compare-table"),
+        ]
+    )
+
+
+def _quality_block(own: Mapping[str, Any], days: int) -> html.Div:
+    quality = arrival_metrics.quality(own)
+    base_names = {"registered": "registrerte", "due": "ankomne før fristen", "tested": "testede"}
+    rows = [
+        [
+            texts.QUALITY_LABELS[r.flag],
+            formatting.count(r.count, suppressed=bool(r.suppressed)),
+            share_text(r.share, r.share_suppressed),
+            f"{_count(own, r.base)} {base_names[r.base]}",
+        ]
+        for r in quality.itertuples(index=False)
+    ]
+    return html.Div(
+        [
+            html.H2(f"Datakvalitet, siste {days} dager", className="h6"),
+            _table(["Flagg", "Antall", "Andel", "Av"], rows, table_id="innreise-quality-table"),
+            html.Div(texts.STATUS_NOW_NOTE, className="small text-muted"),
+        ]
+    )
+
+
+def _rules_block(rules: pd.DataFrame, date: dt.date) -> html.Div:
+    heading = html.H2(f"Innreiseregler i kraft {formatting.date_short(date)}", className="h6")
+    if rules.empty:
+        return html.Div(
+            [heading, html.P("Ingen innreiseregler var i kraft på datoen.", className="small")]
+        )
+    cards = [rule_card(r, texts.ENTRY_PARAMETER_LABELS) for r in rules.to_dict("records")]
+    return html.Div([heading, *cards], id="innreise-rules-list")
+
+
+EMPTY = (EMPTY_FIGURE, None, EMPTY_FIGURE, EMPTY_FIGURE, None, None)
+
+
+def update_innreise(
+    kommunenummer: str | None, requested_date: str | None, window_days: int | None
+) -> tuple:
+    days = window_days if window_days in texts.WINDOW_OPTIONS else texts.DEFAULT_WINDOW
+    place, date_out, alert = resolve(kommunenummer, requested_date)
+    if place is None:
+        return ("Innreise", [], *EMPTY, alert, date_out, "")
+    scope = current_scope()
+    start, end = arrival_metrics.window(place.date, days)
+    daily_start = place.date - dt.timedelta(days=texts.DAILY_DAYS - 1)
+
+    def counts(level: AreaLevel, code: str | None) -> dict[str, Any]:
+        frame = arrival_queries.arrival_window(
+            scope=scope,
+            level=level,
+            code=code,
+            start=start,
+            end=end,
+            pending_days=texts.PENDING_DAYS,
+        )
+        return frame.iloc[0].to_dict()
+
+    # the kommune first: a kommune outside the scope is refused here (ScopeError)
+    own = counts("kommune", place.kommunenummer)
+    fylke = counts("fylke", place.fylkesnummer)
+    nation = counts("nation", None)
+    by = {
+        dim: arrival_queries.arrivals_daily(
+            scope=scope,
+            kommunenummer=place.kommunenummer,
+            start=daily_start,
+            end=place.date,
+            by=dim,
+        )
+        for dim in ("border_point", "country_of_departure")
+    }
+    rules = arrival_queries.rules_in_force(
+        scope=scope,
+        kommunenummer=place.kommunenummer,
+        fylkesnummer=place.fylkesnummer,
+        date=place.date,
+        category="entry",
+    )
+    funnel_fig = arrival_figures.funnel_figure(
+        arrival_metrics.funnel(own),
+        stage_labels=texts.STAGE_LABELS,
+        base_labels=texts.STAGE_BASE_LABELS,
+        title=f"Oppfølgingstrakt, ankomster {formatting.date_short(start)}–"
+        f"{formatting.date_short(end)}",
+    )
+    figs = {
+        dim: arrival_figures.daily_by_figure(
+            by[dim],
+            title=f"Ankomster per dag etter {texts.DIMENSION_LABELS[dim]}",
+            category_labels=texts.COUNTRY_NAMES if dim == "country_of_departure" else None,
+            window=(start, end),
+            others=arrival_queries.OTHERS,
+        )
+        for dim in by
+    }
+    areas = [(place.name, own), (place.fylke_label, fylke), (NATION_LABEL, nation)]
+    return (
+        place.title("Innreise"),
+        _cards(own, fylke, nation, place, days),
+        funnel_fig,
+        _compare_block(areas, days),
+        figs["border_point"],
+        figs["country_of_departure"],
+        _quality_block(own, days),
+        _rules_block(rules, place.date),
+        None,
+        date_out,
+        source_line(place.info, place.date, texts.SOURCE),
+    )
+
+
+WINDOW_URL_SYNC = """
+function(days) {
+    if (!days) { return window.dash_clientside.no_update; }
+    const params = new URLSearchParams(window.location.search);
+    params.set('vindu', days);
+    window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
+    return days;
+}
+"""
+
+
+def register(app: Dash) -> None:
+    register_kommune_controls(app, prefix="innreise", path="innreise")
+    app.callback(
+        Output("innreise-title", "children"),
+        Output("innreise-cards", "children"),
+        Output("innreise-funnel", "figure"),
+        Output("innreise-compare", "children"),
+        Output("innreise-by-border", "figure"),
+        Output("innreise-by-country", "figure"),
+        Output("innreise-quality", "children"),
+        Output("innreise-rules", "children"),
+        Output("innreise-alert", "children"),
+        Output("innreise-date", "date"),
+        Output("innreise-source", "children"),
+        Input("innreise-select", "value"),
+        Input("innreise-date", "date"),
+        Input("innreise-window", "value"),
+    )(update_innreise)
+    app.clientside_callback(
+        WINDOW_URL_SYNC,
+        Output("innreise-window-sync", "data"),
+        Input("innreise-window", "value"),
+    )

@@ -1,0 +1,249 @@
+"""Sykehus page callbacks: admissions and ICU admissions, kommune against county and nation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output
+
+from callbacks.common import register_kommune_controls
+from callbacks.testing import (
+    AGE_LABELS,
+    NATION_LABEL,
+    Context,
+    compare_note,
+    comparison_table,
+    count,
+    neighbours,
+    page_context,
+    rate,
+    source_line,
+    with_age_labels,
+)
+from dashboard import formatting
+from dashboard.auth import current_scope
+from dashboard.figures import hospital as hospital_figures
+from dashboard.figures import testing as testing_figures
+from dashboard.figures.testing import Measure
+from dashboard.metrics import hospital as hospital_metrics
+from data.queries import hospital as hospital_queries
+from layouts.common import EMPTY_FIGURE, card
+
+
+def _cards(context: Context, k: dict, f: dict, n: dict, on_date: pd.Series) -> list[dbc.Col]:
+    def per100k(values: dict, key: str) -> str:
+        return rate(values[key], 1, hidden=values[f"{key}_hidden"])
+
+    return [
+        dbc.Col(
+            card(
+                "Nye innleggelser på datoen",
+                count(on_date.get("admissions"), bool(on_date.get("admissions_suppressed"))),
+                note=(
+                    "Herav intensiv: "
+                    + count(
+                        on_date.get("icu_admissions"),
+                        bool(on_date.get("icu_admissions_suppressed")),
+                    )
+                ),
+                card_id="sykehus-card-day",
+            ),
+            md=2,
+        ),
+        dbc.Col(
+            card(
+                "Innleggelser siste 7 dager",
+                count(k["admissions_7d"], k["admissions_7d_suppressed"]),
+                note="7 dager før: "
+                + count(k["admissions_prev_7d"], k["admissions_prev_7d_suppressed"]),
+                card_id="sykehus-card-admissions",
+            ),
+            md=2,
+        ),
+        dbc.Col(
+            card(
+                "Innleggelser per 100 000 (7 dager)",
+                per100k(k, "admissions_7d_per_100k"),
+                note=compare_note(
+                    context,
+                    per100k(f, "admissions_7d_per_100k"),
+                    per100k(n, "admissions_7d_per_100k"),
+                ),
+                card_id="sykehus-card-rate",
+            ),
+            md=3,
+        ),
+        dbc.Col(
+            card(
+                "Intensiv siste 7 dager",
+                count(k["icu_admissions_7d"], k["icu_admissions_7d_suppressed"]),
+                note="7 dager før: "
+                + count(k["icu_admissions_prev_7d"], k["icu_admissions_prev_7d_suppressed"]),
+                card_id="sykehus-card-icu",
+            ),
+            md=2,
+        ),
+        dbc.Col(
+            card(
+                "Intensiv per 100 000 (7 dager)",
+                per100k(k, "icu_admissions_7d_per_100k"),
+                note=compare_note(
+                    context,
+                    per100k(f, "icu_admissions_7d_per_100k"),
+                    per100k(n, "icu_admissions_7d_per_100k"),
+                ),
+                card_id="sykehus-card-icu-rate",
+            ),
+            md=3,
+        ),
+    ]
+
+
+def _neighbour_rows(
+    context: Context, frame: pd.DataFrame, names: dict[str, str], f: dict, n: dict
+) -> list[tuple[str, list[str], str]]:
+    rows = []
+    for r in hospital_metrics.hospital_by_group(frame).itertuples():
+        code = str(r.kommunenummer)
+        rows.append(
+            (
+                f"{names.get(code, code)} ({code})",
+                [
+                    count(r.admissions, bool(r.admissions_suppressed)),
+                    rate(r.admissions_per_100k, 1, hidden=bool(r.admissions_per_100k_hidden)),
+                    count(r.icu_admissions, bool(r.icu_admissions_suppressed)),
+                    rate(
+                        r.icu_admissions_per_100k, 1, hidden=bool(r.icu_admissions_per_100k_hidden)
+                    ),
+                ],
+                "own" if code == context.kommunenummer else "neighbour",
+            )
+        )
+    for label, values in ((context.fylke_label, f), (NATION_LABEL, n)):
+        rows.append(
+            (
+                label,
+                [
+                    count(values["admissions_7d"], values["admissions_7d_suppressed"]),
+                    rate(
+                        values["admissions_7d_per_100k"],
+                        1,
+                        hidden=values["admissions_7d_per_100k_hidden"],
+                    ),
+                    count(values["icu_admissions_7d"], values["icu_admissions_7d_suppressed"]),
+                    rate(
+                        values["icu_admissions_7d_per_100k"],
+                        1,
+                        hidden=values["icu_admissions_7d_per_100k_hidden"],
+                    ),
+                ],
+                "area",
+            )
+        )
+    return rows
+
+
+def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tuple:
+    context, date_out, alert = page_context(kommunenummer, requested_date)
+    empty: tuple[Any, ...] = (
+        "Sykehus",
+        [],
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        None,
+    )
+    if context is None:
+        return (*empty, alert, date_out, "")
+    scope = current_scope()
+    date, info = context.date, context.info
+    areas = context.areas
+    series = [
+        hospital_metrics.hospital_series(
+            hospital_queries.hospital_daily(
+                scope=scope,
+                level=level,
+                code=code,
+                start=info["period_start"],
+                end=info["data_date"],
+            ),
+            date=date,
+        )
+        for _label, level, code in areas
+    ]
+    by_age = [
+        with_age_labels(
+            hospital_metrics.hospital_by_group(
+                hospital_queries.hospital_by_age(scope=scope, level=level, code=code, date=date)
+            )
+        )
+        for _label, level, code in areas
+    ]
+    near, left_out = neighbours(scope, context.kommunenummer)
+    window = hospital_queries.hospital_by_kommune(
+        scope=scope, kommuner=[context.kommunenummer, *near["kommunenummer"]], date=date
+    )
+    k, f, n = (hospital_metrics.hospital_at(s, date) for s in series)
+    own = series[0]
+    on_date = own[own["date"] == pd.Timestamp(date)]
+    day = on_date.iloc[0] if len(on_date) else pd.Series(dtype="float64")
+    labelled = [(label, s) for (label, _l, _c), s in zip(areas, series, strict=True)]
+    names = dict(zip(near["kommunenummer"], near["name"], strict=True))
+    names[context.kommunenummer] = context.name
+    table = comparison_table(
+        ["Kommune", "Innleggelser 7 d", "Per 100 000", "Intensiv 7 d", "Per 100 000"],
+        _neighbour_rows(context, window, names, f, n),
+        table_id="sykehus-neighbour-table",
+        left_out=left_out,
+    )
+    return (
+        context.title("Sykehus"),
+        _cards(context, k, f, n, day),
+        hospital_figures.admissions_per_day_figure(
+            own, title=f"Sykehusinnleggelser per dag – {context.name}"
+        ),
+        testing_figures.comparison_lines(
+            labelled,
+            Measure("admissions_7d_per_100k", "Per 100 000", decimals=1),
+            title="Innleggelser per 100 000, 7 dager",
+        ),
+        testing_figures.age_comparison(
+            [(label, frame) for (label, _l, _c), frame in zip(areas, by_age, strict=True)],
+            [
+                Measure("admissions_per_100k", "Innleggelser per 100 000", decimals=1),
+                Measure("icu_admissions_per_100k", "Intensiv per 100 000", decimals=1),
+            ],
+            title=f"Etter aldersgruppe, siste 7 dager til {formatting.date_short(date)}",
+            bands=AGE_LABELS,
+        ),
+        testing_figures.comparison_lines(
+            labelled,
+            Measure("icu_admissions_7d_per_100k", "Per 100 000", decimals=2),
+            title="Intensiv per 100 000, 7 dager",
+        ),
+        table,
+        None,
+        date_out,
+        source_line(context),
+    )
+
+
+def register(app: Dash) -> None:
+    register_kommune_controls(app, prefix="sykehus", path="sykehus")
+    app.callback(
+        Output("sykehus-title", "children"),
+        Output("sykehus-cards", "children"),
+        Output("sykehus-daily", "figure"),
+        Output("sykehus-rate", "figure"),
+        Output("sykehus-age", "figure"),
+        Output("sykehus-icu-rate", "figure"),
+        Output("sykehus-neighbours", "children"),
+        Output("sykehus-alert", "children"),
+        Output("sykehus-date", "date"),
+        Output("sykehus-source", "children"),
+        Input("sykehus-select", "value"),
+        Input("sykehus-date", "date"),
+    )(update_sykehus)

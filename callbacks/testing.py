@@ -1,0 +1,410 @@
+"""Testing page callbacks, and the helpers the situation pages share (testing, vaksinasjon,
+sykehus): kommune lookup, comparison notes, neighbour tables, the source line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output, html, no_update
+
+from callbacks.common import as_of, register_kommune_controls
+from dashboard import formatting
+from dashboard.auth import current_scope
+from dashboard.definitions import DEMO_SOURCE
+from dashboard.figures import testing as testing_figures
+from dashboard.figures.testing import Measure
+from dashboard.metrics import testing as testing_metrics
+from data import queries
+from data.codes import AGE_BANDS, CURRENT_STRUCTURE
+from data.queries import AreaLevel
+from data.queries import testing as testing_queries
+from data.scope import Scope
+from geo import reference
+from layouts.common import EMPTY_FIGURE, card
+
+NATION_LABEL = "Hele landet"
+HIDDEN = "skjult"
+
+
+# --------------------------------------------------------------------------- shared helpers
+@dataclass(frozen=True)
+class Context:
+    """What every situation page callback starts from."""
+
+    date: dt.date
+    date_out: Any  # the date to write back to the picker, or no_update
+    info: dict[str, Any]
+    kommunenummer: str
+    name: str
+    fylkesnummer: str
+    fylkesnavn: str
+
+    @property
+    def fylke_label(self) -> str:
+        return f"{self.fylkesnavn} (fylke)"
+
+    def title(self, page: str) -> str:
+        return f"{page} – {self.name} ({self.kommunenummer}), {self.fylkesnavn}"
+
+    @property
+    def areas(self) -> list[tuple[str, AreaLevel, str | None]]:
+        """(label, level, code) of the kommune, its county and the nation, in drawing order."""
+        return [
+            (self.name, "kommune", self.kommunenummer),
+            (self.fylke_label, "fylke", self.fylkesnummer),
+            (NATION_LABEL, "nation", None),
+        ]
+
+
+def page_context(
+    kommunenummer: str | None, requested_date: str | None
+) -> tuple[Context | None, Any, dbc.Alert | None]:
+    """Resolve the as-of date and the kommune; a Norwegian alert when the kommune is unknown.
+
+    Returns (context or None, date to write back, alert or None).
+    """
+    date, info = as_of(requested_date)
+    date_out = date.isoformat() if date.isoformat() != requested_date else no_update
+    # Existence from the reference register; access is decided by the data layer, which
+    # refuses (and audits) a kommune outside the user's scope, whatever the dropdown sent:
+    # the ScopeError goes to the app's error handler, and no output is sent.
+    kommuner = reference.kommuner(CURRENT_STRUCTURE).set_index("kommunenummer")
+    if not kommunenummer or kommunenummer not in kommuner.index:
+        text = "Velg en kommune i listen."
+        if kommunenummer:
+            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
+        return None, date_out, dbc.Alert(text, color="warning")
+    row = kommuner.loc[kommunenummer]
+    context = Context(
+        date=date,
+        date_out=date_out,
+        info=info,
+        kommunenummer=kommunenummer,
+        name=str(row["name"]),
+        fylkesnummer=str(row["fylkesnummer"]),
+        fylkesnavn=str(row["fylkesnavn"]),
+    )
+    return context, date_out, None
+
+
+def source_line(context: Context, extra: str | None = None) -> str:
+    info = context.info
+    text = (
+        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
+        f"{formatting.date_short(context.date)}. Kilde: "
+        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
+        + "."
+    )
+    return f"{text} {extra}" if extra else text
+
+
+def percent(value: float | None, decimals: int = 1, *, hidden: bool = False) -> str:
+    """A share (0–1) as Norwegian percent text: "12,3 %"; "skjult" when withheld."""
+    if hidden:
+        return HIDDEN
+    text = formatting.number(None if value is None else float(value) * 100, decimals)
+    return text if text == "–" else f"{text} %"
+
+
+def rate(value: float | None, decimals: int = 1, *, hidden: bool = False) -> str:
+    if hidden:
+        return HIDDEN
+    return formatting.number(None if value is None else float(value), decimals)
+
+
+def count(value: Any, suppressed: bool = False) -> str:
+    if suppressed:
+        return formatting.SUPPRESSED
+    if value is None or pd.isna(value):
+        return HIDDEN
+    return formatting.number(float(value))
+
+
+def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
+    return f"{context.fylkesnavn}: {fylke_text} · Landet: {nation_text}"
+
+
+def neighbours(scope: Scope, kommunenummer: str) -> tuple[pd.DataFrame, int]:
+    """The neighbours the user may read at kommune level, and how many were left out."""
+    frame = queries.neighbour_list(scope=scope, kommunenummer=kommunenummer)
+    allowed = frame[frame["kommunenummer"].map(scope.allows).astype(bool)]
+    return allowed.reset_index(drop=True), len(frame) - len(allowed)
+
+
+def comparison_table(
+    header: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[str], str]],
+    *,
+    table_id: str,
+    left_out: int = 0,
+    show_neighbour_note: bool = True,
+) -> html.Div:
+    """A compact table: a name column, then values; row kinds "own", "neighbour", "area"
+    (and any other kind for plain rows)."""
+    head = html.Thead(
+        html.Tr(
+            [html.Th(header[0], scope="col")]
+            + [html.Th(h, scope="col", className="text-end") for h in header[1:]]
+        )
+    )
+    body = []
+    for name, values, kind in rows:
+        cls = {"own": "fw-semibold table-primary", "area": "text-muted"}.get(kind, "")
+        body.append(
+            html.Tr(
+                [html.Th(name, scope="row", className="fw-normal" if kind != "own" else "")]
+                + [html.Td(v, className="text-end text-nowrap") for v in values],
+                className=cls,
+            )
+        )
+    parts: list[Any] = [
+        dbc.Table(
+            [head, html.Tbody(body)],
+            size="sm",
+            hover=True,
+            responsive=True,
+            className="mb-1",
+            id=table_id,
+        )
+    ]
+    if show_neighbour_note and not left_out and not any(r[2] == "neighbour" for r in rows):
+        parts.append(
+            html.Div("Kommunen har ingen nabokommuner med felles landegrense.", className="small")
+        )
+    if left_out:
+        parts.append(
+            html.Div(
+                f"{left_out} nabokommune(r) vises ikke fordi din rolle ikke har tilgang til dem.",
+                className="small text-muted",
+            )
+        )
+    return html.Div(parts)
+
+
+def age_label(band: str) -> str:
+    return band.replace("-", "–")
+
+
+AGE_LABELS = [age_label(b) for b in AGE_BANDS]
+
+
+def with_age_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["age_band"] = out["age_band"].map(age_label)
+    return out
+
+
+# --------------------------------------------------------------------------- testing page
+def _cards(context: Context, k: dict, f: dict, n: dict) -> list[dbc.Col]:
+    def pos(values: dict, key: str = "positivity_7d") -> str:
+        return percent(values[key], hidden=values[f"{key}_hidden"])
+
+    def per100k(values: dict) -> str:
+        return rate(values["tests_7d_per_100k"], 0, hidden=values["tests_7d_per_100k_hidden"])
+
+    def days(values: dict) -> str:
+        text = rate(values["mean_result_days_7d"], 1, hidden=values["mean_result_days_7d_hidden"])
+        return text if text in ("–", HIDDEN) else f"{text} dager"
+
+    return [
+        dbc.Col(
+            card(
+                "Testhendelser siste 7 dager",
+                count(k["tests_7d"], k["tests_7d_suppressed"]),
+                note=f"7 dager før: {count(k['tests_prev_7d'], k['tests_prev_7d_suppressed'])}",
+                card_id="testing-card-tests",
+            ),
+            md=2,
+        ),
+        dbc.Col(
+            card(
+                "Testhendelser per 100 000 (7 dager)",
+                per100k(k),
+                note=compare_note(context, per100k(f), per100k(n)),
+                card_id="testing-card-per100k",
+            ),
+            md=3,
+        ),
+        dbc.Col(
+            card(
+                "Positive siste 7 dager",
+                count(k["positive_7d"], k["positive_7d_suppressed"]),
+                note=f"Positivandel 7 dager før: {pos(k, 'positivity_prev_7d')}",
+                card_id="testing-card-positive",
+            ),
+            md=2,
+        ),
+        dbc.Col(
+            card(
+                "Positivandel (7 dager)",
+                pos(k),
+                note=compare_note(context, pos(f), pos(n)),
+                card_id="testing-card-positivity",
+            ),
+            md=3,
+        ),
+        dbc.Col(
+            card(
+                "Tid fra prøve til svar",
+                days(k),
+                note=compare_note(context, days(f), days(n)),
+                card_id="testing-card-result-time",
+            ),
+            md=2,
+        ),
+    ]
+
+
+def _neighbour_rows(
+    context: Context, frame: pd.DataFrame, names: dict[str, str], f: dict, n: dict
+) -> list[tuple[str, list[str], str]]:
+    rows = []
+    for r in testing_metrics.testing_by_group(frame).itertuples():
+        code = str(r.kommunenummer)
+        rows.append(
+            (
+                f"{names.get(code, code)} ({code})",
+                [
+                    count(r.tests, bool(r.tests_suppressed)),
+                    rate(r.tests_per_100k, 0, hidden=bool(r.tests_per_100k_hidden)),
+                    count(r.positive, bool(r.positive_suppressed)),
+                    percent(r.positivity, hidden=bool(r.positivity_hidden)),
+                    rate(r.mean_result_days, 1, hidden=bool(r.mean_result_days_hidden)),
+                ],
+                "own" if code == context.kommunenummer else "neighbour",
+            )
+        )
+    for label, values in ((context.fylke_label, f), (NATION_LABEL, n)):
+        rows.append(
+            (
+                label,
+                [
+                    count(values["tests_7d"], values["tests_7d_suppressed"]),
+                    rate(values["tests_7d_per_100k"], 0, hidden=values["tests_7d_per_100k_hidden"]),
+                    count(values["positive_7d"], values["positive_7d_suppressed"]),
+                    percent(values["positivity_7d"], hidden=values["positivity_7d_hidden"]),
+                    rate(
+                        values["mean_result_days_7d"],
+                        1,
+                        hidden=values["mean_result_days_7d_hidden"],
+                    ),
+                ],
+                "area",
+            )
+        )
+    return rows
+
+
+def update_testing(kommunenummer: str | None, requested_date: str | None) -> tuple:
+    context, date_out, alert = page_context(kommunenummer, requested_date)
+    empty: tuple[Any, ...] = (
+        "Testing",
+        [],
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        None,
+    )
+    if context is None:
+        return (*empty, alert, date_out, "")
+    scope = current_scope()
+    date, info = context.date, context.info
+    areas = context.areas
+    series = [
+        testing_metrics.testing_series(
+            testing_queries.tests_daily(
+                scope=scope,
+                level=level,
+                code=code,
+                start=info["period_start"],
+                end=info["data_date"],
+            ),
+            date=date,
+        )
+        for _label, level, code in areas
+    ]
+    by_age = [
+        with_age_labels(
+            testing_metrics.testing_by_group(
+                testing_queries.tests_by_age(scope=scope, level=level, code=code, date=date)
+            )
+        )
+        for _label, level, code in areas
+    ]
+    near, left_out = neighbours(scope, context.kommunenummer)
+    window = testing_queries.tests_by_kommune(
+        scope=scope,
+        kommuner=[context.kommunenummer, *near["kommunenummer"]],
+        date=date,
+    )
+    k, f, n = (testing_metrics.testing_at(s, date) for s in series)
+    labelled = [(label, s) for (label, _l, _c), s in zip(areas, series, strict=True)]
+    names = dict(zip(near["kommunenummer"], near["name"], strict=True))
+    names[context.kommunenummer] = context.name
+    table = comparison_table(
+        [
+            "Kommune",
+            "Testhendelser 7 d",
+            "Per 100 000",
+            "Positive 7 d",
+            "Positivandel",
+            "Dager til svar",
+        ],
+        _neighbour_rows(context, window, names, f, n),
+        table_id="testing-neighbour-table",
+        left_out=left_out,
+    )
+    return (
+        context.title("Testing"),
+        _cards(context, k, f, n),
+        testing_figures.tests_per_day_figure(
+            series[0], title=f"Testhendelser per dag – {context.name}"
+        ),
+        testing_figures.comparison_lines(
+            labelled,
+            Measure("positivity_7d", "Positivandel", scale=100, decimals=1, suffix=" %"),
+            title="Positivandel, 7 dager",
+        ),
+        testing_figures.age_comparison(
+            [(label, frame) for (label, _l, _c), frame in zip(areas, by_age, strict=True)],
+            [
+                Measure("tests_per_100k", "Testhendelser per 100 000", decimals=0),
+                Measure("positivity", "Positivandel", scale=100, decimals=1, suffix=" %"),
+            ],
+            title=f"Etter aldersgruppe, siste 7 dager til {formatting.date_short(date)}",
+            bands=AGE_LABELS,
+        ),
+        testing_figures.comparison_lines(
+            labelled,
+            Measure("mean_result_days_7d", "Dager", decimals=2, suffix=" dager"),
+            title="Dager fra prøve til svar",
+        ),
+        table,
+        None,
+        date_out,
+        source_line(context),
+    )
+
+
+def register(app: Dash) -> None:
+    register_kommune_controls(app, prefix="testing", path="testing")
+    app.callback(
+        Output("testing-title", "children"),
+        Output("testing-cards", "children"),
+        Output("testing-daily", "figure"),
+        Output("testing-positivity", "figure"),
+        Output("testing-age", "figure"),
+        Output("testing-result-time", "figure"),
+        Output("testing-neighbours", "children"),
+        Output("testing-alert", "children"),
+        Output("testing-date", "date"),
+        Output("testing-source", "children"),
+        Input("testing-select", "value"),
+        Input("testing-date", "date"),
+    )(update_testing)

@@ -1,0 +1,298 @@
+"""Vaksinasjon page callbacks: coverage by age band × dose, over time, and residents 65+
+without a dose; the kommune against county, nation and neighbours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output, html
+
+from callbacks.common import register_kommune_controls
+from callbacks.testing import (
+    AGE_LABELS,
+    Context,
+    age_label,
+    compare_note,
+    comparison_table,
+    count,
+    neighbours,
+    page_context,
+    percent,
+    source_line,
+)
+from dashboard import formatting
+from dashboard.auth import current_scope
+from dashboard.definitions.vaccination import HIDDEN_NOTE, OVER_100_NOTE
+from dashboard.figures import testing as testing_figures
+from dashboard.figures import vaccination as vaccination_figures
+from dashboard.figures.testing import Measure
+from dashboard.metrics import vaccination as vaccination_metrics
+from data.codes import AGE_BANDS
+from data.queries import vaccination as vaccination_queries
+from layouts.common import EMPTY_FIGURE, card
+
+GROUP_ALL = vaccination_metrics.GROUP_ALL
+GROUP_65 = vaccination_metrics.GROUP_65
+ROW_LABELS = {
+    **{b: age_label(b) for b in AGE_BANDS},
+    GROUP_65: "65+ samlet",
+    GROUP_ALL: "Alle",
+}
+HEATMAP_ROWS = [*AGE_BANDS, GROUP_65, GROUP_ALL]
+Lookup = dict[tuple[str, int], dict[str, Any]]
+
+
+def _coverage_text(value: dict[str, Any]) -> str:
+    text = percent(value["display"], 1, hidden=value["hidden"])
+    return f"{text}*" if value["over_100"] and not value["hidden"] else text
+
+
+def _value(lookup: Lookup, group: str, dose: int) -> dict[str, Any]:
+    nan = float("nan")
+    return lookup.get((group, dose), {"display": nan, "over_100": False, "hidden": False})
+
+
+def _cards(context: Context, k: pd.DataFrame, lookups: list[Lookup]) -> list:
+    def coverage_card(group: str, dose: int, title: str) -> dbc.Col:
+        at = [_value(lookup, group, dose) for lookup in lookups]
+        return dbc.Col(
+            card(
+                title,
+                _coverage_text(at[0]),
+                note=compare_note(context, _coverage_text(at[1]), _coverage_text(at[2])),
+                card_id=f"vaksinasjon-card-{'65' if group == GROUP_65 else 'alle'}-{dose}",
+            ),
+            md=3,
+        )
+
+    risk = vaccination_metrics.unvaccinated_in_risk_groups(k)
+    total = risk[risk["age_band"] == GROUP_65].iloc[0]
+    unvaccinated = dbc.Col(
+        card(
+            "65 år og eldre uten dose 1",
+            count(total["unvaccinated"], bool(total["unvaccinated_suppressed"])),
+            note=f"av {formatting.number(total['population'])} innbyggere 65+ "
+            f"({percent(total['share'], 1, hidden=bool(total['hidden']))})",
+            card_id="vaksinasjon-card-unvaccinated",
+        ),
+        md=3,
+    )
+    return [
+        coverage_card(GROUP_ALL, 1, "Hele befolkningen: minst 1 dose"),
+        coverage_card(GROUP_ALL, 2, "Hele befolkningen: minst 2 doser"),
+        coverage_card(GROUP_ALL, 3, "Hele befolkningen: minst 3 doser"),
+        unvaccinated,
+        coverage_card(GROUP_65, 1, "65 år og eldre: minst 1 dose"),
+        coverage_card(GROUP_65, 2, "65 år og eldre: minst 2 doser"),
+        coverage_card(GROUP_65, 3, "65 år og eldre: minst 3 doser"),
+        coverage_card(GROUP_65, 4, "65 år og eldre: minst 4 doser"),
+    ]
+
+
+def _by_age(frame: pd.DataFrame) -> pd.DataFrame:
+    """Age bands as rows, capped coverage of each dose as columns dose_1 … dose_4."""
+    table = vaccination_metrics.coverage_table(frame)
+    table = table[table["age_band"].isin(AGE_BANDS)]
+    wide = table.pivot(index="age_band", columns="dose_number", values="coverage_display")
+    wide.columns = [f"dose_{d}" for d in wide.columns]
+    wide = wide.reset_index()
+    wide["age_band"] = wide["age_band"].map(age_label)
+    return wide
+
+
+def _unvaccinated_table(
+    context: Context, k: pd.DataFrame, f: pd.DataFrame, n: pd.DataFrame
+) -> html.Div:
+    own, fylke, nation = (vaccination_metrics.unvaccinated_in_risk_groups(x) for x in (k, f, n))
+    rows = []
+    for i, r in own.iterrows():
+        label = ROW_LABELS.get(str(r["age_band"]), str(r["age_band"]))
+        rows.append(
+            (
+                f"{label} år" if r["age_band"] != GROUP_65 else label,
+                [
+                    formatting.number(r["population"]),
+                    count(r["unvaccinated"], bool(r["unvaccinated_suppressed"])),
+                    percent(r["share"], 1, hidden=bool(r["hidden"])),
+                    percent(fylke.loc[i, "share"], 1, hidden=bool(fylke.loc[i, "hidden"])),
+                    percent(nation.loc[i, "share"], 1, hidden=bool(nation.loc[i, "hidden"])),
+                ],
+                "own" if r["age_band"] == GROUP_65 else "band",
+            )
+        )
+    return comparison_table(
+        [
+            "Alder",
+            "Innbyggere",
+            "Uten dose 1",
+            "Andel",
+            f"Andel {context.fylkesnavn}",
+            "Andel landet",
+        ],
+        rows,
+        table_id="vaksinasjon-unvaccinated-table",
+        show_neighbour_note=False,
+    )
+
+
+def _row_values(lookup: Lookup) -> list[str]:
+    cells = [
+        _coverage_text(_value(lookup, group, dose))
+        for group, dose in ((GROUP_ALL, 1), (GROUP_ALL, 2), (GROUP_ALL, 3), (GROUP_65, 3))
+    ]
+    total = lookup.get((GROUP_65, 1))
+    if total is None:
+        return [*cells, "–"]
+    return [*cells, count(total["unvaccinated"], bool(total["unvaccinated_suppressed"]))]
+
+
+def _neighbour_rows(
+    context: Context,
+    window: pd.DataFrame,
+    names: dict[str, str],
+    areas: list[tuple[str, Lookup]],
+) -> list[tuple[str, list[str], str]]:
+    lookups = vaccination_metrics.coverage_lookup(window, by="kommunenummer")
+    rows = []
+    for code in dict.fromkeys(window["kommunenummer"].astype(str)):
+        kind = "own" if code == context.kommunenummer else "neighbour"
+        rows.append((f"{names.get(code, code)} ({code})", _row_values(lookups[code]), kind))
+    for label, lookup in areas:
+        rows.append((label, _row_values(lookup), "area"))
+    return rows
+
+
+def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) -> tuple:
+    context, date_out, alert = page_context(kommunenummer, requested_date)
+    empty: tuple[Any, ...] = (
+        "Vaksinasjon",
+        "",
+        [],
+        EMPTY_FIGURE,
+        "",
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        EMPTY_FIGURE,
+        None,
+        None,
+    )
+    if context is None:
+        return (*empty, alert, date_out, "")
+    scope = current_scope()
+    date, info = context.date, context.info
+    areas = context.areas
+    at_date = [
+        vaccination_queries.vaccination_coverage(scope=scope, level=level, code=code, date=date)
+        for _label, level, code in areas
+    ]
+    series = [
+        vaccination_metrics.coverage_series(
+            vaccination_queries.vaccination_series(
+                scope=scope,
+                level=level,
+                code=code,
+                start=info["period_start"],
+                end=info["data_date"],
+                population_date=dt.date(date.year, 1, 1),
+            ),
+            date=date,
+        )
+        for _label, level, code in areas
+    ]
+    population = vaccination_queries.population_by_age(
+        scope=scope, level="kommune", code=context.kommunenummer, date=date
+    )
+    near, left_out = neighbours(scope, context.kommunenummer)
+    window = vaccination_queries.vaccination_by_kommune(
+        scope=scope, kommuner=[context.kommunenummer, *near["kommunenummer"]], date=date
+    )
+    k, f, n = at_date
+    lookups = [vaccination_metrics.coverage_lookup(x) for x in at_date]
+    labels = [label for label, _l, _c in areas]
+    matrix = vaccination_metrics.coverage_matrix(k, HEATMAP_ROWS)
+    notes = []
+    if matrix["over_100"].to_numpy().any():
+        notes.append(OVER_100_NOTE)
+    if matrix["hidden"].to_numpy().any():
+        notes.append(HIDDEN_NOTE)
+    year = int(population["year"].iloc[0])
+    pop_65 = int(population.loc[population["age_band"].isin(AGE_BANDS[8:]), "population"].sum())
+    population_text = (
+        f"Befolkning per 1. januar {year} (SSB): "
+        f"{formatting.number(population['population'].sum())} innbyggere, herav "
+        f"{formatting.number(pop_65)} som er 65 år eller eldre. Dekningen er regnet mot denne "
+        "befolkningen."
+    )
+    names = dict(zip(near["kommunenummer"], near["name"], strict=True))
+    names[context.kommunenummer] = context.name
+    neighbour_table = comparison_table(
+        ["Kommune", "Dose 1", "Dose 2", "Dose 3", "65+ dose 3", "65+ uten dose 1"],
+        _neighbour_rows(context, window, names, list(zip(labels[1:], lookups[1:], strict=True))),
+        table_id="vaksinasjon-neighbour-table",
+        left_out=left_out,
+    )
+
+    def over_time(group: str, title: str) -> Any:
+        return vaccination_figures.coverage_over_time(
+            [(label, s[s["age_band"] == group]) for label, s in zip(labels, series, strict=True)],
+            group_title=title,
+        )
+
+    return (
+        context.title("Vaksinasjon"),
+        population_text,
+        _cards(context, k, lookups),
+        vaccination_figures.coverage_heatmap(
+            matrix,
+            title=f"Dekning etter alder og dose – {context.name}, {formatting.date_short(date)}",
+            row_labels=ROW_LABELS,
+        ),
+        " ".join(notes),
+        testing_figures.age_comparison(
+            [(label, _by_age(frame)) for label, frame in zip(labels, at_date, strict=True)],
+            [
+                Measure(
+                    f"dose_{d}",
+                    f"Minst dose {d}",
+                    scale=100,
+                    decimals=1,
+                    suffix=" %",
+                    range=(-3, 103),
+                )
+                for d in vaccination_metrics.DOSES
+            ],
+            title="Kommunen mot fylket og landet, etter aldersgruppe",
+            bands=AGE_LABELS,
+        ),
+        over_time(GROUP_ALL, "Dekning over tid – hele befolkningen"),
+        over_time(GROUP_65, "Dekning over tid – 65 år og eldre"),
+        _unvaccinated_table(context, k, f, n),
+        neighbour_table,
+        None,
+        date_out,
+        source_line(context),
+    )
+
+
+def register(app: Dash) -> None:
+    register_kommune_controls(app, prefix="vaksinasjon", path="vaksinasjon")
+    app.callback(
+        Output("vaksinasjon-title", "children"),
+        Output("vaksinasjon-population", "children"),
+        Output("vaksinasjon-cards", "children"),
+        Output("vaksinasjon-heatmap", "figure"),
+        Output("vaksinasjon-heatmap-note", "children"),
+        Output("vaksinasjon-age", "figure"),
+        Output("vaksinasjon-over-time-all", "figure"),
+        Output("vaksinasjon-over-time-65", "figure"),
+        Output("vaksinasjon-unvaccinated", "children"),
+        Output("vaksinasjon-neighbours", "children"),
+        Output("vaksinasjon-alert", "children"),
+        Output("vaksinasjon-date", "date"),
+        Output("vaksinasjon-source", "children"),
+        Input("vaksinasjon-select", "value"),
+        Input("vaksinasjon-date", "date"),
+    )(update_vaksinasjon)

@@ -1,0 +1,376 @@
+"""The morning briefing: one kommune's key indicators on a date, what moved since the day
+before, and the neighbours — the same object feeds the page, the print view and the PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dashboard import figures, formatting, metrics
+from dashboard.definitions import TREND_LABELS
+from dashboard.metrics import hospital as hospital_metrics
+from dashboard.metrics import testing as testing_metrics
+from data import queries
+from data.queries import clusters as cluster_queries
+from data.queries import hospital as hospital_queries
+from data.queries import testing as testing_queries
+from data.queries import vaccination as vaccination_queries
+from data.scope import Scope
+from geo import reference
+
+TREND_WORDS = {"rising": "økende", "flat": "stabil", "falling": "synkende", None: "ikke beregnet"}
+
+
+@dataclass
+class Indicator:
+    key: str
+    label: str
+    value: float | None
+    unit: str = ""
+    decimals: int = 0
+    suppressed: bool = False
+    county: float | None = None
+    nation: float | None = None
+    definition: str = ""
+    text: str | None = None  # for non-numeric indicators (trend)
+    code: str | None = None  # machine value of a non-numeric indicator ("rising" …)
+
+    def display(self, value: float | None = None, *, own: bool = True) -> str:
+        if own and self.text is not None:
+            return self.text
+        if own and self.suppressed:
+            return formatting.SUPPRESSED
+        v = self.value if own else value
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "–"
+        return formatting.number(v, self.decimals)
+
+
+@dataclass
+class Briefing:
+    kommunenummer: str
+    name: str
+    fylkesnavn: str
+    date: dt.date
+    info: dict[str, Any]
+    indicators: dict[str, Indicator]
+    changes: list[str]
+    neighbours: pd.DataFrame
+    own_daily: pd.DataFrame
+    county_daily: pd.DataFrame
+    nation_daily: pd.DataFrame
+    clusters: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _nan(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _percent(share: Any) -> float | None:
+    value = _nan(share)
+    return None if value is None else 100.0 * value
+
+
+def _case_indicators(
+    scope: Scope, code: str, fylke: str, date: dt.date, start: dt.date
+) -> tuple[dict[str, Indicator], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    def series(level: Any, area: str | None) -> pd.DataFrame:
+        return queries.cases_daily(scope=scope, level=level, code=area, start=start, end=date)
+
+    own, county, nation = series("kommune", code), series("fylke", fylke), series("nation", None)
+    k, f, n = (metrics.window_counts(s, date) for s in (own, county, nation))
+    last = own[own["date"] == pd.Timestamp(date)]
+    day_suppressed = bool(last["cases_by_testdate_suppressed"].any()) if len(last) else False
+    week_hidden = bool(math.isnan(k["cases_7d"]))
+    fortnight_hidden = week_hidden or bool(math.isnan(k["cases_prev_7d"]))
+    out = {
+        "cases_24h": Indicator(
+            "cases_24h",
+            "Nye tilfeller siste døgn",
+            _nan(last["cases_by_testdate"].iloc[0]) if len(last) else None,
+            "tilfeller",
+            suppressed=day_suppressed,
+            definition="Tilfeller med prøvedato på valgt dato.",
+        ),
+        "cases_7d": Indicator(
+            "cases_7d",
+            "Nye tilfeller siste 7 dager",
+            _nan(k["cases_7d"]),
+            "tilfeller",
+            suppressed=week_hidden,
+            county=_nan(f["cases_7d"]),
+            nation=_nan(n["cases_7d"]),
+            definition="Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.",
+        ),
+        "incidence_7d": Indicator(
+            "incidence_7d",
+            "7-dagers insidens",
+            _nan(k["incidence_7d"]),
+            "per 100 000",
+            1,
+            suppressed=week_hidden,
+            county=_nan(f["incidence_7d"]),
+            nation=_nan(n["incidence_7d"]),
+            definition="Tilfeller siste 7 dager per 100 000 innbyggere.",
+        ),
+        "incidence_14d": Indicator(
+            "incidence_14d",
+            "14-dagers insidens",
+            _nan(k["incidence_14d"]),
+            "per 100 000",
+            1,
+            suppressed=fortnight_hidden,
+            county=_nan(f["incidence_14d"]),
+            nation=_nan(n["incidence_14d"]),
+            definition="Tilfeller siste 14 dager per 100 000 innbyggere.",
+        ),
+        "trend": Indicator(
+            "trend",
+            "Trend",
+            None,
+            text=TREND_LABELS[k["trend"]],
+            code=k["trend"],
+            definition="Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller.",
+        ),
+    }
+    return out, own, county, nation
+
+
+def _testing_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> Indicator:
+    start = date - dt.timedelta(days=13)
+
+    def at(level: Any, area: str | None) -> dict[str, Any]:
+        daily = testing_queries.tests_daily(
+            scope=scope, level=level, code=area, start=start, end=date
+        )
+        return testing_metrics.testing_at(testing_metrics.testing_series(daily, date=date), date)
+
+    own, county, nation = at("kommune", code), at("fylke", fylke), at("nation", None)
+    return Indicator(
+        "positivity_7d",
+        "Andel positive tester (7 dager)",
+        _percent(own["positivity_7d"]),
+        "%",
+        1,
+        suppressed=bool(own["positivity_7d_hidden"]),
+        county=_percent(county["positivity_7d"]),
+        nation=_percent(nation["positivity_7d"]),
+        definition="Positive testhendelser / alle testhendelser siste 7 dager.",
+    )
+
+
+def _hospital_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> Indicator:
+    start = date - dt.timedelta(days=13)
+
+    def at(level: Any, area: str | None) -> dict[str, Any]:
+        daily = hospital_queries.hospital_daily(
+            scope=scope, level=level, code=area, start=start, end=date
+        )
+        return hospital_metrics.hospital_at(
+            hospital_metrics.hospital_series(daily, date=date), date
+        )
+
+    own, county, nation = at("kommune", code), at("fylke", fylke), at("nation", None)
+    return Indicator(
+        "admissions_7d",
+        "Nye sykehusinnleggelser (7 dager)",
+        _nan(own.get("admissions_7d")),
+        "innleggelser",
+        suppressed=bool(own.get("admissions_7d_suppressed", False)),
+        county=_nan(county.get("admissions_7d")),
+        nation=_nan(nation.get("admissions_7d")),
+        definition="Innleggelser av innbyggere i kommunen de siste 7 dagene.",
+    )
+
+
+def _coverage_indicators(
+    scope: Scope, code: str, fylke: str, date: dt.date
+) -> dict[str, Indicator]:
+    def table(level: Any, area: str | None) -> pd.DataFrame:
+        frame = vaccination_queries.vaccination_coverage(
+            scope=scope, level=level, code=area, date=date
+        )
+        return frame[frame["age_band"].isin(["alle", "65+"])].set_index(["age_band", "dose_number"])
+
+    own, county, nation = table("kommune", code), table("fylke", fylke), table("nation", None)
+
+    def share(frame: pd.DataFrame, group: str, dose: int) -> float | None:
+        if (group, dose) not in frame.index:
+            return None
+        row = frame.loc[(group, dose)]
+        if bool(row.get("hidden", False)) or not row["population"]:
+            return None
+        return min(100.0, 100.0 * float(row["vaccinated"]) / float(row["population"]))
+
+    out = {}
+    for group, label in (("alle", "befolkningen"), ("65+", "65 år og eldre")):
+        for dose in (1, 2, 3):
+            key = f"coverage_{'all' if group == 'alle' else '65'}_d{dose}"
+            value = share(own, group, dose)
+            out[key] = Indicator(
+                key,
+                f"Dose {dose}, {label}",
+                value,
+                "%",
+                1,
+                suppressed=value is None and (group, dose) in own.index,
+                county=share(county, group, dose),
+                nation=share(nation, group, dose),
+                definition="Personer med minst dose n / befolkning 1. januar (vist høyst 100 %).",
+            )
+    return out
+
+
+def _cluster_indicator(scope: Scope, code: str, date: dt.date) -> tuple[Indicator, pd.DataFrame]:
+    clusters = cluster_queries.clusters_on(scope=scope, kommunenummer=code, date=date)
+    active = clusters[clusters["active"]]
+    return (
+        Indicator(
+            "active_clusters",
+            "Aktive klynger",
+            float(len(active)),
+            "klynger",
+            definition="Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt.",
+        ),
+        active,
+    )
+
+
+def indicators_on(
+    *, scope: Scope, kommunenummer: str, fylkesnummer: str, date: dt.date, start: dt.date
+) -> tuple[dict[str, Indicator], dict[str, pd.DataFrame]]:
+    cases, own, county, nation = _case_indicators(scope, kommunenummer, fylkesnummer, date, start)
+    out = dict(cases)
+    out["positivity_7d"] = _testing_indicator(scope, kommunenummer, fylkesnummer, date)
+    out["admissions_7d"] = _hospital_indicator(scope, kommunenummer, fylkesnummer, date)
+    out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date))
+    clusters_indicator, clusters = _cluster_indicator(scope, kommunenummer, date)
+    out["active_clusters"] = clusters_indicator
+    frames = {"own": own, "county": county, "nation": nation, "clusters": clusters}
+    return out, frames
+
+
+CHANGE_KEYS = (
+    "incidence_14d",
+    "incidence_7d",
+    "cases_7d",
+    "positivity_7d",
+    "admissions_7d",
+    "active_clusters",
+    "coverage_all_d3",
+)
+
+
+def since_yesterday(today: dict[str, Indicator], yesterday: dict[str, Indicator]) -> list[str]:
+    """Plain Norwegian sentences for the indicators that moved since the previous day."""
+    sentences: list[str] = []
+    t_now, t_before = today["trend"].code, yesterday["trend"].code
+    if t_now != t_before:
+        sentences.append(
+            f"Trenden endret seg fra {TREND_WORDS[t_before]} til {TREND_WORDS[t_now]}."
+        )
+    for key in CHANGE_KEYS:
+        now, before = today.get(key), yesterday.get(key)
+        if now is None or before is None:
+            continue
+        if now.suppressed or before.suppressed or now.value is None or before.value is None:
+            continue
+        a = round(before.value, now.decimals)
+        b = round(now.value, now.decimals)
+        if a == b:
+            continue
+        verb = "økte" if b > a else "sank"
+        unit = f" {now.unit}" if now.unit and now.unit != "%" else ("" if not now.unit else " %")
+        sentences.append(
+            f"{now.label} {verb} fra {formatting.number(a, now.decimals)} "
+            f"til {formatting.number(b, now.decimals)}{unit}."
+        )
+    if not sentences:
+        sentences.append("Ingen av nøkkeltallene endret seg siden i går.")
+    return sentences
+
+
+def neighbour_table(*, scope: Scope, kommunenummer: str, date: dt.date) -> pd.DataFrame:
+    """The neighbours the user may see, with the same key indicators and trend."""
+    neighbours = queries.neighbour_list(scope=scope, kommunenummer=kommunenummer)
+    windows = metrics.window_metrics(queries.case_windows(scope=scope, date=date))
+    table = neighbours.merge(windows, on="kommunenummer", how="inner")
+    if table.empty:
+        return table
+    coverage = vaccination_queries.vaccination_by_kommune(
+        scope=scope, kommuner=list(table["kommunenummer"]), date=date
+    )
+    dose2 = coverage[(coverage["age_band"] == "alle") & (coverage["dose_number"] == 2)]
+    dose2 = dose2.assign(
+        coverage_d2=(100 * dose2["vaccinated"] / dose2["population"])
+        .clip(upper=100)
+        .where(~dose2["hidden"].astype(bool))
+    )[["kommunenummer", "coverage_d2"]]
+    return table.merge(dose2, on="kommunenummer", how="left")
+
+
+def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefing:
+    """Everything the Morgenbrief shows, read with the caller's scope."""
+    info = queries.dataset_info(scope=scope)
+    kommuner = reference.kommuner(2024).set_index("kommunenummer")
+    row = kommuner.loc[kommunenummer]
+    fylke = str(row["fylkesnummer"])
+    start = max(info["period_start"], date - dt.timedelta(days=120))
+    today, frames = indicators_on(
+        scope=scope, kommunenummer=kommunenummer, fylkesnummer=fylke, date=date, start=start
+    )
+    yesterday_date = date - dt.timedelta(days=1)
+    changes: list[str]
+    if yesterday_date >= info["period_start"]:
+        yesterday, _ = indicators_on(
+            scope=scope,
+            kommunenummer=kommunenummer,
+            fylkesnummer=fylke,
+            date=yesterday_date,
+            start=max(info["period_start"], yesterday_date - dt.timedelta(days=120)),
+        )
+        changes = since_yesterday(today, yesterday)
+    else:
+        changes = ["Ingen data for dagen før."]
+    return Briefing(
+        kommunenummer=kommunenummer,
+        name=str(row["name"]),
+        fylkesnavn=str(row["fylkesnavn"]),
+        date=date,
+        info=info,
+        indicators=today,
+        changes=changes,
+        neighbours=neighbour_table(scope=scope, kommunenummer=kommunenummer, date=date),
+        own_daily=frames["own"],
+        county_daily=frames["county"],
+        nation_daily=frames["nation"],
+        clusters=frames["clusters"],
+    )
+
+
+def briefing_figures(brief: Briefing) -> tuple[Any, Any]:
+    """The incidence comparison and the daily cases figures, for the page and the PDF alike."""
+    own = metrics.daily_incidence(brief.own_daily, days=7)
+    own["moving_average"] = metrics.moving_average(own["cases_by_testdate"])
+    incidence = figures.incidence_comparison_figure(
+        [
+            (brief.name, own),
+            (f"{brief.fylkesnavn} (fylke)", metrics.daily_incidence(brief.county_daily)),
+            ("Hele landet", metrics.daily_incidence(brief.nation_daily)),
+        ],
+        title="7-dagers insidens per 100 000, siste 120 dager",
+    )
+    daily = figures.daily_cases_figure(own, title=f"Nye tilfeller per dag – {brief.name}")
+    return incidence, daily

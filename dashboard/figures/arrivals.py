@@ -1,0 +1,226 @@
+"""Figures of the Innreise page: the follow-up funnel and arrivals per day by a category.
+
+Figures are built from one dict each (not trace by trace through ``update_*``): plotly
+validates a whole figure in one pass, which keeps the page's callback within its time budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import formatting
+from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+
+# Qualitative, distinguishable in print and for the common colour-vision deficiencies
+# (Okabe–Ito), grey last for "Andre".
+CATEGORY_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+)
+OTHERS_COLOUR = "#9e9e9e"
+FUNNEL_COLOURS = ("#1f4e79", "#2f6ea5", "#c2571a", "#5b8fc7", "#3f8f5a")
+NOTE_FONT = dict(size=14, color="#555")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A share (0–1) as Norwegian percent text, "–" when unknown."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{formatting.number(float(value) * 100, decimals)}\u00a0%"
+
+
+def note(text: str, *, corner: bool = False) -> dict[str, Any]:
+    """An annotation: a message in the middle of an empty figure, or a small corner note."""
+    if corner:
+        return dict(
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.1,
+            xanchor="right",
+            showarrow=False,
+            font=dict(size=11, color="#555"),
+        )
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font=NOTE_FONT,
+        bgcolor="white",
+    )
+
+
+def base_layout(title: str, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = dict(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=360,
+        margin=dict(l=50, r=10, t=50, b=40),
+        plot_bgcolor="white",
+        separators=", ",
+    )
+    layout.update(extra)
+    return layout
+
+
+def funnel_figure(
+    funnel: pd.DataFrame,
+    *,
+    stage_labels: Mapping[str, str],
+    base_labels: Mapping[str, str],
+    title: str,
+) -> go.Figure:
+    """The follow-up funnel with count and share on every stage.
+
+    ``funnel`` columns: stage, count, suppressed, base, share, share_suppressed (from
+    :func:`dashboard.metrics.arrivals.funnel`).
+    """
+    # The count and share sit in the stage label, so that a stage with 0 or a withheld
+    # count (drawn without a bar) still says what it is.
+    labels, texts = [], []
+    for row in funnel.itertuples(index=False):
+        value = formatting.count(row.count, suppressed=bool(row.suppressed))
+        stage = stage_labels.get(row.stage, row.stage)
+        if row.stage == "registered":
+            text = f"<b>{value}</b>"
+        else:
+            share = "skjult" if row.share_suppressed else percent(row.share)
+            text = f"<b>{value}</b> · {share} {base_labels.get(row.base, '')}"
+        labels.append(f"{stage}<br>{text}")
+        texts.append(text)
+    values = [0 if pd.isna(v) else float(v) for v in funnel["count"]]
+    annotations = []
+    if not any(values):
+        hidden = bool(funnel["suppressed"].any())
+        annotations.append(
+            note("Tallene er 1–4 og vises ikke" if hidden else "Ingen registrerte ankomster")
+        )
+    trace = dict(
+        type="funnel",
+        y=labels,
+        x=values,
+        text=texts,
+        textinfo="none",
+        hoverinfo="y",
+        marker=dict(color=list(FUNNEL_COLOURS[: len(labels)])),
+        connector=dict(line=dict(color="#bdbdbd", width=1)),
+    )
+    layout = base_layout(
+        title,
+        margin=dict(l=10, r=10, t=50, b=20),
+        showlegend=False,
+        xaxis=dict(visible=False),
+        annotations=annotations,
+    )
+    return go.Figure(dict(data=[trace], layout=layout))
+
+
+def daily_by_figure(
+    daily: pd.DataFrame,
+    *,
+    title: str,
+    category_labels: Mapping[str, str] | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+    others: str = "Andre",
+) -> go.Figure:
+    """Stacked bars of arrivals per day by category, the funnel window shaded.
+
+    ``daily`` columns: date, category, arrivals (NaN where withheld), arrivals_suppressed.
+    Categories are drawn in the order they first appear.
+    """
+    names = category_labels or {}
+    traces = []
+    colour_index = 0
+    for category, rows in daily.groupby("category", sort=False):
+        label = names.get(str(category), str(category))
+        if category == others:
+            colour = OTHERS_COLOUR
+        else:
+            colour = CATEGORY_COLOURS[colour_index % len(CATEGORY_COLOURS)]
+            colour_index += 1
+        hidden = rows["arrivals_suppressed"].astype(bool)
+        text = [
+            "1–4" if h else formatting.number(v)
+            for v, h in zip(rows["arrivals"], hidden, strict=True)
+        ]
+        traces.append(
+            dict(
+                type="bar",
+                x=rows["date"],
+                y=rows["arrivals"],
+                name=label,
+                marker=dict(color=colour),
+                customdata=text,
+                hovertemplate=f"{label}: %{{customdata}}<extra></extra>",
+            )
+        )
+    shapes, annotations = [], []
+    if window is not None:
+        x0 = pd.Timestamp(window[0]) - pd.Timedelta(hours=12)
+        x1 = pd.Timestamp(window[1]) + pd.Timedelta(hours=12)
+        shapes.append(
+            dict(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=x0,
+                x1=x1,
+                y0=0,
+                y1=1,
+                fillcolor=KOMMUNE_COLOUR,
+                opacity=0.08,
+                line=dict(width=0),
+                layer="below",
+            )
+        )
+        annotations.append(
+            dict(
+                text="Vindu",
+                xref="x",
+                yref="paper",
+                x=x0,
+                y=1,
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                font=dict(size=11),
+            )
+        )
+    visible = pd.to_numeric(daily["arrivals"], errors="coerce").fillna(0)
+    hidden_any = bool(daily["arrivals_suppressed"].astype(bool).any())
+    if not (visible > 0).any():
+        annotations.append(
+            note("Alle dagstall er 1–4 og vises ikke" if hidden_any else "Ingen ankomster")
+        )
+    elif hidden_any:
+        annotations.append(note("Dagstall 1–4 vises ikke", corner=True))
+    layout = base_layout(
+        title,
+        barmode="stack",
+        bargap=0.15,
+        legend=dict(orientation="h", y=-0.15, traceorder="normal"),
+        hovermode="x unified",
+        shapes=shapes,
+        annotations=annotations,
+        yaxis=dict(title=dict(text="Ankomster"), gridcolor="#e5e5e5", rangemode="tozero"),
+        # numeric dates: month names would follow the browser's plotly locale, not Norwegian
+        xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%d.%m"),
+    )
+    return go.Figure(dict(data=traces, layout=layout))
+
+
+__all__ = ["base_layout", "daily_by_figure", "funnel_figure", "note", "percent"]

@@ -1,0 +1,57 @@
+"""Hospital figures: admissions per day and the comparisons of rates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.core import KOMMUNE_COLOUR, _time_layout
+from dashboard.figures.testing import (
+    NUMBER_TICKS,
+    _days,
+    _values,
+    add_hidden_bars,
+    suppressed_flags,
+)
+
+ADMISSION_COLOUR = "#9ecae1"
+ICU_COLOUR = "#08306b"
+
+
+def admissions_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
+    """Admissions per day (bars) with the ICU admissions among them (dark bars, overlaid)
+    and the 7-day mean (line).
+
+    ``series`` columns: date, admissions, icu_admissions, admissions_moving_average (and
+    ``_suppressed`` flags: withheld days are drawn as hatched bars).
+    """
+    days = _days(series)
+    fig = go.Figure()
+    fig.add_bar(
+        **days,
+        y=_values(series["admissions"], 1),
+        name="Innleggelser",
+        marker_color=ADMISSION_COLOUR,
+        hovertemplate="Innleggelser: %{y}<extra></extra>",
+    )
+    fig.add_bar(
+        **days,
+        y=_values(series["icu_admissions"], 1),
+        name="Herav intensiv",
+        marker_color=ICU_COLOUR,
+        hovertemplate="Herav intensiv: %{y}<extra></extra>",
+    )
+    add_hidden_bars(fig, days, suppressed_flags(series, "admissions"))
+    fig.add_scatter(
+        **days,
+        y=_values(series["admissions_moving_average"], 1),
+        name="Glidende 7-dagers snitt",
+        mode="lines",
+        line=dict(color=KOMMUNE_COLOUR, width=2),
+        hovertemplate="Snitt 7 dager: %{y:.1f}<extra></extra>",
+    )
+    _time_layout(fig, title=title, yaxis_title="Innleggelser")
+    fig.update_xaxes(type="date")  # x0/dx carry no type of their own
+    fig.update_layout(barmode="overlay", bargap=0)
+    fig.update_yaxes(rangemode="tozero", **NUMBER_TICKS)
+    return fig

@@ -1,0 +1,141 @@
+"""The rules timeline: one row per category with a mark for every change, under the epidemic
+curve of the kommune and the country (shared date axis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.definitions.rules import CATEGORY_LABELS, SOURCE_LABELS
+from dashboard.figures.core import FONT, KOMMUNE_COLOUR, NATION_COLOUR
+
+SOURCE_STYLE = {
+    "national": dict(color="#1f4e79", symbol="diamond", size=12),
+    "county": dict(color="#7a3e9d", symbol="square", size=11),
+    "kommune": dict(color="#c2571a", symbol="star", size=14),
+    "oxcgrt": dict(color="#8c8c8c", symbol="circle-open", size=8),
+}
+MAX_ITEMS_IN_HOVER = 6
+
+
+def _hover(items: pd.Series, date: pd.Timestamp, label: str) -> str:
+    lines = list(items)
+    shown = lines[:MAX_ITEMS_IN_HOVER]
+    more = len(lines) - len(shown)
+    body = "<br>".join(shown)
+    if more > 0:
+        body += f"<br>… og {more} til"
+    return f"<b>{date:%d.%m.%Y}</b> · {html.escape(label)}<br>{body}"
+
+
+def rules_timeline_figure(
+    changes: pd.DataFrame,
+    curves: list[tuple[str, pd.DataFrame]],
+    *,
+    reference_date: dt.date,
+    title: str,
+) -> go.Figure:
+    """``changes``: effective_date, category, source (national | county | kommune | oxcgrt)
+    and hover (HTML-safe text of one change). ``curves``: (label, DataFrame with date and
+    incidence); the first is the kommune."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.3, 0.7],
+        vertical_spacing=0.04,
+    )
+    for i, (label, frame) in enumerate(curves):
+        fig.add_scatter(
+            x=frame["date"],
+            y=frame["incidence"],
+            name=label,
+            mode="lines",
+            line=dict(
+                color=KOMMUNE_COLOUR if i == 0 else NATION_COLOUR,
+                width=2.5 if i == 0 else 1.5,
+                dash="solid" if i == 0 else "dot",
+            ),
+            legendgroup="kurve",
+            hovertemplate=f"{html.escape(label)}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}} per 100 000"
+            "<extra></extra>",
+            row=1,
+            col=1,
+        )
+    categories = list(CATEGORY_LABELS)
+    if len(changes):
+        points = changes.assign(
+            label=changes["category"].map(CATEGORY_LABELS).fillna(changes["category"])
+        )
+        for source, style in SOURCE_STYLE.items():
+            part = points[points["source"] == source]
+            if part.empty:
+                continue
+            grouped = part.groupby(["effective_date", "label"], sort=True)["hover"]
+            rows = [(date, label, _hover(items, date, label)) for (date, label), items in grouped]
+            fig.add_scatter(
+                x=[r[0] for r in rows],
+                y=[r[1] for r in rows],
+                mode="markers",
+                name=SOURCE_LABELS[source],
+                marker=dict(
+                    color=style["color"],
+                    symbol=style["symbol"],
+                    size=style["size"],
+                    line=dict(width=1, color="white" if source != "oxcgrt" else style["color"]),
+                ),
+                hovertext=[r[2] for r in rows],
+                hoverinfo="text",
+                row=2,
+                col=1,
+            )
+    # a vertical mark for the reference date on both panels
+    for row in (1, 2):
+        fig.add_vline(
+            x=pd.Timestamp(reference_date).timestamp() * 1000,
+            line=dict(color="#333", width=1, dash="dash"),
+            row=row,
+            col=1,
+        )
+    labels = [CATEGORY_LABELS[c] for c in categories]
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=list(reversed(labels)),
+        range=[-0.6, len(labels) - 0.4],
+        type="category",
+        gridcolor="#e5e5e5",
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(title="Per 100 000", gridcolor="#e5e5e5", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(gridcolor="#f0f0f0")
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=620,
+        margin=dict(l=10, r=10, t=50, b=40),
+        legend=dict(orientation="h", y=-0.08),
+        plot_bgcolor="white",
+        hovermode="closest",
+        hoverlabel=dict(align="left"),
+        separators=", ",
+    )
+    # every category has its row, also without changes in the period
+    fig.add_scatter(
+        x=[pd.Timestamp(reference_date)] * len(labels),
+        y=labels,
+        mode="markers",
+        marker=dict(opacity=0),
+        showlegend=False,
+        hoverinfo="skip",
+        row=2,
+        col=1,
+    )
+    return fig
+
+
+__all__ = ["SOURCE_STYLE", "rules_timeline_figure"]

@@ -1,0 +1,255 @@
+"""Testing figures, and the comparison builders shared by the situation pages (testing,
+vaccination, hospital): the kommune against its county and the whole country."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.core import (
+    FONT,
+    FYLKE_COLOUR,
+    KOMMUNE_COLOUR,
+    NATION_COLOUR,
+    _time_layout,
+)
+
+PCR_COLOUR = "#1f4e79"
+ANTIGEN_COLOUR = "#9ecae1"
+POSITIVE_COLOUR = "#c2571a"
+# Kommune, fylke, nation: told apart by colour, line style and marker, never colour alone.
+AREA_STYLES = (
+    dict(colour=KOMMUNE_COLOUR, dash="solid", width=3, symbol="circle"),
+    dict(colour=FYLKE_COLOUR, dash="dash", width=2, symbol="diamond"),
+    dict(colour=NATION_COLOUR, dash="dot", width=2, symbol="square"),
+)
+Areas = list[tuple[str, pd.DataFrame]]
+# "5 000", not "5k": no SI suffixes on Norwegian axes
+NUMBER_TICKS: dict[str, Any] = {"exponentformat": "none", "separatethousands": True}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One value column and how to show it: ``scale`` × value, ``decimals``, ``suffix``."""
+
+    column: str
+    title: str
+    scale: float = 1.0
+    decimals: int = 1
+    suffix: str = ""
+    range: tuple[float, float] | None = None  # fixed axis range (after scaling)
+
+
+DAY_MS = 86_400_000
+
+
+def _days(frame: pd.DataFrame) -> dict[str, Any]:
+    """The x of a daily series: a start and a step when every day is there (no date array in
+    the JSON), else the ISO dates."""
+    dates = frame["date"].to_numpy(dtype="datetime64[D]")
+    if len(dates) == 0:
+        return {"x": []}
+    if (np.diff(dates) == np.timedelta64(1, "D")).all():
+        return {"x0": str(dates[0]), "dx": DAY_MS}
+    return {"x": np.asarray([str(d) for d in dates], dtype=object)}
+
+
+def _values(values: pd.Series, scale: float) -> np.ndarray:
+    # float32 arrays travel as compact typed arrays; NaN (withheld or undefined) draws as a gap
+    return (pd.to_numeric(values, errors="coerce").to_numpy("float64") * scale).astype("float32")
+
+
+def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> go.Figure:
+    """One measure over time for the kommune, its county and the nation (in that order)."""
+    fig = go.Figure()
+    fmt = f"%{{y:.{measure.decimals}f}}{measure.suffix}"
+    for i, (label, frame) in reversed(list(enumerate(areas))):  # kommune drawn on top
+        style = AREA_STYLES[i % len(AREA_STYLES)]
+        fig.add_scatter(
+            **_days(frame),
+            y=_values(frame[measure.column], measure.scale),
+            name=label,
+            legendrank=i + 1,
+            mode="lines",
+            connectgaps=False,
+            line=dict(color=style["colour"], width=style["width"], dash=style["dash"]),
+            hovertemplate=f"{label}: {fmt}<extra></extra>",
+        )
+    _time_layout(fig, title=title, yaxis_title=measure.title)
+    fig.update_xaxes(type="date")  # x0/dx carry no type of their own
+    fig.update_yaxes(**NUMBER_TICKS)
+    if measure.suffix.strip() == "%":
+        fig.update_yaxes(ticksuffix=" %")
+    return fig
+
+
+def panels(titles: list[str], *, gap: float = 0.05) -> dict[str, Any]:
+    """Layout of side-by-side panels sharing the y axis (what ``make_subplots`` builds, in one
+    dict: make_subplots costs tens of milliseconds per figure)."""
+    n = len(titles)
+    width = (1 - gap * (n - 1)) / n
+    layout: dict[str, Any] = {"annotations": []}
+    for i, title in enumerate(titles):
+        suffix = "" if i == 0 else str(i + 1)
+        left = i * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}"}
+        if i:
+            layout[f"yaxis{suffix}"].update(matches="y", showticklabels=False)
+        layout["annotations"].append(
+            dict(
+                text=title,
+                x=left + width / 2,
+                y=1.0,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=13),
+            )
+        )
+    return layout
+
+
+def age_comparison(
+    areas: Areas, measures: list[Measure], *, title: str, bands: list[str]
+) -> go.Figure:
+    """Dot plot by age band, one panel per measure; one marker style per area.
+
+    Each frame in ``areas`` has ``age_band`` and the measures' columns; withheld values (NaN)
+    are left out rather than drawn as 0.
+    """
+    layout = panels([m.title for m in measures], gap=0.06)
+    traces = []
+    for col, measure in enumerate(measures):
+        suffix = "" if col == 0 else str(col + 1)
+        fmt = f"%{{x:.{measure.decimals}f}}{measure.suffix}"
+        for i, (label, frame) in reversed(list(enumerate(areas))):  # kommune drawn on top
+            style = AREA_STYLES[i % len(AREA_STYLES)]
+            ordered = frame.set_index("age_band").reindex(bands)
+            traces.append(
+                go.Scatter(
+                    x=_values(ordered[measure.column], measure.scale),
+                    y=bands,
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    name=label,
+                    legendrank=i + 1,
+                    legendgroup=label,
+                    showlegend=col == 0,
+                    mode="markers",
+                    marker=dict(
+                        color=style["colour"],
+                        symbol=style["symbol"],
+                        size=11 if i == 0 else 9,
+                        line=dict(width=1, color="white"),
+                    ),
+                    hovertemplate=f"{label}, %{{y}} år: {fmt}<extra></extra>",
+                )
+            )
+        layout[f"xaxis{suffix}"].update(
+            rangemode="tozero",
+            gridcolor="#e5e5e5",
+            zeroline=True,
+            nticks=4,
+            **NUMBER_TICKS,
+            ticksuffix=" %" if measure.suffix.strip() == "%" else "",
+        )
+        if measure.range is not None:
+            layout[f"xaxis{suffix}"]["range"] = list(measure.range)
+        layout[f"yaxis{suffix}"].update(
+            autorange="reversed", type="category", gridcolor="#f0f0f0", ticksuffix=" "
+        )
+    layout["yaxis"]["title"] = {"text": "Alder"}
+    layout.update(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=420,
+        margin=dict(l=60, r=10, t=70, b=40),
+        legend=dict(orientation="h", y=-0.12),
+        plot_bgcolor="white",
+        hovermode="closest",
+        separators=", ",
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+HIDDEN_COLOUR = "#bdbdbd"
+
+
+def suppressed_flags(frame: pd.DataFrame, *columns: str) -> np.ndarray:
+    """How many of ``columns`` are withheld (1–4) on each row (0 where the flags are absent)."""
+    out = np.zeros(len(frame), dtype="int64")
+    for column in columns:
+        name = f"{column}_suppressed"
+        if name in frame:
+            out += frame[name].eq(True).to_numpy()
+    return out
+
+
+def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) -> None:
+    """Mark days whose count is withheld as hatched grey bars of height 4 (the upper bound),
+    so that a hidden day does not read as a day with nothing; adds a short note."""
+    if not hidden.any():
+        return
+    fig.add_bar(
+        **days,
+        y=np.where(hidden > 0, 4.0 * hidden, np.nan).astype("float32"),
+        name="1–4 (skjult)",
+        marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor="#7f7f7f")),
+        hovertemplate="1–4 (skjult for din rolle)<extra></extra>",
+    )
+    fig.add_annotation(
+        text="Grå skravur: dager med 1–4, skjult for din rolle",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.02,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=11, color="#595959"),
+    )
+
+
+def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
+    """Test events per sample date, stacked by test type, with positive test events as a line.
+
+    ``series`` columns: date, tests_pcr, tests_antigen, positive (and ``_suppressed`` flags:
+    withheld days are drawn as hatched bars).
+    """
+    days = _days(series)
+    fig = go.Figure()
+    fig.add_bar(
+        **days,
+        y=_values(series["tests_pcr"], 1),
+        name="PCR",
+        marker_color=PCR_COLOUR,
+        hovertemplate="PCR: %{y}<extra></extra>",
+    )
+    fig.add_bar(
+        **days,
+        y=_values(series["tests_antigen"], 1),
+        name="Antigen",
+        marker_color=ANTIGEN_COLOUR,
+        hovertemplate="Antigen: %{y}<extra></extra>",
+    )
+    add_hidden_bars(fig, days, suppressed_flags(series, "tests_pcr", "tests_antigen"))
+    fig.add_scatter(
+        **days,
+        y=_values(series["positive"], 1),
+        name="Positive",
+        mode="lines",
+        line=dict(color=POSITIVE_COLOUR, width=1.5),
+        hovertemplate="Positive: %{y}<extra></extra>",
+    )
+    _time_layout(fig, title=title, yaxis_title="Testhendelser")
+    fig.update_xaxes(type="date")  # x0/dx carry no type of their own
+    fig.update_yaxes(**NUMBER_TICKS)
+    fig.update_layout(barmode="stack", bargap=0)
+    return fig

@@ -1,0 +1,136 @@
+"""Vaccination figures: coverage heatmap by age band × dose and coverage over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import formatting
+from dashboard.figures.core import FONT
+from dashboard.figures.testing import AREA_STYLES, Areas, _days, _values, panels
+
+COVERAGE_COLORSCALE = "Blues"  # sequential, light = low coverage
+
+
+def _percent(value: float, decimals: int = 0) -> str:
+    return f"{formatting.number(value * 100, decimals)} %"
+
+
+def coverage_heatmap(
+    matrix: dict[str, pd.DataFrame], *, title: str, row_labels: dict[str, str]
+) -> go.Figure:
+    """Coverage by age band (rows) × dose (columns), capped at 100 % for the colour and the
+    text; cells over 100 % are marked with * and carry the raw value in the hover.
+
+    ``matrix`` from :func:`dashboard.metrics.vaccination.coverage_matrix`.
+    """
+    display, raw = matrix["display"], matrix["raw"]
+    hidden, over = matrix["hidden"], matrix["over_100"]
+    text, hover = [], []
+    for band in display.index:
+        text_row, hover_row = [], []
+        for dose in display.columns:
+            if hidden.loc[band, dose]:
+                text_row.append("skjult")
+                hover_row.append("skjult (små tall)")
+            elif pd.isna(display.loc[band, dose]):
+                text_row.append("–")
+                hover_row.append("ingen befolkning")
+            else:
+                star = "*" if over.loc[band, dose] else ""
+                text_row.append(_percent(display.loc[band, dose]) + star)
+                raw_text = _percent(raw.loc[band, dose], 1)
+                hover_row.append(
+                    f"{raw_text} (vist som 100 %)" if over.loc[band, dose] else raw_text
+                )
+        text.append(text_row)
+        hover.append(hover_row)
+    y = [row_labels.get(b, b) for b in display.index]
+    x = [f"Dose {d}" for d in display.columns]
+    z = [[None if pd.isna(v) else round(float(v) * 100, 2) for v in row] for row in display.values]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=y,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
+            colorscale=COVERAGE_COLORSCALE,
+            zmin=0,
+            zmax=100,
+            xgap=2,
+            ygap=2,
+            colorbar=dict(title=dict(text="Dekning"), ticksuffix=" %", thickness=12),
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category", ticksuffix=" ")
+    fig.update_xaxes(side="top", type="category")
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=520,
+        margin=dict(l=90, r=10, t=80, b=20),
+        plot_bgcolor="white",
+        separators=", ",
+    )
+    return fig
+
+
+def coverage_over_time(
+    areas: Areas, *, group_title: str, doses: tuple[int, ...] = (1, 2, 3)
+) -> go.Figure:
+    """Coverage over time, one panel per dose, the kommune against county and nation.
+
+    Each frame in ``areas`` has date, dose_number and coverage_display (0–1) for one group.
+    The time axis starts shortly before the first dose anywhere in the comparison.
+    """
+    first = []
+    for _label, frame in areas:
+        covered = frame["coverage_display"].to_numpy() > 0
+        if covered.any():
+            first.append(frame["date"].to_numpy()[covered].min())
+    start = pd.Timestamp(min(first)) - pd.Timedelta(days=14) if first else None
+    by_dose: list[dict[int, pd.DataFrame]] = []
+    for _label, frame in areas:
+        shown = frame if start is None else frame[frame["date"] >= start]
+        by_dose.append({int(d): part for d, part in shown.groupby("dose_number", sort=False)})
+    layout = panels([f"Minst dose {d}" for d in doses], gap=0.07)
+    traces = []
+    for col, dose in enumerate(doses):
+        suffix = "" if col == 0 else str(col + 1)
+        for i, (label, _frame) in reversed(list(enumerate(areas))):  # kommune drawn on top
+            style = AREA_STYLES[i % len(AREA_STYLES)]
+            part = by_dose[i].get(dose, _frame.iloc[0:0])
+            traces.append(
+                go.Scatter(
+                    **_days(part),
+                    y=_values(part["coverage_display"], 100),
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    name=label,
+                    legendrank=i + 1,
+                    legendgroup=label,
+                    showlegend=col == 0,
+                    mode="lines",
+                    line=dict(color=style["colour"], width=style["width"], dash=style["dash"]),
+                    hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
+                )
+            )
+        layout[f"xaxis{suffix}"].update(
+            gridcolor="#f0f0f0", type="date", nticks=4, ticklabeloverflow="hide past domain"
+        )
+        layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor="#e5e5e5")
+    layout["yaxis"]["title"] = {"text": "Andel av befolkningen"}
+    layout.update(
+        title=dict(text=group_title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=360,
+        margin=dict(l=60, r=10, t=70, b=40),
+        legend=dict(orientation="h", y=-0.18),
+        plot_bgcolor="white",
+        hovermode="x unified",
+        separators=", ",
+    )
+    return go.Figure(data=traces, layout=layout)

@@ -1,0 +1,242 @@
+"""One-page A4 PDF of the Morgenbrief, from the same briefing object and figures as the page.
+
+Figures are rendered by plotly's own exporter (kaleido, driving the system's Chromium), so the
+PDF shows the same charts as the screen; the layout is ReportLab. Readable in black and white:
+lines differ by dash pattern, not by colour alone.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Image,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from dashboard import formatting
+from dashboard.briefing import Briefing
+from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+
+_lock = threading.Lock()
+_server_state = {"started": False, "broken": False}
+_server_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-renderer")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+SERVER_TIMEOUT_S = 20
+ONESHOT_TIMEOUT_S = 60
+
+
+class PdfUnavailable(RuntimeError):
+    """No browser for rendering figures on this machine (or it did not answer)."""
+
+
+def _browser() -> None:
+    if "BROWSER_PATH" not in os.environ:
+        found = next((p for p in CHROMIUM_CANDIDATES if shutil.which(p)), None)
+        if found is None:
+            raise PdfUnavailable(
+                "PDF-eksport trenger Chromium på serveren (Debian: apt-get install chromium)."
+            )
+        os.environ["BROWSER_PATH"] = found
+
+
+def _server_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes | None:
+    """Render through one long-lived kaleido browser (~0.2 s a figure once it runs).
+
+    kaleido's server has no timeout of its own: if its browser dies, a call waits forever. So
+    the call runs in a worker with a deadline, and after one miss the server is not used again.
+    """
+    import kaleido
+
+    with _lock:
+        if _server_state["broken"]:
+            return None
+        if not _server_state["started"]:
+            kaleido.start_sync_server(silence_warnings=True)
+            _server_state["started"] = True
+    future = _server_pool.submit(kaleido.calc_fig_sync, fig_dict, opts=opts)
+    try:
+        return bytes(future.result(timeout=SERVER_TIMEOUT_S))
+    except FutureTimeout:
+        _server_state["broken"] = True
+        return None
+
+
+def _oneshot_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
+    """A browser of its own for one figure (~3 s), with a deadline."""
+    import kaleido
+    from kaleido import _sync_server
+
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["png"] = _sync_server.oneshot_async_run(
+                kaleido.calc_fig, args=(fig_dict,), kwargs={"opts": opts}
+            )
+        except BaseException as err:
+            result["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True, name="pdf-oneshot")
+    thread.start()
+    thread.join(ONESHOT_TIMEOUT_S)
+    if "png" in result:
+        return bytes(result["png"])
+    raise PdfUnavailable(
+        f"Figurene kunne ikke tegnes til PDF ({result.get('error', 'tidsavbrudd')})."
+    )
+
+
+def figure_png(figure: Any, *, width: int = 900, height: int = 330) -> bytes:
+    _browser()
+    fig = type(figure)(figure)  # a copy: the PDF gets print styling, the caller's figure not
+    fig.update_layout(
+        template="simple_white",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font=dict(size=13, color="black"),
+        margin=dict(l=55, r=15, t=45, b=55),
+    )
+    fig.update_xaxes(rangeselector=dict(visible=False))
+    opts = {"format": "png", "width": width, "height": height, "scale": 2}
+    fig_dict = fig.to_dict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        png = _server_render(fig_dict, opts)
+        return png if png is not None else _oneshot_render(fig_dict, opts)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("t", parent=base["Title"], fontSize=15, spaceAfter=2, alignment=0),
+        "sub": ParagraphStyle("s", parent=base["Normal"], fontSize=8.5, textColor=colors.black),
+        "h": ParagraphStyle("h", parent=base["Heading3"], fontSize=10, spaceBefore=4, spaceAfter=2),
+        "body": ParagraphStyle("b", parent=base["Normal"], fontSize=8.5, leading=10.5),
+        "small": ParagraphStyle("x", parent=base["Normal"], fontSize=6.8, leading=8.2),
+        "cell": ParagraphStyle("c", parent=base["Normal"], fontSize=7.8, leading=9.2),
+    }
+
+
+def _table(rows: list[list[Any]], widths: list[float]) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.8),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 7.8),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
+    """The Morgenbrief as a one-page A4 PDF."""
+    s = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=13 * mm,
+        rightMargin=13 * mm,
+        topMargin=11 * mm,
+        bottomMargin=10 * mm,
+        title=f"Morgenbrief {brief.name} {brief.date.isoformat()}",
+        author="Situasjonsbilde",
+    )
+    width = A4[0] - 26 * mm
+    info = brief.info
+    demo = " DEMODATA – syntetiske tall, ikke ekte personer." if info["is_demo"] else ""
+    story: list[Any] = [
+        Paragraph(
+            f"Morgenbrief – {brief.name} ({brief.kommunenummer}), {brief.fylkesnavn}", s["title"]
+        ),
+        Paragraph(
+            f"Situasjonen per <b>{formatting.date_long(brief.date)}</b>. "
+            f"Data per {formatting.date_short(info['data_date'])}.<b>{demo}</b>",
+            s["sub"],
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    rows: list[list[Any]] = [["Nøkkeltall", brief.name, brief.fylkesnavn, "Hele landet"]]
+    for indicator in brief.indicators.values():
+        unit = f" {indicator.unit}" if indicator.unit and indicator.text is None else ""
+        rows.append(
+            [
+                Paragraph(indicator.label, s["cell"]),
+                indicator.display() + unit,
+                indicator.display(indicator.county, own=False) if indicator.text is None else "",
+                indicator.display(indicator.nation, own=False) if indicator.text is None else "",
+            ]
+        )
+    story += [_table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]
+    story += [
+        Paragraph("Siden i går", s["h"]),
+        ListFlowable(
+            [ListItem(Paragraph(text, s["body"]), leftIndent=8) for text in brief.changes],
+            bulletType="bullet",
+            start="•",
+            leftIndent=8,
+        ),
+    ]
+    png = figure_png(incidence_figure)
+    story += [Spacer(1, 2 * mm), Image(io.BytesIO(png), width=width, height=width * 330 / 900)]
+    if not brief.neighbours.empty:
+        story.append(Paragraph("Nabokommuner", s["h"]))
+        nrows: list[list[Any]] = [
+            ["Kommune", "Tilfeller 7 d", "7-d insidens", "14-d insidens", "Trend"]
+        ]
+        for r in brief.neighbours.itertuples():
+            nrows.append(
+                [
+                    f"{r.name} ({r.kommunenummer})",
+                    formatting.count(r.cases_7d, suppressed=bool(r.cases_7d_suppressed)),
+                    formatting.number(r.incidence_7d, 1),
+                    formatting.number(r.incidence_14d, 1),
+                    TREND_LABELS[r.trend],
+                ]
+            )
+        story.append(
+            _table(
+                nrows[:9], [width * 0.36, width * 0.16, width * 0.16, width * 0.16, width * 0.16]
+            )
+        )
+    definitions = " ".join(
+        f"<b>{i.label}:</b> {i.definition}" for i in brief.indicators.values() if i.definition
+    )
+    source = DEMO_SOURCE if info["is_demo"] else (info.get("source") or "importerte data")
+    story += [
+        Spacer(1, 2 * mm),
+        Paragraph(f"<b>Definisjoner.</b> {definitions}", s["small"]),
+        Paragraph(
+            f"Kilde: {source}. Små tall (1–4) vises som «1–4» for roller uten tilgang. "
+            "Laget av Situasjonsbilde.",
+            s["small"],
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

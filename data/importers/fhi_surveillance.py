@@ -1,0 +1,284 @@
+"""FHI's own published files (``surveillance_data/covid19/*_latest.csv``).
+
+* ``data_covid19_sysvak_by_location_sex_age_latest``: persons vaccinated with at least dose n
+  up to the day before publication, by kommune / fylke / nation × age band × sex, with the SSB
+  population of each group → ``reported_coverage``.
+* ``data_covid19_msis_by_time_sex_age_latest``: weekly cases for Norway by 10-year age group and
+  sex, by test date → ``reported_series``.
+
+Codes are ``municip0301`` / ``county03`` / ``norge``; the ``border`` column names the structure.
+The ``date``/``year``/``week`` columns of the coverage file are placeholders (1900-01-01).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data.importers.base import (
+    MAX_COUNT,
+    NATION_CODE,
+    Flag,
+    Parsed,
+    Rejections,
+    SourceFile,
+    Validator,
+    as_date,
+    read_table,
+    to_float,
+)
+from data.importers.base import (
+    valid_codes as _valid_codes,
+)
+
+SOURCE_SYSVAK = "fhi_sysvak"
+SOURCE_MSIS = "fhi_msis"
+SOURCE_LABEL = "FHI (SYSVAK, MSIS), surveillance_data"
+SYSVAK_AGES = {
+    "012_015": "12-15",
+    "016_017": "16-17",
+    "018_024": "18-24",
+    "025_039": "25-39",
+    "040_044": "40-44",
+    "045_054": "45-54",
+    "055_064": "55-64",
+    "065_074": "65-74",
+    "075_079": "75-79",
+    "080_084": "80-84",
+    "085p": "85+",
+}
+MSIS_AGES = ("0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+")
+SEXES = {"female": "F", "male": "M", "total": "T"}
+DOSES = (1, 2, 3, 4)
+# More vaccinated than residents happens (moves, unregistered residents: up to 3× in groups of
+# 2–7 people); beyond this it is a data error.
+IMPLAUSIBLE_FACTOR = 5
+IMPLAUSIBLE_MARGIN = 50
+
+
+def detect_sysvak(columns: list[str]) -> bool:
+    return {"location_code", "age", "sex", "n_dose_1", "pop"} <= set(columns)
+
+
+def detect_msis(columns: list[str]) -> bool:
+    cols = set(columns)
+    return {"age", "sex", "n", "date", "granularity_time"} <= cols and "n_dose_1" not in cols
+
+
+def _areas(v: Validator, location: pd.Series, structure: int) -> tuple[pd.Series, pd.Series]:
+    level = pd.Series("", index=location.index, dtype=object)
+    code = pd.Series("", index=location.index, dtype=object)
+    kommune = location.str.fullmatch(r"municip\d{4}")
+    fylke = location.str.fullmatch(r"county\d{2}")
+    nation = location.eq("norge")
+    level[kommune] = "kommune"
+    code[kommune] = location[kommune].str.slice(7)
+    level[fylke] = "fylke"
+    code[fylke] = location[fylke].str.slice(6)
+    level[nation] = "nation"
+    code[nation] = NATION_CODE
+    v.reject(((location != "") & (level == "")).to_numpy(), "location_code", "unknown_code")
+    for lvl in ("kommune", "fylke"):
+        sel = (level == lvl).to_numpy()
+        if sel.any():
+            sub = code.where(sel, "")
+            other = set().union(*(_valid_codes(s, lvl) for s in (2020, 2024) if s != structure))
+            known = _valid_codes(structure, lvl)
+            v.reject(
+                sel & ~sub.isin(known).to_numpy() & sub.isin(other).to_numpy(),
+                "location_code",
+                "code_vintage_mismatch",
+            )
+            v.reject(
+                sel & ~sub.isin(known).to_numpy() & ~sub.isin(other).to_numpy(),
+                "location_code",
+                "unknown_code",
+            )
+    return level, code
+
+
+def _structure(frame: pd.DataFrame) -> int:
+    if "border" in frame.columns:
+        counts = frame["border"].str.strip().value_counts()
+        for value in counts.index:
+            if value in ("2020", "2024"):
+                return int(value)
+    return 2020
+
+
+def parse_sysvak(src: SourceFile) -> Parsed:
+    rejects = Rejections()
+    table = read_table(src, rejects, required=detect_sysvak)
+    frame = table.frame
+    v = Validator(table, rejects)
+    structure = _structure(frame)
+    if "border" in frame.columns:
+        border = frame["border"].str.strip()
+        v.reject(
+            ((border != "") & (border != str(structure))).to_numpy(),
+            "border",
+            "code_vintage_mismatch",
+        )
+    location = v.required("location_code")
+    level, code = _areas(v, location, structure)
+    age = v.category("age", SYSVAK_AGES)
+    sex = v.category("sex", SEXES)
+    published = v.date("date_of_publishing") if "date_of_publishing" in frame.columns else None
+    # the bound for a count depends on the row's level (a kommune, a fylke, the nation)
+    limit = level.map(MAX_COUNT).fillna(MAX_COUNT["nation"]).to_numpy(dtype="float64")
+    pop = v.count("pop", required=True, max_value=limit)
+    persons: dict[int, np.ndarray] = {}
+    for dose in DOSES:
+        column = f"n_dose_{dose}"
+        if column in frame.columns:
+            persons[dose] = v.count(column, required=dose == 1, max_value=limit)
+    v.bad |= np.isnan(pop)
+    flags: list[Flag] = []
+    over = np.zeros(len(frame), dtype=bool)
+    over_by_dose: dict[str, int] = {}
+    for dose, n in persons.items():
+        implausible = n > pop * IMPLAUSIBLE_FACTOR + IMPLAUSIBLE_MARGIN
+        v.reject(implausible, f"n_dose_{dose}", "numerator_exceeds_population")
+        over |= n > pop
+        over_by_dose[f"dose_{dose}"] = int((n > pop).sum())
+    v.duplicates(
+        [level.to_numpy(), code.to_numpy(), age.to_numpy(), sex.to_numpy()], "location_code"
+    )
+    keep = v.good
+    if (over & keep).any():
+        flags.append(
+            Flag(
+                "coverage_over_100",
+                rows_affected=int((over & keep).sum()),
+                detail={k: n for k, n in over_by_dose.items() if n},
+            )
+        )
+    order_issue = np.zeros(len(frame), dtype=bool)
+    for dose in DOSES[1:]:
+        if dose in persons and dose - 1 in persons:
+            order_issue |= persons[dose] > persons[dose - 1]
+    if (order_issue & keep).any():
+        flags.append(Flag("dose_order", rows_affected=int((order_issue & keep).sum())))
+
+    # FHI published the percentages capped at 95 (every group at 95 % or more shows 95.0);
+    # coverage is therefore computed from the counts, and the cap is reported.
+    capped: dict[str, int] = {}
+    for dose, n in persons.items():
+        column = f"pr100_dose_{dose}"
+        if column in frame.columns:
+            published_pct = to_float(frame[column].str.strip())
+            exact = 100 * n / np.where(pop > 0, pop, np.nan)
+            hit = keep & (published_pct == 95) & (exact > 95 + 1e-9)
+            if hit.any():
+                capped[f"dose_{dose}"] = int(hit.sum())
+    if capped:
+        flags.append(
+            Flag("percent_capped", rows_affected=sum(capped.values()), detail={"cap": 95, **capped})
+        )
+    snapshot = None
+    if published is not None and published[keep].notna().any():
+        snapshot = published[keep].max() - pd.Timedelta(days=1)
+    if snapshot is None:
+        snapshot = pd.Timestamp(src.path.stat().st_mtime, unit="s").normalize()
+    parts = []
+    for dose, n in persons.items():
+        idx = np.flatnonzero(keep & ~np.isnan(n))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area_level": level.to_numpy()[idx],
+                    "area_code": code.to_numpy()[idx],
+                    "age_band": age.map(SYSVAK_AGES).to_numpy()[idx],
+                    "sex": sex.map(SEXES).to_numpy()[idx],
+                    "dose_number": dose,
+                    "persons": n[idx].astype("int64"),
+                    "population": pop[idx].astype("int64"),
+                    "line": table.lines[idx],
+                }
+            )
+        )
+    facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not facts.empty:
+        facts["snapshot_date"] = snapshot
+    return Parsed(
+        rejects=rejects,
+        dataset=f"fhi_sysvak:coverage:{structure}",
+        structure=structure,
+        rows_read=len(frame),
+        rows_loaded=int(keep.sum()),
+        facts={"reported_coverage": facts},
+        flags=flags,
+        period_start=None,
+        data_date=as_date(snapshot),
+        detail={"snapshot_date": as_date(snapshot), "facts": len(facts)},
+        extra={"constants": {"source": SOURCE_SYSVAK, "structure": structure}},
+    )
+
+
+def parse_msis(src: SourceFile) -> Parsed:
+    rejects = Rejections()
+    table = read_table(src, rejects, required=detect_msis)
+    frame = table.frame
+    v = Validator(table, rejects)
+    dates = v.date("date")
+    v.reject((dates.notna() & (dates.dt.day_of_week != 6)).to_numpy(), "date", "week_mismatch")
+    if "yrwk" in frame.columns:
+        week_end = pd.to_datetime(
+            frame["yrwk"].str.strip() + "-7", format="%G-%V-%u", errors="coerce"
+        )
+        v.reject((dates.notna() & (week_end != dates)).to_numpy(), "yrwk", "week_mismatch")
+    if "location_code" in frame.columns:
+        loc = frame["location_code"].str.strip()
+        v.reject(((loc != "") & (loc != "norge")).to_numpy(), "location_code", "unknown_code")
+    age = v.category("age", MSIS_AGES)
+    sex = v.category("sex", SEXES)
+    n = v.count("n", level="nation", required=True)
+    v.duplicates([dates.to_numpy(), age.to_numpy(), sex.to_numpy()], "date")
+    keep = v.good
+    idx = np.flatnonzero(keep)
+    last = dates[keep].max() if keep.any() else None
+    flag = np.full(len(idx), None, dtype=object)
+    if last is not None:
+        flag[dates.to_numpy()[idx] == last] = "partial_week"
+    facts = pd.DataFrame(
+        {
+            "date": dates.to_numpy()[idx],
+            "age_band": age.to_numpy()[idx],
+            "sex": sex.map(SEXES).to_numpy()[idx],
+            "value": n[idx],
+            "line": table.lines[idx],
+            "quality_flag": flag,
+        }
+    )
+    flags = []
+    if last is not None:
+        flags.append(
+            Flag(
+                "partial_week",
+                measure="cases_by_testdate",
+                date=as_date(last),
+                rows_affected=int((facts["quality_flag"] == "partial_week").sum()),
+            )
+        )
+    return Parsed(
+        rejects=rejects,
+        dataset="fhi_msis:age_sex:week",
+        structure=2020,
+        rows_read=len(frame),
+        rows_loaded=int(keep.sum()),
+        facts={"reported_series": facts},
+        flags=flags,
+        period_start=as_date(dates[keep].min()) if keep.any() else None,
+        data_date=as_date(last),
+        detail={"facts": len(facts)},
+        extra={
+            "constants": {
+                "source": SOURCE_MSIS,
+                "structure": 2020,
+                "area_level": "nation",
+                "area_code": NATION_CODE,
+                "period": "week",
+                "measure": "cases_by_testdate",
+            }
+        },
+    )

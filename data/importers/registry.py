@@ -1,0 +1,189 @@
+"""The kinds of file the importers know, how each is recognised, and the order of import.
+
+A kind is recognised by its content (header columns, GeoJSON properties, row spacing), never
+by its name. ``group`` is the name on the command line (``situasjonsbilde import covidnor …``);
+one group may hold several kinds (covidnor: kommune/nation × day/week).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from data.importers import (
+    boundaries,
+    covidnor,
+    fhi_surveillance,
+    lookups,
+    oxcgrt,
+    ssb_population,
+)
+from data.importers.base import SEPARATORS, Parsed, SourceFile, _split_header
+
+Store = Callable[[Connection, Parsed, int, str], int]
+Remove = Callable[[Connection, int], None]
+
+ORDER_REFERENCE = 0
+ORDER_POPULATION = 10
+ORDER_GEOMETRY = 20
+ORDER_SERIES = 30
+ORDER_RULES = 40
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    group: str
+    source: str
+    label: str
+    order: int
+    parse: Callable[[SourceFile], Parsed]
+    store: Store | None = None
+    remove: Remove | None = None
+
+
+def _covidnor(level: str, period: str) -> Callable[[SourceFile], Parsed]:
+    def parse(src: SourceFile) -> Parsed:
+        return covidnor.parse(src, level=level, period=period)
+
+    return parse
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "crosswalk_kommune",
+            "crosswalk",
+            lookups.SOURCE,
+            lookups.SOURCE_LABEL,
+            ORDER_REFERENCE,
+            lookups.parse_crosswalk,
+            lookups.store_crosswalk,
+            lookups.remove_crosswalk,
+        ),
+        Kind(
+            "crosswalk_fylke",
+            "crosswalk",
+            lookups.SOURCE,
+            lookups.SOURCE_LABEL,
+            ORDER_REFERENCE + 1,
+            lookups.parse_crosswalk,
+        ),
+        Kind(
+            "location_names",
+            "location-names",
+            lookups.SOURCE,
+            lookups.SOURCE_LABEL,
+            ORDER_REFERENCE + 2,
+            lookups.parse_names,
+        ),
+        Kind(
+            "ssb_population",
+            "ssb-population",
+            ssb_population.SOURCE,
+            ssb_population.SOURCE_LABEL,
+            ORDER_POPULATION,
+            ssb_population.parse,
+        ),
+        Kind(
+            "boundaries",
+            "boundaries",
+            boundaries.SOURCE,
+            boundaries.SOURCE_LABEL,
+            ORDER_GEOMETRY,
+            boundaries.parse,
+            boundaries.store,
+            boundaries.remove,
+        ),
+        *(
+            Kind(
+                f"covidnor_{level}_{period}",
+                "covidnor",
+                covidnor.SOURCE,
+                covidnor.SOURCE_LABEL,
+                ORDER_SERIES + i,
+                _covidnor(level, period),
+            )
+            for i, (level, period) in enumerate(
+                [("kommune", "day"), ("kommune", "week"), ("nation", "day"), ("nation", "week")]
+            )
+        ),
+        Kind(
+            "sysvak_coverage",
+            "sysvak",
+            fhi_surveillance.SOURCE_SYSVAK,
+            fhi_surveillance.SOURCE_LABEL,
+            ORDER_SERIES + 5,
+            fhi_surveillance.parse_sysvak,
+        ),
+        Kind(
+            "msis_age_sex",
+            "msis",
+            fhi_surveillance.SOURCE_MSIS,
+            fhi_surveillance.SOURCE_LABEL,
+            ORDER_SERIES + 6,
+            fhi_surveillance.parse_msis,
+        ),
+        Kind(
+            "oxcgrt",
+            "oxcgrt",
+            oxcgrt.SOURCE,
+            oxcgrt.SOURCE_LABEL,
+            ORDER_RULES,
+            oxcgrt.parse,
+            oxcgrt.store_rules,
+            oxcgrt.remove_rules,
+        ),
+    )
+}
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(k.group for k in KINDS.values()))
+
+
+def _headers(text: str) -> list[list[str]]:
+    lines = text.split("\n", 12)[:12]
+    return [_split_header(line, sep) for line in lines for sep in SEPARATORS]
+
+
+def detect(src: SourceFile) -> Kind | None:
+    """The kind of ``src`` from its content, or None when it is no known kind."""
+    head = src.text[:20000]
+    if boundaries.detect(head):
+        return KINDS["boundaries"]
+    for cols in _headers(head):
+        if len(cols) < 2:
+            continue
+        level = covidnor.detect(cols)
+        if level is not None:
+            return KINDS[f"covidnor_{level}_{covidnor.detect_period(src.text[:20000])}"]
+        if fhi_surveillance.detect_sysvak(cols):
+            return KINDS["sysvak_coverage"]
+        if fhi_surveillance.detect_msis(cols):
+            return KINDS["msis_age_sex"]
+        if ssb_population.detect(cols):
+            return KINDS["ssb_population"]
+        which = lookups.detect_crosswalk(cols)
+        if which is not None:
+            return KINDS[f"crosswalk_{which}"]
+        if lookups.detect_names(cols):
+            return KINDS["location_names"]
+        if oxcgrt.detect(cols):
+            return KINDS["oxcgrt"]
+    return None
+
+
+def kinds_in_group(group: str) -> list[Kind]:
+    found = [k for k in KINDS.values() if k.group == group]
+    if not found:
+        raise KeyError(group)
+    return found
+
+
+def describe() -> list[dict[str, Any]]:
+    return [
+        {"group": k.group, "kind": k.name, "source": k.label, "order": k.order}
+        for k in KINDS.values()
+    ]

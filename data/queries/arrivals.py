@@ -1,0 +1,295 @@
+"""Arrivals from abroad (innreise): the follow-up funnel, data-quality flags, arrivals per day
+by entry point and country of departure, and the rules in force on a date.
+
+Arrivals are counted by the kommune of stay (``arrival.kommunenummer``), by arrival date.
+Follow-up status and test result are the values recorded *now* (in the loaded data), not
+as they stood on the chosen date; the page says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+
+from data import db
+from data.cache import cached
+from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.protection import protect
+from data.queries.cases import AreaLevel, _area_kommuner, _frame
+from data.schema import Arrival, Kommune, RuleVersion
+from data.scope import Scope
+
+A = Arrival
+WINDOW_COUNTS = [
+    "registered",
+    "tested",
+    "positive",
+    "quarantine_required",
+    "follow_up_completed",
+    "follow_up_pending",
+    "follow_up_lost",
+    "without_fd_number",
+    "certificate_shown",
+    "tested_no_result",
+    "due",
+    "pending_overdue",
+]
+# Counts that add up to a published total: where exactly one of them is withheld, the total
+# would give it away, so one more is withheld (see :func:`_hide_partition`).
+FOLLOW_UP_PARTS = ["follow_up_completed", "follow_up_pending", "follow_up_lost"]
+OTHERS = "Andre"
+Dimension = Literal["border_point", "country_of_departure"]
+
+
+def _flag(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _fetch(query: Any, names: list[str]) -> pd.DataFrame:
+    """Rows of a query as a DataFrame, from the DBAPI cursor: without SQLAlchemy's row objects,
+    several times faster for thousands of rows. Only for columns that need no type processing
+    (dates come back as ISO text from SQLite and as dates from PostgreSQL)."""
+    with db.engine().connect() as conn:
+        result = conn.execute(query)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    if not raw:
+        return pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+    table = np.array(raw, dtype=object)
+    return pd.DataFrame({n: table[:, i] for i, n in enumerate(names)})
+
+
+def _hide_partition(frame: pd.DataFrame, parts: list[str]) -> pd.DataFrame:
+    """Secondary suppression across columns that add up to a published total: where exactly
+    one part of a row is withheld, withhold the smallest visible positive part too."""
+    out = frame.copy()
+    for index in out.index:
+        flags = [bool(out.at[index, f"{p}_suppressed"]) for p in parts]
+        if sum(flags) != 1:
+            continue
+        visible = [p for p, hidden in zip(parts, flags, strict=True) if not hidden]
+        candidates = [p for p in visible if out.at[index, p] > 0]
+        if not candidates:
+            continue
+        victim = min(candidates, key=lambda p: out.at[index, p])
+        out[victim] = out[victim].astype("float64")
+        out.at[index, victim] = float("nan")
+        out.at[index, f"{victim}_suppressed"] = True
+    return out
+
+
+@cached()
+def _window_by_kommune(
+    *, start: dt.date, end: dt.date, pending_days: int, disease: str
+) -> pd.DataFrame:
+    """Unprotected window counts per kommune of stay, for every kommune at once: the
+    kommune, its county and the nation are sums of these rows. Cached without the scope;
+    the public :func:`arrival_window` applies scope and protection on every call."""
+    with db.engine().connect() as conn:
+        codes = conn.execute(
+            select(Kommune.kommunenummer).where(Kommune.structure == CURRENT_STRUCTURE)
+        )
+        members = list(codes.scalars().all())
+    due_by = end - dt.timedelta(days=pending_days)
+    q = (
+        select(
+            A.kommunenummer,
+            func.count(),
+            _flag(A.tested_at_border.is_(True)),
+            _flag(and_(A.tested_at_border.is_(True), A.test_positive.is_(True))),
+            _flag(A.quarantine_required.is_(True)),
+            _flag(A.follow_up_status == "completed"),
+            _flag(A.follow_up_status == "pending"),
+            _flag(A.follow_up_status == "lost"),
+            _flag(A.has_fd_number.is_(False)),
+            _flag(A.certificate_shown.is_(True)),
+            _flag(and_(A.tested_at_border.is_(True), A.test_positive.is_(None))),
+            _flag(A.arrival_date <= due_by),
+            _flag(and_(A.arrival_date <= due_by, A.follow_up_status == "pending")),
+        )
+        .where(
+            A.disease == disease,
+            # every kommune by name, so that the (disease, kommunenummer, arrival_date)
+            # index serves the window instead of a scan of the whole table
+            A.kommunenummer.in_(members),
+            A.arrival_date >= start,
+            A.arrival_date <= end,
+        )
+        .group_by(A.kommunenummer)
+    )
+    out = _fetch(q, ["kommunenummer", *WINDOW_COUNTS]).set_index("kommunenummer")
+    return out.astype("int64")
+
+
+@cached()
+def arrival_window(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    start: dt.date,
+    end: dt.date,
+    pending_days: int = 7,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Arrivals to one area (kommune of stay, fylke or nation) with arrival date in
+    [start, end]: one row of counts.
+
+    Columns: registered, tested (tested at the border), positive (tested and positive),
+    quarantine_required, follow_up_completed / _pending / _lost, without_fd_number,
+    certificate_shown, tested_no_result (tested, no result recorded), due (arrived at least
+    ``pending_days`` days before ``end``), pending_overdue (due and follow-up still pending),
+    and ``<column>_suppressed`` for each count withheld by small-number protection.
+    """
+    members = _area_kommuner(scope, level, code)  # the scope check for a kommune
+    per_kommune = _window_by_kommune(
+        start=start, end=end, pending_days=pending_days, disease=disease
+    )
+    rows = per_kommune if members is None else per_kommune.reindex(members, fill_value=0)
+    out = rows[WINDOW_COUNTS].sum().to_frame().T.astype("int64").reset_index(drop=True)
+    out = protect(
+        out,
+        scope=scope,
+        counts=WINDOW_COUNTS,
+        kommune_column=None,
+        area_code=code if level == "kommune" else None,
+    )
+    return _hide_partition(out, FOLLOW_UP_PARTS)
+
+
+@cached()
+def _kommune_daily(
+    *, kommunenummer: str, start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame:
+    """Unprotected arrivals per day × entry point × country of departure for one kommune,
+    read once for both splits. Cached without the scope; only called after the scope check.
+    Columns: date, border_point, country_of_departure, arrivals."""
+    q = (
+        select(A.arrival_date, A.border_point, A.country_of_departure, func.count())
+        .where(
+            A.disease == disease,
+            A.kommunenummer == kommunenummer,
+            A.arrival_date >= start,
+            A.arrival_date <= end,
+        )
+        .group_by(A.arrival_date, A.border_point, A.country_of_departure)
+    )
+    out = _fetch(q, ["date", "border_point", "country_of_departure", "arrivals"])
+    out["date"] = pd.to_datetime(out["date"])
+    out["arrivals"] = out["arrivals"].astype("int64")
+    return out
+
+
+@cached()
+def arrivals_daily(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    start: dt.date,
+    end: dt.date,
+    by: Dimension,
+    top: int = 6,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Arrivals per day to one kommune of stay, split by entry point or country of departure.
+
+    The ``top`` categories with most arrivals in [start, end] are kept, the rest summed as
+    "Andre". Every day of the period and every kept category has a row (zeros included).
+    Columns: date, category, arrivals, arrivals_suppressed.
+    """
+    scope.restrict([kommunenummer])
+    both = _kommune_daily(kommunenummer=kommunenummer, start=start, end=end, disease=disease)
+    raw = both.groupby(["date", by], as_index=False)["arrivals"].sum()
+    raw = raw.rename(columns={by: "category"})
+    totals = raw.groupby("category")["arrivals"].sum().sort_values(ascending=False, kind="stable")
+    kept = list(totals.index[:top])
+    if len(totals) > top:
+        raw["category"] = raw["category"].where(raw["category"].isin(kept), OTHERS)
+        kept.append(OTHERS)
+    days = pd.date_range(start, end, freq="D")
+    grid = pd.MultiIndex.from_product([days, kept], names=["date", "category"])
+    out = (
+        raw.groupby(["date", "category"])["arrivals"]
+        .sum()
+        .reindex(grid, fill_value=0)
+        .astype("int64")
+        .reset_index()
+    )
+    # The day's total is visible as the height of the stacked bar (and in the other split);
+    # nothing is withheld where the scope may see small numbers.
+    may_see = scope.may_see_small_numbers(kommunenummer)
+    return protect(
+        out,
+        scope=scope,
+        counts=["arrivals"],
+        kommune_column=None,
+        area_code=kommunenummer,
+        secondary_groups=None if may_see else ["date"],
+    )
+
+
+@cached()
+def rules_in_force(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    fylkesnummer: str,
+    date: dt.date,
+    category: str,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Rule versions of one category in force on ``date`` for a kommune: national, the
+    county's and the kommune's own. Where one rule (``rule_key``) has versions at several
+    levels, the most local one applies and the others are left out.
+
+    Rules are public reference data, not facts about people: they are read for any kommune.
+    (A small read until the rules registry lands.)
+
+    Columns: id, rule_key, category, scope_level, scope_code, parameters (dict), text_nb,
+    authority, source_url, valid_from, valid_to, recorded_at.
+    """
+    r = RuleVersion
+    columns = [
+        "id",
+        "rule_key",
+        "category",
+        "scope_level",
+        "scope_code",
+        "parameters",
+        "text_nb",
+        "authority",
+        "source_url",
+        "valid_from",
+        "valid_to",
+        "recorded_at",
+    ]
+    q = select(*(getattr(r, c) for c in columns)).where(
+        r.disease == disease,
+        r.category == category,
+        r.valid_from <= date,
+        or_(r.valid_to.is_(None), r.valid_to >= date),
+        or_(
+            r.scope_level == "national",
+            and_(r.scope_level == "county", r.scope_code == fylkesnummer),
+            and_(r.scope_level == "kommune", r.scope_code == kommunenummer),
+        ),
+    )
+    out = _frame(q, columns)
+    rank = out["scope_level"].map({"kommune": 0, "county": 1, "national": 2})
+    out = out.assign(_rank=rank).sort_values(["rule_key", "_rank", "valid_from"])
+    out = out.drop_duplicates("rule_key", keep="first")
+    # national first, then the county's, then the kommune's own
+    out = out.sort_values(["_rank", "rule_key"], ascending=[False, True])
+    return out.drop(columns="_rank").reset_index(drop=True)
+
+
+__all__ = [
+    "OTHERS",
+    "WINDOW_COUNTS",
+    "arrival_window",
+    "arrivals_daily",
+    "rules_in_force",
+]

@@ -1,0 +1,196 @@
+"""Testing queries: test events by sample date, from ``agg_tests_daily``.
+
+One test event is all tests of one person within 7 days (DESIGN.md); the aggregate counts
+events per kommune × sample date × age band × test type, with the sum and number of days
+from sample to result where the result date is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, func, select
+
+from data.cache import cached
+from data.codes import AGE_BANDS, DEFAULT_DISEASE
+from data.protection import protect
+from data.queries.cases import AreaLevel, _area_kommuner, _frame
+from data.queries.vaccination import _kommune_population, population_for, population_year
+from data.schema import AggTestsDaily
+from data.scope import Scope
+
+T = AggTestsDaily
+DAILY_COUNTS = [
+    "tests",
+    "tests_pcr",
+    "tests_antigen",
+    "positive",
+    "positive_pcr",
+    "positive_antigen",
+]
+WINDOW_COUNTS = ["tests_7d", "positive_7d", "result_days_n_7d"]
+# The summed days to a result are withheld with the number of results they are summed over.
+WINDOW_RATES = {"result_days_sum_7d": ["result_days_n_7d"]}
+COUNTS = ["tests", "tests_pcr", "tests_antigen", "positive", "result_days_n"]
+
+
+def _by_type(column: Any, test_type: str) -> Any:
+    return func.sum(case((T.test_type == test_type, column), else_=0))
+
+
+def _sums() -> list[Any]:
+    return [
+        func.sum(T.tests),
+        _by_type(T.tests, "PCR"),
+        _by_type(T.tests, "antigen"),
+        func.sum(T.positive),
+        _by_type(T.positive, "PCR"),
+        _by_type(T.positive, "antigen"),
+        func.sum(T.result_days_sum),
+        func.sum(T.result_days_n),
+    ]
+
+
+SUM_COLUMNS = [*DAILY_COUNTS, "result_days_sum", "result_days_n"]
+
+
+@cached()
+def _area_daily(
+    *, members: tuple[str, ...] | None, start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame:
+    """Unprotected daily sums and 7-day windows of a set of kommuner (None: all).
+
+    Cached without the scope, so that the county and national series are read once per data
+    version for everyone; the public query applies scope and protection on every call.
+    """
+    first = start - dt.timedelta(days=6)  # so the first day's window is complete
+    q = (
+        select(T.date, *_sums())
+        .where(T.disease == disease, T.date >= first, T.date <= end)
+        .group_by(T.date)
+    )
+    if members is not None:
+        q = q.where(T.kommunenummer.in_(members))
+    counts = _frame(q, ["date", *SUM_COLUMNS])
+    counts["date"] = pd.to_datetime(counts["date"])
+    days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
+    out = days.merge(counts, on="date", how="left")
+    out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
+    for column in ("tests", "positive", "result_days_sum", "result_days_n"):
+        out[f"{column}_7d"] = out[column].rolling(7, min_periods=1).sum().astype("int64")
+    out = out[out["date"] >= pd.Timestamp(start)].reset_index(drop=True)
+    members_list = None if members is None else list(members)
+    out["population"] = population_for(members_list, out["date"]).sum(axis=1).astype("int64")
+    return out.drop(columns=["result_days_sum", "result_days_n"])
+
+
+@cached()
+def tests_daily(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    start: dt.date,
+    end: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Test events of one area (kommune, fylke or nation) by sample date, every day in
+    [start, end], with the 7-day windows ending on each day.
+
+    Columns: date, tests, tests_pcr, tests_antigen, positive, positive_pcr, positive_antigen,
+    tests_7d, positive_7d, result_days_sum_7d, result_days_n_7d, population (1 January of the
+    year), and ``<column>_suppressed`` for each count withheld by small-number protection.
+    """
+    members = _area_kommuner(scope, level, code)
+    key = None if members is None else tuple(sorted(members))
+    out = _area_daily(members=key, start=start, end=end, disease=disease)
+    return protect(
+        out,
+        scope=scope,
+        counts=[*DAILY_COUNTS, *WINDOW_COUNTS],
+        rates=WINDOW_RATES,
+        kommune_column=None,
+        area_code=code if level == "kommune" else None,
+    )
+
+
+def _window(date: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    return date - dt.timedelta(days=days - 1), date
+
+
+@cached()
+def tests_by_age(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    date: dt.date,
+    days: int = 7,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Test events of one area by age band in the ``days`` days ending on ``date``.
+
+    Columns: age_band, tests, tests_pcr, tests_antigen, positive, result_days_sum,
+    result_days_n, population (1 January of the date's year), and ``_suppressed`` flags.
+    """
+    members = _area_kommuner(scope, level, code)
+    first, last = _window(date, days)
+    q = (
+        select(T.age_band, *_sums())
+        .where(T.disease == disease, T.date >= first, T.date <= last)
+        .group_by(T.age_band)
+    )
+    if members is not None:
+        q = q.where(T.kommunenummer.in_(members))
+    counts = _frame(q, ["age_band", *SUM_COLUMNS])
+    out = pd.DataFrame({"age_band": list(AGE_BANDS)}).merge(counts, on="age_band", how="left")
+    out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
+    pop = population_for(members, pd.Series([pd.Timestamp(date)])).iloc[0]
+    out["population"] = out["age_band"].map(pop).astype("int64")
+    out = out.drop(columns=["positive_pcr", "positive_antigen"])
+    return protect(
+        out,
+        scope=scope,
+        counts=COUNTS,
+        rates={"result_days_sum": ["result_days_n"]},
+        kommune_column=None,
+        area_code=code if level == "kommune" else None,
+    )
+
+
+@cached()
+def tests_by_kommune(
+    *,
+    scope: Scope,
+    kommuner: list[str],
+    date: dt.date,
+    days: int = 7,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Test events per kommune in the ``days`` days ending on ``date`` (a neighbour table).
+
+    Columns: kommunenummer, tests, tests_pcr, tests_antigen, positive, result_days_sum,
+    result_days_n, population, and ``_suppressed`` flags.
+    """
+    allowed = scope.restrict(kommuner) or []
+    first, last = _window(date, days)
+    q = (
+        select(T.kommunenummer, *_sums())
+        .where(
+            T.disease == disease,
+            T.kommunenummer.in_(allowed),
+            T.date >= first,
+            T.date <= last,
+        )
+        .group_by(T.kommunenummer)
+    )
+    counts = _frame(q, ["kommunenummer", *SUM_COLUMNS])
+    out = pd.DataFrame({"kommunenummer": allowed}).merge(counts, on="kommunenummer", how="left")
+    out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
+    pop = _kommune_population(kommuner=tuple(allowed), year=population_year(date))
+    totals = pop.groupby("kommunenummer")["population"].sum()
+    out["population"] = out["kommunenummer"].map(totals).fillna(0).astype("int64")
+    out = out.drop(columns=["positive_pcr", "positive_antigen"])
+    return protect(out, scope=scope, counts=COUNTS, rates={"result_days_sum": ["result_days_n"]})

@@ -1,0 +1,349 @@
+"""Vaccination queries: persons with dose n, from ``agg_vaccination_daily``; population by age.
+
+Each person gets dose n at most once, so the cumulative number of doses of number n up to a date
+is the number of persons with at least dose n on that date.
+
+Small-number protection covers both sides of a coverage: the persons vaccinated *and* the
+persons not vaccinated (population − vaccinated), because the population is public and either
+count gives away the other. Group totals (``65+``, ``alle``) are protected on their own; where
+age bands are shown beside them, a second band is withheld whenever one hidden band could be
+recovered from a total (secondary suppression), so the totals read the same on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from data.cache import cached
+from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.protection import is_small, protect
+from data.queries.cases import AreaLevel, _area_kommuner, _frame
+from data.schema import AggVaccinationDaily, Population
+from data.scope import Scope
+
+DOSES: tuple[int, ...] = (1, 2, 3, 4)
+GROUP_ALL = "alle"
+GROUP_65 = "65+"
+GROUPS: dict[str, tuple[str, ...]] = {GROUP_65: AGE_BANDS_65_PLUS, GROUP_ALL: AGE_BANDS}
+COVERAGE_COLUMNS = [
+    "age_band",
+    "dose_number",
+    "vaccinated",
+    "unvaccinated",
+    "population",
+    "hidden",
+    "vaccinated_suppressed",
+    "unvaccinated_suppressed",
+]
+
+
+def _key(members: list[str] | None) -> tuple[str, ...] | None:
+    return None if members is None else tuple(sorted(members))
+
+
+# --------------------------------------------------------------------------- population
+@cached()
+def _population_table(*, members: tuple[str, ...] | None) -> pd.DataFrame:
+    """Residents on 1 January by year (index) × age band (columns) for a set of kommuner."""
+    q = (
+        select(Population.year, Population.age_band, func.sum(Population.population))
+        .where(Population.structure == CURRENT_STRUCTURE)
+        .group_by(Population.year, Population.age_band)
+    )
+    if members is not None:
+        q = q.where(Population.kommunenummer.in_(members))
+    frame = _frame(q, ["year", "age_band", "population"])
+    if frame.empty:
+        raise LookupError("No population data loaded")
+    table = frame.pivot(index="year", columns="age_band", values="population")
+    table.columns = list(table.columns)
+    return table.reindex(columns=list(AGE_BANDS)).fillna(0).astype("int64")
+
+
+def population_year(date: dt.date, members: list[str] | None = None) -> int:
+    """The population year used on ``date``: 1 January of its year, within the loaded years."""
+    table = _population_table(members=_key(members))
+    return int(min(max(date.year, int(table.index.min())), int(table.index.max())))
+
+
+def population_for(members: list[str] | None, dates: pd.Series) -> pd.DataFrame:
+    """Population by age band (columns) on 1 January of each date's year (rows, same index).
+
+    Internal helper of the query modules: the caller has already applied the scope.
+    """
+    table = _population_table(members=_key(members))
+    years = pd.to_datetime(dates).dt.year.clip(int(table.index.min()), int(table.index.max()))
+    out = table.loc[years.to_numpy()]
+    out.index = dates.index
+    return out
+
+
+@cached()
+def _kommune_population(*, kommuner: tuple[str, ...], year: int) -> pd.DataFrame:
+    """Residents on 1 January of ``year`` by kommune × age band. Columns: kommunenummer,
+    age_band, population."""
+    q = (
+        select(Population.kommunenummer, Population.age_band, func.sum(Population.population))
+        .where(
+            Population.structure == CURRENT_STRUCTURE,
+            Population.year == year,
+            Population.kommunenummer.in_(kommuner),
+        )
+        .group_by(Population.kommunenummer, Population.age_band)
+    )
+    return _frame(q, ["kommunenummer", "age_band", "population"])
+
+
+@cached()
+def population_by_age(
+    *, scope: Scope, level: AreaLevel, code: str | None, date: dt.date
+) -> pd.DataFrame:
+    """Residents of an area by age band on 1 January of the date's year (public figures).
+
+    Columns: age_band, population, year.
+    """
+    members = _area_kommuner(scope, level, code)
+    row = population_for(members, pd.Series([pd.Timestamp(date)])).iloc[0]
+    return pd.DataFrame(
+        {
+            "age_band": list(AGE_BANDS),
+            "population": [int(row[b]) for b in AGE_BANDS],
+            "year": population_year(date, members),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- coverage
+@cached()
+def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
+    """Persons with dose n on every day with a dose: index date, columns (age band, dose)."""
+    v = AggVaccinationDaily
+    q = (
+        select(v.date, v.age_band, v.dose_number, func.sum(v.doses))
+        .where(v.disease == disease)
+        .group_by(v.date, v.age_band, v.dose_number)
+    )
+    if members is not None:
+        q = q.where(v.kommunenummer.in_(members))
+    frame = _frame(q, ["date", "age_band", "dose_number", "doses"])
+    columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
+    if frame.empty:
+        return pd.DataFrame(0, index=pd.DatetimeIndex([]), columns=columns, dtype="int64")
+    frame["date"] = pd.to_datetime(frame["date"])
+    wide = frame.pivot_table(
+        index="date", columns=["age_band", "dose_number"], values="doses", aggfunc="sum"
+    )
+    return wide.reindex(columns=columns).fillna(0).sort_index().cumsum().astype("int64")
+
+
+def _on_days(cumulative: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """The running totals on each of ``days`` (the last total before a day without doses)."""
+    position = cumulative.index.searchsorted(days, side="right") - 1
+    values = np.zeros((len(days), cumulative.shape[1]), dtype="int64")
+    known = position >= 0
+    values[known] = cumulative.to_numpy()[position[known]]
+    return pd.DataFrame(values, index=days, columns=cumulative.columns)
+
+
+def _long(totals: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Long frame date × age band × dose: vaccinated, population, unvaccinated (raw)."""
+    n_days = len(totals)
+    bands = totals.columns.get_level_values("age_band")
+    doses = totals.columns.get_level_values("dose_number")
+    pop = population.reindex(columns=list(bands)).to_numpy()
+    out = pd.DataFrame(
+        {
+            "date": np.repeat(totals.index.to_numpy(), totals.shape[1]),
+            "age_band": np.tile(np.asarray(bands, dtype=object), n_days),
+            "dose_number": np.tile(np.asarray(doses, dtype="int64"), n_days),
+            "vaccinated": totals.to_numpy().ravel(),
+            "population": pop.ravel(),
+        }
+    )
+    out["unvaccinated"] = (out["population"] - out["vaccinated"]).clip(lower=0)
+    return out
+
+
+def _protect_sides(
+    frame: pd.DataFrame,
+    *,
+    scope: Scope,
+    kommune_column: str | None,
+    area_code: str | None,
+    secondary_groups: list[str] | None = None,
+) -> pd.DataFrame:
+    """Protect vaccinated and not vaccinated; a withheld side withholds the other.
+
+    ``hidden`` marks every withheld row; ``<count>_suppressed`` only the counts that are
+    themselves 1–4 (shown as "1–4"), not those withheld to protect another row.
+    """
+    small = {c: is_small(frame[c]) for c in ("vaccinated", "unvaccinated")}
+    out = protect(
+        frame,
+        scope=scope,
+        counts=["vaccinated", "unvaccinated"],
+        kommune_column=kommune_column,
+        area_code=area_code,
+        secondary_groups=secondary_groups,
+    )
+    hidden = out["vaccinated_suppressed"] | out["unvaccinated_suppressed"]
+    out["hidden"] = hidden
+    for column in ("vaccinated", "unvaccinated"):
+        out[column] = out[column].astype("float64").where(~hidden, np.nan)
+        out[f"{column}_suppressed"] = hidden & small[column]
+    return out
+
+
+def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The groups (65+, alle) summed from raw band rows; ``keys`` identify one set of bands."""
+    parts = []
+    for group, members in GROUPS.items():
+        part = bands[bands["age_band"].isin(members)]
+        summed = part.groupby(keys, as_index=False, sort=False)[["vaccinated", "population"]].sum()
+        summed["age_band"] = group
+        summed["unvaccinated"] = (summed["population"] - summed["vaccinated"]).clip(lower=0)
+        parts.append(summed)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None) -> pd.DataFrame:
+    """Band rows of one date, published beside their group totals: primary protection, and
+    secondary protection (a second band withheld) where one hidden band could be recovered
+    from a total. The totals stay visible: ``alle`` per dose, and 65+ (hence under 65) per
+    dose."""
+    keyed = bands.assign(
+        _dose=bands["dose_number"],
+        _split=bands["dose_number"].astype(str)
+        + np.where(bands["age_band"].isin(GROUPS[GROUP_65]), "/65+", "/<65"),
+    )
+    if not scope.may_see_small_numbers(area_code):
+        out = _protect_sides(
+            keyed,
+            scope=scope,
+            kommune_column=None,
+            area_code=area_code,
+            secondary_groups=["_dose", "_split"],
+        )
+    else:
+        out = _protect_sides(keyed, scope=scope, kommune_column=None, area_code=area_code)
+    return out.drop(columns=["_dose", "_split"])
+
+
+def _coverage_frame(
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    days: pd.DatetimeIndex,
+    disease: str,
+    *,
+    bands: bool,
+    population_date: dt.date | None = None,
+) -> pd.DataFrame:
+    """Group rows (and, with ``bands``, band rows) of persons with dose n on ``days``.
+
+    Population on 1 January of each day's year, or of ``population_date``'s year for every day.
+    Group totals get primary protection only: they never hide to protect a band, so the same
+    total is shown on every page; bands hide each other instead (see :func:`_protected_bands`).
+    """
+    members = _area_kommuner(scope, level, code)
+    area_code = code if level == "kommune" else None
+    totals = _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
+    when = (
+        pd.Series(days)
+        if population_date is None
+        else pd.Series(pd.Timestamp(population_date), index=range(len(days)))
+    )
+    population = population_for(members, when)
+    raw = _long(totals, population.set_axis(days))
+    groups = _protect_sides(
+        _with_groups(raw, ["date", "dose_number"]),
+        scope=scope,
+        kommune_column=None,
+        area_code=area_code,
+    )
+    if not bands:
+        return groups
+    return pd.concat(
+        [_protected_bands(raw, scope=scope, area_code=area_code), groups], ignore_index=True
+    )
+
+
+@cached()
+def vaccination_coverage(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    date: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Persons with at least dose n (1–4) by age band at the end of ``date``.
+
+    Rows: every age band, then the groups ``65+`` and ``alle``, for each dose. Columns:
+    age_band, dose_number, vaccinated, unvaccinated (population − vaccinated, never below 0),
+    population (1 January of the date's year), hidden (withheld by small-number protection),
+    ``vaccinated_suppressed`` / ``unvaccinated_suppressed`` (that count itself is 1–4).
+    """
+    days = pd.DatetimeIndex([pd.Timestamp(date)])
+    frame = _coverage_frame(scope, level, code, days, disease, bands=True)
+    return frame[COVERAGE_COLUMNS].reset_index(drop=True)
+
+
+@cached()
+def vaccination_series(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    start: dt.date,
+    end: dt.date,
+    population_date: dt.date | None = None,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Daily persons with at least dose n (1–4) in the groups ``alle`` and ``65+``.
+
+    Columns: date, age_band (the group), then as :func:`vaccination_coverage`. The population
+    is that of 1 January of ``population_date``'s year for every day (one denominator, so a
+    cumulative coverage never dips at a new year), else of each date's own year.
+    """
+    days = pd.date_range(start, end, freq="D")
+    year = None
+    if population_date is not None:
+        # one cache entry per population year, not per date
+        year = dt.date(population_year(population_date), 1, 1)
+    groups = _coverage_frame(scope, level, code, days, disease, bands=False, population_date=year)
+    columns = ["date", *COVERAGE_COLUMNS]
+    return groups[columns].sort_values(["age_band", "dose_number", "date"]).reset_index(drop=True)
+
+
+@cached()
+def vaccination_by_kommune(
+    *, scope: Scope, kommuner: list[str], date: dt.date, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """Persons with at least dose n on ``date`` in the groups ``alle`` and ``65+`` for several
+    kommuner (a neighbour table). Columns: kommunenummer, then as :func:`vaccination_coverage`.
+    """
+    allowed = scope.restrict(kommuner) or []
+    columns = ["kommunenummer", *COVERAGE_COLUMNS]
+    if not allowed:
+        return pd.DataFrame(columns=columns)
+    # Each kommune's running totals are cached across dates: changing the date reads nothing.
+    day = pd.DatetimeIndex([pd.Timestamp(date)])
+    totals = pd.concat(
+        [_on_days(_cumulative_doses(members=(k,), disease=disease), day) for k in allowed]
+    ).set_axis(pd.Index(allowed))
+    population = pd.concat([population_for([k], pd.Series(day)) for k in allowed]).set_axis(
+        pd.Index(allowed)
+    )
+    bands = _long(totals, population).rename(columns={"date": "kommunenummer"})
+    out = _protect_sides(
+        _with_groups(bands, ["kommunenummer", "dose_number"]),
+        scope=scope,
+        kommune_column="kommunenummer",
+        area_code=None,
+    )
+    return out[columns].reset_index(drop=True)

@@ -1,0 +1,65 @@
+"""Morgenbrief: the kommuneoverlege's 07:45 page — key numbers, what moved, the neighbours."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, kommune_date_controls
+
+PAGE = dict(
+    path_template="/morgenbrief/<kommunenummer>",
+    path="/morgenbrief/0301",
+    nav_href="/morgenbrief/{kommune}",
+    name="Morgenbrief",
+    title="Morgenbrief – Situasjonsbilde",
+    order=-1,
+)
+
+
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+    actions = html.Div(
+        [
+            dbc.Button("Skriv ut", id="brief-print", color="secondary", outline=True, size="sm"),
+            html.A(
+                "Last ned PDF (A4)",
+                id="brief-pdf",
+                href="#",
+                className="btn btn-primary btn-sm ms-2",
+                target="_blank",
+                rel="noopener",
+            ),
+        ],
+        className="d-print-none mb-3",
+    )
+    return html.Div(
+        [
+            kommune_date_controls("brief", kommunenummer, dato),
+            actions,
+            html.Div(id="brief-alert"),
+            dcc.Loading(
+                [
+                    html.Div(id="brief-body"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                dcc.Graph(
+                                    id="brief-incidence", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                ),
+                                lg=6,
+                            ),
+                            dbc.Col(
+                                dcc.Graph(
+                                    id="brief-daily", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                ),
+                                lg=6,
+                            ),
+                        ],
+                        className="mt-2",
+                    ),
+                ]
+            ),
+            html.Div(id="brief-source", className="small text-muted mt-2"),
+            dcc.Store(id="brief-print-done"),
+        ]
+    )

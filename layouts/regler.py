@@ -1,0 +1,109 @@
+"""Regler: the rules in force in a kommune on the reference date (national, county and local),
+upcoming changes, a timeline of changes per category beside the epidemic curve, and a
+comparison between two dates."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.definitions.rules import (
+    DEFAULT_UPCOMING_DAYS,
+    DIFF,
+    IN_FORCE,
+    IN_ISOLATION,
+    IN_QUARANTINE,
+    TIMELINE,
+    UPCOMING_OPTIONS,
+)
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
+
+PAGE = dict(
+    path_template="/regler/<kommunenummer>",
+    path="/regler/0301",
+    nav_href="/regler/0301",
+    name="Regler",
+    title="Regler – Situasjonsbilde",
+    order=7,
+)
+
+
+def _date_picker(picker_id: str, label: str, value: str | None) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=picker_id, className="small"),
+            html.Div(
+                dcc.DatePickerSingle(
+                    id=picker_id,
+                    date=value,
+                    display_format="DD.MM.YYYY",
+                    first_day_of_week=1,
+                    placeholder="Velg dato",
+                )
+            ),
+        ],
+        width="auto",
+    )
+
+
+def layout(
+    kommunenummer: str | None = None,
+    dato: str | None = None,
+    fra: str | None = None,
+    til: str | None = None,
+    **_: object,
+) -> html.Div:
+    return html.Div(
+        [
+            kommune_date_controls("regler", kommunenummer, dato),
+            html.Div(id="regler-alert"),
+            html.Div(id="regler-edit-link", className="mb-2"),
+            dcc.Loading(
+                [
+                    dbc.Row(id="regler-cards", className="g-3 mb-3"),
+                    html.H2(id="regler-in-force-title", className="h5 mt-2"),
+                    html.Div(id="regler-in-force"),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(html.H2("Kommende endringer", className="h5 mb-0"), width="auto"),
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id="regler-upcoming-days",
+                            options=UPCOMING_OPTIONS,
+                            value=DEFAULT_UPCOMING_DAYS,
+                            clearable=False,
+                            searchable=False,
+                            style={"minWidth": "11rem"},
+                        ),
+                        width="auto",
+                    ),
+                ],
+                className="g-2 mt-4 mb-2 align-items-center",
+            ),
+            dcc.Loading(html.Div(id="regler-upcoming")),
+            html.H2("Tidslinje", className="h5 mt-4"),
+            dcc.Loading(dcc.Graph(id="regler-timeline", figure=EMPTY_FIGURE, config=GRAPH_CONFIG)),
+            html.H2("Sammenlign to datoer", className="h5 mt-4"),
+            dbc.Row(
+                [
+                    _date_picker("regler-diff-from", "Fra dato", fra),
+                    _date_picker("regler-diff-to", "Til dato", til),
+                ],
+                className="g-3 mb-2 align-items-end",
+            ),
+            dcc.Loading(html.Div(id="regler-diff")),
+            html.Div(
+                [
+                    definition_block(IN_FORCE),
+                    definition_block(IN_ISOLATION),
+                    definition_block(IN_QUARANTINE),
+                    definition_block(TIMELINE),
+                    definition_block(DIFF),
+                ],
+                className="mt-4",
+            ),
+            html.Div(id="regler-source", className="small text-muted"),
+        ]
+    )

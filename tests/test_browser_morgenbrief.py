@@ -1,0 +1,58 @@
+"""The 07:45 walk: Morgenbrief, change kommune and date, export the PDF."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser_helpers import choose_option, start_and_login
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for_pdf(folder: Path, timeout: float = 30) -> Path:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done = [p for p in folder.glob("*.pdf") if p.stat().st_size > 0]
+        if done:
+            return done[0]
+        time.sleep(0.3)
+    raise AssertionError(f"no PDF downloaded to {folder}")
+
+
+def test_morning_briefing_walk_and_pdf(dash_duo, app) -> None:
+    # The Oslo doctor logs in and lands on the own Morgenbrief.
+    start_and_login(dash_duo, app, "lege-oslo", "/")
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: "/morgenbrief/0301" in d.current_url)
+    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=30)
+    dash_duo.wait_for_contains_text("#brief-changes", ".", timeout=10)
+    dash_duo.wait_for_contains_text("#brief-neighbours", "Bærum", timeout=10)
+
+    # Another date in a wave, then a neighbour kommune.
+    date_input = dash_duo.find_element("#brief-date")
+    date_input.clear()
+    date_input.send_keys("15.01.2022\n")
+    dash_duo.wait_for_contains_text("#brief-title", "15. januar 2022", timeout=30)
+    date_input.send_keys(Keys.ESCAPE)  # close the calendar before using the kommune picker
+    dash_duo.find_element("#brief-title").click()
+    choose_option(dash_duo, "#brief-select", "Bærum (3201)")
+    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Bærum", timeout=30)
+    assert "/morgenbrief/3201" in dash_duo.driver.current_url
+
+    # Export: the link gives a one-page A4 PDF with the kommune's name and the data date.
+    href = dash_duo.find_element("#brief-pdf").get_attribute("href")
+    assert "/morgenbrief/3201/pdf?dato=2022-01-15" in href
+    dash_duo.driver.get(href)
+    pdf = _wait_for_pdf(Path(dash_duo.download_path))
+    reader = PdfReader(io.BytesIO(pdf.read_bytes()))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1 and "Bærum (3201)" in text and "28.02.2023" in text
+    # a download does not leave the page
+    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Bærum", timeout=10)
+    assert dash_duo.get_logs() == [], "browser console errors"

@@ -1,0 +1,130 @@
+"""Morgenbrief: numbers against raw tables, sentences, the page callback and the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from dashboard.briefing import Indicator, build_briefing, since_yesterday
+from data import db
+from data.scope import Scope
+from tests.conftest import login
+from tests.dash_http import call
+
+DAY = dt.date(2022, 1, 15)
+OUTPUTS = [
+    ("brief-title", "children"),
+    ("brief-alert", "children"),
+    ("brief-body", "children"),
+    ("brief-incidence", "figure"),
+    ("brief-daily", "figure"),
+    ("brief-pdf", "href"),
+    ("brief-date", "date"),
+    ("brief-source", "children"),
+]
+
+
+def _raw_incidence_14d(kommunenummer: str, date: dt.date) -> float:
+    """Independent computation: count raw case rows and divide by the raw population."""
+    with db.engine().connect() as conn:
+        cases = conn.execute(
+            text(
+                'SELECT COUNT(*) FROM "case" WHERE kommunenummer = :k '
+                "AND test_date BETWEEN :a AND :b"
+            ),
+            {
+                "k": kommunenummer,
+                "a": (date - dt.timedelta(days=13)).isoformat(),
+                "b": date.isoformat(),
+            },
+        ).scalar_one()
+        population = conn.execute(
+            text(
+                "SELECT SUM(population) FROM population WHERE kommunenummer = :k AND year = :y "
+                "AND structure = 2024"
+            ),
+            {"k": kommunenummer, "y": date.year},
+        ).scalar_one()
+    return cases * 100_000 / population
+
+
+@pytest.mark.parametrize("kommunenummer", ["0301", "4601", "1151"])
+def test_incidence_equals_raw_computation(settings, kommunenummer) -> None:
+    brief = build_briefing(scope=Scope.full(), kommunenummer=kommunenummer, date=DAY)
+    indicator = brief.indicators["incidence_14d"]
+    assert indicator.value == pytest.approx(_raw_incidence_14d(kommunenummer, DAY))
+
+
+def test_small_numbers_withheld_for_crisis_team(settings) -> None:
+    scope = Scope(user_id="k", role="kriseledelse", kommuner=frozenset({"1151"}))
+    brief = build_briefing(scope=scope, kommunenummer="1151", date=DAY)
+    for indicator in brief.indicators.values():
+        if indicator.unit == "tilfeller" and indicator.suppressed:
+            assert indicator.display() == "1–4"
+        if indicator.unit == "tilfeller" and indicator.value is not None:
+            assert not 1 <= indicator.value <= 4
+
+
+def test_since_yesterday_sentences() -> None:
+    def ind(key: str, value: float, **kw) -> Indicator:
+        return Indicator(key, kw.pop("label", key), value, kw.pop("unit", "per 100 000"), 1, **kw)
+
+    today = {
+        "trend": Indicator("trend", "Trend", None, code="rising", text="↑"),
+        "incidence_14d": ind("incidence_14d", 240.04, label="14-dagers insidens"),
+        "incidence_7d": ind("incidence_7d", 100.0, label="7-dagers insidens"),
+    }
+    yesterday = {
+        "trend": Indicator("trend", "Trend", None, code="flat", text="→"),
+        "incidence_14d": ind("incidence_14d", 212.0, label="14-dagers insidens"),
+        "incidence_7d": ind("incidence_7d", 100.0, label="7-dagers insidens"),
+    }
+    sentences = since_yesterday(today, yesterday)
+    assert sentences[0] == "Trenden endret seg fra stabil til økende."
+    assert "14-dagers insidens økte fra 212,0 til 240,0 per 100 000." in sentences
+    assert not any("7-dagers" in s for s in sentences)  # unchanged: not mentioned
+    yesterday["incidence_14d"].suppressed = True
+    assert not any("14-dagers" in s for s in since_yesterday(today, yesterday))
+
+
+@pytest.mark.parametrize("kommunenummer", ["0301", "4601", "1151"])
+def test_page_callback_renders(client, kommunenummer) -> None:
+    status, body, _ = call(
+        client,
+        outputs=OUTPUTS,
+        inputs=[("brief-select", "value", kommunenummer), ("brief-date", "date", DAY.isoformat())],
+    )
+    assert status == 200
+    response = body["response"]
+    assert response["brief-title"]["children"].startswith("Morgenbrief ")
+    assert response["brief-pdf"]["href"] == f"/morgenbrief/{kommunenummer}/pdf?dato={DAY}"
+
+
+def test_pdf_export_is_a_valid_one_page_pdf_and_audited(app) -> None:
+    client = login(app.server.test_client(), "lege-oslo")
+    with db.engine().connect() as conn:
+        before = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action='export'")).scalar()
+    response = client.get(f"/morgenbrief/0301/pdf?dato={DAY}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))  # parses: a valid PDF
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert float(page.mediabox.width) == pytest.approx(595.3, abs=1)  # A4
+    text_on_page = page.extract_text()
+    assert "Oslo (0301)" in text_on_page and "28.02.2023" in text_on_page
+    assert "DEMODATA" in text_on_page
+    with db.engine().connect() as conn:
+        after = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action='export'")).scalar()
+    assert after == before + 1
+
+
+def test_pdf_export_refused_without_export_right_or_scope(app) -> None:
+    sporer = login(app.server.test_client(), "sporer-bergen")
+    assert sporer.get("/morgenbrief/4601/pdf").status_code == 403  # no export right
+    oslo = login(app.server.test_client(), "lege-oslo")
+    assert oslo.get("/morgenbrief/4601/pdf").status_code == 403  # outside the scope
