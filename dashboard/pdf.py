@@ -12,8 +12,6 @@ import os
 import shutil
 import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from reportlab.lib import colors
@@ -36,8 +34,7 @@ from dashboard.briefing import Briefing
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
 
 _lock = threading.Lock()
-_server_state = {"started": False, "broken": False}
-_server_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-renderer")
+_server_state = {"broken": False}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SERVER_TIMEOUT_S = 20
 ONESHOT_TIMEOUT_S = 60
@@ -57,24 +54,57 @@ def _browser() -> None:
         os.environ["BROWSER_PATH"] = found
 
 
-def _server_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes | None:
-    """Render through one long-lived kaleido browser (~0.2 s a figure once it runs).
+class _Renderer:
+    """One long-lived kaleido browser on a daemon thread's event loop (~0.2 s a figure).
 
-    kaleido's server has no timeout of its own: if its browser dies, a call waits forever. So
-    the call runs in a worker with a deadline, and after one miss the server is not used again.
+    Not kaleido's own sync server: that one joins its thread at interpreter exit and waits
+    forever if its browser hangs, and it has no timeout. Here every call has a deadline, a
+    miss retires the renderer, and the daemon thread never holds up the process at exit.
     """
-    import kaleido
 
+    def __init__(self) -> None:
+        import asyncio
+
+        import kaleido
+
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True, name="pdf-renderer").start()
+        self.kaleido = asyncio.run_coroutine_threadsafe(self._open(kaleido), self.loop).result(
+            timeout=SERVER_TIMEOUT_S
+        )
+
+    @staticmethod
+    async def _open(kaleido: Any) -> Any:
+        k = kaleido.Kaleido()
+        await k.open()
+        return k
+
+    def render(self, fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
+        import asyncio
+
+        future = asyncio.run_coroutine_threadsafe(
+            self.kaleido.calc_fig(fig_dict, opts=opts), self.loop
+        )
+        return bytes(future.result(timeout=SERVER_TIMEOUT_S))
+
+
+_renderer: dict[str, Any] = {}
+
+
+def _server_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes | None:
     with _lock:
         if _server_state["broken"]:
             return None
-        if not _server_state["started"]:
-            kaleido.start_sync_server(silence_warnings=True)
-            _server_state["started"] = True
-    future = _server_pool.submit(kaleido.calc_fig_sync, fig_dict, opts=opts)
+        try:
+            if "r" not in _renderer:
+                _renderer["r"] = _Renderer()
+            renderer = _renderer["r"]
+        except Exception:
+            _server_state["broken"] = True
+            return None
     try:
-        return bytes(future.result(timeout=SERVER_TIMEOUT_S))
-    except FutureTimeout:
+        return renderer.render(fig_dict, opts)
+    except Exception:
         _server_state["broken"] = True
         return None
 
