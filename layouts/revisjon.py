@@ -20,6 +20,7 @@ ACTIONS = [
     {"label": "Avviste forespørsler", "value": "refused"},
     {"label": "Lesing av persondata (smittesporing)", "value": "tracing_read"},
     {"label": "Eksport", "value": "export"},
+    {"label": "Nye regelversjoner", "value": "rule_recorded"},
 ]
 
 
