@@ -21,7 +21,6 @@ from dashboard.figures import arrivals as arrival_figures
 from dashboard.figures.arrivals import percent
 from dashboard.metrics import arrivals as arrival_metrics
 from data.codes import CURRENT_STRUCTURE
-from data.queries import AreaLevel
 from data.queries import arrivals as arrival_queries
 from geo import reference
 from layouts.common import EMPTY_FIGURE, card
@@ -335,30 +334,22 @@ def update_innreise(
     start, end = arrival_metrics.window(place.date, days)
     daily_start = place.date - dt.timedelta(days=texts.DAILY_DAYS - 1)
 
-    def counts(level: AreaLevel, code: str | None) -> dict[str, Any]:
-        frame = arrival_queries.arrival_window(
-            scope=scope,
-            level=level,
-            code=code,
-            start=start,
-            end=end,
-            pending_days=texts.PENDING_DAYS,
-        )
-        return frame.iloc[0].to_dict()
-
-    # the kommune first: a kommune outside the scope is refused here (ScopeError)
-    own = counts("kommune", place.kommunenummer)
-    fylke = counts("fylke", place.fylkesnummer)
-    nation = counts("nation", None)
+    # one read each for the three areas and the two daily splits; the kommune first: a
+    # kommune outside the scope is refused there (ScopeError)
+    windows = arrival_queries.arrival_windows(
+        scope=scope,
+        kommunenummer=place.kommunenummer,
+        fylkesnummer=place.fylkesnummer,
+        start=start,
+        end=end,
+        pending_days=texts.PENDING_DAYS,
+    ).set_index("area")
+    own, fylke, nation = (windows.loc[a].to_dict() for a in ("kommune", "fylke", "nation"))
+    splits = arrival_queries.arrivals_daily_splits(
+        scope=scope, kommunenummer=place.kommunenummer, start=daily_start, end=place.date
+    )
     by = {
-        dim: arrival_queries.arrivals_daily(
-            scope=scope,
-            kommunenummer=place.kommunenummer,
-            start=daily_start,
-            end=place.date,
-            by=dim,
-        )
-        for dim in ("border_point", "country_of_departure")
+        dim: splits[splits["dimension"] == dim] for dim in ("border_point", "country_of_departure")
     }
     rules = arrival_queries.rules_in_force(
         scope=scope,

@@ -20,7 +20,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/innreise/<kommunenummer>",
     path="/innreise/0301",
-    nav_href="/innreise/0301",
+    nav_href="/innreise/{kommune}",
     name="Innreise",
     title="Innreise – Situasjonsbilde",
     order=5,

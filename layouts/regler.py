@@ -21,7 +21,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/regler/<kommunenummer>",
     path="/regler/0301",
-    nav_href="/regler/0301",
+    nav_href="/regler/{kommune}",
     name="Regler",
     title="Regler – Situasjonsbilde",
     order=7,

@@ -20,7 +20,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/sertifikat/<kommunenummer>",
     path="/sertifikat/0301",
-    nav_href="/sertifikat/0301",
+    nav_href="/sertifikat/{kommune}",
     name="Koronasertifikat",
     title="Koronasertifikat – Situasjonsbilde",
     order=4,

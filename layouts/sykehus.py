@@ -12,7 +12,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/sykehus/<kommunenummer>",
     path="/sykehus/0301",
-    nav_href="/sykehus/0301",
+    nav_href="/sykehus/{kommune}",
     name="Sykehus",
     title="Sykehus – Situasjonsbilde",
     order=6,

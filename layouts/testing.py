@@ -18,7 +18,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/testing/<kommunenummer>",
     path="/testing/0301",
-    nav_href="/testing/0301",
+    nav_href="/testing/{kommune}",
     name="Testing",
     title="Testing – Situasjonsbilde",
     order=2,

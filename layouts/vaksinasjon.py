@@ -12,7 +12,7 @@ from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune
 PAGE = dict(
     path_template="/vaksinasjon/<kommunenummer>",
     path="/vaksinasjon/0301",
-    nav_href="/vaksinasjon/0301",
+    nav_href="/vaksinasjon/{kommune}",
     name="Vaksinasjon",
     title="Vaksinasjon – Situasjonsbilde",
     order=3,

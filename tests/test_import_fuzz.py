@@ -94,8 +94,11 @@ def files(draw: st.DrawFn) -> tuple[list[str], set[int], set[int], str, bool]:
     return lines, bad, good, encoding, draw(st.booleans())
 
 
+# derandomize: CI runs the same examples every time
 @settings(
     max_examples=40,
+    derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -120,11 +123,17 @@ def test_malformed_rows_reported_good_rows_kept(tmp_path: Path, case) -> None:
     }
     assert set(facts.loc[facts["value"].notna(), "line"]) == with_values
     # rows without a value are empty cells inside a series' span: "not available", kept as such
-    assert set(facts.loc[facts["value"].isna(), "line"]) <= good - with_values
+    # "not available" cells are recorded only for valid lines; a valid line may carry a value
+    # in one column and an empty (NA) cell in another
+    assert set(facts.loc[facts["value"].isna(), "line"]) <= good
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(blob=st.binary(max_size=2000), prefix=st.sampled_from([b"", HEADER.encode() + b"\n"]))
 def test_arbitrary_bytes_never_crash(tmp_path: Path, blob: bytes, prefix: bytes) -> None:

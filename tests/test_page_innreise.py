@@ -396,3 +396,32 @@ def test_funnel_shares_are_withheld_with_their_counts() -> None:
     assert table.loc[[m for m in on_registered if m != "registered"], "k_suppressed"].all()
     assert table.at["pending_overdue", "k"] == pytest.approx(1.0)  # own base: due
     assert not table.at["tested_no_result", "k_suppressed"]  # base: tested
+
+
+def test_three_areas_from_one_read_equal_the_single_reads(app) -> None:
+    end = _busy_date("3209", 14)
+    start, _ = arrival_metrics.window(end, 14)
+    both = arrival_queries.arrival_windows(
+        scope=FULL, kommunenummer="3209", fylkesnummer="32", start=start, end=end
+    ).set_index("area")
+    for area, level, code in (("kommune", "kommune", "3209"), ("fylke", "fylke", "32")):
+        single = arrival_queries.arrival_window(
+            scope=FULL, level=level, code=code, start=start, end=end
+        ).iloc[0]
+        for column in arrival_queries.WINDOW_COUNTS:
+            assert both.at[area, column] == single[column], (area, column)
+    assert both.at["nation", "registered"] >= both.at["fylke", "registered"] > 0
+
+
+def test_page_for_a_kommune_without_arrivals(client) -> None:
+    day = dt.date(2020, 5, 1)  # border closed: few arrivals anywhere
+    start = day - dt.timedelta(days=texts.DAILY_DAYS - 1)
+    raw = _raw_arrivals(start, day)
+    codes = _kommune_fylke()["kommunenummer"]
+    quiet = codes[~codes.isin(raw["kommunenummer"])].iloc[0]
+    response = _page(client, quiet, day.isoformat())
+    assert response["innreise-alert"]["children"] is None
+    funnel = response["innreise-funnel"]["figure"]["data"][0]
+    assert [int(v) for v in funnel["x"]] == [0] * len(arrival_metrics.FUNNEL_STAGES)
+    notes = json.dumps(response["innreise-by-border"]["figure"]["layout"], ensure_ascii=False)
+    assert "Ingen ankomster" in notes

@@ -124,6 +124,15 @@ def _window_by_kommune(
     return out.astype("int64")
 
 
+def _protected_window(
+    scope: Scope, per_kommune: pd.DataFrame, members: list[str] | None, area_code: str | None
+) -> pd.DataFrame:
+    rows = per_kommune if members is None else per_kommune.reindex(members, fill_value=0)
+    out = rows[WINDOW_COUNTS].sum().to_frame().T.astype("int64").reset_index(drop=True)
+    out = protect(out, scope=scope, counts=WINDOW_COUNTS, kommune_column=None, area_code=area_code)
+    return _hide_partition(out, FOLLOW_UP_PARTS)
+
+
 @cached()
 def arrival_window(
     *,
@@ -148,16 +157,35 @@ def arrival_window(
     per_kommune = _window_by_kommune(
         start=start, end=end, pending_days=pending_days, disease=disease
     )
-    rows = per_kommune if members is None else per_kommune.reindex(members, fill_value=0)
-    out = rows[WINDOW_COUNTS].sum().to_frame().T.astype("int64").reset_index(drop=True)
-    out = protect(
-        out,
-        scope=scope,
-        counts=WINDOW_COUNTS,
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
+    return _protected_window(scope, per_kommune, members, code if level == "kommune" else None)
+
+
+@cached()
+def arrival_windows(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    fylkesnummer: str,
+    start: dt.date,
+    end: dt.date,
+    pending_days: int = 7,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """:func:`arrival_window` for a kommune, its county and the nation from one read: rows
+    with ``area`` = "kommune", "fylke", "nation" (in that order), same columns."""
+    own = _area_kommuner(scope, "kommune", kommunenummer)  # refused here if out of scope
+    county = _area_kommuner(scope, "fylke", fylkesnummer)
+    per_kommune = _window_by_kommune(
+        start=start, end=end, pending_days=pending_days, disease=disease
     )
-    return _hide_partition(out, FOLLOW_UP_PARTS)
+    rows = [
+        _protected_window(scope, per_kommune, own, kommunenummer),
+        _protected_window(scope, per_kommune, county, None),
+        _protected_window(scope, per_kommune, None, None),
+    ]
+    out = pd.concat(rows, ignore_index=True)
+    out.insert(0, "area", ["kommune", "fylke", "nation"])
+    return out
 
 
 @cached()
@@ -183,25 +211,15 @@ def _kommune_daily(
     return out
 
 
-@cached()
-def arrivals_daily(
-    *,
+def _split(
     scope: Scope,
+    both: pd.DataFrame,
     kommunenummer: str,
     start: dt.date,
     end: dt.date,
     by: Dimension,
-    top: int = 6,
-    disease: str = DEFAULT_DISEASE,
+    top: int,
 ) -> pd.DataFrame:
-    """Arrivals per day to one kommune of stay, split by entry point or country of departure.
-
-    The ``top`` categories with most arrivals in [start, end] are kept, the rest summed as
-    "Andre". Every day of the period and every kept category has a row (zeros included).
-    Columns: date, category, arrivals, arrivals_suppressed.
-    """
-    scope.restrict([kommunenummer])
-    both = _kommune_daily(kommunenummer=kommunenummer, start=start, end=end, disease=disease)
     raw = both.groupby(["date", by], as_index=False)["arrivals"].sum()
     raw = raw.rename(columns={by: "category"})
     totals = raw.groupby("category")["arrivals"].sum().sort_values(ascending=False, kind="stable")
@@ -229,6 +247,50 @@ def arrivals_daily(
         area_code=kommunenummer,
         secondary_groups=None if may_see else ["date"],
     )
+
+
+@cached()
+def arrivals_daily(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    start: dt.date,
+    end: dt.date,
+    by: Dimension,
+    top: int = 6,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Arrivals per day to one kommune of stay, split by entry point or country of departure.
+
+    The ``top`` categories with most arrivals in [start, end] are kept, the rest summed as
+    "Andre". Every day of the period and every kept category has a row (zeros included).
+    Columns: date, category, arrivals, arrivals_suppressed.
+    """
+    scope.restrict([kommunenummer])
+    both = _kommune_daily(kommunenummer=kommunenummer, start=start, end=end, disease=disease)
+    return _split(scope, both, kommunenummer, start, end, by, top)
+
+
+@cached()
+def arrivals_daily_splits(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    start: dt.date,
+    end: dt.date,
+    top: int = 6,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """:func:`arrivals_daily` by entry point and by country of departure from one read:
+    the two frames stacked, with ``dimension`` = "border_point" or "country_of_departure"."""
+    scope.restrict([kommunenummer])
+    both = _kommune_daily(kommunenummer=kommunenummer, start=start, end=end, disease=disease)
+    dimensions: tuple[Dimension, ...] = ("border_point", "country_of_departure")
+    parts = [
+        _split(scope, both, kommunenummer, start, end, by, top).assign(dimension=by)
+        for by in dimensions
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 @cached()
@@ -290,6 +352,8 @@ __all__ = [
     "OTHERS",
     "WINDOW_COUNTS",
     "arrival_window",
+    "arrival_windows",
     "arrivals_daily",
+    "arrivals_daily_splits",
     "rules_in_force",
 ]
