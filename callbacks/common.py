@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, Input, Output
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, no_update
 
 from dashboard.auth import current_scope
 from data import queries
+from data.codes import CURRENT_STRUCTURE
+from data.queries import AreaLevel
+from geo import reference
 
 
 def as_of(requested: str | None) -> tuple[dt.date, dict[str, Any]]:
@@ -67,3 +72,66 @@ def register_kommune_controls(app: Dash, *, prefix: str, path: str) -> None:
         Input(f"{prefix}-select", "value"),
         Input(f"{prefix}-date", "date"),
     )
+
+
+NATION_LABEL = "Hele landet"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every situation page callback starts from."""
+
+    date: dt.date
+    date_out: Any  # the date to write back to the picker, or no_update
+    info: dict[str, Any]
+    kommunenummer: str
+    name: str
+    fylkesnummer: str
+    fylkesnavn: str
+
+    @property
+    def fylke_label(self) -> str:
+        return f"{self.fylkesnavn} (fylke)"
+
+    def title(self, page: str) -> str:
+        return f"{page} – {self.name} ({self.kommunenummer}), {self.fylkesnavn}"
+
+    @property
+    def areas(self) -> list[tuple[str, AreaLevel, str | None]]:
+        """(label, level, code) of the kommune, its county and the nation, in drawing order."""
+        return [
+            (self.name, "kommune", self.kommunenummer),
+            (self.fylke_label, "fylke", self.fylkesnummer),
+            (NATION_LABEL, "nation", None),
+        ]
+
+
+def page_context(
+    kommunenummer: str | None, requested_date: str | None
+) -> tuple[Context | None, Any, dbc.Alert | None]:
+    """Resolve the as-of date and the kommune; a Norwegian alert when the kommune is unknown.
+
+    Returns (context or None, date to write back, alert or None).
+    """
+    date, info = as_of(requested_date)
+    date_out = date.isoformat() if date.isoformat() != requested_date else no_update
+    # Existence from the reference register; access is decided by the data layer, which
+    # refuses (and audits) a kommune outside the user's scope, whatever the dropdown sent:
+    # the ScopeError goes to the app's error handler, and no output is sent.
+    kommuner = reference.kommuner(CURRENT_STRUCTURE).set_index("kommunenummer")
+    if not kommunenummer or kommunenummer not in kommuner.index:
+        text = "Velg en kommune i listen."
+        if kommunenummer:
+            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
+        return None, date_out, dbc.Alert(text, color="warning")
+    row = kommuner.loc[kommunenummer]
+    context = Context(
+        date=date,
+        date_out=date_out,
+        info=info,
+        kommunenummer=kommunenummer,
+        name=str(row["name"]),
+        fylkesnummer=str(row["fylkesnummer"]),
+        fylkesnavn=str(row["fylkesnavn"]),
+    )
+    return context, date_out, None

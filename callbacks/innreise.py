@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, Input, Output, html
 
-from callbacks.common import as_of, register_kommune_controls
+from callbacks.common import NATION_LABEL, Context, page_context, register_kommune_controls
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
@@ -20,66 +19,11 @@ from dashboard.definitions import arrivals as texts
 from dashboard.figures import arrivals as arrival_figures
 from dashboard.figures.arrivals import percent
 from dashboard.metrics import arrivals as arrival_metrics
-from data.codes import CURRENT_STRUCTURE
 from data.queries import arrivals as arrival_queries
-from geo import reference
 from layouts.common import EMPTY_FIGURE, card
-
-NATION_LABEL = "Hele landet"
 
 
 # --------------------------------------------------------------------------- shared helpers
-@dataclass(frozen=True)
-class Place:
-    """The kommune and reference date a page callback works on."""
-
-    date: dt.date
-    date_out: Any  # the date to write back to the picker, or no_update
-    info: dict[str, Any]
-    kommunenummer: str
-    name: str
-    fylkesnummer: str
-    fylkesnavn: str
-
-    @property
-    def fylke_label(self) -> str:
-        return f"{self.fylkesnavn} (fylke)"
-
-    def title(self, page: str) -> str:
-        return f"{page} – {self.name} ({self.kommunenummer}), {self.fylkesnavn}"
-
-
-def resolve(
-    kommunenummer: str | None, requested_date: str | None
-) -> tuple[Place | None, Any, dbc.Alert | None]:
-    """The as-of date and the kommune, or a Norwegian alert when the kommune does not exist.
-    Returns (place or None, date to write back, alert or None).
-
-    Existence comes from the reference register. Access is decided by the data layer: a
-    kommune outside the user's scope is refused (and audited) by the first query, whatever the
-    dropdown sent, and the app shows the refusal.
-    """
-    date, info = as_of(requested_date)
-    date_out = date.isoformat() if date.isoformat() != requested_date else no_update
-    kommuner = reference.kommuner(CURRENT_STRUCTURE).set_index("kommunenummer")
-    if not kommunenummer or kommunenummer not in kommuner.index:
-        text = "Velg en kommune i listen."
-        if kommunenummer:
-            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
-        return None, date_out, dbc.Alert(text, color="warning")
-    row = kommuner.loc[kommunenummer]
-    place = Place(
-        date=date,
-        date_out=date_out,
-        info=info,
-        kommunenummer=kommunenummer,
-        name=str(row["name"]),
-        fylkesnummer=str(row["fylkesnummer"]),
-        fylkesnavn=str(row["fylkesnavn"]),
-    )
-    return place, date_out, None
-
-
 def source_line(info: Mapping[str, Any], date: dt.date, source: str) -> str:
     """Data date, the date shown, and the source (with the demo label for demo data)."""
     origin = DEMO_SOURCE if info["is_demo"] else (info.get("source") or source)
@@ -187,7 +131,7 @@ def _cards(
     own: Mapping[str, Any],
     fylke: Mapping[str, Any],
     nation: Mapping[str, Any],
-    place: Place,
+    place: Context,
     days: int,
 ) -> list[dbc.Col]:
     funnel = arrival_metrics.funnel(own).set_index("stage")
@@ -327,7 +271,7 @@ def update_innreise(
     kommunenummer: str | None, requested_date: str | None, window_days: int | None
 ) -> tuple:
     days = window_days if window_days in texts.WINDOW_OPTIONS else texts.DEFAULT_WINDOW
-    place, date_out, alert = resolve(kommunenummer, requested_date)
+    place, date_out, alert = page_context(kommunenummer, requested_date)
     if place is None:
         return ("Innreise", [], *EMPTY, alert, date_out, "")
     scope = current_scope()

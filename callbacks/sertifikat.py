@@ -16,13 +16,12 @@ import pandas as pd
 from dash import Dash, Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import register_kommune_controls
+from callbacks.common import page_context, register_kommune_controls
 from callbacks.innreise import (
     HIDDEN_SHARE,
     NATION_LABEL,
     _table,
     persons,
-    resolve,
     rule_card,
     source_line,
 )
@@ -175,7 +174,7 @@ def _rules_block(in_force: pd.DataFrame, used: pd.DataFrame, date: dt.date) -> h
 
 
 def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> tuple:
-    place, date_out, alert = resolve(kommunenummer, requested_date)
+    place, date_out, alert = page_context(kommunenummer, requested_date)
     if place is None:
         return ("Koronasertifikat", [], EMPTY_FIGURE, None, None, alert, date_out, "")
     scope = current_scope()
@@ -220,7 +219,7 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
 def update_comparison(kommunenummer: str | None, requested_date: str | None) -> tuple:
     if not requested_date:
         raise PreventUpdate  # the main callback writes the date back first
-    place, _date_out, _alert = resolve(kommunenummer, requested_date)
+    place, _date_out, _alert = page_context(kommunenummer, requested_date)
     if place is None:
         return EMPTY_FIGURE, None
     scope = current_scope()
