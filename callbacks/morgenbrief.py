@@ -11,7 +11,13 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import as_of, register_kommune_controls
 from dashboard import formatting
 from dashboard.auth import current_scope
-from dashboard.briefing import Briefing, Indicator, briefing_figures, build_briefing
+from dashboard.briefing import (
+    RULE_UPCOMING_DAYS,
+    Briefing,
+    Indicator,
+    briefing_figures,
+    build_briefing,
+)
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
 from geo import reference
 from layouts.common import EMPTY_FIGURE
@@ -92,6 +98,34 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
     return dbc.Table([header, html.Tbody(rows)], size="sm", striped=True, className="small")
 
 
+def _rules_block(brief: Briefing) -> dbc.Col:
+    link = f"/regler/{brief.kommunenummer}?dato={brief.date.isoformat()}"
+
+    def items(sentences: list[str], empty: str, list_id: str) -> Any:
+        if not sentences:
+            return html.P(empty, className="small text-muted", id=list_id)
+        return html.Ul([html.Li(s) for s in sentences], id=list_id, className="small")
+
+    return dbc.Col(
+        [
+            html.H2("Regler", className="h5 mt-4"),
+            html.H3("Endret siden i går", className="h6"),
+            items(
+                brief.rules_changed, "Ingen regler endret seg siden i går.", "brief-rules-changed"
+            ),
+            html.H3(f"Starter de neste {RULE_UPCOMING_DAYS} dagene", className="h6"),
+            items(
+                brief.rules_upcoming,
+                f"Ingen registrerte endringer de neste {RULE_UPCOMING_DAYS} dagene.",
+                "brief-rules-upcoming",
+            ),
+            html.A("Alle regler i kraft", href=link, className="small d-print-none"),
+        ],
+        lg=12,
+        id="brief-rules",
+    )
+
+
 def _body(brief: Briefing) -> list:
     blocks: list = []
     for title, keys in GROUPS:
@@ -120,6 +154,7 @@ def _body(brief: Briefing) -> list:
             ]
         )
     )
+    blocks.append(dbc.Row([_rules_block(brief)]))
     return blocks
 
 

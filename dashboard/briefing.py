@@ -13,13 +13,16 @@ import pandas as pd
 
 from dashboard import figures, formatting, metrics
 from dashboard.definitions import TREND_LABELS
+from dashboard.definitions.rules import CATEGORY_LABELS
 from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
 from data import queries
 from data.queries import clusters as cluster_queries
 from data.queries import hospital as hospital_queries
+from data.queries import rules as rule_queries
 from data.queries import testing as testing_queries
 from data.queries import vaccination as vaccination_queries
+from data.rules import parameter_text
 from data.scope import Scope
 from geo import reference
 
@@ -66,6 +69,8 @@ class Briefing:
     nation_daily: pd.DataFrame
     clusters: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    rules_changed: list[str] = field(default_factory=list)
+    rules_upcoming: list[str] = field(default_factory=list)
 
 
 def _nan(value: Any) -> float | None:
@@ -302,6 +307,63 @@ def since_yesterday(today: dict[str, Indicator], yesterday: dict[str, Indicator]
     return sentences
 
 
+RULE_UPCOMING_DAYS = 7
+
+
+def _rule_where(level: Any, code: Any) -> str:
+    if level == "kommune":
+        names = reference.kommuner(2024).set_index("kommunenummer")["name"]
+        return f"lokal regel for {names.get(code, code)}"
+    if level == "county":
+        names = reference.fylker(2024).set_index("fylkesnummer")["name"]
+        return f"{names.get(code, code)} fylke"
+    return "nasjonal"
+
+
+def _parameter_change(name: str, before: Any, after: Any) -> str:
+    label, _, old = parameter_text(name, before).partition(": ")
+    new = parameter_text(name, after).partition(": ")[2]
+    return f"{label}: {old} → {new}"
+
+
+def rule_sentences(changes: pd.DataFrame, *, dated: bool) -> list[str]:
+    """Rule changes (rows of :func:`data.rules.rules_changed` / ``rules_upcoming``) as plain
+    Norwegian sentences, e.g. «Fra 19.01.2022: Isolasjon (nasjonal) endres: Isolasjon (dager)
+    5 → 4.» With ``dated`` each sentence starts with the day the change takes effect."""
+    out = []
+    for r in changes.itertuples(index=False):
+        ended = r.change == "ended"
+        level = r.scope_level_before if ended else r.scope_level_after
+        code = r.scope_code_before if ended else r.scope_code_after
+        head = f"{CATEGORY_LABELS.get(r.category, r.category)} ({_rule_where(level, code)})"
+        if ended:
+            body = f"{head} oppheves: {r.text_nb_before}"
+        elif r.change == "added":
+            body = f"{head}, ny regel: {r.text_nb_after}"
+        else:
+            before = r.parameters_before if isinstance(r.parameters_before, dict) else {}
+            after = r.parameters_after if isinstance(r.parameters_after, dict) else {}
+            names = list(r.changed_parameters or [])
+            detail = "; ".join(_parameter_change(n, before.get(n), after.get(n)) for n in names)
+            verb = "endres" if dated else "endret"
+            body = f"{head} {verb}: {detail or r.text_nb_after}"
+        body = body.rstrip(". ") + "."
+        if dated and not pd.isna(r.effective_date):
+            body = f"Fra {formatting.date_short(pd.Timestamp(r.effective_date).date())}: {body}"
+        out.append(body)
+    return out
+
+
+def rule_changes(*, scope: Scope, kommunenummer: str, date: dt.date) -> tuple[list[str], list[str]]:
+    """Rules for the kommune that changed since the previous day, and those that start within
+    the next :data:`RULE_UPCOMING_DAYS` days (national, county and the kommune's own)."""
+    changed = rule_queries.rules_changed(scope=scope, kommunenummer=kommunenummer, date=date)
+    upcoming = rule_queries.rules_upcoming(
+        scope=scope, kommunenummer=kommunenummer, date=date, days=RULE_UPCOMING_DAYS
+    )
+    return rule_sentences(changed, dated=False), rule_sentences(upcoming, dated=True)
+
+
 def neighbour_table(*, scope: Scope, kommunenummer: str, date: dt.date) -> pd.DataFrame:
     """The neighbours the user may see, with the same key indicators and trend."""
     neighbours = queries.neighbour_list(scope=scope, kommunenummer=kommunenummer)
@@ -344,6 +406,9 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
         changes = since_yesterday(today, yesterday)
     else:
         changes = ["Ingen data for dagen før."]
+    rules_changed, rules_upcoming = rule_changes(
+        scope=scope, kommunenummer=kommunenummer, date=date
+    )
     return Briefing(
         kommunenummer=kommunenummer,
         name=str(row["name"]),
@@ -357,6 +422,8 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
         county_daily=frames["county"],
         nation_daily=frames["nation"],
         clusters=frames["clusters"],
+        rules_changed=rules_changed,
+        rules_upcoming=rules_upcoming,
     )
 
 

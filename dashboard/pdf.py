@@ -184,6 +184,52 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     return table
 
 
+def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
+    return ListFlowable(
+        [ListItem(Paragraph(text, style), leftIndent=8) for text in lines],
+        bulletType="bullet",
+        start="•",
+        leftIndent=8,
+    )
+
+
+RULE_LINES = 5  # more than this and the page says how many more
+
+
+def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -> Table:
+    """«Siden i går» and «Regler» in two columns, so that the brief keeps to one page."""
+    rule_lines = [f"<b>Siden i går:</b> {t}" for t in brief.rules_changed] + list(
+        brief.rules_upcoming
+    )
+    if len(rule_lines) > RULE_LINES:
+        more = len(rule_lines) - RULE_LINES + 1
+        rule_lines = [*rule_lines[: RULE_LINES - 1], f"… og {more} til (se siden Regler)."]
+    rules: Any = (
+        _bullets(rule_lines, s["small"])
+        if rule_lines
+        else Paragraph(
+            "Ingen regelendringer siden i går og ingen registrert de neste 7 dagene.", s["small"]
+        )
+    )
+    table = Table(
+        [
+            [Paragraph("Siden i går", s["h"]), Paragraph("Regler", s["h"])],
+            [_bullets(brief.changes, s["body"]), rules],
+        ],
+        colWidths=[width * 0.5, width * 0.5],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
 def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     """The Morgenbrief as a one-page A4 PDF."""
     s = _styles()
@@ -224,15 +270,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             ]
         )
     story += [_table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]
-    story += [
-        Paragraph("Siden i går", s["h"]),
-        ListFlowable(
-            [ListItem(Paragraph(text, s["body"]), leftIndent=8) for text in brief.changes],
-            bulletType="bullet",
-            start="•",
-            leftIndent=8,
-        ),
-    ]
+    story.append(_side_by_side(brief, s, width))
     png = figure_png(incidence_figure)
     story += [Spacer(1, 2 * mm), Image(io.BytesIO(png), width=width, height=width * 330 / 900)]
     if not brief.neighbours.empty:
@@ -255,9 +293,11 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
                 nrows[:9], [width * 0.36, width * 0.16, width * 0.16, width * 0.16, width * 0.16]
             )
         )
-    definitions = " ".join(
-        f"<b>{i.label}:</b> {i.definition}" for i in brief.indicators.values() if i.definition
-    )
+    labels: dict[str, list[str]] = {}  # one definition, the labels it explains
+    for i in brief.indicators.values():
+        if i.definition:
+            labels.setdefault(i.definition, []).append(i.label)
+    definitions = " ".join(f"<b>{', '.join(ls)}:</b> {d}" for d, ls in labels.items())
     source = DEMO_SOURCE if info["is_demo"] else (info.get("source") or "importerte data")
     story += [
         Spacer(1, 2 * mm),

@@ -1,5 +1,6 @@
 """Rules in the browser: an administrator records a new isolation rule through the form and
-finds it on the Regler page; the crisis team's attempt is refused with a clear message."""
+finds it on the Regler page and in the Morgenbrief; the crisis team's attempt is refused with
+a clear message."""
 
 from __future__ import annotations
 
@@ -79,6 +80,19 @@ def test_admin_records_isolation_rule_and_crisis_team_is_refused(dash_duo, app) 
     dash_duo.wait_for_contains_text("#regler-card-isolation", "6 dager", timeout=10)
     assert "27.02.2023" in dash_duo.find_element("#regler-card-isolation").text
     assert "dato=2023-02-27" in dash_duo.driver.current_url
+
+    # the Morgenbrief of that day lists it as changed since yesterday; the day before, as
+    # starting within the next 7 days
+    dash_duo.driver.get(f"{dash_duo.server_url}/morgenbrief/0301?dato=2023-02-27")
+    dash_duo.wait_for_contains_text("#brief-rules-changed", "Isolasjon (nasjonal) endret", 30)
+    assert "Isolasjon (dager)" in dash_duo.find_element("#brief-rules-changed").text
+    assert "→ 6" in dash_duo.find_element("#brief-rules-changed").text
+    dash_duo.driver.get(f"{dash_duo.server_url}/morgenbrief/0301?dato=2023-02-26")
+    dash_duo.wait_for_contains_text("#brief-rules-upcoming", "Fra 27.02.2023: Isolasjon", 30)
+    assert (
+        "Isolasjon (nasjonal)"
+        not in dash_duo.find_element("#brief-rules").text.split("Starter de neste")[0]
+    )
 
     # the crisis team does not have the page in the navigation; sent there, it is told so,
     # and a submitted form is refused by the data layer with a clear message

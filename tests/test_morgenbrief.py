@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from dashboard.briefing import Indicator, build_briefing, since_yesterday
+from dashboard.briefing import Indicator, build_briefing, rule_changes, since_yesterday
 from data import db
 from data.scope import Scope
 from tests.conftest import login
@@ -118,6 +118,15 @@ def test_pdf_export_is_a_valid_one_page_pdf_and_audited(app) -> None:
     text_on_page = page.extract_text()
     assert "Oslo (0301)" in text_on_page and "28.02.2023" in text_on_page
     assert "DEMODATA" in text_on_page
+    # the rules section: what changed since yesterday and what starts within 7 days
+    changed, upcoming = rule_changes(scope=Scope.full(), kommunenummer="0301", date=DAY)
+    flat = " ".join(text_on_page.split())
+    assert "Regler" in flat
+    if changed or upcoming:
+        for sentence in (changed + upcoming)[:4]:
+            assert " ".join(sentence.split())[:40] in flat, sentence
+    else:
+        assert "Ingen regelendringer siden i går" in flat
     with db.engine().connect() as conn:
         after = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action='export'")).scalar()
     assert after == before + 1

@@ -798,3 +798,30 @@ def test_regler_page_refuses_kommuner_outside_the_scope(app) -> None:  # type: i
         ks, outputs=outputs, inputs=[("regler-select", "value", "0301"), *inputs]
     )
     assert "regler-edit-button" not in json.dumps(body["response"])
+
+
+def test_morgenbrief_lists_rules_changed_since_yesterday_and_upcoming(store: Path) -> None:
+    from dashboard.briefing import rule_changes
+
+    # the national isolation period went from 7 to 5 days on 2022-01-14
+    changed, upcoming = rule_changes(scope=FULL, kommunenummer="0301", date=D(2022, 1, 14))
+    assert "Isolasjon (nasjonal) endret: Isolasjon (dager): 7 → 5." in changed
+    assert not any("Isolasjon (dager): 7 → 5" in s for s in upcoming)
+    changed, upcoming = rule_changes(scope=FULL, kommunenummer="0301", date=D(2022, 1, 8))
+    assert not any("Isolasjon (dager)" in s for s in changed)
+    assert "Fra 14.01.2022: Isolasjon (nasjonal) endres: Isolasjon (dager): 7 → 5." in upcoming
+    # a week ahead and no more: 2022-01-06 is eight days before
+    _, upcoming = rule_changes(scope=FULL, kommunenummer="0301", date=D(2022, 1, 6))
+    assert not any("7 → 5" in s for s in upcoming)
+    # a local rule lifted on 2021-02-08 is news in its own kommune only
+    changed, _ = rule_changes(scope=FULL, kommunenummer="3207", date=D(2021, 2, 8))
+    local = [s for s in changed if "lokal regel for" in s]
+    assert len(local) == 1 and "oppheves" in local[0], changed
+    changed, _ = rule_changes(scope=FULL, kommunenummer="0301", date=D(2021, 2, 8))
+    assert not any("lokal regel" in s for s in changed)
+    # a version recorded now shows up in that day's brief and in the days before it
+    _record(parameters={"isolation_days": 6, "mandatory": True}, valid_from=D(2023, 2, 20))
+    changed, _ = rule_changes(scope=FULL, kommunenummer="0301", date=D(2023, 2, 20))
+    assert any("→ 6" in s and s.startswith("Isolasjon (nasjonal)") for s in changed), changed
+    _, upcoming = rule_changes(scope=FULL, kommunenummer="0301", date=D(2023, 2, 15))
+    assert any(s.startswith("Fra 20.02.2023: Isolasjon") for s in upcoming), upcoming
