@@ -33,8 +33,11 @@ from dashboard.figures.rules import rules_timeline_figure
 from dashboard.metrics.rules import headline
 from data import queries, rules
 from data.queries import AreaLevel
+from data.queries import sources as source_queries
 from geo import reference
 from layouts.common import EMPTY_FIGURE, card
+
+STRINGENCY_MEASURE = "stringency_index"  # imported from OxCGRT as a national series
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -438,9 +441,13 @@ def update_regler(
     for label, level, code in areas:
         daily = queries.cases_daily(scope=scope, level=level, code=code, start=start, end=date)
         curves.append((label, core_metrics.daily_incidence(daily, days=7)))
+    stringency = source_queries.reported_series(
+        scope=scope, measure=STRINGENCY_MEASURE, level="nation", start=start, end=date
+    )
     figure = rules_timeline_figure(
         _timeline_points(changes),
         curves,
+        stringency=stringency if stringency["value"].notna().any() else None,
         reference_date=date,
         title=f"Regelendringer og 7-dagers insidens per 100 000 – {row['name']}",
     )

@@ -81,9 +81,14 @@ TIMELINE = MetricDefinition(
         "(ny regel, endrede parametere eller tekst, eller en regel som opphørte). Fargen viser "
         "om endringen er nasjonal, i fylket eller lokal. Importerte OxCGRT-indikatorer (Oxford-"
         "sporingen av myndighetstiltak) vises som egne merker. Over: 7-dagers insidens per "
-        "100 000 for kommunen og hele landet."
+        "100 000 for kommunen og hele landet, og – når OxCGRT-data er importert – Oxfords "
+        "strenghetsindeks for Norge (0–100, høyre akse): et sammensatt mål på hvor strenge de "
+        "nasjonale tiltakene var (skoler, arbeidsplasser, arrangementer, samlinger, reiser m.m.)."
     ),
-    source="Regelregisteret; MSIS-tilfeller etter prøvedato",
+    source=(
+        "Regelregisteret; MSIS-tilfeller; Oxford COVID-19 Government Response Tracker "
+        "(Hale mfl. 2021, CC BY 4.0) når importert"
+    ),
 )
 DIFF = MetricDefinition(
     key="rules_diff",

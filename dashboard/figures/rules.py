@@ -20,6 +20,8 @@ SOURCE_STYLE = {
     "oxcgrt": dict(color="#8c8c8c", symbol="circle-open", size=8),
 }
 MAX_ITEMS_IN_HOVER = 6
+STRINGENCY_LABEL = "OxCGRT strenghetsindeks (nasjonal)"
+STRINGENCY_COLOUR = "#6b6b6b"
 
 
 def _hover(items: pd.Series, date: pd.Timestamp, label: str) -> str:
@@ -38,17 +40,40 @@ def rules_timeline_figure(
     *,
     reference_date: dt.date,
     title: str,
+    stringency: pd.DataFrame | None = None,
 ) -> go.Figure:
     """``changes``: effective_date, category, source (national | county | kommune | oxcgrt)
     and hover (HTML-safe text of one change). ``curves``: (label, DataFrame with date and
-    incidence); the first is the kommune."""
+    incidence); the first is the kommune. ``stringency`` (date, value), when given: the
+    OxCGRT stringency index, drawn on its own 0–100 axis beside the epidemic curve."""
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         row_heights=[0.3, 0.7],
         vertical_spacing=0.04,
+        specs=[[{"secondary_y": True}], [{}]],
     )
+    if stringency is not None and len(stringency):
+        fig.add_scatter(
+            x=stringency["date"],
+            y=stringency["value"],
+            name=STRINGENCY_LABEL,
+            mode="lines",
+            line=dict(color=STRINGENCY_COLOUR, width=1.5, shape="hv"),
+            hovertemplate=f"{STRINGENCY_LABEL}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}}<extra></extra>",
+            row=1,
+            col=1,
+            secondary_y=True,
+        )
+        fig.update_yaxes(
+            title="Strenghet (0–100)",
+            range=[0, 100],
+            showgrid=False,
+            row=1,
+            col=1,
+            secondary_y=True,
+        )
     for i, (label, frame) in enumerate(curves):
         fig.add_scatter(
             x=frame["date"],
@@ -65,6 +90,7 @@ def rules_timeline_figure(
             "<extra></extra>",
             row=1,
             col=1,
+            secondary_y=False,
         )
     categories = list(CATEGORY_LABELS)
     if len(changes):
@@ -111,7 +137,14 @@ def rules_timeline_figure(
         row=2,
         col=1,
     )
-    fig.update_yaxes(title="Per 100 000", gridcolor="#e5e5e5", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(
+        title="Per 100 000",
+        gridcolor="#e5e5e5",
+        rangemode="tozero",
+        row=1,
+        col=1,
+        secondary_y=False,
+    )
     fig.update_xaxes(gridcolor="#f0f0f0")
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=15)),
@@ -138,4 +171,4 @@ def rules_timeline_figure(
     return fig
 
 
-__all__ = ["SOURCE_STYLE", "rules_timeline_figure"]
+__all__ = ["SOURCE_STYLE", "STRINGENCY_LABEL", "rules_timeline_figure"]
