@@ -45,6 +45,25 @@ def db_upgrade() -> None:
     )
 
 
+@db_app.command("refresh")
+def db_refresh(progress: bool = True) -> None:
+    """Bygg de avledede tabellene på nytt (dagsaggregater og sertifikatserier)."""
+    from data import aggregates, certificate_aggregates, db
+    from data.load import bump_data_version
+
+    _configure()
+    db.upgrade()
+    started = time.perf_counter()
+    with db.engine().begin() as conn:
+        aggregates.refresh(conn, progress=progress)
+        rows = certificate_aggregates.refresh(conn, progress=progress)
+        bump_data_version(conn)
+    typer.echo(
+        f"Avledede tabeller bygget på nytt ({rows:,} sertifikatserier) på "
+        f"{time.perf_counter() - started:.1f} s."
+    )
+
+
 @app.command()
 def geo(progress: bool = True) -> None:
     """Bygg forenklet kommunegeometri og nettleserfiler (trenger pakkeregistrene én gang)."""
@@ -104,7 +123,8 @@ def demo(
 @app.command()
 def setup(progress: bool = True) -> None:
     """Alt `make run` trenger: geometri, nettleserfiler, skjema og demodata ved tom database."""
-    from data import db, queries
+    from data import certificate_aggregates, db, queries
+    from data.load import bump_data_version
     from data.scope import Scope
 
     settings = load_settings()
@@ -113,6 +133,12 @@ def setup(progress: bool = True) -> None:
     db.upgrade()
     try:
         queries.dataset_info(scope=Scope.full())
+        with db.engine().begin() as conn:
+            built = certificate_aggregates.ensure(conn, progress=progress)
+            if built:
+                bump_data_version(conn)
+        if built:
+            typer.echo(f"Sertifikatseriene manglet og er bygget ({built:,} rader).")
         typer.echo("Databasen har data; lar den være.")
     except LookupError:
         if not settings.demo_data:

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import JSON, Connection, Engine, delete, insert, select, update
 from tqdm import tqdm
 
-from data import aggregates
+from data import aggregates, certificate_aggregates
 from data.schema import (
     Base,
     DatasetMeta,
@@ -192,8 +192,9 @@ def load_dataset(
             counts[name] = bulk_insert(conn, table, tracing_tables[name], progress=bar)
     bar.close()
     with main.begin() as conn:
+        set_meta(conn, meta)  # the certificate series run up to the data date
         aggregates.refresh(conn, progress=progress)
-        set_meta(conn, meta)
+        certificate_aggregates.refresh(conn, progress=progress)
         bump_data_version(conn)
         conn.execute(
             insert(DataSourceStatus).values(

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from pydantic_core import PydanticCustomError
 from sqlalchemy import and_, func, insert, select, update
 
-from data import audit, db
+from data import audit, certificate_aggregates, db
 from data import cache as data_cache
 from data.cache import cached
 from data.certificate_rules import LEVEL_RANK, NONE, epoch_day, persons_within, rule_days
@@ -1257,6 +1257,7 @@ def record_rule_version(
             from data.certificates_derive import rederive
 
             rederived = rederive(conn, since=rule.valid_from, disease=disease)
+            certificate_aggregates.refresh(conn, disease=disease)
     data_cache.invalidate_version()
     outcome = RecordedRule(
         id=new_id,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -339,6 +340,22 @@ class AggHospitalDaily(Base):
     age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
     admissions: Mapped[int] = mapped_column(Integer)
     icu_admissions: Mapped[int] = mapped_column(Integer)
+
+
+class AggCertificateSeries(Base):
+    """Certificate status as whole daily series (see :mod:`data.certificate_aggregates`):
+    one row per area, age band or rule version (``series``) and measure; ``counts`` holds
+    ``n_days`` int32 values from ``first_date``."""
+
+    __tablename__ = "agg_certificate_series"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area_level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    n_days: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AggArrivalsDaily(Base):

@@ -12,11 +12,10 @@ Definitions (shown on screen through ``dashboard.definitions.certificates``):
 * The age band of a person comes from the vaccination, case or test registry (in that order);
   the certificate table carries none.
 
-There is no aggregate table for certificates yet. The daily counts are derived here from the
-certificate rows, one kommune at a time through the (disease, kommunenummer, valid_from)
-index, and cached per data version; county and national series come from one pass over all
-certificates, also cached. The public functions apply the scope and small-number protection
-on every call.
+The daily counts are derived once per load (and after a certificate rule change) by
+:mod:`data.certificate_aggregates` and stored as whole daily series; the reads here take one
+kommune's or the counties' rows. The public functions apply the scope and small-number
+protection on every call.
 """
 
 from __future__ import annotations
@@ -26,32 +25,35 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, case, cast, func, literal, select
+from sqlalchemy import func, select
 
 from data import db
 from data.cache import cached
+from data.certificate_aggregates import (
+    AGE_LABELS,
+    BASES,
+    EXPIRY_DAYS,
+    NESTED,
+    PERSON_MEASURES,
+    RULE_MEASURE,
+    RULE_PREFIX,
+    TOTAL,
+    UNKNOWN_AGE,
+    decode,
+)
 from data.codes import AGE_BANDS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
 from data.queries.arrivals import _hide_partition, rules_in_force
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, dataset_info
-from data.schema import Case, Certificate, Kommune, Population, RuleVersion, TestEvent, Vaccination
+from data.schema import AggCertificateSeries, Population, RuleVersion
 from data.scope import Scope
 
-BASES: tuple[str, ...] = ("vaccinated", "recovered", "tested")  # precedence, best first
-EXPIRY_DAYS = 30
-UNKNOWN_AGE = "ukjent"
-TOTAL = "total"
-AGE_LABELS: tuple[str, ...] = (*AGE_BANDS, UNKNOWN_AGE)
-# Nested sets of bases: persons valid under {V}, {V, R}, {V, R, T}. Differences between them
-# give the persons by their best basis.
-NESTED = ("valid_v", "valid_vr", "valid")
 STATUS_COUNTS = ["valid", "vaccinated", "recovered", "tested", "expiring_30d"]
 SERIES_COUNTS = ["valid", "vaccinated", "recovered", "tested"]
-_SHIFT = np.int64(1 << 24)  # > any day span; keeps (group, day) in one sortable int64
 LONG_TIMEOUT = 24 * 3600  # the data version is in every key: a load never serves stale counts
 
 
-# --------------------------------------------------------------------------- pure helpers
+# --------------------------------------------------------------------------- stored series
 def _day_of(date: dt.date) -> int:
     """Days since 1970-01-01."""
     return (date - dt.date(1970, 1, 1)).days
@@ -61,246 +63,87 @@ def _to_date(day: int) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
 
 
-def _add(diff: np.ndarray, label: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: int) -> None:
-    """Add +1 on every day of [lo, hi) to row ``label`` of a difference array (clipped)."""
-    n_days = diff.shape[1] - 1
-    a = np.clip(lo - first, 0, n_days)
-    b = np.clip(hi - first, 0, n_days)
-    keep = b > a
-    width = diff.shape[1]
-    size = diff.size
-    diff.reshape(-1)[:] += np.bincount(label[keep] * width + a[keep], minlength=size)
-    diff.reshape(-1)[:] -= np.bincount(label[keep] * width + b[keep], minlength=size)
-
-
-def _spells(
-    person: np.ndarray, label: np.ndarray, start: np.ndarray, stop: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    """For intervals sorted by (label, person, start): the start of each person's running
-    union ("spell"), the furthest end reached so far, and where spells begin and end."""
-    new_group = np.r_[True, (person[1:] != person[:-1]) | (label[1:] != label[:-1])]
-    group = np.cumsum(new_group) - 1
-    base = int(start.min())
-    # running maximum of stop within each person: the group number dominates the key
-    key = group * _SHIFT + (stop - base)
-    reach = np.maximum.accumulate(key) - group * _SHIFT + base
-    before = np.r_[base - 1, reach[:-1]]
-    new_spell = new_group | (start > before)
-    is_last = np.r_[new_spell[1:], True]
-    return reach, new_spell, is_last
-
-
-def _coverage(
-    person: np.ndarray,
-    label: np.ndarray,
-    start: np.ndarray,
-    stop: np.ndarray,
-    *,
-    n_labels: int,
-    first: int,
-    n_days: int,
-    expiring: bool,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Persons covered on each day by the union of their [start, stop) intervals.
-
-    The arrays must be sorted by (label, person, start); ``label`` (age band, fylke …) must
-    be constant per person. Returns the counts per label and day (n_labels × n_days) and, if
-    asked, the persons whose cover on that day ends within ``EXPIRY_DAYS``, counting only
-    intervals that have started by then.
-    """
-    valid = np.zeros((n_labels, n_days + 1), dtype=np.int64)
-    soon = np.zeros((n_labels, n_days + 1), dtype=np.int64) if expiring else None
-    if len(person):
-        reach, new_spell, is_last = _spells(person, label, start, stop)
-        lo_idx = np.flatnonzero(new_spell)
-        hi_idx = np.flatnonzero(is_last)
-        _add(valid, label[lo_idx], start[lo_idx], reach[hi_idx], first)
-        if soon is not None:
-            # between two starts the furthest end known so far is ``reach``: the person is
-            # "expiring" from reach - EXPIRY_DAYS on, until the next start or the end
-            seg_hi = np.where(is_last, reach, np.r_[start[1:], 0])
-            seg_lo = np.maximum(start, reach - EXPIRY_DAYS)
-            _add(soon, label, seg_lo, seg_hi, first)
-    counts = np.cumsum(valid, axis=1)[:, :n_days]
-    soon_counts = None if soon is None else np.cumsum(soon, axis=1)[:, :n_days]
-    return counts, soon_counts
-
-
-def _nested(
-    rows: dict[str, np.ndarray], label: np.ndarray, *, n_labels: int, first: int, n_days: int
-) -> dict[str, np.ndarray]:
-    """Counts for the nested basis sets (see ``NESTED``) and the expiring persons.
-
-    ``rows``: person, basis (rank), start, stop arrays; ``label`` per row.
-    """
-    order = np.lexsort((rows["start"], rows["person"], label))
-    person, basis = rows["person"][order], rows["basis"][order]
-    start, stop, lab = rows["start"][order], rows["stop"][order], label[order]
-    out: dict[str, np.ndarray] = {}
-    for name, top in zip(NESTED, (0, 1, 2), strict=True):
-        keep = basis <= top  # a subset of sorted rows stays sorted
-        counts, soon = _coverage(
-            person[keep],
-            lab[keep],
-            start[keep],
-            stop[keep],
-            n_labels=n_labels,
-            first=first,
-            n_days=n_days,
-            expiring=name == "valid",
-        )
-        out[name] = counts
-        if soon is not None:
-            out["expiring_30d"] = soon
-    return out
-
-
-# --------------------------------------------------------------------------- raw reads
-def _day_number(column: Any) -> Any:
-    """Days since 1970-01-01 of a date column, computed by the database."""
-    if db.engine().dialect.name == "postgresql":
-        return column - literal(dt.date(1970, 1, 1))
-    return cast(func.julianday(column) - 2440587.5, Integer)
-
-
-def _integers(query: Any, names: list[str]) -> dict[str, np.ndarray]:
-    """Rows of an all-integer query as int64 arrays, fetched from the DBAPI cursor (no row
-    objects: several times faster for the hundreds of thousands of rows read here)."""
-    with db.engine().connect() as conn:
-        result = conn.execute(query)
-        raw = result.cursor.fetchall() if result.cursor is not None else []
-    table = np.array(raw, dtype=np.int64).reshape(len(raw), len(names))
-    return {name: table[:, i] for i, name in enumerate(names)}
-
-
-def _rank(column: Any, values: tuple[str, ...]) -> Any:
-    """Position of a text value in ``values`` (len(values) when absent), as an integer."""
-    return case(*((column == v, i) for i, v in enumerate(values)), else_=len(values))
-
-
-def _certificate_rows(members: tuple[str, ...], disease: str) -> dict[str, np.ndarray]:
-    """Certificates of some kommuner: person, basis (rank in ``BASES``), start and stop (days
-    since 1970-01-01) and rule (version id, -1 when unknown)."""
-    c = Certificate
-    q = select(
-        c.person_key,
-        _rank(c.basis, BASES),
-        _day_number(c.valid_from),
-        _day_number(c.valid_to),
-        func.coalesce(c.rule_version_id, -1),
-    ).where(c.disease == disease, c.kommunenummer.in_(members))
-    rows = _integers(q, ["person", "basis", "start", "stop", "rule"])
-    keep = (rows["basis"] < len(BASES)) & (rows["stop"] > rows["start"])
-    return {name: values[keep] for name, values in rows.items()}
-
-
-def _age_labels(kommunenummer: str, rows: dict[str, np.ndarray], disease: str) -> np.ndarray:
-    """Age label (index in ``AGE_LABELS``) per certificate row of one kommune: the person's
-    age band from the vaccination registry (first doses), then cases, then test events, then
-    any dose (each read through its (disease, kommunenummer, date) index); "ukjent" where
-    found nowhere."""
-    persons = rows["person"]
-    wanted = np.unique(persons)
-    known_keys = np.zeros(0, dtype=np.int64)
-    known_ages = np.zeros(0, dtype=np.int64)
-    # first doses first: one row per vaccinated person, a third of the rows of all doses
-    sources: tuple[tuple[Any, Any], ...] = (
-        (Vaccination, Vaccination.dose_number == 1),
-        (Case, None),
-        (TestEvent, None),
-        (Vaccination, None),
+def _stored(
+    *, disease: str, level: str, codes: tuple[str, ...] | None
+) -> list[tuple[str, str, str, int, np.ndarray]]:
+    """Stored series rows: (area_code, series, measure, first day, values)."""
+    t = AggCertificateSeries
+    q = select(t.area_code, t.series, t.measure, t.first_date, t.counts).where(
+        t.disease == disease, t.area_level == level
     )
-    for table, condition in sources:
-        missing = np.setdiff1d(wanted, known_keys, assume_unique=True)
-        if not len(missing):
-            break
-        q = select(table.person_key, _rank(table.age_band, AGE_BANDS)).where(
-            table.disease == disease, table.kommunenummer == kommunenummer
-        )
-        if condition is not None:
-            q = q.where(condition)
-        if table is TestEvent:
-            day = TestEvent.sample_date
-            # left: persons with test certificates only, issued on the sample date
-            days = rows["start"][np.isin(persons, missing)]
-            q = q.where(day >= _to_date(days.min()), day <= _to_date(days.max()))
-        found = _integers(q, ["person", "age"])
-        hit = np.isin(found["person"], missing) & (found["age"] < len(AGE_BANDS))
-        keys, index = np.unique(found["person"][hit], return_index=True)
-        known_keys = np.concatenate([known_keys, keys])
-        known_ages = np.concatenate([known_ages, found["age"][hit][index]])
-    order = np.argsort(known_keys)
-    known_keys, known_ages = known_keys[order], known_ages[order]
-    at = np.clip(np.searchsorted(known_keys, persons), 0, max(len(known_keys) - 1, 0))
-    label = np.full(len(persons), AGE_LABELS.index(UNKNOWN_AGE), dtype=np.int64)
-    if len(known_keys):
-        match = known_keys[at] == persons
-        label[match] = known_ages[at[match]]
-    return label
+    if codes is not None:
+        q = q.where(t.area_code.in_(codes))
+    with db.engine().connect() as conn:
+        rows = conn.execute(q).all()
+    return [
+        (str(code), str(series), str(measure), _day_of(_as_date(first)), decode(counts))
+        for code, series, measure, first, counts in rows
+    ]
 
 
-# --------------------------------------------------------------------------- derived daily
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _grid(rows: list[tuple[str, str, str, int, np.ndarray]], end: dt.date) -> tuple[int, int]:
+    """The first day and number of days that hold every row (up to ``end``)."""
+    last = _day_of(end)
+    first = min((r[3] for r in rows), default=last)
+    return first, last - first + 1
+
+
+def _place(target: np.ndarray, first: int, row_first: int, values: np.ndarray) -> None:
+    offset = row_first - first
+    n = max(0, min(len(values), target.shape[-1] - offset))
+    target[..., offset : offset + n] = values[:n]
+
+
 @cached(timeout=LONG_TIMEOUT)
 def _kommune_daily(*, kommunenummer: str, end: dt.date, disease: str) -> dict[str, Any]:
-    """Unprotected daily counts of one kommune by age band, cached without the scope.
+    """Unprotected daily counts of one kommune by age band, from the stored series, cached
+    without the scope.
 
     Only called by the public functions below after they have applied the scope. Returns
     {"first": first day, "persons": array (NESTED + expiring, age label, day),
     "rule_ids": version ids, "rules": array (version, day) of valid certificates}.
     """
-    rows = _certificate_rows((kommunenummer,), disease)
-    last = _day_of(end)
-    first = int(rows["start"].min()) if len(rows["start"]) else last
-    n_days = last - first + 1
-    label = _age_labels(kommunenummer, rows, disease)
-    nested = _nested(rows, label, n_labels=len(AGE_LABELS), first=first, n_days=n_days)
-    known = rows["rule"] >= 0
-    rule_ids = np.unique(rows["rule"][known])
-    rules = np.zeros((len(rule_ids), n_days + 1), dtype=np.int64)
-    if len(rule_ids):
-        version = np.searchsorted(rule_ids, rows["rule"][known])
-        _add(rules, version, rows["start"][known], rows["stop"][known], first)
+    rows = _stored(disease=disease, level="kommune", codes=(kommunenummer,))
+    first, n_days = _grid(rows, end)
+    persons = np.zeros((len(PERSON_MEASURES), len(AGE_LABELS), n_days), dtype=np.int64)
+    rule_rows = sorted(
+        (int(series[len(RULE_PREFIX) :]), row_first, values)
+        for _, series, measure, row_first, values in rows
+        if measure == RULE_MEASURE
+    )
+    rules = np.zeros((len(rule_rows), n_days), dtype=np.int64)
+    for _, series, measure, row_first, values in rows:
+        if measure in PERSON_MEASURES and series in AGE_LABELS:
+            target = persons[PERSON_MEASURES.index(measure), AGE_LABELS.index(series)]
+            _place(target, first, row_first, values)
+    for i, (_, row_first, values) in enumerate(rule_rows):
+        _place(rules[i], first, row_first, values)
     return {
         "first": first,
-        "persons": np.stack([nested[k] for k in (*NESTED, "expiring_30d")]),
-        "rule_ids": rule_ids,
-        "rules": np.cumsum(rules, axis=1)[:, :n_days],
+        "persons": persons,
+        "rule_ids": np.array([r[0] for r in rule_rows], dtype=np.int64),
+        "rules": rules,
     }
 
 
 @cached(timeout=LONG_TIMEOUT)
 def _fylke_daily(*, end: dt.date, disease: str) -> dict[str, Any]:
-    """Unprotected daily counts per fylke (persons valid under the nested basis sets), from one
-    pass over every certificate, one fylke at a time. Cached without the scope (aggregates
-    only)."""
-    members = _frame(
-        select(Kommune.fylkesnummer, Kommune.kommunenummer).where(
-            Kommune.structure == CURRENT_STRUCTURE
-        ),
-        ["fylkesnummer", "kommunenummer"],
-    )
-    fylker = sorted(members["fylkesnummer"].unique())
-    parts, labels = [], []
-    for i, fylke in enumerate(fylker):
-        codes = tuple(sorted(members.loc[members["fylkesnummer"] == fylke, "kommunenummer"]))
-        part = _certificate_rows(codes, disease)
-        parts.append(part)
-        labels.append(np.full(len(part["person"]), i, dtype=np.int64))
-    rows = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-    last = _day_of(end)
-    first = int(rows["start"].min()) if len(rows["start"]) else last
-    nested = _nested(
-        rows,
-        np.concatenate(labels),
-        n_labels=len(fylker),
-        first=first,
-        n_days=last - first + 1,
-    )
-    return {
-        "first": first,
-        "fylker": fylker,
-        "persons": np.stack([nested[k] for k in NESTED]),
-    }
+    """Unprotected daily counts per fylke (persons valid under the nested basis sets, a union
+    per person inside the fylke), from the stored series. Cached without the scope
+    (aggregates only)."""
+    rows = _stored(disease=disease, level="fylke", codes=None)
+    first, n_days = _grid(rows, end)
+    fylker = sorted({r[0] for r in rows})
+    persons = np.zeros((len(NESTED), len(fylker), n_days), dtype=np.int64)
+    for code, _, measure, row_first, values in rows:
+        if measure in NESTED:
+            target = persons[NESTED.index(measure), fylker.index(code)]
+            _place(target, first, row_first, values)
+    return {"first": first, "fylker": fylker, "persons": persons}
 
 
 # --------------------------------------------------------------------------- population
