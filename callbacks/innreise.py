@@ -20,6 +20,7 @@ from dashboard.figures import arrivals as arrival_figures
 from dashboard.figures.arrivals import percent
 from dashboard.metrics import arrivals as arrival_metrics
 from data.queries import arrivals as arrival_queries
+from data.queries import rules as rule_queries
 from layouts.common import EMPTY_FIGURE, card
 
 
@@ -295,12 +296,8 @@ def update_innreise(
     by = {
         dim: splits[splits["dimension"] == dim] for dim in ("border_point", "country_of_departure")
     }
-    rules = arrival_queries.rules_in_force(
-        scope=scope,
-        kommunenummer=place.kommunenummer,
-        fylkesnummer=place.fylkesnummer,
-        date=place.date,
-        category="entry",
+    rules = rule_queries.rules_in_force(
+        scope=scope, kommunenummer=place.kommunenummer, date=place.date, category="entry"
     )
     funnel_fig = arrival_figures.funnel_figure(
         arrival_metrics.funnel(own),

@@ -183,10 +183,7 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
         scope=scope, kommunenummer=place.kommunenummer, date=place.date
     )
     in_force = certificate_queries.certificate_rules_in_force(
-        scope=scope,
-        kommunenummer=place.kommunenummer,
-        fylkesnummer=place.fylkesnummer,
-        date=place.date,
+        scope=scope, kommunenummer=place.kommunenummer, date=place.date
     )
     used = certificate_queries.certificate_rule_versions(
         scope=scope, kommunenummer=place.kommunenummer, date=place.date

@@ -17,6 +17,7 @@ from dashboard.metrics import arrivals as arrival_metrics
 from data import db
 from data.queries import AreaLevel
 from data.queries import arrivals as arrival_queries
+from data.queries import rules as rule_queries
 from data.scope import Scope
 from tests.dash_http import call
 
@@ -240,19 +241,17 @@ def test_entry_rules_in_force_follow_the_rule_table(app) -> None:
         for day in (version.valid_from, version.valid_from - dt.timedelta(days=1)):
             ends = rules["valid_to"].where(rules["valid_to"].notna(), dt.date(9999, 1, 1))
             in_force = rules[(rules["valid_from"] <= day) & (ends >= day)]
-            got = arrival_queries.rules_in_force(
+            got = rule_queries.rules_in_force(
                 scope=FULL,
                 kommunenummer="3209",
-                fylkesnummer="32",
                 date=day,
                 category="entry",
             )
             assert sorted(got["id"]) == sorted(in_force["id"]), day
         assert version.id in set(
-            arrival_queries.rules_in_force(
+            rule_queries.rules_in_force(
                 scope=FULL,
                 kommunenummer="3209",
-                fylkesnummer="32",
                 date=version.valid_from,
                 category="entry",
             )["id"]
@@ -262,11 +261,11 @@ def test_entry_rules_in_force_follow_the_rule_table(app) -> None:
 def test_local_rule_replaces_national_for_its_kommune_only(app) -> None:
     # The gatherings category has Oslo-only versions: Oslo sees its own, Bergen does not.
     day = dt.date(2020, 11, 15)
-    oslo = arrival_queries.rules_in_force(
-        scope=FULL, kommunenummer="0301", fylkesnummer="03", date=day, category="gatherings"
+    oslo = rule_queries.rules_in_force(
+        scope=FULL, kommunenummer="0301", date=day, category="gatherings"
     )
-    bergen = arrival_queries.rules_in_force(
-        scope=FULL, kommunenummer="4601", fylkesnummer="46", date=day, category="gatherings"
+    bergen = rule_queries.rules_in_force(
+        scope=FULL, kommunenummer="4601", date=day, category="gatherings"
     )
     assert "kommune" in set(oslo["scope_level"])
     assert set(oslo.loc[oslo["scope_level"] == "kommune", "scope_code"]) == {"0301"}

@@ -13,14 +13,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from data import db
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame
-from data.schema import Arrival, Kommune, RuleVersion
+from data.queries.cases import AreaLevel, _area_kommuner
+from data.schema import Arrival, Kommune
 from data.scope import Scope
 
 A = Arrival
@@ -293,61 +293,6 @@ def arrivals_daily_splits(
     return pd.concat(parts, ignore_index=True)
 
 
-@cached()
-def rules_in_force(
-    *,
-    scope: Scope,
-    kommunenummer: str,
-    fylkesnummer: str,
-    date: dt.date,
-    category: str,
-    disease: str = DEFAULT_DISEASE,
-) -> pd.DataFrame:
-    """Rule versions of one category in force on ``date`` for a kommune: national, the
-    county's and the kommune's own. Where one rule (``rule_key``) has versions at several
-    levels, the most local one applies and the others are left out.
-
-    Rules are public reference data, not facts about people: they are read for any kommune.
-    (A small read until the rules registry lands.)
-
-    Columns: id, rule_key, category, scope_level, scope_code, parameters (dict), text_nb,
-    authority, source_url, valid_from, valid_to, recorded_at.
-    """
-    r = RuleVersion
-    columns = [
-        "id",
-        "rule_key",
-        "category",
-        "scope_level",
-        "scope_code",
-        "parameters",
-        "text_nb",
-        "authority",
-        "source_url",
-        "valid_from",
-        "valid_to",
-        "recorded_at",
-    ]
-    q = select(*(getattr(r, c) for c in columns)).where(
-        r.disease == disease,
-        r.category == category,
-        r.valid_from <= date,
-        or_(r.valid_to.is_(None), r.valid_to >= date),
-        or_(
-            r.scope_level == "national",
-            and_(r.scope_level == "county", r.scope_code == fylkesnummer),
-            and_(r.scope_level == "kommune", r.scope_code == kommunenummer),
-        ),
-    )
-    out = _frame(q, columns)
-    rank = out["scope_level"].map({"kommune": 0, "county": 1, "national": 2})
-    out = out.assign(_rank=rank).sort_values(["rule_key", "_rank", "valid_from"])
-    out = out.drop_duplicates("rule_key", keep="first")
-    # national first, then the county's, then the kommune's own
-    out = out.sort_values(["_rank", "rule_key"], ascending=[False, True])
-    return out.drop(columns="_rank").reset_index(drop=True)
-
-
 __all__ = [
     "OTHERS",
     "WINDOW_COUNTS",
@@ -355,5 +300,4 @@ __all__ = [
     "arrival_windows",
     "arrivals_daily",
     "arrivals_daily_splits",
-    "rules_in_force",
 ]

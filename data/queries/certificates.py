@@ -43,8 +43,9 @@ from data.certificate_aggregates import (
 )
 from data.codes import AGE_BANDS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.arrivals import _hide_partition, rules_in_force
+from data.queries.arrivals import _hide_partition
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, dataset_info
+from data.rules import rules_in_force
 from data.schema import AggCertificateSeries, Population, RuleVersion
 from data.scope import Scope
 
@@ -341,19 +342,13 @@ def certificate_rule_versions(
 
 
 def certificate_rules_in_force(
-    *,
-    scope: Scope,
-    kommunenummer: str,
-    fylkesnummer: str,
-    date: dt.date,
-    disease: str = DEFAULT_DISEASE,
+    *, scope: Scope, kommunenummer: str, date: dt.date, disease: str = DEFAULT_DISEASE
 ) -> pd.DataFrame:
-    """The certificate rule version(s) in force on ``date`` for a kommune (most local wins).
-    Columns as :func:`data.queries.arrivals.rules_in_force`."""
+    """The certificate rule version(s) in force on ``date`` for a kommune (most local wins),
+    from the rules registry. Columns as :func:`data.rules.rules_in_force`."""
     return rules_in_force(
         scope=scope,
         kommunenummer=kommunenummer,
-        fylkesnummer=fylkesnummer,
         date=date,
         category="certificate",
         disease=disease,
