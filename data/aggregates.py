@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
 from tqdm import tqdm
 
+from data import rollups
 from data.schema import (
     AggArrivalsDaily,
     AggCasesDaily,
@@ -196,3 +197,4 @@ def refresh(conn: Connection, *, progress: bool = False) -> None:
     for table, build in tqdm(STEPS, desc="Aggregater", disable=not progress):
         conn.execute(delete(table))
         build(conn)
+    rollups.refresh(conn)

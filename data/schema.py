@@ -342,6 +342,55 @@ class AggHospitalDaily(Base):
     icu_admissions: Mapped[int] = mapped_column(Integer)
 
 
+class _Rollup:
+    """County ("F" + fylkesnummer) and national ("NO") sums of a daily kommune aggregate,
+    rebuilt with it (see :mod:`data.rollups`): a county or the whole country is one indexed
+    range read instead of a scan over every kommune's rows."""
+
+
+class AggCasesRollup(_Rollup, Base):
+    __tablename__ = "agg_cases_rollup"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area: Mapped[str] = mapped_column(String(4), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    cases_by_testdate: Mapped[int] = mapped_column(Integer, default=0)
+    cases_by_regdate: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AggTestsRollup(_Rollup, Base):
+    __tablename__ = "agg_tests_rollup"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area: Mapped[str] = mapped_column(String(4), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    test_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    tests: Mapped[int] = mapped_column(Integer)
+    positive: Mapped[int] = mapped_column(Integer)
+    result_days_sum: Mapped[int] = mapped_column(Integer)
+    result_days_n: Mapped[int] = mapped_column(Integer)
+
+
+class AggVaccinationRollup(_Rollup, Base):
+    __tablename__ = "agg_vaccination_rollup"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area: Mapped[str] = mapped_column(String(4), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    dose_number: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    doses: Mapped[int] = mapped_column(Integer)
+
+
+class AggHospitalRollup(_Rollup, Base):
+    __tablename__ = "agg_hospital_rollup"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area: Mapped[str] = mapped_column(String(4), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    admissions: Mapped[int] = mapped_column(Integer)
+    icu_admissions: Mapped[int] = mapped_column(Integer)
+
+
 class AggCertificateSeries(Base):
     """Certificate status as whole daily series (see :mod:`data.certificate_aggregates`):
     one row per area, age band or rule version (``series``) and measure; ``counts`` holds

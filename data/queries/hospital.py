@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import func, select
 
+from data import rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
@@ -28,13 +29,12 @@ def _area_daily(
     """Unprotected daily admissions and 7-day windows of a set of kommuner (None: all),
     cached without the scope; the public query applies scope and protection."""
     first = start - dt.timedelta(days=6)  # so the first day's window is complete
+    t, area = rollups.source(H, members)
     q = (
-        select(H.date, func.sum(H.admissions), func.sum(H.icu_admissions))
-        .where(H.disease == disease, H.date >= first, H.date <= end)
-        .group_by(H.date)
+        select(t.date, func.sum(t.admissions), func.sum(t.icu_admissions))
+        .where(t.disease == disease, t.date >= first, t.date <= end, *area)
+        .group_by(t.date)
     )
-    if members is not None:
-        q = q.where(H.kommunenummer.in_(members))
     counts = _frame(q, ["date", *COUNTS])
     counts["date"] = pd.to_datetime(counts["date"])
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
@@ -97,13 +97,12 @@ def hospital_by_age(
     """
     members = _area_kommuner(scope, level, code)
     first, last = _window(date, days)
+    t, area = rollups.source(H, members)
     q = (
-        select(H.age_band, func.sum(H.admissions), func.sum(H.icu_admissions))
-        .where(H.disease == disease, H.date >= first, H.date <= last)
-        .group_by(H.age_band)
+        select(t.age_band, func.sum(t.admissions), func.sum(t.icu_admissions))
+        .where(t.disease == disease, t.date >= first, t.date <= last, *area)
+        .group_by(t.age_band)
     )
-    if members is not None:
-        q = q.where(H.kommunenummer.in_(members))
     counts = _frame(q, ["age_band", *COUNTS])
     out = pd.DataFrame({"age_band": list(AGE_BANDS)}).merge(counts, on="age_band", how="left")
     out[COUNTS] = out[COUNTS].fillna(0).astype("int64")

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, func, select
 
+from data import rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
@@ -36,20 +37,21 @@ WINDOW_RATES = {"result_days_sum_7d": ["result_days_n_7d"]}
 COUNTS = ["tests", "tests_pcr", "tests_antigen", "positive", "result_days_n"]
 
 
-def _by_type(column: Any, test_type: str) -> Any:
-    return func.sum(case((T.test_type == test_type, column), else_=0))
+def _by_type(t: Any, column: Any, test_type: str) -> Any:
+    return func.sum(case((t.test_type == test_type, column), else_=0))
 
 
-def _sums() -> list[Any]:
+def _sums(t: Any = T) -> list[Any]:
+    """Sums of the test columns of ``t`` (the kommune aggregate or its county/nation rollup)."""
     return [
-        func.sum(T.tests),
-        _by_type(T.tests, "PCR"),
-        _by_type(T.tests, "antigen"),
-        func.sum(T.positive),
-        _by_type(T.positive, "PCR"),
-        _by_type(T.positive, "antigen"),
-        func.sum(T.result_days_sum),
-        func.sum(T.result_days_n),
+        func.sum(t.tests),
+        _by_type(t, t.tests, "PCR"),
+        _by_type(t, t.tests, "antigen"),
+        func.sum(t.positive),
+        _by_type(t, t.positive, "PCR"),
+        _by_type(t, t.positive, "antigen"),
+        func.sum(t.result_days_sum),
+        func.sum(t.result_days_n),
     ]
 
 
@@ -66,13 +68,12 @@ def _area_daily(
     version for everyone; the public query applies scope and protection on every call.
     """
     first = start - dt.timedelta(days=6)  # so the first day's window is complete
+    t, area = rollups.source(T, members)
     q = (
-        select(T.date, *_sums())
-        .where(T.disease == disease, T.date >= first, T.date <= end)
-        .group_by(T.date)
+        select(t.date, *_sums(t))
+        .where(t.disease == disease, t.date >= first, t.date <= end, *area)
+        .group_by(t.date)
     )
-    if members is not None:
-        q = q.where(T.kommunenummer.in_(members))
     counts = _frame(q, ["date", *SUM_COLUMNS])
     counts["date"] = pd.to_datetime(counts["date"])
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
@@ -137,13 +138,12 @@ def tests_by_age(
     """
     members = _area_kommuner(scope, level, code)
     first, last = _window(date, days)
+    t, area = rollups.source(T, members)
     q = (
-        select(T.age_band, *_sums())
-        .where(T.disease == disease, T.date >= first, T.date <= last)
-        .group_by(T.age_band)
+        select(t.age_band, *_sums(t))
+        .where(t.disease == disease, t.date >= first, t.date <= last, *area)
+        .group_by(t.age_band)
     )
-    if members is not None:
-        q = q.where(T.kommunenummer.in_(members))
     counts = _frame(q, ["age_band", *SUM_COLUMNS])
     out = pd.DataFrame({"age_band": list(AGE_BANDS)}).merge(counts, on="age_band", how="left")
     out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")

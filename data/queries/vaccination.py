@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
+from data import rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
@@ -121,14 +122,12 @@ def population_by_age(
 @cached()
 def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
     """Persons with dose n on every day with a dose: index date, columns (age band, dose)."""
-    v = AggVaccinationDaily
+    v, area = rollups.source(AggVaccinationDaily, members)
     q = (
         select(v.date, v.age_band, v.dose_number, func.sum(v.doses))
-        .where(v.disease == disease)
+        .where(v.disease == disease, *area)
         .group_by(v.date, v.age_band, v.dose_number)
     )
-    if members is not None:
-        q = q.where(v.kommunenummer.in_(members))
     frame = _frame(q, ["date", "age_band", "dose_number", "doses"])
     columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
     if frame.empty:

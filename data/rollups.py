@@ -1,0 +1,120 @@
+"""County and national rollups of the daily kommune aggregates.
+
+A county's or the country's series used to be a ``GROUP BY date`` over every kommune's rows
+(for the nation, the whole aggregate table: 2.6 s for vaccination coverage at full scale).
+The rollup tables hold those sums, keyed by an area code: ``"F" + fylkesnummer`` for a county
+(kommuner of the current structure) and ``"NO"`` for the whole country (every row, whatever
+its code). They are rebuilt right after the kommune aggregates, in the same transaction.
+
+Queries do not choose a table themselves: :func:`source` takes the kommune aggregate and the
+set of kommuner asked for, and answers with the rollup when that set is exactly a county or
+the whole country, and with the kommune table otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, literal, select
+
+from data import db
+from data.codes import CURRENT_STRUCTURE
+from data.schema import (
+    AggCasesDaily,
+    AggCasesRollup,
+    AggHospitalDaily,
+    AggHospitalRollup,
+    AggTestsDaily,
+    AggTestsRollup,
+    AggVaccinationDaily,
+    AggVaccinationRollup,
+    Kommune,
+)
+
+NATION = "NO"
+COUNTY_PREFIX = "F"
+ROLLUPS: dict[Any, Any] = {
+    AggCasesDaily: AggCasesRollup,
+    AggTestsDaily: AggTestsRollup,
+    AggVaccinationDaily: AggVaccinationRollup,
+    AggHospitalDaily: AggHospitalRollup,
+}
+_counties: dict[str, dict[frozenset[str], str]] = {}  # per database URL
+
+
+def _county_sets() -> dict[frozenset[str], str]:
+    """The kommuner of each county (current structure) → its rollup area code."""
+    url = db.url("main")
+    if url not in _counties:
+        with db.engine().connect() as conn:
+            rows = conn.execute(
+                select(Kommune.fylkesnummer, Kommune.kommunenummer).where(
+                    Kommune.structure == CURRENT_STRUCTURE
+                )
+            ).all()
+        members: dict[str, set[str]] = {}
+        for fylke, code in rows:
+            members.setdefault(str(fylke), set()).add(str(code))
+        _counties[url] = {frozenset(v): COUNTY_PREFIX + k for k, v in members.items()}
+    return _counties[url]
+
+
+def area_of(members: tuple[str, ...] | list[str] | None) -> str | None:
+    """The rollup area of a set of kommuner: ``NO`` for all (None), ``F<nr>`` when the set is
+    exactly a county, else None."""
+    if members is None:
+        return NATION
+    return _county_sets().get(frozenset(members))
+
+
+def source(table: Any, members: tuple[str, ...] | list[str] | None) -> tuple[Any, list[Any]]:
+    """The table to read for ``members`` and the conditions that select them.
+
+    The rollup's columns have the same names as the kommune table's (``area`` instead of
+    ``kommunenummer``), so a query written against the returned table works on both.
+    """
+    area = area_of(members)
+    rollup = ROLLUPS.get(table)
+    if rollup is not None and area is not None:
+        return rollup, [rollup.area == area]
+    if members is None:
+        return table, []
+    return table, [table.kommunenummer.in_(list(members))]
+
+
+def _build(conn: Connection, kommune_table: Any, rollup: Any) -> None:
+    src = kommune_table.__table__
+    dst = rollup.__table__
+    keys = [c.name for c in dst.primary_key.columns if c.name != "area"]
+    values = [c.name for c in dst.columns if not c.primary_key]
+    names = ["area", *keys, *values]
+    sums = [func.sum(src.c[v]) for v in values]
+    nation = select(literal(NATION), *(src.c[k] for k in keys), *sums).group_by(
+        *(src.c[k] for k in keys)
+    )
+    conn.execute(insert(dst).from_select(names, nation))
+    county = (
+        select(
+            literal(COUNTY_PREFIX) + Kommune.fylkesnummer,
+            *(src.c[k] for k in keys),
+            *sums,
+        )
+        .join(
+            Kommune,
+            (Kommune.kommunenummer == src.c.kommunenummer)
+            & (Kommune.structure == CURRENT_STRUCTURE),
+        )
+        .group_by(Kommune.fylkesnummer, *(src.c[k] for k in keys))
+    )
+    conn.execute(insert(dst).from_select(names, county))
+
+
+def refresh(conn: Connection) -> None:
+    """Rebuild every rollup from its kommune aggregate inside the caller's transaction."""
+    _counties.clear()
+    for kommune_table, rollup in ROLLUPS.items():
+        conn.execute(delete(rollup))
+        _build(conn, kommune_table, rollup)
+
+
+__all__ = ["NATION", "ROLLUPS", "area_of", "refresh", "source"]
