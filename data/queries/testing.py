@@ -17,7 +17,7 @@ from data import rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame
+from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
 from data.queries.vaccination import _kommune_population, population_for, population_year
 from data.schema import AggTestsDaily
 from data.scope import Scope
@@ -74,7 +74,7 @@ def _area_daily(
         .where(t.disease == disease, t.date >= first, t.date <= end, *area)
         .group_by(t.date)
     )
-    counts = _frame(q, ["date", *SUM_COLUMNS])
+    counts = _raw_frame(q, ["date", *SUM_COLUMNS])
     counts["date"] = pd.to_datetime(counts["date"])
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
     out = days.merge(counts, on="date", how="left")

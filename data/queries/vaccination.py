@@ -22,7 +22,7 @@ from data import rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame
+from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
 from data.schema import AggVaccinationDaily, Population
 from data.scope import Scope
 
@@ -128,7 +128,7 @@ def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.Da
         .where(v.disease == disease, *area)
         .group_by(v.date, v.age_band, v.dose_number)
     )
-    frame = _frame(q, ["date", "age_band", "dose_number", "doses"])
+    frame = _raw_frame(q, ["date", "age_band", "dose_number", "doses"])
     columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
     if frame.empty:
         return pd.DataFrame(0, index=pd.DatetimeIndex([]), columns=columns, dtype="int64")
