@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import figures, formatting, metrics
-from dashboard.definitions import TREND_LABELS
+from dashboard.definitions import TREND_LABELS, case_basis_text
 from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
 from data import queries
@@ -90,19 +90,20 @@ def _case_indicators(
         return queries.cases_daily(scope=scope, level=level, code=area, start=start, end=date)
 
     own, county, nation = series("kommune", code), series("fylke", fylke), series("nation", None)
+    basis = queries.dataset_info(scope=scope)["case_date_basis"]
     k, f, n = (metrics.window_counts(s, date) for s in (own, county, nation))
     last = own[own["date"] == pd.Timestamp(date)]
-    day_suppressed = bool(last["cases_by_testdate_suppressed"].any()) if len(last) else False
+    day_suppressed = bool(last["cases_suppressed"].any()) if len(last) else False
     week_hidden = bool(math.isnan(k["cases_7d"]))
     fortnight_hidden = week_hidden or bool(math.isnan(k["cases_prev_7d"]))
     out = {
         "cases_24h": Indicator(
             "cases_24h",
             "Nye tilfeller siste døgn",
-            _nan(last["cases_by_testdate"].iloc[0]) if len(last) else None,
+            _nan(last["cases"].iloc[0]) if len(last) else None,
             "tilfeller",
             suppressed=day_suppressed,
-            definition="Tilfeller med prøvedato på valgt dato.",
+            definition=case_basis_text("Tilfeller med prøvedato på valgt dato.", basis),
         ),
         "cases_7d": Indicator(
             "cases_7d",
@@ -112,7 +113,9 @@ def _case_indicators(
             suppressed=week_hidden,
             county=_nan(f["cases_7d"]),
             nation=_nan(n["cases_7d"]),
-            definition="Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.",
+            definition=case_basis_text(
+                "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.", basis
+            ),
         ),
         "incidence_7d": Indicator(
             "incidence_7d",
@@ -363,7 +366,7 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
 def briefing_figures(brief: Briefing) -> tuple[Any, Any]:
     """The incidence comparison and the daily cases figures, for the page and the PDF alike."""
     own = metrics.daily_incidence(brief.own_daily, days=7)
-    own["moving_average"] = metrics.moving_average(own["cases_by_testdate"])
+    own["moving_average"] = metrics.moving_average(own["cases"])
     incidence = figures.incidence_comparison_figure(
         [
             (brief.name, own),

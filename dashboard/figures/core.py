@@ -96,12 +96,12 @@ def choropleth_map(
 def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
     """Bars of daily cases with a 7-day moving average line.
 
-    ``daily`` columns: date, cases_by_testdate, moving_average.
+    ``daily`` columns: date, cases (by the dataset's case date basis), moving_average.
     """
     fig = go.Figure()
     fig.add_bar(
         x=daily["date"],
-        y=daily["cases_by_testdate"],
+        y=daily["cases"],
         name="Tilfeller per dag",
         marker_color="#9ecae1",
         hovertemplate="%{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>",
