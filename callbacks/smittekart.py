@@ -152,11 +152,14 @@ def date_bounds(_metric: str | None) -> tuple[str, str]:
     return info["period_start"].isoformat(), info["data_date"].isoformat()
 
 
-def open_kommune(click: dict | None, date: str | None, structure: Any = None) -> Any:
+def open_kommune(click: dict | None, date: str | None) -> Any:
     if not click or not click.get("points"):
         return no_update
-    polygon = click["points"][0].get("location")
-    polygons = reference.polygons_on_map(chosen_structure(structure))
+    polygon = str(click["points"][0].get("location"))
+    # A polygon of the 2024 map is a 2024 kommune; one of the built-in 2020 map goes through
+    # the crosswalk. No code names different kommuner in the two structures.
+    current = reference.polygons_on_map(2024)
+    polygons = current if polygon in set(current["polygon_id"]) else reference.polygon_of(2024)
     codes = polygons.loc[polygons["polygon_id"] == polygon, "kommunenummer"]
     if codes.empty:
         return no_update
@@ -205,7 +208,6 @@ def register(app: Dash) -> None:
         Output("nav-location", "href"),
         Input("map", "clickData"),
         State("map-date", "date"),
-        State("map-structure", "value"),
         prevent_initial_call=True,
     )(open_kommune)
     app.clientside_callback(

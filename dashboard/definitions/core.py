@@ -160,6 +160,26 @@ def map_structure_note(
     )
 
 
+# Short names of imported sources for the header, by import kind (prefix).
+SOURCE_SHORT_NAMES: tuple[tuple[str, str], ...] = (
+    ("covidnor", "FHI covidnor"),
+    ("sysvak", "FHI SYSVAK"),
+    ("msis", "FHI MSIS"),
+    ("ssb_population", "SSB 07459"),
+    ("boundaries", "Kartverket"),
+    ("oxcgrt", "OxCGRT"),
+    ("crosswalk", "SSB kodeendringer"),
+    ("location_names", "SSB kodeendringer"),
+)
+
+
+def source_short_name(kind: str, source: str) -> str:
+    for prefix, name in SOURCE_SHORT_NAMES:
+        if str(kind).startswith(prefix):
+            return name
+    return str(source or kind)
+
+
 __all__ = [
     "CASE_BASIS_LABELS",
     "DAILY_CASES",
@@ -168,6 +188,7 @@ __all__ = [
     "MAP_GEOMETRY_NOTE",
     "MAP_METRICS",
     "MAP_STRUCTURE_LABELS",
+    "SOURCE_SHORT_NAMES",
     "TREND",
     "TREND_LABELS",
     "MetricDefinition",
@@ -175,4 +196,5 @@ __all__ = [
     "case_basis_text",
     "for_case_basis",
     "map_structure_note",
+    "source_short_name",
 ]
