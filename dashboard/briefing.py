@@ -13,11 +13,13 @@ import pandas as pd
 
 from dashboard import figures, formatting, metrics
 from dashboard.definitions import TREND_LABELS, case_basis_text
+from dashboard.definitions.gaps import not_published_text
 from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
 from data import queries
 from data.queries import clusters as cluster_queries
 from data.queries import hospital as hospital_queries
+from data.queries import sources as source_queries
 from data.queries import testing as testing_queries
 from data.queries import vaccination as vaccination_queries
 from data.scope import Scope
@@ -251,6 +253,26 @@ def _cluster_indicator(scope: Scope, code: str, date: dt.date) -> tuple[Indicato
     )
 
 
+NOT_PUBLISHED = "Ikke publisert"
+INDICATOR_SUBJECTS = {
+    "positivity_7d": "tests",
+    "admissions_7d": "hospital",
+    "active_clusters": "clusters",
+}
+
+
+def _mark_not_published(indicators: dict[str, Indicator], gaps: dict[str, Any]) -> None:
+    """Indicators whose series the data lack per kommune say so, instead of showing 0."""
+    for key, subject in INDICATOR_SUBJECTS.items():
+        text = not_published_text(subject, gaps[subject])
+        if text is None or key not in indicators:
+            continue
+        old = indicators[key]
+        indicators[key] = Indicator(
+            key, old.label, None, text=NOT_PUBLISHED, code="not_published", definition=text
+        )
+
+
 def indicators_on(
     *, scope: Scope, kommunenummer: str, fylkesnummer: str, date: dt.date, start: dt.date
 ) -> tuple[dict[str, Indicator], dict[str, pd.DataFrame]]:
@@ -261,6 +283,7 @@ def indicators_on(
     out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date))
     clusters_indicator, clusters = _cluster_indicator(scope, kommunenummer, date)
     out["active_clusters"] = clusters_indicator
+    _mark_not_published(out, source_queries.subject_availability(scope=scope))
     frames = {"own": own, "county": county, "nation": nation, "clusters": clusters}
     return out, frames
 

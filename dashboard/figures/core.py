@@ -118,6 +118,35 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
     return fig
 
 
+def national_series_figure(
+    daily: pd.DataFrame, *, title: str, name: str, yaxis_title: str, line: str | None = None
+) -> go.Figure:
+    """A published national series: bars per day and, with ``line``, that column as a line
+    (for example a 7-day average or share).
+
+    ``daily`` columns: date, value (NaN where not published), and ``line`` if given.
+    """
+    fig = go.Figure()
+    fig.add_bar(
+        x=daily["date"],
+        y=daily["value"],
+        name=name,
+        marker_color="#9ecae1",
+        hovertemplate="%{x|%d.%m.%Y}: %{y}<extra></extra>",
+    )
+    if line is not None:
+        fig.add_scatter(
+            x=daily["date"],
+            y=daily[line],
+            name="Glidende 7-dagers snitt",
+            mode="lines",
+            line=dict(color=NATION_COLOUR, width=2),
+            hovertemplate="%{x|%d.%m.%Y}: %{y:.1f} i snitt<extra></extra>",
+        )
+    _time_layout(fig, title=title, yaxis_title=yaxis_title)
+    return fig
+
+
 def incidence_comparison_figure(series: list[tuple[str, pd.DataFrame]], *, title: str) -> go.Figure:
     """7-day incidence per 100 000 of several areas on one axis.
 
@@ -175,4 +204,5 @@ __all__ = [
     "daily_cases_figure",
     "incidence_comparison_figure",
     "map_trace_values",
+    "national_series_figure",
 ]
