@@ -71,6 +71,7 @@ def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[d
                 "14-dagers insidens per 100 000",
                 inc(k, "incidence_14d"),
                 note=f"{fylke}: {inc(f, 'incidence_14d')} · Landet: {inc(n, 'incidence_14d')}",
+                card_id="card-incidence-14d",
             ),
             md=3,
         ),

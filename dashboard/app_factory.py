@@ -37,9 +37,11 @@ def _geojson_bytes(cache_dir: Path) -> tuple[bytes, str]:
 
 
 @cache
-def _imported_geojson_bytes(structure: int, data_version: str) -> tuple[bytes, str] | None:
+def _imported_geojson_bytes(
+    structure: int, database_url: str, data_version: str
+) -> tuple[bytes, str] | None:
     """Imported kommune boundaries of a structure, simplified like the built-in; None when
-    none were imported. One build per data version."""
+    none were imported. One build per database and data version."""
     stored = sources.boundary_geojson(structure=structure)
     if stored is None:
         return None
@@ -110,7 +112,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     def imported_kommune_geojson(structure: int) -> Response:
         # The built-in 2020 geometry has its own route (registered first); other structures
         # exist only when their boundaries were imported (`situasjonsbilde import boundaries`).
-        built = _imported_geojson_bytes(structure, queries.read_data_version())
+        built = _imported_geojson_bytes(
+            structure, settings.database_url, queries.read_data_version()
+        )
         if built is None:
             return Response("Ingen importerte kommunegrenser for denne inndelingen.", 404)
         return _geojson_response(*built)

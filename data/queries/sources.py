@@ -246,8 +246,13 @@ def subject_availability(
         certificates = conn.execute(select(func.count()).select_from(Certificate)).scalar_one()
         clusters = conn.execute(select(func.count()).select_from(Cluster)).scalar_one()
     doses = out["vaccination_doses"]
-    out["vaccination_by_age"] = {**doses, "kommune": bool(by_age), "nation": bool(by_age)}
     coverage = available["coverage"] or {}
+    out["vaccination_by_age"] = {
+        **doses,
+        "kommune": bool(by_age),
+        "nation": bool(by_age),
+        "snapshot_date": coverage.get("snapshot_date"),
+    }
     out["coverage_snapshot"] = {
         "kommune": "kommune" in coverage.get("levels", []),
         "nation": "nation" in coverage.get("levels", []),
