@@ -18,7 +18,7 @@ from callbacks.common import (
     page_context,
     register_kommune_controls,
 )
-from dashboard import formatting
+from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions import arrivals as texts
@@ -291,13 +291,14 @@ def update_innreise(
             date=place.date,
             category="entry",
         )
+        nothing = figures.message_figure("Ingen ankomster i datagrunnlaget.")
         return (
             place.title("Innreise"),
             [],
-            EMPTY_FIGURE,
+            nothing,
             None,
-            EMPTY_FIGURE,
-            EMPTY_FIGURE,
+            nothing,
+            nothing,
             None,
             _rules_block(rules, place.date),
             notice,

@@ -25,7 +25,7 @@ from callbacks.innreise import (
     rule_card,
     source_line,
 )
-from dashboard import formatting
+from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import certificates as texts
 from dashboard.figures import certificates as certificate_figures
@@ -197,7 +197,7 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
         return (
             place.title("Koronasertifikat"),
             [],
-            EMPTY_FIGURE,
+            figures.message_figure("Ingen koronasertifikater i datagrunnlaget."),
             None,
             _rules_block(in_force, used, place.date),
             notice,
@@ -233,8 +233,10 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
     if not requested_date:
         raise PreventUpdate  # the main callback writes the date back first
     place, _date_out, _alert = page_context(kommunenummer, requested_date)
-    if place is None or not_published("certificates", place.kommunenummer) is not None:
+    if place is None:
         return EMPTY_FIGURE, None
+    if not_published("certificates", place.kommunenummer) is not None:
+        return figures.message_figure("Ingen koronasertifikater i datagrunnlaget."), None
     scope = current_scope()
     areas: list[tuple[str, AreaLevel, str | None]] = [
         (place.name, "kommune", place.kommunenummer),

@@ -23,7 +23,7 @@ from callbacks.testing import (
     percent,
     source_line,
 )
-from dashboard import formatting
+from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions.vaccination import HIDDEN_NOTE, OVER_100_NOTE
 from dashboard.figures import testing as testing_figures
@@ -246,8 +246,8 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
     )
 
     def over_time(group: str, title: str) -> Any:
-        if notice is not None:
-            return EMPTY_FIGURE  # one snapshot is not a series over time
+        if notice is not None:  # one snapshot is not a series over time
+            return figures.message_figure(f"{title}: ikke publisert per kommune.")
         return vaccination_figures.coverage_over_time(
             [(label, s[s["age_band"] == group]) for label, s in zip(labels, series, strict=True)],
             group_title=title,

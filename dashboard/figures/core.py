@@ -118,6 +118,30 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
     return fig
 
 
+def message_figure(text: str, *, height: int = 200) -> go.Figure:
+    """No data to draw: a short plain message where the figure would be (never empty axes)."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=_wrap_html(text, 70),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font=dict(size=14, color="#555"),
+    )
+    fig.update_layout(
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=FONT,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
 def national_series_figure(
     daily: pd.DataFrame, *, title: str, name: str, yaxis_title: str, line: str | None = None
 ) -> go.Figure:
@@ -204,5 +228,6 @@ __all__ = [
     "daily_cases_figure",
     "incidence_comparison_figure",
     "map_trace_values",
+    "message_figure",
     "national_series_figure",
 ]

@@ -216,12 +216,6 @@ def _snapshot_on_days(
     return totals, population
 
 
-def snapshot_date() -> dt.date | None:
-    """The date of the published coverage snapshot when coverage comes from it, else None."""
-    snapshot = _published_snapshot(members=None)
-    return None if snapshot is None else pd.Timestamp(snapshot["date"]).date()  # type: ignore[arg-type]
-
-
 @cached()
 def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
     """Persons with dose n on every day with a dose: index date, columns (age band, dose)."""
