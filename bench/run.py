@@ -133,6 +133,7 @@ def main() -> None:
             inputs=[
                 ("map-metric", "value", "incidence_14d"),
                 ("map-date", "date", date.isoformat()),
+                ("map-structure", "value", None),
             ],
             state=[("map-rendered", "data", False)],
         )
@@ -142,7 +143,11 @@ def main() -> None:
         status, _, size = call(
             client,
             outputs=MAP_OUTPUTS,
-            inputs=[("map-metric", "value", metric), ("map-date", "date", date.isoformat())],
+            inputs=[
+                ("map-metric", "value", metric),
+                ("map-date", "date", date.isoformat()),
+                ("map-structure", "value", None),
+            ],
             changed=["map-metric.value"],
             state=[("map-rendered", "data", True)],
         )

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Dash, Input, Output, no_update
 
 from dashboard.auth import current_scope
+from dashboard.definitions.gaps import not_published_text
 from data import queries
 from data.codes import CURRENT_STRUCTURE
-from data.queries import AreaLevel
+from data.queries import AreaLevel, sources
 from geo import reference
 
 
@@ -135,3 +137,33 @@ def page_context(
         fylkesnavn=str(row["fylkesnavn"]),
     )
     return context, date_out, None
+
+
+def availability(subject: str, kommunenummer: str | None = None) -> dict[str, Any]:
+    """What the loaded data have of a page subject (see ``sources.subject_availability``);
+    with ``kommunenummer``, a kommune outside the user's scope is refused there."""
+    return sources.subject_availability(scope=current_scope(), kommunenummer=kommunenummer)[subject]
+
+
+def not_published(subject: str, kommunenummer: str | None = None) -> dbc.Alert | None:
+    """A plain "not published" notice when the data lack ``subject`` per kommune, else None.
+
+    Pages show it (and national figures where those exist) instead of zeros. Pass the page's
+    kommune: the request is then refused (and audited) for a kommune outside the scope even
+    when there is nothing to show.
+    """
+    text = not_published_text(subject, availability(subject, kommunenummer))
+    if text is None:
+        return None
+    return dbc.Alert(text, color="info", className="not-published mb-3")
+
+
+def national_daily(measure: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """A published national series on every day in [start, end]: date, value (NaN where not
+    published), mean_7d."""
+    frame = sources.reported_series(scope=current_scope(), measure=measure, start=start, end=end)
+    days = pd.DataFrame({"date": pd.date_range(start, end, freq="D")})
+    published = frame[["date", "value"]].assign(date=pd.to_datetime(frame["date"]))
+    out = days.merge(published, on="date", how="left")
+    out["mean_7d"] = out["value"].astype("float64").rolling(7, min_periods=7).mean()
+    return out

@@ -11,8 +11,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from callbacks.common import NATION_LABEL, Context, page_context, register_kommune_controls
-from dashboard import formatting
+from callbacks.common import (
+    NATION_LABEL,
+    Context,
+    not_published,
+    page_context,
+    register_kommune_controls,
+)
+from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions import arrivals as texts
@@ -276,6 +282,26 @@ def update_innreise(
     if place is None:
         return ("Innreise", [], *EMPTY, alert, date_out, "")
     scope = current_scope()
+    notice = not_published("arrivals", place.kommunenummer)
+    if notice is not None:
+        # No arrival register in the data: say so; the entry rules in force are still shown.
+        rules = rule_queries.rules_in_force(
+            scope=scope, kommunenummer=place.kommunenummer, date=place.date, category="entry"
+        )
+        nothing = figures.message_figure("Ingen ankomster i datagrunnlaget.")
+        return (
+            place.title("Innreise"),
+            [],
+            nothing,
+            None,
+            nothing,
+            nothing,
+            None,
+            _rules_block(rules, place.date),
+            notice,
+            date_out,
+            source_line(place.info, place.date, texts.SOURCE),
+        )
     start, end = arrival_metrics.window(place.date, days)
     daily_start = place.date - dt.timedelta(days=texts.DAILY_DAYS - 1)
 

@@ -5,25 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, no_update
+from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import as_of, register_kommune_controls
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
-from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+from dashboard.definitions import (
+    DAILY_CASES,
+    DEMO_SOURCE,
+    MAP_METRICS,
+    TREND,
+    TREND_LABELS,
+    case_basis_label,
+    for_case_basis,
+)
 from data import queries
 from data.queries import AreaLevel
 from geo import reference
-from layouts.common import EMPTY_FIGURE, card
+from layouts.common import EMPTY_FIGURE, card, definition_block
 
 
 def _series(level: AreaLevel, code: str | None, start: Any, end: Any) -> Any:
     daily = queries.cases_daily(scope=current_scope(), level=level, code=code, start=start, end=end)
-    daily["moving_average"] = metrics.moving_average(daily["cases_by_testdate"])
+    daily["moving_average"] = metrics.moving_average(daily["cases"])
     return metrics.daily_incidence(daily, days=7)
 
 
-def _cards(k: dict, f: dict, n: dict, fylke: str) -> list[dbc.Col]:
+def definitions(basis: str) -> html.Div:
+    """The page's definitions, worded for the dataset's case date basis."""
+    return html.Div(
+        [
+            definition_block(for_case_basis(m, basis))
+            for m in (DAILY_CASES, MAP_METRICS["incidence_7d"], MAP_METRICS["incidence_14d"], TREND)
+        ],
+        className="mt-3",
+    )
+
+
+def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[dbc.Col]:
     def inc(values: dict, key: str) -> str:
         return formatting.number(values[key], 1)
 
@@ -33,7 +52,8 @@ def _cards(k: dict, f: dict, n: dict, fylke: str) -> list[dbc.Col]:
             card(
                 "Tilfeller siste 7 dager",
                 formatting.number(k["cases_7d"]),
-                note=f"7 dager før: {formatting.number(k['cases_prev_7d'])}",
+                note=f"{case_basis_label(basis)} · 7 dager før: "
+                f"{formatting.number(k['cases_prev_7d'])}",
             ),
             md=2,
         ),
@@ -51,6 +71,7 @@ def _cards(k: dict, f: dict, n: dict, fylke: str) -> list[dbc.Col]:
                 "14-dagers insidens per 100 000",
                 inc(k, "incidence_14d"),
                 note=f"{fylke}: {inc(f, 'incidence_14d')} · Landet: {inc(n, 'incidence_14d')}",
+                card_id="card-incidence-14d",
             ),
             md=3,
         ),
@@ -77,7 +98,10 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     nation = _series("nation", None, start, date)
     own_at, county_at, nation_at = (metrics.window_counts(s, date) for s in (own, county, nation))
     title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
-    daily_fig = figures.daily_cases_figure(own, title=f"Nye tilfeller per dag – {row['name']}")
+    basis = info["case_date_basis"]
+    daily_fig = figures.daily_cases_figure(
+        own, title=f"Nye tilfeller per dag {case_basis_label(basis)} – {row['name']}"
+    )
     incidence_fig = figures.incidence_comparison_figure(
         [(row["name"], own), (f"{row['fylkesnavn']} (fylke)", county), ("Hele landet", nation)],
         title="7-dagers insidens per 100 000",
@@ -90,12 +114,12 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     )
     return (
         title,
-        _cards(own_at, county_at, nation_at, fylke=row["fylkesnavn"]),
+        _cards(own_at, county_at, nation_at, fylke=row["fylkesnavn"], basis=basis),
         daily_fig,
         incidence_fig,
         None,
         date_out,
-        source,
+        [definitions(basis), html.Div(source)],
     )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
-from callbacks.common import as_of, register_kommune_controls
+from callbacks.common import as_of, not_published, register_kommune_controls
 from dashboard import formatting
 from dashboard import metrics as core_metrics
 from dashboard.auth import current_scope
@@ -218,13 +218,21 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
         use = "brukes innenlands" if p.get("domestic_use") else "ikke i bruk innenlands"
         cert_note = f"gyldighet etter dose 2 · {use}"
 
-    def persons_card(frame: pd.DataFrame, title: str, card_id: str, duty: str) -> dbc.Col:
+    def persons_card(
+        frame: pd.DataFrame, title: str, card_id: str, duty: str, key: str, subject: str
+    ) -> dbc.Col:
         last = frame.iloc[-1]
         value = formatting.count(last["persons"], suppressed=bool(last["persons_suppressed"]))
         days = last[duty]
         note = (
             "Ingen plikt på datoen" if pd.isna(days) else f"Regelen: {int(days)} dager"
         ) + " · anslag"
+        missing = not_published(subject)
+        if missing is not None:
+            # the estimate's series is not in the data: say so instead of 0
+            value, note = "Ikke publisert", str(missing.children)
+        elif top[key] is None:
+            value, note = "–", "Ingen regel i datagrunnlaget · anslag ikke mulig"
         return dbc.Col(card(title, value, note=note, card_id=card_id), md=4, lg=2)
 
     return [
@@ -236,9 +244,21 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
             md=4,
             lg=2,
         ),
-        persons_card(isolation, IN_ISOLATION.label, "regler-card-in-isolation", "isolation_days"),
         persons_card(
-            quarantine, IN_QUARANTINE.label, "regler-card-in-quarantine", "quarantine_days"
+            isolation,
+            IN_ISOLATION.label,
+            "regler-card-in-isolation",
+            "isolation_days",
+            "isolation",
+            "cases",
+        ),
+        persons_card(
+            quarantine,
+            IN_QUARANTINE.label,
+            "regler-card-in-quarantine",
+            "quarantine_days",
+            "entry_quarantine",
+            "arrivals",
         ),
     ]
 

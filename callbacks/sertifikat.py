@@ -16,7 +16,7 @@ import pandas as pd
 from dash import Dash, Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import page_context, register_kommune_controls
+from callbacks.common import not_published, page_context, register_kommune_controls
 from callbacks.innreise import (
     HIDDEN_SHARE,
     NATION_LABEL,
@@ -25,7 +25,7 @@ from callbacks.innreise import (
     rule_card,
     source_line,
 )
-from dashboard import formatting
+from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import certificates as texts
 from dashboard.figures import certificates as certificate_figures
@@ -188,6 +188,19 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
     used = certificate_queries.certificate_rule_versions(
         scope=scope, kommunenummer=place.kommunenummer, date=place.date
     )
+    notice = not_published("certificates", place.kommunenummer)
+    if notice is not None:
+        # No certificate data: say so instead of 0 %; the rules in force are still shown.
+        return (
+            place.title("Koronasertifikat"),
+            [],
+            figures.message_figure("Ingen koronasertifikater i datagrunnlaget."),
+            None,
+            _rules_block(in_force, used, place.date),
+            notice,
+            date_out,
+            source_line(place.info, place.date, texts.SOURCE),
+        )
     status = certificate_metrics.with_shares(status)
     total = certificate_metrics.total_row(status)
     if in_force.empty and used.empty:
@@ -219,6 +232,8 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
     place, _date_out, _alert = page_context(kommunenummer, requested_date)
     if place is None:
         return EMPTY_FIGURE, None
+    if not_published("certificates", place.kommunenummer) is not None:
+        return figures.message_figure("Ingen koronasertifikater i datagrunnlaget."), None
     scope = current_scope()
     areas: list[tuple[str, AreaLevel, str | None]] = [
         (place.name, "kommune", place.kommunenummer),

@@ -10,19 +10,57 @@ from dash import Dash, Input, Output, Patch, State, html, no_update
 from callbacks.common import as_of
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
-from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS, TREND_LABELS
+from dashboard.definitions import (
+    DEFAULT_MAP_METRIC,
+    MAP_METRICS,
+    MAP_STRUCTURE_LABELS,
+    TREND_LABELS,
+    case_basis_label,
+    for_case_basis,
+    map_structure_note,
+)
 from data import queries
+from data.queries import sources
 from geo import reference
 from layouts.common import definition_block
 
-GEOJSON_URL = "/geo/kommuner-2020.geojson"
+GEOJSON_URL = "/geo/kommuner-2020.geojson"  # built-in geometry (2020 structure)
+BUILT_IN_STRUCTURE = 2020
 
 
-def map_values(metric: str, date: dt.date) -> Any:
+def geojson_url(structure: int) -> str:
+    """Built-in 2020 geometry, or imported boundaries of another structure (app_factory)."""
+    return GEOJSON_URL if structure == BUILT_IN_STRUCTURE else f"/geo/kommuner-{structure}.geojson"
+
+
+def map_structures() -> list[int]:
+    """Structures the map can be drawn in: imported boundaries first (newest), then built-in."""
+    available = sources.available_series(scope=current_scope())
+    imported = [s for s in available["boundaries"] if s != BUILT_IN_STRUCTURE]
+    return [*sorted(imported, reverse=True), BUILT_IN_STRUCTURE]
+
+
+def chosen_structure(requested: Any) -> int:
+    structures = map_structures()
+    try:
+        wanted = int(requested)
+    except (TypeError, ValueError):
+        return structures[0]
+    return wanted if wanted in structures else structures[0]
+
+
+def map_values(metric: str, date: dt.date, structure: int = BUILT_IN_STRUCTURE) -> Any:
     scope = current_scope()
     windows = queries.case_windows(scope=scope, date=date)
     kommuner = queries.kommune_list(scope=scope)
-    return metrics.map_frame(windows, kommuner, reference.polygon_of(2024), metric)
+    polygons = reference.polygons_on_map(structure)
+    return metrics.map_frame(windows, kommuner, polygons, metric)
+
+
+def structure_note(structure: int) -> str:
+    available = sources.available_series(scope=current_scope())
+    coded = available["structure_data"] or [available["structure_shown"]]
+    return map_structure_note(coded, structure, reference.crosswalk_changes())
 
 
 def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
@@ -61,30 +99,52 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     )
 
 
-def update_map(metric_key: str | None, requested_date: str | None, rendered: bool | None) -> tuple:
+def update_map(
+    metric_key: str | None,
+    requested_date: str | None,
+    requested_structure: Any,
+    rendered: Any,
+) -> tuple:
     metric_key = metric_key if metric_key in MAP_METRICS else DEFAULT_MAP_METRIC
-    date, _info = as_of(requested_date)
-    metric = MAP_METRICS[metric_key]
-    frame = map_values(metric_key, date)
+    date, info = as_of(requested_date)
+    structure = chosen_structure(requested_structure)
+    basis = info["case_date_basis"]
+    metric = for_case_basis(MAP_METRICS[metric_key], basis)
+    frame = map_values(metric_key, date, structure)
     zrange = metrics.colour_range(frame["value"])
     values = figures.map_trace_values(frame, metric, zrange)
-    # The first call for a freshly inserted page builds the figure; later calls patch values.
-    # (A store, not ctx.triggered_id: Dash reports inserted components as triggered.)
-    if not rendered:
-        figure: Any = figures.choropleth_map(geojson=GEOJSON_URL, trace_values=values)
+    # The first call for a freshly inserted page (or a new structure: other polygons) builds
+    # the figure; later calls patch values. (A store, not ctx.triggered_id: Dash reports
+    # inserted components as triggered.) The store holds the structure drawn.
+    if not rendered or (rendered is not True and str(rendered) != str(structure)):
+        figure: Any = figures.choropleth_map(geojson=geojson_url(structure), trace_values=values)
     else:
         figure = Patch()
         for key in ("z", "customdata", "hovertemplate", "zmin", "zmax"):
             figure["data"][0][key] = values[key]
         figure["data"][0]["colorbar"]["title"]["text"] = values["colorbar_title"]
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
+    basis_note = f"Tilfeller {case_basis_label(basis)}." if basis != "test" else None
     return (
         figure,
         date_out,
-        definition_block(metric),
-        _summary(frame, metric_key, date),
-        True,
+        definition_block(metric, extra=basis_note),
+        [
+            _summary(frame, metric_key, date),
+            html.P(
+                structure_note(structure),
+                className="small text-muted mt-3",
+                id="map-structure-note",
+            ),
+        ],
+        str(structure),
     )
+
+
+def structure_options(requested: Any) -> tuple[list[dict[str, Any]], int]:
+    """The structures the map can be drawn in (2024 only when its boundaries were imported)."""
+    options = [{"label": MAP_STRUCTURE_LABELS.get(s, str(s)), "value": s} for s in map_structures()]
+    return options, chosen_structure(requested)
 
 
 def date_bounds(_metric: str | None) -> tuple[str, str]:
@@ -95,8 +155,11 @@ def date_bounds(_metric: str | None) -> tuple[str, str]:
 def open_kommune(click: dict | None, date: str | None) -> Any:
     if not click or not click.get("points"):
         return no_update
-    polygon = click["points"][0].get("location")
-    polygons = reference.polygon_of(2024)
+    polygon = str(click["points"][0].get("location"))
+    # A polygon of the 2024 map is a 2024 kommune; one of the built-in 2020 map goes through
+    # the crosswalk. No code names different kommuner in the two structures.
+    current = reference.polygons_on_map(2024)
+    polygons = current if polygon in set(current["polygon_id"]) else reference.polygon_of(2024)
     codes = polygons.loc[polygons["polygon_id"] == polygon, "kommunenummer"]
     if codes.empty:
         return no_update
@@ -106,11 +169,12 @@ def open_kommune(click: dict | None, date: str | None) -> Any:
 
 
 URL_SYNC = """
-function(metric, date) {
+function(metric, date, structure) {
     if (!metric) { return window.dash_clientside.no_update; }
     const params = new URLSearchParams(window.location.search);
     params.set('metrikk', metric);
     if (date) { params.set('dato', date); }
+    if (structure) { params.set('kart', structure); }
     window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
     return params.toString();
 }
@@ -126,8 +190,15 @@ def register(app: Dash) -> None:
         Output("map-rendered", "data"),
         Input("map-metric", "value"),
         Input("map-date", "date"),
+        Input("map-structure", "value"),
         State("map-rendered", "data"),
     )(update_map)
+    app.callback(
+        Output("map-structure", "options"),
+        Output("map-structure", "value"),
+        Input("map-structure", "id"),
+        State("map-structure", "value"),
+    )(lambda _id, requested: structure_options(requested))
     app.callback(
         Output("map-date", "min_date_allowed"),
         Output("map-date", "max_date_allowed"),
@@ -144,4 +215,5 @@ def register(app: Dash) -> None:
         Output("map-url-sync", "data"),
         Input("map-metric", "value"),
         Input("map-date", "date"),
+        Input("map-structure", "value"),
     )

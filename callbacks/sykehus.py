@@ -8,11 +8,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.common import register_kommune_controls
+from callbacks.common import national_daily, not_published, register_kommune_controls
 from callbacks.testing import (
     AGE_LABELS,
     NATION_LABEL,
     Context,
+    _national_cards,
     compare_note,
     comparison_table,
     count,
@@ -22,7 +23,7 @@ from callbacks.testing import (
     source_line,
     with_age_labels,
 )
-from dashboard import formatting
+from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.figures import hospital as hospital_figures
 from dashboard.figures import testing as testing_figures
@@ -145,6 +146,43 @@ def _neighbour_rows(
     return rows
 
 
+def national_hospital(context: Any, notice: Any, date_out: Any) -> tuple:
+    """Real data without kommune-level hospital data: the notice and the national series."""
+    start, date = context.info["period_start"], context.date
+    admissions = national_daily("hospital_admissions", start, date)
+    icu = national_daily("icu_admissions", start, date)
+    cards = _national_cards(
+        [
+            ("Innleggelser siste 7 dager", metrics.published_window(admissions, date), 0),
+            ("Intensivinnleggelser siste 7 dager", metrics.published_window(icu, date), 0),
+        ]
+    )
+    return (
+        context.title("Sykehus"),
+        cards,
+        figures.national_series_figure(
+            admissions,
+            title="Nye sykehusinnleggelser per dag (hovedårsak covid-19) – hele landet",
+            name="Innleggelser",
+            yaxis_title="Innleggelser",
+            line="mean_7d",
+        ),
+        figures.national_series_figure(
+            icu,
+            title="Nye intensivinnleggelser per dag – hele landet",
+            name="Intensivinnleggelser",
+            yaxis_title="Innleggelser",
+            line="mean_7d",
+        ),
+        figures.message_figure("Innleggelser etter alder er ikke publisert."),
+        figures.message_figure("Intensivinnleggelser er ikke publisert per kommune."),
+        None,
+        notice,
+        date_out,
+        source_line(context, "Nasjonale tall: FHI via covidnor."),
+    )
+
+
 def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tuple:
     context, date_out, alert = page_context(kommunenummer, requested_date)
     empty: tuple[Any, ...] = (
@@ -158,6 +196,9 @@ def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tup
     )
     if context is None:
         return (*empty, alert, date_out, "")
+    notice = not_published("hospital", context.kommunenummer)
+    if notice is not None:
+        return national_hospital(context, notice, date_out)
     scope = current_scope()
     date, info = context.date, context.info
     areas = context.areas

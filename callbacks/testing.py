@@ -10,8 +10,15 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from callbacks.common import NATION_LABEL, Context, page_context, register_kommune_controls
-from dashboard import formatting
+from callbacks.common import (
+    NATION_LABEL,
+    Context,
+    national_daily,
+    not_published,
+    page_context,
+    register_kommune_controls,
+)
+from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.figures import testing as testing_figures
@@ -235,6 +242,74 @@ def _neighbour_rows(
     return rows
 
 
+def _national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Col]:
+    """Cards of published national 7-day sums: (title, window, decimals)."""
+    out = []
+    for title, window, decimals in cards:
+        value = window["value"]
+        note = (
+            f"Hele landet, 7 dager til {formatting.date_short(window['end'])}"
+            if window["end"]
+            else "Ikke publisert for perioden"
+        )
+        text = formatting.number(value, decimals) if value is not None else "–"
+        out.append(dbc.Col(card(title, text, note=note), md=4))
+    return out
+
+
+def national_testing(context: Context, notice: Any, date_out: Any) -> tuple:
+    """Real data without kommune-level tests: the notice and the national series instead."""
+    start, date = context.info["period_start"], context.date
+    tests = national_daily("tests_all", start, date)
+    positive = national_daily("tests_pos", start, date)
+    share = tests[["date"]].copy()
+    share["value"] = 100 * positive["value"] / tests["value"].where(tests["value"] > 0)
+    share["mean_7d"] = (
+        100
+        * positive["value"].rolling(7, min_periods=7).sum()
+        / tests["value"].rolling(7, min_periods=7).sum()
+    )
+    w_tests = metrics.published_window(tests, date)
+    w_pos = metrics.published_window(positive, date)
+    share_7d = {
+        **w_pos,
+        "value": 100 * w_pos["value"] / w_tests["value"]
+        if w_pos["value"] is not None and w_tests["value"]
+        else None,
+    }
+    cards = _national_cards(
+        [
+            ("Testhendelser siste 7 dager", w_tests, 0),
+            ("Positive testhendelser siste 7 dager", w_pos, 0),
+            ("Positivandel (7 dager), %", share_7d, 1),
+        ]
+    )
+    return (
+        context.title("Testing"),
+        cards,
+        figures.national_series_figure(
+            tests,
+            title="Testhendelser per dag – hele landet",
+            name="Testhendelser",
+            yaxis_title="Testhendelser",
+            line="mean_7d",
+        ),
+        figures.national_series_figure(
+            share,
+            title="Positivandel – hele landet",
+            name="Positivandel per dag (%)",
+            yaxis_title="Prosent",
+            line="mean_7d",
+        ),
+        figures.message_figure("Testhendelser etter alder er ikke publisert per kommune."),
+        figures.message_figure("Tid fra prøve til svar er ikke publisert."),
+        None,
+        notice,
+        date_out,
+        source_line(context, "Nasjonale tall: FHI (laboratoriedatabasen) via covidnor."),
+    )
+
+
 def update_testing(kommunenummer: str | None, requested_date: str | None) -> tuple:
     context, date_out, alert = page_context(kommunenummer, requested_date)
     empty: tuple[Any, ...] = (
@@ -248,6 +323,9 @@ def update_testing(kommunenummer: str | None, requested_date: str | None) -> tup
     )
     if context is None:
         return (*empty, alert, date_out, "")
+    notice = not_published("tests", context.kommunenummer)
+    if notice is not None:
+        return national_testing(context, notice, date_out)
     scope = current_scope()
     date, info = context.date, context.info
     areas = context.areas

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from callbacks.common import register_kommune_controls
+from callbacks.common import not_published, register_kommune_controls
 from callbacks.testing import (
     AGE_LABELS,
     Context,
@@ -23,7 +23,7 @@ from callbacks.testing import (
     percent,
     source_line,
 )
-from dashboard import formatting
+from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions.vaccination import HIDDEN_NOTE, OVER_100_NOTE
 from dashboard.figures import testing as testing_figures
@@ -226,6 +226,16 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         f"{formatting.number(pop_65)} som er 65 år eller eldre. Dekningen er regnet mot denne "
         "befolkningen."
     )
+    # Real data: one published coverage snapshot (ages 12+), no doses by age and day.
+    notice = not_published("vaccination_by_age", context.kommunenummer)
+    if notice is not None:
+        population_text = (
+            "Dekningen er FHIs publiserte øyeblikksbilde (SYSVAK): personer med minst dose n "
+            "per aldersgruppe 12 år og eldre, regnet mot FHIs befolkningstall for gruppen. "
+            "«Hele befolkningen» er vaksinerte 12 år og eldre mot FHIs tall for 12 år og eldre "
+            f"pluss SSBs tall for 0–11 år (1. januar {year}); vaksinerte under 12 år er ikke "
+            "publisert. Før øyeblikksbildet finnes ingen dekning."
+        )
     names = dict(zip(near["kommunenummer"], near["name"], strict=True))
     names[context.kommunenummer] = context.name
     neighbour_table = comparison_table(
@@ -236,6 +246,8 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
     )
 
     def over_time(group: str, title: str) -> Any:
+        if notice is not None:  # one snapshot is not a series over time
+            return figures.message_figure(f"{title}: ikke publisert per kommune.")
         return vaccination_figures.coverage_over_time(
             [(label, s[s["age_band"] == group]) for label, s in zip(labels, series, strict=True)],
             group_title=title,
@@ -271,7 +283,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         over_time(GROUP_65, "Dekning over tid – 65 år og eldre"),
         _unvaccinated_table(context, k, f, n),
         neighbour_table,
-        None,
+        notice,
         date_out,
         source_line(context),
     )

@@ -19,11 +19,13 @@ from dashboard.security import init_security
 from dashboard.settings import Settings, load_settings
 from data import cache as data_cache
 from data import db, queries
+from data.queries import sources
 from data.scope import ScopeError
 from geo import boundaries
 from layouts import shell
 
 GEOJSON_ROUTE = "/geo/kommuner-2020.geojson"
+IMPORTED_GEOJSON_ROUTE = "/geo/kommuner-<int:structure>.geojson"
 
 
 @cache
@@ -32,6 +34,32 @@ def _geojson_bytes(cache_dir: Path) -> tuple[bytes, str]:
         boundaries.load_kommune_geojson(cache_dir), separators=(",", ":"), ensure_ascii=False
     ).encode()
     return payload, hashlib.sha256(payload).hexdigest()[:16]
+
+
+@cache
+def _imported_geojson_bytes(
+    structure: int, database_url: str, data_version: str
+) -> tuple[bytes, str] | None:
+    """Imported kommune boundaries of a structure, simplified like the built-in; None when
+    none were imported. One build per database and data version."""
+    stored = sources.boundary_geojson(structure=structure)
+    if stored is None:
+        return None
+    simplified = boundaries.simplify_imported_kommuner(stored, structure=structure)
+    payload = json.dumps(simplified, separators=(",", ":"), ensure_ascii=False).encode()
+    return payload, hashlib.sha256(payload).hexdigest()[:16]
+
+
+def _geojson_response(payload: bytes, etag: str) -> Response:
+    # Sent once per browser: the map figure only names the URL, and the ETag lets the
+    # browser revalidate instead of downloading again.
+    if request.if_none_match.contains(etag):
+        return Response(status=304)
+    response = Response(payload, mimetype="application/json")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 def refuse_out_of_scope(error: Exception) -> None:
@@ -78,16 +106,18 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     @server.route(GEOJSON_ROUTE)
     def kommune_geojson() -> Response:
-        # Sent once per browser: the map figure only names this URL, and the ETag lets the
-        # browser revalidate instead of downloading again.
-        payload, etag = _geojson_bytes(settings.geo_dir)
-        if request.if_none_match.contains(etag):
-            return Response(status=304)
-        response = Response(payload, mimetype="application/json")
-        response.set_etag(etag)
-        response.cache_control.public = True
-        response.cache_control.max_age = 86400
-        return response
+        return _geojson_response(*_geojson_bytes(settings.geo_dir))
+
+    @server.route(IMPORTED_GEOJSON_ROUTE)
+    def imported_kommune_geojson(structure: int) -> Response:
+        # The built-in 2020 geometry has its own route (registered first); other structures
+        # exist only when their boundaries were imported (`situasjonsbilde import boundaries`).
+        built = _imported_geojson_bytes(
+            structure, settings.database_url, queries.read_data_version()
+        )
+        if built is None:
+            return Response("Ingen importerte kommunegrenser for denne inndelingen.", 404)
+        return _geojson_response(*built)
 
     app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
     layouts.register_pages()

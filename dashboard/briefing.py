@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard import figures, formatting, metrics
-from dashboard.definitions import TREND_LABELS
+from dashboard.definitions import TREND_LABELS, case_basis_text
+from dashboard.definitions.gaps import not_published_text
 from dashboard.definitions.rules import CATEGORY_LABELS
 from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
@@ -20,6 +21,7 @@ from data import queries
 from data.queries import clusters as cluster_queries
 from data.queries import hospital as hospital_queries
 from data.queries import rules as rule_queries
+from data.queries import sources as source_queries
 from data.queries import testing as testing_queries
 from data.queries import vaccination as vaccination_queries
 from data.rules import parameter_text
@@ -95,19 +97,20 @@ def _case_indicators(
         return queries.cases_daily(scope=scope, level=level, code=area, start=start, end=date)
 
     own, county, nation = series("kommune", code), series("fylke", fylke), series("nation", None)
+    basis = queries.dataset_info(scope=scope)["case_date_basis"]
     k, f, n = (metrics.window_counts(s, date) for s in (own, county, nation))
     last = own[own["date"] == pd.Timestamp(date)]
-    day_suppressed = bool(last["cases_by_testdate_suppressed"].any()) if len(last) else False
+    day_suppressed = bool(last["cases_suppressed"].any()) if len(last) else False
     week_hidden = bool(math.isnan(k["cases_7d"]))
     fortnight_hidden = week_hidden or bool(math.isnan(k["cases_prev_7d"]))
     out = {
         "cases_24h": Indicator(
             "cases_24h",
             "Nye tilfeller siste døgn",
-            _nan(last["cases_by_testdate"].iloc[0]) if len(last) else None,
+            _nan(last["cases"].iloc[0]) if len(last) else None,
             "tilfeller",
             suppressed=day_suppressed,
-            definition="Tilfeller med prøvedato på valgt dato.",
+            definition=case_basis_text("Tilfeller med prøvedato på valgt dato.", basis),
         ),
         "cases_7d": Indicator(
             "cases_7d",
@@ -117,7 +120,9 @@ def _case_indicators(
             suppressed=week_hidden,
             county=_nan(f["cases_7d"]),
             nation=_nan(n["cases_7d"]),
-            definition="Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.",
+            definition=case_basis_text(
+                "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.", basis
+            ),
         ),
         "incidence_7d": Indicator(
             "incidence_7d",
@@ -253,6 +258,26 @@ def _cluster_indicator(scope: Scope, code: str, date: dt.date) -> tuple[Indicato
     )
 
 
+NOT_PUBLISHED = "Ikke publisert"
+INDICATOR_SUBJECTS = {
+    "positivity_7d": "tests",
+    "admissions_7d": "hospital",
+    "active_clusters": "clusters",
+}
+
+
+def _mark_not_published(indicators: dict[str, Indicator], gaps: dict[str, Any]) -> None:
+    """Indicators whose series the data lack per kommune say so, instead of showing 0."""
+    for key, subject in INDICATOR_SUBJECTS.items():
+        text = not_published_text(subject, gaps[subject])
+        if text is None or key not in indicators:
+            continue
+        old = indicators[key]
+        indicators[key] = Indicator(
+            key, old.label, None, text=NOT_PUBLISHED, code="not_published", definition=text
+        )
+
+
 def indicators_on(
     *, scope: Scope, kommunenummer: str, fylkesnummer: str, date: dt.date, start: dt.date
 ) -> tuple[dict[str, Indicator], dict[str, pd.DataFrame]]:
@@ -263,6 +288,7 @@ def indicators_on(
     out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date))
     clusters_indicator, clusters = _cluster_indicator(scope, kommunenummer, date)
     out["active_clusters"] = clusters_indicator
+    _mark_not_published(out, source_queries.subject_availability(scope=scope))
     frames = {"own": own, "county": county, "nation": nation, "clusters": clusters}
     return out, frames
 
@@ -430,7 +456,7 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
 def briefing_figures(brief: Briefing) -> tuple[Any, Any]:
     """The incidence comparison and the daily cases figures, for the page and the PDF alike."""
     own = metrics.daily_incidence(brief.own_daily, days=7)
-    own["moving_average"] = metrics.moving_average(own["cases_by_testdate"])
+    own["moving_average"] = metrics.moving_average(own["cases"])
     incidence = figures.incidence_comparison_figure(
         [
             (brief.name, own),

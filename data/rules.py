@@ -1027,6 +1027,12 @@ def _persons_in(
     return protect(out, scope=scope, counts=["persons"], kommune_column=None, area_code=kommune)
 
 
+def _case_column_name() -> str:
+    from data.queries.cases import CASE_COLUMNS, case_date_basis
+
+    return CASE_COLUMNS[case_date_basis()]
+
+
 @cached()
 def persons_in_isolation(
     *,
@@ -1039,7 +1045,8 @@ def persons_in_isolation(
     """Estimated persons in isolation in a kommune on ``date`` (or every day from ``start``):
     cases whose test date lies within the isolation period of the isolation rule in force on
     that test date (the most local version with ``isolation_days``; none when the duty was
-    lifted). The case counts come from the kommune of registration.
+    lifted). The case counts come from the kommune of registration, by the dataset's case
+    date basis (test date; registration date where only that was published).
 
     Columns: date, persons, persons_suppressed (small-number protection), isolation_days (the
     rule on ``date``; <NA> = no duty), rule_version_id.
@@ -1053,7 +1060,7 @@ def persons_in_isolation(
         category="isolation",
         name="isolation_days",
         daily=AggCasesDaily,
-        column="cases_by_testdate",
+        column=_case_column_name(),
     )
 
 

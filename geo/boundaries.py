@@ -410,6 +410,43 @@ def build_kommune_and_fylke_geojson(
     )
 
 
+def simplify_imported_kommuner(data: dict[str, Any], *, structure: int) -> dict[str, Any]:
+    """Imported kommune boundaries (feature ``id`` = code, ``properties.name``) simplified
+    like the built-in geometry: one coverage simplification, the same grid, d3 winding.
+
+    Used to serve imported boundaries (for example the 2024 structure) to the map; the stored
+    geometry is left as imported.
+    """
+    from shapely.geometry import shape
+
+    feats = sorted(data["features"], key=lambda f: str(f["id"]))
+    geoms = [polygonal(shape(f["geometry"])) for f in feats]
+    final = [orient_d3(round_to_grid(g)) for g in simplify_coverage(geoms)]
+    features = [
+        {
+            "type": "Feature",
+            "id": str(f["id"]),
+            "properties": {
+                "kommunenummer": str(f["id"]),
+                "name": str((f.get("properties") or {}).get("name", f["id"])),
+            },
+            "geometry": _geometry_json(geom),
+        }
+        for f, geom in zip(feats, final, strict=True)
+        if not geom.is_empty
+    ]
+    out = _feature_collection(features, "kommune")
+    meta = dict(data.get("situasjonsbilde") or {})
+    out["situasjonsbilde"] = {
+        **out["situasjonsbilde"],
+        "structure": structure,
+        "source": meta.get("source", "importerte grenser"),
+        "attribution": meta.get("attribution", ATTRIBUTION),
+        "simplified": True,
+    }
+    return out
+
+
 def _remove_small_holes(geom: Any, min_area: float) -> Any:
     """Drop interior rings smaller than ``min_area`` (slivers left by the dissolve)."""
     import shapely

@@ -118,6 +118,38 @@ def polygon_of(structure: int = 2024) -> pd.DataFrame:
     )
 
 
+def polygons_on_map(map_structure: int) -> pd.DataFrame:
+    """Which polygon of a map in ``map_structure`` draws each 2024-coded kommune.
+
+    The dashboard's kommune aggregates are in the 2024 structure (2020-coded facts have been
+    translated through the crosswalk on import). On a 2024 map every kommune is its own
+    polygon; on the 2020 map (built-in geometry) see :func:`polygon_of`.
+    Columns: kommunenummer, polygon_id.
+    """
+    _check_structure(map_structure)
+    if map_structure == 2020:
+        return polygon_of(2024)
+    codes = kommuner(2024)["kommunenummer"]
+    return pd.DataFrame({"kommunenummer": codes, "polygon_id": codes})
+
+
+def crosswalk_changes() -> dict[str, int]:
+    """How the 2020 → 2024 crosswalk changes kommuner: split, merged and renumbered counts."""
+    cw = crosswalk_2020_2024()
+    parts = cw.groupby("kommunenummer_2020")["kommunenummer_2024"].nunique()
+    sources = cw.groupby("kommunenummer_2024")["kommunenummer_2020"].nunique()
+    one_to_one = cw[
+        cw["kommunenummer_2020"].map(parts).eq(1) & cw["kommunenummer_2024"].map(sources).eq(1)
+    ]
+    return {
+        "split": int((parts > 1).sum()),
+        "merged": int((sources > 1).sum()),
+        "renumbered": int(
+            (one_to_one["kommunenummer_2020"] != one_to_one["kommunenummer_2024"]).sum()
+        ),
+    }
+
+
 def first_kommune_in(fylkesnummer: str, structure: int = 2024) -> str | None:
     """The first kommune (by number) of a county; a sensible default page for county users."""
     codes = kommuner(structure).query("fylkesnummer == @fylkesnummer")["kommunenummer"]

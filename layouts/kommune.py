@@ -5,8 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.definitions import DAILY_CASES, MAP_METRICS, TREND
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, kommune_date_controls
 
 PAGE = dict(
     path_template="/kommune/<kommunenummer>",
@@ -44,15 +43,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                     ),
                 ]
             ),
-            html.Div(
-                [
-                    definition_block(DAILY_CASES),
-                    definition_block(MAP_METRICS["incidence_7d"]),
-                    definition_block(MAP_METRICS["incidence_14d"]),
-                    definition_block(TREND),
-                ],
-                className="mt-3",
-            ),
+            # definitions (worded for the data's case date basis) and source, from the callback
             html.Div(id="kommune-source", className="small text-muted"),
         ]
     )

@@ -7,7 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_GEOMETRY_NOTE, MAP_METRICS
+from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS
 from layouts.common import page_header
 
 PAGE = dict(path="/", name="Smittekart", title="Smittekart – Situasjonsbilde", order=0)
@@ -20,8 +20,11 @@ MAP_CONFIG: Any = {
 }
 
 
-def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(
+    metrikk: str | None = None, dato: str | None = None, kart: str | None = None, **_: object
+) -> html.Div:
     metric = metrikk if metrikk in MAP_METRICS else DEFAULT_MAP_METRIC
+    structure = int(kart) if kart in ("2020", "2024") else None
     controls = dbc.Row(
         [
             dbc.Col(
@@ -51,6 +54,20 @@ def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> 
                 ],
                 md=3,
             ),
+            dbc.Col(
+                [
+                    dbc.Label("Kartgrunnlag", html_for="map-structure"),
+                    # options from a callback: 2024 only when its boundaries were imported
+                    dbc.RadioItems(
+                        id="map-structure",
+                        options=[],
+                        value=structure,
+                        inline=True,
+                        className="small",
+                    ),
+                ],
+                md=4,
+            ),
         ],
         className="g-3 mb-2",
     )
@@ -75,7 +92,6 @@ def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> 
                         [
                             html.Div(id="map-definition"),
                             html.Div(id="map-summary", className="mt-3"),
-                            html.P(MAP_GEOMETRY_NOTE, className="small text-muted mt-3"),
                             html.P(GEOMETRY_ATTRIBUTION, className="small text-muted"),
                         ],
                         lg=4,

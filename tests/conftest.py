@@ -97,3 +97,48 @@ def client(app):
 @pytest.fixture()
 def anonymous_client(app):
     return app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def real_data(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A database built once per session from ../shared/realdata by the importer (skipped with
+    the reason when the folder is absent). The data layer is left configured as before:
+    tests that read it configure the database themselves (see ``use_real_data``)."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"real data not available at {REALDATA}")
+    from data import db
+    from data.importers import runner
+
+    previous = dict(db._urls)
+    tmp = tmp_path_factory.mktemp("real")
+    urls = {
+        "database_url": f"sqlite:///{tmp / 'real.sqlite'}",
+        "tracing_database_url": f"sqlite:///{tmp / 'tracing.sqlite'}",
+    }
+    db.configure(**urls)
+    db.upgrade()
+    report = runner.run(db.engine(), runner.folder_files(REALDATA))
+    if previous:
+        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    return {"report": report, "dir": tmp, **urls}
+
+
+@pytest.fixture()
+def use_real_data(real_data: dict) -> Iterator[dict]:
+    """The data layer reads the session's real-data database for one test, then what it read
+    before; the result cache is off meanwhile (its keys do not name the database)."""
+    from data import cache as data_cache
+    from data import db
+
+    previous = dict(db._urls)
+    backend, reader = data_cache._backend, data_cache._version_reader
+    data_cache.set_backend(None)
+    db.configure(
+        database_url=real_data["database_url"],
+        tracing_database_url=real_data["tracing_database_url"],
+    )
+    yield real_data
+    data_cache.set_backend(backend)
+    data_cache.set_version_reader(reader)
+    if previous:
+        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])

@@ -71,7 +71,11 @@ def test_map_returns_only_scoped_kommuner_and_no_small_numbers(app, user_id, met
     status, body, _ = call(
         client,
         outputs=MAP_OUTPUTS,
-        inputs=[("map-metric", "value", metric), ("map-date", "date", "2022-01-15")],
+        inputs=[
+            ("map-metric", "value", metric),
+            ("map-date", "date", "2022-01-15"),
+            ("map-structure", "value", None),
+        ],
         state=[("map-rendered", "data", False)],
     )
     STATS["requests"] += 1
@@ -200,7 +204,11 @@ def test_every_route_needs_a_session(anonymous_client) -> None:
     status, body, _ = call(
         anonymous_client,
         outputs=MAP_OUTPUTS,
-        inputs=[("map-metric", "value", "cases_7d"), ("map-date", "date", None)],
+        inputs=[
+            ("map-metric", "value", "cases_7d"),
+            ("map-date", "date", None),
+            ("map-structure", "value", None),
+        ],
         state=[("map-rendered", "data", False)],
     )
     assert status == 401 and body == {}

@@ -38,7 +38,11 @@ def test_map_first_render_names_geometry_url_and_has_all_kommuner(client) -> Non
     status, body, size = call(
         client,
         outputs=MAP_OUTPUTS,
-        inputs=[("map-metric", "value", "incidence_14d"), ("map-date", "date", None)],
+        inputs=[
+            ("map-metric", "value", "incidence_14d"),
+            ("map-date", "date", None),
+            ("map-structure", "value", None),
+        ],
         state=[("map-rendered", "data", False)],
     )
     assert status == 200
@@ -54,7 +58,11 @@ def test_metric_change_sends_values_only(client) -> None:
     status, body, size = call(
         client,
         outputs=MAP_OUTPUTS,
-        inputs=[("map-metric", "value", "cases_7d"), ("map-date", "date", "2022-01-20")],
+        inputs=[
+            ("map-metric", "value", "cases_7d"),
+            ("map-date", "date", "2022-01-20"),
+            ("map-structure", "value", None),
+        ],
         changed=["map-metric.value"],
         state=[("map-rendered", "data", True)],
     )

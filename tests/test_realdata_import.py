@@ -35,22 +35,20 @@ SPLIT_FIRST = {"1508"}  # gets the odd one when 1507's counts are halved
 
 
 @pytest.fixture(scope="module")
-def real_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def real_db(real_data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The session's real-data database (built once by ``tests/conftest.py``), read by this
+    module's tests; the data layer's previous database and cache come back afterwards."""
     from data import cache as data_cache
     from data import db
-    from data.importers import runner
 
     previous = dict(db._urls)
     backend, reader = data_cache._backend, data_cache._version_reader
     data_cache.set_backend(None)  # cache keys do not name the database
-    tmp = tmp_path_factory.mktemp("real")
     db.configure(
-        database_url=f"sqlite:///{tmp / 'real.sqlite'}",
-        tracing_database_url=f"sqlite:///{tmp / 'tracing.sqlite'}",
+        database_url=real_data["database_url"],
+        tracing_database_url=real_data["tracing_database_url"],
     )
-    db.upgrade()
-    report = runner.run(db.engine(), runner.folder_files(REALDATA))
-    yield {"report": report, "dir": tmp}
+    yield real_data
     data_cache.set_backend(backend)
     data_cache.set_version_reader(reader)
     if previous:

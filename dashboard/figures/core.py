@@ -96,12 +96,12 @@ def choropleth_map(
 def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
     """Bars of daily cases with a 7-day moving average line.
 
-    ``daily`` columns: date, cases_by_testdate, moving_average.
+    ``daily`` columns: date, cases (by the dataset's case date basis), moving_average.
     """
     fig = go.Figure()
     fig.add_bar(
         x=daily["date"],
-        y=daily["cases_by_testdate"],
+        y=daily["cases"],
         name="Tilfeller per dag",
         marker_color="#9ecae1",
         hovertemplate="%{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>",
@@ -115,6 +115,59 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
         hovertemplate="%{x|%d.%m.%Y}: %{y:.1f} i snitt<extra></extra>",
     )
     _time_layout(fig, title=title, yaxis_title="Tilfeller")
+    return fig
+
+
+def message_figure(text: str, *, height: int = 200) -> go.Figure:
+    """No data to draw: a short plain message where the figure would be (never empty axes)."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=_wrap_html(text, 70),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font=dict(size=14, color="#555"),
+    )
+    fig.update_layout(
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=FONT,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def national_series_figure(
+    daily: pd.DataFrame, *, title: str, name: str, yaxis_title: str, line: str | None = None
+) -> go.Figure:
+    """A published national series: bars per day and, with ``line``, that column as a line
+    (for example a 7-day average or share).
+
+    ``daily`` columns: date, value (NaN where not published), and ``line`` if given.
+    """
+    fig = go.Figure()
+    fig.add_bar(
+        x=daily["date"],
+        y=daily["value"],
+        name=name,
+        marker_color="#9ecae1",
+        hovertemplate="%{x|%d.%m.%Y}: %{y}<extra></extra>",
+    )
+    if line is not None:
+        fig.add_scatter(
+            x=daily["date"],
+            y=daily[line],
+            name="Glidende 7-dagers snitt",
+            mode="lines",
+            line=dict(color=NATION_COLOUR, width=2),
+            hovertemplate="%{x|%d.%m.%Y}: %{y:.1f} i snitt<extra></extra>",
+        )
+    _time_layout(fig, title=title, yaxis_title=yaxis_title)
     return fig
 
 
@@ -175,4 +228,6 @@ __all__ = [
     "daily_cases_figure",
     "incidence_comparison_figure",
     "map_trace_values",
+    "message_figure",
+    "national_series_figure",
 ]

@@ -21,7 +21,7 @@ SOURCE_STYLE = {
 }
 MAX_ITEMS_IN_HOVER = 6
 STRINGENCY_LABEL = "OxCGRT strenghetsindeks (nasjonal)"
-STRINGENCY_COLOUR = "#6b6b6b"
+STRINGENCY_COLOUR = "#E69F00"  # Okabe–Ito orange: apart from the grey national curve
 
 
 def _hover(items: pd.Series, date: pd.Timestamp, label: str) -> str:
@@ -69,6 +69,7 @@ def rules_timeline_figure(
         fig.update_yaxes(
             title="Strenghet (0–100)",
             range=[0, 100],
+            dtick=25,
             showgrid=False,
             row=1,
             col=1,

@@ -139,6 +139,22 @@ def window_counts(daily: pd.DataFrame, date: object) -> dict[str, Any]:
     }
 
 
+def published_window(daily: pd.DataFrame, date: Any, days: int = 7) -> dict[str, Any]:
+    """Sum of a published daily series over the ``days`` days ending on ``date``, or on the
+    series' last published day when ``date`` is past it (right-truncated national series).
+
+    ``daily`` columns: date, value (NaN where not published). Returns ``{"value", "end",
+    "days"}``: value None when nothing was published in the window.
+    """
+    published = daily.dropna(subset=["value"])
+    published = published[published["date"] <= pd.Timestamp(date)]
+    if published.empty:
+        return {"value": None, "end": None, "days": 0}
+    end = published["date"].max()
+    window = published[published["date"] > end - pd.Timedelta(days=days)]
+    return {"value": float(window["value"].sum()), "end": end.date(), "days": len(window)}
+
+
 __all__ = [
     "PER",
     "TREND_CHANGE",
@@ -150,6 +166,7 @@ __all__ = [
     "incidence",
     "map_frame",
     "moving_average",
+    "published_window",
     "trend",
     "window_counts",
     "window_metrics",

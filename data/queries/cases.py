@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy import Select, and_, case, func, select
 
-from data import db
+from data import db, rollups
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
@@ -68,7 +68,30 @@ def dataset_info(*, scope: Scope) -> dict[str, Any]:
         "population_fraction": float(meta.get("population_fraction", "1") or 1),
         "source": meta.get("source", ""),
         "data_version": meta.get("data_version", "0"),
+        # The date the kommune case series counts by: test (sample) date, or registration
+        # date where that is the only series published (FHI's kommune files).
+        "case_date_basis": meta.get("case_date_basis") or "test",
     }
+
+
+CASE_COLUMNS = {"test": "cases_by_testdate", "registration": "cases_by_regdate"}
+
+
+def case_date_basis() -> str:
+    """``test`` or ``registration``: which case series the windows and ``cases`` column use.
+
+    Unscoped on purpose: a fact about the loaded dataset (``dataset_meta``), not data. Demo
+    data have cases by test date; FHI's kommune series by registration date only.
+    """
+    with db.engine().connect() as conn:
+        value = conn.execute(
+            select(DatasetMeta.value).where(DatasetMeta.key == "case_date_basis")
+        ).scalar_one_or_none()
+    return value if value in CASE_COLUMNS else "test"
+
+
+def _case_column(basis: str) -> Any:
+    return getattr(AggCasesDaily, CASE_COLUMNS[basis])
 
 
 def _population_year(date: dt.date) -> int:
@@ -148,19 +171,21 @@ def neighbour_list(
 
 @cached()
 def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE) -> pd.DataFrame:
-    """Per kommune in scope: cases by test date in the windows ending on ``date``.
+    """Per kommune in scope: cases in the windows ending on ``date``, by the dataset's case
+    date basis (test date, or registration date where only that is published).
 
     Columns: kommunenummer, cases_7d, cases_prev_7d, cases_14d, population.
     ``cases_prev_7d`` is the 7 days before the last 7 (for the trend rule).
     """
     start = date - dt.timedelta(days=13)
     last7 = AggCasesDaily.date > date - dt.timedelta(days=7)
+    cases = _case_column(case_date_basis())
     q = (
         select(
             AggCasesDaily.kommunenummer,
-            func.sum(case((last7, AggCasesDaily.cases_by_testdate), else_=0)),
-            func.sum(case((last7, 0), else_=AggCasesDaily.cases_by_testdate)),
-            func.sum(AggCasesDaily.cases_by_testdate),
+            func.sum(case((last7, cases), else_=0)),
+            func.sum(case((last7, 0), else_=cases)),
+            func.sum(cases),
         )
         .where(
             AggCasesDaily.disease == disease,
@@ -219,37 +244,30 @@ def cases_daily(
 ) -> pd.DataFrame:
     """Daily cases for one area (a kommune, a fylke or the nation), every day in [start, end].
 
-    Columns: date, cases_by_testdate, cases_by_regdate, the windows ending on each day by test
-    date (cases_7d, cases_prev_7d, cases_14d), population (1 January of the year), and
+    Columns: date, cases_by_testdate, cases_by_regdate, ``cases`` (the one of the two the
+    dataset counts by, see :func:`case_date_basis`), the windows of ``cases`` ending on each day
+    (cases_7d, cases_prev_7d, cases_14d), population (1 January of the year), and
     ``<column>_suppressed`` flags. Windows are summed before small-number protection, so a
     withheld day never makes a window smaller than it is.
     """
     members = _area_kommuner(scope, level, code)
     first = start - dt.timedelta(days=13)
+    t, area = rollups.source(AggCasesDaily, members)
     q = (
-        select(
-            AggCasesDaily.date,
-            func.sum(AggCasesDaily.cases_by_testdate),
-            func.sum(AggCasesDaily.cases_by_regdate),
-        )
-        .where(
-            AggCasesDaily.disease == disease,
-            AggCasesDaily.date >= first,
-            AggCasesDaily.date <= end,
-        )
-        .group_by(AggCasesDaily.date)
+        select(t.date, func.sum(t.cases_by_testdate), func.sum(t.cases_by_regdate))
+        .where(t.disease == disease, t.date >= first, t.date <= end, *area)
+        .group_by(t.date)
     )
-    if members is not None:
-        q = q.where(AggCasesDaily.kommunenummer.in_(members))
-    counts = _dates(_frame(q, ["date", "cases_by_testdate", "cases_by_regdate"]), "date")
+    counts = _dates(_raw_frame(q, ["date", "cases_by_testdate", "cases_by_regdate"]), "date")
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
     out = days.merge(counts, on="date", how="left").fillna(0)
     out[["cases_by_testdate", "cases_by_regdate"]] = out[
         ["cases_by_testdate", "cases_by_regdate"]
     ].astype("int64")
-    by_test = out["cases_by_testdate"]
-    out["cases_7d"] = by_test.rolling(7, min_periods=1).sum().astype("int64")
-    out["cases_14d"] = by_test.rolling(14, min_periods=1).sum().astype("int64")
+    out["cases"] = out[CASE_COLUMNS[case_date_basis()]]
+    by_basis = out["cases"]
+    out["cases_7d"] = by_basis.rolling(7, min_periods=1).sum().astype("int64")
+    out["cases_14d"] = by_basis.rolling(14, min_periods=1).sum().astype("int64")
     out["cases_prev_7d"] = out["cases_14d"] - out["cases_7d"]
     out = out[out["date"] >= pd.Timestamp(start)].reset_index(drop=True)
     pop = _population_by_year(members)
@@ -257,7 +275,7 @@ def cases_daily(
     return protect(
         out,
         scope=scope,
-        counts=["cases_by_testdate", "cases_by_regdate", *WINDOW_COUNTS],
+        counts=["cases_by_testdate", "cases_by_regdate", "cases", *WINDOW_COUNTS],
         kommune_column=None,
         area_code=code if level == "kommune" else None,
     )

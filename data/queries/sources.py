@@ -41,6 +41,8 @@ from data.schema import (
     AggTestsDaily,
     AggVaccinationDaily,
     BoundarySet,
+    Certificate,
+    Cluster,
     DatasetMeta,
     DataSourceStatus,
     ImportRun,
@@ -182,6 +184,84 @@ def available_series(*, scope: Scope) -> dict[str, Any]:
                 select(func.count()).where(ImportRun.kind == "oxcgrt", ImportRun.status == "active")
             ).scalar_one()
         )
+    return out
+
+
+# Subjects of the pages and the series that carry them, at kommune and national level (names of
+# the demo aggregates and of the imported measures alike).
+SUBJECT_SERIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "cases": (("cases_by_testdate", "cases_by_regdate"), ("cases_by_testdate", "cases_by_regdate")),
+    "tests": (("tests", "tests_all"), ("tests", "tests_all")),
+    "hospital": (("hospital_admissions",), ("hospital_admissions",)),
+    "icu": (("icu_admissions",), ("icu_admissions",)),
+    "arrivals": (("arrivals",), ("arrivals",)),
+    "vaccination_doses": (
+        ("vaccination_doses", "doses_by_regdate_1"),
+        ("vaccination_doses", "doses_by_regdate_1", "doses_by_vaxdate_1"),
+    ),
+}
+
+
+@cached()
+def subject_availability(
+    *, scope: Scope, kommunenummer: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per page subject: does the loaded data have it per kommune, nationally, and until when.
+
+    Keys: cases, tests, hospital, icu, arrivals, vaccination_doses (from the series),
+    vaccination_by_age (dose counts by age band per kommune, needed for coverage over time),
+    coverage_snapshot (published coverage by age band on one date), certificates, clusters.
+    Each value: ``{"kommune": bool, "nation": bool, "start": date | None, "end": date | None,
+    "snapshot_date": date | None}``. Pages use it to say plainly what was not published
+    instead of showing zeros. With ``kommunenummer``, a kommune outside the scope is refused
+    (and audited) here, as every kommune read is, even where the page then has nothing to show.
+    """
+    if kommunenummer is not None:
+        scope.restrict([kommunenummer])
+    available = available_series(scope=scope)
+
+    def entry(kommune: bool, nation: bool, spans: list[dict[str, Any]]) -> dict[str, Any]:
+        starts = [s["start"] for s in spans if s.get("start")]
+        ends = [s["end"] for s in spans if s.get("end")]
+        return {
+            "kommune": kommune,
+            "nation": nation,
+            "start": min(starts) if starts else None,
+            "end": max(ends) if ends else None,
+            "snapshot_date": None,
+        }
+
+    out: dict[str, dict[str, Any]] = {}
+    for subject, (kommune_names, nation_names) in SUBJECT_SERIES.items():
+        k = [available["kommune"][n] for n in kommune_names if n in available["kommune"]]
+        n = [available["nation"][m] for m in nation_names if m in available["nation"]]
+        # demo data: the national figure is the sum of the kommuner
+        out[subject] = entry(bool(k), bool(n) or bool(k), k + n)
+    with db.engine().connect() as conn:
+        by_age = conn.execute(
+            select(func.count())
+            .select_from(AggVaccinationDaily)
+            .where(AggVaccinationDaily.age_band != "total")
+        ).scalar_one()
+        certificates = conn.execute(select(func.count()).select_from(Certificate)).scalar_one()
+        clusters = conn.execute(select(func.count()).select_from(Cluster)).scalar_one()
+    doses = out["vaccination_doses"]
+    coverage = available["coverage"] or {}
+    out["vaccination_by_age"] = {
+        **doses,
+        "kommune": bool(by_age),
+        "nation": bool(by_age),
+        "snapshot_date": coverage.get("snapshot_date"),
+    }
+    out["coverage_snapshot"] = {
+        "kommune": "kommune" in coverage.get("levels", []),
+        "nation": "nation" in coverage.get("levels", []),
+        "start": None,
+        "end": coverage.get("snapshot_date"),
+        "snapshot_date": coverage.get("snapshot_date"),
+    }
+    out["certificates"] = entry(bool(certificates), bool(certificates), [])
+    out["clusters"] = entry(bool(clusters), bool(clusters), [])
     return out
 
 

@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import rollups
+from data import db, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.importers.derive import crosswalk, to_structure
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
-from data.schema import AggVaccinationDaily, Population
+from data.schema import AggVaccinationDaily, Population, ReportedCoverage
 from data.scope import Scope
 
 DOSES: tuple[int, ...] = (1, 2, 3, 4)
@@ -119,6 +120,102 @@ def population_by_age(
 
 
 # --------------------------------------------------------------------------- coverage
+# Real data have no dose counts by age and day per kommune: FHI published one coverage snapshot
+# (SYSVAK, persons with at least dose n by kommune × age band × sex, ages 12+). Then coverage
+# exists on and after the snapshot date only (before it: not available, never zero), with
+# FHI's population of each published band as its denominator; the 0–11 band was not published
+# (its persons are "not available"; the group "alle" counts the vaccinated aged 12+ against the
+# whole population).
+@cached()
+def _published_snapshot(*, members: tuple[str, ...] | None) -> dict[str, object] | None:
+    """The published coverage snapshot for a set of kommuner (None = the nation), summed over
+    sex: ``persons`` (index age band, columns dose), ``population`` (by band), ``date``.
+    None when the data have dose counts by age (demo data) or no snapshot."""
+    with db.engine().connect() as conn:
+        by_age = conn.execute(
+            select(func.count())
+            .select_from(AggVaccinationDaily)
+            .where(AggVaccinationDaily.age_band != "total")
+        ).scalar_one()
+        if by_age:
+            return None
+        level = "nation" if members is None else "kommune"
+        rows = conn.execute(
+            select(
+                ReportedCoverage.structure,
+                ReportedCoverage.area_code,
+                ReportedCoverage.age_band,
+                ReportedCoverage.sex,
+                ReportedCoverage.dose_number,
+                ReportedCoverage.persons,
+                ReportedCoverage.population,
+                ReportedCoverage.snapshot_date,
+            ).where(ReportedCoverage.area_level == level)
+        ).all()
+    if not rows:
+        return None
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=[
+            "structure",
+            "code",
+            "age_band",
+            "sex",
+            "dose_number",
+            "persons",
+            "population",
+            "date",
+        ],
+    )
+    if members is not None:
+        cw = crosswalk()
+        frame = pd.concat(
+            [
+                to_structure(
+                    part.drop(columns="structure"),
+                    source=int(structure),
+                    target=CURRENT_STRUCTURE,
+                    values=["persons", "population"],
+                    cw=cw,
+                )
+                for structure, part in frame.groupby("structure")
+            ],
+            ignore_index=True,
+        )
+        frame = frame[frame["code"].isin(members)]
+    persons = frame.pivot_table(
+        index="age_band", columns="dose_number", values="persons", aggfunc="sum"
+    ).reindex(index=list(AGE_BANDS), columns=list(DOSES))
+    # the population of a band is the same on every dose row: take it from dose 1
+    first = frame[frame["dose_number"] == frame["dose_number"].min()]
+    population = first.groupby("age_band")["population"].sum().reindex(list(AGE_BANDS))
+    return {
+        "persons": persons.astype("float64"),
+        "population": population.astype("float64"),
+        "date": pd.Timestamp(frame["date"].max()),
+    }
+
+
+def _snapshot_on_days(
+    snapshot: dict[str, object], days: pd.DatetimeIndex, population: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Totals (NaN before the snapshot date and for unpublished bands) and the population
+    with FHI's denominators for the published bands."""
+    persons = snapshot["persons"]
+    assert isinstance(persons, pd.DataFrame)
+    columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
+    row = np.array([persons.loc[b, d] for b, d in columns], dtype="float64")
+    values = np.full((len(days), len(columns)), np.nan)
+    values[days >= snapshot["date"]] = row
+    totals = pd.DataFrame(values, index=days, columns=columns)
+    published = snapshot["population"]
+    assert isinstance(published, pd.Series)
+    population = population.astype("float64").copy()
+    for band, value in published.dropna().items():
+        population[band] = value
+    return totals, population
+
+
 @cached()
 def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
     """Persons with dose n on every day with a dose: index date, columns (age band, dose)."""
@@ -202,7 +299,10 @@ def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     parts = []
     for group, members in GROUPS.items():
         part = bands[bands["age_band"].isin(members)]
-        summed = part.groupby(keys, as_index=False, sort=False)[["vaccinated", "population"]].sum()
+        # min_count: a group with no published band stays "not available" (NaN), not 0
+        summed = part.groupby(keys, as_index=False, sort=False)[["vaccinated", "population"]].sum(
+            min_count=1
+        )
         summed["age_band"] = group
         summed["unvaccinated"] = (summed["population"] - summed["vaccinated"]).clip(lower=0)
         parts.append(summed)
@@ -250,14 +350,18 @@ def _coverage_frame(
     """
     members = _area_kommuner(scope, level, code)
     area_code = code if level == "kommune" else None
-    totals = _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
     when = (
         pd.Series(days)
         if population_date is None
         else pd.Series(pd.Timestamp(population_date), index=range(len(days)))
     )
-    population = population_for(members, when)
-    raw = _long(totals, population.set_axis(days))
+    population = population_for(members, when).set_axis(days)
+    snapshot = _published_snapshot(members=None if level == "nation" else _key(members))
+    if snapshot is not None:
+        totals, population = _snapshot_on_days(snapshot, days, population)
+    else:
+        totals = _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
+    raw = _long(totals, population)
     groups = _protect_sides(
         _with_groups(raw, ["date", "dose_number"]),
         scope=scope,
@@ -332,12 +436,24 @@ def vaccination_by_kommune(
         return pd.DataFrame(columns=columns)
     # Each kommune's running totals are cached across dates: changing the date reads nothing.
     day = pd.DatetimeIndex([pd.Timestamp(date)])
-    totals = pd.concat(
-        [_on_days(_cumulative_doses(members=(k,), disease=disease), day) for k in allowed]
-    ).set_axis(pd.Index(allowed))
     population = pd.concat([population_for([k], pd.Series(day)) for k in allowed]).set_axis(
         pd.Index(allowed)
     )
+    if _published_snapshot(members=None) is not None:
+        pairs = [
+            _snapshot_on_days(
+                _published_snapshot(members=(k,)),  # type: ignore[arg-type]
+                day,
+                population.loc[[k]].set_axis(day),
+            )
+            for k in allowed
+        ]
+        totals = pd.concat([t for t, _p in pairs]).set_axis(pd.Index(allowed))
+        population = pd.concat([p for _t, p in pairs]).set_axis(pd.Index(allowed))
+    else:
+        totals = pd.concat(
+            [_on_days(_cumulative_doses(members=(k,), disease=disease), day) for k in allowed]
+        ).set_axis(pd.Index(allowed))
     bands = _long(totals, population).rename(columns={"date": "kommunenummer"})
     out = _protect_sides(
         _with_groups(bands, ["kommunenummer", "dose_number"]),
