@@ -15,8 +15,7 @@ from dashboard.briefing import (
     RULE_UPCOMING_DAYS,
     Briefing,
     Indicator,
-    briefing_figures,
-    build_briefing,
+    briefing_view,
 )
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
 from geo import reference
@@ -165,8 +164,9 @@ def update_briefing(kommunenummer: str | None, requested_date: str | None) -> tu
     if not kommunenummer or kommunenummer not in set(known):
         alert = dbc.Alert("Velg en kommune i listen.", color="warning")
         return "Morgenbrief", alert, [], EMPTY_FIGURE, EMPTY_FIGURE, "#", date_out, ""
-    brief = build_briefing(scope=current_scope(), kommunenummer=kommunenummer, date=date)
-    incidence, daily = briefing_figures(brief)
+    brief, incidence, daily = briefing_view(
+        scope=current_scope(), kommunenummer=kommunenummer, date=date
+    )
     title = f"Morgenbrief {brief.name} – {formatting.date_long(date)}"
     source = (
         f"Data per {formatting.date_short(info['data_date'])}. Kilde: "

@@ -11,7 +11,7 @@ from flask import Response, abort, request
 from flask_login import current_user
 
 from dashboard.auth import current_scope
-from dashboard.briefing import briefing_figures, build_briefing
+from dashboard.briefing import briefing_view
 from dashboard.pdf import PdfUnavailable, briefing_pdf
 from data import audit, queries
 from data.scope import ScopeError
@@ -41,8 +41,9 @@ def init_exports(app: Dash) -> None:
         date = min(max(date, info["period_start"]), info["data_date"])
         started = time.perf_counter()
         try:
-            brief = build_briefing(scope=scope, kommunenummer=kommunenummer, date=date)
-            incidence, _daily = briefing_figures(brief)
+            brief, incidence, _daily = briefing_view(
+                scope=scope, kommunenummer=kommunenummer, date=date
+            )
             pdf = briefing_pdf(brief, incidence_figure=incidence)
         except ScopeError as err:  # already audited by the data layer
             abort(403, description=str(err))

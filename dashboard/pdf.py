@@ -14,6 +14,7 @@ import threading
 import warnings
 from typing import Any
 
+import plotly.graph_objects as go
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -136,7 +137,7 @@ def _oneshot_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
 
 def figure_png(figure: Any, *, width: int = 900, height: int = 330) -> bytes:
     _browser()
-    fig = type(figure)(figure)  # a copy: the PDF gets print styling, the caller's figure not
+    fig = go.Figure(figure)  # a copy (from a figure or its JSON): print styling for the PDF
     fig.update_layout(
         template="simple_white",
         paper_bgcolor="white",
