@@ -51,6 +51,16 @@ def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> 
                 ],
                 md=3,
             ),
+            dbc.Col(
+                dbc.Checklist(
+                    id="map-overlay",
+                    options=[{"label": "Vis signaler og aktive klynger", "value": "on"}],
+                    value=[],
+                    switch=True,
+                    className="mt-4",
+                ),
+                md=4,
+            ),
         ],
         className="g-3 mb-2",
     )
@@ -75,6 +85,7 @@ def layout(metrikk: str | None = None, dato: str | None = None, **_: object) -> 
                         [
                             html.Div(id="map-definition"),
                             html.Div(id="map-summary", className="mt-3"),
+                            html.Div(id="map-overlay-note", className="small mt-3"),
                             html.P(MAP_GEOMETRY_NOTE, className="small text-muted mt-3"),
                             html.P(GEOMETRY_ATTRIBUTION, className="small text-muted"),
                         ],

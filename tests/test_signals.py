@@ -211,7 +211,7 @@ def test_signal_list_is_scoped(app, busy_week) -> None:
     client = login(app.server.test_client(), "fylkeslege-vestland")
     rows = page(client, date=busy_week.isoformat())["signaler-table"]["data"]
     assert all(r["kommunenummer"].startswith("46") for r in rows)
-    status, body, _ = call(
+    _status, body, _ = call(
         client,
         outputs=OUTPUTS,
         inputs=[
@@ -222,3 +222,54 @@ def test_signal_list_is_scoped(app, busy_week) -> None:
         ],
     )
     assert not body.get("response") and "Ingen tilgang" in str(body)
+
+
+def overlay(client: Any, value: list[str], date: dt.date) -> dict[str, Any]:
+    """POST the overlay callback as the browser does: its map output carries the
+    allow_duplicate suffix that /_dash-dependencies names."""
+    dep = next(
+        d
+        for d in client.get("/_dash-dependencies").get_json()
+        if "map-overlay-note.children" in d["output"]
+    )
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]}
+        for o in dep["output"].strip(".").split("...")
+    ]
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": dep["output"],
+            "outputs": outputs,
+            "inputs": [
+                {"id": "map-overlay", "property": "value", "value": value},
+                {"id": "map-date", "property": "date", "value": date.isoformat()},
+            ],
+            "state": [{"id": "map-rendered", "property": "data", "value": True}],
+            "changedPropIds": ["map-overlay.value"],
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_json()["response"]
+    key = next(k for k in body if k.startswith("map"))
+    return body[key]["figure"]
+
+
+def test_map_overlay_patches_markers_only_and_is_scoped(app, busy_week) -> None:
+    client = login(app.server.test_client(), "fylkeslege-vestland")
+    patch = overlay(client, ["on"], busy_week)
+    assert patch.get("__dash_patch_update")
+    assert "geojson" not in str(patch) and "kommuner-2020" not in str(patch)
+    traces = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    signal_trace = traces[("data", 1)]
+    week = busy_week - dt.timedelta(days=6)
+    expected = sql(
+        "select kommunenummer from signal where alarm and series = 'cases' and "
+        "week_start = :w and kommunenummer like '46%'",
+        w=week.isoformat(),
+    )
+    assert len(signal_trace["lon"]) == len(expected)
+    assert all("(46" in text for text in signal_trace["text"])
+    assert all("(46" in text for text in traces[("data", 2)]["text"])
+    off = overlay(client, [], busy_week)
+    assert all(op["params"]["value"]["lon"] == [] for op in off["operations"])
