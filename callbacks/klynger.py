@@ -4,6 +4,7 @@ which refuses (and audits) every role without tracing permission and audits ever
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -23,6 +24,7 @@ from geo import reference
 from layouts.common import EMPTY_FIGURE, card
 
 
+@cache
 def _names() -> dict[str, str]:
     kommuner = reference.kommuner(2024)
     return dict(zip(kommuner["kommunenummer"], kommuner["name"], strict=True))
@@ -81,7 +83,12 @@ def _cards(overview: pd.DataFrame) -> list[dbc.Col]:
     ]
 
 
+MAX_TABLE_ROWS = 500
+
+
 def _table(overview: pd.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
+    # active first, fastest growing first: the rest is one kommune or county away
+    overview = overview.head(MAX_TABLE_ROWS)
     return [
         {
             "id": r.id,
@@ -110,14 +117,16 @@ def update_klynger(
         return ("Klynger og utbrudd", [], EMPTY_FIGURE, [], [], alert, date_out, "")
     scope = current_scope()
     code = None if across else context.kommunenummer
-    overview = cluster_queries.cluster_overview(scope=scope, date=context.date, kommunenummer=code)
-    weekly = cluster_queries.cluster_weekly_cases(
-        scope=scope, date=context.date, kommunenummer=code
-    )
+    page = cluster_queries.cluster_page(scope=scope, date=context.date, kommunenummer=code)
+    overview, weekly = page["overview"], page["weekly"]
     names = _names()
-    labels = {
-        r.id: f"{r.id} ({SETTING_LABELS.get(r.setting, r.setting)})" for r in overview.itertuples()
-    }
+    label_text = (
+        overview["id"]
+        + " ("
+        + overview["setting"].map(SETTING_LABELS).fillna(overview["setting"])
+        + ")"
+    )
+    labels = dict(zip(overview["id"], label_text, strict=True))
     where = "alle kommuner i din tilgang" if across else context.name
     title = (
         "Klynger og utbrudd – alle kommuner i din tilgang"
@@ -136,15 +145,22 @@ def update_klynger(
             "label": labels[r.id] + f", {formatting.date_short(r.first_case_date.date())}",
             "value": r.id,
         }
-        for r in overview.itertuples()
+        for r in overview.head(MAX_TABLE_ROWS).itertuples()
     ]
+    if len(overview) > MAX_TABLE_ROWS:
+        alert = dbc.Alert(
+            f"Tabellen viser de {MAX_TABLE_ROWS} første av {len(overview)} klynger (aktive og "
+            "raskest voksende først); velg én kommune for å se alle der.",
+            color="info",
+            className="small py-2",
+        )
     return (
         title,
         _cards(overview),
         figure,
         _table(overview, names),
         options,
-        None,
+        alert,
         date_out,
         source_line(context),
     )

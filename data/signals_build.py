@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, insert, select
 from tqdm import tqdm
 
 from data import signals
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.load import bulk_insert, bump_data_version
-from data.schema import AggCasesDaily, AggHospitalDaily, DatasetMeta, Kommune, Signal
+from data.schema import (
+    AggCasesDaily,
+    AggHospitalDaily,
+    Case,
+    ClusterDay,
+    DatasetMeta,
+    Kommune,
+    Signal,
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,7 @@ def compute(
         result[f"{key}_signals"] = int(frame["alarm"].sum())
     bar.close()
     with engine.begin() as conn:
+        refresh_cluster_days(conn)
         conn.execute(delete(Signal).where(Signal.disease == disease))
         table = Signal.__table__
         for index in table.indexes:
@@ -127,3 +137,18 @@ def compute(
         # cached signal reads must not outlive the recomputation
         bump_data_version(conn)
     return result
+
+
+def refresh_cluster_days(conn: Any) -> int:
+    """Rebuild ``cluster_day`` (cases per cluster and day) from the case table."""
+    day = func.coalesce(Case.test_date, Case.registration_date)
+    conn.execute(delete(ClusterDay))
+    result = conn.execute(
+        insert(ClusterDay).from_select(
+            ["cluster_id", "day", "cases"],
+            select(Case.cluster_id, day, func.count())
+            .where(Case.cluster_id.is_not(None))
+            .group_by(Case.cluster_id, day),
+        )
+    )
+    return int(result.rowcount or 0)

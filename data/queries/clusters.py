@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
+from data import db
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.protection import protect
 from data.queries.cases import _frame
-from data.schema import Case, Cluster
+from data.schema import Case, Cluster, ClusterDay
 from data.scope import Scope
 
 ACTIVE_DAYS = 14  # a cluster is active while its last case is at most 14 days old
@@ -57,6 +59,14 @@ def clusters_on(
 
 
 RECENT_DAYS = 42  # the cluster page lists clusters whose last case is at most six weeks old
+EPICURVE_WEEKS = 12
+
+
+def _rows(query: Any, columns: list[str]) -> pd.DataFrame:
+    # Plain tuples: building a DataFrame from SQLAlchemy Row objects costs more than the SQL.
+    with db.engine().connect() as conn:
+        rows = [tuple(r) for r in conn.execute(query)]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _clusters_touching(
@@ -83,7 +93,7 @@ def _clusters_touching(
     )
     if wanted is not None and len(wanted) == 1:
         q = q.where(Cluster.kommuner_involved.like(f"%{next(iter(wanted))}%"))
-    frame = _frame(
+    frame = _rows(
         q,
         [
             "id",
@@ -99,6 +109,106 @@ def _clusters_touching(
         keep = involved.map(lambda ks: bool(wanted.intersection(ks)))
         frame, involved = frame.loc[keep], involved.loc[keep]
     return frame.assign(involved_list=involved).reset_index(drop=True)
+
+
+@cached()
+def _cluster_days(*, ids: tuple[str, ...], date: dt.date) -> pd.DataFrame:
+    """Cases per cluster and day (test date, else registration date) up to ``date``.
+    Unscoped helper: callers pass only clusters their scope may see."""
+    if not ids:
+        return pd.DataFrame(
+            {
+                "cluster_id": pd.Series(dtype=object),
+                "day": pd.Series(dtype="datetime64[ns]"),
+                "cases": pd.Series(dtype="int64"),
+            }
+        )
+    # cluster_day is derived after every load (data.signals_build); the case table answers
+    # for a database built before it existed
+    q = select(ClusterDay.cluster_id, ClusterDay.day, ClusterDay.cases).where(
+        ClusterDay.cluster_id.in_(list(ids)), ClusterDay.day <= date
+    )
+    frame = _rows(q, ["cluster_id", "day", "cases"])
+    if frame.empty:
+        day = func.coalesce(Case.test_date, Case.registration_date)
+        q = (
+            select(Case.cluster_id, day, func.count())
+            .where(Case.cluster_id.in_(list(ids)), day <= date)
+            .group_by(Case.cluster_id, day)
+        )
+        frame = _rows(q, ["cluster_id", "day", "cases"])
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def _page(scope: Scope, date: dt.date, kommunenummer: str | None, disease: str) -> dict:
+    clusters = _clusters_touching(scope, kommunenummer, date, disease)
+    days = _cluster_days(ids=tuple(sorted(clusters["id"])), date=date)
+    today = pd.Timestamp(date)
+    recent = days["day"] > today - pd.Timedelta(days=7)
+    counts = (
+        days.assign(recent=days["cases"].where(recent, 0))
+        .groupby("cluster_id")
+        .agg(size=("cases", "sum"), growth_7d=("recent", "sum"), last_case=("day", "max"))
+    )
+    out = clusters.join(counts, on="id", how="inner")
+    out = out[out["size"] > 0]
+    last = pd.to_datetime(out["last_case"])
+    out = out.assign(
+        first_case_date=pd.to_datetime(out["first_case_date"]),
+        last_case_date=last,
+        size=out["size"].astype("int64"),
+        growth_7d=out["growth_7d"].fillna(0).astype("int64"),
+        status=np.where((today - last).dt.days <= ACTIVE_DAYS, "active", "closed"),
+        kommuner_involved=out["involved_list"],
+        cross_border=out["involved_list"].map(len) > 1,
+        new=(today - pd.to_datetime(out["first_case_date"])).dt.days < 7,
+    )
+    out = out.sort_values(["status", "growth_7d", "size"], ascending=[True, False, False])
+    overview = out[
+        [
+            "id",
+            "kommunenummer",
+            "setting",
+            "first_case_date",
+            "last_case_date",
+            "size",
+            "growth_7d",
+            "status",
+            "kommuner_involved",
+            "cross_border",
+            "new",
+        ]
+    ].reset_index(drop=True)
+    first = today - pd.Timedelta(weeks=EPICURVE_WEEKS, days=date.weekday())
+    shown = days[(days["day"] >= first) & days["cluster_id"].isin(overview["id"])]
+    shown = shown.assign(
+        week_start=shown["day"] - pd.to_timedelta(shown["day"].dt.day_of_week, unit="D")
+    )
+    weekly = shown.groupby(["cluster_id", "week_start"], as_index=False)["cases"].sum()
+    weekly = weekly.join(overview.set_index("id")[["setting", "kommunenummer"]], on="cluster_id")
+    weekly["cases"] = weekly["cases"].astype("int64")
+    return {
+        "overview": protect(overview, scope=scope, counts=["size", "growth_7d"]),
+        "weekly": protect(
+            weekly[["cluster_id", "setting", "kommunenummer", "week_start", "cases"]],
+            scope=scope,
+            counts=["cases"],
+        ),
+    }
+
+
+@cached()
+def cluster_page(
+    *,
+    scope: Scope,
+    date: dt.date,
+    kommunenummer: str | None = None,
+    disease: str = DEFAULT_DISEASE,
+) -> dict[str, pd.DataFrame]:
+    """Both frames of the cluster page in one read: ``overview`` as
+    :func:`cluster_overview`, ``weekly`` as :func:`cluster_weekly_cases`. Treat as read-only."""
+    return _page(scope, date, kommunenummer, disease)
 
 
 @cached()
@@ -119,54 +229,7 @@ def cluster_overview(
     cross_border, new (first case in the last 7 days), and ``size_suppressed`` /
     ``growth_7d_suppressed`` for counts withheld by small-number protection.
     """
-    clusters = _clusters_touching(scope, kommunenummer, date, disease)
-    columns = ["cluster_id", "size", "growth_7d", "last_case"]
-    if clusters.empty:
-        counts = pd.DataFrame(columns=columns)
-    else:
-        day = func.coalesce(Case.test_date, Case.registration_date)
-        since = date - dt.timedelta(days=6)
-        q = (
-            select(
-                Case.cluster_id,
-                func.count(),
-                func.sum(case((day >= since, 1), else_=0)),
-                func.max(day),
-            )
-            .where(Case.cluster_id.in_(list(clusters["id"])), day <= date)
-            .group_by(Case.cluster_id)
-        )
-        counts = _frame(q, columns)
-    out = clusters.merge(counts, left_on="id", right_on="cluster_id", how="inner")
-    out = out[out["size"] > 0]
-    last = pd.to_datetime(out["last_case"])
-    out = out.assign(
-        first_case_date=pd.to_datetime(out["first_case_date"]),
-        last_case_date=last,
-        size=out["size"].astype("int64"),
-        growth_7d=out["growth_7d"].fillna(0).astype("int64"),
-        status=np.where((pd.Timestamp(date) - last).dt.days <= ACTIVE_DAYS, "active", "closed"),
-        kommuner_involved=out["involved_list"],
-        cross_border=out["involved_list"].map(len) > 1,
-        new=(pd.Timestamp(date) - pd.to_datetime(out["first_case_date"])).dt.days < 7,
-    )
-    out = out.sort_values(["status", "growth_7d", "size"], ascending=[True, False, False])
-    out = out[
-        [
-            "id",
-            "kommunenummer",
-            "setting",
-            "first_case_date",
-            "last_case_date",
-            "size",
-            "growth_7d",
-            "status",
-            "kommuner_involved",
-            "cross_border",
-            "new",
-        ]
-    ].reset_index(drop=True)
-    return protect(out, scope=scope, counts=["size", "growth_7d"])
+    return _page(scope, date, kommunenummer, disease)["overview"]
 
 
 @cached()
@@ -175,40 +238,14 @@ def cluster_weekly_cases(
     scope: Scope,
     date: dt.date,
     kommunenummer: str | None = None,
-    weeks: int = 12,
     disease: str = DEFAULT_DISEASE,
 ) -> pd.DataFrame:
-    """Cases per cluster and ISO week (test date, else registration date) in the ``weeks``
-    weeks up to ``date``, for the clusters of :func:`cluster_overview`: the epidemic curve.
+    """Cases per cluster and ISO week (test date, else registration date) in the 12 weeks up
+    to ``date``, for the clusters of :func:`cluster_overview`: the epidemic curve.
 
     Columns: cluster_id, setting, kommunenummer, week_start, cases, cases_suppressed.
     """
-    clusters = cluster_overview(
-        scope=scope, date=date, kommunenummer=kommunenummer, disease=disease
-    )
-    columns = ["cluster_id", "day", "cases"]
-    first = date - dt.timedelta(weeks=weeks) - dt.timedelta(days=date.weekday())
-    if clusters.empty:
-        counts = pd.DataFrame(columns=columns)
-    else:
-        day = func.coalesce(Case.test_date, Case.registration_date)
-        q = (
-            select(Case.cluster_id, day, func.count())
-            .where(Case.cluster_id.in_(list(clusters["id"])), day <= date, day >= first)
-            .group_by(Case.cluster_id, day)
-        )
-        counts = _frame(q, columns)
-    days = pd.to_datetime(counts["day"])
-    counts["week_start"] = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
-    weekly = counts.groupby(["cluster_id", "week_start"], as_index=False)["cases"].sum()
-    info = clusters.set_index("id")[["setting", "kommunenummer"]]
-    weekly = weekly.join(info, on="cluster_id")
-    weekly["cases"] = weekly["cases"].astype("int64")
-    return protect(
-        weekly[["cluster_id", "setting", "kommunenummer", "week_start", "cases"]],
-        scope=scope,
-        counts=["cases"],
-    )
+    return _page(scope, date, kommunenummer, disease)["weekly"]
 
 
 @cached()
@@ -220,33 +257,18 @@ def clusters_by_kommune(
     Columns: kommunenummer, clusters, cases (in those clusters up to ``date``),
     cross_border (how many cross a kommune border), cases_suppressed.
     """
-    overview = cluster_overview(scope=scope, date=date, kommunenummer=None, disease=disease)
-    active = overview[overview["status"] == "active"]
+    clusters = _clusters_touching(scope, None, date, disease)
     if scope.kommuner is not None:
-        active = active[active["kommunenummer"].isin(scope.kommuner)]
-    # sum the unprotected sizes: re-read them from the table of the kommune's own clusters
-    grouped = active.groupby("kommunenummer").agg(
-        clusters=("id", "size"), cross_border=("cross_border", "sum")
+        clusters = clusters[clusters["kommunenummer"].isin(scope.kommuner)]
+    days = _cluster_days(ids=tuple(sorted(clusters["id"])), date=date)
+    per = days.groupby("cluster_id").agg(size=("cases", "sum"), last=("day", "max"))
+    clusters = clusters.join(per, on="id", how="inner")
+    active = clusters[(pd.Timestamp(date) - clusters["last"]).dt.days <= ACTIVE_DAYS]
+    out = (
+        active.assign(cross=active["involved_list"].map(len) > 1)
+        .groupby("kommunenummer")
+        .agg(clusters=("id", "size"), cross_border=("cross", "sum"), cases=("size", "sum"))
+        .reset_index()
     )
-    sizes = _active_sizes(ids=tuple(sorted(active["id"])), date=date)
-    grouped["cases"] = (
-        active.assign(size=active["id"].map(sizes)).groupby("kommunenummer")["size"].sum()
-    )
-    out = grouped.reset_index()
-    out["cases"] = out["cases"].fillna(0).astype("int64")
+    out["cases"] = out["cases"].astype("int64")
     return protect(out, scope=scope, counts=["cases"])
-
-
-@cached()
-def _active_sizes(*, ids: tuple[str, ...], date: dt.date) -> dict[str, int]:
-    """Cases per cluster up to ``date`` (unscoped helper: the caller passes ids it may see)."""
-    if not ids:
-        return {}
-    day = func.coalesce(Case.test_date, Case.registration_date)
-    q = (
-        select(Case.cluster_id, func.count())
-        .where(Case.cluster_id.in_(list(ids)), day <= date)
-        .group_by(Case.cluster_id)
-    )
-    frame = _frame(q, ["cluster_id", "size"])
-    return dict(zip(frame["cluster_id"], frame["size"].astype(int), strict=True))

@@ -17,6 +17,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "cluster_day",
+        sa.Column("cluster_id", sa.String(length=24), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("cases", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("cluster_id", "day", name=op.f("pk_cluster_day")),
+    )
 
     op.create_table(
         "alert_subscription",
@@ -96,6 +103,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("cluster_day")
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_subscription_id"))
