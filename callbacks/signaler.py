@@ -64,9 +64,9 @@ def update_signaler(
         scope=scope, date=date, kommuner=chosen, fylke=fylke or None, series=series
     )
     week = signal_queries.signal_week(date)
-    history_kommune = (chosen or [None])[0] or (
-        str(frame["kommunenummer"].iloc[0]) if len(frame) else None
-    )
+    history_kommune = chosen[0] if chosen else None
+    if history_kommune is None and len(frame):
+        history_kommune = str(frame["kommunenummer"].iloc[0])
     if history_kommune:
         history = signal_queries.signals_for_kommune(
             scope=scope, kommunenummer=history_kommune, date=date, series=series

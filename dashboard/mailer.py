@@ -120,9 +120,9 @@ def dispatch_alerts(
                 subscription,
                 event_key=event["event_key"],
                 kind=event["kind"],
-                kommunenummer=event.get("kommunenummer")
-                if event["kind"] == "signal"
-                else event["kommune"],
+                kommunenummer=str(
+                    event["kommunenummer"] if event["kind"] == "signal" else event["kommune"]
+                ),
                 subject=subject,
                 body=body,
                 file=str(path),

@@ -100,7 +100,7 @@ def save_subscription(
             result = conn.execute(
                 insert(AlertSubscription).values(**values, created_at=values["updated_at"])
             )
-            return int(result.inserted_primary_key[0])
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
         conn.execute(
             update(AlertSubscription).where(AlertSubscription.id == existing).values(**values)
         )
@@ -186,7 +186,7 @@ def record_outbox(
                 status="written",
             )
         )
-        return int(result.inserted_primary_key[0])
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def mark_sent(outbox_id: int, *, error: str | None = None) -> None:

@@ -32,7 +32,7 @@ from data.schema import (
 @dataclass(frozen=True)
 class Series:
     key: str
-    table: type
+    table: Any
     column: str
     label_nb: str
 
@@ -127,7 +127,7 @@ def compute(
     with engine.begin() as conn:
         refresh_cluster_days(conn)
         conn.execute(delete(Signal).where(Signal.disease == disease))
-        table = Signal.__table__
+        table: Any = Signal.__table__
         for index in table.indexes:
             index.drop(conn, checkfirst=True)
         for frame in frames:

@@ -131,12 +131,12 @@ def _cluster_days(*, ids: tuple[str, ...], date: dt.date) -> pd.DataFrame:
     frame = _rows(q, ["cluster_id", "day", "cases"])
     if frame.empty:
         day = func.coalesce(Case.test_date, Case.registration_date)
-        q = (
+        from_cases = (
             select(Case.cluster_id, day, func.count())
             .where(Case.cluster_id.in_(list(ids)), day <= date)
             .group_by(Case.cluster_id, day)
         )
-        frame = _rows(q, ["cluster_id", "day", "cases"])
+        frame = _rows(from_cases, ["cluster_id", "day", "cases"])
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
 
