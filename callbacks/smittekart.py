@@ -129,6 +129,8 @@ def update_overlay(overlay: list[str] | None, requested_date: str | None, render
         ]
     )
     clusters = _points(cluster_queries.clusters_by_kommune(scope=scope, date=date))
+    # beside, not on top of, a signal triangle in the same kommune
+    clusters = clusters.assign(lon=clusters["lon"] + 0.12)
     clusters = clusters.assign(
         hover=[
             f"{names.get(r.kommunenummer, r.kommunenummer)} ({r.kommunenummer}): "

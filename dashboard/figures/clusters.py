@@ -91,13 +91,13 @@ def transmission_network(
     age_labels: dict[str, str],
 ) -> go.Figure:
     """Cases as points (x: test date, coloured by the setting they were infected in), links
-    as lines from infector to infected. WebGL traces: readable up to a few thousand nodes.
+    as lines from infector to infected. SVG traces (no WebGL needed); readable up to a few thousand nodes.
     Each point carries customdata (key, date, age band, setting, infected by, infected) for
     the click detail."""
     fig = go.Figure()
     xs, ys = _edge_xy(edges)
     fig.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=xs,
             y=ys,
             mode="lines",
@@ -121,7 +121,7 @@ def transmission_network(
             )
         )
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=part["x"],
                 y=part["y"],
                 mode="markers",
@@ -150,7 +150,7 @@ def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) 
     fig = go.Figure()
     xs, ys = _edge_xy(edges)
     fig.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=xs,
             y=ys,
             mode="lines",
@@ -161,7 +161,7 @@ def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) 
     )
     size = groups["cases"].clip(lower=1) ** 0.5 * 4 + 4
     fig.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=groups["x"],
             y=groups["y"],
             mode="markers",
