@@ -91,9 +91,9 @@ def transmission_network(
     age_labels: dict[str, str],
 ) -> go.Figure:
     """Cases as points (x: test date, coloured by the setting they were infected in), links
-    as lines from infector to infected. SVG traces (no WebGL needed); readable up to a few thousand nodes.
-    Each point carries customdata (key, date, age band, setting, infected by, infected) for
-    the click detail."""
+    as lines from infector to infected. SVG traces (no WebGL needed); readable up to a few
+    thousand nodes. Each point carries customdata (key, date, age band, setting, infected
+    by, infected, kommune) for the click detail."""
     fig = go.Figure()
     xs, ys = _edge_xy(edges)
     fig.add_trace(
