@@ -176,7 +176,8 @@ def main() -> None:
     header = (
         f"## Clusters and signals · {dt.datetime.now().isoformat(timespec='minutes')} · "
         f"{os.cpu_count()} cores · {platform.python_version()} · data "
-        f"{info['scale'] or info['source']} (data date {info['data_date']})"
+        f"{info['scale'] or info['source']} (data date {info['data_date']}) · load average "
+        f"{os.getloadavg()[0]:.1f} (other processes share the cores)"
     )
     width = max(len(k) for k, _ in rows)
     lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
