@@ -51,6 +51,8 @@ lint: venv
 bench: venv geo
 	$(PY) -m bench.run
 	$(PY) -m bench.imports
+	$(PY) -m bench.signals --append
+	$(PY) -m bench.clusters_signals --append
 
 demo-full: venv
 	$(BIN)/situasjonsbilde demo --scale full

@@ -120,8 +120,37 @@ def _rules_block(brief: Briefing) -> dbc.Col:
             ),
             html.A("Alle regler i kraft", href=link, className="small d-print-none"),
         ],
-        lg=12,
+        lg=7,
         id="brief-rules",
+    )
+
+
+def _signals_block(brief: Briefing) -> dbc.Col:
+    week = brief.signal_week
+    label = f"uke {week.isocalendar().week}" if week else "siste hele uke"
+    link = f"/signaler?kommune={brief.kommunenummer}&dato={brief.date.isoformat()}"
+    body: Any = (
+        html.Ul([html.Li(s) for s in brief.signals], id="brief-signals-list", className="small")
+        if brief.signals
+        else html.P(
+            f"Ingen signaler {label} i kommunen eller nabokommunene.",
+            id="brief-signals-list",
+            className="small text-muted",
+        )
+    )
+    return dbc.Col(
+        [
+            html.H2("Signaler", className="h5 mt-4"),
+            html.P(
+                f"Automatisk overvåking, {label}: ukens antall over terskelen fra "
+                "Farrington-metoden (Noufaily mfl. 2013).",
+                className="small text-muted mb-1",
+            ),
+            body,
+            html.A("Alle signaler", href=link, className="small d-print-none"),
+        ],
+        lg=5,
+        id="brief-signals",
     )
 
 
@@ -153,7 +182,7 @@ def _body(brief: Briefing) -> list:
             ]
         )
     )
-    blocks.append(dbc.Row([_rules_block(brief)]))
+    blocks.append(dbc.Row([_signals_block(brief), _rules_block(brief)]))
     return blocks
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 from dash import Dash, Input, Output, Patch, State, html, no_update
+from flask import current_app
 
 from callbacks.common import as_of
 from dashboard import figures, formatting, metrics
@@ -19,9 +21,12 @@ from dashboard.definitions import (
     for_case_basis,
     map_structure_note,
 )
+from dashboard.figures import clusters as cluster_figures
 from data import queries
+from data.queries import clusters as cluster_queries
+from data.queries import signals as signal_queries
 from data.queries import sources
-from geo import reference
+from geo import boundaries, reference
 from layouts.common import definition_block
 
 GEOJSON_URL = "/geo/kommuner-2020.geojson"  # built-in geometry (2020 structure)
@@ -118,6 +123,8 @@ def update_map(
     # inserted components as triggered.) The store holds the structure drawn.
     if not rendered or (rendered is not True and str(rendered) != str(structure)):
         figure: Any = figures.choropleth_map(geojson=geojson_url(structure), trace_values=values)
+        # places for the signal and cluster overlay, filled by a Patch when switched on
+        figure.add_traces(list(cluster_figures.empty_overlay()))
     else:
         figure = Patch()
         for key in ("z", "customdata", "hovertemplate", "zmin", "zmax"):
@@ -145,6 +152,71 @@ def structure_options(requested: Any) -> tuple[list[dict[str, Any]], int]:
     """The structures the map can be drawn in (2024 only when its boundaries were imported)."""
     options = [{"label": MAP_STRUCTURE_LABELS.get(s, str(s)), "value": s} for s in map_structures()]
     return options, chosen_structure(requested)
+
+
+def _points(frame: pd.DataFrame) -> pd.DataFrame:
+    points = boundaries.kommune_points(current_app.config["SITUASJONSBILDE_SETTINGS"].geo_dir)
+    polygon = reference.polygon_of(2024).set_index("kommunenummer")["polygon_id"]
+    where = frame["kommunenummer"].map(polygon).map(points)
+    frame = frame.assign(lon=where.map(lambda p: p[0] if isinstance(p, tuple) else None))
+    frame = frame.assign(lat=where.map(lambda p: p[1] if isinstance(p, tuple) else None))
+    return frame.dropna(subset=["lon", "lat"])
+
+
+def update_overlay(overlay: list[str] | None, requested_date: str | None, rendered: Any) -> tuple:
+    """Signal and active-cluster markers on the map, as a Patch of the two overlay traces:
+    the geometry and the choropleth values are not sent again."""
+    if not rendered:
+        return no_update, no_update
+    figure = Patch()
+    if not overlay:
+        empty_signals, empty_clusters = cluster_figures.empty_overlay()
+        figure["data"][1] = empty_signals
+        figure["data"][2] = empty_clusters
+        return figure, ""
+    scope = current_scope()
+    date, _info = as_of(requested_date)
+    names = reference.kommuner(2024).set_index("kommunenummer")["name"]
+    found = signal_queries.signal_counts_by_kommune(scope=scope, date=date)
+    signal_points = _points(found)
+    signal_points = signal_points.assign(
+        hover=[
+            f"{r.name} ({r.kommunenummer}): signal siden "
+            f"{formatting.date_short(r.since_week_start.date())}; observert "
+            f"{formatting.count(r.observed, suppressed=bool(r.observed_suppressed))}, forventet "
+            f"{formatting.number(r.expected, 1)}, terskel {formatting.number(r.threshold)}"
+            for r in signal_points.itertuples()
+        ]
+    )
+    clusters = _points(cluster_queries.clusters_by_kommune(scope=scope, date=date))
+    # beside, not on top of, a signal triangle in the same kommune
+    clusters = clusters.assign(lon=clusters["lon"] + 0.12)
+    clusters = clusters.assign(
+        hover=[
+            f"{names.get(r.kommunenummer, r.kommunenummer)} ({r.kommunenummer}): "
+            f"{r.clusters} aktive klynger, "
+            f"{formatting.count(r.cases, suppressed=bool(r.cases_suppressed))} tilfeller"
+            + (f", {int(r.cross_border)} på tvers av kommuner" if r.cross_border else "")
+            for r in clusters.itertuples()
+        ]
+    )
+    signal_trace, cluster_trace = cluster_figures.map_overlay_traces(signal_points, clusters)
+    figure["data"][1] = signal_trace
+    figure["data"][2] = cluster_trace
+    note = html.Div(
+        [
+            html.Strong("Signaler og klynger: "),
+            f"{len(signal_points)} kommuner med signal (tilfeller, uke fra "
+            f"{formatting.date_short(signal_queries.signal_week(date))}), "
+            f"{int(clusters['clusters'].sum()) if len(clusters) else 0} aktive klynger. ",
+            html.Span(
+                "Røde trekanter: signal etter Farrington-metoden; grå sirkler: aktive klynger "
+                "der de begynte (størrelse etter antall klynger).",
+                className="text-muted",
+            ),
+        ]
+    )
+    return figure, note
 
 
 def date_bounds(_metric: str | None) -> tuple[str, str]:
@@ -199,6 +271,15 @@ def register(app: Dash) -> None:
         Input("map-structure", "id"),
         State("map-structure", "value"),
     )(lambda _id, requested: structure_options(requested))
+    app.callback(
+        Output("map", "figure", allow_duplicate=True),
+        Output("map-overlay-note", "children"),
+        Input("map-overlay", "value"),
+        Input("map-date", "date"),
+        # after the map is drawn (again, e.g. on other boundaries): the overlay follows
+        Input("map-rendered", "data"),
+        prevent_initial_call=True,
+    )(update_overlay)
     app.callback(
         Output("map-date", "min_date_allowed"),
         Output("map-date", "max_date_allowed"),

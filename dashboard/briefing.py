@@ -22,6 +22,7 @@ from data.cache import cached
 from data.queries import clusters as cluster_queries
 from data.queries import hospital as hospital_queries
 from data.queries import rules as rule_queries
+from data.queries import signals as signal_queries
 from data.queries import sources as source_queries
 from data.queries import testing as testing_queries
 from data.queries import vaccination as vaccination_queries
@@ -74,6 +75,8 @@ class Briefing:
     notes: list[str] = field(default_factory=list)
     rules_changed: list[str] = field(default_factory=list)
     rules_upcoming: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    signal_week: dt.date | None = None
 
 
 def _nan(value: Any) -> float | None:
@@ -335,6 +338,41 @@ def since_yesterday(today: dict[str, Indicator], yesterday: dict[str, Indicator]
 
 
 RULE_UPCOMING_DAYS = 7
+SIGNAL_SERIES_WORDS = {"cases": "tilfeller", "admissions": "sykehusinnleggelser"}
+
+
+def signal_sentences(frame: pd.DataFrame, *, own: str) -> list[str]:
+    """Signals (rows of :func:`data.queries.signals.signals_on`) as Norwegian sentences, the
+    kommune's own first: «Signal på tilfeller i Bergen uke 7: observert 45, forventet 20,3,
+    terskel 31 (siden uke 5).»"""
+    rows = sorted(frame.itertuples(index=False), key=lambda r: r.kommunenummer != own)
+    out = []
+    for r in rows:
+        observed = formatting.count(r.observed, suppressed=bool(r.observed_suppressed))
+        since = pd.Timestamp(r.since_week_start)
+        since_text = (
+            ""
+            if since == pd.Timestamp(r.week_start)
+            else f" (siden uke {since.isocalendar().week})"
+        )
+        where = r.name if r.kommunenummer == own else f"nabokommunen {r.name}"
+        out.append(
+            f"Signal på {SIGNAL_SERIES_WORDS.get(r.series, r.series)} i {where} uke "
+            f"{r.iso_week}: observert {observed}, forventet {formatting.number(r.expected, 1)}, "
+            f"terskel {formatting.number(r.threshold, 0)}{since_text}."
+        )
+    return out
+
+
+def signals_near(
+    *, scope: Scope, kommunenummer: str, neighbours: list[str], date: dt.date
+) -> tuple[list[str], dt.date]:
+    """Signals in the last complete ISO week on ``date`` for the kommune and the neighbours the
+    user may see, every series; and the Monday of that week."""
+    frame = signal_queries.signals_on(
+        scope=scope, date=date, kommuner=[kommunenummer, *neighbours], series=None
+    )
+    return signal_sentences(frame, own=kommunenummer), signal_queries.signal_week(date)
 
 
 def _rule_where(level: Any, code: Any) -> str:
@@ -436,6 +474,11 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
     rules_changed, rules_upcoming = rule_changes(
         scope=scope, kommunenummer=kommunenummer, date=date
     )
+    neighbours = neighbour_table(scope=scope, kommunenummer=kommunenummer, date=date)
+    visible = list(neighbours["kommunenummer"]) if len(neighbours) else []
+    signals, week = signals_near(
+        scope=scope, kommunenummer=kommunenummer, neighbours=visible, date=date
+    )
     return Briefing(
         kommunenummer=kommunenummer,
         name=str(row["name"]),
@@ -444,13 +487,15 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
         info=info,
         indicators=today,
         changes=changes,
-        neighbours=neighbour_table(scope=scope, kommunenummer=kommunenummer, date=date),
+        neighbours=neighbours,
         own_daily=frames["own"],
         county_daily=frames["county"],
         nation_daily=frames["nation"],
         clusters=frames["clusters"],
         rules_changed=rules_changed,
         rules_upcoming=rules_upcoming,
+        signals=signals,
+        signal_week=week,
     )
 
 

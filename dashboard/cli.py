@@ -108,6 +108,7 @@ def demo(
     )
     done = time.perf_counter()
     total = sum(counts.values())
+    _compute_signals(progress=progress)
     typer.echo(
         f"Demodata ({scale}, frø {seed}): {total:,} rader; generert på "
         f"{generated - started:.1f} s, lastet på {done - generated:.1f} s, "
@@ -120,12 +121,47 @@ def demo(
             typer.echo(f"  {store}: {size / 1e6:.0f} MB ({url})")
 
 
+def _compute_signals(*, progress: bool) -> None:
+    from data import db
+    from data.signals_build import compute
+
+    started = time.perf_counter()
+    result = compute(db.engine("main"), progress=progress)
+    typer.echo(
+        f"Signaler: {result.get('cases_signals', 0)} signaler på tilfeller og "
+        f"{result.get('admissions_signals', 0)} på innleggelser i "
+        f"{result.get('cases_rows', 0):,} kommune-uker; {time.perf_counter() - started:.1f} s."
+    )
+
+
+@app.command()
+def signals(progress: bool = True) -> None:
+    """Beregn signaler (Farrington-metoden) per kommune og uke på nytt."""
+    from data import db
+
+    _configure()
+    db.upgrade()
+    _compute_signals(progress=progress)
+
+
+@app.command()
+def alerts(progress: bool = True) -> None:
+    """Skriv varsler om nye signaler og klynger til utboksen (og send e-post når SMTP_HOST er
+    satt)."""
+    from dashboard.mailer import dispatch_alerts
+
+    _configure()
+    written, sent = dispatch_alerts(load_settings())
+    typer.echo(f"Varsler: {written} skrevet til utboksen, {sent} sendt.")
+
+
 @app.command()
 def setup(progress: bool = True) -> None:
     """Alt `make run` trenger: geometri, nettleserfiler, skjema og demodata ved tom database."""
-    from data import certificate_aggregates, db, queries
+    from data import certificate_aggregates, db, queries, rollups
     from data.load import bump_data_version
     from data.scope import Scope
+    from data.signals_build import has_signals
 
     settings = load_settings()
     geo(progress=progress)
@@ -133,12 +169,19 @@ def setup(progress: bool = True) -> None:
     db.upgrade()
     try:
         queries.dataset_info(scope=Scope.full())
+        # Derived tables added after this store was loaded are built now (once).
         with db.engine().begin() as conn:
+            rolled = rollups.ensure(conn)
             built = certificate_aggregates.ensure(conn, progress=progress)
-            if built:
+            no_signals = not has_signals(conn)
+            if rolled or built:
                 bump_data_version(conn)
+        if rolled:
+            typer.echo("Fylkes- og landstall (sammendragstabeller) manglet og er bygget.")
         if built:
             typer.echo(f"Sertifikatseriene manglet og er bygget ({built:,} rader).")
+        if no_signals:
+            _compute_signals(progress=progress)
         typer.echo("Databasen har data; lar den være.")
     except LookupError:
         if not settings.demo_data:
@@ -202,6 +245,11 @@ def _run_import(paths: list[Path], *, group: str | None, progress: bool) -> None
     _print_import_report(report)
     if not report.anything_loaded:
         raise typer.Exit(1)
+    if report.changed:
+        try:
+            _compute_signals(progress=progress)
+        except LookupError as exc:  # reference data only: nothing to compute signals on
+            typer.echo(f"Signaler ikke beregnet: {exc}")
 
 
 @import_app.command("all")

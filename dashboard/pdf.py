@@ -194,7 +194,17 @@ def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
     )
 
 
+FIGURE_HEIGHT = 300  # px at 900 wide: the incidence figure's share of the page
 RULE_LINES = 5  # more than this and the page says how many more
+
+
+def _signal_lines(brief: Briefing) -> list[str]:
+    """The kommune's own signals in full, the neighbours' as one line (one page)."""
+    own = [t for t in brief.signals if " i nabokommunen " not in t]
+    others = len(brief.signals) - len(own)
+    if others:
+        own.append(f"Og {others} signal(er) i nabokommuner (se siden Signaler).")
+    return own
 
 
 def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -> Table:
@@ -215,7 +225,7 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
     table = Table(
         [
             [Paragraph("Siden i går", s["h"]), Paragraph("Regler", s["h"])],
-            [_bullets(brief.changes, s["body"]), rules],
+            [_bullets([*_signal_lines(brief), *brief.changes], s["body"]), rules],
         ],
         colWidths=[width * 0.5, width * 0.5],
     )
@@ -272,8 +282,11 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         )
     story += [_table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]
     story.append(_side_by_side(brief, s, width))
-    png = figure_png(incidence_figure)
-    story += [Spacer(1, 2 * mm), Image(io.BytesIO(png), width=width, height=width * 330 / 900)]
+    png = figure_png(incidence_figure, height=FIGURE_HEIGHT)
+    story += [
+        Spacer(1, 2 * mm),
+        Image(io.BytesIO(png), width=width, height=width * FIGURE_HEIGHT / 900),
+    ]
     if not brief.neighbours.empty:
         story.append(Paragraph("Nabokommuner", s["h"]))
         nrows: list[list[Any]] = [

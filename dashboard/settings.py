@@ -21,6 +21,11 @@
 | DEMO_SEED | 42 | seed of the synthetic epidemic |
 | HOST / PORT | 127.0.0.1 / 8050 | where `python app.py` listens |
 | DEBUG | false | Dash debug mode |
+| SMTP_HOST | (none) | mail server for alerts; unset: alerts go to the outbox only |
+| SMTP_PORT / SMTP_STARTTLS | 587 / true | mail server port and STARTTLS |
+| SMTP_USER / SMTP_PASSWORD | (none) | mail server login, when it needs one |
+| SMTP_FROM | situasjonsbilde@localhost | sender address of alerts |
+| PUBLIC_URL | http://127.0.0.1:8050 | the app's address, for links in alerts |
 """
 
 from __future__ import annotations
@@ -60,6 +65,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "situasjonsbilde@localhost"
+    public_url: str = "http://127.0.0.1:8050"
 
     @model_validator(mode="after")
     def _default_urls(self) -> Settings:

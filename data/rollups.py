@@ -118,3 +118,14 @@ def refresh(conn: Connection) -> None:
 
 
 __all__ = ["NATION", "ROLLUPS", "area_of", "refresh", "source"]
+
+
+def ensure(conn: Connection) -> bool:
+    """Build the rollups when the kommune aggregates have rows but the rollups none (a store
+    loaded before the rollups existed). True when they were built."""
+    has_rows = conn.execute(select(AggCasesDaily.disease).limit(1)).first()
+    has_rollup = conn.execute(select(AggCasesRollup.disease).limit(1)).first()
+    if has_rows is None or has_rollup is not None:
+        return False
+    refresh(conn)
+    return True

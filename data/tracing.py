@@ -73,6 +73,13 @@ def transmission_links(*, scope: Scope, cluster_id: str) -> pd.DataFrame:
     q = select(
         t.source_person_key, t.target_person_key, t.link_date, t.setting, t.confidence
     ).where(t.cluster_id == cluster_id)
+    if scope.kommuner is not None:
+        # a cluster crossing kommune borders: only links between members the reader may see
+        m = ClusterMembership
+        visible = select(m.person_key).where(
+            m.cluster_id == cluster_id, m.kommunenummer.in_(sorted(scope.kommuner))
+        )
+        q = q.where(t.source_person_key.in_(visible), t.target_person_key.in_(visible))
     with db.engine("tracing").connect() as conn:
         rows = conn.execute(q.order_by(t.link_date)).all()
     frame = pd.DataFrame(rows, columns=["source", "target", "link_date", "setting", "confidence"])

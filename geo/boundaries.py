@@ -630,6 +630,26 @@ def load_kommune_geojson(cache_dir: Path) -> dict[str, Any]:
     return _load(Path(cache_dir) / KOMMUNE_FILE)
 
 
+@functools.cache
+def _centroids(path: str, mtime_ns: int) -> tuple[tuple[str, float, float], ...]:
+    from shapely.geometry import shape
+
+    data = _load_json(path, mtime_ns)
+    out = []
+    for feature in data["features"]:
+        point = shape(feature["geometry"]).representative_point()  # inside, unlike a centroid
+        out.append((str(feature["id"]), round(point.x, 4), round(point.y, 4)))
+    return tuple(out)
+
+
+def kommune_points(cache_dir: Path) -> dict[str, tuple[float, float]]:
+    """A point inside each kommune polygon of the simplified geometry, for map markers:
+    polygon id → (lon, lat)."""
+    path = (Path(cache_dir) / KOMMUNE_FILE).resolve()
+    _load(path)  # a clear error when the geometry has not been built
+    return {pid: (lon, lat) for pid, lon, lat in _centroids(str(path), path.stat().st_mtime_ns)}
+
+
 def load_fylke_geojson(cache_dir: Path) -> dict[str, Any]:
     """Parsed simplified fylke FeatureCollection (cached; treat it as read-only).
 

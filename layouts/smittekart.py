@@ -65,6 +65,13 @@ def layout(
                         inline=True,
                         className="small",
                     ),
+                    dbc.Checklist(
+                        id="map-overlay",
+                        options=[{"label": "Vis signaler og aktive klynger", "value": "on"}],
+                        value=[],
+                        switch=True,
+                        className="mt-1",
+                    ),
                 ],
                 md=4,
             ),
@@ -92,6 +99,7 @@ def layout(
                         [
                             html.Div(id="map-definition"),
                             html.Div(id="map-summary", className="mt-3"),
+                            html.Div(id="map-overlay-note", className="small mt-3"),
                             html.P(GEOMETRY_ATTRIBUTION, className="small text-muted"),
                         ],
                         lg=4,

@@ -342,3 +342,45 @@ def test_every_kommune_page_refuses_other_kommuner(app, user_id) -> None:
                 assert not leaked, f"{user_id} got {dep['output']} for {code}"
                 assert "Ingen tilgang" in json.dumps(body)
                 assert _audit_count() >= before + 1
+
+
+CHAIN_OUTPUTS = [("klynger-chain", "figure"), ("klynger-chain-detail", "children")]
+
+
+def _cluster_with_members_in(kommune: str) -> str:
+    with db.engine("tracing").connect() as conn:
+        from sqlalchemy import text
+
+        return conn.execute(
+            text(
+                "select cluster_id from cluster_membership where kommunenummer = :k "
+                "group by cluster_id order by count(*) desc limit 1"
+            ),
+            {"k": kommune},
+        ).scalar_one()
+
+
+@pytest.mark.parametrize("user_id", ROLE_USERS)
+@pytest.mark.parametrize("kommune", ["4601", "5501", "0301"])
+def test_chain_callback_only_with_tracing_permission_and_audited(app, user_id, kommune) -> None:
+    """The transmission-chain callback, posted directly: refused (and audited) for every role
+    without tracing permission or outside its kommuner; two audited reads otherwise."""
+    scope = scope_for(DEMO_USERS[user_id])
+    cluster_id = _cluster_with_members_in(kommune)
+    client = login(app.server.test_client(), user_id)
+    refused, reads = _audit_count(), _audit_count("tracing_read")
+    status, body, _ = call(
+        client, outputs=CHAIN_OUTPUTS, inputs=[("klynger-chain-cluster", "value", cluster_id)]
+    )
+    STATS["requests"] += 1
+    assert status == 200
+    if scope.tracing and scope.allows(kommune):
+        figure = body["response"]["klynger-chain"]["figure"]
+        assert figure["data"]
+        assert _audit_count("tracing_read") == reads + 2  # members and links
+    else:
+        leaked = bool(body.get("response"))
+        STATS["leaks"] += int(leaked)
+        assert not leaked, f"{user_id} got the chains of {cluster_id}"
+        assert _audit_count() == refused + 1
+        assert _audit_count("tracing_read") == reads

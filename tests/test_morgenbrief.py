@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from dashboard import formatting
 from dashboard.briefing import Indicator, build_briefing, rule_changes, since_yesterday
 from data import db
 from data.scope import Scope
@@ -137,3 +138,34 @@ def test_pdf_export_refused_without_export_right_or_scope(app) -> None:
     assert sporer.get("/morgenbrief/4601/pdf").status_code == 403  # no export right
     oslo = login(app.server.test_client(), "lege-oslo")
     assert oslo.get("/morgenbrief/4601/pdf").status_code == 403  # outside the scope
+
+
+def test_signals_in_the_brief_equal_the_signal_table(settings) -> None:
+    """Issue 6: the brief lists the kommune's signal of the last complete week with the
+    method's observed, expected and threshold as stored."""
+    with db.engine().connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT s.kommunenummer, k.name, s.week_start, s.iso_week, s.observed, "
+                "s.expected, s.threshold FROM signal s JOIN kommune k ON "
+                "k.kommunenummer = s.kommunenummer AND k.structure = 2024 "
+                "WHERE s.alarm AND s.series = 'cases' ORDER BY s.observed DESC LIMIT 1"
+            )
+        ).one()
+        quiet = conn.execute(
+            text(
+                "SELECT kommunenummer, week_start FROM signal WHERE NOT alarm AND "
+                "series = 'cases' AND kommunenummer = :k ORDER BY week_start LIMIT 1"
+            ),
+            {"k": row.kommunenummer},
+        ).one()
+    monday_after = dt.date.fromisoformat(str(row.week_start)[:10]) + dt.timedelta(days=7)
+    brief = build_briefing(scope=Scope.full(), kommunenummer=row.kommunenummer, date=monday_after)
+    own = [s for s in brief.signals if f"tilfeller i {row.name} uke" in s]
+    assert len(own) == 1, brief.signals
+    assert f"uke {row.iso_week}: observert {row.observed}," in own[0]
+    assert f"forventet {formatting.number(row.expected, 1)}," in own[0]
+    assert f"terskel {formatting.number(row.threshold, 0)}" in own[0]
+    day = dt.date.fromisoformat(str(quiet.week_start)[:10]) + dt.timedelta(days=7)
+    brief = build_briefing(scope=Scope.full(), kommunenummer=row.kommunenummer, date=day)
+    assert not any(f"tilfeller i {row.name} uke" in s for s in brief.signals)

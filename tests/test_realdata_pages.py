@@ -58,6 +58,7 @@ NOTICES = {
     "sykehus": "FHI publiserte ikke sykehusinnleggelser per kommune; nasjonale tall",
     "innreise": "Ingen ankomster i datagrunnlaget",
     "sertifikat": "Ingen koronasertifikater i datagrunnlaget",
+    "klynger": "Smittesporingsdata (klynger) er ikke publisert",
     "vaksinasjon": "FHI publiserte ikke vaksinasjoner etter alder og dato per kommune",
     "brief": "Ingen smitteklynger i datagrunnlaget",
 }

@@ -1,0 +1,253 @@
+"""Pure figure builders for clusters, transmission chains, signals and the map overlay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+
+OTHER_CLUSTERS = "Andre klynger"
+SETTING_COLOURS = {
+    "index": "#111111",
+    "household": "#1f77b4",
+    "school": "#ff7f0e",
+    "kindergarten": "#2ca02c",
+    "nursing_home": "#d62728",
+    "workplace": "#9467bd",
+    "event": "#8c564b",
+    "travel": "#e377c2",
+    "healthcare": "#17becf",
+}
+
+
+def _layout(fig: go.Figure, *, title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=height,
+        margin=dict(l=50, r=10, t=50, b=40),
+        plot_bgcolor="white",
+        separators=", ",
+        legend=dict(orientation="h", y=-0.2),
+    )
+    fig.update_yaxes(gridcolor="#e5e5e5")
+    return fig
+
+
+def cluster_epicurve(
+    weekly: pd.DataFrame, labels: dict[str, str], *, title: str, top: int = 10
+) -> go.Figure:
+    """Stacked weekly bars coloured by cluster: the ``top`` largest clusters each, the rest
+    together. ``weekly``: cluster_id, week_start, cases (NaN = withheld); ``labels``: cluster
+    id → legend text."""
+    fig = go.Figure()
+    shown = weekly.dropna(subset=["cases"])
+    if shown.empty:
+        fig.add_annotation(text="Ingen klyngetilfeller å vise", showarrow=False)
+        return _layout(fig, title=title)
+    totals = shown.groupby("cluster_id")["cases"].sum().sort_values(ascending=False)
+    biggest = list(totals.index[:top])
+    shown = shown.assign(
+        group=shown["cluster_id"].where(shown["cluster_id"].isin(biggest), OTHER_CLUSTERS)
+    )
+    palette = qualitative.Plotly + qualitative.D3
+    for i, group in enumerate([*biggest, OTHER_CLUSTERS]):
+        part = shown[shown["group"] == group].groupby("week_start", as_index=False)["cases"].sum()
+        if part.empty:
+            continue
+        name = labels.get(group, group)
+        fig.add_bar(
+            x=part["week_start"],
+            y=part["cases"],
+            name=name,
+            marker_color="#bdbdbd" if group == OTHER_CLUSTERS else palette[i % len(palette)],
+            hovertemplate=f"{name}<br>Uke fra %{{x|%d.%m.%Y}}: %{{y}} tilfeller<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Uke (mandag)", tickformat="%d.%m.%y")
+    fig.update_yaxes(title="Tilfeller", rangemode="tozero")
+    return _layout(fig, title=title, height=380)
+
+
+def _edge_xy(edges: pd.DataFrame) -> tuple[list[Any], list[Any]]:
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for r in edges.itertuples():
+        xs += [r.x0, r.x1, None]
+        ys += [r.y0, r.y1, None]
+    return xs, ys
+
+
+def transmission_network(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    title: str,
+    setting_labels: dict[str, str],
+    age_labels: dict[str, str],
+) -> go.Figure:
+    """Cases as points (x: test date, coloured by the setting they were infected in), links
+    as lines from infector to infected. SVG traces (no WebGL needed); readable up to a few
+    thousand nodes. Each point carries customdata (key, date, age band, setting, infected
+    by, infected, kommune) for the click detail."""
+    fig = go.Figure()
+    xs, ys = _edge_xy(edges)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color="#9e9e9e", width=1),
+            hoverinfo="skip",
+            name="Smitteoverføring",
+        )
+    )
+    for setting, part in nodes.groupby("setting", sort=False):
+        label = "Indekstilfelle" if setting == "index" else setting_labels.get(setting, setting)
+        custom = list(
+            zip(
+                [f"#{k}" for k in part["person_key"]],
+                part["test_date"].dt.strftime("%d.%m.%Y"),
+                [age_labels.get(a, a) for a in part["age_band"]],
+                [label] * len(part),
+                ["–" if pd.isna(v) else f"#{int(v)}" for v in part["infected_by"]],
+                part["infected"].astype(int),
+                part["kommunenummer"],
+                strict=True,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=label,
+                marker=dict(
+                    size=9,
+                    color=SETTING_COLOURS.get(str(setting), KOMMUNE_COLOUR),
+                    line=dict(width=0.5, color="white"),
+                ),
+                customdata=custom,
+                hovertemplate=(
+                    "Tilfelle %{customdata[0]}<br>Prøvedato %{customdata[1]}<br>"
+                    "Alder %{customdata[2]}<br>Smittet i: %{customdata[3]}<br>"
+                    "Smittet av %{customdata[4]}; har smittet %{customdata[5]}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_yaxes(visible=False)
+    fig.update_xaxes(title="Prøvedato", tickformat="%d.%m.%y")
+    height = int(min(900, max(360, 6 * (nodes["y"].max() if len(nodes) else 0) + 120)))
+    return _layout(fig, title=title, height=height)
+
+
+def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) -> go.Figure:
+    """The aggregate view of a very large cluster: one bubble per test date and kommune."""
+    fig = go.Figure()
+    xs, ys = _edge_xy(edges)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color="#bdbdbd", width=1),
+            hoverinfo="skip",
+            name="Smitteoverføringer",
+        )
+    )
+    size = groups["cases"].clip(lower=1) ** 0.5 * 4 + 4
+    fig.add_trace(
+        go.Scatter(
+            x=groups["x"],
+            y=groups["y"],
+            mode="markers",
+            name="Tilfeller per dag og kommune",
+            marker=dict(size=size, color=KOMMUNE_COLOUR, opacity=0.7),
+            customdata=list(zip(groups["kommunenummer"], groups["cases"], strict=True)),
+            hovertemplate="Kommune %{customdata[0]}<br>%{x|%d.%m.%Y}: "
+            "%{customdata[1]} tilfeller<extra></extra>",
+        )
+    )
+    rows = groups.drop_duplicates("kommunenummer").sort_values("y")
+    fig.update_yaxes(tickvals=rows["y"], ticktext=rows["kommunenummer"], title="Kommune")
+    fig.update_xaxes(title="Prøvedato", tickformat="%d.%m.%y")
+    return _layout(fig, title=title, height=500)
+
+
+def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """One kommune's weekly observed counts (bars, red in signal weeks) with the expected
+    count and the threshold (lines)."""
+    fig = go.Figure()
+    colours = ["#c62828" if a else "#9ecae1" for a in frame["alarm"]]
+    fig.add_bar(
+        x=frame["week_start"],
+        y=frame["observed"],
+        name="Observert",
+        marker_color=colours,
+        hovertemplate="Uke fra %{x|%d.%m.%Y}: %{y} observert<extra></extra>",
+    )
+    fig.add_scatter(
+        x=frame["week_start"],
+        y=frame["expected"],
+        name="Forventet",
+        mode="lines",
+        line=dict(color=KOMMUNE_COLOUR, width=2),
+        hovertemplate="Forventet %{y:.1f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=frame["week_start"],
+        y=frame["threshold"],
+        name="Terskel",
+        mode="lines",
+        line=dict(color="#c62828", width=1.5, dash="dash"),
+        hovertemplate="Terskel %{y:.0f}<extra></extra>",
+    )
+    fig.update_xaxes(title="Uke (mandag)", tickformat="%d.%m.%y")
+    fig.update_yaxes(title="Antall per uke", rangemode="tozero")
+    return _layout(fig, title=title, height=360)
+
+
+def map_overlay_traces(
+    signals: pd.DataFrame, clusters: pd.DataFrame
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two scattergeo traces for the Smittekart overlay, as plain dicts (so a Patch can
+    replace them): signal kommuner (red triangles) and active clusters (circles sized by the
+    number of clusters). Both frames carry lon, lat, name and a hover text column."""
+    signal_trace = dict(
+        type="scattergeo",
+        lon=list(signals["lon"]),
+        lat=list(signals["lat"]),
+        text=list(signals["hover"]),
+        mode="markers",
+        name="Signal",
+        marker=dict(
+            symbol="triangle-up", size=11, color="#c62828", line=dict(width=1, color="white")
+        ),
+        hovertemplate="%{text}<extra>Signal</extra>",
+        showlegend=True,
+    )
+    cluster_trace = dict(
+        type="scattergeo",
+        lon=list(clusters["lon"]),
+        lat=list(clusters["lat"]),
+        text=list(clusters["hover"]),
+        mode="markers",
+        name="Aktive klynger",
+        marker=dict(
+            size=[float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]],
+            color="rgba(20, 20, 20, 0.55)",
+            line=dict(width=1, color="white"),
+        ),
+        hovertemplate="%{text}<extra>Klynger</extra>",
+        showlegend=True,
+    )
+    return signal_trace, cluster_trace
+
+
+def empty_overlay() -> tuple[dict[str, Any], dict[str, Any]]:
+    empty = pd.DataFrame({"lon": [], "lat": [], "hover": [], "clusters": []})
+    return map_overlay_traces(empty, empty)

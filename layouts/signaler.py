@@ -1,0 +1,118 @@
+"""Signaler: automated aberration signals per kommune and week (Farrington-type method),
+filterable by county and kommune, with one kommune's observed, expected and threshold."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
+
+PAGE = dict(path="/signaler", name="Signaler", title="Signaler – Situasjonsbilde", order=8)
+
+TABLE_COLUMNS = [
+    {"name": "Kommune", "id": "kommune"},
+    {"name": "Fylke", "id": "fylke"},
+    {"name": "Serie", "id": "series"},
+    {"name": "Uke", "id": "week"},
+    {"name": "Observert", "id": "observed"},
+    {"name": "Forventet", "id": "expected"},
+    {"name": "Terskel", "id": "threshold"},
+    {"name": "Signal siden", "id": "since"},
+]
+SERIES_OPTIONS = [
+    {"label": "Tilfeller", "value": "cases"},
+    {"label": "Sykehusinnleggelser", "value": "admissions"},
+]
+
+
+def layout(
+    kommune: str | None = None,
+    fylke: str | None = None,
+    dato: str | None = None,
+    serie: str | None = None,
+    **_: object,
+) -> html.Div:
+    kommuner = [k for k in (kommune or "").split(",") if k]
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Fylke", html_for="signaler-fylke", className="small"),
+                    dcc.Dropdown(id="signaler-fylke", value=fylke, placeholder="Alle fylker"),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Kommuner", html_for="signaler-select", className="small"),
+                    dcc.Dropdown(
+                        id="signaler-select",
+                        options=[{"label": k, "value": k} for k in kommuner],
+                        value=kommuner,
+                        multi=True,
+                        placeholder="Alle kommuner du har tilgang til",
+                    ),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Serie", html_for="signaler-series", className="small"),
+                    dcc.Dropdown(
+                        id="signaler-series",
+                        options=SERIES_OPTIONS,
+                        value=serie if serie in ("cases", "admissions") else "cases",
+                        clearable=False,
+                    ),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Dato (til og med)", html_for="signaler-date", className="small"),
+                    html.Div(
+                        dcc.DatePickerSingle(
+                            id="signaler-date",
+                            date=dato,
+                            display_format="DD.MM.YYYY",
+                            first_day_of_week=1,
+                            placeholder="Velg dato",
+                        )
+                    ),
+                ],
+                md=3,
+            ),
+        ],
+        className="g-3 mb-3 align-items-end",
+    )
+    return html.Div(
+        [
+            page_header(
+                "Signaler",
+                "Kommuner der antallet siste hele uke var høyere enn forventet: automatisk "
+                "signal etter Farrington-metoden. Metode: " + METHOD_CITATION + ".",
+            ),
+            controls,
+            html.Div(id="signaler-alert"),
+            dcc.Loading(
+                [
+                    html.Div(id="signaler-summary", className="mb-2"),
+                    dash_table.DataTable(  # type: ignore[attr-defined]
+                        id="signaler-table",
+                        columns=TABLE_COLUMNS,
+                        data=[],
+                        sort_action="native",
+                        page_size=20,
+                        style_cell={"textAlign": "left", "fontSize": "0.85rem"},
+                        style_header={"fontWeight": "bold"},
+                    ),
+                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                ]
+            ),
+            definition_block(SIGNALS),
+            html.Div(id="signaler-source", className="small text-muted"),
+            dcc.Store(id="signaler-url-sync"),
+        ]
+    )

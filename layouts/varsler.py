@@ -1,0 +1,76 @@
+"""Varsler: subscribe to signals and cluster events for kommuner in the own scope; the
+notifications (e-mail texts) land in the outbox, and are mailed when SMTP is configured."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from layouts.common import page_header
+
+PAGE = dict(path="/varsler", name="Varsler", title="Varsler – Situasjonsbilde", order=9)
+
+
+def layout(**_: object) -> html.Div:
+    form = dbc.Card(
+        dbc.CardBody(
+            [
+                dbc.Label("E-postadresse", html_for="varsler-email"),
+                dbc.Input(id="varsler-email", type="email", placeholder="navn@kommune.no"),
+                dbc.Label("Kommuner", html_for="varsler-kommuner", className="mt-2"),
+                dcc.Dropdown(
+                    id="varsler-kommuner", multi=True, placeholder="Kommuner du har tilgang til"
+                ),
+                dbc.Label("Varsle om", className="mt-2"),
+                dbc.Checklist(
+                    id="varsler-kinds",
+                    options=[
+                        {"label": "Nye signaler (Farrington-metoden)", "value": "signals"},
+                        {"label": "Nye klynger og utbrudd", "value": "clusters"},
+                    ],
+                    value=["signals", "clusters"],
+                ),
+                html.Div(
+                    [
+                        dbc.Button("Lagre abonnement", id="varsler-save", color="primary"),
+                        dbc.Button(
+                            "Lag varsler nå",
+                            id="varsler-dispatch",
+                            color="secondary",
+                            outline=True,
+                            className="ms-2",
+                        ),
+                    ],
+                    className="mt-3",
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+    return html.Div(
+        [
+            page_header(
+                "Varsler",
+                "Få e-post når det kommer nye signaler eller klynger i kommunene dine. Varslene "
+                "skrives til utboksen (og sendes når e-postserver er satt opp); de sier aldri "
+                "mer enn du selv har tilgang til å se.",
+            ),
+            dbc.Row([dbc.Col(form, lg=6)]),
+            html.Div(id="varsler-status"),
+            html.H2("Dine siste varsler", className="h5 mt-3"),
+            dash_table.DataTable(  # type: ignore[attr-defined]
+                id="varsler-outbox",
+                columns=[
+                    {"name": "Skrevet (UTC)", "id": "created_at"},
+                    {"name": "Type", "id": "kind"},
+                    {"name": "Kommune", "id": "kommunenummer"},
+                    {"name": "Emne", "id": "subject"},
+                    {"name": "Status", "id": "status"},
+                ],
+                data=[],
+                page_size=10,
+                style_cell={"textAlign": "left", "fontSize": "0.85rem", "whiteSpace": "normal"},
+                style_header={"fontWeight": "bold"},
+            ),
+        ]
+    )
