@@ -1,0 +1,308 @@
+"""Kommuneoversikt: every kommune in the caller's scope side by side on one date.
+
+One scoped, cached read (:func:`kommune_overview`) gives one row per kommune with the counts
+behind the key indicators, read from the same aggregate tables, over the same windows, as the
+kommune pages:
+
+* cases by test date, 7 and 14 days and the 7 days before (as :func:`case_windows`,
+  the Kommune page and the map);
+* test events and positive events in the 7 days ending on the date (Testing page);
+* persons with at least dose 2 and dose 3, all ages, at the end of the date (Vaksinasjon);
+* residents with a valid certificate on the date (Koronasertifikat, total row);
+* arrivals registered with arrival date in the 14 days ending on the date (Innreise default);
+* active clusters on the date (Morgenbrief: last case at most 14 days old).
+
+The counts of all kommuner are read once per date and data version and cached *without* the
+scope (:func:`_raw_by_kommune`); the public functions apply the scope and small-number
+protection on every call, with secondary suppression against the county and national
+totals that the overview shows beside the rows. County rows (:func:`county_overview`) are
+sums of the raw counts, protected as areas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func, select
+
+from data.cache import cached
+from data.codes import DEFAULT_DISEASE
+from data.protection import is_small, protect
+from data.queries.arrivals import _window_by_kommune
+from data.queries.cases import _frame, _population_year, kommune_list
+from data.queries.certificates import LONG_TIMEOUT, _certificate_rows, _coverage, _day_of
+from data.queries.clusters import ACTIVE_DAYS
+from data.schema import AggCasesDaily, AggTestsDaily, AggVaccinationDaily, Cluster
+from data.scope import Scope
+
+ARRIVAL_DAYS = 14  # the Innreise page's default window
+ARRIVAL_PENDING_DAYS = 7
+SPARK_WEEKS = 8
+CASE_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
+TEST_COUNTS = ["tests_7d", "positive_7d"]
+OTHER_COUNTS = ["cert_valid", "arrivals_14d", "active_clusters"]
+VACCINE_DOSES = (2, 3)
+VACCINE_COUNTS = [f"vaccinated_d{d}" for d in VACCINE_DOSES]
+COUNTS = [*CASE_COUNTS, *TEST_COUNTS, *VACCINE_COUNTS, *OTHER_COUNTS]
+REFERENCE = ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"]
+
+
+# --------------------------------------------------------------------------- raw reads
+def _cases(date: dt.date, disease: str) -> pd.DataFrame:
+    c = AggCasesDaily
+    last7 = c.date > date - dt.timedelta(days=7)
+    q = (
+        select(
+            c.kommunenummer,
+            func.sum(case((last7, c.cases_by_testdate), else_=0)),
+            func.sum(case((last7, 0), else_=c.cases_by_testdate)),
+            func.sum(c.cases_by_testdate),
+        )
+        .where(c.disease == disease, c.date >= date - dt.timedelta(days=13), c.date <= date)
+        .group_by(c.kommunenummer)
+    )
+    return _frame(q, ["kommunenummer", *CASE_COUNTS])
+
+
+def _tests(date: dt.date, disease: str) -> pd.DataFrame:
+    t = AggTestsDaily
+    q = (
+        select(t.kommunenummer, func.sum(t.tests), func.sum(t.positive))
+        .where(t.disease == disease, t.date >= date - dt.timedelta(days=6), t.date <= date)
+        .group_by(t.kommunenummer)
+    )
+    return _frame(q, ["kommunenummer", *TEST_COUNTS])
+
+
+def _vaccinated(date: dt.date, disease: str) -> pd.DataFrame:
+    """Persons with at least dose n (every dose number is given once per person)."""
+    v = AggVaccinationDaily
+    q = (
+        select(v.kommunenummer, v.dose_number, func.sum(v.doses))
+        .where(v.disease == disease, v.date <= date, v.dose_number.in_(VACCINE_DOSES))
+        .group_by(v.kommunenummer, v.dose_number)
+    )
+    frame = _frame(q, ["kommunenummer", "dose_number", "vaccinated"])
+    wide = frame.pivot(index="kommunenummer", columns="dose_number", values="vaccinated")
+    wide = wide.reindex(columns=list(VACCINE_DOSES)).fillna(0)
+    wide.columns = VACCINE_COUNTS
+    return wide.reset_index()
+
+
+def _active_clusters(date: dt.date, disease: str) -> pd.DataFrame:
+    """Active clusters per involved kommune, as :func:`data.queries.clusters.clusters_on`."""
+    q = select(Cluster.kommuner_involved).where(
+        Cluster.disease == disease,
+        Cluster.first_case_date <= date,
+        Cluster.last_case_date >= date - dt.timedelta(days=ACTIVE_DAYS),
+    )
+    frame = _frame(q, ["kommuner_involved"])
+    # a cluster counts once per kommune it involves (clusters_on matches the code list)
+    codes = [set(str(ks).split()) for ks in frame["kommuner_involved"]]
+    flat = pd.Series([c for group in codes for c in group], dtype=object)
+    counts = flat.value_counts()
+    return pd.DataFrame({"kommunenummer": counts.index, "active_clusters": counts.to_numpy()})
+
+
+@cached(timeout=LONG_TIMEOUT)
+def _valid_certificates_daily(*, end: dt.date, disease: str) -> dict[str, object]:
+    """Unprotected residents with a valid certificate per kommune and day (one kommune at a
+    time through the kommune index; the basis does not matter for "valid"). Cached without
+    the scope for a day: the data version is in the key."""
+    codes = sorted(kommune_list(scope=Scope.full())["kommunenummer"])
+    parts, labels = [], []
+    for i, code in enumerate(codes):
+        rows = _certificate_rows((code,), disease)
+        parts.append(rows)
+        labels.append(np.full(len(rows["person"]), i, dtype=np.int64))
+    rows = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    label = np.concatenate(labels)
+    last = _day_of(end)
+    first = int(rows["start"].min()) if len(rows["start"]) else last
+    order = np.lexsort((rows["start"], rows["person"], label))
+    counts, _ = _coverage(
+        rows["person"][order],
+        label[order],
+        rows["start"][order],
+        rows["stop"][order],
+        n_labels=len(codes),
+        first=first,
+        n_days=last - first + 1,
+        expiring=False,
+    )
+    return {"codes": codes, "first": first, "valid": counts}
+
+
+def _certificates(date: dt.date, disease: str, data_date: dt.date) -> pd.DataFrame:
+    daily = _valid_certificates_daily(end=data_date, disease=disease)
+    valid = np.asarray(daily["valid"])
+    day = _day_of(date) - int(daily["first"])  # type: ignore[call-overload]
+    values = valid[:, day] if 0 <= day < valid.shape[1] else np.zeros(valid.shape[0], np.int64)
+    return pd.DataFrame({"kommunenummer": daily["codes"], "cert_valid": values})
+
+
+@cached()
+def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.DataFrame:
+    """Unprotected counts of every kommune on ``date``; only called after the scope is
+    applied by the public functions below."""
+    reference = kommune_list(scope=Scope.full(), year=_population_year(date))[REFERENCE]
+    arrivals = _window_by_kommune(
+        start=date - dt.timedelta(days=ARRIVAL_DAYS - 1),
+        end=date,
+        pending_days=ARRIVAL_PENDING_DAYS,
+        disease=disease,
+    )["registered"].rename("arrivals_14d")
+    out = reference
+    for part in (
+        _cases(date, disease),
+        _tests(date, disease),
+        _vaccinated(date, disease),
+        _certificates(date, disease, data_date),
+        arrivals.rename_axis("kommunenummer").reset_index(),
+        _active_clusters(date, disease),
+    ):
+        out = out.merge(part, on="kommunenummer", how="left")
+    out[COUNTS] = out[COUNTS].fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
+@cached()
+def _weekly_cases(*, date: dt.date, weeks: int, disease: str) -> pd.DataFrame:
+    """Unprotected cases by test date per kommune in the ``weeks`` 7-day periods ending on
+    ``date`` (week 0 is the latest). Columns: kommunenummer, week, cases."""
+    c = AggCasesDaily
+    first = date - dt.timedelta(days=7 * weeks - 1)
+    q = (
+        select(c.kommunenummer, c.date, func.sum(c.cases_by_testdate))
+        .where(c.disease == disease, c.date >= first, c.date <= date)
+        .group_by(c.kommunenummer, c.date)
+    )
+    frame = _frame(q, ["kommunenummer", "date", "cases"])
+    days = (pd.Timestamp(date) - pd.to_datetime(frame["date"])).dt.days
+    frame["week"] = (days // 7).astype("int64")
+    return frame.groupby(["kommunenummer", "week"], as_index=False)["cases"].sum()
+
+
+# --------------------------------------------------------------------------- protection
+def _protect_vaccinated(
+    frame: pd.DataFrame,
+    *,
+    scope: Scope,
+    kommune_column: str | None,
+    area_code: str | None,
+    secondary: list[str | None] | None,
+) -> pd.DataFrame:
+    """Both sides of a coverage are protected (the population is public), as on the
+    Vaksinasjon page: a withheld side withholds the count."""
+    out = frame
+    for column in VACCINE_COUNTS:
+        sides = pd.DataFrame(
+            {
+                "v": out[column],
+                "u": (out["population"] - out[column]).clip(lower=0),
+                "kommunenummer": out["kommunenummer"] if kommune_column else None,
+                "fylkesnummer": out.get("fylkesnummer"),
+            }
+        )
+        protected = protect(
+            sides,
+            scope=scope,
+            counts=["v", "u"],
+            kommune_column="kommunenummer" if kommune_column else None,
+            area_code=area_code,
+            secondary_groups=secondary,
+        )
+        hidden = protected["v_suppressed"] | protected["u_suppressed"]
+        out[column] = out[column].astype("float64").where(~hidden, np.nan)
+        out[f"{column}_suppressed"] = hidden
+    return out
+
+
+def _window_and_scope(scope: Scope, date: dt.date, disease: str) -> tuple[pd.DataFrame, list]:
+    from data.queries.cases import dataset_info
+
+    info = dataset_info(scope=scope)
+    raw = _raw_by_kommune(date=date, data_date=info["data_date"], disease=disease)
+    allowed = scope.restrict(None)
+    if allowed is not None:
+        raw = raw[raw["kommunenummer"].isin(allowed)].reset_index(drop=True)
+    return raw, [None, "fylkesnummer"]
+
+
+@cached()
+def kommune_overview(
+    *, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """One row per kommune in the scope on ``date``.
+
+    Columns: kommunenummer, name, fylkesnummer, fylkesnavn, population (1 January of the
+    date's year), cases_7d, cases_prev_7d, cases_14d, tests_7d, positive_7d, vaccinated_d2,
+    vaccinated_d3 (persons with at least that dose, all ages), cert_valid, arrivals_14d,
+    active_clusters, and ``<count>_suppressed`` for each count withheld by small-number
+    protection (primary, and secondary against the county and national totals).
+    """
+    raw, groups = _window_and_scope(scope, date, disease)
+    plain = [c for c in COUNTS if c not in VACCINE_COUNTS]
+    out = protect(raw, scope=scope, counts=plain, secondary_groups=groups)
+    return _protect_vaccinated(
+        out, scope=scope, kommune_column="kommunenummer", area_code=None, secondary=groups
+    )
+
+
+@cached()
+def county_overview(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE) -> pd.DataFrame:
+    """County aggregates of the kommuner in the scope (whole counties only: a county is
+    listed when the caller may see all its kommuner), same count columns as
+    :func:`kommune_overview`, protected as areas. Columns: fylkesnummer, fylkesnavn,
+    kommuner (number of kommuner), population and the counts."""
+    from data.queries.cases import dataset_info
+
+    info = dataset_info(scope=scope)
+    full = _raw_by_kommune(date=date, data_date=info["data_date"], disease=disease)
+    allowed = scope.restrict(None)
+    members = full.groupby("fylkesnummer")["kommunenummer"].apply(set)
+    fylker = [f for f, ks in members.items() if allowed is None or ks <= set(allowed)]
+    part = full[full["fylkesnummer"].isin(fylker)]
+    sums = part.groupby(["fylkesnummer", "fylkesnavn"], as_index=False)[
+        ["population", *COUNTS]
+    ].sum()
+    sums.insert(2, "kommuner", part.groupby("fylkesnummer").size().to_numpy())
+    sums["kommunenummer"] = sums["fylkesnummer"]  # for the vaccination helper's frame
+    plain = [c for c in COUNTS if c not in VACCINE_COUNTS]
+    out = protect(sums, scope=scope, counts=plain, kommune_column=None, area_code=None)
+    out = _protect_vaccinated(out, scope=scope, kommune_column=None, area_code=None, secondary=None)
+    return out.drop(columns="kommunenummer").reset_index(drop=True)
+
+
+@cached()
+def weekly_cases(
+    *, scope: Scope, date: dt.date, weeks: int = SPARK_WEEKS, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """Cases per kommune in the scope in each of the ``weeks`` 7-day periods ending on
+    ``date`` (for sparklines). Columns: kommunenummer, ``w0`` (the latest week) …
+    ``w<weeks-1>`` (NaN where withheld), and ``s0`` … flags for the withheld cells."""
+    raw, _groups = _window_and_scope(scope, date, disease)
+    counts = _weekly_cases(date=date, weeks=weeks, disease=disease)
+    wide = counts.pivot(index="kommunenummer", columns="week", values="cases")
+    wide = wide.reindex(index=raw["kommunenummer"], columns=range(weeks)).fillna(0)
+    allowed = pd.Series(
+        [scope.may_see_small_numbers(k) for k in wide.index], index=wide.index, dtype=bool
+    )
+    hidden = wide.apply(is_small) & ~allowed.to_numpy()[:, None]
+    values = wide.astype("float64").mask(hidden)
+    values.columns = [f"w{w}" for w in range(weeks)]
+    flags = hidden.copy()
+    flags.columns = [f"s{w}" for w in range(weeks)]
+    return pd.concat([values, flags], axis=1).reset_index()
+
+
+__all__ = [
+    "ARRIVAL_DAYS",
+    "COUNTS",
+    "SPARK_WEEKS",
+    "county_overview",
+    "kommune_overview",
+    "weekly_cases",
+]
