@@ -104,7 +104,7 @@ def open_from_map(click: dict | None, date: str | None) -> Any:
 def report_links(kommune: str | None, week: str | None, date: str | None) -> tuple:
     if not kommune:
         return "#", "#", "#", True, True, True, no_update
-    placeholder = no_update
+    placeholder: Any = no_update
     if not week:
         week = last_complete_week(as_of(date)[0])
         placeholder = week

@@ -217,6 +217,14 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
         for area, attr in AREAS:
             if area == "kommune":
                 value, suppressed = _num(ind.value), bool(ind.suppressed)
+                if (
+                    key == "active_clusters"
+                    and value is not None
+                    and 1 <= value <= 4
+                    and not scope.may_see_small_numbers(kommunenummer)
+                ):
+                    # the Morgenbrief shows the count on screen; a file sent onwards does not
+                    value, suppressed = None, True
             else:
                 value, suppressed = _num(getattr(ind, attr)), False
                 if value is None and key == "active_clusters":

@@ -4,6 +4,8 @@ report."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
@@ -22,7 +24,7 @@ PAGE = dict(
     title="Kommuneoversikt – Situasjonsbilde",
     order=2,
 )
-MAP_CONFIG = {
+MAP_CONFIG: Any = {
     "displayModeBar": False,
     "scrollZoom": False,
     "topojsonURL": "/assets/vendor/topojson/",
@@ -120,7 +122,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
         ],
         className="g-3 mb-2 align-items-end",
     )
-    table = dash_table.DataTable(
+    table = dash_table.DataTable(  # type: ignore[attr-defined]
         id="ov-table",
         columns=table_columns(),
         data=[],
@@ -243,7 +245,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
                 ]
             ),
             html.H2("Fylker", className="h5 mt-3"),
-            dash_table.DataTable(
+            dash_table.DataTable(  # type: ignore[attr-defined]
                 id="ov-counties",
                 columns=[{"id": k, "name": n} for k, n in COUNTY_COLUMNS],
                 data=[],
