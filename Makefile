@@ -51,6 +51,7 @@ lint: venv
 bench: venv geo
 	$(PY) -m bench.run
 	$(PY) -m bench.imports
+	$(PY) -m bench.overview --reports
 
 demo-full: venv
 	$(BIN)/situasjonsbilde demo --scale full

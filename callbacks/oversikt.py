@@ -31,13 +31,33 @@ def overview_for(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> overvi
     return overview_view.build_overview(scope=scope, date=date, info=info)
 
 
+@cached()
+def overview_payload(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> dict[str, Any]:
+    """What the table callback sends, built once per scope, date and data version: a
+    reload or a colleague with the same role gets it without rebuilding rows or figures."""
+    overview = overview_for(scope=scope, date=date, info=info)
+    multiples = small_multiples(
+        overview.kommuner,
+        overview.weekly,
+        weeks=overview_view.WEEKS,
+        reference=overview.prior_mean,
+    )
+    return {
+        "records": overview_view.table_records(overview),
+        "counties": overview_view.county_records(overview),
+        "multiples": multiples.to_plotly_json(),
+        "prior_mean": overview.prior_mean,
+        "n": len(overview.kommuner),
+    }
+
+
 def update_overview(requested_date: str | None) -> tuple:
     date, info = as_of(requested_date)
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
-    overview = overview_for(scope=current_scope(), date=date, info=info)
-    n = len(overview.kommuner)
+    payload = overview_payload(scope=current_scope(), date=date, info=info)
+    n = payload["n"]
     title = f"{n} kommuner per {formatting.date_long(date)}"
-    common = formatting.number(overview.prior_mean, 1)
+    common = formatting.number(payload["prior_mean"], 1)
     method = html.Div(
         [
             html.Strong("Metode for rangering: "),
@@ -54,14 +74,9 @@ def update_overview(requested_date: str | None) -> tuple:
     )
     query = f"?dato={date.isoformat()}"
     return (
-        overview_view.table_records(overview),
-        overview_view.county_records(overview),
-        small_multiples(
-            overview.kommuner,
-            overview.weekly,
-            weeks=overview_view.WEEKS,
-            reference=overview.prior_mean,
-        ),
+        payload["records"],
+        payload["counties"],
+        payload["multiples"],
         title,
         method,
         source,

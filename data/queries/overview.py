@@ -25,14 +25,21 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
+from data import db
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.protection import is_small, protect
 from data.queries.arrivals import _window_by_kommune
 from data.queries.cases import _frame, _population_year, kommune_list
-from data.queries.certificates import LONG_TIMEOUT, _certificate_rows, _coverage, _day_of
+from data.queries.certificates import (
+    LONG_TIMEOUT,
+    _certificate_rows,
+    _coverage,
+    _day_number,
+    _day_of,
+)
 from data.queries.clusters import ACTIVE_DAYS
 from data.schema import AggCasesDaily, AggTestsDaily, AggVaccinationDaily, Cluster
 from data.scope import Scope
@@ -50,20 +57,61 @@ REFERENCE = ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"
 
 
 # --------------------------------------------------------------------------- raw reads
-def _cases(date: dt.date, disease: str) -> pd.DataFrame:
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_cases(*, disease: str) -> dict[str, object]:
+    """Unprotected running total of cases by test date per kommune and day, from one read
+    of the daily aggregate, cached for a day (the data version is in the key): every window
+    of every date is then a difference of two running totals, not a query."""
     c = AggCasesDaily
-    last7 = c.date > date - dt.timedelta(days=7)
     q = (
-        select(
-            c.kommunenummer,
-            func.sum(case((last7, c.cases_by_testdate), else_=0)),
-            func.sum(case((last7, 0), else_=c.cases_by_testdate)),
-            func.sum(c.cases_by_testdate),
-        )
-        .where(c.disease == disease, c.date >= date - dt.timedelta(days=13), c.date <= date)
-        .group_by(c.kommunenummer)
+        select(c.kommunenummer, _day_number(c.date), func.sum(c.cases_by_testdate))
+        .where(c.disease == disease)
+        .group_by(c.kommunenummer, c.date)
     )
-    return _frame(q, ["kommunenummer", *CASE_COUNTS])
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 1), dtype=np.int64)}
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    day = np.array([r[1] for r in raw], dtype=np.int64)
+    cases = np.array([r[2] for r in raw], dtype=np.int64)
+    first = int(day.min())
+    daily = np.zeros((len(codes), int(day.max()) - first + 1), dtype=np.int64)
+    np.add.at(daily, (kommune, day - first), cases)
+    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=1)}
+
+
+def _case_window(cumulative: dict[str, object], end: dt.date, days: int) -> np.ndarray:
+    """Cases per kommune in the ``days`` days ending on ``end`` (0 outside the data)."""
+    totals = np.asarray(cumulative["cumulative"])
+    first = int(cumulative["first"])  # type: ignore[call-overload]
+
+    def at(day: int) -> np.ndarray:
+        i = day - first
+        if i < 0 or totals.shape[1] == 0:
+            return np.zeros(totals.shape[0], dtype=np.int64)
+        return totals[:, min(i, totals.shape[1] - 1)]
+
+    last = _day_of(end)
+    return at(last) - at(last - days)
+
+
+def _cases(date: dt.date, disease: str) -> pd.DataFrame:
+    """The windows of :func:`data.queries.cases.case_windows`, from the running totals."""
+    cumulative = _cumulative_cases(disease=disease)
+    last7 = _case_window(cumulative, date, 7)
+    last14 = _case_window(cumulative, date, 14)
+    return pd.DataFrame(
+        {
+            "kommunenummer": cumulative["codes"],
+            "cases_7d": last7,
+            "cases_prev_7d": last14 - last7,
+            "cases_14d": last14,
+        }
+    )
 
 
 def _tests(date: dt.date, disease: str) -> pd.DataFrame:
@@ -76,19 +124,46 @@ def _tests(date: dt.date, disease: str) -> pd.DataFrame:
     return _frame(q, ["kommunenummer", *TEST_COUNTS])
 
 
-def _vaccinated(date: dt.date, disease: str) -> pd.DataFrame:
-    """Persons with at least dose n (every dose number is given once per person)."""
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_vaccinated(*, disease: str) -> dict[str, object]:
+    """Unprotected persons with at least dose 2 and 3 per kommune on every day, from one
+    read of the daily aggregate (every dose number is given once per person). Cached for a
+    day (the data version is in the key): a new date is then an index, not a query."""
     v = AggVaccinationDaily
     q = (
-        select(v.kommunenummer, v.dose_number, func.sum(v.doses))
-        .where(v.disease == disease, v.date <= date, v.dose_number.in_(VACCINE_DOSES))
-        .group_by(v.kommunenummer, v.dose_number)
+        select(v.kommunenummer, _day_number(v.date), v.dose_number, func.sum(v.doses))
+        .where(v.disease == disease, v.dose_number.in_(VACCINE_DOSES))
+        .group_by(v.kommunenummer, v.date, v.dose_number)
     )
-    frame = _frame(q, ["kommunenummer", "dose_number", "vaccinated"])
-    wide = frame.pivot(index="kommunenummer", columns="dose_number", values="vaccinated")
-    wide = wide.reindex(columns=list(VACCINE_DOSES)).fillna(0)
-    wide.columns = VACCINE_COUNTS
-    return wide.reset_index()
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "counts": np.zeros((0, len(VACCINE_DOSES), 1))}
+    table = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    first = int(table[:, 0].min())
+    n_days = int(table[:, 0].max()) - first + 1
+    dose = np.searchsorted(np.array(VACCINE_DOSES), table[:, 1])
+    daily = np.zeros((len(codes), len(VACCINE_DOSES), n_days), dtype=np.int64)
+    np.add.at(daily, (kommune, dose, table[:, 0] - first), table[:, 2])
+    return {"codes": codes, "first": first, "counts": np.cumsum(daily, axis=2)}
+
+
+def _vaccinated(date: dt.date, disease: str) -> pd.DataFrame:
+    """Persons with at least dose 2 and 3 per kommune at the end of ``date``."""
+    cumulative = _cumulative_vaccinated(disease=disease)
+    counts = np.asarray(cumulative["counts"])
+    day = _day_of(date) - int(cumulative["first"])  # type: ignore[call-overload]
+    if day < 0 or counts.shape[2] == 0:
+        values = np.zeros(counts.shape[:2], dtype=np.int64)
+    else:
+        values = counts[:, :, min(day, counts.shape[2] - 1)]
+    out = pd.DataFrame(values, columns=VACCINE_COUNTS)
+    out.insert(0, "kommunenummer", cumulative["codes"])
+    return out
 
 
 def _active_clusters(date: dt.date, disease: str) -> pd.DataFrame:
@@ -168,21 +243,21 @@ def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.Da
     return out.reset_index(drop=True)
 
 
-@cached()
 def _weekly_cases(*, date: dt.date, weeks: int, disease: str) -> pd.DataFrame:
     """Unprotected cases by test date per kommune in the ``weeks`` 7-day periods ending on
     ``date`` (week 0 is the latest). Columns: kommunenummer, week, cases."""
-    c = AggCasesDaily
-    first = date - dt.timedelta(days=7 * weeks - 1)
-    q = (
-        select(c.kommunenummer, c.date, func.sum(c.cases_by_testdate))
-        .where(c.disease == disease, c.date >= first, c.date <= date)
-        .group_by(c.kommunenummer, c.date)
-    )
-    frame = _frame(q, ["kommunenummer", "date", "cases"])
-    days = (pd.Timestamp(date) - pd.to_datetime(frame["date"])).dt.days
-    frame["week"] = (days // 7).astype("int64")
-    return frame.groupby(["kommunenummer", "week"], as_index=False)["cases"].sum()
+    cumulative = _cumulative_cases(disease=disease)
+    parts = [
+        pd.DataFrame(
+            {
+                "kommunenummer": cumulative["codes"],
+                "week": w,
+                "cases": _case_window(cumulative, date - dt.timedelta(days=7 * w), 7),
+            }
+        )
+        for w in range(weeks)
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- protection
