@@ -32,8 +32,8 @@ def small_multiples(
     )
     by_code = weekly.set_index("kommunenummer")
     x = [f"-{w}" if w else "nå" for w in reversed(range(weeks))]
+    traces, trace_rows, trace_cols, shapes = [], [], [], []
     for i, r in enumerate(top.itertuples()):
-        row, col = i // cols + 1, i % cols + 1
         values = by_code.loc[r.kommunenummer] if r.kommunenummer in by_code.index else None
         y = [
             None
@@ -41,7 +41,7 @@ def small_multiples(
             else round(float(values[f"w{w}"]) * PER / float(r.population), 1)
             for w in reversed(range(weeks))
         ]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=x,
                 y=y,
@@ -51,15 +51,27 @@ def small_multiples(
                 name=r.name,
                 showlegend=False,
                 hovertemplate="%{y:.1f} per 100 000<extra>" + str(r.name) + "</extra>",
-            ),
-            row=row,
-            col=col,
-        )
-        if reference == reference:  # not NaN
-            fig.add_hline(
-                y=reference, line_dash="dash", line_color="#6b6b6b", line_width=1, row=row, col=col
             )
+        )
+        trace_rows.append(i // cols + 1)
+        trace_cols.append(i % cols + 1)
+        if reference == reference:  # not NaN; shapes in one update: add_hline is slow
+            suffix = "" if i == 0 else str(i + 1)
+            shapes.append(
+                dict(
+                    type="line",
+                    xref=f"x{suffix} domain",
+                    yref=f"y{suffix}",
+                    x0=0,
+                    x1=1,
+                    y0=reference,
+                    y1=reference,
+                    line=dict(dash="dash", color="#6b6b6b", width=1),
+                )
+            )
+    fig.add_traces(traces, rows=trace_rows, cols=trace_cols)
     fig.update_layout(
+        shapes=shapes,
         height=170 * rows + 60,
         margin=dict(l=40, r=10, t=40, b=30),
         font=FONT,

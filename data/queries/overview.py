@@ -114,14 +114,52 @@ def _cases(date: dt.date, disease: str) -> pd.DataFrame:
     )
 
 
-def _tests(date: dt.date, disease: str) -> pd.DataFrame:
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_tests(*, disease: str) -> dict[str, object]:
+    """Unprotected running totals of test events and positive events per kommune and day
+    (as :func:`_cumulative_cases`)."""
     t = AggTestsDaily
     q = (
-        select(t.kommunenummer, func.sum(t.tests), func.sum(t.positive))
-        .where(t.disease == disease, t.date >= date - dt.timedelta(days=6), t.date <= date)
-        .group_by(t.kommunenummer)
+        select(t.kommunenummer, _day_number(t.date), func.sum(t.tests), func.sum(t.positive))
+        .where(t.disease == disease)
+        .group_by(t.kommunenummer, t.date)
     )
-    return _frame(q, ["kommunenummer", *TEST_COUNTS])
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 2, 1), dtype=np.int64)}
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    values = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
+    first = int(values[:, 0].min())
+    daily = np.zeros((len(codes), 2, int(values[:, 0].max()) - first + 1), dtype=np.int64)
+    np.add.at(daily, (kommune, 0, values[:, 0] - first), values[:, 1])
+    np.add.at(daily, (kommune, 1, values[:, 0] - first), values[:, 2])
+    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=2)}
+
+
+def _tests(date: dt.date, disease: str) -> pd.DataFrame:
+    """Test events and positive events per kommune in the 7 days ending on ``date``."""
+    cumulative = _cumulative_tests(disease=disease)
+    totals = np.asarray(cumulative["cumulative"])
+    first = int(cumulative["first"])  # type: ignore[call-overload]
+
+    def at(day: int) -> np.ndarray:
+        i = day - first
+        if i < 0 or totals.shape[2] == 0:
+            return np.zeros(totals.shape[:2], dtype=np.int64)
+        return totals[:, :, min(i, totals.shape[2] - 1)]
+
+    window = at(_day_of(date)) - at(_day_of(date) - 7)
+    return pd.DataFrame(
+        {
+            "kommunenummer": cumulative["codes"],
+            "tests_7d": window[:, 0],
+            "positive_7d": window[:, 1],
+        }
+    )
 
 
 @cached(timeout=LONG_TIMEOUT)
