@@ -31,7 +31,6 @@ from data import db
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.protection import is_small, protect
-from data.queries.arrivals import _window_by_kommune
 from data.queries.cases import _frame, _population_year, kommune_list
 from data.queries.certificates import (
     LONG_TIMEOUT,
@@ -41,11 +40,16 @@ from data.queries.certificates import (
     _day_of,
 )
 from data.queries.clusters import ACTIVE_DAYS
-from data.schema import AggCasesDaily, AggTestsDaily, AggVaccinationDaily, Cluster
+from data.schema import (
+    AggArrivalsDaily,
+    AggCasesDaily,
+    AggTestsDaily,
+    AggVaccinationDaily,
+    Cluster,
+)
 from data.scope import Scope
 
 ARRIVAL_DAYS = 14  # the Innreise page's default window
-ARRIVAL_PENDING_DAYS = 7
 SPARK_WEEKS = 8
 CASE_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
 TEST_COUNTS = ["tests_7d", "positive_7d"]
@@ -163,6 +167,41 @@ def _tests(date: dt.date, disease: str) -> pd.DataFrame:
 
 
 @cached(timeout=LONG_TIMEOUT)
+def _cumulative_arrivals(*, disease: str) -> dict[str, object]:
+    """Unprotected running total of registered arrivals per kommune of stay and arrival day,
+    from the daily aggregate (the same count as the arrival rows the Innreise page reads)."""
+    a = AggArrivalsDaily
+    q = (
+        select(a.kommunenummer, _day_number(a.date), func.sum(a.arrivals))
+        .where(a.disease == disease)
+        .group_by(a.kommunenummer, a.date)
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 1), dtype=np.int64)}
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    day = np.array([r[1] for r in raw], dtype=np.int64)
+    first = int(day.min())
+    daily = np.zeros((len(codes), int(day.max()) - first + 1), dtype=np.int64)
+    np.add.at(daily, (kommune, day - first), np.array([r[2] for r in raw], dtype=np.int64))
+    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=1)}
+
+
+def _arrivals(date: dt.date, disease: str) -> pd.DataFrame:
+    cumulative = _cumulative_arrivals(disease=disease)
+    return pd.DataFrame(
+        {
+            "kommunenummer": cumulative["codes"],
+            "arrivals_14d": _case_window(cumulative, date, ARRIVAL_DAYS),
+        }
+    )
+
+
+@cached(timeout=LONG_TIMEOUT)
 def _cumulative_vaccinated(*, disease: str) -> dict[str, object]:
     """Unprotected persons with at least dose 2 and 3 per kommune on every day, from one
     read of the daily aggregate (every dose number is given once per person). Cached for a
@@ -261,19 +300,13 @@ def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.Da
     """Unprotected counts of every kommune on ``date``; only called after the scope is
     applied by the public functions below."""
     reference = kommune_list(scope=Scope.full(), year=_population_year(date))[REFERENCE]
-    arrivals = _window_by_kommune(
-        start=date - dt.timedelta(days=ARRIVAL_DAYS - 1),
-        end=date,
-        pending_days=ARRIVAL_PENDING_DAYS,
-        disease=disease,
-    )["registered"].rename("arrivals_14d")
     out = reference
     for part in (
         _cases(date, disease),
         _tests(date, disease),
         _vaccinated(date, disease),
         _certificates(date, disease, data_date),
-        arrivals.rename_axis("kommunenummer").reset_index(),
+        _arrivals(date, disease),
         _active_clusters(date, disease),
     ):
         out = out.merge(part, on="kommunenummer", how="left")
