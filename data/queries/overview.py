@@ -22,6 +22,7 @@ sums of the raw counts, protected as areas.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,8 @@ from data.codes import DEFAULT_DISEASE
 from data.protection import is_small, protect
 from data.queries.cases import _frame, _population_year, kommune_list
 from data.queries.certificates import (
+    BASES,
     LONG_TIMEOUT,
-    _certificate_rows,
     _coverage,
     _day_number,
     _day_of,
@@ -45,6 +46,7 @@ from data.schema import (
     AggCasesDaily,
     AggTestsDaily,
     AggVaccinationDaily,
+    Certificate,
     Cluster,
 )
 from data.scope import Scope
@@ -258,6 +260,24 @@ def _active_clusters(date: dt.date, disease: str) -> pd.DataFrame:
     return pd.DataFrame({"kommunenummer": counts.index, "active_clusters": counts.to_numpy()})
 
 
+def _valid_rows(kommunenummer: str, disease: str) -> dict[str, np.ndarray]:
+    """Person, start and stop (days since 1970-01-01) of one kommune's certificates, as
+    :func:`data.queries.certificates._certificate_rows` keeps them (a known basis and a
+    non-empty period), without the columns "valid" does not need; read into numpy without
+    a Python tuple per row."""
+    c = Certificate
+    q = select(c.person_key, _day_number(c.valid_from), _day_number(c.valid_to)).where(
+        c.disease == disease, c.kommunenummer == kommunenummer, c.basis.in_(BASES)
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    flat = np.fromiter(itertools.chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
+    table = flat.reshape(len(raw), 3)
+    keep = table[:, 2] > table[:, 1]
+    return {"person": table[keep, 0], "start": table[keep, 1], "stop": table[keep, 2]}
+
+
 @cached(timeout=LONG_TIMEOUT)
 def _valid_certificates_daily(*, end: dt.date, disease: str) -> dict[str, object]:
     """Unprotected residents with a valid certificate per kommune and day (one kommune at a
@@ -266,7 +286,7 @@ def _valid_certificates_daily(*, end: dt.date, disease: str) -> dict[str, object
     codes = sorted(kommune_list(scope=Scope.full())["kommunenummer"])
     parts, labels = [], []
     for i, code in enumerate(codes):
-        rows = _certificate_rows((code,), disease)
+        rows = _valid_rows(code, disease)
         parts.append(rows)
         labels.append(np.full(len(rows["person"]), i, dtype=np.int64))
     rows = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
