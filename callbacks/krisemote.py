@@ -223,25 +223,26 @@ def check_new_data(_n: int | None, frozen: dict | None) -> tuple:
     return True, text
 
 
+# The panel is computed from the click counts, not by adding one to the last index: clicks
+# that arrive while a callback runs are merged by Dash, and must not be lost.
 STEP = """
-function(next, prev, tick, count, index) {
+function(next, prev, tick, count, state) {
     const ctx = window.dash_clientside.callback_context;
-    if (!count) { return [0, ""]; }
+    const total = (next || 0) - (prev || 0) + (tick || 0);
     const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
-    let i = index || 0;
-    if (trigger.startsWith("krise-next") || trigger.startsWith("krise-rotate-timer")) {
-        i = (i + 1) % count;
-    } else if (trigger.startsWith("krise-prev")) {
-        i = (i - 1 + count) % count;
-    } else {
-        i = 0;  // a new picture starts at the first panel
+    let base = (state && state.base !== undefined) ? state.base : total;
+    if (!trigger || trigger.startsWith("krise-count")) {
+        base = total;  // a new picture starts at the first panel
     }
-    return [i, "Panel " + (i + 1) + " av " + count];
+    if (!count) { return [{i: 0, base: base}, ""]; }
+    const i = (((total - base) % count) + count) % count;
+    return [{i: i, base: base}, "Panel " + (i + 1) + " av " + count];
 }
 """
 
 SHOW = """
-function(index, ids) {
+function(state, ids) {
+    const index = (state && state.i) || 0;
     return ids.map(function (id) {
         return {display: id.index === index ? "block" : "none"};
     });

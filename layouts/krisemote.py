@@ -43,7 +43,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
             dcc.Store(id="krise-kommune", data=kommunenummer),
             dcc.Store(id="krise-date", data=dato),
             dcc.Store(id="krise-frozen"),
-            dcc.Store(id="krise-index", data=0),
+            dcc.Store(id="krise-index", data={"i": 0}),
             dcc.Store(id="krise-count", data=0),
             dcc.Interval(id="krise-poll", interval=POLL_SECONDS * 1000),
             dcc.Interval(id="krise-rotate-timer", interval=ROTATE_SECONDS * 1000, disabled=True),

@@ -141,8 +141,9 @@ def _cumulative_tests(*, disease: str) -> dict[str, object]:
     values = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
     first = int(values[:, 0].min())
     daily = np.zeros((len(codes), 2, int(values[:, 0].max()) - first + 1), dtype=np.int64)
-    np.add.at(daily, (kommune, 0, values[:, 0] - first), values[:, 1])
-    np.add.at(daily, (kommune, 1, values[:, 0] - first), values[:, 2])
+    day = values[:, 0] - first
+    np.add.at(daily[:, 0, :], (kommune, day), values[:, 1])
+    np.add.at(daily[:, 1, :], (kommune, day), values[:, 2])
     return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=2)}
 
 
