@@ -53,6 +53,7 @@ bench: venv geo
 	$(PY) -m bench.imports
 	$(PY) -m bench.signals --append
 	$(PY) -m bench.clusters_signals --append
+	$(PY) -m bench.overview --reports
 
 demo-full: venv
 	$(BIN)/situasjonsbilde demo --scale full

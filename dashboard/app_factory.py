@@ -15,6 +15,7 @@ from flask_caching import Cache
 import callbacks
 import layouts
 from dashboard.exports import init_exports
+from dashboard.overview_exports import init_overview_exports
 from dashboard.security import init_security
 from dashboard.settings import Settings, load_settings
 from data import cache as data_cache
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["SITUASJONSBILDE_SETTINGS"] = settings
     init_security(app, settings)
     init_exports(app)
+    init_overview_exports(app)
 
     result_cache = Cache(
         server,

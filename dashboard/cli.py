@@ -292,6 +292,71 @@ for _group in (
     _import_command(_group)
 
 
+# --------------------------------------------------------------------------- weekly report
+@app.command()
+def report(
+    week: Annotated[str, typer.Option("--week", help="ISO-uke, f.eks. 2022-W05")],
+    kommune: Annotated[
+        str | None, typer.Option("--kommune", help="Kommunenummer, f.eks. 0301")
+    ] = None,
+    all_kommuner: Annotated[
+        bool, typer.Option("--all", help="Rapport for hver kommune (planlagt kjøring)")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Mappe for filene")] = Path("rapporter"),
+    protected: Annotated[
+        bool,
+        typer.Option(
+            "--protected",
+            help="Skjerm små tall (1–4) som for en rolle uten tilgang til små tall",
+        ),
+    ] = False,
+    progress: bool = True,
+) -> None:
+    """Ukerapport (PDF + CSV + JSON) for én kommune eller, med --all, for alle kommuner."""
+    from cachelib import SimpleCache
+
+    from dashboard import reports
+    from data import cache as data_cache
+    from data import queries
+    from data.scope import Scope
+
+    if bool(kommune) == all_kommuner:
+        raise typer.BadParameter("Oppgi enten --kommune K eller --all")
+    try:
+        reports.week_bounds(week)
+    except reports.ReportError as err:
+        raise typer.BadParameter(str(err)) from None
+    _configure()
+    # County and national series are shared by every kommune's report: cache them per run.
+    data_cache.set_backend(SimpleCache(threshold=20_000, default_timeout=3600))
+    data_cache.set_version_reader(queries.read_data_version)
+    scope = Scope.full("cli-report")
+    if protected:
+        scope = Scope(user_id="cli-report", role="report_protected", small_numbers=False)
+    started = time.perf_counter()
+    if kommune:
+        try:
+            report_ = reports.build_weekly_report(scope=scope, kommunenummer=kommune, week=week)
+        except reports.ReportError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(1) from None
+        for path in reports.write_report(report_, out):
+            typer.echo(str(path))
+        return
+    codes = list(queries.kommune_list(scope=scope)["kommunenummer"])
+    written, failed = reports.write_all(
+        scope=scope, week=week, out_dir=out, kommuner=codes, progress=progress
+    )
+    typer.echo(
+        f"{written} ukerapporter for {week} skrevet til {out} på "
+        f"{time.perf_counter() - started:.1f} s; {len(failed)} feilet."
+    )
+    for code, reason in failed[:10]:
+        typer.echo(f"  {code}: {reason}", err=True)
+    if failed and not written:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,295 @@
+"""Krisemøte callbacks: the panels are built once per "as of" data version and stay frozen;
+a poll says when new data have arrived; the room refreshes when it chooses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
+
+from callbacks.common import as_of
+from dashboard import figures, formatting, metrics
+from dashboard.auth import current_scope
+from dashboard.briefing import Indicator, indicators_on
+from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+from data import queries
+from geo import reference
+
+TREND_CLASS = {"rising": "krise-trend-rising", "falling": "krise-trend-falling"}
+WALL_FONT = dict(size=22, color="#ffffff")
+
+
+def _value(indicator: Indicator) -> str:
+    text = indicator.display()
+    return text + (" %" if indicator.unit == "%" and indicator.text is None else "")
+
+
+def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
+    compare = None
+    if indicator.county is not None or indicator.nation is not None:
+        compare = html.Div(
+            f"{fylke}: {indicator.display(indicator.county, own=False)} · "
+            f"Landet: {indicator.display(indicator.nation, own=False)}",
+            className="krise-compare",
+        )
+    unit = "" if indicator.unit in ("", "%") else indicator.unit
+    return html.Div(
+        [
+            html.Div(indicator.label, className="krise-label"),
+            html.Div(
+                _value(indicator),
+                className="krise-big" if big else "krise-big fs-1",
+                id=f"krise-{indicator.key}",
+            ),
+            html.Div(unit, className="krise-compare") if unit else None,
+            compare,
+            html.Div(indicator.definition, className="krise-definition"),
+        ],
+        className="mb-4",
+    )
+
+
+def _panel(index: int, title: str, body: list) -> html.Div:
+    return html.Div(
+        [html.H2(title, className="krise-panel-title"), *body],
+        id={"type": "krise-panel", "index": index},
+        className="krise-panel",
+        style={"display": "block" if index == 0 else "none"},
+    )
+
+
+def _figure(frames: dict, name: str, fylke: str) -> Any:
+    own = metrics.daily_incidence(frames["own"])
+    fig = figures.incidence_comparison_figure(
+        [
+            (name, own),
+            (f"{fylke} (fylke)", metrics.daily_incidence(frames["county"])),
+            ("Hele landet", metrics.daily_incidence(frames["nation"])),
+        ],
+        title="7-dagers insidens per 100 000, siste 120 dager",
+    )
+    fig.update_layout(
+        height=520,
+        font=WALL_FONT,
+        paper_bgcolor="#000",
+        plot_bgcolor="#000",
+        title_font=dict(size=24),
+        legend=dict(font=dict(size=20)),
+    )
+    fig.update_xaxes(gridcolor="#333", rangeselector=dict(visible=False))
+    fig.update_yaxes(gridcolor="#333")
+    fig.data[0].line.color = "#ffd54a"
+    fig.data[0].line.width = 5
+    fig.data[1].line.color = "#4fc3f7"
+    fig.data[2].line.color = "#ffffff"
+    return fig
+
+
+def build_panels(
+    indicators: dict[str, Indicator], frames: dict, name: str, fylke: str
+) -> list[html.Div]:
+    trend = indicators["trend"]
+    clusters = frames["clusters"]
+    settings = clusters["setting"].value_counts() if len(clusters) else None
+    cluster_lines = (
+        [html.Li(f"{setting}: {count}") for setting, count in settings.items()]
+        if settings is not None
+        else [html.Li("Ingen aktive klynger")]
+    )
+    return [
+        _panel(
+            0,
+            "Situasjonen nå",
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(_number(indicators["incidence_7d"], fylke), lg=6),
+                        dbc.Col(
+                            html.Div(
+                                [
+                                    html.Div("Trend", className="krise-label"),
+                                    html.Div(
+                                        TREND_LABELS[trend.code],
+                                        className="krise-big "
+                                        + TREND_CLASS.get(trend.code or "", "krise-trend-flat"),
+                                        id="krise-trend",
+                                    ),
+                                    html.Div(trend.definition, className="krise-definition"),
+                                ]
+                            ),
+                            lg=6,
+                        ),
+                    ]
+                ),
+                _number(indicators["cases_7d"], fylke, big=False),
+            ],
+        ),
+        _panel(
+            1,
+            "Utviklingen",
+            [
+                dcc.Graph(
+                    figure=_figure(frames, name, fylke),
+                    config={"displayModeBar": False, "staticPlot": True},
+                )
+            ],
+        ),
+        _panel(
+            2,
+            "Testing og sykehus",
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(_number(indicators["positivity_7d"], fylke), lg=6),
+                        dbc.Col(_number(indicators["admissions_7d"], fylke), lg=6),
+                    ]
+                )
+            ],
+        ),
+        _panel(
+            3,
+            "Vaksinasjon",
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(_number(indicators["coverage_all_d2"], fylke), lg=4),
+                        dbc.Col(_number(indicators["coverage_all_d3"], fylke), lg=4),
+                        dbc.Col(_number(indicators["coverage_65_d3"], fylke), lg=4),
+                    ]
+                )
+            ],
+        ),
+        _panel(
+            4,
+            "Klynger og utbrudd",
+            [
+                _number(indicators["active_clusters"], fylke),
+                html.Ul(cluster_lines, className="krise-compare"),
+            ],
+        ),
+    ]
+
+
+def render(kommunenummer: str | None, _refresh: int | None, requested_date: str | None) -> tuple:
+    """Build the panels for the data version of now; the result is frozen in the browser."""
+    kommuner = reference.kommuner(2024).set_index("kommunenummer")
+    if not kommunenummer or kommunenummer not in kommuner.index:
+        alert = dbc.Alert("Ukjent kommune. Åpne Krisemøte fra menyen.", color="warning")
+        return "Krisemøte", "", [alert], None, 0, "", False
+    date, info = as_of(requested_date)
+    row = kommuner.loc[kommunenummer]
+    name, fylke = str(row["name"]), str(row["fylkesnavn"])
+    indicators, frames = indicators_on(
+        scope=current_scope(),
+        kommunenummer=kommunenummer,
+        fylkesnummer=str(row["fylkesnummer"]),
+        date=date,
+        start=max(info["period_start"], date - dt.timedelta(days=120)),
+    )
+    panels = build_panels(indicators, frames, name, fylke)
+    rendered = dt.datetime.now().strftime("%H:%M")
+    frozen = {
+        "version": info["data_version"],
+        "data_date": info["data_date"].isoformat(),
+        "date": date.isoformat(),
+        "rendered": rendered,
+    }
+    asof = (
+        f"Situasjonen per {formatting.date_long(date)} · data per "
+        f"{formatting.date_short(info['data_date'])} (dataversjon {info['data_version']}) · "
+        f"bildet er låst siden kl. {rendered}"
+    )
+    source = (
+        "Kilde: "
+        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
+        + ". Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall."
+    )
+    return f"Krisemøte – {name}", asof, panels, frozen, len(panels), source, False
+
+
+def check_new_data(_n: int | None, frozen: dict | None) -> tuple:
+    """Poll: has the data version moved since the picture was frozen?"""
+    if not frozen:
+        return False, no_update
+    info = queries.dataset_info(scope=current_scope())
+    if str(info["data_version"]) == str(frozen.get("version")):
+        return False, no_update
+    text = (
+        f"data per {formatting.date_short(info['data_date'])} (dataversjon "
+        f"{info['data_version']}). Bildet viser fortsatt dataversjon {frozen.get('version')}."
+    )
+    return True, text
+
+
+# The panel is computed from the click counts, not by adding one to the last index: clicks
+# that arrive while a callback runs are merged by Dash, and must not be lost.
+STEP = """
+function(next, prev, tick, count, state) {
+    const ctx = window.dash_clientside.callback_context;
+    const total = (next || 0) - (prev || 0) + (tick || 0);
+    const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
+    let base = (state && state.base !== undefined) ? state.base : total;
+    if (!trigger || trigger.startsWith("krise-count")) {
+        base = total;  // a new picture starts at the first panel
+    }
+    if (!count) { return [{i: 0, base: base}, ""]; }
+    const i = (((total - base) % count) + count) % count;
+    return [{i: i, base: base}, "Panel " + (i + 1) + " av " + count];
+}
+"""
+
+SHOW = """
+function(state, ids) {
+    const index = (state && state.i) || 0;
+    return ids.map(function (id) {
+        return {display: id.index === index ? "block" : "none"};
+    });
+}
+"""
+
+ROTATE = """
+function(on) { return !on; }
+"""
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output("krise-title", "children"),
+        Output("krise-asof", "children"),
+        Output("krise-panels", "children"),
+        Output("krise-frozen", "data"),
+        Output("krise-count", "data"),
+        Output("krise-source", "children"),
+        Output("krise-new-data", "is_open"),
+        Input("krise-kommune", "data"),
+        Input("krise-refresh", "n_clicks"),
+        State("krise-date", "data"),
+    )(render)
+    app.callback(
+        Output("krise-new-data", "is_open", allow_duplicate=True),
+        Output("krise-new-text", "children"),
+        Input("krise-poll", "n_intervals"),
+        State("krise-frozen", "data"),
+        prevent_initial_call=True,
+    )(check_new_data)
+    app.clientside_callback(
+        STEP,
+        Output("krise-index", "data"),
+        Output("krise-position", "children"),
+        Input("krise-next", "n_clicks"),
+        Input("krise-prev", "n_clicks"),
+        Input("krise-rotate-timer", "n_intervals"),
+        Input("krise-count", "data"),
+        State("krise-index", "data"),
+    )
+    app.clientside_callback(
+        SHOW,
+        Output({"type": "krise-panel", "index": ALL}, "style"),
+        Input("krise-index", "data"),
+        State({"type": "krise-panel", "index": ALL}, "id"),
+    )
+    app.clientside_callback(
+        ROTATE, Output("krise-rotate-timer", "disabled"), Input("krise-rotate", "value")
+    )

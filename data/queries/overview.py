@@ -1,0 +1,464 @@
+"""Kommuneoversikt: every kommune in the caller's scope side by side on one date.
+
+One scoped, cached read (:func:`kommune_overview`) gives one row per kommune with the counts
+behind the key indicators, read from the same aggregate tables, over the same windows, as the
+kommune pages:
+
+* cases by test date, 7 and 14 days and the 7 days before (as :func:`case_windows`,
+  the Kommune page and the map);
+* test events and positive events in the 7 days ending on the date (Testing page);
+* persons with at least dose 2 and dose 3, all ages, at the end of the date (Vaksinasjon);
+* residents with a valid certificate on the date (Koronasertifikat, total row);
+* arrivals registered with arrival date in the 14 days ending on the date (Innreise default);
+* active clusters on the date (Morgenbrief: last case at most 14 days old).
+
+The counts of all kommuner are read once per date and data version and cached *without* the
+scope (:func:`_raw_by_kommune`); the public functions apply the scope and small-number
+protection on every call, with secondary suppression against the county and national
+totals that the overview shows beside the rows. County rows (:func:`county_overview`) are
+sums of the raw counts, protected as areas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Integer, cast, func, literal, select
+
+from data import db
+from data.cache import cached
+from data.certificate_aggregates import decode
+from data.codes import DEFAULT_DISEASE
+from data.protection import is_small, protect
+from data.queries.cases import (
+    CASE_COLUMNS,
+    _frame,
+    _population_year,
+    case_date_basis,
+    kommune_list,
+)
+from data.queries.certificates import LONG_TIMEOUT, _as_date, _day_of
+from data.queries.clusters import ACTIVE_DAYS
+from data.schema import (
+    AggArrivalsDaily,
+    AggCasesDaily,
+    AggCertificateSeries,
+    AggTestsDaily,
+    AggVaccinationDaily,
+    Cluster,
+)
+from data.scope import Scope
+
+ARRIVAL_DAYS = 14  # the Innreise page's default window
+SPARK_WEEKS = 8
+CASE_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
+TEST_COUNTS = ["tests_7d", "positive_7d"]
+OTHER_COUNTS = ["cert_valid", "arrivals_14d", "active_clusters"]
+VACCINE_DOSES = (2, 3)
+VACCINE_COUNTS = [f"vaccinated_d{d}" for d in VACCINE_DOSES]
+COUNTS = [*CASE_COUNTS, *TEST_COUNTS, *VACCINE_COUNTS, *OTHER_COUNTS]
+REFERENCE = ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"]
+
+
+# --------------------------------------------------------------------------- raw reads
+def _day_number(column: Any) -> Any:
+    """Days since 1970-01-01 of a date column, computed by the database."""
+    if db.engine().dialect.name == "postgresql":
+        return column - literal(dt.date(1970, 1, 1))
+    return cast(func.julianday(column) - 2440587.5, Integer)
+
+
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_cases(*, disease: str) -> dict[str, object]:
+    """Unprotected running total of cases per kommune and day (by test or registration date,
+    as the dataset counts them), from one read of the daily aggregate, cached for a day (the
+    data version is in the key): every window of every date is then a difference of two
+    running totals, not a query."""
+    c = AggCasesDaily
+    counted = getattr(c, CASE_COLUMNS[case_date_basis()])
+    q = (
+        select(c.kommunenummer, _day_number(c.date), func.sum(counted))
+        .where(c.disease == disease)
+        .group_by(c.kommunenummer, c.date)
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 1), dtype=np.int64)}
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    day = np.array([r[1] for r in raw], dtype=np.int64)
+    cases = np.array([r[2] for r in raw], dtype=np.int64)
+    first = int(day.min())
+    daily = np.zeros((len(codes), int(day.max()) - first + 1), dtype=np.int64)
+    np.add.at(daily, (kommune, day - first), cases)
+    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=1)}
+
+
+def _case_window(cumulative: dict[str, object], end: dt.date, days: int) -> np.ndarray:
+    """Cases per kommune in the ``days`` days ending on ``end`` (0 outside the data)."""
+    totals = np.asarray(cumulative["cumulative"])
+    first = int(cumulative["first"])  # type: ignore[call-overload]
+
+    def at(day: int) -> np.ndarray:
+        i = day - first
+        if i < 0 or totals.shape[1] == 0:
+            return np.zeros(totals.shape[0], dtype=np.int64)
+        return totals[:, min(i, totals.shape[1] - 1)]
+
+    last = _day_of(end)
+    return at(last) - at(last - days)
+
+
+def _cases(date: dt.date, disease: str) -> pd.DataFrame:
+    """The windows of :func:`data.queries.cases.case_windows`, from the running totals."""
+    cumulative = _cumulative_cases(disease=disease)
+    last7 = _case_window(cumulative, date, 7)
+    last14 = _case_window(cumulative, date, 14)
+    return pd.DataFrame(
+        {
+            "kommunenummer": cumulative["codes"],
+            "cases_7d": last7,
+            "cases_prev_7d": last14 - last7,
+            "cases_14d": last14,
+        }
+    )
+
+
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_tests(*, disease: str) -> dict[str, object]:
+    """Unprotected running totals of test events and positive events per kommune and day
+    (as :func:`_cumulative_cases`)."""
+    t = AggTestsDaily
+    q = (
+        select(t.kommunenummer, _day_number(t.date), func.sum(t.tests), func.sum(t.positive))
+        .where(t.disease == disease)
+        .group_by(t.kommunenummer, t.date)
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 2, 1), dtype=np.int64)}
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    values = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
+    first = int(values[:, 0].min())
+    daily = np.zeros((len(codes), 2, int(values[:, 0].max()) - first + 1), dtype=np.int64)
+    day = values[:, 0] - first
+    np.add.at(daily[:, 0, :], (kommune, day), values[:, 1])
+    np.add.at(daily[:, 1, :], (kommune, day), values[:, 2])
+    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=2)}
+
+
+def _tests(date: dt.date, disease: str) -> pd.DataFrame:
+    """Test events and positive events per kommune in the 7 days ending on ``date``."""
+    cumulative = _cumulative_tests(disease=disease)
+    totals = np.asarray(cumulative["cumulative"])
+    first = int(cumulative["first"])  # type: ignore[call-overload]
+
+    def at(day: int) -> np.ndarray:
+        i = day - first
+        if i < 0 or totals.shape[2] == 0:
+            return np.zeros(totals.shape[:2], dtype=np.int64)
+        return totals[:, :, min(i, totals.shape[2] - 1)]
+
+    window = at(_day_of(date)) - at(_day_of(date) - 7)
+    return pd.DataFrame(
+        {
+            "kommunenummer": cumulative["codes"],
+            "tests_7d": window[:, 0],
+            "positive_7d": window[:, 1],
+        }
+    )
+
+
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_arrivals(*, disease: str) -> dict[str, object]:
+    """Unprotected running total of registered arrivals per kommune of stay and arrival day,
+    from the daily aggregate (the same count as the arrival rows the Innreise page reads)."""
+    a = AggArrivalsDaily
+    q = (
+        select(a.kommunenummer, _day_number(a.date), func.sum(a.arrivals))
+        .where(a.disease == disease)
+        .group_by(a.kommunenummer, a.date)
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 1), dtype=np.int64)}
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    day = np.array([r[1] for r in raw], dtype=np.int64)
+    first = int(day.min())
+    daily = np.zeros((len(codes), int(day.max()) - first + 1), dtype=np.int64)
+    np.add.at(daily, (kommune, day - first), np.array([r[2] for r in raw], dtype=np.int64))
+    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=1)}
+
+
+def _arrivals(date: dt.date, disease: str) -> pd.DataFrame:
+    cumulative = _cumulative_arrivals(disease=disease)
+    return pd.DataFrame(
+        {
+            "kommunenummer": cumulative["codes"],
+            "arrivals_14d": _case_window(cumulative, date, ARRIVAL_DAYS),
+        }
+    )
+
+
+@cached(timeout=LONG_TIMEOUT)
+def _cumulative_vaccinated(*, disease: str) -> dict[str, object]:
+    """Unprotected persons with at least dose 2 and 3 per kommune on every day, from one
+    read of the daily aggregate (every dose number is given once per person). Cached for a
+    day (the data version is in the key): a new date is then an index, not a query."""
+    v = AggVaccinationDaily
+    q = (
+        select(v.kommunenummer, _day_number(v.date), v.dose_number, func.sum(v.doses))
+        .where(v.disease == disease, v.dose_number.in_(VACCINE_DOSES))
+        .group_by(v.kommunenummer, v.date, v.dose_number)
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        raw = result.cursor.fetchall() if result.cursor is not None else []
+    codes = sorted({str(r[0]) for r in raw})
+    if not raw:
+        return {"codes": codes, "first": 0, "counts": np.zeros((0, len(VACCINE_DOSES), 1))}
+    table = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
+    index = {code: i for i, code in enumerate(codes)}
+    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
+    first = int(table[:, 0].min())
+    n_days = int(table[:, 0].max()) - first + 1
+    dose = np.searchsorted(np.array(VACCINE_DOSES), table[:, 1])
+    daily = np.zeros((len(codes), len(VACCINE_DOSES), n_days), dtype=np.int64)
+    np.add.at(daily, (kommune, dose, table[:, 0] - first), table[:, 2])
+    return {"codes": codes, "first": first, "counts": np.cumsum(daily, axis=2)}
+
+
+def _vaccinated(date: dt.date, disease: str) -> pd.DataFrame:
+    """Persons with at least dose 2 and 3 per kommune at the end of ``date``."""
+    cumulative = _cumulative_vaccinated(disease=disease)
+    counts = np.asarray(cumulative["counts"])
+    day = _day_of(date) - int(cumulative["first"])  # type: ignore[call-overload]
+    if day < 0 or counts.shape[2] == 0:
+        values = np.zeros(counts.shape[:2], dtype=np.int64)
+    else:
+        values = counts[:, :, min(day, counts.shape[2] - 1)]
+    out = pd.DataFrame(values, columns=VACCINE_COUNTS)
+    out.insert(0, "kommunenummer", cumulative["codes"])
+    return out
+
+
+def _active_clusters(date: dt.date, disease: str) -> pd.DataFrame:
+    """Active clusters per involved kommune, as :func:`data.queries.clusters.clusters_on`."""
+    q = select(Cluster.kommuner_involved).where(
+        Cluster.disease == disease,
+        Cluster.first_case_date <= date,
+        Cluster.last_case_date >= date - dt.timedelta(days=ACTIVE_DAYS),
+    )
+    frame = _frame(q, ["kommuner_involved"])
+    # a cluster counts once per kommune it involves (clusters_on matches the code list)
+    codes = [set(str(ks).split()) for ks in frame["kommuner_involved"]]
+    flat = pd.Series([c for group in codes for c in group], dtype=object)
+    counts = flat.value_counts()
+    return pd.DataFrame({"kommunenummer": counts.index, "active_clusters": counts.to_numpy()})
+
+
+@cached(timeout=LONG_TIMEOUT)
+def _valid_certificates_daily(*, end: dt.date, disease: str) -> dict[str, object]:
+    """Unprotected residents with a valid certificate per kommune and day, from the stored
+    certificate series (:mod:`data.certificate_aggregates`; the age bands of a kommune are
+    disjoint, so they add up). Cached without the scope: the data version is in the key."""
+    t = AggCertificateSeries
+    q = select(t.area_code, t.first_date, t.counts).where(
+        t.disease == disease, t.area_level == "kommune", t.measure == "valid"
+    )
+    with db.engine().connect() as conn:
+        rows = [
+            (str(code), _day_of(_as_date(first)), decode(blob))
+            for code, first, blob in conn.execute(q)
+        ]
+    codes = sorted({code for code, _, _ in rows})
+    last = _day_of(end)
+    first = min((f for _, f, _ in rows), default=last)
+    valid = np.zeros((len(codes), last - first + 1), dtype=np.int64)
+    index = {code: i for i, code in enumerate(codes)}
+    for code, row_first, values in rows:
+        offset = row_first - first
+        n = max(0, min(len(values), valid.shape[1] - offset))
+        valid[index[code], offset : offset + n] += values[:n]
+    return {"codes": codes, "first": first, "valid": valid}
+
+
+def _certificates(date: dt.date, disease: str, data_date: dt.date) -> pd.DataFrame:
+    daily = _valid_certificates_daily(end=data_date, disease=disease)
+    valid = np.asarray(daily["valid"])
+    day = _day_of(date) - int(daily["first"])  # type: ignore[call-overload]
+    values = valid[:, day] if 0 <= day < valid.shape[1] else np.zeros(valid.shape[0], np.int64)
+    return pd.DataFrame({"kommunenummer": daily["codes"], "cert_valid": values})
+
+
+@cached()
+def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.DataFrame:
+    """Unprotected counts of every kommune on ``date``; only called after the scope is
+    applied by the public functions below."""
+    reference = kommune_list(scope=Scope.full(), year=_population_year(date))[REFERENCE]
+    out = reference
+    for part in (
+        _cases(date, disease),
+        _tests(date, disease),
+        _vaccinated(date, disease),
+        _certificates(date, disease, data_date),
+        _arrivals(date, disease),
+        _active_clusters(date, disease),
+    ):
+        out = out.merge(part, on="kommunenummer", how="left")
+    out[COUNTS] = out[COUNTS].fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
+def _weekly_cases(*, date: dt.date, weeks: int, disease: str) -> pd.DataFrame:
+    """Unprotected cases by test date per kommune in the ``weeks`` 7-day periods ending on
+    ``date`` (week 0 is the latest). Columns: kommunenummer, week, cases."""
+    cumulative = _cumulative_cases(disease=disease)
+    parts = [
+        pd.DataFrame(
+            {
+                "kommunenummer": cumulative["codes"],
+                "week": w,
+                "cases": _case_window(cumulative, date - dt.timedelta(days=7 * w), 7),
+            }
+        )
+        for w in range(weeks)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- protection
+def _protect_vaccinated(
+    frame: pd.DataFrame,
+    *,
+    scope: Scope,
+    kommune_column: str | None,
+    area_code: str | None,
+    secondary: list[str | None] | None,
+) -> pd.DataFrame:
+    """Both sides of a coverage are protected (the population is public), as on the
+    Vaksinasjon page: a withheld side withholds the count."""
+    out = frame
+    for column in VACCINE_COUNTS:
+        sides = pd.DataFrame(
+            {
+                "v": out[column],
+                "u": (out["population"] - out[column]).clip(lower=0),
+                "kommunenummer": out["kommunenummer"] if kommune_column else None,
+                "fylkesnummer": out.get("fylkesnummer"),
+            }
+        )
+        protected = protect(
+            sides,
+            scope=scope,
+            counts=["v", "u"],
+            kommune_column="kommunenummer" if kommune_column else None,
+            area_code=area_code,
+            secondary_groups=secondary,
+        )
+        hidden = protected["v_suppressed"] | protected["u_suppressed"]
+        out[column] = out[column].astype("float64").where(~hidden, np.nan)
+        out[f"{column}_suppressed"] = hidden
+    return out
+
+
+def _window_and_scope(scope: Scope, date: dt.date, disease: str) -> tuple[pd.DataFrame, list]:
+    from data.queries.cases import dataset_info
+
+    info = dataset_info(scope=scope)
+    raw = _raw_by_kommune(date=date, data_date=info["data_date"], disease=disease)
+    allowed = scope.restrict(None)
+    if allowed is not None:
+        raw = raw[raw["kommunenummer"].isin(allowed)].reset_index(drop=True)
+    return raw, [None, "fylkesnummer"]
+
+
+@cached()
+def kommune_overview(
+    *, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """One row per kommune in the scope on ``date``.
+
+    Columns: kommunenummer, name, fylkesnummer, fylkesnavn, population (1 January of the
+    date's year), cases_7d, cases_prev_7d, cases_14d, tests_7d, positive_7d, vaccinated_d2,
+    vaccinated_d3 (persons with at least that dose, all ages), cert_valid, arrivals_14d,
+    active_clusters, and ``<count>_suppressed`` for each count withheld by small-number
+    protection (primary, and secondary against the county and national totals).
+    """
+    raw, groups = _window_and_scope(scope, date, disease)
+    plain = [c for c in COUNTS if c not in VACCINE_COUNTS]
+    out = protect(raw, scope=scope, counts=plain, secondary_groups=groups)
+    return _protect_vaccinated(
+        out, scope=scope, kommune_column="kommunenummer", area_code=None, secondary=groups
+    )
+
+
+@cached()
+def county_overview(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE) -> pd.DataFrame:
+    """County aggregates of the kommuner in the scope (whole counties only: a county is
+    listed when the caller may see all its kommuner), same count columns as
+    :func:`kommune_overview`, protected as areas. Columns: fylkesnummer, fylkesnavn,
+    kommuner (number of kommuner), population and the counts."""
+    from data.queries.cases import dataset_info
+
+    info = dataset_info(scope=scope)
+    full = _raw_by_kommune(date=date, data_date=info["data_date"], disease=disease)
+    allowed = scope.restrict(None)
+    members = full.groupby("fylkesnummer")["kommunenummer"].apply(set)
+    fylker = [f for f, ks in members.items() if allowed is None or ks <= set(allowed)]
+    part = full[full["fylkesnummer"].isin(fylker)]
+    sums = part.groupby(["fylkesnummer", "fylkesnavn"], as_index=False)[
+        ["population", *COUNTS]
+    ].sum()
+    sums.insert(2, "kommuner", part.groupby("fylkesnummer").size().to_numpy())
+    sums["kommunenummer"] = sums["fylkesnummer"]  # for the vaccination helper's frame
+    plain = [c for c in COUNTS if c not in VACCINE_COUNTS]
+    out = protect(sums, scope=scope, counts=plain, kommune_column=None, area_code=None)
+    out = _protect_vaccinated(out, scope=scope, kommune_column=None, area_code=None, secondary=None)
+    return out.drop(columns="kommunenummer").reset_index(drop=True)
+
+
+@cached()
+def weekly_cases(
+    *, scope: Scope, date: dt.date, weeks: int = SPARK_WEEKS, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """Cases per kommune in the scope in each of the ``weeks`` 7-day periods ending on
+    ``date`` (for sparklines). Columns: kommunenummer, ``w0`` (the latest week) …
+    ``w<weeks-1>`` (NaN where withheld), and ``s0`` … flags for the withheld cells."""
+    raw, _groups = _window_and_scope(scope, date, disease)
+    counts = _weekly_cases(date=date, weeks=weeks, disease=disease)
+    wide = counts.pivot(index="kommunenummer", columns="week", values="cases")
+    wide = wide.reindex(index=raw["kommunenummer"], columns=range(weeks)).fillna(0)
+    allowed = pd.Series(
+        [scope.may_see_small_numbers(k) for k in wide.index], index=wide.index, dtype=bool
+    )
+    hidden = wide.apply(is_small) & ~allowed.to_numpy()[:, None]
+    values = wide.astype("float64").mask(hidden)
+    values.columns = [f"w{w}" for w in range(weeks)]
+    flags = hidden.copy()
+    flags.columns = [f"s{w}" for w in range(weeks)]
+    return pd.concat([values, flags], axis=1).reset_index()
+
+
+__all__ = [
+    "ARRIVAL_DAYS",
+    "COUNTS",
+    "SPARK_WEEKS",
+    "county_overview",
+    "kommune_overview",
+    "weekly_cases",
+]

@@ -1,0 +1,78 @@
+"""Krisemøte: a calm wall-screen view for the crisis team. Large type, high contrast, few
+numbers; panels stepped with the keyboard (→/←, PageDown/PageUp, space) or rotated; frozen
+on one "as of" data version until the room chooses to refresh."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+PAGE = dict(
+    path_template="/krisemote/<kommunenummer>",
+    path="/krisemote/0301",
+    nav_href="/krisemote/{kommune}",
+    name="Krisemøte",
+    title="Krisemøte – Situasjonsbilde",
+    order=3,
+)
+ROTATE_SECONDS = 20
+POLL_SECONDS = 60
+
+
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+    controls = html.Div(
+        [
+            dbc.Button("← Forrige", id="krise-prev", n_clicks=0, color="light", outline=True),
+            html.Span(id="krise-position", className="krise-position mx-3"),
+            dbc.Button("Neste →", id="krise-next", n_clicks=0, color="light", outline=True),
+            dbc.Switch(
+                id="krise-rotate",
+                label=f"Bytt panel automatisk ({ROTATE_SECONDS} s)",
+                value=False,
+                className="ms-4 d-inline-block",
+            ),
+            html.Span(
+                "Tastatur: → / PageDown / mellomrom = neste, ← / PageUp = forrige",
+                className="krise-hint ms-4",
+            ),
+        ],
+        className="krise-controls d-flex align-items-center flex-wrap",
+    )
+    return html.Div(
+        [
+            dcc.Store(id="krise-kommune", data=kommunenummer),
+            dcc.Store(id="krise-date", data=dato),
+            dcc.Store(id="krise-frozen"),
+            dcc.Store(id="krise-index", data={"i": 0}),
+            dcc.Store(id="krise-count", data=0),
+            dcc.Interval(id="krise-poll", interval=POLL_SECONDS * 1000),
+            dcc.Interval(id="krise-rotate-timer", interval=ROTATE_SECONDS * 1000, disabled=True),
+            html.Div(
+                [
+                    html.H1(id="krise-title", className="krise-title"),
+                    html.Div(id="krise-asof", className="krise-asof"),
+                ],
+                className="krise-header",
+            ),
+            dbc.Alert(
+                [
+                    html.Span("Nye data er kommet – ", className="fw-bold"),
+                    html.Span(id="krise-new-text"),
+                    dbc.Button(
+                        "Oppdater", id="krise-refresh", n_clicks=0, color="dark", className="ms-3"
+                    ),
+                ],
+                id="krise-new-data",
+                is_open=False,
+                color="warning",
+                className="krise-alert",
+            ),
+            html.Div(id="krise-panels", className="krise-panels"),
+            controls,
+            html.Div(id="krise-source", className="krise-source"),
+            html.A("Avslutt krisemøte", href="/", className="krise-exit"),
+        ],
+        className="krise-mode",
+        id="krise-root",
+        tabIndex="0",
+    )

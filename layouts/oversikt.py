@@ -1,0 +1,262 @@
+"""Kommuneoversikt: every kommune in the user's scope in one sortable, filterable table, with
+weekly sparklines, small multiples, a map of any column, county rows, export and the weekly
+report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+from dash.dash_table.Format import Format, Group, Scheme
+
+from dashboard.definitions.overview import (
+    DEFAULT_MAP_COLUMN,
+    OVERVIEW,
+    OVERVIEW_COLUMNS,
+    SIZE_CLASS_NOTE,
+)
+from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
+
+PAGE = dict(
+    path="/oversikt",
+    name="Kommuneoversikt",
+    title="Kommuneoversikt – Situasjonsbilde",
+    order=2,
+)
+MAP_CONFIG: Any = {
+    "displayModeBar": False,
+    "scrollZoom": False,
+    "topojsonURL": "/assets/vendor/topojson/",
+}
+
+
+def _format(kind: str, decimals: int) -> Format:
+    base = (
+        Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes)
+        .group_delimiter("\u00a0")
+        .decimal_delimiter(",")
+    )
+    return base.nully("1–4" if kind == "count" else "–")
+
+
+def table_columns() -> list[dict]:
+    out = []
+    for c in OVERVIEW_COLUMNS:
+        column: dict = {"id": c.key, "name": c.label}
+        if c.key == "name":
+            column["presentation"] = "markdown"
+        elif c.kind in ("count", "rate", "share", "rank"):
+            column["type"] = "numeric"
+            column["format"] = _format(c.kind, c.decimals)
+        else:
+            column["type"] = "text"
+        out.append(column)
+    return out
+
+
+COUNTY_COLUMNS = [
+    ("fylke", "Fylke"),
+    ("kommuner", "Kommuner"),
+    ("population", "Innbyggere"),
+    ("cases_7d", "Tilfeller 7 d"),
+    ("incidence_7d", "Insidens 7 d"),
+    ("incidence_14d", "Insidens 14 d"),
+    ("trend", "Trend"),
+    ("positivity_7d", "Positivandel %"),
+    ("coverage_d2", "Dose 2 %"),
+    ("coverage_d3", "Dose 3 %"),
+    ("cert_share", "Sertifikat %"),
+    ("arrivals_14d", "Ankomster 14 d"),
+]
+
+
+def layout(dato: str | None = None, kart: str | None = None, **_: object) -> html.Div:
+    mappable = [c for c in OVERVIEW_COLUMNS if c.mappable]
+    map_column = kart if kart in {c.key for c in mappable} else DEFAULT_MAP_COLUMN
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Dato (til og med)", html_for="ov-date", className="small"),
+                    html.Div(
+                        dcc.DatePickerSingle(
+                            id="ov-date",
+                            date=dato,
+                            display_format="DD.MM.YYYY",
+                            first_day_of_week=1,
+                            placeholder="Velg dato",
+                        )
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                [
+                    html.Div("Eksport (med skjerming av små tall)", className="small"),
+                    dbc.ButtonGroup(
+                        [
+                            dbc.Button(
+                                "CSV",
+                                id="ov-export-csv",
+                                href="#",
+                                external_link=True,
+                                color="secondary",
+                                outline=True,
+                                size="sm",
+                            ),
+                            dbc.Button(
+                                "Excel",
+                                id="ov-export-xlsx",
+                                href="#",
+                                external_link=True,
+                                color="secondary",
+                                outline=True,
+                                size="sm",
+                            ),
+                        ]
+                    ),
+                ],
+                md=3,
+            ),
+        ],
+        className="g-3 mb-2 align-items-end",
+    )
+    table = dash_table.DataTable(  # type: ignore[attr-defined]
+        id="ov-table",
+        columns=table_columns(),
+        data=[],
+        sort_action="native",
+        filter_action="native",
+        sort_by=[{"column_id": "rank", "direction": "asc"}],
+        page_action="native",
+        page_size=50,
+        markdown_options={"link_target": "_self"},
+        fixed_rows={"headers": True},
+        style_table={"overflowX": "auto", "maxHeight": "70vh", "overflowY": "auto"},
+        style_cell={"fontSize": "0.85rem", "padding": "2px 6px", "minWidth": "70px"},
+        style_cell_conditional=[
+            {"if": {"column_id": "spark"}, "fontFamily": "monospace", "minWidth": "90px"},
+            {"if": {"column_id": "name"}, "minWidth": "130px", "textAlign": "left"},
+        ],
+        style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto"},
+        tooltip_header={c.key: c.definition for c in OVERVIEW_COLUMNS},
+        tooltip_delay=300,
+        filter_options={"case": "insensitive", "placeholder_text": "filter …"},
+    )
+    report = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Ukerapport", className="h5"),
+                html.P(
+                    "Ukens situasjonsrapport for en kommune (til Statsforvalteren / "
+                    "Helsedirektoratet): PDF med nøkkeltall og figur, og de samme tallene "
+                    "som CSV og JSON (fast kolonneoppsett, se dokumentasjonen).",
+                    className="small text-muted",
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            dcc.Dropdown(id="ov-report-kommune", placeholder="Velg kommune"),
+                            md=5,
+                        ),
+                        dbc.Col(
+                            dbc.Input(id="ov-report-week", placeholder="2022-W05", type="text"),
+                            md=3,
+                        ),
+                        dbc.Col(
+                            dbc.ButtonGroup(
+                                [
+                                    dbc.Button(
+                                        "PDF",
+                                        id="ov-report-pdf",
+                                        href="#",
+                                        external_link=True,
+                                        size="sm",
+                                    ),
+                                    dbc.Button(
+                                        "CSV",
+                                        id="ov-report-csv",
+                                        href="#",
+                                        external_link=True,
+                                        size="sm",
+                                        outline=True,
+                                    ),
+                                    dbc.Button(
+                                        "JSON",
+                                        id="ov-report-json",
+                                        href="#",
+                                        external_link=True,
+                                        size="sm",
+                                        outline=True,
+                                    ),
+                                ]
+                            ),
+                            md=4,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+            ]
+        ),
+        className="mt-3",
+    )
+    return html.Div(
+        [
+            page_header(
+                "Kommuneoversikt",
+                "Alle kommuner du har tilgang til, side om side. Sorter og filtrer i "
+                "kolonneoverskriftene (f.eks. «>100» eller «Vestland»); klikk et kommunenavn "
+                "for å åpne kommunen.",
+            ),
+            html.H2(id="ov-title", className="h5"),
+            controls,
+            dcc.Loading(table),
+            html.Div(id="ov-method", className="small mt-2"),
+            html.P(SIZE_CLASS_NOTE, className="small text-muted"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H2("Kart", className="h5 mt-3"),
+                            dcc.Dropdown(
+                                id="ov-map-column",
+                                options=[{"label": c.label, "value": c.key} for c in mappable],
+                                value=map_column,
+                                clearable=False,
+                            ),
+                            dcc.Graph(
+                                id="ov-map",
+                                figure=EMPTY_FIGURE,
+                                config=MAP_CONFIG,
+                                style={"height": "560px"},
+                            ),
+                            html.Div(id="ov-map-definition", className="small"),
+                        ],
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        [
+                            html.H2("Høyest glattet insidens", className="h5 mt-3"),
+                            dcc.Graph(id="ov-multiples", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                        ],
+                        lg=7,
+                    ),
+                ]
+            ),
+            html.H2("Fylker", className="h5 mt-3"),
+            dash_table.DataTable(  # type: ignore[attr-defined]
+                id="ov-counties",
+                columns=[{"id": k, "name": n} for k, n in COUNTY_COLUMNS],
+                data=[],
+                sort_action="native",
+                style_cell={"fontSize": "0.85rem", "padding": "2px 6px"},
+                style_header={"fontWeight": "600"},
+            ),
+            report,
+            html.Div(definition_block(OVERVIEW), className="mt-3"),
+            html.Div(id="ov-source", className="small text-muted"),
+            dcc.Store(id="ov-url-sync"),
+            dcc.Store(id="ov-map-rendered", data=False),
+        ]
+    )

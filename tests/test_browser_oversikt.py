@@ -1,0 +1,90 @@
+"""The KS analyst's weekly walk: sort and filter the Kommuneoversikt, open a kommune from it,
+then put Krisemøte on the wall and step through its panels with the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser_helpers import start_and_login
+
+pytestmark = pytest.mark.browser
+
+
+def _column(dash_duo, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+    cells = dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, f'#ov-table td[data-dash-column="{key}"]'
+    )
+    return [c.text for c in cells]
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+
+
+def _visible_panel_title(dash_duo) -> str:  # type: ignore[no-untyped-def]
+    for panel in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".krise-panel"):
+        if panel.is_displayed():
+            return panel.find_element(By.CSS_SELECTOR, ".krise-panel-title").text
+    return ""
+
+
+def test_overview_sort_filter_open_and_krisemote_keyboard(dash_duo, app) -> None:
+    start_and_login(dash_duo, app, "ks-analytiker", "/oversikt")
+    dash_duo.wait_for_contains_text("#ov-title", "357 kommuner", timeout=60)
+    dash_duo.wait_for_element('#ov-table td[data-dash-column="name"] a', timeout=30)
+
+    # sort by population: the column is ordered after the click(s)
+    sort = dash_duo.find_element('#ov-table th[data-dash-column="population"] .column-header--sort')
+    sort.click()
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _d: (
+            (v := [_number(t) for t in _column(dash_duo, "population")[:20]])
+            and (v == sorted(v) or v == sorted(v, reverse=True))
+        )
+    )
+    sort.click()
+    values = [_number(t) for t in _column(dash_duo, "population")[:20]]
+    assert values == sorted(values) or values == sorted(values, reverse=True)
+
+    # filter on the county column: only Vestland's kommuner remain
+    box = dash_duo.find_element('#ov-table th.dash-filter[data-dash-column="fylkesnavn"] input')
+    box.send_keys("Vestland" + Keys.ENTER)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _d: set(_column(dash_duo, "fylkesnavn")) == {"Vestland"}
+    )
+    assert len(_column(dash_duo, "fylkesnavn")) > 5
+
+    # open a kommune from the table
+    link = dash_duo.find_element('#ov-table td[data-dash-column="name"] a')
+    name = link.text
+    link.click()
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: "/kommune/" in d.current_url)
+    dash_duo.wait_for_contains_text("#kommune-title", name, timeout=30)
+
+    # Krisemøte on the wall screen, stepped with the keyboard
+    dash_duo.driver.get(f"{dash_duo.server_url}/krisemote/4601")
+    dash_duo.wait_for_contains_text("#krise-title", "Bergen", timeout=60)
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 1 av 5", timeout=20)
+    assert "dataversjon" in dash_duo.find_element("#krise-asof").text
+    assert _visible_panel_title(dash_duo) == "Situasjonen nå"
+    dash_duo.find_element("#krise-title").click()  # focus the page, not a control
+    keys = ActionChains(dash_duo.driver)
+    keys.send_keys(Keys.ARROW_RIGHT).perform()
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 2 av 5", timeout=10)
+    assert _visible_panel_title(dash_duo) == "Utviklingen"
+    keys = ActionChains(dash_duo.driver)
+    keys.send_keys(Keys.PAGE_DOWN).perform()
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 3 av 5", timeout=10)
+    assert _visible_panel_title(dash_duo) == "Testing og sykehus"
+    keys = ActionChains(dash_duo.driver)
+    keys.send_keys(Keys.ARROW_LEFT).perform()
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 2 av 5", timeout=10)
+    # two quick presses are two steps (back to the first panel, then round to the last)
+    ActionChains(dash_duo.driver).send_keys(Keys.PAGE_UP).send_keys(Keys.PAGE_UP).perform()
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 5 av 5", timeout=10)
+    assert _visible_panel_title(dash_duo) == "Klynger og utbrudd"
+    assert dash_duo.get_logs() == [], "browser console errors"
