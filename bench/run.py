@@ -21,16 +21,9 @@ from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import queries
 from data.scope import Scope
-from tests.dash_http import call, call_dependency, kommune_page_callbacks
+from tests.dash_http import MAP_OUTPUTS, call, call_dependency, kommune_page_callbacks
 
 RESULTS = Path(__file__).with_name("results.md")
-MAP_OUTPUTS = [
-    ("map", "figure"),
-    ("map-date", "date"),
-    ("map-definition", "children"),
-    ("map-summary", "children"),
-    ("map-rendered", "data"),
-]
 
 
 def _pct(values: list[float], q: float) -> float:

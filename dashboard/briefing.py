@@ -79,18 +79,8 @@ class Briefing:
     signal_week: dt.date | None = None
 
 
-def _nan(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def _percent(share: Any) -> float | None:
-    value = _nan(share)
+    value = formatting.as_float(share)
     return None if value is None else 100.0 * value
 
 
@@ -111,7 +101,7 @@ def _case_indicators(
         "cases_24h": Indicator(
             "cases_24h",
             "Nye tilfeller siste døgn",
-            _nan(last["cases"].iloc[0]) if len(last) else None,
+            formatting.as_float(last["cases"].iloc[0]) if len(last) else None,
             "tilfeller",
             suppressed=day_suppressed,
             definition=case_basis_text("Tilfeller med prøvedato på valgt dato.", basis),
@@ -119,11 +109,11 @@ def _case_indicators(
         "cases_7d": Indicator(
             "cases_7d",
             "Nye tilfeller siste 7 dager",
-            _nan(k["cases_7d"]),
+            formatting.as_float(k["cases_7d"]),
             "tilfeller",
             suppressed=week_hidden,
-            county=_nan(f["cases_7d"]),
-            nation=_nan(n["cases_7d"]),
+            county=formatting.as_float(f["cases_7d"]),
+            nation=formatting.as_float(n["cases_7d"]),
             definition=case_basis_text(
                 "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.", basis
             ),
@@ -131,23 +121,23 @@ def _case_indicators(
         "incidence_7d": Indicator(
             "incidence_7d",
             "7-dagers insidens",
-            _nan(k["incidence_7d"]),
+            formatting.as_float(k["incidence_7d"]),
             "per 100 000",
             1,
             suppressed=week_hidden,
-            county=_nan(f["incidence_7d"]),
-            nation=_nan(n["incidence_7d"]),
+            county=formatting.as_float(f["incidence_7d"]),
+            nation=formatting.as_float(n["incidence_7d"]),
             definition="Tilfeller siste 7 dager per 100 000 innbyggere.",
         ),
         "incidence_14d": Indicator(
             "incidence_14d",
             "14-dagers insidens",
-            _nan(k["incidence_14d"]),
+            formatting.as_float(k["incidence_14d"]),
             "per 100 000",
             1,
             suppressed=fortnight_hidden,
-            county=_nan(f["incidence_14d"]),
-            nation=_nan(n["incidence_14d"]),
+            county=formatting.as_float(f["incidence_14d"]),
+            nation=formatting.as_float(n["incidence_14d"]),
             definition="Tilfeller siste 14 dager per 100 000 innbyggere.",
         ),
         "trend": Indicator(
@@ -200,11 +190,11 @@ def _hospital_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> I
     return Indicator(
         "admissions_7d",
         "Nye sykehusinnleggelser (7 dager)",
-        _nan(own.get("admissions_7d")),
+        formatting.as_float(own.get("admissions_7d")),
         "innleggelser",
         suppressed=bool(own.get("admissions_7d_suppressed", False)),
-        county=_nan(county.get("admissions_7d")),
-        nation=_nan(nation.get("admissions_7d")),
+        county=formatting.as_float(county.get("admissions_7d")),
+        nation=formatting.as_float(nation.get("admissions_7d")),
         definition="Innleggelser av innbyggere i kommunen de siste 7 dagene.",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 NBSP = "\u00a0"
 MONTHS = (
@@ -45,3 +46,14 @@ def count(value: float | int | None, *, suppressed: bool = False) -> str:
     if suppressed:
         return SUPPRESSED
     return number(value)
+
+
+def as_float(value: Any) -> float | None:
+    """A number as float, or None for None, NaN and what is not a number."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f

@@ -17,7 +17,6 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -169,16 +168,6 @@ class WeeklyReport:
         return [r for r in self.rows if r.section == "ukeserie"]
 
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> WeeklyReport:
     """The report's numbers, read with ``scope`` (refused outside it, like every read)."""
     label, monday, sunday = week_bounds(week)
@@ -216,7 +205,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
             continue
         for area, attr in AREAS:
             if area == "kommune":
-                value, suppressed = _num(ind.value), bool(ind.suppressed)
+                value, suppressed = formatting.as_float(ind.value), bool(ind.suppressed)
                 if (
                     key == "active_clusters"
                     and value is not None
@@ -226,7 +215,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                     # the Morgenbrief shows the count on screen; a file sent onwards does not
                     value, suppressed = None, True
             else:
-                value, suppressed = _num(getattr(ind, attr)), False
+                value, suppressed = formatting.as_float(getattr(ind, attr)), False
                 if value is None and key == "active_clusters":
                     continue  # clusters are counted for the kommune only
             report.rows.append(
@@ -257,10 +246,10 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
             at = daily.loc[daily.index == pd.Timestamp(day)]
             if at.empty:
                 continue
-            cases = _num(at["cases_7d"].iloc[0])
+            cases = formatting.as_float(at["cases_7d"].iloc[0])
             flag = "cases_7d_suppressed"
             hidden = bool(at[flag].iloc[0]) if flag in at.columns else False
-            pop = _num(at["population"].iloc[0])
+            pop = formatting.as_float(at["population"].iloc[0])
             incidence = None if cases is None or not pop else cases * 100_000 / pop
             if area == "kommune":
                 report.rows.append(

@@ -5,6 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+# The outputs of the map's and the Kommune page's main callbacks, as the browser asks.
+MAP_OUTPUTS = [
+    ("map", "figure"),
+    ("map-date", "date"),
+    ("map-definition", "children"),
+    ("map-summary", "children"),
+    ("map-rendered", "data"),
+]
+KOMMUNE_OUTPUTS = [
+    ("kommune-title", "children"),
+    ("kommune-cards", "children"),
+    ("kommune-daily", "figure"),
+    ("kommune-incidence", "figure"),
+    ("kommune-alert", "children"),
+    ("kommune-date", "date"),
+    ("kommune-source", "children"),
+]
+
 
 def output_key(outputs: list[tuple[str, str]]) -> str:
     if len(outputs) == 1:

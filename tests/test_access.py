@@ -18,24 +18,15 @@ from data.schema import AuditLog, Cluster
 from data.scope import Scope, ScopeError
 from geo import reference
 from tests.conftest import login
-from tests.dash_http import call, call_dependency, kommune_page_callbacks, values
+from tests.dash_http import (
+    KOMMUNE_OUTPUTS,
+    MAP_OUTPUTS,
+    call,
+    call_dependency,
+    kommune_page_callbacks,
+    values,
+)
 
-MAP_OUTPUTS = [
-    ("map", "figure"),
-    ("map-date", "date"),
-    ("map-definition", "children"),
-    ("map-summary", "children"),
-    ("map-rendered", "data"),
-]
-KOMMUNE_OUTPUTS = [
-    ("kommune-title", "children"),
-    ("kommune-cards", "children"),
-    ("kommune-daily", "figure"),
-    ("kommune-incidence", "figure"),
-    ("kommune-alert", "children"),
-    ("kommune-date", "date"),
-    ("kommune-source", "children"),
-]
 ROLE_USERS = [u for u in DEMO_USERS if u != "test-full"]
 OTHER = {"0301": "4601", "1151": "0301", "5501": "0301", "4601": "0301", None: None}
 STATS = {"requests": 0, "leaks": 0}

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.dash_http import call
-
-MAP_OUTPUTS = [
-    ("map", "figure"),
-    ("map-date", "date"),
-    ("map-definition", "children"),
-    ("map-summary", "children"),
-    ("map-rendered", "data"),
-]
+from tests.dash_http import MAP_OUTPUTS, call
 
 
 def test_pages_and_dash_endpoints_respond(client) -> None:

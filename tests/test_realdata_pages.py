@@ -21,7 +21,14 @@ import pytest
 from dashboard import formatting
 from tests.browser_helpers import FULL_ACCESS_USER
 from tests.conftest import GEO_CACHE, REALDATA, login
-from tests.dash_http import call, call_dependency, kommune_page_callbacks, values
+from tests.dash_http import (
+    KOMMUNE_OUTPUTS,
+    MAP_OUTPUTS,
+    call,
+    call_dependency,
+    kommune_page_callbacks,
+    values,
+)
 from tests.test_page_testing import card, find, texts
 
 COVIDNOR = REALDATA / "fhi_covidnor"
@@ -36,22 +43,6 @@ pytestmark = [
 
 WAVE = dt.date(2022, 1, 20)  # Omicron: cases in nearly every kommune
 DATA_DATE = dt.date(2022, 11, 13)
-MAP_OUTPUTS = [
-    ("map", "figure"),
-    ("map-date", "date"),
-    ("map-definition", "children"),
-    ("map-summary", "children"),
-    ("map-rendered", "data"),
-]
-KOMMUNE_OUTPUTS = [
-    ("kommune-title", "children"),
-    ("kommune-cards", "children"),
-    ("kommune-daily", "figure"),
-    ("kommune-incidence", "figure"),
-    ("kommune-alert", "children"),
-    ("kommune-date", "date"),
-    ("kommune-source", "children"),
-]
 # Pages whose kommune-level series FHI did not publish: the notice each must show.
 NOTICES = {
     "testing": "FHI publiserte ikke testdata per kommune; nasjonale tall",
