@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         config={
             "CACHE_TYPE": settings.cache_type,
             "CACHE_DEFAULT_TIMEOUT": settings.cache_default_timeout,
+            "CACHE_THRESHOLD": settings.cache_threshold,
             "CACHE_REDIS_URL": settings.cache_redis_url,
         },
     )

@@ -9,6 +9,7 @@
 | CACHE_TYPE | SimpleCache | flask-caching backend (RedisCache in scale mode) |
 | CACHE_REDIS_URL | (none) | Redis URL for RedisCache |
 | CACHE_DEFAULT_TIMEOUT | 600 | seconds |
+| CACHE_THRESHOLD | 5000 | entries the in-process SimpleCache keeps before it prunes |
 | AUTH_MODE | demo | demo (ready-made users, /login/demo/<id>) or oidc |
 | OIDC_SERVER_METADATA_URL | (none) | provider's .well-known/openid-configuration |
 | OIDC_CLIENT_ID / OIDC_CLIENT_SECRET | (none) | client registered with the provider |
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     cache_type: Literal["SimpleCache", "RedisCache", "NullCache"] = "SimpleCache"
     cache_redis_url: str | None = None
     cache_default_timeout: int = 600
+    # SimpleCache prunes a third of its entries above this; its default (500) is less than
+    # one busy page's reads for a handful of kommuner and dates.
+    cache_threshold: int = 5000
     auth_mode: Literal["demo", "oidc"] = "demo"
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(32)))
     oidc_server_metadata_url: str | None = None
