@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+from functools import cache
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -32,8 +33,10 @@ from dashboard.definitions.rules import (
 from dashboard.figures.rules import rules_timeline_figure
 from dashboard.metrics.rules import headline
 from data import queries, rules
+from data.cache import cached
 from data.queries import AreaLevel
 from data.queries import sources as source_queries
+from data.scope import Scope
 from geo import reference
 from layouts.common import EMPTY_FIGURE, card
 
@@ -41,10 +44,12 @@ STRINGENCY_MEASURE = "stringency_index"  # imported from OxCGRT as a national se
 
 
 # --------------------------------------------------------------------------- small pieces
-def _names() -> tuple[pd.Series, pd.Series]:
+@cache
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Kommune and fylke names by number (reference data: built once per process)."""
     kommuner = reference.kommuner(2024).set_index("kommunenummer")["name"]
     fylker = reference.fylker(2024).set_index("fylkesnummer")["name"]
-    return kommuner, fylker
+    return dict(kommuner), dict(fylker)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -66,9 +71,9 @@ def _period(valid_from: Any, valid_to: Any) -> str:
 def _where(level: str | None, code: str | None) -> str:
     kommuner, fylker = _names()
     if level == "kommune":
-        return f"Lokal: {kommuner.get(code, code)}"
+        return f"Lokal: {kommuner.get(str(code), code)}"
     if level == "county":
-        return f"Fylke: {fylker.get(code, code)}"
+        return f"Fylke: {fylker.get(str(code), code)}"
     return LEVEL_LABELS["national"]
 
 
@@ -427,6 +432,40 @@ def _edit_link(kommunenummer: str, name: str) -> Any:
 
 
 # --------------------------------------------------------------------------- callbacks
+@cached()
+def timeline_figure(*, scope: Scope, kommunenummer: str, name: str, date: dt.date) -> dict:
+    """The timeline beside the epidemic curves and the OxCGRT stringency index, as plotly
+    JSON, memoized like the data reads (data version and scope in the key): building the
+    figure costs more than reading what it shows."""
+    info = queries.dataset_info(scope=scope)
+    start = info["period_start"]
+    changes = rules.rules_timeline(
+        scope=scope,
+        kommunenummer=kommunenummer,
+        start=start,
+        end=info["data_date"] + dt.timedelta(days=TIMELINE_AFTER_DAYS),
+    )
+    curves = []
+    areas: list[tuple[str, AreaLevel, str | None]] = [
+        (name, "kommune", kommunenummer),
+        ("Hele landet", "nation", None),
+    ]
+    for label, level, code in areas:
+        daily = queries.cases_daily(scope=scope, level=level, code=code, start=start, end=date)
+        curves.append((label, core_metrics.daily_incidence(daily, days=7)))
+    stringency = source_queries.reported_series(
+        scope=scope, measure=STRINGENCY_MEASURE, level="nation", start=start, end=date
+    )
+    figure = rules_timeline_figure(
+        _timeline_points(changes),
+        curves,
+        stringency=stringency if stringency["value"].notna().any() else None,
+        reference_date=date,
+        title=f"Regelendringer og 7-dagers insidens per 100 000 – {name}",
+    )
+    return figure.to_plotly_json()
+
+
 def update_regler(
     kommunenummer: str | None, requested_date: str | None, upcoming_days: int | None
 ) -> tuple:
@@ -446,30 +485,8 @@ def update_regler(
     isolation = rules.persons_in_isolation(scope=scope, kommunenummer=kommunenummer, date=date)
     quarantine = rules.persons_in_quarantine(scope=scope, kommunenummer=kommunenummer, date=date)
     upcoming = rules.rules_upcoming(scope=scope, kommunenummer=kommunenummer, date=date, days=days)
-    start = info["period_start"]
-    changes = rules.rules_timeline(
-        scope=scope,
-        kommunenummer=kommunenummer,
-        start=start,
-        end=info["data_date"] + dt.timedelta(days=TIMELINE_AFTER_DAYS),
-    )
-    curves = []
-    areas: list[tuple[str, AreaLevel, str | None]] = [
-        (str(row["name"]), "kommune", kommunenummer),
-        ("Hele landet", "nation", None),
-    ]
-    for label, level, code in areas:
-        daily = queries.cases_daily(scope=scope, level=level, code=code, start=start, end=date)
-        curves.append((label, core_metrics.daily_incidence(daily, days=7)))
-    stringency = source_queries.reported_series(
-        scope=scope, measure=STRINGENCY_MEASURE, level="nation", start=start, end=date
-    )
-    figure = rules_timeline_figure(
-        _timeline_points(changes),
-        curves,
-        stringency=stringency if stringency["value"].notna().any() else None,
-        reference_date=date,
-        title=f"Regelendringer og 7-dagers insidens per 100 000 – {row['name']}",
+    figure = timeline_figure(
+        scope=scope, kommunenummer=kommunenummer, name=str(row["name"]), date=date
     )
     title = f"Regler – {row['name']} ({kommunenummer}), {row['fylkesnavn']}"
     in_force_title = f"Regler i kraft {formatting.date_long(date)}"

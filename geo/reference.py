@@ -49,18 +49,29 @@ def _fylker() -> pd.DataFrame:
 
 
 def fylker(structure: int = 2024) -> pd.DataFrame:
-    """Columns: fylkesnummer, name."""
+    """Columns: fylkesnummer, name. (A copy: callers may change it.)"""
     _check_structure(structure)
+    return _fylker_of(structure).copy()
+
+
+@cache
+def _fylker_of(structure: int) -> pd.DataFrame:
     df = _fylker()
     return df.loc[df["structure"] == structure, ["fylkesnummer", "name"]].reset_index(drop=True)
 
 
 def kommuner(structure: int = 2024) -> pd.DataFrame:
-    """Columns: kommunenummer, name, fylkesnummer, fylkesnavn, valid_from, valid_to."""
+    """Columns: kommunenummer, name, fylkesnummer, fylkesnavn, valid_from, valid_to. (A copy of
+    a table built once per process: callers may change it.)"""
     _check_structure(structure)
+    return _kommuner_of(structure).copy()
+
+
+@cache
+def _kommuner_of(structure: int) -> pd.DataFrame:
     df = _kommuner()
     df = df.loc[df["structure"] == structure].drop(columns="structure")
-    names = fylker(structure).rename(columns={"name": "fylkesnavn"})
+    names = _fylker_of(structure).rename(columns={"name": "fylkesnavn"})
     out = df.merge(names, on="fylkesnummer", how="left", validate="many_to_one")
     return out[
         ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "valid_from", "valid_to"]
