@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,7 @@ from dash import Dash, Input, Output, no_update
 
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
+from data import cache as data_cache
 from data import queries
 from data.codes import CURRENT_STRUCTURE
 from data.queries import AreaLevel, sources
@@ -167,3 +170,17 @@ def national_daily(measure: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     out = days.merge(published, on="date", how="left")
     out["mean_7d"] = out["value"].astype("float64").rolling(7, min_periods=7).mean()
     return out
+
+
+def memoized_page(fn: Callable[..., tuple]) -> Callable[..., tuple]:
+    """A page's main callback, answered from the result cache when the same user scope asks
+    for the same inputs on the same data version (building the figures costs more than the
+    reads behind them). The scope is part of the key: no user gets another's outputs."""
+    name = f"page:{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> tuple:
+        key = (current_scope(), args)
+        return data_cache.memoize(name, key, lambda: fn(*args))
+
+    return wrapper

@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, html
 from callbacks.common import (
     NATION_LABEL,
     Context,
+    memoized_page,
     not_published,
     page_context,
     register_kommune_controls,
@@ -386,7 +387,7 @@ def register(app: Dash) -> None:
         Input("innreise-select", "value"),
         Input("innreise-date", "date"),
         Input("innreise-window", "value"),
-    )(update_innreise)
+    )(memoized_page(update_innreise))
     app.clientside_callback(
         WINDOW_URL_SYNC,
         Output("innreise-window-sync", "data"),

@@ -7,7 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import as_of, register_kommune_controls
+from callbacks.common import as_of, memoized_page, register_kommune_controls
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import (
@@ -135,4 +135,4 @@ def register(app: Dash) -> None:
         Output("kommune-source", "children"),
         Input("kommune-select", "value"),
         Input("kommune-date", "date"),
-    )(update_kommune)
+    )(memoized_page(update_kommune))

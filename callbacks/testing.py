@@ -13,6 +13,7 @@ from dash import Dash, Input, Output, html
 from callbacks.common import (
     NATION_LABEL,
     Context,
+    memoized_page,
     national_daily,
     not_published,
     page_context,
@@ -420,4 +421,4 @@ def register(app: Dash) -> None:
         Output("testing-source", "children"),
         Input("testing-select", "value"),
         Input("testing-date", "date"),
-    )(update_testing)
+    )(memoized_page(update_testing))

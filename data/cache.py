@@ -114,3 +114,22 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def memoize(name: str, key: Any, compute: Callable[[], Any], *, timeout: int = 600) -> Any:
+    """The result of ``compute()`` under ``name`` and ``key`` for the current data version.
+
+    For what the layers above build from scoped reads (a page's outputs): the caller puts the
+    user's scope in ``key``. No refusal is cached: an exception propagates and stores nothing
+    (the data-layer read that refused has audited it already).
+    """
+    if _backend is None:
+        return compute()
+    raw = pickle.dumps((name, data_version(), _normalise(key)))
+    cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
+    hit = _backend.get(cache_key)
+    if hit is not None:
+        return _copy(hit)
+    value = compute()
+    _backend.set(cache_key, value, timeout=timeout)
+    return _copy(value)
