@@ -11,6 +11,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, no_update
+from plotly.basedatatypes import BaseFigure
 
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
@@ -178,9 +179,15 @@ def memoized_page(fn: Callable[..., tuple]) -> Callable[..., tuple]:
     reads behind them). The scope is part of the key: no user gets another's outputs."""
     name = f"page:{fn.__module__}.{fn.__qualname__}"
 
+    def compute(args: tuple) -> tuple:
+        # figures as plain JSON: an unpickled go.Figure validates itself all over again
+        return tuple(
+            out.to_plotly_json() if isinstance(out, BaseFigure) else out for out in fn(*args)
+        )
+
     @functools.wraps(fn)
     def wrapper(*args: Any) -> tuple:
         key = (current_scope(), args)
-        return data_cache.memoize(name, key, lambda: fn(*args))
+        return data_cache.memoize(name, key, lambda: compute(args))
 
     return wrapper
