@@ -8,6 +8,7 @@ is part of every key, so no user's scoped result is served to another.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import pickle
@@ -133,3 +134,26 @@ def memoize(name: str, key: Any, compute: Callable[[], Any], *, timeout: int = 6
     value = compute()
     _backend.set(cache_key, value, timeout=timeout)
     return _copy(value)
+
+
+_per_version: dict[tuple[Any, ...], Any] = {}
+
+
+def per_data_version(fn: F) -> F:
+    """Memoize facts about the loaded dataset (which series exist, their spans) in this
+    process for each database and data version, whatever the result cache is: they change
+    only with a load, and every page asks for them. For scope-independent reads only."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs: Any) -> Any:
+        from data import db
+
+        key = (name, db.url("main"), data_version(), tuple(sorted(kwargs.items())))
+        if key not in _per_version:
+            if len(_per_version) > 256:
+                _per_version.clear()
+            _per_version[key] = fn(**kwargs)
+        return copy.deepcopy(_per_version[key])
+
+    return wrapper  # type: ignore[return-value]

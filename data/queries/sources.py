@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy import Select, and_, func, select
 
 from data import db
-from data.cache import cached
+from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.importers.derive import crosswalk, to_structure
 from data.importers.texts import flag_text, reason_text
@@ -93,7 +93,7 @@ def _national(scope: Scope) -> bool:
 
 @cached()
 def available_series(*, scope: Scope) -> dict[str, Any]:
-    """What the loaded data have.
+    """What the loaded data have (facts about the dataset: the same for every scope).
 
     Keys: ``is_demo``; ``case_date_basis`` (``test`` | ``registration`` | None) for kommune
     cases; ``kommune`` and ``nation``: ``{measure: {"start", "end", "periods"}}``;
@@ -102,6 +102,11 @@ def available_series(*, scope: Scope) -> dict[str, Any]:
     (vintages of the imported kommune codes) and ``structure_shown``; ``notes``: dataset_meta
     facts worth showing (crosswalk, carried-forward population years).
     """
+    return _dataset_series()
+
+
+@per_data_version
+def _dataset_series() -> dict[str, Any]:
     meta = _meta()
     out: dict[str, Any] = {
         "is_demo": meta.get("is_demo", "false") == "true",
@@ -237,14 +242,7 @@ def subject_availability(
         n = [available["nation"][m] for m in nation_names if m in available["nation"]]
         # demo data: the national figure is the sum of the kommuner
         out[subject] = entry(bool(k), bool(n) or bool(k), k + n)
-    with db.engine().connect() as conn:
-        by_age = conn.execute(
-            select(func.count())
-            .select_from(AggVaccinationDaily)
-            .where(AggVaccinationDaily.age_band != "total")
-        ).scalar_one()
-        certificates = conn.execute(select(func.count()).select_from(Certificate)).scalar_one()
-        clusters = conn.execute(select(func.count()).select_from(Cluster)).scalar_one()
+    by_age, certificates, clusters = _has_rows()
     doses = out["vaccination_doses"]
     coverage = available["coverage"] or {}
     out["vaccination_by_age"] = {
@@ -263,6 +261,22 @@ def subject_availability(
     out["certificates"] = entry(bool(certificates), bool(certificates), [])
     out["clusters"] = entry(bool(clusters), bool(clusters), [])
     return out
+
+
+@per_data_version
+def _has_rows() -> tuple[bool, bool, bool]:
+    """Whether the store has dose counts by age band, certificates and clusters (a first row
+    is enough: counting millions of rows to learn that they exist is what made every page's
+    first read slow)."""
+    with db.engine().connect() as conn:
+        by_age = conn.execute(
+            select(AggVaccinationDaily.disease)
+            .where(AggVaccinationDaily.age_band != "total")
+            .limit(1)
+        ).first()
+        certificates = conn.execute(select(Certificate.person_key).limit(1)).first()
+        clusters = conn.execute(select(Cluster.id).limit(1)).first()
+    return by_age is not None, certificates is not None, clusters is not None
 
 
 DATA_SOURCE_COLUMNS = [
