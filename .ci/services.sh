@@ -4,7 +4,7 @@
 #   .ci/services.sh install        apt-get install postgresql and redis-server when missing
 #   .ci/services.sh start DIR      start both (cluster created on first start) on free ports;
 #                                  writes DIR/env (DATABASE_URL, TRACING_DATABASE_URL,
-#                                  TEST_POSTGRES_URL, CACHE_REDIS_URL) for `source`
+#                                  CACHE_TYPE, CACHE_REDIS_URL, TEST_POSTGRES_URL, TEST_REDIS_URL)
 #   .ci/services.sh stop DIR       stop both (only the processes started for DIR)
 #
 # PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` OS user.
@@ -76,6 +76,7 @@ export TRACING_DATABASE_URL=$server/situasjonsbilde_tracing
 export TEST_POSTGRES_URL=$server/postgres
 export CACHE_TYPE=RedisCache
 export CACHE_REDIS_URL=redis://127.0.0.1:$redis_port/0
+export TEST_REDIS_URL=redis://127.0.0.1:$redis_port/0
 EOF
   echo "PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port (settings in $dir/env)"
 }
