@@ -165,3 +165,41 @@ def test_unreachable_redis_falls_back_to_a_local_cache(
     assert len(CALLS) == 1  # the second call was a hit in the local fallback
     warnings = [r for r in caplog.records if "unreachable" in r.getMessage()]
     assert len(warnings) == 1  # logged once per outage, not per request
+
+
+def test_concurrent_version_bumps_are_never_lost(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two writers bumping at once (two workers, or an import beside a rule change) end on
+    distinct versions: a lost bump would leave a worker serving results of the older data."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data.db import make_engine
+    from tests.stores import new_stores
+
+    urls = new_stores(tmp_path)
+    engine = make_engine(urls["database_url"])
+    DatasetMeta.metadata.create_all(engine, tables=[DatasetMeta.__table__])
+
+    def bump(_: int) -> int:
+        with engine.begin() as conn:
+            return bump_data_version(conn)
+
+    with engine.begin() as conn:
+        bump_data_version(conn)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        versions = list(pool.map(bump, range(40)))
+    engine.dispose()
+    assert sorted(versions) == list(range(2, 42))
+
+
+def test_app_in_scale_mode_uses_redis_with_fallback_and_reads_the_version_per_call(
+    store: None, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.app_factory import create_app
+
+    url = REDIS_URL or f"redis://127.0.0.1:{_closed_port()}/0"
+    create_app(settings.model_copy(update={"cache_type": "RedisCache", "cache_redis_url": url}))
+    assert isinstance(cache._backend, FallbackCache)
+    assert cache._version_ttl == 0
+    create_app(settings)  # the embedded default: flask-caching's SimpleCache, version TTL
+    assert not isinstance(cache._backend, FallbackCache)
+    assert cache._version_ttl == cache.VERSION_TTL_SECONDS
