@@ -47,10 +47,16 @@ start() {
   mkdir -p "$dir/pg" "$dir/redis"
   if [ "$(id -u)" = 0 ]; then
     chown postgres "$dir/pg"
-    # the postgres user must be able to reach its folder
-    local p="$dir"
-    while [ "$p" != "/" ]; do chmod o+x "$p" 2>/dev/null || true; p=$(dirname "$p"); done
+    # the postgres user must be able to reach its folder: only when it cannot, open the way
+    # (search permission, not read) on the folders above it
+    if ! runuser -u postgres -- test -w "$dir/pg"; then
+      local p="$dir"
+      while [ "$p" != "/" ]; do chmod o+x "$p" 2>/dev/null || true; p=$(dirname "$p"); done
+    fi
   fi
+  # throwaway test clusters skip durability (SERVICES_EPHEMERAL=1); `make scale` keeps it
+  local fast=""
+  [ "${SERVICES_EPHEMERAL:-0}" = 1 ] && fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   if [ ! -f "$dir/pg/data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
       >"$dir/pg/initdb.log"
@@ -58,7 +64,7 @@ start() {
   pg_port=$(free_port)
   redis_port=$(free_port)
   as_owner "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 start \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $dir/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $dir/pg $fast" \
     >/dev/null
   redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes --save "" --appendonly no \
     --dir "$dir/redis" --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log"
