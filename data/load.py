@@ -81,9 +81,17 @@ def _column_values(series: pd.Series, column_type: Any, *, native_bool: bool = F
 
 
 def bulk_insert(
-    conn: Connection, table: Any, frame: pd.DataFrame, *, progress: tqdm | None = None
+    conn: Connection,
+    table: Any,
+    frame: pd.DataFrame,
+    *,
+    progress: tqdm | None = None,
+    use_copy: bool | None = None,
 ) -> int:
-    """Insert every row of ``frame`` into ``table``; columns must match the table's names."""
+    """Insert every row of ``frame`` into ``table``; columns must match the table's names.
+
+    ``use_copy`` (default: on PostgreSQL) loads through COPY; False forces batched INSERTs,
+    which the load benchmark compares against."""
     columns = [c for c in table.columns if c.name in frame.columns]
     unknown = set(frame.columns) - {c.name for c in table.columns}
     if unknown:
@@ -94,7 +102,8 @@ def bulk_insert(
     dialect = conn.dialect
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     table_name = dialect.identifier_preparer.format_table(table)
-    if dialect.name == "postgresql":
+    postgres = dialect.name == "postgresql"
+    if postgres if use_copy is None else use_copy:
         copy_sql = f"COPY {table_name} ({quoted}) FROM STDIN"
         return _copy_rows(conn, copy_sql, columns, frame, progress)
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -105,7 +114,7 @@ def bulk_insert(
     try:
         for start in range(0, len(frame), CHUNK_ROWS):
             part = frame.iloc[start : start + CHUNK_ROWS]
-            cols = [_column_values(part[c.name], c.type) for c in columns]
+            cols = [_column_values(part[c.name], c.type, native_bool=postgres) for c in columns]
             cursor.executemany(sql, list(zip(*cols, strict=True)))
             if progress is not None:
                 progress.update(len(part))
