@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run test test-fast lint bench browsers geo demo-full clean
+.PHONY: venv run test test-fast test-pg services scale lint bench browsers geo demo-full clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,9 +34,19 @@ browsers:
 geo: venv
 	$(BIN)/situasjonsbilde geo --no-progress
 
-## Set up and run the whole test suite (unit, data layer, real-data acceptance, browser).
-test: venv browsers geo
+## Debian's postgresql and redis-server for scale mode and the PostgreSQL test run, when missing.
+services:
+	.ci/services.sh install
+
+## Set up and run the whole test suite (unit, data layer, real-data acceptance, browser) on
+## SQLite, then the data-layer, query and cache tests on a private PostgreSQL and Redis.
+test: venv browsers geo services
 	$(BIN)/pytest
+	PYTEST=$(BIN)/pytest .ci/test-postgres
+
+## Only the PostgreSQL/Redis run (started on free loopback ports, stopped afterwards).
+test-pg: venv geo services
+	PYTEST=$(BIN)/pytest .ci/test-postgres
 
 test-fast: venv
 	$(BIN)/pytest -m "not browser"
@@ -57,6 +67,25 @@ bench: venv geo
 
 demo-full: venv
 	$(BIN)/situasjonsbilde demo --scale full
+
+## Scale mode on this machine: PostgreSQL and Redis on loopback (data in instance/scale/), the
+## full-scale demo data loaded on first run, gunicorn with SCALE_WORKERS workers on :8050.
+## Ctrl-C stops gunicorn; `make scale-stop` stops PostgreSQL and Redis.
+SCALE_DIR     ?= instance/scale
+SCALE_WORKERS ?= 2
+SCALE_DEMO    ?= full
+.PHONY: scale-stop
+scale: venv services browsers geo
+	.ci/services.sh stop $(SCALE_DIR)
+	.ci/services.sh start $(SCALE_DIR)
+	@test -s $(SCALE_DIR)/secret_key || $(PY) -c "import secrets; print(secrets.token_hex(32))" > $(SCALE_DIR)/secret_key
+	. $(SCALE_DIR)/env && export SECRET_KEY=$$(cat $(SCALE_DIR)/secret_key) \
+	  DATA_DIR=$(SCALE_DIR) GEO_CACHE_DIR=instance/geo DEMO_SCALE=$(SCALE_DEMO) && \
+	  $(BIN)/situasjonsbilde setup && \
+	  exec $(BIN)/gunicorn app:server -w $(SCALE_WORKERS) -b 127.0.0.1:8050 --timeout 120
+
+scale-stop:
+	.ci/services.sh stop $(SCALE_DIR)
 
 clean:
 	rm -rf $(VENV) instance assets/vendor .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ import callbacks
 import layouts
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
+from dashboard.result_cache import FallbackCache
 from dashboard.security import init_security
 from dashboard.settings import Settings, load_settings
 from data import cache as data_cache
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_exports(app)
     init_overview_exports(app)
 
+    shared = settings.cache_type == "RedisCache"
     result_cache = Cache(
         server,
         config={
@@ -102,10 +104,22 @@ def create_app(settings: Settings | None = None) -> Dash:
             "CACHE_DEFAULT_TIMEOUT": settings.cache_default_timeout,
             "CACHE_THRESHOLD": settings.cache_threshold,
             "CACHE_REDIS_URL": settings.cache_redis_url,
+            # an unreachable Redis must cost milliseconds, not a hung request
+            **(
+                {"CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}
+                if shared
+                else {}
+            ),
         },
     )
-    data_cache.set_backend(result_cache.cache)
-    data_cache.set_version_reader(queries.read_data_version)
+    data_cache.set_backend(
+        FallbackCache(result_cache.cache, default_timeout=settings.cache_default_timeout)
+        if shared
+        else result_cache.cache
+    )
+    # Several workers share the Redis cache: each reads the data version for every cached call,
+    # so an import or a rule change made anywhere is in the keys at once (one indexed read).
+    data_cache.set_version_reader(queries.read_data_version, ttl=0.0 if shared else None)
 
     @server.route(GEOJSON_ROUTE)
     def kommune_geojson() -> Response:

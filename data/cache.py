@@ -30,6 +30,7 @@ _backend: CacheBackend | None = None
 _version_reader: Callable[[], str] | None = None
 _version_cache: tuple[float, str] = (0.0, "")
 VERSION_TTL_SECONDS = 2.0
+_version_ttl = VERSION_TTL_SECONDS
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -38,19 +39,24 @@ def set_backend(backend: CacheBackend | None) -> None:
     _backend = backend
 
 
-def set_version_reader(reader: Callable[[], str] | None) -> None:
-    global _version_reader, _version_cache
+def set_version_reader(reader: Callable[[], str] | None, ttl: float | None = None) -> None:
+    """How the data version is read, and how long a read is reused (default
+    ``VERSION_TTL_SECONDS``; 0 reads it for every cached call, as the shared cache needs)."""
+    global _version_reader, _version_cache, _version_ttl
     _version_reader = reader
     _version_cache = (0.0, "")
+    _version_ttl = VERSION_TTL_SECONDS if ttl is None else ttl
 
 
 def data_version() -> str:
-    """The current data version, re-read at most every couple of seconds."""
+    """The current data version, re-read when the last read is older than the reader's TTL."""
     global _version_cache
     if _version_reader is None:
         return ""
+    if _version_ttl <= 0:
+        return _version_reader()
     now = time.monotonic()
-    if now - _version_cache[0] > VERSION_TTL_SECONDS:
+    if now - _version_cache[0] > _version_ttl:
         _version_cache = (now, _version_reader())
     return _version_cache[1]
 

@@ -36,7 +36,10 @@ def pytest_setup_options():  # dash.testing hook: options for the headless chrom
 
 @pytest.fixture(scope="session")
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Environment for a tiny demo database in a temporary data directory."""
+    """Environment for a tiny demo database in a temporary data directory (on the PostgreSQL
+    run, in fresh databases on the test server: see ``tests/stores.py``)."""
+    from tests.stores import new_stores, postgres_url
+
     data_dir = tmp_path_factory.mktemp("instance")
     env = {
         "DATA_DIR": str(data_dir),
@@ -44,6 +47,10 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         "DEMO_SCALE": "tiny",
         "CACHE_TYPE": "SimpleCache",
     }
+    if postgres_url():
+        urls = new_stores(data_dir)
+        env["DATABASE_URL"] = urls["database_url"]
+        env["TRACING_DATABASE_URL"] = urls["tracing_database_url"]
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     result = CliRunner().invoke(
@@ -111,10 +118,9 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     previous = dict(db._urls)
     tmp = tmp_path_factory.mktemp("real")
-    urls = {
-        "database_url": f"sqlite:///{tmp / 'real.sqlite'}",
-        "tracing_database_url": f"sqlite:///{tmp / 'tracing.sqlite'}",
-    }
+    from tests.stores import new_stores
+
+    urls = new_stores(tmp)
     db.configure(**urls)
     db.upgrade()
     report = runner.run(db.engine(), runner.folder_files(REALDATA))

@@ -12,15 +12,13 @@ from sqlalchemy import create_engine, inspect
 from data import db
 from data.schema import Base
 from data.tracing_schema import TracingBase
+from tests.stores import new_stores
 
 
 @pytest.fixture()
 def fresh_stores(tmp_path: Path):
     previous = dict(db._urls)
-    db.configure(
-        database_url=f"sqlite:///{tmp_path / 'm.sqlite'}",
-        tracing_database_url=f"sqlite:///{tmp_path / 't.sqlite'}",
-    )
+    db.configure(**new_stores(tmp_path))
     yield tmp_path
     if previous:
         db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])

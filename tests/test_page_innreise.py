@@ -81,7 +81,8 @@ def _busy_date(kommunenummer: str, days: int) -> dt.date:
     """A window end where the kommune had tested and positive arrivals: chosen from the raw
     table, so that the comparison below compares non-trivial numbers."""
     raw = _sql(
-        "SELECT arrival_date, SUM(tested_at_border) AS t, SUM(test_positive = 1) AS p, "
+        "SELECT arrival_date, SUM(CASE WHEN tested_at_border THEN 1 ELSE 0 END) AS t, "
+        "SUM(CASE WHEN test_positive THEN 1 ELSE 0 END) AS p, "
         "COUNT(*) AS n FROM arrival WHERE disease = 'covid19' AND kommunenummer = :k "
         "GROUP BY arrival_date ORDER BY arrival_date",
         k=kommunenummer,

@@ -12,6 +12,7 @@ import pytest
 from data import cache, db, queries
 from data.load import load_dataset
 from data.scope import Scope, ScopeError
+from tests.stores import new_stores
 
 DAY = dt.date(2022, 1, 20)
 
@@ -92,10 +93,7 @@ def _fixture_tables() -> dict[str, pd.DataFrame]:
 def hand_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     previous = dict(db._urls)
     folder = tmp_path_factory.mktemp("hand")
-    db.configure(
-        database_url=f"sqlite:///{folder / 'main.sqlite'}",
-        tracing_database_url=f"sqlite:///{folder / 'tracing.sqlite'}",
-    )
+    db.configure(**new_stores(folder))
     db.upgrade()
     load_dataset(
         main=db.engine("main"),

@@ -333,8 +333,8 @@ def test_datakvalitet_page_on_real_data(real_db: dict[str, Any]) -> None:
 
     settings = load_settings(
         data_dir=real_db["dir"],
-        database_url=f"sqlite:///{real_db['dir'] / 'real.sqlite'}",
-        tracing_database_url=f"sqlite:///{real_db['dir'] / 'tracing.sqlite'}",
+        database_url=real_db["database_url"],
+        tracing_database_url=real_db["tracing_database_url"],
         geo_cache_dir=GEO_CACHE,
         cache_type="NullCache",
     )

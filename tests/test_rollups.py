@@ -24,8 +24,10 @@ def _sql(query: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("kommune_table", "rollup", "value"), TABLES)
 def test_rollups_equal_sums_of_kommune_rows(settings, kommune_table, rollup, value) -> None:  # type: ignore[no-untyped-def]
-    nation = _sql(f"SELECT date, SUM({value}) AS v FROM {kommune_table} GROUP BY date")
-    got = _sql(f"SELECT date, SUM({value}) AS v FROM {rollup} WHERE area = 'NO' GROUP BY date")
+    nation = _sql(f"SELECT date, SUM({value}) AS v FROM {kommune_table} GROUP BY date ORDER BY 1")
+    got = _sql(
+        f"SELECT date, SUM({value}) AS v FROM {rollup} WHERE area = 'NO' GROUP BY date ORDER BY 1"
+    )
     assert len(nation) > 30
     pd.testing.assert_frame_equal(nation, got)
     county = _sql(

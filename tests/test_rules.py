@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from data.schema import AuditLog, Certificate, DatasetMeta, RuleVersion
 from data.scope import Scope, ScopeError
 from data.synthetic.rules import rule_table
 from tests.conftest import login
+from tests.stores import copy_stores, new_stores
 
 D = dt.date
 ADMIN = Scope(user_id="admin", role="admin", edit_rules=True)
@@ -138,14 +138,12 @@ def _arrivals() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The fixture store, built once; tests work on copies (see :func:`store`)."""
     previous = dict(db._urls)
     folder = tmp_path_factory.mktemp("rules")
-    db.configure(
-        database_url=f"sqlite:///{folder / 'main.sqlite'}",
-        tracing_database_url=f"sqlite:///{folder / 'tracing.sqlite'}",
-    )
+    urls = new_stores(folder)
+    db.configure(**urls)
     db.upgrade()
     load_dataset(
         main=db.engine("main"),
@@ -168,19 +166,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db.engine("tracing").dispose()
     if previous:  # the session's store again, for the tests that use the app
         db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
-    return folder
+    return urls
 
 
 @pytest.fixture()
-def store(template: Path, tmp_path: Path) -> Iterator[Path]:
+def store(template: dict[str, str], tmp_path: Path) -> Iterator[Path]:
     """A fresh copy of the fixture store for one test, read without a result cache."""
     previous = dict(db._urls)
-    for name in ("main.sqlite", "tracing.sqlite"):
-        shutil.copy(template / name, tmp_path / name)
-    db.configure(
-        database_url=f"sqlite:///{tmp_path / 'main.sqlite'}",
-        tracing_database_url=f"sqlite:///{tmp_path / 'tracing.sqlite'}",
-    )
+    db.configure(**copy_stores(template, tmp_path))
     saved = cache._backend
     cache.set_backend(None)
     yield tmp_path

@@ -93,6 +93,8 @@ def insert_rows(
         return 0
     columns = [c for c in table.columns if c.name in frame.columns and c.name not in constants]
     prep = conn.dialect.identifier_preparer
+    if conn.dialect.name == "postgresql":
+        return _copy_rows(conn, table, frame, columns, constants, progress)
     names = [prep.quote(c.name) for c in columns] + [prep.quote(n) for n in constants]
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     placeholders = [marker] * len(columns) + [_literal(v) for v in constants.values()]
@@ -113,6 +115,36 @@ def insert_rows(
                 progress.update(len(part))
     finally:
         cursor.close()
+    return len(frame)
+
+
+def _copy_rows(
+    conn: Connection,
+    table: Any,
+    frame: pd.DataFrame,
+    columns: list[Any],
+    constants: Mapping[str, Any],
+    progress: tqdm | None,
+) -> int:
+    """PostgreSQL: the same rows through ``COPY … FROM STDIN`` (text format, which reads 0/1 as
+    booleans and ISO text as dates), constants repeated per row."""
+    prep = conn.dialect.identifier_preparer
+    names = [prep.quote(c.name) for c in columns] + [prep.quote(n) for n in constants]
+    sql = f"COPY {prep.format_table(table)} ({', '.join(names)}) FROM STDIN"
+    fixed = tuple(int(v) if isinstance(v, bool | np.bool_) else v for v in constants.values())
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cursor: Any = raw.cursor()  # a psycopg cursor: it has copy()
+    with cursor:
+        for start in range(0, len(frame), CHUNK_ROWS):
+            part = frame.iloc[start : start + CHUNK_ROWS]
+            cols = [_values(part[c.name], c.type) for c in columns]
+            rows = zip(*cols, strict=True) if cols else iter([()] * len(part))
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row((*row, *fixed))
+            if progress is not None:
+                progress.update(len(part))
     return len(frame)
 
 

@@ -1,0 +1,205 @@
+"""Result-cache correctness on the shared (Redis) cache of scale mode.
+
+The data version is in every key, so an import or a rule change is seen at once by every worker;
+the scope is in every key, so no user's scoped result reaches another user; when Redis is
+unreachable the app keeps serving from a local cache. The Redis tests run on the PostgreSQL run
+of ``make test`` (``TEST_REDIS_URL``, see ``.ci/services.sh``) and are skipped on the SQLite run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask_caching.backends import RedisCache
+from sqlalchemy import select, update
+
+from dashboard.result_cache import FallbackCache
+from data import cache, db, queries
+from data.load import bump_data_version
+from data.schema import DatasetMeta
+from data.scope import Scope
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set (SQLite run)")
+
+CALLS: list[tuple[Any, ...]] = []
+
+
+@cache.cached()
+def _meta(*, scope: Scope, key: str) -> str | None:
+    """A cached read that counts how often it really reads the database."""
+    CALLS.append((scope.cache_key(), key))
+    with db.engine().connect() as conn:
+        return conn.execute(
+            select(DatasetMeta.value).where(DatasetMeta.key == key)
+        ).scalar_one_or_none()
+
+
+def _redis(prefix: str, url: str | None = REDIS_URL) -> RedisCache:
+    """One worker's client of the shared cache (its own connection, like a gunicorn worker)."""
+    return RedisCache.factory(
+        None,
+        {"CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": prefix, "CACHE_DEFAULT_TIMEOUT": 600},
+        [],
+        {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    )
+
+
+@pytest.fixture()
+def store(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The session's demo store, read through the cache as the app does in scale mode (the data
+    version read for every cached call); the previous cache setup comes back afterwards."""
+    previous = dict(db._urls)
+    backend, reader, ttl = cache._backend, cache._version_reader, cache._version_ttl
+    db.configure(
+        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
+    )
+    cache.set_version_reader(queries.read_data_version, ttl=0.0)
+    CALLS.clear()
+    yield
+    cache.set_backend(backend)
+    cache.set_version_reader(reader, ttl=ttl)
+    if previous:
+        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+
+
+def _set_meta(key: str, value: str | None) -> None:
+    with db.engine().begin() as conn:
+        if value is None:
+            conn.execute(DatasetMeta.__table__.delete().where(DatasetMeta.key == key))
+        elif conn.execute(select(DatasetMeta.key).where(DatasetMeta.key == key)).first():
+            conn.execute(update(DatasetMeta).where(DatasetMeta.key == key).values(value=value))
+        else:
+            conn.execute(DatasetMeta.__table__.insert().values(key=key, value=value))
+
+
+@needs_redis
+def test_import_is_seen_at_once_by_every_worker(store: None) -> None:
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+    worker_a, worker_b = _redis(prefix), _redis(prefix)
+    scope = Scope.full("lege")
+    _set_meta("cache_probe", "first")
+    try:
+        cache.set_backend(FallbackCache(worker_a))
+        assert _meta(scope=scope, key="cache_probe") == "first"
+        # another worker gets the stored result from Redis without reading the database
+        cache.set_backend(FallbackCache(worker_b))
+        assert _meta(scope=scope, key="cache_probe") == "first"
+        assert len(CALLS) == 1
+        # a write without a version bump is (by design) not seen: the result is cached ...
+        _set_meta("cache_probe", "second")
+        assert _meta(scope=scope, key="cache_probe") == "first"
+        # ... an import bumps the version, and the next call anywhere reads the new data
+        with db.engine().begin() as conn:
+            bump_data_version(conn)
+        assert _meta(scope=scope, key="cache_probe") == "second"
+        cache.set_backend(FallbackCache(worker_a))
+        assert _meta(scope=scope, key="cache_probe") == "second"
+        assert len(CALLS) == 2
+    finally:
+        _set_meta("cache_probe", None)
+        worker_a.clear()
+
+
+@needs_redis
+def test_scoped_results_are_never_shared(store: None) -> None:
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+    client = _redis(prefix)
+    cache.set_backend(FallbackCache(client))
+    date = queries.dataset_info(scope=Scope.full())["data_date"]
+    oslo = Scope(user_id="a", role="kommuneoverlege", kommuner=frozenset({"0301"}))
+    bergen = Scope(user_id="b", role="kommuneoverlege", kommuner=frozenset({"4601"}))
+    # the same user id and role with another kommune, and the same kommune with small numbers
+    bergen_as_a = Scope(user_id="a", role="kommuneoverlege", kommuner=frozenset({"4601"}))
+    oslo_small = Scope(
+        user_id="a", role="kommuneoverlege", kommuner=frozenset({"0301"}), small_numbers=True
+    )
+    try:
+        seen = {}
+        for name, scope in (
+            ("oslo", oslo),
+            ("bergen", bergen),
+            ("bergen_as_a", bergen_as_a),
+            ("oslo_small", oslo_small),
+        ):
+            for _ in range(2):  # the second call is served from Redis
+                frame = queries.case_windows(scope=scope, date=date)
+                assert set(frame["kommunenummer"]) == set(scope.kommuner or ())
+            seen[name] = frame
+        keys = client._write_client.keys(prefix + "sb:*")
+        assert len(keys) >= 5, keys  # dataset_info + one key per scope
+        assert seen["bergen"]["kommunenummer"].tolist() == ["4601"]
+        assert seen["bergen_as_a"]["kommunenummer"].tolist() == ["4601"]
+        # independently: the scope is part of the key, so four scopes give four entries
+        CALLS.clear()
+        for scope in (oslo, bergen, bergen_as_a, oslo_small, oslo):
+            _meta(scope=scope, key="data_date")
+        assert len(CALLS) == 4
+    finally:
+        client.clear()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_unreachable_redis_falls_back_to_a_local_cache(
+    store: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = FallbackCache(_redis("down:", f"redis://127.0.0.1:{_closed_port()}/0"))
+    cache.set_backend(down)
+    scope = Scope.full("lege")
+    with caplog.at_level(logging.WARNING, logger="dashboard.result_cache"):
+        first = _meta(scope=scope, key="data_date")
+        second = _meta(scope=scope, key="data_date")
+    assert first == second == str(queries.dataset_info(scope=Scope.full())["data_date"])
+    assert down.degraded
+    assert len(CALLS) == 1  # the second call was a hit in the local fallback
+    warnings = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(warnings) == 1  # logged once per outage, not per request
+
+
+def test_concurrent_version_bumps_are_never_lost(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two writers bumping at once (two workers, or an import beside a rule change) end on
+    distinct versions: a lost bump would leave a worker serving results of the older data."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data.db import make_engine
+    from tests.stores import new_stores
+
+    urls = new_stores(tmp_path)
+    engine = make_engine(urls["database_url"])
+    DatasetMeta.metadata.create_all(engine, tables=[DatasetMeta.__table__])
+
+    def bump(_: int) -> int:
+        with engine.begin() as conn:
+            return bump_data_version(conn)
+
+    with engine.begin() as conn:
+        bump_data_version(conn)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        versions = list(pool.map(bump, range(40)))
+    engine.dispose()
+    assert sorted(versions) == list(range(2, 42))
+
+
+def test_app_in_scale_mode_uses_redis_with_fallback_and_reads_the_version_per_call(
+    store: None, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.app_factory import create_app
+
+    url = REDIS_URL or f"redis://127.0.0.1:{_closed_port()}/0"
+    create_app(settings.model_copy(update={"cache_type": "RedisCache", "cache_redis_url": url}))
+    assert isinstance(cache._backend, FallbackCache)
+    assert cache._version_ttl == 0
+    create_app(settings)  # the embedded default: flask-caching's SimpleCache, version TTL
+    assert not isinstance(cache._backend, FallbackCache)
+    assert cache._version_ttl == cache.VERSION_TTL_SECONDS
