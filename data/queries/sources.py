@@ -242,7 +242,7 @@ def subject_availability(
         n = [available["nation"][m] for m in nation_names if m in available["nation"]]
         # demo data: the national figure is the sum of the kommuner
         out[subject] = entry(bool(k), bool(n) or bool(k), k + n)
-    by_age, certificates, clusters = _has_rows()
+    by_age, certificates, clusters = has_rows()
     doses = out["vaccination_doses"]
     coverage = available["coverage"] or {}
     out["vaccination_by_age"] = {
@@ -264,7 +264,7 @@ def subject_availability(
 
 
 @per_data_version
-def _has_rows() -> tuple[bool, bool, bool]:
+def has_rows() -> tuple[bool, bool, bool]:
     """Whether the store has dose counts by age band, certificates and clusters (a first row
     is enough: counting millions of rows to learn that they exist is what made every page's
     first read slow)."""

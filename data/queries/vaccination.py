@@ -24,6 +24,7 @@ from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_
 from data.importers.derive import crosswalk, to_structure
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
+from data.queries.sources import has_rows
 from data.schema import AggVaccinationDaily, Population, ReportedCoverage
 from data.scope import Scope
 
@@ -131,14 +132,10 @@ def _published_snapshot(*, members: tuple[str, ...] | None) -> dict[str, object]
     """The published coverage snapshot for a set of kommuner (None = the nation), summed over
     sex: ``persons`` (index age band, columns dose), ``population`` (by band), ``date``.
     None when the data have dose counts by age (demo data) or no snapshot."""
+    by_age, _certificates, _clusters = has_rows()  # per data version: no scan per call
+    if by_age:
+        return None
     with db.engine().connect() as conn:
-        by_age = conn.execute(
-            select(func.count())
-            .select_from(AggVaccinationDaily)
-            .where(AggVaccinationDaily.age_band != "total")
-        ).scalar_one()
-        if by_age:
-            return None
         level = "nation" if members is None else "kommune"
         rows = conn.execute(
             select(
