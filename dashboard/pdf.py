@@ -185,6 +185,23 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     return table
 
 
+def a4_document(
+    buffer: io.BytesIO, *, title: str, side_mm: float, top_mm: float
+) -> tuple[SimpleDocTemplate, float]:
+    """An A4 page for our one-page PDFs, and the width left between its side margins."""
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=side_mm * mm,
+        rightMargin=side_mm * mm,
+        topMargin=top_mm * mm,
+        bottomMargin=10 * mm,
+        title=title,
+        author="Situasjonsbilde",
+    )
+    return doc, A4[0] - 2 * side_mm * mm
+
+
 def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
     return ListFlowable(
         [ListItem(Paragraph(text, style), leftIndent=8) for text in lines],
@@ -245,17 +262,9 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     """The Morgenbrief as a one-page A4 PDF."""
     s = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=13 * mm,
-        rightMargin=13 * mm,
-        topMargin=11 * mm,
-        bottomMargin=10 * mm,
-        title=f"Morgenbrief {brief.name} {brief.date.isoformat()}",
-        author="Situasjonsbilde",
+    doc, width = a4_document(
+        buffer, title=f"Morgenbrief {brief.name} {brief.date.isoformat()}", side_mm=13, top_mm=11
     )
-    width = A4[0] - 26 * mm
     info = brief.info
     demo = " DEMODATA – syntetiske tall, ikke ekte personer." if info["is_demo"] else ""
     story: list[Any] = [

@@ -28,14 +28,14 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from dashboard import formatting
 from dashboard.briefing import TREND_WORDS, indicators_on
 from dashboard.definitions import DEMO_SOURCE
+from dashboard.pdf import a4_document
 from data import queries
 from data.scope import Scope
 from geo import reference
@@ -420,17 +420,9 @@ AREA_HEADERS = {"kommune": None, "fylke": None, "landet": "Hele landet"}
 def report_pdf(report: WeeklyReport) -> bytes:
     s = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=14 * mm,
-        rightMargin=14 * mm,
-        topMargin=12 * mm,
-        bottomMargin=10 * mm,
-        title=f"Ukerapport {report.name} {report.week}",
-        author="Situasjonsbilde",
+    doc, width = a4_document(
+        buffer, title=f"Ukerapport {report.name} {report.week}", side_mm=14, top_mm=12
     )
-    width = A4[0] - 28 * mm
     info = report.info
     demo = " <b>DEMODATA – syntetiske tall, ikke ekte personer.</b>" if info["is_demo"] else ""
     story: list[Any] = [

@@ -729,20 +729,10 @@ def _with_zeros(
 
 
 @cached()
-def reported_coverage(
-    *,
-    scope: Scope,
-    level: str = "kommune",
-    structure: int = CURRENT_STRUCTURE,
-    kommuner: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Vaccination coverage as published: persons with at least dose n and the population of
-    the group, by area × age band × sex × dose, on the snapshot date.
-
-    Kommune-level rows are translated to ``structure`` through the crosswalk (1507's groups are
-    split between 1508 and 1580 with weight 0.5 for persons and population alike).
-    Columns: area_code, age_band, sex, dose_number, persons, population, snapshot_date.
-    """
+def coverage_rows(*, level: str, structure: int = CURRENT_STRUCTURE) -> pd.DataFrame:
+    """Published coverage rows of one level, kommune rows translated to ``structure`` through
+    the crosswalk; unprotected and unscoped (internal: the callers apply both).
+    Columns: area_code, age_band, sex, dose_number, persons, population, snapshot_date."""
     q = select(
         ReportedCoverage.structure,
         ReportedCoverage.area_code,
@@ -753,19 +743,8 @@ def reported_coverage(
         ReportedCoverage.population,
         ReportedCoverage.snapshot_date,
     ).where(ReportedCoverage.area_level == level)
-    frame = _frame(
-        q,
-        [
-            "structure",
-            "area_code",
-            "age_band",
-            "sex",
-            "dose_number",
-            "persons",
-            "population",
-            "snapshot_date",
-        ],
-    )
+    columns = ["structure", "area_code", "age_band", "sex", "dose_number"]
+    frame = _frame(q, [*columns, "persons", "population", "snapshot_date"])
     if level == "kommune" and not frame.empty:
         cw = crosswalk()
         parts = [
@@ -780,13 +759,33 @@ def reported_coverage(
             for s, part in frame.groupby("structure")
         ]
         frame = pd.concat(parts, ignore_index=True)
+    else:
+        frame = frame.drop(columns="structure")
+    frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"])
+    return frame.reset_index(drop=True)
+
+
+@cached()
+def reported_coverage(
+    *,
+    scope: Scope,
+    level: str = "kommune",
+    structure: int = CURRENT_STRUCTURE,
+    kommuner: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Vaccination coverage as published: persons with at least dose n and the population of
+    the group, by area × age band × sex × dose, on the snapshot date.
+
+    Kommune-level rows are translated to ``structure`` through the crosswalk (1507's groups are
+    split between 1508 and 1580 with weight 0.5 for persons and population alike).
+    Columns: area_code, age_band, sex, dose_number, persons, population, snapshot_date.
+    """
+    frame = coverage_rows(level=level, structure=structure)
+    if level == "kommune" and not frame.empty:
         allowed = scope.restrict(kommuner)
         if allowed is not None:
             frame = frame[frame["area_code"].isin(allowed)]
         frame = protect(frame, scope=scope, counts=["persons"], kommune_column="area_code")
-    else:
-        frame = frame.drop(columns="structure")
-    frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"])
     for c in ("persons", "population"):
         if c in frame and frame[c].dtype != "float64":
             frame[c] = frame[c].astype("int64")

@@ -18,14 +18,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import db, rollups
+from data import rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
-from data.importers.derive import crosswalk, to_structure
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
-from data.queries.sources import has_rows
-from data.schema import AggVaccinationDaily, Population, ReportedCoverage
+from data.queries.sources import coverage_rows, has_rows
+from data.schema import AggVaccinationDaily, Population
 from data.scope import Scope
 
 DOSES: tuple[int, ...] = (1, 2, 3, 4)
@@ -135,50 +134,13 @@ def _published_snapshot(*, members: tuple[str, ...] | None) -> dict[str, object]
     by_age, _certificates, _clusters = has_rows()  # per data version: no scan per call
     if by_age:
         return None
-    with db.engine().connect() as conn:
-        level = "nation" if members is None else "kommune"
-        rows = conn.execute(
-            select(
-                ReportedCoverage.structure,
-                ReportedCoverage.area_code,
-                ReportedCoverage.age_band,
-                ReportedCoverage.sex,
-                ReportedCoverage.dose_number,
-                ReportedCoverage.persons,
-                ReportedCoverage.population,
-                ReportedCoverage.snapshot_date,
-            ).where(ReportedCoverage.area_level == level)
-        ).all()
-    if not rows:
-        return None
-    frame = pd.DataFrame(
-        [tuple(r) for r in rows],
-        columns=[
-            "structure",
-            "code",
-            "age_band",
-            "sex",
-            "dose_number",
-            "persons",
-            "population",
-            "date",
-        ],
+    level = "nation" if members is None else "kommune"
+    frame = coverage_rows(level=level).rename(
+        columns={"area_code": "code", "snapshot_date": "date"}
     )
+    if frame.empty:
+        return None
     if members is not None:
-        cw = crosswalk()
-        frame = pd.concat(
-            [
-                to_structure(
-                    part.drop(columns="structure"),
-                    source=int(structure),
-                    target=CURRENT_STRUCTURE,
-                    values=["persons", "population"],
-                    cw=cw,
-                )
-                for structure, part in frame.groupby("structure")
-            ],
-            ignore_index=True,
-        )
         frame = frame[frame["code"].isin(members)]
     persons = frame.pivot_table(
         index="age_band", columns="dose_number", values="persons", aggfunc="sum"
