@@ -85,12 +85,15 @@ def _percent(share: Any) -> float | None:
 
 
 def _case_indicators(
-    scope: Scope, code: str, fylke: str, date: dt.date, start: dt.date
+    scope: Scope, code: str, fylke: str, date: dt.date, start: dt.date, read_end: dt.date
 ) -> tuple[dict[str, Indicator], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     def series(level: Any, area: str | None) -> pd.DataFrame:
-        return queries.cases_daily(scope=scope, level=level, code=area, start=start, end=date)
+        return queries.cases_daily(scope=scope, level=level, code=area, start=start, end=read_end)
 
-    own, county, nation = series("kommune", code), series("fylke", fylke), series("nation", None)
+    own, county, nation = (
+        testing_metrics.through(series(level, area), date)
+        for level, area in (("kommune", code), ("fylke", fylke), ("nation", None))
+    )
     basis = queries.dataset_info(scope=scope)["case_date_basis"]
     k, f, n = (metrics.window_counts(s, date) for s in (own, county, nation))
     last = own[own["date"] == pd.Timestamp(date)]
@@ -152,12 +155,15 @@ def _case_indicators(
     return out, own, county, nation
 
 
-def _testing_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> Indicator:
-    start = date - dt.timedelta(days=13)
+def _testing_indicator(
+    scope: Scope, code: str, fylke: str, date: dt.date, read_end: dt.date
+) -> Indicator:
+    # one read serves the brief's day and the day before: 7 days and the 7 before them
+    start = read_end - dt.timedelta(days=14)
 
     def at(level: Any, area: str | None) -> dict[str, Any]:
         daily = testing_queries.tests_daily(
-            scope=scope, level=level, code=area, start=start, end=date
+            scope=scope, level=level, code=area, start=start, end=read_end
         )
         return testing_metrics.testing_at(testing_metrics.testing_series(daily, date=date), date)
 
@@ -175,12 +181,15 @@ def _testing_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> In
     )
 
 
-def _hospital_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> Indicator:
-    start = date - dt.timedelta(days=13)
+def _hospital_indicator(
+    scope: Scope, code: str, fylke: str, date: dt.date, read_end: dt.date
+) -> Indicator:
+    # one read serves the brief's day and the day before: 7 days and the 7 before them
+    start = read_end - dt.timedelta(days=14)
 
     def at(level: Any, area: str | None) -> dict[str, Any]:
         daily = hospital_queries.hospital_daily(
-            scope=scope, level=level, code=area, start=start, end=date
+            scope=scope, level=level, code=area, start=start, end=read_end
         )
         return hospital_metrics.hospital_at(
             hospital_metrics.hospital_series(daily, date=date), date
@@ -200,7 +209,7 @@ def _hospital_indicator(scope: Scope, code: str, fylke: str, date: dt.date) -> I
 
 
 def _coverage_indicators(
-    scope: Scope, code: str, fylke: str, date: dt.date
+    scope: Scope, code: str, fylke: str, date: dt.date, compare: bool = True
 ) -> dict[str, Indicator]:
     def table(level: Any, area: str | None) -> pd.DataFrame:
         frame = vaccination_queries.vaccination_coverage(
@@ -208,7 +217,10 @@ def _coverage_indicators(
         )
         return frame[frame["age_band"].isin(["alle", "65+"])].set_index(["age_band", "dose_number"])
 
-    own, county, nation = table("kommune", code), table("fylke", fylke), table("nation", None)
+    own = table("kommune", code)
+    none = own.iloc[0:0]
+    county = table("fylke", fylke) if compare else none
+    nation = table("nation", None) if compare else none
 
     def share(frame: pd.DataFrame, group: str, dose: int) -> float | None:
         if (group, dose) not in frame.index:
@@ -273,13 +285,27 @@ def _mark_not_published(indicators: dict[str, Indicator], gaps: dict[str, Any]) 
 
 
 def indicators_on(
-    *, scope: Scope, kommunenummer: str, fylkesnummer: str, date: dt.date, start: dt.date
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    fylkesnummer: str,
+    date: dt.date,
+    start: dt.date,
+    read_end: dt.date | None = None,
+    compare: bool = True,
 ) -> tuple[dict[str, Indicator], dict[str, pd.DataFrame]]:
-    cases, own, county, nation = _case_indicators(scope, kommunenummer, fylkesnummer, date, start)
+    """The indicators on ``date``. Series are read through ``read_end`` (default ``date``) and
+    cut at ``date``: the brief reads once for its day and the day before. Without ``compare``
+    the coverage of the county and the country is left out (the day before needs the
+    kommune's own values only)."""
+    end = read_end or date
+    cases, own, county, nation = _case_indicators(
+        scope, kommunenummer, fylkesnummer, date, start, end
+    )
     out = dict(cases)
-    out["positivity_7d"] = _testing_indicator(scope, kommunenummer, fylkesnummer, date)
-    out["admissions_7d"] = _hospital_indicator(scope, kommunenummer, fylkesnummer, date)
-    out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date))
+    out["positivity_7d"] = _testing_indicator(scope, kommunenummer, fylkesnummer, date, end)
+    out["admissions_7d"] = _hospital_indicator(scope, kommunenummer, fylkesnummer, date, end)
+    out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date, compare))
     clusters_indicator, clusters = _cluster_indicator(scope, kommunenummer, date)
     out["active_clusters"] = clusters_indicator
     _mark_not_published(out, source_queries.subject_availability(scope=scope))
@@ -456,7 +482,9 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
             kommunenummer=kommunenummer,
             fylkesnummer=fylke,
             date=yesterday_date,
-            start=max(info["period_start"], yesterday_date - dt.timedelta(days=120)),
+            start=start,
+            read_end=date,  # today's reads, cut a day earlier
+            compare=False,  # "since yesterday" compares the kommune's own values
         )
         changes = since_yesterday(today, yesterday)
     else:
