@@ -83,11 +83,7 @@ def _table(results: dict[tuple[str, str], list[dict]]) -> str:
     lines = [f"{'role':<14} {'page':<26} " + " ".join(f"{i:>8}" for i in IMPACTS) + "  rules"]
     for (role, path), violations in results.items():
         counts = Counter(v["impact"] for v in violations)
-        rules = ", ".join(
-            f"{v['id']}({v['impact'][0]}:{v['nodes']})"
-            for v in violations
-            if v["impact"] in FAILING
-        )
+        rules = ", ".join(f"{v['id']}({v['impact'][0]}:{v['nodes']})" for v in violations)
         lines.append(
             f"{role:<14} {path:<26} "
             + " ".join(f"{counts.get(i, 0):>8}" for i in IMPACTS)
