@@ -75,6 +75,7 @@ def geo(progress: bool = True) -> None:
         cache_dir=settings.geo_dir, assets_dir=settings.assets_dir, progress=progress
     )
     vendor.ensure_bootstrap(settings.assets_dir)
+    vendor.ensure_axe(settings.assets_dir)  # the browser tests' accessibility check
     typer.echo(f"Kartgrunnlag klart i {settings.geo_dir}")
 
 

