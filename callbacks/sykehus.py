@@ -14,6 +14,7 @@ from callbacks.testing import (
     NATION_LABEL,
     Context,
     _national_cards,
+    area_reads,
     compare_note,
     comparison_table,
     count,
@@ -21,7 +22,6 @@ from callbacks.testing import (
     page_context,
     rate,
     source_line,
-    with_age_labels,
 )
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
@@ -200,29 +200,15 @@ def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tup
     if notice is not None:
         return national_hospital(context, notice, date_out)
     scope = current_scope()
-    date, info = context.date, context.info
+    date = context.date
     areas = context.areas
-    series = [
-        hospital_metrics.hospital_series(
-            hospital_queries.hospital_daily(
-                scope=scope,
-                level=level,
-                code=code,
-                start=info["period_start"],
-                end=info["data_date"],
-            ),
-            date=date,
-        )
-        for _label, level, code in areas
-    ]
-    by_age = [
-        with_age_labels(
-            hospital_metrics.hospital_by_group(
-                hospital_queries.hospital_by_age(scope=scope, level=level, code=code, date=date)
-            )
-        )
-        for _label, level, code in areas
-    ]
+    series, by_age = area_reads(
+        context,
+        daily=hospital_queries.hospital_daily,
+        to_series=hospital_metrics.hospital_series,
+        by_age=hospital_queries.hospital_by_age,
+        to_groups=hospital_metrics.hospital_by_group,
+    )
     near, left_out = neighbours(scope, context.kommunenummer)
     window = hospital_queries.hospital_by_kommune(
         scope=scope, kommuner=[context.kommunenummer, *near["kommunenummer"]], date=date

@@ -3,7 +3,7 @@ sykehus): kommune lookup, comparison notes, neighbour tables, the source line.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -140,6 +140,31 @@ def with_age_labels(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["age_band"] = out["age_band"].map(age_label)
     return out
+
+
+def area_reads(
+    context: Context,
+    *,
+    daily: Callable[..., pd.DataFrame],
+    to_series: Callable[..., pd.DataFrame],
+    by_age: Callable[..., pd.DataFrame],
+    to_groups: Callable[[pd.DataFrame], pd.DataFrame],
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """A subject page's reads for the kommune, its county and the country: the daily series
+    over the whole period (as of the page's date) and the age bands of the date's window."""
+    scope = current_scope()
+    start, end = context.info["period_start"], context.info["data_date"]
+    series = [
+        to_series(
+            daily(scope=scope, level=level, code=code, start=start, end=end), date=context.date
+        )
+        for _label, level, code in context.areas
+    ]
+    ages = [
+        with_age_labels(to_groups(by_age(scope=scope, level=level, code=code, date=context.date)))
+        for _label, level, code in context.areas
+    ]
+    return series, ages
 
 
 # --------------------------------------------------------------------------- testing page
@@ -328,29 +353,15 @@ def update_testing(kommunenummer: str | None, requested_date: str | None) -> tup
     if notice is not None:
         return national_testing(context, notice, date_out)
     scope = current_scope()
-    date, info = context.date, context.info
+    date = context.date
     areas = context.areas
-    series = [
-        testing_metrics.testing_series(
-            testing_queries.tests_daily(
-                scope=scope,
-                level=level,
-                code=code,
-                start=info["period_start"],
-                end=info["data_date"],
-            ),
-            date=date,
-        )
-        for _label, level, code in areas
-    ]
-    by_age = [
-        with_age_labels(
-            testing_metrics.testing_by_group(
-                testing_queries.tests_by_age(scope=scope, level=level, code=code, date=date)
-            )
-        )
-        for _label, level, code in areas
-    ]
+    series, by_age = area_reads(
+        context,
+        daily=testing_queries.tests_daily,
+        to_series=testing_metrics.testing_series,
+        by_age=testing_queries.tests_by_age,
+        to_groups=testing_metrics.testing_by_group,
+    )
     near, left_out = neighbours(scope, context.kommunenummer)
     window = testing_queries.tests_by_kommune(
         scope=scope,
