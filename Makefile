@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run test test-fast test-pg services scale lint bench browsers geo demo-full clean
+.PHONY: venv run test test-fast test-pg services scale lint bench browsers geo demo-full clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test-pg: venv geo services
 
 test-fast: venv
 	$(BIN)/pytest -m "not browser"
+
+## Translations: extract every user-facing string and add the new ones to the English
+## catalogue (then translate the empty msgstr entries; tests/test_i18n.py lists what is missing).
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o instance/messages.pot .
+	$(BIN)/pybabel update -i instance/messages.pot -d dashboard/locale -l en --no-fuzzy-matching --ignore-obsolete
 
 lint: venv
 	$(BIN)/ruff check .

@@ -6,14 +6,17 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash)
 from dash import Dash, set_props
-from flask import Response, request
+from flask import Response, redirect, request
 from flask_caching import Cache
 
 import callbacks
 import layouts
+from dashboard import i18n
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.result_cache import FallbackCache
@@ -70,6 +73,16 @@ def refuse_out_of_scope(error: Exception) -> None:
         set_props("global-alert", {"children": str(error), "is_open": True})
         return None
     raise error
+
+
+def _same_site_path(referrer: str | None) -> str:
+    """The path (and query) of a referring page on this site, else "/"."""
+    if not referrer:
+        return "/"
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return "/"
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -136,7 +149,33 @@ def create_app(settings: Settings | None = None) -> Dash:
             return Response("Ingen importerte kommunegrenser for denne inndelingen.", 404)
         return _geojson_response(*built)
 
+    # The language is part of every cached result: a page built in bokmål is never served
+    # to someone who chose English.
+    data_cache.set_key_context(i18n.get_language)
     app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
+    render_index = app.interpolate_index
+
+    def interpolate_index(**kwargs: Any) -> str:
+        html = render_index(**kwargs)
+        return html.replace('<html lang="nb">', f'<html lang="{i18n.html_lang()}">', 1)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
+
+    @server.route("/sprak/<code>")
+    def choose_language(code: str) -> Response:
+        """Switch language for this browser (a cookie) and go back where the user was."""
+        target = request.args.get("neste") or _same_site_path(request.referrer)
+        # only paths on this site: no open redirect
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"
+        if not i18n.is_supported(code):
+            return Response(i18n.gettext("Ukjent språk."), 404)
+        response = redirect(target)
+        response.set_cookie(
+            i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+        return response  # type: ignore[return-value]
+
     layouts.register_pages()
     app.layout = shell.layout
     callbacks.register(app)

@@ -1,10 +1,16 @@
-"""Norwegian number and date formats: space as thousands separator, comma as decimal mark."""
+"""Number and date formats of the current language (:mod:`dashboard.i18n`).
+
+Bokmål (the default): non-breaking space as thousands separator, comma as decimal mark,
+"22.11.2026" and "22. november 2026". English: "12,345.6", "22/11/2026", "22 November 2026".
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from typing import Any
+
+from dashboard import i18n
 
 NBSP = "\u00a0"
 MONTHS = (
@@ -23,18 +29,40 @@ MONTHS = (
 )
 
 
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def number(value: float | int | None, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     text = f"{value:,.{decimals}f}"
+    if i18n.get_language() == "en":
+        return text
     return text.replace(",", NBSP).replace(".", ",")
 
 
 def date_short(value: dt.date) -> str:
+    if i18n.get_language() == "en":
+        return value.strftime("%d/%m/%Y")
     return value.strftime("%d.%m.%Y")
 
 
 def date_long(value: dt.date) -> str:
+    if i18n.get_language() == "en":
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 

@@ -28,7 +28,7 @@ from dashboard.auth import DEMO_USERS, ROLES, User, landing_page, map_claims
 from dashboard.settings import Settings
 from geo import reference
 
-PUBLIC_PREFIXES = ("/login", "/logout", "/auth/", "/assets/", "/_dash-component-suites/")
+PUBLIC_PREFIXES = ("/login", "/logout", "/auth/", "/sprak/", "/assets/", "/_dash-component-suites/")
 PUBLIC_PATHS = {"/_favicon.ico", "/favicon.ico"}
 DASH_ENDPOINT_PREFIXES = ("/_dash-", "/_reload-hash")
 

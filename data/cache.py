@@ -27,6 +27,7 @@ class CacheBackend(Protocol):
 
 
 _backend: CacheBackend | None = None
+_key_context: Callable[[], Any] | None = None
 _version_reader: Callable[[], str] | None = None
 _version_cache: tuple[float, str] = (0.0, "")
 VERSION_TTL_SECONDS = 2.0
@@ -37,6 +38,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 def set_backend(backend: CacheBackend | None) -> None:
     global _backend
     _backend = backend
+
+
+def set_key_context(provider: Callable[[], Any] | None) -> None:
+    """A part of every result-cache key taken from the request by the layer above (the
+    dashboard passes the user's language, so a page cached in bokmål is never served in
+    English)."""
+    global _key_context
+    _key_context = provider
+
+
+def _context() -> Any:
+    return _key_context() if _key_context is not None else None
 
 
 def set_version_reader(reader: Callable[[], str] | None, ttl: float | None = None) -> None:
@@ -108,7 +121,12 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
             if _backend is None:
                 return call(**kwargs)
             raw = pickle.dumps(
-                (name, data_version(), sorted((k, _normalise(v)) for k, v in kwargs.items()))
+                (
+                    name,
+                    data_version(),
+                    _context(),
+                    sorted((k, _normalise(v)) for k, v in kwargs.items()),
+                )
             )
             key = "sb:" + hashlib.sha256(raw).hexdigest()
             hit = _backend.get(key)
@@ -132,7 +150,7 @@ def memoize(name: str, key: Any, compute: Callable[[], Any], *, timeout: int = 6
     """
     if _backend is None:
         return compute()
-    raw = pickle.dumps((name, data_version(), _normalise(key)))
+    raw = pickle.dumps((name, data_version(), _context(), _normalise(key)))
     cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
     hit = _backend.get(cache_key)
     if hit is not None:

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
+from dashboard import i18n
 from geo import reference
 
 
@@ -43,6 +44,24 @@ def _nav_links() -> list[dbc.NavItem]:
     ]
 
 
+def language_switch() -> html.Div:
+    """Links to the other languages, each named in its own language (and marked with it)."""
+    current = i18n.get_language()
+    links = [
+        html.A(
+            name,
+            href=f"/sprak/{code}",
+            lang=code,
+            hrefLang=code,
+            className="link-light small",
+            id=f"lang-{code}",
+        )
+        for code, (name, _locale, _html) in i18n.LANGUAGES.items()
+        if code != current
+    ]
+    return html.Div(links, className="ms-lg-3 d-flex gap-2", id="language-switch")
+
+
 def layout() -> html.Div:
     header = dbc.Navbar(
         dbc.Container(
@@ -55,6 +74,7 @@ def layout() -> html.Div:
                     is_open=False,
                     navbar=True,
                 ),
+                language_switch(),
             ],
             fluid=True,
         ),
