@@ -107,7 +107,7 @@ def catalogue(code: str) -> dict[Any, str]:
                 if all(strings):
                     out[tuple(message.id)] = "\0".join(strings)
             elif message.string:
-                out[message.id] = message.string
+                out[message.id] = str(message.string)
     return out
 
 
