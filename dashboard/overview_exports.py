@@ -15,9 +15,10 @@ from dash import Dash
 from flask import Response, abort, request
 from flask_login import current_user
 
+from dashboard import i18n, reports
 from dashboard import overview as overview_view
-from dashboard import reports
 from dashboard.auth import ROLES, current_scope
+from dashboard.i18n import _
 from data import audit, queries
 from data.scope import Scope, ScopeError
 
@@ -43,7 +44,7 @@ def _refuse(scope: Scope, what: str, kommunenummer: str | None = None) -> None:
         f"export.{what}",
         ScopeError(f"Rollen {scope.role} kan ikke eksportere {what}", kommunenummer=kommunenummer),
     )
-    abort(403, description="Rollen din har ikke rett til denne eksporten.")
+    abort(403, description=_("Rollen din har ikke rett til denne eksporten."))
 
 
 def _date(scope: Scope) -> tuple[dt.date, dict]:
@@ -109,11 +110,15 @@ def init_overview_exports(app: Dash) -> None:
             abort(403, description=str(err))
         except reports.ReportError as err:
             abort(404, description=str(err))
-        payload = {
-            "pdf": reports.report_pdf,
-            "csv": reports.report_csv,
-            "json": reports.report_json,
-        }[fmt](report)
+        # the PDF in the language asked for (?sprak=en), bokmål by default; CSV and JSON are
+        # the documented machine layout and do not change with the language
+        language = request.args.get("sprak", i18n.DEFAULT_LANGUAGE)
+        if language not in i18n.LANGUAGES:
+            language = i18n.DEFAULT_LANGUAGE
+        if fmt == "pdf":
+            payload = reports.report_pdf(report, language)
+        else:
+            payload = {"csv": reports.report_csv, "json": reports.report_json}[fmt](report)
         audit.record(
             scope,
             "export",
@@ -122,6 +127,7 @@ def init_overview_exports(app: Dash) -> None:
                 "format": fmt,
                 "what": "ukerapport",
                 "week": report.week,
+                "language": language,
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )
