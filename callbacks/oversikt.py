@@ -104,7 +104,8 @@ def update_map(column_key: str | None, requested_date: str | None, rendered: boo
     metric = overview_view.column_metric(column)
     frame = overview_view.polygon_values(overview, column_key, reference.polygon_of(2024))
     values = map_trace_values(frame, metric, metrics.colour_range(frame["value"]))
-    values["colorbar_title"] = _(values["colorbar_title"])
+    colorbar_title = values["colorbar_title"]
+    values["colorbar_title"] = _(colorbar_title)
     if not rendered:
         figure: Any = choropleth_map(geojson=GEOJSON_URL, trace_values=values, uirevision="ov")
         figure.update_layout(height=560)

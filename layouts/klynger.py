@@ -20,20 +20,20 @@ PAGE = dict(
     order=7,
 )
 
-VIEW_OPTIONS = [
-    {"label": N_("Valgt kommune"), "value": "kommune"},
-    {"label": N_("Alle kommuner jeg har tilgang til"), "value": "scope"},
-]
-TABLE_COLUMNS = [
-    {"name": N_("Klynge"), "id": "id"},
-    {"name": N_("Miljø"), "id": "setting"},
-    {"name": N_("Status"), "id": "status"},
-    {"name": N_("Første tilfelle"), "id": "first"},
-    {"name": N_("Siste tilfelle"), "id": "last"},
-    {"name": N_("Størrelse"), "id": "size"},
-    {"name": N_("Nye siste 7 d"), "id": "growth"},
-    {"name": N_("Kommuner"), "id": "kommuner"},
-]
+VIEW_OPTIONS = (
+    ("kommune", N_("Valgt kommune")),
+    ("scope", N_("Alle kommuner jeg har tilgang til")),
+)
+TABLE_COLUMNS = (
+    ("id", N_("Klynge")),
+    ("setting", N_("Miljø")),
+    ("status", N_("Status")),
+    ("first", N_("Første tilfelle")),
+    ("last", N_("Siste tilfelle")),
+    ("size", N_("Størrelse")),
+    ("growth", N_("Nye siste 7 d")),
+    ("kommuner", N_("Kommuner")),
+)
 
 
 def chain_texts() -> dict[str, str]:
@@ -53,7 +53,8 @@ def layout(
     visning: str | None = None,
     **_kwargs: object,
 ) -> html.Div:
-    active = _(STATUS_LABELS["active"])
+    active_label = STATUS_LABELS["active"]
+    active = _(active_label)
     chain = html.Div(
         [
             html.H2(_("Smittekjeder"), className="h5 mt-4"),
@@ -82,7 +83,7 @@ def layout(
             kommune_date_controls("klynger", kommunenummer, dato),
             dbc.RadioItems(
                 id="klynger-view",
-                options=[{"label": _(o["label"]), "value": o["value"]} for o in VIEW_OPTIONS],
+                options=[{"label": _(label), "value": value} for value, label in VIEW_OPTIONS],
                 value=visning if visning in ("kommune", "scope") else "kommune",
                 inline=True,
                 className="mb-2",
@@ -95,7 +96,7 @@ def layout(
                     html.H2(_("Aktive og nylige klynger"), className="h5 mt-3"),
                     dash_table.DataTable(  # type: ignore[attr-defined]
                         id="klynger-table",
-                        columns=[{"name": _(c["name"]), "id": c["id"]} for c in TABLE_COLUMNS],
+                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
                         data=[],
                         sort_action="native",
                         filter_action="native",

@@ -16,13 +16,13 @@ PAGE = dict(
     permission="audit",
 )
 
-ACTIONS = [
-    {"label": N_("Alle hendelser"), "value": ""},
-    {"label": N_("Avviste forespørsler"), "value": "refused"},
-    {"label": N_("Lesing av persondata (smittesporing)"), "value": "tracing_read"},
-    {"label": N_("Eksport"), "value": "export"},
-    {"label": N_("Nye regelversjoner"), "value": "rule_recorded"},
-]
+ACTIONS = (
+    ("", N_("Alle hendelser")),
+    ("refused", N_("Avviste forespørsler")),
+    ("tracing_read", N_("Lesing av persondata (smittesporing)")),
+    ("export", N_("Eksport")),
+    ("rule_recorded", N_("Nye regelversjoner")),
+)
 # display labels of the recorded action codes (the filter and the log keep the codes)
 ACTION_LABELS = {
     "refused": N_("Avvist forespørsel"),
@@ -40,7 +40,7 @@ def layout(**_kwargs: object) -> html.Div:
                     dbc.Label(_("Hendelse"), html_for="audit-action"),
                     dcc.Dropdown(
                         id="audit-action",
-                        options=[{"label": _(a["label"]), "value": a["value"]} for a in ACTIONS],
+                        options=[{"label": _(label), "value": value} for value, label in ACTIONS],
                         value="",
                         clearable=False,
                     ),

@@ -17,20 +17,20 @@ PAGE = dict(
     order=8,
 )
 
-TABLE_COLUMNS = [
-    {"name": N_("Kommune"), "id": "kommune"},
-    {"name": N_("Fylke"), "id": "fylke"},
-    {"name": N_("Serie"), "id": "series"},
-    {"name": N_("Uke"), "id": "week"},
-    {"name": N_("Observert"), "id": "observed"},
-    {"name": N_("Forventet"), "id": "expected"},
-    {"name": N_("Terskel"), "id": "threshold"},
-    {"name": N_("Signal siden"), "id": "since"},
-]
-SERIES_OPTIONS = [
-    {"label": N_("Tilfeller"), "value": "cases"},
-    {"label": N_("Sykehusinnleggelser"), "value": "admissions"},
-]
+TABLE_COLUMNS = (
+    ("kommune", N_("Kommune")),
+    ("fylke", N_("Fylke")),
+    ("series", N_("Serie")),
+    ("week", N_("Uke")),
+    ("observed", N_("Observert")),
+    ("expected", N_("Forventet")),
+    ("threshold", N_("Terskel")),
+    ("since", N_("Signal siden")),
+)
+SERIES_OPTIONS = (
+    ("cases", N_("Tilfeller")),
+    ("admissions", N_("Sykehusinnleggelser")),
+)
 
 
 def layout(
@@ -69,7 +69,7 @@ def layout(
                     dcc.Dropdown(
                         id="signaler-series",
                         options=[
-                            {"label": _(o["label"]), "value": o["value"]} for o in SERIES_OPTIONS
+                            {"label": _(label), "value": value} for value, label in SERIES_OPTIONS
                         ],
                         value=serie if serie in ("cases", "admissions") else "cases",
                         clearable=False,
@@ -112,7 +112,7 @@ def layout(
                     html.Div(id="signaler-summary", className="mb-2"),
                     dash_table.DataTable(  # type: ignore[attr-defined]
                         id="signaler-table",
-                        columns=[{"name": _(c["name"]), "id": c["id"]} for c in TABLE_COLUMNS],
+                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
                         data=[],
                         sort_action="native",
                         page_size=20,
