@@ -59,6 +59,19 @@ def _datetime(value: Any) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y %H:%M")
 
 
+def _source(value: Any) -> str:
+    """A source name from the data; the demo load's identifier (demo:scale:seed) is labelled."""
+    text = _text(value)
+    if text.startswith("demo:"):
+        return _("Syntetiske demodata ({kilde})", kilde=text)
+    return text
+
+
+def _kind(value: Any) -> str:
+    """An import kind (a technical identifier from the data); the demo load's is labelled."""
+    return _("demodata") if value == "demo" else _text(value)
+
+
 def _file(value: Any) -> str:
     return Path(str(value)).name if value else "–"
 
@@ -108,7 +121,7 @@ def _freshness(runs: pd.DataFrame, today: dt.date) -> Any:
         rows.append(
             html.Tr(
                 [
-                    html.Td(_text(row.source)),
+                    html.Td(_source(row.source)),
                     html.Td(_int(row.files)),
                     html.Td(_date(data_date)),
                     html.Td(_datetime(row.loaded_at)),
@@ -404,7 +417,7 @@ def update(_id: str | None) -> tuple:
         runs.assign(status_text=runs["status"].map(lambda s: _(STATUS_NB.get(s, s)))),
         [
             ("file", N_("Fil"), _file),
-            ("kind", N_("Type"), _text),
+            ("kind", N_("Type"), _kind),
             ("status_text", N_("Status"), _text),
             ("rows_read", N_("Lest"), _int),
             ("rows_loaded", N_("Lastet inn"), _int),

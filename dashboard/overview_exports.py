@@ -102,19 +102,20 @@ def init_overview_exports(app: Dash) -> None:
         if not may_export(REPORT_EXPORT):
             _refuse(scope, "ukerapport", kommunenummer)
         started = time.perf_counter()
+        # the PDF in the language asked for (?sprak=en), bokmål by default; CSV and JSON are
+        # the documented machine layout, always bokmål whatever the page's language
+        language = request.args.get("sprak", i18n.DEFAULT_LANGUAGE) if fmt == "pdf" else ""
+        if language not in i18n.LANGUAGES:
+            language = i18n.DEFAULT_LANGUAGE
         try:
-            report = reports.build_weekly_report(
-                scope=scope, kommunenummer=kommunenummer, week=week
-            )
+            with i18n.language(language):
+                report = reports.build_weekly_report(
+                    scope=scope, kommunenummer=kommunenummer, week=week
+                )
         except ScopeError as err:  # already audited by the data layer
             abort(403, description=str(err))
         except reports.ReportError as err:
             abort(404, description=str(err))
-        # the PDF in the language asked for (?sprak=en), bokmål by default; CSV and JSON are
-        # the documented machine layout and do not change with the language
-        language = request.args.get("sprak", i18n.DEFAULT_LANGUAGE)
-        if language not in i18n.LANGUAGES:
-            language = i18n.DEFAULT_LANGUAGE
         if fmt == "pdf":
             payload = reports.report_pdf(report, language)
         else:

@@ -166,12 +166,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                             md=4,
                         ),
                         dbc.Col(
-                            dbc.Input(
-                                id="ov-report-week",
-                                placeholder="2022-W05",
-                                type="text",
-                                title=_("ISO-uke, f.eks. 2022-W05"),
-                            ),
+                            dbc.Input(id="ov-report-week", placeholder="2022-W05", type="text"),
                             md=2,
                         ),
                         dbc.Col(
