@@ -142,3 +142,40 @@ def test_varsler_datakvalitet_and_revisjon_in_english(app) -> None:
     )
     assert status == 200
     assert "events (at most 500 shown)" in str(body["response"]["audit-alert"]["children"])
+
+
+def _texts(component: Any) -> list[str]:
+    """Every text a component tree shows: children strings, labels, placeholders, titles,
+    table column names and option labels."""
+    out: list[str] = []
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list | tuple):
+        for item in component:
+            out += _texts(item)
+        return out
+    if not hasattr(component, "to_plotly_json"):
+        return out
+    props = component.to_plotly_json()["props"]
+    for key in ("children", "placeholder", "title", "label", "aria-label"):
+        if key in props:
+            out += _texts(props[key])
+    for column in props.get("columns") or []:
+        out.append(str(column.get("name", "")))
+    for option in props.get("options") or []:
+        if isinstance(option, dict):
+            out += _texts(option.get("label"))
+    return out
+
+
+def test_revisjon_layout_passes_the_pseudo_language_check() -> None:
+    """The browser test walks the navigation of a user without the audit right, so the audit
+    log page is checked here: in the pseudo language no word of its own may be left."""
+    from layouts import revisjon
+    from tests.test_i18n_pages import untranslated_words
+
+    with i18n.language(i18n.PSEUDO_LANGUAGE):
+        texts = _texts(revisjon.layout())
+        title = revisjon.PAGE["title"]()
+    bad = [t for t in [*texts, title] if untranslated_words(t, [])]
+    assert texts and not bad, bad
