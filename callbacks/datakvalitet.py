@@ -260,7 +260,7 @@ def _population(gaps: pd.DataFrame, available: dict[str, Any]) -> Any:
         ("issue_text", N_("Mangel"), _text),
         ("detail", N_("Detaljer"), _text),
     ]
-    gaps = gaps.assign(issue_text=gaps["issue"].map(lambda i: _(ISSUE_NB.get(i, i))))
+    gaps = gaps.assign(issue_text=gaps["issue"].map(lambda i: _(ISSUE_NB.get(i, str(i)))))
     in_table = gaps[gaps["issue"] != "missing_in_source"]
     in_source = gaps[gaps["issue"] == "missing_in_source"]
     years = available.get("population_years") or []
@@ -414,7 +414,7 @@ def update(_id: str | None) -> tuple:
             )
         )
     imports = _table(
-        runs.assign(status_text=runs["status"].map(lambda s: _(STATUS_NB.get(s, s)))),
+        runs.assign(status_text=runs["status"].map(lambda s: _(STATUS_NB.get(s, str(s))))),
         [
             ("file", N_("Fil"), _file),
             ("kind", N_("Type"), _kind),
