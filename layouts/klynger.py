@@ -7,6 +7,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
+from dashboard import i18n
 from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
 from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
@@ -53,6 +54,8 @@ def layout(
     visning: str | None = None,
     **_kwargs: object,
 ) -> html.Div:
+    # plotly.js locale (month names, modebar) follows the language
+    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
     active_label = STATUS_LABELS["active"]
     active = _(active_label)
     chain = html.Div(
@@ -69,7 +72,7 @@ def layout(
                 ),
                 className="mb-2",
             ),
-            dcc.Loading(dcc.Graph(id="klynger-chain", figure=EMPTY_FIGURE, config=GRAPH_CONFIG)),
+            dcc.Loading(dcc.Graph(id="klynger-chain", figure=EMPTY_FIGURE, config=config)),
             html.Div(id="klynger-chain-detail", className="small border rounded p-2 mt-2"),
             # the click-detail texts for the clientside callback, in the page's language
             dcc.Store(id="klynger-chain-texts", data=chain_texts()),
@@ -92,7 +95,7 @@ def layout(
             dcc.Loading(
                 [
                     dbc.Row(id="klynger-cards", className="g-3 mb-3"),
-                    dcc.Graph(id="klynger-epicurve", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                    dcc.Graph(id="klynger-epicurve", figure=EMPTY_FIGURE, config=config),
                     html.H2(_("Aktive og nylige klynger"), className="h5 mt-3"),
                     dash_table.DataTable(  # type: ignore[attr-defined]
                         id="klynger-table",

@@ -75,6 +75,8 @@ COUNTY_COLUMNS = [
 
 
 def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) -> html.Div:
+    # plotly.js locale (month names, modebar) follows the language
+    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
     mappable = [c for c in OVERVIEW_COLUMNS if c.mappable]
     map_column = kart if kart in {c.key for c in mappable} else DEFAULT_MAP_COLUMN
     controls = dbc.Row(
@@ -248,7 +250,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                             dcc.Graph(
                                 id="ov-map",
                                 figure=EMPTY_FIGURE,
-                                config=MAP_CONFIG,
+                                config={**MAP_CONFIG, "locale": i18n.plotly_locale()},
                                 style={"height": "560px"},
                             ),
                             html.Div(id="ov-map-definition", className="small"),
@@ -258,7 +260,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                     dbc.Col(
                         [
                             html.H2(_("Høyest glattet insidens"), className="h5 mt-3"),
-                            dcc.Graph(id="ov-multiples", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                            dcc.Graph(id="ov-multiples", figure=EMPTY_FIGURE, config=config),
                         ],
                         lg=7,
                     ),

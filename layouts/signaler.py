@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
+from dashboard import i18n
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
@@ -40,6 +41,8 @@ def layout(
     serie: str | None = None,
     **_kwargs: object,
 ) -> html.Div:
+    # plotly.js locale (month names, modebar) follows the language
+    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
     kommuner = [k for k in (kommune or "").split(",") if k]
     controls = dbc.Row(
         [
@@ -119,7 +122,7 @@ def layout(
                         style_cell={"textAlign": "left", "fontSize": "0.85rem"},
                         style_header={"fontWeight": "bold"},
                     ),
-                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=config),
                 ]
             ),
             definition_block(SIGNALS),
