@@ -13,6 +13,7 @@ from dash import Dash, Input, Output, html
 
 from dashboard import formatting
 from dashboard.auth import current_scope
+from dashboard.i18n import N_, _, ngettext
 from data.queries import sources
 from layouts.common import card
 
@@ -20,18 +21,18 @@ Column = tuple[str, str, Callable[[Any], str]]
 SAMPLE_ROWS = 40
 FLAG_DETAIL_KEYS = 4
 STATUS_NB = {
-    "active": "aktiv",
-    "superseded": "erstattet",
-    "failed": "feilet",
-    "demo": "demodata",
+    "active": N_("aktiv"),
+    "superseded": N_("erstattet"),
+    "failed": N_("feilet"),
+    "demo": N_("demodata"),
 }
 ISSUE_NB = {
-    "no_population": "ingen befolkning",
-    "missing_years": "mangler befolkning for år",
-    "missing_in_source": "mangler befolkning i kildefilen (hentet fra SSB)",
-    "no_population_table": "ingen befolkningstall er lastet",
+    "no_population": N_("ingen befolkning"),
+    "missing_years": N_("mangler befolkning for år"),
+    "missing_in_source": N_("mangler befolkning i kildefilen (hentet fra SSB)"),
+    "no_population_table": N_("ingen befolkningstall er lastet"),
 }
-SEVERITY = {"warning": ("advarsel", "warning"), "info": ("info", "secondary")}
+SEVERITY = {"warning": (N_("advarsel"), "warning"), "info": (N_("info"), "secondary")}
 
 
 def _text(value: Any) -> str:
@@ -58,6 +59,19 @@ def _datetime(value: Any) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y %H:%M")
 
 
+def _source(value: Any) -> str:
+    """A source name from the data; the demo load's identifier (demo:scale:seed) is labelled."""
+    text = _text(value)
+    if text.startswith("demo:"):
+        return _("Syntetiske demodata ({kilde})", kilde=text)
+    return text
+
+
+def _kind(value: Any) -> str:
+    """An import kind (a technical identifier from the data); the demo load's is labelled."""
+    return _("demodata") if value == "demo" else _text(value)
+
+
 def _file(value: Any) -> str:
     return Path(str(value)).name if value else "–"
 
@@ -65,7 +79,7 @@ def _file(value: Any) -> str:
 def _table(frame: pd.DataFrame, columns: Sequence[Column], *, empty: str) -> Any:
     if frame.empty:
         return html.P(empty, className="text-muted small")
-    head = html.Thead(html.Tr([html.Th(label, scope="col") for _, label, _ in columns]))
+    head = html.Thead(html.Tr([html.Th(_(label), scope="col") for _key, label, _fmt in columns]))
     body = html.Tbody(
         [
             html.Tr([html.Td(fmt(getattr(row, key))) for key, _, fmt in columns])
@@ -78,7 +92,7 @@ def _table(frame: pd.DataFrame, columns: Sequence[Column], *, empty: str) -> Any
 def _freshness(runs: pd.DataFrame, today: dt.date) -> Any:
     current = runs[runs["status"].isin(["active", "demo"])]
     if current.empty:
-        return html.P("Ingen kilder er lastet inn.", className="text-muted small")
+        return html.P(_("Ingen kilder er lastet inn."), className="text-muted small")
     grouped = (
         current.groupby("source", dropna=False)
         .agg(
@@ -93,19 +107,21 @@ def _freshness(runs: pd.DataFrame, today: dt.date) -> Any:
         data_date = None if pd.isna(row.data_date) else pd.Timestamp(row.data_date).date()
         age = (today - data_date).days if data_date else None
         if age is None:
-            badge = dbc.Badge("referansedata", color="secondary")
+            badge = dbc.Badge(_("referansedata"), color="secondary")
         elif age <= 2:
-            badge = dbc.Badge("fersk", color="success")
+            badge = dbc.Badge(_("fersk"), color="success")
         elif age <= 14:
-            badge = dbc.Badge(f"{age} dager gammel", color="warning", text_color="dark")
+            badge = dbc.Badge(
+                _("{n} dager gammel", n=formatting.number(age)), color="warning", text_color="dark"
+            )
         else:
             badge = dbc.Badge(
-                f"{formatting.number(age)} dager gammel – oppdateres ikke", color="danger"
+                _("{n} dager gammel – oppdateres ikke", n=formatting.number(age)), color="danger"
             )
         rows.append(
             html.Tr(
                 [
-                    html.Td(_text(row.source)),
+                    html.Td(_source(row.source)),
                     html.Td(_int(row.files)),
                     html.Td(_date(data_date)),
                     html.Td(_datetime(row.loaded_at)),
@@ -117,7 +133,13 @@ def _freshness(runs: pd.DataFrame, today: dt.date) -> Any:
         html.Tr(
             [
                 html.Th(h, scope="col")
-                for h in ("Kilde", "Filer", "Data til og med", "Lest inn", "Ferskhet")
+                for h in (
+                    _("Kilde"),
+                    _("Filer"),
+                    _("Data til og med"),
+                    _("Lest inn"),
+                    _("Ferskhet"),
+                )
             ]
         )
     )
@@ -139,17 +161,17 @@ def _flag_detail(detail: Any) -> str:
 
 def _flags(flags: pd.DataFrame) -> Any:
     if flags.empty:
-        return html.P("Ingen flagg.", className="text-muted small")
+        return html.P(_("Ingen flagg."), className="text-muted small")
     rows = []
     for row in flags.itertuples(index=False):
         label, color = SEVERITY.get(row.severity, (row.severity, "secondary"))
         rows.append(
             html.Tr(
                 [
-                    html.Td(dbc.Badge(label, color=color)),
+                    html.Td(dbc.Badge(_(label), color=color)),
                     html.Td(row.text, style={"minWidth": "24rem"}),
                     html.Td(
-                        "på tvers av filer" if pd.isna(row.file) else _file(row.file),
+                        _("på tvers av filer") if pd.isna(row.file) else _file(row.file),
                         className="small text-break",
                         style={"minWidth": "11rem"},
                     ),
@@ -164,7 +186,15 @@ def _flags(flags: pd.DataFrame) -> Any:
         html.Tr(
             [
                 html.Th(h, scope="col")
-                for h in ("", "Flagg", "Fil", "Mål", "Dato", "Rader", "Detaljer")
+                for h in (
+                    "",
+                    _("Flagg"),
+                    _("Fil"),
+                    _("Mål"),
+                    _("Dato"),
+                    _("Rader"),
+                    _("Detaljer"),
+                )
             ]
         )
     )
@@ -174,8 +204,10 @@ def _flags(flags: pd.DataFrame) -> Any:
 def _arrivals(info: dict[str, Any]) -> Any:
     if not info.get("available"):
         return html.P(
-            "Ingen ankomstregistreringer er lastet inn, så andelen uten F/D-nummer kan ikke "
-            "beregnes.",
+            _(
+                "Ingen ankomstregistreringer er lastet inn, så andelen uten F/D-nummer kan ikke "
+                "beregnes."
+            ),
             className="text-muted small",
         )
     share = info["share"] * 100
@@ -196,18 +228,24 @@ def _arrivals(info: dict[str, Any]) -> Any:
     return html.Div(
         [
             html.P(
-                f"{formatting.number(info['without_fd'])} av {formatting.number(info['arrivals'])} "
-                f"registrerte ankomster ({formatting.number(share, 1)} %) mangler F/D-nummer "
-                f"({_date(info['start'])}–{_date(info['end'])}).",
+                _(
+                    "{uten} av {alle} registrerte ankomster ({andel} %) mangler F/D-nummer "
+                    "({fra}–{til}).",
+                    uten=formatting.number(info["without_fd"]),
+                    alle=formatting.number(info["arrivals"]),
+                    andel=formatting.number(share, 1),
+                    fra=_date(info["start"]),
+                    til=_date(info["end"]),
+                ),
                 id="dq-arrivals-total",
             ),
             _table(
                 top,
                 [
-                    ("name", "Kommune", _text),
-                    ("arrivals", "Ankomster", _int),
-                    ("without_text", "Uten F/D-nummer", _text),
-                    ("share_text", "Andel", _text),
+                    ("name", N_("Kommune"), _text),
+                    ("arrivals", N_("Ankomster"), _int),
+                    ("without_text", N_("Uten F/D-nummer"), _text),
+                    ("share_text", N_("Andel"), _text),
                 ],
                 empty="",
             ),
@@ -217,21 +255,29 @@ def _arrivals(info: dict[str, Any]) -> Any:
 
 def _population(gaps: pd.DataFrame, available: dict[str, Any]) -> Any:
     columns: list[Column] = [
-        ("kommunenummer", "Kommunenr.", _text),
-        ("name", "Kommune", _text),
-        ("issue_text", "Mangel", _text),
-        ("detail", "Detaljer", _text),
+        ("kommunenummer", N_("Kommunenr."), _text),
+        ("name", N_("Kommune"), _text),
+        ("issue_text", N_("Mangel"), _text),
+        ("detail", N_("Detaljer"), _text),
     ]
-    gaps = gaps.assign(issue_text=gaps["issue"].map(lambda i: ISSUE_NB.get(i, i)))
+    gaps = gaps.assign(issue_text=gaps["issue"].map(lambda i: _(ISSUE_NB.get(i, str(i)))))
     in_table = gaps[gaps["issue"] != "missing_in_source"]
     in_source = gaps[gaps["issue"] == "missing_in_source"]
     years = available.get("population_years") or []
     parts: list[Any] = []
     if in_table.empty:
-        span = f" ({years[0]}–{years[-1]})" if years else ""
+        text = (
+            _(
+                "Befolkningstabellen har tall for alle kommuner og alle år ({fra}–{til}).",
+                fra=years[0],
+                til=years[-1],
+            )
+            if years
+            else _("Befolkningstabellen har tall for alle kommuner og alle år.")
+        )
         parts.append(
             html.P(
-                f"Befolkningstabellen har tall for alle kommuner og alle år{span}.",
+                text,
                 className="small",
                 id="dq-population-complete",
             )
@@ -242,22 +288,31 @@ def _population(gaps: pd.DataFrame, available: dict[str, Any]) -> Any:
     if carried:
         parts.append(
             html.P(
-                f"År uten publiserte SSB-tall bruker siste publiserte år før: {carried}.",
+                _(
+                    "År uten publiserte SSB-tall bruker siste publiserte år før: {aar}.",
+                    aar=carried,
+                ),
                 className="small text-muted",
             )
         )
     if not in_source.empty:
         parts.append(
             html.P(
-                f"{formatting.number(len(in_source))} kommuner mangler befolkning i en kildefil; "
-                "befolkningen er hentet fra SSB (tabell 07459) i stedet.",
+                ngettext(
+                    "{n} kommune mangler befolkning i en kildefil; befolkningen er hentet fra "
+                    "SSB (tabell 07459) i stedet.",
+                    "{n} kommuner mangler befolkning i en kildefil; befolkningen er hentet fra "
+                    "SSB (tabell 07459) i stedet.",
+                    len(in_source),
+                    n=formatting.number(len(in_source)),
+                ),
                 className="small mb-1",
             )
         )
         parts.append(
             html.Details(
                 [
-                    html.Summary("Vis kommunene", className="small"),
+                    html.Summary(_("Vis kommunene"), className="small"),
                     _table(in_source, columns, empty=""),
                 ]
             )
@@ -270,23 +325,29 @@ def _vintage(frame: pd.DataFrame, available: dict[str, Any]) -> Any:
     table = _table(
         frame.assign(
             translated_text=[
-                "oversatt til 2024-strukturen"
+                _("oversatt til 2024-strukturen")
                 if t
-                else ("2024-strukturen" if k else "ingen kommunetall (kontrollert mot strukturen)")
+                else (
+                    _("2024-strukturen")
+                    if k
+                    else _("ingen kommunetall (kontrollert mot strukturen)")
+                )
                 for t, k in zip(frame["translated"], frame["kommune_facts"], strict=True)
             ]
         ),
         [
-            ("file", "Fil", _file),
-            ("structure", "Kodene følger", _text),
-            ("translated_text", "Vises som", _text),
-            ("rejected_vintage", "Avvist: kode fra annen struktur", _int),
+            ("file", N_("Fil"), _file),
+            ("structure", N_("Kodene følger"), _text),
+            ("translated_text", N_("Vises som"), _text),
+            ("rejected_vintage", N_("Avvist: kode fra annen struktur"), _int),
         ],
-        empty="Ingen importerte filer med kommunekoder (demodata er kodet etter 2024-strukturen).",
+        empty=_(
+            "Ingen importerte filer med kommunekoder (demodata er kodet etter 2024-strukturen)."
+        ),
     )
     parts: list[Any] = [table]
     if note:
-        parts.insert(0, html.P(f"Kodeoversettelse: {note}.", className="small"))
+        parts.insert(0, html.P(_("Kodeoversettelse: {note}.", note=note), className="small"))
     return html.Div(parts)
 
 
@@ -304,22 +365,34 @@ def update(_id: str | None) -> tuple:
 
     current = runs[runs["status"].isin(["active", "demo", "failed"])]
     cards = [
-        dbc.Col(card("Kilder", _int(current["source"].nunique())), md=3),
-        dbc.Col(card("Rader lastet inn", _int(current["rows_loaded"].sum())), md=3),
+        dbc.Col(card(_("Kilder"), _int(current["source"].nunique())), md=3),
+        dbc.Col(card(_("Rader lastet inn"), _int(current["rows_loaded"].sum())), md=3),
         dbc.Col(
             card(
-                "Rader avvist",
+                _("Rader avvist"),
                 _int(current["rows_rejected"].sum()),
-                note=f"{_int(reasons['reason'].nunique())} ulike grunner" if len(reasons) else None,
+                note=ngettext(
+                    "{n} grunn",
+                    "{n} ulike grunner",
+                    int(reasons["reason"].nunique()),
+                    n=_int(reasons["reason"].nunique()),
+                )
+                if len(reasons)
+                else None,
                 card_id="dq-rejected-card",
             ),
             md=3,
         ),
         dbc.Col(
             card(
-                "Kvalitetsflagg",
+                _("Kvalitetsflagg"),
                 _int(len(flags)),
-                note=f"{_int((flags['severity'] == 'warning').sum())} advarsler"
+                note=ngettext(
+                    "{n} advarsel",
+                    "{n} advarsler",
+                    int((flags["severity"] == "warning").sum()),
+                    n=_int((flags["severity"] == "warning").sum()),
+                )
                 if len(flags)
                 else None,
             ),
@@ -330,8 +403,10 @@ def update(_id: str | None) -> tuple:
         cards.append(
             dbc.Col(
                 dbc.Alert(
-                    "Dette er syntetiske demodata: de er laget uten feil, så det er ingen "
-                    "avviste rader eller kildeflagg å vise. Importer ekte data for å se dem.",
+                    _(
+                        "Dette er syntetiske demodata: de er laget uten feil, så det er ingen "
+                        "avviste rader eller kildeflagg å vise. Importer ekte data for å se dem."
+                    ),
                     color="warning",
                     className="mb-0",
                 ),
@@ -339,29 +414,29 @@ def update(_id: str | None) -> tuple:
             )
         )
     imports = _table(
-        runs.assign(status_text=runs["status"].map(lambda s: STATUS_NB.get(s, s))),
+        runs.assign(status_text=runs["status"].map(lambda s: _(STATUS_NB.get(s, str(s))))),
         [
-            ("file", "Fil", _file),
-            ("kind", "Type", _text),
-            ("status_text", "Status", _text),
-            ("rows_read", "Lest", _int),
-            ("rows_loaded", "Lastet inn", _int),
-            ("rows_rejected", "Avvist", _int),
-            ("rows_skipped", "Hoppet over", _int),
-            ("data_date", "Data til og med", _date),
-            ("loaded_at", "Lest inn", _datetime),
+            ("file", N_("Fil"), _file),
+            ("kind", N_("Type"), _kind),
+            ("status_text", N_("Status"), _text),
+            ("rows_read", N_("Lest"), _int),
+            ("rows_loaded", N_("Lastet inn"), _int),
+            ("rows_rejected", N_("Avvist"), _int),
+            ("rows_skipped", N_("Hoppet over"), _int),
+            ("data_date", N_("Data til og med"), _date),
+            ("loaded_at", N_("Lest inn"), _datetime),
         ],
-        empty="Ingen innlesinger er registrert.",
+        empty=_("Ingen innlesinger er registrert."),
     )
     reasons_table = _table(
         reasons.head(20),
         [
-            ("file", "Fil", _file),
-            ("reason_text", "Grunn", _text),
-            ("field", "Felt", _text),
-            ("rows", "Rader", _int),
+            ("file", N_("Fil"), _file),
+            ("reason_text", N_("Grunn"), _text),
+            ("field", N_("Felt"), _text),
+            ("rows", N_("Rader"), _int),
         ],
-        empty="Ingen rader er avvist.",
+        empty=_("Ingen rader er avvist."),
     )
     sample_table = _table(
         sample.assign(
@@ -373,14 +448,14 @@ def update(_id: str | None) -> tuple:
             ]
         ),
         [
-            ("where", "Fil:linje:felt", _text),
-            ("value", "Verdi", _text),
-            ("reason_text", "Grunn", _text),
+            ("where", N_("Fil:linje:felt"), _text),
+            ("value", N_("Verdi"), _text),
+            ("reason_text", N_("Grunn"), _text),
         ],
         empty=(
-            "Ingen avviste linjer."
+            _("Ingen avviste linjer.")
             if scope.kommuner is None
-            else "Eksempellinjer vises bare for brukere med nasjonal tilgang."
+            else _("Eksempellinjer vises bare for brukere med nasjonal tilgang.")
         ),
     )
     population = _population(gaps, available)

@@ -9,7 +9,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State
 
 from callbacks.common import not_published, page_context, register_kommune_controls
 from callbacks.testing import count, source_line
@@ -17,6 +17,7 @@ from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions.clusters import SETTING_LABELS, STATUS_LABELS
 from dashboard.figures import clusters as cluster_figures
+from dashboard.i18n import _, ngettext
 from dashboard.metrics import clusters as cluster_metrics
 from data import tracing
 from data.queries import clusters as cluster_queries
@@ -32,7 +33,7 @@ def _names() -> dict[str, str]:
 
 def _kommuner_text(codes: list[str], names: dict[str, str]) -> str:
     text = ", ".join(f"{names.get(c, c)} ({c})" for c in codes)
-    return f"På tvers av kommuner: {text}" if len(codes) > 1 else text
+    return _("På tvers av kommuner: {kommuner}", kommuner=text) if len(codes) > 1 else text
 
 
 def _cards(overview: pd.DataFrame) -> list[dbc.Col]:
@@ -41,22 +42,22 @@ def _cards(overview: pd.DataFrame) -> list[dbc.Col]:
     hidden = int(active["growth_7d_suppressed"].sum())
     growth_text = formatting.number(float(growth.fillna(0).sum()))
     if hidden:
-        growth_text = f"minst {growth_text}"
+        growth_text = _("minst {antall}", antall=growth_text)
     settings = active["setting"].value_counts()
-    top = ", ".join(f"{SETTING_LABELS.get(s, s)} ({n})" for s, n in settings.head(3).items())
+    top = ", ".join(f"{_(SETTING_LABELS.get(s, s))} ({n})" for s, n in settings.head(3).items())
     return [
         dbc.Col(
             card(
-                "Aktive klynger",
+                _("Aktive klynger"),
                 formatting.number(len(active)),
-                note=f"Flest i: {top}" if top else "Ingen aktive klynger",
+                note=_("Flest i: {miljoer}", miljoer=top) if top else _("Ingen aktive klynger"),
                 card_id="klynger-card-active",
             ),
             md=3,
         ),
         dbc.Col(
             card(
-                "Nye klynger siste 7 dager",
+                _("Nye klynger siste 7 dager"),
                 formatting.number(int(overview["new"].sum())),
                 card_id="klynger-card-new",
             ),
@@ -64,18 +65,25 @@ def _cards(overview: pd.DataFrame) -> list[dbc.Col]:
         ),
         dbc.Col(
             card(
-                "Nye tilfeller i aktive klynger (7 d)",
+                _("Nye tilfeller i aktive klynger (7 d)"),
                 growth_text,
-                note=f"{hidden} klynger med 1–4 nye vises ikke" if hidden else None,
+                note=ngettext(
+                    "{n} klynge med 1–4 nye vises ikke",
+                    "{n} klynger med 1–4 nye vises ikke",
+                    hidden,
+                    n=formatting.number(hidden),
+                )
+                if hidden
+                else None,
                 card_id="klynger-card-growth",
             ),
             md=3,
         ),
         dbc.Col(
             card(
-                "Klynger på tvers av kommuner",
+                _("Klynger på tvers av kommuner"),
                 formatting.number(int(active["cross_border"].sum())),
-                note="aktive klynger med tilfeller i flere kommuner",
+                note=_("aktive klynger med tilfeller i flere kommuner"),
                 card_id="klynger-card-cross",
             ),
             md=3,
@@ -92,8 +100,8 @@ def _table(overview: pd.DataFrame, names: dict[str, str]) -> list[dict[str, Any]
     return [
         {
             "id": r.id,
-            "setting": SETTING_LABELS.get(r.setting, r.setting),
-            "status": STATUS_LABELS.get(r.status, r.status),
+            "setting": _(SETTING_LABELS.get(r.setting, r.setting)),
+            "status": _(STATUS_LABELS.get(r.status, r.status)),
             "first": formatting.date_short(r.first_case_date.date()),
             "last": formatting.date_short(r.last_case_date.date()),
             "size": count(r.size, bool(r.size_suppressed)),
@@ -114,37 +122,43 @@ def update_klynger(
     else:
         context, date_out, alert = page_context(kommunenummer, requested_date)
     if context is None:
-        return ("Klynger og utbrudd", [], EMPTY_FIGURE, [], [], alert, date_out, "")
+        return (_("Klynger og utbrudd"), [], EMPTY_FIGURE, [], [], alert, date_out, "")
     notice = not_published("clusters", context.kommunenummer)
     if notice is not None:  # e.g. published data: no cluster register; say so, not zeros
-        title = context.title("Klynger og utbrudd")
-        nothing = figures.message_figure("Ingen klyngedata i datagrunnlaget.")
+        title = context.title(_("Klynger og utbrudd"))
+        nothing = figures.message_figure(_("Ingen klyngedata i datagrunnlaget."))
         return (title, [], nothing, [], [], notice, date_out, source_line(context))
     scope = current_scope()
     code = None if across else context.kommunenummer
     page = cluster_queries.cluster_page(scope=scope, date=context.date, kommunenummer=code)
     overview, weekly = page["overview"], page["weekly"]
     names = _names()
+    setting_labels = {k: _(v) for k, v in SETTING_LABELS.items()}
     label_text = (
         overview["id"]
         + " ("
-        + overview["setting"].map(SETTING_LABELS).fillna(overview["setting"])
+        + overview["setting"].map(setting_labels).fillna(overview["setting"])
         + ")"
     )
     labels = dict(zip(overview["id"], label_text, strict=True))
-    where = "alle kommuner i din tilgang" if across else context.name
     title = (
-        "Klynger og utbrudd – alle kommuner i din tilgang"
+        _("Klynger og utbrudd – alle kommuner i din tilgang")
         if across
-        else context.title("Klynger og utbrudd")
+        else context.title(_("Klynger og utbrudd"))
     )
     hidden_weeks = int(weekly["cases_suppressed"].sum())
-    figure = cluster_figures.cluster_epicurve(
-        weekly,
-        labels,
-        title=f"Klyngetilfeller per uke – {where}"
-        + (f" ({hidden_weeks} klynge-uker med 1–4 tilfeller vises ikke)" if hidden_weeks else ""),
-    )
+    if across:
+        figure_title = _("Klyngetilfeller per uke – alle kommuner i din tilgang")
+    else:
+        figure_title = _("Klyngetilfeller per uke – {kommune}", kommune=context.name)
+    if hidden_weeks:
+        figure_title += " " + ngettext(
+            "({n} klynge-uke med 1–4 tilfeller vises ikke)",
+            "({n} klynge-uker med 1–4 tilfeller vises ikke)",
+            hidden_weeks,
+            n=formatting.number(hidden_weeks),
+        )
+    figure = cluster_figures.cluster_epicurve(weekly, labels, title=figure_title)
     options = [
         {
             "label": labels[r.id] + f", {formatting.date_short(r.first_case_date.date())}",
@@ -154,8 +168,12 @@ def update_klynger(
     ]
     if len(overview) > MAX_TABLE_ROWS:
         alert = dbc.Alert(
-            f"Tabellen viser de {MAX_TABLE_ROWS} første av {len(overview)} klynger (aktive og "
-            "raskest voksende først); velg én kommune for å se alle der.",
+            _(
+                "Tabellen viser de {vist} første av {antall} klynger (aktive og raskest "
+                "voksende først); velg én kommune for å se alle der.",
+                vist=formatting.number(MAX_TABLE_ROWS),
+                antall=formatting.number(len(overview)),
+            ),
             color="info",
             className="small py-2",
         )
@@ -178,27 +196,33 @@ def chain_section(_id: Any) -> tuple[dict[str, str], str]:
         return {"display": "none"}, ""
     return (
         {"display": "block"},
-        "Personnivå (pseudonymt) fra smittesporingen. Visningen logges i revisjonsloggen.",
+        _("Personnivå (pseudonymt) fra smittesporingen. Visningen logges i revisjonsloggen."),
     )
 
 
 def update_chain(cluster_id: str | None) -> tuple[Any, str]:
     if not cluster_id:
-        return EMPTY_FIGURE, "Velg en klynge for å se smittekjedene."
+        return EMPTY_FIGURE, _("Velg en klynge for å se smittekjedene.")
     scope = current_scope()
     # Both reads refuse a scope without tracing permission (ScopeError → the app's error
     # handler shows the message and sends no output) and write one audit row each.
     members = tracing.cluster_members(scope=scope, cluster_id=cluster_id)
     links = tracing.transmission_links(scope=scope, cluster_id=cluster_id)
     if members.empty:
-        return EMPTY_FIGURE, "Ingen tilfeller i klyngen du har tilgang til."
-    title = f"Smittekjeder i {cluster_id}: {formatting.number(len(members))} tilfeller"
+        return EMPTY_FIGURE, _("Ingen tilfeller i klyngen du har tilgang til.")
+    title = ngettext(
+        "Smittekjeder i {klynge}: {n} tilfelle",
+        "Smittekjeder i {klynge}: {n} tilfeller",
+        len(members),
+        klynge=cluster_id,
+        n=formatting.number(len(members)),
+    )
     if len(members) > cluster_metrics.MAX_NODES:
         groups, edges = cluster_metrics.collapse_network(members, links)
         figure = cluster_figures.collapsed_network(
-            groups, edges, title=title + " (samlet per dag og kommune)"
+            groups, edges, title=title + " " + _("(samlet per dag og kommune)")
         )
-        return figure, "Klyngen er for stor til å vise hvert tilfelle; tilfellene er samlet."
+        return figure, _("Klyngen er for stor til å vise hvert tilfelle; tilfellene er samlet.")
     nodes, edges = cluster_metrics.network_layout(members, links)
     figure = cluster_figures.transmission_network(
         nodes,
@@ -207,18 +231,18 @@ def update_chain(cluster_id: str | None) -> tuple[Any, str]:
         setting_labels=SETTING_LABELS,
         age_labels={a: a.replace("-", "–") for a in members["age_band"].unique()},
     )
-    return figure, "Klikk på et tilfelle for detaljer."
+    return figure, _("Klikk på et tilfelle for detaljer.")
 
 
-NODE_DETAIL = """
-function(click) {
+NODE_DETAIL = r"""
+function(click, texts) {
     if (!click || !click.points || !click.points.length || !click.points[0].customdata) {
         return window.dash_clientside.no_update;
     }
     const c = click.points[0].customdata;
-    if (c.length < 7) { return 'Kommune ' + c[0] + ': ' + c[1] + ' tilfeller'; }
-    return 'Tilfelle ' + c[0] + ' · prøvedato ' + c[1] + ' · alder ' + c[2] + ' · kommune '
-        + c[6] + ' · smittet i: ' + c[3] + ' · smittet av ' + c[4] + ' · har smittet ' + c[5];
+    // texts: translated templates from layouts.klynger.chain_texts ({0} … {6})
+    const template = c.length < 7 ? texts.group : texts.case;
+    return template.replace(/\{(\d)\}/g, (_m, i) => String(c[Number(i)]));
 }
 """
 
@@ -252,6 +276,7 @@ def register(app: Dash) -> None:
         NODE_DETAIL,
         Output("klynger-chain-detail", "children", allow_duplicate=True),
         Input("klynger-chain", "clickData"),
+        State("klynger-chain-texts", "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -16,6 +16,7 @@ from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions.overview import COLUMNS_BY_KEY, DEFAULT_MAP_COLUMN, RANKING_METHOD
 from dashboard.figures import choropleth_map, map_trace_values
 from dashboard.figures.overview import small_multiples
+from dashboard.i18n import _, ngettext
 from dashboard.reports import ReportError, last_complete_week, week_bounds
 from data.cache import cached
 from data.scope import Scope
@@ -56,21 +57,30 @@ def update_overview(requested_date: str | None) -> tuple:
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
     payload = overview_payload(scope=current_scope(), date=date, info=info)
     n = payload["n"]
-    title = f"{n} kommuner per {formatting.date_long(date)}"
+    title = ngettext(
+        "{n} kommune per {dato}",
+        "{n} kommuner per {dato}",
+        n,
+        n=formatting.number(n),
+        dato=formatting.date_long(date),
+    )
     common = formatting.number(payload["prior_mean"], 1)
     method = html.Div(
         [
-            html.Strong("Metode for rangering: "),
-            RANKING_METHOD,
-            f" Fellesnivå (vektet gjennomsnitt) i tabellen: {common} per 100 000.",
+            html.Strong(_("Metode for rangering:")),
+            " ",
+            _(RANKING_METHOD),
+            " ",
+            _("Fellesnivå (vektet gjennomsnitt) i tabellen: {verdi} per 100 000.", verdi=common),
         ]
     )
-    source = (
-        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
-        f"{formatting.date_short(date)}. Kilde: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + ". Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall; tall som "
-        "ville avslørt dem via fylkes- eller landssummen er også skjult."
+    source = _(
+        "Data per {data_dato}. Vist til og med {dato}. Kilde: {kilde}. Små tall (1–4) vises som "
+        "«1–4» for roller uten tilgang til små tall; tall som ville avslørt dem via fylkes- "
+        "eller landssummen er også skjult.",
+        data_dato=formatting.date_short(info["data_date"]),
+        dato=formatting.date_short(date),
+        kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     query = f"?dato={date.isoformat()}"
     return (
@@ -94,6 +104,8 @@ def update_map(column_key: str | None, requested_date: str | None, rendered: boo
     metric = overview_view.column_metric(column)
     frame = overview_view.polygon_values(overview, column_key, reference.polygon_of(2024))
     values = map_trace_values(frame, metric, metrics.colour_range(frame["value"]))
+    colorbar_title = values["colorbar_title"]
+    values["colorbar_title"] = _(colorbar_title)
     if not rendered:
         figure: Any = choropleth_map(geojson=GEOJSON_URL, trace_values=values, uirevision="ov")
         figure.update_layout(height=560)
@@ -116,7 +128,9 @@ def open_from_map(click: dict | None, date: str | None) -> Any:
     return f"/kommune/{codes.iloc[0]}" + (f"?dato={date}" if date else "")
 
 
-def report_links(kommune: str | None, week: str | None, date: str | None) -> tuple:
+def report_links(
+    kommune: str | None, week: str | None, language: str | None, date: str | None
+) -> tuple:
     if not kommune:
         return "#", "#", "#", True, True, True, no_update
     placeholder: Any = no_update
@@ -128,7 +142,9 @@ def report_links(kommune: str | None, week: str | None, date: str | None) -> tup
     except ReportError:
         return "#", "#", "#", True, True, True, placeholder
     base = f"/rapport/{kommune}/{label}"
-    return f"{base}.pdf", f"{base}.csv", f"{base}.json", False, False, False, placeholder
+    # the PDF in the chosen language (bokmål by default); CSV/JSON keep the documented layout
+    query = "?sprak=en" if language == "en" else ""
+    return f"{base}.pdf{query}", f"{base}.csv", f"{base}.json", False, False, False, placeholder
 
 
 def report_kommune_default(options: list[dict] | None) -> Any:
@@ -196,6 +212,7 @@ def register(app: Dash) -> None:
         Output("ov-report-week", "value"),
         Input("ov-report-kommune", "value"),
         Input("ov-report-week", "value"),
+        Input("ov-report-language", "value"),
         State("ov-date", "date"),
     )(report_links)
     app.clientside_callback(

@@ -8,8 +8,11 @@ import json
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
 
-from dashboard.auth import current_scope
+from dashboard import formatting
+from dashboard.auth import ROLES, current_scope
+from dashboard.i18n import _
 from data import audit
+from layouts.revisjon import ACTION_LABELS
 
 
 def update_audit(
@@ -24,7 +27,14 @@ def update_audit(
     )
     log["at"] = log["at"].astype(str).str[:19]
     log["detail"] = [json.dumps(d, ensure_ascii=False) for d in log["detail"]]
-    note = dbc.Alert(f"{len(log)} hendelser (høyst 500 vist).", color="light", className="py-2")
+    # codes shown by their labels (the columns *_text); the rows keep the codes too
+    log["action_text"] = [_(ACTION_LABELS[a]) if a in ACTION_LABELS else a for a in log["action"]]
+    log["role_text"] = [_(ROLES[r].label) if r in ROLES else r for r in log["role"]]
+    note = dbc.Alert(
+        _("{n} hendelser (høyst 500 vist).", n=formatting.number(len(log))),
+        color="light",
+        className="py-2",
+    )
     return log.to_dict("records"), note
 
 

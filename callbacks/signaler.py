@@ -15,15 +15,22 @@ from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions.clusters import SERIES_LABELS
 from dashboard.figures import clusters as cluster_figures
+from dashboard.i18n import _, ngettext
 from data import queries
 from data.queries import signals as signal_queries
 
 
 def week_label(monday: pd.Timestamp | dt.date) -> str:
     day = pd.Timestamp(monday).date()
-    year, week, _ = day.isocalendar()
+    year, week, _day = day.isocalendar()
     sunday = day + dt.timedelta(days=6)
-    return f"Uke {week} {year} ({day:%d.%m.}–{sunday:%d.%m.})"
+    return _(
+        "Uke {uke} {aar} ({fra}–{til})",
+        uke=week,
+        aar=year,
+        fra=f"{day:%d.%m.}",
+        til=f"{sunday:%d.%m.}",
+    )
 
 
 def signal_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -32,7 +39,7 @@ def signal_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "kommunenummer": r.kommunenummer,
             "kommune": f"{r.name} ({r.kommunenummer})",
             "fylke": r.fylkesnavn,
-            "series": SERIES_LABELS.get(r.series, r.series),
+            "series": _(SERIES_LABELS.get(r.series, r.series)),
             "week": week_label(r.week_start),
             "observed": formatting.count(r.observed, suppressed=bool(r.observed_suppressed)),
             "expected": formatting.number(float(r.expected), 1),
@@ -74,32 +81,47 @@ def update_signaler(
         name = history["name"].iloc[0] if len(history) else history_kommune
         figure = cluster_figures.signal_history(
             history,
-            title=f"{SERIES_LABELS[series]} per uke – {name}: observert, forventet og terskel",
+            title=_(
+                "{serie} per uke – {kommune}: observert, forventet og terskel",
+                serie=_(SERIES_LABELS[series]),
+                kommune=name,
+            ),
         )
     else:
         figure = cluster_figures.signal_history(
             pd.DataFrame(columns=["week_start", "observed", "expected", "threshold", "alarm"]),
-            title="Ingen signaler",
+            title=_("Ingen signaler"),
         )
     summary = html.Div(
         [
             html.Span(
-                f"{formatting.number(len(frame))} signaler",
+                ngettext("{n} signal", "{n} signaler", len(frame), n=formatting.number(len(frame))),
                 className="fs-4 fw-semibold me-2",
                 id="signaler-count",
             ),
             html.Span(
-                f"{SERIES_LABELS[series].lower()}, {week_label(pd.Timestamp(week))}, "
-                "i kommunene du har tilgang til" + (" (filtrert)" if chosen or fylke else ""),
+                (
+                    _(
+                        "{serie}, {uke}, i kommunene du har tilgang til (filtrert)",
+                        serie=_(SERIES_LABELS[series]).lower(),
+                        uke=week_label(pd.Timestamp(week)),
+                    )
+                    if chosen or fylke
+                    else _(
+                        "{serie}, {uke}, i kommunene du har tilgang til",
+                        serie=_(SERIES_LABELS[series]).lower(),
+                        uke=week_label(pd.Timestamp(week)),
+                    )
+                ),
                 className="text-muted",
             ),
         ]
     )
-    source = (
-        f"Data per {formatting.date_short(info['data_date'])}. Siste hele uke til og med "
-        f"{formatting.date_short(date)}. Kilde: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + "."
+    source = _(
+        "Data per {data_dato}. Siste hele uke til og med {dato}. Kilde: {kilde}.",
+        data_dato=formatting.date_short(info["data_date"]),
+        dato=formatting.date_short(date),
+        kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     return signal_rows(frame), figure, summary, None, date_out, source
 

@@ -9,12 +9,19 @@ from dash import Dash, Input, Output, State, ctx
 from flask import current_app
 
 from callbacks.common import kommune_options
+from dashboard import formatting
 from dashboard.auth import current_scope
+from dashboard.i18n import N_, _, ngettext
 from dashboard.mailer import dispatch_alerts
 from data import alerts
 
-STATUS_NB = {"written": "I utboksen", "sent": "Sendt", "failed": "Feilet"}
-KIND_NB = {"signal": "Signal", "cluster": "Klynge"}
+STATUS_NB = {"written": N_("I utboksen"), "sent": N_("Sendt"), "failed": N_("Feilet")}
+KIND_NB = {"signal": N_("Signal"), "cluster": N_("Klynge")}
+# messages of data.alerts.save_subscription (bokmål source strings), shown translated
+SUBSCRIPTION_ERRORS = {
+    "Ugyldig e-postadresse": N_("Ugyldig e-postadresse"),
+    "Velg minst én kommune": N_("Velg minst én kommune"),
+}
 
 
 def outbox_rows() -> list[dict[str, Any]]:
@@ -22,10 +29,10 @@ def outbox_rows() -> list[dict[str, Any]]:
     return [
         {
             "created_at": r.created_at.strftime("%d.%m.%Y %H:%M"),
-            "kind": KIND_NB.get(r.kind, r.kind),
+            "kind": _(KIND_NB.get(r.kind, r.kind)),
             "kommunenummer": r.kommunenummer,
             "subject": r.subject,
-            "status": STATUS_NB.get(r.status, r.status),
+            "status": _(STATUS_NB.get(r.status, r.status)),
         }
         for r in frame.itertuples()
     ]
@@ -53,15 +60,24 @@ def act(
     scope = current_scope()
     if ctx.triggered_id == "varsler-dispatch":
         if alerts.subscription_for(scope=scope) is None:
-            return dbc.Alert("Lagre et abonnement først.", color="warning"), outbox_rows()
+            return dbc.Alert(_("Lagre et abonnement først."), color="warning"), outbox_rows()
         settings = current_app.config["SITUASJONSBILDE_SETTINGS"]
         written, sent = dispatch_alerts(settings, user_id=scope.user_id)
-        text = f"{written} nye varsler skrevet til utboksen"
-        text += (
-            f", {sent} sendt på e-post."
-            if settings.smtp_host
-            else " (ingen e-postserver satt opp)."
-        )
+        if settings.smtp_host:
+            text = ngettext(
+                "{n} nytt varsel skrevet til utboksen, {sendt} sendt på e-post.",
+                "{n} nye varsler skrevet til utboksen, {sendt} sendt på e-post.",
+                written,
+                n=formatting.number(written),
+                sendt=formatting.number(sent),
+            )
+        else:
+            text = ngettext(
+                "{n} nytt varsel skrevet til utboksen (ingen e-postserver satt opp).",
+                "{n} nye varsler skrevet til utboksen (ingen e-postserver satt opp).",
+                written,
+                n=formatting.number(written),
+            )
         return dbc.Alert(text, color="info"), outbox_rows()
     kinds = kinds or []
     try:
@@ -73,8 +89,9 @@ def act(
             clusters="clusters" in kinds,
         )
     except ValueError as exc:
-        return dbc.Alert(str(exc), color="warning"), outbox_rows()
-    return dbc.Alert("Abonnementet er lagret.", color="success"), outbox_rows()
+        message = SUBSCRIPTION_ERRORS.get(str(exc))
+        return dbc.Alert(_(message) if message else str(exc), color="warning"), outbox_rows()
+    return dbc.Alert(_("Abonnementet er lagret."), color="success"), outbox_rows()
 
 
 def register(app: Dash) -> None:

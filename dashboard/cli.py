@@ -311,6 +311,13 @@ def report(
             help="Skjerm små tall (1–4) som for en rolle uten tilgang til små tall",
         ),
     ] = False,
+    language: Annotated[
+        str,
+        typer.Option(
+            "--language",
+            help="Språk i PDF-en: nb (bokmål, standard) eller en (engelsk); CSV/JSON er like",
+        ),
+    ] = "nb",
     progress: bool = True,
 ) -> None:
     """Ukerapport (PDF + CSV + JSON) for én kommune eller, med --all, for alle kommuner."""
@@ -323,6 +330,10 @@ def report(
 
     if bool(kommune) == all_kommuner:
         raise typer.BadParameter("Oppgi enten --kommune K eller --all")
+    from dashboard import i18n
+
+    if language not in i18n.LANGUAGES:
+        raise typer.BadParameter(f"--language må være en av {', '.join(i18n.LANGUAGES)}")
     try:
         reports.week_bounds(week)
     except reports.ReportError as err:
@@ -341,12 +352,17 @@ def report(
         except reports.ReportError as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(1) from None
-        for path in reports.write_report(report_, out):
+        for path in reports.write_report(report_, out, language):
             typer.echo(str(path))
         return
     codes = list(queries.kommune_list(scope=scope)["kommunenummer"])
     written, failed = reports.write_all(
-        scope=scope, week=week, out_dir=out, kommuner=codes, progress=progress
+        scope=scope,
+        week=week,
+        out_dir=out,
+        kommuner=codes,
+        progress=progress,
+        language=language,
     )
     typer.echo(
         f"{written} ukerapporter for {week} skrevet til {out} på "

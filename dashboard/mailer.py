@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import formatting
+from dashboard import formatting, i18n
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions.clusters import METHOD_CITATION, SERIES_LABELS, SETTING_LABELS
+from dashboard.i18n import _
 from dashboard.settings import Settings
 from data import alerts, queries
 from data.scope import Scope
@@ -24,53 +25,97 @@ from geo import reference
 
 def _week(value: Any) -> str:
     day = pd.Timestamp(value).date()
-    year, week, _ = day.isocalendar()
-    return f"uke {week} {year} ({day:%d.%m.}–{day + dt.timedelta(days=6):%d.%m.%Y})"
+    year, week, _day = day.isocalendar()
+    return _(
+        "uke {uke} {aar} ({fra}–{til})",
+        uke=week,
+        aar=year,
+        fra=f"{day:%d.%m.}",
+        til=f"{day + dt.timedelta(days=6):%d.%m.%Y}",
+    )
 
 
 def render(
+    event: dict[str, Any],
+    *,
+    base_url: str,
+    date: dt.date,
+    is_demo: bool,
+    language: str = i18n.DEFAULT_LANGUAGE,
+) -> tuple[str, str]:
+    """(subject, body) of one event from :func:`data.alerts.pending_events`, in ``language``.
+
+    Subscriptions record no language, so e-mails are bokmål (the default) whatever the
+    language of the page that triggered the dispatch."""
+    with i18n.language(language):
+        return _render(event, base_url=base_url, date=date, is_demo=is_demo)
+
+
+def _render(
     event: dict[str, Any], *, base_url: str, date: dt.date, is_demo: bool
 ) -> tuple[str, str]:
-    """(subject, body) in Norwegian for one event from :func:`data.alerts.pending_events`."""
     names = reference.kommuner(2024).set_index("kommunenummer")["name"]
-    demo = f"\n\n{DEMO_SOURCE}." if is_demo else ""
+    demo = f"\n\n{_(DEMO_SOURCE)}." if is_demo else ""
     if event["kind"] == "signal":
         code = event["kommunenummer"]
         place = f"{names.get(code, code)} ({code})"
-        series = SERIES_LABELS.get(event["series"], event["series"])
+        series = _(SERIES_LABELS.get(event["series"], event["series"]))
         observed = formatting.count(
             event["observed"], suppressed=bool(event["observed_suppressed"])
         )
-        subject = f"Signal: {place} – {series.lower()} over terskelen, {_week(event['week_start'])}"
-        body = (
-            f"Situasjonsbilde har et signal for {place}.\n\n"
-            f"{series} i {_week(event['week_start'])}: observert {observed}, forventet "
-            f"{formatting.number(float(event['expected']), 1)}, terskel "
-            f"{formatting.number(float(event['threshold']))}.\n"
-            f"Signal siden {_week(event['since_week_start'])}.\n\n"
-            f"Metode: Farrington-metoden (kvasi-Poisson, forbedret versjon); {METHOD_CITATION}.\n"
-            f"Se signalene: {base_url}/signaler?kommune={code}&dato={date.isoformat()}"
+        week = _week(event["week_start"])
+        subject = _(
+            "Signal: {sted} – {serie} over terskelen, {uke}",
+            sted=place,
+            serie=series.lower(),
+            uke=week,
+        )
+        body = _(
+            "Situasjonsbilde har et signal for {sted}.\n\n"
+            "{serie} i {uke}: observert {observert}, forventet {forventet}, terskel {terskel}.\n"
+            "Signal siden {siden}.\n\n"
+            "Metode: Farrington-metoden (kvasi-Poisson, forbedret versjon); {kilde}.\n"
+            "Se signalene: {lenke}",
+            sted=place,
+            serie=series,
+            uke=week,
+            observert=observed,
+            forventet=formatting.number(float(event["expected"]), 1),
+            terskel=formatting.number(float(event["threshold"])),
+            siden=_week(event["since_week_start"]),
+            kilde=METHOD_CITATION,
+            lenke=f"{base_url}/signaler?kommune={code}&dato={date.isoformat()}",
         )
         return subject, body + demo
     code = event["kommune"]
     place = f"{names.get(code, code)} ({code})"
-    setting = SETTING_LABELS.get(event["setting"], event["setting"])
+    setting = _(SETTING_LABELS.get(event["setting"], event["setting"]))
     size = formatting.count(event["size"], suppressed=bool(event["size_suppressed"]))
     involved = list(event["kommuner_involved"])
-    subject = f"Ny klynge: {setting.lower()} i {place}, {size} tilfeller"
-    body = (
-        f"Situasjonsbilde har registrert en ny klynge som omfatter {place}.\n\n"
-        f"Klynge {event['id']} ({setting}): første tilfelle "
-        f"{formatting.date_short(pd.Timestamp(event['first_case_date']).date())}, "
-        f"{size} tilfeller til og med {formatting.date_short(date)}."
-        + (
-            "\nKlyngen går på tvers av kommuner: "
-            + ", ".join(f"{names.get(k, k)} ({k})" for k in involved)
-            + "."
-            if len(involved) > 1
-            else ""
+    subject = _(
+        "Ny klynge: {miljo} i {sted}, {antall} tilfeller",
+        miljo=setting.lower(),
+        sted=place,
+        antall=size,
+    )
+    body = _(
+        "Situasjonsbilde har registrert en ny klynge som omfatter {sted}.\n\n"
+        "Klynge {klynge} ({miljo}): første tilfelle {forste}, {antall} tilfeller til og med "
+        "{dato}.",
+        sted=place,
+        klynge=event["id"],
+        miljo=setting,
+        forste=formatting.date_short(pd.Timestamp(event["first_case_date"]).date()),
+        antall=size,
+        dato=formatting.date_short(date),
+    )
+    if len(involved) > 1:
+        body += "\n" + _(
+            "Klyngen går på tvers av kommuner: {kommuner}.",
+            kommuner=", ".join(f"{names.get(k, k)} ({k})" for k in involved),
         )
-        + f"\n\nSe klyngene: {base_url}/klynger/{code}?dato={date.isoformat()}"
+    body += "\n\n" + _(
+        "Se klyngene: {lenke}", lenke=f"{base_url}/klynger/{code}?dato={date.isoformat()}"
     )
     return subject, body + demo
 

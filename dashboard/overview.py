@@ -19,8 +19,11 @@ from dashboard.definitions.overview import (
     EXPORT_COUNTS,
     OVERVIEW_COLUMNS,
     RANKING_METHOD,
+    UNITS,
+    VERSUS_LABELS,
     Column,
 )
+from dashboard.i18n import _
 from dashboard.metrics import overview as overview_metrics
 from data.queries import overview as overview_queries
 from data.queries import signals as signal_queries
@@ -74,7 +77,11 @@ def table_records(overview: Overview) -> list[dict[str, Any]]:
             if column.key == "name":
                 value = f"[{value}](/kommune/{record['kommunenummer']}{query})"
             elif column.key == "trend":
-                value = TREND_LABELS.get(value, TREND_LABELS[None])
+                value = _(TREND_LABELS.get(value, TREND_LABELS[None]))
+            elif column.key == "size_class" and isinstance(value, str):
+                value = _(value)
+            elif column.key == "versus_all" and isinstance(value, str):
+                value = _(VERSUS_LABELS.get(value, value))
             elif column.kind in ("count", "rate", "share", "rank"):
                 value = None if value is None or pd.isna(value) else round(float(value), 3)
             elif value is None or (isinstance(value, float) and pd.isna(value)):
@@ -96,7 +103,7 @@ def county_records(overview: Overview) -> list[dict[str, Any]]:
                 "cases_7d": formatting.count(r["cases_7d"], suppressed=r["cases_7d_suppressed"]),
                 "incidence_7d": formatting.number(r["incidence_7d"], 1),
                 "incidence_14d": formatting.number(r["incidence_14d"], 1),
-                "trend": TREND_LABELS.get(r["trend"], TREND_LABELS[None]),
+                "trend": _(TREND_LABELS.get(r["trend"], TREND_LABELS[None])),
                 "positivity_7d": formatting.number(r["positivity_7d"], 1),
                 "coverage_d2": formatting.number(r["coverage_d2"], 1),
                 "coverage_d3": formatting.number(r["coverage_d3"], 1),
@@ -111,7 +118,8 @@ def county_records(overview: Overview) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- map
 def column_metric(column: Column) -> MetricDefinition:
-    unit = {"rate": "per 100 000", "share": "%"}.get(column.kind, "")
+    """The column as a metric definition (N_-marked texts: translated where shown)."""
+    unit = UNITS.get(column.kind, "")
     return MetricDefinition(column.key, column.label, unit, column.definition, column.source)
 
 
@@ -123,7 +131,7 @@ def polygon_values(overview: Overview, column_key: str, polygon_of: pd.DataFrame
     frame = overview.kommuner.merge(polygon_of, on="kommunenummer", how="inner")
     rows = []
     for polygon, group in frame.groupby("polygon_id", sort=True):
-        names = " og ".join(group["name"])
+        names = _(" og ").join(group["name"])
         trend = group["trend"].iloc[0] if len(group) == 1 else None
         if column.numerator and column.denominator:
             num, den = group[column.numerator], group[column.denominator]
@@ -218,11 +226,14 @@ def county_export_frame(overview: Overview) -> pd.DataFrame:
 
 def _about(overview: Overview) -> str:
     info = overview.info
-    source = DEMO_SOURCE if info["is_demo"] else (info.get("source") or "importerte data")
-    return (
-        f"Kommuneoversikt per {overview.date.isoformat()} (data per "
-        f"{info['data_date'].isoformat()}). Kilde: {source}. Små tall (1–4) er skjermet som "
-        f"«1–4» etter brukerens tilgang. {RANKING_METHOD}"
+    source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
+    return _(
+        "Kommuneoversikt per {dato} (data per {data_dato}). Kilde: {kilde}. Små tall (1–4) er "
+        "skjermet som «1–4» etter brukerens tilgang. {metode}",
+        dato=overview.date.isoformat(),
+        data_dato=info["data_date"].isoformat(),
+        kilde=source,
+        metode=_(RANKING_METHOD),
     )
 
 
@@ -235,12 +246,21 @@ def to_csv(overview: Overview) -> bytes:
 def to_excel(overview: Overview) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        export_frame(overview).to_excel(writer, sheet_name="Kommuner", index=False)
-        county_export_frame(overview).to_excel(writer, sheet_name="Fylker", index=False)
+        # sheet names and the "about" sheet are for people (translated); the column ids of
+        # the data sheets are the documented machine layout and stay as they are
+        export_frame(overview).to_excel(writer, sheet_name=_("Kommuner"), index=False)
+        county_export_frame(overview).to_excel(writer, sheet_name=_("Fylker"), index=False)
         about = [_about(overview)] + [
-            f"{c.key}: {c.label} – {c.definition} Kilde: {c.source}." for c in OVERVIEW_COLUMNS
+            _(
+                "{kolonne}: {navn} – {definisjon} Kilde: {kilde}.",
+                kolonne=c.key,
+                navn=_(c.label),
+                definisjon=_(c.definition),
+                kilde=_(c.source),
+            )
+            for c in OVERVIEW_COLUMNS
         ]
-        pd.DataFrame({"Om tallene": about}).to_excel(writer, sheet_name="Om", index=False)
+        pd.DataFrame({_("Om tallene"): about}).to_excel(writer, sheet_name=_("Om"), index=False)
     return buffer.getvalue()
 
 

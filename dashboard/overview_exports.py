@@ -15,9 +15,10 @@ from dash import Dash
 from flask import Response, abort, request
 from flask_login import current_user
 
+from dashboard import i18n, reports
 from dashboard import overview as overview_view
-from dashboard import reports
 from dashboard.auth import ROLES, current_scope
+from dashboard.i18n import _
 from data import audit, queries
 from data.scope import Scope, ScopeError
 
@@ -43,7 +44,7 @@ def _refuse(scope: Scope, what: str, kommunenummer: str | None = None) -> None:
         f"export.{what}",
         ScopeError(f"Rollen {scope.role} kan ikke eksportere {what}", kommunenummer=kommunenummer),
     )
-    abort(403, description="Rollen din har ikke rett til denne eksporten.")
+    abort(403, description=_("Rollen din har ikke rett til denne eksporten."))
 
 
 def _date(scope: Scope) -> tuple[dt.date, dict]:
@@ -101,19 +102,24 @@ def init_overview_exports(app: Dash) -> None:
         if not may_export(REPORT_EXPORT):
             _refuse(scope, "ukerapport", kommunenummer)
         started = time.perf_counter()
+        # the PDF in the language asked for (?sprak=en), bokmål by default; CSV and JSON are
+        # the documented machine layout, always bokmål whatever the page's language
+        language = request.args.get("sprak", i18n.DEFAULT_LANGUAGE) if fmt == "pdf" else ""
+        if language not in i18n.LANGUAGES:
+            language = i18n.DEFAULT_LANGUAGE
         try:
-            report = reports.build_weekly_report(
-                scope=scope, kommunenummer=kommunenummer, week=week
-            )
+            with i18n.language(language):
+                report = reports.build_weekly_report(
+                    scope=scope, kommunenummer=kommunenummer, week=week
+                )
         except ScopeError as err:  # already audited by the data layer
             abort(403, description=str(err))
         except reports.ReportError as err:
             abort(404, description=str(err))
-        payload = {
-            "pdf": reports.report_pdf,
-            "csv": reports.report_csv,
-            "json": reports.report_json,
-        }[fmt](report)
+        if fmt == "pdf":
+            payload = reports.report_pdf(report, language)
+        else:
+            payload = {"csv": reports.report_csv, "json": reports.report_json}[fmt](report)
         audit.record(
             scope,
             "export",
@@ -122,6 +128,7 @@ def init_overview_exports(app: Dash) -> None:
                 "format": fmt,
                 "what": "ukerapport",
                 "week": report.week,
+                "language": language,
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )

@@ -32,9 +32,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from dashboard import formatting
+from dashboard import formatting, i18n
 from dashboard.briefing import TREND_WORDS, indicators_on
 from dashboard.definitions import DEMO_SOURCE
+from dashboard.i18n import N_, _
 from dashboard.pdf import a4_document
 from data import queries
 from data.scope import Scope
@@ -76,7 +77,11 @@ KEYS = (
     "coverage_65_d2",
     "coverage_65_d3",
 )
-TREND_TEXT = {**{k: v for k, v in TREND_WORDS.items() if k}, "ikke_beregnet": "ikke beregnet"}
+# trend codes → words (source strings; translated when printed)
+TREND_TEXT = {**{k: v for k, v in TREND_WORDS.items() if k}, "ikke_beregnet": N_("ikke beregnet")}
+# labels and units of the week series (the CSV/JSON keep these bokmål source strings)
+SERIES_CASES_LABEL, SERIES_CASES_UNIT = N_("Tilfeller siste 7 dager"), N_("tilfeller")
+SERIES_INCIDENCE_LABEL, SERIES_INCIDENCE_UNIT = N_("7-dagers insidens"), N_("per 100 000")
 WEEK_PATTERN = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
@@ -87,12 +92,12 @@ class ReportError(ValueError):
 def parse_week(text: str) -> tuple[int, int]:
     match = WEEK_PATTERN.match(text.strip())
     if not match:
-        raise ReportError(f"Ukjent uke «{text}»: skriv f.eks. 2022-W05")
+        raise ReportError(_("Ukjent uke «{uke}»: skriv f.eks. 2022-W05", uke=text))
     year, week = int(match.group(1)), int(match.group(2))
     try:
         dt.date.fromisocalendar(year, week, 1)
     except ValueError as err:
-        raise ReportError(f"Uke {week} finnes ikke i {year}") from err
+        raise ReportError(_("Uke {uke} finnes ikke i {aar}", uke=week, aar=year)) from err
     return year, week
 
 
@@ -113,7 +118,7 @@ def week_bounds(text: str) -> tuple[str, dt.date, dt.date]:
 def last_complete_week(date: dt.date) -> str:
     """The ISO week of the last Sunday on or before ``date``."""
     sunday = date - dt.timedelta(days=(date.weekday() + 1) % 7)
-    year, week, _ = sunday.isocalendar()
+    year, week, _day = sunday.isocalendar()
     return week_label(year, week)
 
 
@@ -130,13 +135,13 @@ class Row:
     suppressed: bool = False
 
     def text(self) -> str:
-        """As printed in the PDF (Norwegian format)."""
+        """As printed in the PDF (in the current language's format)."""
         if self.suppressed:
             return formatting.SUPPRESSED
         if self.value is None:
             return "–"
         if isinstance(self.value, str):
-            return TREND_TEXT.get(self.value, self.value)
+            return _(TREND_TEXT.get(self.value, self.value))
         return formatting.number(self.value, self.decimals)
 
     def machine(self) -> str:
@@ -174,12 +179,16 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
     info = queries.dataset_info(scope=scope)
     if sunday > info["data_date"] or sunday < info["period_start"] + dt.timedelta(days=13):
         raise ReportError(
-            f"Uke {label} er ikke i dataene (data fra {info['period_start']:%d.%m.%Y} "
-            f"til {info['data_date']:%d.%m.%Y}; uken må være avsluttet)."
+            _(
+                "Uke {uke} er ikke i dataene (data fra {fra} til {til}; uken må være avsluttet).",
+                uke=label,
+                fra=formatting.date_short(info["period_start"]),
+                til=formatting.date_short(info["data_date"]),
+            )
         )
     kommuner = reference.kommuner(2024).set_index("kommunenummer")
     if kommunenummer not in kommuner.index:
-        raise ReportError(f"Ukjent kommune {kommunenummer}")
+        raise ReportError(_("Ukjent kommune {kommune}", kommune=kommunenummer))
     row = kommuner.loc[kommunenummer]
     fylke = str(row["fylkesnummer"])
     first = sunday - dt.timedelta(days=7 * SERIES_WEEKS)
@@ -241,7 +250,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
     ):
         daily = frame.set_index("date")
         for day in sundays:
-            y, w, _ = day.isocalendar()
+            y, w, _day = day.isocalendar()
             period = week_label(y, w)
             at = daily.loc[daily.index == pd.Timestamp(day)]
             if at.empty:
@@ -256,8 +265,8 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                     Row(
                         "ukeserie",
                         "cases_7d",
-                        "Tilfeller siste 7 dager",
-                        "tilfeller",
+                        SERIES_CASES_LABEL,
+                        SERIES_CASES_UNIT,
                         area,
                         period,
                         cases,
@@ -269,8 +278,8 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                 Row(
                     "ukeserie",
                     "incidence_7d",
-                    "7-dagers insidens",
-                    "per 100 000",
+                    SERIES_INCIDENCE_LABEL,
+                    SERIES_INCIDENCE_UNIT,
                     area,
                     period,
                     incidence,
@@ -400,7 +409,11 @@ def _chart(report: WeeklyReport, width: float) -> Drawing:
     plot.yValueAxis.labels.fontSize = 6.5
     plot.yValueAxis.labelTextFormat = lambda v: formatting.number(v, 0)
     drawing.add(plot)
-    legend = ((report.name, 0), (f"{report.fylkesnavn} (fylke)", 1), ("Hele landet", 2))
+    legend = (
+        (report.name, 0),
+        (_("{fylke} (fylke)", fylke=report.fylkesnavn), 1),
+        (_("Hele landet"), 2),
+    )
     for text, i in legend:
         drawing.add(
             String(
@@ -414,33 +427,57 @@ def _chart(report: WeeklyReport, width: float) -> Drawing:
     return drawing
 
 
-AREA_HEADERS = {"kommune": None, "fylke": None, "landet": "Hele landet"}
+AREA_HEADERS = {"kommune": None, "fylke": None, "landet": N_("Hele landet")}
 
 
-def report_pdf(report: WeeklyReport) -> bytes:
+def report_pdf(report: WeeklyReport, language: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+    """The one-page PDF in ``language`` (bokmål unless chosen; numbers and dates follow it)."""
+    with i18n.language(language):
+        return _report_pdf(report)
+
+
+def _report_pdf(report: WeeklyReport) -> bytes:
     s = _styles()
     buffer = io.BytesIO()
     doc, width = a4_document(
-        buffer, title=f"Ukerapport {report.name} {report.week}", side_mm=14, top_mm=12
+        buffer,
+        title=_("Ukerapport {kommune} {uke}", kommune=report.name, uke=report.week),
+        side_mm=14,
+        top_mm=12,
     )
     info = report.info
-    demo = " <b>DEMODATA – syntetiske tall, ikke ekte personer.</b>" if info["is_demo"] else ""
+    demo = (
+        " <b>" + _("DEMODATA – syntetiske tall, ikke ekte personer.") + "</b>"
+        if info["is_demo"]
+        else ""
+    )
     story: list[Any] = [
         Paragraph(
-            f"Ukerapport {report.week} – {report.name} ({report.kommunenummer}), "
-            f"{report.fylkesnavn}",
+            _(
+                "Ukerapport {uke} – {kommune} ({nummer}), {fylke}",
+                uke=report.week,
+                kommune=report.name,
+                nummer=report.kommunenummer,
+                fylke=report.fylkesnavn,
+            ),
             s["title"],
         ),
         Paragraph(
-            f"Uke {report.week[-2:]}: {formatting.date_short(report.start)}–"
-            f"{formatting.date_short(report.end)}. Tallene gjelder situasjonen per "
-            f"{formatting.date_long(report.end)}. Data per "
-            f"{formatting.date_short(info['data_date'])}.{demo}",
+            _(
+                "Uke {uke}: {fra}–{til}. Tallene gjelder situasjonen per {dato}. "
+                "Data per {data_dato}.",
+                uke=report.week[-2:],
+                fra=formatting.date_short(report.start),
+                til=formatting.date_short(report.end),
+                dato=formatting.date_long(report.end),
+                data_dato=formatting.date_short(info["data_date"]),
+            )
+            + demo,
             s["sub"],
         ),
-        Paragraph("Nøkkeltall", s["h"]),
+        Paragraph(_("Nøkkeltall"), s["h"]),
     ]
-    header = ["Nøkkeltall", report.name, f"{report.fylkesnavn}", "Hele landet", "Enhet"]
+    header = [_("Nøkkeltall"), report.name, f"{report.fylkesnavn}", _("Hele landet"), _("Enhet")]
     rows: list[list[Any]] = [header]
     by_key: dict[str, dict[str, Row]] = {}
     for r in report.key_rows:
@@ -449,46 +486,55 @@ def report_pdf(report: WeeklyReport) -> bytes:
         first = next(iter(areas.values()))
         rows.append(
             [
-                Paragraph(first.label, s["cell"]),
+                Paragraph(_(first.label), s["cell"]),
                 areas["kommune"].text() if "kommune" in areas else "",
                 areas["fylke"].text() if "fylke" in areas else "",
                 areas["landet"].text() if "landet" in areas else "",
-                first.unit,
+                _(first.unit) if first.unit else "",
             ]
         )
     story.append(
         _table(rows, [width * 0.34, width * 0.15, width * 0.15, width * 0.15, width * 0.21])
     )
-    story += [Paragraph("Utvikling siste åtte uker", s["h"]), _chart(report, width)]
+    story += [Paragraph(_("Utvikling siste åtte uker"), s["h"]), _chart(report, width)]
     periods = sorted({r.period for r in report.series_rows})
-    series_rows: list[list[Any]] = [["Uke", *[p[-3:] for p in periods]]]
+    series_rows: list[list[Any]] = [[_("Uke"), *[p[-3:] for p in periods]]]
     labels = (
-        ("cases_7d", "kommune", f"Tilfeller {report.name}"),
-        ("incidence_7d", "kommune", f"Insidens {report.name}"),
-        ("incidence_7d", "fylke", f"Insidens {report.fylkesnavn}"),
-        ("incidence_7d", "landet", "Insidens hele landet"),
+        ("cases_7d", "kommune", _("Tilfeller {sted}", sted=report.name)),
+        ("incidence_7d", "kommune", _("Insidens {sted}", sted=report.name)),
+        ("incidence_7d", "fylke", _("Insidens {sted}", sted=report.fylkesnavn)),
+        ("incidence_7d", "landet", _("Insidens hele landet")),
     )
     for key, area, text in labels:
         values = {r.period: r.text() for r in report.series_rows if r.key == key and r.area == area}
         series_rows.append([Paragraph(text, s["cell"]), *[values.get(p, "–") for p in periods]])
     n = max(len(periods), 1)
     story.append(_table(series_rows, [width * 0.28] + [width * 0.72 / n] * len(periods)))
-    source = DEMO_SOURCE if info["is_demo"] else (info.get("source") or "importerte data")
+    source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     story += [
         Spacer(1, 3 * mm),
         Paragraph(
-            "<b>Definisjoner.</b> Tilfeller etter prøvedato; insidens per 100 000 innbyggere "
-            "(befolkning 1. januar); trend: siste 7 dager mot de 7 før, ±15 % og minst 7 "
-            "tilfeller; positivandel: positive testhendelser / alle testhendelser siste 7 dager; "
-            "vaksinasjonsdekning: personer med minst dose n / innbyggere (vist høyst 100 %); "
-            "aktive klynger: siste tilfelle høyst 14 dager gammelt. Ukeserien: 7-dagersvinduet "
-            "som slutter søndag i hver uke.",
+            "<b>"
+            + _("Definisjoner.")
+            + "</b> "
+            + _(
+                "Tilfeller etter prøvedato; insidens per 100 000 innbyggere "
+                "(befolkning 1. januar); trend: siste 7 dager mot de 7 før, ±15 % og minst 7 "
+                "tilfeller; positivandel: positive testhendelser / alle testhendelser siste 7 "
+                "dager; vaksinasjonsdekning: personer med minst dose n / innbyggere (vist høyst "
+                "100 %); aktive klynger: siste tilfelle høyst 14 dager gammelt. Ukeserien: "
+                "7-dagersvinduet som slutter søndag i hver uke."
+            ),
             s["small"],
         ),
         Paragraph(
-            f"Kilde: {source}. Små tall (1–4) vises som «1–4» når mottakeren ikke har tilgang "
-            "til små tall. De samme tallene finnes maskinlesbart i CSV/JSON "
-            f"(format {REPORT_FORMAT_VERSION}). Laget av Situasjonsbilde.",
+            _(
+                "Kilde: {kilde}. Små tall (1–4) vises som «1–4» når mottakeren ikke har tilgang "
+                "til små tall. De samme tallene finnes maskinlesbart i CSV/JSON (format "
+                "{format}). Laget av Situasjonsbilde.",
+                kilde=source,
+                format=REPORT_FORMAT_VERSION,
+            ),
             s["small"],
         ),
     ]
@@ -497,12 +543,15 @@ def report_pdf(report: WeeklyReport) -> bytes:
 
 
 # --------------------------------------------------------------------------- batch
-def write_report(report: WeeklyReport, out_dir: Path) -> list[Path]:
+def write_report(
+    report: WeeklyReport, out_dir: Path, language: str = i18n.DEFAULT_LANGUAGE
+) -> list[Path]:
+    """PDF (in ``language``), CSV and JSON (the documented machine layout) of one report."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"ukerapport-{report.kommunenummer}-{report.week}"
     paths = []
     for suffix, payload in (
-        ("pdf", report_pdf(report)),
+        ("pdf", report_pdf(report, language)),
         ("csv", report_csv(report)),
         ("json", report_json(report)),
     ):
@@ -513,7 +562,13 @@ def write_report(report: WeeklyReport, out_dir: Path) -> list[Path]:
 
 
 def write_all(
-    *, scope: Scope, week: str, out_dir: Path, kommuner: Iterable[str], progress: bool = True
+    *,
+    scope: Scope,
+    week: str,
+    out_dir: Path,
+    kommuner: Iterable[str],
+    progress: bool = True,
+    language: str = i18n.DEFAULT_LANGUAGE,
 ) -> tuple[int, list[tuple[str, str]]]:
     """Every kommune's report for one week; returns (written, [(kommune, error)])."""
     from tqdm import tqdm
@@ -523,7 +578,8 @@ def write_all(
     written = 0
     for code in tqdm(codes, desc=f"Ukerapporter {week}", unit="kommune", disable=not progress):
         try:
-            write_report(build_weekly_report(scope=scope, kommunenummer=code, week=week), out_dir)
+            report = build_weekly_report(scope=scope, kommunenummer=code, week=week)
+            write_report(report, out_dir, language)
             written += 1
         except (ReportError, PermissionError) as err:
             failed.append((code, str(err)))

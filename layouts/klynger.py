@@ -7,56 +7,75 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
-from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE
+from dashboard import i18n
+from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/klynger/<kommunenummer>",
     path="/klynger/0301",
     nav_href="/klynger/{kommune}",
-    name="Klynger og utbrudd",
-    title="Klynger og utbrudd – Situasjonsbilde",
+    name=N_("Klynger og utbrudd"),
+    title=lambda **_kw: _("Klynger og utbrudd – Situasjonsbilde"),
     order=7,
 )
 
-VIEW_OPTIONS = [
-    {"label": "Valgt kommune", "value": "kommune"},
-    {"label": "Alle kommuner jeg har tilgang til", "value": "scope"},
-]
-TABLE_COLUMNS = [
-    {"name": "Klynge", "id": "id"},
-    {"name": "Miljø", "id": "setting"},
-    {"name": "Status", "id": "status"},
-    {"name": "Første tilfelle", "id": "first"},
-    {"name": "Siste tilfelle", "id": "last"},
-    {"name": "Størrelse", "id": "size"},
-    {"name": "Nye siste 7 d", "id": "growth"},
-    {"name": "Kommuner", "id": "kommuner"},
-]
+VIEW_OPTIONS = (
+    ("kommune", N_("Valgt kommune")),
+    ("scope", N_("Alle kommuner jeg har tilgang til")),
+)
+TABLE_COLUMNS = (
+    ("id", N_("Klynge")),
+    ("setting", N_("Miljø")),
+    ("status", N_("Status")),
+    ("first", N_("Første tilfelle")),
+    ("last", N_("Siste tilfelle")),
+    ("size", N_("Størrelse")),
+    ("growth", N_("Nye siste 7 d")),
+    ("kommuner", N_("Kommuner")),
+)
+
+
+def chain_texts() -> dict[str, str]:
+    """Templates of the case detail shown on click ({0} … {6}: the node's customdata)."""
+    return {
+        "group": _("Kommune {0}: {1} tilfeller"),
+        "case": _(
+            "Tilfelle {0} · prøvedato {1} · alder {2} · kommune {6} · smittet i: {3} · "
+            "smittet av {4} · har smittet {5}"
+        ),
+    }
 
 
 def layout(
     kommunenummer: str | None = None,
     dato: str | None = None,
     visning: str | None = None,
-    **_: object,
+    **_kwargs: object,
 ) -> html.Div:
+    # plotly.js locale (month names, modebar) follows the language
+    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
+    active_label = STATUS_LABELS["active"]
+    active = _(active_label)
     chain = html.Div(
         [
-            html.H2("Smittekjeder", className="h5 mt-4"),
+            html.H2(_("Smittekjeder"), className="h5 mt-4"),
             html.P(id="klynger-chain-note", className="small text-muted"),
             dbc.Row(
                 dbc.Col(
                     [
-                        dbc.Label("Klynge", html_for="klynger-chain-cluster", className="small"),
-                        dcc.Dropdown(id="klynger-chain-cluster", placeholder="Velg klynge"),
+                        dbc.Label(_("Klynge"), html_for="klynger-chain-cluster", className="small"),
+                        dcc.Dropdown(id="klynger-chain-cluster", placeholder=_("Velg klynge")),
                     ],
                     md=4,
                 ),
                 className="mb-2",
             ),
-            dcc.Loading(dcc.Graph(id="klynger-chain", figure=EMPTY_FIGURE, config=GRAPH_CONFIG)),
+            dcc.Loading(dcc.Graph(id="klynger-chain", figure=EMPTY_FIGURE, config=config)),
             html.Div(id="klynger-chain-detail", className="small border rounded p-2 mt-2"),
+            # the click-detail texts for the clientside callback, in the page's language
+            dcc.Store(id="klynger-chain-texts", data=chain_texts()),
             definition_block(CHAIN),
         ],
         id="klynger-chain-section",
@@ -67,7 +86,7 @@ def layout(
             kommune_date_controls("klynger", kommunenummer, dato),
             dbc.RadioItems(
                 id="klynger-view",
-                options=VIEW_OPTIONS,
+                options=[{"label": _(label), "value": value} for value, label in VIEW_OPTIONS],
                 value=visning if visning in ("kommune", "scope") else "kommune",
                 inline=True,
                 className="mb-2",
@@ -76,21 +95,22 @@ def layout(
             dcc.Loading(
                 [
                     dbc.Row(id="klynger-cards", className="g-3 mb-3"),
-                    dcc.Graph(id="klynger-epicurve", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
-                    html.H2("Aktive og nylige klynger", className="h5 mt-3"),
+                    dcc.Graph(id="klynger-epicurve", figure=EMPTY_FIGURE, config=config),
+                    html.H2(_("Aktive og nylige klynger"), className="h5 mt-3"),
                     dash_table.DataTable(  # type: ignore[attr-defined]
                         id="klynger-table",
-                        columns=TABLE_COLUMNS,
+                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
                         data=[],
                         sort_action="native",
                         filter_action="native",
+                        filter_options={"placeholder_text": _("filter …")},
                         page_size=15,
                         row_selectable=False,
                         style_cell={"textAlign": "left", "fontSize": "0.85rem"},
                         style_header={"fontWeight": "bold"},
                         style_data_conditional=[
                             {
-                                "if": {"filter_query": '{status} = "Aktiv"'},
+                                "if": {"filter_query": '{status} = "' + active + '"'},
                                 "fontWeight": "600",
                             }
                         ],

@@ -10,18 +10,20 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
+from dashboard import i18n
 from dashboard.definitions.overview import (
     DEFAULT_MAP_COLUMN,
     OVERVIEW,
     OVERVIEW_COLUMNS,
     SIZE_CLASS_NOTE,
 )
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
 
 PAGE = dict(
     path="/oversikt",
-    name="Kommuneoversikt",
-    title="Kommuneoversikt – Situasjonsbilde",
+    name=N_("Kommuneoversikt"),
+    title=lambda **_kw: _("Kommuneoversikt – Situasjonsbilde"),
     order=2,
 )
 MAP_CONFIG: Any = {
@@ -32,10 +34,11 @@ MAP_CONFIG: Any = {
 
 
 def _format(kind: str, decimals: int) -> Format:
+    english = i18n.get_language() == "en"
     base = (
         Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes)
-        .group_delimiter("\u00a0")
-        .decimal_delimiter(",")
+        .group_delimiter("," if english else "\u00a0")
+        .decimal_delimiter("." if english else ",")
     )
     return base.nully("1–4" if kind == "count" else "–")
 
@@ -43,7 +46,7 @@ def _format(kind: str, decimals: int) -> Format:
 def table_columns() -> list[dict]:
     out = []
     for c in OVERVIEW_COLUMNS:
-        column: dict = {"id": c.key, "name": c.label}
+        column: dict = {"id": c.key, "name": _(c.label)}
         if c.key == "name":
             column["presentation"] = "markdown"
         elif c.kind in ("count", "rate", "share", "rank"):
@@ -56,36 +59,38 @@ def table_columns() -> list[dict]:
 
 
 COUNTY_COLUMNS = [
-    ("fylke", "Fylke"),
-    ("kommuner", "Kommuner"),
-    ("population", "Innbyggere"),
-    ("cases_7d", "Tilfeller 7 d"),
-    ("incidence_7d", "Insidens 7 d"),
-    ("incidence_14d", "Insidens 14 d"),
-    ("trend", "Trend"),
-    ("positivity_7d", "Positivandel %"),
-    ("coverage_d2", "Dose 2 %"),
-    ("coverage_d3", "Dose 3 %"),
-    ("cert_share", "Sertifikat %"),
-    ("arrivals_14d", "Ankomster 14 d"),
+    ("fylke", N_("Fylke")),
+    ("kommuner", N_("Kommuner")),
+    ("population", N_("Innbyggere")),
+    ("cases_7d", N_("Tilfeller 7 d")),
+    ("incidence_7d", N_("Insidens 7 d")),
+    ("incidence_14d", N_("Insidens 14 d")),
+    ("trend", N_("Trend")),
+    ("positivity_7d", N_("Positivandel %")),
+    ("coverage_d2", N_("Dose 2 %")),
+    ("coverage_d3", N_("Dose 3 %")),
+    ("cert_share", N_("Sertifikat %")),
+    ("arrivals_14d", N_("Ankomster 14 d")),
 ]
 
 
-def layout(dato: str | None = None, kart: str | None = None, **_: object) -> html.Div:
+def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) -> html.Div:
+    # plotly.js locale (month names, modebar) follows the language
+    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
     mappable = [c for c in OVERVIEW_COLUMNS if c.mappable]
     map_column = kart if kart in {c.key for c in mappable} else DEFAULT_MAP_COLUMN
     controls = dbc.Row(
         [
             dbc.Col(
                 [
-                    dbc.Label("Dato (til og med)", html_for="ov-date", className="small"),
+                    dbc.Label(_("Dato (til og med)"), html_for="ov-date", className="small"),
                     html.Div(
                         dcc.DatePickerSingle(
                             id="ov-date",
                             date=dato,
                             display_format="DD.MM.YYYY",
                             first_day_of_week=1,
-                            placeholder="Velg dato",
+                            placeholder=_("Velg dato"),
                         )
                     ),
                 ],
@@ -93,11 +98,11 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
             ),
             dbc.Col(
                 [
-                    html.Div("Eksport (med skjerming av små tall)", className="small"),
+                    html.Div(_("Eksport (med skjerming av små tall)"), className="small"),
                     dbc.ButtonGroup(
                         [
                             dbc.Button(
-                                "CSV",
+                                _("CSV"),
                                 id="ov-export-csv",
                                 href="#",
                                 external_link=True,
@@ -106,7 +111,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
                                 size="sm",
                             ),
                             dbc.Button(
-                                "Excel",
+                                _("Excel"),
                                 id="ov-export-xlsx",
                                 href="#",
                                 external_link=True,
@@ -140,42 +145,57 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
             {"if": {"column_id": "name"}, "minWidth": "130px", "textAlign": "left"},
         ],
         style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto"},
-        tooltip_header={c.key: c.definition for c in OVERVIEW_COLUMNS},
+        tooltip_header={c.key: _(c.definition) for c in OVERVIEW_COLUMNS},
         tooltip_delay=300,
-        filter_options={"case": "insensitive", "placeholder_text": "filter …"},
+        filter_options={"case": "insensitive", "placeholder_text": _("filter …")},
     )
     report = dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Ukerapport", className="h5"),
+                html.H2(_("Ukerapport"), className="h5"),
                 html.P(
-                    "Ukens situasjonsrapport for en kommune (til Statsforvalteren / "
-                    "Helsedirektoratet): PDF med nøkkeltall og figur, og de samme tallene "
-                    "som CSV og JSON (fast kolonneoppsett, se dokumentasjonen).",
+                    _(
+                        "Ukens situasjonsrapport for en kommune (til Statsforvalteren / "
+                        "Helsedirektoratet): PDF med nøkkeltall og figur, og de samme tallene "
+                        "som CSV og JSON (fast kolonneoppsett, se dokumentasjonen)."
+                    ),
                     className="small text-muted",
                 ),
                 dbc.Row(
                     [
                         dbc.Col(
-                            dcc.Dropdown(id="ov-report-kommune", placeholder="Velg kommune"),
-                            md=5,
+                            dcc.Dropdown(id="ov-report-kommune", placeholder=_("Velg kommune")),
+                            md=4,
                         ),
                         dbc.Col(
                             dbc.Input(id="ov-report-week", placeholder="2022-W05", type="text"),
-                            md=3,
+                            md=2,
+                        ),
+                        dbc.Col(
+                            # the report's language (bokmål unless chosen): a report is sent on
+                            dcc.Dropdown(
+                                id="ov-report-language",
+                                options=[
+                                    {"label": _("Rapport på bokmål"), "value": "nb"},
+                                    {"label": _("Rapport på engelsk"), "value": "en"},
+                                ],
+                                value="nb",
+                                clearable=False,
+                            ),
+                            md=2,
                         ),
                         dbc.Col(
                             dbc.ButtonGroup(
                                 [
                                     dbc.Button(
-                                        "PDF",
+                                        _("PDF"),
                                         id="ov-report-pdf",
                                         href="#",
                                         external_link=True,
                                         size="sm",
                                     ),
                                     dbc.Button(
-                                        "CSV",
+                                        _("CSV"),
                                         id="ov-report-csv",
                                         href="#",
                                         external_link=True,
@@ -183,7 +203,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
                                         outline=True,
                                     ),
                                     dbc.Button(
-                                        "JSON",
+                                        _("JSON"),
                                         id="ov-report-json",
                                         href="#",
                                         external_link=True,
@@ -204,31 +224,33 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
     return html.Div(
         [
             page_header(
-                "Kommuneoversikt",
-                "Alle kommuner du har tilgang til, side om side. Sorter og filtrer i "
-                "kolonneoverskriftene (f.eks. «>100» eller «Vestland»); klikk et kommunenavn "
-                "for å åpne kommunen.",
+                _("Kommuneoversikt"),
+                _(
+                    "Alle kommuner du har tilgang til, side om side. Sorter og filtrer i "
+                    "kolonneoverskriftene (f.eks. «>100» eller «Vestland»); klikk et kommunenavn "
+                    "for å åpne kommunen."
+                ),
             ),
             html.H2(id="ov-title", className="h5"),
             controls,
             dcc.Loading(table),
             html.Div(id="ov-method", className="small mt-2"),
-            html.P(SIZE_CLASS_NOTE, className="small text-muted"),
+            html.P(_(SIZE_CLASS_NOTE), className="small text-muted"),
             dbc.Row(
                 [
                     dbc.Col(
                         [
-                            html.H2("Kart", className="h5 mt-3"),
+                            html.H2(_("Kart"), className="h5 mt-3"),
                             dcc.Dropdown(
                                 id="ov-map-column",
-                                options=[{"label": c.label, "value": c.key} for c in mappable],
+                                options=[{"label": _(c.label), "value": c.key} for c in mappable],
                                 value=map_column,
                                 clearable=False,
                             ),
                             dcc.Graph(
                                 id="ov-map",
                                 figure=EMPTY_FIGURE,
-                                config=MAP_CONFIG,
+                                config={**MAP_CONFIG, "locale": i18n.plotly_locale()},
                                 style={"height": "560px"},
                             ),
                             html.Div(id="ov-map-definition", className="small"),
@@ -237,17 +259,17 @@ def layout(dato: str | None = None, kart: str | None = None, **_: object) -> htm
                     ),
                     dbc.Col(
                         [
-                            html.H2("Høyest glattet insidens", className="h5 mt-3"),
-                            dcc.Graph(id="ov-multiples", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                            html.H2(_("Høyest glattet insidens"), className="h5 mt-3"),
+                            dcc.Graph(id="ov-multiples", figure=EMPTY_FIGURE, config=config),
                         ],
                         lg=7,
                     ),
                 ]
             ),
-            html.H2("Fylker", className="h5 mt-3"),
+            html.H2(_("Fylker"), className="h5 mt-3"),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id="ov-counties",
-                columns=[{"id": k, "name": n} for k, n in COUNTY_COLUMNS],
+                columns=[{"id": k, "name": _(n)} for k, n in COUNTY_COLUMNS],
                 data=[],
                 sort_action="native",
                 style_cell={"fontSize": "0.85rem", "padding": "2px 6px"},

@@ -5,55 +5,70 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
+from dashboard.i18n import N_, _
 from layouts.common import page_header
 
 PAGE = dict(
     path="/admin/revisjon",
-    name="Revisjonslogg",
-    title="Revisjonslogg – Situasjonsbilde",
+    name=N_("Revisjonslogg"),
+    title=lambda **_kw: _("Revisjonslogg – Situasjonsbilde"),
     order=30,
     permission="audit",
 )
 
-ACTIONS = [
-    {"label": "Alle hendelser", "value": ""},
-    {"label": "Avviste forespørsler", "value": "refused"},
-    {"label": "Lesing av persondata (smittesporing)", "value": "tracing_read"},
-    {"label": "Eksport", "value": "export"},
-    {"label": "Nye regelversjoner", "value": "rule_recorded"},
-]
+ACTIONS = (
+    ("", N_("Alle hendelser")),
+    ("refused", N_("Avviste forespørsler")),
+    ("tracing_read", N_("Lesing av persondata (smittesporing)")),
+    ("export", N_("Eksport")),
+    ("rule_recorded", N_("Nye regelversjoner")),
+)
+# display labels of the recorded action codes (the filter and the log keep the codes)
+ACTION_LABELS = {
+    "refused": N_("Avvist forespørsel"),
+    "tracing_read": N_("Lesing av persondata"),
+    "export": N_("Eksport"),
+    "rule_recorded": N_("Ny regelversjon"),
+}
 
 
-def layout(**_: object) -> html.Div:
+def layout(**_kwargs: object) -> html.Div:
     filters = dbc.Row(
         [
             dbc.Col(
                 [
-                    dbc.Label("Hendelse", html_for="audit-action"),
-                    dcc.Dropdown(id="audit-action", options=ACTIONS, value="", clearable=False),
+                    dbc.Label(_("Hendelse"), html_for="audit-action"),
+                    dcc.Dropdown(
+                        id="audit-action",
+                        options=[{"label": _(label), "value": value} for value, label in ACTIONS],
+                        value="",
+                        clearable=False,
+                    ),
                 ],
                 md=4,
             ),
             dbc.Col(
                 [
-                    dbc.Label("Bruker-id", html_for="audit-user"),
-                    dbc.Input(id="audit-user", placeholder="f.eks. lege-oslo", debounce=True),
+                    dbc.Label(_("Bruker-id"), html_for="audit-user"),
+                    dbc.Input(id="audit-user", placeholder=_("f.eks. lege-oslo"), debounce=True),
                 ],
                 md=3,
             ),
             dbc.Col(
                 [
-                    dbc.Label("Kommunenummer", html_for="audit-kommune"),
-                    dbc.Input(id="audit-kommune", placeholder="f.eks. 0301", debounce=True),
+                    dbc.Label(_("Kommunenummer"), html_for="audit-kommune"),
+                    dbc.Input(id="audit-kommune", placeholder=_("f.eks. 0301"), debounce=True),
                 ],
                 md=2,
             ),
             dbc.Col(
                 [
-                    dbc.Label("Fra dato", html_for="audit-since"),
+                    dbc.Label(_("Fra dato"), html_for="audit-since"),
                     html.Div(
                         dcc.DatePickerSingle(
-                            id="audit-since", display_format="DD.MM.YYYY", placeholder="Velg dato"
+                            id="audit-since",
+                            display_format="DD.MM.YYYY",
+                            placeholder=_("Velg dato"),
                         )
                     ),
                 ],
@@ -65,20 +80,20 @@ def layout(**_: object) -> html.Div:
     return html.Div(
         [
             page_header(
-                "Revisjonslogg",
-                "Avviste forespørsler, lesing av persondata og eksporter, nyeste først.",
+                _("Revisjonslogg"),
+                _("Avviste forespørsler, lesing av persondata og eksporter, nyeste først."),
             ),
             filters,
             html.Div(id="audit-alert"),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id="audit-table",
                 columns=[
-                    {"name": "Tidspunkt (UTC)", "id": "at"},
-                    {"name": "Bruker", "id": "user_id"},
-                    {"name": "Rolle", "id": "role"},
-                    {"name": "Hendelse", "id": "action"},
-                    {"name": "Kommune", "id": "kommunenummer"},
-                    {"name": "Detaljer", "id": "detail"},
+                    {"name": _("Tidspunkt (UTC)"), "id": "at"},
+                    {"name": _("Bruker"), "id": "user_id"},
+                    {"name": _("Rolle"), "id": "role_text"},
+                    {"name": _("Hendelse"), "id": "action_text"},
+                    {"name": _("Kommune"), "id": "kommunenummer"},
+                    {"name": _("Detaljer"), "id": "detail"},
                 ],
                 page_size=25,
                 style_cell={"textAlign": "left", "fontSize": "0.85rem", "whiteSpace": "normal"},

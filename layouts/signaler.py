@@ -6,25 +6,32 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
+from dashboard import i18n
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
 
-PAGE = dict(path="/signaler", name="Signaler", title="Signaler – Situasjonsbilde", order=8)
+PAGE = dict(
+    path="/signaler",
+    name=N_("Signaler"),
+    title=lambda **_kw: _("Signaler – Situasjonsbilde"),
+    order=8,
+)
 
-TABLE_COLUMNS = [
-    {"name": "Kommune", "id": "kommune"},
-    {"name": "Fylke", "id": "fylke"},
-    {"name": "Serie", "id": "series"},
-    {"name": "Uke", "id": "week"},
-    {"name": "Observert", "id": "observed"},
-    {"name": "Forventet", "id": "expected"},
-    {"name": "Terskel", "id": "threshold"},
-    {"name": "Signal siden", "id": "since"},
-]
-SERIES_OPTIONS = [
-    {"label": "Tilfeller", "value": "cases"},
-    {"label": "Sykehusinnleggelser", "value": "admissions"},
-]
+TABLE_COLUMNS = (
+    ("kommune", N_("Kommune")),
+    ("fylke", N_("Fylke")),
+    ("series", N_("Serie")),
+    ("week", N_("Uke")),
+    ("observed", N_("Observert")),
+    ("expected", N_("Forventet")),
+    ("threshold", N_("Terskel")),
+    ("since", N_("Signal siden")),
+)
+SERIES_OPTIONS = (
+    ("cases", N_("Tilfeller")),
+    ("admissions", N_("Sykehusinnleggelser")),
+)
 
 
 def layout(
@@ -32,37 +39,41 @@ def layout(
     fylke: str | None = None,
     dato: str | None = None,
     serie: str | None = None,
-    **_: object,
+    **_kwargs: object,
 ) -> html.Div:
+    # plotly.js locale (month names, modebar) follows the language
+    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
     kommuner = [k for k in (kommune or "").split(",") if k]
     controls = dbc.Row(
         [
             dbc.Col(
                 [
-                    dbc.Label("Fylke", html_for="signaler-fylke", className="small"),
-                    dcc.Dropdown(id="signaler-fylke", value=fylke, placeholder="Alle fylker"),
+                    dbc.Label(_("Fylke"), html_for="signaler-fylke", className="small"),
+                    dcc.Dropdown(id="signaler-fylke", value=fylke, placeholder=_("Alle fylker")),
                 ],
                 md=3,
             ),
             dbc.Col(
                 [
-                    dbc.Label("Kommuner", html_for="signaler-select", className="small"),
+                    dbc.Label(_("Kommuner"), html_for="signaler-select", className="small"),
                     dcc.Dropdown(
                         id="signaler-select",
                         options=[{"label": k, "value": k} for k in kommuner],
                         value=kommuner,
                         multi=True,
-                        placeholder="Alle kommuner du har tilgang til",
+                        placeholder=_("Alle kommuner du har tilgang til"),
                     ),
                 ],
                 md=4,
             ),
             dbc.Col(
                 [
-                    dbc.Label("Serie", html_for="signaler-series", className="small"),
+                    dbc.Label(_("Serie"), html_for="signaler-series", className="small"),
                     dcc.Dropdown(
                         id="signaler-series",
-                        options=SERIES_OPTIONS,
+                        options=[
+                            {"label": _(label), "value": value} for value, label in SERIES_OPTIONS
+                        ],
                         value=serie if serie in ("cases", "admissions") else "cases",
                         clearable=False,
                     ),
@@ -71,14 +82,14 @@ def layout(
             ),
             dbc.Col(
                 [
-                    dbc.Label("Dato (til og med)", html_for="signaler-date", className="small"),
+                    dbc.Label(_("Dato (til og med)"), html_for="signaler-date", className="small"),
                     html.Div(
                         dcc.DatePickerSingle(
                             id="signaler-date",
                             date=dato,
                             display_format="DD.MM.YYYY",
                             first_day_of_week=1,
-                            placeholder="Velg dato",
+                            placeholder=_("Velg dato"),
                         )
                     ),
                 ],
@@ -90,9 +101,12 @@ def layout(
     return html.Div(
         [
             page_header(
-                "Signaler",
-                "Kommuner der antallet siste hele uke var høyere enn forventet: automatisk "
-                "signal etter Farrington-metoden. Metode: " + METHOD_CITATION + ".",
+                _("Signaler"),
+                _(
+                    "Kommuner der antallet siste hele uke var høyere enn forventet: automatisk "
+                    "signal etter Farrington-metoden. Metode: {kilde}.",
+                    kilde=METHOD_CITATION,
+                ),
             ),
             controls,
             html.Div(id="signaler-alert"),
@@ -101,14 +115,14 @@ def layout(
                     html.Div(id="signaler-summary", className="mb-2"),
                     dash_table.DataTable(  # type: ignore[attr-defined]
                         id="signaler-table",
-                        columns=TABLE_COLUMNS,
+                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
                         data=[],
                         sort_action="native",
                         page_size=20,
                         style_cell={"textAlign": "left", "fontSize": "0.85rem"},
                         style_header={"fontWeight": "bold"},
                     ),
-                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=GRAPH_CONFIG),
+                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=config),
                 ]
             ),
             definition_block(SIGNALS),

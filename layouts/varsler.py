@@ -6,35 +6,41 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
+from dashboard.i18n import N_, _
 from layouts.common import page_header
 
-PAGE = dict(path="/varsler", name="Varsler", title="Varsler – Situasjonsbilde", order=9)
+PAGE = dict(
+    path="/varsler",
+    name=N_("Varsler"),
+    title=lambda **_kw: _("Varsler – Situasjonsbilde"),
+    order=9,
+)
 
 
-def layout(**_: object) -> html.Div:
+def layout(**_kwargs: object) -> html.Div:
     form = dbc.Card(
         dbc.CardBody(
             [
-                dbc.Label("E-postadresse", html_for="varsler-email"),
-                dbc.Input(id="varsler-email", type="email", placeholder="navn@kommune.no"),
-                dbc.Label("Kommuner", html_for="varsler-kommuner", className="mt-2"),
+                dbc.Label(_("E-postadresse"), html_for="varsler-email"),
+                dbc.Input(id="varsler-email", type="email", placeholder=_("navn@kommune.no")),
+                dbc.Label(_("Kommuner"), html_for="varsler-kommuner", className="mt-2"),
                 dcc.Dropdown(
-                    id="varsler-kommuner", multi=True, placeholder="Kommuner du har tilgang til"
+                    id="varsler-kommuner", multi=True, placeholder=_("Kommuner du har tilgang til")
                 ),
-                dbc.Label("Varsle om", className="mt-2"),
+                dbc.Label(_("Varsle om"), className="mt-2"),
                 dbc.Checklist(
                     id="varsler-kinds",
                     options=[
-                        {"label": "Nye signaler (Farrington-metoden)", "value": "signals"},
-                        {"label": "Nye klynger og utbrudd", "value": "clusters"},
+                        {"label": _("Nye signaler (Farrington-metoden)"), "value": "signals"},
+                        {"label": _("Nye klynger og utbrudd"), "value": "clusters"},
                     ],
                     value=["signals", "clusters"],
                 ),
                 html.Div(
                     [
-                        dbc.Button("Lagre abonnement", id="varsler-save", color="primary"),
+                        dbc.Button(_("Lagre abonnement"), id="varsler-save", color="primary"),
                         dbc.Button(
-                            "Lag varsler nå",
+                            _("Lag varsler nå"),
                             id="varsler-dispatch",
                             color="secondary",
                             outline=True,
@@ -50,22 +56,24 @@ def layout(**_: object) -> html.Div:
     return html.Div(
         [
             page_header(
-                "Varsler",
-                "Få e-post når det kommer nye signaler eller klynger i kommunene dine. Varslene "
-                "skrives til utboksen (og sendes når e-postserver er satt opp); de sier aldri "
-                "mer enn du selv har tilgang til å se.",
+                _("Varsler"),
+                _(
+                    "Få e-post når det kommer nye signaler eller klynger i kommunene dine. "
+                    "Varslene skrives til utboksen (og sendes når e-postserver er satt opp); de "
+                    "sier aldri mer enn du selv har tilgang til å se."
+                ),
             ),
             dbc.Row([dbc.Col(form, lg=6)]),
             html.Div(id="varsler-status"),
-            html.H2("Dine siste varsler", className="h5 mt-3"),
+            html.H2(_("Dine siste varsler"), className="h5 mt-3"),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id="varsler-outbox",
                 columns=[
-                    {"name": "Skrevet (UTC)", "id": "created_at"},
-                    {"name": "Type", "id": "kind"},
-                    {"name": "Kommune", "id": "kommunenummer"},
-                    {"name": "Emne", "id": "subject"},
-                    {"name": "Status", "id": "status"},
+                    {"name": _("Skrevet (UTC)"), "id": "created_at"},
+                    {"name": _("Type"), "id": "kind"},
+                    {"name": _("Kommune"), "id": "kommunenummer"},
+                    {"name": _("Emne"), "id": "subject"},
+                    {"name": _("Status"), "id": "status"},
                 ],
                 data=[],
                 page_size=10,

@@ -56,7 +56,7 @@ def test_clusters_chains_signals_and_map_overlay(dash_duo, app) -> None:
 
     # the signal list
     driver.get(f"{dash_duo.server_url}/signaler?dato={date}")
-    dash_duo.wait_for_contains_text("#signaler-summary", "signaler", timeout=30)
+    dash_duo.wait_for_contains_text("#signaler-summary", "signal", timeout=30)  # "1 signal"
     dash_duo.wait_for_contains_text("#signaler-source", "Siste hele uke", timeout=20)
     assert "Farrington" in driver.find_element(By.TAG_NAME, "body").text
 

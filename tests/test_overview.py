@@ -439,3 +439,56 @@ def test_krisemote_page_and_keyboard_script_are_served(client) -> None:
     assert script.status_code == 200 and b"ArrowRight" in script.data
     # the CSP allows scripts from 'self' only (plus hashed inline): the asset file is allowed
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_overview_and_weekly_report_in_english(app) -> None:
+    """The language cookie turns the overview English (labels, sentences, 12,345.6 formats);
+    the weekly report PDF follows ?sprak=en (bokmål by default), its CSV never changes."""
+    from dashboard import i18n
+    from layouts import oversikt
+
+    client = login(app.server.test_client(), "test-full")
+    client.set_cookie("sb_lang", "en")
+    status, body, _ = call(client, outputs=OUTPUTS, inputs=[("ov-date", "date", DATE.isoformat())])
+    assert status == 200
+    response = body["response"]
+    assert response["ov-title"]["children"] == "357 municipalities as of 20 January 2022"
+    assert "Ranking method:" in str(response["ov-method"]["children"])
+    assert "Data as of" in response["ov-source"]["children"]
+    counties = response["ov-counties"]["data"]
+    populations = {r["fylke"]: r["population"] for r in counties}
+    assert all("," in p and "\xa0" not in p for p in populations.values()), populations
+    classes = {r["size_class"] for r in response["ov-table"]["data"]}
+    english_classes = {"under 2,000", "2,000–4,999", "5,000–19,999", "20,000–49,999"}
+    assert classes and classes <= english_classes | {"50,000 and over"}, classes
+    with i18n.language("en"):
+        rendered = str(oversikt.layout())
+    assert "Municipality overview" in rendered and "Highest smoothed incidence" in rendered
+    assert "Smoothed incidence 7 d" in rendered  # a column header
+    # the report: English PDF on request, bokmål by default, CSV identical either way
+    client = login(app.server.test_client(), "fylkeslege-vestland")
+    client.set_cookie("sb_lang", "en")
+    pdf = client.get("/rapport/4601/2022-W03.pdf?sprak=en")
+    assert pdf.status_code == 200, pdf.data[-3000:]
+    english_pdf = _pdf_text(pdf.data)
+    assert "Weekly report 2022-W03 – Bergen (4601)" in english_pdf
+    assert "Key figures" in english_pdf and "Nøkkeltall" not in english_pdf
+    default_pdf = _pdf_text(client.get("/rapport/4601/2022-W03.pdf").data)
+    assert "Ukerapport 2022-W03 – Bergen (4601)" in default_pdf
+    bokmal_client = login(app.server.test_client(), "fylkeslege-vestland")
+    assert (
+        client.get("/rapport/4601/2022-W03.csv").data
+        == bokmal_client.get("/rapport/4601/2022-W03.csv").data
+    )
+
+
+def test_report_cli_language(tmp_path, settings) -> None:
+    from dashboard.cli import app as cli
+
+    args = ["report", "--kommune", "4601", "--week", "2022-W03", "--out", str(tmp_path)]
+    result = CliRunner().invoke(cli, [*args, "--language", "en"])
+    assert result.exit_code == 0, result.output
+    text = _pdf_text((tmp_path / "ukerapport-4601-2022-W03.pdf").read_bytes())
+    assert "Weekly report 2022-W03" in text and "Development over the last eight weeks" in text
+    bad = CliRunner().invoke(cli, [*args, "--language", "sv"])
+    assert bad.exit_code != 0

@@ -259,3 +259,29 @@ def test_large_cluster_is_collapsed() -> None:
     groups, edges = cluster_metrics.collapse_network(members, links)
     assert groups["cases"].sum() == n
     assert len(groups) <= 3 * 40 and edges["links"].sum() == n - 1
+
+
+def test_page_renders_in_english(app, bergen_date) -> None:
+    """With the language cookie the same numbers come in English: labels, statuses, settings,
+    titles and the click-detail templates (the numbers are the bokmål page's)."""
+    from dashboard import i18n
+    from dashboard.definitions.clusters import SETTING_LABELS
+    from layouts import klynger as layout
+
+    bokmal = page(login(app.server.test_client(), "test-full"), "4601", bergen_date.isoformat())
+    english_client = login(app.server.test_client(), "test-full")
+    english_client.set_cookie("sb_lang", "en")
+    english = page(english_client, "4601", bergen_date.isoformat())
+    rows = {r["id"]: r for r in english["klynger-table"]["data"]}
+    assert {r["id"]: r["size"] for r in bokmal["klynger-table"]["data"]} == {
+        k: r["size"] for k, r in rows.items()
+    }
+    assert {r["status"] for r in rows.values()} <= {"Active", "Closed"}
+    assert not {r["setting"] for r in rows.values()} & set(SETTING_LABELS.values())
+    cards = str(english["klynger-cards"]["children"])
+    assert "Active clusters" in cards and "Aktive klynger" not in cards
+    assert "Cluster cases per week – Bergen" in str(english["klynger-epicurve"]["figure"])
+    with i18n.language("en"):
+        rendered = str(layout.layout(kommunenummer="4601"))
+        assert layout.chain_texts()["group"] == "Municipality {0}: {1} cases"
+    assert "Active and recent clusters" in rendered and "Transmission chains" in rendered

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
 # The method's parameters as shown on screen; tests/test_signals.py checks them against
 # data.signals (layouts import these definitions and must not import data/).
@@ -13,26 +14,26 @@ METHOD_CITATION = (
 )
 YEARS_BACK, HALF_WINDOW, ALPHA, RECENT_MIN, RECENT_WEEKS = 5, 3, 0.01, 5, 4
 
-CLUSTER_SOURCE = "Kommunens smittesporing (klynger og utbrudd), tilfeller fra MSIS"
+CLUSTER_SOURCE = N_("Kommunens smittesporing (klynger og utbrudd), tilfeller fra MSIS")
 
 SETTING_LABELS = {
-    "household": "Husstand",
-    "school": "Skole",
-    "kindergarten": "Barnehage",
-    "nursing_home": "Sykehjem",
-    "workplace": "Arbeidsplass",
-    "event": "Arrangement",
-    "travel": "Reise",
-    "healthcare": "Helseinstitusjon",
+    "household": N_("Husstand"),
+    "school": N_("Skole"),
+    "kindergarten": N_("Barnehage"),
+    "nursing_home": N_("Sykehjem"),
+    "workplace": N_("Arbeidsplass"),
+    "event": N_("Arrangement"),
+    "travel": N_("Reise"),
+    "healthcare": N_("Helseinstitusjon"),
 }
-STATUS_LABELS = {"active": "Aktiv", "closed": "Avsluttet"}
-SERIES_LABELS = {"cases": "Tilfeller", "admissions": "Sykehusinnleggelser"}
+STATUS_LABELS = {"active": N_("Aktiv"), "closed": N_("Avsluttet")}
+SERIES_LABELS = {"cases": N_("Tilfeller"), "admissions": N_("Sykehusinnleggelser")}
 
 CLUSTERS = MetricDefinition(
     key="clusters",
-    label="Klynger og utbrudd",
-    unit="klynger",
-    definition=(
+    label=N_("Klynger og utbrudd"),
+    unit=N_("klynger"),
+    definition=N_(
         "Klynger som har begynt til og med valgt dato og hadde siste tilfelle de siste 6 ukene. "
         "Aktiv: siste tilfelle høyst 14 dager før valgt dato. Størrelse: klyngens tilfeller med "
         "prøvedato (ellers registreringsdato) til og med valgt dato. Vekst: tilfeller de siste 7 "
@@ -43,9 +44,9 @@ CLUSTERS = MetricDefinition(
 )
 EPICURVE = MetricDefinition(
     key="cluster_epicurve",
-    label="Epidemikurve etter klynge",
-    unit="tilfeller",
-    definition=(
+    label=N_("Epidemikurve etter klynge"),
+    unit=N_("tilfeller"),
+    definition=N_(
         "Klyngenes tilfeller per uke (mandag–søndag) etter prøvedato, farget etter klynge; de "
         "største klyngene hver for seg, resten samlet. Uker med 1–4 tilfeller vises ikke for "
         "roller uten tilgang til små tall."
@@ -54,30 +55,33 @@ EPICURVE = MetricDefinition(
 )
 CHAIN = MetricDefinition(
     key="transmission_chain",
-    label="Smittekjeder",
-    unit="personer",
-    definition=(
+    label=N_("Smittekjeder"),
+    unit=N_("personer"),
+    definition=N_(
         "Tilfeller i klyngen (pseudonyme nøkler, prøvedato, aldersgruppe) og kjente "
         "smitteoverføringer mellom dem, plassert etter prøvedato. Bare for brukere med "
         "smittesporingstilgang; hver visning logges. Over 3 000 tilfeller slås tilfellene "
         "sammen per dag og kommune."
     ),
-    source="Smittesporingsregisteret (eget lager, pseudonymt)",
+    source=N_("Smittesporingsregisteret (eget lager, pseudonymt)"),
 )
+# The definition is one literal (so it can be translated); tests/test_page_signaler.py checks
+# that it names the parameters above.
 SIGNALS = MetricDefinition(
     key="signals",
-    label="Signaler",
-    unit="kommune-uker",
-    definition=(
-        f"Automatisk signal når antallet i en hel uke (mandag–søndag) er over terskelen: "
-        f"{METHOD_NAME_NB}. Forventet antall er tilpasset med kvasi-Poisson-regresjon på samme "
-        f"uker (±{HALF_WINDOW}) i opptil {YEARS_BACK} tidligere "
-        f"år, med tidligere utbrudd nedvektet; terskelen er "
-        f"{100 * (1 - ALPHA):g} %-kvantilen i en negativ binomisk fordeling "
-        f"med forventet antall og estimert overspredning. Signal krever minst "
-        f"{RECENT_MIN} tilfeller siste {RECENT_WEEKS} uker. "
-        f"«Siden» er første uke i sammenhengende rekke med signal. Uker uten ett års "
-        f"historikk vurderes ikke."
+    label=N_("Signaler"),
+    unit=N_("kommune-uker"),
+    definition=N_(
+        "Automatisk signal når antallet i en hel uke (mandag–søndag) er over terskelen: "
+        "Farrington-metoden (kvasi-Poisson, forbedret versjon). Forventet antall er tilpasset "
+        "med kvasi-Poisson-regresjon på samme uker (±3) i opptil 5 tidligere år, med tidligere "
+        "utbrudd nedvektet; terskelen er 99 %-kvantilen i en negativ binomisk fordeling med "
+        "forventet antall og estimert overspredning. Signal krever minst 5 tilfeller siste 4 "
+        "uker. «Siden» er første uke i sammenhengende rekke med signal. Uker uten ett års "
+        "historikk vurderes ikke."
     ),
-    source=f"MSIS-tilfeller etter prøvedato og sykehusinnleggelser; metode: {METHOD_CITATION}",
+    source=N_(
+        "MSIS-tilfeller etter prøvedato og sykehusinnleggelser; metode: Farrington CP et al. "
+        "J R Stat Soc A 1996;159:547–563; Noufaily A et al. Stat Med 2013;32:1206–1222"
+    ),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -33,41 +34,57 @@ class Column:
     scale: float = 1.0
 
 
-CASES = "MSIS-tilfeller etter prøvedato"
-POP = "befolkning 1. januar fra SSB"
-TESTS = "MSIS laboratoriedatabase (testhendelser)"
-SYSVAK = "SYSVAK (personer med minst dose n)"
+# Sources (N_-marked: translated where shown, e.g. definition_block and the export sheet)
+CASES = N_("MSIS-tilfeller etter prøvedato")
+POP = N_("befolkning 1. januar fra SSB")
+TESTS = N_("MSIS laboratoriedatabase (testhendelser)")
+CASES_POP = N_("MSIS-tilfeller etter prøvedato; befolkning 1. januar fra SSB")
+SYSVAK_POP = N_("SYSVAK (personer med minst dose n); befolkning 1. januar fra SSB")
+ALL_SOURCES = N_(
+    "MSIS-tilfeller etter prøvedato; MSIS laboratoriedatabase (testhendelser); SYSVAK "
+    "(personer med minst dose n); befolkning 1. januar fra SSB"
+)
 
 OVERVIEW_COLUMNS: tuple[Column, ...] = (
-    Column("name", "Kommune", "text", "Kommunenavn (kommunestruktur 2024). Klikk for å åpne."),
-    Column("kommunenummer", "Nr.", "text", "Kommunenummer."),
-    Column("fylkesnavn", "Fylke", "text", "Fylket kommunen hører til."),
-    Column("size_class", "Størrelse", "text", "Sammenligningsgruppe etter antall innbyggere."),
-    Column("population", "Innbyggere", "count", "Innbyggere 1. januar.", POP, mappable=True),
+    Column(
+        "name", N_("Kommune"), "text", N_("Kommunenavn (kommunestruktur 2024). Klikk for å åpne.")
+    ),
+    Column("kommunenummer", N_("Nr."), "text", N_("Kommunenummer.")),
+    Column("fylkesnavn", N_("Fylke"), "text", N_("Fylket kommunen hører til.")),
+    Column(
+        "size_class", N_("Størrelse"), "text", N_("Sammenligningsgruppe etter antall innbyggere.")
+    ),
+    Column(
+        "population", N_("Innbyggere"), "count", N_("Innbyggere 1. januar."), POP, mappable=True
+    ),
     Column(
         "trend",
-        "Trend",
+        N_("Trend"),
         "text",
-        "Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller siste 7 dager.",
+        N_("Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller siste 7 dager."),
         CASES,
     ),
     Column(
-        "spark", "Uker", "text", "Tilfeller per uke de siste 8 ukene (eldst til venstre).", CASES
+        "spark",
+        N_("Uker"),
+        "text",
+        N_("Tilfeller per uke de siste 8 ukene (eldst til venstre)."),
+        CASES,
     ),
     Column(
         "cases_7d",
-        "Tilfeller 7 d",
+        N_("Tilfeller 7 d"),
         "count",
-        "Tilfeller med prøvedato siste 7 dager.",
+        N_("Tilfeller med prøvedato siste 7 dager."),
         CASES,
         mappable=True,
     ),
     Column(
         "incidence_7d",
-        "Insidens 7 d",
+        N_("Insidens 7 d"),
         "rate",
-        "Tilfeller siste 7 dager per 100 000 innbyggere (rå rate).",
-        f"{CASES}; {POP}",
+        N_("Tilfeller siste 7 dager per 100 000 innbyggere (rå rate)."),
+        CASES_POP,
         1,
         mappable=True,
         numerator="cases_7d",
@@ -76,55 +93,59 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "incidence_7d_low",
-        "95 % KI fra",
+        N_("95 % KI fra"),
         "rate",
-        "Nedre grense for 95 % eksakt Poisson-intervall (Garwood) for 7-dagers insidens.",
-        f"{CASES}; {POP}",
+        N_("Nedre grense for 95 % eksakt Poisson-intervall (Garwood) for 7-dagers insidens."),
+        CASES_POP,
         1,
     ),
     Column(
         "incidence_7d_high",
-        "95 % KI til",
+        N_("95 % KI til"),
         "rate",
-        "Øvre grense for 95 % eksakt Poisson-intervall (Garwood) for 7-dagers insidens.",
-        f"{CASES}; {POP}",
+        N_("Øvre grense for 95 % eksakt Poisson-intervall (Garwood) for 7-dagers insidens."),
+        CASES_POP,
         1,
     ),
     Column(
         "incidence_7d_smoothed",
-        "Glattet insidens 7 d",
+        N_("Glattet insidens 7 d"),
         "rate",
-        "Empirisk Bayes-glattet 7-dagers insidens (Poisson–gamma): små kommuner trekkes mot "
-        "fellesnivået etter hvor lite tallene deres sier. Rangeringen bruker denne.",
-        f"{CASES}; {POP}",
+        N_(
+            "Empirisk Bayes-glattet 7-dagers insidens (Poisson–gamma): små kommuner trekkes mot "
+            "fellesnivået etter hvor lite tallene deres sier. Rangeringen bruker denne."
+        ),
+        CASES_POP,
         1,
         mappable=True,
     ),
     Column(
         "rank",
-        "Rang",
+        N_("Rang"),
         "rank",
-        "Rang etter glattet insidens (1 = høyest) blant kommunene i tabellen.",
+        N_("Rang etter glattet insidens (1 = høyest) blant kommunene i tabellen."),
     ),
     Column(
         "rank_in_class",
-        "Rang i gruppe",
+        N_("Rang i gruppe"),
         "rank",
-        "Rang etter glattet insidens innen størrelsesgruppen.",
+        N_("Rang etter glattet insidens innen størrelsesgruppen."),
     ),
     Column(
         "versus_all",
-        "Mot fellesnivå",
+        N_("Mot fellesnivå"),
         "text",
-        "«over»/«under» når hele 95 %-intervallet ligger over/under fellesnivået, "
-        "ellers «usikker».",
+        N_(
+            "«over»/«under» når hele 95 %-intervallet ligger over/under fellesnivået, "
+            "ellers «usikker»."
+        ),
     ),
     Column(
         "incidence_14d",
-        "Insidens 14 d",
+        N_("Insidens 14 d"),
         "rate",
-        "Tilfeller siste 14 dager per 100 000 innbyggere.",
-        f"{CASES}; {POP}",
+        N_("Tilfeller siste 14 dager per 100 000 innbyggere."),
+        CASES_POP,
         1,
         mappable=True,
         numerator="cases_14d",
@@ -133,9 +154,9 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "positivity_7d",
-        "Positivandel %",
+        N_("Positivandel %"),
         "share",
-        "Positive testhendelser / alle testhendelser siste 7 dager.",
+        N_("Positive testhendelser / alle testhendelser siste 7 dager."),
         TESTS,
         1,
         mappable=True,
@@ -143,13 +164,13 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
         denominator="tests_7d",
         scale=100,
     ),
-    Column("tests_7d", "Testhendelser 7 d", "count", "Testhendelser siste 7 dager.", TESTS),
+    Column("tests_7d", N_("Testhendelser 7 d"), "count", N_("Testhendelser siste 7 dager."), TESTS),
     Column(
         "coverage_d2",
-        "Dose 2 %",
+        N_("Dose 2 %"),
         "share",
-        "Personer med minst 2 doser / innbyggere (vist høyst 100 %).",
-        f"{SYSVAK}; {POP}",
+        N_("Personer med minst 2 doser / innbyggere (vist høyst 100 %)."),
+        SYSVAK_POP,
         1,
         mappable=True,
         numerator="vaccinated_d2",
@@ -158,10 +179,10 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "coverage_d3",
-        "Dose 3 %",
+        N_("Dose 3 %"),
         "share",
-        "Personer med minst 3 doser / innbyggere (vist høyst 100 %).",
-        f"{SYSVAK}; {POP}",
+        N_("Personer med minst 3 doser / innbyggere (vist høyst 100 %)."),
+        SYSVAK_POP,
         1,
         mappable=True,
         numerator="vaccinated_d3",
@@ -170,10 +191,10 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "cert_share",
-        "Sertifikat %",
+        N_("Sertifikat %"),
         "share",
-        "Innbyggere med gyldig koronasertifikat på datoen / innbyggere.",
-        "Koronasertifikater (avledet etter gjeldende regelversjon)",
+        N_("Innbyggere med gyldig koronasertifikat på datoen / innbyggere."),
+        N_("Koronasertifikater (avledet etter gjeldende regelversjon)"),
         1,
         mappable=True,
         numerator="cert_valid",
@@ -182,27 +203,29 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "arrivals_14d",
-        "Ankomster 14 d",
+        N_("Ankomster 14 d"),
         "count",
-        "Registrerte innreisende med oppholdskommune her, ankomst siste 14 dager.",
-        "Innreiseregisteret",
+        N_("Registrerte innreisende med oppholdskommune her, ankomst siste 14 dager."),
+        N_("Innreiseregisteret"),
         mappable=True,
     ),
     Column(
         "active_clusters",
-        "Aktive klynger",
+        N_("Aktive klynger"),
         "count",
-        "Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt.",
-        "Klyngeregisteret (aggregert)",
+        N_("Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt."),
+        N_("Klyngeregisteret (aggregert)"),
         mappable=True,
     ),
     Column(
         "signals",
-        "Signaler",
+        N_("Signaler"),
         "count",
-        "Signaler (tilfeller, sykehusinnleggelser) i siste hele ISO-uke: ukens antall over "
-        "terskelen fra Farrington-metoden (Noufaily mfl. 2013).",
-        "Signalberegningen i Situasjonsbilde (MSIS-tilfeller, innleggelser)",
+        N_(
+            "Signaler (tilfeller, sykehusinnleggelser) i siste hele ISO-uke: ukens antall over "
+            "terskelen fra Farrington-metoden (Noufaily mfl. 2013)."
+        ),
+        N_("Signalberegningen i Situasjonsbilde (MSIS-tilfeller, innleggelser)"),
         mappable=True,
     ),
 )
@@ -221,8 +244,12 @@ EXPORT_COUNTS: tuple[str, ...] = (
     "active_clusters",
 )
 DEFAULT_MAP_COLUMN = "incidence_7d_smoothed"
+# display labels of the ``versus_all`` codes (the export keeps the codes)
+VERSUS_LABELS = {"over": N_("over"), "under": N_("under"), "usikker": N_("usikker")}
+# units of the map colour bar by column kind
+UNITS = {"rate": N_("per 100 000"), "share": "%"}
 
-RANKING_METHOD = (
+RANKING_METHOD = N_(
     "Rangering som er rettferdig mot små kommuner: kommunene rangeres etter empirisk "
     "Bayes-glattet 7-dagers insidens (Poisson–gamma-modell, forhåndsfordeling tilpasset "
     "kommunene i tabellen med Marshalls momentmetode). En kommune med 200 innbyggere og tre "
@@ -233,13 +260,13 @@ RANKING_METHOD = (
 
 OVERVIEW = MetricDefinition(
     key="overview",
-    label="Kommuneoversikt",
+    label=N_("Kommuneoversikt"),
     unit="",
     definition=RANKING_METHOD,
-    source=f"{CASES}; {TESTS}; {SYSVAK}; {POP}",
+    source=ALL_SOURCES,
 )
 
-SIZE_CLASS_NOTE = (
+SIZE_CLASS_NOTE = N_(
     "Størrelsesgrupper (sammenligningsgrupper): under 2 000, 2 000–4 999, 5 000–19 999, "
     "20 000–49 999 og 50 000 innbyggere og over."
 )
@@ -252,5 +279,7 @@ __all__ = [
     "OVERVIEW_COLUMNS",
     "RANKING_METHOD",
     "SIZE_CLASS_NOTE",
+    "UNITS",
+    "VERSUS_LABELS",
     "Column",
 ]

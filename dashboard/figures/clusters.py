@@ -8,9 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from dashboard import i18n
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.i18n import N_, _
 
-OTHER_CLUSTERS = "Andre klynger"
+OTHER_CLUSTERS = N_("Andre klynger")  # group key; translated in the legend
 SETTING_COLOURS = {
     "index": "#111111",
     "household": "#1f77b4",
@@ -31,7 +33,7 @@ def _layout(fig: go.Figure, *, title: str, height: int = 360) -> go.Figure:
         height=height,
         margin=dict(l=50, r=10, t=50, b=40),
         plot_bgcolor="white",
-        separators=", ",
+        separators=i18n.plotly_separators(),
         legend=dict(orientation="h", y=-0.2),
     )
     fig.update_yaxes(gridcolor="#e5e5e5")
@@ -47,7 +49,7 @@ def cluster_epicurve(
     fig = go.Figure()
     shown = weekly.dropna(subset=["cases"])
     if shown.empty:
-        fig.add_annotation(text="Ingen klyngetilfeller å vise", showarrow=False)
+        fig.add_annotation(text=_("Ingen klyngetilfeller å vise"), showarrow=False)
         return _layout(fig, title=title)
     totals = shown.groupby("cluster_id")["cases"].sum().sort_values(ascending=False)
     biggest = list(totals.index[:top])
@@ -55,21 +57,22 @@ def cluster_epicurve(
         group=shown["cluster_id"].where(shown["cluster_id"].isin(biggest), OTHER_CLUSTERS)
     )
     palette = qualitative.Plotly + qualitative.D3
+    hover = _("Uke fra %{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>")
     for i, group in enumerate([*biggest, OTHER_CLUSTERS]):
         part = shown[shown["group"] == group].groupby("week_start", as_index=False)["cases"].sum()
         if part.empty:
             continue
-        name = labels.get(group, group)
+        name = _(OTHER_CLUSTERS) if group == OTHER_CLUSTERS else labels.get(group, group)
         fig.add_bar(
             x=part["week_start"],
             y=part["cases"],
             name=name,
             marker_color="#bdbdbd" if group == OTHER_CLUSTERS else palette[i % len(palette)],
-            hovertemplate=f"{name}<br>Uke fra %{{x|%d.%m.%Y}}: %{{y}} tilfeller<extra></extra>",
+            hovertemplate=name + "<br>" + hover,
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Uke (mandag)", tickformat="%d.%m.%y")
-    fig.update_yaxes(title="Tilfeller", rangemode="tozero")
+    fig.update_xaxes(title=_("Uke (mandag)"), tickformat="%d.%m.%y")
+    fig.update_yaxes(title=_("Tilfeller"), rangemode="tozero")
     return _layout(fig, title=title, height=380)
 
 
@@ -103,11 +106,13 @@ def transmission_network(
             mode="lines",
             line=dict(color="#9e9e9e", width=1),
             hoverinfo="skip",
-            name="Smitteoverføring",
+            name=_("Smitteoverføring"),
         )
     )
     for setting, part in nodes.groupby("setting", sort=False):
-        label = "Indekstilfelle" if setting == "index" else setting_labels.get(setting, setting)
+        label = (
+            _("Indekstilfelle") if setting == "index" else _(setting_labels.get(setting, setting))
+        )
         custom = list(
             zip(
                 [f"#{k}" for k in part["person_key"]],
@@ -132,7 +137,7 @@ def transmission_network(
                     line=dict(width=0.5, color="white"),
                 ),
                 customdata=custom,
-                hovertemplate=(
+                hovertemplate=_(
                     "Tilfelle %{customdata[0]}<br>Prøvedato %{customdata[1]}<br>"
                     "Alder %{customdata[2]}<br>Smittet i: %{customdata[3]}<br>"
                     "Smittet av %{customdata[4]}; har smittet %{customdata[5]}<extra></extra>"
@@ -140,7 +145,7 @@ def transmission_network(
             )
         )
     fig.update_yaxes(visible=False)
-    fig.update_xaxes(title="Prøvedato", tickformat="%d.%m.%y")
+    fig.update_xaxes(title=_("Prøvedato"), tickformat="%d.%m.%y")
     height = int(min(900, max(360, 6 * (nodes["y"].max() if len(nodes) else 0) + 120)))
     return _layout(fig, title=title, height=height)
 
@@ -156,7 +161,7 @@ def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) 
             mode="lines",
             line=dict(color="#bdbdbd", width=1),
             hoverinfo="skip",
-            name="Smitteoverføringer",
+            name=_("Smitteoverføringer"),
         )
     )
     size = groups["cases"].clip(lower=1) ** 0.5 * 4 + 4
@@ -165,16 +170,18 @@ def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) 
             x=groups["x"],
             y=groups["y"],
             mode="markers",
-            name="Tilfeller per dag og kommune",
+            name=_("Tilfeller per dag og kommune"),
             marker=dict(size=size, color=KOMMUNE_COLOUR, opacity=0.7),
             customdata=list(zip(groups["kommunenummer"], groups["cases"], strict=True)),
-            hovertemplate="Kommune %{customdata[0]}<br>%{x|%d.%m.%Y}: "
-            "%{customdata[1]} tilfeller<extra></extra>",
+            hovertemplate=_(
+                "Kommune %{customdata[0]}<br>%{x|%d.%m.%Y}: %{customdata[1]} tilfeller"
+                "<extra></extra>"
+            ),
         )
     )
     rows = groups.drop_duplicates("kommunenummer").sort_values("y")
-    fig.update_yaxes(tickvals=rows["y"], ticktext=rows["kommunenummer"], title="Kommune")
-    fig.update_xaxes(title="Prøvedato", tickformat="%d.%m.%y")
+    fig.update_yaxes(tickvals=rows["y"], ticktext=rows["kommunenummer"], title=_("Kommune"))
+    fig.update_xaxes(title=_("Prøvedato"), tickformat="%d.%m.%y")
     return _layout(fig, title=title, height=500)
 
 
@@ -186,28 +193,28 @@ def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
     fig.add_bar(
         x=frame["week_start"],
         y=frame["observed"],
-        name="Observert",
+        name=_("Observert"),
         marker_color=colours,
-        hovertemplate="Uke fra %{x|%d.%m.%Y}: %{y} observert<extra></extra>",
+        hovertemplate=_("Uke fra %{x|%d.%m.%Y}: %{y} observert<extra></extra>"),
     )
     fig.add_scatter(
         x=frame["week_start"],
         y=frame["expected"],
-        name="Forventet",
+        name=_("Forventet"),
         mode="lines",
         line=dict(color=KOMMUNE_COLOUR, width=2),
-        hovertemplate="Forventet %{y:.1f}<extra></extra>",
+        hovertemplate=_("Forventet %{y:.1f}<extra></extra>"),
     )
     fig.add_scatter(
         x=frame["week_start"],
         y=frame["threshold"],
-        name="Terskel",
+        name=_("Terskel"),
         mode="lines",
         line=dict(color="#c62828", width=1.5, dash="dash"),
-        hovertemplate="Terskel %{y:.0f}<extra></extra>",
+        hovertemplate=_("Terskel %{y:.0f}<extra></extra>"),
     )
-    fig.update_xaxes(title="Uke (mandag)", tickformat="%d.%m.%y")
-    fig.update_yaxes(title="Antall per uke", rangemode="tozero")
+    fig.update_xaxes(title=_("Uke (mandag)"), tickformat="%d.%m.%y")
+    fig.update_yaxes(title=_("Antall per uke"), rangemode="tozero")
     return _layout(fig, title=title, height=360)
 
 
@@ -223,11 +230,11 @@ def map_overlay_traces(
         lat=list(signals["lat"]),
         text=list(signals["hover"]),
         mode="markers",
-        name="Signal",
+        name=_("Signal"),
         marker=dict(
             symbol="triangle-up", size=11, color="#c62828", line=dict(width=1, color="white")
         ),
-        hovertemplate="%{text}<extra>Signal</extra>",
+        hovertemplate="%{text}<extra>" + _("Signal") + "</extra>",
         showlegend=True,
     )
     cluster_trace = dict(
@@ -236,13 +243,13 @@ def map_overlay_traces(
         lat=list(clusters["lat"]),
         text=list(clusters["hover"]),
         mode="markers",
-        name="Aktive klynger",
+        name=_("Aktive klynger"),
         marker=dict(
             size=[float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]],
             color="rgba(20, 20, 20, 0.55)",
             line=dict(width=1, color="white"),
         ),
-        hovertemplate="%{text}<extra>Klynger</extra>",
+        hovertemplate="%{text}<extra>" + _("Klynger") + "</extra>",
         showlegend=True,
     )
     return signal_trace, cluster_trace

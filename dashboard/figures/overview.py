@@ -8,7 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import i18n
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.i18n import _
 
 PER = 100_000
 
@@ -31,7 +33,9 @@ def small_multiples(
         rows=rows, cols=cols, subplot_titles=titles, shared_xaxes=True, vertical_spacing=0.12
     )
     by_code = weekly.set_index("kommunenummer")
-    x = [f"-{w}" if w else "nå" for w in reversed(range(weeks))]
+    now = _("nå")
+    x = [f"-{w}" if w else now for w in reversed(range(weeks))]
+    hover = _("%{y:.1f} per 100 000")
     traces, trace_rows, trace_cols, shapes = [], [], [], []
     for i, r in enumerate(top.itertuples()):
         values = by_code.loc[r.kommunenummer] if r.kommunenummer in by_code.index else None
@@ -50,7 +54,7 @@ def small_multiples(
                 marker=dict(size=4),
                 name=r.name,
                 showlegend=False,
-                hovertemplate="%{y:.1f} per 100 000<extra>" + str(r.name) + "</extra>",
+                hovertemplate=hover + "<extra>" + str(r.name) + "</extra>",
             )
         )
         trace_rows.append(i // cols + 1)
@@ -75,9 +79,10 @@ def small_multiples(
         height=170 * rows + 60,
         margin=dict(l=40, r=10, t=40, b=30),
         font=FONT,
-        separators=", ",
+        separators=i18n.plotly_separators(),
         title=dict(
-            text="7-dagers insidens per uke, siste 8 uker (stiplet: fellesnivå)", font=dict(size=13)
+            text=_("7-dagers insidens per uke, siste {n} uker (stiplet: fellesnivå)", n=weeks),
+            font=dict(size=13),
         ),
     )
     fig.update_annotations(font_size=11)

@@ -19,16 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import N_
 from dashboard.metrics.core import PER, incidence, trend
 
 Z_975 = 1.959963984540054
 EXACT_MAX = 200  # above this count the Wilson–Hilferty form is used (relative error < 1e-3)
 SIZE_CLASSES: tuple[tuple[int, int | None, str], ...] = (
-    (0, 2_000, "under 2 000"),
-    (2_000, 5_000, "2 000–4 999"),
-    (5_000, 20_000, "5 000–19 999"),
-    (20_000, 50_000, "20 000–49 999"),
-    (50_000, None, "50 000 og over"),
+    (0, 2_000, N_("under 2 000")),
+    (2_000, 5_000, N_("2 000–4 999")),
+    (5_000, 20_000, N_("5 000–19 999")),
+    (20_000, 50_000, N_("20 000–49 999")),
+    (50_000, None, N_("50 000 og over")),
 )
 SIZE_CLASS_LABELS = tuple(label for _lo, _hi, label in SIZE_CLASSES)
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
