@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, html
 from flask_login import current_user
 
 from dashboard import formatting
-from dashboard.auth import current_scope
+from dashboard.auth import current_scope, display_name
 from dashboard.definitions import source_short_name
 from dashboard.i18n import _
 from data import queries
@@ -111,7 +111,7 @@ def user_status(_pathname: str | None) -> list:
         return []
     return [
         html.Span(
-            [html.Span(current_user.display_name, id="user-name"), " · ", current_user.role_label],
+            [html.Span(display_name(current_user), id="user-name"), " · ", current_user.role_label],
             id="user-role",
         ),
         html.A(_("Logg ut"), href="/logout", id="logout-link"),

@@ -83,33 +83,44 @@ class User(UserMixin):
         return False
 
 
-# Ready-made users for the embedded demo. Not people: a role and a kommune each.
+# Ready-made users for the embedded demo. Not people: a role and a kommune each. Their display
+# names are N_-marked source strings, shown translated (display_name()).
 DEMO_USERS: dict[str, User] = {
     u.id: u
     for u in (
-        User("lege-oslo", "Demo: kommuneoverlege, Oslo", ("kommuneoverlege",), "0301", demo=True),
         User(
-            "lege-utsira", "Demo: kommuneoverlege, Utsira", ("kommuneoverlege",), "1151", demo=True
+            "lege-oslo", N_("Demo: kommuneoverlege, Oslo"), ("kommuneoverlege",), "0301", demo=True
+        ),
+        User(
+            "lege-utsira",
+            N_("Demo: kommuneoverlege, Utsira"),
+            ("kommuneoverlege",),
+            "1151",
+            demo=True,
         ),
         User(
             "lege-tromso",
-            "Demo: kommuneoverlege og smittesporer, Tromsø",
+            N_("Demo: kommuneoverlege og smittesporer, Tromsø"),
             ("kommuneoverlege", "smittesporer"),
             "5501",
             demo=True,
         ),
-        User("krise-bergen", "Demo: kriseledelse, Bergen", ("kriseledelse",), "4601", demo=True),
-        User("sporer-bergen", "Demo: smittesporer, Bergen", ("smittesporer",), "4601", demo=True),
+        User(
+            "krise-bergen", N_("Demo: kriseledelse, Bergen"), ("kriseledelse",), "4601", demo=True
+        ),
+        User(
+            "sporer-bergen", N_("Demo: smittesporer, Bergen"), ("smittesporer",), "4601", demo=True
+        ),
         User(
             "fylkeslege-vestland",
-            "Demo: fylkeslege, Vestland",
+            N_("Demo: fylkeslege, Vestland"),
             ("fylkeslege",),
             fylkesnummer="46",
             demo=True,
         ),
-        User("ks-analytiker", "Demo: KS-analytiker", ("ks_analytiker",), demo=True),
-        User("admin", "Demo: administrator", ("admin",), demo=True),
-        User("regelredaktor", "Demo: regelredaktør", ("regelredaktor",), demo=True),
+        User("ks-analytiker", N_("Demo: KS-analytiker"), ("ks_analytiker",), demo=True),
+        User("admin", N_("Demo: administrator"), ("admin",), demo=True),
+        User("regelredaktor", N_("Demo: regelredaktør"), ("regelredaktor",), demo=True),
     )
 }
 
@@ -178,6 +189,12 @@ class Anonymous(AnonymousUserMixin):
     id = "anonymous"
     display_name = "Ikke innlogget"
     roles: tuple[str, ...] = ()
+
+
+def display_name(user: Any) -> str:
+    """A user's name for display: a demo user's (an N_-marked description) translated."""
+    name = str(getattr(user, "display_name", ""))
+    return _(name) if getattr(user, "demo", False) else name
 
 
 def current_scope() -> Scope:

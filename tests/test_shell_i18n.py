@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import login
 from tests.dash_http import call
 
 KRISE_OUTPUTS = [
@@ -17,7 +18,8 @@ KRISE_OUTPUTS = [
 ]
 
 
-def test_header_and_navigation_in_english(client) -> None:
+def test_header_and_navigation_in_english(app) -> None:
+    client = login(app.server.test_client(), "lege-oslo")
     client.set_cookie("sb_lang", "en")
     layout = json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
     for english in ("Infection map", "Morning brief", "Municipality", "Skip to content"):
@@ -36,7 +38,8 @@ def test_header_and_navigation_in_english(client) -> None:
         outputs=[("user-status", "children")],
         inputs=[("nav-location", "pathname", "/")],
     )
-    assert "Log out" in json.dumps(body["response"], ensure_ascii=False)
+    user = json.dumps(body["response"], ensure_ascii=False)
+    assert "Log out" in user and "Demo: chief municipal medical officer, Oslo" in user
 
 
 def test_login_page_in_both_languages(anonymous_client) -> None:
