@@ -21,7 +21,7 @@ EMPTY_FIGURE = {
 GRAPH_CONFIG: Any = {"displaylogo": False, "locale": "nb"}
 
 
-def graph_config(**extra: Any) -> dict[str, Any]:
+def graph_config(**extra: Any) -> Any:
     """A dcc.Graph config whose plotly.js locale (month names, modebar) follows the language."""
     return {"displaylogo": False, "locale": i18n.plotly_locale(), **extra}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -64,6 +66,7 @@ def language_switch() -> html.Div:
 
 
 def layout() -> html.Div:
+    toggler_aria: Any = {"aria-label": _("Vis eller skjul menyen"), "aria-controls": "nav-collapse"}
     header = dbc.Navbar(
         dbc.Container(
             [
@@ -75,7 +78,7 @@ def layout() -> html.Div:
                     n_clicks=0,
                     type="button",
                     className="navbar-toggler",
-                    **{"aria-label": _("Vis eller skjul menyen"), "aria-controls": "nav-collapse"},
+                    **toggler_aria,
                 ),
                 dbc.Collapse(
                     dbc.Nav(_nav_links(), navbar=True, className="me-auto flex-wrap"),
