@@ -25,7 +25,9 @@ WALL_FONT = dict(size=22, color="#ffffff")
 
 def _value(indicator: Indicator) -> str:
     text = indicator.display()
-    return text + (" %" if indicator.unit == "%" and indicator.text is None else "")
+    if indicator.unit == "%" and indicator.text is None:
+        return _("{verdi} %", verdi=text)
+    return text
 
 
 def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:

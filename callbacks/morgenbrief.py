@@ -42,7 +42,9 @@ GROUPS = (
 
 def _card(indicator: Indicator, fylke: str) -> dbc.Col:
     unit = "" if indicator.unit in ("", "%") else f" {indicator.unit}"
-    value = indicator.display() + (" %" if indicator.unit == "%" and indicator.text is None else "")
+    value = indicator.display()
+    if indicator.unit == "%" and indicator.text is None:
+        value = _("{verdi} %", verdi=value)
     compare = None
     if indicator.county is not None or indicator.nation is not None:
         compare = _(
@@ -94,7 +96,7 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
                     html.Td(formatting.number(r.incidence_7d, 1)),
                     html.Td(formatting.number(r.incidence_14d, 1)),
                     html.Td(trend_label(r.trend)),
-                    html.Td(f"{formatting.number(r.coverage_d2, 1)} %"),
+                    html.Td(_("{verdi} %", verdi=formatting.number(r.coverage_d2, 1))),
                 ]
             )
         )

@@ -365,11 +365,12 @@ def since_yesterday(today: dict[str, Indicator], yesterday: dict[str, Indicator]
         b = round(now.value, now.decimals)
         if a == b:
             continue
-        unit = f" {now.unit}" if now.unit and now.unit != "%" else ("" if not now.unit else " %")
+        unit = f" {now.unit}" if now.unit and now.unit != "%" else ""
+        til = formatting.number(b, now.decimals)
         values = dict(
             label=_(now.label),
             fra=formatting.number(a, now.decimals),
-            til=formatting.number(b, now.decimals),
+            til=_("{verdi} %", verdi=til) if now.unit == "%" else til,
             enhet=unit,
         )
         if b > a:

@@ -311,10 +311,13 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     rows: list[list[Any]] = [[_("Nøkkeltall"), brief.name, brief.fylkesnavn, _("Hele landet")]]
     for indicator in brief.indicators.values():
         unit = f" {indicator.unit}" if indicator.unit and indicator.text is None else ""
+        own = indicator.display() + unit
+        if indicator.unit == "%" and indicator.text is None:
+            own = _("{verdi} %", verdi=indicator.display())
         rows.append(
             [
                 Paragraph(indicator.label, s["cell"]),
-                indicator.display() + unit,
+                own,
                 indicator.display(indicator.county, own=False) if indicator.text is None else "",
                 indicator.display(indicator.nation, own=False) if indicator.text is None else "",
             ]

@@ -199,3 +199,27 @@ def test_page_and_pdf_render_in_english(app) -> None:
     flat = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
     assert "Morning brief – Oslo (0301)" in flat and "Key figures" in flat
     assert "15 January 2022" in flat and "28/02/2023" in flat
+
+
+def test_since_yesterday_sentences_in_english() -> None:
+    from dashboard import i18n
+
+    def share(value: float) -> dict[str, Indicator]:
+        return {
+            "trend": Indicator("trend", "Trend", None, code=None, text="–"),
+            "positivity_7d": Indicator(
+                "positivity_7d", "Andel positive tester (7 dager)", value, "%", 1
+            ),
+            "cases_7d": Indicator(
+                "cases_7d", "Nye tilfeller siste 7 dager", value * 1000, "tilfeller"
+            ),
+        }
+
+    with i18n.language("en"):
+        sentences = since_yesterday(share(12.3), share(9.6))
+    assert "Test positivity (7 days) rose from 9.6 to 12.3%." in sentences
+    # units come as the briefing built them (translated there); labels are translated here
+    assert "New cases in the last 7 days rose from 9,600 to 12,300 tilfeller." in sentences
+    assert "Andel positive tester (7 dager) økte fra 9,6 til 12,3 %." in since_yesterday(
+        share(12.3), share(9.6)
+    )
