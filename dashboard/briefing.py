@@ -448,9 +448,11 @@ def _rule_where(level: Any, code: Any) -> str:
 
 
 def _parameter_change(name: str, before: Any, after: Any) -> str:
-    label, _, old = parameter_text(name, before).partition(": ")
+    # parameter labels and values are bokmål from data.rules; translated where the catalogue
+    # has them (marked by the rules module), else shown as they are
+    label, _sep, old = parameter_text(name, before).partition(": ")
     new = parameter_text(name, after).partition(": ")[2]
-    return f"{label}: {old} → {new}"
+    return f"{_(label)}: {_(old)} → {_(new)}"
 
 
 def rule_sentences(changes: pd.DataFrame, *, dated: bool) -> list[str]:
