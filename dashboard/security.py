@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from dash import Dash
 from flask import Flask, Response, abort, jsonify, redirect, request, session, url_for
@@ -50,7 +50,8 @@ LOGIN_PAGE = """<!doctype html>
 def _language_links(next_url: str) -> str:
     """Links to the other languages (each named in its own language), back to this login."""
     current = i18n.get_language()
-    target = html.escape(f"/login?next={next_url}", quote=True)
+    back = quote(f"/login?next={quote(next_url, safe='/')}", safe="/")
+    target = html.escape(back, quote=True)
     links = [
         f'<a href="/sprak/{code}?neste={target}" lang="{code}" hreflang="{code}" '
         f'id="lang-{code}" class="small">{html.escape(name)}</a>'

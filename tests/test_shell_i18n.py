@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import login
 from tests.dash_http import call
@@ -68,3 +70,14 @@ def test_krisemote_in_english(client) -> None:
     assert "The situation now" in panels and "Norway: " in panels
     layout = client.get("/krisemote/0301").status_code
     assert layout == 200
+
+
+def test_login_page_language_link_keeps_the_next_page(anonymous_client) -> None:
+    page = anonymous_client.get("/login?next=/signaler?kommune%3D0301%26dato%3D2022-01-15")
+    text = page.get_data(as_text=True)
+    href = text.split('id="lang-en"')[0].rsplit('href="', 1)[1].split('"')[0]
+    response = anonymous_client.get(html.unescape(href))
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == ["/signaler?kommune=0301&dato=2022-01-15"]
