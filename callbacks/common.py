@@ -15,6 +15,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
+from dashboard.i18n import N_, _
 from data import cache as data_cache
 from data import queries
 from data.codes import CURRENT_STRUCTURE
@@ -80,7 +81,18 @@ def register_kommune_controls(app: Dash, *, prefix: str, path: str) -> None:
     )
 
 
-NATION_LABEL = "Hele landet"
+# A source string: show it as _(NATION_LABEL) (or nation_label()).
+NATION_LABEL = N_("Hele landet")
+
+
+def nation_label() -> str:
+    """ "Hele landet" in the current language."""
+    return _(NATION_LABEL)
+
+
+def fylke_label(fylkesnavn: str) -> str:
+    """A county's name marked as a county, e.g. "Oslo (fylke)", in the current language."""
+    return _("{fylke} (fylke)", fylke=fylkesnavn)
 
 
 @dataclass(frozen=True)
@@ -97,10 +109,18 @@ class Context:
 
     @property
     def fylke_label(self) -> str:
-        return f"{self.fylkesnavn} (fylke)"
+        return fylke_label(self.fylkesnavn)
 
     def title(self, page: str) -> str:
-        return f"{page} – {self.name} ({self.kommunenummer}), {self.fylkesnavn}"
+        """The page heading. ``page`` is the page name as a source string (as in
+        ``PAGE["name"]``), translated here; an already translated name passes unchanged."""
+        return _(
+            "{side} – {kommune} ({nummer}), {fylke}",
+            side=_(page),
+            kommune=self.name,
+            nummer=self.kommunenummer,
+            fylke=self.fylkesnavn,
+        )
 
     @property
     def areas(self) -> list[tuple[str, AreaLevel, str | None]]:
@@ -108,14 +128,24 @@ class Context:
         return [
             (self.name, "kommune", self.kommunenummer),
             (self.fylke_label, "fylke", self.fylkesnummer),
-            (NATION_LABEL, "nation", None),
+            (nation_label(), "nation", None),
         ]
+
+
+def unknown_kommune_text(kommunenummer: str | None) -> str:
+    """The alert text when no (known) kommune was chosen."""
+    if kommunenummer:
+        return _(
+            "Fant ingen kommune med nummer {nummer}. Velg en kommune i listen.",
+            nummer=kommunenummer,
+        )
+    return _("Velg en kommune i listen.")
 
 
 def page_context(
     kommunenummer: str | None, requested_date: str | None
 ) -> tuple[Context | None, Any, dbc.Alert | None]:
-    """Resolve the as-of date and the kommune; a Norwegian alert when the kommune is unknown.
+    """Resolve the as-of date and the kommune; an alert (translated) when the kommune is unknown.
 
     Returns (context or None, date to write back, alert or None).
     """
@@ -126,10 +156,7 @@ def page_context(
     # the ScopeError goes to the app's error handler, and no output is sent.
     kommuner = reference.kommuner(CURRENT_STRUCTURE).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
-        text = "Velg en kommune i listen."
-        if kommunenummer:
-            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
-        return None, date_out, dbc.Alert(text, color="warning")
+        return None, date_out, dbc.Alert(unknown_kommune_text(kommunenummer), color="warning")
     row = kommuner.loc[kommunenummer]
     context = Context(
         date=date,

@@ -7,7 +7,14 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import as_of, memoized_page, register_kommune_controls
+from callbacks.common import (
+    as_of,
+    fylke_label,
+    memoized_page,
+    nation_label,
+    register_kommune_controls,
+    unknown_kommune_text,
+)
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import (
@@ -15,10 +22,11 @@ from dashboard.definitions import (
     DEMO_SOURCE,
     MAP_METRICS,
     TREND,
-    TREND_LABELS,
     case_basis_label,
     for_case_basis,
+    trend_label,
 )
+from dashboard.i18n import _
 from data import queries
 from data.queries import AreaLevel
 from geo import reference
@@ -46,36 +54,51 @@ def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[d
     def inc(values: dict, key: str) -> str:
         return formatting.number(values[key], 1)
 
+    def compare(key: str) -> str:
+        return _(
+            "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
+            fylke=fylke,
+            fylkesverdi=inc(f, key),
+            landsverdi=inc(n, key),
+        )
+
     return [
-        dbc.Col(card("Innbyggere", formatting.number(k["population"]), note="1. januar"), md=2),
+        dbc.Col(
+            card(_("Innbyggere"), formatting.number(k["population"]), note=_("1. januar")), md=2
+        ),
         dbc.Col(
             card(
-                "Tilfeller siste 7 dager",
+                _("Tilfeller siste 7 dager"),
                 formatting.number(k["cases_7d"]),
-                note=f"{case_basis_label(basis)} · 7 dager før: "
-                f"{formatting.number(k['cases_prev_7d'])}",
+                note=_(
+                    "{grunnlag} · 7 dager før: {antall}",
+                    grunnlag=case_basis_label(basis),
+                    antall=formatting.number(k["cases_prev_7d"]),
+                ),
             ),
             md=2,
         ),
         dbc.Col(
             card(
-                "7-dagers insidens per 100 000",
+                _("7-dagers insidens per 100 000"),
                 inc(k, "incidence_7d"),
-                note=f"{fylke}: {inc(f, 'incidence_7d')} · Landet: {inc(n, 'incidence_7d')}",
+                note=compare("incidence_7d"),
                 card_id="card-incidence-7d",
             ),
             md=3,
         ),
         dbc.Col(
             card(
-                "14-dagers insidens per 100 000",
+                _("14-dagers insidens per 100 000"),
                 inc(k, "incidence_14d"),
-                note=f"{fylke}: {inc(f, 'incidence_14d')} · Landet: {inc(n, 'incidence_14d')}",
+                note=compare("incidence_14d"),
                 card_id="card-incidence-14d",
             ),
             md=3,
         ),
-        dbc.Col(card("Trend", TREND_LABELS[k["trend"]], note="Siste 7 dager mot de 7 før"), md=2),
+        dbc.Col(
+            card(_("Trend"), trend_label(k["trend"]), note=_("Siste 7 dager mot de 7 før")), md=2
+        ),
     ]
 
 
@@ -86,11 +109,8 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     # refuses (and audits) a kommune outside the user's scope, whatever the dropdown sent.
     kommuner = reference.kommuner(2024).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
-        text = "Velg en kommune i listen."
-        if kommunenummer:
-            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
-        alert = dbc.Alert(text, color="warning")
-        return "Kommune", [], EMPTY_FIGURE, EMPTY_FIGURE, alert, date_out, ""
+        alert = dbc.Alert(unknown_kommune_text(kommunenummer), color="warning")
+        return _("Kommune"), [], EMPTY_FIGURE, EMPTY_FIGURE, alert, date_out, ""
     row = kommuner.loc[kommunenummer]
     start = info["period_start"]
     own = _series("kommune", kommunenummer, start, date)
@@ -100,17 +120,26 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
     basis = info["case_date_basis"]
     daily_fig = figures.daily_cases_figure(
-        own, title=f"Nye tilfeller per dag {case_basis_label(basis)} – {row['name']}"
+        own,
+        title=_(
+            "Nye tilfeller per dag {grunnlag} – {kommune}",
+            grunnlag=case_basis_label(basis),
+            kommune=row["name"],
+        ),
     )
     incidence_fig = figures.incidence_comparison_figure(
-        [(row["name"], own), (f"{row['fylkesnavn']} (fylke)", county), ("Hele landet", nation)],
-        title="7-dagers insidens per 100 000",
+        [
+            (row["name"], own),
+            (fylke_label(row["fylkesnavn"]), county),
+            (nation_label(), nation),
+        ],
+        title=_("7-dagers insidens per 100 000"),
     )
-    source = (
-        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
-        f"{formatting.date_short(date)}. Kilde: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + "."
+    source = _(
+        "Data per {dato}. Vist til og med {vist}. Kilde: {kilde}.",
+        dato=formatting.date_short(info["data_date"]),
+        vist=formatting.date_short(date),
+        kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     return (
         title,

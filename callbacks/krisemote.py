@@ -9,11 +9,13 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
-from callbacks.common import as_of
+from callbacks.common import as_of, fylke_label, nation_label
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.briefing import Indicator, indicators_on
-from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+from dashboard.definitions import DEMO_SOURCE, trend_label
+from dashboard.definitions.clusters import SETTING_LABELS
+from dashboard.i18n import _
 from data import queries
 from geo import reference
 
@@ -23,15 +25,21 @@ WALL_FONT = dict(size=22, color="#ffffff")
 
 def _value(indicator: Indicator) -> str:
     text = indicator.display()
-    return text + (" %" if indicator.unit == "%" and indicator.text is None else "")
+    if indicator.unit == "%" and indicator.text is None:
+        return _("{verdi} %", verdi=text)
+    return text
 
 
 def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
     compare = None
     if indicator.county is not None or indicator.nation is not None:
         compare = html.Div(
-            f"{fylke}: {indicator.display(indicator.county, own=False)} · "
-            f"Landet: {indicator.display(indicator.nation, own=False)}",
+            _(
+                "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
+                fylke=fylke,
+                fylkesverdi=indicator.display(indicator.county, own=False),
+                landsverdi=indicator.display(indicator.nation, own=False),
+            ),
             className="krise-compare",
         )
     unit = "" if indicator.unit in ("", "%") else indicator.unit
@@ -65,10 +73,10 @@ def _figure(frames: dict, name: str, fylke: str) -> Any:
     fig = figures.incidence_comparison_figure(
         [
             (name, own),
-            (f"{fylke} (fylke)", metrics.daily_incidence(frames["county"])),
-            ("Hele landet", metrics.daily_incidence(frames["nation"])),
+            (fylke_label(fylke), metrics.daily_incidence(frames["county"])),
+            (nation_label(), metrics.daily_incidence(frames["nation"])),
         ],
-        title="7-dagers insidens per 100 000, siste 120 dager",
+        title=_("7-dagers insidens per 100 000, siste 120 dager"),
     )
     fig.update_layout(
         height=520,
@@ -94,14 +102,17 @@ def build_panels(
     clusters = frames["clusters"]
     settings = clusters["setting"].value_counts() if len(clusters) else None
     cluster_lines = (
-        [html.Li(f"{setting}: {count}") for setting, count in settings.items()]
+        [
+            html.Li(f"{_(SETTING_LABELS.get(setting, setting))}: {count}")
+            for setting, count in settings.items()
+        ]
         if settings is not None
-        else [html.Li("Ingen aktive klynger")]
+        else [html.Li(_("Ingen aktive klynger"))]
     )
     return [
         _panel(
             0,
-            "Situasjonen nå",
+            _("Situasjonen nå"),
             [
                 dbc.Row(
                     [
@@ -109,9 +120,9 @@ def build_panels(
                         dbc.Col(
                             html.Div(
                                 [
-                                    html.Div("Trend", className="krise-label"),
+                                    html.Div(_("Trend"), className="krise-label"),
                                     html.Div(
-                                        TREND_LABELS[trend.code],
+                                        trend_label(trend.code),
                                         className="krise-big "
                                         + TREND_CLASS.get(trend.code or "", "krise-trend-flat"),
                                         id="krise-trend",
@@ -128,7 +139,7 @@ def build_panels(
         ),
         _panel(
             1,
-            "Utviklingen",
+            _("Utviklingen"),
             [
                 dcc.Graph(
                     figure=_figure(frames, name, fylke),
@@ -138,7 +149,7 @@ def build_panels(
         ),
         _panel(
             2,
-            "Testing og sykehus",
+            _("Testing og sykehus"),
             [
                 dbc.Row(
                     [
@@ -150,7 +161,7 @@ def build_panels(
         ),
         _panel(
             3,
-            "Vaksinasjon",
+            _("Vaksinasjon"),
             [
                 dbc.Row(
                     [
@@ -163,7 +174,7 @@ def build_panels(
         ),
         _panel(
             4,
-            "Klynger og utbrudd",
+            _("Klynger og utbrudd"),
             [
                 _number(indicators["active_clusters"], fylke),
                 html.Ul(cluster_lines, className="krise-compare"),
@@ -176,8 +187,8 @@ def render(kommunenummer: str | None, _refresh: int | None, requested_date: str 
     """Build the panels for the data version of now; the result is frozen in the browser."""
     kommuner = reference.kommuner(2024).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
-        alert = dbc.Alert("Ukjent kommune. Åpne Krisemøte fra menyen.", color="warning")
-        return "Krisemøte", "", [alert], None, 0, "", False
+        alert = dbc.Alert(_("Ukjent kommune. Åpne Krisemøte fra menyen."), color="warning")
+        return _("Krisemøte"), "", [alert], None, 0, "", False
     date, info = as_of(requested_date)
     row = kommuner.loc[kommunenummer]
     name, fylke = str(row["name"]), str(row["fylkesnavn"])
@@ -196,17 +207,27 @@ def render(kommunenummer: str | None, _refresh: int | None, requested_date: str 
         "date": date.isoformat(),
         "rendered": rendered,
     }
-    asof = (
-        f"Situasjonen per {formatting.date_long(date)} · data per "
-        f"{formatting.date_short(info['data_date'])} (dataversjon {info['data_version']}) · "
-        f"bildet er låst siden kl. {rendered}"
+    asof = _(
+        "Situasjonen per {dato} · data per {datadato} (dataversjon {versjon}) · bildet er låst "
+        "siden kl. {tid}",
+        dato=formatting.date_long(date),
+        datadato=formatting.date_short(info["data_date"]),
+        versjon=info["data_version"],
+        tid=rendered,
     )
-    source = (
-        "Kilde: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + ". Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall."
+    source = _(
+        "Kilde: {kilde}. Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall.",
+        kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
-    return f"Krisemøte – {name}", asof, panels, frozen, len(panels), source, False
+    return (
+        _("Krisemøte – {kommune}", kommune=name),
+        asof,
+        panels,
+        frozen,
+        len(panels),
+        source,
+        False,
+    )
 
 
 def check_new_data(_n: int | None, frozen: dict | None) -> tuple:
@@ -216,9 +237,11 @@ def check_new_data(_n: int | None, frozen: dict | None) -> tuple:
     info = queries.dataset_info(scope=current_scope())
     if str(info["data_version"]) == str(frozen.get("version")):
         return False, no_update
-    text = (
-        f"data per {formatting.date_short(info['data_date'])} (dataversjon "
-        f"{info['data_version']}). Bildet viser fortsatt dataversjon {frozen.get('version')}."
+    text = _(
+        "data per {dato} (dataversjon {ny}). Bildet viser fortsatt dataversjon {gammel}.",
+        dato=formatting.date_short(info["data_date"]),
+        ny=info["data_version"],
+        gammel=frozen.get("version"),
     )
     return True, text
 
@@ -226,7 +249,7 @@ def check_new_data(_n: int | None, frozen: dict | None) -> tuple:
 # The panel is computed from the click counts, not by adding one to the last index: clicks
 # that arrive while a callback runs are merged by Dash, and must not be lost.
 STEP = """
-function(next, prev, tick, count, state) {
+function(next, prev, tick, count, state, text) {
     const ctx = window.dash_clientside.callback_context;
     const total = (next || 0) - (prev || 0) + (tick || 0);
     const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
@@ -236,7 +259,9 @@ function(next, prev, tick, count, state) {
     }
     if (!count) { return [{i: 0, base: base}, ""]; }
     const i = (((total - base) % count) + count) % count;
-    return [{i: i, base: base}, "Panel " + (i + 1) + " av " + count];
+    // the position text comes translated from the server (layouts/krisemote.py)
+    const template = (text && text.position) || "{i} / {n}";
+    return [{i: i, base: base}, template.replace("{i}", i + 1).replace("{n}", count)];
 }
 """
 
@@ -283,6 +308,7 @@ def register(app: Dash) -> None:
         Input("krise-rotate-timer", "n_intervals"),
         Input("krise-count", "data"),
         State("krise-index", "data"),
+        State("krise-text", "data"),
     )
     app.clientside_callback(
         SHOW,

@@ -17,15 +17,17 @@ from dashboard.briefing import (
     Indicator,
     briefing_view,
 )
-from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+from dashboard.definitions import DEMO_SOURCE, trend_label
+from dashboard.i18n import N_, _
 from geo import reference
 from layouts.common import EMPTY_FIGURE
 
+# (heading as a source string, indicator keys); the briefing's own texts come translated
 GROUPS = (
-    ("Smitte", ("cases_24h", "cases_7d", "incidence_7d", "incidence_14d", "trend")),
-    ("Testing og sykehus", ("positivity_7d", "admissions_7d", "active_clusters")),
+    (N_("Smitte"), ("cases_24h", "cases_7d", "incidence_7d", "incidence_14d", "trend")),
+    (N_("Testing og sykehus"), ("positivity_7d", "admissions_7d", "active_clusters")),
     (
-        "Vaksinasjonsdekning",
+        N_("Vaksinasjonsdekning"),
         (
             "coverage_all_d1",
             "coverage_all_d2",
@@ -40,12 +42,16 @@ GROUPS = (
 
 def _card(indicator: Indicator, fylke: str) -> dbc.Col:
     unit = "" if indicator.unit in ("", "%") else f" {indicator.unit}"
-    value = indicator.display() + (" %" if indicator.unit == "%" and indicator.text is None else "")
+    value = indicator.display()
+    if indicator.unit == "%" and indicator.text is None:
+        value = _("{verdi} %", verdi=value)
     compare = None
     if indicator.county is not None or indicator.nation is not None:
-        compare = (
-            f"{fylke}: {indicator.display(indicator.county, own=False)} · "
-            f"Landet: {indicator.display(indicator.nation, own=False)}"
+        compare = _(
+            "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
+            fylke=fylke,
+            fylkesverdi=indicator.display(indicator.county, own=False),
+            landsverdi=indicator.display(indicator.nation, own=False),
         )
     body = [
         html.Div(indicator.label, className="small text-muted"),
@@ -64,18 +70,18 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
 def _neighbour_table(frame: pd.DataFrame) -> Any:
     if frame.empty:
         return html.P(
-            "Ingen nabokommuner du har tilgang til (eller kommunen har ingen landgrense).",
+            _("Ingen nabokommuner du har tilgang til (eller kommunen har ingen landgrense)."),
             className="small text-muted",
         )
     header = html.Thead(
         html.Tr(
             [
-                html.Th("Kommune"),
-                html.Th("Tilfeller 7 d"),
-                html.Th("7-d insidens"),
-                html.Th("14-d insidens"),
-                html.Th("Trend"),
-                html.Th("Dose 2"),
+                html.Th(_("Kommune")),
+                html.Th(_("Tilfeller 7 d")),
+                html.Th(_("7-d insidens")),
+                html.Th(_("14-d insidens")),
+                html.Th(_("Trend")),
+                html.Th(_("Dose 2")),
             ]
         )
     )
@@ -89,8 +95,8 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
                     html.Td(cases),
                     html.Td(formatting.number(r.incidence_7d, 1)),
                     html.Td(formatting.number(r.incidence_14d, 1)),
-                    html.Td(TREND_LABELS[r.trend]),
-                    html.Td(f"{formatting.number(r.coverage_d2, 1)} %"),
+                    html.Td(trend_label(r.trend)),
+                    html.Td(_("{verdi} %", verdi=formatting.number(r.coverage_d2, 1))),
                 ]
             )
         )
@@ -107,18 +113,23 @@ def _rules_block(brief: Briefing) -> dbc.Col:
 
     return dbc.Col(
         [
-            html.H2("Regler", className="h5 mt-4"),
-            html.H3("Endret siden i går", className="h6"),
+            html.H2(_("Regler"), className="h5 mt-4"),
+            html.H3(_("Endret siden i går"), className="h6"),
             items(
-                brief.rules_changed, "Ingen regler endret seg siden i går.", "brief-rules-changed"
+                brief.rules_changed,
+                _("Ingen regler endret seg siden i går."),
+                "brief-rules-changed",
             ),
-            html.H3(f"Starter de neste {RULE_UPCOMING_DAYS} dagene", className="h6"),
+            html.H3(
+                _("Starter de neste {n} dagene", n=RULE_UPCOMING_DAYS),
+                className="h6",
+            ),
             items(
                 brief.rules_upcoming,
-                f"Ingen registrerte endringer de neste {RULE_UPCOMING_DAYS} dagene.",
+                _("Ingen registrerte endringer de neste {n} dagene.", n=RULE_UPCOMING_DAYS),
                 "brief-rules-upcoming",
             ),
-            html.A("Alle regler i kraft", href=link, className="small d-print-none"),
+            html.A(_("Alle regler i kraft"), href=link, className="small d-print-none"),
         ],
         lg=7,
         id="brief-rules",
@@ -127,27 +138,37 @@ def _rules_block(brief: Briefing) -> dbc.Col:
 
 def _signals_block(brief: Briefing) -> dbc.Col:
     week = brief.signal_week
-    label = f"uke {week.isocalendar().week}" if week else "siste hele uke"
+    number = week.isocalendar().week if week else None
     link = f"/signaler?kommune={brief.kommunenummer}&dato={brief.date.isoformat()}"
     body: Any = (
         html.Ul([html.Li(s) for s in brief.signals], id="brief-signals-list", className="small")
         if brief.signals
         else html.P(
-            f"Ingen signaler {label} i kommunen eller nabokommunene.",
+            _("Ingen signaler uke {uke} i kommunen eller nabokommunene.", uke=number)
+            if number
+            else _("Ingen signaler siste hele uke i kommunen eller nabokommunene."),
             id="brief-signals-list",
             className="small text-muted",
         )
     )
+    method = (
+        _(
+            "Automatisk overvåking, uke {uke}: ukens antall over terskelen fra "
+            "Farrington-metoden (Noufaily mfl. 2013).",
+            uke=number,
+        )
+        if number
+        else _(
+            "Automatisk overvåking, siste hele uke: ukens antall over terskelen fra "
+            "Farrington-metoden (Noufaily mfl. 2013)."
+        )
+    )
     return dbc.Col(
         [
-            html.H2("Signaler", className="h5 mt-4"),
-            html.P(
-                f"Automatisk overvåking, {label}: ukens antall over terskelen fra "
-                "Farrington-metoden (Noufaily mfl. 2013).",
-                className="small text-muted mb-1",
-            ),
+            html.H2(_("Signaler"), className="h5 mt-4"),
+            html.P(method, className="small text-muted mb-1"),
             body,
-            html.A("Alle signaler", href=link, className="small d-print-none"),
+            html.A(_("Alle signaler"), href=link, className="small d-print-none"),
         ],
         lg=5,
         id="brief-signals",
@@ -157,7 +178,7 @@ def _signals_block(brief: Briefing) -> dbc.Col:
 def _body(brief: Briefing) -> list:
     blocks: list = []
     for title, keys in GROUPS:
-        blocks.append(html.H2(title, className="h6 mt-3 text-uppercase text-muted"))
+        blocks.append(html.H2(_(title), className="h6 mt-3 text-uppercase text-muted"))
         blocks.append(
             dbc.Row([_card(brief.indicators[k], brief.fylkesnavn) for k in keys], className="g-2")
         )
@@ -166,14 +187,14 @@ def _body(brief: Briefing) -> list:
             [
                 dbc.Col(
                     [
-                        html.H2("Siden i går", className="h5 mt-4"),
+                        html.H2(_("Siden i går"), className="h5 mt-4"),
                         html.Ul([html.Li(s) for s in brief.changes], id="brief-changes"),
                     ],
                     lg=5,
                 ),
                 dbc.Col(
                     [
-                        html.H2("Nabokommuner", className="h5 mt-4"),
+                        html.H2(_("Nabokommuner"), className="h5 mt-4"),
                         _neighbour_table(brief.neighbours),
                     ],
                     lg=7,
@@ -191,16 +212,17 @@ def update_briefing(kommunenummer: str | None, requested_date: str | None) -> tu
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
     known = reference.kommuner(2024)["kommunenummer"]
     if not kommunenummer or kommunenummer not in set(known):
-        alert = dbc.Alert("Velg en kommune i listen.", color="warning")
-        return "Morgenbrief", alert, [], EMPTY_FIGURE, EMPTY_FIGURE, "#", date_out, ""
+        alert = dbc.Alert(_("Velg en kommune i listen."), color="warning")
+        return _("Morgenbrief"), alert, [], EMPTY_FIGURE, EMPTY_FIGURE, "#", date_out, ""
     brief, incidence, daily = briefing_view(
         scope=current_scope(), kommunenummer=kommunenummer, date=date
     )
-    title = f"Morgenbrief {brief.name} – {formatting.date_long(date)}"
-    source = (
-        f"Data per {formatting.date_short(info['data_date'])}. Kilde: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + ". Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall."
+    title = _("Morgenbrief {kommune} – {dato}", kommune=brief.name, dato=formatting.date_long(date))
+    source = _(
+        "Data per {dato}. Kilde: {kilde}. Små tall (1–4) vises som «1–4» for roller uten "
+        "tilgang til små tall.",
+        dato=formatting.date_short(info["data_date"]),
+        kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     pdf = f"/morgenbrief/{kommunenummer}/pdf?dato={date.isoformat()}"
     return title, None, _body(brief), incidence, daily, pdf, date_out, source

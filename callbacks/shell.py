@@ -10,20 +10,24 @@ from dash import Dash, Input, Output, State, html
 from flask_login import current_user
 
 from dashboard import formatting
-from dashboard.auth import current_scope
+from dashboard.auth import current_scope, display_name
 from dashboard.definitions import source_short_name
+from dashboard.i18n import _
 from data import queries
 from data.queries import sources
 
 
 def loaded_sources(runs: Any) -> list[tuple[str, str, str]]:
     """(short name, data dates, full source and files) per imported source, active imports
-    only, in first-seen order (newest import first)."""
+    only, in first-seen order (newest import first); translated."""
     active = runs[runs["status"] == "active"]
     grouped: dict[str, dict[str, Any]] = {}
     for row in active.itertuples():
         name = source_short_name(row.kind, row.source)
-        entry = grouped.setdefault(name, {"dates": set(), "sources": set(), "files": []})
+        entry = grouped.setdefault(
+            name, {"dates": set(), "sources": set(), "files": [], "population": False}
+        )
+        entry["population"] |= str(row.kind).startswith("ssb_population")
         if row.data_date is not None and not (isinstance(row.data_date, float)):
             entry["dates"].add(row.data_date)
         entry["sources"].add(str(row.source))
@@ -31,13 +35,17 @@ def loaded_sources(runs: Any) -> list[tuple[str, str, str]]:
     out = []
     for name, entry in grouped.items():
         dates = sorted(entry["dates"])
-        if name == "SSB 07459":
-            when = "befolkning " + ", ".join(str(d.year) for d in dates)
+        if entry["population"]:
+            when = _("befolkning {aar}", aar=", ".join(str(d.year) for d in dates))
         elif dates:
-            when = f"til {formatting.date_short(dates[-1])}"
+            when = _("til {dato}", dato=formatting.date_short(dates[-1]))
         else:
             when = ""
-        detail = "; ".join(sorted(entry["sources"])) + ". Filer: " + ", ".join(entry["files"])
+        detail = _(
+            "{kilder}. Filer: {filer}",
+            kilder="; ".join(sorted(entry["sources"])),
+            filer=", ".join(entry["files"]),
+        )
         out.append((name, when, detail))
     return out
 
@@ -49,13 +57,13 @@ def _real_data_status() -> list:
         return []
     parts: list = [
         dbc.Badge(
-            "EKTE DATA – importert",
+            _("EKTE DATA – importert"),
             color="info",
             text_color="dark",
             id="real-data-badge",
-            title="Publiserte tall importert med «situasjonsbilde import». Se Datakvalitet.",
+            title=_("Publiserte tall importert med «situasjonsbilde import». Se Datakvalitet."),
         ),
-        html.Span("Kilder:", className="text-muted"),
+        html.Span(_("Kilder:"), className="text-muted"),
     ]
     for name, when, detail in items:
         parts.append(
@@ -72,20 +80,24 @@ def data_status(_pathname: str | None) -> list:
     try:
         info = queries.dataset_info(scope=current_scope())
     except LookupError:
-        return [dbc.Badge("Ingen data lastet", color="danger")]
+        return [dbc.Badge(_("Ingen data lastet"), color="danger")]
     parts: list = [
-        html.Span(f"Data per {formatting.date_short(info['data_date'])}", id="data-date")
+        html.Span(
+            _("Data per {dato}", dato=formatting.date_short(info["data_date"])), id="data-date"
+        )
     ]
     if info["is_demo"]:
         parts.append(
             dbc.Badge(
-                "DEMODATA – syntetiske tall",
+                _("DEMODATA – syntetiske tall"),
                 color="warning",
                 text_color="dark",
                 id="demo-badge",
-                title=(
+                title=_(
                     "Alle tall er syntetiske demodata laget av Situasjonsbilde "
-                    f"(skala {info['scale']}, frø {info['seed']}), ikke ekte personer."
+                    "(skala {skala}, frø {seed}), ikke ekte personer.",
+                    skala=info["scale"],
+                    seed=info["seed"],
                 ),
             )
         )
@@ -99,10 +111,10 @@ def user_status(_pathname: str | None) -> list:
         return []
     return [
         html.Span(
-            [html.Span(current_user.display_name, id="user-name"), " · ", current_user.role_label],
+            [html.Span(display_name(current_user), id="user-name"), " · ", current_user.role_label],
             id="user-role",
         ),
-        html.A("Logg ut", href="/logout", id="logout-link"),
+        html.A(_("Logg ut"), href="/logout", id="logout-link"),
     ]
 
 

@@ -16,12 +16,13 @@ from dashboard.definitions import (
     DEFAULT_MAP_METRIC,
     MAP_METRICS,
     MAP_STRUCTURE_LABELS,
-    TREND_LABELS,
     case_basis_label,
     for_case_basis,
     map_structure_note,
+    trend_label,
 )
 from dashboard.figures import clusters as cluster_figures
+from dashboard.i18n import _, ngettext
 from data import queries
 from data.queries import clusters as cluster_queries
 from data.queries import signals as signal_queries
@@ -83,21 +84,30 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     counts = frame["trend"].value_counts()
     return html.Div(
         [
-            html.Div(f"Hele landet, {formatting.date_short(date)}", className="small text-muted"),
             html.Div(
-                f"{formatting.number(national, decimals)} {metric.unit}".strip(),
+                _("Hele landet, {dato}", dato=formatting.date_short(date)),
+                className="small text-muted",
+            ),
+            html.Div(
+                f"{formatting.number(national, decimals)} {_(metric.unit)}".strip(),
                 className="fs-4 fw-semibold",
                 id="map-national-value",
             ),
             html.Div(
-                f"Trend i de {len(frame)} kartområdene du har tilgang til:", className="small"
+                ngettext(
+                    "Trend i det {n} kartområdet du har tilgang til:",
+                    "Trend i de {n} kartområdene du har tilgang til:",
+                    len(frame),
+                    n=len(frame),
+                ),
+                className="small",
             ),
             html.Ul(
                 [
-                    html.Li(f"{TREND_LABELS[t]}: {int(counts.get(t, 0))}")
+                    html.Li(f"{trend_label(t)}: {int(counts.get(t, 0))}")
                     for t in ("rising", "flat", "falling")
                 ]
-                + [html.Li(f"{TREND_LABELS[None]}: {int(frame['trend'].isna().sum())}")],
+                + [html.Li(f"{trend_label(None)}: {int(frame['trend'].isna().sum())}")],
                 className="small mb-0",
             ),
         ]
@@ -131,7 +141,9 @@ def update_map(
             figure["data"][0][key] = values[key]
         figure["data"][0]["colorbar"]["title"]["text"] = values["colorbar_title"]
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
-    basis_note = f"Tilfeller {case_basis_label(basis)}." if basis != "test" else None
+    basis_note = (
+        _("Tilfeller {grunnlag}.", grunnlag=case_basis_label(basis)) if basis != "test" else None
+    )
     return (
         figure,
         date_out,
@@ -150,7 +162,10 @@ def update_map(
 
 def structure_options(requested: Any) -> tuple[list[dict[str, Any]], int]:
     """The structures the map can be drawn in (2024 only when its boundaries were imported)."""
-    options = [{"label": MAP_STRUCTURE_LABELS.get(s, str(s)), "value": s} for s in map_structures()]
+    options = [
+        {"label": _(MAP_STRUCTURE_LABELS[s]) if s in MAP_STRUCTURE_LABELS else str(s), "value": s}
+        for s in map_structures()
+    ]
     return options, chosen_structure(requested)
 
 
@@ -181,10 +196,16 @@ def update_overlay(overlay: list[str] | None, requested_date: str | None, render
     signal_points = _points(found)
     signal_points = signal_points.assign(
         hover=[
-            f"{r.name} ({r.kommunenummer}): signal siden "
-            f"{formatting.date_short(r.since_week_start.date())}; observert "
-            f"{formatting.count(r.observed, suppressed=bool(r.observed_suppressed))}, forventet "
-            f"{formatting.number(r.expected, 1)}, terskel {formatting.number(r.threshold)}"
+            _(
+                "{kommune} ({nummer}): signal siden {dato}; observert {observert}, "
+                "forventet {forventet}, terskel {terskel}",
+                kommune=r.name,
+                nummer=r.kommunenummer,
+                dato=formatting.date_short(r.since_week_start.date()),
+                observert=formatting.count(r.observed, suppressed=bool(r.observed_suppressed)),
+                forventet=formatting.number(r.expected, 1),
+                terskel=formatting.number(r.threshold),
+            )
             for r in signal_points.itertuples()
         ]
     )
@@ -193,10 +214,13 @@ def update_overlay(overlay: list[str] | None, requested_date: str | None, render
     clusters = clusters.assign(lon=clusters["lon"] + 0.12)
     clusters = clusters.assign(
         hover=[
-            f"{names.get(r.kommunenummer, r.kommunenummer)} ({r.kommunenummer}): "
-            f"{r.clusters} aktive klynger, "
-            f"{formatting.count(r.cases, suppressed=bool(r.cases_suppressed))} tilfeller"
-            + (f", {int(r.cross_border)} på tvers av kommuner" if r.cross_border else "")
+            _cluster_hover(
+                names.get(r.kommunenummer, r.kommunenummer),
+                r.kommunenummer,
+                int(r.clusters),
+                formatting.count(r.cases, suppressed=bool(r.cases_suppressed)),
+                int(r.cross_border) if r.cross_border else 0,
+            )
             for r in clusters.itertuples()
         ]
     )
@@ -205,18 +229,37 @@ def update_overlay(overlay: list[str] | None, requested_date: str | None, render
     figure["data"][2] = cluster_trace
     note = html.Div(
         [
-            html.Strong("Signaler og klynger: "),
-            f"{len(signal_points)} kommuner med signal (tilfeller, uke fra "
-            f"{formatting.date_short(signal_queries.signal_week(date))}), "
-            f"{int(clusters['clusters'].sum()) if len(clusters) else 0} aktive klynger. ",
+            html.Strong(_("Signaler og klynger:") + " "),
+            _(
+                "{signaler} kommuner med signal (tilfeller, uke fra {dato}), "
+                "{klynger} aktive klynger.",
+                signaler=len(signal_points),
+                dato=formatting.date_short(signal_queries.signal_week(date)),
+                klynger=int(clusters["clusters"].sum()) if len(clusters) else 0,
+            )
+            + " ",
             html.Span(
-                "Røde trekanter: signal etter Farrington-metoden; grå sirkler: aktive klynger "
-                "der de begynte (størrelse etter antall klynger).",
+                _(
+                    "Røde trekanter: signal etter Farrington-metoden; grå sirkler: aktive "
+                    "klynger der de begynte (størrelse etter antall klynger)."
+                ),
                 className="text-muted",
             ),
         ]
     )
     return figure, note
+
+
+def _cluster_hover(name: str, code: str, clusters: int, cases: str, cross_border: int) -> str:
+    """The hover text of a kommune's cluster marker (a whole sentence per case)."""
+    values = dict(kommune=name, nummer=code, klynger=clusters, tilfeller=cases, tvers=cross_border)
+    if cross_border:
+        return _(
+            "{kommune} ({nummer}): {klynger} aktive klynger, {tilfeller} tilfeller, "
+            "{tvers} på tvers av kommuner",
+            **values,
+        )
+    return _("{kommune} ({nummer}): {klynger} aktive klynger, {tilfeller} tilfeller", **values)
 
 
 def date_bounds(_metric: str | None) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 from flask import has_request_context
 from flask_login import AnonymousUserMixin, UserMixin, current_user
 
+from dashboard.i18n import N_, _
 from data.scope import Scope
 from geo import reference
 
@@ -37,18 +38,20 @@ ROLES: dict[str, Role] = {
     for r in (
         Role(
             "kommuneoverlege",
-            "Kommuneoverlege",
+            N_("Kommuneoverlege"),
             "own+neighbours",
             "own",
             export="yes",
             edit_local_rules=True,
         ),
-        Role("kriseledelse", "Kriseledelse", "own", "none", export="briefing"),
-        Role("smittesporer", "Smittesporer", "own", "own", tracing=True),
-        Role("fylkeslege", "Statsforvalter / fylkeslege", "county", "county", export="yes"),
-        Role("ks_analytiker", "KS-analytiker", "all", "none", export="protected"),
-        Role("admin", "Administrator", "all", "none", export="audit", edit_rules=True, audit=True),
-        Role("regelredaktor", "Regelredaktør", "all", "none", edit_rules=True),
+        Role("kriseledelse", N_("Kriseledelse"), "own", "none", export="briefing"),
+        Role("smittesporer", N_("Smittesporer"), "own", "own", tracing=True),
+        Role("fylkeslege", N_("Statsforvalter / fylkeslege"), "county", "county", export="yes"),
+        Role("ks_analytiker", N_("KS-analytiker"), "all", "none", export="protected"),
+        Role(
+            "admin", N_("Administrator"), "all", "none", export="audit", edit_rules=True, audit=True
+        ),
+        Role("regelredaktor", N_("Regelredaktør"), "all", "none", edit_rules=True),
     )
 }
 
@@ -68,7 +71,8 @@ class User(UserMixin):
 
     @property
     def role_label(self) -> str:
-        return " + ".join(ROLES[r].label for r in self.roles)
+        """The user's roles for display, translated (role labels are N_-marked)."""
+        return " + ".join(_(ROLES[r].label) for r in self.roles)
 
     def may(self, permission: str) -> bool:
         """``export``, ``edit_rules``, ``audit`` or ``tracing`` through any of the roles."""
@@ -79,33 +83,44 @@ class User(UserMixin):
         return False
 
 
-# Ready-made users for the embedded demo. Not people: a role and a kommune each.
+# Ready-made users for the embedded demo. Not people: a role and a kommune each. Their display
+# names are N_-marked source strings, shown translated (display_name()).
 DEMO_USERS: dict[str, User] = {
     u.id: u
     for u in (
-        User("lege-oslo", "Demo: kommuneoverlege, Oslo", ("kommuneoverlege",), "0301", demo=True),
         User(
-            "lege-utsira", "Demo: kommuneoverlege, Utsira", ("kommuneoverlege",), "1151", demo=True
+            "lege-oslo", N_("Demo: kommuneoverlege, Oslo"), ("kommuneoverlege",), "0301", demo=True
+        ),
+        User(
+            "lege-utsira",
+            N_("Demo: kommuneoverlege, Utsira"),
+            ("kommuneoverlege",),
+            "1151",
+            demo=True,
         ),
         User(
             "lege-tromso",
-            "Demo: kommuneoverlege og smittesporer, Tromsø",
+            N_("Demo: kommuneoverlege og smittesporer, Tromsø"),
             ("kommuneoverlege", "smittesporer"),
             "5501",
             demo=True,
         ),
-        User("krise-bergen", "Demo: kriseledelse, Bergen", ("kriseledelse",), "4601", demo=True),
-        User("sporer-bergen", "Demo: smittesporer, Bergen", ("smittesporer",), "4601", demo=True),
+        User(
+            "krise-bergen", N_("Demo: kriseledelse, Bergen"), ("kriseledelse",), "4601", demo=True
+        ),
+        User(
+            "sporer-bergen", N_("Demo: smittesporer, Bergen"), ("smittesporer",), "4601", demo=True
+        ),
         User(
             "fylkeslege-vestland",
-            "Demo: fylkeslege, Vestland",
+            N_("Demo: fylkeslege, Vestland"),
             ("fylkeslege",),
             fylkesnummer="46",
             demo=True,
         ),
-        User("ks-analytiker", "Demo: KS-analytiker", ("ks_analytiker",), demo=True),
-        User("admin", "Demo: administrator", ("admin",), demo=True),
-        User("regelredaktor", "Demo: regelredaktør", ("regelredaktor",), demo=True),
+        User("ks-analytiker", N_("Demo: KS-analytiker"), ("ks_analytiker",), demo=True),
+        User("admin", N_("Demo: administrator"), ("admin",), demo=True),
+        User("regelredaktor", N_("Demo: regelredaktør"), ("regelredaktor",), demo=True),
     )
 }
 
@@ -176,6 +191,12 @@ class Anonymous(AnonymousUserMixin):
     roles: tuple[str, ...] = ()
 
 
+def display_name(user: Any) -> str:
+    """A user's name for display: a demo user's (an N_-marked description) translated."""
+    name = str(getattr(user, "display_name", ""))
+    return _(name) if getattr(user, "demo", False) else name
+
+
 def current_scope() -> Scope:
     """The scope of the user behind the current request.
 
@@ -202,13 +223,13 @@ def map_claims(claims: dict[str, Any], *, mapping_json: str) -> User:
     roles = tuple(dict.fromkeys(mapping["roles"][r] for r in raw if r in mapping["roles"]))
     roles = tuple(r for r in roles if r in ROLES)
     if not roles:
-        raise PermissionError("Brukeren har ingen rolle i Situasjonsbilde")
+        raise PermissionError(_("Brukeren har ingen rolle i Situasjonsbilde"))
     kommune = claims.get(mapping.get("kommune_claim", "kommunenummer"))
     fylke = claims.get(mapping.get("fylke_claim", "fylkesnummer"))
     # "sub" only: ID-porten's "pid" is a national identity number and is never stored.
     subject = str(claims.get("sub") or "")
     if not subject:
-        raise PermissionError("Innloggingen mangler subject (sub)")
+        raise PermissionError(_("Innloggingen mangler subject (sub)"))
     return User(
         id=f"oidc:{subject}",
         display_name=str(claims.get("name") or subject),

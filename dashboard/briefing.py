@@ -1,5 +1,8 @@
 """The morning briefing: one kommune's key indicators on a date, what moved since the day
 before, and the neighbours — the same object feeds the page, the print view and the PDF.
+
+Its texts (labels, units, definitions, sentences) are built translated, in the language of the
+request: :func:`briefing_view` is cached per language (the result cache keys on it).
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 import pandas as pd
 
 from dashboard import figures, formatting, metrics
-from dashboard.definitions import TREND_LABELS, case_basis_text
+from dashboard.definitions import case_basis_text, trend_label
 from dashboard.definitions.gaps import not_published_text
 from dashboard.definitions.rules import CATEGORY_LABELS
+from dashboard.i18n import N_, _
 from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
 from data import queries
@@ -30,7 +34,13 @@ from data.rules import parameter_text
 from data.scope import Scope
 from geo import reference
 
-TREND_WORDS = {"rising": "økende", "flat": "stabil", "falling": "synkende", None: "ikke beregnet"}
+# Source strings (N_): translate where shown, _(TREND_WORDS[code]).
+TREND_WORDS = {
+    "rising": N_("økende"),
+    "flat": N_("stabil"),
+    "falling": N_("synkende"),
+    None: N_("ikke beregnet"),
+}
 
 
 @dataclass
@@ -103,53 +113,53 @@ def _case_indicators(
     out = {
         "cases_24h": Indicator(
             "cases_24h",
-            "Nye tilfeller siste døgn",
+            _("Nye tilfeller siste døgn"),
             formatting.as_float(last["cases"].iloc[0]) if len(last) else None,
-            "tilfeller",
+            _("tilfeller"),
             suppressed=day_suppressed,
-            definition=case_basis_text("Tilfeller med prøvedato på valgt dato.", basis),
+            definition=case_basis_text(N_("Tilfeller med prøvedato på valgt dato."), basis),
         ),
         "cases_7d": Indicator(
             "cases_7d",
-            "Nye tilfeller siste 7 dager",
+            _("Nye tilfeller siste 7 dager"),
             formatting.as_float(k["cases_7d"]),
-            "tilfeller",
+            _("tilfeller"),
             suppressed=week_hidden,
             county=formatting.as_float(f["cases_7d"]),
             nation=formatting.as_float(n["cases_7d"]),
             definition=case_basis_text(
-                "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato.", basis
+                N_("Tilfeller med prøvedato de siste 7 dagene til og med valgt dato."), basis
             ),
         ),
         "incidence_7d": Indicator(
             "incidence_7d",
-            "7-dagers insidens",
+            _("7-dagers insidens"),
             formatting.as_float(k["incidence_7d"]),
-            "per 100 000",
+            _("per 100 000"),
             1,
             suppressed=week_hidden,
             county=formatting.as_float(f["incidence_7d"]),
             nation=formatting.as_float(n["incidence_7d"]),
-            definition="Tilfeller siste 7 dager per 100 000 innbyggere.",
+            definition=_("Tilfeller siste 7 dager per 100 000 innbyggere."),
         ),
         "incidence_14d": Indicator(
             "incidence_14d",
-            "14-dagers insidens",
+            _("14-dagers insidens"),
             formatting.as_float(k["incidence_14d"]),
-            "per 100 000",
+            _("per 100 000"),
             1,
             suppressed=fortnight_hidden,
             county=formatting.as_float(f["incidence_14d"]),
             nation=formatting.as_float(n["incidence_14d"]),
-            definition="Tilfeller siste 14 dager per 100 000 innbyggere.",
+            definition=_("Tilfeller siste 14 dager per 100 000 innbyggere."),
         ),
         "trend": Indicator(
             "trend",
-            "Trend",
+            _("Trend"),
             None,
-            text=TREND_LABELS[k["trend"]],
+            text=trend_label(k["trend"]),
             code=k["trend"],
-            definition="Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller.",
+            definition=_("Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller."),
         ),
     }
     return out, own, county, nation
@@ -170,14 +180,14 @@ def _testing_indicator(
     own, county, nation = at("kommune", code), at("fylke", fylke), at("nation", None)
     return Indicator(
         "positivity_7d",
-        "Andel positive tester (7 dager)",
+        _("Andel positive tester (7 dager)"),
         _percent(own["positivity_7d"]),
         "%",
         1,
         suppressed=bool(own["positivity_7d_hidden"]),
         county=_percent(county["positivity_7d"]),
         nation=_percent(nation["positivity_7d"]),
-        definition="Positive testhendelser / alle testhendelser siste 7 dager.",
+        definition=_("Positive testhendelser / alle testhendelser siste 7 dager."),
     )
 
 
@@ -198,13 +208,13 @@ def _hospital_indicator(
     own, county, nation = at("kommune", code), at("fylke", fylke), at("nation", None)
     return Indicator(
         "admissions_7d",
-        "Nye sykehusinnleggelser (7 dager)",
+        _("Nye sykehusinnleggelser (7 dager)"),
         formatting.as_float(own.get("admissions_7d")),
-        "innleggelser",
+        _("innleggelser"),
         suppressed=bool(own.get("admissions_7d_suppressed", False)),
         county=formatting.as_float(county.get("admissions_7d")),
         nation=formatting.as_float(nation.get("admissions_7d")),
-        definition="Innleggelser av innbyggere i kommunen de siste 7 dagene.",
+        definition=_("Innleggelser av innbyggere i kommunen de siste 7 dagene."),
     )
 
 
@@ -231,20 +241,25 @@ def _coverage_indicators(
         return min(100.0, 100.0 * float(row["vaccinated"]) / float(row["population"]))
 
     out = {}
-    for group, label in (("alle", "befolkningen"), ("65+", "65 år og eldre")):
+    for group, label in (
+        ("alle", N_("Dose {dose}, befolkningen")),
+        ("65+", N_("Dose {dose}, 65 år og eldre")),
+    ):
         for dose in (1, 2, 3):
             key = f"coverage_{'all' if group == 'alle' else '65'}_d{dose}"
             value = share(own, group, dose)
             out[key] = Indicator(
                 key,
-                f"Dose {dose}, {label}",
+                _(label, dose=dose),
                 value,
                 "%",
                 1,
                 suppressed=value is None and (group, dose) in own.index,
                 county=share(county, group, dose),
                 nation=share(nation, group, dose),
-                definition="Personer med minst dose n / befolkning 1. januar (vist høyst 100 %).",
+                definition=_(
+                    "Personer med minst dose n / befolkning 1. januar (vist høyst 100 %)."
+                ),
             )
     return out
 
@@ -255,16 +270,18 @@ def _cluster_indicator(scope: Scope, code: str, date: dt.date) -> tuple[Indicato
     return (
         Indicator(
             "active_clusters",
-            "Aktive klynger",
+            _("Aktive klynger"),
             float(len(active)),
-            "klynger",
-            definition="Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt.",
+            _("klynger"),
+            definition=_(
+                "Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt."
+            ),
         ),
         active,
     )
 
 
-NOT_PUBLISHED = "Ikke publisert"
+NOT_PUBLISHED = N_("Ikke publisert")
 INDICATOR_SUBJECTS = {
     "positivity_7d": "tests",
     "admissions_7d": "hospital",
@@ -280,7 +297,7 @@ def _mark_not_published(indicators: dict[str, Indicator], gaps: dict[str, Any]) 
             continue
         old = indicators[key]
         indicators[key] = Indicator(
-            key, old.label, None, text=NOT_PUBLISHED, code="not_published", definition=text
+            key, old.label, None, text=_(NOT_PUBLISHED), code="not_published", definition=text
         )
 
 
@@ -325,12 +342,18 @@ CHANGE_KEYS = (
 
 
 def since_yesterday(today: dict[str, Indicator], yesterday: dict[str, Indicator]) -> list[str]:
-    """Plain Norwegian sentences for the indicators that moved since the previous day."""
+    """Plain sentences (in the current language) for the indicators that moved since the
+    previous day. Labels and units are shown as given (translated when the briefing is built;
+    a source string is translated here)."""
     sentences: list[str] = []
     t_now, t_before = today["trend"].code, yesterday["trend"].code
     if t_now != t_before:
         sentences.append(
-            f"Trenden endret seg fra {TREND_WORDS[t_before]} til {TREND_WORDS[t_now]}."
+            _(
+                "Trenden endret seg fra {fra} til {til}.",
+                fra=_(TREND_WORDS[t_before]),
+                til=_(TREND_WORDS[t_now]),
+            )
         )
     for key in CHANGE_KEYS:
         now, before = today.get(key), yesterday.get(key)
@@ -342,25 +365,32 @@ def since_yesterday(today: dict[str, Indicator], yesterday: dict[str, Indicator]
         b = round(now.value, now.decimals)
         if a == b:
             continue
-        verb = "økte" if b > a else "sank"
-        unit = f" {now.unit}" if now.unit and now.unit != "%" else ("" if not now.unit else " %")
-        sentences.append(
-            f"{now.label} {verb} fra {formatting.number(a, now.decimals)} "
-            f"til {formatting.number(b, now.decimals)}{unit}."
+        unit = f" {now.unit}" if now.unit and now.unit != "%" else ""
+        til = formatting.number(b, now.decimals)
+        values = dict(
+            label=_(now.label),
+            fra=formatting.number(a, now.decimals),
+            til=_("{verdi} %", verdi=til) if now.unit == "%" else til,
+            enhet=unit,
         )
+        if b > a:
+            sentences.append(_("{label} økte fra {fra} til {til}{enhet}.", **values))
+        else:
+            sentences.append(_("{label} sank fra {fra} til {til}{enhet}.", **values))
     if not sentences:
-        sentences.append("Ingen av nøkkeltallene endret seg siden i går.")
+        sentences.append(_("Ingen av nøkkeltallene endret seg siden i går."))
     return sentences
 
 
 RULE_UPCOMING_DAYS = 7
-SIGNAL_SERIES_WORDS = {"cases": "tilfeller", "admissions": "sykehusinnleggelser"}
+SIGNAL_SERIES_WORDS = {"cases": N_("tilfeller"), "admissions": N_("sykehusinnleggelser")}
 
 
 def signal_sentences(frame: pd.DataFrame, *, own: str) -> list[str]:
-    """Signals (rows of :func:`data.queries.signals.signals_on`) as Norwegian sentences, the
-    kommune's own first: «Signal på tilfeller i Bergen uke 7: observert 45, forventet 20,3,
-    terskel 31 (siden uke 5).»"""
+    """Signals (rows of :func:`data.queries.signals.signals_on`) as sentences in the current
+    language, the kommune's own first: «Signal på tilfeller i Bergen uke 7: observert 45,
+    forventet 20,3, terskel 31 (siden uke 5).» A neighbour's sentence names it with the word
+    ``_("nabokommunen")`` (the PDF tells them apart by it)."""
     rows = sorted(frame.itertuples(index=False), key=lambda r: r.kommunenummer != own)
     out = []
     for r in rows:
@@ -369,14 +399,30 @@ def signal_sentences(frame: pd.DataFrame, *, own: str) -> list[str]:
         since_text = (
             ""
             if since == pd.Timestamp(r.week_start)
-            else f" (siden uke {since.isocalendar().week})"
+            else _(" (siden uke {uke})", uke=since.isocalendar().week)
         )
-        where = r.name if r.kommunenummer == own else f"nabokommunen {r.name}"
-        out.append(
-            f"Signal på {SIGNAL_SERIES_WORDS.get(r.series, r.series)} i {where} uke "
-            f"{r.iso_week}: observert {observed}, forventet {formatting.number(r.expected, 1)}, "
-            f"terskel {formatting.number(r.threshold, 0)}{since_text}."
+        values = dict(
+            serie=_(SIGNAL_SERIES_WORDS.get(r.series, r.series)),
+            kommune=r.name,
+            uke=r.iso_week,
+            observert=observed,
+            forventet=formatting.number(r.expected, 1),
+            terskel=formatting.number(r.threshold, 0),
+            siden=since_text,
         )
+        if r.kommunenummer == own:
+            text = _(
+                "Signal på {serie} i {kommune} uke {uke}: observert {observert}, "
+                "forventet {forventet}, terskel {terskel}{siden}.",
+                **values,
+            )
+        else:
+            text = _(
+                "Signal på {serie} i nabokommunen {kommune} uke {uke}: observert {observert}, "
+                "forventet {forventet}, terskel {terskel}{siden}.",
+                **values,
+            )
+        out.append(text)
     return out
 
 
@@ -394,43 +440,56 @@ def signals_near(
 def _rule_where(level: Any, code: Any) -> str:
     if level == "kommune":
         names = reference.kommuner(2024).set_index("kommunenummer")["name"]
-        return f"lokal regel for {names.get(code, code)}"
+        return _("lokal regel for {kommune}", kommune=names.get(code, code))
     if level == "county":
         names = reference.fylker(2024).set_index("fylkesnummer")["name"]
-        return f"{names.get(code, code)} fylke"
-    return "nasjonal"
+        return _("{fylke} fylke", fylke=names.get(code, code))
+    return _("nasjonal")
 
 
 def _parameter_change(name: str, before: Any, after: Any) -> str:
-    label, _, old = parameter_text(name, before).partition(": ")
+    # parameter labels and values are bokmål from data.rules; translated where the catalogue
+    # has them (marked by the rules module), else shown as they are
+    label, _sep, old = parameter_text(name, before).partition(": ")
     new = parameter_text(name, after).partition(": ")[2]
-    return f"{label}: {old} → {new}"
+    return f"{_(label)}: {_(old)} → {_(new)}"
 
 
 def rule_sentences(changes: pd.DataFrame, *, dated: bool) -> list[str]:
     """Rule changes (rows of :func:`data.rules.rules_changed` / ``rules_upcoming``) as plain
-    Norwegian sentences, e.g. «Fra 19.01.2022: Isolasjon (nasjonal) endres: Isolasjon (dager)
-    5 → 4.» With ``dated`` each sentence starts with the day the change takes effect."""
+    sentences in the current language (the rule texts themselves are bokmål data), e.g.
+    «Fra 19.01.2022: Isolasjon (nasjonal) endres: Isolasjon (dager) 5 → 4.»
+    With ``dated`` each sentence starts with the day the change takes effect."""
     out = []
     for r in changes.itertuples(index=False):
         ended = r.change == "ended"
         level = r.scope_level_before if ended else r.scope_level_after
         code = r.scope_code_before if ended else r.scope_code_after
-        head = f"{CATEGORY_LABELS.get(r.category, r.category)} ({_rule_where(level, code)})"
+        head = _(
+            "{kategori} ({hvor})",
+            kategori=_(CATEGORY_LABELS.get(r.category, r.category)),
+            hvor=_rule_where(level, code),
+        )
         if ended:
-            body = f"{head} oppheves: {r.text_nb_before}"
+            body = _("{regel} oppheves: {tekst}", regel=head, tekst=r.text_nb_before)
         elif r.change == "added":
-            body = f"{head}, ny regel: {r.text_nb_after}"
+            body = _("{regel}, ny regel: {tekst}", regel=head, tekst=r.text_nb_after)
         else:
             before = r.parameters_before if isinstance(r.parameters_before, dict) else {}
             after = r.parameters_after if isinstance(r.parameters_after, dict) else {}
             names = list(r.changed_parameters or [])
             detail = "; ".join(_parameter_change(n, before.get(n), after.get(n)) for n in names)
-            verb = "endres" if dated else "endret"
-            body = f"{head} {verb}: {detail or r.text_nb_after}"
+            if dated:
+                body = _("{regel} endres: {tekst}", regel=head, tekst=detail or r.text_nb_after)
+            else:
+                body = _("{regel} endret: {tekst}", regel=head, tekst=detail or r.text_nb_after)
         body = body.rstrip(". ") + "."
         if dated and not pd.isna(r.effective_date):
-            body = f"Fra {formatting.date_short(pd.Timestamp(r.effective_date).date())}: {body}"
+            body = _(
+                "Fra {dato}: {regel}",
+                dato=formatting.date_short(pd.Timestamp(r.effective_date).date()),
+                regel=body,
+            )
         out.append(body)
     return out
 
@@ -477,7 +536,7 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
     yesterday_date = date - dt.timedelta(days=1)
     changes: list[str]
     if yesterday_date >= info["period_start"]:
-        yesterday, _ = indicators_on(
+        yesterday, _frames = indicators_on(
             scope=scope,
             kommunenummer=kommunenummer,
             fylkesnummer=fylke,
@@ -488,7 +547,7 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
         )
         changes = since_yesterday(today, yesterday)
     else:
-        changes = ["Ingen data for dagen før."]
+        changes = [_("Ingen data for dagen før.")]
     rules_changed, rules_upcoming = rule_changes(
         scope=scope, kommunenummer=kommunenummer, date=date
     )
@@ -536,10 +595,15 @@ def briefing_figures(brief: Briefing) -> tuple[Any, Any]:
     incidence = figures.incidence_comparison_figure(
         [
             (brief.name, own),
-            (f"{brief.fylkesnavn} (fylke)", metrics.daily_incidence(brief.county_daily)),
-            ("Hele landet", metrics.daily_incidence(brief.nation_daily)),
+            (
+                _("{fylke} (fylke)", fylke=brief.fylkesnavn),
+                metrics.daily_incidence(brief.county_daily),
+            ),
+            (_("Hele landet"), metrics.daily_incidence(brief.nation_daily)),
         ],
-        title="7-dagers insidens per 100 000, siste 120 dager",
+        title=_("7-dagers insidens per 100 000, siste 120 dager"),
     )
-    daily = figures.daily_cases_figure(own, title=f"Nye tilfeller per dag – {brief.name}")
+    daily = figures.daily_cases_figure(
+        own, title=_("Nye tilfeller per dag – {kommune}", kommune=brief.name)
+    )
     return incidence, daily

@@ -1,5 +1,6 @@
 """Export routes (PDF of the Morgenbrief). Each export is checked against the role's export
-right and the data scope, and written to the audit log."""
+right and the data scope, and written to the audit log. The PDF is in the user's language
+(the request's); audit entries stay in bokmål."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_login import current_user
 
 from dashboard.auth import current_scope
 from dashboard.briefing import briefing_view
+from dashboard.i18n import _
 from dashboard.pdf import PdfUnavailable, briefing_pdf
 from data import audit, queries
 from data.scope import ScopeError
@@ -30,7 +32,7 @@ def init_exports(app: Dash) -> None:
                 "export.morgenbrief_pdf",
                 ScopeError(f"Rollen {scope.role} kan ikke eksportere", kommunenummer=kommunenummer),
             )
-            abort(403, description="Rollen din har ikke eksportrett.")
+            abort(403, description=_("Rollen din har ikke eksportrett."))
         if kommunenummer not in set(reference.kommuner(2024)["kommunenummer"]):
             abort(404)
         info = queries.dataset_info(scope=scope)

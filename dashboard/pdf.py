@@ -2,7 +2,8 @@
 
 Figures are rendered by plotly's own exporter (kaleido, driving the system's Chromium), so the
 PDF shows the same charts as the screen; the layout is ReportLab. Readable in black and white:
-lines differ by dash pattern, not by colour alone.
+lines differ by dash pattern, not by colour alone. Written in the language of the request (the
+briefing's own texts come translated from :func:`dashboard.briefing.briefing_view`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from reportlab.platypus import (
 
 from dashboard import formatting
 from dashboard.briefing import Briefing
-from dashboard.definitions import DEMO_SOURCE, TREND_LABELS
+from dashboard.definitions import DEMO_SOURCE, trend_label
+from dashboard.i18n import _, ngettext
 
 _lock = threading.Lock()
 _server_state = {"broken": False}
@@ -50,7 +52,7 @@ def _browser() -> None:
         found = next((p for p in CHROMIUM_CANDIDATES if shutil.which(p)), None)
         if found is None:
             raise PdfUnavailable(
-                "PDF-eksport trenger Chromium på serveren (Debian: apt-get install chromium)."
+                _("PDF-eksport trenger Chromium på serveren (Debian: apt-get install chromium).")
             )
         os.environ["BROWSER_PATH"] = found
 
@@ -131,7 +133,10 @@ def _oneshot_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
     if "png" in result:
         return bytes(result["png"])
     raise PdfUnavailable(
-        f"Figurene kunne ikke tegnes til PDF ({result.get('error', 'tidsavbrudd')})."
+        _(
+            "Figurene kunne ikke tegnes til PDF ({feil}).",
+            feil=result.get("error") or _("tidsavbrudd"),
+        )
     )
 
 
@@ -217,31 +222,43 @@ RULE_LINES = 5  # more than this and the page says how many more
 
 def _signal_lines(brief: Briefing) -> list[str]:
     """The kommune's own signals in full, the neighbours' as one line (one page)."""
-    own = [t for t in brief.signals if " i nabokommunen " not in t]
+    # a neighbour's sentence names it with this word (dashboard.briefing.signal_sentences)
+    marker = " " + _("nabokommunen") + " "
+    own = [t for t in brief.signals if marker not in t]
     others = len(brief.signals) - len(own)
     if others:
-        own.append(f"Og {others} signal(er) i nabokommuner (se siden Signaler).")
+        own.append(
+            ngettext(
+                "Og {n} signal i nabokommuner (se siden Signaler).",
+                "Og {n} signaler i nabokommuner (se siden Signaler).",
+                others,
+                n=others,
+            )
+        )
     return own
 
 
 def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -> Table:
     """«Siden i går» and «Regler» in two columns, so that the brief keeps to one page."""
-    rule_lines = [f"<b>Siden i går:</b> {t}" for t in brief.rules_changed] + list(
-        brief.rules_upcoming
-    )
+    since = _("Siden i går:")
+    rule_lines = [f"<b>{since}</b> {t}" for t in brief.rules_changed] + list(brief.rules_upcoming)
     if len(rule_lines) > RULE_LINES:
         more = len(rule_lines) - RULE_LINES + 1
-        rule_lines = [*rule_lines[: RULE_LINES - 1], f"… og {more} til (se siden Regler)."]
+        rule_lines = [
+            *rule_lines[: RULE_LINES - 1],
+            _("… og {n} til (se siden Regler).", n=more),
+        ]
     rules: Any = (
         _bullets(rule_lines, s["small"])
         if rule_lines
         else Paragraph(
-            "Ingen regelendringer siden i går og ingen registrert de neste 7 dagene.", s["small"]
+            _("Ingen regelendringer siden i går og ingen registrert de neste 7 dagene."),
+            s["small"],
         )
     )
     table = Table(
         [
-            [Paragraph("Siden i går", s["h"]), Paragraph("Regler", s["h"])],
+            [Paragraph(_("Siden i går"), s["h"]), Paragraph(_("Regler"), s["h"])],
             [_bullets([*_signal_lines(brief), *brief.changes], s["body"]), rules],
         ],
         colWidths=[width * 0.5, width * 0.5],
@@ -263,28 +280,44 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     s = _styles()
     buffer = io.BytesIO()
     doc, width = a4_document(
-        buffer, title=f"Morgenbrief {brief.name} {brief.date.isoformat()}", side_mm=13, top_mm=11
+        buffer,
+        title=_("Morgenbrief {kommune} {dato}", kommune=brief.name, dato=brief.date.isoformat()),
+        side_mm=13,
+        top_mm=11,
     )
     info = brief.info
-    demo = " DEMODATA – syntetiske tall, ikke ekte personer." if info["is_demo"] else ""
+    demo = " " + _("DEMODATA – syntetiske tall, ikke ekte personer.") if info["is_demo"] else ""
     story: list[Any] = [
         Paragraph(
-            f"Morgenbrief – {brief.name} ({brief.kommunenummer}), {brief.fylkesnavn}", s["title"]
+            _(
+                "Morgenbrief – {kommune} ({nummer}), {fylke}",
+                kommune=brief.name,
+                nummer=brief.kommunenummer,
+                fylke=brief.fylkesnavn,
+            ),
+            s["title"],
         ),
         Paragraph(
-            f"Situasjonen per <b>{formatting.date_long(brief.date)}</b>. "
-            f"Data per {formatting.date_short(info['data_date'])}.<b>{demo}</b>",
+            _(
+                "Situasjonen per <b>{dato}</b>. Data per {datadato}.",
+                dato=formatting.date_long(brief.date),
+                datadato=formatting.date_short(info["data_date"]),
+            )
+            + f"<b>{demo}</b>",
             s["sub"],
         ),
         Spacer(1, 3 * mm),
     ]
-    rows: list[list[Any]] = [["Nøkkeltall", brief.name, brief.fylkesnavn, "Hele landet"]]
+    rows: list[list[Any]] = [[_("Nøkkeltall"), brief.name, brief.fylkesnavn, _("Hele landet")]]
     for indicator in brief.indicators.values():
         unit = f" {indicator.unit}" if indicator.unit and indicator.text is None else ""
+        own = indicator.display() + unit
+        if indicator.unit == "%" and indicator.text is None:
+            own = _("{verdi} %", verdi=indicator.display())
         rows.append(
             [
                 Paragraph(indicator.label, s["cell"]),
-                indicator.display() + unit,
+                own,
                 indicator.display(indicator.county, own=False) if indicator.text is None else "",
                 indicator.display(indicator.nation, own=False) if indicator.text is None else "",
             ]
@@ -297,9 +330,9 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         Image(io.BytesIO(png), width=width, height=width * FIGURE_HEIGHT / 900),
     ]
     if not brief.neighbours.empty:
-        story.append(Paragraph("Nabokommuner", s["h"]))
+        story.append(Paragraph(_("Nabokommuner"), s["h"]))
         nrows: list[list[Any]] = [
-            ["Kommune", "Tilfeller 7 d", "7-d insidens", "14-d insidens", "Trend"]
+            [_("Kommune"), _("Tilfeller 7 d"), _("7-d insidens"), _("14-d insidens"), _("Trend")]
         ]
         for r in brief.neighbours.itertuples():
             nrows.append(
@@ -308,7 +341,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
                     formatting.count(r.cases_7d, suppressed=bool(r.cases_7d_suppressed)),
                     formatting.number(r.incidence_7d, 1),
                     formatting.number(r.incidence_14d, 1),
-                    TREND_LABELS[r.trend],
+                    trend_label(r.trend),
                 ]
             )
         story.append(
@@ -321,13 +354,16 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         if i.definition:
             labels.setdefault(i.definition, []).append(i.label)
     definitions = " ".join(f"<b>{', '.join(ls)}:</b> {d}" for d, ls in labels.items())
-    source = DEMO_SOURCE if info["is_demo"] else (info.get("source") or "importerte data")
+    source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     story += [
         Spacer(1, 2 * mm),
-        Paragraph(f"<b>Definisjoner.</b> {definitions}", s["small"]),
+        Paragraph("<b>" + _("Definisjoner.") + f"</b> {definitions}", s["small"]),
         Paragraph(
-            f"Kilde: {source}. Små tall (1–4) vises som «1–4» for roller uten tilgang. "
-            "Laget av Situasjonsbilde.",
+            _(
+                "Kilde: {kilde}. Små tall (1–4) vises som «1–4» for roller uten tilgang. "
+                "Laget av Situasjonsbilde.",
+                kilde=source,
+            ),
             s["small"],
         ),
     ]

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from dash import Dash
 from flask import Flask, Response, abort, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
+from dashboard import i18n
 from dashboard.auth import DEMO_USERS, ROLES, User, landing_page, map_claims
+from dashboard.i18n import _
 from dashboard.settings import Settings
 from geo import reference
 
@@ -33,15 +35,45 @@ PUBLIC_PATHS = {"/_favicon.ico", "/favicon.ico"}
 DASH_ENDPOINT_PREFIXES = ("/_dash-", "/_reload-hash")
 
 LOGIN_PAGE = """<!doctype html>
-<html lang="nb"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Logg inn – Situasjonsbilde</title>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{title}</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"></head>
 <body class="bg-light"><main class="container py-5" style="max-width: 46rem">
-<h1 class="h3">Situasjonsbilde</h1>
-<p class="text-muted">Situasjonsoversikt for smittevern i kommunene. Logg inn for å fortsette.</p>
+<div class="d-flex justify-content-between align-items-baseline">
+<h1 class="h3">Situasjonsbilde</h1>{switch}</div>
+<p class="text-muted">{lead}</p>
 {error}
 {body}
 </main></body></html>"""
+
+
+def _language_links(next_url: str) -> str:
+    """Links to the other languages (each named in its own language), back to this login."""
+    current = i18n.get_language()
+    back = quote(f"/login?next={quote(next_url, safe='/')}", safe="/")
+    target = html.escape(back, quote=True)
+    links = [
+        f'<a href="/sprak/{code}?neste={target}" lang="{code}" hreflang="{code}" '
+        f'id="lang-{code}" class="small">{html.escape(name)}</a>'
+        for code, (name, _locale, _html) in i18n.LANGUAGES.items()
+        if code != current
+    ]
+    return f'<div id="language-switch" class="d-flex gap-2">{"".join(links)}</div>'
+
+
+def login_page_html(body: str, error: str | None, next_url: str) -> str:
+    """The login page in the request's language."""
+    error_html = f'<div class="alert alert-danger">{html.escape(error)}</div>' if error else ""
+    return LOGIN_PAGE.format(
+        lang=i18n.html_lang(),
+        title=html.escape(_("Logg inn – Situasjonsbilde")),
+        switch=_language_links(next_url),
+        lead=html.escape(
+            _("Situasjonsoversikt for smittevern i kommunene. Logg inn for å fortsette.")
+        ),
+        body=body,
+        error=error_html,
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -69,38 +101,43 @@ def _kommune_name(code: str | None) -> str:
 
 def _fylke_name(code: str) -> str:
     names = reference.fylker(2024).set_index("fylkesnummer")["name"]
-    return f"{names.get(code, code)} fylke ({code})"
+    return _("{fylke} fylke ({nummer})", fylke=names.get(code, code), nummer=code)
 
 
 def _demo_body(next_url: str) -> str:
     rows = []
     for user in DEMO_USERS.values():
         where = _kommune_name(user.kommunenummer) or (
-            _fylke_name(user.fylkesnummer) if user.fylkesnummer else "alle kommuner"
+            _fylke_name(user.fylkesnummer) if user.fylkesnummer else _("alle kommuner")
         )
+        user_id = _("bruker-id {id}", id=user.id)
+        button = _("Logg inn")
         rows.append(
             f"""<form method="post" action="/login/demo" class="list-group-item d-flex
             justify-content-between align-items-center">
             <div><div class="fw-semibold">{html.escape(user.role_label)}</div>
-            <div class="small text-muted">{html.escape(where)} · bruker-id {html.escape(user.id)}
+            <div class="small text-muted">{html.escape(where)} · {html.escape(user_id)}
             </div></div>
             <input type="hidden" name="csrf_token" value="{generate_csrf()}">
             <input type="hidden" name="user_id" value="{html.escape(user.id)}">
             <input type="hidden" name="next" value="{html.escape(next_url)}">
             <button class="btn btn-primary btn-sm" type="submit"
-              id="login-{html.escape(user.id)}">Logg inn</button></form>"""
+              id="login-{html.escape(user.id)}">{html.escape(button)}</button></form>"""
         )
+    notice = _(
+        "Demomodus: ferdige brukere for hver rolle, med syntetiske demodata. Ingen ekte personer."
+    )
     return (
-        '<div class="alert alert-warning">Demomodus: ferdige brukere for hver rolle, '
-        "med syntetiske demodata. Ingen ekte personer.</div>"
+        f'<div class="alert alert-warning">{html.escape(notice)}</div>'
         f'<div class="list-group">{"".join(rows)}</div>'
     )
 
 
 def _oidc_body(next_url: str) -> str:
+    label = _("Logg inn med HelseID / ID-porten")
     return (
         f'<a class="btn btn-primary" href="/login/oidc?next={html.escape(next_url)}">'
-        "Logg inn med HelseID / ID-porten</a>"
+        f"{html.escape(label)}</a>"
     )
 
 
@@ -141,16 +178,14 @@ def init_security(app: Dash, settings: Settings) -> None:
         if current_user.is_authenticated:
             return None
         if path.startswith(DASH_ENDPOINT_PREFIXES) or request.method != "GET":
-            return jsonify(error="Innlogging kreves"), 401
+            return jsonify(error=_("Innlogging kreves")), 401
         return redirect(url_for("login_page", next=request.full_path.rstrip("?")))
 
     @server.route("/login", methods=["GET"], endpoint="login_page")
     def login_page() -> str:
         next_url = _safe_next(request.args.get("next"))
         body = _demo_body(next_url) if settings.auth_mode == "demo" else _oidc_body(next_url)
-        error = request.args.get("feil")
-        error_html = f'<div class="alert alert-danger">{html.escape(error)}</div>' if error else ""
-        return LOGIN_PAGE.format(body=body, error=error_html)
+        return login_page_html(body, request.args.get("feil"), next_url)
 
     @server.route("/logout", methods=["GET", "POST"])
     def logout() -> Response:

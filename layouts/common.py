@@ -2,28 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import i18n
 from dashboard.definitions import MetricDefinition
+from dashboard.i18n import _
 
-# Shown until a callback fills a graph: no stray axes from -1 to 6.
+# Shown until a callback fills a graph: no stray axes from -1 to 6 (and no text to translate).
 EMPTY_FIGURE = {
     "data": [],
     "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 360},
 }
+# The bokmål graph config, for layouts not yet converted; use graph_config() in new code.
 GRAPH_CONFIG: Any = {"displaylogo": False, "locale": "nb"}
 
 
+def graph_config(**extra: Any) -> Any:
+    """A dcc.Graph config whose plotly.js locale (month names, modebar) follows the language."""
+    return {"displaylogo": False, "locale": i18n.plotly_locale(), **extra}
+
+
+def page_title(name: str) -> Callable[..., str]:
+    """``PAGE["title"]`` as a callable (Dash calls it per request with the path variables):
+    the translated page name (an ``N_``-marked source string) and the product name."""
+
+    def title(**_path_variables: object) -> str:
+        return _("{side} – Situasjonsbilde", side=_(name))
+
+    return title
+
+
+def date_display_format() -> str:
+    """The date pickers' display format, as formatting.date_short writes dates."""
+    return "DD/MM/YYYY" if i18n.get_language() == "en" else "DD.MM.YYYY"
+
+
 def definition_block(metric: MetricDefinition, *, extra: str | None = None) -> html.Div:
-    """A number's definition and source, shown beside it."""
+    """A number's definition and source, shown beside it (label, definition and source are
+    source strings, translated here; ``extra`` comes translated)."""
     parts: list = [
-        html.Strong(f"{metric.label}: "),
-        metric.definition,
+        html.Strong(_(metric.label) + ": "),
+        _(metric.definition),
         html.Br(),
-        html.Span(f"Kilde: {metric.source}.", className="text-muted"),
+        html.Span(_("Kilde: {kilde}.", kilde=_(metric.source)), className="text-muted"),
     ]
     if extra:
         parts += [html.Br(), html.Span(extra, className="text-muted")]
@@ -31,6 +56,7 @@ def definition_block(metric: MetricDefinition, *, extra: str | None = None) -> h
 
 
 def page_header(title: str, lead: str) -> html.Div:
+    """A page's heading and lead paragraph (both given translated)."""
     return html.Div([html.H1(title, className="h3 mb-1"), html.P(lead, className="text-muted")])
 
 
@@ -48,7 +74,7 @@ def card(
 
 
 def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | None) -> dbc.Row:
-    """Title, kommune picker and "as of" date picker shared by every kommune page.
+    """Title, kommune picker and "as of" date picker shared by every kommune page (translated).
 
     Ids: ``{prefix}-title``, ``{prefix}-select``, ``{prefix}-date``; the options, date bounds
     and URL come from :func:`callbacks.common.register_kommune_controls`.
@@ -58,7 +84,7 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
             dbc.Col(html.H1(id=f"{prefix}-title", className="h3 mb-1"), md=6),
             dbc.Col(
                 [
-                    dbc.Label("Kommune", html_for=f"{prefix}-select", className="small"),
+                    dbc.Label(_("Kommune"), html_for=f"{prefix}-select", className="small"),
                     dcc.Dropdown(
                         id=f"{prefix}-select",
                         # the full, scoped list comes from a callback; until then the current
@@ -68,21 +94,21 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
                         else [],
                         value=kommunenummer,
                         clearable=False,
-                        placeholder="Velg kommune",
+                        placeholder=_("Velg kommune"),
                     ),
                 ],
                 md=4,
             ),
             dbc.Col(
                 [
-                    dbc.Label("Dato (til og med)", html_for=f"{prefix}-date", className="small"),
+                    dbc.Label(_("Dato (til og med)"), html_for=f"{prefix}-date", className="small"),
                     html.Div(
                         dcc.DatePickerSingle(
                             id=f"{prefix}-date",
                             date=dato,
-                            display_format="DD.MM.YYYY",
+                            display_format=date_display_format(),
                             first_day_of_week=1,
-                            placeholder="Velg dato",
+                            placeholder=_("Velg dato"),
                         )
                     ),
                 ],

@@ -5,19 +5,20 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, kommune_date_controls
+from dashboard.i18n import N_
+from layouts.common import EMPTY_FIGURE, graph_config, kommune_date_controls, page_title
 
 PAGE = dict(
     path_template="/kommune/<kommunenummer>",
     path="/kommune/0301",
     nav_href="/kommune/{kommune}",
-    name="Kommune",
-    title="Kommune – Situasjonsbilde",
+    name=N_("Kommune"),
+    title=page_title(N_("Kommune")),
     order=1,
 )
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("kommune", kommunenummer, dato),
@@ -29,13 +30,15 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                         [
                             dbc.Col(
                                 dcc.Graph(
-                                    id="kommune-daily", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                    id="kommune-daily", figure=EMPTY_FIGURE, config=graph_config()
                                 ),
                                 lg=6,
                             ),
                             dbc.Col(
                                 dcc.Graph(
-                                    id="kommune-incidence", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                    id="kommune-incidence",
+                                    figure=EMPTY_FIGURE,
+                                    config=graph_config(),
                                 ),
                                 lg=6,
                             ),

@@ -7,32 +7,35 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.i18n import N_, _
+from layouts.common import page_title
+
 PAGE = dict(
     path_template="/krisemote/<kommunenummer>",
     path="/krisemote/0301",
     nav_href="/krisemote/{kommune}",
-    name="Krisemøte",
-    title="Krisemøte – Situasjonsbilde",
+    name=N_("Krisemøte"),
+    title=page_title(N_("Krisemøte")),
     order=3,
 )
 ROTATE_SECONDS = 20
 POLL_SECONDS = 60
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
     controls = html.Div(
         [
-            dbc.Button("← Forrige", id="krise-prev", n_clicks=0, color="light", outline=True),
+            dbc.Button(_("← Forrige"), id="krise-prev", n_clicks=0, color="light", outline=True),
             html.Span(id="krise-position", className="krise-position mx-3"),
-            dbc.Button("Neste →", id="krise-next", n_clicks=0, color="light", outline=True),
+            dbc.Button(_("Neste →"), id="krise-next", n_clicks=0, color="light", outline=True),
             dbc.Switch(
                 id="krise-rotate",
-                label=f"Bytt panel automatisk ({ROTATE_SECONDS} s)",
+                label=_("Bytt panel automatisk ({sekunder} s)", sekunder=ROTATE_SECONDS),
                 value=False,
                 className="ms-4 d-inline-block",
             ),
             html.Span(
-                "Tastatur: → / PageDown / mellomrom = neste, ← / PageUp = forrige",
+                _("Tastatur: → / PageDown / mellomrom = neste, ← / PageUp = forrige"),
                 className="krise-hint ms-4",
             ),
         ],
@@ -45,6 +48,8 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
             dcc.Store(id="krise-frozen"),
             dcc.Store(id="krise-index", data={"i": 0}),
             dcc.Store(id="krise-count", data=0),
+            # texts the clientside callbacks show, translated here
+            dcc.Store(id="krise-text", data={"position": _("Panel {i} av {n}")}),
             dcc.Interval(id="krise-poll", interval=POLL_SECONDS * 1000),
             dcc.Interval(id="krise-rotate-timer", interval=ROTATE_SECONDS * 1000, disabled=True),
             html.Div(
@@ -56,10 +61,14 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
             ),
             dbc.Alert(
                 [
-                    html.Span("Nye data er kommet – ", className="fw-bold"),
+                    html.Span(_("Nye data er kommet – "), className="fw-bold"),
                     html.Span(id="krise-new-text"),
                     dbc.Button(
-                        "Oppdater", id="krise-refresh", n_clicks=0, color="dark", className="ms-3"
+                        _("Oppdater"),
+                        id="krise-refresh",
+                        n_clicks=0,
+                        color="dark",
+                        className="ms-3",
                     ),
                 ],
                 id="krise-new-data",
@@ -70,7 +79,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
             html.Div(id="krise-panels", className="krise-panels"),
             controls,
             html.Div(id="krise-source", className="krise-source"),
-            html.A("Avslutt krisemøte", href="/", className="krise-exit"),
+            html.A(_("Avslutt krisemøte"), href="/", className="krise-exit"),
         ],
         className="krise-mode",
         id="krise-root",

@@ -5,24 +5,25 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, kommune_date_controls
+from dashboard.i18n import N_, _
+from layouts.common import EMPTY_FIGURE, graph_config, kommune_date_controls, page_title
 
 PAGE = dict(
     path_template="/morgenbrief/<kommunenummer>",
     path="/morgenbrief/0301",
     nav_href="/morgenbrief/{kommune}",
-    name="Morgenbrief",
-    title="Morgenbrief – Situasjonsbilde",
+    name=N_("Morgenbrief"),
+    title=page_title(N_("Morgenbrief")),
     order=-1,
 )
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
     actions = html.Div(
         [
-            dbc.Button("Skriv ut", id="brief-print", color="secondary", outline=True, size="sm"),
+            dbc.Button(_("Skriv ut"), id="brief-print", color="secondary", outline=True, size="sm"),
             html.A(
-                "Last ned PDF (A4)",
+                _("Last ned PDF (A4)"),
                 id="brief-pdf",
                 href="#",
                 className="btn btn-primary btn-sm ms-2",
@@ -44,13 +45,13 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                         [
                             dbc.Col(
                                 dcc.Graph(
-                                    id="brief-incidence", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                    id="brief-incidence", figure=EMPTY_FIGURE, config=graph_config()
                                 ),
                                 lg=6,
                             ),
                             dbc.Col(
                                 dcc.Graph(
-                                    id="brief-daily", figure=EMPTY_FIGURE, config=GRAPH_CONFIG
+                                    id="brief-daily", figure=EMPTY_FIGURE, config=graph_config()
                                 ),
                                 lg=6,
                             ),

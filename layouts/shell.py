@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
 from dashboard import i18n
+from dashboard.i18n import _
 from geo import reference
 
 
@@ -33,7 +36,7 @@ def _nav_links() -> list[dbc.NavItem]:
     return [
         dbc.NavItem(
             dbc.NavLink(
-                page["name"],
+                _(str(page["name"])),  # an N_-marked source string
                 href=page.get("nav_href", page["path"]).replace("{kommune}", home),
                 # "/" is a prefix of every path: only an exact match marks it active
                 active="exact" if page["path"] == "/" else "partial",
@@ -63,11 +66,20 @@ def language_switch() -> html.Div:
 
 
 def layout() -> html.Div:
+    toggler_aria: Any = {"aria-label": _("Vis eller skjul menyen"), "aria-controls": "nav-collapse"}
     header = dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand("Situasjonsbilde", href="/", className="fw-bold"),
-                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                # a plain button: dbc.NavbarToggler hard-codes an English aria-label
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"),
+                    id="nav-toggler",
+                    n_clicks=0,
+                    type="button",
+                    className="navbar-toggler",
+                    **toggler_aria,
+                ),
                 dbc.Collapse(
                     dbc.Nav(_nav_links(), navbar=True, className="me-auto flex-wrap"),
                     id="nav-collapse",
@@ -96,7 +108,7 @@ def layout() -> html.Div:
     )
     return html.Div(
         [
-            html.A("Hopp til innhold", href="#innhold", className="visually-hidden-focusable"),
+            html.A(_("Hopp til innhold"), href="#innhold", className="visually-hidden-focusable"),
             dcc.Location(id="nav-location", refresh="callback-nav"),
             header,
             status,
@@ -115,7 +127,7 @@ def layout() -> html.Div:
             html.Footer(
                 dbc.Container(
                     html.Small(
-                        "Situasjonsbilde – situasjonsoversikt for smittevern i kommunene.",
+                        _("Situasjonsbilde – situasjonsoversikt for smittevern i kommunene."),
                         className="text-muted",
                     ),
                     fluid=True,

@@ -8,10 +8,11 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS
-from layouts.common import page_header
+from dashboard.i18n import N_, _
+from layouts.common import date_display_format, page_header, page_title
 
-PAGE = dict(path="/", name="Smittekart", title="Smittekart – Situasjonsbilde", order=0)
-GEOMETRY_ATTRIBUTION = "Kartgrunnlag: © Kartverket"
+PAGE = dict(path="/", name=N_("Smittekart"), title=page_title(N_("Smittekart")), order=0)
+GEOMETRY_ATTRIBUTION = N_("Kartgrunnlag: © Kartverket")
 MAP_CONFIG: Any = {
     "displayModeBar": False,
     "scrollZoom": False,
@@ -21,7 +22,7 @@ MAP_CONFIG: Any = {
 
 
 def layout(
-    metrikk: str | None = None, dato: str | None = None, kart: str | None = None, **_: object
+    metrikk: str | None = None, dato: str | None = None, kart: str | None = None, **_query: object
 ) -> html.Div:
     metric = metrikk if metrikk in MAP_METRICS else DEFAULT_MAP_METRIC
     structure = int(kart) if kart in ("2020", "2024") else None
@@ -29,10 +30,10 @@ def layout(
         [
             dbc.Col(
                 [
-                    dbc.Label("Mål", html_for="map-metric"),
+                    dbc.Label(_("Mål"), html_for="map-metric"),
                     dcc.Dropdown(
                         id="map-metric",
-                        options=[{"label": m.label, "value": k} for k, m in MAP_METRICS.items()],
+                        options=[{"label": _(m.label), "value": k} for k, m in MAP_METRICS.items()],
                         value=metric,
                         clearable=False,
                     ),
@@ -41,14 +42,14 @@ def layout(
             ),
             dbc.Col(
                 [
-                    dbc.Label("Dato (til og med)", html_for="map-date"),
+                    dbc.Label(_("Dato (til og med)"), html_for="map-date"),
                     html.Div(
                         dcc.DatePickerSingle(
                             id="map-date",
                             date=dato,
-                            display_format="DD.MM.YYYY",
+                            display_format=date_display_format(),
                             first_day_of_week=1,
-                            placeholder="Velg dato",
+                            placeholder=_("Velg dato"),
                         )
                     ),
                 ],
@@ -56,7 +57,7 @@ def layout(
             ),
             dbc.Col(
                 [
-                    dbc.Label("Kartgrunnlag", html_for="map-structure"),
+                    dbc.Label(_("Kartgrunnlag"), html_for="map-structure"),
                     # options from a callback: 2024 only when its boundaries were imported
                     dbc.RadioItems(
                         id="map-structure",
@@ -67,7 +68,7 @@ def layout(
                     ),
                     dbc.Checklist(
                         id="map-overlay",
-                        options=[{"label": "Vis signaler og aktive klynger", "value": "on"}],
+                        options=[{"label": _("Vis signaler og aktive klynger"), "value": "on"}],
                         value=[],
                         switch=True,
                         className="mt-1",
@@ -81,9 +82,11 @@ def layout(
     return html.Div(
         [
             page_header(
-                "Smittekart",
-                "Smittesituasjonen i alle kommuner. Hold musepekeren over en kommune for tall, "
-                "klikk for å åpne kommunen.",
+                _("Smittekart"),
+                _(
+                    "Smittesituasjonen i alle kommuner. Hold musepekeren over en kommune for "
+                    "tall, klikk for å åpne kommunen."
+                ),
             ),
             controls,
             dbc.Row(
@@ -100,7 +103,7 @@ def layout(
                             html.Div(id="map-definition"),
                             html.Div(id="map-summary", className="mt-3"),
                             html.Div(id="map-overlay-note", className="small mt-3"),
-                            html.P(GEOMETRY_ATTRIBUTION, className="small text-muted"),
+                            html.P(_(GEOMETRY_ATTRIBUTION), className="small text-muted"),
                         ],
                         lg=4,
                     ),

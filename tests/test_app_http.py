@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
-from tests.dash_http import MAP_OUTPUTS, call
+from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
 
 
 def test_pages_and_dash_endpoints_respond(client) -> None:
@@ -109,3 +110,39 @@ def test_kommune_page_callback(client) -> None:
     )
     assert status == 200
     assert "9999" in json.dumps(body["response"]["kommune-alert"])
+
+
+def test_kommune_page_and_map_render_in_english(client) -> None:
+    client.set_cookie("sb_lang", "en")
+    status, body, _ = call(
+        client,
+        outputs=KOMMUNE_OUTPUTS,
+        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", None)],
+    )
+    assert status == 200
+    response = body["response"]
+    names = [t["name"] for t in response["kommune-incidence"]["figure"]["data"]]
+    assert names == ["Bergen", "Vestland (county)", "Norway"]
+    cards = json.dumps(response["kommune-cards"], ensure_ascii=False)
+    assert "Residents" in cards and "7-day incidence per 100,000" in cards
+    assert "Innbyggere" not in cards
+    # the population in English format: comma thousands separator, e.g. "285,911"
+    assert re.search(r'"\d{1,3}(,\d{3})+"', cards), cards[:300]
+    source = json.dumps(response["kommune-source"], ensure_ascii=False)
+    assert "Source: Synthetic demo data" in source and "Cases by test date" in source
+    status, body, _ = call(
+        client,
+        outputs=MAP_OUTPUTS,
+        inputs=[
+            ("map-metric", "value", "incidence_14d"),
+            ("map-date", "date", "2022-01-20"),
+            ("map-structure", "value", None),
+        ],
+        state=[("map-rendered", "data", False)],
+    )
+    assert status == 200
+    summary = json.dumps(body["response"]["map-summary"], ensure_ascii=False)
+    assert "Norway, 20/01/2022" in summary and "↑ Rising" in summary
+    trace = body["response"]["map"]["figure"]["data"][0]
+    assert "14-day incidence per 100,000" in trace["hovertemplate"]
+    assert trace["colorbar"]["title"]["text"] == "per 100,000"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -169,3 +171,55 @@ def test_signals_in_the_brief_equal_the_signal_table(settings) -> None:
     day = dt.date.fromisoformat(str(quiet.week_start)[:10]) + dt.timedelta(days=7)
     brief = build_briefing(scope=Scope.full(), kommunenummer=row.kommunenummer, date=day)
     assert not any(f"tilfeller i {row.name} uke" in s for s in brief.signals)
+
+
+def test_page_and_pdf_render_in_english(app) -> None:
+    client = login(app.server.test_client(), "lege-oslo")
+    client.set_cookie("sb_lang", "en")
+    status, body, _ = call(
+        client,
+        outputs=OUTPUTS,
+        inputs=[("brief-select", "value", "0301"), ("brief-date", "date", DAY.isoformat())],
+    )
+    assert status == 200
+    response = body["response"]
+    assert response["brief-title"]["children"] == "Morning brief Oslo – 15 January 2022"
+    rendered = json.dumps(response, ensure_ascii=False)
+    for english in ("Since yesterday", "Neighbouring municipalities", "Vaccination coverage"):
+        assert english in rendered, english
+    assert "Nabokommuner" not in rendered and "Siden i går" not in rendered
+    # English number format: a decimal point in the comparison line, e.g. "Norway: 1,234.5"
+    assert re.search(r"Norway: [\d,]+\.\d\b", rendered), rendered[:400]
+    assert "Small numbers (1–4)" in response["brief-source"]["children"]
+    incidence = response["brief-incidence"]["figure"]
+    assert [t["name"] for t in incidence["data"]][1:] == ["Oslo (county)", "Norway"]
+    assert incidence["layout"]["separators"] == ".,"
+    pdf = client.get(f"/morgenbrief/0301/pdf?dato={DAY}")
+    assert pdf.status_code == 200
+    flat = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert "Morning brief – Oslo (0301)" in flat and "Key figures" in flat
+    assert "15 January 2022" in flat and "28/02/2023" in flat
+
+
+def test_since_yesterday_sentences_in_english() -> None:
+    from dashboard import i18n
+
+    def share(value: float) -> dict[str, Indicator]:
+        return {
+            "trend": Indicator("trend", "Trend", None, code=None, text="–"),
+            "positivity_7d": Indicator(
+                "positivity_7d", "Andel positive tester (7 dager)", value, "%", 1
+            ),
+            "cases_7d": Indicator(
+                "cases_7d", "Nye tilfeller siste 7 dager", value * 1000, "tilfeller"
+            ),
+        }
+
+    with i18n.language("en"):
+        sentences = since_yesterday(share(12.3), share(9.6))
+    assert "Test positivity (7 days) rose from 9.6 to 12.3%." in sentences
+    # units come as the briefing built them (translated there); labels are translated here
+    assert "New cases in the last 7 days rose from 9,600 to 12,300 tilfeller." in sentences
+    assert "Andel positive tester (7 dager) økte fra 9,6 til 12,3 %." in since_yesterday(
+        share(12.3), share(9.6)
+    )

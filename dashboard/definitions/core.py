@@ -1,8 +1,15 @@
-"""Metric definitions shown next to every number (Norwegian bokmål, from DESIGN.md)."""
+"""Metric definitions shown next to every number (Norwegian bokmål, from DESIGN.md).
+
+Every text here is a source string marked with ``N_`` (module constants are built at import,
+before any request has a language): translate it where it is shown, ``_(metric.label)``.
+:func:`layouts.common.definition_block` translates label, definition and source.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from dashboard.i18n import N_, _, ngettext
 
 
 @dataclass(frozen=True)
@@ -14,44 +21,48 @@ class MetricDefinition:
     source: str
 
 
-DEMO_SOURCE = "Syntetiske demodata (Situasjonsbilde), ikke ekte personer eller tall"
+DEMO_SOURCE = N_("Syntetiske demodata (Situasjonsbilde), ikke ekte personer eller tall")
 
 MAP_METRICS: dict[str, MetricDefinition] = {
     m.key: m
     for m in (
         MetricDefinition(
             key="incidence_14d",
-            label="14-dagers insidens per 100 000",
-            unit="per 100 000",
-            definition=(
+            label=N_("14-dagers insidens per 100 000"),
+            unit=N_("per 100 000"),
+            definition=N_(
                 "Tilfeller med prøvedato de siste 14 dagene til og med valgt dato, "
                 "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
             ),
-            source="MSIS-tilfeller etter prøvedato; befolkning fra SSB",
+            source=N_("MSIS-tilfeller etter prøvedato; befolkning fra SSB"),
         ),
         MetricDefinition(
             key="incidence_7d",
-            label="7-dagers insidens per 100 000",
-            unit="per 100 000",
-            definition=(
+            label=N_("7-dagers insidens per 100 000"),
+            unit=N_("per 100 000"),
+            definition=N_(
                 "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato, "
                 "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
             ),
-            source="MSIS-tilfeller etter prøvedato; befolkning fra SSB",
+            source=N_("MSIS-tilfeller etter prøvedato; befolkning fra SSB"),
         ),
         MetricDefinition(
             key="cases_7d",
-            label="Tilfeller siste 7 dager",
-            unit="tilfeller",
-            definition="Antall tilfeller med prøvedato de siste 7 dagene til og med valgt dato.",
-            source="MSIS-tilfeller etter prøvedato",
+            label=N_("Tilfeller siste 7 dager"),
+            unit=N_("tilfeller"),
+            definition=N_(
+                "Antall tilfeller med prøvedato de siste 7 dagene til og med valgt dato."
+            ),
+            source=N_("MSIS-tilfeller etter prøvedato"),
         ),
         MetricDefinition(
             key="cases_14d",
-            label="Tilfeller siste 14 dager",
-            unit="tilfeller",
-            definition="Antall tilfeller med prøvedato de siste 14 dagene til og med valgt dato.",
-            source="MSIS-tilfeller etter prøvedato",
+            label=N_("Tilfeller siste 14 dager"),
+            unit=N_("tilfeller"),
+            definition=N_(
+                "Antall tilfeller med prøvedato de siste 14 dagene til og med valgt dato."
+            ),
+            source=N_("MSIS-tilfeller etter prøvedato"),
         ),
     )
 }
@@ -59,51 +70,81 @@ DEFAULT_MAP_METRIC = "incidence_14d"
 
 TREND = MetricDefinition(
     key="trend",
-    label="Trend",
+    label=N_("Trend"),
     unit="",
-    definition=(
+    definition=N_(
         "Siste 7 dager mot de 7 dagene før: økende ved minst +15 % og minst 7 tilfeller siste "
         "7 dager, synkende ved −15 % eller mer med samme volumkrav, ellers stabil. Beregnes ikke "
         "under 7 tilfeller."
     ),
-    source="MSIS-tilfeller etter prøvedato",
+    source=N_("MSIS-tilfeller etter prøvedato"),
 )
+# Source strings: show them with trend_label() (or _(TREND_LABELS[code])).
 TREND_LABELS = {
-    "rising": "↑ Økende",
-    "flat": "→ Stabil",
-    "falling": "↓ Synkende",
-    None: "– For få tilfeller",
+    "rising": N_("↑ Økende"),
+    "flat": N_("→ Stabil"),
+    "falling": N_("↓ Synkende"),
+    None: N_("– For få tilfeller"),
 }
+
+
+def trend_label(code: str | None) -> str:
+    """The translated display label of a trend code (unknown codes read as too few cases)."""
+    return _(TREND_LABELS.get(code, TREND_LABELS[None]))
+
 
 DAILY_CASES = MetricDefinition(
     key="daily_cases",
-    label="Nye tilfeller per dag",
-    unit="tilfeller",
-    definition=(
+    label=N_("Nye tilfeller per dag"),
+    unit=N_("tilfeller"),
+    definition=N_(
         "Tilfeller per prøvedato (søyler) med glidende 7-dagers gjennomsnitt (linje). "
         "De siste dagene kan øke når sene prøvesvar kommer inn."
     ),
-    source="MSIS-tilfeller etter prøvedato",
+    source=N_("MSIS-tilfeller etter prøvedato"),
 )
 
-CASE_BASIS_LABELS = {"test": "etter prøvedato", "registration": "etter registreringsdato"}
+CASE_BASIS_LABELS = {
+    "test": N_("etter prøvedato"),
+    "registration": N_("etter registreringsdato"),
+}
 CASE_BASIS_NOTES = {
     "test": "",
-    "registration": (
+    "registration": N_(
         "Tilfellene telles etter registreringsdato i MSIS: FHI publiserte ikke tilfeller etter "
         "prøvedato per kommune. Verdier mellom publiseringsdagene er fordelt jevnt over dagene "
         "(fredag–søndag har ofte like tall)."
     ),
 }
 
+# The registration-date wording of every case text above (and in dashboard/briefing.py) that
+# case_basis_text() rewords: listed here so that each reworded sentence is in the catalogue and
+# translates as a whole. tests/test_definitions_i18n.py checks the list is complete.
+REGISTRATION_WORDINGS = (
+    N_(
+        "Tilfeller med registreringsdato de siste 14 dagene til og med valgt dato, "
+        "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
+    ),
+    N_(
+        "Tilfeller med registreringsdato de siste 7 dagene til og med valgt dato, "
+        "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
+    ),
+    N_("Antall tilfeller med registreringsdato de siste 7 dagene til og med valgt dato."),
+    N_("Antall tilfeller med registreringsdato de siste 14 dagene til og med valgt dato."),
+    N_("MSIS-tilfeller etter registreringsdato; befolkning fra SSB"),
+    N_("MSIS-tilfeller etter registreringsdato"),
+    N_("Tilfeller per registreringsdato (søyler) med glidende 7-dagers gjennomsnitt (linje)."),
+    N_("Tilfeller med registreringsdato på valgt dato."),
+    N_("Tilfeller med registreringsdato de siste 7 dagene til og med valgt dato."),
+)
+
 
 def case_basis_label(basis: str | None) -> str:
-    """ "etter prøvedato" or "etter registreringsdato", for titles and card notes."""
-    return CASE_BASIS_LABELS.get(basis or "test", CASE_BASIS_LABELS["test"])
+    """ "etter prøvedato" or "etter registreringsdato" (translated), for titles and card notes."""
+    return _(CASE_BASIS_LABELS.get(basis or "test", CASE_BASIS_LABELS["test"]))
 
 
-def case_basis_text(text: str, basis: str | None) -> str:
-    """A case definition written for test dates, reworded for the dataset's date basis."""
+def _reworded(text: str, basis: str | None) -> str:
     if (basis or "test") == "test":
         return text
     return (
@@ -114,8 +155,19 @@ def case_basis_text(text: str, basis: str | None) -> str:
     )
 
 
+def case_basis_text(text: str, basis: str | None) -> str:
+    """A case definition written for test dates (a bokmål source string), reworded for the
+    dataset's date basis and translated into the current language."""
+    return _(_reworded(text, basis))
+
+
 def for_case_basis(metric: MetricDefinition, basis: str | None) -> MetricDefinition:
-    """``metric`` with its definition and source for the dataset's case date basis."""
+    """``metric`` with its definition and source for the dataset's case date basis.
+
+    For the test-date basis the metric is returned as it is (source strings, translated where
+    shown); for another basis the reworded definition and source come back translated, and
+    translating them again where shown leaves them as they are.
+    """
     if (basis or "test") == "test":
         return metric
     note = CASE_BASIS_NOTES.get(basis or "", "")
@@ -124,19 +176,19 @@ def for_case_basis(metric: MetricDefinition, basis: str | None) -> MetricDefinit
         key=metric.key,
         label=metric.label,
         unit=metric.unit,
-        definition=f"{definition} {note}".strip(),
+        definition=f"{definition} {_(note) if note else ''}".strip(),
         source=case_basis_text(metric.source, basis),
     )
 
 
-MAP_GEOMETRY_NOTE = (
+MAP_GEOMETRY_NOTE = N_(
     "Kartgrunnlaget er kommunegrensene fra 2020. Data er kodet etter kommunestrukturen fra 2024 "
     "og tegnes gjennom kodeoversettelsen; Ålesund (1508) og Haram (1580) vises som ett område."
 )
 
 MAP_STRUCTURE_LABELS = {
-    2024: "2024-inndeling (357 kommuner)",
-    2020: "2020-inndeling (356 kommuner)",
+    2024: N_("2024-inndeling (357 kommuner)"),
+    2020: N_("2020-inndeling (356 kommuner)"),
 }
 
 
@@ -144,39 +196,46 @@ def map_structure_note(
     data_structures: list[int], map_structure: int, changes: dict[str, int]
 ) -> str:
     """What the map did with the codes: which structure the numbers are coded in, which
-    structure the map is drawn in, and how the crosswalk joined them."""
+    structure the map is drawn in, and how the crosswalk joined them (translated)."""
     other = sorted({s for s in data_structures if s != map_structure})
     if map_structure == 2020:
-        return MAP_GEOMETRY_NOTE
+        return _(MAP_GEOMETRY_NOTE)
     if not other:
-        return "Kartgrunnlaget er kommunegrensene fra 2024, samme inndeling som tallene."
+        return _("Kartgrunnlaget er kommunegrensene fra 2024, samme inndeling som tallene.")
     changed = changes.get("split", 0) + changes.get("merged", 0)
-    kommuner = "kommune" if changed == 1 else "kommuner"
-    return (
-        f"Tall kodet etter {other[0]}-inndelingen er vist på {map_structure}-kart via "
-        f"omkodingstabell ({changed} {kommuner} slått sammen/delt; "
-        f"{changes.get('renumbered', 0)} fikk nytt nummer). Ålesund 1507 er delt likt mellom "
-        "Ålesund 1508 og Haram 1580."
+    return ngettext(
+        "Tall kodet etter {fra}-inndelingen er vist på {til}-kart via omkodingstabell "
+        "({n} kommune slått sammen/delt; {nytt} fikk nytt nummer). Ålesund 1507 er delt likt "
+        "mellom Ålesund 1508 og Haram 1580.",
+        "Tall kodet etter {fra}-inndelingen er vist på {til}-kart via omkodingstabell "
+        "({n} kommuner slått sammen/delt; {nytt} fikk nytt nummer). Ålesund 1507 er delt likt "
+        "mellom Ålesund 1508 og Haram 1580.",
+        changed,
+        fra=other[0],
+        til=map_structure,
+        n=changed,
+        nytt=changes.get("renumbered", 0),
     )
 
 
 # Short names of imported sources for the header, by import kind (prefix).
 SOURCE_SHORT_NAMES: tuple[tuple[str, str], ...] = (
-    ("covidnor", "FHI covidnor"),
-    ("sysvak", "FHI SYSVAK"),
-    ("msis", "FHI MSIS"),
-    ("ssb_population", "SSB 07459"),
-    ("boundaries", "Kartverket"),
-    ("oxcgrt", "OxCGRT"),
-    ("crosswalk", "SSB kodeendringer"),
-    ("location_names", "SSB kodeendringer"),
+    ("covidnor", N_("FHI covidnor")),
+    ("sysvak", N_("FHI SYSVAK")),
+    ("msis", N_("FHI MSIS")),
+    ("ssb_population", N_("SSB 07459")),
+    ("boundaries", N_("Kartverket")),
+    ("oxcgrt", N_("OxCGRT")),
+    ("crosswalk", N_("SSB kodeendringer")),
+    ("location_names", N_("SSB kodeendringer")),
 )
 
 
 def source_short_name(kind: str, source: str) -> str:
+    """The translated short name of an imported source (the recorded name when unknown)."""
     for prefix, name in SOURCE_SHORT_NAMES:
         if str(kind).startswith(prefix):
-            return name
+            return _(name)
     return str(source or kind)
 
 
@@ -188,6 +247,7 @@ __all__ = [
     "MAP_GEOMETRY_NOTE",
     "MAP_METRICS",
     "MAP_STRUCTURE_LABELS",
+    "REGISTRATION_WORDINGS",
     "SOURCE_SHORT_NAMES",
     "TREND",
     "TREND_LABELS",
@@ -197,4 +257,5 @@ __all__ = [
     "for_case_basis",
     "map_structure_note",
     "source_short_name",
+    "trend_label",
 ]

@@ -1,4 +1,8 @@
-"""Figure builders: pure functions ``(DataFrame, options) -> go.Figure``; no Dash imports."""
+"""Figure builders: pure functions ``(DataFrame, options) -> go.Figure``; no Dash imports.
+
+Titles, trace names and axis titles passed in come translated; the builders translate their own
+texts (trace names, hover templates, range buttons) and use the language's number separators.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,21 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting
-from dashboard.definitions import TREND_LABELS, MetricDefinition
+from dashboard import formatting, i18n
+from dashboard.definitions import MetricDefinition, trend_label
+from dashboard.i18n import _
 
 MAP_COLORSCALE = "YlOrRd"  # sequential, readable for the common colour-vision deficiencies
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13)
 KOMMUNE_COLOUR = "#1f4e79"
 FYLKE_COLOUR = "#c2571a"
 NATION_COLOUR = "#6b6b6b"
+
+
+def hover_date() -> str:
+    """The x value of a time series in a hover template, written as formatting.date_short
+    writes dates in the current language."""
+    return "%{x|%d/%m/%Y}" if i18n.get_language() == "en" else "%{x|%d.%m.%Y}"
 
 
 def _wrap_html(text: str, width: int = 60) -> str:
@@ -32,19 +43,20 @@ def map_trace_values(
     """
     decimals = 1 if metric.unit == "per 100 000" else 0
     withheld = values["withheld"] if "withheld" in values else [False] * len(values)
+    hidden = _("skjult (1–4 tilfeller)")
+    trends = {code: trend_label(code) for code in ("rising", "flat", "falling", None)}
     customdata = [
         [
-            "skjult (1–4 tilfeller)" if hide else formatting.number(v, decimals),
-            TREND_LABELS.get(t, TREND_LABELS[None]),
+            hidden if hide else formatting.number(v, decimals),
+            trends.get(t, trends[None]),
         ]
         for v, t, hide in zip(values["value"], values["trend"], withheld, strict=True)
     ]
-    hover = (
-        "<b>%{text}</b><br>"
-        f"{metric.label}: <b>%{{customdata[0]}}</b><br>"
-        "Trend: %{customdata[1]}<br>"
-        f"<span style='font-size:11px'>{_wrap_html(metric.definition)}</span>"
-        "<extra></extra>"
+    hover = _(
+        "<b>%{{text}}</b><br>{label}: <b>%{{customdata[0]}}</b><br>Trend: %{{customdata[1]}}<br>"
+        "<span style='font-size:11px'>{definisjon}</span><extra></extra>",
+        label=_(metric.label),
+        definisjon=_wrap_html(_(metric.definition)),
     )
     return {
         "locations": values["polygon_id"].tolist(),
@@ -54,7 +66,7 @@ def map_trace_values(
         "hovertemplate": hover,
         "zmin": zrange[0],
         "zmax": zrange[1],
-        "colorbar_title": metric.unit or metric.label,
+        "colorbar_title": _(metric.unit or metric.label),
     }
 
 
@@ -102,24 +114,25 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
     fig.add_bar(
         x=daily["date"],
         y=daily["cases"],
-        name="Tilfeller per dag",
+        name=_("Tilfeller per dag"),
         marker_color="#9ecae1",
-        hovertemplate="%{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>",
+        hovertemplate=hover_date() + ": " + _("%{y} tilfeller") + "<extra></extra>",
     )
     fig.add_scatter(
         x=daily["date"],
         y=daily["moving_average"],
-        name="Glidende 7-dagers snitt",
+        name=_("Glidende 7-dagers snitt"),
         mode="lines",
         line=dict(color=KOMMUNE_COLOUR, width=2),
-        hovertemplate="%{x|%d.%m.%Y}: %{y:.1f} i snitt<extra></extra>",
+        hovertemplate=hover_date() + ": " + _("%{y:.1f} i snitt") + "<extra></extra>",
     )
-    _time_layout(fig, title=title, yaxis_title="Tilfeller")
+    _time_layout(fig, title=title, yaxis_title=_("Tilfeller"))
     return fig
 
 
 def message_figure(text: str, *, height: int = 200) -> go.Figure:
-    """No data to draw: a short plain message where the figure would be (never empty axes)."""
+    """No data to draw: a short plain message (given translated) where the figure would be
+    (never empty axes)."""
     fig = go.Figure()
     fig.add_annotation(
         text=_wrap_html(text, 70),
@@ -156,16 +169,16 @@ def national_series_figure(
         y=daily["value"],
         name=name,
         marker_color="#9ecae1",
-        hovertemplate="%{x|%d.%m.%Y}: %{y}<extra></extra>",
+        hovertemplate=hover_date() + ": %{y}<extra></extra>",
     )
     if line is not None:
         fig.add_scatter(
             x=daily["date"],
             y=daily[line],
-            name="Glidende 7-dagers snitt",
+            name=_("Glidende 7-dagers snitt"),
             mode="lines",
             line=dict(color=NATION_COLOUR, width=2),
-            hovertemplate="%{x|%d.%m.%Y}: %{y:.1f} i snitt<extra></extra>",
+            hovertemplate=hover_date() + ": " + _("%{y:.1f} i snitt") + "<extra></extra>",
         )
     _time_layout(fig, title=title, yaxis_title=yaxis_title)
     return fig
@@ -187,9 +200,13 @@ def incidence_comparison_figure(series: list[tuple[str, pd.DataFrame]], *, title
             name=label,
             mode="lines",
             line=dict(color=colours[i % 3], width=3 if i == 0 else 2, dash=dashes[i % 3]),
-            hovertemplate=f"{label}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}} per 100 000<extra></extra>",
+            hovertemplate=_(
+                "{omrade}<br>{dato}: %{{y:.1f}} per 100 000<extra></extra>",
+                omrade=label,
+                dato=hover_date(),
+            ),
         )
-    _time_layout(fig, title=title, yaxis_title="Per 100 000")
+    _time_layout(fig, title=title, yaxis_title=_("Per 100 000"))
     return fig
 
 
@@ -202,7 +219,7 @@ def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
         legend=dict(orientation="h", y=-0.18),
         plot_bgcolor="white",
         hovermode="x unified",
-        separators=", ",
+        separators=i18n.plotly_separators(),
     )
     fig.update_yaxes(title=yaxis_title, gridcolor="#e5e5e5", rangemode="tozero")
     fig.update_xaxes(
@@ -210,9 +227,9 @@ def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
         rangeslider=dict(visible=False),
         rangeselector=dict(
             buttons=[
-                dict(count=3, label="3 mnd", step="month", stepmode="backward"),
-                dict(count=1, label="1 år", step="year", stepmode="backward"),
-                dict(step="all", label="Alt"),
+                dict(count=3, label=_("3 mnd"), step="month", stepmode="backward"),
+                dict(count=1, label=_("1 år"), step="year", stepmode="backward"),
+                dict(step="all", label=_("Alt")),
             ]
         ),
     )
@@ -226,6 +243,7 @@ __all__ = [
     "NATION_COLOUR",
     "choropleth_map",
     "daily_cases_figure",
+    "hover_date",
     "incidence_comparison_figure",
     "map_trace_values",
     "message_figure",
