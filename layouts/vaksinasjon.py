@@ -7,14 +7,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions.vaccination import COVERAGE, COVERAGE_OVER_TIME, UNVACCINATED
+from dashboard.i18n import N_
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/vaksinasjon/<kommunenummer>",
     path="/vaksinasjon/0301",
     nav_href="/vaksinasjon/{kommune}",
-    name="Vaksinasjon",
-    title="Vaksinasjon – Situasjonsbilde",
+    name=N_("Vaksinasjon"),
+    title=N_("Vaksinasjon – Situasjonsbilde"),
     order=3,
 )
 
@@ -58,7 +59,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             dbc.Col(
                                 [
                                     html.H2(
-                                        "Uvaksinerte 65 år og eldre (ingen dose)",
+                                        _("Uvaksinerte 65 år og eldre (ingen dose)"),
                                         className="h5 mt-3",
                                     ),
                                     html.Div(id="vaksinasjon-unvaccinated"),
@@ -67,7 +68,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             ),
                             dbc.Col(
                                 [
-                                    html.H2("Nabokommuner", className="h5 mt-3"),
+                                    html.H2(_("Nabokommuner"), className="h5 mt-3"),
                                     html.Div(id="vaksinasjon-neighbours"),
                                 ],
                                 lg=7,

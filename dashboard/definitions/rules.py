@@ -8,30 +8,39 @@ No data imports (layouts read this module); the category keys are those of
 from __future__ import annotations
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
 CATEGORY_LABELS: dict[str, str] = {
-    "isolation": "Isolasjon",
-    "quarantine": "Smittekarantene",
-    "testing": "Testing",
-    "entry": "Innreise",
-    "certificate": "Koronasertifikat",
-    "gatherings": "Arrangementer og sosial kontakt",
-    "schools": "Skoler og barnehager",
-    "other": "Andre tiltak",
+    "isolation": N_("Isolasjon"),
+    "quarantine": N_("Smittekarantene"),
+    "testing": N_("Testing"),
+    "entry": N_("Innreise"),
+    "certificate": N_("Koronasertifikat"),
+    "gatherings": N_("Arrangementer og sosial kontakt"),
+    "schools": N_("Skoler og barnehager"),
+    "other": N_("Andre tiltak"),
 }
-LEVEL_LABELS: dict[str, str] = {"national": "Nasjonal", "county": "Fylke", "kommune": "Kommune"}
-CHANGE_LABELS: dict[str, str] = {"added": "Ny", "ended": "Opphører", "changed": "Endret"}
+LEVEL_LABELS: dict[str, str] = {
+    "national": N_("Nasjonal"),
+    "county": N_("Fylke"),
+    "kommune": N_("Kommune"),
+}
+CHANGE_LABELS: dict[str, str] = {
+    "added": N_("Ny"),
+    "ended": N_("Opphører"),
+    "changed": N_("Endret"),
+}
 # Colour groups of the timeline: where a rule comes from
 SOURCE_LABELS: dict[str, str] = {
-    "national": "Nasjonal regel",
-    "county": "Fylkesregel",
-    "kommune": "Lokal regel (kommunen)",
-    "oxcgrt": "OxCGRT-indikator (importert)",
+    "national": N_("Nasjonal regel"),
+    "county": N_("Fylkesregel"),
+    "kommune": N_("Lokal regel (kommunen)"),
+    "oxcgrt": N_("OxCGRT-indikator (importert)"),
 }
 UPCOMING_OPTIONS = [
-    {"label": "neste 7 dager", "value": 7},
-    {"label": "neste 30 dager", "value": 30},
-    {"label": "neste 90 dager", "value": 90},
+    {"label": N_("neste 7 dager"), "value": 7},
+    {"label": N_("neste 30 dager"), "value": 30},
+    {"label": N_("neste 90 dager"), "value": 90},
 ]
 DEFAULT_UPCOMING_DAYS = 30
 DIFF_DEFAULT_DAYS = 28
@@ -39,44 +48,46 @@ TIMELINE_AFTER_DAYS = 90  # the timeline also shows changes this long after the 
 
 IN_FORCE = MetricDefinition(
     key="rules_in_force",
-    label="Regler i kraft",
+    label=N_("Regler i kraft"),
     unit="",
-    definition=(
+    definition=N_(
         "Nasjonale regler, fylkets regler og kommunens egne (lokale) regler som gjelder på valgt "
         "dato. Har en regel en lokal versjon for kommunen, gjelder den lokale versjonen i denne "
         "kommunen i stedet for den nasjonale; andre kommuner har fortsatt den nasjonale. "
         "Regelversjoner overskrives aldri: en ny versjon avløser den forrige fra en dato."
     ),
-    source="Regelregisteret i Situasjonsbilde (registrert av regelredaktør, administrator "
-    "eller kommuneoverlege for egen kommune)",
+    source=N_(
+        "Regelregisteret i Situasjonsbilde (registrert av regelredaktør, administrator "
+        "eller kommuneoverlege for egen kommune)"
+    ),
 )
 IN_ISOLATION = MetricDefinition(
     key="persons_in_isolation",
-    label="I isolasjon (anslag)",
+    label=N_("I isolasjon (anslag)"),
     unit="personer",
-    definition=(
+    definition=N_(
         "Tilfeller registrert i kommunen med prøvedato innenfor isolasjonstiden som gjaldt på "
         "prøvedatoen (isolasjonsregelen i kraft for kommunen den dagen). Når plikten er opphevet, "
         "telles ingen. Et anslag: faktisk isolasjon følger symptomstart og avsluttes individuelt."
     ),
-    source="MSIS-tilfeller etter prøvedato og isolasjonsregelen i regelregisteret",
+    source=N_("MSIS-tilfeller etter prøvedato og isolasjonsregelen i regelregisteret"),
 )
 IN_QUARANTINE = MetricDefinition(
     key="persons_in_quarantine",
-    label="I innreisekarantene (anslag)",
+    label=N_("I innreisekarantene (anslag)"),
     unit="personer",
-    definition=(
+    definition=N_(
         "Ankomster til kommunen med krav om innreisekarantene og ankomstdato innenfor "
         "karantenetiden i innreiseregelen som gjaldt på ankomstdatoen. Smittekarantene for "
         "nærkontakter kan ikke anslås: datagrunnlaget har ingen kontakter."
     ),
-    source="Innreiseregistreringen og innreiseregelen i regelregisteret",
+    source=N_("Innreiseregistreringen og innreiseregelen i regelregisteret"),
 )
 TIMELINE = MetricDefinition(
     key="rules_timeline",
-    label="Tidslinje",
+    label=N_("Tidslinje"),
     unit="",
-    definition=(
+    definition=N_(
         "Én rad per kategori; hvert merke er en dag da det som gjaldt i kommunen endret seg "
         "(ny regel, endrede parametere eller tekst, eller en regel som opphørte). Fargen viser "
         "om endringen er nasjonal, i fylket eller lokal. Importerte OxCGRT-indikatorer (Oxford-"
@@ -85,25 +96,25 @@ TIMELINE = MetricDefinition(
         "strenghetsindeks for Norge (0–100, høyre akse): et sammensatt mål på hvor strenge de "
         "nasjonale tiltakene var (skoler, arbeidsplasser, arrangementer, samlinger, reiser m.m.)."
     ),
-    source=(
+    source=N_(
         "Regelregisteret; MSIS-tilfeller; Oxford COVID-19 Government Response Tracker "
         "(Hale mfl. 2021, CC BY 4.0) når importert"
     ),
 )
 DIFF = MetricDefinition(
     key="rules_diff",
-    label="Sammenligning",
+    label=N_("Sammenligning"),
     unit="",
-    definition=(
+    definition=N_(
         "Reglene som gjaldt i kommunen på den første datoen mot dem som gjaldt på den andre. "
         "Uendrede regler er utelatt; for endrede regler vises parameterne som er endret."
     ),
-    source="Regelregisteret",
+    source=N_("Regelregisteret"),
 )
-NO_DUTY = "Ingen plikt"
-NOT_IN_FORCE = "Ingen regel"
+NO_DUTY = N_("Ingen plikt")
+NOT_IN_FORCE = N_("Ingen regel")
 
-EDIT_INTRO = (
+EDIT_INTRO = N_(
     "Registrer en ny versjon av en regel. Den forrige versjonen av samme regel (samme nøkkel og "
     "nivå) avsluttes dagen før den nye gjelder fra; ingenting overskrives. Alle registreringer "
     "føres i revisjonsloggen. Kommuneoverleger kan registrere lokale regler for egen kommune."

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.i18n import _, plotly_separators
 
 # Qualitative, distinguishable in print and for the common colour-vision deficiencies
 # (Okabe–Ito), grey last for "Andre".
@@ -71,7 +72,7 @@ def base_layout(title: str, **extra: Any) -> dict[str, Any]:
         height=360,
         margin=dict(l=50, r=10, t=50, b=40),
         plot_bgcolor="white",
-        separators=", ",
+        separators=plotly_separators(),
     )
     layout.update(extra)
     return layout
@@ -94,12 +95,13 @@ def funnel_figure(
     labels, texts = [], []
     for row in funnel.itertuples(index=False):
         value = formatting.count(row.count, suppressed=bool(row.suppressed))
-        stage = stage_labels.get(row.stage, row.stage)
+        stage = _(stage_labels[row.stage]) if row.stage in stage_labels else row.stage
         if row.stage == "registered":
             text = f"<b>{value}</b>"
         else:
-            share = "skjult" if row.share_suppressed else percent(row.share)
-            text = f"<b>{value}</b> · {share} {base_labels.get(row.base, '')}"
+            share = _("skjult") if row.share_suppressed else percent(row.share)
+            base = _(base_labels[row.base]) if row.base in base_labels else ""
+            text = f"<b>{value}</b> · {share} {base}"
         labels.append(f"{stage}<br>{text}")
         texts.append(text)
     values = [0 if pd.isna(v) else float(v) for v in funnel["count"]]
@@ -107,7 +109,7 @@ def funnel_figure(
     if not any(values):
         hidden = bool(funnel["suppressed"].any())
         annotations.append(
-            note("Tallene er 1–4 og vises ikke" if hidden else "Ingen registrerte ankomster")
+            note(_("Tallene er 1–4 og vises ikke") if hidden else _("Ingen registrerte ankomster"))
         )
     trace = dict(
         type="funnel",
@@ -146,7 +148,9 @@ def daily_by_figure(
     traces = []
     colour_index = 0
     for category, rows in daily.groupby("category", sort=False):
-        label = names.get(str(category), str(category))
+        label = _(names[str(category)]) if str(category) in names else str(category)
+        if category == others:
+            label = _("Andre")
         if category == others:
             colour = OTHERS_COLOUR
         else:
@@ -189,7 +193,7 @@ def daily_by_figure(
         )
         annotations.append(
             dict(
-                text="Vindu",
+                text=_("Vindu"),
                 xref="x",
                 yref="paper",
                 x=x0,
@@ -204,10 +208,10 @@ def daily_by_figure(
     hidden_any = bool(daily["arrivals_suppressed"].astype(bool).any())
     if not (visible > 0).any():
         annotations.append(
-            note("Alle dagstall er 1–4 og vises ikke" if hidden_any else "Ingen ankomster")
+            note(_("Alle dagstall er 1–4 og vises ikke") if hidden_any else _("Ingen ankomster"))
         )
     elif hidden_any:
-        annotations.append(note("Dagstall 1–4 vises ikke", corner=True))
+        annotations.append(note(_("Dagstall 1–4 vises ikke"), corner=True))
     layout = base_layout(
         title,
         barmode="stack",
@@ -216,7 +220,7 @@ def daily_by_figure(
         hovermode="x unified",
         shapes=shapes,
         annotations=annotations,
-        yaxis=dict(title=dict(text="Ankomster"), gridcolor="#e5e5e5", rangemode="tozero"),
+        yaxis=dict(title=dict(text=_("Ankomster")), gridcolor="#e5e5e5", rangemode="tozero"),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
         xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%d.%m"),
     )

@@ -17,6 +17,7 @@ from dashboard.figures.core import (
     NATION_COLOUR,
     _time_layout,
 )
+from dashboard.i18n import _, plotly_separators
 
 PCR_COLOUR = "#1f4e79"
 ANTIGEN_COLOUR = "#9ecae1"
@@ -80,6 +81,7 @@ def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> go.Figure
             hovertemplate=f"{label}: {fmt}<extra></extra>",
         )
     _time_layout(fig, title=title, yaxis_title=measure.title)
+    fig.update_layout(separators=plotly_separators())
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_yaxes(**NUMBER_TICKS)
     if measure.suffix.strip() == "%":
@@ -149,7 +151,8 @@ def age_comparison(
                         size=11 if i == 0 else 9,
                         line=dict(width=1, color="white"),
                     ),
-                    hovertemplate=f"{label}, %{{y}} år: {fmt}<extra></extra>",
+                    hovertemplate=_("{label}, %{{y}} år: {value}", label=label, value=fmt)
+                    + "<extra></extra>",
                 )
             )
         layout[f"xaxis{suffix}"].update(
@@ -165,7 +168,7 @@ def age_comparison(
         layout[f"yaxis{suffix}"].update(
             autorange="reversed", type="category", gridcolor="#f0f0f0", ticksuffix=" "
         )
-    layout["yaxis"]["title"] = {"text": "Alder"}
+    layout["yaxis"]["title"] = {"text": _("Alder")}
     layout.update(
         title=dict(text=title, x=0, font=dict(size=15)),
         font=FONT,
@@ -174,7 +177,7 @@ def age_comparison(
         legend=dict(orientation="h", y=-0.12),
         plot_bgcolor="white",
         hovermode="closest",
-        separators=", ",
+        separators=plotly_separators(),
     )
     return go.Figure(data=traces, layout=layout)
 
@@ -200,12 +203,12 @@ def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) ->
     fig.add_bar(
         **days,
         y=np.where(hidden > 0, 4.0 * hidden, np.nan).astype("float32"),
-        name="1–4 (skjult)",
+        name=_("1–4 (skjult)"),
         marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor="#7f7f7f")),
-        hovertemplate="1–4 (skjult for din rolle)<extra></extra>",
+        hovertemplate=_("1–4 (skjult for din rolle)") + "<extra></extra>",
     )
     fig.add_annotation(
-        text="Grå skravur: dager med 1–4, skjult for din rolle",
+        text=_("Grå skravur: dager med 1–4, skjult for din rolle"),
         xref="paper",
         yref="paper",
         x=1,
@@ -243,13 +246,13 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
     fig.add_scatter(
         **days,
         y=_values(series["positive"], 1),
-        name="Positive",
+        name=_("Positive"),
         mode="lines",
         line=dict(color=POSITIVE_COLOUR, width=1.5),
-        hovertemplate="Positive: %{y}<extra></extra>",
+        hovertemplate=_("Positive: %{y}") + "<extra></extra>",
     )
-    _time_layout(fig, title=title, yaxis_title="Testhendelser")
+    _time_layout(fig, title=title, yaxis_title=_("Testhendelser"))
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_yaxes(**NUMBER_TICKS)
-    fig.update_layout(barmode="stack", bargap=0)
+    fig.update_layout(barmode="stack", bargap=0, separators=plotly_separators())
     return fig
