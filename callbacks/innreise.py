@@ -263,7 +263,8 @@ def _compare_block(areas: Sequence[tuple[str, Mapping[str, Any]]], days: int) ->
     ]
     for record in table.to_dict("records"):
         values = [share_text(record[label], record[f"{label}_suppressed"]) for label, _a in areas]
-        rows.append([_(MEASURE_LABELS[record["measure"]]), *values])
+        measure = MEASURE_LABELS[record["measure"]]
+        rows.append([_(measure), *values])
     return html.Div(
         [
             html.H2(

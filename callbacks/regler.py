@@ -94,7 +94,8 @@ def _where(level: str | None, code: str | None) -> str:
         return _("Lokal: {name}", name=kommuner.get(str(code), code))
     if level == "county":
         return _("Fylke: {name}", name=fylker.get(str(code), code))
-    return _(LEVEL_LABELS["national"])
+    national = LEVEL_LABELS["national"]
+    return _(national)
 
 
 def _level_badge(level: str | None, code: str | None) -> dbc.Badge:

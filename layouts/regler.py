@@ -72,7 +72,12 @@ def layout(
                     dbc.Col(
                         dcc.Dropdown(
                             id="regler-upcoming-days",
-                            options=[{**o, "label": _(o["label"])} for o in UPCOMING_OPTIONS],
+                            options=[
+                                {"label": _(label), "value": value}
+                                for label, value in (
+                                    (o["label"], o["value"]) for o in UPCOMING_OPTIONS
+                                )
+                            ],
                             value=DEFAULT_UPCOMING_DAYS,
                             clearable=False,
                             searchable=False,
