@@ -15,7 +15,7 @@ from dashboard.definitions.arrivals import (
     STATUS_NOW_NOTE,
     WINDOW_OPTIONS,
 )
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
@@ -44,7 +44,7 @@ def layout(
     kommunenummer: str | None = None,
     dato: str | None = None,
     vindu: str | None = None,
-    **_: object,
+    **_kw: object,
 ) -> html.Div:
     window_picker = html.Div(
         [

@@ -42,7 +42,7 @@ def _date(picker_id: str) -> html.Div:
     )
 
 
-def layout(kommune: str | None = None, kategori: str | None = None, **_: object) -> html.Div:
+def layout(kommune: str | None = None, kategori: str | None = None, **_kw: object) -> html.Div:
     category = kategori if kategori in CATEGORY_LABELS else "isolation"
     form = html.Div(
         [

@@ -52,7 +52,7 @@ def layout(
     dato: str | None = None,
     fra: str | None = None,
     til: str | None = None,
-    **_: object,
+    **_kw: object,
 ) -> html.Div:
     return html.Div(
         [

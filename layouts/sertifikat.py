@@ -15,7 +15,7 @@ from dashboard.definitions.certificates import (
     RULE_VERSION,
     VALID_SHARE,
 )
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
@@ -36,7 +36,7 @@ def _loading(child: Component) -> dcc.Loading:
     return dcc.Loading(child, delay_show=300)
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("sertifikat", kommunenummer, dato),

@@ -13,7 +13,7 @@ from dashboard.definitions.testing import (
     TESTS_DAILY,
     TESTS_PER_100K,
 )
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
@@ -30,7 +30,7 @@ def _graph(graph_id: str) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=GRAPH_CONFIG)
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("testing", kommunenummer, dato),

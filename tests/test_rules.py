@@ -818,3 +818,43 @@ def test_morgenbrief_lists_rules_changed_since_yesterday_and_upcoming(store: Pat
     assert any("→ 6" in s and s.startswith("Isolasjon (nasjonal)") for s in changed), changed
     _, upcoming = rule_changes(scope=FULL, kommunenummer="0301", date=D(2023, 2, 15))
     assert any(s.startswith("Fra 20.02.2023: Isolasjon") for s in upcoming), upcoming
+
+
+def test_regler_page_renders_in_english(app) -> None:  # type: ignore[no-untyped-def]
+    from tests.dash_http import call
+
+    outputs = [
+        ("regler-title", "children"),
+        ("regler-cards", "children"),
+        ("regler-in-force-title", "children"),
+        ("regler-in-force", "children"),
+        ("regler-upcoming", "children"),
+        ("regler-timeline", "figure"),
+        ("regler-alert", "children"),
+        ("regler-date", "date"),
+        ("regler-source", "children"),
+        ("regler-edit-link", "children"),
+    ]
+    client = login(app.server.test_client(), "admin")
+    client.set_cookie("sb_lang", "en")
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[
+            ("regler-select", "value", "0301"),
+            ("regler-date", "date", "2022-01-20"),
+            ("regler-upcoming-days", "value", 30),
+        ],
+    )
+    assert status == 200
+    response = body["response"]
+    assert response["regler-title"]["children"].startswith("Rules – Oslo (0301)")
+    assert response["regler-in-force-title"]["children"] == "Rules in force on 20 January 2022"
+    cards = json.dumps(response["regler-cards"], ensure_ascii=False)
+    assert "Isolation" in cards and "Contact quarantine" in cards and " days" in cards
+    in_force = json.dumps(response["regler-in-force"], ensure_ascii=False)
+    assert "Category" in in_force and "Authority" in in_force
+    figure = response["regler-timeline"]["figure"]
+    assert figure["layout"]["separators"] == ".,"
+    assert "Whole country" in {t.get("name") for t in figure["data"]}
+    assert response["regler-source"]["children"].startswith("Data as of ")
