@@ -75,7 +75,9 @@ def rule_card(
     level_label = texts.SCOPE_LEVEL_LABELS.get(str(rule.get("scope_level", "")))
     level = _(level_label) if level_label else ""
     version = _("Versjon {id}", id=rule["id"])
-    meta = " · ".join(p for p in (version, level, valid, rule["authority"]) if p)
+    authority = rule.get("authority")
+    authority = _(str(authority)) if authority else ""
+    meta = " · ".join(p for p in (version, level, valid, authority) if p)
     params = rule.get("parameters") or {}
     items = [
         html.Li([f"{_(labels[key])}: ", html.Strong(parameter_value(value))])
@@ -83,7 +85,7 @@ def rule_card(
         if key in labels
     ]
     body: list[Any] = [
-        html.P(rule["text_nb"], className="mb-1"),
+        html.P(_(str(rule.get("text_nb"))), className="mb-1"),
         html.Div(meta, className="small text-muted mb-1"),
     ]
     if items:

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
+from callbacks.regler import parameters_text
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.definitions.rules import CATEGORY_LABELS, KEY_NEW, LEVEL_LABELS
@@ -84,7 +85,7 @@ def key_options(category: str | None, level: str | None, code: str | None) -> tu
     keys = rules.rule_keys(scope=scope)
     keys = keys[(keys["category"] == category) & ~keys["from_oxcgrt"]]
     options = [
-        {"label": f"{r.rule_key} – {r.text_nb[:70]}", "value": r.rule_key}
+        {"label": f"{r.rule_key} – {_(r.text_nb)[:70]}", "value": r.rule_key}
         for r in keys.itertuples()
     ]
     options.append({"label": _("Ny regel (ny regelnøkkel) …"), "value": KEY_NEW})
@@ -109,31 +110,31 @@ def _param_input(spec: rules.ParameterSpec, value: Any) -> dbc.Col:
     pid = {"type": PARAM_TYPE, "name": spec.name}
     help_text = None
     if spec.kind == "bool":
-        control: Any = dbc.Switch(id=pid, label=spec.label, value=bool(value))
+        control: Any = dbc.Switch(id=pid, label=_(spec.label), value=bool(value))
         return dbc.Col(html.Div(control, className="pt-4"), md=4)
     if spec.kind == "int":
         control = dbc.Input(
             id=pid, type="number", step=1, min=spec.lo, max=spec.hi, value=value, debounce=True
         )
-        help_text = f"{spec.lo}–{spec.hi}" + (f" {spec.unit}" if spec.unit else "")
+        help_text = f"{spec.lo}–{spec.hi}" + (f" {_(spec.unit)}" if spec.unit else "")
         if spec.nullable:
-            help_text += "; " + _("tomt = {meaning}", meaning=spec.null_label)
+            help_text += "; " + _("tomt = {meaning}", meaning=_(spec.null_label))
     elif spec.kind == "choice":
         control = dcc.Dropdown(
             id=pid,
-            options=[{"label": label, "value": key} for key, label in spec.choices.items()],
+            options=[{"label": _(label), "value": key} for key, label in spec.choices.items()],
             value=value,
             clearable=spec.nullable,
-            placeholder=spec.null_label if spec.nullable else _("Velg"),
+            placeholder=_(spec.null_label) if spec.nullable else _("Velg"),
         )
         if spec.nullable:
-            help_text = _("Tomt = {meaning}", meaning=spec.null_label)
+            help_text = _("Tomt = {meaning}", meaning=_(spec.null_label))
     else:
         control = dbc.Input(id=pid, type="text", value=value, debounce=True)
         if spec.nullable:
-            help_text = _("Tomt = {meaning}", meaning=spec.null_label)
+            help_text = _("Tomt = {meaning}", meaning=_(spec.null_label))
     label_id = f"regelred-param-{spec.name}"
-    parts: list = [dbc.Label(spec.label, className="small", id=label_id), control]
+    parts: list = [dbc.Label(_(spec.label), className="small", id=label_id), control]
     if help_text:
         parts.append(dbc.FormText(help_text))
     return dbc.Col(parts, md=4)
@@ -175,8 +176,8 @@ def _history(versions: pd.DataFrame) -> Any:
                     html.Td(str(r.id)),
                     html.Td(where),
                     html.Td(f"{formatting.date_short(r.valid_from.date())} – {end}"),
-                    html.Td(r.text_nb),
-                    html.Td(html.Ul([html.Li(t) for t in rules.parameters_text(r.parameters)])),
+                    html.Td(_(r.text_nb)),
+                    html.Td(html.Ul([html.Li(t) for t in parameters_text(r.parameters)])),
                     html.Td(f"{r.recorded_by}, {str(r.recorded_at)[:16]}"),
                 ]
             )
@@ -200,7 +201,7 @@ def prefill(category: str | None, key: str | None, level: str | None, code: str 
     extra = {k: v for k, v in params.items() if k not in names}
     note = []
     if extra:
-        shown = rules.parameters_text(extra)
+        shown = parameters_text(extra)
         if shown:
             note.append(
                 dbc.FormText(
@@ -215,7 +216,8 @@ def prefill(category: str | None, key: str | None, level: str | None, code: str 
     )
     authority = current["authority"] if current and same_scope else None
     if authority is None and level == "kommune" and code:
-        authority = _("{name} kommune", name=_kommune_names().get(code, code))
+        # a value for the rule register, which is kept in bokmål
+        authority = f"{_kommune_names().get(code, code)} kommune"
     if authority is None and current:
         authority = current["authority"]
     show_new = {"display": "block"} if key == KEY_NEW else {"display": "none"}

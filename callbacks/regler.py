@@ -43,11 +43,42 @@ from layouts.common import EMPTY_FIGURE, card
 
 STRINGENCY_MEASURE = "stringency_index"  # imported from OxCGRT as a national series
 # "replaces the national / county rule" under a local or county version
+OVERRIDES_NATIONAL = N_("gjelder i stedet for nasjonal regel")
 OVERRIDES_TEXTS = {
-    "national": N_("gjelder i stedet for nasjonal regel"),
+    "national": OVERRIDES_NATIONAL,
     "county": N_("gjelder i stedet for fylkets regel"),
     "kommune": N_("gjelder i stedet for kommunens regel"),
 }
+
+
+def parameter_text(name: str, value: Any) -> str:
+    """:func:`data.rules.parameter_text` in the reader's language: «Isolation (days): 5»."""
+    spec = rules.PARAMETERS.get(name)
+    if spec is None:
+        return f"{name}: {'–' if value is None else value}"
+    if value is None:
+        shown = _(spec.null_label)
+    elif name == "test_within_hours" and value == 0:
+        shown = _("ved ankomst")  # older versions: test at the border on arrival
+    elif spec.kind == "bool":
+        shown = _("ja") if value else _("nei")
+    elif spec.kind == "choice" and str(value) in spec.choices:
+        shown = _(spec.choices[str(value)])
+    else:
+        shown = str(value)
+    return _("{label}: {value}", label=_(spec.label), value=shown)
+
+
+def parameters_text(parameters: Any) -> list[str]:
+    """:func:`data.rules.parameters_text` (same order, same hidden parameters), translated."""
+    params = dict(parameters or {})
+    order = [p for names in rules.CATEGORY_PARAMETERS.values() for p in names]
+    names = sorted(params, key=lambda n: (order.index(n) if n in order else len(order), n))
+    return [
+        parameter_text(n, params[n])
+        for n in names
+        if not (n in rules.PARAMETERS and rules.PARAMETERS[n].hidden)
+    ]
 
 
 def _change_count(change: str, n: int) -> str:
@@ -112,14 +143,14 @@ def _parameters(params: Any, only: list[str] | None = None) -> html.Ul | str:
     values = params if isinstance(params, dict) else {}
     if only is not None:
         values = {k: v for k, v in values.items() if k in only}
-    lines = rules.parameters_text(values)
+    lines = parameters_text(values)
     if not lines:
         return ""
     return html.Ul([html.Li(line) for line in lines], className="mb-0 ps-3 small")
 
 
 def _source(authority: Any, url: Any) -> list:
-    parts: list = [html.Span(str(authority or ""))]
+    parts: list = [html.Span(_(str(authority)) if authority else "")]
     if isinstance(url, str) and url:
         parts += [
             html.Br(),
@@ -147,7 +178,7 @@ def _in_force_rows(frame: pd.DataFrame) -> list[html.Tr]:
         if not pd.isna(r.overrides_id):
             level_cell.append(
                 html.Div(
-                    _(OVERRIDES_TEXTS.get(r.overrides_scope_level, OVERRIDES_TEXTS["national"])),
+                    _(OVERRIDES_TEXTS.get(r.overrides_scope_level, OVERRIDES_NATIONAL)),
                     className="small text-muted",
                 )
             )
@@ -157,7 +188,7 @@ def _in_force_rows(frame: pd.DataFrame) -> list[html.Tr]:
                     html.Td(_category(r.category), className="fw-semibold"),
                     html.Td(
                         [
-                            html.Div(r.text_nb),
+                            html.Div(_(r.text_nb)),
                             html.Div(
                                 _("Regel: {key} · versjon {id}", key=r.rule_key, id=r.id),
                                 className="small text-muted",
@@ -196,7 +227,7 @@ def _in_force(frame: pd.DataFrame) -> list:
             html.Tr(
                 [
                     html.Td(_category(r.category)),
-                    html.Td(r.text_nb),
+                    html.Td(_(r.text_nb)),
                     html.Td(_period(r.valid_from, r.valid_to), className="text-nowrap"),
                 ]
             )
@@ -316,8 +347,8 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
 # --------------------------------------------------------------------------- changes
 def _change_text(r: Any) -> list:
     if r.change == "ended":
-        return [html.Div(_("Opphører: {text}", text=r.text_nb_before))]
-    parts: list = [html.Div(r.text_nb_after)]
+        return [html.Div(_("Opphører: {text}", text=_(r.text_nb_before)))]
+    parts: list = [html.Div(_(r.text_nb_after))]
     if r.change == "changed":
         names = list(r.changed_parameters or [])
         before = _parameters(r.parameters_before, names)
@@ -384,10 +415,11 @@ def _timeline_points(changes: pd.DataFrame) -> pd.DataFrame:
     source = level.where(~changes["authority"].map(rules.is_oxcgrt), "oxcgrt")
 
     def hover(r: Any) -> str:
-        text = r.text_nb_before if r.change == "ended" else r.text_nb_after
+        ended = r.change == "ended"
+        text = _(r.text_nb_before if ended else r.text_nb_after)
         label = _(CHANGE_LABELS[r.change])
         params = (
-            rules.parameters_text({k: r.parameters_after.get(k) for k in r.changed_parameters})
+            parameters_text({k: r.parameters_after.get(k) for k in r.changed_parameters})
             if r.change == "changed" and isinstance(r.parameters_after, dict)
             else []
         )
@@ -424,12 +456,12 @@ def _diff(frame: pd.DataFrame, start: dt.date, end: dt.date) -> list:
     for r in frame.itertuples(index=False):
         names = list(r.changed_parameters or [])
         before = (
-            [html.Div(r.text_nb_before), _parameters(r.parameters_before, names or None)]
+            [html.Div(_(r.text_nb_before)), _parameters(r.parameters_before, names or None)]
             if r.change != "added"
             else "–"
         )
         after = (
-            [html.Div(r.text_nb_after), _parameters(r.parameters_after, names or None)]
+            [html.Div(_(r.text_nb_after)), _parameters(r.parameters_after, names or None)]
             if r.change != "ended"
             else "–"
         )

@@ -163,7 +163,7 @@ def _rules_block(in_force: pd.DataFrame, used: pd.DataFrame, date: dt.date) -> h
                 _("Versjon {id}", id=int(r["id"])),
                 formatting.date_short(pd.Timestamp(r["valid_from"]).date()),
                 formatting.count(r["certificates"], suppressed=bool(r["certificates_suppressed"])),
-                r["text_nb"],
+                _(str(r.get("text_nb"))),
             ]
             for r in used.to_dict("records")
         ]

@@ -858,3 +858,34 @@ def test_regler_page_renders_in_english(app) -> None:  # type: ignore[no-untyped
     assert figure["layout"]["separators"] == ".,"
     assert "Whole country" in {t.get("name") for t in figure["data"]}
     assert response["regler-source"]["children"].startswith("Data as of ")
+
+
+def test_rule_parameter_and_demo_rule_texts_are_marked_for_translation() -> None:
+    """The data layer keeps its texts in bokmål; the pages translate them through lists of
+    marked strings, which must stay complete."""
+    from dashboard.definitions.rule_texts import AUTHORITIES, DEMO_RULE_TEXTS
+    from dashboard.definitions.rules import RULE_PARAMETER_TEXTS
+
+    shown: set[str] = {"ja", "nei", "ved ankomst"}
+    for spec in rules.PARAMETERS.values():
+        if not spec.hidden:
+            shown |= {spec.label, spec.null_label, *spec.choices.values()}
+            shown |= {spec.unit} if spec.unit else set()
+    assert shown <= set(RULE_PARAMETER_TEXTS), shown - set(RULE_PARAMETER_TEXTS)
+    table = rule_table()
+    assert set(table["text_nb"]) == set(DEMO_RULE_TEXTS)
+    assert set(table["authority"]) - {"FHI"} == set(AUTHORITIES)
+
+
+def test_parameter_texts_follow_the_language() -> None:
+    from callbacks.regler import parameters_text
+    from dashboard import i18n
+
+    params = {"quarantine_days": 10, "test_out": True, "contact_factor": 0.5, "face_masks": None}
+    assert parameters_text(params) == rules.parameters_text(params)  # bokmål: the data layer's
+    with i18n.language("en"):
+        assert parameters_text(params) == [
+            "Quarantine (days): 10",
+            "Can test out of quarantine: yes",
+            "Face masks: no recommendation",
+        ]

@@ -11,9 +11,10 @@ from dashboard.figures.testing import (
     _days,
     _values,
     add_hidden_bars,
+    localise,
     suppressed_flags,
 )
-from dashboard.i18n import _, plotly_separators
+from dashboard.i18n import _
 
 ADMISSION_COLOUR = "#9ecae1"
 ICU_COLOUR = "#08306b"
@@ -52,7 +53,8 @@ def admissions_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
         hovertemplate=_("Snitt 7 dager: %{y:.1f}") + "<extra></extra>",
     )
     _time_layout(fig, title=title, yaxis_title=_("Innleggelser"))
+    localise(fig)
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
-    fig.update_layout(barmode="overlay", bargap=0, separators=plotly_separators())
+    fig.update_layout(barmode="overlay", bargap=0)
     fig.update_yaxes(rangemode="tozero", **NUMBER_TICKS)
     return fig

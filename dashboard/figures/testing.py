@@ -17,7 +17,7 @@ from dashboard.figures.core import (
     NATION_COLOUR,
     _time_layout,
 )
-from dashboard.i18n import _, plotly_separators
+from dashboard.i18n import N_, _, plotly_separators
 
 PCR_COLOUR = "#1f4e79"
 ANTIGEN_COLOUR = "#9ecae1"
@@ -46,6 +46,20 @@ class Measure:
 
 
 DAY_MS = 86_400_000
+# The range buttons that _time_layout (figures/core.py) adds, marked for translation
+RANGE_BUTTON_LABELS = (N_("3 mnd"), N_("1 år"), N_("Alt"))
+
+
+def localise(fig: go.Figure) -> None:
+    """Number separators and range buttons of a time figure in the reader's language."""
+    fig.update_layout(separators=plotly_separators())
+    buttons = fig.layout.xaxis.rangeselector.buttons or ()
+    if buttons:
+        fig.update_xaxes(
+            rangeselector=dict(
+                buttons=[{**b.to_plotly_json(), "label": _(b.label)} for b in buttons]
+            )
+        )
 
 
 def _days(frame: pd.DataFrame) -> dict[str, Any]:
@@ -81,7 +95,7 @@ def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> go.Figure
             hovertemplate=f"{label}: {fmt}<extra></extra>",
         )
     _time_layout(fig, title=title, yaxis_title=measure.title)
-    fig.update_layout(separators=plotly_separators())
+    localise(fig)
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_yaxes(**NUMBER_TICKS)
     if measure.suffix.strip() == "%":
@@ -231,16 +245,16 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
     fig.add_bar(
         **days,
         y=_values(series["tests_pcr"], 1),
-        name="PCR",
+        name=_("PCR"),
         marker_color=PCR_COLOUR,
-        hovertemplate="PCR: %{y}<extra></extra>",
+        hovertemplate=_("PCR: %{y}") + "<extra></extra>",
     )
     fig.add_bar(
         **days,
         y=_values(series["tests_antigen"], 1),
-        name="Antigen",
+        name=_("Antigen"),
         marker_color=ANTIGEN_COLOUR,
-        hovertemplate="Antigen: %{y}<extra></extra>",
+        hovertemplate=_("Antigen: %{y}") + "<extra></extra>",
     )
     add_hidden_bars(fig, days, suppressed_flags(series, "tests_pcr", "tests_antigen"))
     fig.add_scatter(
@@ -252,7 +266,8 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
         hovertemplate=_("Positive: %{y}") + "<extra></extra>",
     )
     _time_layout(fig, title=title, yaxis_title=_("Testhendelser"))
+    localise(fig)
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_yaxes(**NUMBER_TICKS)
-    fig.update_layout(barmode="stack", bargap=0, separators=plotly_separators())
+    fig.update_layout(barmode="stack", bargap=0)
     return fig
