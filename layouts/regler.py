@@ -73,7 +73,7 @@ def layout(
                         dcc.Dropdown(
                             id="regler-upcoming-days",
                             options=[
-                                {"label": _(label), "value": value}
+                                {"label": _(str(label)), "value": value}
                                 for label, value in (
                                     (o["label"], o["value"]) for o in UPCOMING_OPTIONS
                                 )
