@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
-from dashboard.i18n import _, plotly_separators
+from dashboard.i18n import _, get_language, plotly_separators
 
 # Qualitative, distinguishable in print and for the common colour-vision deficiencies
 # (Okabe–Ito), grey last for "Andre".
@@ -31,6 +31,14 @@ CATEGORY_COLOURS = (
 OTHERS_COLOUR = "#9e9e9e"
 FUNNEL_COLOURS = ("#1f4e79", "#2f6ea5", "#c2571a", "#5b8fc7", "#3f8f5a")
 NOTE_FONT = dict(size=14, color="#555")
+
+
+def d3_date(kind: str = "date") -> str:
+    """A plotly (d3) date format in the reader's language, as :mod:`dashboard.formatting`
+    writes dates: "date" 02.11.2026 / 02/11/2026, "day" 02.11 / 02/11, "month" 11.2026 /
+    11/2026 (numeric: month names would follow the browser's plotly locale)."""
+    sep = "/" if get_language() == "en" else "."
+    return {"date": "%d{0}%m{0}%Y", "day": "%d{0}%m", "month": "%m{0}%Y"}[kind].format(sep)
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
@@ -222,9 +230,9 @@ def daily_by_figure(
         annotations=annotations,
         yaxis=dict(title=dict(text=_("Ankomster")), gridcolor="#e5e5e5", rangemode="tozero"),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%d.%m"),
+        xaxis=dict(gridcolor="#f0f0f0", hoverformat=d3_date(), tickformat=d3_date("day")),
     )
     return go.Figure(dict(data=traces, layout=layout))
 
 
-__all__ = ["base_layout", "daily_by_figure", "funnel_figure", "note", "percent"]
+__all__ = ["base_layout", "d3_date", "daily_by_figure", "funnel_figure", "note", "percent"]

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures.arrivals import base_layout, note
+from dashboard.figures.arrivals import base_layout, d3_date, note
 from dashboard.figures.core import FYLKE_COLOUR, KOMMUNE_COLOUR, NATION_COLOUR
 from dashboard.i18n import N_, _
 
@@ -110,7 +110,7 @@ def share_over_time_figure(series: list[tuple[str, pd.DataFrame]], *, title: str
         hovermode="x unified",
         yaxis=_share_axis(),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%m.%Y"),
+        xaxis=dict(gridcolor="#f0f0f0", hoverformat=d3_date(), tickformat=d3_date("month")),
     )
     return go.Figure(dict(data=traces, layout=layout))
 

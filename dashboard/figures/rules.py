@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import formatting
 from dashboard.definitions.rules import CATEGORY_LABELS, SOURCE_LABELS
+from dashboard.figures.arrivals import d3_date
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR, NATION_COLOUR
 from dashboard.i18n import N_, _, plotly_separators
 
@@ -63,7 +64,7 @@ def rules_timeline_figure(
             name=_(STRINGENCY_LABEL),
             mode="lines",
             line=dict(color=STRINGENCY_COLOUR, width=1.5, shape="hv"),
-            hovertemplate=f"{_(STRINGENCY_LABEL)}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}}<extra></extra>",
+            hovertemplate=f"{_(STRINGENCY_LABEL)}<br>%{{x|{d3_date()}}}: %{{y:.1f}}<extra></extra>",
             row=1,
             col=1,
             secondary_y=True,
@@ -89,7 +90,7 @@ def rules_timeline_figure(
                 dash="solid" if i == 0 else "dot",
             ),
             legendgroup="kurve",
-            hovertemplate=f"{html.escape(label)}<br>%{{x|%d.%m.%Y}}: "
+            hovertemplate=f"{html.escape(label)}<br>%{{x|{d3_date()}}}: "
             + _("%{y:.1f} per 100 000")
             + "<extra></extra>",
             row=1,
