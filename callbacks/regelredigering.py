@@ -13,7 +13,12 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from callbacks.regler import parameters_text
 from dashboard import formatting
 from dashboard.auth import current_scope
-from dashboard.definitions.rules import CATEGORY_LABELS, KEY_NEW, LEVEL_LABELS
+from dashboard.definitions.rules import (
+    CATEGORY_LABELS,
+    KEY_NEW,
+    LEVEL_LABELS,
+    RULE_FORM_TEXTS,
+)
 from dashboard.i18n import _
 from data import rules
 from data.scope import Scope
@@ -104,6 +109,19 @@ def key_options(category: str | None, level: str | None, code: str | None) -> tu
     elif len(national):
         value = national["rule_key"].iloc[0]
     return options, value
+
+
+def error_text(field: str, message: str) -> str:
+    """A validation message of :func:`data.rules.record_rule_version` («Regeltekst: må fylles
+    ut») in the reader's language: the field label and a fixed message are translated, a
+    message with values in it is shown as written."""
+    label = rules.FIELD_LABELS.get(field)
+    if label and message.startswith(f"{label}: "):
+        body = message[len(label) + 2 :]
+        # the data layer ends a type message with a full stop: «Gjelder fra: må fylles ut.»
+        stem, stop = (body[:-1], ".") if body[:-1] in RULE_FORM_TEXTS else (body, "")
+        return _("{label}: {message}", label=_(label), message=_(stem) + stop)
+    return _(message)
 
 
 def _param_input(spec: rules.ParameterSpec, value: Any) -> dbc.Col:
@@ -274,7 +292,10 @@ def submit(
         alert = dbc.Alert(
             [
                 html.Strong(_("Ikke registrert. Rett opp dette og prøv igjen:")),
-                html.Ul([html.Li(message) for _field, message in error.errors], className="mb-0"),
+                html.Ul(
+                    [html.Li(error_text(field, message)) for field, message in error.errors],
+                    className="mb-0",
+                ),
             ],
             color="danger",
             id="regelred-errors",

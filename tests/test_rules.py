@@ -889,3 +889,21 @@ def test_parameter_texts_follow_the_language() -> None:
             "Can test out of quarantine: yes",
             "Face masks: no recommendation",
         ]
+
+
+def test_form_validation_messages_in_english(app) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.definitions.rules import RULE_FORM_TEXTS
+
+    assert set(rules.FIELD_LABELS.values()) <= set(RULE_FORM_TEXTS)
+    assert set(rules._TYPE_MESSAGES.values()) <= set(RULE_FORM_TEXTS)
+    client = login(app.server.test_client(), "admin")
+    client.set_cookie("sb_lang", "en")
+    rows = _count(RuleVersion)
+    status, text = _submit(
+        client, _fields(**{"regelred-text": "", "regelred-from": None}), {"face_masks": None}
+    )
+    assert status == 200
+    errors = json.dumps(json.loads(text)["response"]["regelred-result"], ensure_ascii=False)
+    assert "Not recorded. Correct the following and try again:" in errors
+    assert "Rule text: must be filled in" in errors and "Valid from: must be filled in" in errors
+    assert _count(RuleVersion) == rows

@@ -121,6 +121,43 @@ EDIT_INTRO = N_(
 )
 KEY_NEW = "__ny__"
 
+# The field labels (data.rules.FIELD_LABELS) and the fixed validation messages of
+# data.rules.record_rule_version, marked so that the form can show them translated; messages
+# with values in them (a parameter's range, a date) are shown as the data layer writes them.
+RULE_FORM_TEXTS: tuple[str, ...] = (
+    N_("Regelnøkkel"),
+    N_("Kategori"),
+    N_("Nivå"),
+    N_("Fylke/kommune"),
+    N_("Parametere"),
+    N_("Regeltekst"),
+    N_("Myndighet"),
+    N_("Kildelenke"),
+    N_("Gjelder fra"),
+    N_("Gjelder til"),
+    N_("må fylles ut"),
+    N_("må være en gyldig dato (ÅÅÅÅ-MM-DD)"),
+    N_("må være en dato uten klokkeslett"),
+    N_("må være en dato"),
+    N_("må være tekst"),
+    N_("må være en liste av parametere med verdier"),
+    N_("er ikke et felt i en regelversjon"),
+    N_("har en ugyldig verdi"),
+    N_(
+        "må være 2–40 tegn: små bokstaver, tall, punktum, bindestrek eller _ "
+        "(for eksempel «isolasjon»)."
+    ),
+    N_("må være nasjonal, fylke eller kommune."),
+    N_("velg fylket regelen gjelder for (fylkesnummer, to sifre)."),
+    N_("velg kommunen regelen gjelder for (kommunenummer, fire sifre)."),
+    N_("må fylles ut: skriv hva regelen sier, på bokmål."),
+    N_("høyst 2000 tegn."),
+    N_("må fylles ut (hvem har fastsatt regelen)."),
+    N_("høyst 80 tegn."),
+    N_("må være en nettadresse som begynner med https://."),
+    N_("må være en dato mellom år 2000 og 2100."),
+)
+
 # The Norwegian texts of the rule parameters in data.rules.PARAMETERS (labels, choices, "not
 # set" meanings, units) and of data.rules.parameter_text's values, marked here so that the
 # pages can show them through the translation layer (the data layer does not import it; a test
@@ -202,6 +239,7 @@ __all__ = [
     "LEVEL_LABELS",
     "NOT_IN_FORCE",
     "NO_DUTY",
+    "RULE_FORM_TEXTS",
     "RULE_PARAMETER_TEXTS",
     "SOURCE_LABELS",
     "TIMELINE",
