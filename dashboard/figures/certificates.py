@@ -18,6 +18,7 @@ from dashboard.i18n import N_, _
 BASIS_COLOURS = {"vaccinated": "#1f4e79", "recovered": "#6baed6", "tested": "#e6850e"}
 WITHHELD_COLOUR = "#bdbdbd"
 SHARE_AXIS_TITLE = N_("Andel av innbyggerne (%)")
+UNKNOWN_AGE = N_("Ukjent alder")  # the "ukjent" age band
 
 
 def _share_axis() -> dict[str, Any]:
@@ -41,6 +42,7 @@ def age_share_figure(
     above 100 % are drawn at 100 %.
     """
     rows = status[(status["age_band"] != "total") & (status["population"] > 0)]
+    bands = [_(UNKNOWN_AGE) if b == "ukjent" else b for b in rows["age_band"]]
     traces: list[dict[str, Any]] = []
     for basis, colour in BASIS_COLOURS.items():
         hidden = rows[f"{basis}_suppressed"].astype(bool)
@@ -51,7 +53,7 @@ def age_share_figure(
         traces.append(
             dict(
                 type="bar",
-                x=list(rows["age_band"]),
+                x=bands,
                 y=_percent_values(rows[f"share_{basis}"]),
                 name=label,
                 marker=dict(color=colour),
@@ -66,7 +68,7 @@ def age_share_figure(
         traces.append(
             dict(
                 type="bar",
-                x=list(rows["age_band"]),
+                x=bands,
                 y=_percent_values(rows["share_basis_withheld"]),
                 name=_("Grunnlag skjult (1–4)"),
                 marker=dict(color=WITHHELD_COLOUR),
