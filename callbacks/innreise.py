@@ -25,6 +25,7 @@ from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions import arrivals as texts
 from dashboard.figures import arrivals as arrival_figures
 from dashboard.figures.arrivals import percent
+from dashboard.i18n import N_, _, ngettext
 from dashboard.metrics import arrivals as arrival_metrics
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
@@ -34,10 +35,12 @@ from layouts.common import EMPTY_FIGURE, card
 # --------------------------------------------------------------------------- shared helpers
 def source_line(info: Mapping[str, Any], date: dt.date, source: str) -> str:
     """Data date, the date shown, and the source (with the demo label for demo data)."""
-    origin = DEMO_SOURCE if info["is_demo"] else (info.get("source") or source)
-    return (
-        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
-        f"{formatting.date_short(date)}. Kilde: {origin}."
+    origin = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _(source))
+    return _(
+        "Data per {data_date}. Vist til og med {date}. Kilde: {source}.",
+        data_date=formatting.date_short(info["data_date"]),
+        date=formatting.date_short(date),
+        source=origin,
     )
 
 
@@ -45,7 +48,7 @@ def parameter_value(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "Ja" if value else "Nei"
+        return _("Ja") if value else _("Nei")
     if isinstance(value, int | float):
         return formatting.number(value, 0 if float(value).is_integer() else 1)
     return str(value)
@@ -61,19 +64,28 @@ def rule_card(
     rule: Mapping[str, Any], labels: Mapping[str, str], *, note: str | None = None
 ) -> dbc.Card:
     """One rule version: text, validity, authority, parameters and link."""
-    valid = f"Gjelder fra {_date_text(rule['valid_from'])}"
     if rule.get("valid_to") is not None and not pd.isna(rule.get("valid_to")):
-        valid += f" til og med {_date_text(rule['valid_to'])}"
-    level = texts.SCOPE_LEVEL_LABELS.get(str(rule.get("scope_level", "")), "")
-    meta = " · ".join(p for p in (f"Versjon {rule['id']}", level, valid, rule["authority"]) if p)
+        valid = _(
+            "Gjelder fra {start} til og med {end}",
+            start=_date_text(rule["valid_from"]),
+            end=_date_text(rule["valid_to"]),
+        )
+    else:
+        valid = _("Gjelder fra {start}", start=_date_text(rule["valid_from"]))
+    level_label = texts.SCOPE_LEVEL_LABELS.get(str(rule.get("scope_level", "")))
+    level = _(level_label) if level_label else ""
+    version = _("Versjon {id}", id=rule["id"])
+    authority = rule.get("authority")
+    authority = _(str(authority)) if authority else ""
+    meta = " · ".join(p for p in (version, level, valid, authority) if p)
     params = rule.get("parameters") or {}
     items = [
-        html.Li([f"{labels.get(key, key)}: ", html.Strong(parameter_value(value))])
+        html.Li([f"{_(labels[key])}: ", html.Strong(parameter_value(value))])
         for key, value in params.items()
         if key in labels
     ]
     body: list[Any] = [
-        html.P(rule["text_nb"], className="mb-1"),
+        html.P(_(str(rule.get("text_nb"))), className="mb-1"),
         html.Div(meta, className="small text-muted mb-1"),
     ]
     if items:
@@ -81,7 +93,11 @@ def rule_card(
     if rule.get("source_url"):
         body.append(
             html.A(
-                "Kilde", href=rule["source_url"], target="_blank", rel="noopener", className="small"
+                _("Kilde"),
+                href=rule["source_url"],
+                target="_blank",
+                rel="noopener",
+                className="small",
             )
         )
     if note:
@@ -105,23 +121,24 @@ def _table(header: list[str], rows: list[list[Any]], *, table_id: str | None = N
 
 # --------------------------------------------------------------------------- innreise
 MEASURE_LABELS = {
-    "tested": "Testet innen fristen (av registrerte)",
-    "positive": "Positive (av testede)",
-    "quarantine_required": "Karantenekrav (av registrerte)",
-    "follow_up_completed": "Oppfølging fullført (av registrerte)",
-    "without_fd_number": "Uten F/D-nummer (av registrerte)",
-    "pending_overdue": f"Venter etter {texts.PENDING_DAYS} dager (av ankomne før det)",
-    "tested_no_result": "Testet uten svar (av testede)",
-    "follow_up_lost": "Ikke nådd (av registrerte)",
+    "tested": N_("Testet innen fristen (av registrerte)"),
+    "positive": N_("Positive (av testede)"),
+    "quarantine_required": N_("Karantenekrav (av registrerte)"),
+    "follow_up_completed": N_("Oppfølging fullført (av registrerte)"),
+    "without_fd_number": N_("Uten F/D-nummer (av registrerte)"),
+    # texts.PENDING_DAYS (7) as a literal: a msgid is fixed text
+    "pending_overdue": N_("Venter etter 7 dager (av ankomne før det)"),
+    "tested_no_result": N_("Testet uten svar (av testede)"),
+    "follow_up_lost": N_("Ikke nådd (av registrerte)"),
 }
 
 
-HIDDEN_SHARE = "skjult"
+HIDDEN_SHARE = N_("skjult")
 
 
 def share_text(value: float, hidden: bool = False) -> str:
     """A share as percent text; "skjult" when it rests on a withheld small count."""
-    return HIDDEN_SHARE if hidden else percent(value)
+    return _(HIDDEN_SHARE) if hidden else percent(value)
 
 
 def _count(row: Mapping[str, Any], column: str) -> str:
@@ -132,7 +149,7 @@ def persons(row: Mapping[str, Any], column: str) -> str:
     """A count with "person" or "personer"."""
     value = row.get(column)
     one = value == 1 and not row.get(f"{column}_suppressed")
-    return f"{_count(row, column)} {'person' if one else 'personer'}"
+    return ngettext("{n} person", "{n} personer", 1 if one else 2, n=_count(row, column))
 
 
 def _cards(
@@ -150,18 +167,27 @@ def _cards(
     def compare(metric: str) -> str:
         fylke_value = share_text(f.at[metric, "f"], f.at[metric, "f_suppressed"])
         nation_value = share_text(f.at[metric, "n"], f.at[metric, "n_suppressed"])
-        return f"{place.fylkesnavn}: {fylke_value} · Landet: {nation_value}"
+        return _(
+            "{fylke}: {fylke_value} · Landet: {nation_value}",
+            fylke=place.fylkesnavn,
+            fylke_value=fylke_value,
+            nation_value=nation_value,
+        )
 
     registered = own.get("registered")
-    per_day = ""
+    window_note = _("Siste {days} dager", days=days)
     if registered is not None and not pd.isna(registered):
-        per_day = f" · {formatting.number(registered / days, 1)} per dag"
+        window_note = _(
+            "Siste {days} dager · {per_day} per dag",
+            days=days,
+            per_day=formatting.number(registered / days, 1),
+        )
     return [
         dbc.Col(
             card(
-                "Registrerte ankomster",
+                _("Registrerte ankomster"),
                 _count(own, "registered"),
-                note=f"Siste {days} dager{per_day}",
+                note=window_note,
                 card_id="innreise-card-registered",
             ),
             md=4,
@@ -169,7 +195,7 @@ def _cards(
         ),
         dbc.Col(
             card(
-                "Testet innen fristen",
+                _("Testet innen fristen"),
                 share_text(funnel.at["tested", "share"], funnel.at["tested", "share_suppressed"]),
                 note=f"{persons(own, 'tested')} · {compare('tested')}",
             ),
@@ -178,27 +204,34 @@ def _cards(
         ),
         dbc.Col(
             card(
-                "Positive blant testede",
+                _("Positive blant testede"),
                 share_text(
                     funnel.at["positive", "share"], funnel.at["positive", "share_suppressed"]
                 ),
-                note=f"{_count(own, 'positive')} positive · {compare('positive')}",
+                note=_(
+                    "{n} positive · {compare}",
+                    n=_count(own, "positive"),
+                    compare=compare("positive"),
+                ),
             ),
             md=4,
             xl=2,
         ),
         dbc.Col(
             card(
-                "Karantenekrav",
+                _("Karantenekrav"),
                 _count(own, "quarantine_required"),
-                note=f"{share_text(funnel.at['quarantine_required', 'share'])} av registrerte",
+                note=_(
+                    "{share} av registrerte",
+                    share=share_text(funnel.at["quarantine_required", "share"]),
+                ),
             ),
             md=4,
             xl=2,
         ),
         dbc.Col(
             card(
-                "Oppfølging fullført",
+                _("Oppfølging fullført"),
                 share_text(
                     funnel.at["follow_up_completed", "share"],
                     funnel.at["follow_up_completed", "share_suppressed"],
@@ -210,7 +243,7 @@ def _cards(
         ),
         dbc.Col(
             card(
-                "Uten F/D-nummer",
+                _("Uten F/D-nummer"),
                 share_text(
                     quality.at["without_fd_number", "share"],
                     quality.at["without_fd_number", "share_suppressed"],
@@ -226,16 +259,19 @@ def _cards(
 
 def _compare_block(areas: Sequence[tuple[str, Mapping[str, Any]]], days: int) -> html.Div:
     table = arrival_metrics.comparison(areas)
-    header = ["", *(label for label, _ in areas)]
+    header = ["", *(label for label, _a in areas)]
     rows: list[list[Any]] = [
-        ["Registrerte ankomster", *(_count(counts, "registered") for _, counts in areas)]
+        [_("Registrerte ankomster"), *(_count(counts, "registered") for _a, counts in areas)]
     ]
     for record in table.to_dict("records"):
-        values = [share_text(record[label], record[f"{label}_suppressed"]) for label, _ in areas]
-        rows.append([MEASURE_LABELS[record["measure"]], *values])
+        values = [share_text(record[label], record[f"{label}_suppressed"]) for label, _a in areas]
+        measure = MEASURE_LABELS[record["measure"]]
+        rows.append([_(measure), *values])
     return html.Div(
         [
-            html.H2(f"Kommunen mot fylket og landet, siste {days} dager", className="h6"),
+            html.H2(
+                _("Kommunen mot fylket og landet, siste {days} dager", days=days), className="h6"
+            ),
             _table(header, rows, table_id="innreise-compare-table"),
         ]
     )
@@ -243,36 +279,50 @@ def _compare_block(areas: Sequence[tuple[str, Mapping[str, Any]]], days: int) ->
 
 def _quality_block(own: Mapping[str, Any], days: int) -> html.Div:
     quality = arrival_metrics.quality(own)
-    base_names = {"registered": "registrerte", "due": "ankomne før fristen", "tested": "testede"}
+    base_names = {
+        "registered": N_("{n} registrerte"),
+        "due": N_("{n} ankomne før fristen"),
+        "tested": N_("{n} testede"),
+    }
     rows = [
         [
-            texts.QUALITY_LABELS[r.flag],
+            _(texts.QUALITY_LABELS[r.flag]),
             formatting.count(r.count, suppressed=bool(r.suppressed)),
             share_text(r.share, r.share_suppressed),
-            f"{_count(own, r.base)} {base_names[r.base]}",
+            _(base_names[r.base], n=_count(own, r.base)),
         ]
         for r in quality.itertuples(index=False)
     ]
     return html.Div(
         [
-            html.H2(f"Datakvalitet, siste {days} dager", className="h6"),
-            _table(["Flagg", "Antall", "Andel", "Av"], rows, table_id="innreise-quality-table"),
-            html.Div(texts.STATUS_NOW_NOTE, className="small text-muted"),
+            html.H2(_("Datakvalitet, siste {days} dager", days=days), className="h6"),
+            _table(
+                [_("Flagg"), _("Antall"), _("Andel"), _("Av")],
+                rows,
+                table_id="innreise-quality-table",
+            ),
+            html.Div(_(texts.STATUS_NOW_NOTE), className="small text-muted"),
         ]
     )
 
 
 def _rules_block(rules: pd.DataFrame, date: dt.date) -> html.Div:
-    heading = html.H2(f"Innreiseregler i kraft {formatting.date_short(date)}", className="h6")
+    heading = html.H2(
+        _("Innreiseregler i kraft {date}", date=formatting.date_short(date)), className="h6"
+    )
     if rules.empty:
         return html.Div(
-            [heading, html.P("Ingen innreiseregler var i kraft på datoen.", className="small")]
+            [heading, html.P(_("Ingen innreiseregler var i kraft på datoen."), className="small")]
         )
     cards = [rule_card(r, texts.ENTRY_PARAMETER_LABELS) for r in rules.to_dict("records")]
     return html.Div([heading, *cards], id="innreise-rules-list")
 
 
 EMPTY = (EMPTY_FIGURE, None, EMPTY_FIGURE, EMPTY_FIGURE, None, None)
+DAILY_TITLES = {
+    "border_point": N_("Ankomster per dag etter innreisested"),
+    "country_of_departure": N_("Ankomster per dag etter avreiseland"),
+}
 
 
 def update_innreise(
@@ -281,7 +331,7 @@ def update_innreise(
     days = window_days if window_days in texts.WINDOW_OPTIONS else texts.DEFAULT_WINDOW
     place, date_out, alert = page_context(kommunenummer, requested_date)
     if place is None:
-        return ("Innreise", [], *EMPTY, alert, date_out, "")
+        return (_("Innreise"), [], *EMPTY, alert, date_out, "")
     scope = current_scope()
     notice = not_published("arrivals", place.kommunenummer)
     if notice is not None:
@@ -289,9 +339,9 @@ def update_innreise(
         rules = rule_queries.rules_in_force(
             scope=scope, kommunenummer=place.kommunenummer, date=place.date, category="entry"
         )
-        nothing = figures.message_figure("Ingen ankomster i datagrunnlaget.")
+        nothing = figures.message_figure(_("Ingen ankomster i datagrunnlaget."))
         return (
-            place.title("Innreise"),
+            place.title(_("Innreise")),
             [],
             nothing,
             None,
@@ -330,22 +380,27 @@ def update_innreise(
         arrival_metrics.funnel(own),
         stage_labels=texts.STAGE_LABELS,
         base_labels=texts.STAGE_BASE_LABELS,
-        title=f"Oppfølgingstrakt, ankomster {formatting.date_short(start)}–"
-        f"{formatting.date_short(end)}",
+        title=_(
+            "Oppfølgingstrakt, ankomster {start}–{end}",
+            start=formatting.date_short(start),
+            end=formatting.date_short(end),
+        ),
     )
     figs = {
         dim: arrival_figures.daily_by_figure(
             by[dim],
-            title=f"Ankomster per dag etter {texts.DIMENSION_LABELS[dim]}",
-            category_labels=texts.COUNTRY_NAMES if dim == "country_of_departure" else None,
+            title=_(DAILY_TITLES[dim]),
+            category_labels=(
+                texts.COUNTRY_NAMES if dim == "country_of_departure" else texts.BORDER_POINT_NAMES
+            ),
             window=(start, end),
             others=arrival_queries.OTHERS,
         )
         for dim in by
     }
-    areas = [(place.name, own), (place.fylke_label, fylke), (NATION_LABEL, nation)]
+    areas = [(place.name, own), (place.fylke_label, fylke), (_(NATION_LABEL), nation)]
     return (
-        place.title("Innreise"),
+        place.title(_("Innreise")),
         _cards(own, fylke, nation, place, days),
         funnel_fig,
         _compare_block(areas, days),

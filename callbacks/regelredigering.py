@@ -10,9 +10,16 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
+from callbacks.regler import parameters_text
 from dashboard import formatting
 from dashboard.auth import current_scope
-from dashboard.definitions.rules import CATEGORY_LABELS, KEY_NEW, LEVEL_LABELS
+from dashboard.definitions.rules import (
+    CATEGORY_LABELS,
+    KEY_NEW,
+    LEVEL_LABELS,
+    RULE_FORM_TEXTS,
+)
+from dashboard.i18n import _
 from data import rules
 from data.scope import Scope
 from geo import reference
@@ -27,8 +34,8 @@ def _kommune_names() -> pd.Series:
 
 def _levels(scope: Scope) -> list[dict[str, Any]]:
     if scope.edit_rules:
-        return [{"label": LEVEL_LABELS[k], "value": k} for k in rules.SCOPE_LEVELS]
-    return [{"label": "Kommune (lokal regel)", "value": "kommune"}]
+        return [{"label": _(LEVEL_LABELS[k]), "value": k} for k in rules.SCOPE_LEVELS]
+    return [{"label": _("Kommune (lokal regel)"), "value": "kommune"}]
 
 
 def init_levels(kommune: str | None) -> tuple:
@@ -38,16 +45,22 @@ def init_levels(kommune: str | None) -> tuple:
     notice = None
     if not scope.edit_rules and not scope.edit_local_rules_for:
         notice = dbc.Alert(
-            f"Rollen din ({scope.role}) kan ikke registrere regler. Forsøk blir avvist og "
-            "ført i revisjonsloggen.",
+            _(
+                "Rollen din ({role}) kan ikke registrere regler. Forsøk blir avvist og ført i "
+                "revisjonsloggen.",
+                role=scope.role,
+            ),
             color="warning",
             id="regelred-no-access",
         )
     elif not scope.edit_rules:
         own = ", ".join(sorted(scope.edit_local_rules_for))
         notice = dbc.Alert(
-            f"Du kan registrere lokale regler for egen kommune ({own}). Nasjonale regler og "
-            "fylkesregler registreres av regelredaktør eller administrator.",
+            _(
+                "Du kan registrere lokale regler for egen kommune ({own}). Nasjonale regler og "
+                "fylkesregler registreres av regelredaktør eller administrator.",
+                own=own,
+            ),
             color="info",
             id="regelred-local-only",
         )
@@ -57,19 +70,19 @@ def init_levels(kommune: str | None) -> tuple:
 def code_options(level: str | None, kommune: str | None) -> tuple:
     scope = current_scope()
     if level == "national" or not level:
-        return [], None, True, "Hele landet"
+        return [], None, True, _("Hele landet")
     if level == "county":
         fylker = reference.fylker(2024)
         options = [
             {"label": f"{r.name} ({r.fylkesnummer})", "value": r.fylkesnummer}
             for r in fylker.itertuples()
         ]
-        return options, None, False, "Velg fylke"
+        return options, None, False, _("Velg fylke")
     names = _kommune_names()
     codes = sorted(names.index) if scope.edit_rules else sorted(scope.edit_local_rules_for)
     options = [{"label": f"{names.get(c, c)} ({c})", "value": c} for c in codes]
     preferred = kommune if kommune in codes else (codes[0] if len(codes) == 1 else None)
-    return options, preferred, False, "Velg kommune"
+    return options, preferred, False, _("Velg kommune")
 
 
 def key_options(category: str | None, level: str | None, code: str | None) -> tuple:
@@ -77,10 +90,10 @@ def key_options(category: str | None, level: str | None, code: str | None) -> tu
     keys = rules.rule_keys(scope=scope)
     keys = keys[(keys["category"] == category) & ~keys["from_oxcgrt"]]
     options = [
-        {"label": f"{r.rule_key} – {r.text_nb[:70]}", "value": r.rule_key}
+        {"label": f"{r.rule_key} – {_(r.text_nb)[:70]}", "value": r.rule_key}
         for r in keys.itertuples()
     ]
-    options.append({"label": "Ny regel (ny regelnøkkel) …", "value": KEY_NEW})
+    options.append({"label": _("Ny regel (ny regelnøkkel) …"), "value": KEY_NEW})
     # a rule with a version at this scope; else the national rule, which a local one replaces
     versions = rules.rule_versions(scope=scope)
     versions = versions[versions["rule_key"].isin(keys["rule_key"])]
@@ -98,35 +111,48 @@ def key_options(category: str | None, level: str | None, code: str | None) -> tu
     return options, value
 
 
+def error_text(field: str, message: str) -> str:
+    """A validation message of :func:`data.rules.record_rule_version` («Regeltekst: må fylles
+    ut») in the reader's language: the field label and a fixed message are translated, a
+    message with values in it is shown as written."""
+    label = rules.FIELD_LABELS.get(field)
+    if label and message.startswith(f"{label}: "):
+        body = message[len(label) + 2 :]
+        # the data layer ends a type message with a full stop: «Gjelder fra: må fylles ut.»
+        stem, stop = (body[:-1], ".") if body[:-1] in RULE_FORM_TEXTS else (body, "")
+        return _("{label}: {message}", label=_(label), message=_(stem) + stop)
+    return _(message)
+
+
 def _param_input(spec: rules.ParameterSpec, value: Any) -> dbc.Col:
     pid = {"type": PARAM_TYPE, "name": spec.name}
     help_text = None
     if spec.kind == "bool":
-        control: Any = dbc.Switch(id=pid, label=spec.label, value=bool(value))
+        control: Any = dbc.Switch(id=pid, label=_(spec.label), value=bool(value))
         return dbc.Col(html.Div(control, className="pt-4"), md=4)
     if spec.kind == "int":
         control = dbc.Input(
             id=pid, type="number", step=1, min=spec.lo, max=spec.hi, value=value, debounce=True
         )
-        help_text = f"{spec.lo}–{spec.hi}" + (f" {spec.unit}" if spec.unit else "")
+        help_text = f"{spec.lo}–{spec.hi}" + (f" {_(spec.unit)}" if spec.unit else "")
         if spec.nullable:
-            help_text += f"; tomt = {spec.null_label}"
+            help_text += "; " + _("tomt = {meaning}", meaning=_(spec.null_label))
     elif spec.kind == "choice":
         control = dcc.Dropdown(
             id=pid,
-            options=[{"label": label, "value": key} for key, label in spec.choices.items()],
+            options=[{"label": _(label), "value": key} for key, label in spec.choices.items()],
             value=value,
             clearable=spec.nullable,
-            placeholder=spec.null_label if spec.nullable else "Velg",
+            placeholder=_(spec.null_label) if spec.nullable else _("Velg"),
         )
         if spec.nullable:
-            help_text = f"Tomt = {spec.null_label}"
+            help_text = _("Tomt = {meaning}", meaning=_(spec.null_label))
     else:
         control = dbc.Input(id=pid, type="text", value=value, debounce=True)
         if spec.nullable:
-            help_text = f"Tomt = {spec.null_label}"
+            help_text = _("Tomt = {meaning}", meaning=_(spec.null_label))
     label_id = f"regelred-param-{spec.name}"
-    parts: list = [dbc.Label(spec.label, className="small", id=label_id), control]
+    parts: list = [dbc.Label(_(spec.label), className="small", id=label_id), control]
     if help_text:
         parts.append(dbc.FormText(help_text))
     return dbc.Col(parts, md=4)
@@ -150,29 +176,31 @@ def _current(
 
 def _history(versions: pd.DataFrame) -> Any:
     if versions.empty:
-        return html.P("Ingen versjoner ennå.", className="text-muted small")
+        return html.P(_("Ingen versjoner ennå."), className="text-muted small")
     rows = []
     names = _kommune_names()
     for r in versions.head(30).itertuples(index=False):
-        where = LEVEL_LABELS.get(r.scope_level, r.scope_level)
+        where = _(LEVEL_LABELS[r.scope_level]) if r.scope_level in LEVEL_LABELS else r.scope_level
         if r.scope_level == "kommune":
-            where = f"Lokal: {names.get(r.scope_code, r.scope_code)}"
+            where = _("Lokal: {name}", name=names.get(r.scope_code, r.scope_code))
         elif r.scope_level == "county":
-            where = f"Fylke {r.scope_code}"
-        end = "inntil videre" if pd.isna(r.valid_to) else formatting.date_short(r.valid_to.date())
+            where = _("Fylke {number}", number=r.scope_code)
+        end = (
+            _("inntil videre") if pd.isna(r.valid_to) else formatting.date_short(r.valid_to.date())
+        )
         rows.append(
             html.Tr(
                 [
                     html.Td(str(r.id)),
                     html.Td(where),
                     html.Td(f"{formatting.date_short(r.valid_from.date())} – {end}"),
-                    html.Td(r.text_nb),
-                    html.Td(html.Ul([html.Li(t) for t in rules.parameters_text(r.parameters)])),
+                    html.Td(_(r.text_nb)),
+                    html.Td(html.Ul([html.Li(t) for t in parameters_text(r.parameters)])),
                     html.Td(f"{r.recorded_by}, {str(r.recorded_at)[:16]}"),
                 ]
             )
         )
-    header = ["Id", "Nivå", "Gjelder", "Tekst", "Parametere", "Registrert av"]
+    header = [_("Id"), _("Nivå"), _("Gjelder"), _("Tekst"), _("Parametere"), _("Registrert av")]
     return dbc.Table(
         [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
         size="sm",
@@ -191,11 +219,11 @@ def prefill(category: str | None, key: str | None, level: str | None, code: str 
     extra = {k: v for k, v in params.items() if k not in names}
     note = []
     if extra:
-        shown = rules.parameters_text(extra)
+        shown = parameters_text(extra)
         if shown:
             note.append(
                 dbc.FormText(
-                    "Beholdes fra gjeldende versjon: " + "; ".join(shown),
+                    _("Beholdes fra gjeldende versjon: {parameters}", parameters="; ".join(shown)),
                     className="d-block mt-2",
                 )
             )
@@ -206,6 +234,7 @@ def prefill(category: str | None, key: str | None, level: str | None, code: str 
     )
     authority = current["authority"] if current and same_scope else None
     if authority is None and level == "kommune" and code:
+        # a value for the rule register, which is kept in bokmål
         authority = f"{_kommune_names().get(code, code)} kommune"
     if authority is None and current:
         authority = current["authority"]
@@ -262,38 +291,61 @@ def submit(
     except rules.RuleValidationError as error:
         alert = dbc.Alert(
             [
-                html.Strong("Ikke registrert. Rett opp dette og prøv igjen:"),
-                html.Ul([html.Li(message) for _field, message in error.errors], className="mb-0"),
+                html.Strong(_("Ikke registrert. Rett opp dette og prøv igjen:")),
+                html.Ul(
+                    [html.Li(error_text(field, message)) for field, message in error.errors],
+                    className="mb-0",
+                ),
             ],
             color="danger",
             id="regelred-errors",
         )
         return alert, no_update
     target = code if level == "kommune" and code else (kommune or DEFAULT_KOMMUNE)
+    category_label = (
+        _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else (category or "")
+    )
+    rule_values = dict(
+        key=recorded.rule_key,
+        category=category_label,
+        start=formatting.date_short(recorded.valid_from),
+    )
     parts: list = [
-        html.Strong(f"Ny versjon registrert: id {recorded.id}. "),
-        f"Regel «{recorded.rule_key}» ({CATEGORY_LABELS.get(category or '', category)}) gjelder "
-        f"fra {formatting.date_short(recorded.valid_from)}"
-        + (f" til {formatting.date_short(recorded.valid_to)}" if recorded.valid_to else "")
-        + ".",
+        html.Strong(_("Ny versjon registrert: id {id}.", id=recorded.id) + " "),
+        _(
+            "Regel «{key}» ({category}) gjelder fra {start} til {end}.",
+            end=formatting.date_short(recorded.valid_to),
+            **rule_values,
+        )
+        if recorded.valid_to
+        else _("Regel «{key}» ({category}) gjelder fra {start}.", **rule_values),
     ]
     if recorded.supersedes_id is not None:
-        parts.append(f" Den avløser versjon {recorded.supersedes_id}")
         if recorded.superseded_valid_to is not None:
             parts.append(
-                f", som nå gjelder til {formatting.date_short(recorded.superseded_valid_to)}"
+                " "
+                + _(
+                    "Den avløser versjon {id}, som nå gjelder til {end}.",
+                    id=recorded.supersedes_id,
+                    end=formatting.date_short(recorded.superseded_valid_to),
+                )
             )
-        parts.append(".")
+        else:
+            parts.append(" " + _("Den avløser versjon {id}.", id=recorded.supersedes_id))
     if recorded.certificates is not None:
         c = recorded.certificates
         parts.append(
-            f" Koronasertifikatene fra {formatting.date_short(recorded.valid_from)} er beregnet "
-            f"på nytt ({formatting.number(c.rows_inserted)} perioder)."
+            " "
+            + _(
+                "Koronasertifikatene fra {start} er beregnet på nytt ({n} perioder).",
+                start=formatting.date_short(recorded.valid_from),
+                n=formatting.number(c.rows_inserted),
+            )
         )
     parts += [
         " ",
         html.A(
-            "Se reglene i kraft",
+            _("Se reglene i kraft"),
             href=f"/regler/{target}?dato={recorded.valid_from.isoformat()}",
             id="regelred-view-link",
         ),

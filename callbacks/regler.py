@@ -31,6 +31,7 @@ from dashboard.definitions.rules import (
     TIMELINE_AFTER_DAYS,
 )
 from dashboard.figures.rules import rules_timeline_figure
+from dashboard.i18n import N_, _, ngettext
 from dashboard.metrics.rules import headline
 from data import queries, rules
 from data.cache import cached
@@ -41,6 +42,56 @@ from geo import reference
 from layouts.common import EMPTY_FIGURE, card
 
 STRINGENCY_MEASURE = "stringency_index"  # imported from OxCGRT as a national series
+# "replaces the national / county rule" under a local or county version
+OVERRIDES_NATIONAL = N_("gjelder i stedet for nasjonal regel")
+OVERRIDES_TEXTS = {
+    "national": OVERRIDES_NATIONAL,
+    "county": N_("gjelder i stedet for fylkets regel"),
+    "kommune": N_("gjelder i stedet for kommunens regel"),
+}
+
+
+def parameter_text(name: str, value: Any) -> str:
+    """:func:`data.rules.parameter_text` in the reader's language: «Isolation (days): 5»."""
+    spec = rules.PARAMETERS.get(name)
+    if spec is None:
+        return f"{name}: {'–' if value is None else value}"
+    if value is None:
+        shown = _(spec.null_label)
+    elif name == "test_within_hours" and value == 0:
+        shown = _("ved ankomst")  # older versions: test at the border on arrival
+    elif spec.kind == "bool":
+        shown = _("ja") if value else _("nei")
+    elif spec.kind == "choice" and str(value) in spec.choices:
+        shown = _(spec.choices[str(value)])
+    else:
+        shown = str(value)
+    return _("{label}: {value}", label=_(spec.label), value=shown)
+
+
+def parameters_text(parameters: Any) -> list[str]:
+    """:func:`data.rules.parameters_text` (same order, same hidden parameters), translated."""
+    params = dict(parameters or {})
+    order = [p for names in rules.CATEGORY_PARAMETERS.values() for p in names]
+    names = sorted(params, key=lambda n: (order.index(n) if n in order else len(order), n))
+    return [
+        parameter_text(n, params[n])
+        for n in names
+        if not (n in rules.PARAMETERS and rules.PARAMETERS[n].hidden)
+    ]
+
+
+def _change_count(change: str, n: int) -> str:
+    """A part of the diff summary: "2 nye", "1 endret"."""
+    if change == "added":
+        return ngettext("{n} ny", "{n} nye", n, n=n)
+    if change == "ended":
+        return ngettext("{n} opphører", "{n} opphører", n, n=n)
+    return ngettext("{n} endret", "{n} endret", n, n=n)
+
+
+def _category(code: str) -> str:
+    return _(CATEGORY_LABELS[code]) if code in CATEGORY_LABELS else code
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -65,16 +116,17 @@ def _short(value: Any) -> str:
 
 def _period(valid_from: Any, valid_to: Any) -> str:
     end = _date(valid_to)
-    return f"{_short(valid_from)} – {formatting.date_short(end) if end else 'inntil videre'}"
+    return f"{_short(valid_from)} – {formatting.date_short(end) if end else _('inntil videre')}"
 
 
 def _where(level: str | None, code: str | None) -> str:
     kommuner, fylker = _names()
     if level == "kommune":
-        return f"Lokal: {kommuner.get(str(code), code)}"
+        return _("Lokal: {name}", name=kommuner.get(str(code), code))
     if level == "county":
-        return f"Fylke: {fylker.get(str(code), code)}"
-    return LEVEL_LABELS["national"]
+        return _("Fylke: {name}", name=fylker.get(str(code), code))
+    national = LEVEL_LABELS["national"]
+    return _(national)
 
 
 def _level_badge(level: str | None, code: str | None) -> dbc.Badge:
@@ -91,18 +143,18 @@ def _parameters(params: Any, only: list[str] | None = None) -> html.Ul | str:
     values = params if isinstance(params, dict) else {}
     if only is not None:
         values = {k: v for k, v in values.items() if k in only}
-    lines = rules.parameters_text(values)
+    lines = parameters_text(values)
     if not lines:
         return ""
     return html.Ul([html.Li(line) for line in lines], className="mb-0 ps-3 small")
 
 
 def _source(authority: Any, url: Any) -> list:
-    parts: list = [html.Span(str(authority or ""))]
+    parts: list = [html.Span(_(str(authority)) if authority else "")]
     if isinstance(url, str) and url:
         parts += [
             html.Br(),
-            html.A("Kilde", href=url, target="_blank", rel="noopener noreferrer"),
+            html.A(_("Kilde"), href=url, target="_blank", rel="noopener noreferrer"),
         ]
     return parts
 
@@ -126,20 +178,19 @@ def _in_force_rows(frame: pd.DataFrame) -> list[html.Tr]:
         if not pd.isna(r.overrides_id):
             level_cell.append(
                 html.Div(
-                    f"gjelder i stedet for {LEVEL_LABELS.get(r.overrides_scope_level, '').lower()}"
-                    " regel",
+                    _(OVERRIDES_TEXTS.get(r.overrides_scope_level, OVERRIDES_NATIONAL)),
                     className="small text-muted",
                 )
             )
         rows.append(
             html.Tr(
                 [
-                    html.Td(CATEGORY_LABELS.get(r.category, r.category), className="fw-semibold"),
+                    html.Td(_category(r.category), className="fw-semibold"),
                     html.Td(
                         [
-                            html.Div(r.text_nb),
+                            html.Div(_(r.text_nb)),
                             html.Div(
-                                f"Regel: {r.rule_key} · versjon {r.id}",
+                                _("Regel: {key} · versjon {id}", key=r.rule_key, id=r.id),
                                 className="small text-muted",
                             ),
                         ]
@@ -158,18 +209,25 @@ def _in_force_rows(frame: pd.DataFrame) -> list[html.Tr]:
 def _in_force(frame: pd.DataFrame) -> list:
     oxcgrt = frame["authority"].map(rules.is_oxcgrt)
     own, imported = frame[~oxcgrt], frame[oxcgrt]
-    header = ["Kategori", "Regel", "Nivå", "Gjelder", "Parametere", "Myndighet"]
+    header = [
+        _("Kategori"),
+        _("Regel"),
+        _("Nivå"),
+        _("Gjelder"),
+        _("Parametere"),
+        _("Myndighet"),
+    ]
     out: list = []
     if own.empty:
-        out.append(dbc.Alert("Ingen regler i kraft på denne datoen.", color="light"))
+        out.append(dbc.Alert(_("Ingen regler i kraft på denne datoen."), color="light"))
     else:
         out.append(_table(header, _in_force_rows(own), "regler-in-force-table"))
     if not imported.empty:
         compact = [
             html.Tr(
                 [
-                    html.Td(CATEGORY_LABELS.get(r.category, r.category)),
-                    html.Td(r.text_nb),
+                    html.Td(_category(r.category)),
+                    html.Td(_(r.text_nb)),
                     html.Td(_period(r.valid_from, r.valid_to), className="text-nowrap"),
                 ]
             )
@@ -180,14 +238,18 @@ def _in_force(frame: pd.DataFrame) -> list:
                 dbc.AccordionItem(
                     [
                         html.P(
-                            "Nivåene i Oxford-sporingen av myndighetstiltak (OxCGRT) for Norge, "
-                            "importert som nasjonal regelhistorikk. De beskriver tiltakenes "
-                            "strenghet, ikke regelteksten.",
+                            _(
+                                "Nivåene i Oxford-sporingen av myndighetstiltak (OxCGRT) for "
+                                "Norge, importert som nasjonal regelhistorikk. De beskriver "
+                                "tiltakenes strenghet, ikke regelteksten."
+                            ),
                             className="small text-muted",
                         ),
-                        _table(["Kategori", "Indikator", "Gjelder"], compact, "regler-oxcgrt"),
+                        _table(
+                            [_("Kategori"), _("Indikator"), _("Gjelder")], compact, "regler-oxcgrt"
+                        ),
                     ],
-                    title=f"Indikatorer fra OxCGRT i kraft ({len(imported)})",
+                    title=_("Indikatorer fra OxCGRT i kraft ({n})", n=len(imported)),
                 ),
                 start_collapsed=True,
                 className="mb-3",
@@ -203,25 +265,30 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
     def days_card(key: str, title: str, name: str, card_id: str) -> dbc.Col:
         version = top[key]
         if version is None:
-            value, note = NOT_IN_FORCE, "Ingen regel med dette i kraft"
+            value, note = _(NOT_IN_FORCE), _("Ingen regel med dette i kraft")
         else:
             days = version["parameters"].get(name)
-            value = NO_DUTY if days is None else f"{days} dager"
-            note = f"{_where(version['scope_level'], version['scope_code'])} · fra " + _short(
-                version["valid_from"]
+            value = _(NO_DUTY) if days is None else _("{n} dager", n=days)
+            note = _(
+                "{where} · fra {date}",
+                where=_where(version["scope_level"], version["scope_code"]),
+                date=_short(version["valid_from"]),
             )
             if key == "quarantine" and version["parameters"].get("test_out"):
-                note += " · kan teste seg ut"
+                note += " · " + _("kan teste seg ut")
         return dbc.Col(card(title, value, note=note, card_id=card_id), md=4, lg=2)
 
     cert = top["certificate"]
     if cert is None:
-        cert_value, cert_note = NOT_IN_FORCE, "Koronasertifikat ikke innført"
+        cert_value, cert_note = _(NOT_IN_FORCE), _("Koronasertifikat ikke innført")
     else:
         p = cert["parameters"]
-        cert_value = f"{p.get('vaccinated_valid_days')} dager"
-        use = "brukes innenlands" if p.get("domestic_use") else "ikke i bruk innenlands"
-        cert_note = f"gyldighet etter dose 2 · {use}"
+        cert_value = _("{n} dager", n=p.get("vaccinated_valid_days"))
+        cert_note = (
+            _("gyldighet etter dose 2 · brukes innenlands")
+            if p.get("domestic_use")
+            else _("gyldighet etter dose 2 · ikke i bruk innenlands")
+        )
 
     def persons_card(
         frame: pd.DataFrame, title: str, card_id: str, duty: str, key: str, subject: str
@@ -230,28 +297,37 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
         value = formatting.count(last["persons"], suppressed=bool(last["persons_suppressed"]))
         days = last[duty]
         note = (
-            "Ingen plikt på datoen" if pd.isna(days) else f"Regelen: {int(days)} dager"
-        ) + " · anslag"
+            _("Ingen plikt på datoen · anslag")
+            if pd.isna(days)
+            else _("Regelen: {n} dager · anslag", n=int(days))
+        )
         missing = not_published(subject)
         if missing is not None:
             # the estimate's series is not in the data: say so instead of 0
-            value, note = "Ikke publisert", str(missing.children)
+            value, note = _("Ikke publisert"), str(missing.children)
         elif top[key] is None:
-            value, note = "–", "Ingen regel i datagrunnlaget · anslag ikke mulig"
+            value, note = "–", _("Ingen regel i datagrunnlaget · anslag ikke mulig")
         return dbc.Col(card(title, value, note=note, card_id=card_id), md=4, lg=2)
 
     return [
-        days_card("isolation", "Isolasjon", "isolation_days", "regler-card-isolation"),
-        days_card("quarantine", "Smittekarantene", "quarantine_days", "regler-card-quarantine"),
-        days_card("entry_quarantine", "Innreisekarantene", "quarantine_days", "regler-card-entry"),
+        days_card("isolation", _("Isolasjon"), "isolation_days", "regler-card-isolation"),
+        days_card("quarantine", _("Smittekarantene"), "quarantine_days", "regler-card-quarantine"),
+        days_card(
+            "entry_quarantine", _("Innreisekarantene"), "quarantine_days", "regler-card-entry"
+        ),
         dbc.Col(
-            card("Koronasertifikat", cert_value, note=cert_note, card_id="regler-card-certificate"),
+            card(
+                _("Koronasertifikat"),
+                cert_value,
+                note=cert_note,
+                card_id="regler-card-certificate",
+            ),
             md=4,
             lg=2,
         ),
         persons_card(
             isolation,
-            IN_ISOLATION.label,
+            _(IN_ISOLATION.label),
             "regler-card-in-isolation",
             "isolation_days",
             "isolation",
@@ -259,7 +335,7 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
         ),
         persons_card(
             quarantine,
-            IN_QUARANTINE.label,
+            _(IN_QUARANTINE.label),
             "regler-card-in-quarantine",
             "quarantine_days",
             "entry_quarantine",
@@ -271,8 +347,8 @@ def _cards(in_force: pd.DataFrame, isolation: pd.DataFrame, quarantine: pd.DataF
 # --------------------------------------------------------------------------- changes
 def _change_text(r: Any) -> list:
     if r.change == "ended":
-        return [html.Div(f"Opphører: {r.text_nb_before}")]
-    parts: list = [html.Div(r.text_nb_after)]
+        return [html.Div(_("Opphører: {text}", text=_(r.text_nb_before)))]
+    parts: list = [html.Div(_(r.text_nb_after))]
     if r.change == "changed":
         names = list(r.changed_parameters or [])
         before = _parameters(r.parameters_before, names)
@@ -281,8 +357,8 @@ def _change_text(r: Any) -> list:
             parts.append(
                 dbc.Row(
                     [
-                        dbc.Col([html.Div("Før", className="small text-muted"), before], md=6),
-                        dbc.Col([html.Div("Etter", className="small text-muted"), after], md=6),
+                        dbc.Col([html.Div(_("Før"), className="small text-muted"), before], md=6),
+                        dbc.Col([html.Div(_("Etter"), className="small text-muted"), after], md=6),
                     ],
                     className="g-2 mt-1",
                 )
@@ -296,8 +372,11 @@ def _upcoming(frame: pd.DataFrame, date: dt.date, days: int) -> Any:
     last = date + dt.timedelta(days=days)
     if frame.empty:
         return dbc.Alert(
-            f"Ingen registrerte endringer de neste {days} dagene "
-            f"(til og med {formatting.date_short(last)}).",
+            _(
+                "Ingen registrerte endringer de neste {days} dagene (til og med {date}).",
+                days=days,
+                date=formatting.date_short(last),
+            ),
             color="light",
             id="regler-upcoming-empty",
         )
@@ -312,8 +391,7 @@ def _upcoming(frame: pd.DataFrame, date: dt.date, days: int) -> Any:
                         [
                             html.Strong(formatting.date_long(_date(r.effective_date) or date)),
                             html.Span(
-                                f" · {CATEGORY_LABELS.get(r.category, r.category)} · "
-                                f"{CHANGE_LABELS[r.change]}",
+                                f" · {_category(r.category)} · {_(CHANGE_LABELS[r.change])}",
                                 className="text-muted",
                             ),
                             " ",
@@ -337,10 +415,11 @@ def _timeline_points(changes: pd.DataFrame) -> pd.DataFrame:
     source = level.where(~changes["authority"].map(rules.is_oxcgrt), "oxcgrt")
 
     def hover(r: Any) -> str:
-        text = r.text_nb_before if r.change == "ended" else r.text_nb_after
-        label = CHANGE_LABELS[r.change]
+        ended = r.change == "ended"
+        text = _(r.text_nb_before if ended else r.text_nb_after)
+        label = _(CHANGE_LABELS[r.change])
         params = (
-            rules.parameters_text({k: r.parameters_after.get(k) for k in r.changed_parameters})
+            parameters_text({k: r.parameters_after.get(k) for k in r.changed_parameters})
             if r.change == "changed" and isinstance(r.parameters_after, dict)
             else []
         )
@@ -360,28 +439,29 @@ def _wrap(text: str, width: int = 70) -> list[str]:
 
 
 def _diff(frame: pd.DataFrame, start: dt.date, end: dt.date) -> list:
-    heading = f"Fra {formatting.date_short(start)} til {formatting.date_short(end)}: "
+    dates = dict(start=formatting.date_short(start), end=formatting.date_short(end))
     if frame.empty:
         return [
             html.P(
-                heading + "ingen endringer i reglene som gjelder i kommunen.",
+                _(
+                    "Fra {start} til {end}: ingen endringer i reglene som gjelder i kommunen.",
+                    **dates,
+                ),
                 id="regler-diff-summary",
             )
         ]
     counts = frame["change"].value_counts()
-    summary = ", ".join(
-        f"{counts[c]} {label.lower()}" for c, label in CHANGE_LABELS.items() if c in counts
-    )
+    summary = ", ".join(_change_count(c, int(counts[c])) for c in CHANGE_LABELS if c in counts)
     rows = []
     for r in frame.itertuples(index=False):
         names = list(r.changed_parameters or [])
         before = (
-            [html.Div(r.text_nb_before), _parameters(r.parameters_before, names or None)]
+            [html.Div(_(r.text_nb_before)), _parameters(r.parameters_before, names or None)]
             if r.change != "added"
             else "–"
         )
         after = (
-            [html.Div(r.text_nb_after), _parameters(r.parameters_after, names or None)]
+            [html.Div(_(r.text_nb_after)), _parameters(r.parameters_after, names or None)]
             if r.change != "ended"
             else "–"
         )
@@ -390,21 +470,24 @@ def _diff(frame: pd.DataFrame, start: dt.date, end: dt.date) -> list:
         rows.append(
             html.Tr(
                 [
-                    html.Td(CATEGORY_LABELS.get(r.category, r.category), className="fw-semibold"),
-                    html.Td([CHANGE_LABELS[r.change], html.Br(), _level_badge(level, code)]),
+                    html.Td(_category(r.category), className="fw-semibold"),
+                    html.Td([_(CHANGE_LABELS[r.change]), html.Br(), _level_badge(level, code)]),
                     html.Td(before),
                     html.Td(after),
                 ]
             )
         )
     return [
-        html.P(heading + summary + ".", id="regler-diff-summary"),
+        html.P(
+            _("Fra {start} til {end}: {summary}.", summary=summary, **dates),
+            id="regler-diff-summary",
+        ),
         _table(
             [
-                "Kategori",
-                "Endring",
-                f"Før ({formatting.date_short(start)})",
-                f"Etter ({formatting.date_short(end)})",
+                _("Kategori"),
+                _("Endring"),
+                _("Før ({date})", date=dates["start"]),
+                _("Etter ({date})", date=dates["end"]),
             ],
             rows,
             "regler-diff-table",
@@ -416,9 +499,9 @@ def _edit_link(kommunenummer: str, name: str) -> Any:
     if not current_user.is_authenticated:
         return None
     if current_user.may("edit_rules"):
-        label = "Registrer ny regelversjon"
+        label = _("Registrer ny regelversjon")
     elif current_user.may("edit_local_rules") and current_user.kommunenummer == kommunenummer:
-        label = f"Registrer lokal regel for {name}"
+        label = _("Registrer lokal regel for {kommune}", kommune=name)
     else:
         return None
     return dbc.Button(
@@ -448,7 +531,7 @@ def timeline_figure(*, scope: Scope, kommunenummer: str, name: str, date: dt.dat
     curves = []
     areas: list[tuple[str, AreaLevel, str | None]] = [
         (name, "kommune", kommunenummer),
-        ("Hele landet", "nation", None),
+        (_("Hele landet"), "nation", None),
     ]
     for label, level, code in areas:
         daily = queries.cases_daily(scope=scope, level=level, code=code, start=start, end=date)
@@ -461,7 +544,7 @@ def timeline_figure(*, scope: Scope, kommunenummer: str, name: str, date: dt.dat
         curves,
         stringency=stringency if stringency["value"].notna().any() else None,
         reference_date=date,
-        title=f"Regelendringer og 7-dagers insidens per 100 000 – {name}",
+        title=_("Regelendringer og 7-dagers insidens per 100 000 – {kommune}", kommune=name),
     )
     return figure.to_plotly_json()
 
@@ -473,11 +556,14 @@ def update_regler(
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
     kommuner = reference.kommuner(2024).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
-        text = "Velg en kommune i listen."
+        text = _("Velg en kommune i listen.")
         if kommunenummer:
-            text = f"Fant ingen kommune med nummer {kommunenummer}. " + text
+            text = _(
+                "Fant ingen kommune med nummer {number}. Velg en kommune i listen.",
+                number=kommunenummer,
+            )
         alert = dbc.Alert(text, color="warning")
-        return ("Regler", [], "", [], None, EMPTY_FIGURE, alert, date_out, "", None)
+        return (_("Regler"), [], "", [], None, EMPTY_FIGURE, alert, date_out, "", None)
     scope = current_scope()
     row = kommuner.loc[kommunenummer]
     days = int(upcoming_days or DEFAULT_UPCOMING_DAYS)
@@ -488,14 +574,20 @@ def update_regler(
     figure = timeline_figure(
         scope=scope, kommunenummer=kommunenummer, name=str(row["name"]), date=date
     )
-    title = f"Regler – {row['name']} ({kommunenummer}), {row['fylkesnavn']}"
-    in_force_title = f"Regler i kraft {formatting.date_long(date)}"
-    source = (
-        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
-        f"{formatting.date_short(date)}. Regler fra regelregisteret (demo-tidslinjen følger "
-        "hovedlinjene i norske koronaregler 2020–2023, forenklet). Tall: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + "."
+    title = _(
+        "Regler – {kommune} ({number}), {fylke}",
+        kommune=row["name"],
+        number=kommunenummer,
+        fylke=row["fylkesnavn"],
+    )
+    in_force_title = _("Regler i kraft {date}", date=formatting.date_long(date))
+    source = _(
+        "Data per {data_date}. Vist til og med {date}. Regler fra regelregisteret "
+        "(demo-tidslinjen følger hovedlinjene i norske koronaregler 2020–2023, forenklet). "
+        "Tall: {source}.",
+        data_date=formatting.date_short(info["data_date"]),
+        date=formatting.date_short(date),
+        source=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     return (
         title,
@@ -534,7 +626,7 @@ def update_diff(kommunenummer: str | None, start: str | None, end: str | None) -
             else last - dt.timedelta(days=DIFF_DEFAULT_DAYS)
         )
     except ValueError:
-        return [dbc.Alert("Ugyldig dato. Bruk datovelgerne.", color="warning")]
+        return [dbc.Alert(_("Ugyldig dato. Bruk datovelgerne."), color="warning")]
     frame = rules.rules_diff(
         scope=current_scope(), kommunenummer=kommunenummer, date_from=first, date_to=last
     )

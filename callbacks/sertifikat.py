@@ -30,12 +30,18 @@ from dashboard.auth import current_scope
 from dashboard.definitions import certificates as texts
 from dashboard.figures import certificates as certificate_figures
 from dashboard.figures.arrivals import percent
+from dashboard.i18n import N_, _
 from dashboard.metrics import certificates as certificate_metrics
 from data.queries import AreaLevel
 from data.queries import certificates as certificate_queries
 from layouts.common import EMPTY_FIGURE, card
 
 SERIES_START = dt.date(2020, 1, 1)  # the series starts with the first certificate
+BASIS_CARD_TITLES = {
+    "vaccinated": N_("Grunnlag: vaksinert"),
+    "recovered": N_("Grunnlag: gjennomgått covid-19"),
+    "tested": N_("Grunnlag: negativ test"),
+}
 
 
 def _count(row: Mapping[str, Any], column: str) -> str:
@@ -53,7 +59,7 @@ def _share(row: Mapping[str, Any], column: str) -> str:
     """A share for display, capped at 100 % (marked *), "skjult" when built on a withheld
     count."""
     if any(bool(row.get(f"{base}_suppressed")) for base in SHARE_BASES.get(column, [])):
-        return HIDDEN_SHARE
+        return _(HIDDEN_SHARE)
     value = row.get(column)
     if value is None or pd.isna(value):
         return "–"
@@ -65,25 +71,27 @@ def _cards(total: Mapping[str, Any]) -> list[dbc.Col]:
     population = formatting.number(total["population"])
     cards = [
         card(
-            "Gyldig koronasertifikat",
+            _("Gyldig koronasertifikat"),
             _share(total, "share_valid"),
-            note=f"{_count(total, 'valid')} av {population} innbyggere",
+            note=_(
+                "{n} av {population} innbyggere", n=_count(total, "valid"), population=population
+            ),
             card_id="sertifikat-card-valid",
         ),
     ]
     for basis in certificate_metrics.BASES:
         cards.append(
             card(
-                f"Grunnlag: {texts.BASIS_LABELS[basis].lower()}",
+                _(BASIS_CARD_TITLES[basis]),
                 _share(total, f"share_{basis}"),
                 note=persons(total, basis),
             )
         )
     cards.append(
         card(
-            f"Utløper innen {texts.EXPIRY_DAYS} dager",
+            _("Utløper innen {days} dager", days=texts.EXPIRY_DAYS),
             _count(total, "expiring_30d"),
-            note=f"{_share(total, 'share_expiring')} av dem med gyldig sertifikat",
+            note=_("{share} av dem med gyldig sertifikat", share=_share(total, "share_expiring")),
             card_id="sertifikat-card-expiring",
         )
     )
@@ -94,7 +102,7 @@ def _age_table(status: pd.DataFrame) -> html.Div:
     rows = []
     for record in status.to_dict("records"):
         band = record["age_band"]
-        label = {"total": "Alle", "ukjent": "Ukjent alder"}.get(band, band)
+        label = {"total": _("Alle"), "ukjent": _("Ukjent alder")}.get(band, band)
         cells = [
             label,
             formatting.number(record["population"]) if record["population"] else "–",
@@ -109,24 +117,26 @@ def _age_table(status: pd.DataFrame) -> html.Div:
             cells = [html.Strong(c) for c in cells]
         rows.append(cells)
     header = [
-        "Alder",
-        "Innbyggere",
-        "Gyldig",
-        "Andel",
-        "Vaksinert",
-        "Gjennomgått",
-        "Negativ test",
-        f"Utløper ≤ {texts.EXPIRY_DAYS} d",
+        _("Alder"),
+        _("Innbyggere"),
+        _("Gyldig"),
+        _("Andel"),
+        _("Vaksinert"),
+        _("Gjennomgått"),
+        _("Negativ test"),
+        _("Utløper ≤ {days} d", days=texts.EXPIRY_DAYS),
     ]
     notes = [
-        f"Befolkning 1. januar {int(status['population_year'].iloc[0])}. Andelene er av "
-        "innbyggerne i aldersgruppen."
+        _(
+            "Befolkning 1. januar {year}. Andelene er av innbyggerne i aldersgruppen.",
+            year=int(status["population_year"].iloc[0]),
+        )
     ]
     if certificate_metrics.over_one(status):
-        notes.append("* Over 100 % i rådata; vist som 100 % i figuren.")
+        notes.append(_("* Over 100 % i rådata; vist som 100 % i figuren."))
     return html.Div(
         [
-            html.H2("Etter aldersgruppe", className="h6"),
+            html.H2(_("Etter aldersgruppe"), className="h6"),
             _table(header, rows, table_id="sertifikat-age-table"),
             *(html.Div(n, className="small text-muted") for n in notes),
         ]
@@ -136,37 +146,37 @@ def _age_table(status: pd.DataFrame) -> html.Div:
 def _rules_block(in_force: pd.DataFrame, used: pd.DataFrame, date: dt.date) -> html.Div:
     labels = texts.PARAMETER_LABELS
     parts: list[Any] = [
-        html.H2(f"Regelversjon i kraft {formatting.date_short(date)}", className="h6")
+        html.H2(_("Regelversjon i kraft {date}", date=formatting.date_short(date)), className="h6")
     ]
     if in_force.empty:
         parts.append(
-            html.P("Ingen regel for koronasertifikat var i kraft på datoen.", className="small")
+            html.P(_("Ingen regel for koronasertifikat var i kraft på datoen."), className="small")
         )
     else:
         parts += [rule_card(r, labels) for r in in_force.to_dict("records")]
-    parts.append(html.H2("Tallene er beregnet etter", className="h6 mt-3"))
+    parts.append(html.H2(_("Tallene er beregnet etter"), className="h6 mt-3"))
     if used.empty:
-        parts.append(html.P("Ingen gyldige sertifikater på datoen.", className="small"))
+        parts.append(html.P(_("Ingen gyldige sertifikater på datoen."), className="small"))
     else:
         rows = [
             [
-                f"Versjon {int(r['id'])}",
+                _("Versjon {id}", id=int(r["id"])),
                 formatting.date_short(pd.Timestamp(r["valid_from"]).date()),
                 formatting.count(r["certificates"], suppressed=bool(r["certificates_suppressed"])),
-                r["text_nb"],
+                _(str(r.get("text_nb"))),
             ]
             for r in used.to_dict("records")
         ]
         parts.append(
             _table(
-                ["Versjon", "Fra", "Gyldige sertifikater", "Regel"],
+                [_("Versjon"), _("Fra"), _("Gyldige sertifikater"), _("Regel")],
                 rows,
                 table_id="sertifikat-used-versions",
             )
         )
         parts.append(
             html.Div(
-                "Hvert sertifikat følger versjonen som gjaldt da det ble gyldig.",
+                _("Hvert sertifikat følger versjonen som gjaldt da det ble gyldig."),
                 className="small text-muted",
             )
         )
@@ -176,7 +186,7 @@ def _rules_block(in_force: pd.DataFrame, used: pd.DataFrame, date: dt.date) -> h
 def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> tuple:
     place, date_out, alert = page_context(kommunenummer, requested_date)
     if place is None:
-        return ("Koronasertifikat", [], EMPTY_FIGURE, None, None, alert, date_out, "")
+        return (_("Koronasertifikat"), [], EMPTY_FIGURE, None, None, alert, date_out, "")
     scope = current_scope()
     # a kommune outside the scope is refused by the first query (ScopeError)
     status = certificate_queries.certificate_status(
@@ -192,9 +202,9 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
     if notice is not None:
         # No certificate data: say so instead of 0 %; the rules in force are still shown.
         return (
-            place.title("Koronasertifikat"),
+            place.title(_("Koronasertifikat")),
             [],
-            figures.message_figure("Ingen koronasertifikater i datagrunnlaget."),
+            figures.message_figure(_("Ingen koronasertifikater i datagrunnlaget.")),
             None,
             _rules_block(in_force, used, place.date),
             notice,
@@ -205,17 +215,23 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
     total = certificate_metrics.total_row(status)
     if in_force.empty and used.empty:
         alert = dbc.Alert(
-            "Det var ingen gyldige koronasertifikater og ingen regel for koronasertifikat i "
-            f"kraft {formatting.date_short(place.date)}. Velg en senere dato.",
+            _(
+                "Det var ingen gyldige koronasertifikater og ingen regel for koronasertifikat i "
+                "kraft {date}. Velg en senere dato.",
+                date=formatting.date_short(place.date),
+            ),
             color="info",
         )
     figure = certificate_figures.age_share_figure(
         status,
         basis_labels=texts.BASIS_LABELS,
-        title=f"Gyldig sertifikat etter alder og grunnlag, {formatting.date_short(place.date)}",
+        title=_(
+            "Gyldig sertifikat etter alder og grunnlag, {date}",
+            date=formatting.date_short(place.date),
+        ),
     )
     return (
-        place.title("Koronasertifikat"),
+        place.title(_("Koronasertifikat")),
         _cards(total),
         figure,
         _age_table(status),
@@ -233,12 +249,12 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
     if place is None:
         return EMPTY_FIGURE, None
     if not_published("certificates", place.kommunenummer) is not None:
-        return figures.message_figure("Ingen koronasertifikater i datagrunnlaget."), None
+        return figures.message_figure(_("Ingen koronasertifikater i datagrunnlaget.")), None
     scope = current_scope()
     areas: list[tuple[str, AreaLevel, str | None]] = [
         (place.name, "kommune", place.kommunenummer),
         (place.fylke_label, "fylke", place.fylkesnummer),
-        (NATION_LABEL, "nation", None),
+        (_(NATION_LABEL), "nation", None),
     ]
     series = [
         (
@@ -257,10 +273,10 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
         for label, level, code in areas  # the kommune first: refused there if out of scope
     ]
     figure = certificate_figures.share_over_time_figure(
-        series, title="Andel med gyldig sertifikat, kommune, fylke og land"
+        series, title=_("Andel med gyldig sertifikat, kommune, fylke og land")
     )
     values = [(label, certificate_metrics.share_on(s, place.date)) for label, s in series]
-    body = [html.Div("Andel med gyldig sertifikat i", className="small text-muted")]
+    body = [html.Div(_("Andel med gyldig sertifikat i"), className="small text-muted")]
     for label, value in values[1:]:
         body.append(
             html.Div([html.Span(f"{label}: "), html.Strong(percent(value))], className="mb-1")
@@ -271,7 +287,11 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
         sign = "+" if diff >= 0 else "−"
         body.append(
             html.Div(
-                f"{place.name}: {sign}{formatting.number(abs(diff), 1)} prosentpoeng mot landet",
+                _(
+                    "{kommune}: {difference} prosentpoeng mot landet",
+                    kommune=place.name,
+                    difference=sign + formatting.number(abs(diff), 1),
+                ),
                 className="small text-muted",
             )
         )

@@ -28,6 +28,7 @@ from dashboard.auth import current_scope
 from dashboard.figures import hospital as hospital_figures
 from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
+from dashboard.i18n import _
 from dashboard.metrics import hospital as hospital_metrics
 from data.queries import hospital as hospital_queries
 from layouts.common import EMPTY_FIGURE, card
@@ -40,14 +41,14 @@ def _cards(context: Context, k: dict, f: dict, n: dict, on_date: pd.Series) -> l
     return [
         dbc.Col(
             card(
-                "Nye innleggelser på datoen",
+                _("Nye innleggelser på datoen"),
                 count(on_date.get("admissions"), bool(on_date.get("admissions_suppressed"))),
-                note=(
-                    "Herav intensiv: "
-                    + count(
+                note=_(
+                    "Herav intensiv: {value}",
+                    value=count(
                         on_date.get("icu_admissions"),
                         bool(on_date.get("icu_admissions_suppressed")),
-                    )
+                    ),
                 ),
                 card_id="sykehus-card-day",
             ),
@@ -55,17 +56,19 @@ def _cards(context: Context, k: dict, f: dict, n: dict, on_date: pd.Series) -> l
         ),
         dbc.Col(
             card(
-                "Innleggelser siste 7 dager",
+                _("Innleggelser siste 7 dager"),
                 count(k["admissions_7d"], k["admissions_7d_suppressed"]),
-                note="7 dager før: "
-                + count(k["admissions_prev_7d"], k["admissions_prev_7d_suppressed"]),
+                note=_(
+                    "7 dager før: {value}",
+                    value=count(k["admissions_prev_7d"], k["admissions_prev_7d_suppressed"]),
+                ),
                 card_id="sykehus-card-admissions",
             ),
             md=2,
         ),
         dbc.Col(
             card(
-                "Innleggelser per 100 000 (7 dager)",
+                _("Innleggelser per 100 000 (7 dager)"),
                 per100k(k, "admissions_7d_per_100k"),
                 note=compare_note(
                     context,
@@ -78,17 +81,21 @@ def _cards(context: Context, k: dict, f: dict, n: dict, on_date: pd.Series) -> l
         ),
         dbc.Col(
             card(
-                "Intensiv siste 7 dager",
+                _("Intensiv siste 7 dager"),
                 count(k["icu_admissions_7d"], k["icu_admissions_7d_suppressed"]),
-                note="7 dager før: "
-                + count(k["icu_admissions_prev_7d"], k["icu_admissions_prev_7d_suppressed"]),
+                note=_(
+                    "7 dager før: {value}",
+                    value=count(
+                        k["icu_admissions_prev_7d"], k["icu_admissions_prev_7d_suppressed"]
+                    ),
+                ),
                 card_id="sykehus-card-icu",
             ),
             md=2,
         ),
         dbc.Col(
             card(
-                "Intensiv per 100 000 (7 dager)",
+                _("Intensiv per 100 000 (7 dager)"),
                 per100k(k, "icu_admissions_7d_per_100k"),
                 note=compare_note(
                     context,
@@ -122,7 +129,7 @@ def _neighbour_rows(
                 "own" if code == context.kommunenummer else "neighbour",
             )
         )
-    for label, values in ((context.fylke_label, f), (NATION_LABEL, n)):
+    for label, values in ((context.fylke_label, f), (_(NATION_LABEL), n)):
         rows.append(
             (
                 label,
@@ -153,40 +160,40 @@ def national_hospital(context: Any, notice: Any, date_out: Any) -> tuple:
     icu = national_daily("icu_admissions", start, date)
     cards = _national_cards(
         [
-            ("Innleggelser siste 7 dager", metrics.published_window(admissions, date), 0),
-            ("Intensivinnleggelser siste 7 dager", metrics.published_window(icu, date), 0),
+            (_("Innleggelser siste 7 dager"), metrics.published_window(admissions, date), 0),
+            (_("Intensivinnleggelser siste 7 dager"), metrics.published_window(icu, date), 0),
         ]
     )
     return (
-        context.title("Sykehus"),
+        context.title(_("Sykehus")),
         cards,
         figures.national_series_figure(
             admissions,
-            title="Nye sykehusinnleggelser per dag (hovedårsak covid-19) – hele landet",
-            name="Innleggelser",
-            yaxis_title="Innleggelser",
+            title=_("Nye sykehusinnleggelser per dag (hovedårsak covid-19) – hele landet"),
+            name=_("Innleggelser"),
+            yaxis_title=_("Innleggelser"),
             line="mean_7d",
         ),
         figures.national_series_figure(
             icu,
-            title="Nye intensivinnleggelser per dag – hele landet",
-            name="Intensivinnleggelser",
-            yaxis_title="Innleggelser",
+            title=_("Nye intensivinnleggelser per dag – hele landet"),
+            name=_("Intensivinnleggelser"),
+            yaxis_title=_("Innleggelser"),
             line="mean_7d",
         ),
-        figures.message_figure("Innleggelser etter alder er ikke publisert."),
-        figures.message_figure("Intensivinnleggelser er ikke publisert per kommune."),
+        figures.message_figure(_("Innleggelser etter alder er ikke publisert.")),
+        figures.message_figure(_("Intensivinnleggelser er ikke publisert per kommune.")),
         None,
         notice,
         date_out,
-        source_line(context, "Nasjonale tall: FHI via covidnor."),
+        source_line(context, _("Nasjonale tall: FHI via covidnor.")),
     )
 
 
 def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tuple:
     context, date_out, alert = page_context(kommunenummer, requested_date)
     empty: tuple[Any, ...] = (
-        "Sykehus",
+        _("Sykehus"),
         [],
         EMPTY_FIGURE,
         EMPTY_FIGURE,
@@ -221,35 +228,43 @@ def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tup
     names = dict(zip(near["kommunenummer"], near["name"], strict=True))
     names[context.kommunenummer] = context.name
     table = comparison_table(
-        ["Kommune", "Innleggelser 7 d", "Per 100 000", "Intensiv 7 d", "Per 100 000"],
+        [
+            _("Kommune"),
+            _("Innleggelser 7 d"),
+            _("Per 100 000"),
+            _("Intensiv 7 d"),
+            _("Per 100 000"),
+        ],
         _neighbour_rows(context, window, names, f, n),
         table_id="sykehus-neighbour-table",
         left_out=left_out,
     )
     return (
-        context.title("Sykehus"),
+        context.title(_("Sykehus")),
         _cards(context, k, f, n, day),
         hospital_figures.admissions_per_day_figure(
-            own, title=f"Sykehusinnleggelser per dag – {context.name}"
+            own, title=_("Sykehusinnleggelser per dag – {kommune}", kommune=context.name)
         ),
         testing_figures.comparison_lines(
             labelled,
-            Measure("admissions_7d_per_100k", "Per 100 000", decimals=1),
-            title="Innleggelser per 100 000, 7 dager",
+            Measure("admissions_7d_per_100k", _("Per 100 000"), decimals=1),
+            title=_("Innleggelser per 100 000, 7 dager"),
         ),
         testing_figures.age_comparison(
             [(label, frame) for (label, _l, _c), frame in zip(areas, by_age, strict=True)],
             [
-                Measure("admissions_per_100k", "Innleggelser per 100 000", decimals=1),
-                Measure("icu_admissions_per_100k", "Intensiv per 100 000", decimals=1),
+                Measure("admissions_per_100k", _("Innleggelser per 100 000"), decimals=1),
+                Measure("icu_admissions_per_100k", _("Intensiv per 100 000"), decimals=1),
             ],
-            title=f"Etter aldersgruppe, siste 7 dager til {formatting.date_short(date)}",
+            title=_(
+                "Etter aldersgruppe, siste 7 dager til {date}", date=formatting.date_short(date)
+            ),
             bands=AGE_LABELS,
         ),
         testing_figures.comparison_lines(
             labelled,
-            Measure("icu_admissions_7d_per_100k", "Per 100 000", decimals=2),
-            title="Intensiv per 100 000, 7 dager",
+            Measure("icu_admissions_7d_per_100k", _("Per 100 000"), decimals=2),
+            title=_("Intensiv per 100 000, 7 dager"),
         ),
         table,
         None,

@@ -24,6 +24,7 @@ from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
+from dashboard.i18n import N_, _, ngettext
 from dashboard.metrics import testing as testing_metrics
 from data import queries
 from data.codes import AGE_BANDS
@@ -31,17 +32,17 @@ from data.queries import testing as testing_queries
 from data.scope import Scope
 from layouts.common import EMPTY_FIGURE, card
 
-HIDDEN = "skjult"
+HIDDEN = N_("skjult")
 
 
 # --------------------------------------------------------------------------- shared helpers
 def source_line(context: Context, extra: str | None = None) -> str:
     info = context.info
-    text = (
-        f"Data per {formatting.date_short(info['data_date'])}. Vist til og med "
-        f"{formatting.date_short(context.date)}. Kilde: "
-        + (DEMO_SOURCE if info["is_demo"] else info["source"] or "importerte data")
-        + "."
+    text = _(
+        "Data per {data_date}. Vist til og med {date}. Kilde: {source}.",
+        data_date=formatting.date_short(info["data_date"]),
+        date=formatting.date_short(context.date),
+        source=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     return f"{text} {extra}" if extra else text
 
@@ -49,14 +50,14 @@ def source_line(context: Context, extra: str | None = None) -> str:
 def percent(value: float | None, decimals: int = 1, *, hidden: bool = False) -> str:
     """A share (0–1) as Norwegian percent text: "12,3 %"; "skjult" when withheld."""
     if hidden:
-        return HIDDEN
+        return _(HIDDEN)
     text = formatting.number(None if value is None else float(value) * 100, decimals)
     return text if text == "–" else f"{text} %"
 
 
 def rate(value: float | None, decimals: int = 1, *, hidden: bool = False) -> str:
     if hidden:
-        return HIDDEN
+        return _(HIDDEN)
     return formatting.number(None if value is None else float(value), decimals)
 
 
@@ -64,12 +65,17 @@ def count(value: Any, suppressed: bool = False) -> str:
     if suppressed:
         return formatting.SUPPRESSED
     if value is None or pd.isna(value):
-        return HIDDEN
+        return _(HIDDEN)
     return formatting.number(float(value))
 
 
 def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
-    return f"{context.fylkesnavn}: {fylke_text} · Landet: {nation_text}"
+    return _(
+        "{fylke}: {fylke_value} · Landet: {nation_value}",
+        fylke=context.fylkesnavn,
+        fylke_value=fylke_text,
+        nation_value=nation_text,
+    )
 
 
 def neighbours(scope: Scope, kommunenummer: str) -> tuple[pd.DataFrame, int]:
@@ -117,12 +123,19 @@ def comparison_table(
     ]
     if show_neighbour_note and not left_out and not any(r[2] == "neighbour" for r in rows):
         parts.append(
-            html.Div("Kommunen har ingen nabokommuner med felles landegrense.", className="small")
+            html.Div(
+                _("Kommunen har ingen nabokommuner med felles landegrense."), className="small"
+            )
         )
     if left_out:
         parts.append(
             html.Div(
-                f"{left_out} nabokommune(r) vises ikke fordi din rolle ikke har tilgang til dem.",
+                ngettext(
+                    "{n} nabokommune vises ikke fordi din rolle ikke har tilgang til den.",
+                    "{n} nabokommuner vises ikke fordi din rolle ikke har tilgang til dem.",
+                    left_out,
+                    n=left_out,
+                ),
                 className="small text-muted",
             )
         )
@@ -177,21 +190,24 @@ def _cards(context: Context, k: dict, f: dict, n: dict) -> list[dbc.Col]:
 
     def days(values: dict) -> str:
         text = rate(values["mean_result_days_7d"], 1, hidden=values["mean_result_days_7d_hidden"])
-        return text if text in ("–", HIDDEN) else f"{text} dager"
+        return text if text in ("–", _(HIDDEN)) else _("{value} dager", value=text)
 
     return [
         dbc.Col(
             card(
-                "Testhendelser siste 7 dager",
+                _("Testhendelser siste 7 dager"),
                 count(k["tests_7d"], k["tests_7d_suppressed"]),
-                note=f"7 dager før: {count(k['tests_prev_7d'], k['tests_prev_7d_suppressed'])}",
+                note=_(
+                    "7 dager før: {value}",
+                    value=count(k["tests_prev_7d"], k["tests_prev_7d_suppressed"]),
+                ),
                 card_id="testing-card-tests",
             ),
             md=2,
         ),
         dbc.Col(
             card(
-                "Testhendelser per 100 000 (7 dager)",
+                _("Testhendelser per 100 000 (7 dager)"),
                 per100k(k),
                 note=compare_note(context, per100k(f), per100k(n)),
                 card_id="testing-card-per100k",
@@ -200,16 +216,16 @@ def _cards(context: Context, k: dict, f: dict, n: dict) -> list[dbc.Col]:
         ),
         dbc.Col(
             card(
-                "Positive siste 7 dager",
+                _("Positive siste 7 dager"),
                 count(k["positive_7d"], k["positive_7d_suppressed"]),
-                note=f"Positivandel 7 dager før: {pos(k, 'positivity_prev_7d')}",
+                note=_("Positivandel 7 dager før: {value}", value=pos(k, "positivity_prev_7d")),
                 card_id="testing-card-positive",
             ),
             md=2,
         ),
         dbc.Col(
             card(
-                "Positivandel (7 dager)",
+                _("Positivandel (7 dager)"),
                 pos(k),
                 note=compare_note(context, pos(f), pos(n)),
                 card_id="testing-card-positivity",
@@ -218,7 +234,7 @@ def _cards(context: Context, k: dict, f: dict, n: dict) -> list[dbc.Col]:
         ),
         dbc.Col(
             card(
-                "Tid fra prøve til svar",
+                _("Tid fra prøve til svar"),
                 days(k),
                 note=compare_note(context, days(f), days(n)),
                 card_id="testing-card-result-time",
@@ -247,7 +263,7 @@ def _neighbour_rows(
                 "own" if code == context.kommunenummer else "neighbour",
             )
         )
-    for label, values in ((context.fylke_label, f), (NATION_LABEL, n)):
+    for label, values in ((context.fylke_label, f), (_(NATION_LABEL), n)):
         rows.append(
             (
                 label,
@@ -274,9 +290,9 @@ def _national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Co
     for title, window, decimals in cards:
         value = window["value"]
         note = (
-            f"Hele landet, 7 dager til {formatting.date_short(window['end'])}"
+            _("Hele landet, 7 dager til {date}", date=formatting.date_short(window["end"]))
             if window["end"]
-            else "Ikke publisert for perioden"
+            else _("Ikke publisert for perioden")
         )
         text = formatting.number(value, decimals) if value is not None else "–"
         out.append(dbc.Col(card(title, text, note=note), md=4))
@@ -305,41 +321,41 @@ def national_testing(context: Context, notice: Any, date_out: Any) -> tuple:
     }
     cards = _national_cards(
         [
-            ("Testhendelser siste 7 dager", w_tests, 0),
-            ("Positive testhendelser siste 7 dager", w_pos, 0),
-            ("Positivandel (7 dager), %", share_7d, 1),
+            (_("Testhendelser siste 7 dager"), w_tests, 0),
+            (_("Positive testhendelser siste 7 dager"), w_pos, 0),
+            (_("Positivandel (7 dager), %"), share_7d, 1),
         ]
     )
     return (
-        context.title("Testing"),
+        context.title(_("Testing")),
         cards,
         figures.national_series_figure(
             tests,
-            title="Testhendelser per dag – hele landet",
-            name="Testhendelser",
-            yaxis_title="Testhendelser",
+            title=_("Testhendelser per dag – hele landet"),
+            name=_("Testhendelser"),
+            yaxis_title=_("Testhendelser"),
             line="mean_7d",
         ),
         figures.national_series_figure(
             share,
-            title="Positivandel – hele landet",
-            name="Positivandel per dag (%)",
-            yaxis_title="Prosent",
+            title=_("Positivandel – hele landet"),
+            name=_("Positivandel per dag (%)"),
+            yaxis_title=_("Prosent"),
             line="mean_7d",
         ),
-        figures.message_figure("Testhendelser etter alder er ikke publisert per kommune."),
-        figures.message_figure("Tid fra prøve til svar er ikke publisert."),
+        figures.message_figure(_("Testhendelser etter alder er ikke publisert per kommune.")),
+        figures.message_figure(_("Tid fra prøve til svar er ikke publisert.")),
         None,
         notice,
         date_out,
-        source_line(context, "Nasjonale tall: FHI (laboratoriedatabasen) via covidnor."),
+        source_line(context, _("Nasjonale tall: FHI (laboratoriedatabasen) via covidnor.")),
     )
 
 
 def update_testing(kommunenummer: str | None, requested_date: str | None) -> tuple:
     context, date_out, alert = page_context(kommunenummer, requested_date)
     empty: tuple[Any, ...] = (
-        "Testing",
+        _("Testing"),
         [],
         EMPTY_FIGURE,
         EMPTY_FIGURE,
@@ -374,41 +390,43 @@ def update_testing(kommunenummer: str | None, requested_date: str | None) -> tup
     names[context.kommunenummer] = context.name
     table = comparison_table(
         [
-            "Kommune",
-            "Testhendelser 7 d",
-            "Per 100 000",
-            "Positive 7 d",
-            "Positivandel",
-            "Dager til svar",
+            _("Kommune"),
+            _("Testhendelser 7 d"),
+            _("Per 100 000"),
+            _("Positive 7 d"),
+            _("Positivandel"),
+            _("Dager til svar"),
         ],
         _neighbour_rows(context, window, names, f, n),
         table_id="testing-neighbour-table",
         left_out=left_out,
     )
     return (
-        context.title("Testing"),
+        context.title(_("Testing")),
         _cards(context, k, f, n),
         testing_figures.tests_per_day_figure(
-            series[0], title=f"Testhendelser per dag – {context.name}"
+            series[0], title=_("Testhendelser per dag – {kommune}", kommune=context.name)
         ),
         testing_figures.comparison_lines(
             labelled,
-            Measure("positivity_7d", "Positivandel", scale=100, decimals=1, suffix=" %"),
-            title="Positivandel, 7 dager",
+            Measure("positivity_7d", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
+            title=_("Positivandel, 7 dager"),
         ),
         testing_figures.age_comparison(
             [(label, frame) for (label, _l, _c), frame in zip(areas, by_age, strict=True)],
             [
-                Measure("tests_per_100k", "Testhendelser per 100 000", decimals=0),
-                Measure("positivity", "Positivandel", scale=100, decimals=1, suffix=" %"),
+                Measure("tests_per_100k", _("Testhendelser per 100 000"), decimals=0),
+                Measure("positivity", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
             ],
-            title=f"Etter aldersgruppe, siste 7 dager til {formatting.date_short(date)}",
+            title=_(
+                "Etter aldersgruppe, siste 7 dager til {date}", date=formatting.date_short(date)
+            ),
             bands=AGE_LABELS,
         ),
         testing_figures.comparison_lines(
             labelled,
-            Measure("mean_result_days_7d", "Dager", decimals=2, suffix=" dager"),
-            title="Dager fra prøve til svar",
+            Measure("mean_result_days_7d", _("Dager"), decimals=2, suffix=_(" dager")),
+            title=_("Dager fra prøve til svar"),
         ),
         table,
         None,

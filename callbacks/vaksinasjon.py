@@ -29,6 +29,7 @@ from dashboard.definitions.vaccination import HIDDEN_NOTE, OVER_100_NOTE
 from dashboard.figures import testing as testing_figures
 from dashboard.figures import vaccination as vaccination_figures
 from dashboard.figures.testing import Measure
+from dashboard.i18n import N_, _
 from dashboard.metrics import vaccination as vaccination_metrics
 from data.codes import AGE_BANDS
 from data.queries import vaccination as vaccination_queries
@@ -38,11 +39,17 @@ GROUP_ALL = vaccination_metrics.GROUP_ALL
 GROUP_65 = vaccination_metrics.GROUP_65
 ROW_LABELS = {
     **{b: age_label(b) for b in AGE_BANDS},
-    GROUP_65: "65+ samlet",
-    GROUP_ALL: "Alle",
+    GROUP_65: N_("65+ samlet"),
+    GROUP_ALL: N_("Alle"),
 }
 HEATMAP_ROWS = [*AGE_BANDS, GROUP_65, GROUP_ALL]
 Lookup = dict[tuple[str, int], dict[str, Any]]
+
+
+def _row_label(group: str) -> str:
+    """An age band ("0–11") as it is, a group ("65+ samlet", "Alle") translated."""
+    label = ROW_LABELS.get(group, group)
+    return _(label) if group in (GROUP_65, GROUP_ALL) else label
 
 
 def _coverage_text(value: dict[str, Any]) -> str:
@@ -72,23 +79,26 @@ def _cards(context: Context, k: pd.DataFrame, lookups: list[Lookup]) -> list:
     total = risk[risk["age_band"] == GROUP_65].iloc[0]
     unvaccinated = dbc.Col(
         card(
-            "65 år og eldre uten dose 1",
+            _("65 år og eldre uten dose 1"),
             count(total["unvaccinated"], bool(total["unvaccinated_suppressed"])),
-            note=f"av {formatting.number(total['population'])} innbyggere 65+ "
-            f"({percent(total['share'], 1, hidden=bool(total['hidden']))})",
+            note=_(
+                "av {population} innbyggere 65+ ({share})",
+                population=formatting.number(total["population"]),
+                share=percent(total["share"], 1, hidden=bool(total["hidden"])),
+            ),
             card_id="vaksinasjon-card-unvaccinated",
         ),
         md=3,
     )
     return [
-        coverage_card(GROUP_ALL, 1, "Hele befolkningen: minst 1 dose"),
-        coverage_card(GROUP_ALL, 2, "Hele befolkningen: minst 2 doser"),
-        coverage_card(GROUP_ALL, 3, "Hele befolkningen: minst 3 doser"),
+        coverage_card(GROUP_ALL, 1, _("Hele befolkningen: minst 1 dose")),
+        coverage_card(GROUP_ALL, 2, _("Hele befolkningen: minst 2 doser")),
+        coverage_card(GROUP_ALL, 3, _("Hele befolkningen: minst 3 doser")),
         unvaccinated,
-        coverage_card(GROUP_65, 1, "65 år og eldre: minst 1 dose"),
-        coverage_card(GROUP_65, 2, "65 år og eldre: minst 2 doser"),
-        coverage_card(GROUP_65, 3, "65 år og eldre: minst 3 doser"),
-        coverage_card(GROUP_65, 4, "65 år og eldre: minst 4 doser"),
+        coverage_card(GROUP_65, 1, _("65 år og eldre: minst 1 dose")),
+        coverage_card(GROUP_65, 2, _("65 år og eldre: minst 2 doser")),
+        coverage_card(GROUP_65, 3, _("65 år og eldre: minst 3 doser")),
+        coverage_card(GROUP_65, 4, _("65 år og eldre: minst 4 doser")),
     ]
 
 
@@ -109,10 +119,10 @@ def _unvaccinated_table(
     own, fylke, nation = (vaccination_metrics.unvaccinated_in_risk_groups(x) for x in (k, f, n))
     rows = []
     for i, r in own.iterrows():
-        label = ROW_LABELS.get(str(r["age_band"]), str(r["age_band"]))
+        label = _row_label(str(r["age_band"]))
         rows.append(
             (
-                f"{label} år" if r["age_band"] != GROUP_65 else label,
+                _("{band} år", band=label) if r["age_band"] != GROUP_65 else label,
                 [
                     formatting.number(r["population"]),
                     count(r["unvaccinated"], bool(r["unvaccinated_suppressed"])),
@@ -125,12 +135,12 @@ def _unvaccinated_table(
         )
     return comparison_table(
         [
-            "Alder",
-            "Innbyggere",
-            "Uten dose 1",
-            "Andel",
-            f"Andel {context.fylkesnavn}",
-            "Andel landet",
+            _("Alder"),
+            _("Innbyggere"),
+            _("Uten dose 1"),
+            _("Andel"),
+            _("Andel {fylke}", fylke=context.fylkesnavn),
+            _("Andel landet"),
         ],
         rows,
         table_id="vaksinasjon-unvaccinated-table",
@@ -168,7 +178,7 @@ def _neighbour_rows(
 def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) -> tuple:
     context, date_out, alert = page_context(kommunenummer, requested_date)
     empty: tuple[Any, ...] = (
-        "Vaksinasjon",
+        _("Vaksinasjon"),
         "",
         [],
         EMPTY_FIGURE,
@@ -215,31 +225,40 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
     matrix = vaccination_metrics.coverage_matrix(k, HEATMAP_ROWS)
     notes = []
     if matrix["over_100"].to_numpy().any():
-        notes.append(OVER_100_NOTE)
+        notes.append(_(OVER_100_NOTE))
     if matrix["hidden"].to_numpy().any():
-        notes.append(HIDDEN_NOTE)
+        notes.append(_(HIDDEN_NOTE))
     year = int(population["year"].iloc[0])
     pop_65 = int(population.loc[population["age_band"].isin(AGE_BANDS[8:]), "population"].sum())
-    population_text = (
-        f"Befolkning per 1. januar {year} (SSB): "
-        f"{formatting.number(population['population'].sum())} innbyggere, herav "
-        f"{formatting.number(pop_65)} som er 65 år eller eldre. Dekningen er regnet mot denne "
-        "befolkningen."
+    population_text = _(
+        "Befolkning per 1. januar {year} (SSB): {population} innbyggere, herav {population_65} "
+        "som er 65 år eller eldre. Dekningen er regnet mot denne befolkningen.",
+        year=year,
+        population=formatting.number(population["population"].sum()),
+        population_65=formatting.number(pop_65),
     )
     # Real data: one published coverage snapshot (ages 12+), no doses by age and day.
     notice = not_published("vaccination_by_age", context.kommunenummer)
     if notice is not None:
-        population_text = (
+        population_text = _(
             "Dekningen er FHIs publiserte øyeblikksbilde (SYSVAK): personer med minst dose n "
             "per aldersgruppe 12 år og eldre, regnet mot FHIs befolkningstall for gruppen. "
             "«Hele befolkningen» er vaksinerte 12 år og eldre mot FHIs tall for 12 år og eldre "
-            f"pluss SSBs tall for 0–11 år (1. januar {year}); vaksinerte under 12 år er ikke "
-            "publisert. Før øyeblikksbildet finnes ingen dekning."
+            "pluss SSBs tall for 0–11 år (1. januar {year}); vaksinerte under 12 år er ikke "
+            "publisert. Før øyeblikksbildet finnes ingen dekning.",
+            year=year,
         )
     names = dict(zip(near["kommunenummer"], near["name"], strict=True))
     names[context.kommunenummer] = context.name
     neighbour_table = comparison_table(
-        ["Kommune", "Dose 1", "Dose 2", "Dose 3", "65+ dose 3", "65+ uten dose 1"],
+        [
+            _("Kommune"),
+            _("Dose {n}", n=1),
+            _("Dose {n}", n=2),
+            _("Dose {n}", n=3),
+            _("65+ dose 3"),
+            _("65+ uten dose 1"),
+        ],
         _neighbour_rows(context, window, names, list(zip(labels[1:], lookups[1:], strict=True))),
         table_id="vaksinasjon-neighbour-table",
         left_out=left_out,
@@ -247,20 +266,24 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
 
     def over_time(group: str, title: str) -> Any:
         if notice is not None:  # one snapshot is not a series over time
-            return figures.message_figure(f"{title}: ikke publisert per kommune.")
+            return figures.message_figure(_("{title}: ikke publisert per kommune.", title=title))
         return vaccination_figures.coverage_over_time(
             [(label, s[s["age_band"] == group]) for label, s in zip(labels, series, strict=True)],
             group_title=title,
         )
 
     return (
-        context.title("Vaksinasjon"),
+        context.title(_("Vaksinasjon")),
         population_text,
         _cards(context, k, lookups),
         vaccination_figures.coverage_heatmap(
             matrix,
-            title=f"Dekning etter alder og dose – {context.name}, {formatting.date_short(date)}",
-            row_labels=ROW_LABELS,
+            title=_(
+                "Dekning etter alder og dose – {kommune}, {date}",
+                kommune=context.name,
+                date=formatting.date_short(date),
+            ),
+            row_labels={group: _row_label(group) for group in HEATMAP_ROWS},
         ),
         " ".join(notes),
         testing_figures.age_comparison(
@@ -268,7 +291,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
             [
                 Measure(
                     f"dose_{d}",
-                    f"Minst dose {d}",
+                    _("Minst dose {n}", n=d),
                     scale=100,
                     decimals=1,
                     suffix=" %",
@@ -276,11 +299,11 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
                 )
                 for d in vaccination_metrics.DOSES
             ],
-            title="Kommunen mot fylket og landet, etter aldersgruppe",
+            title=_("Kommunen mot fylket og landet, etter aldersgruppe"),
             bands=AGE_LABELS,
         ),
-        over_time(GROUP_ALL, "Dekning over tid – hele befolkningen"),
-        over_time(GROUP_65, "Dekning over tid – 65 år og eldre"),
+        over_time(GROUP_ALL, _("Dekning over tid – hele befolkningen")),
+        over_time(GROUP_65, _("Dekning over tid – 65 år og eldre")),
         _unvaccinated_table(context, k, f, n),
         neighbour_table,
         notice,

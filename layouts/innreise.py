@@ -15,14 +15,15 @@ from dashboard.definitions.arrivals import (
     STATUS_NOW_NOTE,
     WINDOW_OPTIONS,
 )
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/innreise/<kommunenummer>",
     path="/innreise/0301",
     nav_href="/innreise/{kommune}",
-    name="Innreise",
-    title="Innreise – Situasjonsbilde",
+    name=N_("Innreise"),
+    title=N_("Innreise – Situasjonsbilde"),
     order=5,
 )
 
@@ -43,18 +44,18 @@ def layout(
     kommunenummer: str | None = None,
     dato: str | None = None,
     vindu: str | None = None,
-    **_: object,
+    **_kw: object,
 ) -> html.Div:
     window_picker = html.Div(
         [
             dbc.Label(
-                "Vindu for trakt og datakvalitet",
+                _("Vindu for trakt og datakvalitet"),
                 html_for="innreise-window",
                 className="small me-2 mb-0",
             ),
             dbc.RadioItems(
                 id="innreise-window",
-                options=[{"label": f"{d} dager", "value": d} for d in WINDOW_OPTIONS],
+                options=[{"label": _("{n} dager", n=d), "value": d} for d in WINDOW_OPTIONS],
                 value=_window_value(vindu),
                 inline=True,
                 className="small",
@@ -95,7 +96,7 @@ def layout(
             ),
             html.Div(
                 [
-                    definition_block(FUNNEL, extra=STATUS_NOW_NOTE),
+                    definition_block(FUNNEL, extra=_(STATUS_NOW_NOTE)),
                     definition_block(QUALITY),
                     definition_block(ARRIVALS_DAILY),
                     definition_block(ENTRY_RULES),

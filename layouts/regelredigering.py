@@ -11,22 +11,22 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions.rules import CATEGORY_LABELS, EDIT_INTRO
+from dashboard.i18n import N_, _
 from layouts.common import page_header
 
-CATEGORY_OPTIONS = [{"label": v, "value": k} for k, v in CATEGORY_LABELS.items()]
 PAGE = dict(
     path="/regler-rediger",
-    name="Rediger regler",
-    title="Rediger regler – Situasjonsbilde",
+    name=N_("Rediger regler"),
+    title=N_("Rediger regler – Situasjonsbilde"),
     order=8,
     permission="edit_rules",
 )
 
 
 def _field(label: str, component: object, field_id: str, help_text: str | None = None) -> list:
-    parts: list = [dbc.Label(label, html_for=field_id, className="fw-semibold small"), component]
+    parts: list = [dbc.Label(_(label), html_for=field_id, className="fw-semibold small"), component]
     if help_text:
-        parts.append(dbc.FormText(help_text))
+        parts.append(dbc.FormText(_(help_text)))
     return parts
 
 
@@ -36,13 +36,13 @@ def _date(picker_id: str) -> html.Div:
             id=picker_id,
             display_format="DD.MM.YYYY",
             first_day_of_week=1,
-            placeholder="Velg dato",
+            placeholder=_("Velg dato"),
             clearable=True,
         )
     )
 
 
-def layout(kommune: str | None = None, kategori: str | None = None, **_: object) -> html.Div:
+def layout(kommune: str | None = None, kategori: str | None = None, **_kw: object) -> html.Div:
     category = kategori if kategori in CATEGORY_LABELS else "isolation"
     form = html.Div(
         [
@@ -50,11 +50,11 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
                 [
                     dbc.Col(
                         _field(
-                            "Kategori",
+                            N_("Kategori"),
                             dcc.Dropdown(
                                 id="regelred-category",
                                 options=[
-                                    {"label": v, "value": k} for k, v in CATEGORY_LABELS.items()
+                                    {"label": _(v), "value": k} for k, v in CATEGORY_LABELS.items()
                                 ],
                                 value=category,
                                 clearable=False,
@@ -65,23 +65,25 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
                     ),
                     dbc.Col(
                         _field(
-                            "Regel",
+                            N_("Regel"),
                             dcc.Dropdown(id="regelred-key", clearable=False),
                             "regelred-key",
-                            "Velg en eksisterende regel for å registrere en ny versjon av den, "
-                            "eller «Ny regel».",
+                            N_(
+                                "Velg en eksisterende regel for å registrere en ny versjon av "
+                                "den, eller «Ny regel»."
+                            ),
                         ),
                         md=5,
                     ),
                     dbc.Col(
                         html.Div(
                             _field(
-                                "Ny regelnøkkel",
+                                N_("Ny regelnøkkel"),
                                 dbc.Input(
-                                    id="regelred-new-key", placeholder="f.eks. oslo_skjenking"
+                                    id="regelred-new-key", placeholder=_("f.eks. oslo_skjenking")
                                 ),
                                 "regelred-new-key",
-                                "Små bokstaver, tall og _.",
+                                N_("Små bokstaver, tall og _."),
                             ),
                             id="regelred-new-key-group",
                             style={"display": "none"},
@@ -95,7 +97,7 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
                 [
                     dbc.Col(
                         _field(
-                            "Nivå",
+                            N_("Nivå"),
                             dbc.RadioItems(id="regelred-level", inline=True),
                             "regelred-level",
                         ),
@@ -103,10 +105,10 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
                     ),
                     dbc.Col(
                         _field(
-                            "Gjelder for",
+                            N_("Gjelder for"),
                             dcc.Dropdown(
                                 id="regelred-code",
-                                placeholder="Velg fylke eller kommune",
+                                placeholder=_("Velg fylke eller kommune"),
                                 clearable=False,
                             ),
                             "regelred-code",
@@ -118,17 +120,17 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
             ),
             html.Fieldset(
                 [
-                    html.Legend("Parametere", className="fs-6 fw-semibold"),
+                    html.Legend(_("Parametere"), className="fs-6 fw-semibold"),
                     html.Div(id="regelred-params"),
                 ],
                 className="border rounded p-3 mb-3",
             ),
             html.Div(
                 _field(
-                    "Regeltekst (bokmål)",
+                    N_("Regeltekst (bokmål)"),
                     dbc.Textarea(id="regelred-text", rows=3, maxLength=2000),
                     "regelred-text",
-                    "Slik innbyggerne og kommunen skal forstå regelen.",
+                    N_("Slik innbyggerne og kommunen skal forstå regelen."),
                 ),
                 className="mb-3",
             ),
@@ -136,7 +138,7 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
                 [
                     dbc.Col(
                         _field(
-                            "Myndighet",
+                            N_("Myndighet"),
                             dbc.Input(id="regelred-authority", maxLength=80),
                             "regelred-authority",
                         ),
@@ -144,10 +146,10 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
                     ),
                     dbc.Col(
                         _field(
-                            "Kildelenke",
+                            N_("Kildelenke"),
                             dbc.Input(id="regelred-url", type="url", maxLength=300),
                             "regelred-url",
-                            "Lenke til forskrift, vedtak eller kunngjøring (https://…).",
+                            N_("Lenke til forskrift, vedtak eller kunngjøring (https://…)."),
                         ),
                         md=8,
                     ),
@@ -157,32 +159,35 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_: object)
             dbc.Row(
                 [
                     dbc.Col(
-                        _field("Gjelder fra", _date("regelred-from"), "regelred-from"), width="auto"
+                        _field(N_("Gjelder fra"), _date("regelred-from"), "regelred-from"),
+                        width="auto",
                     ),
                     dbc.Col(
                         _field(
-                            "Gjelder til (valgfritt)",
+                            N_("Gjelder til (valgfritt)"),
                             _date("regelred-to"),
                             "regelred-to",
-                            "Tomt: inntil videre. Siste dag regelen gjelder.",
+                            N_("Tomt: inntil videre. Siste dag regelen gjelder."),
                         ),
                         width="auto",
                     ),
                 ],
                 className="g-3 mb-3",
             ),
-            dbc.Button("Registrer ny versjon", id="regelred-submit", color="primary", n_clicks=0),
+            dbc.Button(
+                _("Registrer ny versjon"), id="regelred-submit", color="primary", n_clicks=0
+            ),
         ]
     )
     return html.Div(
         [
-            page_header("Registrer ny regelversjon", EDIT_INTRO),
+            page_header(_("Registrer ny regelversjon"), _(EDIT_INTRO)),
             dcc.Store(id="regelred-kommune", data=kommune),
             dcc.Store(id="regelred-extra", data={}),
             html.Div(id="regelred-access"),
             html.Div(id="regelred-result", className="mb-3", role="status"),
             dbc.Card(dbc.CardBody(form), className="mb-4 shadow-sm"),
-            html.H2("Versjoner av denne regelen", className="h5"),
+            html.H2(_("Versjoner av denne regelen"), className="h5"),
             html.Div(id="regelred-history"),
         ]
     )

@@ -16,14 +16,15 @@ from dashboard.definitions.rules import (
     TIMELINE,
     UPCOMING_OPTIONS,
 )
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/regler/<kommunenummer>",
     path="/regler/0301",
     nav_href="/regler/{kommune}",
-    name="Regler",
-    title="Regler – Situasjonsbilde",
+    name=N_("Regler"),
+    title=N_("Regler – Situasjonsbilde"),
     order=7,
 )
 
@@ -31,14 +32,14 @@ PAGE = dict(
 def _date_picker(picker_id: str, label: str, value: str | None) -> dbc.Col:
     return dbc.Col(
         [
-            dbc.Label(label, html_for=picker_id, className="small"),
+            dbc.Label(_(label), html_for=picker_id, className="small"),
             html.Div(
                 dcc.DatePickerSingle(
                     id=picker_id,
                     date=value,
                     display_format="DD.MM.YYYY",
                     first_day_of_week=1,
-                    placeholder="Velg dato",
+                    placeholder=_("Velg dato"),
                 )
             ),
         ],
@@ -51,7 +52,7 @@ def layout(
     dato: str | None = None,
     fra: str | None = None,
     til: str | None = None,
-    **_: object,
+    **_kw: object,
 ) -> html.Div:
     return html.Div(
         [
@@ -67,11 +68,16 @@ def layout(
             ),
             dbc.Row(
                 [
-                    dbc.Col(html.H2("Kommende endringer", className="h5 mb-0"), width="auto"),
+                    dbc.Col(html.H2(_("Kommende endringer"), className="h5 mb-0"), width="auto"),
                     dbc.Col(
                         dcc.Dropdown(
                             id="regler-upcoming-days",
-                            options=UPCOMING_OPTIONS,
+                            options=[
+                                {"label": _(str(label)), "value": value}
+                                for label, value in (
+                                    (o["label"], o["value"]) for o in UPCOMING_OPTIONS
+                                )
+                            ],
                             value=DEFAULT_UPCOMING_DAYS,
                             clearable=False,
                             searchable=False,
@@ -83,13 +89,13 @@ def layout(
                 className="g-2 mt-4 mb-2 align-items-center",
             ),
             dcc.Loading(html.Div(id="regler-upcoming")),
-            html.H2("Tidslinje", className="h5 mt-4"),
+            html.H2(_("Tidslinje"), className="h5 mt-4"),
             dcc.Loading(dcc.Graph(id="regler-timeline", figure=EMPTY_FIGURE, config=GRAPH_CONFIG)),
-            html.H2("Sammenlign to datoer", className="h5 mt-4"),
+            html.H2(_("Sammenlign to datoer"), className="h5 mt-4"),
             dbc.Row(
                 [
-                    _date_picker("regler-diff-from", "Fra dato", fra),
-                    _date_picker("regler-diff-to", "Til dato", til),
+                    _date_picker("regler-diff-from", N_("Fra dato"), fra),
+                    _date_picker("regler-diff-to", N_("Til dato"), til),
                 ],
                 className="g-3 mb-2 align-items-end",
             ),

@@ -15,14 +15,15 @@ from dashboard.definitions.certificates import (
     RULE_VERSION,
     VALID_SHARE,
 )
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/sertifikat/<kommunenummer>",
     path="/sertifikat/0301",
     nav_href="/sertifikat/{kommune}",
-    name="Koronasertifikat",
-    title="Koronasertifikat – Situasjonsbilde",
+    name=N_("Koronasertifikat"),
+    title=N_("Koronasertifikat – Situasjonsbilde"),
     order=4,
 )
 
@@ -35,7 +36,7 @@ def _loading(child: Component) -> dcc.Loading:
     return dcc.Loading(child, delay_show=300)
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("sertifikat", kommunenummer, dato),
@@ -48,7 +49,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                 ],
                 className="g-3 mb-3",
             ),
-            html.P(PRECEDENCE_NOTE, className="small text-muted mb-3"),
+            html.P(_(PRECEDENCE_NOTE), className="small text-muted mb-3"),
             dbc.Row(
                 [
                     dbc.Col(_loading(_graph("sertifikat-by-age")), lg=6),

@@ -7,14 +7,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions.hospital import ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/sykehus/<kommunenummer>",
     path="/sykehus/0301",
     nav_href="/sykehus/{kommune}",
-    name="Sykehus",
-    title="Sykehus – Situasjonsbilde",
+    name=N_("Sykehus"),
+    title=N_("Sykehus – Situasjonsbilde"),
     order=6,
 )
 
@@ -23,7 +24,7 @@ def _graph(graph_id: str) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=GRAPH_CONFIG)
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("sykehus", kommunenummer, dato),
@@ -43,7 +44,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             dbc.Col(_graph("sykehus-icu-rate"), lg=4),
                         ]
                     ),
-                    html.H2("Nabokommuner", className="h5 mt-3"),
+                    html.H2(_("Nabokommuner"), className="h5 mt-3"),
                     html.Div(id="sykehus-neighbours"),
                 ]
             ),

@@ -13,14 +13,15 @@ from dashboard.definitions.testing import (
     TESTS_DAILY,
     TESTS_PER_100K,
 )
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/testing/<kommunenummer>",
     path="/testing/0301",
     nav_href="/testing/{kommune}",
-    name="Testing",
-    title="Testing – Situasjonsbilde",
+    name=N_("Testing"),
+    title=N_("Testing – Situasjonsbilde"),
     order=2,
 )
 
@@ -29,7 +30,7 @@ def _graph(graph_id: str) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=GRAPH_CONFIG)
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("testing", kommunenummer, dato),
@@ -49,7 +50,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             dbc.Col(_graph("testing-result-time"), lg=4),
                         ]
                     ),
-                    html.H2("Nabokommuner", className="h5 mt-3"),
+                    html.H2(_("Nabokommuner"), className="h5 mt-3"),
                     html.Div(id="testing-neighbours"),
                 ]
             ),

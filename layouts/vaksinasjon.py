@@ -7,14 +7,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions.vaccination import COVERAGE, COVERAGE_OVER_TIME, UNVACCINATED
+from dashboard.i18n import N_, _
 from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
 
 PAGE = dict(
     path_template="/vaksinasjon/<kommunenummer>",
     path="/vaksinasjon/0301",
     nav_href="/vaksinasjon/{kommune}",
-    name="Vaksinasjon",
-    title="Vaksinasjon – Situasjonsbilde",
+    name=N_("Vaksinasjon"),
+    title=N_("Vaksinasjon – Situasjonsbilde"),
     order=3,
 )
 
@@ -23,7 +24,7 @@ def _graph(graph_id: str) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=GRAPH_CONFIG)
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_: object) -> html.Div:
+def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:
     return html.Div(
         [
             kommune_date_controls("vaksinasjon", kommunenummer, dato),
@@ -58,7 +59,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             dbc.Col(
                                 [
                                     html.H2(
-                                        "Uvaksinerte 65 år og eldre (ingen dose)",
+                                        _("Uvaksinerte 65 år og eldre (ingen dose)"),
                                         className="h5 mt-3",
                                     ),
                                     html.Div(id="vaksinasjon-unvaccinated"),
@@ -67,7 +68,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_: objec
                             ),
                             dbc.Col(
                                 [
-                                    html.H2("Nabokommuner", className="h5 mt-3"),
+                                    html.H2(_("Nabokommuner"), className="h5 mt-3"),
                                     html.Div(id="vaksinasjon-neighbours"),
                                 ],
                                 lg=7,

@@ -425,3 +425,28 @@ def test_page_for_a_kommune_without_arrivals(client) -> None:
     assert [int(v) for v in funnel["x"]] == [0] * len(arrival_metrics.FUNNEL_STAGES)
     notes = json.dumps(response["innreise-by-border"]["figure"]["layout"], ensure_ascii=False)
     assert "Ingen ankomster" in notes
+
+
+def test_page_renders_in_english(client) -> None:
+    client.set_cookie("sb_lang", "en")
+    end = _busy_date("0301", 14)
+    response = _page(client, "0301", end.isoformat())
+    cards = _text(response["innreise-cards"])
+    assert "Registered arrivals" in cards and "Last 14 days" in cards
+    assert "Registrerte" not in cards
+    funnel = response["innreise-funnel"]["figure"]
+    assert funnel["layout"]["separators"] == ".,"
+    assert funnel["data"][0]["y"][0].startswith("Registered<br>")
+    assert funnel["layout"]["title"]["text"].startswith("Follow-up funnel, arrivals ")
+    assert "Whole country" in _text(response["innreise-compare"])
+    assert "Entry rules in force" in _text(response["innreise-rules"])
+
+
+def test_definition_texts_name_the_constants() -> None:
+    """The texts carry the numbers as literals (a msgid is fixed text): keep them in step."""
+    from callbacks.innreise import MEASURE_LABELS
+
+    assert f"minst {texts.PENDING_DAYS} dager siden" in texts.QUALITY.definition
+    assert f"etter {texts.PENDING_DAYS} dager" in texts.QUALITY_LABELS["pending_overdue"]
+    assert f"etter {texts.PENDING_DAYS} dager" in MEASURE_LABELS["pending_overdue"]
+    assert f"siste {texts.DAILY_DAYS // 7} ukene" in texts.ARRIVALS_DAILY.definition

@@ -313,3 +313,30 @@ def test_withheld_bases_are_drawn_as_their_sum_only() -> None:
     assert shares.at["18-24", "basis_withheld"] == 48  # valid minus the shown tested
     assert shares.at["18-24", "share_valid"] == pytest.approx(0.5)
     assert pd.isna(shares.at["total", "basis_withheld"])
+
+
+def test_page_renders_in_english(client) -> None:
+    from dashboard import i18n
+
+    client.set_cookie("sb_lang", "en")
+    day = TEST_PERIOD_DAY
+    response = _main(client, "0301", day.isoformat())
+    cards = _text(response["sertifikat-cards"])
+    assert "Valid COVID certificate" in cards and "Basis: vaccinated" in cards
+    population = int(_population(["0301"], day).sum())
+    with i18n.language("en"):
+        residents = formatting.number(population)
+    assert "," in residents and f"of {residents} residents" in cards
+    assert "By age group" in _text(response["sertifikat-table"])
+    assert "Data as of" in response["sertifikat-source"]["children"]
+    compare = _compare(client, "0301", day.isoformat())
+    assert [t["name"] for t in compare["sertifikat-over-time"]["figure"]["data"]][-1] == (
+        "Whole country"
+    )
+
+
+def test_definition_texts_name_the_constants() -> None:
+    """The texts carry the numbers as literals (a msgid is fixed text): keep them in step."""
+    assert f"innen {texts.EXPIRY_DAYS} dager" in texts.EXPIRING.label
+    assert f"om {texts.EXPIRY_DAYS} dager" in texts.EXPIRING.definition
+    assert f"hver {texts.SERIES_STEP_DAYS}. dag" in texts.OVER_TIME.definition

@@ -240,3 +240,16 @@ def test_age_band_windows_equal_raw_on_many_days(app) -> None:
         ).set_index("kommunenummer")
         for code in kommuner:
             assert per_kommune.loc[code, "admissions"] == (rows["kommunenummer"] == code).sum()
+
+
+def test_page_renders_in_english(client) -> None:
+    client.set_cookie("sb_lang", "en")
+    response = page(client, "0301", None)
+    cards = json.dumps(response["sykehus-cards"]["children"], ensure_ascii=False)
+    assert "Admissions per 100,000 (7 days)" in cards and "Innleggelser" not in cards
+    rate = response["sykehus-rate"]["figure"]
+    assert rate["layout"]["separators"] == ".,"
+    assert rate["layout"]["title"]["text"] == "Admissions per 100,000, 7 days"
+    daily = response["sykehus-daily"]["figure"]
+    assert daily["layout"]["title"]["text"] == "Hospital admissions per day – Oslo"
+    assert response["sykehus-source"]["children"].startswith("Data as of ")

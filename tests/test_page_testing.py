@@ -370,3 +370,47 @@ def test_age_band_and_kommune_windows_equal_raw_on_many_days(app) -> None:
         ).set_index("kommunenummer")
         for code in kommuner:
             assert per_kommune.loc[code, "tests"] == (every["kommunenummer"] == code).sum()
+
+
+def test_page_renders_in_english(client) -> None:
+    client.set_cookie("sb_lang", "en")
+    response = page(client, "0301", None)
+    cards = " ".join(texts(response["testing-cards"]["children"]))
+    assert "Test events, last 7 days" in cards and "Positivity (7 days)" in cards
+    assert "Testhendelser" not in cards and "Positivandel" not in cards
+    source = response["testing-source"]["children"]
+    day = data_date()
+    assert source.startswith("Data as of ")
+    assert f"Shown up to and including {day:%d/%m/%Y}" in source
+    daily = response["testing-daily"]["figure"]
+    assert daily["layout"]["separators"] == ".,"
+    assert {t["name"] for t in daily["data"]} >= {"PCR", "Antigen", "Positive"}
+    table = " ".join(texts(response["testing-neighbours"]["children"]))
+    assert "Municipality" in table and "Test events 7 d" in table and "Whole country" in table
+
+
+@pytest.mark.parametrize(
+    ("module", "english"),
+    [
+        ("testing", "Neighbouring municipalities"),
+        ("sykehus", "Neighbouring municipalities"),
+        ("vaksinasjon", "Unvaccinated aged 65 and over (no dose)"),
+        ("sertifikat", "A person with several valid certificates is counted once."),
+        ("innreise", "Window for funnel and data quality"),
+        ("regler", "Upcoming changes"),
+        ("regelredigering", "Record a new rule version"),
+    ],
+)
+def test_layouts_render_in_english(app, module: str, english: str) -> None:
+    import importlib
+
+    from dashboard import i18n
+
+    layout = importlib.import_module(f"layouts.{module}").layout
+    with app.server.test_request_context(), i18n.language("en"):
+        shown = json.dumps(layout().to_plotly_json(), default=_component_json, ensure_ascii=False)
+    assert english in shown
+
+
+def _component_json(value: Any) -> Any:
+    return value.to_plotly_json() if hasattr(value, "to_plotly_json") else str(value)

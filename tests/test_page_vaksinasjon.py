@@ -273,3 +273,21 @@ def test_coverage_over_100_percent_is_capped_for_display_and_kept_raw() -> None:
     assert fig.data[0].text[0][0] == "100 %*"
     assert fig.data[0].customdata[0][0] == "110,0 % (vist som 100 %)"
     assert fig.data[0].z[0][0] == 100.0
+
+
+def test_page_renders_in_english(client) -> None:
+    from dashboard import i18n
+
+    client.set_cookie("sb_lang", "en")
+    response = page(client, "0301", None)
+    residents = population(data_date().year, ["0301"])
+    with i18n.language("en"):
+        residents_text = formatting.number(residents)
+    assert "," in residents_text  # English thousands separator: "709,037"
+    text = response["vaksinasjon-population"]["children"]
+    assert text.startswith("Population on 1 January") and f"{residents_text} residents" in text
+    cards = " ".join(texts(response["vaksinasjon-cards"]["children"]))
+    assert "Whole population: at least 1 dose" in cards and "Aged 65 and over" in cards
+    heatmap = response["vaksinasjon-heatmap"]["figure"]
+    assert heatmap["layout"]["separators"] == ".,"
+    assert heatmap["data"][0]["x"][0] == "Dose 1" and "All" in heatmap["data"][0]["y"]

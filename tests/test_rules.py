@@ -818,3 +818,92 @@ def test_morgenbrief_lists_rules_changed_since_yesterday_and_upcoming(store: Pat
     assert any("→ 6" in s and s.startswith("Isolasjon (nasjonal)") for s in changed), changed
     _, upcoming = rule_changes(scope=FULL, kommunenummer="0301", date=D(2023, 2, 15))
     assert any(s.startswith("Fra 20.02.2023: Isolasjon") for s in upcoming), upcoming
+
+
+def test_regler_page_renders_in_english(app) -> None:  # type: ignore[no-untyped-def]
+    from tests.dash_http import call
+
+    outputs = [
+        ("regler-title", "children"),
+        ("regler-cards", "children"),
+        ("regler-in-force-title", "children"),
+        ("regler-in-force", "children"),
+        ("regler-upcoming", "children"),
+        ("regler-timeline", "figure"),
+        ("regler-alert", "children"),
+        ("regler-date", "date"),
+        ("regler-source", "children"),
+        ("regler-edit-link", "children"),
+    ]
+    client = login(app.server.test_client(), "admin")
+    client.set_cookie("sb_lang", "en")
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[
+            ("regler-select", "value", "0301"),
+            ("regler-date", "date", "2022-01-20"),
+            ("regler-upcoming-days", "value", 30),
+        ],
+    )
+    assert status == 200
+    response = body["response"]
+    assert response["regler-title"]["children"].startswith("Rules – Oslo (0301)")
+    assert response["regler-in-force-title"]["children"] == "Rules in force on 20 January 2022"
+    cards = json.dumps(response["regler-cards"], ensure_ascii=False)
+    assert "Isolation" in cards and "Contact quarantine" in cards and " days" in cards
+    in_force = json.dumps(response["regler-in-force"], ensure_ascii=False)
+    assert "Category" in in_force and "Authority" in in_force
+    figure = response["regler-timeline"]["figure"]
+    assert figure["layout"]["separators"] == ".,"
+    assert "Whole country" in {t.get("name") for t in figure["data"]}
+    assert response["regler-source"]["children"].startswith("Data as of ")
+
+
+def test_rule_parameter_and_demo_rule_texts_are_marked_for_translation() -> None:
+    """The data layer keeps its texts in bokmål; the pages translate them through lists of
+    marked strings, which must stay complete."""
+    from dashboard.definitions.rule_texts import AUTHORITIES, DEMO_RULE_TEXTS
+    from dashboard.definitions.rules import RULE_PARAMETER_TEXTS
+
+    shown: set[str] = {"ja", "nei", "ved ankomst"}
+    for spec in rules.PARAMETERS.values():
+        if not spec.hidden:
+            shown |= {spec.label, spec.null_label, *spec.choices.values()}
+            shown |= {spec.unit} if spec.unit else set()
+    assert shown <= set(RULE_PARAMETER_TEXTS), shown - set(RULE_PARAMETER_TEXTS)
+    table = rule_table()
+    assert set(table["text_nb"]) == set(DEMO_RULE_TEXTS)
+    assert set(table["authority"]) - {"FHI"} == set(AUTHORITIES)
+
+
+def test_parameter_texts_follow_the_language() -> None:
+    from callbacks.regler import parameters_text
+    from dashboard import i18n
+
+    params = {"quarantine_days": 10, "test_out": True, "contact_factor": 0.5, "face_masks": None}
+    assert parameters_text(params) == rules.parameters_text(params)  # bokmål: the data layer's
+    with i18n.language("en"):
+        assert parameters_text(params) == [
+            "Quarantine (days): 10",
+            "Can test out of quarantine: yes",
+            "Face masks: no recommendation",
+        ]
+
+
+def test_form_validation_messages_in_english(app) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.definitions.rules import RULE_FORM_TEXTS
+
+    assert set(rules.FIELD_LABELS.values()) <= set(RULE_FORM_TEXTS)
+    assert set(rules._TYPE_MESSAGES.values()) <= set(RULE_FORM_TEXTS)
+    client = login(app.server.test_client(), "admin")
+    client.set_cookie("sb_lang", "en")
+    rows = _count(RuleVersion)
+    status, text = _submit(
+        client, _fields(**{"regelred-text": "", "regelred-from": None}), {"face_masks": None}
+    )
+    assert status == 200
+    errors = json.dumps(json.loads(text)["response"]["regelred-result"], ensure_ascii=False)
+    assert "Not recorded. Correct the following and try again:" in errors
+    assert "Rule text: must be filled in" in errors and "Valid from: must be filled in" in errors
+    assert _count(RuleVersion) == rows

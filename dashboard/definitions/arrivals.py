@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
-SOURCE = "Innreiseregisteret (registrerte ankomster) med kommunens oppfølging"
+SOURCE = N_("Innreiseregisteret (registrerte ankomster) med kommunens oppfølging")
 PENDING_DAYS = 7  # follow-up still pending this many days after arrival is a quality flag
 WINDOW_OPTIONS = (7, 14, 28)
 DEFAULT_WINDOW = 14
 DAILY_DAYS = 56  # arrivals per day: the 8 weeks ending on the chosen date
+# The texts below name PENDING_DAYS (7) and DAILY_DAYS (8 weeks) as literals: a msgid is fixed
+# text (a test keeps them in step).
 
 FUNNEL = MetricDefinition(
     key="arrivals_funnel",
-    label="Oppfølgingstrakt for innreisende",
+    label=N_("Oppfølgingstrakt for innreisende"),
     unit="personer",
-    definition=(
+    definition=N_(
         "Ankomster med oppholdskommunen som kommune og ankomstdato i vinduet som ender på valgt "
         "dato. Registrert: alle registrerte ankomster. Testet innen fristen: testet ved "
         "ankomst (test på grensen); tester tatt senere er ikke koblet til registreringen i "
@@ -28,11 +31,10 @@ FUNNEL = MetricDefinition(
 
 ARRIVALS_DAILY = MetricDefinition(
     key="arrivals_daily",
-    label="Ankomster per dag",
+    label=N_("Ankomster per dag"),
     unit="ankomster",
-    definition=(
-        "Registrerte ankomster per ankomstdato med kommunen som oppholdskommune, de siste "
-        f"{DAILY_DAYS // 7} "
+    definition=N_(
+        "Registrerte ankomster per ankomstdato med kommunen som oppholdskommune, de siste 8 "
         "ukene til og med valgt dato, fordelt på innreisested og avreiseland. De seks største "
         "vises hver for seg, resten som «Andre». Det skraverte feltet er vinduet for trakten."
     ),
@@ -41,99 +43,120 @@ ARRIVALS_DAILY = MetricDefinition(
 
 QUALITY = MetricDefinition(
     key="arrivals_quality",
-    label="Datakvalitet",
+    label=N_("Datakvalitet"),
     unit="andel",
-    definition=(
+    definition=N_(
         "Uten F/D-nummer: registrerte uten fødselsnummer eller D-nummer, som gjør oppfølging og "
         "kobling til prøvesvar vanskelig. Oppfølging venter fortsatt: ankomster for minst "
-        f"{PENDING_DAYS} dager siden (innen vinduet) der oppfølgingen ennå ikke er fullført "
+        "7 dager siden (innen vinduet) der oppfølgingen ennå ikke er fullført "
         "eller avsluttet. Testet uten svar: testet ved ankomst, men uten registrert "
         "prøvesvar. Ikke nådd: oppfølgingen er avsluttet uten at personen ble nådd."
     ),
     source=SOURCE,
 )
 
-STATUS_NOW_NOTE = (
+STATUS_NOW_NOTE = N_(
     "Oppfølgingsstatus og prøvesvar er slik de er registrert i datagrunnlaget nå, ikke slik "
     "de sto på valgt dato."
 )
 
 ENTRY_RULES = MetricDefinition(
     key="entry_rules",
-    label="Innreiseregler i kraft",
+    label=N_("Innreiseregler i kraft"),
     unit="",
-    definition=(
+    definition=N_(
         "Regelversjoner i kategorien innreise som gjaldt på valgt dato: nasjonale regler og "
         "eventuelle regler for fylket eller kommunen. Har samme regel en lokal versjon, vises "
         "den lokale."
     ),
-    source="Regelregisteret i Situasjonsbilde (versjonerte regler)",
+    source=N_("Regelregisteret i Situasjonsbilde (versjonerte regler)"),
 )
 
 STAGE_LABELS = {
-    "registered": "Registrert",
-    "tested": "Testet innen fristen",
-    "positive": "Positive",
-    "quarantine_required": "Karantenekrav",
-    "follow_up_completed": "Oppfølging fullført",
+    "registered": N_("Registrert"),
+    "tested": N_("Testet innen fristen"),
+    "positive": N_("Positive"),
+    "quarantine_required": N_("Karantenekrav"),
+    "follow_up_completed": N_("Oppfølging fullført"),
 }
 STAGE_BASE_LABELS = {
-    "registered": "av registrerte",
-    "tested": "av testede",
+    "registered": N_("av registrerte"),
+    "tested": N_("av testede"),
 }
 
 QUALITY_LABELS = {
-    "without_fd_number": "Uten F/D-nummer",
-    "pending_overdue": f"Oppfølging venter fortsatt etter {PENDING_DAYS} dager",
-    "tested_no_result": "Testet uten registrert svar",
-    "follow_up_lost": "Ikke nådd (oppfølging avsluttet)",
+    "without_fd_number": N_("Uten F/D-nummer"),
+    "pending_overdue": N_("Oppfølging venter fortsatt etter 7 dager"),
+    "tested_no_result": N_("Testet uten registrert svar"),
+    "follow_up_lost": N_("Ikke nådd (oppfølging avsluttet)"),
 }
 
 DIMENSION_LABELS = {
-    "border_point": "innreisested",
-    "country_of_departure": "avreiseland",
+    "border_point": N_("innreisested"),
+    "country_of_departure": N_("avreiseland"),
 }
 
 COUNTRY_NAMES = {
-    "SE": "Sverige",
-    "DK": "Danmark",
-    "FI": "Finland",
-    "PL": "Polen",
-    "LT": "Litauen",
-    "LV": "Latvia",
-    "EE": "Estland",
-    "DE": "Tyskland",
-    "GB": "Storbritannia",
-    "ES": "Spania",
-    "US": "USA",
-    "NL": "Nederland",
-    "FR": "Frankrike",
-    "IT": "Italia",
-    "RO": "Romania",
-    "UA": "Ukraina",
-    "TR": "Tyrkia",
-    "RU": "Russland",
-    "TH": "Thailand",
-    "IS": "Island",
-    "PT": "Portugal",
-    "GR": "Hellas",
+    "SE": N_("Sverige"),
+    "DK": N_("Danmark"),
+    "FI": N_("Finland"),
+    "PL": N_("Polen"),
+    "LT": N_("Litauen"),
+    "LV": N_("Latvia"),
+    "EE": N_("Estland"),
+    "DE": N_("Tyskland"),
+    "GB": N_("Storbritannia"),
+    "ES": N_("Spania"),
+    "US": N_("USA"),
+    "NL": N_("Nederland"),
+    "FR": N_("Frankrike"),
+    "IT": N_("Italia"),
+    "RO": N_("Romania"),
+    "UA": N_("Ukraina"),
+    "TR": N_("Tyrkia"),
+    "RU": N_("Russland"),
+    "TH": N_("Thailand"),
+    "IS": N_("Island"),
+    "PT": N_("Portugal"),
+    "GR": N_("Hellas"),
 }
 
 ENTRY_PARAMETER_LABELS = {
-    "quarantine_days": "Innreisekarantene (dager)",
-    "border_test_required": "Test på grensen påbudt",
-    "border_test_offered": "Test på grensen tilbys",
-    "test_within_hours": "Test innen (timer etter ankomst)",
-    "registration_required": "Innreiseregistrering påbudt",
-    "certificate_exempts_quarantine": "Koronasertifikat gir unntak fra karantene",
-    "certificate_exempts_test": "Koronasertifikat gir unntak fra test",
-    "quarantine_hotel": "Karantenehotell",
+    "quarantine_days": N_("Innreisekarantene (dager)"),
+    "border_test_required": N_("Test på grensen påbudt"),
+    "border_test_offered": N_("Test på grensen tilbys"),
+    "test_within_hours": N_("Test innen (timer etter ankomst)"),
+    "registration_required": N_("Innreiseregistrering påbudt"),
+    "certificate_exempts_quarantine": N_("Koronasertifikat gir unntak fra karantene"),
+    "certificate_exempts_test": N_("Koronasertifikat gir unntak fra test"),
+    "quarantine_hotel": N_("Karantenehotell"),
 }
 
-SCOPE_LEVEL_LABELS = {"national": "Nasjonal", "county": "Fylke", "kommune": "Kommune"}
+# Entry points of the demo data: place names with a descriptive part ("lufthavn", "havn")
+BORDER_POINT_NAMES = {
+    name: name
+    for name in (
+        N_("Oslo lufthavn Gardermoen"),
+        N_("Svinesund"),
+        N_("Magnor"),
+        N_("Storskog"),
+        N_("Bergen lufthavn Flesland"),
+        N_("Stavanger lufthavn Sola"),
+        N_("Trondheim lufthavn Værnes"),
+        N_("Kristiansand lufthavn Kjevik"),
+        N_("Sandefjord lufthavn Torp"),
+        N_("Tromsø lufthavn"),
+        N_("Oslo havn"),
+        N_("Larvik havn"),
+        N_("Kristiansand havn"),
+    )
+}
+
+SCOPE_LEVEL_LABELS = {"national": N_("Nasjonal"), "county": N_("Fylke"), "kommune": N_("Kommune")}
 
 __all__ = [
     "ARRIVALS_DAILY",
+    "BORDER_POINT_NAMES",
     "COUNTRY_NAMES",
     "DAILY_DAYS",
     "DEFAULT_WINDOW",

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
-SOURCE = "Koronasertifikater utledet fra vaksinasjoner, tilfeller og prøver; befolkning fra SSB"
+SOURCE = N_("Koronasertifikater utledet fra vaksinasjoner, tilfeller og prøver; befolkning fra SSB")
 EXPIRY_DAYS = 30
 SERIES_STEP_DAYS = 7
+# EXPIRY_DAYS (30) and SERIES_STEP_DAYS (7) are literals in the texts below: a msgid is fixed
+# text (a test keeps them in step).
 
 BASIS_LABELS = {
-    "vaccinated": "Vaksinert",
-    "recovered": "Gjennomgått covid-19",
-    "tested": "Negativ test",
+    "vaccinated": N_("Vaksinert"),
+    "recovered": N_("Gjennomgått covid-19"),
+    "tested": N_("Negativ test"),
 }
 
-PRECEDENCE_NOTE = (
+PRECEDENCE_NOTE = N_(
     "En person med flere gyldige sertifikater telles én gang. Fordelingen etter grunnlag "
     "bruker det beste grunnlaget personen har på datoen, i rekkefølgen vaksinert, "
     "gjennomgått covid-19, negativ test: en vaksinert person som også har testattest, "
@@ -23,21 +26,24 @@ PRECEDENCE_NOTE = (
 
 VALID_SHARE = MetricDefinition(
     key="certificate_share",
-    label="Andel med gyldig koronasertifikat",
+    label=N_("Andel med gyldig koronasertifikat"),
     unit="prosent",
-    definition=(
+    definition=N_(
         "Innbyggere i kommunen med minst ett gyldig koronasertifikat på valgt dato, delt på "
         "befolkningen 1. januar samme år. Et sertifikat gjelder fra og med første gyldighetsdag "
-        "og til (ikke med) sluttdatoen i registeret. " + PRECEDENCE_NOTE
+        "og til (ikke med) sluttdatoen i registeret. En person med flere gyldige sertifikater "
+        "telles én gang. Fordelingen etter grunnlag bruker det beste grunnlaget personen har på "
+        "datoen, i rekkefølgen vaksinert, gjennomgått covid-19, negativ test: en vaksinert "
+        "person som også har testattest, telles som vaksinert."
     ),
     source=SOURCE,
 )
 
 BY_AGE = MetricDefinition(
     key="certificate_by_age",
-    label="Gyldig sertifikat etter aldersgruppe og grunnlag",
+    label=N_("Gyldig sertifikat etter aldersgruppe og grunnlag"),
     unit="prosent",
-    definition=(
+    definition=N_(
         "Andel av innbyggerne i hver aldersgruppe med gyldig sertifikat på valgt dato, fordelt "
         "på beste grunnlag. Aldersgruppen hentes fra vaksinasjons-, tilfelle- eller "
         "prøveregisteret. Andeler over 100 % vises som 100 %, med merknad."
@@ -47,10 +53,10 @@ BY_AGE = MetricDefinition(
 
 OVER_TIME = MetricDefinition(
     key="certificate_over_time",
-    label="Andel med gyldig sertifikat over tid",
+    label=N_("Andel med gyldig sertifikat over tid"),
     unit="prosent",
-    definition=(
-        f"Andelen med gyldig sertifikat på valgt dato og hver {SERIES_STEP_DAYS}. dag før, "
+    definition=N_(
+        "Andelen med gyldig sertifikat på valgt dato og hver 7. dag før, "
         "for kommunen, fylket og hele landet, fra sertifikatet ble innført."
     ),
     source=SOURCE,
@@ -58,11 +64,11 @@ OVER_TIME = MetricDefinition(
 
 EXPIRING = MetricDefinition(
     key="certificate_expiring",
-    label=f"Utløper innen {EXPIRY_DAYS} dager",
+    label=N_("Utløper innen 30 dager"),
     unit="personer",
-    definition=(
-        f"Personer med gyldig sertifikat på valgt dato som ikke lenger har et gyldig sertifikat "
-        f"om {EXPIRY_DAYS} dager, med de sertifikatene som var utstedt til og med valgt dato "
+    definition=N_(
+        "Personer med gyldig sertifikat på valgt dato som ikke lenger har et gyldig sertifikat "
+        "om 30 dager, med de sertifikatene som var utstedt til og med valgt dato "
         "(nye doser eller prøver kan gi nytt sertifikat). Testattester gjelder bare i 1–3 "
         "dager og utløper derfor alltid."
     ),
@@ -71,26 +77,26 @@ EXPIRING = MetricDefinition(
 
 RULE_VERSION = MetricDefinition(
     key="certificate_rule_version",
-    label="Regelversjon",
+    label=N_("Regelversjon"),
     unit="",
-    definition=(
+    definition=N_(
         "Hvert sertifikat er beregnet etter regelversjonen for koronasertifikat som gjaldt da "
         "det ble gyldig (gyldighetstid og ventetid leses fra den versjonen). Regelversjonen i "
         "kraft på valgt dato gjelder for nye sertifikater fra den dagen."
     ),
-    source="Regelregisteret i Situasjonsbilde (versjonerte regler)",
+    source=N_("Regelregisteret i Situasjonsbilde (versjonerte regler)"),
 )
 
 PARAMETER_LABELS = {
-    "domestic_use": "Brukes innenlands",
-    "vaccinated_delay_days": "Gyldig fra (dager etter dose)",
-    "vaccinated_valid_days": "Gyldighet etter vaksinasjon (dager)",
-    "booster_valid_days": "Gyldighet etter oppfriskningsdose (dager)",
-    "recovered_delay_days": "Gyldig fra (dager etter positiv prøve)",
-    "recovered_valid_days": "Gyldighet etter gjennomgått covid-19 (dager)",
-    "tested_pcr_valid_hours": "PCR-test gyldig (timer)",
-    "tested_antigen_valid_hours": "Hurtigtest gyldig (timer)",
-    "tested_issued": "Testattest utstedes",
+    "domestic_use": N_("Brukes innenlands"),
+    "vaccinated_delay_days": N_("Gyldig fra (dager etter dose)"),
+    "vaccinated_valid_days": N_("Gyldighet etter vaksinasjon (dager)"),
+    "booster_valid_days": N_("Gyldighet etter oppfriskningsdose (dager)"),
+    "recovered_delay_days": N_("Gyldig fra (dager etter positiv prøve)"),
+    "recovered_valid_days": N_("Gyldighet etter gjennomgått covid-19 (dager)"),
+    "tested_pcr_valid_hours": N_("PCR-test gyldig (timer)"),
+    "tested_antigen_valid_hours": N_("Hurtigtest gyldig (timer)"),
+    "tested_issued": N_("Testattest utstedes"),
 }
 
 __all__ = [

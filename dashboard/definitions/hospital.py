@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
-HOSPITAL_SOURCE = (
+HOSPITAL_SOURCE = N_(
     "Norsk pasientregister / Beredskapsregisteret for covid-19 (innleggelser etter "
     "bostedskommune og innleggelsesdato)"
 )
 
 ADMISSIONS_DAILY = MetricDefinition(
     key="admissions_daily",
-    label="Sykehusinnleggelser per dag",
+    label=N_("Sykehusinnleggelser per dag"),
     unit="innleggelser",
-    definition=(
+    definition=N_(
         "Nye sykehusinnleggelser etter innleggelsesdato for innbyggere i "
         "kommunen (søyler), herav innleggelser i intensivavdeling (mørke søyler), og glidende "
         "7-dagers gjennomsnitt (linje)."
@@ -22,22 +23,28 @@ ADMISSIONS_DAILY = MetricDefinition(
 )
 ADMISSIONS_PER_100K = MetricDefinition(
     key="admissions_7d_per_100k",
-    label="Innleggelser per 100 000 (7 dager)",
+    label=N_("Innleggelser per 100 000 (7 dager)"),
     unit="per 100 000",
-    definition=(
+    definition=N_(
         "Nye sykehusinnleggelser de siste 7 dagene til og med valgt dato per 100 000 innbyggere "
         "(befolkning 1. januar). Etter aldersgruppe: per 100 000 innbyggere i aldersgruppen. "
         "Små tall gir store utslag i små kommuner."
     ),
-    source=f"{HOSPITAL_SOURCE}; befolkning fra SSB",
+    source=N_(
+        "Norsk pasientregister / Beredskapsregisteret for covid-19 (innleggelser etter "
+        "bostedskommune og innleggelsesdato); befolkning fra SSB"
+    ),
 )
 ICU_PER_100K = MetricDefinition(
     key="icu_admissions_7d_per_100k",
-    label="Intensivinnleggelser per 100 000 (7 dager)",
+    label=N_("Intensivinnleggelser per 100 000 (7 dager)"),
     unit="per 100 000",
-    definition=(
+    definition=N_(
         "Innleggelser som omfattet intensivbehandling, etter innleggelsesdato, de siste 7 dagene "
         "per 100 000 innbyggere (befolkning 1. januar)."
     ),
-    source=f"{HOSPITAL_SOURCE}; befolkning fra SSB",
+    source=N_(
+        "Norsk pasientregister / Beredskapsregisteret for covid-19 (innleggelser etter "
+        "bostedskommune og innleggelsesdato); befolkning fra SSB"
+    ),
 )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dashboard.definitions.core import MetricDefinition
+from dashboard.i18n import N_
 
-TEST_SOURCE = "MSIS laboratoriedatabase (testhendelser etter prøvedato)"
+TEST_SOURCE = N_("MSIS laboratoriedatabase (testhendelser etter prøvedato)")
 
 TESTS_DAILY = MetricDefinition(
     key="tests_daily",
-    label="Testhendelser per dag",
+    label=N_("Testhendelser per dag"),
     unit="testhendelser",
-    definition=(
+    definition=N_(
         "Testhendelser etter prøvedato, delt på PCR og antigen (søyler), og positive "
         "testhendelser (linje). Alle tester av én person innen 7 dager teller som én "
         "testhendelse. De siste dagene kan øke når sene prøvesvar kommer inn."
@@ -19,9 +20,9 @@ TESTS_DAILY = MetricDefinition(
 )
 POSITIVITY_7D = MetricDefinition(
     key="positivity_7d",
-    label="Positivandel (7 dager)",
+    label=N_("Positivandel (7 dager)"),
     unit="%",
-    definition=(
+    definition=N_(
         "Positive testhendelser / alle testhendelser med prøvedato de siste 7 dagene til og med "
         "valgt dato. Vises ikke når antallet den bygger på er skjermet (1–4)."
     ),
@@ -29,20 +30,20 @@ POSITIVITY_7D = MetricDefinition(
 )
 TESTS_PER_100K = MetricDefinition(
     key="tests_7d_per_100k",
-    label="Testhendelser per 100 000 (7 dager)",
+    label=N_("Testhendelser per 100 000 (7 dager)"),
     unit="per 100 000",
-    definition=(
+    definition=N_(
         "Testhendelser med prøvedato de siste 7 dagene per 100 000 innbyggere "
         "(befolkning 1. januar). Viser hvor mye det testes, og gjør kommuner av ulik størrelse "
         "sammenlignbare."
     ),
-    source=f"{TEST_SOURCE}; befolkning fra SSB",
+    source=N_("MSIS laboratoriedatabase (testhendelser etter prøvedato); befolkning fra SSB"),
 )
 RESULT_TIME = MetricDefinition(
     key="mean_result_days_7d",
-    label="Tid fra prøve til svar",
+    label=N_("Tid fra prøve til svar"),
     unit="dager",
-    definition=(
+    definition=N_(
         "Gjennomsnittlig antall dager fra prøvedato til svardato for testhendelser med prøvedato "
         "de siste 7 dagene, der svardatoen er kjent. Prøver uten svardato er ikke med."
     ),
@@ -50,11 +51,11 @@ RESULT_TIME = MetricDefinition(
 )
 TESTS_BY_AGE = MetricDefinition(
     key="tests_by_age",
-    label="Etter aldersgruppe",
+    label=N_("Etter aldersgruppe"),
     unit="",
-    definition=(
+    definition=N_(
         "Testhendelser per 100 000 innbyggere i aldersgruppen og positivandel, siste 7 dager "
         "til og med valgt dato, for kommunen, fylket og hele landet."
     ),
-    source=f"{TEST_SOURCE}; befolkning fra SSB",
+    source=N_("MSIS laboratoriedatabase (testhendelser etter prøvedato); befolkning fra SSB"),
 )

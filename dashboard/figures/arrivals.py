@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.i18n import _, get_language, plotly_separators
 
 # Qualitative, distinguishable in print and for the common colour-vision deficiencies
 # (Okabe–Ito), grey last for "Andre".
@@ -30,6 +31,14 @@ CATEGORY_COLOURS = (
 OTHERS_COLOUR = "#9e9e9e"
 FUNNEL_COLOURS = ("#1f4e79", "#2f6ea5", "#c2571a", "#5b8fc7", "#3f8f5a")
 NOTE_FONT = dict(size=14, color="#555")
+
+
+def d3_date(kind: str = "date") -> str:
+    """A plotly (d3) date format in the reader's language, as :mod:`dashboard.formatting`
+    writes dates: "date" 02.11.2026 / 02/11/2026, "day" 02.11 / 02/11, "month" 11.2026 /
+    11/2026 (numeric: month names would follow the browser's plotly locale)."""
+    sep = "/" if get_language() == "en" else "."
+    return {"date": "%d{0}%m{0}%Y", "day": "%d{0}%m", "month": "%m{0}%Y"}[kind].format(sep)
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
@@ -71,7 +80,7 @@ def base_layout(title: str, **extra: Any) -> dict[str, Any]:
         height=360,
         margin=dict(l=50, r=10, t=50, b=40),
         plot_bgcolor="white",
-        separators=", ",
+        separators=plotly_separators(),
     )
     layout.update(extra)
     return layout
@@ -94,12 +103,13 @@ def funnel_figure(
     labels, texts = [], []
     for row in funnel.itertuples(index=False):
         value = formatting.count(row.count, suppressed=bool(row.suppressed))
-        stage = stage_labels.get(row.stage, row.stage)
+        stage = _(stage_labels[row.stage]) if row.stage in stage_labels else row.stage
         if row.stage == "registered":
             text = f"<b>{value}</b>"
         else:
-            share = "skjult" if row.share_suppressed else percent(row.share)
-            text = f"<b>{value}</b> · {share} {base_labels.get(row.base, '')}"
+            share = _("skjult") if row.share_suppressed else percent(row.share)
+            base = _(base_labels[row.base]) if row.base in base_labels else ""
+            text = f"<b>{value}</b> · {share} {base}"
         labels.append(f"{stage}<br>{text}")
         texts.append(text)
     values = [0 if pd.isna(v) else float(v) for v in funnel["count"]]
@@ -107,7 +117,7 @@ def funnel_figure(
     if not any(values):
         hidden = bool(funnel["suppressed"].any())
         annotations.append(
-            note("Tallene er 1–4 og vises ikke" if hidden else "Ingen registrerte ankomster")
+            note(_("Tallene er 1–4 og vises ikke") if hidden else _("Ingen registrerte ankomster"))
         )
     trace = dict(
         type="funnel",
@@ -146,7 +156,9 @@ def daily_by_figure(
     traces = []
     colour_index = 0
     for category, rows in daily.groupby("category", sort=False):
-        label = names.get(str(category), str(category))
+        label = _(names[str(category)]) if str(category) in names else str(category)
+        if category == others:
+            label = _("Andre")
         if category == others:
             colour = OTHERS_COLOUR
         else:
@@ -189,7 +201,7 @@ def daily_by_figure(
         )
         annotations.append(
             dict(
-                text="Vindu",
+                text=_("Vindu"),
                 xref="x",
                 yref="paper",
                 x=x0,
@@ -204,10 +216,10 @@ def daily_by_figure(
     hidden_any = bool(daily["arrivals_suppressed"].astype(bool).any())
     if not (visible > 0).any():
         annotations.append(
-            note("Alle dagstall er 1–4 og vises ikke" if hidden_any else "Ingen ankomster")
+            note(_("Alle dagstall er 1–4 og vises ikke") if hidden_any else _("Ingen ankomster"))
         )
     elif hidden_any:
-        annotations.append(note("Dagstall 1–4 vises ikke", corner=True))
+        annotations.append(note(_("Dagstall 1–4 vises ikke"), corner=True))
     layout = base_layout(
         title,
         barmode="stack",
@@ -216,11 +228,11 @@ def daily_by_figure(
         hovermode="x unified",
         shapes=shapes,
         annotations=annotations,
-        yaxis=dict(title=dict(text="Ankomster"), gridcolor="#e5e5e5", rangemode="tozero"),
+        yaxis=dict(title=dict(text=_("Ankomster")), gridcolor="#e5e5e5", rangemode="tozero"),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%d.%m"),
+        xaxis=dict(gridcolor="#f0f0f0", hoverformat=d3_date(), tickformat=d3_date("day")),
     )
     return go.Figure(dict(data=traces, layout=layout))
 
 
-__all__ = ["base_layout", "daily_by_figure", "funnel_figure", "note", "percent"]
+__all__ = ["base_layout", "d3_date", "daily_by_figure", "funnel_figure", "note", "percent"]

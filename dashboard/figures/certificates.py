@@ -11,17 +11,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures.arrivals import base_layout, note
+from dashboard.figures.arrivals import base_layout, d3_date, note
 from dashboard.figures.core import FYLKE_COLOUR, KOMMUNE_COLOUR, NATION_COLOUR
+from dashboard.i18n import N_, _
 
 BASIS_COLOURS = {"vaccinated": "#1f4e79", "recovered": "#6baed6", "tested": "#e6850e"}
 WITHHELD_COLOUR = "#bdbdbd"
-SHARE_AXIS = dict(
-    title=dict(text="Andel av innbyggerne (%)"),
-    range=[0, 100],
-    gridcolor="#e5e5e5",
-    ticksuffix=" %",
-)
+SHARE_AXIS_TITLE = N_("Andel av innbyggerne (%)")
+UNKNOWN_AGE = N_("Ukjent alder")  # the "ukjent" age band
+
+
+def _share_axis() -> dict[str, Any]:
+    return dict(
+        title=dict(text=_(SHARE_AXIS_TITLE)), range=[0, 100], gridcolor="#e5e5e5", ticksuffix=" %"
+    )
 
 
 def _percent_values(values: pd.Series) -> list[float | None]:
@@ -39,22 +42,24 @@ def age_share_figure(
     above 100 % are drawn at 100 %.
     """
     rows = status[(status["age_band"] != "total") & (status["population"] > 0)]
+    bands = [_(UNKNOWN_AGE) if b == "ukjent" else b for b in rows["age_band"]]
     traces: list[dict[str, Any]] = []
     for basis, colour in BASIS_COLOURS.items():
         hidden = rows[f"{basis}_suppressed"].astype(bool)
         counts = [
             formatting.count(v, suppressed=h) for v, h in zip(rows[basis], hidden, strict=True)
         ]
-        label = basis_labels.get(basis, basis)
+        label = _(basis_labels[basis]) if basis in basis_labels else basis
         traces.append(
             dict(
                 type="bar",
-                x=list(rows["age_band"]),
+                x=bands,
                 y=_percent_values(rows[f"share_{basis}"]),
                 name=label,
                 marker=dict(color=colour),
                 customdata=counts,
-                hovertemplate=f"{label}: %{{y:.1f}} % (%{{customdata}} personer)<extra></extra>",
+                hovertemplate=_("{label}: %{{y:.1f}} % (%{{customdata}} personer)", label=label)
+                + "<extra></extra>",
             )
         )
     annotations = []
@@ -63,23 +68,23 @@ def age_share_figure(
         traces.append(
             dict(
                 type="bar",
-                x=list(rows["age_band"]),
+                x=bands,
                 y=_percent_values(rows["share_basis_withheld"]),
-                name="Grunnlag skjult (1–4)",
+                name=_("Grunnlag skjult (1–4)"),
                 marker=dict(color=WITHHELD_COLOUR),
-                hovertemplate="Grunnlag skjult: %{y:.1f} %<extra></extra>",
+                hovertemplate=_("Grunnlag skjult: %{y:.1f} %") + "<extra></extra>",
             )
         )
     if bool(rows[[f"{b}_suppressed" for b in BASIS_COLOURS]].to_numpy().any()):
-        annotations.append(note("Tall 1–4 vises ikke", corner=True))
+        annotations.append(note(_("Tall 1–4 vises ikke"), corner=True))
     layout = base_layout(
         title,
         barmode="stack",
         legend=dict(orientation="h", y=-0.18, traceorder="normal"),
         hovermode="x unified",
         annotations=annotations,
-        yaxis=SHARE_AXIS,
-        xaxis=dict(title=dict(text="Aldersgruppe"), type="category"),
+        yaxis=_share_axis(),
+        xaxis=dict(title=dict(text=_("Aldersgruppe")), type="category"),
     )
     return go.Figure(dict(data=traces, layout=layout))
 
@@ -105,9 +110,9 @@ def share_over_time_figure(series: list[tuple[str, pd.DataFrame]], *, title: str
         title,
         legend=dict(orientation="h", y=-0.15),
         hovermode="x unified",
-        yaxis=SHARE_AXIS,
+        yaxis=_share_axis(),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%m.%Y"),
+        xaxis=dict(gridcolor="#f0f0f0", hoverformat=d3_date(), tickformat=d3_date("month")),
     )
     return go.Figure(dict(data=traces, layout=layout))
 

@@ -11,8 +11,10 @@ from dashboard.figures.testing import (
     _days,
     _values,
     add_hidden_bars,
+    localise,
     suppressed_flags,
 )
+from dashboard.i18n import _
 
 ADMISSION_COLOUR = "#9ecae1"
 ICU_COLOUR = "#08306b"
@@ -30,27 +32,28 @@ def admissions_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
     fig.add_bar(
         **days,
         y=_values(series["admissions"], 1),
-        name="Innleggelser",
+        name=_("Innleggelser"),
         marker_color=ADMISSION_COLOUR,
-        hovertemplate="Innleggelser: %{y}<extra></extra>",
+        hovertemplate=_("Innleggelser: %{y}") + "<extra></extra>",
     )
     fig.add_bar(
         **days,
         y=_values(series["icu_admissions"], 1),
-        name="Herav intensiv",
+        name=_("Herav intensiv"),
         marker_color=ICU_COLOUR,
-        hovertemplate="Herav intensiv: %{y}<extra></extra>",
+        hovertemplate=_("Herav intensiv: %{y}") + "<extra></extra>",
     )
     add_hidden_bars(fig, days, suppressed_flags(series, "admissions"))
     fig.add_scatter(
         **days,
         y=_values(series["admissions_moving_average"], 1),
-        name="Glidende 7-dagers snitt",
+        name=_("Glidende 7-dagers snitt"),
         mode="lines",
         line=dict(color=KOMMUNE_COLOUR, width=2),
-        hovertemplate="Snitt 7 dager: %{y:.1f}<extra></extra>",
+        hovertemplate=_("Snitt 7 dager: %{y:.1f}") + "<extra></extra>",
     )
-    _time_layout(fig, title=title, yaxis_title="Innleggelser")
+    _time_layout(fig, title=title, yaxis_title=_("Innleggelser"))
+    localise(fig)
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_layout(barmode="overlay", bargap=0)
     fig.update_yaxes(rangemode="tozero", **NUMBER_TICKS)

@@ -10,8 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import formatting
 from dashboard.definitions.rules import CATEGORY_LABELS, SOURCE_LABELS
+from dashboard.figures.arrivals import d3_date
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR, NATION_COLOUR
+from dashboard.i18n import N_, _, plotly_separators
 
 SOURCE_STYLE = {
     "national": dict(color="#1f4e79", symbol="diamond", size=12),
@@ -20,7 +23,7 @@ SOURCE_STYLE = {
     "oxcgrt": dict(color="#8c8c8c", symbol="circle-open", size=8),
 }
 MAX_ITEMS_IN_HOVER = 6
-STRINGENCY_LABEL = "OxCGRT strenghetsindeks (nasjonal)"
+STRINGENCY_LABEL = N_("OxCGRT strenghetsindeks (nasjonal)")
 STRINGENCY_COLOUR = "#E69F00"  # Okabe–Ito orange: apart from the grey national curve
 
 
@@ -30,8 +33,8 @@ def _hover(items: pd.Series, date: pd.Timestamp, label: str) -> str:
     more = len(lines) - len(shown)
     body = "<br>".join(shown)
     if more > 0:
-        body += f"<br>… og {more} til"
-    return f"<b>{date:%d.%m.%Y}</b> · {html.escape(label)}<br>{body}"
+        body += "<br>" + _("… og {n} til", n=more)
+    return f"<b>{formatting.date_short(date)}</b> · {html.escape(label)}<br>{body}"
 
 
 def rules_timeline_figure(
@@ -58,16 +61,16 @@ def rules_timeline_figure(
         fig.add_scatter(
             x=stringency["date"],
             y=stringency["value"],
-            name=STRINGENCY_LABEL,
+            name=_(STRINGENCY_LABEL),
             mode="lines",
             line=dict(color=STRINGENCY_COLOUR, width=1.5, shape="hv"),
-            hovertemplate=f"{STRINGENCY_LABEL}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}}<extra></extra>",
+            hovertemplate=f"{_(STRINGENCY_LABEL)}<br>%{{x|{d3_date()}}}: %{{y:.1f}}<extra></extra>",
             row=1,
             col=1,
             secondary_y=True,
         )
         fig.update_yaxes(
-            title="Strenghet (0–100)",
+            title=_("Strenghet (0–100)"),
             range=[0, 100],
             dtick=25,
             showgrid=False,
@@ -87,16 +90,18 @@ def rules_timeline_figure(
                 dash="solid" if i == 0 else "dot",
             ),
             legendgroup="kurve",
-            hovertemplate=f"{html.escape(label)}<br>%{{x|%d.%m.%Y}}: %{{y:.1f}} per 100 000"
-            "<extra></extra>",
+            hovertemplate=f"{html.escape(label)}<br>%{{x|{d3_date()}}}: "
+            + _("%{y:.1f} per 100 000")
+            + "<extra></extra>",
             row=1,
             col=1,
             secondary_y=False,
         )
     categories = list(CATEGORY_LABELS)
+    labels_by_category = {c: _(label) for c, label in CATEGORY_LABELS.items()}
     if len(changes):
         points = changes.assign(
-            label=changes["category"].map(CATEGORY_LABELS).fillna(changes["category"])
+            label=changes["category"].map(labels_by_category).fillna(changes["category"])
         )
         for source, style in SOURCE_STYLE.items():
             part = points[points["source"] == source]
@@ -108,7 +113,7 @@ def rules_timeline_figure(
                 x=[r[0] for r in rows],
                 y=[r[1] for r in rows],
                 mode="markers",
-                name=SOURCE_LABELS[source],
+                name=_(SOURCE_LABELS[source]),
                 marker=dict(
                     color=style["color"],
                     symbol=style["symbol"],
@@ -128,7 +133,7 @@ def rules_timeline_figure(
             row=row,
             col=1,
         )
-    labels = [CATEGORY_LABELS[c] for c in categories]
+    labels = [labels_by_category[c] for c in categories]
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=list(reversed(labels)),
@@ -139,7 +144,7 @@ def rules_timeline_figure(
         col=1,
     )
     fig.update_yaxes(
-        title="Per 100 000",
+        title=_("Per 100 000"),
         gridcolor="#e5e5e5",
         rangemode="tozero",
         row=1,
@@ -156,7 +161,7 @@ def rules_timeline_figure(
         plot_bgcolor="white",
         hovermode="closest",
         hoverlabel=dict(align="left"),
-        separators=", ",
+        separators=plotly_separators(),
     )
     # every category has its row, also without changes in the period
     fig.add_scatter(

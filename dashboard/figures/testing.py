@@ -17,6 +17,7 @@ from dashboard.figures.core import (
     NATION_COLOUR,
     _time_layout,
 )
+from dashboard.i18n import N_, _, plotly_separators
 
 PCR_COLOUR = "#1f4e79"
 ANTIGEN_COLOUR = "#9ecae1"
@@ -45,6 +46,20 @@ class Measure:
 
 
 DAY_MS = 86_400_000
+# The range buttons that _time_layout (figures/core.py) adds, marked for translation
+RANGE_BUTTON_LABELS = (N_("3 mnd"), N_("1 år"), N_("Alt"))
+
+
+def localise(fig: go.Figure) -> None:
+    """Number separators and range buttons of a time figure in the reader's language."""
+    fig.update_layout(separators=plotly_separators())
+    buttons = fig.layout.xaxis.rangeselector.buttons or ()
+    if buttons:
+        fig.update_xaxes(
+            rangeselector=dict(
+                buttons=[{**b.to_plotly_json(), "label": _(b.label)} for b in buttons]
+            )
+        )
 
 
 def _days(frame: pd.DataFrame) -> dict[str, Any]:
@@ -80,6 +95,7 @@ def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> go.Figure
             hovertemplate=f"{label}: {fmt}<extra></extra>",
         )
     _time_layout(fig, title=title, yaxis_title=measure.title)
+    localise(fig)
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_yaxes(**NUMBER_TICKS)
     if measure.suffix.strip() == "%":
@@ -149,7 +165,8 @@ def age_comparison(
                         size=11 if i == 0 else 9,
                         line=dict(width=1, color="white"),
                     ),
-                    hovertemplate=f"{label}, %{{y}} år: {fmt}<extra></extra>",
+                    hovertemplate=_("{label}, %{{y}} år: {value}", label=label, value=fmt)
+                    + "<extra></extra>",
                 )
             )
         layout[f"xaxis{suffix}"].update(
@@ -165,7 +182,7 @@ def age_comparison(
         layout[f"yaxis{suffix}"].update(
             autorange="reversed", type="category", gridcolor="#f0f0f0", ticksuffix=" "
         )
-    layout["yaxis"]["title"] = {"text": "Alder"}
+    layout["yaxis"]["title"] = {"text": _("Alder")}
     layout.update(
         title=dict(text=title, x=0, font=dict(size=15)),
         font=FONT,
@@ -174,7 +191,7 @@ def age_comparison(
         legend=dict(orientation="h", y=-0.12),
         plot_bgcolor="white",
         hovermode="closest",
-        separators=", ",
+        separators=plotly_separators(),
     )
     return go.Figure(data=traces, layout=layout)
 
@@ -200,12 +217,12 @@ def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) ->
     fig.add_bar(
         **days,
         y=np.where(hidden > 0, 4.0 * hidden, np.nan).astype("float32"),
-        name="1–4 (skjult)",
+        name=_("1–4 (skjult)"),
         marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor="#7f7f7f")),
-        hovertemplate="1–4 (skjult for din rolle)<extra></extra>",
+        hovertemplate=_("1–4 (skjult for din rolle)") + "<extra></extra>",
     )
     fig.add_annotation(
-        text="Grå skravur: dager med 1–4, skjult for din rolle",
+        text=_("Grå skravur: dager med 1–4, skjult for din rolle"),
         xref="paper",
         yref="paper",
         x=1,
@@ -228,27 +245,28 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
     fig.add_bar(
         **days,
         y=_values(series["tests_pcr"], 1),
-        name="PCR",
+        name=_("PCR"),
         marker_color=PCR_COLOUR,
-        hovertemplate="PCR: %{y}<extra></extra>",
+        hovertemplate=_("PCR: %{y}") + "<extra></extra>",
     )
     fig.add_bar(
         **days,
         y=_values(series["tests_antigen"], 1),
-        name="Antigen",
+        name=_("Antigen"),
         marker_color=ANTIGEN_COLOUR,
-        hovertemplate="Antigen: %{y}<extra></extra>",
+        hovertemplate=_("Antigen: %{y}") + "<extra></extra>",
     )
     add_hidden_bars(fig, days, suppressed_flags(series, "tests_pcr", "tests_antigen"))
     fig.add_scatter(
         **days,
         y=_values(series["positive"], 1),
-        name="Positive",
+        name=_("Positive"),
         mode="lines",
         line=dict(color=POSITIVE_COLOUR, width=1.5),
-        hovertemplate="Positive: %{y}<extra></extra>",
+        hovertemplate=_("Positive: %{y}") + "<extra></extra>",
     )
-    _time_layout(fig, title=title, yaxis_title="Testhendelser")
+    _time_layout(fig, title=title, yaxis_title=_("Testhendelser"))
+    localise(fig)
     fig.update_xaxes(type="date")  # x0/dx carry no type of their own
     fig.update_yaxes(**NUMBER_TICKS)
     fig.update_layout(barmode="stack", bargap=0)

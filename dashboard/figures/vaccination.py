@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard import formatting
 from dashboard.figures.core import FONT
 from dashboard.figures.testing import AREA_STYLES, Areas, _days, _values, panels
+from dashboard.i18n import _, plotly_separators
 
 COVERAGE_COLORSCALE = "Blues"  # sequential, light = low coverage
 
@@ -31,22 +32,24 @@ def coverage_heatmap(
         text_row, hover_row = [], []
         for dose in display.columns:
             if hidden.loc[band, dose]:
-                text_row.append("skjult")
-                hover_row.append("skjult (små tall)")
+                text_row.append(_("skjult"))
+                hover_row.append(_("skjult (små tall)"))
             elif pd.isna(display.loc[band, dose]):
                 text_row.append("–")
-                hover_row.append("ingen befolkning")
+                hover_row.append(_("ingen befolkning"))
             else:
                 star = "*" if over.loc[band, dose] else ""
                 text_row.append(_percent(display.loc[band, dose]) + star)
                 raw_text = _percent(raw.loc[band, dose], 1)
                 hover_row.append(
-                    f"{raw_text} (vist som 100 %)" if over.loc[band, dose] else raw_text
+                    _("{value} (vist som 100 %)", value=raw_text)
+                    if over.loc[band, dose]
+                    else raw_text
                 )
         text.append(text_row)
         hover.append(hover_row)
     y = [row_labels.get(b, b) for b in display.index]
-    x = [f"Dose {d}" for d in display.columns]
+    x = [_("Dose {n}", n=d) for d in display.columns]
     z = [[None if pd.isna(v) else round(float(v) * 100, 2) for v in row] for row in display.values]
     fig = go.Figure(
         go.Heatmap(
@@ -62,7 +65,7 @@ def coverage_heatmap(
             zmax=100,
             xgap=2,
             ygap=2,
-            colorbar=dict(title=dict(text="Dekning"), ticksuffix=" %", thickness=12),
+            colorbar=dict(title=dict(text=_("Dekning")), ticksuffix=" %", thickness=12),
         )
     )
     fig.update_yaxes(autorange="reversed", type="category", ticksuffix=" ")
@@ -73,7 +76,7 @@ def coverage_heatmap(
         height=520,
         margin=dict(l=90, r=10, t=80, b=20),
         plot_bgcolor="white",
-        separators=", ",
+        separators=plotly_separators(),
     )
     return fig
 
@@ -96,7 +99,7 @@ def coverage_over_time(
     for _label, frame in areas:
         shown = frame if start is None else frame[frame["date"] >= start]
         by_dose.append({int(d): part for d, part in shown.groupby("dose_number", sort=False)})
-    layout = panels([f"Minst dose {d}" for d in doses], gap=0.07)
+    layout = panels([_("Minst dose {n}", n=d) for d in doses], gap=0.07)
     traces = []
     for col, dose in enumerate(doses):
         suffix = "" if col == 0 else str(col + 1)
@@ -122,7 +125,7 @@ def coverage_over_time(
             gridcolor="#f0f0f0", type="date", nticks=4, ticklabeloverflow="hide past domain"
         )
         layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor="#e5e5e5")
-    layout["yaxis"]["title"] = {"text": "Andel av befolkningen"}
+    layout["yaxis"]["title"] = {"text": _("Andel av befolkningen")}
     layout.update(
         title=dict(text=group_title, x=0, font=dict(size=15)),
         font=FONT,
@@ -131,6 +134,6 @@ def coverage_over_time(
         legend=dict(orientation="h", y=-0.18),
         plot_bgcolor="white",
         hovermode="x unified",
-        separators=", ",
+        separators=plotly_separators(),
     )
     return go.Figure(data=traces, layout=layout)
