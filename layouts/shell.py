@@ -8,6 +8,7 @@ from dash import dcc, html
 from flask_login import current_user
 
 from dashboard import i18n
+from dashboard.outage import BANNER_ID, CHECK_SECONDS
 from geo import reference
 
 
@@ -62,6 +63,17 @@ def language_switch() -> html.Div:
     return html.Div(links, className="ms-lg-3 d-flex gap-2", id="language-switch")
 
 
+def source_banner() -> list:
+    """The outage banner (opened by the callback error handler, see dashboard/outage.py), the
+    timer that asks whether the source is back, and where the answer lands."""
+    return [
+        dbc.Alert(id=BANNER_ID, is_open=False, color="warning", className="mb-2"),
+        dcc.Interval(id="source-check", interval=CHECK_SECONDS * 1000),
+        dcc.Store(id="source-recovered"),
+        dcc.Store(id="source-reloading"),
+    ]
+
+
 def layout() -> html.Div:
     header = dbc.Navbar(
         dbc.Container(
@@ -108,6 +120,7 @@ def layout() -> html.Div:
                         color="danger",
                         dismissable=True,
                     ),
+                    *source_banner(),
                     html.Main(dash.page_container, id="innhold"),
                 ],
                 fluid=True,
