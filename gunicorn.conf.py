@@ -24,3 +24,14 @@ def post_fork(server, worker):  # type: ignore[no-untyped-def]
 
     for engine in db._engines.values():
         engine.dispose(close=False)
+
+
+def when_ready(server):  # type: ignore[no-untyped-def]
+    """In the master, before the workers are forked: render the index page once. Dash learns
+    which component scripts it may serve (``registered_paths``) only when it renders the index;
+    without this, a worker whose first request is a script (the other worker rendered the
+    page) answers 500 "not a registered library"."""
+    import app as application
+
+    with application.server.test_request_context("/"):
+        application.app.index()

@@ -71,8 +71,13 @@ def _page_callbacks(settings, data_date: dt.date, n_kommuner: int) -> list[tuple
         if label == "no cache":
             data_cache.set_backend(None)
         deps = kommune_page_callbacks(client)
+        seen: set[str] = set()
         for dep in deps:
-            name = dep["output"].strip(".").split(".")[0].rsplit("-", 1)[0]
+            first_id = dep["output"].strip(".").split(".")[0]
+            name = first_id.rsplit("-", 1)[0]
+            if name in seen:  # two callbacks of one page: name them by their first output
+                name = first_id
+            seen.add(name)
             times = []
             sql: list[float] = []
             for _round in range(2 if label == "repeat" else 1):
