@@ -19,6 +19,7 @@ import layouts
 from dashboard import i18n, outage
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
+from dashboard.response_cache import init_response_cache
 from dashboard.result_cache import FallbackCache
 from dashboard.security import init_security
 from dashboard.settings import Settings, load_settings
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_exports(app)
     init_overview_exports(app)
     server.register_error_handler(db.DataSourceUnavailable, _unavailable_page)
+    init_response_cache(server)
 
     shared = settings.cache_type == "RedisCache"
     result_cache = Cache(

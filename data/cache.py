@@ -216,6 +216,22 @@ def memoize(name: str, key: Any, compute: Callable[[], Any], *, timeout: int = 6
     return _copy(value)
 
 
+def lookup(name: str, key: Any) -> tuple[str | None, Any]:
+    """For a layer that caches in two steps (look up before, store after): the cache key of
+    ``name`` and ``key`` for the current data version and key context, and the hit (None on a
+    miss). (None, None) when no result cache is configured."""
+    if _backend is None:
+        return None, None
+    raw = pickle.dumps((name, data_version(), _context(), _normalise(key)))
+    cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
+    return cache_key, _backend.get(cache_key)
+
+
+def store(cache_key: str, value: Any, *, timeout: int = 600) -> None:
+    if _backend is not None:
+        _backend.set(cache_key, value, timeout=timeout)
+
+
 _per_version: dict[tuple[Any, ...], Any] = {}
 
 
