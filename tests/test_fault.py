@@ -111,10 +111,14 @@ class Services:
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+def services() -> Iterator[Services]:
     """A private PostgreSQL and Redis with a tiny demo loaded; the data layer's previous
-    configuration comes back afterwards (the session's app keeps working)."""
-    folder = tmp_path_factory.mktemp("fault")
+    configuration comes back afterwards (the session's app keeps working). The folder is not
+    under pytest's own temporary root: pytest makes that private (0700) at every session
+    start, which would lock the postgres user out of a running cluster."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="situasjonsbilde-fault."))
     env = {**os.environ, "SERVICES_EPHEMERAL": "1"}
     subprocess.run([str(SERVICES), "start", str(folder)], check=True, env=env, timeout=120)
     previous_urls = dict(db._urls)
@@ -151,6 +155,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
                 database_url=previous_urls["main"], tracing_database_url=previous_urls["tracing"]
             )
         subprocess.run([str(SERVICES), "stop", str(folder)], check=False, timeout=120)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
