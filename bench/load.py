@@ -139,6 +139,20 @@ def worker_rss_mb(master: int) -> list[tuple[float, float]]:
     return out
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """User + system CPU seconds used so far by the workers of the gunicorn master."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (child / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(master):  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
 def _dependency_body(dep: dict[str, Any], *, kommune: str, date: str) -> dict[str, Any]:
     inputs = []
     for i in dep["inputs"]:
@@ -260,6 +274,7 @@ def main() -> None:
             script = Path(tmp) / "mix.lua"
             script.write_text(LUA % {"bodies": bodies, "cookie": cookie})
             threads = min(args.clients, max(2, os.cpu_count() or 2))
+            cpu_before = workers_cpu_seconds(proc.pid)
             out = subprocess.run(
                 [
                     *("wrk", f"-t{threads}", f"-c{args.clients}", f"-d{args.duration}s"),
@@ -269,6 +284,7 @@ def main() -> None:
                 text=True,
                 check=True,
             ).stdout
+        cpu = workers_cpu_seconds(proc.pid) - cpu_before
         line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
         wrk = json.loads(line.removeprefix("WRK_JSON "))
         seconds = wrk["duration_us"] / 1e6
@@ -285,6 +301,11 @@ def main() -> None:
                 f"{label}: errors (connect/read/write/status/timeout)",
                 f"{errs} ({wrk['connect']}/{wrk['read']}/{wrk['write']}/{wrk['status']}/"
                 f"{wrk['timeout']}) of {wrk['requests']}",
+            ),
+            (
+                f"{label}: server CPU per request, ms (→ req/s 2 idle cores could serve)",
+                f"{cpu * 1000 / max(1, wrk['requests']):.1f} "
+                f"(→ {wrk['requests'] * (os.cpu_count() or 1) / max(cpu, 0.001):.0f})",
             ),
             (
                 f"{label}: mean response bytes (gzip)",
