@@ -303,7 +303,7 @@ def main() -> None:
                 f"{wrk['timeout']}) of {wrk['requests']}",
             ),
             (
-                f"{label}: server CPU per request, ms (→ req/s 2 idle cores could serve)",
+                f"{label}: server CPU per request, ms (→ req/s on {os.cpu_count()} idle cores)",
                 f"{cpu * 1000 / max(1, wrk['requests']):.1f} "
                 f"(→ {wrk['requests'] * (os.cpu_count() or 1) / max(cpu, 0.001):.0f})",
             ),
