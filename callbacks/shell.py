@@ -3,18 +3,16 @@ and data dates are loaded), on every page."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 from flask_login import current_user
 
-from dashboard import formatting, outage
+from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import source_short_name
-from data import db, queries
+from data import queries
 from data.queries import sources
 
 
@@ -108,25 +106,6 @@ def user_status(_pathname: str | None) -> list:
     ]
 
 
-def source_check(_n: int | None, banner_open: bool | None) -> tuple:
-    """Every few seconds: is the data source reachable? Down: the banner (since when). Back
-    after an outage this page showed: banner closed and a time stamp that reloads the page,
-    so everything on it is fresh."""
-    since = db.probe()
-    if since is not None:
-        return outage.banner_text(since), True, dash.no_update
-    if banner_open:
-        return "", False, time.time()
-    raise dash.exceptions.PreventUpdate
-
-
-RELOAD_WHEN_RECOVERED = """
-function(stamp) {
-    if (stamp) { window.location.reload(); }
-    return window.dash_clientside.no_update;
-}
-"""
-
 TOGGLE = """
 function(n, isOpen) { return n ? !isOpen : isOpen; }
 """
@@ -141,21 +120,3 @@ def register(app: Dash) -> None:
     )
     app.callback(Output("data-status", "children"), Input("nav-location", "pathname"))(data_status)
     app.callback(Output("user-status", "children"), Input("nav-location", "pathname"))(user_status)
-    register_source_check(app)
-
-
-def register_source_check(app: Dash) -> None:
-    app.callback(
-        Output(outage.BANNER_ID, "children"),
-        Output(outage.BANNER_ID, "is_open"),
-        Output("source-recovered", "data"),
-        Input("source-check", "n_intervals"),
-        State(outage.BANNER_ID, "is_open"),
-        prevent_initial_call=True,
-    )(source_check)
-    app.clientside_callback(
-        RELOAD_WHEN_RECOVERED,
-        Output("source-reloading", "data"),
-        Input("source-recovered", "data"),
-        prevent_initial_call=True,
-    )

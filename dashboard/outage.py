@@ -3,7 +3,7 @@ with a banner saying since when, and the page reloads itself once the source ans
 
 The data layer raises ``data.db.DataSourceUnavailable`` for a read it cannot serve from the
 result cache; the app's global callback error handler (``app_factory``) shows the banner and
-sends no update, so the browser keeps what it shows. ``callbacks/shell.py`` asks the store
+sends no update, so the browser keeps what it shows. ``callbacks/source_status.py`` asks the store
 every ``CHECK_SECONDS`` and clears the banner (and reloads the page) when it is back.
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from dash import set_props
+import dash_bootstrap_components as dbc
+from dash import dcc, set_props
 
 from dashboard.i18n import _
 
@@ -33,3 +34,14 @@ def banner_text(since: dt.datetime) -> str:
 def show_banner(since: dt.datetime) -> None:
     """From inside a callback: open the banner (an extra output of the current response)."""
     set_props(BANNER_ID, {"children": banner_text(since), "is_open": True})
+
+
+def banner_components() -> list:
+    """For the shell (``layouts/shell.py``): the banner, hidden until an outage, the timer that
+    asks whether the source is back, and where the answer lands."""
+    return [
+        dbc.Alert(id=BANNER_ID, is_open=False, color="warning", className="mb-2"),
+        dcc.Interval(id="source-check", interval=CHECK_SECONDS * 1000),
+        dcc.Store(id="source-recovered"),
+        dcc.Store(id="source-reloading"),
+    ]

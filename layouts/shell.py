@@ -8,7 +8,6 @@ from dash import dcc, html
 from flask_login import current_user
 
 from dashboard import i18n
-from dashboard.outage import BANNER_ID, CHECK_SECONDS
 from geo import reference
 
 
@@ -61,17 +60,6 @@ def language_switch() -> html.Div:
         if code != current
     ]
     return html.Div(links, className="ms-lg-3 d-flex gap-2", id="language-switch")
-
-
-def source_banner() -> list:
-    """The outage banner (opened by the callback error handler, see dashboard/outage.py), the
-    timer that asks whether the source is back, and where the answer lands."""
-    return [
-        dbc.Alert(id=BANNER_ID, is_open=False, color="warning", className="mb-2"),
-        dcc.Interval(id="source-check", interval=CHECK_SECONDS * 1000),
-        dcc.Store(id="source-recovered"),
-        dcc.Store(id="source-reloading"),
-    ]
 
 
 def layout() -> html.Div:
@@ -137,3 +125,10 @@ def layout() -> html.Div:
             ),
         ]
     )
+
+
+def source_banner() -> list:
+    """The data-source outage banner and its availability check (dashboard/outage.py)."""
+    from dashboard.outage import banner_components
+
+    return banner_components()
