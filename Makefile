@@ -63,13 +63,26 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-## Benchmarks print numbers and ratios; they never fail on a time.
-bench: venv geo
-	$(PY) -m bench.run
+## Benchmarks print numbers and ratios; they never fail on a time. The scale part
+## (bench/scale.sh) runs page callbacks, first page load in chromium and a 50-client load test
+## (wrk) on SQLite (the settings as given: DATA_DIR=/tmp/full for the full-scale data) and on a
+## private PostgreSQL + Redis (full demo loaded into instance/bench-pg on first run; "skipped"
+## when PostgreSQL is not installed), and appends one side-by-side table to bench/results.md.
+bench: venv geo browsers bench-tools
 	$(PY) -m bench.imports
 	$(PY) -m bench.signals --append
 	$(PY) -m bench.clusters_signals --append
 	$(PY) -m bench.overview --reports
+	PY=$(PY) bench/scale.sh
+
+## Debian's wrk (HTTP load generator) for the load test, installed when missing.
+.PHONY: bench-tools
+bench-tools:
+	@if command -v wrk >/dev/null 2>&1; then echo "wrk present"; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk; \
+	fi
 
 demo-full: venv
 	$(BIN)/situasjonsbilde demo --scale full
@@ -88,7 +101,7 @@ scale: venv services browsers geo
 	. $(SCALE_DIR)/env && export SECRET_KEY=$$(cat $(SCALE_DIR)/secret_key) \
 	  DATA_DIR=$(SCALE_DIR) GEO_CACHE_DIR=instance/geo DEMO_SCALE=$(SCALE_DEMO) && \
 	  $(BIN)/situasjonsbilde setup && \
-	  exec $(BIN)/gunicorn app:server -w $(SCALE_WORKERS) -b 127.0.0.1:8050 --timeout 120
+	  exec $(BIN)/gunicorn app:server -c gunicorn.conf.py -w $(SCALE_WORKERS) -b 127.0.0.1:8050
 
 scale-stop:
 	.ci/services.sh stop $(SCALE_DIR)

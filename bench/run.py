@@ -7,6 +7,7 @@ holding a full-scale database). Results are also appended to ``bench/results.md`
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gzip
 import json
@@ -16,10 +17,11 @@ import statistics
 import time
 from pathlib import Path
 
+from bench.sqltime import SqlRecorder
 from dashboard.app_factory import create_app
 from dashboard.settings import load_settings
 from data import cache as data_cache
-from data import queries
+from data import db, queries
 from data.scope import Scope
 from tests.dash_http import MAP_OUTPUTS, call, call_dependency, kommune_page_callbacks
 
@@ -50,34 +52,46 @@ def _client(app):  # type: ignore[no-untyped-def]
 PAGE_KOMMUNER = ("0301", "4601", "1151", "5501", "3201", "1508", "3209", "5605")
 
 
-def _page_callbacks(settings, data_date: dt.date) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _page_callbacks(settings, data_date: dt.date, n_kommuner: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """p50/p95 server time of every kommune page's main callback, three ways.
 
     no cache: the result cache off, every read runs (the worst case); first view: a fresh
     app with the cache on, every request a kommune and date not asked before (what the first
     user of a morning meets); repeat: the same requests again (everyone after). The requests
-    are those a browser sends (found in /_dash-dependencies).
+    are those a browser sends (found in /_dash-dependencies). With no cache, every statement
+    a callback sends is recorded and replayed bare (``bench/sqltime.py``): callback time /
+    bare SQL time is the app's overhead.
     """
     out = []
     dates = [data_date - dt.timedelta(days=d) for d in (0, 45, 400)]
+    kommuner = PAGE_KOMMUNER[:n_kommuner]
     for label in ("no cache", "first view", "repeat"):
         app = create_app(settings)
         client = _client(app)
         if label == "no cache":
             data_cache.set_backend(None)
         deps = kommune_page_callbacks(client)
+        seen: set[str] = set()
         for dep in deps:
-            name = dep["output"].strip(".").split(".")[0].rsplit("-", 1)[0]
+            first_id = dep["output"].strip(".").split(".")[0]
+            name = first_id.rsplit("-", 1)[0]
+            if name in seen:  # two callbacks of one page: name them by their first output
+                name = first_id
+            seen.add(name)
             times = []
+            sql: list[float] = []
             for _round in range(2 if label == "repeat" else 1):
-                for kommune in PAGE_KOMMUNER:
+                for kommune in kommuner:
                     for date in dates:
-                        start = time.perf_counter()
-                        status, _ = call_dependency(
-                            client, dep, kommune=kommune, date=date.isoformat()
-                        )
-                        times.append((time.perf_counter() - start) * 1000)
+                        with SqlRecorder(db.engine()) as recorder:
+                            start = time.perf_counter()
+                            status, _ = call_dependency(
+                                client, dep, kommune=kommune, date=date.isoformat()
+                            )
+                            times.append((time.perf_counter() - start) * 1000)
                         assert status in (200, 204), (name, kommune, status)
+                        if label == "no cache":
+                            sql.append(recorder.replay_ms())
             if label == "repeat":
                 times = times[len(times) // 2 :]  # the second round: everything cached
             out.append(
@@ -86,6 +100,14 @@ def _page_callbacks(settings, data_date: dt.date) -> list[tuple[str, str]]:  # t
                     f"{statistics.median(times):.0f} / {_pct(times, 0.95):.0f}",
                 )
             )
+            if sql:
+                out.append(
+                    (
+                        f"page {name} main callback, bare SQL of its reads: p50 ms · "
+                        "callback / SQL (sum)",
+                        f"{statistics.median(sql):.0f} · {sum(times) / max(sum(sql), 0.01):.1f}×",
+                    )
+                )
     return out
 
 
@@ -107,6 +129,14 @@ def _pdf_export(settings, data_date: dt.date) -> list[tuple[str, str]]:  # type:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kommuner", type=int, default=len(PAGE_KOMMUNER))
+    parser.add_argument("--json", help="also write the rows as JSON to this file")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF export timing")
+    parser.add_argument(
+        "--no-append", action="store_true", help="do not append to bench/results.md"
+    )
+    args = parser.parse_args()
     settings = load_settings()
     app = create_app(settings)
     client = _client(app)
@@ -156,10 +186,13 @@ def main() -> None:
     # window is warm. Warm: the same call again.
     data_cache.set_backend(None)
     cold = []
+    map_sql = []
     for i, d in enumerate(dates):
-        start = time.perf_counter()
-        change(metrics[i % len(metrics)], d)
-        cold.append((time.perf_counter() - start) * 1000)
+        with SqlRecorder(db.engine()) as recorder:
+            start = time.perf_counter()
+            change(metrics[i % len(metrics)], d)
+            cold.append((time.perf_counter() - start) * 1000)
+        map_sql.append(recorder.replay_ms())
     app2 = create_app(settings)
     client = _client(app2)
     change("incidence_7d", data_date)
@@ -181,10 +214,15 @@ def main() -> None:
             "callback / bare query ratio (no cache)",
             f"{statistics.median(cold) / statistics.median(bare):.2f}",
         ),
+        (
+            "map metric change, bare SQL of its reads: p50 ms · callback / SQL (sum)",
+            f"{statistics.median(map_sql):.0f} · {sum(cold) / max(sum(map_sql), 0.01):.1f}×",
+        ),
     ]
     del sql
-    rows += _page_callbacks(settings, data_date)
-    rows += _pdf_export(settings, data_date)
+    rows += _page_callbacks(settings, data_date, args.kommuner)
+    if not args.no_pdf:
+        rows += _pdf_export(settings, data_date)
     header = (
         f"## {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
         f"{platform.python_version()} · data {info['scale'] or info['source']} "
@@ -193,8 +231,14 @@ def main() -> None:
     width = max(len(k) for k, _ in rows)
     lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
     print("\n".join(lines))
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n\n")
+    if not args.no_append:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n\n")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(
+            json.dumps({"header": header, "rows": rows}, ensure_ascii=False, indent=1)
+        )
     print(json.dumps({"results_file": str(RESULTS)}))
 
 

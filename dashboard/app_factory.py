@@ -16,9 +16,10 @@ from flask_caching import Cache
 
 import callbacks
 import layouts
-from dashboard import i18n
+from dashboard import i18n, outage
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
+from dashboard.response_cache import init_response_cache
 from dashboard.result_cache import FallbackCache
 from dashboard.security import init_security
 from dashboard.settings import Settings, load_settings
@@ -68,11 +69,24 @@ def _geojson_response(payload: bytes, etag: str) -> Response:
 
 
 def refuse_out_of_scope(error: Exception) -> None:
-    """Callback errors: a scope refusal becomes a clear message; nothing else is sent."""
+    """Callback errors: a scope refusal becomes a clear message; an unreachable data source
+    the outage banner, with no update (the browser keeps the last picture); nothing else is
+    sent."""
     if isinstance(error, ScopeError):
         set_props("global-alert", {"children": str(error), "is_open": True})
         return None
+    if db.is_unavailable_error(error):
+        outage.show_banner(db.unavailable(error).since)
+        return None
     raise error
+
+
+def _unavailable_page(error: Exception) -> Response:
+    """A page request (not a callback) that needed the store while it was unreachable."""
+    since = db.unavailable(error).since
+    response = Response(outage.banner_text(since), status=503, mimetype="text/plain")
+    response.headers["Retry-After"] = str(outage.CHECK_SECONDS)
+    return response
 
 
 def _same_site_path(referrer: str | None) -> str:
@@ -108,6 +122,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_security(app, settings)
     init_exports(app)
     init_overview_exports(app)
+    server.register_error_handler(db.DataSourceUnavailable, _unavailable_page)
+    init_response_cache(server)
 
     shared = settings.cache_type == "RedisCache"
     result_cache = Cache(

@@ -6,6 +6,7 @@ Written for every person-level read, every export and every refused request.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,15 @@ from sqlalchemy import insert, select
 from data import db
 from data.schema import AuditLog
 from data.scope import Scope, ScopeError
+
+_thread = threading.local()
+
+
+def records_in_this_thread() -> int:
+    """How many audit records this thread has written: a layer that stores whole responses
+    compares it before and after, and never stores a response whose making was audited (the
+    next identical request must be audited again)."""
+    return int(getattr(_thread, "records", 0))
 
 
 def record(
@@ -34,6 +44,7 @@ def record(
                 detail=detail or {},
             )
         )
+    _thread.records = records_in_this_thread() + 1
 
 
 def refused(scope: Scope | None, what: str, error: ScopeError) -> None:

@@ -55,10 +55,47 @@ def _context() -> Any:
 def set_version_reader(reader: Callable[[], str] | None, ttl: float | None = None) -> None:
     """How the data version is read, and how long a read is reused (default
     ``VERSION_TTL_SECONDS``; 0 reads it for every cached call, as the shared cache needs)."""
-    global _version_reader, _version_cache, _version_ttl
+    global _version_reader, _version_cache, _version_ttl, _last_version
     _version_reader = reader
     _version_cache = (0.0, "")
+    _last_version = None
     _version_ttl = VERSION_TTL_SECONDS if ttl is None else ttl
+
+
+_last_version: str | None = None
+_last_attempt = 0.0
+OUTAGE_PROBE_SECONDS = 2.0
+
+
+def _read_version() -> str:
+    """The reader's answer; while the store is unreachable, the last version read (so every
+    cached result stays reachable) with the store asked again at most every
+    ``OUTAGE_PROBE_SECONDS``. No version read yet: ``DataSourceUnavailable``."""
+    global _last_version, _last_attempt
+    from data import db
+
+    assert _version_reader is not None
+    now = time.monotonic()
+    if (
+        db.outage_since() is not None
+        and _last_version is not None
+        and now - _last_attempt < OUTAGE_PROBE_SECONDS
+    ):
+        return _last_version
+    _last_attempt = now
+    try:
+        value = _version_reader()
+    except Exception as err:
+        if not db.is_unavailable_error(err):
+            raise
+        outage = db.unavailable(err)
+        if _last_version is None:
+            raise outage from err
+        return _last_version
+    if db.outage_since() is not None:
+        db.mark_available()
+    _last_version = value
+    return value
 
 
 def data_version() -> str:
@@ -67,10 +104,10 @@ def data_version() -> str:
     if _version_reader is None:
         return ""
     if _version_ttl <= 0:
-        return _version_reader()
+        return _read_version()
     now = time.monotonic()
     if now - _version_cache[0] > _version_ttl:
-        _version_cache = (now, _version_reader())
+        _version_cache = (now, _read_version())
     return _version_cache[1]
 
 
@@ -98,6 +135,21 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+def _raise_if_unavailable(err: Exception) -> None:
+    from data import db
+
+    if db.is_unavailable_error(err):
+        raise db.unavailable(err) from err
+
+
+def _compute(compute: Callable[[], Any]) -> Any:
+    try:
+        return compute()
+    except Exception as err:
+        _raise_if_unavailable(err)
+        raise
+
+
 def cached(timeout: int = 600) -> Callable[[F], F]:
     """Memoize a keyword-only read function. Callers always get a copy."""
 
@@ -112,6 +164,10 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                 from data import audit
 
                 audit.refused(kwargs.get("scope"), name, err)
+                raise
+            except Exception as err:
+                # a miss while the store is unreachable: one clear error for the layers above
+                _raise_if_unavailable(err)
                 raise
 
         @functools.wraps(fn)
@@ -149,15 +205,31 @@ def memoize(name: str, key: Any, compute: Callable[[], Any], *, timeout: int = 6
     (the data-layer read that refused has audited it already).
     """
     if _backend is None:
-        return compute()
+        return _compute(compute)
     raw = pickle.dumps((name, data_version(), _context(), _normalise(key)))
     cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
     hit = _backend.get(cache_key)
     if hit is not None:
         return _copy(hit)
-    value = compute()
+    value = _compute(compute)
     _backend.set(cache_key, value, timeout=timeout)
     return _copy(value)
+
+
+def lookup(name: str, key: Any) -> tuple[str | None, Any]:
+    """For a layer that caches in two steps (look up before, store after): the cache key of
+    ``name`` and ``key`` for the current data version and key context, and the hit (None on a
+    miss). (None, None) when no result cache is configured."""
+    if _backend is None:
+        return None, None
+    raw = pickle.dumps((name, data_version(), _context(), _normalise(key)))
+    cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
+    return cache_key, _backend.get(cache_key)
+
+
+def store(cache_key: str, value: Any, *, timeout: int = 600) -> None:
+    if _backend is not None:
+        _backend.set(cache_key, value, timeout=timeout)
 
 
 _per_version: dict[tuple[Any, ...], Any] = {}

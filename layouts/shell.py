@@ -120,6 +120,7 @@ def layout() -> html.Div:
                         color="danger",
                         dismissable=True,
                     ),
+                    *source_banner(),
                     html.Main(dash.page_container, id="innhold"),
                 ],
                 fluid=True,
@@ -136,3 +137,10 @@ def layout() -> html.Div:
             ),
         ]
     )
+
+
+def source_banner() -> list:
+    """The data-source outage banner and its availability check (dashboard/outage.py)."""
+    from dashboard.outage import banner_components
+
+    return banner_components()
