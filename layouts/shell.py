@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from dashboard import i18n
 from geo import reference
+from layouts import a11y
 
 
 def home_kommune() -> str:
@@ -98,8 +99,8 @@ def layout() -> html.Div:
         [
             html.A("Hopp til innhold", href="#innhold", className="visually-hidden-focusable"),
             dcc.Location(id="nav-location", refresh="callback-nav"),
-            header,
-            status,
+            a11y.strings_element(),
+            html.Header([header, status]),  # banner landmark: navigation and data status
             dbc.Container(
                 [
                     dbc.Alert(
@@ -108,7 +109,7 @@ def layout() -> html.Div:
                         color="danger",
                         dismissable=True,
                     ),
-                    html.Main(dash.page_container, id="innhold"),
+                    html.Main(dash.page_container, id="innhold", tabIndex="-1"),
                 ],
                 fluid=True,
             ),

@@ -13,13 +13,18 @@ import plotly.graph_objects as go
 from dashboard import formatting
 from dashboard.figures.arrivals import base_layout, note
 from dashboard.figures.core import FYLKE_COLOUR, KOMMUNE_COLOUR, NATION_COLOUR
+from dashboard.figures.theme import COLOURS
 
-BASIS_COLOURS = {"vaccinated": "#1f4e79", "recovered": "#6baed6", "tested": "#e6850e"}
-WITHHELD_COLOUR = "#bdbdbd"
+BASIS_COLOURS = {
+    "vaccinated": COLOURS["kommune"],
+    "recovered": COLOURS["secondary"],
+    "tested": COLOURS["accent"],
+}
+WITHHELD_COLOUR = COLOURS["withheld"]
 SHARE_AXIS = dict(
     title=dict(text="Andel av innbyggerne (%)"),
     range=[0, 100],
-    gridcolor="#e5e5e5",
+    gridcolor=COLOURS["grid"],
     ticksuffix=" %",
 )
 
@@ -107,7 +112,7 @@ def share_over_time_figure(series: list[tuple[str, pd.DataFrame]], *, title: str
         hovermode="x unified",
         yaxis=SHARE_AXIS,
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat="%d.%m.%Y", tickformat="%m.%Y"),
+        xaxis=dict(gridcolor=COLOURS["grid_light"], hoverformat="%d.%m.%Y", tickformat="%m.%Y"),
     )
     return go.Figure(dict(data=traces, layout=layout))
 

@@ -10,12 +10,13 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.definitions import TREND_LABELS, MetricDefinition
+from dashboard.figures.theme import COLOURS, FONT_FAMILY, SEQUENTIAL
 
-MAP_COLORSCALE = "YlOrRd"  # sequential, readable for the common colour-vision deficiencies
-FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13)
-KOMMUNE_COLOUR = "#1f4e79"
-FYLKE_COLOUR = "#c2571a"
-NATION_COLOUR = "#6b6b6b"
+MAP_COLORSCALE = SEQUENTIAL  # single-hue sequential (theme), colour-blind safe
+FONT = dict(family=FONT_FAMILY, size=13)
+KOMMUNE_COLOUR = COLOURS["kommune"]
+FYLKE_COLOUR = COLOURS["fylke"]
+NATION_COLOUR = COLOURS["land"]
 
 
 def _wrap_html(text: str, width: int = 60) -> str:
@@ -71,7 +72,7 @@ def choropleth_map(
             featureidkey="id",
             colorscale=MAP_COLORSCALE,
             marker_line_width=0.3,
-            marker_line_color="#8a8a8a",
+            marker_line_color=COLOURS["border"],
             colorbar=dict(title=dict(text=colorbar_title), thickness=14, len=0.6),
             **values,
         )
@@ -80,14 +81,14 @@ def choropleth_map(
         visible=False,
         fitbounds="locations",
         projection_type="mercator",
-        bgcolor="rgba(0,0,0,0)",
+        bgcolor=COLOURS["transparent"],
     )
     fig.update_layout(
         margin=dict(l=0, r=0, t=0, b=0),
         height=720,
         font=FONT,
         uirevision=uirevision,
-        paper_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor=COLOURS["transparent"],
         dragmode=False,
     )
     return fig
@@ -103,7 +104,7 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
         x=daily["date"],
         y=daily["cases"],
         name="Tilfeller per dag",
-        marker_color="#9ecae1",
+        marker_color=COLOURS["kommune_light"],
         hovertemplate="%{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>",
     )
     fig.add_scatter(
@@ -128,7 +129,7 @@ def message_figure(text: str, *, height: int = 200) -> go.Figure:
         xref="paper",
         yref="paper",
         showarrow=False,
-        font=dict(size=14, color="#555"),
+        font=dict(size=14, color=COLOURS["muted_text"]),
     )
     fig.update_layout(
         xaxis=dict(visible=False),
@@ -136,8 +137,8 @@ def message_figure(text: str, *, height: int = 200) -> go.Figure:
         height=height,
         margin=dict(l=10, r=10, t=10, b=10),
         font=FONT,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor=COLOURS["transparent"],
+        plot_bgcolor=COLOURS["transparent"],
     )
     return fig
 
@@ -155,7 +156,7 @@ def national_series_figure(
         x=daily["date"],
         y=daily["value"],
         name=name,
-        marker_color="#9ecae1",
+        marker_color=COLOURS["kommune_light"],
         hovertemplate="%{x|%d.%m.%Y}: %{y}<extra></extra>",
     )
     if line is not None:
@@ -200,13 +201,13 @@ def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
         height=360,
         margin=dict(l=50, r=10, t=50, b=40),
         legend=dict(orientation="h", y=-0.18),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         hovermode="x unified",
         separators=", ",
     )
-    fig.update_yaxes(title=yaxis_title, gridcolor="#e5e5e5", rangemode="tozero")
+    fig.update_yaxes(title=yaxis_title, gridcolor=COLOURS["grid"], rangemode="tozero")
     fig.update_xaxes(
-        gridcolor="#f0f0f0",
+        gridcolor=COLOURS["grid_light"],
         rangeslider=dict(visible=False),
         rangeselector=dict(
             buttons=[

@@ -13,9 +13,10 @@ from dashboard.figures.testing import (
     add_hidden_bars,
     suppressed_flags,
 )
+from dashboard.figures.theme import COLOURS
 
-ADMISSION_COLOUR = "#9ecae1"
-ICU_COLOUR = "#08306b"
+ADMISSION_COLOUR = COLOURS["kommune_light"]
+ICU_COLOUR = COLOURS["fylke"]  # vermillion: apart from the blue bars and line
 
 
 def admissions_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:

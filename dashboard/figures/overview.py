@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.figures.theme import COLOURS
 
 PER = 100_000
 
@@ -66,7 +67,7 @@ def small_multiples(
                     x1=1,
                     y0=reference,
                     y1=reference,
-                    line=dict(dash="dash", color="#6b6b6b", width=1),
+                    line=dict(dash="dash", color=COLOURS["land"], width=1),
                 )
             )
     fig.add_traces(traces, rows=trace_rows, cols=trace_cols)

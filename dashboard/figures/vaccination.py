@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard import formatting
 from dashboard.figures.core import FONT
 from dashboard.figures.testing import AREA_STYLES, Areas, _days, _values, panels
+from dashboard.figures.theme import COLOURS
 
 COVERAGE_COLORSCALE = "Blues"  # sequential, light = low coverage
 
@@ -72,7 +73,7 @@ def coverage_heatmap(
         font=FONT,
         height=520,
         margin=dict(l=90, r=10, t=80, b=20),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         separators=", ",
     )
     return fig
@@ -119,9 +120,12 @@ def coverage_over_time(
                 )
             )
         layout[f"xaxis{suffix}"].update(
-            gridcolor="#f0f0f0", type="date", nticks=4, ticklabeloverflow="hide past domain"
+            gridcolor=COLOURS["grid_light"],
+            type="date",
+            nticks=4,
+            ticklabeloverflow="hide past domain",
         )
-        layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor="#e5e5e5")
+        layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor=COLOURS["grid"])
     layout["yaxis"]["title"] = {"text": "Andel av befolkningen"}
     layout.update(
         title=dict(text=group_title, x=0, font=dict(size=15)),
@@ -129,7 +133,7 @@ def coverage_over_time(
         height=360,
         margin=dict(l=60, r=10, t=70, b=40),
         legend=dict(orientation="h", y=-0.18),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         hovermode="x unified",
         separators=", ",
     )
