@@ -210,7 +210,13 @@
     var host = gd.parentElement;
     var existing = host && host.querySelector(":scope > details.chart-data");
     if (!data || !data.rows.length) {
-      picture.setAttribute("aria-label", text("chart_empty", { tittel: title }));
+      // a chart without data says why in an annotation (figures.message_figure)
+      var notes = ((gd._fullLayout || {}).annotations || []).map(function (a) {
+        return plain(a.text);
+      }).filter(Boolean);
+      picture.setAttribute("aria-label", notes.length
+        ? text("chart_empty_reason", { tittel: title, grunn: notes.join(" ") })
+        : text("chart_empty", { tittel: title }));
       if (existing) { existing.remove(); }
       return;
     }

@@ -23,6 +23,7 @@ AXE_VERSION = "4.10.3"
 # formats) are read unchanged by the plotly.js 4.x that Dash bundles.
 PLOTLY_LOCALES_VERSION = "3.7.0"
 PLOTLY_LOCALE_FILE = "plotly-locale-nb.js"
+PLOTLY_LOCALE_WRAPPER_VERSION = 2  # bump when the wrapper changes: set-up writes it again
 
 
 def npm_extract(package: str, members: dict[str, Path]) -> None:
@@ -71,11 +72,13 @@ def ensure_axe(assets_dir: Path) -> Path:
 # The locale package ships CommonJS modules named "no"; the graphs ask for "nb" (the html lang
 # and i18n.plotly_locale()), so the module is wrapped into a browser script registered under
 # both names. plotly.js reads window.PlotlyLocales when it loads, or the script registers it
-# directly when plotly is already there.
-_LOCALE_WRAPPER = """/* plotly.js-locales@{version} no.js (MIT), registered as "nb" and "no". */
+# directly when plotly is already there. On a page in another language (<html lang="en">) it
+# registers nothing, so plotly keeps its English names whatever a graph's config asks for.
+_LOCALE_WRAPPER = """/* plotly.js-locales@{version} no.js (MIT) as nb and no; wrapper {wrapper} */
 (function () {{
   var module = {{ exports: {{}} }};
 {source}
+  if ((document.documentElement.lang || "nb").slice(0, 2) !== "nb") {{ return; }}
   var nb = module.exports;
   var no = Object.assign({{}}, nb, {{ name: "no" }});
   nb.name = "nb";
@@ -94,12 +97,17 @@ _LOCALE_WRAPPER = """/* plotly.js-locales@{version} no.js (MIT), registered as "
 def ensure_plotly_locale(assets_dir: Path) -> Path:
     """plotly's bokmål locale (month and day names, modebar texts) as a browser script."""
     target = assets_dir / "vendor" / PLOTLY_LOCALE_FILE
-    if not target.exists():
+    marker = f"wrapper {PLOTLY_LOCALE_WRAPPER_VERSION} */"
+    if not target.exists() or marker not in target.read_text(encoding="utf-8")[:200]:
         raw = target.with_suffix(".cjs")
         npm_extract(f"plotly.js-locales@{PLOTLY_LOCALES_VERSION}", {"no.js": raw})
         source = raw.read_text(encoding="utf-8").replace("'use strict';", "")
         target.write_text(
-            _LOCALE_WRAPPER.format(version=PLOTLY_LOCALES_VERSION, source=source),
+            _LOCALE_WRAPPER.format(
+                version=PLOTLY_LOCALES_VERSION,
+                wrapper=PLOTLY_LOCALE_WRAPPER_VERSION,
+                source=source,
+            ),
             encoding="utf-8",
         )
         raw.unlink()

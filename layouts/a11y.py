@@ -10,6 +10,7 @@ Placeholders in braces (``{tittel}``) are filled in the browser.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from dash import html
 
@@ -26,6 +27,7 @@ def strings() -> dict[str, str]:
         "chart_series_one": _("1 dataserie: {navn}."),
         "chart_series_many": _("{n} dataserier: {navn}."),
         "chart_empty": _("Figur: {tittel}. Ingen data å vise."),
+        "chart_empty_reason": _("Figur: {tittel}. {grunn}"),
         "map_summary": _("Kart: {tittel}. {n} områder. Tallene står i tabellen under."),
         "chart_untitled": _("uten tittel"),
         # the table beside each chart
@@ -51,6 +53,5 @@ def strings() -> dict[str, str]:
 
 def strings_element() -> html.Div:
     """The hidden element the scripts read their texts from (once per page load)."""
-    return html.Div(
-        id=STRINGS_ID, hidden=True, **{"data-strings": json.dumps(strings(), ensure_ascii=False)}
-    )
+    data: dict[str, Any] = {"data-strings": json.dumps(strings(), ensure_ascii=False)}
+    return html.Div(id=STRINGS_ID, hidden=True, **data)

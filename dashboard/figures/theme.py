@@ -13,6 +13,8 @@ colours.
 
 Importing this module registers the template and makes it plotly's default (see
 :func:`use`); ``dashboard.figures`` imports it, so every figure built in the app uses it.
+A chart without data says why with :func:`dashboard.figures.core.message_figure` (its text is
+also the chart's text alternative, see ``assets/charts.js``).
 """
 
 from __future__ import annotations
@@ -170,32 +172,6 @@ def use() -> None:
     """Register the template and make it the default for every figure built in this process."""
     pio.templates[TEMPLATE] = template()
     pio.templates.default = TEMPLATE
-
-
-def empty_figure(reason: str, *, height: int = 320) -> go.Figure:
-    """A chart with no data that says why (``reason`` is already translated), never blank axes.
-
-    The text alternative in ``assets/charts.js`` names such a chart "no data" for screen
-    readers; the reason is also the figure's visible text.
-    """
-    fig = go.Figure()
-    fig.add_annotation(
-        text=reason,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font=dict(size=14, color=COLOURS["muted_text"]),
-    )
-    fig.update_layout(
-        height=height,
-        xaxis=dict(visible=False),
-        yaxis=dict(visible=False),
-        plot_bgcolor=COLOURS["transparent"],
-        meta=dict(empty=True),
-    )
-    return fig
 
 
 use()
