@@ -51,6 +51,11 @@
       el.removeAttribute("aria-hidden");
       if (trigger && trigger.id) { el.setAttribute("aria-labelledby", trigger.id); }
     });
+    // Wide tables scroll inside their own box on narrow screens (app.css): keyboard users
+    // must be able to reach the box to scroll it (axe: scrollable-region-focusable).
+    root.querySelectorAll("main .dash-table-container:not([tabindex])").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+    });
     // The dropdown's search field is labelled in English.
     root.querySelectorAll("input.dash-dropdown-search:not([data-sb-label])").forEach(function (el) {
       el.setAttribute("data-sb-label", "1");

@@ -188,6 +188,10 @@
       details.appendChild(summary);
       var wrap = document.createElement("div");
       wrap.className = "chart-data-body table-responsive";
+      // a scrolling box must be reachable by keyboard to be scrolled (axe:
+      // scrollable-region-focusable); as a named region it is announced with the table's title
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
       details.appendChild(wrap);
       host.appendChild(details);
     }
@@ -235,6 +239,7 @@
     if (!details) { return; }
     details.querySelector("summary").textContent = text("table_toggle");
     var body = details.querySelector(".chart-data-body");
+    body.setAttribute("aria-label", title);
     body.textContent = "";
     if (data.capped) {
       var note = document.createElement("p");

@@ -59,7 +59,7 @@ def test_geography_colours_are_fixed_and_distinct() -> None:
         theme.COLOURS["fylke"],
         theme.COLOURS["land"],
     )
-    assert figures.KOMMUNE_COLOUR == kommune and figures.FYLKE_COLOUR == fylke
+    assert kommune == figures.KOMMUNE_COLOUR and fylke == figures.FYLKE_COLOUR
     # also apart without colour: line width and dash differ
     assert len({(w, d) for _c, w, d in theme.GEOGRAPHY_LINES}) == 3
 
