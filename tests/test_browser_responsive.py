@@ -86,3 +86,38 @@ def test_every_page_reflows(dash_duo, app, capsys) -> None:  # type: ignore[no-u
         print("\nReflow (page width must not exceed the window):")
         print("\n".join(rows))
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+# In print media: what is hidden, what stays (computed display of the first match).
+PRINT_JS = """
+const shown = sel => {
+  const el = document.querySelector(sel);
+  return el === null ? null : getComputedStyle(el).display !== 'none';
+};
+return {
+  nav: shown('nav.navbar'), language: shown('#language-switch'), footer: shown('footer'),
+  dropdown: shown('.dash-dropdown'), date: shown('.dash-datepicker-input'),
+  buttons: shown('#brief-print'), modebar: shown('.modebar-container'),
+  title: shown('#brief-title'), graph: shown('.js-plotly-plot'), source: shown('#brief-source'),
+  status: shown('#data-status'),
+};
+"""
+
+
+def test_print_styles(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
+    """The printed brief: no navigation or controls; title, charts, sources and status stay."""
+    driver = dash_duo.driver
+    start_server(dash_duo, app)
+    browser_login(dash_duo, "lege-oslo", "/morgenbrief/0301")
+    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=30)
+    _wait_rendered(driver)
+    _charts(driver)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        found = dict(driver.execute_script(PRINT_JS))
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    hidden = ("nav", "language", "footer", "dropdown", "date", "buttons", "modebar")
+    kept = ("title", "graph", "source", "status")
+    assert not any(found[k] for k in hidden), found
+    assert all(found[k] for k in kept), found
