@@ -94,6 +94,21 @@
     if (search) { search.focus(); }
   }, true);
 
+  // The skip link moves focus to <main> without changing the URL: a new "#innhold" in the
+  // address makes Dash's page router render the whole page again (data fetched anew, the
+  // controls replaced under the keyboard user's focus).
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest &&
+      event.target.closest("a.visually-hidden-focusable[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    event.preventDefault();
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+    target.scrollIntoView();
+  });
+
   // A graph being computed: say so (CSS shows data-sb-loading) and mark it busy.
   function loading(root) {
     root.querySelectorAll(".dash-graph").forEach(function (el) {

@@ -82,9 +82,9 @@ def _wait_rendered(driver) -> None:  # type: ignore[no-untyped-def]
 
 # Every chart drawn and given its text alternative; returns the labels, or None while waiting.
 CHARTS_JS = """
-const graphs = [...document.querySelectorAll('.js-plotly-plot')];
+const graphs = [...document.querySelectorAll('.dash-graph')];
 const labels = graphs.map(g => {
-  const picture = g.querySelector('svg.main-svg[role=img][aria-label]');
+  const picture = g.querySelector('.js-plotly-plot svg.main-svg[role=img][aria-label]');
   return picture ? picture.getAttribute('aria-label') : null;
 });
 if (labels.some(l => l === null)) { return null; }

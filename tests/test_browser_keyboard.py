@@ -45,6 +45,9 @@ const shown = el => el.getClientRects().length > 0
 const controls = [];
 main.querySelectorAll(selector).forEach(el => {
   if (!shown(el) || el.disabled || el.closest('[aria-hidden=true]')) { return; }
+  // inside a closed <details> only its summary can be reached
+  const closed = el.closest('details:not([open])');
+  if (closed && el !== closed.querySelector(':scope > summary')) { return; }
   // the dropdown's hidden entry point forwards focus to its trigger button: counted there
   if (el.classList.contains('dash-dropdown-focus-target')) { return; }
   controls.push(el);
@@ -81,8 +84,8 @@ return {
 """
 
 CHARTS_DONE_JS = """
-return [...document.querySelectorAll('.js-plotly-plot')]
-  .every(g => g.querySelector('svg.main-svg[aria-label]') !== null);
+return [...document.querySelectorAll('.dash-graph')]
+  .every(g => g.querySelector('.js-plotly-plot svg.main-svg[aria-label]') !== null);
 """
 
 MAX_TABS = 250
@@ -132,10 +135,15 @@ def _skip_link_then_main(dash_duo) -> None:  # type: ignore[no-untyped-def]
         "const r = document.activeElement.getBoundingClientRect();"
         "return r.width > 1 && r.height > 1;"
     ), "skip link is focused but not shown"
+    # the page must stay as it is: mark its first control, which a re-render would replace
+    driver.execute_script("document.querySelector('main button, main input').__kbMark = 1;")
     _press(driver, Keys.ENTER)
     WebDriverWait(driver, 5).until(
         lambda d: _active(d).get("inMain") or _active(d).get("id") == "innhold"
     )
+    time.sleep(1)
+    kept = "return document.querySelector('main button, main input').__kbMark === 1;"
+    assert driver.execute_script(kept), "the skip link made the page render again"
 
 
 def _tab_through_main(dash_duo) -> tuple[list[dict], list[dict], list[dict]]:  # type: ignore[no-untyped-def]
