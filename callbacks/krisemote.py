@@ -20,7 +20,7 @@ from data import queries
 from geo import reference
 
 TREND_CLASS = {"rising": "krise-trend-rising", "falling": "krise-trend-falling"}
-WALL_FONT = dict(size=22, color="#ffffff")
+WALL_FONT = dict(size=22, color=figures.theme.WALL["text"])
 
 
 def _value(indicator: Indicator) -> str:
@@ -81,17 +81,17 @@ def _figure(frames: dict, name: str, fylke: str) -> Any:
     fig.update_layout(
         height=520,
         font=WALL_FONT,
-        paper_bgcolor="#000",
-        plot_bgcolor="#000",
+        paper_bgcolor=figures.theme.WALL["background"],
+        plot_bgcolor=figures.theme.WALL["background"],
         title_font=dict(size=24),
         legend=dict(font=dict(size=20)),
     )
-    fig.update_xaxes(gridcolor="#333", rangeselector=dict(visible=False))
-    fig.update_yaxes(gridcolor="#333")
-    fig.data[0].line.color = "#ffd54a"
+    fig.update_xaxes(gridcolor=figures.theme.WALL["grid"], rangeselector=dict(visible=False))
+    fig.update_yaxes(gridcolor=figures.theme.WALL["grid"])
+    fig.data[0].line.color = figures.theme.WALL["kommune"]
     fig.data[0].line.width = 5
-    fig.data[1].line.color = "#4fc3f7"
-    fig.data[2].line.color = "#ffffff"
+    fig.data[1].line.color = figures.theme.WALL["fylke"]
+    fig.data[2].line.color = figures.theme.WALL["land"]
     return fig
 
 

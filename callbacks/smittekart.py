@@ -173,8 +173,13 @@ def _points(frame: pd.DataFrame) -> pd.DataFrame:
     points = boundaries.kommune_points(current_app.config["SITUASJONSBILDE_SETTINGS"].geo_dir)
     polygon = reference.polygon_of(2024).set_index("kommunenummer")["polygon_id"]
     where = frame["kommunenummer"].map(polygon).map(points)
-    frame = frame.assign(lon=where.map(lambda p: p[0] if isinstance(p, tuple) else None))
-    frame = frame.assign(lat=where.map(lambda p: p[1] if isinstance(p, tuple) else None))
+    # float even when empty (an empty string-typed column broke the "+ 0.12" offset below)
+    frame = frame.assign(
+        lon=where.map(lambda p: p[0] if isinstance(p, tuple) else None).astype("float64")
+    )
+    frame = frame.assign(
+        lat=where.map(lambda p: p[1] if isinstance(p, tuple) else None).astype("float64")
+    )
     return frame.dropna(subset=["lon", "lat"])
 
 

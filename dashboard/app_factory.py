@@ -16,7 +16,7 @@ from flask_caching import Cache
 
 import callbacks
 import layouts
-from dashboard import i18n, outage
+from dashboard import i18n, outage, vendor
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         assets_folder=str(settings.assets_dir),
         assets_ignore=r"vendor/.*",
         external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        external_scripts=vendor.plotly_locale_scripts(settings.assets_dir),
         title="Situasjonsbilde",
         suppress_callback_exceptions=True,
         compress=True,
@@ -168,7 +169,13 @@ def create_app(settings: Settings | None = None) -> Dash:
     # The language is part of every cached result: a page built in bokmål is never served
     # to someone who chose English.
     data_cache.set_key_context(i18n.get_language)
-    app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
+    # Dash's page template wraps its scripts in a <footer>: a second "contentinfo" landmark
+    # beside the shell's own footer (axe: landmark-no-duplicate-contentinfo).
+    app.index_string = (
+        app.index_string.replace("<html>", '<html lang="nb">')
+        .replace("<footer>", '<div class="dash-scripts">')
+        .replace("</footer>", "</div>")
+    )
     render_index = app.interpolate_index
 
     def interpolate_index(**kwargs: Any) -> str:

@@ -76,6 +76,7 @@ def geo(progress: bool = True) -> None:
     )
     vendor.ensure_bootstrap(settings.assets_dir)
     vendor.ensure_axe(settings.assets_dir)  # the browser tests' accessibility check
+    vendor.ensure_plotly_locale(settings.assets_dir)  # bokmål month names on date axes
     typer.echo(f"Kartgrunnlag klart i {settings.geo_dir}")
 
 

@@ -18,12 +18,28 @@ EMPTY_FIGURE = {
     "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 360},
 }
 # The bokmål graph config, for layouts not yet converted; use graph_config() in new code.
-GRAPH_CONFIG: Any = {"displaylogo": False, "locale": "nb"}
+# Maps: no modebar or scroll zoom; plotly fetches a world outline even with the base map
+# hidden, so it is served by the app (offline).
+MAP_CONFIG: Any = {
+    "displayModeBar": False,
+    "scrollZoom": False,
+    "topojsonURL": "/assets/vendor/topojson/",
+}
 
 
 def graph_config(**extra: Any) -> Any:
     """A dcc.Graph config whose plotly.js locale (month names, modebar) follows the language."""
-    return {"displaylogo": False, "locale": i18n.plotly_locale(), **extra}
+    return {
+        "displaylogo": False,
+        # plotly.js offers an upload to Plotly Cloud: never from a health dashboard
+        "showSendToCloud": False,
+        "locale": i18n.plotly_locale(),
+        **extra,
+    }
+
+
+def map_config() -> Any:
+    return graph_config(**MAP_CONFIG)
 
 
 def page_title(name: str) -> Callable[..., str]:

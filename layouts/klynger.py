@@ -7,10 +7,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
-from dashboard import i18n
 from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
+from layouts.common import EMPTY_FIGURE, definition_block, graph_config, kommune_date_controls
 
 PAGE = dict(
     path_template="/klynger/<kommunenummer>",
@@ -55,7 +54,7 @@ def layout(
     **_kwargs: object,
 ) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
+    config = graph_config()
     active_label = STATUS_LABELS["active"]
     active = _(active_label)
     chain = html.Div(

@@ -4,8 +4,6 @@ report."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
@@ -18,7 +16,7 @@ from dashboard.definitions.overview import (
     SIZE_CLASS_NOTE,
 )
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
+from layouts.common import EMPTY_FIGURE, definition_block, graph_config, map_config, page_header
 
 PAGE = dict(
     path="/oversikt",
@@ -26,11 +24,6 @@ PAGE = dict(
     title=lambda **_kw: _("Kommuneoversikt – Situasjonsbilde"),
     order=2,
 )
-MAP_CONFIG: Any = {
-    "displayModeBar": False,
-    "scrollZoom": False,
-    "topojsonURL": "/assets/vendor/topojson/",
-}
 
 
 def _format(kind: str, decimals: int) -> Format:
@@ -76,7 +69,7 @@ COUNTY_COLUMNS = [
 
 def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
+    config = graph_config()
     mappable = [c for c in OVERVIEW_COLUMNS if c.mappable]
     map_column = kart if kart in {c.key for c in mappable} else DEFAULT_MAP_COLUMN
     controls = dbc.Row(
@@ -250,7 +243,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                             dcc.Graph(
                                 id="ov-map",
                                 figure=EMPTY_FIGURE,
-                                config={**MAP_CONFIG, "locale": i18n.plotly_locale()},
+                                config=map_config(),
                                 style={"height": "560px"},
                             ),
                             html.Div(id="ov-map-definition", className="small"),

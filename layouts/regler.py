@@ -17,7 +17,7 @@ from dashboard.definitions.rules import (
     UPCOMING_OPTIONS,
 )
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
+from layouts.common import EMPTY_FIGURE, definition_block, graph_config, kommune_date_controls
 
 PAGE = dict(
     path_template="/regler/<kommunenummer>",
@@ -90,7 +90,9 @@ def layout(
             ),
             dcc.Loading(html.Div(id="regler-upcoming")),
             html.H2(_("Tidslinje"), className="h5 mt-4"),
-            dcc.Loading(dcc.Graph(id="regler-timeline", figure=EMPTY_FIGURE, config=GRAPH_CONFIG)),
+            dcc.Loading(
+                dcc.Graph(id="regler-timeline", figure=EMPTY_FIGURE, config=graph_config())
+            ),
             html.H2(_("Sammenlign to datoer"), className="h5 mt-4"),
             dbc.Row(
                 [

@@ -16,7 +16,7 @@ from dashboard.definitions.certificates import (
     VALID_SHARE,
 )
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
+from layouts.common import EMPTY_FIGURE, definition_block, graph_config, kommune_date_controls
 
 PAGE = dict(
     path_template="/sertifikat/<kommunenummer>",
@@ -29,7 +29,7 @@ PAGE = dict(
 
 
 def _graph(graph_id: str) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=GRAPH_CONFIG)
+    return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=graph_config())
 
 
 def _loading(child: Component) -> dcc.Loading:

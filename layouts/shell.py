@@ -12,6 +12,7 @@ from flask_login import current_user
 from dashboard import i18n
 from dashboard.i18n import _
 from geo import reference
+from layouts import a11y
 
 
 def home_kommune() -> str:
@@ -110,8 +111,8 @@ def layout() -> html.Div:
         [
             html.A(_("Hopp til innhold"), href="#innhold", className="visually-hidden-focusable"),
             dcc.Location(id="nav-location", refresh="callback-nav"),
-            header,
-            status,
+            a11y.strings_element(),
+            html.Header([header, status]),  # banner landmark: navigation and data status
             dbc.Container(
                 [
                     dbc.Alert(
@@ -121,7 +122,7 @@ def layout() -> html.Div:
                         dismissable=True,
                     ),
                     *source_banner(),
-                    html.Main(dash.page_container, id="innhold"),
+                    html.Main(dash.page_container, id="innhold", tabIndex="-1"),
                 ],
                 fluid=True,
             ),

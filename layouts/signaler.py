@@ -6,10 +6,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
-from dashboard import i18n
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, page_header
+from layouts.common import EMPTY_FIGURE, definition_block, graph_config, page_header
 
 PAGE = dict(
     path="/signaler",
@@ -42,7 +41,7 @@ def layout(
     **_kwargs: object,
 ) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = {**GRAPH_CONFIG, "locale": i18n.plotly_locale()}
+    config = graph_config()
     kommuner = [k for k in (kommune or "").split(",") if k]
     controls = dbc.Row(
         [

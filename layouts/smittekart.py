@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS
 from dashboard.i18n import N_, _
-from layouts.common import date_display_format, page_header, page_title
+from layouts.common import date_display_format, map_config, page_header, page_title
 
 PAGE = dict(path="/", name=N_("Smittekart"), title=page_title(N_("Smittekart")), order=0)
 GEOMETRY_ATTRIBUTION = N_("Kartgrunnlag: © Kartverket")
-MAP_CONFIG: Any = {
-    "displayModeBar": False,
-    "scrollZoom": False,
-    # plotly fetches a world outline even with the base map hidden; serve it ourselves (offline).
-    "topojsonURL": "/assets/vendor/topojson/",
-}
 
 
 def layout(
@@ -93,7 +85,7 @@ def layout(
                 [
                     dbc.Col(
                         dcc.Loading(
-                            dcc.Graph(id="map", config=MAP_CONFIG, style={"height": "720px"}),
+                            dcc.Graph(id="map", config=map_config(), style={"height": "720px"}),
                             type="default",
                         ),
                         lg=8,

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard.definitions.vaccination import COVERAGE, COVERAGE_OVER_TIME, UNVACCINATED
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, GRAPH_CONFIG, definition_block, kommune_date_controls
+from layouts.common import EMPTY_FIGURE, definition_block, graph_config, kommune_date_controls
 
 PAGE = dict(
     path_template="/vaksinasjon/<kommunenummer>",
@@ -21,7 +21,7 @@ PAGE = dict(
 
 
 def _graph(graph_id: str) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=GRAPH_CONFIG)
+    return dcc.Graph(id=graph_id, figure=EMPTY_FIGURE, config=graph_config())
 
 
 def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: object) -> html.Div:

@@ -15,22 +15,15 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.figures.theme import COLOURS, QUALITATIVE
 from dashboard.i18n import _, get_language, plotly_separators
 
 # Qualitative, distinguishable in print and for the common colour-vision deficiencies
 # (Okabe–Ito), grey last for "Andre".
-CATEGORY_COLOURS = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-)
-OTHERS_COLOUR = "#9e9e9e"
-FUNNEL_COLOURS = ("#1f4e79", "#2f6ea5", "#c2571a", "#5b8fc7", "#3f8f5a")
-NOTE_FONT = dict(size=14, color="#555")
+CATEGORY_COLOURS = QUALITATIVE[:7]
+OTHERS_COLOUR = COLOURS["others"]
+FUNNEL_COLOURS = QUALITATIVE[:5]
+NOTE_FONT = dict(size=14, color=COLOURS["muted_text"])
 
 
 def d3_date(kind: str = "date") -> str:
@@ -59,7 +52,7 @@ def note(text: str, *, corner: bool = False) -> dict[str, Any]:
             y=1.1,
             xanchor="right",
             showarrow=False,
-            font=dict(size=11, color="#555"),
+            font=dict(size=11, color=COLOURS["muted_text"]),
         )
     return dict(
         text=text,
@@ -69,7 +62,7 @@ def note(text: str, *, corner: bool = False) -> dict[str, Any]:
         y=0.5,
         showarrow=False,
         font=NOTE_FONT,
-        bgcolor="white",
+        bgcolor=COLOURS["background"],
     )
 
 
@@ -79,7 +72,7 @@ def base_layout(title: str, **extra: Any) -> dict[str, Any]:
         font=FONT,
         height=360,
         margin=dict(l=50, r=10, t=50, b=40),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         separators=plotly_separators(),
     )
     layout.update(extra)
@@ -127,7 +120,7 @@ def funnel_figure(
         textinfo="none",
         hoverinfo="y",
         marker=dict(color=list(FUNNEL_COLOURS[: len(labels)])),
-        connector=dict(line=dict(color="#bdbdbd", width=1)),
+        connector=dict(line=dict(color=COLOURS["withheld"], width=1)),
     )
     layout = base_layout(
         title,
@@ -228,9 +221,11 @@ def daily_by_figure(
         hovermode="x unified",
         shapes=shapes,
         annotations=annotations,
-        yaxis=dict(title=dict(text=_("Ankomster")), gridcolor="#e5e5e5", rangemode="tozero"),
+        yaxis=dict(title=dict(text=_("Ankomster")), gridcolor=COLOURS["grid"], rangemode="tozero"),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat=d3_date(), tickformat=d3_date("day")),
+        xaxis=dict(
+            gridcolor=COLOURS["grid_light"], hoverformat=d3_date(), tickformat=d3_date("day")
+        ),
     )
     return go.Figure(dict(data=traces, layout=layout))
 

@@ -13,17 +13,25 @@ import plotly.graph_objects as go
 from dashboard import formatting
 from dashboard.figures.arrivals import base_layout, d3_date, note
 from dashboard.figures.core import FYLKE_COLOUR, KOMMUNE_COLOUR, NATION_COLOUR
+from dashboard.figures.theme import COLOURS
 from dashboard.i18n import N_, _
 
-BASIS_COLOURS = {"vaccinated": "#1f4e79", "recovered": "#6baed6", "tested": "#e6850e"}
-WITHHELD_COLOUR = "#bdbdbd"
+BASIS_COLOURS = {
+    "vaccinated": COLOURS["kommune"],
+    "recovered": COLOURS["secondary"],
+    "tested": COLOURS["accent"],
+}
+WITHHELD_COLOUR = COLOURS["withheld"]
 SHARE_AXIS_TITLE = N_("Andel av innbyggerne (%)")
 UNKNOWN_AGE = N_("Ukjent alder")  # the "ukjent" age band
 
 
 def _share_axis() -> dict[str, Any]:
     return dict(
-        title=dict(text=_(SHARE_AXIS_TITLE)), range=[0, 100], gridcolor="#e5e5e5", ticksuffix=" %"
+        title=dict(text=_(SHARE_AXIS_TITLE)),
+        range=[0, 100],
+        gridcolor=COLOURS["grid"],
+        ticksuffix=" %",
     )
 
 
@@ -112,7 +120,9 @@ def share_over_time_figure(series: list[tuple[str, pd.DataFrame]], *, title: str
         hovermode="x unified",
         yaxis=_share_axis(),
         # numeric dates: month names would follow the browser's plotly locale, not Norwegian
-        xaxis=dict(gridcolor="#f0f0f0", hoverformat=d3_date(), tickformat=d3_date("month")),
+        xaxis=dict(
+            gridcolor=COLOURS["grid_light"], hoverformat=d3_date(), tickformat=d3_date("month")
+        ),
     )
     return go.Figure(dict(data=traces, layout=layout))
 

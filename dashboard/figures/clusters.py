@@ -6,23 +6,23 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from dashboard import i18n
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.figures.theme import COLOURS, OKABE_ITO, QUALITATIVE
 from dashboard.i18n import N_, _
 
 OTHER_CLUSTERS = N_("Andre klynger")  # group key; translated in the legend
 SETTING_COLOURS = {
-    "index": "#111111",
-    "household": "#1f77b4",
-    "school": "#ff7f0e",
-    "kindergarten": "#2ca02c",
-    "nursing_home": "#d62728",
-    "workplace": "#9467bd",
-    "event": "#8c564b",
-    "travel": "#e377c2",
-    "healthcare": "#17becf",
+    "index": OKABE_ITO["black"],
+    "household": OKABE_ITO["blue"],
+    "school": OKABE_ITO["orange"],
+    "kindergarten": OKABE_ITO["bluish_green"],
+    "nursing_home": OKABE_ITO["vermillion"],
+    "workplace": OKABE_ITO["reddish_purple"],
+    "event": OKABE_ITO["sky_blue"],
+    "travel": OKABE_ITO["yellow"],
+    "healthcare": COLOURS["land"],
 }
 
 
@@ -32,11 +32,11 @@ def _layout(fig: go.Figure, *, title: str, height: int = 360) -> go.Figure:
         font=FONT,
         height=height,
         margin=dict(l=50, r=10, t=50, b=40),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         separators=i18n.plotly_separators(),
         legend=dict(orientation="h", y=-0.2),
     )
-    fig.update_yaxes(gridcolor="#e5e5e5")
+    fig.update_yaxes(gridcolor=COLOURS["grid"])
     return fig
 
 
@@ -56,7 +56,7 @@ def cluster_epicurve(
     shown = shown.assign(
         group=shown["cluster_id"].where(shown["cluster_id"].isin(biggest), OTHER_CLUSTERS)
     )
-    palette = qualitative.Plotly + qualitative.D3
+    palette = QUALITATIVE
     hover = _("Uke fra %{x|%d.%m.%Y}: %{y} tilfeller<extra></extra>")
     for i, group in enumerate([*biggest, OTHER_CLUSTERS]):
         part = shown[shown["group"] == group].groupby("week_start", as_index=False)["cases"].sum()
@@ -67,7 +67,9 @@ def cluster_epicurve(
             x=part["week_start"],
             y=part["cases"],
             name=name,
-            marker_color="#bdbdbd" if group == OTHER_CLUSTERS else palette[i % len(palette)],
+            marker_color=COLOURS["withheld"]
+            if group == OTHER_CLUSTERS
+            else palette[i % len(palette)],
             hovertemplate=name + "<br>" + hover,
         )
     fig.update_layout(barmode="stack")
@@ -104,7 +106,7 @@ def transmission_network(
             x=xs,
             y=ys,
             mode="lines",
-            line=dict(color="#9e9e9e", width=1),
+            line=dict(color=COLOURS["others"], width=1),
             hoverinfo="skip",
             name=_("Smitteoverføring"),
         )
@@ -134,7 +136,7 @@ def transmission_network(
                 marker=dict(
                     size=9,
                     color=SETTING_COLOURS.get(str(setting), KOMMUNE_COLOUR),
-                    line=dict(width=0.5, color="white"),
+                    line=dict(width=0.5, color=COLOURS["background"]),
                 ),
                 customdata=custom,
                 hovertemplate=_(
@@ -159,7 +161,7 @@ def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) 
             x=xs,
             y=ys,
             mode="lines",
-            line=dict(color="#bdbdbd", width=1),
+            line=dict(color=COLOURS["withheld"], width=1),
             hoverinfo="skip",
             name=_("Smitteoverføringer"),
         )
@@ -189,7 +191,7 @@ def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
     """One kommune's weekly observed counts (bars, red in signal weeks) with the expected
     count and the threshold (lines)."""
     fig = go.Figure()
-    colours = ["#c62828" if a else "#9ecae1" for a in frame["alarm"]]
+    colours = [COLOURS["alert"] if a else COLOURS["kommune_light"] for a in frame["alarm"]]
     fig.add_bar(
         x=frame["week_start"],
         y=frame["observed"],
@@ -210,7 +212,7 @@ def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
         y=frame["threshold"],
         name=_("Terskel"),
         mode="lines",
-        line=dict(color="#c62828", width=1.5, dash="dash"),
+        line=dict(color=COLOURS["alert"], width=1.5, dash="dash"),
         hovertemplate=_("Terskel %{y:.0f}<extra></extra>"),
     )
     fig.update_xaxes(title=_("Uke (mandag)"), tickformat="%d.%m.%y")
@@ -232,7 +234,10 @@ def map_overlay_traces(
         mode="markers",
         name=_("Signal"),
         marker=dict(
-            symbol="triangle-up", size=11, color="#c62828", line=dict(width=1, color="white")
+            symbol="triangle-up",
+            size=11,
+            color=COLOURS["alert"],
+            line=dict(width=1, color=COLOURS["background"]),
         ),
         hovertemplate="%{text}<extra>" + _("Signal") + "</extra>",
         showlegend=True,
@@ -246,8 +251,8 @@ def map_overlay_traces(
         name=_("Aktive klynger"),
         marker=dict(
             size=[float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]],
-            color="rgba(20, 20, 20, 0.55)",
-            line=dict(width=1, color="white"),
+            color=COLOURS["overlay"],
+            line=dict(width=1, color=COLOURS["background"]),
         ),
         hovertemplate="%{text}<extra>" + _("Klynger") + "</extra>",
         showlegend=True,

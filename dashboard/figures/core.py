@@ -14,13 +14,14 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, i18n
 from dashboard.definitions import MetricDefinition, trend_label
+from dashboard.figures.theme import COLOURS, FONT_FAMILY, SEQUENTIAL
 from dashboard.i18n import _
 
-MAP_COLORSCALE = "YlOrRd"  # sequential, readable for the common colour-vision deficiencies
-FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=13)
-KOMMUNE_COLOUR = "#1f4e79"
-FYLKE_COLOUR = "#c2571a"
-NATION_COLOUR = "#6b6b6b"
+MAP_COLORSCALE = SEQUENTIAL  # single-hue sequential (theme), colour-blind safe
+FONT = dict(family=FONT_FAMILY, size=13)
+KOMMUNE_COLOUR = COLOURS["kommune"]
+FYLKE_COLOUR = COLOURS["fylke"]
+NATION_COLOUR = COLOURS["land"]
 
 
 def hover_date() -> str:
@@ -83,7 +84,7 @@ def choropleth_map(
             featureidkey="id",
             colorscale=MAP_COLORSCALE,
             marker_line_width=0.3,
-            marker_line_color="#8a8a8a",
+            marker_line_color=COLOURS["border"],
             colorbar=dict(title=dict(text=colorbar_title), thickness=14, len=0.6),
             **values,
         )
@@ -92,14 +93,14 @@ def choropleth_map(
         visible=False,
         fitbounds="locations",
         projection_type="mercator",
-        bgcolor="rgba(0,0,0,0)",
+        bgcolor=COLOURS["transparent"],
     )
     fig.update_layout(
         margin=dict(l=0, r=0, t=0, b=0),
         height=720,
         font=FONT,
         uirevision=uirevision,
-        paper_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor=COLOURS["transparent"],
         dragmode=False,
     )
     return fig
@@ -115,7 +116,7 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
         x=daily["date"],
         y=daily["cases"],
         name=_("Tilfeller per dag"),
-        marker_color="#9ecae1",
+        marker_color=COLOURS["kommune_light"],
         hovertemplate=hover_date() + ": " + _("%{y} tilfeller") + "<extra></extra>",
     )
     fig.add_scatter(
@@ -141,7 +142,7 @@ def message_figure(text: str, *, height: int = 200) -> go.Figure:
         xref="paper",
         yref="paper",
         showarrow=False,
-        font=dict(size=14, color="#555"),
+        font=dict(size=14, color=COLOURS["muted_text"]),
     )
     fig.update_layout(
         xaxis=dict(visible=False),
@@ -149,8 +150,8 @@ def message_figure(text: str, *, height: int = 200) -> go.Figure:
         height=height,
         margin=dict(l=10, r=10, t=10, b=10),
         font=FONT,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor=COLOURS["transparent"],
+        plot_bgcolor=COLOURS["transparent"],
     )
     return fig
 
@@ -168,7 +169,7 @@ def national_series_figure(
         x=daily["date"],
         y=daily["value"],
         name=name,
-        marker_color="#9ecae1",
+        marker_color=COLOURS["kommune_light"],
         hovertemplate=hover_date() + ": %{y}<extra></extra>",
     )
     if line is not None:
@@ -217,13 +218,13 @@ def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
         height=360,
         margin=dict(l=50, r=10, t=50, b=40),
         legend=dict(orientation="h", y=-0.18),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         hovermode="x unified",
         separators=i18n.plotly_separators(),
     )
-    fig.update_yaxes(title=yaxis_title, gridcolor="#e5e5e5", rangemode="tozero")
+    fig.update_yaxes(title=yaxis_title, gridcolor=COLOURS["grid"], rangemode="tozero")
     fig.update_xaxes(
-        gridcolor="#f0f0f0",
+        gridcolor=COLOURS["grid_light"],
         rangeslider=dict(visible=False),
         rangeselector=dict(
             buttons=[

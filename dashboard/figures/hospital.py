@@ -14,10 +14,11 @@ from dashboard.figures.testing import (
     localise,
     suppressed_flags,
 )
+from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _
 
-ADMISSION_COLOUR = "#9ecae1"
-ICU_COLOUR = "#08306b"
+ADMISSION_COLOUR = COLOURS["kommune_light"]
+ICU_COLOUR = COLOURS["fylke"]  # vermillion: apart from the blue bars and line
 
 
 def admissions_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:

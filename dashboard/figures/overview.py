@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import i18n
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _
 
 PER = 100_000
@@ -70,7 +71,7 @@ def small_multiples(
                     x1=1,
                     y0=reference,
                     y1=reference,
-                    line=dict(dash="dash", color="#6b6b6b", width=1),
+                    line=dict(dash="dash", color=COLOURS["land"], width=1),
                 )
             )
     fig.add_traces(traces, rows=trace_rows, cols=trace_cols)

@@ -14,17 +14,18 @@ from dashboard import formatting
 from dashboard.definitions.rules import CATEGORY_LABELS, SOURCE_LABELS
 from dashboard.figures.arrivals import d3_date
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR, NATION_COLOUR
+from dashboard.figures.theme import COLOURS, OKABE_ITO
 from dashboard.i18n import N_, _, plotly_separators
 
 SOURCE_STYLE = {
-    "national": dict(color="#1f4e79", symbol="diamond", size=12),
-    "county": dict(color="#7a3e9d", symbol="square", size=11),
-    "kommune": dict(color="#c2571a", symbol="star", size=14),
-    "oxcgrt": dict(color="#8c8c8c", symbol="circle-open", size=8),
+    "national": dict(color=COLOURS["kommune"], symbol="diamond", size=12),
+    "county": dict(color=OKABE_ITO["reddish_purple"], symbol="square", size=11),
+    "kommune": dict(color=COLOURS["fylke"], symbol="star", size=14),
+    "oxcgrt": dict(color=COLOURS["others"], symbol="circle-open", size=8),
 }
 MAX_ITEMS_IN_HOVER = 6
 STRINGENCY_LABEL = N_("OxCGRT strenghetsindeks (nasjonal)")
-STRINGENCY_COLOUR = "#E69F00"  # Okabe–Ito orange: apart from the grey national curve
+STRINGENCY_COLOUR = COLOURS["accent"]  # Okabe–Ito orange: apart from the grey national curve
 
 
 def _hover(items: pd.Series, date: pd.Timestamp, label: str) -> str:
@@ -118,7 +119,10 @@ def rules_timeline_figure(
                     color=style["color"],
                     symbol=style["symbol"],
                     size=style["size"],
-                    line=dict(width=1, color="white" if source != "oxcgrt" else style["color"]),
+                    line=dict(
+                        width=1,
+                        color=COLOURS["background"] if source != "oxcgrt" else style["color"],
+                    ),
                 ),
                 hovertext=[r[2] for r in rows],
                 hoverinfo="text",
@@ -129,7 +133,7 @@ def rules_timeline_figure(
     for row in (1, 2):
         fig.add_vline(
             x=pd.Timestamp(reference_date).timestamp() * 1000,
-            line=dict(color="#333", width=1, dash="dash"),
+            line=dict(color=COLOURS["muted_text"], width=1, dash="dash"),
             row=row,
             col=1,
         )
@@ -139,26 +143,26 @@ def rules_timeline_figure(
         categoryarray=list(reversed(labels)),
         range=[-0.6, len(labels) - 0.4],
         type="category",
-        gridcolor="#e5e5e5",
+        gridcolor=COLOURS["grid"],
         row=2,
         col=1,
     )
     fig.update_yaxes(
         title=_("Per 100 000"),
-        gridcolor="#e5e5e5",
+        gridcolor=COLOURS["grid"],
         rangemode="tozero",
         row=1,
         col=1,
         secondary_y=False,
     )
-    fig.update_xaxes(gridcolor="#f0f0f0")
+    fig.update_xaxes(gridcolor=COLOURS["grid_light"])
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=15)),
         font=FONT,
         height=620,
         margin=dict(l=10, r=10, t=50, b=40),
         legend=dict(orientation="h", y=-0.08),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         hovermode="closest",
         hoverlabel=dict(align="left"),
         separators=plotly_separators(),

@@ -17,11 +17,12 @@ from dashboard.figures.core import (
     NATION_COLOUR,
     _time_layout,
 )
+from dashboard.figures.theme import COLOURS
 from dashboard.i18n import N_, _, plotly_separators
 
-PCR_COLOUR = "#1f4e79"
-ANTIGEN_COLOUR = "#9ecae1"
-POSITIVE_COLOUR = "#c2571a"
+PCR_COLOUR = COLOURS["kommune"]
+ANTIGEN_COLOUR = COLOURS["kommune_light"]
+POSITIVE_COLOUR = COLOURS["fylke"]
 # Kommune, fylke, nation: told apart by colour, line style and marker, never colour alone.
 AREA_STYLES = (
     dict(colour=KOMMUNE_COLOUR, dash="solid", width=3, symbol="circle"),
@@ -163,7 +164,7 @@ def age_comparison(
                         color=style["colour"],
                         symbol=style["symbol"],
                         size=11 if i == 0 else 9,
-                        line=dict(width=1, color="white"),
+                        line=dict(width=1, color=COLOURS["background"]),
                     ),
                     hovertemplate=_("{label}, %{{y}} år: {value}", label=label, value=fmt)
                     + "<extra></extra>",
@@ -171,7 +172,7 @@ def age_comparison(
             )
         layout[f"xaxis{suffix}"].update(
             rangemode="tozero",
-            gridcolor="#e5e5e5",
+            gridcolor=COLOURS["grid"],
             zeroline=True,
             nticks=4,
             **NUMBER_TICKS,
@@ -180,7 +181,7 @@ def age_comparison(
         if measure.range is not None:
             layout[f"xaxis{suffix}"]["range"] = list(measure.range)
         layout[f"yaxis{suffix}"].update(
-            autorange="reversed", type="category", gridcolor="#f0f0f0", ticksuffix=" "
+            autorange="reversed", type="category", gridcolor=COLOURS["grid_light"], ticksuffix=" "
         )
     layout["yaxis"]["title"] = {"text": _("Alder")}
     layout.update(
@@ -189,14 +190,14 @@ def age_comparison(
         height=420,
         margin=dict(l=60, r=10, t=70, b=40),
         legend=dict(orientation="h", y=-0.12),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         hovermode="closest",
         separators=plotly_separators(),
     )
     return go.Figure(data=traces, layout=layout)
 
 
-HIDDEN_COLOUR = "#bdbdbd"
+HIDDEN_COLOUR = COLOURS["withheld"]
 
 
 def suppressed_flags(frame: pd.DataFrame, *columns: str) -> np.ndarray:
@@ -218,7 +219,7 @@ def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) ->
         **days,
         y=np.where(hidden > 0, 4.0 * hidden, np.nan).astype("float32"),
         name=_("1–4 (skjult)"),
-        marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor="#7f7f7f")),
+        marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor=COLOURS["border"])),
         hovertemplate=_("1–4 (skjult for din rolle)") + "<extra></extra>",
     )
     fig.add_annotation(
@@ -230,7 +231,7 @@ def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) ->
         xanchor="right",
         yanchor="bottom",
         showarrow=False,
-        font=dict(size=11, color="#595959"),
+        font=dict(size=11, color=COLOURS["muted_text"]),
     )
 
 

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard import formatting
 from dashboard.figures.core import FONT
 from dashboard.figures.testing import AREA_STYLES, Areas, _days, _values, panels
+from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _, plotly_separators
 
 COVERAGE_COLORSCALE = "Blues"  # sequential, light = low coverage
@@ -75,7 +76,7 @@ def coverage_heatmap(
         font=FONT,
         height=520,
         margin=dict(l=90, r=10, t=80, b=20),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         separators=plotly_separators(),
     )
     return fig
@@ -122,9 +123,12 @@ def coverage_over_time(
                 )
             )
         layout[f"xaxis{suffix}"].update(
-            gridcolor="#f0f0f0", type="date", nticks=4, ticklabeloverflow="hide past domain"
+            gridcolor=COLOURS["grid_light"],
+            type="date",
+            nticks=4,
+            ticklabeloverflow="hide past domain",
         )
-        layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor="#e5e5e5")
+        layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor=COLOURS["grid"])
     layout["yaxis"]["title"] = {"text": _("Andel av befolkningen")}
     layout.update(
         title=dict(text=group_title, x=0, font=dict(size=15)),
@@ -132,7 +136,7 @@ def coverage_over_time(
         height=360,
         margin=dict(l=60, r=10, t=70, b=40),
         legend=dict(orientation="h", y=-0.18),
-        plot_bgcolor="white",
+        plot_bgcolor=COLOURS["background"],
         hovermode="x unified",
         separators=plotly_separators(),
     )
