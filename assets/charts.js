@@ -55,11 +55,23 @@
     return (el.textContent || "").replace(/\s+/g, " ").trim();
   }
 
+  // A title as the app gave it (plotly's full layout holds its own placeholder, "Click to
+  // enter … title" in the page's plotly locale, where the app gave none).
+  function givenTitle(title) {
+    var text = title && (title.text !== undefined ? title.text : title);
+    return plain(typeof text === "string" ? text : "");
+  }
+
+  function colorbarTitle(gd, trace) {
+    var given = (gd.data || [])[trace.index] || {};
+    var marker = given.marker || {};
+    var bar = given.colorbar || marker.colorbar;
+    return bar ? givenTitle(bar.title) : "";
+  }
+
   function titleOf(gd) {
-    var layout = gd._fullLayout || gd.layout || {};
-    var title = layout.title && (layout.title.text !== undefined ? layout.title.text : layout.title);
-    title = plain(typeof title === "string" ? title : "");
-    if (title && title !== "Click to enter Plot title") { return title; }
+    var title = givenTitle((gd.layout || {}).title);
+    if (title) { return title; }
     // else the heading of the card or section the chart sits in
     var box = gd.closest(".card, section, .col, [class*='col-']");
     var heading = box && box.querySelector("h1, h2, h3, h4, h5, h6, .card-header");
@@ -92,7 +104,7 @@
       });
       rows.sort(function (a, b) { return a[0].localeCompare(b[0], lang()); });
       return {
-        header: [text("table_area"), plain(t.colorbar && t.colorbar.title && t.colorbar.title.text) || text("table_value")],
+        header: [text("table_area"), colorbarTitle(gd, t) || text("table_value")],
         rows: rows,
         total: rows.length,
         capped: false,
@@ -113,9 +125,12 @@
       if (!cats.length && trace.labels) { cats = arr(trace.labels); vals = arr(trace.values); }
       if (!vals.length) { return; }
       if (!cats.length) { cats = vals.map(function (_v, i) { return i + 1; }); }
-      var axis = layout[(horizontal ? trace.yaxis : trace.xaxis || "x").replace(/^([xy])/, "$1axis")];
-      if (!categoryTitle && axis && axis.title) { categoryTitle = plain(axis.title.text); }
-      var name = plain(trace.name) || text("table_series", { n: n + 1 });
+      var axis = (gd.layout || {})[
+        (horizontal ? trace.yaxis : trace.xaxis || "x").replace(/^([xy])/, "$1axis")];
+      if (!categoryTitle && axis && axis.title) { categoryTitle = givenTitle(axis.title); }
+      // the name given by the app (plotly's fullData fills in "trace 0" in its own language)
+      var given = (gd.data || [])[trace.index];
+      var name = plain(given && given.name) || text("table_series", { n: n + 1 });
       series.push(name);
       var column = {};
       cats.forEach(function (c, i) {

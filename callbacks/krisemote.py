@@ -16,6 +16,7 @@ from dashboard.briefing import Indicator, indicators_on
 from dashboard.definitions import DEMO_SOURCE, trend_label
 from dashboard.definitions.clusters import SETTING_LABELS
 from dashboard.i18n import _
+from layouts.common import graph_config
 from data import queries
 from geo import reference
 
@@ -143,7 +144,7 @@ def build_panels(
             [
                 dcc.Graph(
                     figure=_figure(frames, name, fylke),
-                    config={"displayModeBar": False, "staticPlot": True},
+                    config=graph_config(displayModeBar=False, staticPlot=True),
                 )
             ],
         ),

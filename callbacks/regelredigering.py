@@ -8,7 +8,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, html, no_update
 
 from callbacks.regler import parameters_text
 from dashboard import formatting
@@ -23,6 +23,7 @@ from dashboard.i18n import _
 from data import rules
 from data.scope import Scope
 from geo import reference
+from layouts.common import dropdown
 
 PARAM_TYPE = "regelred-param"
 DEFAULT_KOMMUNE = "0301"
@@ -90,7 +91,7 @@ def key_options(category: str | None, level: str | None, code: str | None) -> tu
     keys = rules.rule_keys(scope=scope)
     keys = keys[(keys["category"] == category) & ~keys["from_oxcgrt"]]
     options = [
-        {"label": f"{r.rule_key} – {_(r.text_nb)[:70]}", "value": r.rule_key}
+        {"label": _("{key} – {text}", key=r.rule_key, text=_(r.text_nb)), "value": r.rule_key}
         for r in keys.itertuples()
     ]
     options.append({"label": _("Ny regel (ny regelnøkkel) …"), "value": KEY_NEW})
@@ -138,7 +139,7 @@ def _param_input(spec: rules.ParameterSpec, value: Any) -> dbc.Col:
         if spec.nullable:
             help_text += "; " + _("tomt = {meaning}", meaning=_(spec.null_label))
     elif spec.kind == "choice":
-        control = dcc.Dropdown(
+        control = dropdown(
             id=pid,
             options=[{"label": _(label), "value": key} for key, label in spec.choices.items()],
             value=value,
@@ -196,7 +197,14 @@ def _history(versions: pd.DataFrame) -> Any:
                     html.Td(f"{formatting.date_short(r.valid_from.date())} – {end}"),
                     html.Td(_(r.text_nb)),
                     html.Td(html.Ul([html.Li(t) for t in parameters_text(r.parameters)])),
-                    html.Td(f"{r.recorded_by}, {str(r.recorded_at)[:16]}"),
+                    html.Td(
+                        _(
+                            "{who}, {when}",
+                            who=r.recorded_by,
+                            when=f"{formatting.date_short(pd.Timestamp(r.recorded_at))} "
+                            f"{pd.Timestamp(r.recorded_at):%H:%M}",
+                        )
+                    ),
                 ]
             )
         )

@@ -60,7 +60,8 @@ def map_values(metric: str, date: dt.date, structure: int = BUILT_IN_STRUCTURE) 
     windows = queries.case_windows(scope=scope, date=date)
     kommuner = queries.kommune_list(scope=scope)
     polygons = reference.polygons_on_map(structure)
-    return metrics.map_frame(windows, kommuner, polygons, metric)
+    # " og " joins the names of kommuner drawn as one area (Ålesund og Haram)
+    return metrics.map_frame(windows, kommuner, polygons, metric, and_word=_(" og "))
 
 
 def structure_note(structure: int) -> str:

@@ -38,6 +38,24 @@ def graph_config(**extra: Any) -> Any:
     }
 
 
+def dropdown_labels() -> dict[str, str]:
+    """The texts Dash's dropdown shows of its own (English by default), translated."""
+    return {
+        "select_all": _("Velg alle"),
+        "deselect_all": _("Fjern alle"),
+        "selected_count": _("{num_selected} valgt"),
+        "search": _("Søk"),
+        "clear_search": _("Tøm søket"),
+        "clear_selection": _("Fjern valget"),
+        "no_options_found": _("Ingen treff"),
+    }
+
+
+def dropdown(**kwargs: Any) -> dcc.Dropdown:
+    """A dcc.Dropdown with its own texts in the user's language."""
+    return dcc.Dropdown(labels=dropdown_labels(), **kwargs)
+
+
 def map_config() -> Any:
     return graph_config(**MAP_CONFIG)
 
@@ -101,7 +119,7 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
             dbc.Col(
                 [
                     dbc.Label(_("Kommune"), html_for=f"{prefix}-select", className="small"),
-                    dcc.Dropdown(
+                    dropdown(
                         id=f"{prefix}-select",
                         # the full, scoped list comes from a callback; until then the current
                         # value must be an option or the dropdown drops it

@@ -9,7 +9,13 @@ from dash import dash_table, dcc, html
 
 from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, definition_block, graph_config, kommune_date_controls
+from layouts.common import (
+    EMPTY_FIGURE,
+    definition_block,
+    dropdown,
+    graph_config,
+    kommune_date_controls,
+)
 
 PAGE = dict(
     path_template="/klynger/<kommunenummer>",
@@ -65,7 +71,7 @@ def layout(
                 dbc.Col(
                     [
                         dbc.Label(_("Klynge"), html_for="klynger-chain-cluster", className="small"),
-                        dcc.Dropdown(id="klynger-chain-cluster", placeholder=_("Velg klynge")),
+                        dropdown(id="klynger-chain-cluster", placeholder=_("Velg klynge")),
                     ],
                     md=4,
                 ),

@@ -16,7 +16,14 @@ from dashboard.definitions.overview import (
     SIZE_CLASS_NOTE,
 )
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, definition_block, graph_config, map_config, page_header
+from layouts.common import (
+    EMPTY_FIGURE,
+    definition_block,
+    dropdown,
+    graph_config,
+    map_config,
+    page_header,
+)
 
 PAGE = dict(
     path="/oversikt",
@@ -157,7 +164,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                 dbc.Row(
                     [
                         dbc.Col(
-                            dcc.Dropdown(id="ov-report-kommune", placeholder=_("Velg kommune")),
+                            dropdown(id="ov-report-kommune", placeholder=_("Velg kommune")),
                             md=4,
                         ),
                         dbc.Col(
@@ -166,7 +173,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                         ),
                         dbc.Col(
                             # the report's language (bokmål unless chosen): a report is sent on
-                            dcc.Dropdown(
+                            dropdown(
                                 id="ov-report-language",
                                 options=[
                                     {"label": _("Rapport på bokmål"), "value": "nb"},
@@ -234,7 +241,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                     dbc.Col(
                         [
                             html.H2(_("Kart"), className="h5 mt-3"),
-                            dcc.Dropdown(
+                            dropdown(
                                 id="ov-map-column",
                                 options=[{"label": _(c.label), "value": c.key} for c in mappable],
                                 value=map_column,

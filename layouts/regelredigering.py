@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard.definitions.rules import CATEGORY_LABELS, EDIT_INTRO
 from dashboard.i18n import N_, _
-from layouts.common import page_header
+from layouts.common import dropdown, page_header
 
 PAGE = dict(
     path="/regler-rediger",
@@ -51,7 +51,7 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_kw: objec
                     dbc.Col(
                         _field(
                             N_("Kategori"),
-                            dcc.Dropdown(
+                            dropdown(
                                 id="regelred-category",
                                 options=[
                                     {"label": _(v), "value": k} for k, v in CATEGORY_LABELS.items()
@@ -66,7 +66,7 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_kw: objec
                     dbc.Col(
                         _field(
                             N_("Regel"),
-                            dcc.Dropdown(id="regelred-key", clearable=False),
+                            dropdown(id="regelred-key", clearable=False),
                             "regelred-key",
                             N_(
                                 "Velg en eksisterende regel for å registrere en ny versjon av "
@@ -106,7 +106,7 @@ def layout(kommune: str | None = None, kategori: str | None = None, **_kw: objec
                     dbc.Col(
                         _field(
                             N_("Gjelder for"),
-                            dcc.Dropdown(
+                            dropdown(
                                 id="regelred-code",
                                 placeholder=_("Velg fylke eller kommune"),
                                 clearable=False,

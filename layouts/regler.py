@@ -17,7 +17,13 @@ from dashboard.definitions.rules import (
     UPCOMING_OPTIONS,
 )
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, definition_block, graph_config, kommune_date_controls
+from layouts.common import (
+    EMPTY_FIGURE,
+    definition_block,
+    dropdown,
+    graph_config,
+    kommune_date_controls,
+)
 
 PAGE = dict(
     path_template="/regler/<kommunenummer>",
@@ -70,7 +76,7 @@ def layout(
                 [
                     dbc.Col(html.H2(_("Kommende endringer"), className="h5 mb-0"), width="auto"),
                     dbc.Col(
-                        dcc.Dropdown(
+                        dropdown(
                             id="regler-upcoming-days",
                             options=[
                                 {"label": _(str(label)), "value": value}

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import page_header
+from layouts.common import dropdown, page_header
 
 PAGE = dict(
     path="/admin/revisjon",
@@ -38,7 +38,7 @@ def layout(**_kwargs: object) -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(_("Hendelse"), html_for="audit-action"),
-                    dcc.Dropdown(
+                    dropdown(
                         id="audit-action",
                         options=[{"label": _(label), "value": value} for value, label in ACTIONS],
                         value="",

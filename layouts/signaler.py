@@ -8,7 +8,7 @@ from dash import dash_table, dcc, html
 
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, definition_block, graph_config, page_header
+from layouts.common import EMPTY_FIGURE, definition_block, dropdown, graph_config, page_header
 
 PAGE = dict(
     path="/signaler",
@@ -48,14 +48,14 @@ def layout(
             dbc.Col(
                 [
                     dbc.Label(_("Fylke"), html_for="signaler-fylke", className="small"),
-                    dcc.Dropdown(id="signaler-fylke", value=fylke, placeholder=_("Alle fylker")),
+                    dropdown(id="signaler-fylke", value=fylke, placeholder=_("Alle fylker")),
                 ],
                 md=3,
             ),
             dbc.Col(
                 [
                     dbc.Label(_("Kommuner"), html_for="signaler-select", className="small"),
-                    dcc.Dropdown(
+                    dropdown(
                         id="signaler-select",
                         options=[{"label": k, "value": k} for k in kommuner],
                         value=kommuner,
@@ -68,7 +68,7 @@ def layout(
             dbc.Col(
                 [
                     dbc.Label(_("Serie"), html_for="signaler-series", className="small"),
-                    dcc.Dropdown(
+                    dropdown(
                         id="signaler-series",
                         options=[
                             {"label": _(label), "value": value} for value, label in SERIES_OPTIONS

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS
 from dashboard.i18n import N_, _
-from layouts.common import date_display_format, map_config, page_header, page_title
+from layouts.common import date_display_format, dropdown, map_config, page_header, page_title
 
 PAGE = dict(path="/", name=N_("Smittekart"), title=page_title(N_("Smittekart")), order=0)
 GEOMETRY_ATTRIBUTION = N_("Kartgrunnlag: © Kartverket")
@@ -23,7 +23,7 @@ def layout(
             dbc.Col(
                 [
                     dbc.Label(_("Mål"), html_for="map-metric"),
-                    dcc.Dropdown(
+                    dropdown(
                         id="map-metric",
                         options=[{"label": _(m.label), "value": k} for k, m in MAP_METRICS.items()],
                         value=metric,

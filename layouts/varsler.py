@@ -4,10 +4,10 @@ notifications (e-mail texts) land in the outbox, and are mailed when SMTP is con
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dash_table, html
 
 from dashboard.i18n import N_, _
-from layouts.common import page_header
+from layouts.common import dropdown, page_header
 
 PAGE = dict(
     path="/varsler",
@@ -24,7 +24,7 @@ def layout(**_kwargs: object) -> html.Div:
                 dbc.Label(_("E-postadresse"), html_for="varsler-email"),
                 dbc.Input(id="varsler-email", type="email", placeholder=_("navn@kommune.no")),
                 dbc.Label(_("Kommuner"), html_for="varsler-kommuner", className="mt-2"),
-                dcc.Dropdown(
+                dropdown(
                     id="varsler-kommuner", multi=True, placeholder=_("Kommuner du har tilgang til")
                 ),
                 dbc.Label(_("Varsle om"), className="mt-2"),

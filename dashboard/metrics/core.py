@@ -99,17 +99,23 @@ def colour_range(values: pd.Series, quantile: float = 0.98) -> tuple[float, floa
 
 
 def map_frame(
-    windows: pd.DataFrame, kommuner: pd.DataFrame, polygon_of: pd.DataFrame, metric: str
+    windows: pd.DataFrame,
+    kommuner: pd.DataFrame,
+    polygon_of: pd.DataFrame,
+    metric: str,
+    *,
+    and_word: str = " og ",
 ) -> pd.DataFrame:
     """Values to draw: one row per map polygon with name, value of ``metric`` and trend.
 
     ``windows`` from the case-window query, ``kommuner`` with kommunenummer and name,
-    ``polygon_of`` mapping kommunenummer → polygon_id.
+    ``polygon_of`` mapping kommunenummer → polygon_id. A polygon shared by kommuner is named
+    after all of them, joined by ``and_word`` (in the reader's language).
     """
     polygons = aggregate_to_polygons(windows, polygon_of)
     names = kommuner.set_index("kommunenummer")["name"]
     polygons["name"] = [
-        " og ".join(names.get(k, k) for k in codes.split()) for codes in polygons["kommuner"]
+        and_word.join(names.get(k, k) for k in codes.split()) for codes in polygons["kommuner"]
     ]
     polygons["kommunenummer"] = polygons["kommuner"].str.split().str[0]
     polygons["value"] = polygons[metric]
