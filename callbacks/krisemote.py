@@ -16,9 +16,9 @@ from dashboard.briefing import Indicator, indicators_on
 from dashboard.definitions import DEMO_SOURCE, trend_label
 from dashboard.definitions.clusters import SETTING_LABELS
 from dashboard.i18n import _
-from layouts.common import graph_config
 from data import queries
 from geo import reference
+from layouts.common import graph_config
 
 TREND_CLASS = {"rising": "krise-trend-rising", "falling": "krise-trend-falling"}
 WALL_FONT = dict(size=22, color=figures.theme.WALL["text"])
