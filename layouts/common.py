@@ -38,7 +38,7 @@ def graph_config(**extra: Any) -> Any:
     }
 
 
-def dropdown_labels() -> dict[str, str]:
+def dropdown_labels() -> Any:
     """The texts Dash's dropdown shows of its own (English by default), translated."""
     return {
         "select_all": _("Velg alle"),
