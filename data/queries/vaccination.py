@@ -13,13 +13,14 @@ recovered from a total (secondary suppression), so the totals read the same on e
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
 from data import rollups
-from data.cache import cached
+from data.cache import cached, per_data_version
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
@@ -48,7 +49,9 @@ def _key(members: list[str] | None) -> tuple[str, ...] | None:
 
 
 # --------------------------------------------------------------------------- population
-@cached()
+# Population changes only with a load, and every series asks for it: memoized per data version
+# in the process, whatever the result cache is (it is not scoped: callers apply the scope).
+@per_data_version
 def _population_table(*, members: tuple[str, ...] | None) -> pd.DataFrame:
     """Residents on 1 January by year (index) × age band (columns) for a set of kommuner."""
     q = (
@@ -204,6 +207,58 @@ def _on_days(cumulative: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.DataFrame(values, index=days, columns=cumulative.columns)
 
 
+def _dose_columns() -> pd.MultiIndex:
+    return pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
+
+
+def _doses_through(
+    *, members: tuple[str, ...] | None, kommuner: list[str] | None, date: dt.date, disease: str
+) -> pd.DataFrame:
+    """Persons with dose n at the end of ``date``, summed in SQL: one row per kommune of
+    ``kommuner`` (index kommunenummer), or, without ``kommuner``, one row for ``members`` as a
+    whole. The same totals as :func:`_on_days` of :func:`_cumulative_doses` for one day,
+    without reading and pivoting every day of the history (a single day is what the brief,
+    the neighbour table and the coverage tables ask for)."""
+    if kommuner is not None:
+        t: Any = AggVaccinationDaily
+        area = [t.kommunenummer.in_(list(kommuner))]
+        keys: list[Any] = [t.kommunenummer]
+    else:
+        t, area = rollups.source(AggVaccinationDaily, members)
+        keys = []
+    q = (
+        select(*keys, t.age_band, t.dose_number, func.sum(t.doses))
+        .where(t.disease == disease, t.date <= date, *area)
+        .group_by(*keys, t.age_band, t.dose_number)
+    )
+    names = ["kommunenummer"] if kommuner is not None else []
+    frame = _raw_frame(q, [*names, "age_band", "dose_number", "doses"])
+    rows = list(kommuner) if kommuner is not None else [0]
+    values = np.zeros((len(rows), len(_dose_columns())), dtype="int64")
+    if len(frame):
+        row_of: dict[Any, list[int]] = {}
+        for i, k in enumerate(rows):
+            row_of.setdefault(k, []).append(i)
+        column_of = {c: i for i, c in enumerate(_dose_columns())}
+        for *key, band, dose, doses in frame.itertuples(index=False, name=None):
+            column = column_of.get((band, int(dose)))
+            if column is not None:
+                values[row_of[key[0] if key else 0], column] += int(doses)
+    return pd.DataFrame(values, index=rows, columns=_dose_columns())
+
+
+def _totals_on_days(
+    members: list[str] | None, days: pd.DatetimeIndex, disease: str
+) -> pd.DataFrame:
+    """Persons with dose n on each of ``days`` (index days, columns age band × dose)."""
+    if len(days) == 1:
+        one = _doses_through(
+            members=_key(members), kommuner=None, date=days[0].date(), disease=disease
+        )
+        return one.set_axis(days)
+    return _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
+
+
 def _long(totals: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """Long frame date × age band × dose: vaccinated, population, unvaccinated (raw)."""
     n_days = len(totals)
@@ -319,7 +374,7 @@ def _coverage_frame(
     if snapshot is not None:
         totals, population = _snapshot_on_days(snapshot, days, population)
     else:
-        totals = _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
+        totals = _totals_on_days(members, days, disease)
     raw = _long(totals, population)
     groups = _protect_sides(
         _with_groups(raw, ["date", "dose_number"]),
@@ -410,8 +465,8 @@ def vaccination_by_kommune(
         totals = pd.concat([t for t, _p in pairs]).set_axis(pd.Index(allowed))
         population = pd.concat([p for _t, p in pairs]).set_axis(pd.Index(allowed))
     else:
-        totals = pd.concat(
-            [_on_days(_cumulative_doses(members=(k,), disease=disease), day) for k in allowed]
+        totals = _doses_through(
+            members=None, kommuner=allowed, date=day[0].date(), disease=disease
         ).set_axis(pd.Index(allowed))
     bands = _long(totals, population).rename(columns={"date": "kommunenummer"})
     out = _protect_sides(
