@@ -8,12 +8,14 @@ is part of every key, so no user's scoped result is served to another.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import hashlib
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
@@ -98,6 +100,28 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+# One build's own memo of its reads (see :func:`read_memo`): None outside such a block.
+_memo: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "sb_read_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def read_memo() -> Iterator[None]:
+    """Within the block, a cached read asked again with the same arguments (and scope, data
+    version and key context) is answered from the first answer, with or without the result
+    cache: one page build that asks for the same series in several places reads it once.
+    Callers get copies as from the result cache. Nested blocks share the outer memo."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def cached(timeout: int = 600) -> Callable[[F], F]:
     """Memoize a keyword-only read function. Callers always get a copy."""
 
@@ -118,7 +142,8 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if args:
                 raise TypeError(f"{name} takes keyword arguments only")
-            if _backend is None:
+            memo = _memo.get()
+            if _backend is None and memo is None:
                 return call(**kwargs)
             raw = pickle.dumps(
                 (
@@ -129,11 +154,17 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                 )
             )
             key = "sb:" + hashlib.sha256(raw).hexdigest()
-            hit = _backend.get(key)
+            if memo is not None and key in memo:
+                return _copy(memo[key])
+            hit = _backend.get(key) if _backend is not None else None
             if hit is not None:
-                return _copy(hit)
-            value = call(**kwargs)
-            _backend.set(key, value, timeout=timeout)
+                value = hit
+            else:
+                value = call(**kwargs)
+                if _backend is not None:
+                    _backend.set(key, value, timeout=timeout)
+            if memo is not None:
+                memo[key] = value
             return _copy(value)
 
         return wrapper  # type: ignore[return-value]
