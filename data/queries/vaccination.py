@@ -323,6 +323,50 @@ def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
+    """:func:`_with_groups` of :func:`_long` (``totals``, ``population``), with ``key`` the
+    name of the rows' key, summed on the matrices: the same frame (rows, order and types)
+    without a group-by per group (most of the time of a one-day coverage)."""
+    columns = totals.columns
+    bands = columns.get_level_values("age_band")
+    doses = columns.get_level_values("dose_number")
+    dose_order = list(dict.fromkeys(int(d) for d in doses))
+    values = totals.to_numpy()
+    pop = population.reindex(columns=list(bands)).to_numpy()
+    n_rows = len(totals)
+
+    def summed(matrix: np.ndarray, picks: list[np.ndarray]) -> np.ndarray:
+        out = []
+        for pick in picks:
+            part = matrix[:, pick]
+            if part.dtype.kind == "f":
+                total = np.nansum(part, axis=1)
+                # min_count=1: a group with no published band stays NaN, not 0
+                total = np.where(np.isnan(part).all(axis=1), np.nan, total)
+            else:
+                total = part.sum(axis=1)
+            out.append(total)
+        return np.stack(out, axis=1).ravel()
+
+    keys = np.repeat(totals.index.to_numpy(), len(dose_order))
+    parts = []
+    for group, members in GROUPS.items():
+        in_group = np.isin(np.asarray(bands, dtype=object), list(members))
+        picks = [np.flatnonzero(in_group & (np.asarray(doses) == d)) for d in dose_order]
+        part = pd.DataFrame(
+            {
+                key: keys,
+                "dose_number": np.tile(np.asarray(dose_order, dtype="int64"), n_rows),
+                "vaccinated": summed(values, picks),
+                "population": summed(pop, picks),
+            }
+        )
+        part["age_band"] = group
+        part["unvaccinated"] = (part["population"] - part["vaccinated"]).clip(lower=0)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None) -> pd.DataFrame:
     """Band rows of one date, published beside their group totals: primary protection, and
     secondary protection (a second band withheld) where one hidden band could be recovered
@@ -375,15 +419,15 @@ def _coverage_frame(
         totals, population = _snapshot_on_days(snapshot, days, population)
     else:
         totals = _totals_on_days(members, days, disease)
-    raw = _long(totals, population)
     groups = _protect_sides(
-        _with_groups(raw, ["date", "dose_number"]),
+        _groups_from_wide(totals, population, "date"),
         scope=scope,
         kommune_column=None,
         area_code=area_code,
     )
     if not bands:
         return groups
+    raw = _long(totals, population)
     return pd.concat(
         [_protected_bands(raw, scope=scope, area_code=area_code), groups], ignore_index=True
     )
@@ -468,9 +512,8 @@ def vaccination_by_kommune(
         totals = _doses_through(
             members=None, kommuner=allowed, date=day[0].date(), disease=disease
         ).set_axis(pd.Index(allowed))
-    bands = _long(totals, population).rename(columns={"date": "kommunenummer"})
     out = _protect_sides(
-        _with_groups(bands, ["kommunenummer", "dose_number"]),
+        _groups_from_wide(totals, population, "kommunenummer"),
         scope=scope,
         kommune_column="kommunenummer",
         area_code=None,
