@@ -212,7 +212,7 @@ def _coverage_indicators(
     scope: Scope, code: str, fylke: str, date: dt.date, compare: bool = True
 ) -> dict[str, Indicator]:
     def table(level: Any, area: str | None) -> pd.DataFrame:
-        frame = vaccination_queries.vaccination_coverage(
+        frame = vaccination_queries.vaccination_groups(
             scope=scope, level=level, code=area, date=date
         )
         return frame[frame["age_band"].isin(["alle", "65+"])].set_index(["age_band", "dose_number"])

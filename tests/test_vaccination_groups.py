@@ -43,3 +43,52 @@ def test_groups_by_kommune(floats: bool) -> None:
     expected = _with_groups(long, ["kommunenummer", "dose_number"])
     got = _groups_from_wide(totals, population, "kommunenummer")
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_running_totals_equal_the_pivot_table() -> None:
+    from data.queries.vaccination import _running_totals
+
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "date": rng.choice(pd.date_range("2021-01-01", periods=60).strftime("%Y-%m-%d"), n),
+            "age_band": rng.choice([*AGE_BANDS, "ukjent"], n),
+            "dose_number": rng.choice([1, 2, 3, 4, 5], n),
+            "doses": rng.integers(0, 50, n),
+        }
+    )
+    columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
+    dated = frame.assign(date=pd.to_datetime(frame["date"]))
+    wide = dated.pivot_table(
+        index="date", columns=["age_band", "dose_number"], values="doses", aggfunc="sum"
+    )
+    expected = wide.reindex(columns=columns).fillna(0).sort_index().cumsum().astype("int64")
+    pd.testing.assert_frame_equal(_running_totals(frame, columns), expected)
+
+
+@pytest.mark.parametrize("kommune", ["0301", "1151", "4601"])
+def test_group_query_equals_the_group_rows_of_the_coverage(app, kommune: str) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from data.queries import dataset_info
+    from data.queries.vaccination import vaccination_coverage, vaccination_groups
+    from data.scope import Scope
+
+    ks = Scope(user_id="ks", role="ks_analytiker", small_numbers=False)
+    lege = Scope(
+        user_id="lege",
+        role="kommuneoverlege",
+        kommuner=frozenset({kommune}),
+        small_numbers=True,
+        small_number_kommuner=frozenset({kommune}),
+    )
+    last = dataset_info(scope=Scope.full())["data_date"]
+    for scope in (ks, lege, Scope.full()):
+        for days in (0, 60, 300):
+            date = last - dt.timedelta(days=days)
+            for level, code in (("kommune", kommune), ("nation", None)):
+                full = vaccination_coverage(scope=scope, level=level, code=code, date=date)
+                groups = full[full["age_band"].isin(["65+", "alle"])].reset_index(drop=True)
+                got = vaccination_groups(scope=scope, level=level, code=code, date=date)
+                pd.testing.assert_frame_equal(got, groups, check_dtype=False)

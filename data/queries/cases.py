@@ -97,7 +97,7 @@ def _case_column(basis: str) -> Any:
 def _population_year(date: dt.date) -> int:
     """Population on 1 January of the date's year, limited to the years that exist."""
     lo, hi = _population_years()
-    if lo is None:
+    if lo is None or hi is None:
         raise LookupError("No population data loaded")
     return int(min(max(date.year, lo), hi))
 

@@ -191,11 +191,29 @@ def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.Da
     columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
     if frame.empty:
         return pd.DataFrame(0, index=pd.DatetimeIndex([]), columns=columns, dtype="int64")
-    frame["date"] = pd.to_datetime(frame["date"])
-    wide = frame.pivot_table(
-        index="date", columns=["age_band", "dose_number"], values="doses", aggfunc="sum"
+    return _running_totals(frame, columns)
+
+
+def _running_totals(frame: pd.DataFrame, columns: pd.MultiIndex) -> pd.DataFrame:
+    """Doses per date × (age band, dose) summed and accumulated over the dates: the pivot
+    table of ``frame`` reindexed to ``columns`` and cumulated, built with numpy (a pivot
+    table of the whole history costs more than its read)."""
+    dates = pd.to_datetime(frame["date"])
+    days, row = np.unique(dates.to_numpy(), return_inverse=True)
+    position = {c: j for j, c in enumerate(columns)}
+    column = np.fromiter(
+        (
+            position.get((b, int(d)), -1)
+            for b, d in zip(frame["age_band"], frame["dose_number"], strict=True)
+        ),
+        dtype="int64",
+        count=len(frame),
     )
-    return wide.reindex(columns=columns).fillna(0).sort_index().cumsum().astype("int64")
+    known = column >= 0
+    values = np.zeros((len(days), len(columns)), dtype="int64")
+    np.add.at(values, (row[known], column[known]), frame["doses"].to_numpy(dtype="int64")[known])
+    index = pd.DatetimeIndex(days, name="date")
+    return pd.DataFrame(values.cumsum(axis=0), index=index, columns=columns)
 
 
 def _on_days(cumulative: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
@@ -451,6 +469,24 @@ def vaccination_coverage(
     """
     days = pd.DatetimeIndex([pd.Timestamp(date)])
     frame = _coverage_frame(scope, level, code, days, disease, bands=True)
+    return frame[COVERAGE_COLUMNS].reset_index(drop=True)
+
+
+@cached()
+def vaccination_groups(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    date: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """The group rows (``65+``, ``alle``) of :func:`vaccination_coverage`, the same values:
+    group totals get primary protection only, whatever bands are shown beside them, so the
+    band rows (and their secondary protection) are not built. For the key numbers of the
+    Morgenbrief and its neighbours."""
+    days = pd.DatetimeIndex([pd.Timestamp(date)])
+    frame = _coverage_frame(scope, level, code, days, disease, bands=False)
     return frame[COVERAGE_COLUMNS].reset_index(drop=True)
 
 
