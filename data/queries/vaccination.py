@@ -13,6 +13,7 @@ recovered from a total (secondary suppression), so the totals read the same on e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -225,7 +226,9 @@ def _on_days(cumulative: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.DataFrame(values, index=days, columns=cumulative.columns)
 
 
+@functools.cache
 def _dose_columns() -> pd.MultiIndex:
+    # built once: an index is immutable, and building it costs more than the sums it labels
     return pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
 
 
