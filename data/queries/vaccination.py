@@ -201,15 +201,10 @@ def _running_totals(frame: pd.DataFrame, columns: pd.MultiIndex) -> pd.DataFrame
     table of the whole history costs more than its read)."""
     dates = pd.to_datetime(frame["date"])
     days, row = np.unique(dates.to_numpy(), return_inverse=True)
-    position = {c: j for j, c in enumerate(columns)}
-    column = np.fromiter(
-        (
-            position.get((b, int(d)), -1)
-            for b, d in zip(frame["age_band"], frame["dose_number"], strict=True)
-        ),
-        dtype="int64",
-        count=len(frame),
+    keys = pd.MultiIndex.from_arrays(
+        [frame["age_band"].astype(object), frame["dose_number"].astype("int64")]
     )
+    column = columns.get_indexer(keys)
     known = column >= 0
     values = np.zeros((len(days), len(columns)), dtype="int64")
     np.add.at(values, (row[known], column[known]), frame["doses"].to_numpy(dtype="int64")[known])
