@@ -138,13 +138,7 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                 audit.refused(kwargs.get("scope"), name, err)
                 raise
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if args:
-                raise TypeError(f"{name} takes keyword arguments only")
-            memo = _memo.get()
-            if _backend is None and memo is None:
-                return call(**kwargs)
+        def key_of(kwargs: dict[str, Any]) -> str:
             raw = pickle.dumps(
                 (
                     name,
@@ -153,7 +147,28 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                     sorted((k, _normalise(v)) for k, v in kwargs.items()),
                 )
             )
-            key = "sb:" + hashlib.sha256(raw).hexdigest()
+            return "sb:" + hashlib.sha256(raw).hexdigest()
+
+        def cached_value(**kwargs: Any) -> Any:
+            """The value already in the memo or the result cache for these arguments, else
+            None; never computes (a read can then choose a cheaper way to its answer)."""
+            memo = _memo.get()
+            if _backend is None and memo is None:
+                return None
+            key = key_of(kwargs)
+            if memo is not None and key in memo:
+                return _copy(memo[key])
+            hit = _backend.get(key) if _backend is not None else None
+            return None if hit is None else _copy(hit)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if args:
+                raise TypeError(f"{name} takes keyword arguments only")
+            memo = _memo.get()
+            if _backend is None and memo is None:
+                return call(**kwargs)
+            key = key_of(kwargs)
             if memo is not None and key in memo:
                 return _copy(memo[key])
             hit = _backend.get(key) if _backend is not None else None
@@ -167,6 +182,7 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                 memo[key] = value
             return _copy(value)
 
+        wrapper.cached_value = cached_value  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -61,3 +61,15 @@ def test_memo_with_result_cache_and_nested_blocks() -> None:
     _series(n=5)  # from the result cache
     assert calls == [5]
     assert len(backend.store) == 1
+
+
+def test_cached_value_never_computes() -> None:
+    backend = _Dict()
+    data_cache.set_backend(backend)
+    calls.clear()
+    assert _series.cached_value(n=6) is None  # type: ignore[attr-defined]
+    _series(n=6)
+    hit = _series.cached_value(n=6)  # type: ignore[attr-defined]
+    assert hit["x"].tolist() == list(range(6)) and calls == [6]
+    data_cache.set_backend(None)
+    assert _series.cached_value(n=6) is None  # type: ignore[attr-defined]

@@ -92,3 +92,21 @@ def test_group_query_equals_the_group_rows_of_the_coverage(app, kommune: str) ->
                 groups = full[full["age_band"].isin(["65+", "alle"])].reset_index(drop=True)
                 got = vaccination_groups(scope=scope, level=level, code=code, date=date)
                 pd.testing.assert_frame_equal(got, groups, check_dtype=False)
+
+
+@pytest.mark.parametrize("members", [("0301",), ("1151",), None])
+def test_one_day_sum_equals_the_running_totals(app, members) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from data.codes import DEFAULT_DISEASE
+    from data.queries import dataset_info
+    from data.queries.vaccination import _cumulative_doses, _doses_through, _on_days
+    from data.scope import Scope
+
+    last = dataset_info(scope=Scope.full())["data_date"]
+    history = _cumulative_doses(members=members, disease=DEFAULT_DISEASE)
+    for days in (0, 30, 400, 2000):
+        date = last - dt.timedelta(days=days)
+        day = pd.DatetimeIndex([pd.Timestamp(date)])
+        one = _doses_through(members=members, kommuner=None, date=date, disease=DEFAULT_DISEASE)
+        pd.testing.assert_frame_equal(one.set_axis(day), _on_days(history, day))

@@ -268,6 +268,12 @@ def _totals_on_days(
 ) -> pd.DataFrame:
     """Persons with dose n on each of ``days`` (index days, columns age band × dose)."""
     if len(days) == 1:
+        # the whole history, when a page has read it already, answers any day without a read
+        history = _cumulative_doses.cached_value(  # type: ignore[attr-defined]
+            members=_key(members), disease=disease
+        )
+        if history is not None:
+            return _on_days(history, days)
         one = _doses_through(
             members=_key(members), kommuner=None, date=days[0].date(), disease=disease
         )
