@@ -42,6 +42,12 @@ def set_backend(backend: CacheBackend | None) -> None:
     _backend = backend
 
 
+def result_cache_on() -> bool:
+    """Whether reads are kept in the result cache (then a read that serves every date, such
+    as a whole history, is worth more than a cheaper read of one date)."""
+    return _backend is not None
+
+
 def set_key_context(provider: Callable[[], Any] | None) -> None:
     """A part of every result-cache key taken from the request by the layer above (the
     dashboard passes the user's language, so a page cached in bokmål is never served in

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data import rollups
-from data.cache import cached, per_data_version
+from data.cache import cached, per_data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
@@ -274,6 +274,8 @@ def _totals_on_days(
         )
         if history is not None:
             return _on_days(history, days)
+        if result_cache_on():
+            return _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
         one = _doses_through(
             members=_key(members), kommuner=None, date=days[0].date(), disease=disease
         )
