@@ -22,7 +22,7 @@ from dashboard.i18n import N_, _
 from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
 from data import queries
-from data.cache import cached
+from data.cache import cached, read_memo
 from data.queries import clusters as cluster_queries
 from data.queries import hospital as hospital_queries
 from data.queries import rules as rule_queries
@@ -222,7 +222,7 @@ def _coverage_indicators(
     scope: Scope, code: str, fylke: str, date: dt.date, compare: bool = True
 ) -> dict[str, Indicator]:
     def table(level: Any, area: str | None) -> pd.DataFrame:
-        frame = vaccination_queries.vaccination_coverage(
+        frame = vaccination_queries.vaccination_groups(
             scope=scope, level=level, code=area, date=date
         )
         return frame[frame["age_band"].isin(["alle", "65+"])].set_index(["age_band", "dose_number"])
@@ -583,7 +583,8 @@ def briefing_view(
     """The briefing and its two figures (as plotly JSON), memoized like the data-layer reads:
     keyed on the data version and the caller's scope, so the page, its print view and the PDF
     of the same brief are built once per data version."""
-    brief = build_briefing(scope=scope, kommunenummer=kommunenummer, date=date)
+    with read_memo():  # today's and yesterday's indicators share their reads
+        brief = build_briefing(scope=scope, kommunenummer=kommunenummer, date=date)
     incidence, daily = briefing_figures(brief)
     return brief, incidence.to_plotly_json(), daily.to_plotly_json()
 

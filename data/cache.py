@@ -8,12 +8,14 @@ is part of every key, so no user's scoped result is served to another.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import hashlib
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
@@ -38,6 +40,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def set_backend(backend: CacheBackend | None) -> None:
     global _backend
     _backend = backend
+
+
+def result_cache_on() -> bool:
+    """Whether reads are kept in the result cache (then a read that serves every date, such
+    as a whole history, is worth more than a cheaper read of one date)."""
+    return _backend is not None
 
 
 def set_key_context(provider: Callable[[], Any] | None) -> None:
@@ -150,6 +158,28 @@ def _compute(compute: Callable[[], Any]) -> Any:
         raise
 
 
+# One build's own memo of its reads (see :func:`read_memo`): None outside such a block.
+_memo: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "sb_read_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def read_memo() -> Iterator[None]:
+    """Within the block, a cached read asked again with the same arguments (and scope, data
+    version and key context) is answered from the first answer, with or without the result
+    cache: one page build that asks for the same series in several places reads it once.
+    Callers get copies as from the result cache. Nested blocks share the outer memo."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def cached(timeout: int = 600) -> Callable[[F], F]:
     """Memoize a keyword-only read function. Callers always get a copy."""
 
@@ -170,12 +200,7 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                 _raise_if_unavailable(err)
                 raise
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if args:
-                raise TypeError(f"{name} takes keyword arguments only")
-            if _backend is None:
-                return call(**kwargs)
+        def key_of(kwargs: dict[str, Any]) -> str:
             raw = pickle.dumps(
                 (
                     name,
@@ -184,14 +209,42 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                     sorted((k, _normalise(v)) for k, v in kwargs.items()),
                 )
             )
-            key = "sb:" + hashlib.sha256(raw).hexdigest()
-            hit = _backend.get(key)
+            return "sb:" + hashlib.sha256(raw).hexdigest()
+
+        def cached_value(**kwargs: Any) -> Any:
+            """The value already in the memo or the result cache for these arguments, else
+            None; never computes (a read can then choose a cheaper way to its answer)."""
+            memo = _memo.get()
+            if _backend is None and memo is None:
+                return None
+            key = key_of(kwargs)
+            if memo is not None and key in memo:
+                return _copy(memo[key])
+            hit = _backend.get(key) if _backend is not None else None
+            return None if hit is None else _copy(hit)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if args:
+                raise TypeError(f"{name} takes keyword arguments only")
+            memo = _memo.get()
+            if _backend is None and memo is None:
+                return call(**kwargs)
+            key = key_of(kwargs)
+            if memo is not None and key in memo:
+                return _copy(memo[key])
+            hit = _backend.get(key) if _backend is not None else None
             if hit is not None:
-                return _copy(hit)
-            value = call(**kwargs)
-            _backend.set(key, value, timeout=timeout)
+                value = hit
+            else:
+                value = call(**kwargs)
+                if _backend is not None:
+                    _backend.set(key, value, timeout=timeout)
+            if memo is not None:
+                memo[key] = value
             return _copy(value)
 
+        wrapper.cached_value = cached_value  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Select, and_, case, func, select
 
 from data import db, rollups
-from data.cache import cached
+from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
 from data.schema import AggCasesDaily, DatasetMeta, Fylke, Kommune, KommuneNeighbour, Population
@@ -96,9 +96,8 @@ def _case_column(basis: str) -> Any:
 
 def _population_year(date: dt.date) -> int:
     """Population on 1 January of the date's year, limited to the years that exist."""
-    with db.engine().connect() as conn:
-        lo, hi = conn.execute(select(func.min(Population.year), func.max(Population.year))).one()
-    if lo is None:
+    lo, hi = _population_years()
+    if lo is None or hi is None:
         raise LookupError("No population data loaded")
     return int(min(max(date.year, lo), hi))
 
@@ -282,6 +281,20 @@ def cases_daily(
 
 
 def _population_by_year(members: list[str] | None) -> pd.Series:
+    return _population_by_year_of(members=None if members is None else tuple(sorted(members)))
+
+
+# Population changes only with a load: memoized per data version in the process, whatever the
+# result cache is (not scoped: the callers apply the scope).
+@per_data_version
+def _population_years() -> tuple[int | None, int | None]:
+    with db.engine().connect() as conn:
+        lo, hi = conn.execute(select(func.min(Population.year), func.max(Population.year))).one()
+    return lo, hi
+
+
+@per_data_version
+def _population_by_year_of(*, members: tuple[str, ...] | None) -> pd.Series:
     q = (
         select(Population.year, func.sum(Population.population))
         .where(Population.structure == CURRENT_STRUCTURE)

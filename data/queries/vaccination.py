@@ -13,13 +13,15 @@ recovered from a total (secondary suppression), so the totals read the same on e
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
 from data import rollups
-from data.cache import cached
+from data.cache import cached, per_data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
@@ -48,7 +50,9 @@ def _key(members: list[str] | None) -> tuple[str, ...] | None:
 
 
 # --------------------------------------------------------------------------- population
-@cached()
+# Population changes only with a load, and every series asks for it: memoized per data version
+# in the process, whatever the result cache is (it is not scoped: callers apply the scope).
+@per_data_version
 def _population_table(*, members: tuple[str, ...] | None) -> pd.DataFrame:
     """Residents on 1 January by year (index) × age band (columns) for a set of kommuner."""
     q = (
@@ -188,11 +192,24 @@ def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.Da
     columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
     if frame.empty:
         return pd.DataFrame(0, index=pd.DatetimeIndex([]), columns=columns, dtype="int64")
-    frame["date"] = pd.to_datetime(frame["date"])
-    wide = frame.pivot_table(
-        index="date", columns=["age_band", "dose_number"], values="doses", aggfunc="sum"
+    return _running_totals(frame, columns)
+
+
+def _running_totals(frame: pd.DataFrame, columns: pd.MultiIndex) -> pd.DataFrame:
+    """Doses per date × (age band, dose) summed and accumulated over the dates: the pivot
+    table of ``frame`` reindexed to ``columns`` and cumulated, built with numpy (a pivot
+    table of the whole history costs more than its read)."""
+    dates = pd.to_datetime(frame["date"])
+    days, row = np.unique(dates.to_numpy(), return_inverse=True)
+    keys = pd.MultiIndex.from_arrays(
+        [frame["age_band"].astype(object), frame["dose_number"].astype("int64")]
     )
-    return wide.reindex(columns=columns).fillna(0).sort_index().cumsum().astype("int64")
+    column = columns.get_indexer(keys)
+    known = column >= 0
+    values = np.zeros((len(days), len(columns)), dtype="int64")
+    np.add.at(values, (row[known], column[known]), frame["doses"].to_numpy(dtype="int64")[known])
+    index = pd.DatetimeIndex(days, name="date")
+    return pd.DataFrame(values.cumsum(axis=0), index=index, columns=columns)
 
 
 def _on_days(cumulative: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
@@ -202,6 +219,68 @@ def _on_days(cumulative: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     known = position >= 0
     values[known] = cumulative.to_numpy()[position[known]]
     return pd.DataFrame(values, index=days, columns=cumulative.columns)
+
+
+@functools.cache
+def _dose_columns() -> pd.MultiIndex:
+    # built once: an index is immutable, and building it costs more than the sums it labels
+    return pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
+
+
+def _doses_through(
+    *, members: tuple[str, ...] | None, kommuner: list[str] | None, date: dt.date, disease: str
+) -> pd.DataFrame:
+    """Persons with dose n at the end of ``date``, summed in SQL: one row per kommune of
+    ``kommuner`` (index kommunenummer), or, without ``kommuner``, one row for ``members`` as a
+    whole. The same totals as :func:`_on_days` of :func:`_cumulative_doses` for one day,
+    without reading and pivoting every day of the history (a single day is what the brief,
+    the neighbour table and the coverage tables ask for)."""
+    if kommuner is not None:
+        t: Any = AggVaccinationDaily
+        area = [t.kommunenummer.in_(list(kommuner))]
+        keys: list[Any] = [t.kommunenummer]
+    else:
+        t, area = rollups.source(AggVaccinationDaily, members)
+        keys = []
+    q = (
+        select(*keys, t.age_band, t.dose_number, func.sum(t.doses))
+        .where(t.disease == disease, t.date <= date, *area)
+        .group_by(*keys, t.age_band, t.dose_number)
+    )
+    names = ["kommunenummer"] if kommuner is not None else []
+    frame = _raw_frame(q, [*names, "age_band", "dose_number", "doses"])
+    rows = list(kommuner) if kommuner is not None else [0]
+    values = np.zeros((len(rows), len(_dose_columns())), dtype="int64")
+    if len(frame):
+        row_of: dict[Any, list[int]] = {}
+        for i, k in enumerate(rows):
+            row_of.setdefault(k, []).append(i)
+        column_of = {c: i for i, c in enumerate(_dose_columns())}
+        for *key, band, dose, doses in frame.itertuples(index=False, name=None):
+            column = column_of.get((band, int(dose)))
+            if column is not None:
+                values[row_of[key[0] if key else 0], column] += int(doses)
+    return pd.DataFrame(values, index=rows, columns=_dose_columns())
+
+
+def _totals_on_days(
+    members: list[str] | None, days: pd.DatetimeIndex, disease: str
+) -> pd.DataFrame:
+    """Persons with dose n on each of ``days`` (index days, columns age band × dose)."""
+    if len(days) == 1:
+        # the whole history, when a page has read it already, answers any day without a read
+        history = _cumulative_doses.cached_value(  # type: ignore[attr-defined]
+            members=_key(members), disease=disease
+        )
+        if history is not None:
+            return _on_days(history, days)
+        if result_cache_on():
+            return _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
+        one = _doses_through(
+            members=_key(members), kommuner=None, date=days[0].date(), disease=disease
+        )
+        return one.set_axis(days)
+    return _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
 
 
 def _long(totals: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
@@ -268,6 +347,50 @@ def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
+    """:func:`_with_groups` of :func:`_long` (``totals``, ``population``), with ``key`` the
+    name of the rows' key, summed on the matrices: the same frame (rows, order and types)
+    without a group-by per group (most of the time of a one-day coverage)."""
+    columns = totals.columns
+    bands = columns.get_level_values("age_band")
+    doses = columns.get_level_values("dose_number")
+    dose_order = list(dict.fromkeys(int(d) for d in doses))
+    values = totals.to_numpy()
+    pop = population.reindex(columns=list(bands)).to_numpy()
+    n_rows = len(totals)
+
+    def summed(matrix: np.ndarray, picks: list[np.ndarray]) -> np.ndarray:
+        out = []
+        for pick in picks:
+            part = matrix[:, pick]
+            if part.dtype.kind == "f":
+                total = np.nansum(part, axis=1)
+                # min_count=1: a group with no published band stays NaN, not 0
+                total = np.where(np.isnan(part).all(axis=1), np.nan, total)
+            else:
+                total = part.sum(axis=1)
+            out.append(total)
+        return np.stack(out, axis=1).ravel()
+
+    keys = np.repeat(totals.index.to_numpy(), len(dose_order))
+    parts = []
+    for group, members in GROUPS.items():
+        in_group = np.isin(np.asarray(bands, dtype=object), list(members))
+        picks = [np.flatnonzero(in_group & (np.asarray(doses) == d)) for d in dose_order]
+        part = pd.DataFrame(
+            {
+                key: keys,
+                "dose_number": np.tile(np.asarray(dose_order, dtype="int64"), n_rows),
+                "vaccinated": summed(values, picks),
+                "population": summed(pop, picks),
+            }
+        )
+        part["age_band"] = group
+        part["unvaccinated"] = (part["population"] - part["vaccinated"]).clip(lower=0)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None) -> pd.DataFrame:
     """Band rows of one date, published beside their group totals: primary protection, and
     secondary protection (a second band withheld) where one hidden band could be recovered
@@ -319,16 +442,16 @@ def _coverage_frame(
     if snapshot is not None:
         totals, population = _snapshot_on_days(snapshot, days, population)
     else:
-        totals = _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
-    raw = _long(totals, population)
+        totals = _totals_on_days(members, days, disease)
     groups = _protect_sides(
-        _with_groups(raw, ["date", "dose_number"]),
+        _groups_from_wide(totals, population, "date"),
         scope=scope,
         kommune_column=None,
         area_code=area_code,
     )
     if not bands:
         return groups
+    raw = _long(totals, population)
     return pd.concat(
         [_protected_bands(raw, scope=scope, area_code=area_code), groups], ignore_index=True
     )
@@ -352,6 +475,24 @@ def vaccination_coverage(
     """
     days = pd.DatetimeIndex([pd.Timestamp(date)])
     frame = _coverage_frame(scope, level, code, days, disease, bands=True)
+    return frame[COVERAGE_COLUMNS].reset_index(drop=True)
+
+
+@cached()
+def vaccination_groups(
+    *,
+    scope: Scope,
+    level: AreaLevel,
+    code: str | None,
+    date: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """The group rows (``65+``, ``alle``) of :func:`vaccination_coverage`, the same values:
+    group totals get primary protection only, whatever bands are shown beside them, so the
+    band rows (and their secondary protection) are not built. For the key numbers of the
+    Morgenbrief and its neighbours."""
+    days = pd.DatetimeIndex([pd.Timestamp(date)])
+    frame = _coverage_frame(scope, level, code, days, disease, bands=False)
     return frame[COVERAGE_COLUMNS].reset_index(drop=True)
 
 
@@ -410,12 +551,11 @@ def vaccination_by_kommune(
         totals = pd.concat([t for t, _p in pairs]).set_axis(pd.Index(allowed))
         population = pd.concat([p for _t, p in pairs]).set_axis(pd.Index(allowed))
     else:
-        totals = pd.concat(
-            [_on_days(_cumulative_doses(members=(k,), disease=disease), day) for k in allowed]
+        totals = _doses_through(
+            members=None, kommuner=allowed, date=day[0].date(), disease=disease
         ).set_axis(pd.Index(allowed))
-    bands = _long(totals, population).rename(columns={"date": "kommunenummer"})
     out = _protect_sides(
-        _with_groups(bands, ["kommunenummer", "dose_number"]),
+        _groups_from_wide(totals, population, "kommunenummer"),
         scope=scope,
         kommune_column="kommunenummer",
         area_code=None,
