@@ -585,12 +585,13 @@ def briefing_view(
     of the same brief are built once per data version."""
     with read_memo():  # today's and yesterday's indicators share their reads
         brief = build_briefing(scope=scope, kommunenummer=kommunenummer, date=date)
-    incidence, daily = briefing_figures(brief)
-    return brief, incidence.to_plotly_json(), daily.to_plotly_json()
+    incidence, daily = briefing_figures(brief, plain=True)
+    return brief, incidence, daily
 
 
-def briefing_figures(brief: Briefing) -> tuple[Any, Any]:
-    """The incidence comparison and the daily cases figures, for the page and the PDF alike."""
+def briefing_figures(brief: Briefing, *, plain: bool = False) -> tuple[Any, Any]:
+    """The incidence comparison and the daily cases figures, for the page and the PDF alike
+    (``plain``: as plotly JSON dicts, built without go.Figure's validation)."""
     own = metrics.daily_incidence(brief.own_daily, days=7)
     own["moving_average"] = metrics.moving_average(own["cases"])
     incidence = figures.incidence_comparison_figure(
@@ -603,8 +604,9 @@ def briefing_figures(brief: Briefing) -> tuple[Any, Any]:
             (_("Hele landet"), metrics.daily_incidence(brief.nation_daily)),
         ],
         title=_("7-dagers insidens per 100 000, siste 120 dager"),
+        plain=plain,
     )
     daily = figures.daily_cases_figure(
-        own, title=_("Nye tilfeller per dag – {kommune}", kommune=brief.name)
+        own, title=_("Nye tilfeller per dag – {kommune}", kommune=brief.name), plain=plain
     )
     return incidence, daily

@@ -223,3 +223,50 @@ def test_since_yesterday_sentences_in_english() -> None:
     assert "Andel positive tester (7 dager) økte fra 9,6 til 12,3 %." in since_yesterday(
         share(12.3), share(9.6)
     )
+
+
+def test_plain_figures_send_what_a_go_figure_sends() -> None:
+    """The page figures are built as plain dicts (no go.Figure validation): the JSON the
+    browser gets must be the one go.Figure would send, and every property must be valid."""
+    import numpy as np
+    import pandas as pd
+    import plotly.graph_objects as go
+    from plotly.io.json import to_json_plotly
+
+    from dashboard import i18n
+    from dashboard.figures import core
+    from dashboard.figures.testing import (
+        Measure,
+        age_comparison,
+        comparison_lines,
+        tests_per_day_figure,
+    )
+
+    days = pd.date_range("2022-01-01", periods=40)
+    rng = np.random.default_rng(3)
+    daily = pd.DataFrame({"date": days, "cases": rng.integers(0, 40, 40)})
+    daily["moving_average"] = daily["cases"].rolling(7).mean()
+    daily["incidence"] = daily["moving_average"] * 2.5
+    series = [("A", daily), ("B", daily.iloc[5:]), ("C", daily)]
+    for language in ("nb", "en"):
+        with i18n.language(language):
+            for build in (
+                lambda plain: core.daily_cases_figure(daily, title="t", plain=plain),
+                lambda plain: core.incidence_comparison_figure(series, title="t", plain=plain),
+            ):
+                plain, validated = build(True), build(False)
+                assert isinstance(plain, dict) and isinstance(validated, go.Figure)
+                assert json.loads(to_json_plotly(plain)) == json.loads(to_json_plotly(validated))
+    tests = daily.assign(
+        tests_pcr=rng.random(40) * 50,
+        tests_antigen=rng.random(40) * 50,
+        positive=rng.random(40) * 5,
+        tests_pcr_suppressed=[i % 6 == 0 for i in range(40)],
+    )
+    ages = pd.DataFrame({"age_band": ["a", "b"], "v": [1.0, np.nan]})
+    for fig in (
+        tests_per_day_figure(tests, title="t"),
+        comparison_lines(series, Measure("incidence", "I", suffix=" %"), title="t"),
+        age_comparison([("A", ages), ("B", ages)], [Measure("v", "V")], title="t", bands=["a"]),
+    ):
+        go.Figure(fig)  # raises on any property plotly does not know

@@ -342,12 +342,12 @@ def test_comparison_figures_keep_area_order_in_the_legend() -> None:
     days = pd.date_range("2022-01-01", periods=3)
     frame = pd.DataFrame({"date": days, "v": [0.1, 0.2, np.nan]})
     fig = comparison_lines([("A", frame), ("B", frame), ("C", frame)], Measure("v", "V"), title="t")
-    ranks = {t.name: t.legendrank for t in fig.data}
-    assert ranks == {"A": 1, "B": 2, "C": 3} and fig.data[-1].name == "A"  # kommune on top
-    assert fig.data[0].x0 == "2022-01-01" and fig.data[0].dx == 86_400_000
+    ranks = {t["name"]: t["legendrank"] for t in fig["data"]}
+    assert ranks == {"A": 1, "B": 2, "C": 3} and fig["data"][-1]["name"] == "A"  # kommune on top
+    assert fig["data"][0]["x0"] == "2022-01-01" and fig["data"][0]["dx"] == 86_400_000
     ages = pd.DataFrame({"age_band": ["a", "b"], "v": [1.0, np.nan]})
     dots = age_comparison([("A", ages)], [Measure("v", "V")], title="t", bands=["a", "b"])
-    assert np.isnan(dots.data[0].x[1])  # a withheld value is left out, not drawn as 0
+    assert np.isnan(values(dots["data"][0]["x"])[1])  # a withheld value is left out, not drawn as 0
 
 
 def test_age_band_and_kommune_windows_equal_raw_on_many_days(app) -> None:

@@ -270,9 +270,9 @@ def test_coverage_over_100_percent_is_capped_for_display_and_kept_raw() -> None:
     assert table["over_100"].tolist() == [True, False]
     matrix = vaccination_metrics.coverage_matrix(frame, ["80-84", "85+"])
     fig = coverage_heatmap(matrix, title="t", row_labels={})
-    assert fig.data[0].text[0][0] == "100 %*"
-    assert fig.data[0].customdata[0][0] == "110,0 % (vist som 100 %)"
-    assert fig.data[0].z[0][0] == 100.0
+    assert fig["data"][0]["text"][0][0] == "100 %*"
+    assert fig["data"][0]["customdata"][0][0] == "110,0 % (vist som 100 %)"
+    assert fig["data"][0]["z"][0][0] == 100.0
 
 
 def test_page_renders_in_english(client) -> None:

@@ -6,11 +6,15 @@ texts (trace names, hover templates, range buttons) and use the language's numbe
 
 from __future__ import annotations
 
+import copy
+import functools
 import textwrap
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 
 from dashboard import formatting, i18n
 from dashboard.definitions import MetricDefinition, trend_label
@@ -28,6 +32,27 @@ def hover_date() -> str:
     """The x value of a time series in a hover template, written as formatting.date_short
     writes dates in the current language."""
     return "%{x|%d/%m/%Y}" if i18n.get_language() == "en" else "%{x|%d.%m.%Y}"
+
+
+@functools.cache
+def _template_json(name: str) -> dict[str, Any]:
+    return pio.templates[name].to_plotly_json()
+
+
+def plain_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A figure as the plain JSON dict a go.Figure would send (default template included,
+    numeric arrays as base64 typed arrays), without go.Figure's validation: building and
+    validating a go.Figure costs milliseconds per trace, and the page callbacks send JSON anyway.
+
+    Traces need their ``type``; properties are written out in full (``marker.color``, not
+    ``marker_color``).
+    """
+    layout = dict(layout)
+    if "template" not in layout and pio.templates.default:
+        layout["template"] = copy.deepcopy(_template_json(pio.templates.default))
+    fig = {"data": data, "layout": layout}
+    convert_to_base64(fig)
+    return fig
 
 
 def _wrap_html(text: str, width: int = 60) -> str:
@@ -106,29 +131,38 @@ def choropleth_map(
     return fig
 
 
-def daily_cases_figure(daily: pd.DataFrame, *, title: str) -> go.Figure:
+def daily_cases_figure(daily: pd.DataFrame, *, title: str, plain: bool = False) -> Any:
     """Bars of daily cases with a 7-day moving average line.
 
     ``daily`` columns: date, cases (by the dataset's case date basis), moving_average.
+    ``plain``: the figure as plain JSON (see :func:`plain_figure`), else a go.Figure.
     """
-    fig = go.Figure()
-    fig.add_bar(
-        x=daily["date"],
-        y=daily["cases"],
-        name=_("Tilfeller per dag"),
-        marker_color=COLOURS["kommune_light"],
-        hovertemplate=hover_date() + ": " + _("%{y} tilfeller") + "<extra></extra>",
-    )
-    fig.add_scatter(
-        x=daily["date"],
-        y=daily["moving_average"],
-        name=_("Glidende 7-dagers snitt"),
-        mode="lines",
-        line=dict(color=KOMMUNE_COLOUR, width=2),
-        hovertemplate=hover_date() + ": " + _("%{y:.1f} i snitt") + "<extra></extra>",
-    )
-    _time_layout(fig, title=title, yaxis_title=_("Tilfeller"))
-    return fig
+    traces = [
+        dict(
+            type="bar",
+            x=daily["date"],
+            y=daily["cases"],
+            name=_("Tilfeller per dag"),
+            marker=dict(color=COLOURS["kommune_light"]),
+            hovertemplate=hover_date() + ": " + _("%{y} tilfeller") + "<extra></extra>",
+        ),
+        dict(
+            type="scatter",
+            x=daily["date"],
+            y=daily["moving_average"],
+            name=_("Glidende 7-dagers snitt"),
+            mode="lines",
+            line=dict(color=KOMMUNE_COLOUR, width=2),
+            hovertemplate=hover_date() + ": " + _("%{y:.1f} i snitt") + "<extra></extra>",
+        ),
+    ]
+    return _figure(traces, time_layout(title=title, yaxis_title=_("Tilfeller")), plain)
+
+
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], plain: bool) -> Any:
+    if plain:
+        return plain_figure(traces, layout)
+    return go.Figure(data=traces, layout=layout)
 
 
 def message_figure(text: str, *, height: int = 200) -> go.Figure:
@@ -185,30 +219,60 @@ def national_series_figure(
     return fig
 
 
-def incidence_comparison_figure(series: list[tuple[str, pd.DataFrame]], *, title: str) -> go.Figure:
+def incidence_comparison_figure(
+    series: list[tuple[str, pd.DataFrame]], *, title: str, plain: bool = False
+) -> Any:
     """7-day incidence per 100 000 of several areas on one axis.
 
     ``series``: (label, DataFrame with date and incidence) in drawing order; the first is the
-    kommune and is drawn strongest.
+    kommune and is drawn strongest. ``plain``: plain JSON (see :func:`plain_figure`).
     """
     colours = [KOMMUNE_COLOUR, FYLKE_COLOUR, NATION_COLOUR]
     dashes = ["solid", "dash", "dot"]  # not by colour alone
-    fig = go.Figure()
+    traces = []
     for i, (label, frame) in enumerate(series):
-        fig.add_scatter(
-            x=frame["date"],
-            y=frame["incidence"],
-            name=label,
-            mode="lines",
-            line=dict(color=colours[i % 3], width=3 if i == 0 else 2, dash=dashes[i % 3]),
-            hovertemplate=_(
-                "{omrade}<br>{dato}: %{{y:.1f}} per 100 000<extra></extra>",
-                omrade=label,
-                dato=hover_date(),
-            ),
+        traces.append(
+            dict(
+                type="scatter",
+                x=frame["date"],
+                y=frame["incidence"],
+                name=label,
+                mode="lines",
+                line=dict(color=colours[i % 3], width=3 if i == 0 else 2, dash=dashes[i % 3]),
+                hovertemplate=_(
+                    "{omrade}<br>{dato}: %{{y:.1f}} per 100 000<extra></extra>",
+                    omrade=label,
+                    dato=hover_date(),
+                ),
+            )
         )
-    _time_layout(fig, title=title, yaxis_title=_("Per 100 000"))
-    return fig
+    return _figure(traces, time_layout(title=title, yaxis_title=_("Per 100 000")), plain)
+
+
+def time_layout(*, title: str, yaxis_title: str) -> dict[str, Any]:
+    """The layout of a time figure as a dict (what :func:`_time_layout` sets on a go.Figure)."""
+    return dict(
+        title=dict(text=title, x=0, font=dict(size=15)),
+        font=FONT,
+        height=360,
+        margin=dict(l=50, r=10, t=50, b=40),
+        legend=dict(orientation="h", y=-0.18),
+        plot_bgcolor=COLOURS["background"],
+        hovermode="x unified",
+        separators=i18n.plotly_separators(),
+        yaxis=dict(title=dict(text=yaxis_title), gridcolor=COLOURS["grid"], rangemode="tozero"),
+        xaxis=dict(
+            gridcolor=COLOURS["grid_light"],
+            rangeslider=dict(visible=False),
+            rangeselector=dict(
+                buttons=[
+                    dict(count=3, label=_("3 mnd"), step="month", stepmode="backward"),
+                    dict(count=1, label=_("1 år"), step="year", stepmode="backward"),
+                    dict(step="all", label=_("Alt")),
+                ]
+            ),
+        ),
+    )
 
 
 def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
@@ -249,4 +313,6 @@ __all__ = [
     "map_trace_values",
     "message_figure",
     "national_series_figure",
+    "plain_figure",
+    "time_layout",
 ]

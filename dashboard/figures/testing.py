@@ -15,7 +15,8 @@ from dashboard.figures.core import (
     FYLKE_COLOUR,
     KOMMUNE_COLOUR,
     NATION_COLOUR,
-    _time_layout,
+    plain_figure,
+    time_layout,
 )
 from dashboard.figures.theme import COLOURS
 from dashboard.i18n import N_, _, plotly_separators
@@ -79,29 +80,37 @@ def _values(values: pd.Series, scale: float) -> np.ndarray:
     return (pd.to_numeric(values, errors="coerce").to_numpy("float64") * scale).astype("float32")
 
 
-def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> go.Figure:
-    """One measure over time for the kommune, its county and the nation (in that order)."""
-    fig = go.Figure()
+def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> dict[str, Any]:
+    """One measure over time for the kommune, its county and the nation (in that order), as
+    plain figure JSON."""
     fmt = f"%{{y:.{measure.decimals}f}}{measure.suffix}"
+    traces = []
     for i, (label, frame) in reversed(list(enumerate(areas))):  # kommune drawn on top
         style = AREA_STYLES[i % len(AREA_STYLES)]
-        fig.add_scatter(
-            **_days(frame),
-            y=_values(frame[measure.column], measure.scale),
-            name=label,
-            legendrank=i + 1,
-            mode="lines",
-            connectgaps=False,
-            line=dict(color=style["colour"], width=style["width"], dash=style["dash"]),
-            hovertemplate=f"{label}: {fmt}<extra></extra>",
+        traces.append(
+            dict(
+                type="scatter",
+                **_days(frame),
+                y=_values(frame[measure.column], measure.scale),
+                name=label,
+                legendrank=i + 1,
+                mode="lines",
+                connectgaps=False,
+                line=dict(color=style["colour"], width=style["width"], dash=style["dash"]),
+                hovertemplate=f"{label}: {fmt}<extra></extra>",
+            )
         )
-    _time_layout(fig, title=title, yaxis_title=measure.title)
-    localise(fig)
-    fig.update_xaxes(type="date")  # x0/dx carry no type of their own
-    fig.update_yaxes(**NUMBER_TICKS)
-    if measure.suffix.strip() == "%":
-        fig.update_yaxes(ticksuffix=" %")
-    return fig
+    return plain_figure(
+        traces, _time_axes(time_layout(title=title, yaxis_title=measure.title), measure)
+    )
+
+
+def _time_axes(layout: dict[str, Any], measure: Measure | None = None) -> dict[str, Any]:
+    layout["xaxis"]["type"] = "date"  # x0/dx carry no type of their own
+    layout["yaxis"].update(NUMBER_TICKS)
+    if measure is not None and measure.suffix.strip() == "%":
+        layout["yaxis"]["ticksuffix"] = " %"
+    return layout
 
 
 def panels(titles: list[str], *, gap: float = 0.05) -> dict[str, Any]:
@@ -135,7 +144,7 @@ def panels(titles: list[str], *, gap: float = 0.05) -> dict[str, Any]:
 
 def age_comparison(
     areas: Areas, measures: list[Measure], *, title: str, bands: list[str]
-) -> go.Figure:
+) -> dict[str, Any]:
     """Dot plot by age band, one panel per measure; one marker style per area.
 
     Each frame in ``areas`` has ``age_band`` and the measures' columns; withheld values (NaN)
@@ -150,7 +159,8 @@ def age_comparison(
             style = AREA_STYLES[i % len(AREA_STYLES)]
             ordered = frame.set_index("age_band").reindex(bands)
             traces.append(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=_values(ordered[measure.column], measure.scale),
                     y=bands,
                     xaxis=f"x{suffix}",
@@ -194,7 +204,7 @@ def age_comparison(
         hovermode="closest",
         separators=plotly_separators(),
     )
-    return go.Figure(data=traces, layout=layout)
+    return plain_figure(traces, layout)
 
 
 HIDDEN_COLOUR = COLOURS["withheld"]
@@ -210,19 +220,22 @@ def suppressed_flags(frame: pd.DataFrame, *columns: str) -> np.ndarray:
     return out
 
 
-def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) -> None:
-    """Mark days whose count is withheld as hatched grey bars of height 4 (the upper bound),
-    so that a hidden day does not read as a day with nothing; adds a short note."""
+def hidden_bars(
+    days: dict[str, Any], hidden: np.ndarray
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The trace and the note of :func:`add_hidden_bars`, as dicts (none when nothing is
+    withheld)."""
     if not hidden.any():
-        return
-    fig.add_bar(
+        return [], []
+    bar = dict(
+        type="bar",
         **days,
         y=np.where(hidden > 0, 4.0 * hidden, np.nan).astype("float32"),
         name=_("1–4 (skjult)"),
         marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor=COLOURS["border"])),
         hovertemplate=_("1–4 (skjult for din rolle)") + "<extra></extra>",
     )
-    fig.add_annotation(
+    note = dict(
         text=_("Grå skravur: dager med 1–4, skjult for din rolle"),
         xref="paper",
         yref="paper",
@@ -233,42 +246,58 @@ def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) ->
         showarrow=False,
         font=dict(size=11, color=COLOURS["muted_text"]),
     )
+    return [bar], [note]
 
 
-def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> go.Figure:
-    """Test events per sample date, stacked by test type, with positive test events as a line.
+def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) -> None:
+    """Mark days whose count is withheld as hatched grey bars of height 4 (the upper bound),
+    so that a hidden day does not read as a day with nothing; adds a short note."""
+    bars, notes = hidden_bars(days, hidden)
+    for bar in bars:
+        fig.add_trace(bar)
+    for note in notes:
+        fig.add_annotation(**note)
+
+
+def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> dict[str, Any]:
+    """Test events per sample date, stacked by test type, with positive test events as a line
+    (plain figure JSON).
 
     ``series`` columns: date, tests_pcr, tests_antigen, positive (and ``_suppressed`` flags:
     withheld days are drawn as hatched bars).
     """
     days = _days(series)
-    fig = go.Figure()
-    fig.add_bar(
-        **days,
-        y=_values(series["tests_pcr"], 1),
-        name=_("PCR"),
-        marker_color=PCR_COLOUR,
-        hovertemplate=_("PCR: %{y}") + "<extra></extra>",
-    )
-    fig.add_bar(
-        **days,
-        y=_values(series["tests_antigen"], 1),
-        name=_("Antigen"),
-        marker_color=ANTIGEN_COLOUR,
-        hovertemplate=_("Antigen: %{y}") + "<extra></extra>",
-    )
-    add_hidden_bars(fig, days, suppressed_flags(series, "tests_pcr", "tests_antigen"))
-    fig.add_scatter(
-        **days,
-        y=_values(series["positive"], 1),
-        name=_("Positive"),
-        mode="lines",
-        line=dict(color=POSITIVE_COLOUR, width=1.5),
-        hovertemplate=_("Positive: %{y}") + "<extra></extra>",
-    )
-    _time_layout(fig, title=title, yaxis_title=_("Testhendelser"))
-    localise(fig)
-    fig.update_xaxes(type="date")  # x0/dx carry no type of their own
-    fig.update_yaxes(**NUMBER_TICKS)
-    fig.update_layout(barmode="stack", bargap=0)
-    return fig
+    bars, notes = hidden_bars(days, suppressed_flags(series, "tests_pcr", "tests_antigen"))
+    traces = [
+        dict(
+            type="bar",
+            **days,
+            y=_values(series["tests_pcr"], 1),
+            name=_("PCR"),
+            marker=dict(color=PCR_COLOUR),
+            hovertemplate=_("PCR: %{y}") + "<extra></extra>",
+        ),
+        dict(
+            type="bar",
+            **days,
+            y=_values(series["tests_antigen"], 1),
+            name=_("Antigen"),
+            marker=dict(color=ANTIGEN_COLOUR),
+            hovertemplate=_("Antigen: %{y}") + "<extra></extra>",
+        ),
+        *bars,
+        dict(
+            type="scatter",
+            **days,
+            y=_values(series["positive"], 1),
+            name=_("Positive"),
+            mode="lines",
+            line=dict(color=POSITIVE_COLOUR, width=1.5),
+            hovertemplate=_("Positive: %{y}") + "<extra></extra>",
+        ),
+    ]
+    layout = _time_axes(time_layout(title=title, yaxis_title=_("Testhendelser")))
+    if notes:
+        layout["annotations"] = notes
+    layout.update(barmode="stack", bargap=0)
+    return plain_figure(traces, layout)

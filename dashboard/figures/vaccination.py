@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures.core import FONT
+from dashboard.figures.core import FONT, plain_figure
 from dashboard.figures.testing import AREA_STYLES, Areas, _days, _values, panels
 from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _, plotly_separators
 
 COVERAGE_COLORSCALE = "Blues"  # sequential, light = low coverage
+
+
+@functools.cache
+def _colorscale() -> list[list[Any]]:
+    """The named scale written out as plotly.py would send it (plotly.js's own "Blues" differs)."""
+    return [list(step) for step in go.Heatmap(colorscale=COVERAGE_COLORSCALE).colorscale]
 
 
 def _percent(value: float, decimals: int = 0) -> str:
@@ -20,7 +29,7 @@ def _percent(value: float, decimals: int = 0) -> str:
 
 def coverage_heatmap(
     matrix: dict[str, pd.DataFrame], *, title: str, row_labels: dict[str, str]
-) -> go.Figure:
+) -> dict[str, Any]:
     """Coverage by age band (rows) × dose (columns), capped at 100 % for the colour and the
     text; cells over 100 % are marked with * and carry the raw value in the hover.
 
@@ -52,26 +61,25 @@ def coverage_heatmap(
     y = [row_labels.get(b, b) for b in display.index]
     x = [_("Dose {n}", n=d) for d in display.columns]
     z = [[None if pd.isna(v) else round(float(v) * 100, 2) for v in row] for row in display.values]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=y,
-            text=text,
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
-            colorscale=COVERAGE_COLORSCALE,
-            zmin=0,
-            zmax=100,
-            xgap=2,
-            ygap=2,
-            colorbar=dict(title=dict(text=_("Dekning")), ticksuffix=" %", thickness=12),
-        )
+    heatmap = dict(
+        type="heatmap",
+        z=z,
+        x=x,
+        y=y,
+        text=text,
+        texttemplate="%{text}",
+        customdata=hover,
+        hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
+        colorscale=_colorscale(),
+        zmin=0,
+        zmax=100,
+        xgap=2,
+        ygap=2,
+        colorbar=dict(title=dict(text=_("Dekning")), ticksuffix=" %", thickness=12),
     )
-    fig.update_yaxes(autorange="reversed", type="category", ticksuffix=" ")
-    fig.update_xaxes(side="top", type="category")
-    fig.update_layout(
+    layout = dict(
+        yaxis=dict(autorange="reversed", type="category", ticksuffix=" "),
+        xaxis=dict(side="top", type="category"),
         title=dict(text=title, x=0, font=dict(size=15)),
         font=FONT,
         height=520,
@@ -79,12 +87,12 @@ def coverage_heatmap(
         plot_bgcolor=COLOURS["background"],
         separators=plotly_separators(),
     )
-    return fig
+    return plain_figure([heatmap], layout)
 
 
 def coverage_over_time(
     areas: Areas, *, group_title: str, doses: tuple[int, ...] = (1, 2, 3)
-) -> go.Figure:
+) -> dict[str, Any]:
     """Coverage over time, one panel per dose, the kommune against county and nation.
 
     Each frame in ``areas`` has date, dose_number and coverage_display (0–1) for one group.
@@ -108,7 +116,8 @@ def coverage_over_time(
             style = AREA_STYLES[i % len(AREA_STYLES)]
             part = by_dose[i].get(dose, _frame.iloc[0:0])
             traces.append(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     **_days(part),
                     y=_values(part["coverage_display"], 100),
                     xaxis=f"x{suffix}",
@@ -140,4 +149,4 @@ def coverage_over_time(
         hovermode="x unified",
         separators=plotly_separators(),
     )
-    return go.Figure(data=traces, layout=layout)
+    return plain_figure(traces, layout)
