@@ -438,7 +438,7 @@ def test_page_renders_in_english(client) -> None:
     assert funnel["layout"]["separators"] == ".,"
     assert funnel["data"][0]["y"][0].startswith("Registered<br>")
     assert funnel["layout"]["title"]["text"].startswith("Follow-up funnel, arrivals ")
-    assert "Whole country" in _text(response["innreise-compare"])
+    assert "Norway" in _text(response["innreise-compare"])
     assert "Entry rules in force" in _text(response["innreise-rules"])
 
 

@@ -331,7 +331,7 @@ def test_page_renders_in_english(client) -> None:
     assert "Data as of" in response["sertifikat-source"]["children"]
     compare = _compare(client, "0301", day.isoformat())
     assert [t["name"] for t in compare["sertifikat-over-time"]["figure"]["data"]][-1] == (
-        "Whole country"
+        "Norway"
     )
 
 

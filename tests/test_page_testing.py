@@ -386,7 +386,7 @@ def test_page_renders_in_english(client) -> None:
     assert daily["layout"]["separators"] == ".,"
     assert {t["name"] for t in daily["data"]} >= {"PCR", "Antigen", "Positive"}
     table = " ".join(texts(response["testing-neighbours"]["children"]))
-    assert "Municipality" in table and "Test events 7 d" in table and "Whole country" in table
+    assert "Municipality" in table and "Test events 7 d" in table and "Norway" in table
 
 
 @pytest.mark.parametrize(

@@ -856,7 +856,7 @@ def test_regler_page_renders_in_english(app) -> None:  # type: ignore[no-untyped
     assert "Category" in in_force and "Authority" in in_force
     figure = response["regler-timeline"]["figure"]
     assert figure["layout"]["separators"] == ".,"
-    assert "Whole country" in {t.get("name") for t in figure["data"]}
+    assert "Norway" in {t.get("name") for t in figure["data"]}
     assert response["regler-source"]["children"].startswith("Data as of ")
 
 
