@@ -7,6 +7,30 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 FULL_ACCESS_USER = "test-full"
 
+# Pending callbacks in the renderer's store, or components still marked as loading.
+BUSY_JS = """
+if (!window.store) { return true; }
+const state = window.store.getState();
+const callbacks = Object.assign({}, state.callbacks);
+delete callbacks.stored;
+delete callbacks.completed;
+const pending = [].concat(...Object.values(callbacks)).length;
+return pending > 0
+    || document.querySelector('._dash-loading, [data-dash-is-loading="true"]') !== null;
+"""
+
+
+def wait_rendered(driver) -> None:  # type: ignore[no-untyped-def]
+    """Until the renderer has no pending callbacks twice in a row, 0.4 s apart."""
+    import time
+
+    deadline = time.monotonic() + 60
+    quiet = 0
+    while quiet < 2:
+        assert time.monotonic() < deadline, f"{driver.current_url}: callbacks still pending"
+        quiet = 0 if driver.execute_script(BUSY_JS) else quiet + 1
+        time.sleep(0.4)
+
 
 def start_and_login(dash_duo, app, user_id: str = FULL_ACCESS_USER, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
     """Start the app, log the browser in through the documented demo URL, open ``next_path``.

@@ -13,7 +13,6 @@ a summary in the page's language, and its numbers as a table.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -22,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import vendor
-from tests.browser_helpers import browser_login, start_server
+from tests.browser_helpers import browser_login, start_server, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -43,17 +42,6 @@ LANGUAGES = ("nb", "en")
 # the first words of a chart summary in each language (layouts/a11y.py and its catalogue)
 CHART_WORDS = {"nb": ("Figur:", "Kart:"), "en": ("Chart:", "Map:")}
 
-# Pending callbacks in the renderer's store, or components still marked as loading.
-BUSY_JS = """
-if (!window.store) { return true; }
-const state = window.store.getState();
-const callbacks = Object.assign({}, state.callbacks);
-delete callbacks.stored;
-delete callbacks.completed;
-const pending = [].concat(...Object.values(callbacks)).length;
-return pending > 0
-    || document.querySelector('._dash-loading, [data-dash-is-loading="true"]') !== null;
-"""
 
 RUN_AXE_JS = """
 const done = arguments[arguments.length - 1];
@@ -68,16 +56,6 @@ window.axe.run(document, {
     e => done({error: String(e)}),
 );
 """
-
-
-def _wait_rendered(driver) -> None:  # type: ignore[no-untyped-def]
-    """Until the renderer has no pending callbacks twice in a row, 0.4 s apart."""
-    deadline = time.monotonic() + 60
-    quiet = 0
-    while quiet < 2:
-        assert time.monotonic() < deadline, f"{driver.current_url}: callbacks still pending"
-        quiet = 0 if driver.execute_script(BUSY_JS) else quiet + 1
-        time.sleep(0.4)
 
 
 # Every chart drawn and given its text alternative; returns the labels, or None while waiting.
@@ -146,7 +124,7 @@ def test_axe_every_page_two_roles(dash_duo, app, settings, capsys, language) -> 
         for path in paths:
             driver.get(f"{dash_duo.server_url}{path}")
             dash_duo.wait_for_element("#react-entry-point main", timeout=20)
-            _wait_rendered(driver)
+            wait_rendered(driver)
             charts[(role, path)] = _charts(driver)
             results[(role, path)] = _axe(driver, source)
 

@@ -20,8 +20,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import browser_login, start_server
-from tests.test_browser_axe import _wait_rendered
+from tests.browser_helpers import browser_login, start_server, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +116,7 @@ def _load(dash_duo, path: str) -> None:  # type: ignore[no-untyped-def]
     driver = dash_duo.driver
     driver.get(f"{dash_duo.server_url}{path}")
     dash_duo.wait_for_element("#react-entry-point main", timeout=30)
-    _wait_rendered(driver)
+    wait_rendered(driver)
     # every chart drawn and given its text alternative (maps draw after fetching geometry)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script(CHARTS_DONE_JS))
     # start where a person starts: nothing focused

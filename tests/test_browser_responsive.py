@@ -12,8 +12,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import browser_login, start_server
-from tests.test_browser_axe import _charts, _nav_paths, _wait_rendered
+from tests.browser_helpers import browser_login, start_server, wait_rendered
+from tests.test_browser_axe import _charts, _nav_paths
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ def test_every_page_reflows(dash_duo, app, capsys) -> None:  # type: ignore[no-u
         for path in paths:
             driver.get(f"{dash_duo.server_url}{path}")
             dash_duo.wait_for_element("#react-entry-point main", timeout=20)
-            _wait_rendered(driver)
+            wait_rendered(driver)
             _charts(driver)
             found = dict(driver.execute_script(OVERFLOW_JS))
             rows.append(
@@ -110,7 +110,7 @@ def test_print_styles(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
     start_server(dash_duo, app)
     browser_login(dash_duo, "lege-oslo", "/morgenbrief/0301")
     dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=30)
-    _wait_rendered(driver)
+    wait_rendered(driver)
     _charts(driver)
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,20 +23,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import formatting, i18n
 from geo import reference
-from tests.browser_helpers import FULL_ACCESS_USER, browser_login, start_server
+from tests.browser_helpers import FULL_ACCESS_USER, browser_login, start_server, wait_rendered
 
 pytestmark = pytest.mark.browser
 
-BUSY_JS = """
-if (!window.store) { return true; }
-const state = window.store.getState();
-const callbacks = Object.assign({}, state.callbacks);
-delete callbacks.stored;
-delete callbacks.completed;
-const pending = [].concat(...Object.values(callbacks)).length;
-return pending > 0
-    || document.querySelector('._dash-loading, [data-dash-is-loading="true"]') !== null;
-"""
 
 TEXTS_JS = """
 const out = [];
@@ -111,15 +100,6 @@ def test_untranslated_words_finds_bypassing_text() -> None:
     assert untranslated_words("Hele landet", names) == ["Hele", "landet"]
 
 
-def _wait_rendered(driver) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 60
-    quiet = 0
-    while quiet < 2:
-        assert time.monotonic() < deadline, f"{driver.current_url}: callbacks still pending"
-        quiet = 0 if driver.execute_script(BUSY_JS) else quiet + 1
-        time.sleep(0.4)
-
-
 def test_every_page_text_comes_through_the_translation_layer(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
     driver = dash_duo.driver
     start_server(dash_duo, app)
@@ -142,7 +122,7 @@ def test_every_page_text_comes_through_the_translation_layer(dash_duo, app) -> N
             seen.add(path)
             driver.get(f"{dash_duo.server_url}{path}")
             dash_duo.wait_for_element("#react-entry-point main", timeout=20)
-            _wait_rendered(driver)
+            wait_rendered(driver)
             texts = driver.execute_script(TEXTS_JS)
             bad = {t for t in texts if untranslated_words(t, names)}
             if bad:

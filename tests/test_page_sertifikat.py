@@ -330,9 +330,7 @@ def test_page_renders_in_english(client) -> None:
     assert "By age group" in _text(response["sertifikat-table"])
     assert "Data as of" in response["sertifikat-source"]["children"]
     compare = _compare(client, "0301", day.isoformat())
-    assert [t["name"] for t in compare["sertifikat-over-time"]["figure"]["data"]][-1] == (
-        "Norway"
-    )
+    assert [t["name"] for t in compare["sertifikat-over-time"]["figure"]["data"]][-1] == ("Norway")
 
 
 def test_definition_texts_name_the_constants() -> None:
