@@ -29,7 +29,11 @@ def update_audit(
     log["detail"] = [json.dumps(d, ensure_ascii=False) for d in log["detail"]]
     # codes shown by their labels (the columns *_text); the rows keep the codes too
     log["action_text"] = [_(ACTION_LABELS[a]) if a in ACTION_LABELS else a for a in log["action"]]
-    log["role_text"] = [_(ROLES[r].label) if r in ROLES else r for r in log["role"]]
+    # a user with several roles is logged as "role+role"
+    log["role_text"] = [
+        " + ".join(_(ROLES[part].label) if part in ROLES else part for part in str(r).split("+"))
+        for r in log["role"]
+    ]
     note = dbc.Alert(
         _("{n} hendelser (høyst 500 vist).", n=formatting.number(len(log))),
         color="light",

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.browser
 TEXTS_JS = """
 const out = [];
 // a form field's content is the user's data being edited (a rule's bokmål text), not ours
-const skip = 'script, style, noscript, svg, textarea, #language-switch';
+// (and so are the audit log's user ids and its raw JSON records)
+const skip = 'script, style, noscript, svg, textarea, #language-switch, '
+    + 'td[data-dash-column="user_id"], td[data-dash-column="detail"]';
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 let node;
 while ((node = walker.nextNode())) {
