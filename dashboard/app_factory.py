@@ -109,7 +109,10 @@ def create_app(settings: Settings | None = None) -> Dash:
         use_pages=True,
         pages_folder="",
         assets_folder=str(settings.assets_dir),
-        assets_ignore=r"vendor/.*",
+        # assets/vendor/ holds files the app links itself (Bootstrap, the bokmål plotly locale)
+        # or never serves to users (axe-core, for the tests): not auto-included in every page.
+        # (assets_ignore matches file names only, so a folder needs assets_path_ignore.)
+        assets_path_ignore=["vendor"],
         external_stylesheets=["/assets/vendor/bootstrap.min.css"],
         external_scripts=vendor.plotly_locale_scripts(settings.assets_dir),
         title="Situasjonsbilde",

@@ -15,6 +15,12 @@ def test_pages_and_dash_endpoints_respond(client) -> None:
     assert b'lang="nb"' in client.get("/").data
 
 
+def test_index_links_vendor_files_once_and_never_the_test_tools(client) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "axe" not in page  # the accessibility checker is injected by the tests only
+    assert page.count("bootstrap.min.css") == 1
+
+
 def test_geometry_is_small_cached_and_complete(client) -> None:
     response = client.get("/geo/kommuner-2020.geojson")
     assert response.status_code == 200
