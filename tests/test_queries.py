@@ -163,6 +163,8 @@ def test_scope_limits_what_is_returned(hand_db: Path) -> None:
 
 
 def test_cache_key_holds_scope_and_data_version(hand_db: Path) -> None:
+    # restore what the session app set, or later tests lose the data version in their keys
+    previous = (cache._backend, cache._version_reader, cache._version_ttl)
     backend = DictCache()
     cache.set_backend(backend)
     cache.set_version_reader(queries.read_data_version)
@@ -185,8 +187,8 @@ def test_cache_key_holds_scope_and_data_version(hand_db: Path) -> None:
         queries.case_windows(scope=Scope.full(), date=DAY)
         assert set(backend.store) - keys_before, "a new data version must give new keys"
     finally:
-        cache.set_backend(None)
-        cache.set_version_reader(None)
+        cache.set_backend(previous[0])
+        cache.set_version_reader(previous[1], ttl=previous[2])
 
 
 def test_dataset_info(hand_db: Path) -> None:

@@ -364,6 +364,8 @@ def test_timeline_shows_imported_oxcgrt_rules(store: Path) -> None:
 
 # --------------------------------------------------------------------------- recording
 def test_recording_supersedes_bumps_the_version_and_refreshes_cached_reads(store: Path) -> None:
+    # restore what the session app set, or later tests lose the data version in their keys
+    previous = (cache._backend, cache._version_reader, cache._version_ttl)
     backend = DictCache()
     cache.set_backend(backend)
     cache.set_version_reader(lambda: _data_version())
@@ -376,8 +378,8 @@ def test_recording_supersedes_bumps_the_version_and_refreshes_cached_reads(store
         after = _in_force("0301", D(2023, 2, 25), "isolation").iloc[0]  # not the cached one
         assert after["id"] == recorded.id and after["parameters"]["isolation_days"] == 6
     finally:
-        cache.set_backend(None)
-        cache.set_version_reader(None)
+        cache.set_backend(previous[0])
+        cache.set_version_reader(previous[1], ttl=previous[2])
     previous = _national_id("isolasjon", "2022-02-12")
     assert recorded.supersedes_id == previous
     assert recorded.superseded_valid_to == D(2023, 2, 19)
