@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import secrets
 import shutil
@@ -25,6 +24,7 @@ from typing import Any
 import requests
 
 from bench.load import USER, _data_date, _free_port, _map_body, start_gunicorn, stop_gunicorn
+from bench.report import emit
 
 WAIT_FOR_MAP = """
 const done = arguments[arguments.length - 1];
@@ -144,13 +144,7 @@ def main() -> None:
         f"## Browser · {dt.datetime.now().isoformat(timespec='minutes')} · "
         f"{os.cpu_count()} cores · load average {os.getloadavg()[0]:.1f} · {backend}"
     )
-    width = max(len(k) for k, _ in rows)
-    print("\n".join([header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]))
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(
-            json.dumps({"header": header, "rows": rows}, ensure_ascii=False, indent=1)
-        )
+    emit(header, rows, args.json)
 
 
 if __name__ == "__main__":

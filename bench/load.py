@@ -33,7 +33,8 @@ from typing import Any
 
 import requests
 
-from tests.dash_http import MAP_OUTPUTS, output_key
+from bench.report import emit
+from tests.dash_http import MAP_OUTPUTS, dependency_body, output_key
 
 ROOT = Path(__file__).resolve().parents[1]
 KOMMUNER = ("0301", "4601", "1151", "5501")
@@ -153,28 +154,6 @@ def workers_cpu_seconds(master: int) -> float:
     return total / ticks
 
 
-def _dependency_body(dep: dict[str, Any], *, kommune: str, date: str) -> dict[str, Any]:
-    inputs = []
-    for i in dep["inputs"]:
-        value: Any = None
-        if i["property"] == "value" and str(i["id"]).endswith("-select"):
-            value = kommune
-        elif i["property"] == "date":
-            value = date
-        inputs.append({"id": i["id"], "property": i["property"], "value": value})
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
-        for o in dep["output"].strip(".").split("...")
-    ]
-    return {
-        "output": dep["output"],
-        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [],
-        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
-    }
-
-
 def _map_body(metric: str, date: str) -> dict[str, Any]:
     return {
         "output": output_key(MAP_OUTPUTS),
@@ -200,7 +179,7 @@ def build_mix(session: requests.Session, base: str, data_date: dt.date) -> list[
             pages.append(dep)
     page_dates = [(data_date - dt.timedelta(days=d)).isoformat() for d in (0, 45)]
     page_bodies = [
-        _dependency_body(dep, kommune=k, date=d)
+        dependency_body(dep, kommune=k, date=d)
         for dep in pages
         for k in KOMMUNER
         for d in page_dates
@@ -325,13 +304,7 @@ def main() -> None:
         f"## Load · {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
         f"load average {os.getloadavg()[0]:.1f} · {backend}"
     )
-    width = max(len(k) for k, _ in rows)
-    print("\n".join([header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]))
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(
-            json.dumps({"header": header, "rows": rows}, ensure_ascii=False, indent=1)
-        )
+    emit(header, rows, args.json)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,20 @@ BACKENDS = ("sqlite", "postgresql")
 PARTS = ("run", "browser", "load")
 
 
+def emit(header: str, rows: list[tuple[str, str]], json_path: str | None) -> list[str]:
+    """Print one part's table and, for the side-by-side report, write it as JSON too.
+    Returns the printed lines."""
+    width = max(len(k) for k, _ in rows)
+    lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
+    print("\n".join(lines))
+    if json_path:
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_path).write_text(
+            json.dumps({"header": header, "rows": rows}, ensure_ascii=False, indent=1)
+        )
+    return lines
+
+
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "instance/bench")
     table: dict[str, dict[str, str]] = {}

@@ -17,6 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bench.report import emit
 from bench.sqltime import SqlRecorder
 from dashboard.app_factory import create_app
 from dashboard.settings import load_settings
@@ -228,17 +229,10 @@ def main() -> None:
         f"{platform.python_version()} · data {info['scale'] or info['source']} "
         f"(data date {data_date}) · {settings.database_url.split(':')[0]}"
     )
-    width = max(len(k) for k, _ in rows)
-    lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
-    print("\n".join(lines))
+    lines = emit(header, rows, args.json)
     if not args.no_append:
         with RESULTS.open("a", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n\n")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(
-            json.dumps({"header": header, "rows": rows}, ensure_ascii=False, indent=1)
-        )
     print(json.dumps({"results_file": str(RESULTS)}))
 
 

@@ -80,10 +80,9 @@ def kommune_page_callbacks(client: Any) -> list[dict[str, Any]]:
     return found
 
 
-def call_dependency(
-    client: Any, dep: dict[str, Any], *, kommune: str, date: str | None
-) -> tuple[int, dict[str, Any]]:
-    """POST one callback from /_dash-dependencies with a kommune and a date as its inputs."""
+def dependency_body(dep: dict[str, Any], *, kommune: str, date: str | None) -> dict[str, Any]:
+    """The request body a browser sends for one callback of /_dash-dependencies, with a
+    kommune and a date as its inputs."""
     inputs = []
     for i in dep["inputs"]:
         value: Any = None
@@ -96,12 +95,19 @@ def call_dependency(
         {"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
         for o in dep["output"].strip(".").split("...")
     ]
-    body = {
+    return {
         "output": dep["output"],
         "outputs": outputs if dep["output"].startswith("..") else outputs[0],
         "inputs": inputs,
         "changedPropIds": [],
         "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
     }
+
+
+def call_dependency(
+    client: Any, dep: dict[str, Any], *, kommune: str, date: str | None
+) -> tuple[int, dict[str, Any]]:
+    """POST one callback from /_dash-dependencies with a kommune and a date as its inputs."""
+    body = dependency_body(dep, kommune=kommune, date=date)
     response = client.post("/_dash-update-component", json=body)
     return response.status_code, (response.get_json() or {})
