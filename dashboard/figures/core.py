@@ -276,28 +276,8 @@ def time_layout(*, title: str, yaxis_title: str) -> dict[str, Any]:
 
 
 def _time_layout(fig: go.Figure, *, title: str, yaxis_title: str) -> None:
-    fig.update_layout(
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=360,
-        margin=dict(l=50, r=10, t=50, b=40),
-        legend=dict(orientation="h", y=-0.18),
-        plot_bgcolor=COLOURS["background"],
-        hovermode="x unified",
-        separators=i18n.plotly_separators(),
-    )
-    fig.update_yaxes(title=yaxis_title, gridcolor=COLOURS["grid"], rangemode="tozero")
-    fig.update_xaxes(
-        gridcolor=COLOURS["grid_light"],
-        rangeslider=dict(visible=False),
-        rangeselector=dict(
-            buttons=[
-                dict(count=3, label=_("3 mnd"), step="month", stepmode="backward"),
-                dict(count=1, label=_("1 år"), step="year", stepmode="backward"),
-                dict(step="all", label=_("Alt")),
-            ]
-        ),
-    )
+    """:func:`time_layout` set on a go.Figure (for the builders that still make one)."""
+    fig.update_layout(time_layout(title=title, yaxis_title=yaxis_title))
 
 
 __all__ = [
