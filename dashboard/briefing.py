@@ -24,11 +24,10 @@ from dashboard.metrics import testing as testing_metrics
 from data import queries
 from data.cache import cached, read_memo
 from data.queries import clusters as cluster_queries
-from data.queries import hospital as hospital_queries
+from data.queries import key_figures as key_queries
 from data.queries import rules as rule_queries
 from data.queries import signals as signal_queries
 from data.queries import sources as source_queries
-from data.queries import testing as testing_queries
 from data.queries import vaccination as vaccination_queries
 from data.rules import parameter_text
 from data.scope import Scope
@@ -95,15 +94,8 @@ def _percent(share: Any) -> float | None:
 
 
 def _case_indicators(
-    scope: Scope, code: str, fylke: str, date: dt.date, start: dt.date, read_end: dt.date
-) -> tuple[dict[str, Indicator], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    def series(level: Any, area: str | None) -> pd.DataFrame:
-        return queries.cases_daily(scope=scope, level=level, code=area, start=start, end=read_end)
-
-    own, county, nation = (
-        testing_metrics.through(series(level, area), date)
-        for level, area in (("kommune", code), ("fylke", fylke), ("nation", None))
-    )
+    scope: Scope, date: dt.date, own: pd.DataFrame, county: pd.DataFrame, nation: pd.DataFrame
+) -> dict[str, Indicator]:
     basis = queries.dataset_info(scope=scope)["case_date_basis"]
     k, f, n = (metrics.window_counts(s, date) for s in (own, county, nation))
     last = own[own["date"] == pd.Timestamp(date)]
@@ -162,22 +154,17 @@ def _case_indicators(
             definition=_("Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller."),
         ),
     }
-    return out, own, county, nation
+    return out
 
 
-def _testing_indicator(
-    scope: Scope, code: str, fylke: str, date: dt.date, read_end: dt.date
-) -> Indicator:
-    # one read serves the brief's day and the day before: 7 days and the 7 before them
-    start = read_end - dt.timedelta(days=14)
+def _testing_indicator(date: dt.date, frames: dict[str, pd.DataFrame]) -> Indicator:
+    def at(level: str) -> dict[str, Any]:
+        if level not in frames:
+            return {}
+        series = testing_metrics.testing_series(frames[level], date=date)
+        return testing_metrics.testing_at(series, date)
 
-    def at(level: Any, area: str | None) -> dict[str, Any]:
-        daily = testing_queries.tests_daily(
-            scope=scope, level=level, code=area, start=start, end=read_end
-        )
-        return testing_metrics.testing_at(testing_metrics.testing_series(daily, date=date), date)
-
-    own, county, nation = at("kommune", code), at("fylke", fylke), at("nation", None)
+    own, county, nation = at("kommune"), at("fylke"), at("nation")
     return Indicator(
         "positivity_7d",
         _("Andel positive tester (7 dager)"),
@@ -185,27 +172,20 @@ def _testing_indicator(
         "%",
         1,
         suppressed=bool(own["positivity_7d_hidden"]),
-        county=_percent(county["positivity_7d"]),
-        nation=_percent(nation["positivity_7d"]),
+        county=_percent(county.get("positivity_7d")),
+        nation=_percent(nation.get("positivity_7d")),
         definition=_("Positive testhendelser / alle testhendelser siste 7 dager."),
     )
 
 
-def _hospital_indicator(
-    scope: Scope, code: str, fylke: str, date: dt.date, read_end: dt.date
-) -> Indicator:
-    # one read serves the brief's day and the day before: 7 days and the 7 before them
-    start = read_end - dt.timedelta(days=14)
+def _hospital_indicator(date: dt.date, frames: dict[str, pd.DataFrame]) -> Indicator:
+    def at(level: str) -> dict[str, Any]:
+        if level not in frames:
+            return {}
+        series = hospital_metrics.hospital_series(frames[level], date=date)
+        return hospital_metrics.hospital_at(series, date)
 
-    def at(level: Any, area: str | None) -> dict[str, Any]:
-        daily = hospital_queries.hospital_daily(
-            scope=scope, level=level, code=area, start=start, end=read_end
-        )
-        return hospital_metrics.hospital_at(
-            hospital_metrics.hospital_series(daily, date=date), date
-        )
-
-    own, county, nation = at("kommune", code), at("fylke", fylke), at("nation", None)
+    own, county, nation = at("kommune"), at("fylke"), at("nation")
     return Indicator(
         "admissions_7d",
         _("Nye sykehusinnleggelser (7 dager)"),
@@ -219,12 +199,24 @@ def _hospital_indicator(
 
 
 def _coverage_indicators(
-    scope: Scope, code: str, fylke: str, date: dt.date, compare: bool = True
+    scope: Scope,
+    code: str,
+    fylke: str,
+    date: dt.date,
+    coverage: pd.DataFrame,
+    compare: bool = True,
 ) -> dict[str, Indicator]:
+    """Coverage of dose 1–3, all ages and 65+, from the key figures' ``coverage`` rows; where
+    the data have none (a published snapshot), from :func:`vaccination_groups`."""
+
     def table(level: Any, area: str | None) -> pd.DataFrame:
-        frame = vaccination_queries.vaccination_groups(
-            scope=scope, level=level, code=area, date=date
-        )
+        if coverage.empty:
+            frame = vaccination_queries.vaccination_groups(
+                scope=scope, level=level, code=area, date=date
+            )
+        else:
+            rows = coverage["level"].eq(level) & coverage["date"].eq(pd.Timestamp(date))
+            frame = coverage[rows]
         return frame[frame["age_band"].isin(["alle", "65+"])].set_index(["age_band", "dose_number"])
 
     own = table("kommune", code)
@@ -232,13 +224,21 @@ def _coverage_indicators(
     county = table("fylke", fylke) if compare else none
     nation = table("nation", None) if compare else none
 
-    def share(frame: pd.DataFrame, group: str, dose: int) -> float | None:
-        if (group, dose) not in frame.index:
+    def rows(frame: pd.DataFrame) -> dict[tuple[str, int], tuple[Any, Any, bool]]:
+        hidden = frame["hidden"] if "hidden" in frame else pd.Series(False, index=frame.index)
+        values = zip(frame["vaccinated"], frame["population"], hidden, strict=True)
+        return dict(zip(frame.index, values, strict=True))
+
+    tables = {"own": rows(own), "county": rows(county), "nation": rows(nation)}
+
+    def share(which: str, group: str, dose: int) -> float | None:
+        row = tables[which].get((group, dose))
+        if row is None:
             return None
-        row = frame.loc[(group, dose)]
-        if bool(row.get("hidden", False)) or not row["population"]:
+        vaccinated, population, hidden = row
+        if bool(hidden) or not population:
             return None
-        return min(100.0, 100.0 * float(row["vaccinated"]) / float(row["population"]))
+        return min(100.0, 100.0 * float(vaccinated) / float(population))
 
     out = {}
     for group, label in (
@@ -247,16 +247,16 @@ def _coverage_indicators(
     ):
         for dose in (1, 2, 3):
             key = f"coverage_{'all' if group == 'alle' else '65'}_d{dose}"
-            value = share(own, group, dose)
+            value = share("own", group, dose)
             out[key] = Indicator(
                 key,
                 _(label, dose=dose),
                 value,
                 "%",
                 1,
-                suppressed=value is None and (group, dose) in own.index,
-                county=share(county, group, dose),
-                nation=share(nation, group, dose),
+                suppressed=value is None and (group, dose) in tables["own"],
+                county=share("county", group, dose),
+                nation=share("nation", group, dose),
                 definition=_(
                     "Personer med minst dose n / befolkning 1. januar (vist høyst 100 %)."
                 ),
@@ -301,6 +301,10 @@ def _mark_not_published(indicators: dict[str, Indicator], gaps: dict[str, Any]) 
         )
 
 
+LEVELS = ("kommune", "fylke", "nation")
+WEEK = dt.timedelta(days=7)
+
+
 def indicators_on(
     *,
     scope: Scope,
@@ -311,22 +315,44 @@ def indicators_on(
     read_end: dt.date | None = None,
     compare: bool = True,
 ) -> tuple[dict[str, Indicator], dict[str, pd.DataFrame]]:
-    """The indicators on ``date``. Series are read through ``read_end`` (default ``date``) and
-    cut at ``date``: the brief reads once for its day and the day before. Without ``compare``
-    the coverage of the county and the country is left out (the day before needs the
-    kommune's own values only)."""
+    """The indicators on ``date``, from the key figures of the kommune, its county and the
+    nation (:mod:`data.queries.key_figures`). They are read through ``read_end`` (default
+    ``date``) and cut at ``date``: the brief reads once for its day and the day before. Without
+    ``compare`` the county's and the country's positivity, admissions and coverage are left
+    out (the day before needs the kommune's own values only)."""
     end = read_end or date
-    cases, own, county, nation = _case_indicators(
-        scope, kommunenummer, fylkesnummer, date, start, end
+    figures = key_queries.area_key_figures(
+        scope=scope, kommunenummer=kommunenummer, fylkesnummer=fylkesnummer, start=start, end=end
     )
-    out = dict(cases)
-    out["positivity_7d"] = _testing_indicator(scope, kommunenummer, fylkesnummer, date, end)
-    out["admissions_7d"] = _hospital_indicator(scope, kommunenummer, fylkesnummer, date, end)
-    out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date, compare))
+    daily = {
+        level: testing_metrics.through(figures[figures["level"] == level], date) for level in LEVELS
+    }
+    # positivity and admissions need the day and the day a week before it
+    week = {
+        level: frame[frame["date"] >= pd.Timestamp(date - WEEK)] for level, frame in daily.items()
+    }
+    compared = week if compare else {"kommune": week["kommune"]}
+    out = _case_indicators(scope, date, daily["kommune"], daily["fylke"], daily["nation"])
+    out["positivity_7d"] = _testing_indicator(date, compared)
+    out["admissions_7d"] = _hospital_indicator(date, compared)
+    # coverage is shown for the day and compared with the day before: two days are read
+    coverage = key_queries.area_coverage(
+        scope=scope,
+        kommunenummer=kommunenummer,
+        fylkesnummer=fylkesnummer,
+        start=end - dt.timedelta(days=1),
+        end=end,
+    )
+    out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date, coverage, compare))
     clusters_indicator, clusters = _cluster_indicator(scope, kommunenummer, date)
     out["active_clusters"] = clusters_indicator
     _mark_not_published(out, source_queries.subject_availability(scope=scope))
-    frames = {"own": own, "county": county, "nation": nation, "clusters": clusters}
+    frames = {
+        "own": daily["kommune"],
+        "county": daily["fylke"],
+        "nation": daily["nation"],
+        "clusters": clusters,
+    }
     return out, frames
 
 
@@ -511,9 +537,12 @@ def neighbour_table(*, scope: Scope, kommunenummer: str, date: dt.date) -> pd.Da
     table = neighbours.merge(windows, on="kommunenummer", how="inner")
     if table.empty:
         return table
-    coverage = vaccination_queries.vaccination_by_kommune(
-        scope=scope, kommuner=list(table["kommunenummer"]), date=date
-    )
+    kommuner = list(table["kommunenummer"])
+    coverage = key_queries.kommune_coverage(scope=scope, kommuner=kommuner, date=date)
+    if coverage.empty:  # no dose counts by age: the published snapshot
+        coverage = vaccination_queries.vaccination_by_kommune(
+            scope=scope, kommuner=kommuner, date=date
+        )
     dose2 = coverage[(coverage["age_band"] == "alle") & (coverage["dose_number"] == 2)]
     dose2 = dose2.assign(
         coverage_d2=(100 * dose2["vaccinated"] / dose2["population"])

@@ -804,6 +804,15 @@ def _keys_for(
     scope: Scope, kommunenummer: str | None, disease: str, category: str | None = None
 ) -> dict[str, list[_Version]]:
     kommune, fylke = _place(scope, kommunenummer)
+    return _versions_by_key(kommune=kommune, fylke=fylke, disease=disease, category=category)
+
+
+@cached()
+def _versions_by_key(
+    *, kommune: str | None, fylke: str | None, disease: str, category: str | None
+) -> dict[str, list[_Version]]:
+    """The versions that apply in a place, by rule (internal, after the scope check: the same
+    for every caller, so the brief's changed and upcoming rules share one build)."""
     versions = _applicable(_all_versions(disease=disease), kommune, fylke)
     if category is not None:
         versions = versions[versions["category"] == category]

@@ -234,6 +234,9 @@ class Cluster(Base):
     status: Mapped[str] = mapped_column(String(12))  # active | closed
     kommuner_involved: Mapped[str] = mapped_column(String(200))  # space-separated codes
 
+    # the clusters active on a day: last case at most 14 days before it (the Morgenbrief)
+    __table_args__ = (Index(None, "disease", "last_case_date"),)
+
 
 class RuleVersion(Base):
     """A version of a national, county or local rule. Never overwritten, only superseded."""
@@ -389,6 +392,39 @@ class AggHospitalRollup(_Rollup, Base):
     age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
     admissions: Mapped[int] = mapped_column(Integer)
     icu_admissions: Mapped[int] = mapped_column(Integer)
+
+
+class AggKeyFigures(Base):
+    """Each area's key numbers per day (see :mod:`data.key_figures`): the counts and 7/14-day
+    windows of cases, tests and admissions, persons with dose 1–3 and the populations they are
+    divided by, before small-number protection. ``area`` is a kommunenummer, "F" + a
+    fylkesnummer or "NO". Rebuilt with the daily aggregates."""
+
+    __tablename__ = "agg_key_figures"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area: Mapped[str] = mapped_column(String(4), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+    cases_7d: Mapped[int] = mapped_column(Integer)
+    cases_prev_7d: Mapped[int] = mapped_column(Integer)
+    cases_14d: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    tests_7d: Mapped[int] = mapped_column(Integer)
+    positive_7d: Mapped[int] = mapped_column(Integer)
+    result_days_sum_7d: Mapped[int] = mapped_column(Integer)
+    result_days_n_7d: Mapped[int] = mapped_column(Integer)
+    admissions_7d: Mapped[int] = mapped_column(Integer)
+    icu_admissions_7d: Mapped[int] = mapped_column(Integer)
+    # persons with at least dose n, all ages and 65+; NULL where the data have no dose counts
+    # by age and day (a published coverage snapshot is read as published instead)
+    vaccinated_1: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vaccinated_2: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vaccinated_3: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vaccinated_65_1: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vaccinated_65_2: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vaccinated_65_3: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    population_alle: Mapped[int] = mapped_column(Integer)
+    population_65: Mapped[int] = mapped_column(Integer)
 
 
 class AggCertificateSeries(Base):
@@ -615,7 +651,11 @@ class Signal(Base):
     since_week_start: Mapped[dt.date | None] = mapped_column(Date)
     method: Mapped[str] = mapped_column(String(40))
 
-    __table_args__ = (Index(None, "disease", "series", "week_start", "alarm"),)
+    __table_args__ = (
+        Index(None, "disease", "series", "week_start", "alarm"),
+        # every series of some kommuner in one week (the Morgenbrief's signal sentences)
+        Index("ix_signal_week", "disease", "week_start", "kommunenummer"),
+    )
 
 
 class ClusterDay(Base):

@@ -1,0 +1,192 @@
+"""Key figures of a kommune, its county and the nation per day (``agg_key_figures``, built at
+load by :mod:`data.key_figures`), protected for the caller's scope as the live reads are.
+
+The rows hold the same numbers as :func:`data.queries.cases_daily`, :func:`~data.queries.
+testing.tests_daily`, :func:`~data.queries.hospital.hospital_daily` and the group rows of
+:func:`~data.queries.vaccination.vaccination_groups` (doses 1–3) for any day; the protection is
+theirs too (primary, per area: small numbers visible only where the scope may see them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from data.cache import cached
+from data.codes import DEFAULT_DISEASE
+from data.key_figures import DOSES, VACCINATED
+from data.protection import protect
+from data.queries.cases import _raw_frame
+from data.queries.vaccination import GROUP_65, GROUP_ALL, _protect_sides
+from data.rollups import COUNTY_PREFIX, NATION
+from data.schema import AggKeyFigures
+from data.scope import Scope
+
+K = AggKeyFigures
+COUNTS = [
+    "cases",
+    "cases_7d",
+    "cases_prev_7d",
+    "cases_14d",
+    "tests_7d",
+    "positive_7d",
+    "result_days_n_7d",
+    "admissions_7d",
+    "icu_admissions_7d",
+]
+RATES = {"result_days_sum_7d": ["result_days_n_7d"]}  # withheld with the count it sums over
+COLUMNS = [
+    "cases",
+    "cases_7d",
+    "cases_prev_7d",
+    "cases_14d",
+    "population",
+    "tests_7d",
+    "positive_7d",
+    "result_days_sum_7d",
+    "result_days_n_7d",
+    "admissions_7d",
+    "icu_admissions_7d",
+    *VACCINATED,
+    "population_alle",
+    "population_65",
+]
+GROUP_COLUMNS = {
+    GROUP_65: ("vaccinated_65_", "population_65"),
+    GROUP_ALL: ("vaccinated_", "population_alle"),
+}
+
+
+@cached()
+def _rows(*, areas: tuple[str, ...], start: dt.date, end: dt.date, disease: str) -> pd.DataFrame:
+    """Unprotected rows of ``areas`` in [start, end] (cached without the scope: every caller's
+    scope is applied on the way out)."""
+    q = select(K.area, K.date, *(getattr(K, c) for c in COLUMNS)).where(
+        K.disease == disease, K.area.in_(areas), K.date >= start, K.date <= end
+    )
+    frame = _raw_frame(q, ["area", "date", *COLUMNS])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.sort_values(["area", "date"]).reset_index(drop=True)
+
+
+def available(*, disease: str = DEFAULT_DISEASE) -> bool:
+    """Whether the key figures were built for ``disease`` (a store loaded before they existed
+    gets them from ``situasjonsbilde setup``)."""
+    return not _rows(areas=(NATION,), start=dt.date.min, end=dt.date.max, disease=disease).empty
+
+
+def _coverage_long(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The coverage groups (65+, alle) × dose 1–3 of each row, built on the arrays in one
+    step: ``key``, date and the columns of :func:`data.queries.vaccination.vaccination_groups`
+    before protection."""
+    pairs = [(g, d, f"{p}{d}", pop) for g, (p, pop) in GROUP_COLUMNS.items() for d in DOSES]
+    n = len(rows)
+    vaccinated = rows[[c for _g, _d, c, _p in pairs]].to_numpy(dtype="float64")
+    population = rows[[p for _g, _d, _c, p in pairs]].to_numpy(dtype="float64")
+    out = pd.DataFrame(
+        {
+            key: np.repeat(rows[key].to_numpy(), len(pairs)),
+            "date": np.repeat(rows["date"].to_numpy(), len(pairs)),
+            "age_band": np.tile(np.array([g for g, *_r in pairs], dtype=object), n),
+            "dose_number": np.tile(np.array([d for _g, d, *_r in pairs], dtype="int64"), n),
+            "vaccinated": vaccinated.ravel().astype("int64"),
+            "population": population.ravel().astype("int64"),
+        }
+    )
+    out["unvaccinated"] = (out["population"] - out["vaccinated"]).clip(lower=0)
+    return out
+
+
+def _areas(scope: Scope, kommunenummer: str, fylkesnummer: str) -> dict[str, str]:
+    scope.restrict([kommunenummer])  # a county and the nation may be read beyond it
+    return {"kommune": kommunenummer, "fylke": COUNTY_PREFIX + fylkesnummer, "nation": NATION}
+
+
+@cached()
+def area_key_figures(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    fylkesnummer: str,
+    start: dt.date,
+    end: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """The kommune's, its county's and the nation's key figures for every day in [start, end].
+
+    Columns: level (kommune, fylke, nation), date, the counts and windows of cases, tests and
+    admissions (as the live daily series), population, and ``<count>_suppressed`` flags. A
+    kommune outside the scope is refused.
+    """
+    areas = _areas(scope, kommunenummer, fylkesnummer)
+    rows = _rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
+    rows = rows.drop(columns=[*VACCINATED, "population_alle", "population_65"])
+    own = rows["area"].eq(kommunenummer).to_numpy()
+    # the kommune's rows are judged by the kommune, the county's and the nation's as aggregates
+    parts = [
+        protect(
+            part,
+            scope=scope,
+            counts=COUNTS,
+            rates=RATES,
+            kommune_column=None,
+            area_code=code,
+        )
+        for part, code in ((rows[own], kommunenummer), (rows[~own], None))
+    ]
+    level_of = {area: level for level, area in areas.items()}
+    out = pd.concat(parts, ignore_index=True)
+    return out.assign(level=out.pop("area").map(level_of))
+
+
+@cached()
+def area_coverage(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    fylkesnummer: str,
+    start: dt.date,
+    end: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Coverage groups (65+, alle) × dose 1–3 of the kommune, its county and the nation for
+    every day in [start, end]: level, date and the columns of
+    :func:`~data.queries.vaccination.vaccination_groups`. Empty where the data have no dose
+    counts by age band (a published snapshot is read by that function)."""
+    areas = _areas(scope, kommunenummer, fylkesnummer)
+    rows = _rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
+    if rows.empty or rows[VACCINATED].isna().all().all():
+        return pd.DataFrame()
+    long = _coverage_long(rows, "area")
+    own = long["area"].eq(kommunenummer).to_numpy()
+    # the kommune's rows are judged by the kommune, the county's and the nation's as aggregates
+    parts = [
+        _protect_sides(part, scope=scope, kommune_column=None, area_code=code)
+        for part, code in ((long[own], kommunenummer), (long[~own], None))
+    ]
+    level_of = {area: level for level, area in areas.items()}
+    out = pd.concat(parts, ignore_index=True)
+    return out.assign(level=out.pop("area").map(level_of))
+
+
+@cached()
+def kommune_coverage(
+    *, scope: Scope, kommuner: list[str], date: dt.date, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """Coverage groups (65+, alle) × dose 1–3 on ``date`` for several kommuner, as the rows of
+    :func:`~data.queries.vaccination.vaccination_by_kommune` (kommunenummer, age_band,
+    dose_number, vaccinated, unvaccinated, population, hidden). Empty where the data have no
+    dose counts by age. Kommuner outside the scope are refused."""
+    allowed = scope.restrict(kommuner) or []
+    rows = _rows(areas=tuple(sorted(allowed)), start=date, end=date, disease=disease)
+    if rows.empty or rows[VACCINATED].isna().all().all():
+        return pd.DataFrame()
+    long = _coverage_long(rows.rename(columns={"area": "kommunenummer"}), "kommunenummer")
+    out = _protect_sides(long, scope=scope, kommune_column="kommunenummer", area_code=None)
+    return out.drop(columns="date")
+
+
+__all__ = ["area_coverage", "area_key_figures", "available", "kommune_coverage"]
