@@ -426,6 +426,9 @@ class AggKeyFigures(Base):
     population_alle: Mapped[int] = mapped_column(Integer)
     population_65: Mapped[int] = mapped_column(Integer)
 
+    # every kommune on one day (the map's and the neighbour table's windows)
+    __table_args__ = (Index(None, "disease", "date"),)
+
 
 class AggCertificateSeries(Base):
     """Certificate status as whole daily series (see :mod:`data.certificate_aggregates`):

@@ -145,3 +145,31 @@ def test_every_area_has_every_day_and_ensure_rebuilds_a_missing_table(settings) 
         assert key_figures.ensure(conn) is True
         again = conn.execute(select(func.count()).select_from(AggKeyFigures)).scalar()
     assert again == rows
+
+
+def test_case_windows_equal_sums_of_the_daily_aggregate(settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    for date in _dates():
+        got = queries.case_windows(scope=Scope.full(), date=date).set_index("kommunenummer")
+        with db.engine().connect() as conn:
+            raw = pd.read_sql(
+                text(
+                    "SELECT kommunenummer, "
+                    "SUM(CASE WHEN date > :d7 THEN cases_by_testdate ELSE 0 END) AS cases_7d, "
+                    "SUM(cases_by_testdate) AS cases_14d FROM agg_cases_daily "
+                    "WHERE date > :d14 AND date <= :d GROUP BY kommunenummer"
+                ),
+                conn,
+                params={
+                    "d": date.isoformat(),
+                    "d7": (date - dt.timedelta(days=7)).isoformat(),
+                    "d14": (date - dt.timedelta(days=14)).isoformat(),
+                },
+            ).set_index("kommunenummer")
+        joined = got.join(raw, rsuffix="_raw", how="left").fillna({"cases_7d_raw": 0})
+        joined = joined.fillna({"cases_14d_raw": 0})
+        assert (joined["cases_7d"] == joined["cases_7d_raw"]).all()
+        assert (joined["cases_14d"] == joined["cases_14d_raw"]).all()
+        assert (joined["cases_prev_7d"] == joined["cases_14d"] - joined["cases_7d"]).all()
+        assert len(got) == 357 and got["cases_14d"].sum() > 0

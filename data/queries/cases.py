@@ -7,13 +7,21 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 
 from data import db, rollups
 from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
-from data.schema import AggCasesDaily, DatasetMeta, Fylke, Kommune, KommuneNeighbour, Population
+from data.schema import (
+    AggCasesDaily,
+    AggKeyFigures,
+    DatasetMeta,
+    Fylke,
+    Kommune,
+    KommuneNeighbour,
+    Population,
+)
 from data.scope import Scope, ScopeError
 
 AreaLevel = Literal["kommune", "fylke", "nation"]
@@ -174,28 +182,17 @@ def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE)
     date basis (test date, or registration date where only that is published).
 
     Columns: kommunenummer, cases_7d, cases_prev_7d, cases_14d, population.
-    ``cases_prev_7d`` is the 7 days before the last 7 (for the trend rule).
+    ``cases_prev_7d`` is the 7 days before the last 7 (for the trend rule). The windows are
+    one indexed read of the key figures (:mod:`data.key_figures`, summed at load from the
+    daily aggregate by the same basis).
     """
-    start = date - dt.timedelta(days=13)
-    last7 = AggCasesDaily.date > date - dt.timedelta(days=7)
-    cases = _case_column(case_date_basis())
-    q = (
-        select(
-            AggCasesDaily.kommunenummer,
-            func.sum(case((last7, cases), else_=0)),
-            func.sum(case((last7, 0), else_=cases)),
-            func.sum(cases),
-        )
-        .where(
-            AggCasesDaily.disease == disease,
-            AggCasesDaily.date >= start,
-            AggCasesDaily.date <= date,
-        )
-        .group_by(AggCasesDaily.kommunenummer)
+    k = AggKeyFigures
+    q = select(k.area, k.cases_7d, k.cases_prev_7d, k.cases_14d).where(
+        k.disease == disease, k.date == date
     )
     allowed = scope.restrict(None)
     if allowed is not None:
-        q = q.where(AggCasesDaily.kommunenummer.in_(allowed))
+        q = q.where(k.area.in_(allowed))
     counts = _frame(q, ["kommunenummer", "cases_7d", "cases_prev_7d", "cases_14d"])
     kommuner = kommune_list(scope=scope, year=_population_year(date))
     columns = ["kommunenummer", "fylkesnummer", "population"]

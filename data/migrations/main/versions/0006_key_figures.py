@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("population_65", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("disease", "area", "date", name=op.f("pk_agg_key_figures")),
     )
+    op.create_index(op.f("ix_agg_key_figures_disease"), "agg_key_figures", ["disease", "date"])
     op.create_index(op.f("ix_cluster_disease"), "cluster", ["disease", "last_case_date"])
     op.create_index("ix_signal_week", "signal", ["disease", "week_start", "kommunenummer"])
 
@@ -50,4 +51,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_signal_week", table_name="signal")
     op.drop_index(op.f("ix_cluster_disease"), table_name="cluster")
+    op.drop_index(op.f("ix_agg_key_figures_disease"), table_name="agg_key_figures")
     op.drop_table("agg_key_figures")
