@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash)
 from dash import Dash, set_props
-from flask import Response, redirect, request
+from flask import Response, g, redirect, request
 from flask_caching import Cache
 
 import callbacks
@@ -122,6 +122,18 @@ def create_app(settings: Settings | None = None) -> Dash:
         on_error=refuse_out_of_scope,
     )
     server = app.server
+
+    @server.before_request
+    def pin_data_version() -> None:
+        # first of the hooks: the response cache's lookup uses the pinned version too
+        g.data_version_token = data_cache.pin_version()
+
+    @server.teardown_request
+    def unpin_data_version(_error: BaseException | None) -> None:
+        token = g.pop("data_version_token", None)
+        if token is not None:
+            data_cache.unpin_version(token)
+
     server.config["SITUASJONSBILDE_SETTINGS"] = settings
     init_security(app, settings)
     init_exports(app)

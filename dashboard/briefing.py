@@ -335,13 +335,14 @@ def indicators_on(
     out = _case_indicators(scope, date, daily["kommune"], daily["fylke"], daily["nation"])
     out["positivity_7d"] = _testing_indicator(date, compared)
     out["admissions_7d"] = _hospital_indicator(date, compared)
-    # coverage is shown for the day and compared with the day before: two days are read
+    # coverage is shown for the day and compared with the day before: two days of the read
     coverage = key_queries.area_coverage(
         scope=scope,
         kommunenummer=kommunenummer,
         fylkesnummer=fylkesnummer,
-        start=end - dt.timedelta(days=1),
+        start=start,
         end=end,
+        days=2,
     )
     out.update(_coverage_indicators(scope, kommunenummer, fylkesnummer, date, coverage, compare))
     clusters_indicator, clusters = _cluster_indicator(scope, kommunenummer, date)

@@ -106,13 +106,38 @@ def _read_version() -> str:
     return value
 
 
+# One request's data version (see :func:`pin_version`): None outside a request.
+_request_version: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "sb_request_version", default=None
+)
+
+
+def pin_version() -> contextvars.Token[dict[str, str] | None]:
+    """From here until :func:`unpin_version` (one web request), a reader with TTL 0 is asked
+    once, at the first cached call, and every later call uses that version: one consistent
+    version per request, and an import or rule change made by another worker is in the keys
+    of the next request. Without it, a shared cache read the version for every cached call
+    (some forty reads for one Morgenbrief)."""
+    return _request_version.set({})
+
+
+def unpin_version(token: contextvars.Token[dict[str, str] | None]) -> None:
+    _request_version.reset(token)
+
+
 def data_version() -> str:
-    """The current data version, re-read when the last read is older than the reader's TTL."""
+    """The current data version, re-read when the last read is older than the reader's TTL
+    (TTL 0: for every cached call, or once per request after :func:`pin_version`)."""
     global _version_cache
     if _version_reader is None:
         return ""
     if _version_ttl <= 0:
-        return _read_version()
+        pinned = _request_version.get()
+        if pinned is None:
+            return _read_version()
+        if "version" not in pinned:
+            pinned["version"] = _read_version()
+        return pinned["version"]
     now = time.monotonic()
     if now - _version_cache[0] > _version_ttl:
         _version_cache = (now, _read_version())

@@ -61,6 +61,7 @@ def read_data_version() -> str:
 
 
 @cached()
+@cached()
 def dataset_info(*, scope: Scope) -> dict[str, Any]:
     """Facts about the loaded data: data date, period, demo flag, scale, seed."""
     with db.engine().connect() as conn:

@@ -150,14 +150,18 @@ def area_coverage(
     fylkesnummer: str,
     start: dt.date,
     end: dt.date,
+    days: int | None = None,
     disease: str = DEFAULT_DISEASE,
 ) -> pd.DataFrame:
     """Coverage groups (65+, alle) × dose 1–3 of the kommune, its county and the nation for
-    every day in [start, end]: level, date and the columns of
+    every day in [start, end], or for its last ``days`` days (the read is that of
+    :func:`area_key_figures` for [start, end]): level, date and the columns of
     :func:`~data.queries.vaccination.vaccination_groups`. Empty where the data have no dose
     counts by age band (a published snapshot is read by that function)."""
     areas = _areas(scope, kommunenummer, fylkesnummer)
     rows = _rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
+    if days is not None:
+        rows = rows[rows["date"] > pd.Timestamp(end - dt.timedelta(days=days))]
     if rows.empty or rows[VACCINATED].isna().all().all():
         return pd.DataFrame()
     long = _coverage_long(rows, "area")

@@ -1,0 +1,63 @@
+"""A shared cache reads the data version once per request, not once per cached call, and a
+new version is in the keys of the next request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from data import cache as data_cache
+from data import queries
+from data.scope import Scope
+from tests.dash_http import call_dependency, kommune_page_callbacks
+
+reads: list[str] = []
+version = ["1"]
+
+
+def _reader() -> str:
+    reads.append(version[0])
+    return version[0]
+
+
+@pytest.fixture()
+def counting_reader() -> Iterator[None]:
+    previous = (data_cache._backend, data_cache._version_reader, data_cache._version_ttl)
+    data_cache.set_version_reader(_reader, ttl=0.0)  # as with the shared (Redis) cache
+    reads.clear()
+    yield
+    data_cache.set_backend(previous[0])
+    data_cache.set_version_reader(previous[1], ttl=previous[2])
+
+
+def test_without_a_request_every_cached_call_reads_the_version(counting_reader) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        data_cache.data_version()
+    assert len(reads) == 3
+
+
+def test_pinned_version_is_read_once_until_unpinned(counting_reader) -> None:  # type: ignore[no-untyped-def]
+    token = data_cache.pin_version()
+    try:
+        assert {data_cache.data_version() for _ in range(5)} == {"1"}
+        version[0] = "2"  # a load elsewhere, during the request: the request keeps its version
+        assert data_cache.data_version() == "1"
+    finally:
+        data_cache.unpin_version(token)
+        assert len(reads) == 1
+        assert data_cache.data_version() == "2"  # the next request sees it
+        version[0] = "1"
+
+
+def test_a_page_request_reads_the_version_once(client, counting_reader) -> None:  # type: ignore[no-untyped-def]
+    brief = next(d for d in kommune_page_callbacks(client) if "brief-title" in d["output"])
+    data_date = queries.dataset_info(scope=Scope.full())["data_date"]
+    reads.clear()
+    for days in (0, 1):
+        date = (data_date - dt.timedelta(days=days + 11)).isoformat()
+        status, _body = call_dependency(client, brief, kommune="4601", date=date)
+        assert status == 200
+    # two requests, each with dozens of cached reads: one version read each
+    assert len(reads) == 2
