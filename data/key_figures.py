@@ -28,6 +28,7 @@ different sizes, counties, the nation and several dates.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, and_, case, delete, func, select
 
+from data import db, rollups
+from data.cache import cached
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE
 from data.rollups import COUNTY_PREFIX, NATION, ROLLUPS
 from data.schema import (
@@ -51,8 +54,18 @@ from data.schema import (
 CASE_COLUMNS = {"test": "cases_by_testdate", "registration": "cases_by_regdate"}
 DOSES = (1, 2, 3)
 # (aggregate, its daily sums → key-figure stem); windows are built from the daily sums
-SUBJECTS: dict[Any, tuple[str, ...]] = {
-    AggTestsDaily: ("tests", "positive", "result_days_sum", "result_days_n"),
+TEST_TYPES = {"pcr": "PCR", "antigen": "antigen"}
+# the daily sums of each aggregate kept per area and day (the daily series of the pages)
+DAILY = {
+    AggCasesDaily: ("cases_by_testdate", "cases_by_regdate"),
+    AggTestsDaily: (
+        "tests",
+        "tests_pcr",
+        "tests_antigen",
+        "positive",
+        "positive_pcr",
+        "positive_antigen",
+    ),
     AggHospitalDaily: ("admissions", "icu_admissions"),
 }
 VACCINATED = [f"vaccinated_{g}{d}" for g in ("", "65_") for d in DOSES]
@@ -104,7 +117,12 @@ def _daily(
 
 
 def _column(name: str) -> Callable[[Any], Any]:
-    """The column ``name`` of the table it is given (the kommune aggregate or its rollup)."""
+    """The column ``name`` of the table it is given (the kommune aggregate or its rollup);
+    ``tests_pcr`` and the like: the tests of that test type."""
+    stem, _sep, kind = name.partition("_")
+    if kind in TEST_TYPES:
+        test_type = TEST_TYPES[kind]
+        return lambda t: case((t.test_type == test_type, getattr(t, stem)), else_=0)
     return lambda table: getattr(table, name)
 
 
@@ -182,9 +200,10 @@ def _vaccinated(
 def _build(conn: Connection, disease: str, meta: dict[str, str]) -> pd.DataFrame:
     areas, county_of = _areas(conn)
     case_column = CASE_COLUMNS.get(meta.get("case_date_basis") or "test", "cases_by_testdate")
-    daily = _daily(conn, AggCasesDaily, {"cases": _column(case_column)}, disease, areas)
-    for table, names in SUBJECTS.items():
-        daily.update(_daily(conn, table, {n: _column(n) for n in names}, disease, areas))
+    daily: dict[str, pd.DataFrame] = {}
+    for table, names in DAILY.items():
+        sums = [*names, "result_days_sum", "result_days_n"] if table is AggTestsDaily else names
+        daily.update(_daily(conn, table, {n: _column(n) for n in sums}, disease, areas))
     first = min([f.index.min() for f in daily.values() if len(f)], default=None)
     last = max([f.index.max() for f in daily.values() if len(f)], default=None)
     bounds = [pd.Timestamp(meta[k]) for k in ("period_start", "data_date") if meta.get(k)]
@@ -193,11 +212,9 @@ def _build(conn: Connection, disease: str, meta: dict[str, str]) -> pd.DataFrame
         return pd.DataFrame()
     days = pd.date_range(min(candidates), max(candidates), freq="D")
     m = {name: f.reindex(days, fill_value=0).to_numpy() for name, f in daily.items()}
-    columns: dict[str, np.ndarray] = {
-        "cases": m["cases"],
-        "cases_7d": _window(m["cases"], 7),
-        "cases_14d": _window(m["cases"], 14),
-    }
+    columns: dict[str, np.ndarray] = {n: m[n] for names in DAILY.values() for n in names}
+    cases = m[case_column]
+    columns.update(cases=cases, cases_7d=_window(cases, 7), cases_14d=_window(cases, 14))
     columns["cases_prev_7d"] = columns["cases_14d"] - columns["cases_7d"]
     for name in ("tests", "positive", "result_days_sum", "result_days_n"):
         columns[f"{name}_7d"] = _window(m[name], 7)
@@ -220,6 +237,52 @@ def _build(conn: Connection, disease: str, meta: dict[str, str]) -> pd.DataFrame
     for name in VACCINATED:
         out[name] = None if vaccinated is None else vaccinated[name].ravel()
     return out
+
+
+# --------------------------------------------------------------------------- reading
+COLUMNS = [c.name for c in AggKeyFigures.__table__.columns if c.name not in ("disease", "area")]
+
+
+@cached()
+def area_rows(
+    *, areas: tuple[str, ...], start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame:
+    """Unprotected rows of ``areas`` in [start, end], sorted by area and date (internal: the
+    query modules apply the caller's scope and small-number protection; cached without the
+    scope, so a county's or the nation's rows are read once for everyone)."""
+    k = AggKeyFigures
+    q = select(k.area, *(getattr(k, c) for c in COLUMNS)).where(
+        k.disease == disease, k.area.in_(areas), k.date >= start, k.date <= end
+    )
+    with db.engine().connect() as conn:
+        result = conn.execute(q)
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+    frame = pd.DataFrame(rows, columns=["area", *COLUMNS])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.sort_values(["area", "date"]).reset_index(drop=True)
+
+
+def area_of(members: tuple[str, ...] | list[str] | None) -> str | None:
+    """The key-figure area of a set of kommuner: one kommune is its own area, a whole county
+    or the nation its rollup area (:func:`data.rollups.area_of`), any other set None."""
+    if members is not None and len(members) == 1:
+        return str(members[0])
+    return rollups.area_of(members)
+
+
+def daily(
+    *, members: tuple[str, ...] | None, start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame | None:
+    """Every day in [start, end] of the area ``members`` make up (unprotected), or None when
+    the key figures do not hold that area for each of those days (the caller then sums the
+    daily aggregate itself)."""
+    area = area_of(members)
+    if area is None:
+        return None
+    rows = area_rows(areas=(area,), start=start, end=end, disease=disease)
+    if len(rows) != (end - start).days + 1:
+        return None
+    return rows.drop(columns="area")
 
 
 def refresh(conn: Connection) -> int:
@@ -254,4 +317,4 @@ def ensure(conn: Connection) -> bool:
     return True
 
 
-__all__ = ["VACCINATED", "ensure", "refresh"]
+__all__ = ["VACCINATED", "area_of", "area_rows", "daily", "ensure", "refresh"]

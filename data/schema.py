@@ -395,7 +395,7 @@ class AggHospitalRollup(_Rollup, Base):
 
 
 class AggKeyFigures(Base):
-    """Each area's key numbers per day (see :mod:`data.key_figures`): the counts and 7/14-day
+    """Each area's numbers per day (see :mod:`data.key_figures`): the daily counts and 7/14-day
     windows of cases, tests and admissions, persons with dose 1–3 and the populations they are
     divided by, before small-number protection. ``area`` is a kommunenummer, "F" + a
     fylkesnummer or "NO". Rebuilt with the daily aggregates."""
@@ -404,6 +404,16 @@ class AggKeyFigures(Base):
     disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
     area: Mapped[str] = mapped_column(String(4), primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    cases_by_testdate: Mapped[int] = mapped_column(Integer)
+    cases_by_regdate: Mapped[int] = mapped_column(Integer)
+    tests: Mapped[int] = mapped_column(Integer)
+    tests_pcr: Mapped[int] = mapped_column(Integer)
+    tests_antigen: Mapped[int] = mapped_column(Integer)
+    positive: Mapped[int] = mapped_column(Integer)
+    positive_pcr: Mapped[int] = mapped_column(Integer)
+    positive_antigen: Mapped[int] = mapped_column(Integer)
+    admissions: Mapped[int] = mapped_column(Integer)
+    icu_admissions: Mapped[int] = mapped_column(Integer)
     cases: Mapped[int] = mapped_column(Integer)
     cases_7d: Mapped[int] = mapped_column(Integer)
     cases_prev_7d: Mapped[int] = mapped_column(Integer)

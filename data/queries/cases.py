@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy import Select, and_, func, select
 
-from data import db, rollups
+from data import db, key_figures, rollups
 from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
@@ -248,6 +248,35 @@ def cases_daily(
     withheld day never makes a window smaller than it is.
     """
     members = _area_kommuner(scope, level, code)
+    key = None if members is None else tuple(sorted(members))
+    held = key_figures.daily(members=key, start=start, end=end, disease=disease)
+    out = _summed_daily(members, start, end, disease) if held is None else held[DAILY_COLUMNS]
+    return protect(
+        out,
+        scope=scope,
+        counts=["cases_by_testdate", "cases_by_regdate", "cases", *WINDOW_COUNTS],
+        kommune_column=None,
+        area_code=code if level == "kommune" else None,
+    )
+
+
+DAILY_COLUMNS = [
+    "date",
+    "cases_by_testdate",
+    "cases_by_regdate",
+    "cases",
+    "cases_7d",
+    "cases_14d",
+    "cases_prev_7d",
+    "population",
+]
+
+
+def _summed_daily(
+    members: list[str] | None, start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame:
+    """:func:`cases_daily` before protection, summed from the daily aggregate (for a set of
+    kommuner the key figures do not hold as one area)."""
     first = start - dt.timedelta(days=13)
     t, area = rollups.source(AggCasesDaily, members)
     q = (
@@ -269,13 +298,7 @@ def cases_daily(
     out = out[out["date"] >= pd.Timestamp(start)].reset_index(drop=True)
     pop = _population_by_year(members)
     out["population"] = out["date"].dt.year.clip(pop.index.min(), pop.index.max()).map(pop)
-    return protect(
-        out,
-        scope=scope,
-        counts=["cases_by_testdate", "cases_by_regdate", "cases", *WINDOW_COUNTS],
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
-    )
+    return out
 
 
 def _population_by_year(members: list[str] | None) -> pd.Series:

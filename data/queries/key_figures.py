@@ -13,20 +13,18 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
-from data.key_figures import DOSES, VACCINATED
+from data.key_figures import DAILY, DOSES, VACCINATED, area_rows
 from data.protection import protect
-from data.queries.cases import _raw_frame
 from data.queries.vaccination import GROUP_65, GROUP_ALL, _protect_sides
 from data.rollups import COUNTY_PREFIX, NATION
-from data.schema import AggKeyFigures
 from data.scope import Scope
 
-K = AggKeyFigures
+# every count of the rows is judged (the daily ones as in the live daily series)
 COUNTS = [
+    *(n for names in DAILY.values() for n in names),
     "cases",
     "cases_7d",
     "cases_prev_7d",
@@ -38,44 +36,10 @@ COUNTS = [
     "icu_admissions_7d",
 ]
 RATES = {"result_days_sum_7d": ["result_days_n_7d"]}  # withheld with the count it sums over
-COLUMNS = [
-    "cases",
-    "cases_7d",
-    "cases_prev_7d",
-    "cases_14d",
-    "population",
-    "tests_7d",
-    "positive_7d",
-    "result_days_sum_7d",
-    "result_days_n_7d",
-    "admissions_7d",
-    "icu_admissions_7d",
-    *VACCINATED,
-    "population_alle",
-    "population_65",
-]
 GROUP_COLUMNS = {
     GROUP_65: ("vaccinated_65_", "population_65"),
     GROUP_ALL: ("vaccinated_", "population_alle"),
 }
-
-
-@cached()
-def _rows(*, areas: tuple[str, ...], start: dt.date, end: dt.date, disease: str) -> pd.DataFrame:
-    """Unprotected rows of ``areas`` in [start, end] (cached without the scope: every caller's
-    scope is applied on the way out)."""
-    q = select(K.area, K.date, *(getattr(K, c) for c in COLUMNS)).where(
-        K.disease == disease, K.area.in_(areas), K.date >= start, K.date <= end
-    )
-    frame = _raw_frame(q, ["area", "date", *COLUMNS])
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame.sort_values(["area", "date"]).reset_index(drop=True)
-
-
-def available(*, disease: str = DEFAULT_DISEASE) -> bool:
-    """Whether the key figures were built for ``disease`` (a store loaded before they existed
-    gets them from ``situasjonsbilde setup``)."""
-    return not _rows(areas=(NATION,), start=dt.date.min, end=dt.date.max, disease=disease).empty
 
 
 def _coverage_long(rows: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -122,7 +86,7 @@ def area_key_figures(
     kommune outside the scope is refused.
     """
     areas = _areas(scope, kommunenummer, fylkesnummer)
-    rows = _rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
+    rows = area_rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
     rows = rows.drop(columns=[*VACCINATED, "population_alle", "population_65"])
     own = rows["area"].eq(kommunenummer).to_numpy()
     # the kommune's rows are judged by the kommune, the county's and the nation's as aggregates
@@ -159,7 +123,7 @@ def area_coverage(
     :func:`~data.queries.vaccination.vaccination_groups`. Empty where the data have no dose
     counts by age band (a published snapshot is read by that function)."""
     areas = _areas(scope, kommunenummer, fylkesnummer)
-    rows = _rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
+    rows = area_rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
     if days is not None:
         rows = rows[rows["date"] > pd.Timestamp(end - dt.timedelta(days=days))]
     if rows.empty or rows[VACCINATED].isna().all().all():
@@ -185,7 +149,7 @@ def kommune_coverage(
     dose_number, vaccinated, unvaccinated, population, hidden). Empty where the data have no
     dose counts by age. Kommuner outside the scope are refused."""
     allowed = scope.restrict(kommuner) or []
-    rows = _rows(areas=tuple(sorted(allowed)), start=date, end=date, disease=disease)
+    rows = area_rows(areas=tuple(sorted(allowed)), start=date, end=date, disease=disease)
     if rows.empty or rows[VACCINATED].isna().all().all():
         return pd.DataFrame()
     long = _coverage_long(rows.rename(columns={"area": "kommunenummer"}), "kommunenummer")
@@ -193,4 +157,4 @@ def kommune_coverage(
     return out.drop(columns="date")
 
 
-__all__ = ["area_coverage", "area_key_figures", "available", "kommune_coverage"]
+__all__ = ["area_coverage", "area_key_figures", "kommune_coverage"]

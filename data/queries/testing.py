@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, func, select
 
-from data import rollups
+from data import key_figures, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
@@ -56,6 +56,16 @@ def _sums(t: Any = T) -> list[Any]:
 
 
 SUM_COLUMNS = [*DAILY_COUNTS, "result_days_sum", "result_days_n"]
+# the same series from the key figures (population: the age bands', as population_for gives)
+KEY_FIGURE_COLUMNS = [
+    "date",
+    *DAILY_COUNTS,
+    "tests_7d",
+    "positive_7d",
+    "result_days_sum_7d",
+    "result_days_n_7d",
+    "population_alle",
+]
 
 
 @cached()
@@ -65,8 +75,12 @@ def _area_daily(
     """Unprotected daily sums and 7-day windows of a set of kommuner (None: all).
 
     Cached without the scope, so that the county and national series are read once per data
-    version for everyone; the public query applies scope and protection on every call.
+    version for everyone; the public query applies scope and protection on every call. A
+    kommune, county or the nation is one indexed read of its key figures (summed at load).
     """
+    held = key_figures.daily(members=members, start=start, end=end, disease=disease)
+    if held is not None:
+        return held[KEY_FIGURE_COLUMNS].rename(columns={"population_alle": "population"})
     first = start - dt.timedelta(days=6)  # so the first day's window is complete
     t, area = rollups.source(T, members)
     q = (

@@ -16,6 +16,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 COUNTS = [
+    "cases_by_testdate",
+    "cases_by_regdate",
+    "tests",
+    "tests_pcr",
+    "tests_antigen",
+    "positive",
+    "positive_pcr",
+    "positive_antigen",
+    "admissions",
+    "icu_admissions",
     "cases",
     "cases_7d",
     "cases_prev_7d",
