@@ -245,19 +245,26 @@ COLUMNS = [c.name for c in AggKeyFigures.__table__.columns if c.name not in ("di
 
 @cached()
 def area_rows(
-    *, areas: tuple[str, ...], start: dt.date, end: dt.date, disease: str
+    *,
+    areas: tuple[str, ...],
+    start: dt.date,
+    end: dt.date,
+    disease: str,
+    columns: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Unprotected rows of ``areas`` in [start, end], sorted by area and date (internal: the
-    query modules apply the caller's scope and small-number protection; cached without the
-    scope, so a county's or the nation's rows are read once for everyone)."""
+    """Unprotected rows of ``areas`` in [start, end] (area, date and ``columns``, default
+    all), sorted by area and date (internal: the query modules apply the caller's scope and
+    small-number protection; cached without the scope, so a county's or the nation's rows
+    are read once for everyone)."""
     k = AggKeyFigures
-    q = select(k.area, *(getattr(k, c) for c in COLUMNS)).where(
+    names = [c for c in COLUMNS if columns is None or c == "date" or c in columns]
+    q = select(k.area, *(getattr(k, c) for c in names)).where(
         k.disease == disease, k.area.in_(areas), k.date >= start, k.date <= end
     )
     with db.engine().connect() as conn:
         result = conn.execute(q)
         rows = result.cursor.fetchall() if result.cursor is not None else []
-    frame = pd.DataFrame(rows, columns=["area", *COLUMNS])
+    frame = pd.DataFrame(rows, columns=["area", *names])
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.sort_values(["area", "date"]).reset_index(drop=True)
 
@@ -271,18 +278,23 @@ def area_of(members: tuple[str, ...] | list[str] | None) -> str | None:
 
 
 def daily(
-    *, members: tuple[str, ...] | None, start: dt.date, end: dt.date, disease: str
+    *,
+    members: tuple[str, ...] | None,
+    start: dt.date,
+    end: dt.date,
+    disease: str,
+    columns: tuple[str, ...],
 ) -> pd.DataFrame | None:
-    """Every day in [start, end] of the area ``members`` make up (unprotected), or None when
-    the key figures do not hold that area for each of those days (the caller then sums the
-    daily aggregate itself)."""
+    """Date and ``columns`` of every day in [start, end] of the area ``members`` make up
+    (unprotected), or None when the key figures do not hold that area for each of those days
+    (the caller then sums the daily aggregate itself)."""
     area = area_of(members)
     if area is None:
         return None
-    rows = area_rows(areas=(area,), start=start, end=end, disease=disease)
+    rows = area_rows(areas=(area,), start=start, end=end, disease=disease, columns=columns)
     if len(rows) != (end - start).days + 1:
         return None
-    return rows.drop(columns="area")
+    return rows[["date", *columns]]
 
 
 def refresh(conn: Connection) -> int:

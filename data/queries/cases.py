@@ -249,8 +249,10 @@ def cases_daily(
     """
     members = _area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
-    held = key_figures.daily(members=key, start=start, end=end, disease=disease)
-    out = _summed_daily(members, start, end, disease) if held is None else held[DAILY_COLUMNS]
+    held = key_figures.daily(
+        members=key, start=start, end=end, disease=disease, columns=DAILY_COLUMNS
+    )
+    out = _summed_daily(members, start, end, disease) if held is None else held
     return protect(
         out,
         scope=scope,
@@ -260,8 +262,7 @@ def cases_daily(
     )
 
 
-DAILY_COLUMNS = [
-    "date",
+DAILY_COLUMNS = (
     "cases_by_testdate",
     "cases_by_regdate",
     "cases",
@@ -269,7 +270,7 @@ DAILY_COLUMNS = [
     "cases_14d",
     "cases_prev_7d",
     "population",
-]
+)
 
 
 def _summed_daily(

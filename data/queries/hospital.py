@@ -29,10 +29,12 @@ def _area_daily(
     """Unprotected daily admissions and 7-day windows of a set of kommuner (None: all),
     cached without the scope; the public query applies scope and protection. A kommune, county
     or the nation is one indexed read of its key figures (summed at load)."""
-    held = key_figures.daily(members=members, start=start, end=end, disease=disease)
+    columns = (*COUNTS, *WINDOW_COUNTS, "population_alle")
+    held = key_figures.daily(
+        members=members, start=start, end=end, disease=disease, columns=columns
+    )
     if held is not None:
-        columns = ["date", *COUNTS, *WINDOW_COUNTS, "population_alle"]
-        return held[columns].rename(columns={"population_alle": "population"})
+        return held.rename(columns={"population_alle": "population"})
     first = start - dt.timedelta(days=6)  # so the first day's window is complete
     t, area = rollups.source(H, members)
     q = (

@@ -57,15 +57,14 @@ def _sums(t: Any = T) -> list[Any]:
 
 SUM_COLUMNS = [*DAILY_COUNTS, "result_days_sum", "result_days_n"]
 # the same series from the key figures (population: the age bands', as population_for gives)
-KEY_FIGURE_COLUMNS = [
-    "date",
+KEY_FIGURE_COLUMNS = (
     *DAILY_COUNTS,
     "tests_7d",
     "positive_7d",
     "result_days_sum_7d",
     "result_days_n_7d",
     "population_alle",
-]
+)
 
 
 @cached()
@@ -78,9 +77,11 @@ def _area_daily(
     version for everyone; the public query applies scope and protection on every call. A
     kommune, county or the nation is one indexed read of its key figures (summed at load).
     """
-    held = key_figures.daily(members=members, start=start, end=end, disease=disease)
+    held = key_figures.daily(
+        members=members, start=start, end=end, disease=disease, columns=KEY_FIGURE_COLUMNS
+    )
     if held is not None:
-        return held[KEY_FIGURE_COLUMNS].rename(columns={"population_alle": "population"})
+        return held.rename(columns={"population_alle": "population"})
     first = start - dt.timedelta(days=6)  # so the first day's window is complete
     t, area = rollups.source(T, members)
     q = (
