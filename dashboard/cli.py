@@ -47,7 +47,7 @@ def db_upgrade() -> None:
 
 @db_app.command("refresh")
 def db_refresh(progress: bool = True) -> None:
-    """Bygg de avledede tabellene på nytt (dagsaggregater og sertifikatserier)."""
+    """Bygg de avledede tabellene på nytt (dagsaggregater, nøkkeltall og sertifikatserier)."""
     from data import aggregates, certificate_aggregates, db
     from data.load import bump_data_version
 
