@@ -150,8 +150,9 @@ def _populations(
         .group_by(Population.kommunenummer, Population.year, Population.age_band)
     ).all()
     frame = pd.DataFrame(rows, columns=["kommunenummer", "year", "age_band", "population"])
-    if frame.empty:
-        raise LookupError("No population data loaded")
+    if frame.empty:  # an import without population files: rates are not computed (0)
+        zero = np.zeros((len(years), len(areas)), dtype="int64")
+        return {"population": zero, "alle": zero, "65": zero}
     column = {a: i for i, a in enumerate(areas)}
     loaded = np.array(sorted(frame["year"].unique()))
     year_row = {int(y): i for i, y in enumerate(loaded)}
