@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data import rollups
+from data import vaccination_series as stored_series
 from data.cache import cached, per_data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
@@ -181,7 +182,20 @@ def _snapshot_on_days(
 
 @cached()
 def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
-    """Persons with dose n on every day with a dose: index date, columns (age band, dose)."""
+    """Persons with dose n by day: index date, columns (age band, dose). From the stored
+    series (every day from the disease's first dose) where the area has one, else summed
+    live (every day with a dose); :func:`_on_days` reads the same totals from either."""
+    area = stored_series.area_code(members)
+    stored = None if area is None else stored_series.history(area=area, disease=disease)
+    if stored is None:
+        return _live_cumulative_doses(members=members, disease=disease)
+    first, values = stored
+    index = pd.date_range(first, periods=len(values), freq="D", name="date")
+    return pd.DataFrame(values, index=index, columns=_dose_columns())
+
+
+def _live_cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
+    """:func:`_cumulative_doses` summed from ``agg_vaccination_daily`` (or its rollup)."""
     v, area = rollups.source(AggVaccinationDaily, members)
     q = (
         select(v.date, v.age_band, v.dose_number, func.sum(v.doses))
@@ -230,11 +244,24 @@ def _dose_columns() -> pd.MultiIndex:
 def _doses_through(
     *, members: tuple[str, ...] | None, kommuner: list[str] | None, date: dt.date, disease: str
 ) -> pd.DataFrame:
-    """Persons with dose n at the end of ``date``, summed in SQL: one row per kommune of
-    ``kommuner`` (index kommunenummer), or, without ``kommuner``, one row for ``members`` as a
-    whole. The same totals as :func:`_on_days` of :func:`_cumulative_doses` for one day,
-    without reading and pivoting every day of the history (a single day is what the brief,
-    the neighbour table and the coverage tables ask for)."""
+    """Persons with dose n at the end of ``date``: one row per kommune of ``kommuner`` (index
+    kommunenummer), or, without ``kommuner``, one row for ``members`` as a whole. The same
+    totals as :func:`_on_days` of :func:`_cumulative_doses` for one day, without reading
+    every day of the history (a single day is what the brief, the neighbour table and the
+    coverage tables ask for): one value per stored series, else summed in SQL."""
+    areas = list(kommuner) if kommuner is not None else [stored_series.area_code(members)]
+    if all(a is not None for a in areas):
+        values = stored_series.on_day(areas=areas, date=date, disease=disease)  # type: ignore[arg-type]
+        if values is not None:
+            rows = list(kommuner) if kommuner is not None else [0]
+            return pd.DataFrame(values, index=rows, columns=_dose_columns())
+    return _live_doses_through(members=members, kommuner=kommuner, date=date, disease=disease)
+
+
+def _live_doses_through(
+    *, members: tuple[str, ...] | None, kommuner: list[str] | None, date: dt.date, disease: str
+) -> pd.DataFrame:
+    """:func:`_doses_through` summed in SQL from ``agg_vaccination_daily`` (or its rollup)."""
     if kommuner is not None:
         t: Any = AggVaccinationDaily
         area = [t.kommunenummer.in_(list(kommuner))]

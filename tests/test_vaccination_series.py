@@ -1,0 +1,184 @@
+"""The stored vaccination series (agg_vaccination_series) equal the live sums they replace:
+whole histories and single days, for kommuner, counties and the nation, on days before,
+inside and after the dose history; and the page's reads give the same frames either way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import delete, func, select
+
+from data import cache as data_cache
+from data import db
+from data import vaccination_series as stored
+from data.codes import AGE_BANDS, DEFAULT_DISEASE
+from data.queries import vaccination as v
+from data.schema import AggVaccinationDaily, AggVaccinationSeries, Kommune
+from data.scope import Scope
+
+KOMMUNER = ("0301", "4601", "1151", "5501", "3201")
+
+
+def _county(fylke: str) -> tuple[str, ...]:
+    with db.engine().connect() as conn:
+        codes = conn.execute(
+            select(Kommune.kommunenummer).where(
+                Kommune.structure == 2024, Kommune.fylkesnummer == fylke
+            )
+        ).scalars()
+        return tuple(sorted(codes))
+
+
+@pytest.fixture()
+def no_cache(app) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    backend = data_cache._backend
+    data_cache.set_backend(None)
+    yield
+    data_cache.set_backend(backend)
+
+
+def _span() -> tuple[dt.date, int]:
+    known = stored.span(disease=DEFAULT_DISEASE)
+    assert known is not None, "the demo load did not build agg_vaccination_series"
+    return known
+
+
+def _days() -> pd.DatetimeIndex:
+    first, n_days = _span()
+    last = first + dt.timedelta(days=n_days - 1)
+    return pd.date_range(first - dt.timedelta(days=5), last + dt.timedelta(days=5), freq="D")
+
+
+def test_every_area_is_stored(app) -> None:  # type: ignore[no-untyped-def]
+    first, n_days = _span()
+    with db.engine().connect() as conn:
+        t, d = AggVaccinationSeries, AggVaccinationDaily
+        areas = set(conn.execute(select(t.area).distinct()).scalars())
+        kommuner = set(conn.execute(select(d.kommunenummer).distinct()).scalars())
+        low, high = conn.execute(select(func.min(d.date), func.max(d.date))).one()
+        spans = conn.execute(select(t.first_date, t.n_days).distinct()).all()
+        per_area = conn.execute(select(func.count()).select_from(t).group_by(t.area)).scalars()
+        per_area = per_area.all()
+    assert kommuner and kommuner <= areas
+    assert {"NO", "F03", "F46"} <= areas
+    assert len(spans) == 1  # one day sits at one offset in every blob
+    assert str(first) == str(low) and (first + dt.timedelta(days=n_days - 1)).isoformat() == str(
+        high
+    )
+    assert set(per_area) == {len(AGE_BANDS) * len(v.DOSES)}
+    assert list(stored.COLUMNS) == list(v._dose_columns())
+
+
+@pytest.mark.parametrize(
+    "members", [*((k,) for k in KOMMUNER), "county:46", "county:03", "county:11", None]
+)
+def test_history_equals_the_live_sums(no_cache, members) -> None:  # type: ignore[no-untyped-def]
+    if isinstance(members, str):
+        members = _county(members.split(":")[1])
+    assert stored.area_code(members) is not None
+    history = v._cumulative_doses(members=members, disease=DEFAULT_DISEASE)
+    live = v._live_cumulative_doses(members=members, disease=DEFAULT_DISEASE)
+    assert len(history) == _span()[1]
+    assert live.to_numpy().sum() > 0  # a real comparison, not zeros against zeros
+    days = _days()
+    pd.testing.assert_frame_equal(v._on_days(history, days), v._on_days(live, days))
+
+
+@pytest.mark.parametrize("offset", [-3, 0, 17, 200, "last", "after"])
+def test_one_day_equals_the_live_sums(no_cache, offset) -> None:  # type: ignore[no-untyped-def]
+    first, n_days = _span()
+    if offset == "last":
+        date = first + dt.timedelta(days=n_days - 1)
+    elif offset == "after":
+        date = first + dt.timedelta(days=n_days + 40)
+    else:
+        date = first + dt.timedelta(days=int(offset))
+    kommuner = [*KOMMUNER, "9999", "0301"]  # a kommune without doses; one asked twice
+    args = dict(members=None, kommuner=kommuner, date=date, disease=DEFAULT_DISEASE)
+    got = v._doses_through(**args)
+    pd.testing.assert_frame_equal(got, v._live_doses_through(**args))
+    for members in [("4601",), _county("46"), None]:
+        args = dict(members=members, kommuner=None, date=date, disease=DEFAULT_DISEASE)
+        pd.testing.assert_frame_equal(v._doses_through(**args), v._live_doses_through(**args))
+
+
+def test_other_sets_of_kommuner_are_summed_live(no_cache) -> None:  # type: ignore[no-untyped-def]
+    members = ("0301", "4601")
+    assert stored.area_code(members) is None
+    history = v._cumulative_doses(members=members, disease=DEFAULT_DISEASE)
+    live = v._live_cumulative_doses(members=members, disease=DEFAULT_DISEASE)
+    pd.testing.assert_frame_equal(history, live)
+
+
+def _page_reads(date: dt.date, start: dt.date) -> list[pd.DataFrame]:
+    scope = Scope.full()
+    out = []
+    areas = (("kommune", "4601"), ("kommune", "0301"), ("fylke", "46"), ("nation", None))
+    for level, code in areas:
+        out.append(v.vaccination_coverage(scope=scope, level=level, code=code, date=date))
+        out.append(v.vaccination_groups(scope=scope, level=level, code=code, date=date))
+        out.append(
+            v.vaccination_series(
+                scope=scope,
+                level=level,
+                code=code,
+                start=start,
+                end=date,
+                population_date=dt.date(date.year, 1, 1),
+            )
+        )
+    out.append(v.vaccination_by_kommune(scope=scope, kommuner=list(KOMMUNER), date=date))
+    return out
+
+
+@pytest.mark.parametrize("cache_on", [False, True])
+def test_page_reads_equal_the_live_path(app, monkeypatch, cache_on) -> None:  # type: ignore[no-untyped-def]
+    first, n_days = _span()
+    date = first + dt.timedelta(days=n_days // 2)
+    start = first - dt.timedelta(days=30)
+    backend = data_cache._backend
+    try:
+        if cache_on:
+            data_cache.set_backend(_Dict())
+        else:
+            data_cache.set_backend(None)
+        with data_cache.read_memo():
+            got = _page_reads(date, start)
+        if cache_on:
+            data_cache.set_backend(_Dict())
+        monkeypatch.setattr(stored, "span", lambda **_kw: None)
+        with data_cache.read_memo():
+            live = _page_reads(date, start)
+    finally:
+        data_cache.set_backend(backend)
+    for a, b in zip(got, live, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+class _Dict(dict):
+    def get(self, key):  # type: ignore[no-untyped-def,override]
+        return super().get(key)
+
+    def set(self, key, value, timeout=None):  # type: ignore[no-untyped-def]
+        self[key] = value
+
+
+def test_ensure_rebuilds_the_same_rows(app) -> None:  # type: ignore[no-untyped-def]
+    t = AggVaccinationSeries
+    order = (t.disease, t.area, t.age_band, t.dose_number)
+    with db.engine().connect() as conn:
+        trans = conn.begin()
+        try:
+            before = conn.execute(select(t).order_by(*order)).all()
+            assert stored.ensure(conn) == 0  # present: nothing to do
+            conn.execute(delete(t))
+            assert stored.ensure(conn) == len(before)
+            after = conn.execute(select(t).order_by(*order)).all()
+        finally:
+            trans.rollback()
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
+    assert all(np.all(np.diff(stored.decode(r.persons)) >= 0) for r in before)
