@@ -182,3 +182,50 @@ def test_ensure_rebuilds_the_same_rows(app) -> None:  # type: ignore[no-untyped-
             trans.rollback()
     assert [tuple(r) for r in after] == [tuple(r) for r in before]
     assert all(np.all(np.diff(stored.decode(r.persons)) >= 0) for r in before)
+
+
+def _population_by_sql(members: tuple[str, ...] | None) -> pd.DataFrame:
+    """The population table as it was read before (one grouped query per set of kommuner)."""
+    from data.codes import CURRENT_STRUCTURE
+    from data.queries.cases import _frame
+    from data.schema import Population
+
+    q = (
+        select(Population.year, Population.age_band, func.sum(Population.population))
+        .where(Population.structure == CURRENT_STRUCTURE)
+        .group_by(Population.year, Population.age_band)
+    )
+    if members is not None:
+        q = q.where(Population.kommunenummer.in_(members))
+    frame = _frame(q, ["year", "age_band", "population"])
+    if frame.empty:
+        raise LookupError("No population data loaded")
+    table = frame.pivot(index="year", columns="age_band", values="population")
+    table.columns = list(table.columns)
+    return table.reindex(columns=list(AGE_BANDS)).fillna(0).astype("int64")
+
+
+@pytest.mark.parametrize(
+    "members",
+    [None, ("0301",), ("4601",), "county:46", ("0301", "9999"), ("1151", "1151", "4601")],
+)
+def test_population_equals_the_grouped_query(app, members) -> None:  # type: ignore[no-untyped-def]
+    if isinstance(members, str):
+        members = _county(members.split(":")[1])
+    expected = _population_by_sql(members)
+    pd.testing.assert_frame_equal(v._population_table(members=members), expected)
+    days = pd.Series(pd.to_datetime(["2019-06-01", "2020-01-01", "2021-12-31", "2030-01-01"]))
+    got = v.population_for(None if members is None else list(members), days)
+    years = days.dt.year.clip(expected.index.min(), expected.index.max())
+    pd.testing.assert_frame_equal(got, expected.loc[years.to_numpy()].set_axis(days.index))
+    if members == ("1151", "1151", "4601"):
+        rows = v._population_rows(list(members), dt.date(2021, 5, 1))
+        day = pd.Series([pd.Timestamp("2021-05-01")])
+        expected_rows = pd.concat([v.population_for([k], day) for k in members])
+        pd.testing.assert_frame_equal(rows, expected_rows.set_axis(pd.Index(list(members))))
+
+
+@pytest.mark.parametrize("members", [("9999",), ()])
+def test_population_of_no_kommune_is_not_available(app, members) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LookupError):
+        v._population_table(members=members)

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import rollups
+from data import db, rollups
 from data import vaccination_series as stored_series
-from data.cache import cached, per_data_version, result_cache_on
+from data.cache import cached, data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import is_small, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
@@ -51,30 +51,92 @@ def _key(members: list[str] | None) -> tuple[str, ...] | None:
 
 
 # --------------------------------------------------------------------------- population
-# Population changes only with a load, and every series asks for it: memoized per data version
-# in the process, whatever the result cache is (it is not scoped: callers apply the scope).
-@per_data_version
+# Population changes only with a load, and every series asks for it: every kommune's residents
+# by year and age band are read once per database and data version in the process, whatever
+# the result cache is (they are not scoped: callers apply the scope), and any set of kommuner
+# is a sum of their rows, not a query (a page asks for a dozen kommuner, each new on a first
+# view). Neither is copied per call: callers get new frames built from them.
+_population_memo: dict[tuple[Any, ...], Any] = {}
+
+
+def _all_population() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    """Every kommune of the current structure: its row (by code), the years, residents on
+    1 January (kommune × year × age band of ``AGE_BANDS``) and which kommune has which year."""
+    key = ("all", db.url("main"), data_version())
+    if key not in _population_memo:
+        if len(_population_memo) > 256:
+            _population_memo.clear()
+        q = (
+            select(
+                Population.kommunenummer,
+                Population.year,
+                Population.age_band,
+                func.sum(Population.population),
+            )
+            .where(Population.structure == CURRENT_STRUCTURE)
+            .group_by(Population.kommunenummer, Population.year, Population.age_band)
+        )
+        frame = _raw_frame(q, ["kommunenummer", "year", "age_band", "population"])
+        codes = {str(c): i for i, c in enumerate(sorted(set(frame["kommunenummer"])))}
+        years = np.array(sorted({int(y) for y in frame["year"]}), dtype="int64")
+        band_of = {b: i for i, b in enumerate(AGE_BANDS)}
+        k = np.array([codes[str(c)] for c in frame["kommunenummer"]], dtype="int64")
+        y = np.searchsorted(years, frame["year"].to_numpy(dtype="int64"))
+        b = np.array([band_of.get(str(x), -1) for x in frame["age_band"]], dtype="int64")
+        values = np.zeros((len(codes), len(years), len(AGE_BANDS)), dtype="int64")
+        known = b >= 0
+        residents = frame["population"].to_numpy("int64")[known]
+        np.add.at(values, (k[known], y[known], b[known]), residents)
+        present = np.zeros((len(codes), len(years)), dtype=bool)
+        present[k, y] = True
+        _population_memo[key] = (codes, years, values, present)
+    return _population_memo[key]
+
+
+def _population_arrays(members: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The years (ascending) and residents (year × age band) of a set of kommuner (None: all);
+    ``LookupError`` when none of them has population rows."""
+    key = ("members", db.url("main"), data_version(), members)
+    if key not in _population_memo:
+        codes, years, values, present = _all_population()
+        if members is None:
+            rows = np.arange(len(codes))
+        else:
+            rows = np.array([codes[m] for m in dict.fromkeys(members) if m in codes], dtype="int64")
+        has = present[rows].any(axis=0) if len(rows) else np.zeros(len(years), dtype=bool)
+        if not has.any():
+            raise LookupError("No population data loaded")
+        if len(_population_memo) > 256:
+            _population_memo.clear()
+        _population_memo[key] = (years[has], values[rows].sum(axis=0)[has])
+    return _population_memo[key]
+
+
 def _population_table(*, members: tuple[str, ...] | None) -> pd.DataFrame:
     """Residents on 1 January by year (index) × age band (columns) for a set of kommuner."""
-    q = (
-        select(Population.year, Population.age_band, func.sum(Population.population))
-        .where(Population.structure == CURRENT_STRUCTURE)
-        .group_by(Population.year, Population.age_band)
-    )
-    if members is not None:
-        q = q.where(Population.kommunenummer.in_(members))
-    frame = _frame(q, ["year", "age_band", "population"])
-    if frame.empty:
-        raise LookupError("No population data loaded")
-    table = frame.pivot(index="year", columns="age_band", values="population")
-    table.columns = list(table.columns)
-    return table.reindex(columns=list(AGE_BANDS)).fillna(0).astype("int64")
+    years, table = _population_arrays(members)
+    return pd.DataFrame(table.copy(), index=pd.Index(years, name="year"), columns=list(AGE_BANDS))
 
 
 def population_year(date: dt.date, members: list[str] | None = None) -> int:
     """The population year used on ``date``: 1 January of its year, within the loaded years."""
-    table = _population_table(members=_key(members))
-    return int(min(max(date.year, int(table.index.min())), int(table.index.max())))
+    years, _table = _population_arrays(_key(members))
+    return int(min(max(date.year, int(years[0])), int(years[-1])))
+
+
+def _population_rows(kommuner: list[str], date: dt.date) -> pd.DataFrame:
+    """Population by age band (columns) of each kommune (rows, index the codes) on 1 January
+    of ``date``'s year: :func:`population_for` of each kommune on one day, in one frame."""
+    rows = []
+    for code in kommuner:
+        years, table = _population_arrays((code,))
+        year = min(max(date.year, int(years[0])), int(years[-1]))
+        position = int(np.searchsorted(years, year))
+        if position >= len(years) or years[position] != year:
+            raise KeyError("population year missing between the loaded years")
+        rows.append(table[position])
+    values = np.stack(rows) if rows else np.zeros((0, len(AGE_BANDS)), dtype="int64")
+    return pd.DataFrame(values, index=pd.Index(kommuner), columns=list(AGE_BANDS))
 
 
 def population_for(members: list[str] | None, dates: pd.Series) -> pd.DataFrame:
@@ -82,11 +144,12 @@ def population_for(members: list[str] | None, dates: pd.Series) -> pd.DataFrame:
 
     Internal helper of the query modules: the caller has already applied the scope.
     """
-    table = _population_table(members=_key(members))
-    years = pd.to_datetime(dates).dt.year.clip(int(table.index.min()), int(table.index.max()))
-    out = table.loc[years.to_numpy()]
-    out.index = dates.index
-    return out
+    years, table = _population_arrays(_key(members))
+    wanted = pd.to_datetime(dates).dt.year.clip(int(years[0]), int(years[-1])).to_numpy()
+    position = np.searchsorted(years, wanted)
+    if len(position) and not (years[np.minimum(position, len(years) - 1)] == wanted).all():
+        raise KeyError("population year missing between the loaded years")
+    return pd.DataFrame(table[position], index=dates.index, columns=list(AGE_BANDS))
 
 
 @cached()
@@ -563,9 +626,7 @@ def vaccination_by_kommune(
         return pd.DataFrame(columns=columns)
     # Each kommune's running totals are cached across dates: changing the date reads nothing.
     day = pd.DatetimeIndex([pd.Timestamp(date)])
-    population = pd.concat([population_for([k], pd.Series(day)) for k in allowed]).set_axis(
-        pd.Index(allowed)
-    )
+    population = _population_rows(allowed, date)
     if _published_snapshot(members=None) is not None:
         pairs = [
             _snapshot_on_days(
