@@ -102,15 +102,17 @@ def _cards(context: Context, k: pd.DataFrame, lookups: list[Lookup]) -> list:
     ]
 
 
-def _by_age(frame: pd.DataFrame) -> pd.DataFrame:
+def _by_age(lookup: Lookup) -> pd.DataFrame:
     """Age bands as rows, capped coverage of each dose as columns dose_1 … dose_4."""
-    table = vaccination_metrics.coverage_table(frame)
-    table = table[table["age_band"].isin(AGE_BANDS)]
-    wide = table.pivot(index="age_band", columns="dose_number", values="coverage_display")
-    wide.columns = [f"dose_{d}" for d in wide.columns]
-    wide = wide.reset_index()
-    wide["age_band"] = wide["age_band"].map(age_label)
-    return wide
+    return pd.DataFrame(
+        {
+            "age_band": [age_label(b) for b in AGE_BANDS],
+            **{
+                f"dose_{d}": [_value(lookup, b, d)["display"] for b in AGE_BANDS]
+                for d in vaccination_metrics.DOSES
+            },
+        }
+    )
 
 
 def _unvaccinated_table(
@@ -287,7 +289,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         ),
         " ".join(notes),
         testing_figures.age_comparison(
-            [(label, _by_age(frame)) for label, frame in zip(labels, at_date, strict=True)],
+            [(label, _by_age(lookup)) for label, lookup in zip(labels, lookups, strict=True)],
             [
                 Measure(
                     f"dose_{d}",

@@ -35,26 +35,28 @@ def coverage_heatmap(
 
     ``matrix`` from :func:`dashboard.metrics.vaccination.coverage_matrix`.
     """
-    display, raw = matrix["display"], matrix["raw"]
-    hidden, over = matrix["hidden"], matrix["over_100"]
+    display = matrix["display"]
+    # aligned on the display matrix's rows and columns, read as arrays (no lookup per cell)
+    shown = display.to_numpy("float64")
+    raw = matrix["raw"].reindex_like(display).to_numpy("float64")
+    hidden = matrix["hidden"].reindex_like(display).to_numpy(bool)
+    over = matrix["over_100"].reindex_like(display).to_numpy(bool)
     text, hover = [], []
-    for band in display.index:
+    for i in range(shown.shape[0]):
         text_row, hover_row = [], []
-        for dose in display.columns:
-            if hidden.loc[band, dose]:
+        for j in range(shown.shape[1]):
+            if hidden[i, j]:
                 text_row.append(_("skjult"))
                 hover_row.append(_("skjult (små tall)"))
-            elif pd.isna(display.loc[band, dose]):
+            elif pd.isna(shown[i, j]):
                 text_row.append("–")
                 hover_row.append(_("ingen befolkning"))
             else:
-                star = "*" if over.loc[band, dose] else ""
-                text_row.append(_percent(display.loc[band, dose]) + star)
-                raw_text = _percent(raw.loc[band, dose], 1)
+                star = "*" if over[i, j] else ""
+                text_row.append(_percent(shown[i, j]) + star)
+                raw_text = _percent(raw[i, j], 1)
                 hover_row.append(
-                    _("{value} (vist som 100 %)", value=raw_text)
-                    if over.loc[band, dose]
-                    else raw_text
+                    _("{value} (vist som 100 %)", value=raw_text) if over[i, j] else raw_text
                 )
         text.append(text_row)
         hover.append(hover_row)
