@@ -77,12 +77,10 @@ def _all_population() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarra
             .group_by(Population.kommunenummer, Population.year, Population.age_band)
         )
         frame = _raw_frame(q, ["kommunenummer", "year", "age_band", "population"])
-        codes = {str(c): i for i, c in enumerate(sorted(set(frame["kommunenummer"])))}
-        years = np.array(sorted({int(y) for y in frame["year"]}), dtype="int64")
-        band_of = {b: i for i, b in enumerate(AGE_BANDS)}
-        k = np.array([codes[str(c)] for c in frame["kommunenummer"]], dtype="int64")
-        y = np.searchsorted(years, frame["year"].to_numpy(dtype="int64"))
-        b = np.array([band_of.get(str(x), -1) for x in frame["age_band"]], dtype="int64")
+        k, names = pd.factorize(frame["kommunenummer"].astype(str), sort=True)
+        codes = {str(c): i for i, c in enumerate(names)}
+        years, y = np.unique(frame["year"].to_numpy(dtype="int64"), return_inverse=True)
+        b = pd.Index(list(AGE_BANDS)).get_indexer(frame["age_band"].astype(str))
         values = np.zeros((len(codes), len(years), len(AGE_BANDS)), dtype="int64")
         known = b >= 0
         residents = frame["population"].to_numpy("int64")[known]
@@ -437,10 +435,31 @@ def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+@functools.cache
+def _group_sums(columns: tuple[tuple[str, int], ...]) -> tuple[list[int], np.ndarray]:
+    """The dose order and the 0/1 matrix (columns × groups·doses) that sums the (age band,
+    dose) columns into each group (``GROUPS`` order) and dose, as :func:`_groups_from_wide`
+    sums them."""
+    bands = [b for b, _d in columns]
+    doses = [int(d) for _b, d in columns]
+    dose_order = list(dict.fromkeys(doses))
+    matrix = np.zeros((len(columns), len(GROUPS) * len(dose_order)), dtype="int64")
+    for g, members in enumerate(GROUPS.values()):
+        for j, dose in enumerate(dose_order):
+            for i, (band, d) in enumerate(zip(bands, doses, strict=True)):
+                if band in members and d == dose:
+                    matrix[i, g * len(dose_order) + j] = 1
+    return dose_order, matrix
+
+
 def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
     """:func:`_with_groups` of :func:`_long` (``totals``, ``population``), with ``key`` the
     name of the rows' key, summed on the matrices: the same frame (rows, order and types)
     without a group-by per group (most of the time of a one-day coverage)."""
+    values = totals.to_numpy()
+    if values.dtype.kind in "iu":
+        # whole counts (every store with doses by age): one matrix product per side
+        return _int_groups_from_wide(totals, population, key)
     columns = totals.columns
     bands = columns.get_level_values("age_band")
     doses = columns.get_level_values("dose_number")
@@ -481,16 +500,47 @@ def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) 
     return pd.concat(parts, ignore_index=True)
 
 
+def _int_groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
+    """:func:`_groups_from_wide` of whole counts (no gaps), by matrix products."""
+    columns = totals.columns
+    dose_order, matrix = _group_sums(tuple((str(b), int(d)) for b, d in columns))
+    bands = list(columns.get_level_values("age_band"))
+    pop = population.reindex(columns=bands).to_numpy()
+    vaccinated = totals.to_numpy().astype("int64") @ matrix
+    residents = pop.astype("int64") @ matrix
+    n_rows, n_doses, n_groups = len(totals), len(dose_order), len(GROUPS)
+    size = n_rows * n_doses
+
+    def stacked(matrix_out: np.ndarray) -> np.ndarray:
+        # per group: rows × doses read row by row, the groups one after the other
+        return np.concatenate(
+            [matrix_out[:, g * n_doses : (g + 1) * n_doses].ravel() for g in range(n_groups)]
+        )
+
+    vac, res = stacked(vaccinated), stacked(residents)
+    out = pd.DataFrame(
+        {
+            key: np.tile(np.repeat(totals.index.to_numpy(), n_doses), n_groups),
+            "dose_number": np.tile(np.asarray(dose_order, dtype="int64"), n_rows * n_groups),
+            "vaccinated": vac,
+            "population": res,
+            "age_band": np.repeat(np.asarray(list(GROUPS), dtype=object), size),
+            "unvaccinated": np.clip(res - vac, 0, None),
+        }
+    )
+    return out
+
+
 def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None) -> pd.DataFrame:
     """Band rows of one date, published beside their group totals: primary protection, and
     secondary protection (a second band withheld) where one hidden band could be recovered
     from a total. The totals stay visible: ``alle`` per dose, and 65+ (hence under 65) per
     dose."""
-    keyed = bands.assign(
-        _dose=bands["dose_number"],
-        _split=bands["dose_number"].astype(str)
-        + np.where(bands["age_band"].isin(GROUPS[GROUP_65]), "/65+", "/<65"),
-    )
+    # the dose, and the dose split at 65 as one number (2·dose, +1 under 65): the same groups
+    # in the same order as the labels "1/65+" < "1/<65" < "2/65+" …
+    dose = bands["dose_number"].to_numpy(dtype="int64")
+    under_65 = ~np.isin(bands["age_band"].to_numpy(dtype=object), list(GROUPS[GROUP_65]))
+    keyed = bands.assign(_dose=bands["dose_number"], _split=dose * 2 + under_65)
     if not scope.may_see_small_numbers(area_code):
         out = _protect_sides(
             keyed,
