@@ -229,3 +229,28 @@ def test_population_equals_the_grouped_query(app, members) -> None:  # type: ign
 def test_population_of_no_kommune_is_not_available(app, members) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(LookupError):
         v._population_table(members=members)
+
+
+@pytest.mark.parametrize("floats", [False, True])
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_groups_by_dose_are_the_sorted_groups(floats: bool, shuffled: bool) -> None:
+    rng = np.random.default_rng(5)
+    days = pd.date_range("2021-01-01", periods=40, freq="D")
+    if shuffled:
+        days = days[rng.permutation(len(days))]
+    columns = v._dose_columns()
+    values = rng.integers(0, 5000, (len(days), len(columns)))
+    population = pd.DataFrame(
+        rng.integers(1000, 9000, (len(days), len(AGE_BANDS))), index=days, columns=list(AGE_BANDS)
+    )
+    if floats:
+        values = values.astype("float64")
+        values[rng.random(values.shape) < 0.2] = np.nan
+    totals = pd.DataFrame(values, index=days, columns=columns)
+    expected = (
+        v._groups_from_wide(totals, population, "date")
+        .sort_values(["age_band", "dose_number", "date"])
+        .reset_index(drop=True)
+    )
+    got = v._groups_from_wide(totals, population, "date", by_dose=True)
+    pd.testing.assert_frame_equal(got, expected)

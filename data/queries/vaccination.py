@@ -452,14 +452,22 @@ def _group_sums(columns: tuple[tuple[str, int], ...]) -> tuple[list[int], np.nda
     return dose_order, matrix
 
 
-def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
+def _groups_from_wide(
+    totals: pd.DataFrame, population: pd.DataFrame, key: str, *, by_dose: bool = False
+) -> pd.DataFrame:
     """:func:`_with_groups` of :func:`_long` (``totals``, ``population``), with ``key`` the
     name of the rows' key, summed on the matrices: the same frame (rows, order and types)
-    without a group-by per group (most of the time of a one-day coverage)."""
+    without a group-by per group (most of the time of a one-day coverage).
+
+    With ``by_dose`` the rows come sorted by group, dose and key (index 0…n), as a series
+    over time is published."""
     values = totals.to_numpy()
     if values.dtype.kind in "iu":
         # whole counts (every store with doses by age): one matrix product per side
-        return _int_groups_from_wide(totals, population, key)
+        return _int_groups_from_wide(totals, population, key, by_dose=by_dose)
+    if by_dose:
+        out = _groups_from_wide(totals, population, key)
+        return out.sort_values(["age_band", "dose_number", key]).reset_index(drop=True)
     columns = totals.columns
     bands = columns.get_level_values("age_band")
     doses = columns.get_level_values("dose_number")
@@ -500,8 +508,11 @@ def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) 
     return pd.concat(parts, ignore_index=True)
 
 
-def _int_groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
-    """:func:`_groups_from_wide` of whole counts (no gaps), by matrix products."""
+def _int_groups_from_wide(
+    totals: pd.DataFrame, population: pd.DataFrame, key: str, *, by_dose: bool
+) -> pd.DataFrame:
+    """:func:`_groups_from_wide` of whole counts (no gaps), by matrix products. The groups
+    are in ``GROUPS`` order, which is also their sorted order ("65+" < "alle")."""
     columns = totals.columns
     dose_order, matrix = _group_sums(tuple((str(b), int(d)) for b, d in columns))
     bands = list(columns.get_level_values("age_band"))
@@ -512,16 +523,29 @@ def _int_groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: s
     size = n_rows * n_doses
 
     def stacked(matrix_out: np.ndarray) -> np.ndarray:
-        # per group: rows × doses read row by row, the groups one after the other
-        return np.concatenate(
-            [matrix_out[:, g * n_doses : (g + 1) * n_doses].ravel() for g in range(n_groups)]
-        )
+        # per group: rows × doses read row by row (by_dose: doses × rows), group after group
+        blocks = [matrix_out[:, g * n_doses : (g + 1) * n_doses] for g in range(n_groups)]
+        return np.concatenate([(b.T if by_dose else b).ravel() for b in blocks])
 
+    keys = totals.index.to_numpy()
+    dose_numbers = np.asarray(dose_order, dtype="int64")
+    if by_dose and (
+        not (np.diff(dose_numbers) > 0).all() or not totals.index.is_monotonic_increasing
+    ):
+        # not already in sorted order: build as usual and sort
+        out = _int_groups_from_wide(totals, population, key, by_dose=False)
+        return out.sort_values(["age_band", "dose_number", key]).reset_index(drop=True)
     vac, res = stacked(vaccinated), stacked(residents)
+    if by_dose:
+        key_values = np.tile(keys, n_doses * n_groups)
+        dose_values = np.tile(np.repeat(dose_numbers, n_rows), n_groups)
+    else:
+        key_values = np.tile(np.repeat(keys, n_doses), n_groups)
+        dose_values = np.tile(dose_numbers, n_rows * n_groups)
     out = pd.DataFrame(
         {
-            key: np.tile(np.repeat(totals.index.to_numpy(), n_doses), n_groups),
-            "dose_number": np.tile(np.asarray(dose_order, dtype="int64"), n_rows * n_groups),
+            key: key_values,
+            "dose_number": dose_values,
             "vaccinated": vac,
             "population": res,
             "age_band": np.repeat(np.asarray(list(GROUPS), dtype=object), size),
@@ -584,7 +608,7 @@ def _coverage_frame(
     else:
         totals = _totals_on_days(members, days, disease)
     groups = _protect_sides(
-        _groups_from_wide(totals, population, "date"),
+        _groups_from_wide(totals, population, "date", by_dose=not bands),
         scope=scope,
         kommune_column=None,
         area_code=area_code,
@@ -658,9 +682,10 @@ def vaccination_series(
     if population_date is not None:
         # one cache entry per population year, not per date
         year = dt.date(population_year(population_date), 1, 1)
+    # bands=False: the group rows come sorted by group, dose and date
     groups = _coverage_frame(scope, level, code, days, disease, bands=False, population_date=year)
     columns = ["date", *COVERAGE_COLUMNS]
-    return groups[columns].sort_values(["age_band", "dose_number", "date"]).reset_index(drop=True)
+    return groups[columns].reset_index(drop=True)
 
 
 @cached()
