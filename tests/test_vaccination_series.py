@@ -254,3 +254,55 @@ def test_groups_by_dose_are_the_sorted_groups(floats: bool, shuffled: bool) -> N
     )
     got = v._groups_from_wide(totals, population, "date", by_dose=True)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def _protect_sides_reference(frame, *, scope, kommune_column, area_code, secondary_groups=None):  # type: ignore[no-untyped-def]
+    """The protection of both sides as it was written on Series (the reference)."""
+    from data.protection import is_small, protect
+
+    small = {c: is_small(frame[c]) for c in ("vaccinated", "unvaccinated")}
+    out = protect(
+        frame,
+        scope=scope,
+        counts=["vaccinated", "unvaccinated"],
+        kommune_column=kommune_column,
+        area_code=area_code,
+        secondary_groups=secondary_groups,
+    )
+    hidden = out["vaccinated_suppressed"] | out["unvaccinated_suppressed"]
+    out["hidden"] = hidden
+    for column in ("vaccinated", "unvaccinated"):
+        out[column] = out[column].astype("float64").where(~hidden, np.nan)
+        out[f"{column}_suppressed"] = hidden & small[column]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("user", ["ks-analytiker", "lege-utsira", "fylkeslege-vestland"])
+def test_protect_sides_equals_the_series_version(app, seed, user) -> None:  # type: ignore[no-untyped-def]
+    from dashboard import auth
+
+    scope = auth.scope_for(auth.DEMO_USERS[user])
+    rng = np.random.default_rng(seed)
+    n = 48
+    frame = pd.DataFrame(
+        {
+            "kommunenummer": rng.choice(["1151", "4601", "4602", "0301"], n),
+            "age_band": rng.choice(list(AGE_BANDS), n),
+            "dose_number": rng.integers(1, 5, n),
+            "vaccinated": rng.integers(0, 9, n),
+            "population": rng.integers(0, 12, n),
+        }
+    )
+    frame["unvaccinated"] = (frame["population"] - frame["vaccinated"]).clip(lower=0)
+    for kommune_column, area_code in (("kommunenummer", None), (None, "1151"), (None, None)):
+        args = dict(scope=scope, kommune_column=kommune_column, area_code=area_code)
+        pd.testing.assert_frame_equal(
+            v._protect_sides(frame, **args), _protect_sides_reference(frame, **args)
+        )
+    keyed = frame.assign(_dose=frame["dose_number"], _split=frame["dose_number"] * 2)
+    args = dict(scope=scope, kommune_column=None, area_code="1151")
+    pd.testing.assert_frame_equal(
+        v._protect_sides(keyed, secondary_groups=["_dose", "_split"], **args),
+        _protect_sides_reference(keyed, secondary_groups=["_dose", "_split"], **args),
+    )

@@ -24,7 +24,7 @@ from data import db, rollups
 from data import vaccination_series as stored_series
 from data.cache import cached, data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
-from data.protection import is_small, protect
+from data.protection import SMALL_MAX, SMALL_MIN, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
 from data.queries.sources import coverage_rows, has_rows
 from data.schema import AggVaccinationDaily, Population
@@ -403,21 +403,28 @@ def _protect_sides(
     ``hidden`` marks every withheld row; ``<count>_suppressed`` only the counts that are
     themselves 1–4 (shown as "1–4"), not those withheld to protect another row.
     """
-    small = {c: is_small(frame[c]) for c in ("vaccinated", "unvaccinated")}
+    sides = ("vaccinated", "unvaccinated")
+    numeric = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy("float64") for c in sides}
+    # is_small() on the arrays: 1–4, never NaN
+    small = {c: (v >= SMALL_MIN) & (v <= SMALL_MAX) for c, v in numeric.items()}
     out = protect(
         frame,
         scope=scope,
-        counts=["vaccinated", "unvaccinated"],
+        counts=list(sides),
         kommune_column=kommune_column,
         area_code=area_code,
         secondary_groups=secondary_groups,
     )
-    hidden = out["vaccinated_suppressed"] | out["unvaccinated_suppressed"]
-    out["hidden"] = hidden
-    for column in ("vaccinated", "unvaccinated"):
-        out[column] = out[column].astype("float64").where(~hidden, np.nan)
-        out[f"{column}_suppressed"] = hidden & small[column]
-    return out
+    hidden = out["vaccinated_suppressed"].to_numpy(bool) | out["unvaccinated_suppressed"].to_numpy(
+        bool
+    )
+    # one frame built at once (a column set per flag costs more than the judgement)
+    data: dict[str, Any] = {c: out[c] for c in out.columns}
+    for column in sides:
+        data[column] = np.where(hidden, np.nan, numeric[column])
+        data[f"{column}_suppressed"] = hidden & small[column]
+    data["hidden"] = hidden
+    return pd.DataFrame(data, index=out.index)
 
 
 def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
