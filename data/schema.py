@@ -688,3 +688,16 @@ class AggVaccinationSeries(Base):
     first_date: Mapped[dt.date] = mapped_column(Date)
     n_days: Mapped[int] = mapped_column(Integer)
     persons: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AggArrivalsSplit(Base):
+    """Arrivals per kommune of stay, day, entry point and country of departure (see
+    :mod:`data.arrival_splits`)."""
+
+    __tablename__ = "agg_arrivals_split"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    border_point: Mapped[str] = mapped_column(String(40), primary_key=True)
+    country_of_departure: Mapped[str] = mapped_column(String(2), primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer)

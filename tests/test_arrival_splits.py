@@ -88,3 +88,46 @@ def test_ties_keep_name_order_and_an_empty_read() -> None:
     empty = both.iloc[0:0]
     got = _split_counts(empty, START, END, "border_point", 6)
     assert got.empty and list(got.columns) == ["date", "category", "arrivals"]
+
+
+# --------------------------------------------------------------------------- stored counts
+@pytest.mark.parametrize("kommune", ["0301", "4601", "1151", "5501", "9999"])
+def test_stored_counts_equal_the_register(app, kommune) -> None:  # type: ignore[no-untyped-def]
+    from data import arrival_splits
+    from data.codes import DEFAULT_DISEASE
+    from data.queries import arrivals as a
+    from data.queries import dataset_info
+    from data.scope import Scope
+
+    assert arrival_splits.built(disease=DEFAULT_DISEASE), "the demo load built no split counts"
+    last = dataset_info(scope=Scope.full())["data_date"]
+    seen = 0
+    for back in (0, 45, 400, 700):
+        end = last - dt.timedelta(days=back)
+        args = dict(kommunenummer=kommune, start=end - dt.timedelta(days=55), end=end)
+        stored = a._kommune_daily.__wrapped__(**args, disease=DEFAULT_DISEASE)
+        live = a._live_kommune_daily(**args, disease=DEFAULT_DISEASE)
+        pd.testing.assert_frame_equal(stored, live)
+        seen += len(live)
+    assert seen > 0 or kommune not in ("0301", "4601")  # the big ones have arrivals
+
+
+def test_ensure_rebuilds_the_same_counts(app) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete, select
+
+    from data import arrival_splits, db
+    from data.schema import AggArrivalsSplit
+
+    t = AggArrivalsSplit
+    order = (t.disease, t.kommunenummer, t.date, t.border_point, t.country_of_departure)
+    with db.engine().connect() as conn:
+        trans = conn.begin()
+        try:
+            before = conn.execute(select(t).order_by(*order)).all()
+            assert before and arrival_splits.ensure(conn) is False
+            conn.execute(delete(t))
+            assert arrival_splits.ensure(conn) is True
+            after = conn.execute(select(t).order_by(*order)).all()
+        finally:
+            trans.rollback()
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, case, func, select
 
-from data import db
+from data import arrival_splits, db
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
 from data.queries.cases import AreaLevel, _area_kommuner
-from data.schema import Arrival, Kommune
+from data.schema import AggArrivalsSplit, Arrival, Kommune
 from data.scope import Scope
 
 A = Arrival
@@ -194,7 +194,35 @@ def _kommune_daily(
 ) -> pd.DataFrame:
     """Unprotected arrivals per day × entry point × country of departure for one kommune,
     read once for both splits. Cached without the scope; only called after the scope check.
-    Columns: date, border_point, country_of_departure, arrivals."""
+    Columns: date, border_point, country_of_departure, arrivals. From the stored counts
+    (:mod:`data.arrival_splits`) where they are built, else counted from the register."""
+    if arrival_splits.built(disease=disease):
+        t = AggArrivalsSplit
+        stored = (
+            select(t.date, t.border_point, t.country_of_departure, t.arrivals)
+            .where(
+                t.disease == disease,
+                t.kommunenummer == kommunenummer,
+                t.date >= start,
+                t.date <= end,
+            )
+            .order_by(t.date, t.border_point, t.country_of_departure)
+        )
+        return _daily_frame(stored)
+    return _live_kommune_daily(kommunenummer=kommunenummer, start=start, end=end, disease=disease)
+
+
+def _daily_frame(query: Any) -> pd.DataFrame:
+    out = _fetch(query, ["date", "border_point", "country_of_departure", "arrivals"])
+    out["date"] = pd.to_datetime(out["date"])
+    out["arrivals"] = out["arrivals"].astype("int64")
+    return out
+
+
+def _live_kommune_daily(
+    *, kommunenummer: str, start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame:
+    """:func:`_kommune_daily` counted from the ``arrival`` register."""
     q = (
         select(A.arrival_date, A.border_point, A.country_of_departure, func.count())
         .where(
@@ -204,11 +232,9 @@ def _kommune_daily(
             A.arrival_date <= end,
         )
         .group_by(A.arrival_date, A.border_point, A.country_of_departure)
+        .order_by(A.arrival_date, A.border_point, A.country_of_departure)
     )
-    out = _fetch(q, ["date", "border_point", "country_of_departure", "arrivals"])
-    out["date"] = pd.to_datetime(out["date"])
-    out["arrivals"] = out["arrivals"].astype("int64")
-    return out
+    return _daily_frame(q)
 
 
 def _split_counts(

@@ -1,6 +1,7 @@
-"""Persons with dose n as stored daily series (agg_vaccination_series)
+"""Page tables: persons with dose n as stored daily series (agg_vaccination_series) and
+arrivals per kommune, day, entry point and country (agg_arrivals_split)
 
-Revision ID: 0007_vaccination_series
+Revision ID: 0007_page_tables
 Revises: 0006_key_figures
 Create Date: 2026-11-22 23:10:00
 """
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_vaccination_series"
+revision: str = "0007_page_tables"
 down_revision: str | None = "0006_key_figures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -34,7 +35,25 @@ def upgrade() -> None:
             name=op.f("pk_agg_vaccination_series"),
         ),
     )
+    op.create_table(
+        "agg_arrivals_split",
+        sa.Column("disease", sa.String(length=32), nullable=False),
+        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("border_point", sa.String(length=40), nullable=False),
+        sa.Column("country_of_departure", sa.String(length=2), nullable=False),
+        sa.Column("arrivals", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "disease",
+            "kommunenummer",
+            "date",
+            "border_point",
+            "country_of_departure",
+            name=op.f("pk_agg_arrivals_split"),
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("agg_arrivals_split")
     op.drop_table("agg_vaccination_series")
