@@ -306,3 +306,25 @@ def test_protect_sides_equals_the_series_version(app, seed, user) -> None:  # ty
         v._protect_sides(keyed, secondary_groups=["_dose", "_split"], **args),
         _protect_sides_reference(keyed, secondary_groups=["_dose", "_split"], **args),
     )
+
+
+@pytest.mark.parametrize("user", ["ks-analytiker", "lege-utsira"])
+@pytest.mark.parametrize("level,code", [("kommune", "1151"), ("kommune", "0301"), ("nation", None)])
+def test_risk_rows_equal_the_frame_version(app, user, level, code) -> None:  # type: ignore[no-untyped-def]
+    from dashboard import auth
+    from dashboard.metrics import vaccination as vm
+
+    scope = auth.scope_for(auth.DEMO_USERS[user])
+    if user == "lege-utsira" and code == "0301":
+        return  # outside this user's scope
+    first, n_days = _span()
+    for offset in (-5, n_days // 3, n_days - 1):
+        date = first + dt.timedelta(days=offset)
+        frame = v.vaccination_coverage(scope=scope, level=level, code=code, date=date)
+        expected = vm.unvaccinated_in_risk_groups(frame).to_dict("records")
+        got = vm.risk_rows(vm.coverage_lookup(frame))
+        assert len(got) == len(expected) == 5
+        for a, b in zip(got, expected, strict=True):
+            assert a.keys() == b.keys()
+            for key in a:
+                assert a[key] == b[key] or (pd.isna(a[key]) and pd.isna(b[key])), (key, a, b)

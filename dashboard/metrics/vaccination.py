@@ -145,3 +145,24 @@ def unvaccinated_in_risk_groups(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.iloc[np.concatenate(picks)][columns].reset_index(drop=True)
     out["share"] = share(out["unvaccinated"], out["population"])
     return out
+
+
+def risk_rows(lookup: dict) -> list[dict[str, Any]]:
+    """:func:`unvaccinated_in_risk_groups` read from a :func:`coverage_lookup` (the same
+    values, one dict per row): residents without dose 1 in the 65+ bands and the 65+ group."""
+    rows = []
+    for band in (*RISK_BANDS, GROUP_65):
+        value = lookup.get((band, 1))
+        if value is None:
+            continue
+        rows.append(
+            {
+                "age_band": band,
+                "population": value["population"],
+                "unvaccinated": value["unvaccinated"],
+                "unvaccinated_suppressed": value["unvaccinated_suppressed"],
+                "hidden": value["hidden"],
+                "share": share(value["unvaccinated"], value["population"]),
+            }
+        )
+    return rows
