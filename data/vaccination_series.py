@@ -5,9 +5,9 @@ Why: the Vaksinasjon page draws coverage over time, so it needs a kommune's (and
 and the country's) persons with dose n on every day; summed from ``agg_vaccination_daily`` that
 is the area's whole dose history, read and accumulated on every first view. Stored as one row
 per (area, age band, dose) holding the running total of every day (int32, little-endian, from
-``first_date``), an area's whole history is one indexed read of 40 short rows, and the totals
-of several kommuner on one day are a read of 4 bytes per row (``substr`` of the blob works on
-SQLite and PostgreSQL alike).
+``first_date``), an area's whole history is one indexed read of 48 short rows (12 age bands ×
+4 doses), and the totals of several kommuner on one day are a read of 4 bytes per row
+(``substr`` of the blob works on SQLite and PostgreSQL alike).
 
 Definitions, the same as the live sums (:func:`data.queries.vaccination._cumulative_doses`):
 the value on day D is the sum of ``doses`` of that age band and dose number on every date up to
