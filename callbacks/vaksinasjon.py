@@ -62,7 +62,7 @@ def _value(lookup: Lookup, group: str, dose: int) -> dict[str, Any]:
     return lookup.get((group, dose), {"display": nan, "over_100": False, "hidden": False})
 
 
-def _cards(context: Context, k: pd.DataFrame, lookups: list[Lookup]) -> list:
+def _cards(context: Context, lookups: list[Lookup]) -> list:
     def coverage_card(group: str, dose: int, title: str) -> dbc.Col:
         at = [_value(lookup, group, dose) for lookup in lookups]
         return dbc.Col(
@@ -75,8 +75,7 @@ def _cards(context: Context, k: pd.DataFrame, lookups: list[Lookup]) -> list:
             md=3,
         )
 
-    risk = vaccination_metrics.unvaccinated_in_risk_groups(k)
-    total = risk[risk["age_band"] == GROUP_65].iloc[0]
+    total = vaccination_metrics.risk_rows(lookups[0])[-1]  # the 65+ group
     unvaccinated = dbc.Col(
         card(
             _("65 år og eldre uten dose 1"),
@@ -102,23 +101,23 @@ def _cards(context: Context, k: pd.DataFrame, lookups: list[Lookup]) -> list:
     ]
 
 
-def _by_age(frame: pd.DataFrame) -> pd.DataFrame:
+def _by_age(lookup: Lookup) -> pd.DataFrame:
     """Age bands as rows, capped coverage of each dose as columns dose_1 … dose_4."""
-    table = vaccination_metrics.coverage_table(frame)
-    table = table[table["age_band"].isin(AGE_BANDS)]
-    wide = table.pivot(index="age_band", columns="dose_number", values="coverage_display")
-    wide.columns = [f"dose_{d}" for d in wide.columns]
-    wide = wide.reset_index()
-    wide["age_band"] = wide["age_band"].map(age_label)
-    return wide
+    return pd.DataFrame(
+        {
+            "age_band": [age_label(b) for b in AGE_BANDS],
+            **{
+                f"dose_{d}": [_value(lookup, b, d)["display"] for b in AGE_BANDS]
+                for d in vaccination_metrics.DOSES
+            },
+        }
+    )
 
 
-def _unvaccinated_table(
-    context: Context, k: pd.DataFrame, f: pd.DataFrame, n: pd.DataFrame
-) -> html.Div:
-    own, fylke, nation = (vaccination_metrics.unvaccinated_in_risk_groups(x) for x in (k, f, n))
+def _unvaccinated_table(context: Context, lookups: list[Lookup]) -> html.Div:
+    own, fylke, nation = (vaccination_metrics.risk_rows(lookup) for lookup in lookups)
     rows = []
-    for i, r in own.iterrows():
+    for i, r in enumerate(own):
         label = _row_label(str(r["age_band"]))
         rows.append(
             (
@@ -127,8 +126,8 @@ def _unvaccinated_table(
                     formatting.number(r["population"]),
                     count(r["unvaccinated"], bool(r["unvaccinated_suppressed"])),
                     percent(r["share"], 1, hidden=bool(r["hidden"])),
-                    percent(fylke.loc[i, "share"], 1, hidden=bool(fylke.loc[i, "hidden"])),
-                    percent(nation.loc[i, "share"], 1, hidden=bool(nation.loc[i, "hidden"])),
+                    percent(fylke[i]["share"], 1, hidden=bool(fylke[i]["hidden"])),
+                    percent(nation[i]["share"], 1, hidden=bool(nation[i]["hidden"])),
                 ],
                 "own" if r["age_band"] == GROUP_65 else "band",
             )
@@ -219,7 +218,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
     window = vaccination_queries.vaccination_by_kommune(
         scope=scope, kommuner=[context.kommunenummer, *near["kommunenummer"]], date=date
     )
-    k, f, n = at_date
+    k = at_date[0]
     lookups = [vaccination_metrics.coverage_lookup(x) for x in at_date]
     labels = [label for label, _l, _c in areas]
     matrix = vaccination_metrics.coverage_matrix(k, HEATMAP_ROWS)
@@ -275,7 +274,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
     return (
         context.title(_("Vaksinasjon")),
         population_text,
-        _cards(context, k, lookups),
+        _cards(context, lookups),
         vaccination_figures.coverage_heatmap(
             matrix,
             title=_(
@@ -287,7 +286,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         ),
         " ".join(notes),
         testing_figures.age_comparison(
-            [(label, _by_age(frame)) for label, frame in zip(labels, at_date, strict=True)],
+            [(label, _by_age(lookup)) for label, lookup in zip(labels, lookups, strict=True)],
             [
                 Measure(
                     f"dose_{d}",
@@ -304,7 +303,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         ),
         over_time(GROUP_ALL, _("Dekning over tid – hele befolkningen")),
         over_time(GROUP_65, _("Dekning over tid – 65 år og eldre")),
-        _unvaccinated_table(context, k, f, n),
+        _unvaccinated_table(context, lookups),
         neighbour_table,
         notice,
         date_out,

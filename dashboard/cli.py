@@ -160,7 +160,7 @@ def alerts(progress: bool = True) -> None:
 @app.command()
 def setup(progress: bool = True) -> None:
     """Alt `make run` trenger: geometri, nettleserfiler, skjema og demodata ved tom database."""
-    from data import certificate_aggregates, db, key_figures, queries, rollups
+    from data import certificate_aggregates, db, page_tables, queries, rollups
     from data.load import bump_data_version
     from data.scope import Scope
     from data.signals_build import has_signals
@@ -174,15 +174,18 @@ def setup(progress: bool = True) -> None:
         # Derived tables added after this store was loaded are built now (once).
         with db.engine().begin() as conn:
             rolled = rollups.ensure(conn)
-            figured = key_figures.ensure(conn)
+            paged = page_tables.ensure(conn)
             built = certificate_aggregates.ensure(conn, progress=progress)
             no_signals = not has_signals(conn)
-            if rolled or figured or built:
+            if rolled or paged or built:
                 bump_data_version(conn)
         if rolled:
             typer.echo("Fylkes- og landstall (sammendragstabeller) manglet og er bygget.")
-        if figured:
-            typer.echo("Nøkkeltallene per område og dag manglet og er bygget.")
+        if paged:
+            typer.echo(
+                "Sidetabellene (nøkkeltall, vaksinasjonsserier, ankomster per dag) manglet "
+                "og er bygget."
+            )
         if built:
             typer.echo(f"Sertifikatseriene manglet og er bygget ({built:,} rader).")
         if no_signals:

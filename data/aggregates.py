@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
 from tqdm import tqdm
 
-from data import key_figures, rollups
+from data import page_tables, rollups
 from data.schema import (
     AggArrivalsDaily,
     AggCasesDaily,
@@ -198,4 +198,4 @@ def refresh(conn: Connection, *, progress: bool = False) -> None:
         conn.execute(delete(table))
         build(conn)
     rollups.refresh(conn)
-    key_figures.refresh(conn)
+    page_tables.refresh(conn)

@@ -726,3 +726,31 @@ class Outbox(Base):
     error: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (Index(None, "subscription_id", "event_key", unique=True),)
+
+
+class AggVaccinationSeries(Base):
+    """Persons with dose n as whole daily series (see :mod:`data.vaccination_series`): one row
+    per area (kommune, ``F`` + fylkesnummer, ``NO``), age band and dose; ``persons`` holds
+    ``n_days`` int32 running totals from ``first_date``."""
+
+    __tablename__ = "agg_vaccination_series"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    area: Mapped[str] = mapped_column(String(4), primary_key=True)
+    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+    dose_number: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    n_days: Mapped[int] = mapped_column(Integer)
+    persons: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AggArrivalsSplit(Base):
+    """Arrivals per kommune of stay, day, entry point and country of departure (see
+    :mod:`data.arrival_splits`)."""
+
+    __tablename__ = "agg_arrivals_split"
+    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    border_point: Mapped[str] = mapped_column(String(40), primary_key=True)
+    country_of_departure: Mapped[str] = mapped_column(String(2), primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer)

@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.figures.core import FONT, KOMMUNE_COLOUR, plain_figure
 from dashboard.figures.theme import COLOURS, QUALITATIVE
 from dashboard.i18n import _, get_language, plotly_separators
 
@@ -85,7 +84,7 @@ def funnel_figure(
     stage_labels: Mapping[str, str],
     base_labels: Mapping[str, str],
     title: str,
-) -> go.Figure:
+) -> dict[str, Any]:
     """The follow-up funnel with count and share on every stage.
 
     ``funnel`` columns: stage, count, suppressed, base, share, share_suppressed (from
@@ -127,9 +126,10 @@ def funnel_figure(
         margin=dict(l=10, r=10, t=50, b=20),
         showlegend=False,
         xaxis=dict(visible=False),
-        annotations=annotations,
+        # an empty list is left out, as go.Figure left it out
+        **({"annotations": annotations} if annotations else {}),
     )
-    return go.Figure(dict(data=[trace], layout=layout))
+    return plain_figure([trace], layout)
 
 
 def daily_by_figure(
@@ -139,7 +139,7 @@ def daily_by_figure(
     category_labels: Mapping[str, str] | None = None,
     window: tuple[dt.date, dt.date] | None = None,
     others: str = "Andre",
-) -> go.Figure:
+) -> dict[str, Any]:
     """Stacked bars of arrivals per day by category, the funnel window shaded.
 
     ``daily`` columns: date, category, arrivals (NaN where withheld), arrivals_suppressed.
@@ -165,8 +165,8 @@ def daily_by_figure(
         traces.append(
             dict(
                 type="bar",
-                x=rows["date"],
-                y=rows["arrivals"],
+                x=rows["date"].to_numpy(),
+                y=rows["arrivals"].to_numpy(),
                 name=label,
                 marker=dict(color=colour),
                 customdata=text,
@@ -227,7 +227,7 @@ def daily_by_figure(
             gridcolor=COLOURS["grid_light"], hoverformat=d3_date(), tickformat=d3_date("day")
         ),
     )
-    return go.Figure(dict(data=traces, layout=layout))
+    return plain_figure(traces, layout)
 
 
 __all__ = ["base_layout", "d3_date", "daily_by_figure", "funnel_figure", "note", "percent"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.figures.core import FONT, plain_figure
-from dashboard.figures.testing import AREA_STYLES, Areas, _days, _values, panels
+from dashboard.figures.testing import AREA_STYLES, DAY_MS, Areas, panels
 from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _, plotly_separators
 
@@ -35,26 +36,28 @@ def coverage_heatmap(
 
     ``matrix`` from :func:`dashboard.metrics.vaccination.coverage_matrix`.
     """
-    display, raw = matrix["display"], matrix["raw"]
-    hidden, over = matrix["hidden"], matrix["over_100"]
+    display = matrix["display"]
+    # aligned on the display matrix's rows and columns, read as arrays (no lookup per cell)
+    shown = display.to_numpy("float64")
+    raw = matrix["raw"].reindex_like(display).to_numpy("float64")
+    hidden = matrix["hidden"].reindex_like(display).to_numpy(bool)
+    over = matrix["over_100"].reindex_like(display).to_numpy(bool)
     text, hover = [], []
-    for band in display.index:
+    for i in range(shown.shape[0]):
         text_row, hover_row = [], []
-        for dose in display.columns:
-            if hidden.loc[band, dose]:
+        for j in range(shown.shape[1]):
+            if hidden[i, j]:
                 text_row.append(_("skjult"))
                 hover_row.append(_("skjult (små tall)"))
-            elif pd.isna(display.loc[band, dose]):
+            elif pd.isna(shown[i, j]):
                 text_row.append("–")
                 hover_row.append(_("ingen befolkning"))
             else:
-                star = "*" if over.loc[band, dose] else ""
-                text_row.append(_percent(display.loc[band, dose]) + star)
-                raw_text = _percent(raw.loc[band, dose], 1)
+                star = "*" if over[i, j] else ""
+                text_row.append(_percent(shown[i, j]) + star)
+                raw_text = _percent(raw[i, j], 1)
                 hover_row.append(
-                    _("{value} (vist som 100 %)", value=raw_text)
-                    if over.loc[band, dose]
-                    else raw_text
+                    _("{value} (vist som 100 %)", value=raw_text) if over[i, j] else raw_text
                 )
         text.append(text_row)
         hover.append(hover_row)
@@ -90,6 +93,16 @@ def coverage_heatmap(
     return plain_figure([heatmap], layout)
 
 
+def _day_axis(dates: np.ndarray) -> dict[str, Any]:
+    """:func:`dashboard.figures.testing._days` of a date array."""
+    days = dates.astype("datetime64[D]")
+    if len(days) == 0:
+        return {"x": []}
+    if (np.diff(days) == np.timedelta64(1, "D")).all():
+        return {"x0": str(days[0]), "dx": DAY_MS}
+    return {"x": np.asarray([str(d) for d in days], dtype=object)}
+
+
 def coverage_over_time(
     areas: Areas, *, group_title: str, doses: tuple[int, ...] = (1, 2, 3)
 ) -> dict[str, Any]:
@@ -98,28 +111,36 @@ def coverage_over_time(
     Each frame in ``areas`` has date, dose_number and coverage_display (0–1) for one group.
     The time axis starts shortly before the first dose anywhere in the comparison.
     """
+    # on arrays: the rows of one dose from the start, in their order (as a group-by gave them)
+    columns = [
+        (
+            frame["date"].to_numpy(),
+            frame["dose_number"].to_numpy(),
+            pd.to_numeric(frame["coverage_display"], errors="coerce").to_numpy("float64"),
+        )
+        for _label, frame in areas
+    ]
     first = []
-    for _label, frame in areas:
-        covered = frame["coverage_display"].to_numpy() > 0
+    for dates, _doses, shown in columns:
+        covered = shown > 0
         if covered.any():
-            first.append(frame["date"].to_numpy()[covered].min())
+            first.append(dates[covered].min())
     start = pd.Timestamp(min(first)) - pd.Timedelta(days=14) if first else None
-    by_dose: list[dict[int, pd.DataFrame]] = []
-    for _label, frame in areas:
-        shown = frame if start is None else frame[frame["date"] >= start]
-        by_dose.append({int(d): part for d, part in shown.groupby("dose_number", sort=False)})
     layout = panels([_("Minst dose {n}", n=d) for d in doses], gap=0.07)
     traces = []
     for col, dose in enumerate(doses):
         suffix = "" if col == 0 else str(col + 1)
         for i, (label, _frame) in reversed(list(enumerate(areas))):  # kommune drawn on top
             style = AREA_STYLES[i % len(AREA_STYLES)]
-            part = by_dose[i].get(dose, _frame.iloc[0:0])
+            dates, dose_numbers, shown = columns[i]
+            rows = dose_numbers == dose
+            if start is not None:
+                rows &= dates >= start.to_datetime64()
             traces.append(
                 dict(
                     type="scatter",
-                    **_days(part),
-                    y=_values(part["coverage_display"], 100),
+                    **_day_axis(dates[rows]),
+                    y=(shown[rows] * 100).astype("float32"),
                     xaxis=f"x{suffix}",
                     yaxis=f"y{suffix}",
                     name=label,

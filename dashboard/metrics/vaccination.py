@@ -38,9 +38,14 @@ def coverage_table(frame: pd.DataFrame) -> pd.DataFrame:
     Input columns: vaccinated, population (plus keys such as age_band, dose_number).
     """
     out = frame.copy()
-    out["coverage"] = coverage(out["vaccinated"], out["population"])
-    out["coverage_display"] = capped(out["coverage"])
-    out["over_100"] = (out["coverage"] > 1.0).to_numpy(dtype=bool)
+    # the same values as share() and capped() on Series, on arrays (a page builds a dozen)
+    vaccinated = pd.to_numeric(out["vaccinated"], errors="coerce").to_numpy("float64")
+    population = pd.to_numeric(out["population"], errors="coerce").to_numpy("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(population > 0, vaccinated / np.where(population > 0, population, 1), np.nan)
+    out["coverage"] = raw
+    out["coverage_display"] = np.minimum(raw, 1.0)
+    out["over_100"] = raw > 1.0
     return out
 
 
@@ -50,17 +55,27 @@ def coverage_matrix(frame: pd.DataFrame, bands: list[str]) -> dict[str, pd.DataF
     Returns ``raw`` and ``display`` coverage, ``hidden`` (withheld) and ``over_100``.
     """
     table = coverage_table(frame)
-    table["hidden"] = table.get("hidden", False)
+    row_of = {b: i for i, b in enumerate(bands)}
+    column_of = {d: j for j, d in enumerate(DOSES)}
+    rows = np.array([row_of.get(b, -1) for b in table["age_band"].tolist()], dtype="int64")
+    columns = np.array(
+        [column_of.get(int(d), -1) for d in table["dose_number"].tolist()], dtype="int64"
+    )
+    keep = (rows >= 0) & (columns >= 0)
+    hidden = table["hidden"] if "hidden" in table else pd.Series(False, index=table.index)
+    index = pd.Index(bands, name="age_band")
+    dose_index = pd.Index(list(DOSES), name="dose_number")
 
-    def pivot(column: str) -> pd.DataFrame:
-        wide = table.pivot(index="age_band", columns="dose_number", values=column)
-        return wide.reindex(index=bands, columns=list(DOSES))
+    def matrix(values: np.ndarray, empty: Any) -> pd.DataFrame:
+        out = np.full((len(bands), len(DOSES)), empty, dtype=type(empty))
+        out[rows[keep], columns[keep]] = values[keep]
+        return pd.DataFrame(out, index=index, columns=dose_index)
 
     return {
-        "raw": pivot("coverage"),
-        "display": pivot("coverage_display"),
-        "hidden": pivot("hidden").eq(True),
-        "over_100": pivot("over_100").eq(True),
+        "raw": matrix(table["coverage"].to_numpy("float64"), np.nan),
+        "display": matrix(table["coverage_display"].to_numpy("float64"), np.nan),
+        "hidden": matrix(hidden.to_numpy().astype(object) == True, False),  # noqa: E712
+        "over_100": matrix(table["over_100"].to_numpy(bool), False),
     }
 
 
@@ -123,10 +138,31 @@ def unvaccinated_in_risk_groups(frame: pd.DataFrame) -> pd.DataFrame:
     Columns: age_band, population, unvaccinated (NaN when withheld), unvaccinated_suppressed
     (the count is 1–4), hidden, share (0–1, of the band's population).
     """
-    rows = frame[(frame["dose_number"] == 1) & frame["age_band"].isin([*RISK_BANDS, GROUP_65])]
-    order = {b: i for i, b in enumerate([*RISK_BANDS, GROUP_65])}
-    out = rows.sort_values("age_band", key=lambda s: s.map(order)).reset_index(drop=True)
-    out = out[["age_band", "population", "unvaccinated", "unvaccinated_suppressed", "hidden"]]
-    out = out.copy()
+    bands = frame["age_band"].to_numpy(dtype=object)
+    first = frame["dose_number"].to_numpy() == 1
+    picks = [np.flatnonzero(first & (bands == b)) for b in (*RISK_BANDS, GROUP_65)]
+    columns = ["age_band", "population", "unvaccinated", "unvaccinated_suppressed", "hidden"]
+    out = frame.iloc[np.concatenate(picks)][columns].reset_index(drop=True)
     out["share"] = share(out["unvaccinated"], out["population"])
     return out
+
+
+def risk_rows(lookup: dict) -> list[dict[str, Any]]:
+    """:func:`unvaccinated_in_risk_groups` read from a :func:`coverage_lookup` (the same
+    values, one dict per row): residents without dose 1 in the 65+ bands and the 65+ group."""
+    rows = []
+    for band in (*RISK_BANDS, GROUP_65):
+        value = lookup.get((band, 1))
+        if value is None:
+            continue
+        rows.append(
+            {
+                "age_band": band,
+                "population": value["population"],
+                "unvaccinated": value["unvaccinated"],
+                "unvaccinated_suppressed": value["unvaccinated_suppressed"],
+                "hidden": value["hidden"],
+                "share": share(value["unvaccinated"], value["population"]),
+            }
+        )
+    return rows

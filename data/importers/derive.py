@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, and_, delete, func, select
 
-from data import certificate_aggregates, key_figures, rollups
+from data import certificate_aggregates, page_tables, rollups
 from data.codes import AGE_BAND_LOWER, AGE_BANDS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.importers.base import Flag
 from data.importers.store import insert_rows, store_flags
@@ -531,7 +531,8 @@ def refresh(conn: Connection) -> dict[str, Any]:
     meta = _meta(conn, cases, population)
     set_meta(conn, meta)
     rollups.refresh(conn)
-    key_figures.refresh(conn)
+    # key figures; the vaccination series and arrival splits stay empty in published data
+    page_tables.refresh(conn)
     certificate_aggregates.refresh(conn)  # none in published data; kept true if present
     bump_data_version(conn)
     return {"cases": cases, "vaccination": vaccination, "population": population, "meta": meta}

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, case, func, select
 
-from data import db
+from data import arrival_splits, db
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
 from data.queries.cases import AreaLevel, _area_kommuner
-from data.schema import Arrival, Kommune
+from data.schema import AggArrivalsSplit, Arrival, Kommune
 from data.scope import Scope
 
 A = Arrival
@@ -194,7 +194,35 @@ def _kommune_daily(
 ) -> pd.DataFrame:
     """Unprotected arrivals per day × entry point × country of departure for one kommune,
     read once for both splits. Cached without the scope; only called after the scope check.
-    Columns: date, border_point, country_of_departure, arrivals."""
+    Columns: date, border_point, country_of_departure, arrivals. From the stored counts
+    (:mod:`data.arrival_splits`) where they are built, else counted from the register."""
+    if arrival_splits.built(disease=disease):
+        t = AggArrivalsSplit
+        stored = (
+            select(t.date, t.border_point, t.country_of_departure, t.arrivals)
+            .where(
+                t.disease == disease,
+                t.kommunenummer == kommunenummer,
+                t.date >= start,
+                t.date <= end,
+            )
+            .order_by(t.date, t.border_point, t.country_of_departure)
+        )
+        return _daily_frame(stored)
+    return _live_kommune_daily(kommunenummer=kommunenummer, start=start, end=end, disease=disease)
+
+
+def _daily_frame(query: Any) -> pd.DataFrame:
+    out = _fetch(query, ["date", "border_point", "country_of_departure", "arrivals"])
+    out["date"] = pd.to_datetime(out["date"])
+    out["arrivals"] = out["arrivals"].astype("int64")
+    return out
+
+
+def _live_kommune_daily(
+    *, kommunenummer: str, start: dt.date, end: dt.date, disease: str
+) -> pd.DataFrame:
+    """:func:`_kommune_daily` counted from the ``arrival`` register."""
     q = (
         select(A.arrival_date, A.border_point, A.country_of_departure, func.count())
         .where(
@@ -204,11 +232,43 @@ def _kommune_daily(
             A.arrival_date <= end,
         )
         .group_by(A.arrival_date, A.border_point, A.country_of_departure)
+        .order_by(A.arrival_date, A.border_point, A.country_of_departure)
     )
-    out = _fetch(q, ["date", "border_point", "country_of_departure", "arrivals"])
-    out["date"] = pd.to_datetime(out["date"])
-    out["arrivals"] = out["arrivals"].astype("int64")
-    return out
+    return _daily_frame(q)
+
+
+def _split_counts(
+    both: pd.DataFrame, start: dt.date, end: dt.date, by: Dimension, top: int
+) -> pd.DataFrame:
+    """Arrivals per day (every day of [start, end]) × category of ``by``: the ``top``
+    categories with most arrivals (ties in name order), the rest summed as ``OTHERS``.
+    Columns: date, category, arrivals. Summed on arrays (a group-by per step cost more than
+    the read)."""
+    codes, names = pd.factorize(both[by], sort=True)  # rows without a category: -1, left out
+    arrivals = both["arrivals"].to_numpy(dtype="int64")
+    known = codes >= 0
+    totals = np.bincount(codes[known], weights=arrivals[known], minlength=len(names))
+    order = np.argsort(-totals, kind="stable")  # the most arrivals first, ties in name order
+    kept = [names[i] for i in order[:top]]
+    slot = np.full(len(names), len(kept), dtype="int64")  # the rest: OTHERS, after the kept
+    slot[order[:top]] = np.arange(len(kept))
+    if len(names) > top:
+        kept.append(OTHERS)
+    days = pd.date_range(start, end, freq="D")
+    day = ((both["date"].to_numpy() - np.datetime64(start)) // np.timedelta64(1, "D")).astype(
+        "int64"
+    )
+    inside = known & (day >= 0) & (day < len(days))
+    cell = day[inside] * len(kept) + slot[codes[inside]]
+    values = np.bincount(cell, weights=arrivals[inside], minlength=len(days) * len(kept))
+    present = np.bincount(cell, minlength=len(days) * len(kept)) > 0
+    if len(cell) and present.all() and kept == sorted(kept):
+        # as the group-by this replaces: where its sums already filled the grid in order, its
+        # dates (in the read's unit) were kept, and the figure writes them in that unit
+        days = days.as_unit(np.datetime_data(both["date"].dtype)[0])
+    grid = pd.MultiIndex.from_product([days, kept], names=["date", "category"])
+    counts = pd.Series(values.astype("int64"), index=grid, name="arrivals")
+    return counts.reset_index()
 
 
 def _split(
@@ -220,22 +280,7 @@ def _split(
     by: Dimension,
     top: int,
 ) -> pd.DataFrame:
-    raw = both.groupby(["date", by], as_index=False)["arrivals"].sum()
-    raw = raw.rename(columns={by: "category"})
-    totals = raw.groupby("category")["arrivals"].sum().sort_values(ascending=False, kind="stable")
-    kept = list(totals.index[:top])
-    if len(totals) > top:
-        raw["category"] = raw["category"].where(raw["category"].isin(kept), OTHERS)
-        kept.append(OTHERS)
-    days = pd.date_range(start, end, freq="D")
-    grid = pd.MultiIndex.from_product([days, kept], names=["date", "category"])
-    out = (
-        raw.groupby(["date", "category"])["arrivals"]
-        .sum()
-        .reindex(grid, fill_value=0)
-        .astype("int64")
-        .reset_index()
-    )
+    out = _split_counts(both, start, end, by, top)
     # The day's total is visible as the height of the stacked bar (and in the other split);
     # nothing is withheld where the scope may see small numbers.
     may_see = scope.may_see_small_numbers(kommunenummer)

@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import rollups
-from data.cache import cached, per_data_version, result_cache_on
+from data import db, rollups
+from data import vaccination_series as stored_series
+from data.cache import cached, data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
-from data.protection import is_small, protect
+from data.protection import SMALL_MAX, SMALL_MIN, protect
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
 from data.queries.sources import coverage_rows, has_rows
 from data.schema import AggVaccinationDaily, Population
@@ -50,30 +51,90 @@ def _key(members: list[str] | None) -> tuple[str, ...] | None:
 
 
 # --------------------------------------------------------------------------- population
-# Population changes only with a load, and every series asks for it: memoized per data version
-# in the process, whatever the result cache is (it is not scoped: callers apply the scope).
-@per_data_version
+# Population changes only with a load, and every series asks for it: every kommune's residents
+# by year and age band are read once per database and data version in the process, whatever
+# the result cache is (they are not scoped: callers apply the scope), and any set of kommuner
+# is a sum of their rows, not a query (a page asks for a dozen kommuner, each new on a first
+# view). Neither is copied per call: callers get new frames built from them.
+_population_memo: dict[tuple[Any, ...], Any] = {}
+
+
+def _all_population() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    """Every kommune of the current structure: its row (by code), the years, residents on
+    1 January (kommune × year × age band of ``AGE_BANDS``) and which kommune has which year."""
+    key = ("all", db.url("main"), data_version())
+    if key not in _population_memo:
+        if len(_population_memo) > 256:
+            _population_memo.clear()
+        q = (
+            select(
+                Population.kommunenummer,
+                Population.year,
+                Population.age_band,
+                func.sum(Population.population),
+            )
+            .where(Population.structure == CURRENT_STRUCTURE)
+            .group_by(Population.kommunenummer, Population.year, Population.age_band)
+        )
+        frame = _raw_frame(q, ["kommunenummer", "year", "age_band", "population"])
+        k, names = pd.factorize(frame["kommunenummer"].astype(str), sort=True)
+        codes = {str(c): i for i, c in enumerate(names)}
+        years, y = np.unique(frame["year"].to_numpy(dtype="int64"), return_inverse=True)
+        b = pd.Index(list(AGE_BANDS)).get_indexer(frame["age_band"].astype(str))
+        values = np.zeros((len(codes), len(years), len(AGE_BANDS)), dtype="int64")
+        known = b >= 0
+        residents = frame["population"].to_numpy("int64")[known]
+        np.add.at(values, (k[known], y[known], b[known]), residents)
+        present = np.zeros((len(codes), len(years)), dtype=bool)
+        present[k, y] = True
+        _population_memo[key] = (codes, years, values, present)
+    return _population_memo[key]
+
+
+def _population_arrays(members: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The years (ascending) and residents (year × age band) of a set of kommuner (None: all);
+    ``LookupError`` when none of them has population rows."""
+    key = ("members", db.url("main"), data_version(), members)
+    if key not in _population_memo:
+        codes, years, values, present = _all_population()
+        if members is None:
+            rows = np.arange(len(codes))
+        else:
+            rows = np.array([codes[m] for m in dict.fromkeys(members) if m in codes], dtype="int64")
+        has = present[rows].any(axis=0) if len(rows) else np.zeros(len(years), dtype=bool)
+        if not has.any():
+            raise LookupError("No population data loaded")
+        if len(_population_memo) > 256:
+            _population_memo.clear()
+        _population_memo[key] = (years[has], values[rows].sum(axis=0)[has])
+    return _population_memo[key]
+
+
 def _population_table(*, members: tuple[str, ...] | None) -> pd.DataFrame:
     """Residents on 1 January by year (index) × age band (columns) for a set of kommuner."""
-    q = (
-        select(Population.year, Population.age_band, func.sum(Population.population))
-        .where(Population.structure == CURRENT_STRUCTURE)
-        .group_by(Population.year, Population.age_band)
-    )
-    if members is not None:
-        q = q.where(Population.kommunenummer.in_(members))
-    frame = _frame(q, ["year", "age_band", "population"])
-    if frame.empty:
-        raise LookupError("No population data loaded")
-    table = frame.pivot(index="year", columns="age_band", values="population")
-    table.columns = list(table.columns)
-    return table.reindex(columns=list(AGE_BANDS)).fillna(0).astype("int64")
+    years, table = _population_arrays(members)
+    return pd.DataFrame(table.copy(), index=pd.Index(years, name="year"), columns=list(AGE_BANDS))
 
 
 def population_year(date: dt.date, members: list[str] | None = None) -> int:
     """The population year used on ``date``: 1 January of its year, within the loaded years."""
-    table = _population_table(members=_key(members))
-    return int(min(max(date.year, int(table.index.min())), int(table.index.max())))
+    years, _table = _population_arrays(_key(members))
+    return int(min(max(date.year, int(years[0])), int(years[-1])))
+
+
+def _population_rows(kommuner: list[str], date: dt.date) -> pd.DataFrame:
+    """Population by age band (columns) of each kommune (rows, index the codes) on 1 January
+    of ``date``'s year: :func:`population_for` of each kommune on one day, in one frame."""
+    rows = []
+    for code in kommuner:
+        years, table = _population_arrays((code,))
+        year = min(max(date.year, int(years[0])), int(years[-1]))
+        position = int(np.searchsorted(years, year))
+        if position >= len(years) or years[position] != year:
+            raise KeyError("population year missing between the loaded years")
+        rows.append(table[position])
+    values = np.stack(rows) if rows else np.zeros((0, len(AGE_BANDS)), dtype="int64")
+    return pd.DataFrame(values, index=pd.Index(kommuner), columns=list(AGE_BANDS))
 
 
 def population_for(members: list[str] | None, dates: pd.Series) -> pd.DataFrame:
@@ -81,11 +142,12 @@ def population_for(members: list[str] | None, dates: pd.Series) -> pd.DataFrame:
 
     Internal helper of the query modules: the caller has already applied the scope.
     """
-    table = _population_table(members=_key(members))
-    years = pd.to_datetime(dates).dt.year.clip(int(table.index.min()), int(table.index.max()))
-    out = table.loc[years.to_numpy()]
-    out.index = dates.index
-    return out
+    years, table = _population_arrays(_key(members))
+    wanted = pd.to_datetime(dates).dt.year.clip(int(years[0]), int(years[-1])).to_numpy()
+    position = np.searchsorted(years, wanted)
+    if len(position) and not (years[np.minimum(position, len(years) - 1)] == wanted).all():
+        raise KeyError("population year missing between the loaded years")
+    return pd.DataFrame(table[position], index=dates.index, columns=list(AGE_BANDS))
 
 
 @cached()
@@ -181,7 +243,20 @@ def _snapshot_on_days(
 
 @cached()
 def _cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
-    """Persons with dose n on every day with a dose: index date, columns (age band, dose)."""
+    """Persons with dose n by day: index date, columns (age band, dose). From the stored
+    series (every day from the disease's first dose) where the area has one, else summed
+    live (every day with a dose); :func:`_on_days` reads the same totals from either."""
+    area = stored_series.area_code(members)
+    stored = None if area is None else stored_series.history(area=area, disease=disease)
+    if stored is None:
+        return _live_cumulative_doses(members=members, disease=disease)
+    first, values = stored
+    index = pd.date_range(first, periods=len(values), freq="D", name="date")
+    return pd.DataFrame(values, index=index, columns=_dose_columns())
+
+
+def _live_cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> pd.DataFrame:
+    """:func:`_cumulative_doses` summed from ``agg_vaccination_daily`` (or its rollup)."""
     v, area = rollups.source(AggVaccinationDaily, members)
     q = (
         select(v.date, v.age_band, v.dose_number, func.sum(v.doses))
@@ -230,11 +305,24 @@ def _dose_columns() -> pd.MultiIndex:
 def _doses_through(
     *, members: tuple[str, ...] | None, kommuner: list[str] | None, date: dt.date, disease: str
 ) -> pd.DataFrame:
-    """Persons with dose n at the end of ``date``, summed in SQL: one row per kommune of
-    ``kommuner`` (index kommunenummer), or, without ``kommuner``, one row for ``members`` as a
-    whole. The same totals as :func:`_on_days` of :func:`_cumulative_doses` for one day,
-    without reading and pivoting every day of the history (a single day is what the brief,
-    the neighbour table and the coverage tables ask for)."""
+    """Persons with dose n at the end of ``date``: one row per kommune of ``kommuner`` (index
+    kommunenummer), or, without ``kommuner``, one row for ``members`` as a whole. The same
+    totals as :func:`_on_days` of :func:`_cumulative_doses` for one day, without reading
+    every day of the history (a single day is what the brief, the neighbour table and the
+    coverage tables ask for): one value per stored series, else summed in SQL."""
+    areas = list(kommuner) if kommuner is not None else [stored_series.area_code(members)]
+    if all(a is not None for a in areas):
+        values = stored_series.on_day(areas=areas, date=date, disease=disease)  # type: ignore[arg-type]
+        if values is not None:
+            rows = list(kommuner) if kommuner is not None else [0]
+            return pd.DataFrame(values, index=rows, columns=_dose_columns())
+    return _live_doses_through(members=members, kommuner=kommuner, date=date, disease=disease)
+
+
+def _live_doses_through(
+    *, members: tuple[str, ...] | None, kommuner: list[str] | None, date: dt.date, disease: str
+) -> pd.DataFrame:
+    """:func:`_doses_through` summed in SQL from ``agg_vaccination_daily`` (or its rollup)."""
     if kommuner is not None:
         t: Any = AggVaccinationDaily
         area = [t.kommunenummer.in_(list(kommuner))]
@@ -315,21 +403,28 @@ def _protect_sides(
     ``hidden`` marks every withheld row; ``<count>_suppressed`` only the counts that are
     themselves 1–4 (shown as "1–4"), not those withheld to protect another row.
     """
-    small = {c: is_small(frame[c]) for c in ("vaccinated", "unvaccinated")}
+    sides = ("vaccinated", "unvaccinated")
+    numeric = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy("float64") for c in sides}
+    # is_small() on the arrays: 1–4, never NaN
+    small = {c: (v >= SMALL_MIN) & (v <= SMALL_MAX) for c, v in numeric.items()}
     out = protect(
         frame,
         scope=scope,
-        counts=["vaccinated", "unvaccinated"],
+        counts=list(sides),
         kommune_column=kommune_column,
         area_code=area_code,
         secondary_groups=secondary_groups,
     )
-    hidden = out["vaccinated_suppressed"] | out["unvaccinated_suppressed"]
-    out["hidden"] = hidden
-    for column in ("vaccinated", "unvaccinated"):
-        out[column] = out[column].astype("float64").where(~hidden, np.nan)
-        out[f"{column}_suppressed"] = hidden & small[column]
-    return out
+    hidden = out["vaccinated_suppressed"].to_numpy(bool) | out["unvaccinated_suppressed"].to_numpy(
+        bool
+    )
+    # one frame built at once (a column set per flag costs more than the judgement)
+    data: dict[str, Any] = {c: out[c] for c in out.columns}
+    for column in sides:
+        data[column] = np.where(hidden, np.nan, numeric[column])
+        data[f"{column}_suppressed"] = hidden & small[column]
+    data["hidden"] = hidden
+    return pd.DataFrame(data, index=out.index)
 
 
 def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -347,10 +442,39 @@ def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) -> pd.DataFrame:
+@functools.cache
+def _group_sums(columns: tuple[tuple[str, int], ...]) -> tuple[list[int], np.ndarray]:
+    """The dose order and the 0/1 matrix (columns × groups·doses) that sums the (age band,
+    dose) columns into each group (``GROUPS`` order) and dose, as :func:`_groups_from_wide`
+    sums them."""
+    bands = [b for b, _d in columns]
+    doses = [int(d) for _b, d in columns]
+    dose_order = list(dict.fromkeys(doses))
+    matrix = np.zeros((len(columns), len(GROUPS) * len(dose_order)), dtype="int64")
+    for g, members in enumerate(GROUPS.values()):
+        for j, dose in enumerate(dose_order):
+            for i, (band, d) in enumerate(zip(bands, doses, strict=True)):
+                if band in members and d == dose:
+                    matrix[i, g * len(dose_order) + j] = 1
+    return dose_order, matrix
+
+
+def _groups_from_wide(
+    totals: pd.DataFrame, population: pd.DataFrame, key: str, *, by_dose: bool = False
+) -> pd.DataFrame:
     """:func:`_with_groups` of :func:`_long` (``totals``, ``population``), with ``key`` the
     name of the rows' key, summed on the matrices: the same frame (rows, order and types)
-    without a group-by per group (most of the time of a one-day coverage)."""
+    without a group-by per group (most of the time of a one-day coverage).
+
+    With ``by_dose`` the rows come sorted by group, dose and key (index 0…n), as a series
+    over time is published."""
+    values = totals.to_numpy()
+    if values.dtype.kind in "iu":
+        # whole counts (every store with doses by age): one matrix product per side
+        return _int_groups_from_wide(totals, population, key, by_dose=by_dose)
+    if by_dose:
+        out = _groups_from_wide(totals, population, key)
+        return out.sort_values(["age_band", "dose_number", key]).reset_index(drop=True)
     columns = totals.columns
     bands = columns.get_level_values("age_band")
     doses = columns.get_level_values("dose_number")
@@ -391,16 +515,63 @@ def _groups_from_wide(totals: pd.DataFrame, population: pd.DataFrame, key: str) 
     return pd.concat(parts, ignore_index=True)
 
 
+def _int_groups_from_wide(
+    totals: pd.DataFrame, population: pd.DataFrame, key: str, *, by_dose: bool
+) -> pd.DataFrame:
+    """:func:`_groups_from_wide` of whole counts (no gaps), by matrix products. The groups
+    are in ``GROUPS`` order, which is also their sorted order ("65+" < "alle")."""
+    columns = totals.columns
+    dose_order, matrix = _group_sums(tuple((str(b), int(d)) for b, d in columns))
+    bands = list(columns.get_level_values("age_band"))
+    pop = population.reindex(columns=bands).to_numpy()
+    vaccinated = totals.to_numpy().astype("int64") @ matrix
+    residents = pop.astype("int64") @ matrix
+    n_rows, n_doses, n_groups = len(totals), len(dose_order), len(GROUPS)
+    size = n_rows * n_doses
+
+    def stacked(matrix_out: np.ndarray) -> np.ndarray:
+        # per group: rows × doses read row by row (by_dose: doses × rows), group after group
+        blocks = [matrix_out[:, g * n_doses : (g + 1) * n_doses] for g in range(n_groups)]
+        return np.concatenate([(b.T if by_dose else b).ravel() for b in blocks])
+
+    keys = totals.index.to_numpy()
+    dose_numbers = np.asarray(dose_order, dtype="int64")
+    if by_dose and (
+        not (np.diff(dose_numbers) > 0).all() or not totals.index.is_monotonic_increasing
+    ):
+        # not already in sorted order: build as usual and sort
+        out = _int_groups_from_wide(totals, population, key, by_dose=False)
+        return out.sort_values(["age_band", "dose_number", key]).reset_index(drop=True)
+    vac, res = stacked(vaccinated), stacked(residents)
+    if by_dose:
+        key_values = np.tile(keys, n_doses * n_groups)
+        dose_values = np.tile(np.repeat(dose_numbers, n_rows), n_groups)
+    else:
+        key_values = np.tile(np.repeat(keys, n_doses), n_groups)
+        dose_values = np.tile(dose_numbers, n_rows * n_groups)
+    out = pd.DataFrame(
+        {
+            key: key_values,
+            "dose_number": dose_values,
+            "vaccinated": vac,
+            "population": res,
+            "age_band": np.repeat(np.asarray(list(GROUPS), dtype=object), size),
+            "unvaccinated": np.clip(res - vac, 0, None),
+        }
+    )
+    return out
+
+
 def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None) -> pd.DataFrame:
     """Band rows of one date, published beside their group totals: primary protection, and
     secondary protection (a second band withheld) where one hidden band could be recovered
     from a total. The totals stay visible: ``alle`` per dose, and 65+ (hence under 65) per
     dose."""
-    keyed = bands.assign(
-        _dose=bands["dose_number"],
-        _split=bands["dose_number"].astype(str)
-        + np.where(bands["age_band"].isin(GROUPS[GROUP_65]), "/65+", "/<65"),
-    )
+    # the dose, and the dose split at 65 as one number (2·dose, +1 under 65): the same groups
+    # in the same order as the labels "1/65+" < "1/<65" < "2/65+" …
+    dose = bands["dose_number"].to_numpy(dtype="int64")
+    under_65 = ~np.isin(bands["age_band"].to_numpy(dtype=object), list(GROUPS[GROUP_65]))
+    keyed = bands.assign(_dose=bands["dose_number"], _split=dose * 2 + under_65)
     if not scope.may_see_small_numbers(area_code):
         out = _protect_sides(
             keyed,
@@ -444,7 +615,7 @@ def _coverage_frame(
     else:
         totals = _totals_on_days(members, days, disease)
     groups = _protect_sides(
-        _groups_from_wide(totals, population, "date"),
+        _groups_from_wide(totals, population, "date", by_dose=not bands),
         scope=scope,
         kommune_column=None,
         area_code=area_code,
@@ -518,9 +689,10 @@ def vaccination_series(
     if population_date is not None:
         # one cache entry per population year, not per date
         year = dt.date(population_year(population_date), 1, 1)
+    # bands=False: the group rows come sorted by group, dose and date
     groups = _coverage_frame(scope, level, code, days, disease, bands=False, population_date=year)
     columns = ["date", *COVERAGE_COLUMNS]
-    return groups[columns].sort_values(["age_band", "dose_number", "date"]).reset_index(drop=True)
+    return groups[columns].reset_index(drop=True)
 
 
 @cached()
@@ -536,9 +708,7 @@ def vaccination_by_kommune(
         return pd.DataFrame(columns=columns)
     # Each kommune's running totals are cached across dates: changing the date reads nothing.
     day = pd.DatetimeIndex([pd.Timestamp(date)])
-    population = pd.concat([population_for([k], pd.Series(day)) for k in allowed]).set_axis(
-        pd.Index(allowed)
-    )
+    population = _population_rows(allowed, date)
     if _published_snapshot(members=None) is not None:
         pairs = [
             _snapshot_on_days(
