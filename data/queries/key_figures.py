@@ -16,15 +16,14 @@ import pandas as pd
 
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
-from data.key_figures import DAILY, DOSES, VACCINATED, area_rows
+from data.key_figures import DOSES, VACCINATED, area_rows
 from data.protection import protect
 from data.queries.vaccination import GROUP_65, GROUP_ALL, _protect_sides
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import Scope
 
-# every count of the rows is judged (the daily ones as in the live daily series)
+# the counts of the brief's rows, each judged (as in the live daily series)
 COUNTS = [
-    *(n for names in DAILY.values() for n in names),
     "cases",
     "cases_7d",
     "cases_prev_7d",
@@ -35,6 +34,10 @@ COUNTS = [
     "admissions_7d",
     "icu_admissions_7d",
 ]
+COVERAGE = (*VACCINATED, "population_alle", "population_65")
+# what the brief reads (one read for its figures, indicators and coverage; not the daily
+# counts by type of the subject pages)
+READ = (*COUNTS, "population", "result_days_sum_7d", *COVERAGE)
 RATES = {"result_days_sum_7d": ["result_days_n_7d"]}  # withheld with the count it sums over
 GROUP_COLUMNS = {
     GROUP_65: ("vaccinated_65_", "population_65"),
@@ -81,13 +84,15 @@ def area_key_figures(
 ) -> pd.DataFrame:
     """The kommune's, its county's and the nation's key figures for every day in [start, end].
 
-    Columns: level (kommune, fylke, nation), date, the counts and windows of cases, tests and
-    admissions (as the live daily series), population, and ``<count>_suppressed`` flags. A
-    kommune outside the scope is refused.
+    Columns: level (kommune, fylke, nation), date, cases of the day and the windows of cases,
+    tests and admissions (as the live daily series), population, and ``<count>_suppressed``
+    flags. A kommune outside the scope is refused.
     """
     areas = _areas(scope, kommunenummer, fylkesnummer)
-    rows = area_rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
-    rows = rows.drop(columns=[*VACCINATED, "population_alle", "population_65"])
+    rows = area_rows(
+        areas=tuple(areas.values()), start=start, end=end, disease=disease, columns=READ
+    )
+    rows = rows.drop(columns=list(COVERAGE))
     own = rows["area"].eq(kommunenummer).to_numpy()
     # the kommune's rows are judged by the kommune, the county's and the nation's as aggregates
     parts = [
@@ -123,7 +128,9 @@ def area_coverage(
     :func:`~data.queries.vaccination.vaccination_groups`. Empty where the data have no dose
     counts by age band (a published snapshot is read by that function)."""
     areas = _areas(scope, kommunenummer, fylkesnummer)
-    rows = area_rows(areas=tuple(areas.values()), start=start, end=end, disease=disease)
+    rows = area_rows(
+        areas=tuple(areas.values()), start=start, end=end, disease=disease, columns=READ
+    )
     if days is not None:
         rows = rows[rows["date"] > pd.Timestamp(end - dt.timedelta(days=days))]
     if rows.empty or rows[VACCINATED].isna().all().all():
@@ -149,7 +156,9 @@ def kommune_coverage(
     dose_number, vaccinated, unvaccinated, population, hidden). Empty where the data have no
     dose counts by age. Kommuner outside the scope are refused."""
     allowed = scope.restrict(kommuner) or []
-    rows = area_rows(areas=tuple(sorted(allowed)), start=date, end=date, disease=disease)
+    rows = area_rows(
+        areas=tuple(sorted(allowed)), start=date, end=date, disease=disease, columns=COVERAGE
+    )
     if rows.empty or rows[VACCINATED].isna().all().all():
         return pd.DataFrame()
     long = _coverage_long(rows.rename(columns={"area": "kommunenummer"}), "kommunenummer")
