@@ -546,7 +546,7 @@ def timeline_figure(*, scope: Scope, kommunenummer: str, name: str, date: dt.dat
         reference_date=date,
         title=_("Regelendringer og 7-dagers insidens per 100 000 – {kommune}", kommune=name),
     )
-    return figure.to_plotly_json()
+    return figure
 
 
 def update_regler(

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -909,3 +910,47 @@ def test_form_validation_messages_in_english(app) -> None:  # type: ignore[no-un
     assert "Not recorded. Correct the following and try again:" in errors
     assert "Rule text: must be filled in" in errors and "Valid from: must be filled in" in errors
     assert _count(RuleVersion) == rows
+
+
+def test_rules_timeline_figure_is_valid_plain_json_on_two_panels() -> None:
+    """The timeline is built as plain JSON on the panels make_subplots lays out: every
+    property must be valid plotly, the curves on the upper panel (stringency on its right
+    axis), the changes on the lower, one reference mark on each."""
+    import plotly.graph_objects as go
+
+    from dashboard.figures.rules import rules_timeline_figure
+
+    days = pd.date_range("2021-01-01", periods=30)
+    changes = pd.DataFrame(
+        {
+            "effective_date": [days[3], days[3], days[20]],
+            "category": ["isolation", "isolation", "quarantine"],
+            "source": ["national", "national", "kommune"],
+            "hover": ["a", "b", "c"],
+        }
+    )
+    curve = pd.DataFrame({"date": days, "incidence": np.linspace(0, 50, 30)})
+    stringency = pd.DataFrame({"date": days, "value": np.linspace(20, 60, 30)})
+    for with_index in (True, False):
+        fig = rules_timeline_figure(
+            changes,
+            [("Oslo", curve), ("Hele landet", curve)],
+            reference_date=days[10].date(),
+            title="T",
+            stringency=stringency if with_index else None,
+        )
+        go.Figure(fig)  # raises on any property plotly does not know
+        axes = [(t["xaxis"], t["yaxis"], t.get("name")) for t in fig["data"]]
+        upper = [a for a in axes if a[0] == "x"]
+        lower = [a for a in axes if a[0] == "x2"]
+        assert [a[2] for a in upper if a[1] == "y"] == ["Oslo", "Hele landet"]
+        assert [a[1] for a in upper if a[1] == "y2"] == (["y2"] if with_index else [])
+        assert {a[1] for a in lower} == {"y3"} and len(lower) == 3  # 2 sources + row keeper
+        # two changes on the same day and category are one mark
+        national = next(t for t in fig["data"] if t.get("name") == "Nasjonal regel")
+        assert len(national["x"]) == 1 and "a<br>b" in national["hovertext"][0]
+        layout = fig["layout"]
+        assert layout["xaxis"]["matches"] == "x2" and layout["yaxis2"]["overlaying"] == "y"
+        assert [s["xref"] for s in layout["shapes"]] == ["x", "x2"]
+        assert len(layout["yaxis3"]["categoryarray"]) == len(CATEGORY_LABELS)
+        assert layout["yaxis3"]["domain"][1] < layout["yaxis"]["domain"][0]
