@@ -134,21 +134,23 @@ def _window(matrix: np.ndarray, days: int) -> np.ndarray:
     return out
 
 
+def population_by_kommune() -> Any:
+    """Residents on 1 January by kommune (current structure) × year × age band, summed over
+    sex: columns kommunenummer, year, age_band, population."""
+    p = Population
+    return (
+        select(p.kommunenummer, p.year, p.age_band, func.sum(p.population))
+        .where(p.structure == CURRENT_STRUCTURE)
+        .group_by(p.kommunenummer, p.year, p.age_band)
+    )
+
+
 def _populations(
     conn: Connection, areas: list[str], county_of: dict[str, str], years: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Population per area on 1 January of each of ``years`` (clipped to the loaded years):
     all rows, the coverage group ``alle`` (the age bands) and 65+. Arrays (len(years), areas)."""
-    rows = conn.execute(
-        select(
-            Population.kommunenummer,
-            Population.year,
-            Population.age_band,
-            func.sum(Population.population),
-        )
-        .where(Population.structure == CURRENT_STRUCTURE)
-        .group_by(Population.kommunenummer, Population.year, Population.age_band)
-    ).all()
+    rows = conn.execute(population_by_kommune()).all()
     frame = pd.DataFrame(rows, columns=["kommunenummer", "year", "age_band", "population"])
     if frame.empty:  # an import without population files: rates are not computed (0)
         zero = np.zeros((len(years), len(areas)), dtype="int64")

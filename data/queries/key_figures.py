@@ -10,6 +10,7 @@ theirs too (primary, per area: small numbers visible only where the scope may se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,22 @@ def _coverage_long(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
+def _by_level(
+    rows: pd.DataFrame,
+    areas: dict[str, str],
+    judge: Callable[[pd.DataFrame, str | None], pd.DataFrame],
+) -> pd.DataFrame:
+    """``judge(rows, area_code)`` on the kommune's rows (judged by the kommune) and on the
+    county's and the nation's (judged as aggregates, area None); the area column replaced by
+    the level (kommune, fylke, nation)."""
+    own = rows["area"].eq(areas["kommune"]).to_numpy()
+    out = pd.concat(
+        [judge(rows[own], areas["kommune"]), judge(rows[~own], None)], ignore_index=True
+    )
+    level_of = {area: level for level, area in areas.items()}
+    return out.assign(level=out.pop("area").map(level_of))
+
+
 def _areas(scope: Scope, kommunenummer: str, fylkesnummer: str) -> dict[str, str]:
     scope.restrict([kommunenummer])  # a county and the nation may be read beyond it
     return {"kommune": kommunenummer, "fylke": COUNTY_PREFIX + fylkesnummer, "nation": NATION}
@@ -93,22 +110,13 @@ def area_key_figures(
         areas=tuple(areas.values()), start=start, end=end, disease=disease, columns=READ
     )
     rows = rows.drop(columns=list(COVERAGE))
-    own = rows["area"].eq(kommunenummer).to_numpy()
-    # the kommune's rows are judged by the kommune, the county's and the nation's as aggregates
-    parts = [
-        protect(
-            part,
-            scope=scope,
-            counts=COUNTS,
-            rates=RATES,
-            kommune_column=None,
-            area_code=code,
-        )
-        for part, code in ((rows[own], kommunenummer), (rows[~own], None))
-    ]
-    level_of = {area: level for level, area in areas.items()}
-    out = pd.concat(parts, ignore_index=True)
-    return out.assign(level=out.pop("area").map(level_of))
+    return _by_level(
+        rows,
+        areas,
+        lambda part, code: protect(
+            part, scope=scope, counts=COUNTS, rates=RATES, kommune_column=None, area_code=code
+        ),
+    )
 
 
 @cached()
@@ -135,16 +143,11 @@ def area_coverage(
         rows = rows[rows["date"] > pd.Timestamp(end - dt.timedelta(days=days))]
     if rows.empty or rows[VACCINATED].isna().all().all():
         return pd.DataFrame()
-    long = _coverage_long(rows, "area")
-    own = long["area"].eq(kommunenummer).to_numpy()
-    # the kommune's rows are judged by the kommune, the county's and the nation's as aggregates
-    parts = [
-        _protect_sides(part, scope=scope, kommune_column=None, area_code=code)
-        for part, code in ((long[own], kommunenummer), (long[~own], None))
-    ]
-    level_of = {area: level for level, area in areas.items()}
-    out = pd.concat(parts, ignore_index=True)
-    return out.assign(level=out.pop("area").map(level_of))
+    return _by_level(
+        _coverage_long(rows, "area"),
+        areas,
+        lambda part, code: _protect_sides(part, scope=scope, kommune_column=None, area_code=code),
+    )
 
 
 @cached()

@@ -23,14 +23,8 @@ from data.schema import AggTestsDaily
 from data.scope import Scope
 
 T = AggTestsDaily
-DAILY_COUNTS = [
-    "tests",
-    "tests_pcr",
-    "tests_antigen",
-    "positive",
-    "positive_pcr",
-    "positive_antigen",
-]
+# tests and positive test events, all and by test type (as the key figures hold them)
+DAILY_COUNTS = list(key_figures.DAILY[AggTestsDaily])
 WINDOW_COUNTS = ["tests_7d", "positive_7d", "result_days_n_7d"]
 # The summed days to a result are withheld with the number of results they are summed over.
 WINDOW_RATES = {"result_days_sum_7d": ["result_days_n_7d"]}

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import db, rollups
+from data import db, key_figures, rollups
 from data import vaccination_series as stored_series
 from data.cache import cached, data_version, result_cache_on
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
@@ -66,17 +66,10 @@ def _all_population() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarra
     if key not in _population_memo:
         if len(_population_memo) > 256:
             _population_memo.clear()
-        q = (
-            select(
-                Population.kommunenummer,
-                Population.year,
-                Population.age_band,
-                func.sum(Population.population),
-            )
-            .where(Population.structure == CURRENT_STRUCTURE)
-            .group_by(Population.kommunenummer, Population.year, Population.age_band)
+        frame = _raw_frame(
+            key_figures.population_by_kommune(),
+            ["kommunenummer", "year", "age_band", "population"],
         )
-        frame = _raw_frame(q, ["kommunenummer", "year", "age_band", "population"])
         k, names = pd.factorize(frame["kommunenummer"].astype(str), sort=True)
         codes = {str(c): i for i, c in enumerate(names)}
         years, y = np.unique(frame["year"].to_numpy(dtype="int64"), return_inverse=True)
