@@ -19,7 +19,6 @@ from dashboard.definitions import case_basis_text, trend_label
 from dashboard.definitions.gaps import not_published_text
 from dashboard.definitions.rules import CATEGORY_LABELS
 from dashboard.i18n import N_, _
-from dashboard.metrics import hospital as hospital_metrics
 from dashboard.metrics import testing as testing_metrics
 from data import queries
 from data.cache import cached, read_memo
@@ -157,43 +156,49 @@ def _case_indicators(
     return out
 
 
-def _testing_indicator(date: dt.date, frames: dict[str, pd.DataFrame]) -> Indicator:
-    def at(level: str) -> dict[str, Any]:
-        if level not in frames:
-            return {}
-        series = testing_metrics.testing_series(frames[level], date=date)
-        return testing_metrics.testing_at(series, date)
+def _flag(row: dict[str, Any], *counts: str) -> bool:
+    return any(bool(row.get(f"{c}_suppressed", False)) for c in counts)
 
-    own, county, nation = at("kommune"), at("fylke"), at("nation")
+
+def _testing_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
+    """Positivity of the 7 days ending on the day, from each level's row of that day (the
+    key figures hold the windows): withheld where a count it is built on is."""
+
+    def positivity(level: str) -> float | None:
+        row = rows.get(level, {})
+        if not row or _flag(row, "tests_7d", "positive_7d"):
+            return None
+        share = testing_metrics.positivity(row["positive_7d"], row["tests_7d"])
+        return _percent(share)
+
+    own = rows.get("kommune", {})
     return Indicator(
         "positivity_7d",
         _("Andel positive tester (7 dager)"),
-        _percent(own["positivity_7d"]),
+        positivity("kommune"),
         "%",
         1,
-        suppressed=bool(own["positivity_7d_hidden"]),
-        county=_percent(county.get("positivity_7d")),
-        nation=_percent(nation.get("positivity_7d")),
+        suppressed=_flag(own, "tests_7d", "positive_7d"),
+        county=positivity("fylke"),
+        nation=positivity("nation"),
         definition=_("Positive testhendelser / alle testhendelser siste 7 dager."),
     )
 
 
-def _hospital_indicator(date: dt.date, frames: dict[str, pd.DataFrame]) -> Indicator:
-    def at(level: str) -> dict[str, Any]:
-        if level not in frames:
-            return {}
-        series = hospital_metrics.hospital_series(frames[level], date=date)
-        return hospital_metrics.hospital_at(series, date)
+def _hospital_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
+    """Admissions of the 7 days ending on the day, from each level's row of that day."""
 
-    own, county, nation = at("kommune"), at("fylke"), at("nation")
+    def admissions(level: str) -> float | None:
+        return formatting.as_float(rows.get(level, {}).get("admissions_7d"))
+
     return Indicator(
         "admissions_7d",
         _("Nye sykehusinnleggelser (7 dager)"),
-        formatting.as_float(own.get("admissions_7d")),
+        admissions("kommune"),
         _("innleggelser"),
-        suppressed=bool(own.get("admissions_7d_suppressed", False)),
-        county=formatting.as_float(county.get("admissions_7d")),
-        nation=formatting.as_float(nation.get("admissions_7d")),
+        suppressed=_flag(rows.get("kommune", {}), "admissions_7d"),
+        county=admissions("fylke"),
+        nation=admissions("nation"),
         definition=_("Innleggelser av innbyggere i kommunen de siste 7 dagene."),
     )
 
@@ -302,7 +307,6 @@ def _mark_not_published(indicators: dict[str, Indicator], gaps: dict[str, Any]) 
 
 
 LEVELS = ("kommune", "fylke", "nation")
-WEEK = dt.timedelta(days=7)
 
 
 def indicators_on(
@@ -327,14 +331,16 @@ def indicators_on(
     daily = {
         level: testing_metrics.through(figures[figures["level"] == level], date) for level in LEVELS
     }
-    # positivity and admissions need the day and the day a week before it
-    week = {
-        level: frame[frame["date"] >= pd.Timestamp(date - WEEK)] for level, frame in daily.items()
+    # positivity and admissions: each level's row of the day (the windows are in the row)
+    day = pd.Timestamp(date)
+    rows = {
+        level: frame[frame["date"] == day].iloc[0].to_dict() if (frame["date"] == day).any() else {}
+        for level, frame in daily.items()
+        if compare or level == "kommune"
     }
-    compared = week if compare else {"kommune": week["kommune"]}
     out = _case_indicators(scope, date, daily["kommune"], daily["fylke"], daily["nation"])
-    out["positivity_7d"] = _testing_indicator(date, compared)
-    out["admissions_7d"] = _hospital_indicator(date, compared)
+    out["positivity_7d"] = _testing_indicator(rows)
+    out["admissions_7d"] = _hospital_indicator(rows)
     # coverage is shown for the day and compared with the day before: two days of the read
     coverage = key_queries.area_coverage(
         scope=scope,

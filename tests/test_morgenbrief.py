@@ -62,6 +62,36 @@ def test_incidence_equals_raw_computation(settings, kommunenummer) -> None:
     assert indicator.value == pytest.approx(_raw_incidence_14d(kommunenummer, DAY))
 
 
+@pytest.mark.parametrize("kommunenummer", ["0301", "4601"])
+def test_positivity_and_admissions_equal_raw_events(settings, kommunenummer) -> None:
+    """Independent computation from the event tables: test events and positive ones with a
+    sample date in the 7 days, admissions with an admission date in them."""
+    window = {
+        "k": kommunenummer,
+        "a": (DAY - dt.timedelta(days=6)).isoformat(),
+        "b": DAY.isoformat(),
+    }
+    with db.engine().connect() as conn:
+        tests, positive = conn.execute(
+            text(
+                "SELECT COUNT(*), SUM(CASE WHEN positive THEN 1 ELSE 0 END) FROM test_event "
+                "WHERE kommunenummer = :k AND sample_date BETWEEN :a AND :b"
+            ),
+            window,
+        ).one()
+        admissions = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM hospital_admission WHERE kommunenummer = :k "
+                "AND admission_date BETWEEN :a AND :b"
+            ),
+            window,
+        ).scalar_one()
+    brief = build_briefing(scope=Scope.full(), kommunenummer=kommunenummer, date=DAY)
+    assert tests > 0
+    assert brief.indicators["positivity_7d"].value == pytest.approx(100 * positive / tests)
+    assert brief.indicators["admissions_7d"].value == admissions
+
+
 def test_small_numbers_withheld_for_crisis_team(settings) -> None:
     scope = Scope(user_id="k", role="kriseledelse", kommuner=frozenset({"1151"}))
     brief = build_briefing(scope=scope, kommunenummer="1151", date=DAY)
