@@ -1,11 +1,12 @@
 """Situasjonsbilde: ``python app.py`` serves the embedded default; ``app:server`` is for WSGI."""
 
-from dashboard.app_factory import create_app
+from dashboard.app_factory import create_app, freeze_startup
 from dashboard.settings import load_settings
 
 settings = load_settings()
 app = create_app(settings)
 server = app.server
+freeze_startup()
 
 if __name__ == "__main__":
     app.run(host=settings.host, port=settings.port, debug=settings.debug)

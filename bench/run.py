@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.report import emit
 from bench.sqltime import SqlRecorder
-from dashboard.app_factory import create_app
+from dashboard.app_factory import create_app, freeze_startup
 from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import db, queries
@@ -68,6 +68,7 @@ def _page_callbacks(settings, data_date: dt.date, n_kommuner: int) -> list[tuple
     kommuner = PAGE_KOMMUNER[:n_kommuner]
     for label in ("no cache", "first view", "repeat"):
         app = create_app(settings)
+        freeze_startup()  # as the servers do (app.py)
         client = _client(app)
         if label == "no cache":
             data_cache.set_backend(None)

@@ -61,3 +61,20 @@ def test_a_page_request_reads_the_version_once(client, counting_reader) -> None:
         assert status == 200
     # two requests, each with dozens of cached reads: one version read each
     assert len(reads) == 2
+
+
+def test_the_server_entry_point_freezes_what_start_up_built(demo_env) -> None:  # type: ignore[no-untyped-def]
+    """``app.py`` (what ``make run`` and gunicorn load) moves the start-up objects out of the
+    garbage collector's view; a full collection walking them paused requests for ~100 ms."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = "import gc, app; print(gc.get_freeze_count())"
+    env = {**os.environ, **demo_env, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout.strip().splitlines()[-1]) > 100_000
