@@ -265,6 +265,7 @@ def test_plain_figures_send_what_a_go_figure_sends() -> None:
 
     from dashboard import i18n
     from dashboard.figures import core
+    from dashboard.figures.hospital import admissions_per_day_figure
     from dashboard.figures.testing import (
         Measure,
         age_comparison,
@@ -294,7 +295,17 @@ def test_plain_figures_send_what_a_go_figure_sends() -> None:
         tests_pcr_suppressed=[i % 6 == 0 for i in range(40)],
     )
     ages = pd.DataFrame({"age_band": ["a", "b"], "v": [1.0, np.nan]})
+    admissions = daily.assign(
+        admissions=rng.integers(0, 9, 40),
+        icu_admissions=rng.integers(0, 3, 40),
+        admissions_moving_average=rng.random(40) * 5,
+        admissions_suppressed=[i % 5 == 0 for i in range(40)],
+    )
+    hospital = admissions_per_day_figure(admissions, title="t")
+    assert [t["type"] for t in hospital["data"]] == ["bar", "bar", "bar", "scatter"]
+    assert hospital["layout"]["barmode"] == "overlay"  # the ICU bars over the admissions
     for fig in (
+        hospital,
         tests_per_day_figure(tests, title="t"),
         comparison_lines(series, Measure("incidence", "I", suffix=" %"), title="t"),
         age_comparison([("A", ages), ("B", ages)], [Measure("v", "V")], title="t", bands=["a"]),

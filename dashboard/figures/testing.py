@@ -259,6 +259,52 @@ def add_hidden_bars(fig: go.Figure, days: dict[str, Any], hidden: np.ndarray) ->
         fig.add_annotation(**note)
 
 
+def daily_bars_figure(
+    series: pd.DataFrame,
+    *,
+    bars: list[tuple[str, str, str, str]],
+    line: tuple[str, str, dict[str, Any], str],
+    hidden: np.ndarray,
+    title: str,
+    yaxis_title: str,
+    barmode: str,
+) -> dict[str, Any]:
+    """Daily counts as bars, withheld days as hatched bars, and one line over them (plain
+    figure JSON). ``bars``: (column, name, colour, hover template) each; ``line``: (column,
+    name, line style, hover template); ``hidden``: the withheld days (see :func:`hidden_bars`)."""
+    days = _days(series)
+    hidden_traces, notes = hidden_bars(days, hidden)
+    column, name, style, hover = line
+    traces = [
+        *(
+            dict(
+                type="bar",
+                **days,
+                y=_values(series[c], 1),
+                name=n,
+                marker=dict(color=colour),
+                hovertemplate=h + "<extra></extra>",
+            )
+            for c, n, colour, h in bars
+        ),
+        *hidden_traces,
+        dict(
+            type="scatter",
+            **days,
+            y=_values(series[column], 1),
+            name=name,
+            mode="lines",
+            line=style,
+            hovertemplate=hover + "<extra></extra>",
+        ),
+    ]
+    layout = _time_axes(time_layout(title=title, yaxis_title=yaxis_title))
+    if notes:
+        layout["annotations"] = notes
+    layout.update(barmode=barmode, bargap=0)
+    return plain_figure(traces, layout)
+
+
 def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> dict[str, Any]:
     """Test events per sample date, stacked by test type, with positive test events as a line
     (plain figure JSON).
@@ -266,38 +312,20 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> dict[str, Any]:
     ``series`` columns: date, tests_pcr, tests_antigen, positive (and ``_suppressed`` flags:
     withheld days are drawn as hatched bars).
     """
-    days = _days(series)
-    bars, notes = hidden_bars(days, suppressed_flags(series, "tests_pcr", "tests_antigen"))
-    traces = [
-        dict(
-            type="bar",
-            **days,
-            y=_values(series["tests_pcr"], 1),
-            name=_("PCR"),
-            marker=dict(color=PCR_COLOUR),
-            hovertemplate=_("PCR: %{y}") + "<extra></extra>",
+    return daily_bars_figure(
+        series,
+        bars=[
+            ("tests_pcr", _("PCR"), PCR_COLOUR, _("PCR: %{y}")),
+            ("tests_antigen", _("Antigen"), ANTIGEN_COLOUR, _("Antigen: %{y}")),
+        ],
+        line=(
+            "positive",
+            _("Positive"),
+            dict(color=POSITIVE_COLOUR, width=1.5),
+            _("Positive: %{y}"),
         ),
-        dict(
-            type="bar",
-            **days,
-            y=_values(series["tests_antigen"], 1),
-            name=_("Antigen"),
-            marker=dict(color=ANTIGEN_COLOUR),
-            hovertemplate=_("Antigen: %{y}") + "<extra></extra>",
-        ),
-        *bars,
-        dict(
-            type="scatter",
-            **days,
-            y=_values(series["positive"], 1),
-            name=_("Positive"),
-            mode="lines",
-            line=dict(color=POSITIVE_COLOUR, width=1.5),
-            hovertemplate=_("Positive: %{y}") + "<extra></extra>",
-        ),
-    ]
-    layout = _time_axes(time_layout(title=title, yaxis_title=_("Testhendelser")))
-    if notes:
-        layout["annotations"] = notes
-    layout.update(barmode="stack", bargap=0)
-    return plain_figure(traces, layout)
+        hidden=suppressed_flags(series, "tests_pcr", "tests_antigen"),
+        title=title,
+        yaxis_title=_("Testhendelser"),
+        barmode="stack",
+    )
