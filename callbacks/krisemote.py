@@ -33,13 +33,13 @@ def _value(indicator: Indicator) -> str:
 
 def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
     compare = None
-    if indicator.county is not None or indicator.nation is not None:
+    if indicator.has_comparison:
         compare = html.Div(
             _(
                 "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
                 fylke=fylke,
-                fylkesverdi=indicator.display(indicator.county, own=False),
-                landsverdi=indicator.display(indicator.nation, own=False),
+                fylkesverdi=indicator.compared("county"),
+                landsverdi=indicator.compared("nation"),
             ),
             className="krise-compare",
         )

@@ -46,12 +46,12 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
     if indicator.unit == "%" and indicator.text is None:
         value = _("{verdi} %", verdi=value)
     compare = None
-    if indicator.county is not None or indicator.nation is not None:
+    if indicator.has_comparison:
         compare = _(
             "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
             fylke=fylke,
-            fylkesverdi=indicator.display(indicator.county, own=False),
-            landsverdi=indicator.display(indicator.nation, own=False),
+            fylkesverdi=indicator.compared("county"),
+            landsverdi=indicator.compared("nation"),
         )
     body = [
         html.Div(indicator.label, className="small text-muted"),

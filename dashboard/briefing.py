@@ -54,6 +54,9 @@ class Indicator:
     definition: str = ""
     text: str | None = None  # for non-numeric indicators (trend)
     code: str | None = None  # machine value of a non-numeric indicator ("rising" …)
+    # the county's / the nation's value withheld (1–4) for the reader's role
+    county_suppressed: bool = False
+    nation_suppressed: bool = False
 
     def display(self, value: float | None = None, *, own: bool = True) -> str:
         if own and self.text is not None:
@@ -64,6 +67,25 @@ class Indicator:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "–"
         return formatting.number(v, self.decimals)
+
+    def compared(self, level: str) -> str:
+        """The county's (``county``) or the nation's (``nation``) value as shown beside the
+        kommune's: "1–4" where it is withheld for the reader's role."""
+        value, hidden = (
+            (self.county, self.county_suppressed)
+            if level == "county"
+            else (self.nation, self.nation_suppressed)
+        )
+        return formatting.SUPPRESSED if hidden else self.display(value, own=False)
+
+    @property
+    def has_comparison(self) -> bool:
+        return (
+            self.county is not None
+            or self.nation is not None
+            or self.county_suppressed
+            or self.nation_suppressed
+        )
 
 
 @dataclass
@@ -160,6 +182,31 @@ def _flag(row: dict[str, Any], *counts: str) -> bool:
     return any(bool(row.get(f"{c}_suppressed", False)) for c in counts)
 
 
+# the counts each compared indicator is built on (its county/nation value is withheld with them)
+BUILT_ON = {
+    "cases_7d": ("cases_7d",),
+    "incidence_7d": ("cases_7d",),
+    "incidence_14d": ("cases_14d",),
+    "positivity_7d": ("tests_7d", "positive_7d"),
+    "admissions_7d": ("admissions_7d",),
+}
+
+
+def _mark_withheld(indicators: dict[str, Indicator], rows: dict[str, dict[str, Any]]) -> None:
+    """The county's and the nation's values that are missing because a count they are built
+    on is withheld for the reader (1–4) say so, instead of reading as no data."""
+    for key, counts in BUILT_ON.items():
+        indicator = indicators.get(key)
+        if indicator is None:
+            continue
+        indicator.county_suppressed = indicator.county is None and _flag(
+            rows.get("fylke", {}), *counts
+        )
+        indicator.nation_suppressed = indicator.nation is None and _flag(
+            rows.get("nation", {}), *counts
+        )
+
+
 def _testing_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
     """Positivity of the 7 days ending on the day, from each level's row of that day (the
     key figures hold the windows): withheld where a count it is built on is."""
@@ -245,6 +292,10 @@ def _coverage_indicators(
             return None
         return min(100.0, 100.0 * float(vaccinated) / float(population))
 
+    def withheld(which: str, group: str, dose: int) -> bool:
+        row = tables[which].get((group, dose))
+        return row is not None and bool(row[2])
+
     out = {}
     for group, label in (
         ("alle", N_("Dose {dose}, befolkningen")),
@@ -262,6 +313,8 @@ def _coverage_indicators(
                 suppressed=value is None and (group, dose) in tables["own"],
                 county=share("county", group, dose),
                 nation=share("nation", group, dose),
+                county_suppressed=withheld("county", group, dose),
+                nation_suppressed=withheld("nation", group, dose),
                 definition=_(
                     "Personer med minst dose n / befolkning 1. januar (vist høyst 100 %)."
                 ),
@@ -341,6 +394,7 @@ def indicators_on(
     out = _case_indicators(scope, date, daily["kommune"], daily["fylke"], daily["nation"])
     out["positivity_7d"] = _testing_indicator(rows)
     out["admissions_7d"] = _hospital_indicator(rows)
+    _mark_withheld(out, rows)
     # coverage is shown for the day and compared with the day before: two days of the read
     coverage = key_queries.area_coverage(
         scope=scope,

@@ -318,8 +318,8 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             [
                 Paragraph(indicator.label, s["cell"]),
                 own,
-                indicator.display(indicator.county, own=False) if indicator.text is None else "",
-                indicator.display(indicator.nation, own=False) if indicator.text is None else "",
+                indicator.compared("county") if indicator.text is None else "",
+                indicator.compared("nation") if indicator.text is None else "",
             ]
         )
     story += [_table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]

@@ -311,3 +311,25 @@ def test_plain_figures_send_what_a_go_figure_sends() -> None:
         age_comparison([("A", ages), ("B", ages)], [Measure("v", "V")], title="t", bands=["a"]),
     ):
         go.Figure(fig)  # raises on any property plotly does not know
+
+
+def test_withheld_county_and_nation_values_read_1_to_4_not_missing(settings) -> None:
+    """For a role without small numbers, a county's or the nation's value built on a count of
+    1–4 is shown as "1–4" beside the kommune's (it is withheld, not missing)."""
+    from data import key_figures, queries
+
+    info = queries.dataset_info(scope=Scope.full())
+    rows = key_figures.area_rows(
+        areas=("F46",), start=info["period_start"], end=info["data_date"], disease="covid19"
+    )
+    small = rows[rows["admissions_7d"].between(1, 4)]
+    assert len(small), "the test needs a day with 1–4 admissions in Vestland"
+    day = small["date"].iloc[len(small) // 2].date()
+    ks = Scope(user_id="k", role="ks-analytiker", kommuner=None)
+    indicator = build_briefing(scope=ks, kommunenummer="4601", date=day).indicators["admissions_7d"]
+    assert indicator.county is None and indicator.county_suppressed
+    assert indicator.compared("county") == formatting.SUPPRESSED
+    full = build_briefing(scope=Scope.full(), kommunenummer="4601", date=day)
+    shown = full.indicators["admissions_7d"]
+    assert not shown.county_suppressed and 1 <= (shown.county or 0) <= 4
+    assert shown.compared("county") == formatting.number(shown.county, 0)
