@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from data import db
 from data.cache import cached
@@ -41,12 +41,13 @@ from data.certificate_aggregates import (
     UNKNOWN_AGE,
     decode,
 )
-from data.codes import AGE_BANDS, CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
 from data.queries.arrivals import _hide_partition
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, dataset_info
+from data.queries.vaccination import _population_table
 from data.rules import rules_in_force
-from data.schema import AggCertificateSeries, Population, RuleVersion
+from data.schema import AggCertificateSeries, RuleVersion
 from data.scope import Scope
 
 STATUS_COUNTS = ["valid", "vaccinated", "recovered", "tested", "expiring_30d"]
@@ -148,21 +149,10 @@ def _fylke_daily(*, end: dt.date, disease: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- population
-@cached()
 def _population(*, members: tuple[str, ...] | None) -> pd.DataFrame:
-    """Residents on 1 January: index year, columns age bands."""
-    q = (
-        select(Population.year, Population.age_band, func.sum(Population.population))
-        .where(Population.structure == CURRENT_STRUCTURE)
-        .group_by(Population.year, Population.age_band)
-    )
-    if members is not None:
-        q = q.where(Population.kommunenummer.in_(members))
-    frame = _frame(q, ["year", "age_band", "population"])
-    if frame.empty:
-        raise LookupError("No population data loaded")
-    table = frame.pivot(index="year", columns="age_band", values="population")
-    return table.reindex(columns=list(AGE_BANDS)).fillna(0).astype("int64")
+    """Residents on 1 January: index year, columns age bands (the vaccination queries' table,
+    read once per data version)."""
+    return _population_table(members=members)
 
 
 def _population_on(members: list[str] | None, dates: list[dt.date]) -> pd.DataFrame:
