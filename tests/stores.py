@@ -20,6 +20,19 @@ from sqlalchemy.engine import make_url
 _counter = itertools.count()
 
 
+class DictCache:
+    """A result-cache backend in a dict (``store``), for tests that look at what is kept."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, object] = {}
+
+    def get(self, key: str) -> object:
+        return self.store.get(key)
+
+    def set(self, key: str, value: object, timeout: int | None = None) -> None:
+        self.store[key] = value
+
+
 def postgres_url() -> str | None:
     """The maintenance URL of the test PostgreSQL server, or None on the SQLite run."""
     return os.environ.get("TEST_POSTGRES_URL") or None

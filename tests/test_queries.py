@@ -12,20 +12,9 @@ import pytest
 from data import cache, db, queries
 from data.load import load_dataset
 from data.scope import Scope, ScopeError
-from tests.stores import new_stores
+from tests.stores import DictCache, new_stores
 
 DAY = dt.date(2022, 1, 20)
-
-
-class DictCache:
-    def __init__(self) -> None:
-        self.store: dict[str, object] = {}
-
-    def get(self, key: str) -> object:
-        return self.store.get(key)
-
-    def set(self, key: str, value: object, timeout: int | None = None) -> None:
-        self.store[key] = value
 
 
 def _population(code: str, total: int) -> list[dict]:

@@ -8,6 +8,7 @@ import pytest
 
 from data import cache as data_cache
 from data.cache import cached, read_memo
+from tests.stores import DictCache
 
 calls: list[int] = []
 
@@ -16,17 +17,6 @@ calls: list[int] = []
 def _series(*, n: int) -> pd.DataFrame:
     calls.append(n)
     return pd.DataFrame({"x": range(n)})
-
-
-class _Dict:
-    def __init__(self) -> None:
-        self.store: dict[str, object] = {}
-
-    def get(self, key: str) -> object:
-        return self.store.get(key)
-
-    def set(self, key: str, value: object, timeout: int | None = None) -> None:
-        self.store[key] = value
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +41,7 @@ def test_memo_reads_once_without_result_cache() -> None:
 
 
 def test_memo_with_result_cache_and_nested_blocks() -> None:
-    backend = _Dict()
+    backend = DictCache()
     data_cache.set_backend(backend)
     calls.clear()
     with read_memo():
@@ -64,7 +54,7 @@ def test_memo_with_result_cache_and_nested_blocks() -> None:
 
 
 def test_cached_value_never_computes() -> None:
-    backend = _Dict()
+    backend = DictCache()
     data_cache.set_backend(backend)
     calls.clear()
     assert _series.cached_value(n=6) is None  # type: ignore[attr-defined]

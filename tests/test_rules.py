@@ -30,7 +30,7 @@ from data.schema import AuditLog, Certificate, DatasetMeta, RuleVersion
 from data.scope import Scope, ScopeError
 from data.synthetic.rules import rule_table
 from tests.conftest import login
-from tests.stores import copy_stores, new_stores
+from tests.stores import DictCache, copy_stores, new_stores
 
 D = dt.date
 ADMIN = Scope(user_id="admin", role="admin", edit_rules=True)
@@ -39,17 +39,6 @@ COHORT_A = [7_000 + i for i in range(10)]  # dose 2 on 2022-04-01
 COHORT_B = [7_100 + i for i in range(10)]  # dose 2 on 2022-06-01
 COHORT_C = [7_200 + i for i in range(20)]  # no dose
 COHORT = COHORT_A + COHORT_B + COHORT_C
-
-
-class DictCache:
-    def __init__(self) -> None:
-        self.store: dict[str, object] = {}
-
-    def get(self, key: str) -> object:
-        return self.store.get(key)
-
-    def set(self, key: str, value: object, timeout: int | None = None) -> None:
-        self.store[key] = value
 
 
 # --------------------------------------------------------------------------- fixture store

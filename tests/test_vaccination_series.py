@@ -19,6 +19,7 @@ from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.queries import vaccination as v
 from data.schema import AggVaccinationDaily, AggVaccinationSeries, Kommune
 from data.scope import Scope
+from tests.stores import DictCache
 
 KOMMUNER = ("0301", "4601", "1151", "5501", "3201")
 
@@ -143,13 +144,13 @@ def test_page_reads_equal_the_live_path(app, monkeypatch, cache_on) -> None:  # 
     backend = data_cache._backend
     try:
         if cache_on:
-            data_cache.set_backend(_Dict())
+            data_cache.set_backend(DictCache())
         else:
             data_cache.set_backend(None)
         with data_cache.read_memo():
             got = _page_reads(date, start)
         if cache_on:
-            data_cache.set_backend(_Dict())
+            data_cache.set_backend(DictCache())
         monkeypatch.setattr(stored, "span", lambda **_kw: None)
         with data_cache.read_memo():
             live = _page_reads(date, start)
@@ -157,14 +158,6 @@ def test_page_reads_equal_the_live_path(app, monkeypatch, cache_on) -> None:  # 
         data_cache.set_backend(backend)
     for a, b in zip(got, live, strict=True):
         pd.testing.assert_frame_equal(a, b)
-
-
-class _Dict(dict):
-    def get(self, key):  # type: ignore[no-untyped-def,override]
-        return super().get(key)
-
-    def set(self, key, value, timeout=None):  # type: ignore[no-untyped-def]
-        self[key] = value
 
 
 def test_ensure_rebuilds_the_same_rows(app) -> None:  # type: ignore[no-untyped-def]
