@@ -35,7 +35,8 @@ from layouts.common import EMPTY_FIGURE, card, definition_block
 
 def _series(level: AreaLevel, code: str | None, start: Any, end: Any) -> Any:
     daily = queries.cases_daily(scope=current_scope(), level=level, code=code, start=start, end=end)
-    daily["moving_average"] = metrics.moving_average(daily["cases"])
+    # the 7-day average is the published 7-day window / 7 (never an average around hidden days)
+    daily["moving_average"] = metrics.seven_day_average(daily)
     return metrics.daily_incidence(daily, days=7)
 
 
@@ -52,7 +53,12 @@ def definitions(basis: str) -> html.Div:
 
 def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[dbc.Col]:
     def inc(values: dict, key: str) -> str:
-        return formatting.number(values[key], 1)
+        # a rate on a withheld count reads "skjult" (the population is known and positive)
+        hidden = formatting.as_float(values[key]) is None and bool(values.get("population"))
+        return formatting.withheld("rate") if hidden else formatting.number(values[key], 1)
+
+    def cases(key: str) -> str:
+        return formatting.count(k[key], suppressed=formatting.as_float(k[key]) is None)
 
     def compare(key: str) -> str:
         return _(
@@ -69,11 +75,11 @@ def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[d
         dbc.Col(
             card(
                 _("Tilfeller siste 7 dager"),
-                formatting.number(k["cases_7d"]),
+                cases("cases_7d"),
                 note=_(
                     "{grunnlag} · 7 dager før: {antall}",
                     grunnlag=case_basis_label(basis),
-                    antall=formatting.number(k["cases_prev_7d"]),
+                    antall=cases("cases_prev_7d"),
                 ),
             ),
             md=2,

@@ -31,6 +31,7 @@ from geo import boundaries, reference
 from layouts.common import definition_block
 
 GEOJSON_URL = "/geo/kommuner-2020.geojson"  # built-in geometry (2020 structure)
+WITHHELD_TRACE = 3  # after the values (0) and the signal and cluster overlays (1, 2)
 BUILT_IN_STRUCTURE = 2020
 
 
@@ -111,6 +112,17 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
                 + [html.Li(f"{trend_label(None)}: {int(frame['trend'].isna().sum())}")],
                 className="small mb-0",
             ),
+            html.Div(
+                _(
+                    "Grå: {n} områder der verdien bygger på 1–4 tilfeller og er skjult for "
+                    "din rolle.",
+                    n=int(frame["withheld"].sum()),
+                ),
+                className="small text-muted mt-1",
+                id="map-withheld-note",
+            )
+            if frame["withheld"].any()
+            else None,
         ]
     )
 
@@ -136,11 +148,15 @@ def update_map(
         figure: Any = figures.choropleth_map(geojson=geojson_url(structure), trace_values=values)
         # places for the signal and cluster overlay, filled by a Patch when switched on
         figure.add_traces(list(cluster_figures.empty_overlay()))
+        figure.add_trace(figures.withheld_trace(frame, geojson_url(structure)))
     else:
         figure = Patch()
         for key in ("z", "customdata", "hovertemplate", "zmin", "zmax"):
             figure["data"][0][key] = values[key]
         figure["data"][0]["colorbar"]["title"]["text"] = values["colorbar_title"]
+        withheld = figures.withheld_trace(frame, geojson_url(structure))
+        for key in ("locations", "text", "z"):  # the grey areas of this date (no geometry)
+            figure["data"][WITHHELD_TRACE][key] = withheld[key]
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
     basis_note = (
         _("Tilfeller {grunnlag}.", grunnlag=case_basis_label(basis)) if basis != "test" else None

@@ -18,6 +18,7 @@ from flask_caching import Cache
 import callbacks
 import layouts
 from dashboard import i18n, outage, vendor
+from dashboard.api import init_api
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_security(app, settings)
     init_exports(app)
     init_overview_exports(app)
+    init_api(app)
     server.register_error_handler(db.DataSourceUnavailable, _unavailable_page)
     init_response_cache(server)
 

@@ -57,12 +57,19 @@ class Indicator:
     # the county's / the nation's value withheld (1–4) for the reader's role
     county_suppressed: bool = False
     nation_suppressed: bool = False
+    daily: bool = False  # a count of one day (withheld as "0–4")
+
+    @property
+    def withheld_text(self) -> str:
+        """A count reads "1–4" ("0–4" for a day); a rate or share "skjult"."""
+        kind = "rate" if self.decimals or self.unit == "%" else "count"
+        return formatting.withheld(kind, daily=self.daily)
 
     def display(self, value: float | None = None, *, own: bool = True) -> str:
         if own and self.text is not None:
             return self.text
         if own and self.suppressed:
-            return formatting.SUPPRESSED
+            return self.withheld_text
         v = self.value if own else value
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "–"
@@ -76,7 +83,7 @@ class Indicator:
             if level == "county"
             else (self.nation, self.nation_suppressed)
         )
-        return formatting.SUPPRESSED if hidden else self.display(value, own=False)
+        return self.withheld_text if hidden else self.display(value, own=False)
 
     @property
     def has_comparison(self) -> bool:
@@ -130,6 +137,7 @@ def _case_indicators(
             formatting.as_float(last["cases"].iloc[0]) if len(last) else None,
             _("tilfeller"),
             suppressed=day_suppressed,
+            daily=True,
             definition=case_basis_text(N_("Tilfeller med prøvedato på valgt dato."), basis),
         ),
         "cases_7d": Indicator(
@@ -683,7 +691,7 @@ def briefing_figures(brief: Briefing, *, plain: bool = False) -> tuple[Any, Any]
     """The incidence comparison and the daily cases figures, for the page and the PDF alike
     (``plain``: as plotly JSON dicts, built without go.Figure's validation)."""
     own = metrics.daily_incidence(brief.own_daily, days=7)
-    own["moving_average"] = metrics.moving_average(own["cases"])
+    own["moving_average"] = metrics.seven_day_average(own)
     incidence = figures.incidence_comparison_figure(
         [
             (brief.name, own),

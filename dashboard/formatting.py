@@ -67,12 +67,21 @@ def date_long(value: dt.date) -> str:
 
 
 SUPPRESSED = "1–4"
+SUPPRESSED_DAY = "0–4"
 
 
-def count(value: float | int | None, *, suppressed: bool = False) -> str:
-    """A count as shown to the user; withheld small numbers read "1–4"."""
+def withheld(kind: str = "count", *, daily: bool = False) -> str:
+    """How a withheld value reads: a count of 1–4 "1–4" (a daily count, hidden with its
+    zeros, "0–4"); a rate or a share built on one "skjult", never "1–4"."""
+    if kind != "count":
+        return i18n._("skjult")
+    return SUPPRESSED_DAY if daily else SUPPRESSED
+
+
+def count(value: float | int | None, *, suppressed: bool = False, daily: bool = False) -> str:
+    """A count as shown to the user; withheld small numbers read "1–4" ("0–4" for a day)."""
     if suppressed:
-        return SUPPRESSED
+        return withheld(daily=daily)
     return number(value)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.definitions import DEMO_SOURCE, TREND_LABELS, MetricDefinition
+from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE, TREND_LABELS, MetricDefinition
 from dashboard.definitions.overview import (
     COLUMNS_BY_KEY,
     EXPORT_COUNTS,
@@ -228,8 +228,8 @@ def _about(overview: Overview) -> str:
     info = overview.info
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     return _(
-        "Kommuneoversikt per {dato} (data per {data_dato}). Kilde: {kilde}. Små tall (1–4) er "
-        "skjermet som «1–4» etter brukerens tilgang. {metode}",
+        "Kommuneoversikt per {dato} (data per {data_dato}). Kilde: {kilde}. {vern} {metode}",
+        vern=_(DISCLOSURE_NOTE),
         dato=overview.date.isoformat(),
         data_dato=info["data_date"].isoformat(),
         kilde=source,

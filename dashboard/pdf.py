@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from dashboard import formatting
 from dashboard.briefing import Briefing
-from dashboard.definitions import DEMO_SOURCE, trend_label
+from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE, trend_label
 from dashboard.i18n import _, ngettext
 
 _lock = threading.Lock()
@@ -360,8 +360,8 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         Paragraph("<b>" + _("Definisjoner.") + f"</b> {definitions}", s["small"]),
         Paragraph(
             _(
-                "Kilde: {kilde}. Små tall (1–4) vises som «1–4» for roller uten tilgang. "
-                "Laget av Situasjonsbilde.",
+                "Kilde: {kilde}. {vern} Laget av Situasjonsbilde.",
+                vern=_(DISCLOSURE_NOTE),
                 kilde=source,
             ),
             s["small"],

@@ -34,7 +34,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from dashboard import formatting, i18n
 from dashboard.briefing import TREND_WORDS, indicators_on
-from dashboard.definitions import DEMO_SOURCE
+from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE
 from dashboard.i18n import N_, _
 from dashboard.pdf import a4_document
 from data import queries
@@ -136,8 +136,8 @@ class Row:
 
     def text(self) -> str:
         """As printed in the PDF (in the current language's format)."""
-        if self.suppressed:
-            return formatting.SUPPRESSED
+        if self.suppressed:  # a count reads "1–4", a rate "skjult"
+            return formatting.withheld("count" if self.decimals == 0 else "rate")
         if self.value is None:
             return "–"
         if isinstance(self.value, str):
@@ -529,9 +529,9 @@ def _report_pdf(report: WeeklyReport) -> bytes:
         ),
         Paragraph(
             _(
-                "Kilde: {kilde}. Små tall (1–4) vises som «1–4» når mottakeren ikke har tilgang "
-                "til små tall. De samme tallene finnes maskinlesbart i CSV/JSON (format "
-                "{format}). Laget av Situasjonsbilde.",
+                "Kilde: {kilde}. {vern} De samme tallene finnes maskinlesbart i CSV/JSON "
+                "(format {format}). Laget av Situasjonsbilde.",
+                vern=_(DISCLOSURE_NOTE),
                 kilde=source,
                 format=REPORT_FORMAT_VERSION,
             ),

@@ -177,7 +177,7 @@ def init_security(app: Dash, settings: Settings) -> None:
             return None
         if current_user.is_authenticated:
             return None
-        if path.startswith(DASH_ENDPOINT_PREFIXES) or request.method != "GET":
+        if path.startswith((*DASH_ENDPOINT_PREFIXES, "/api/")) or request.method != "GET":
             return jsonify(error=_("Innlogging kreves")), 401
         return redirect(url_for("login_page", next=request.full_path.rstrip("?")))
 

@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, case, delete, func, select
+from sqlalchemy import Connection, and_, case, delete, func, insert, select
 
-from data import db, rollups
+from data import db, disclosure, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE
 from data.rollups import COUNTY_PREFIX, NATION, ROLLUPS
@@ -239,6 +239,61 @@ def _build(conn: Connection, disease: str, meta: dict[str, str]) -> pd.DataFrame
     )
     for name in VACCINATED:
         out[name] = None if vaccinated is None else vaccinated[name].ravel()
+    for name, values in _published(meta["disclosure_secret"], areas, days, m, case_column).items():
+        out[f"{name}_pub"] = values.ravel()  # float, NaN where hidden (stored as NULL)
+    return out
+
+
+# The published counts: column → (count family of its records, window in days). ``cases`` is
+# the daily count; ``cases_prev_7d`` the 7 days before the last 7 (days 8–14).
+PUBLISHED = {
+    "cases": ("cases", 1),
+    "tests": ("tests", 1),
+    "tests_pcr": ("tests_pcr", 1),
+    "tests_antigen": ("tests_antigen", 1),
+    "positive": ("positive", 1),
+    "positive_pcr": ("positive_pcr", 1),
+    "positive_antigen": ("positive_antigen", 1),
+    "admissions": ("admissions", 1),
+    "icu_admissions": ("icu_admissions", 1),
+    "cases_7d": ("cases", 7),
+    "cases_prev_7d": ("cases", -7),
+    "cases_14d": ("cases", 14),
+    "tests_7d": ("tests", 7),
+    "positive_7d": ("positive", 7),
+    "admissions_7d": ("admissions", 7),
+    "icu_admissions_7d": ("icu_admissions", 7),
+}
+
+
+def _published(
+    secret: str,
+    areas: list[str],
+    days: pd.DatetimeIndex,
+    daily: dict[str, np.ndarray],
+    case_column: str,
+) -> dict[str, np.ndarray]:
+    """Every published count of every area and day as a role without small-number access
+    receives it (:func:`data.disclosure.publish`; NaN where hidden). Each family's cell keys
+    come from its records' keys, so the same records give the same published value in every
+    window and on every day."""
+    out: dict[str, np.ndarray] = {}
+    keyed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name, (family, window) in PUBLISHED.items():
+        if family not in keyed:
+            counts = daily[case_column if family == "cases" else family].astype(np.int64)
+            keys = disclosure.cell_keys(
+                counts, disclosure.record_keys(secret, family, areas, days.values)
+            )
+            keyed[family] = (counts, keys)
+        counts, keys = keyed[family]
+        if window == -7:  # days 8–14 before: the 14-day window less the last 7
+            values = _window(counts, 14) - _window(counts, 7)
+            cell = (disclosure.window_keys(keys, 14) - disclosure.window_keys(keys, 7)) % 256
+        else:
+            values = _window(counts, window)
+            cell = disclosure.window_keys(keys, window)
+        out[name] = disclosure.publish(values, cell, daily=window == 1)
     return out
 
 
@@ -307,6 +362,11 @@ def refresh(conn: Connection) -> int:
 
     conn.execute(delete(AggKeyFigures))
     meta = _meta(conn)
+    if not meta.get("disclosure_secret"):  # kept with the store: the same cell, the same value
+        meta["disclosure_secret"] = disclosure.new_secret()
+        conn.execute(
+            insert(DatasetMeta).values(key="disclosure_secret", value=meta["disclosure_secret"])
+        )
     diseases = sorted(
         {
             str(d)
@@ -326,7 +386,13 @@ def ensure(conn: Connection) -> bool:
     loaded before they existed). True when they were built."""
     has_rows = conn.execute(select(AggCasesDaily.disease).limit(1)).first()
     has_figures = conn.execute(select(AggKeyFigures.disease).limit(1)).first()
-    if has_rows is None or has_figures is not None:
+    k = AggKeyFigures
+    unpublished = conn.execute(  # a store built before the published cells existed
+        select(k.disease)
+        .where(k.cases_7d > disclosure.SMALL_MAX, k.cases_7d_pub.is_(None))
+        .limit(1)
+    ).first()
+    if has_rows is None or (has_figures is not None and unpublished is None):
         return False
     refresh(conn)
     return True

@@ -1,9 +1,17 @@
 """Small-number protection, applied in the data layer before anything leaves it.
 
-For a scope without small-number access, counts of 1–4 are withheld (NaN, with a
-``<column>_suppressed`` flag so that the UI can show "1–4"), and rates computed on them are
-withheld too. Zero is not a small number. Callers never get the hidden value, so no cache,
-export or hover text can leak it.
+For a scope without small-number access to a row's area, every count is published by the
+cell-key method of :mod:`data.disclosure`: counts of 1–4 are withheld (NaN, with a
+``<column>_suppressed`` flag so that the UI can show "1–4"), 0 stays 0, and larger counts are
+perturbed by a little (the same value wherever the same count of the same area is shown), so
+that no withheld count can be recovered by subtracting other published counts: no secondary
+suppression is needed. Rates computed on a withheld count are withheld too. Callers never get
+the hidden value, so no cache, export or hover text can leak it.
+
+The key figures carry their published cells from the load (:mod:`data.published`, record keys
+per area, day and family); the other reads are protected here, with one record key per area
+and count (every record of the area shares it): the cell key of a count ``v`` is then ``v``
+times that key modulo 256, so the same count of the same area is always published alike.
 """
 
 from __future__ import annotations
@@ -13,10 +21,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from data import disclosure
 from data.scope import Scope
 
 SMALL_MIN = 1
-SMALL_MAX = 4
+SMALL_MAX = disclosure.SMALL_MAX
 
 
 def is_small(values: pd.Series) -> pd.Series:
@@ -32,45 +41,48 @@ def protect(
     rates: Mapping[str, Sequence[str]] | None = None,
     kommune_column: str | None = "kommunenummer",
     area_code: str | None = None,
-    secondary_groups: Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
-    """Withhold small counts (and rates built on them) that ``scope`` may not see.
+    """Publish ``counts`` (and withhold rates built on them) as ``scope`` may see them.
 
-    ``rates`` maps a rate column to the count columns it is computed from. Rows are judged by
-    ``kommune_column``; for an aggregate series of one area (a fylke, the nation) pass
-    ``kommune_column=None`` and the area's code (or None for the nation) as ``area_code``.
-
-    ``secondary_groups`` names the totals that are published beside the rows (``None`` for the
-    grand total, or a column such as ``fylkesnummer`` for county totals): where exactly one
-    row of such a group is hidden, the total would give it away, so the next smallest visible
-    positive row of the group is hidden too (secondary suppression).
+    ``rates`` maps a rate column to the count columns it is computed from (withheld with
+    them). Rows are judged by ``kommune_column``; for an aggregate series of one area (a
+    fylke, the nation) pass ``kommune_column=None`` and the area's code (or None for the
+    nation) as ``area_code``.
     """
-    if not (frame.columns.is_unique and frame.index.is_unique):
-        return _protect_frame(
-            frame,
+    if not frame.columns.is_unique:
+        raise ValueError(f"protect(): repeated column labels {list(frame.columns)}")
+    if not frame.index.is_unique:
+        out = protect(
+            frame.reset_index(drop=True),
             scope=scope,
             counts=counts,
             rates=rates,
             kommune_column=kommune_column,
             area_code=area_code,
-            secondary_groups=secondary_groups,
         )
+        out.index = frame.index
+        return out
     # Every page calls this for every read: work on numpy arrays and build the result in one
     # step (a column insert per flag costs more than the whole judgement).
     allowed = _allowed(frame, scope, kommune_column, area_code)
+    areas = None
     replaced: dict[str, pd.Series] = {}
     flags: dict[str, np.ndarray] = {}
-    partitions = None
     for column in counts:
         numeric = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
         hidden = (numeric >= SMALL_MIN) & (numeric <= SMALL_MAX) & ~allowed
-        if secondary_groups is not None:
-            if partitions is None:
-                partitions = _partitions(frame, secondary_groups)
-            hidden = _secondary_arrays(numeric, hidden, allowed, partitions)
         flags[f"{column}_suppressed"] = hidden
-        if hidden.any():
-            replaced[column] = frame[column].astype("float64").where(~hidden, np.nan)
+        moved = ~allowed & (numeric > SMALL_MAX)
+        if hidden.any() or moved.any():
+            if areas is None:
+                areas = _area_labels(frame, kommune_column, area_code)
+            values = numeric.copy()
+            values[hidden] = np.nan
+            if moved.any():
+                values[moved] = _perturbed(
+                    numeric[moved], [areas[i] for i in np.flatnonzero(moved)], column
+                )
+            replaced[column] = pd.Series(values, index=frame.index)
     for rate, bases in (rates or {}).items():
         hidden = np.zeros(len(frame), dtype=bool)
         for base in bases:
@@ -89,6 +101,25 @@ def protect(
     return pd.DataFrame(data, index=frame.index)
 
 
+def _area_labels(
+    frame: pd.DataFrame, kommune_column: str | None, area_code: str | None
+) -> list[str]:
+    """The area each row's counts belong to (a kommunenummer, or the aggregate's code)."""
+    if kommune_column is None:
+        return [str(area_code or "aggregate")] * len(frame)
+    return [str(a) for a in frame[kommune_column]]
+
+
+def _perturbed(values: np.ndarray, areas: list[str], column: str) -> np.ndarray:
+    """Counts ≥ 5 as published (:func:`data.disclosure.publish`), with one record key per
+    area and count column."""
+    from data.published import area_keys, secret
+
+    v = values.astype(np.int64)
+    keys = disclosure.cell_keys(v, area_keys(secret(), column, areas))
+    return disclosure.publish(v, keys)
+
+
 def _allowed(
     frame: pd.DataFrame, scope: Scope, kommune_column: str | None, area_code: str | None
 ) -> np.ndarray:
@@ -99,104 +130,3 @@ def _allowed(
         return frame[kommune_column].map(scope.may_see_small_numbers).astype(bool).to_numpy()
     judged = np.array([bool(scope.may_see_small_numbers(u)) for u in uniques], dtype=bool)
     return judged[codes] if len(codes) else np.zeros(0, dtype=bool)
-
-
-def _partitions(frame: pd.DataFrame, groups: Sequence[str | None]) -> list[list[np.ndarray]]:
-    """Row positions of each total, finest groups first (see :func:`_secondary`)."""
-    out = []
-    for group in sorted(groups, key=lambda g: g is None):
-        if group is None:
-            out.append([np.arange(len(frame))] if len(frame) else [])
-            continue
-        codes, uniques = pd.factorize(frame[group], sort=True)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-        out.append([order[bounds[i] : bounds[i + 1]] for i in range(len(uniques))])
-    return out
-
-
-def _secondary_arrays(
-    values: np.ndarray,
-    hidden: np.ndarray,
-    allowed: np.ndarray,
-    partitions: list[list[np.ndarray]],
-) -> np.ndarray:
-    """:func:`_secondary` on arrays: the same rows hidden in the same order."""
-    hidden = hidden.copy()
-    positive = values > 0
-    changed = True
-    while changed:
-        changed = False
-        for parts in partitions:
-            for index in parts:
-                shown = ~hidden[index]
-                if len(index) - int(shown.sum()) != 1:
-                    continue
-                candidates = index[shown & ~allowed[index] & positive[index]]
-                if not len(candidates):
-                    candidates = index[shown & positive[index]]
-                if not len(candidates):
-                    continue
-                hidden[candidates[np.argmin(values[candidates])]] = True
-                changed = True
-    return hidden
-
-
-def _protect_frame(
-    frame: pd.DataFrame,
-    *,
-    scope: Scope,
-    counts: Sequence[str],
-    rates: Mapping[str, Sequence[str]] | None = None,
-    kommune_column: str | None = "kommunenummer",
-    area_code: str | None = None,
-    secondary_groups: Sequence[str | None] | None = None,
-) -> pd.DataFrame:
-    """:func:`protect` column by column on the frame, for frames with repeated labels."""
-    out = frame.copy()
-    if kommune_column is not None:
-        allowed = out[kommune_column].map(scope.may_see_small_numbers).astype(bool)
-    else:
-        allowed = pd.Series(scope.may_see_small_numbers(area_code), index=out.index, dtype=bool)
-    for column in counts:
-        hidden = is_small(out[column]) & ~allowed
-        if secondary_groups is not None:
-            hidden = _secondary(out[column], hidden, allowed, secondary_groups, out)
-        out[f"{column}_suppressed"] = hidden
-        if hidden.any():
-            out[column] = out[column].astype("float64").where(~hidden, np.nan)
-    for rate, bases in (rates or {}).items():
-        hidden = pd.Series(False, index=out.index)
-        for base in bases:
-            hidden |= out.get(f"{base}_suppressed", False)
-        if hidden.any():
-            out[rate] = out[rate].astype("float64").where(~hidden, np.nan)
-        out[f"{rate}_suppressed"] = hidden
-    return out
-
-
-def _secondary(
-    values: pd.Series,
-    hidden: pd.Series,
-    allowed: pd.Series,
-    groups: Sequence[str | None],
-    frame: pd.DataFrame,
-) -> pd.Series:
-    hidden = hidden.copy()
-    changed = True
-    while changed:  # hiding a row for one total can expose another total: repeat until stable
-        changed = False
-        # finest groups first: hiding a second cell inside a county also covers the nation
-        for group in sorted(groups, key=lambda g: g is None):
-            keys = pd.Series(0, index=frame.index) if group is None else frame[group]
-            for _key, index in keys.groupby(keys).groups.items():
-                if int(hidden[index].sum()) != 1:
-                    continue
-                candidates = values[index][~hidden[index] & ~allowed[index] & (values[index] > 0)]
-                if candidates.empty:
-                    candidates = values[index][~hidden[index] & (values[index] > 0)]
-                if candidates.empty:
-                    continue
-                hidden[candidates.idxmin()] = True
-                changed = True
-    return hidden

@@ -43,6 +43,9 @@ class Scope:
         return cls(user_id=user_id, role="system", kommuner=None, small_numbers=True, tracing=False)
 
     def cache_key(self) -> tuple[object, ...]:
+        """What a read's result depends on: the role and what it may see (the policy and
+        scope), not who the user is: everyone with the same role and scope shares the
+        published cells and their cached pages."""
         kommuner = None if self.kommuner is None else tuple(sorted(self.kommuner))
         small = (
             None
@@ -50,7 +53,6 @@ class Scope:
             else tuple(sorted(self.small_number_kommuner))
         )
         return (
-            self.user_id,
             self.role,
             kommuner,
             self.small_numbers,

@@ -11,7 +11,8 @@ from tests.browser_helpers import choose_option, start_and_login
 
 pytestmark = pytest.mark.browser
 
-POLYGONS = "#map path.choroplethlocation"
+# the values trace (the first); withheld areas are drawn again, grey, by the second
+POLYGONS = "#map g.choroplethlayer > g.trace:first-child path.choroplethlocation"
 
 
 def _fills(driver) -> set[str]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser_helpers import browser_login, start_server
 
 pytestmark = pytest.mark.browser
-POLYGONS = "#map path.choroplethlocation"
+# the values trace (the first); withheld areas are drawn again, grey, by the second
+POLYGONS = "#map g.choroplethlayer > g.trace:first-child path.choroplethlocation"
+WITHHELD = "#map g.choroplethlayer > g.trace:nth-child(2) path.choroplethlocation"
 
 
 def _polygon_count(dash_duo, expected_min: int) -> int:  # type: ignore[no-untyped-def]
@@ -41,6 +43,16 @@ def test_three_roles_three_views(dash_duo, app) -> None:
     dash_duo.wait_for_contains_text("#user-role", "KS-analytiker", timeout=15)
     assert _polygon_count(dash_duo, 356) == 356
     assert "Revisjonslogg" not in _nav(dash_duo)
+    # areas withheld for the role (1–4 cases) are drawn grey, counted in the summary and
+    # named "skjult" in the legend, never left as white holes
+    dash_duo.wait_for_contains_text("#map-summary", "Trend", timeout=15)
+    notes = dash_duo.driver.find_elements(By.ID, "map-withheld-note")
+    grey = dash_duo.driver.find_elements(By.CSS_SELECTOR, WITHHELD)
+    if notes:
+        assert f"{len(grey)} områder" in notes[0].text
+        assert "skjult" in dash_duo.find_element("#map .legend").text
+    else:
+        assert not grey
 
     # Admin: the audit log is in the navigation and shows the refusals and reads.
     browser_login(dash_duo, "admin", "/admin/revisjon")

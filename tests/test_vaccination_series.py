@@ -249,7 +249,7 @@ def test_groups_by_dose_are_the_sorted_groups(floats: bool, shuffled: bool) -> N
     pd.testing.assert_frame_equal(got, expected)
 
 
-def _protect_sides_reference(frame, *, scope, kommune_column, area_code, secondary_groups=None):  # type: ignore[no-untyped-def]
+def _protect_sides_reference(frame, *, scope, kommune_column, area_code):  # type: ignore[no-untyped-def]
     """The protection of both sides as it was written on Series (the reference)."""
     from data.protection import is_small, protect
 
@@ -260,7 +260,6 @@ def _protect_sides_reference(frame, *, scope, kommune_column, area_code, seconda
         counts=["vaccinated", "unvaccinated"],
         kommune_column=kommune_column,
         area_code=area_code,
-        secondary_groups=secondary_groups,
     )
     hidden = out["vaccinated_suppressed"] | out["unvaccinated_suppressed"]
     out["hidden"] = hidden
@@ -293,12 +292,6 @@ def test_protect_sides_equals_the_series_version(app, seed, user) -> None:  # ty
         pd.testing.assert_frame_equal(
             v._protect_sides(frame, **args), _protect_sides_reference(frame, **args)
         )
-    keyed = frame.assign(_dose=frame["dose_number"], _split=frame["dose_number"] * 2)
-    args = dict(scope=scope, kommune_column=None, area_code="1151")
-    pd.testing.assert_frame_equal(
-        v._protect_sides(keyed, secondary_groups=["_dose", "_split"], **args),
-        _protect_sides_reference(keyed, secondary_groups=["_dose", "_split"], **args),
-    )
 
 
 @pytest.mark.parametrize("user", ["ks-analytiker", "lege-utsira"])

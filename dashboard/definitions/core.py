@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.i18n import N_, _, ngettext
+from data import indicators
 
 
 @dataclass(frozen=True)
@@ -22,49 +23,29 @@ class MetricDefinition:
 
 
 DEMO_SOURCE = N_("Syntetiske demodata (Situasjonsbilde), ikke ekte personer eller tall")
+# How small numbers are protected (data/disclosure.py): beside every source line
+DISCLOSURE_NOTE = N_(
+    "Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall (dagstall 0–4 som "
+    "«0–4»). For de samme rollene er de andre antallene justert med noen få (oftest 0 eller ±1, "
+    "cellenøkkelmetoden), så et skjult tall ikke kan regnes ut av andre tall; rater og andeler "
+    "regnes av de justerte antallene."
+)
+
+def from_registry(indicator_id: str) -> MetricDefinition:
+    """The screen definition of a registered indicator (:mod:`data.indicators`): label, unit,
+    definition and source are the registry's, shown translated."""
+    indicator = indicators.get(indicator_id)
+    return MetricDefinition(
+        key=indicator.id,
+        label=indicator.label,
+        unit=indicator.unit,
+        definition=indicator.definition,
+        source=indicator.source,
+    )
+
 
 MAP_METRICS: dict[str, MetricDefinition] = {
-    m.key: m
-    for m in (
-        MetricDefinition(
-            key="incidence_14d",
-            label=N_("14-dagers insidens per 100 000"),
-            unit=N_("per 100 000"),
-            definition=N_(
-                "Tilfeller med prøvedato de siste 14 dagene til og med valgt dato, "
-                "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
-            ),
-            source=N_("MSIS-tilfeller etter prøvedato; befolkning fra SSB"),
-        ),
-        MetricDefinition(
-            key="incidence_7d",
-            label=N_("7-dagers insidens per 100 000"),
-            unit=N_("per 100 000"),
-            definition=N_(
-                "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato, "
-                "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
-            ),
-            source=N_("MSIS-tilfeller etter prøvedato; befolkning fra SSB"),
-        ),
-        MetricDefinition(
-            key="cases_7d",
-            label=N_("Tilfeller siste 7 dager"),
-            unit=N_("tilfeller"),
-            definition=N_(
-                "Antall tilfeller med prøvedato de siste 7 dagene til og med valgt dato."
-            ),
-            source=N_("MSIS-tilfeller etter prøvedato"),
-        ),
-        MetricDefinition(
-            key="cases_14d",
-            label=N_("Tilfeller siste 14 dager"),
-            unit=N_("tilfeller"),
-            definition=N_(
-                "Antall tilfeller med prøvedato de siste 14 dagene til og med valgt dato."
-            ),
-            source=N_("MSIS-tilfeller etter prøvedato"),
-        ),
-    )
+    key: from_registry(key) for key in ("incidence_14d", "incidence_7d", "cases_7d", "cases_14d")
 }
 DEFAULT_MAP_METRIC = "incidence_14d"
 
@@ -244,6 +225,7 @@ __all__ = [
     "DAILY_CASES",
     "DEFAULT_MAP_METRIC",
     "DEMO_SOURCE",
+    "DISCLOSURE_NOTE",
     "MAP_GEOMETRY_NOTE",
     "MAP_METRICS",
     "MAP_STRUCTURE_LABELS",
@@ -255,6 +237,7 @@ __all__ = [
     "case_basis_label",
     "case_basis_text",
     "for_case_basis",
+    "from_registry",
     "map_structure_note",
     "source_short_name",
     "trend_label",

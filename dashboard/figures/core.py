@@ -96,6 +96,30 @@ def map_trace_values(
     }
 
 
+def withheld_trace(values: pd.DataFrame, geojson: str | dict[str, Any]) -> dict[str, Any]:
+    """The map areas whose value is withheld for the reader's role (its count is 1–4), drawn
+    grey with "skjult" in the legend and the hover, so that no area is a white hole. A
+    choropleth of one colour; ``values`` as for :func:`map_trace_values`."""
+    withheld = values[values["withheld"]] if "withheld" in values else values.iloc[0:0]
+    label = _("skjult (1–4 tilfeller)")
+    return dict(
+        type="choropleth",
+        geojson=geojson,
+        featureidkey="id",
+        locations=withheld["polygon_id"].tolist(),
+        text=withheld["name"].tolist(),
+        z=[0] * len(withheld),
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, COLOURS["withheld"]], [1, COLOURS["withheld"]]],
+        showscale=False,
+        showlegend=True,
+        name=label,
+        marker=dict(line=dict(width=0.3, color=COLOURS["border"])),
+        hovertemplate="<b>%{text}</b><br>" + label + "<extra></extra>",
+    )
+
+
 def choropleth_map(
     *, geojson: str | dict[str, Any], trace_values: dict[str, Any], uirevision: str = "map"
 ) -> go.Figure:
@@ -156,7 +180,28 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str, plain: bool = False) 
             hovertemplate=hover_date() + ": " + _("%{y:.1f} i snitt") + "<extra></extra>",
         ),
     ]
-    return _figure(traces, time_layout(title=title, yaxis_title=_("Tilfeller")), plain)
+    layout = time_layout(title=title, yaxis_title=_("Tilfeller"))
+    hidden = daily.get("cases_suppressed")
+    if hidden is not None and hidden.any():
+        # a day withheld for the reader's role (0–4) is a hatched grey bar of height 4, the
+        # upper bound, so that it does not read as a day without cases
+        traces.append(
+            dict(
+                type="bar",
+                x=daily["date"],
+                y=[4.0 if h else None for h in hidden],
+                name=_("0–4 (skjult)"),
+                marker=dict(
+                    color=COLOURS["withheld"], pattern=dict(shape="/", fgcolor=COLOURS["border"])
+                ),
+                hovertemplate=hover_date()
+                + ": "
+                + _("0–4 (skjult for din rolle)")
+                + "<extra></extra>",
+            )
+        )
+        layout["barmode"] = "overlay"
+    return _figure(traces, layout, plain)
 
 
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], plain: bool) -> Any:
@@ -295,4 +340,5 @@ __all__ = [
     "national_series_figure",
     "plain_figure",
     "time_layout",
+    "withheld_trace",
 ]

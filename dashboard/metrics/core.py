@@ -27,10 +27,14 @@ def incidence(cases: pd.Series | float, population: pd.Series | float) -> pd.Ser
 
 
 def trend(last_7: float, previous_7: float) -> Trend | None:
-    """Trend by DESIGN.md: ±15 % with at least 7 cases in the last 7 days, else not computed."""
-    if pd.isna(last_7) or pd.isna(previous_7) or last_7 < TREND_MIN_CASES:
+    """Trend by DESIGN.md: ±15 % with at least 7 cases in the last 7 days, else not computed.
+
+    Decided on what the reader may see: a withheld count (NaN) is one of 1–4. A withheld last
+    week is below the volume condition (not computed); beside a withheld previous week, 7 or
+    more cases are a rise of at least 75 %, so the trend is rising."""
+    if pd.isna(last_7) or last_7 < TREND_MIN_CASES:
         return None
-    if previous_7 == 0:
+    if pd.isna(previous_7) or previous_7 == 0:
         return "rising"
     change = (last_7 - previous_7) / previous_7
     if change >= TREND_CHANGE:
@@ -89,6 +93,14 @@ def moving_average(daily: pd.Series, days: int = 7) -> pd.Series:
     return daily.astype("float64").rolling(days, min_periods=days).mean()
 
 
+def seven_day_average(daily: pd.DataFrame) -> pd.Series:
+    """The 7-day average of a daily series as published: its 7-day window (``cases_7d``, as
+    the reader receives it) / 7, from the seventh day of the series on."""
+    average = daily["cases_7d"].astype("float64") / 7
+    average.iloc[:6] = np.nan
+    return average
+
+
 def colour_range(values: pd.Series, quantile: float = 0.98) -> tuple[float, float]:
     """A colour scale range that one extreme small kommune cannot flatten for everyone else."""
     finite = values.replace([np.inf, -np.inf], np.nan).dropna()
@@ -119,7 +131,10 @@ def map_frame(
     ]
     polygons["kommunenummer"] = polygons["kommuner"].str.split().str[0]
     polygons["value"] = polygons[metric]
-    polygons["withheld"] = polygons[["cases_7d", "cases_14d"]].isna().any(axis=1)
+    # withheld where the count the metric is built on is (a 14-day value beside a hidden
+    # 7-day count is shown)
+    base = "cases_14d" if metric.endswith("14d") else "cases_7d"
+    polygons["withheld"] = polygons[base].isna()
     return polygons
 
 
@@ -173,6 +188,7 @@ __all__ = [
     "map_frame",
     "moving_average",
     "published_window",
+    "seven_day_average",
     "trend",
     "window_counts",
     "window_metrics",

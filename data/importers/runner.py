@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 from tqdm import tqdm
 
@@ -70,7 +71,9 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(r.status in ("loaded", "failed") for r in self.results)
+        """Whether any data changed: a failed file changes none (it is refused before it
+        supersedes anything)."""
+        return any(r.status == "loaded" for r in self.results)
 
 
 def prepare(engine: Engine) -> None:
@@ -150,6 +153,21 @@ def import_file(
             started_at,
         )
     rejects = parsed.rejects
+    if parsed.rows_loaded == 0 and len(rejects):
+        # a file whose every row is rejected replaces nothing: the data it would supersede
+        # stay as they are, and the run is recorded as failed with its first rejection
+        first = rejects.frame().iloc[0]
+        line = "" if pd.isna(first["line"]) else f"linje {int(first['line'])}, "
+        return _failed(
+            engine,
+            src,
+            kind,
+            "nothing_loaded",
+            f"{path.name}: {line}felt {first['field']}: {reason_text(str(first['reason']))} "
+            f"({len(rejects.lines())} linjer avvist, ingen lastet; eksisterende data er beholdt)",
+            started,
+            started_at,
+        )
     if src.encoding == "latin-1" and kind.name != "ssb_population":
         parsed.flags.append(Flag("encoding_fallback", severity="warning"))
     file = str(path)

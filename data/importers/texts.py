@@ -8,6 +8,7 @@ from __future__ import annotations
 
 REJECT_REASONS_NB: dict[str, str] = {
     "unreadable_file": "Filen kunne ikke leses",
+    "nothing_loaded": "Ingen rader kunne lastes; eksisterende data er beholdt",
     "unknown_format": "Ukjent filformat (fant ikke forventede kolonner)",
     "truncated_file": "Filen er avkortet (komprimert strøm slutter for tidlig)",
     "truncated_line": "Linjen er avkortet (filen slutter midt i linjen)",

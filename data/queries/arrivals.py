@@ -38,8 +38,8 @@ WINDOW_COUNTS = [
     "due",
     "pending_overdue",
 ]
-# Counts that add up to a published total: where exactly one of them is withheld, the total
-# would give it away, so one more is withheld (see :func:`_hide_partition`).
+# Counts that add up to a published total (each carries its own perturbation, so a withheld
+# part cannot be recovered from the total: see data.protection)
 FOLLOW_UP_PARTS = ["follow_up_completed", "follow_up_pending", "follow_up_lost"]
 OTHERS = "Andre"
 Dimension = Literal["border_point", "country_of_departure"]
@@ -60,25 +60,6 @@ def _fetch(query: Any, names: list[str]) -> pd.DataFrame:
         return pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     table = np.array(raw, dtype=object)
     return pd.DataFrame({n: table[:, i] for i, n in enumerate(names)})
-
-
-def _hide_partition(frame: pd.DataFrame, parts: list[str]) -> pd.DataFrame:
-    """Secondary suppression across columns that add up to a published total: where exactly
-    one part of a row is withheld, withhold the smallest visible positive part too."""
-    out = frame.copy()
-    for index in out.index:
-        flags = [bool(out.at[index, f"{p}_suppressed"]) for p in parts]
-        if sum(flags) != 1:
-            continue
-        visible = [p for p, hidden in zip(parts, flags, strict=True) if not hidden]
-        candidates = [p for p in visible if out.at[index, p] > 0]
-        if not candidates:
-            continue
-        victim = min(candidates, key=lambda p: out.at[index, p])
-        out[victim] = out[victim].astype("float64")
-        out.at[index, victim] = float("nan")
-        out.at[index, f"{victim}_suppressed"] = True
-    return out
 
 
 @cached()
@@ -129,8 +110,7 @@ def _protected_window(
 ) -> pd.DataFrame:
     rows = per_kommune if members is None else per_kommune.reindex(members, fill_value=0)
     out = rows[WINDOW_COUNTS].sum().to_frame().T.astype("int64").reset_index(drop=True)
-    out = protect(out, scope=scope, counts=WINDOW_COUNTS, kommune_column=None, area_code=area_code)
-    return _hide_partition(out, FOLLOW_UP_PARTS)
+    return protect(out, scope=scope, counts=WINDOW_COUNTS, kommune_column=None, area_code=area_code)
 
 
 @cached()
@@ -281,16 +261,10 @@ def _split(
     top: int,
 ) -> pd.DataFrame:
     out = _split_counts(both, start, end, by, top)
-    # The day's total is visible as the height of the stacked bar (and in the other split);
-    # nothing is withheld where the scope may see small numbers.
-    may_see = scope.may_see_small_numbers(kommunenummer)
+    # The day's total is the height of the stacked bar: each part carries its own
+    # perturbation, so a withheld part cannot be recovered from it.
     return protect(
-        out,
-        scope=scope,
-        counts=["arrivals"],
-        kommune_column=None,
-        area_code=kommunenummer,
-        secondary_groups=None if may_see else ["date"],
+        out, scope=scope, counts=["arrivals"], kommune_column=None, area_code=kommunenummer
     )
 
 

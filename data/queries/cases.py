@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, and_, func, select
 
-from data import db, key_figures, rollups
+from data import db, key_figures, published, rollups
 from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
-from data.protection import protect
 from data.schema import (
     AggCasesDaily,
     AggKeyFigures,
@@ -188,21 +188,22 @@ def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE)
     daily aggregate by the same basis).
     """
     k = AggKeyFigures
-    q = select(k.area, k.cases_7d, k.cases_prev_7d, k.cases_14d).where(
-        k.disease == disease, k.date == date
-    )
+    names = [*WINDOW_COUNTS, *(published.pub(c) for c in WINDOW_COUNTS)]
+    q = select(k.area, *(getattr(k, c) for c in names)).where(k.disease == disease, k.date == date)
     allowed = scope.restrict(None)
     if allowed is not None:
         q = q.where(k.area.in_(allowed))
-    counts = _frame(q, ["kommunenummer", "cases_7d", "cases_prev_7d", "cases_14d"])
+    counts = _raw_frame(q, ["kommunenummer", *names])
     kommuner = kommune_list(scope=scope, year=_population_year(date))
-    columns = ["kommunenummer", "fylkesnummer", "population"]
+    columns = ["kommunenummer", "population"]
     out = kommuner[columns].merge(counts, on="kommunenummer", how="left")
-    for c in WINDOW_COUNTS:
-        out[c] = out[c].fillna(0).astype("int64")
-    # County and national totals are shown beside these rows: protect against recomputation.
-    out = protect(out, scope=scope, counts=WINDOW_COUNTS, secondary_groups=[None, "fylkesnummer"])
-    return out.drop(columns="fylkesnummer")
+    missing = out["cases_7d"].isna()  # a kommune without rows has no cases: 0, published 0
+    for c in names:
+        out.loc[missing, c] = 0
+    out[WINDOW_COUNTS] = out[WINDOW_COUNTS].astype("int64")
+    # The published cells: county and national totals beside these rows carry their own
+    # perturbation, so no secondary suppression is needed (data.published).
+    return published.apply(out, scope=scope, counts=WINDOW_COUNTS)
 
 
 def _area_kommuner(scope: Scope, level: AreaLevel, code: str | None) -> list[str] | None:
@@ -252,23 +253,31 @@ def cases_daily(
     held = key_figures.daily(
         members=key, start=start, end=end, disease=disease, columns=DAILY_COLUMNS
     )
+    area_code = code if level == "kommune" else None
     out = _summed_daily(members, start, end, disease) if held is None else held
-    return protect(
-        out,
-        scope=scope,
-        counts=["cases_by_testdate", "cases_by_regdate", "cases", *WINDOW_COUNTS],
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
+    out = published.series(
+        out, scope=scope, counts=["cases", *WINDOW_COUNTS, *BASIS_COLUMNS], area_code=area_code
     )
+    if held is not None and not scope.may_see_small_numbers(area_code):
+        # ``cases`` is published; the count by the dataset's basis is the same cell, the other
+        # basis is not published to this role
+        basis = CASE_COLUMNS[case_date_basis()]
+        for c in BASIS_COLUMNS:
+            out[c] = out["cases"] if c == basis else np.nan
+            out[f"{c}_suppressed"] = out["cases_suppressed"] if c == basis else True
+    return out
 
 
+# the daily counts by each date basis are read to build ``cases`` only: what is shown is
+# ``cases`` (by the dataset's basis) and its windows, as published
+BASIS_COLUMNS = ("cases_by_testdate", "cases_by_regdate")
 DAILY_COLUMNS = (
-    "cases_by_testdate",
-    "cases_by_regdate",
+    *BASIS_COLUMNS,
     "cases",
     "cases_7d",
     "cases_14d",
     "cases_prev_7d",
+    *(published.pub(c) for c in ("cases", *WINDOW_COUNTS)),
     "population",
 )
 

@@ -43,7 +43,6 @@ from data.certificate_aggregates import (
 )
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.arrivals import _hide_partition
 from data.queries.cases import AreaLevel, _area_kommuner, _frame, dataset_info
 from data.queries.vaccination import _population_table
 from data.rules import rules_in_force
@@ -218,13 +217,10 @@ def certificate_status(
         counts=STATUS_COUNTS,
         kommune_column=None,
         area_code=kommunenummer,
-        secondary_groups=[None],
     )
-    bands = _hide_partition(bands, ["vaccinated", "recovered", "tested"])
     total = protect(
         total, scope=scope, counts=STATUS_COUNTS, kommune_column=None, area_code=kommunenummer
     )
-    total = _hide_partition(total, ["vaccinated", "recovered", "tested"])
     out = pd.concat([bands, total], ignore_index=True)
     for column in ("population", "population_year"):
         out[column] = out[column].astype("int64")
@@ -286,14 +282,13 @@ def certificate_series(
         out[column] = [0 if i is None else int(basis[column][i]) for i in index]
     pop = _population_on(members, dates)
     out["population"] = pop[list(AGE_BANDS)].sum(axis=1).to_numpy(dtype=np.int64)
-    out = protect(
+    return protect(
         out,
         scope=scope,
         counts=SERIES_COUNTS,
         kommune_column=None,
         area_code=code if level == "kommune" else None,
     )
-    return _hide_partition(out, ["vaccinated", "recovered", "tested"])
 
 
 @cached()
@@ -326,7 +321,6 @@ def certificate_rule_versions(
         counts=["certificates"],
         kommune_column=None,
         area_code=kommunenummer,
-        secondary_groups=[None],
     )
     return out
 

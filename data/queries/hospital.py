@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import key_figures, rollups
+from data import key_figures, published, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
@@ -29,7 +29,12 @@ def _area_daily(
     """Unprotected daily admissions and 7-day windows of a set of kommuner (None: all),
     cached without the scope; the public query applies scope and protection. A kommune, county
     or the nation is one indexed read of its key figures (summed at load)."""
-    columns = (*COUNTS, *WINDOW_COUNTS, "population_alle")
+    columns = (
+        *COUNTS,
+        *WINDOW_COUNTS,
+        *(published.pub(c) for c in (*COUNTS, *WINDOW_COUNTS)),
+        "population_alle",
+    )
     held = key_figures.daily(
         members=members, start=start, end=end, disease=disease, columns=columns
     )
@@ -74,11 +79,10 @@ def hospital_daily(
     members = _area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
     out = _area_daily(members=key, start=start, end=end, disease=disease)
-    return protect(
+    return published.series(
         out,
         scope=scope,
         counts=[*COUNTS, *WINDOW_COUNTS],
-        kommune_column=None,
         area_code=code if level == "kommune" else None,
     )
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from data import published
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.key_figures import DOSES, VACCINATED, area_rows
@@ -36,9 +37,17 @@ COUNTS = [
     "icu_admissions_7d",
 ]
 COVERAGE = (*VACCINATED, "population_alle", "population_65")
+# the counts handed out as published cells (data.published); the others are protected as before
+PUBLISHED = [c for c in COUNTS if c in published.STORED]
 # what the brief reads (one read for its figures, indicators and coverage; not the daily
 # counts by type of the subject pages)
-READ = (*COUNTS, "population", "result_days_sum_7d", *COVERAGE)
+READ = (
+    *COUNTS,
+    *(published.pub(c) for c in PUBLISHED),
+    "population",
+    "result_days_sum_7d",
+    *COVERAGE,
+)
 RATES = {"result_days_sum_7d": ["result_days_n_7d"]}  # withheld with the count it sums over
 GROUP_COLUMNS = {
     GROUP_65: ("vaccinated_65_", "population_65"),
@@ -110,12 +119,15 @@ def area_key_figures(
         areas=tuple(areas.values()), start=start, end=end, disease=disease, columns=READ
     )
     rows = rows.drop(columns=list(COVERAGE))
-    return _by_level(
-        rows,
-        areas,
-        lambda part, code: protect(
-            part, scope=scope, counts=COUNTS, rates=RATES, kommune_column=None, area_code=code
-        ),
+    return _by_level(rows, areas, lambda part, code: _judge(part, scope, code))
+
+
+def _judge(rows: pd.DataFrame, scope: Scope, code: str | None) -> pd.DataFrame:
+    """The counts of one level's rows as the scope's policy publishes them."""
+    rows = published.apply(rows, scope=scope, counts=PUBLISHED, kommune_column=None, area_code=code)
+    others = [c for c in COUNTS if c not in PUBLISHED]
+    return protect(
+        rows, scope=scope, counts=others, rates=RATES, kommune_column=None, area_code=code
     )
 
 
@@ -169,4 +181,32 @@ def kommune_coverage(
     return out.drop(columns="date")
 
 
-__all__ = ["area_coverage", "area_key_figures", "kommune_coverage"]
+SERIES_COUNTS = tuple(published.STORED)
+
+
+@cached()
+def published_series(
+    *,
+    scope: Scope,
+    area: str,
+    start: dt.date,
+    end: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Every published count (:data:`data.published.STORED`) of one area on each day in
+    [start, end], as the scope's policy publishes it: date, the counts, population and
+    ``<count>_suppressed``. ``area`` is a kommunenummer (refused outside the scope), ``F`` +
+    fylkesnummer or ``NO`` (aggregates, readable by every role, protected as aggregates). The
+    same cells as every page reads: the API's series."""
+    kommune = area if area not in (NATION,) and not area.startswith(COUNTY_PREFIX) else None
+    if kommune is not None:
+        scope.restrict([kommune])
+    names = (*SERIES_COUNTS, *(published.pub(c) for c in SERIES_COUNTS), "population")
+    rows = area_rows(areas=(area,), start=start, end=end, disease=disease, columns=names)
+    out = published.apply(
+        rows, scope=scope, counts=list(SERIES_COUNTS), kommune_column=None, area_code=kommune
+    )
+    return out.drop(columns="area")
+
+
+__all__ = ["area_coverage", "area_key_figures", "kommune_coverage", "published_series"]

@@ -13,10 +13,11 @@ kommune pages:
 * active clusters on the date (Morgenbrief: last case at most 14 days old).
 
 The counts of all kommuner are read once per date and data version and cached *without* the
-scope (:func:`_raw_by_kommune`); the public functions apply the scope and small-number
-protection on every call, with secondary suppression against the county and national
-totals that the overview shows beside the rows. County rows (:func:`county_overview`) are
-sums of the raw counts, protected as areas.
+scope (:func:`_raw_by_kommune`); the public functions hand out what the scope's policy
+publishes (:mod:`data.published`): the case and test windows are the key figures' published
+cells (the same as the map's, the Kommune page's and the Morgenbrief's), the other counts are
+perturbed with their area's record keys. County rows (:func:`county_overview`) are the
+counties' own cells.
 """
 
 from __future__ import annotations
@@ -28,25 +29,22 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, cast, func, literal, select
 
-from data import db
+from data import db, published
 from data.cache import cached
 from data.certificate_aggregates import decode
 from data.codes import DEFAULT_DISEASE
-from data.protection import is_small, protect
 from data.queries.cases import (
-    CASE_COLUMNS,
     _frame,
     _population_year,
-    case_date_basis,
     kommune_list,
 )
 from data.queries.certificates import LONG_TIMEOUT, _as_date, _day_of
 from data.queries.clusters import ACTIVE_DAYS
+from data.rollups import COUNTY_PREFIX
 from data.schema import (
     AggArrivalsDaily,
-    AggCasesDaily,
     AggCertificateSeries,
-    AggTestsDaily,
+    AggKeyFigures,
     AggVaccinationDaily,
     Cluster,
 )
@@ -71,37 +69,35 @@ def _day_number(column: Any) -> Any:
     return cast(func.julianday(column) - 2440587.5, Integer)
 
 
-@cached(timeout=LONG_TIMEOUT)
-def _cumulative_cases(*, disease: str) -> dict[str, object]:
-    """Unprotected running total of cases per kommune and day (by test or registration date,
-    as the dataset counts them), from one read of the daily aggregate, cached for a day (the
-    data version is in the key): every window of every date is then a difference of two
-    running totals, not a query."""
-    c = AggCasesDaily
-    counted = getattr(c, CASE_COLUMNS[case_date_basis()])
-    q = (
-        select(c.kommunenummer, _day_number(c.date), func.sum(counted))
-        .where(c.disease == disease)
-        .group_by(c.kommunenummer, c.date)
+KEY_COUNTS = [*CASE_COUNTS, *TEST_COUNTS]
+
+
+def _key_windows(dates: tuple[dt.date, ...], disease: str) -> pd.DataFrame:
+    """The case and test windows of every area (kommuner, ``F``+fylkesnummer, ``NO``) on each
+    of ``dates``, true and published (``<count>_pub``): the key figures' cells, the same as
+    the map, the Kommune page and the Morgenbrief read. Columns: area, date and the counts."""
+    k = AggKeyFigures
+    names = [*KEY_COUNTS, *(published.pub(c) for c in KEY_COUNTS)]
+    q = select(k.area, k.date, *(getattr(k, c) for c in names)).where(
+        k.disease == disease, k.date.in_(dates)
     )
     with db.engine().connect() as conn:
         result = conn.execute(q)
-        raw = result.cursor.fetchall() if result.cursor is not None else []
-    codes = sorted({str(r[0]) for r in raw})
-    if not raw:
-        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 1), dtype=np.int64)}
-    index = {code: i for i, code in enumerate(codes)}
-    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
-    day = np.array([r[1] for r in raw], dtype=np.int64)
-    cases = np.array([r[2] for r in raw], dtype=np.int64)
-    first = int(day.min())
-    daily = np.zeros((len(codes), int(day.max()) - first + 1), dtype=np.int64)
-    np.add.at(daily, (kommune, day - first), cases)
-    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=1)}
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+    frame = pd.DataFrame(rows, columns=["area", "date", *names])
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
 
 
-def _case_window(cumulative: dict[str, object], end: dt.date, days: int) -> np.ndarray:
-    """Cases per kommune in the ``days`` days ending on ``end`` (0 outside the data)."""
+def _key_counts(date: dt.date, disease: str) -> pd.DataFrame:
+    """:func:`_key_windows` of the kommuner on ``date``: kommunenummer and the counts."""
+    frame = _key_windows((date,), disease)
+    return frame.drop(columns="date").rename(columns={"area": "kommunenummer"})
+
+
+def _window_of(cumulative: dict[str, object], end: dt.date, days: int) -> np.ndarray:
+    """Per kommune, the sum over the ``days`` days ending on ``end`` of running totals
+    (0 outside the data)."""
     totals = np.asarray(cumulative["cumulative"])
     first = int(cumulative["first"])  # type: ignore[call-overload]
 
@@ -113,70 +109,6 @@ def _case_window(cumulative: dict[str, object], end: dt.date, days: int) -> np.n
 
     last = _day_of(end)
     return at(last) - at(last - days)
-
-
-def _cases(date: dt.date, disease: str) -> pd.DataFrame:
-    """The windows of :func:`data.queries.cases.case_windows`, from the running totals."""
-    cumulative = _cumulative_cases(disease=disease)
-    last7 = _case_window(cumulative, date, 7)
-    last14 = _case_window(cumulative, date, 14)
-    return pd.DataFrame(
-        {
-            "kommunenummer": cumulative["codes"],
-            "cases_7d": last7,
-            "cases_prev_7d": last14 - last7,
-            "cases_14d": last14,
-        }
-    )
-
-
-@cached(timeout=LONG_TIMEOUT)
-def _cumulative_tests(*, disease: str) -> dict[str, object]:
-    """Unprotected running totals of test events and positive events per kommune and day
-    (as :func:`_cumulative_cases`)."""
-    t = AggTestsDaily
-    q = (
-        select(t.kommunenummer, _day_number(t.date), func.sum(t.tests), func.sum(t.positive))
-        .where(t.disease == disease)
-        .group_by(t.kommunenummer, t.date)
-    )
-    with db.engine().connect() as conn:
-        result = conn.execute(q)
-        raw = result.cursor.fetchall() if result.cursor is not None else []
-    codes = sorted({str(r[0]) for r in raw})
-    if not raw:
-        return {"codes": codes, "first": 0, "cumulative": np.zeros((0, 2, 1), dtype=np.int64)}
-    index = {code: i for i, code in enumerate(codes)}
-    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
-    values = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
-    first = int(values[:, 0].min())
-    daily = np.zeros((len(codes), 2, int(values[:, 0].max()) - first + 1), dtype=np.int64)
-    day = values[:, 0] - first
-    np.add.at(daily[:, 0, :], (kommune, day), values[:, 1])
-    np.add.at(daily[:, 1, :], (kommune, day), values[:, 2])
-    return {"codes": codes, "first": first, "cumulative": np.cumsum(daily, axis=2)}
-
-
-def _tests(date: dt.date, disease: str) -> pd.DataFrame:
-    """Test events and positive events per kommune in the 7 days ending on ``date``."""
-    cumulative = _cumulative_tests(disease=disease)
-    totals = np.asarray(cumulative["cumulative"])
-    first = int(cumulative["first"])  # type: ignore[call-overload]
-
-    def at(day: int) -> np.ndarray:
-        i = day - first
-        if i < 0 or totals.shape[2] == 0:
-            return np.zeros(totals.shape[:2], dtype=np.int64)
-        return totals[:, :, min(i, totals.shape[2] - 1)]
-
-    window = at(_day_of(date)) - at(_day_of(date) - 7)
-    return pd.DataFrame(
-        {
-            "kommunenummer": cumulative["codes"],
-            "tests_7d": window[:, 0],
-            "positive_7d": window[:, 1],
-        }
-    )
 
 
 @cached(timeout=LONG_TIMEOUT)
@@ -209,7 +141,7 @@ def _arrivals(date: dt.date, disease: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kommunenummer": cumulative["codes"],
-            "arrivals_14d": _case_window(cumulative, date, ARRIVAL_DAYS),
+            "arrivals_14d": _window_of(cumulative, date, ARRIVAL_DAYS),
         }
     )
 
@@ -312,71 +244,66 @@ def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.Da
     reference = kommune_list(scope=Scope.full(), year=_population_year(date))[REFERENCE]
     out = reference
     for part in (
-        _cases(date, disease),
-        _tests(date, disease),
+        _key_counts(date, disease),
         _vaccinated(date, disease),
         _certificates(date, disease, data_date),
         _arrivals(date, disease),
         _active_clusters(date, disease),
     ):
         out = out.merge(part, on="kommunenummer", how="left")
+    # a kommune without key-figure rows has no cases or tests: 0, published as 0 (a hidden
+    # published cell stays NaN)
+    missing = out["cases_7d"].isna()
+    out.loc[missing, [published.pub(c) for c in KEY_COUNTS]] = 0
     out[COUNTS] = out[COUNTS].fillna(0).astype("int64")
     return out.reset_index(drop=True)
 
 
 def _weekly_cases(*, date: dt.date, weeks: int, disease: str) -> pd.DataFrame:
-    """Unprotected cases by test date per kommune in the ``weeks`` 7-day periods ending on
-    ``date`` (week 0 is the latest). Columns: kommunenummer, week, cases."""
-    cumulative = _cumulative_cases(disease=disease)
-    parts = [
-        pd.DataFrame(
-            {
-                "kommunenummer": cumulative["codes"],
-                "week": w,
-                "cases": _case_window(cumulative, date - dt.timedelta(days=7 * w), 7),
-            }
-        )
-        for w in range(weeks)
-    ]
-    return pd.concat(parts, ignore_index=True)
+    """Cases per kommune in the ``weeks`` 7-day periods ending on ``date`` (week 0 is the
+    latest): the 7-day windows of the key figures ending on ``date - 7·week``, true and
+    published. Columns: kommunenummer, week, cases, cases_pub."""
+    ends = tuple(date - dt.timedelta(days=7 * w) for w in range(weeks))
+    frame = _key_windows(ends, disease)
+    week = {end: w for w, end in enumerate(ends)}
+    return pd.DataFrame(
+        {
+            "kommunenummer": frame["area"],
+            "week": frame["date"].map(week),
+            "cases": frame["cases_7d"],
+            "cases_pub": frame[published.pub("cases_7d")],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- protection
-def _protect_vaccinated(
+def _publish(
     frame: pd.DataFrame,
     *,
     scope: Scope,
+    area_column: str,
     kommune_column: str | None,
-    area_code: str | None,
-    secondary: list[str | None] | None,
 ) -> pd.DataFrame:
-    """Both sides of a coverage are protected (the population is public), as on the
-    Vaksinasjon page: a withheld side withholds the count."""
-    out = frame
-    for column in VACCINE_COUNTS:
-        sides = pd.DataFrame(
-            {
-                "v": out[column],
-                "u": (out["population"] - out[column]).clip(lower=0),
-                "kommunenummer": out["kommunenummer"] if kommune_column else None,
-                "fylkesnummer": out.get("fylkesnummer"),
-            }
-        )
-        protected = protect(
-            sides,
-            scope=scope,
-            counts=["v", "u"],
-            kommune_column="kommunenummer" if kommune_column else None,
-            area_code=area_code,
-            secondary_groups=secondary,
-        )
-        hidden = protected["v_suppressed"] | protected["u_suppressed"]
-        out[column] = out[column].astype("float64").where(~hidden, np.nan)
-        out[f"{column}_suppressed"] = hidden
-    return out
+    """Every count of the rows as the scope's policy publishes it (:mod:`data.published`):
+    the case and test windows are the key figures' published cells; the other counts are
+    perturbed with their area's record keys. Persons vaccinated are withheld where the
+    unvaccinated (population − vaccinated, the population being public) are 1–4 too."""
+    out = published.apply(frame, scope=scope, counts=KEY_COUNTS, kommune_column=kommune_column)
+    rest = {c: f"{c}_unvaccinated" for c in VACCINE_COUNTS}
+    for column, name in rest.items():
+        out[name] = (out["population"] - out[column]).clip(lower=0)
+    out = published.perturb(
+        out,
+        scope=scope,
+        counts=[*VACCINE_COUNTS, *OTHER_COUNTS],
+        area_column=area_column,
+        kommune_column=kommune_column,
+        complements=rest,
+    )
+    return out.drop(columns=list(rest.values()))
 
 
-def _window_and_scope(scope: Scope, date: dt.date, disease: str) -> tuple[pd.DataFrame, list]:
+def _in_scope(scope: Scope, date: dt.date, disease: str) -> pd.DataFrame:
     from data.queries.cases import dataset_info
 
     info = dataset_info(scope=scope)
@@ -384,7 +311,7 @@ def _window_and_scope(scope: Scope, date: dt.date, disease: str) -> tuple[pd.Dat
     allowed = scope.restrict(None)
     if allowed is not None:
         raw = raw[raw["kommunenummer"].isin(allowed)].reset_index(drop=True)
-    return raw, [None, "fylkesnummer"]
+    return raw
 
 
 @cached()
@@ -396,23 +323,22 @@ def kommune_overview(
     Columns: kommunenummer, name, fylkesnummer, fylkesnavn, population (1 January of the
     date's year), cases_7d, cases_prev_7d, cases_14d, tests_7d, positive_7d, vaccinated_d2,
     vaccinated_d3 (persons with at least that dose, all ages), cert_valid, arrivals_14d,
-    active_clusters, and ``<count>_suppressed`` for each count withheld by small-number
-    protection (primary, and secondary against the county and national totals).
+    active_clusters, and ``<count>_suppressed`` for each count withheld (1–4). The counts are
+    the published cells of the scope's policy (:mod:`data.published`): no secondary
+    suppression, every count carries its own perturbation.
     """
-    raw, groups = _window_and_scope(scope, date, disease)
-    plain = [c for c in COUNTS if c not in VACCINE_COUNTS]
-    out = protect(raw, scope=scope, counts=plain, secondary_groups=groups)
-    return _protect_vaccinated(
-        out, scope=scope, kommune_column="kommunenummer", area_code=None, secondary=groups
-    )
+    raw = _in_scope(scope, date, disease)
+    return _publish(raw, scope=scope, area_column="kommunenummer", kommune_column="kommunenummer")
 
 
 @cached()
 def county_overview(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE) -> pd.DataFrame:
-    """County aggregates of the kommuner in the scope (whole counties only: a county is
-    listed when the caller may see all its kommuner), same count columns as
-    :func:`kommune_overview`, protected as areas. Columns: fylkesnummer, fylkesnavn,
-    kommuner (number of kommuner), population and the counts."""
+    """The counties of the kommuner in the scope (whole counties only: a county is listed when
+    the caller may see all its kommuner), same count columns as :func:`kommune_overview`,
+    published as areas. The case and test windows are the county's key figures (the sum of
+    its kommuner, the same cells as the Morgenbrief's county); the other counts the sums of
+    the kommuner. Columns: fylkesnummer, fylkesnavn, kommuner (number of kommuner),
+    population and the counts."""
     from data.queries.cases import dataset_info
 
     info = dataset_info(scope=scope)
@@ -421,15 +347,18 @@ def county_overview(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEA
     members = full.groupby("fylkesnummer")["kommunenummer"].apply(set)
     fylker = [f for f, ks in members.items() if allowed is None or ks <= set(allowed)]
     part = full[full["fylkesnummer"].isin(fylker)]
+    others = [c for c in COUNTS if c not in KEY_COUNTS]
     sums = part.groupby(["fylkesnummer", "fylkesnavn"], as_index=False)[
-        ["population", *COUNTS]
+        ["population", *others]
     ].sum()
     sums.insert(2, "kommuner", part.groupby("fylkesnummer").size().to_numpy())
-    sums["kommunenummer"] = sums["fylkesnummer"]  # for the vaccination helper's frame
-    plain = [c for c in COUNTS if c not in VACCINE_COUNTS]
-    out = protect(sums, scope=scope, counts=plain, kommune_column=None, area_code=None)
-    out = _protect_vaccinated(out, scope=scope, kommune_column=None, area_code=None, secondary=None)
-    return out.drop(columns="kommunenummer").reset_index(drop=True)
+    sums["area"] = COUNTY_PREFIX + sums["fylkesnummer"].astype(str)
+    windows = _key_windows((date,), disease).drop(columns="date")
+    sums = sums.merge(windows, on="area", how="left")
+    missing = sums["cases_7d"].isna()
+    sums.loc[missing, [*KEY_COUNTS, *(published.pub(c) for c in KEY_COUNTS)]] = 0
+    out = _publish(sums, scope=scope, area_column="area", kommune_column=None)
+    return out.drop(columns="area").reset_index(drop=True)
 
 
 @cached()
@@ -437,16 +366,18 @@ def weekly_cases(
     *, scope: Scope, date: dt.date, weeks: int = SPARK_WEEKS, disease: str = DEFAULT_DISEASE
 ) -> pd.DataFrame:
     """Cases per kommune in the scope in each of the ``weeks`` 7-day periods ending on
-    ``date`` (for sparklines). Columns: kommunenummer, ``w0`` (the latest week) …
-    ``w<weeks-1>`` (NaN where withheld), and ``s0`` … flags for the withheld cells."""
-    raw, _groups = _window_and_scope(scope, date, disease)
+    ``date`` (for sparklines): the published 7-day windows ending on ``date − 7·week``, so
+    ``w0`` is the overview's cases_7d and ``w1`` its cases_prev_7d. Columns: kommunenummer,
+    ``w0`` (the latest week) … ``w<weeks-1>`` (NaN where withheld), and ``s0`` … flags for
+    the withheld cells."""
+    raw = _in_scope(scope, date, disease)
     counts = _weekly_cases(date=date, weeks=weeks, disease=disease)
+    counts = published.apply(counts, scope=scope, counts=["cases"])
+    index = raw["kommunenummer"]
     wide = counts.pivot(index="kommunenummer", columns="week", values="cases")
-    wide = wide.reindex(index=raw["kommunenummer"], columns=range(weeks)).fillna(0)
-    allowed = pd.Series(
-        [scope.may_see_small_numbers(k) for k in wide.index], index=wide.index, dtype=bool
-    )
-    hidden = wide.apply(is_small) & ~allowed.to_numpy()[:, None]
+    wide = wide.reindex(index=index, columns=range(weeks)).fillna(0)
+    hidden = counts.pivot(index="kommunenummer", columns="week", values="cases_suppressed")
+    hidden = hidden.reindex(index=index, columns=range(weeks)).fillna(False).astype(bool)
     values = wide.astype("float64").mask(hidden)
     values.columns = [f"w{w}" for w in range(weeks)]
     flags = hidden.copy()

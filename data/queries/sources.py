@@ -605,7 +605,11 @@ def arrivals_without_fd(*, scope: Scope, disease: str = DEFAULT_DISEASE) -> dict
         .sort_values("share", ascending=False)
         .head(10)[["kommunenummer", "name", "arrivals", "without_fd", "share"]]
     )
-    top = protect(top, scope=scope, counts=["without_fd"], rates={"share": ["without_fd"]})
+    top = protect(
+        top, scope=scope, counts=["arrivals", "without_fd"], rates={"share": ["without_fd"]}
+    )
+    # the share from the published counts (never from the true ones)
+    top["share"] = top["without_fd"] / top["arrivals"].where(top["arrivals"] > 0)
     total, without = int(frame["arrivals"].sum()), int(frame["without_fd"].sum())
     return {
         "available": True,

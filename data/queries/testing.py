@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, func, select
 
-from data import key_figures, rollups
+from data import key_figures, published, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
@@ -57,6 +57,7 @@ KEY_FIGURE_COLUMNS = (
     "positive_7d",
     "result_days_sum_7d",
     "result_days_n_7d",
+    *(published.pub(c) for c in (*DAILY_COUNTS, "tests_7d", "positive_7d")),
     "population_alle",
 )
 
@@ -116,13 +117,19 @@ def tests_daily(
     members = _area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
     out = _area_daily(members=key, start=start, end=end, disease=disease)
+    area_code = code if level == "kommune" else None
+    # the counts as published (data.published); the days to a result are protected with the
+    # number of results they are summed over, as before
+    out = published.series(
+        out, scope=scope, counts=[*DAILY_COUNTS, "tests_7d", "positive_7d"], area_code=area_code
+    )
     return protect(
         out,
         scope=scope,
-        counts=[*DAILY_COUNTS, *WINDOW_COUNTS],
+        counts=["result_days_n_7d"],
         rates=WINDOW_RATES,
         kommune_column=None,
-        area_code=code if level == "kommune" else None,
+        area_code=area_code,
     )
 
 

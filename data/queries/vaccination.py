@@ -389,7 +389,6 @@ def _protect_sides(
     scope: Scope,
     kommune_column: str | None,
     area_code: str | None,
-    secondary_groups: list[str] | None = None,
 ) -> pd.DataFrame:
     """Protect vaccinated and not vaccinated; a withheld side withholds the other.
 
@@ -406,15 +405,14 @@ def _protect_sides(
         counts=list(sides),
         kommune_column=kommune_column,
         area_code=area_code,
-        secondary_groups=secondary_groups,
     )
     hidden = out["vaccinated_suppressed"].to_numpy(bool) | out["unvaccinated_suppressed"].to_numpy(
         bool
     )
     # one frame built at once (a column set per flag costs more than the judgement)
     data: dict[str, Any] = {c: out[c] for c in out.columns}
-    for column in sides:
-        data[column] = np.where(hidden, np.nan, numeric[column])
+    for column in sides:  # the published (perturbed) counts, withheld with the other side
+        data[column] = np.where(hidden, np.nan, out[column].to_numpy("float64"))
         data[f"{column}_suppressed"] = hidden & small[column]
     data["hidden"] = hidden
     return pd.DataFrame(data, index=out.index)
@@ -565,16 +563,7 @@ def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None
     dose = bands["dose_number"].to_numpy(dtype="int64")
     under_65 = ~np.isin(bands["age_band"].to_numpy(dtype=object), list(GROUPS[GROUP_65]))
     keyed = bands.assign(_dose=bands["dose_number"], _split=dose * 2 + under_65)
-    if not scope.may_see_small_numbers(area_code):
-        out = _protect_sides(
-            keyed,
-            scope=scope,
-            kommune_column=None,
-            area_code=area_code,
-            secondary_groups=["_dose", "_split"],
-        )
-    else:
-        out = _protect_sides(keyed, scope=scope, kommune_column=None, area_code=area_code)
+    out = _protect_sides(keyed, scope=scope, kommune_column=None, area_code=area_code)
     return out.drop(columns=["_dose", "_split"])
 
 
