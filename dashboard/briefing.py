@@ -20,7 +20,7 @@ from dashboard.definitions.gaps import not_published_text
 from dashboard.definitions.rules import CATEGORY_LABELS
 from dashboard.i18n import N_, _
 from dashboard.metrics import testing as testing_metrics
-from data import queries
+from data import indicators, queries
 from data.cache import cached, read_memo
 from data.queries import clusters as cluster_queries
 from data.queries import key_figures as key_queries
@@ -133,12 +133,12 @@ def _case_indicators(
     out = {
         "cases_24h": Indicator(
             "cases_24h",
-            _("Nye tilfeller siste døgn"),
+            _(indicators.get("cases").label),
             formatting.as_float(last["cases"].iloc[0]) if len(last) else None,
             _("tilfeller"),
             suppressed=day_suppressed,
             daily=True,
-            definition=case_basis_text(N_("Tilfeller med prøvedato på valgt dato."), basis),
+            definition=case_basis_text(indicators.get("cases").definition, basis),
         ),
         "cases_7d": Indicator(
             "cases_7d",
@@ -227,16 +227,17 @@ def _testing_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
         return _percent(share)
 
     own = rows.get("kommune", {})
+    registered = indicators.get("positivity_7d")
     return Indicator(
         "positivity_7d",
-        _("Andel positive tester (7 dager)"),
+        _(registered.label),
         positivity("kommune"),
         "%",
         1,
         suppressed=_flag(own, "tests_7d", "positive_7d"),
         county=positivity("fylke"),
         nation=positivity("nation"),
-        definition=_("Positive testhendelser / alle testhendelser siste 7 dager."),
+        definition=_(registered.definition),
     )
 
 
@@ -246,15 +247,16 @@ def _hospital_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
     def admissions(level: str) -> float | None:
         return formatting.as_float(rows.get(level, {}).get("admissions_7d"))
 
+    registered = indicators.get("admissions_7d")
     return Indicator(
         "admissions_7d",
-        _("Nye sykehusinnleggelser (7 dager)"),
+        _(registered.label),
         admissions("kommune"),
-        _("innleggelser"),
+        _(registered.unit),
         suppressed=_flag(rows.get("kommune", {}), "admissions_7d"),
         county=admissions("fylke"),
         nation=admissions("nation"),
-        definition=_("Innleggelser av innbyggere i kommunen de siste 7 dagene."),
+        definition=_(registered.definition),
     )
 
 

@@ -28,33 +28,16 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from data import db, disclosure
+from data import db, disclosure, key_figures
 from data.cache import per_data_version
 from data.protection import _allowed
 from data.schema import DatasetMeta
 from data.scope import Scope
 
-# the key figures stored with their published cells (see data.key_figures.PUBLISHED)
-STORED = (
-    "cases",
-    "tests",
-    "tests_pcr",
-    "tests_antigen",
-    "positive",
-    "positive_pcr",
-    "positive_antigen",
-    "admissions",
-    "icu_admissions",
-    "cases_7d",
-    "cases_prev_7d",
-    "cases_14d",
-    "tests_7d",
-    "positive_7d",
-    "admissions_7d",
-    "icu_admissions_7d",
-)
-# the counts of one day, hidden as "0–4" (see data.disclosure)
-DAILY = frozenset(STORED[:9])
+# the key figures stored with their published cells (data.key_figures.PUBLISHED), and those
+# of one day (hidden as "0–4", see data.disclosure)
+STORED = tuple(key_figures.PUBLISHED)
+DAILY = frozenset(c for c, (_family, window) in key_figures.PUBLISHED.items() if window == 1)
 
 
 def pub(column: str) -> str:
