@@ -23,7 +23,8 @@ windows, totals and parts, since every published count carries its own perturbat
 
   A *daily* count (one day, where the windows over the same days are published beside it) is
   hidden as "0–4" when ``v ≤ 4``: were zero days shown, four days labelled "1–4" inside a
-  7-day window labelled "1–4" would pin each day to 1.
+  7-day window labelled "1–4" would pin each day to 1. A day inside a 7-day window published
+  as 0 is shown as 0 (the window says so already).
 
 Rates and shares are computed from the published counts (``rate × population`` gives back
 the published count, never the true one); a rate on a hidden count is hidden ("skjult"),

@@ -294,7 +294,19 @@ def _published(
             values = _window(counts, window)
             cell = disclosure.window_keys(keys, window)
         out[name] = disclosure.publish(values, cell, daily=window == 1)
+        if window == 1:
+            # a day inside a 7-day window that holds no records is 0 (that window is
+            # published as 0): shown as 0, not "0–4"
+            out[name][_in_empty_week(counts)] = 0.0
     return out
+
+
+def _in_empty_week(counts: np.ndarray) -> np.ndarray:
+    """Days (rows) lying in at least one 7-day window (ending on a loaded day) without records."""
+    empty = (_window(counts, 7) == 0).astype(np.int64)
+    padded = np.vstack([empty, np.zeros((6, counts.shape[1]), dtype=np.int64)])
+    covered = sum(padded[k : k + len(counts)] for k in range(7))
+    return np.asarray(covered) > 0
 
 
 # --------------------------------------------------------------------------- reading

@@ -143,9 +143,23 @@ def test_key_figures_withhold_small_numbers_as_the_scope_says(settings, scope) -
             values = full.loc[full["level"] == level, column]
             hidden = got.loc[got["level"] == level, f"{column}_suppressed"]
             protected = not scope.may_see_small_numbers(code)
-            # a daily count is hidden as "0–4", a window as "1–4" (data.disclosure)
-            low = 0 if column in published.DAILY else 1
-            expected = values.between(low, 4) & protected
+            # a daily count is hidden as "0–4" (but a day in a 7-day window without cases is
+            # 0), a window as "1–4" (data.disclosure)
+            if column in published.DAILY and protected:
+                windows = full.loc[full["level"] == level, "cases_7d"].to_numpy()
+                ahead = [windows[i : i + 7] for i in range(len(windows))]
+                empty_week = [(w == 0).any() for w in ahead]
+                assert not (hidden & ~values.between(0, 4)).any(), (level, column)
+                for is_hidden, value, empty, rest in zip(
+                    hidden, values, empty_week, ahead, strict=True
+                ):
+                    if not is_hidden and value <= 4:
+                        assert value == 0 and (empty or len(rest) < 7), (level, column)
+                    if is_hidden:
+                        assert not empty, (level, column)
+                expected = hidden
+            else:
+                expected = values.between(1, 4) & protected
             assert list(hidden) == list(expected), (level, column)
             shown = got.loc[got["level"] == level, column]
             assert shown[hidden.to_numpy()].isna().all()

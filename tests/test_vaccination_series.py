@@ -266,6 +266,19 @@ def _protect_sides_reference(frame, *, scope, kommune_column, area_code):  # typ
     for column in ("vaccinated", "unvaccinated"):
         out[column] = out[column].astype("float64").where(~hidden, np.nan)
         out[f"{column}_suppressed"] = hidden & small[column]
+    # a "1–4" that leaves one possible count beside the public population is not shown as
+    # such (brute force over the counts the labels allow)
+    for i in out.index:
+        v_label, u_label = out.at[i, "vaccinated_suppressed"], out.at[i, "unvaccinated_suppressed"]
+        population = int(frame.at[i, "population"])
+        possible = [
+            n
+            for n in range(population + 1)
+            if (not v_label or 1 <= n <= 4) and (not u_label or 1 <= population - n <= 4)
+        ]
+        if out.at[i, "hidden"] and len(possible) <= 1:
+            out.at[i, "vaccinated_suppressed"] = False
+            out.at[i, "unvaccinated_suppressed"] = False
     return out
 
 

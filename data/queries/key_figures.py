@@ -20,7 +20,13 @@ from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.key_figures import DOSES, VACCINATED, area_rows
 from data.protection import protect
-from data.queries.vaccination import GROUP_65, GROUP_ALL, _protect_sides
+from data.queries.vaccination import (
+    GROUP_65,
+    GROUP_ALL,
+    _population_rows,
+    _protect_sides,
+    _zero_rest_withheld,
+)
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import Scope
 
@@ -178,6 +184,12 @@ def kommune_coverage(
         return pd.DataFrame()
     long = _coverage_long(rows.rename(columns={"area": "kommunenummer"}), "kommunenummer")
     out = _protect_sides(long, scope=scope, kommune_column="kommunenummer", area_code=None)
+    # as vaccination_by_kommune: a 0 without dose n beside a band of 1–4 residents is withheld
+    population = _population_rows(sorted(allowed), date)
+    protected = pd.Series(
+        [not scope.may_see_small_numbers(k) for k in population.index], index=population.index
+    )
+    out = _zero_rest_withheld(out, population, "kommunenummer", protected)
     return out.drop(columns="date")
 
 

@@ -409,11 +409,23 @@ def _protect_sides(
     hidden = out["vaccinated_suppressed"].to_numpy(bool) | out["unvaccinated_suppressed"].to_numpy(
         bool
     )
+    labelled = {c: hidden & small[c] for c in sides}
+    if "population" in frame:
+        # the population is public: where "1–4" on a side (or both) leaves the count one
+        # possible value (a band of one resident), the row reads "skjult" instead
+        population = pd.to_numeric(frame["population"], errors="coerce").fillna(0).to_numpy()
+        lo, hi = np.zeros(len(frame)), population.astype("float64")
+        v, u = labelled["vaccinated"], labelled["unvaccinated"]
+        lo, hi = np.where(v, np.maximum(lo, 1), lo), np.where(v, np.minimum(hi, SMALL_MAX), hi)
+        lo = np.where(u, np.maximum(lo, population - SMALL_MAX), lo)
+        hi = np.where(u, np.minimum(hi, population - 1), hi)
+        pinned = hidden & (hi - lo < 1)
+        labelled = {c: flags & ~pinned for c, flags in labelled.items()}
     # one frame built at once (a column set per flag costs more than the judgement)
     data: dict[str, Any] = {c: out[c] for c in out.columns}
     for column in sides:  # the published (perturbed) counts, withheld with the other side
         data[column] = np.where(hidden, np.nan, out[column].to_numpy("float64"))
-        data[f"{column}_suppressed"] = hidden & small[column]
+        data[f"{column}_suppressed"] = labelled[column]
     data["hidden"] = hidden
     return pd.DataFrame(data, index=out.index)
 
@@ -602,12 +614,32 @@ def _coverage_frame(
         kommune_column=None,
         area_code=area_code,
     )
+    protected = pd.Series(not scope.may_see_small_numbers(area_code), index=population.index)
+    groups = _zero_rest_withheld(groups, population, "date", protected)
     if not bands:
         return groups
     raw = _long(totals, population)
     return pd.concat(
         [_protected_bands(raw, scope=scope, area_code=area_code), groups], ignore_index=True
     )
+
+
+def _zero_rest_withheld(
+    groups: pd.DataFrame, population: pd.DataFrame, key: str, protected: pd.Series
+) -> pd.DataFrame:
+    """A group's "without dose n" of exactly 0 says that every band of it is fully vaccinated;
+    with the bands' (public) populations that gives a band of 1–4 residents' withheld count
+    away. Where the group holds such a band and the row is ``protected`` (by ``key``), the 0
+    is withheld (read as "skjult"). ``population``: residents by ``key`` × band."""
+    out = groups.copy()
+    small = (population >= SMALL_MIN) & (population <= SMALL_MAX)
+    for group, members in GROUPS.items():
+        bands = [b for b in members if b in small.columns]
+        has_small = small[bands].any(axis=1) & protected.reindex(small.index).fillna(False)
+        rows = out["age_band"].eq(group) & pd.to_numeric(out["unvaccinated"]).eq(0)
+        rows &= out[key].map(has_small).fillna(False).astype(bool)
+        out.loc[rows, "unvaccinated"] = np.nan
+    return out
 
 
 @cached()
@@ -712,4 +744,8 @@ def vaccination_by_kommune(
         kommune_column="kommunenummer",
         area_code=None,
     )
+    protected = pd.Series(
+        [not scope.may_see_small_numbers(k) for k in population.index], index=population.index
+    )
+    out = _zero_rest_withheld(out, population, "kommunenummer", protected)
     return out[columns].reset_index(drop=True)
