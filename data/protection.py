@@ -65,7 +65,6 @@ def protect(
     # Every page calls this for every read: work on numpy arrays and build the result in one
     # step (a column insert per flag costs more than the whole judgement).
     allowed = _allowed(frame, scope, kommune_column, area_code)
-    areas = None
     replaced: dict[str, pd.Series] = {}
     flags: dict[str, np.ndarray] = {}
     for column in counts:
@@ -74,14 +73,12 @@ def protect(
         flags[f"{column}_suppressed"] = hidden
         moved = ~allowed & (numeric > SMALL_MAX)
         if hidden.any() or moved.any():
-            if areas is None:
-                areas = _area_labels(frame, kommune_column, area_code)
             values = numeric.copy()
             values[hidden] = np.nan
             if moved.any():
-                values[moved] = _perturbed(
-                    numeric[moved], [areas[i] for i in np.flatnonzero(moved)], column
-                )
+                true = numeric[moved].astype(np.int64)
+                record = _record_keys(frame, kommune_column, area_code, column)[moved]
+                values[moved] = disclosure.publish(true, disclosure.cell_keys(true, record))
             replaced[column] = pd.Series(values, index=frame.index)
     for rate, bases in (rates or {}).items():
         hidden = np.zeros(len(frame), dtype=bool)
@@ -101,23 +98,19 @@ def protect(
     return pd.DataFrame(data, index=frame.index)
 
 
-def _area_labels(
-    frame: pd.DataFrame, kommune_column: str | None, area_code: str | None
-) -> list[str]:
-    """The area each row's counts belong to (a kommunenummer, or the aggregate's code)."""
-    if kommune_column is None:
-        return [str(area_code or "aggregate")] * len(frame)
-    return [str(a) for a in frame[kommune_column]]
-
-
-def _perturbed(values: np.ndarray, areas: list[str], column: str) -> np.ndarray:
-    """Counts ≥ 5 as published (:func:`data.disclosure.publish`), with one record key per
-    area and count column."""
+def _record_keys(
+    frame: pd.DataFrame, kommune_column: str | None, area_code: str | None, column: str
+) -> np.ndarray:
+    """The record key of each row's area for the count ``column``: one key per area (a
+    kommunenummer, or the aggregate's code), computed once per distinct area."""
     from data.published import area_keys, secret
 
-    v = values.astype(np.int64)
-    keys = disclosure.cell_keys(v, area_keys(secret(), column, areas))
-    return disclosure.publish(v, keys)
+    if kommune_column is None:
+        key = area_keys(secret(), column, [str(area_code or "aggregate")])[0]
+        return np.full(len(frame), key, dtype=np.int64)
+    codes, uniques = pd.factorize(frame[kommune_column].astype(str))
+    keys = area_keys(secret(), column, [str(u) for u in uniques])
+    return keys[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
 def _allowed(

@@ -631,14 +631,25 @@ def _zero_rest_withheld(
     with the bands' (public) populations that gives a band of 1–4 residents' withheld count
     away. Where the group holds such a band and the row is ``protected`` (by ``key``), the 0
     is withheld (read as "skjult"). ``population``: residents by ``key`` × band."""
-    out = groups.copy()
-    small = (population >= SMALL_MIN) & (population <= SMALL_MAX)
+    small = ((population >= SMALL_MIN) & (population <= SMALL_MAX)).to_numpy(dtype=bool)
+    guarded = protected.reindex(population.index).fillna(False).to_numpy(dtype=bool)
+    if not (small.any() and guarded.any()):
+        return groups  # no band of 1–4 residents the role may not see: nothing to withhold
+    position = population.index.get_indexer(groups[key])
+    found = position >= 0
+    rest = pd.to_numeric(groups["unvaccinated"]).to_numpy(dtype="float64") == 0
+    withhold = np.zeros(len(groups), dtype=bool)
+    bands = list(population.columns)
+    age_band = groups["age_band"].to_numpy()
     for group, members in GROUPS.items():
-        bands = [b for b in members if b in small.columns]
-        has_small = small[bands].any(axis=1) & protected.reindex(small.index).fillna(False)
-        rows = out["age_band"].eq(group) & pd.to_numeric(out["unvaccinated"]).eq(0)
-        rows &= out[key].map(has_small).fillna(False).astype(bool)
-        out.loc[rows, "unvaccinated"] = np.nan
+        columns = [bands.index(b) for b in members if b in bands]
+        has_small = small[:, columns].any(axis=1) & guarded
+        row_small = found & has_small[np.where(found, position, 0)]
+        withhold |= (age_band == group) & rest & row_small
+    if not withhold.any():
+        return groups
+    out = groups.copy()
+    out.loc[withhold, "unvaccinated"] = np.nan
     return out
 
 
