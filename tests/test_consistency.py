@@ -212,3 +212,32 @@ def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignor
     if user == "ks-analytiker":
         assert withheld > 0  # Utsira's withheld values are compared too
     assert not differences, "\n".join(differences[:20])
+
+
+@pytest.mark.realdata
+def test_coverage_is_one_number_on_real_data(use_real_data) -> None:  # type: ignore[no-untyped-def]
+    """Kommuneoversikt and Vaksinasjon give one dose-2 and dose-3 coverage for a kommune on
+    real data (FHI's published snapshot): the overview reads the Vaksinasjon page's rows."""
+    from dashboard import overview as overview_view
+    from data.queries import vaccination
+
+    info = queries.dataset_info(scope=Scope.full())
+    day = info["data_date"]
+    view = overview_view.build_overview(scope=Scope.full(), date=day, info=info)
+    table = view.kommuner.set_index("kommunenummer")
+    rows = vaccination.vaccination_by_kommune(
+        scope=Scope.full(), kommuner=["0301", "4601", "5501"], date=day
+    )
+    compared = 0
+    for kommune in ("0301", "4601", "5501"):
+        for dose in (2, 3):
+            row = rows[
+                rows["kommunenummer"].eq(kommune)
+                & rows["age_band"].eq(vaccination.GROUP_ALL)
+                & rows["dose_number"].eq(dose)
+            ].iloc[0]
+            page = min(100.0, 100.0 * row["vaccinated"] / row["population"])
+            assert table.loc[kommune, f"coverage_d{dose}"] == pytest.approx(page, abs=0.05)
+            compared += 1
+    assert compared == 6
+    assert table.loc["0301", "coverage_d3"] > 30  # real dose-3 coverage, not a stray 0.9 %

@@ -195,8 +195,10 @@ def overview_metrics(rows: pd.DataFrame) -> pd.DataFrame:
     out["rank"] = key.rank(ascending=False, method="min")
     out["rank_in_class"] = key.groupby(out["size_class"]).rank(ascending=False, method="min")
     out["positivity_7d"] = _share(out["positive_7d"], out["tests_7d"])
-    out["coverage_d2"] = _share(out["vaccinated_d2"], out["population"], cap=True)
-    out["coverage_d3"] = _share(out["vaccinated_d3"], out["population"], cap=True)
+    # coverage on the vaccination pages' denominator (residents of the age bands counted)
+    vaccination_population = out.get("population_vaccination", out["population"])
+    out["coverage_d2"] = _share(out["vaccinated_d2"], vaccination_population, cap=True)
+    out["coverage_d3"] = _share(out["vaccinated_d3"], vaccination_population, cap=True)
     out["cert_share"] = _share(out["cert_valid"], out["population"], cap=True)
     out.attrs["prior_mean"] = prior.mean
     return out
@@ -214,8 +216,10 @@ def county_metrics(counties: pd.DataFrame) -> pd.DataFrame:
         dtype=object,
     )
     out["positivity_7d"] = _share(out["positive_7d"], out["tests_7d"])
-    out["coverage_d2"] = _share(out["vaccinated_d2"], out["population"], cap=True)
-    out["coverage_d3"] = _share(out["vaccinated_d3"], out["population"], cap=True)
+    # coverage on the vaccination pages' denominator (residents of the age bands counted)
+    vaccination_population = out.get("population_vaccination", out["population"])
+    out["coverage_d2"] = _share(out["vaccinated_d2"], vaccination_population, cap=True)
+    out["coverage_d3"] = _share(out["vaccinated_d3"], vaccination_population, cap=True)
     out["cert_share"] = _share(out["cert_valid"], out["population"], cap=True)
     return out
 

@@ -45,7 +45,6 @@ from data.schema import (
     AggArrivalsDaily,
     AggCertificateSeries,
     AggKeyFigures,
-    AggVaccinationDaily,
     Cluster,
 )
 from data.scope import Scope
@@ -146,45 +145,22 @@ def _arrivals(date: dt.date, disease: str) -> pd.DataFrame:
     )
 
 
-@cached(timeout=LONG_TIMEOUT)
-def _cumulative_vaccinated(*, disease: str) -> dict[str, object]:
-    """Unprotected persons with at least dose 2 and 3 per kommune on every day, from one
-    read of the daily aggregate (every dose number is given once per person). Cached for a
-    day (the data version is in the key): a new date is then an index, not a query."""
-    v = AggVaccinationDaily
-    q = (
-        select(v.kommunenummer, _day_number(v.date), v.dose_number, func.sum(v.doses))
-        .where(v.disease == disease, v.dose_number.in_(VACCINE_DOSES))
-        .group_by(v.kommunenummer, v.date, v.dose_number)
-    )
-    with db.engine().connect() as conn:
-        result = conn.execute(q)
-        raw = result.cursor.fetchall() if result.cursor is not None else []
-    codes = sorted({str(r[0]) for r in raw})
-    if not raw:
-        return {"codes": codes, "first": 0, "counts": np.zeros((0, len(VACCINE_DOSES), 1))}
-    table = np.array([(r[1], r[2], r[3]) for r in raw], dtype=np.int64)
-    index = {code: i for i, code in enumerate(codes)}
-    kommune = np.array([index[str(r[0])] for r in raw], dtype=np.int64)
-    first = int(table[:, 0].min())
-    n_days = int(table[:, 0].max()) - first + 1
-    dose = np.searchsorted(np.array(VACCINE_DOSES), table[:, 1])
-    daily = np.zeros((len(codes), len(VACCINE_DOSES), n_days), dtype=np.int64)
-    np.add.at(daily, (kommune, dose, table[:, 0] - first), table[:, 2])
-    return {"codes": codes, "first": first, "counts": np.cumsum(daily, axis=2)}
-
-
 def _vaccinated(date: dt.date, disease: str) -> pd.DataFrame:
-    """Persons with at least dose 2 and 3 per kommune at the end of ``date``."""
-    cumulative = _cumulative_vaccinated(disease=disease)
-    counts = np.asarray(cumulative["counts"])
-    day = _day_of(date) - int(cumulative["first"])  # type: ignore[call-overload]
-    if day < 0 or counts.shape[2] == 0:
-        values = np.zeros(counts.shape[:2], dtype=np.int64)
-    else:
-        values = counts[:, :, min(day, counts.shape[2] - 1)]
-    out = pd.DataFrame(values, columns=VACCINE_COUNTS)
-    out.insert(0, "kommunenummer", cumulative["codes"])
+    """Persons with at least dose 2 and 3 per kommune at the end of ``date`` (all ages) and
+    the population they are divided by: the Vaksinasjon page's group rows
+    (:func:`data.queries.vaccination.vaccination_by_kommune`, read unprotected here), so that
+    the two pages give one coverage, on demo data and on a published snapshot alike."""
+    from data.queries.vaccination import GROUP_ALL, vaccination_by_kommune
+
+    codes = kommune_list(scope=Scope.full())["kommunenummer"].astype(str).tolist()
+    rows = vaccination_by_kommune(scope=Scope.full(), kommuner=codes, date=date, disease=disease)
+    alle = rows[rows["age_band"].eq(GROUP_ALL) & rows["dose_number"].isin(VACCINE_DOSES)]
+    wide = alle.pivot(index="kommunenummer", columns="dose_number", values="vaccinated")
+    denominators = alle.groupby("kommunenummer")["population"].first()
+    out = pd.DataFrame({"kommunenummer": wide.index.astype(str)})
+    for dose, column in zip(VACCINE_DOSES, VACCINE_COUNTS, strict=True):
+        out[column] = wide.get(dose, pd.Series(0, index=wide.index)).fillna(0).to_numpy()
+    out["population_vaccination"] = denominators.reindex(wide.index).fillna(0).to_numpy()
     return out
 
 
@@ -256,6 +232,7 @@ def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.Da
     missing = out["cases_7d"].isna()
     out.loc[missing, [published.pub(c) for c in KEY_COUNTS]] = 0
     out[COUNTS] = out[COUNTS].fillna(0).astype("int64")
+    out["population_vaccination"] = out["population_vaccination"].fillna(0).astype("int64")
     return out.reset_index(drop=True)
 
 
@@ -291,7 +268,7 @@ def _publish(
     out = published.apply(frame, scope=scope, counts=KEY_COUNTS, kommune_column=kommune_column)
     rest = {c: f"{c}_unvaccinated" for c in VACCINE_COUNTS}
     for column, name in rest.items():
-        out[name] = (out["population"] - out[column]).clip(lower=0)
+        out[name] = (out["population_vaccination"] - out[column]).clip(lower=0)
     out = published.perturb(
         out,
         scope=scope,
@@ -349,7 +326,7 @@ def county_overview(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEA
     part = full[full["fylkesnummer"].isin(fylker)]
     others = [c for c in COUNTS if c not in KEY_COUNTS]
     sums = part.groupby(["fylkesnummer", "fylkesnavn"], as_index=False)[
-        ["population", *others]
+        ["population", "population_vaccination", *others]
     ].sum()
     sums.insert(2, "kommuner", part.groupby("fylkesnummer").size().to_numpy())
     sums["area"] = COUNTY_PREFIX + sums["fylkesnummer"].astype(str)
