@@ -24,6 +24,7 @@ from dashboard.definitions import (
     TREND,
     case_basis_label,
     for_case_basis,
+    published_note,
     trend_label,
 )
 from dashboard.i18n import _
@@ -147,6 +148,7 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
         vist=formatting.date_short(date),
         kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
+    source = f"{source} {published_note()}"
     return (
         title,
         _cards(own_at, county_at, nation_at, fylke=row["fylkesnavn"], basis=basis),

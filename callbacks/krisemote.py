@@ -13,7 +13,7 @@ from callbacks.common import as_of, fylke_label, nation_label
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.briefing import Indicator, indicators_on
-from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE, trend_label
+from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.definitions.clusters import SETTING_LABELS
 from dashboard.i18n import _
 from data import queries
@@ -218,7 +218,7 @@ def render(kommunenummer: str | None, _refresh: int | None, requested_date: str 
     )
     source = _(
         "Kilde: {kilde}. {vern}",
-        vern=_(DISCLOSURE_NOTE),
+        vern=published_note(),
         kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     return (

@@ -17,7 +17,7 @@ from dashboard.briefing import (
     Indicator,
     briefing_view,
 )
-from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE, trend_label
+from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.i18n import N_, _
 from geo import reference
 from layouts.common import EMPTY_FIGURE
@@ -220,7 +220,7 @@ def update_briefing(kommunenummer: str | None, requested_date: str | None) -> tu
     title = _("Morgenbrief {kommune} – {dato}", kommune=brief.name, dato=formatting.date_long(date))
     source = _(
         "Data per {dato}. Kilde: {kilde}. {vern}",
-        vern=_(DISCLOSURE_NOTE),
+        vern=published_note(),
         dato=formatting.date_short(info["data_date"]),
         kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )

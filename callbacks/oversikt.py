@@ -12,7 +12,7 @@ from callbacks.common import as_of, kommune_options
 from dashboard import formatting, metrics
 from dashboard import overview as overview_view
 from dashboard.auth import current_scope
-from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE
+from dashboard.definitions import DEMO_SOURCE, published_note
 from dashboard.definitions.overview import COLUMNS_BY_KEY, DEFAULT_MAP_COLUMN, RANKING_METHOD
 from dashboard.figures import choropleth_map, map_trace_values
 from dashboard.figures.overview import small_multiples
@@ -76,7 +76,7 @@ def update_overview(requested_date: str | None) -> tuple:
     )
     source = _(
         "Data per {data_dato}. Vist til og med {dato}. Kilde: {kilde}. {vern}",
-        vern=_(DISCLOSURE_NOTE),
+        vern=published_note(),
         data_dato=formatting.date_short(info["data_date"]),
         dato=formatting.date_short(date),
         kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE, TREND_LABELS, MetricDefinition
+from dashboard.definitions import DEMO_SOURCE, TREND_LABELS, MetricDefinition, published_note
 from dashboard.definitions.overview import (
     COLUMNS_BY_KEY,
     EXPORT_COUNTS,
@@ -229,7 +229,7 @@ def _about(overview: Overview) -> str:
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     return _(
         "Kommuneoversikt per {dato} (data per {data_dato}). Kilde: {kilde}. {vern} {metode}",
-        vern=_(DISCLOSURE_NOTE),
+        vern=published_note(),
         dato=overview.date.isoformat(),
         data_dato=info["data_date"].isoformat(),
         kilde=source,

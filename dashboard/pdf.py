@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from dashboard import formatting
 from dashboard.briefing import Briefing
-from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE, trend_label
+from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.i18n import _, ngettext
 
 _lock = threading.Lock()
@@ -361,7 +361,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         Paragraph(
             _(
                 "Kilde: {kilde}. {vern} Laget av Situasjonsbilde.",
-                vern=_(DISCLOSURE_NOTE),
+                vern=published_note(),
                 kilde=source,
             ),
             s["small"],

@@ -34,7 +34,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from dashboard import formatting, i18n
 from dashboard.briefing import TREND_WORDS, indicators_on
-from dashboard.definitions import DEMO_SOURCE, DISCLOSURE_NOTE
+from dashboard.definitions import DEMO_SOURCE, published_note
 from dashboard.i18n import N_, _
 from dashboard.pdf import a4_document
 from data import queries
@@ -531,7 +531,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             _(
                 "Kilde: {kilde}. {vern} De samme tallene finnes maskinlesbart i CSV/JSON "
                 "(format {format}). Laget av Situasjonsbilde.",
-                vern=_(DISCLOSURE_NOTE),
+                vern=published_note(),
                 kilde=source,
                 format=REPORT_FORMAT_VERSION,
             ),

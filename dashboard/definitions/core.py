@@ -23,6 +23,11 @@ class MetricDefinition:
 
 
 DEMO_SOURCE = N_("Syntetiske demodata (Situasjonsbilde), ikke ekte personer eller tall")
+# What a county's and the nation's value is (the same on every page): beside the source lines
+AREA_NOTE = N_(
+    "Fylke og «Landet» er summen av kommunene (de samme tallene på alle sider), ikke egne "
+    "fylkes- eller landsserier."
+)
 # How small numbers are protected (data/disclosure.py): beside every source line
 DISCLOSURE_NOTE = N_(
     "Små tall (1–4) vises som «1–4» for roller uten tilgang til små tall (dagstall 0–4 som "
@@ -30,6 +35,13 @@ DISCLOSURE_NOTE = N_(
     "cellenøkkelmetoden), så et skjult tall ikke kan regnes ut av andre tall; rater og andeler "
     "regnes av de justerte antallene."
 )
+
+
+def published_note() -> str:
+    """The source line's note on what the numbers are: counties and the nation as sums of
+    the kommuner, and how small numbers are protected (translated)."""
+    return f"{_(AREA_NOTE)} {_(DISCLOSURE_NOTE)}"
+
 
 def from_registry(indicator_id: str) -> MetricDefinition:
     """The screen definition of a registered indicator (:mod:`data.indicators`): label, unit,
@@ -221,6 +233,7 @@ def source_short_name(kind: str, source: str) -> str:
 
 
 __all__ = [
+    "AREA_NOTE",
     "CASE_BASIS_LABELS",
     "DAILY_CASES",
     "DEFAULT_MAP_METRIC",
@@ -239,6 +252,7 @@ __all__ = [
     "for_case_basis",
     "from_registry",
     "map_structure_note",
+    "published_note",
     "source_short_name",
     "trend_label",
 ]
