@@ -33,14 +33,18 @@ PAGE = dict(
 )
 
 
-def _format(kind: str, decimals: int) -> Format:
+def _format(kind: str, decimals: int, key: str = "") -> Format:
     english = i18n.get_language() == "en"
     base = (
         Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes)
         .group_delimiter("," if english else "\u00a0")
         .decimal_delimiter("." if english else ",")
     )
-    return base.nully("1–4" if kind == "count" else "–")
+    if kind == "count":
+        return base.nully("1–4")
+    # an incidence is empty only where its count is withheld (the population is known): it
+    # reads "skjult", never "1–4"; other shares may be undefined ("–", e.g. no tests)
+    return base.nully(_("skjult") if key.startswith("incidence") else "–")
 
 
 def table_columns() -> list[dict]:
@@ -51,7 +55,7 @@ def table_columns() -> list[dict]:
             column["presentation"] = "markdown"
         elif c.kind in ("count", "rate", "share", "rank"):
             column["type"] = "numeric"
-            column["format"] = _format(c.kind, c.decimals)
+            column["format"] = _format(c.kind, c.decimals, c.key)
         else:
             column["type"] = "text"
         out.append(column)

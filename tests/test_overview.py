@@ -492,3 +492,14 @@ def test_report_cli_language(tmp_path, settings) -> None:
     assert "Weekly report 2022-W03" in text and "Development over the last eight weeks" in text
     bad = CliRunner().invoke(cli, [*args, "--language", "sv"])
     assert bad.exit_code != 0
+
+
+def test_withheld_cells_read_1_4_for_counts_and_skjult_for_incidences() -> None:
+    from layouts.oversikt import table_columns
+
+    nully = {
+        c["id"]: c["format"].to_plotly_json().get("nully") for c in table_columns() if "format" in c
+    }
+    assert nully["cases_7d"] == "1–4"
+    assert nully["incidence_7d"] == nully["incidence_14d"] == "skjult"  # a rate is never "1–4"
+    assert nully["positivity_7d"] == "–"  # undefined without tests, not withheld
