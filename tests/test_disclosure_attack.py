@@ -92,7 +92,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 # Kommuner whose small numbers the role may see: their cells are not secrets of the role
 # (a number of these kommuner alone; the county Oslo is the kommune Oslo).
 SMALL_NUMBERS: dict[str, tuple[str, ...]] = {"lege-oslo": ("0301",)}
-ROUTES = ("oversikt", "kommune", "kart", "ukerapport", "morgenbrief", "vaksinasjon", "klynger")
+ROUTES = (
+    *("oversikt", "kommune", "kart", "ukerapport", "morgenbrief", "vaksinasjon", "klynger"),
+    "api",
+)
 ALL = "alle"
 # Parts of a route attacked alone: the issue's routes "the CSV, same row" and "the Kommune
 # card" are one file and one card row of routes collected whole.
@@ -1044,7 +1047,54 @@ def _cluster_week(cid: str, week: dt.date, first: dt.date, last: dt.date) -> tup
     return tuple((f"klynge:{cid}", d.isoformat(), 1.0) for d in days if first <= d <= last)
 
 
+API_COUNTS = {  # indicator → (window days, days skipped before its end)
+    "cases": (1, 0),
+    "cases_7d": (7, 0),
+    "cases_prev_7d": (7, 7),
+    "cases_14d": (14, 0),
+}
+API_RATES = {"incidence_7d": 7, "incidence_14d": 14}
+
+
+def _collect_api(data: AttackData, c: Collector, role: str, user: str) -> None:
+    """The JSON API (route 8): the series of every case indicator for the report kommuner,
+    their county and the nation, over the 28 days up to each date."""
+    client = data.client(user)
+    for kommune in ROLES[role]["reports"]:
+        county = data.county_of[kommune]
+        areas = [(kommune, kommune)] + (
+            [(fylke(county), county), (NATION, "NO")]
+            if kommune == ROLES[role]["reports"][0]
+            else []
+        )
+        for date in DATES:
+            start = dt.date.fromisoformat(date) - dt.timedelta(days=27)
+            for area, code in areas:
+                for indicator in (*API_COUNTS, *API_RATES):
+                    response = client.get(
+                        f"/api/v1/series?indicator={indicator}&area={code}"
+                        f"&from={start.isoformat()}&to={date}"
+                    )
+                    assert response.status_code < 500, (indicator, code, response.status_code)
+                    if response.status_code != 200:
+                        continue
+                    for point in response.get_json()["values"]:
+                        day = point["date"]
+                        shown = point["label"] if point["status"] == "withheld" else point["value"]
+                        cell = f"api {indicator} {day}"
+                        if indicator in API_COUNTS:
+                            days, skip = API_COUNTS[indicator]
+                            terms = window(area, day, days, skip=skip)
+                            if data.in_span(terms, date):
+                                c.count(area, date, cell, terms, shown)
+                        else:
+                            terms = window(area, day, API_RATES[indicator])
+                            if data.in_span(terms, date):
+                                c.scaled(area, date, cell, terms, shown, data.scale(area, day))
+
+
 COLLECT: dict[str, Callable[[AttackData, Collector, str, str], None]] = {
+    "api": _collect_api,
     "oversikt": _collect_oversikt,
     "kommune": _collect_kommune,
     "kart": _collect_kart,
