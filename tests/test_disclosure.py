@@ -150,3 +150,35 @@ def test_the_cache_key_is_the_policy_and_scope_not_the_user() -> None:
     seeing = Scope(user_id="ks-1", role="ks_analytiker", kommuner=None, small_numbers=True)
     narrower = Scope(user_id="ks-1", role="ks_analytiker", kommuner=frozenset({"0301"}))
     assert len({one.cache_key(), seeing.cache_key(), narrower.cache_key()}) == 3
+
+
+def test_a_weeks_signal_count_is_the_published_window_of_its_sunday(settings) -> None:  # type: ignore[no-untyped-def]
+    """The Signaler page's observed count of a week is the same published cell as the 7-day
+    window ending on that Sunday on the map and the Kommune page (one number, one value)."""
+    from data import queries
+    from data.queries import signals as signal_queries
+
+    analyst = Scope(user_id="ks", role="ks_analytiker", kommuner=None, small_numbers=False)
+    info = queries.dataset_info(scope=Scope.full())
+    compared = 0
+    for kommune in ("0301", "4601", "1106", "1151"):
+        history = signal_queries.signals_for_kommune(
+            scope=analyst, kommunenummer=kommune, date=info["data_date"]
+        )
+        full = signal_queries.signals_for_kommune(
+            scope=Scope.full(), kommunenummer=kommune, date=info["data_date"]
+        )
+        cases = full[full["series"].eq("cases") & (full["observed"] >= 5)].tail(15)
+        rows = history[history["series"].eq("cases")].merge(cases[["week_start"]], on="week_start")
+        for _i, row in rows.iterrows():
+            sunday = (row["week_start"] + pd.Timedelta(days=6)).date()
+            windows = queries.case_windows(scope=analyst, date=sunday).set_index("kommunenummer")
+            truth = full[(full["series"] == "cases") & (full["week_start"] == row["week_start"])]
+            true_window = queries.case_windows(scope=Scope.full(), date=sunday)
+            true_window = true_window.set_index("kommunenummer").loc[kommune, "cases_7d"]
+            if int(truth["observed"].iloc[0]) != int(true_window):
+                continue  # a week counted on another basis than the window
+            want, got = windows.loc[kommune, "cases_7d"], row["observed"]
+            assert (pd.isna(want) and pd.isna(got)) or want == got, (kommune, sunday)
+            compared += 1
+    assert compared > 10

@@ -12,11 +12,12 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, select
 
+from data import db, published
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
 from data.queries.cases import _frame
-from data.schema import Fylke, Kommune, Signal
+from data.schema import AggKeyFigures, Fylke, Kommune, Signal
 from data.scope import Scope
 
 S = Signal
@@ -78,12 +79,55 @@ def _select() -> object:
     )
 
 
-def _finish(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+# a week's observed count is the key figures' 7-day window ending on its Sunday
+WEEK_WINDOWS = {"cases": "cases_7d", "admissions": "admissions_7d"}
+
+
+def _finish(frame: pd.DataFrame, scope: Scope, disease: str) -> pd.DataFrame:
     for column in ("week_start", "since_week_start"):
         frame[column] = pd.to_datetime(frame[column])
     frame["trend"] = frame["trend"].astype(bool)
     frame["alarm"] = frame["alarm"].astype(bool)
-    return protect(frame, scope=scope, counts=["observed"])
+    out = protect(frame, scope=scope, counts=["observed"])
+    return _as_published_windows(frame, out, scope, disease)
+
+
+def _as_published_windows(
+    frame: pd.DataFrame, out: pd.DataFrame, scope: Scope, disease: str
+) -> pd.DataFrame:
+    """A week's observed count, for a role that may not see the kommune's small numbers, is
+    the published cell of the same 7-day window (Monday–Sunday) that the map, the Kommune page
+    and the Morgenbrief show: one number, one value (where the key figures hold that window and
+    it counts the same cases)."""
+    protected = [not scope.may_see_small_numbers(str(k)) for k in frame["kommunenummer"]]
+    if frame.empty or not any(protected):
+        return out
+    sundays = (frame["week_start"] + pd.Timedelta(days=6)).dt.date
+    k = AggKeyFigures
+    names = [n for w in WEEK_WINDOWS.values() for n in (w, published.pub(w))]
+    q = select(k.area, k.date, *(getattr(k, n) for n in names)).where(
+        k.disease == disease,
+        k.area.in_(sorted({str(a) for a in frame["kommunenummer"]})),
+        k.date.in_(sorted(set(sundays))),
+    )
+    with db.engine().connect() as conn:
+        rows = conn.execute(q).all()
+    cells = {(str(r[0]), r[1]): dict(zip(names, r[2:], strict=True)) for r in rows}
+    values = out["observed"].to_numpy(dtype="float64").copy()
+    flags = out["observed_suppressed"].to_numpy(dtype=bool).copy()
+    for i, (kommune, sunday, series, observed) in enumerate(
+        zip(frame["kommunenummer"], sundays, frame["series"], frame["observed"], strict=True)
+    ):
+        window = WEEK_WINDOWS.get(str(series))
+        cell = cells.get((str(kommune), sunday))
+        if not protected[i] or window is None or cell is None or cell[window] != observed:
+            continue
+        published_value = cell[published.pub(window)]
+        values[i] = float("nan") if published_value is None else float(published_value)
+        flags[i] = published_value is None
+    out["observed"] = values
+    out["observed_suppressed"] = flags
+    return out
 
 
 @cached()
@@ -117,7 +161,7 @@ def signals_on(
     if fylke:
         q = q.where(Kommune.fylkesnummer == fylke)
     frame = _frame(q, COLUMNS)
-    frame = _finish(frame, scope)
+    frame = _finish(frame, scope, disease)
     excess = (frame["observed"].fillna(frame["threshold"]) - frame["expected"]) / frame[
         "expected"
     ].clip(lower=1)
@@ -148,7 +192,7 @@ def signals_for_kommune(
         S.week_start <= last,
     )
     frame = _frame(q.order_by(S.week_start), COLUMNS)
-    return _finish(frame, scope)
+    return _finish(frame, scope, disease)
 
 
 @cached()
