@@ -78,10 +78,10 @@ def withheld(kind: str = "count", *, daily: bool = False) -> str:
     return SUPPRESSED_DAY if daily else SUPPRESSED
 
 
-def count(value: float | int | None, *, suppressed: bool = False, daily: bool = False) -> str:
-    """A count as shown to the user; withheld small numbers read "1–4" ("0–4" for a day)."""
+def count(value: float | int | None, *, suppressed: bool = False) -> str:
+    """A count as shown to the user; withheld small numbers read "1–4"."""
     if suppressed:
-        return withheld(daily=daily)
+        return SUPPRESSED
     return number(value)
 
 

@@ -190,7 +190,10 @@ def _counts(frame: pd.DataFrame, key: str) -> pd.Series:
     values = frame[key]
     return pd.Series(
         [
-            formatting.SUPPRESSED if hidden else (None if pd.isna(v) else int(v))
+            # a count of 1–4 reads "1–4"; one withheld to protect another count "skjult"
+            formatting.SUPPRESSED
+            if hidden
+            else (formatting.withheld("rate") if pd.isna(v) else int(v))
             for v, hidden in zip(values, flags, strict=True)
         ],
         index=frame.index,

@@ -13,14 +13,14 @@ label, unit, definition and source from here.
 To declare a new indicator: add an :class:`Indicator` to :data:`INDICATORS` with a stable
 machine ``id``; if it is a count the published layer must hold its cells (a column of
 :data:`data.key_figures.PUBLISHED`, or a count perturbed on reading with
-:func:`data.published.perturb`); a rate or share names the count it is built on in
+:func:`data.protection.protect`); a rate or share names the count it is built on in
 ``numerator``. ``tests/test_indicators.py`` checks that every count has published cells and
 every rate a published numerator.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["count", "rate", "share", "concentration", "index"]
@@ -49,7 +49,6 @@ class Indicator:
     strata: tuple[str, ...] = ()
     levels: tuple[Level, ...] = LEVELS
     decimals: int = 0
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def is_count(self) -> bool:

@@ -11,8 +11,9 @@ same for every role and every output: the count after cell-key perturbation
   area and day beside the true ones (``<count>_pub``), built once per load: :func:`apply`
   chooses between them per row.
 * Counts that are not key figures (persons vaccinated, valid certificates, arrivals, active
-  clusters) are perturbed when read (:func:`perturb`), with record keys per area and count
-  family: the same count of the same area gives the same published value everywhere.
+  clusters, age bands) are published when read, by :func:`data.protection.protect`, with
+  record keys per area and count: the same count of the same area gives the same published
+  value everywhere.
 
 Rates and shares are computed by the callers from what this module hands out, never from the
 true counts, so ``rate × population`` gives back the published count. No secondary
@@ -99,39 +100,24 @@ def secret() -> str:
     return str(value or "")
 
 
-def perturb(
+def withhold_complements(
     frame: pd.DataFrame,
     *,
     scope: Scope,
-    counts: Sequence[str],
-    area_column: str,
+    rest: dict[str, pd.Series],
     kommune_column: str | None = "kommunenummer",
-    area_code: str | None = None,
-    complements: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Counts that are not key figures, as the policy publishes them: true where the scope may
-    see the row's small numbers, else perturbed with the record keys of the row's area
-    (``area_column``: a kommunenummer, ``F``+fylkesnummer or ``NO``) and the count's family,
-    and hidden (NaN, ``<count>_suppressed``) where the true count is 1–4. ``complements`` maps
-    a count to a column holding its complement in a public total (the unvaccinated beside the
-    vaccinated, with the population public): where that is 1–4 the count is hidden too."""
-    allowed = _allowed(frame, scope, kommune_column, area_code)
-    areas = frame[area_column].astype(str).tolist()
+    """A published count whose complement in a public total is 1–4 (``rest``: count → its
+    complement, e.g. the unvaccinated beside the vaccinated, the population being public)
+    would give that complement away: for a role that may not see the row's small numbers it
+    is withheld (NaN). Its ``<count>_suppressed`` flag stays False: the count itself is not
+    1–4, so it reads "skjult", not "1–4"."""
+    protected = ~_allowed(frame, scope, kommune_column, None)
     out = frame.copy()
-    key = secret()
-    for column in counts:
-        true = pd.to_numeric(frame[column], errors="coerce").fillna(0).to_numpy(dtype="int64")
-        record = area_keys(key, column, areas)
-        published = disclosure.publish(true, disclosure.cell_keys(true, record))
-        other = (complements or {}).get(column)
-        if other is not None:
-            rest = pd.to_numeric(frame[other], errors="coerce").fillna(0).to_numpy()
-            published[(rest >= 1) & (rest <= disclosure.SMALL_MAX)] = np.nan
-        values = np.where(allowed, frame[column].to_numpy(dtype="float64"), published)
-        out[column] = values
-        out[f"{column}_suppressed"] = np.isnan(values) & ~np.isnan(
-            frame[column].to_numpy(dtype="float64")
-        )
+    for column, complement in rest.items():
+        values = pd.to_numeric(complement, errors="coerce").to_numpy(dtype="float64")
+        hide = protected & (values >= 1) & (values <= disclosure.SMALL_MAX)
+        out[column] = out[column].astype("float64").where(~hide, np.nan)
     return out
 
 
@@ -143,4 +129,13 @@ def area_keys(secret: str, family: str, areas: list[str]) -> np.ndarray:
     return np.array([of[a] for a in areas], dtype=np.int64)
 
 
-__all__ = ["DAILY", "STORED", "apply", "area_keys", "perturb", "pub", "secret", "series"]
+__all__ = [
+    "DAILY",
+    "STORED",
+    "apply",
+    "area_keys",
+    "pub",
+    "secret",
+    "series",
+    "withhold_complements",
+]

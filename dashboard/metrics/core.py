@@ -89,10 +89,6 @@ def daily_incidence(daily: pd.DataFrame, *, days: int = 7) -> pd.DataFrame:
     return out
 
 
-def moving_average(daily: pd.Series, days: int = 7) -> pd.Series:
-    return daily.astype("float64").rolling(days, min_periods=days).mean()
-
-
 def seven_day_average(daily: pd.DataFrame) -> pd.Series:
     """The 7-day average of a daily series as published: its 7-day window (``cases_7d``, as
     the reader receives it) / 7, from the seventh day of the series on."""
@@ -186,7 +182,6 @@ __all__ = [
     "daily_incidence",
     "incidence",
     "map_frame",
-    "moving_average",
     "published_window",
     "seven_day_average",
     "trend",

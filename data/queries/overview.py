@@ -33,6 +33,7 @@ from data import db, published
 from data.cache import cached
 from data.certificate_aggregates import decode
 from data.codes import DEFAULT_DISEASE
+from data.protection import protect
 from data.queries.cases import (
     _frame,
     _population_year,
@@ -254,30 +255,18 @@ def _weekly_cases(*, date: dt.date, weeks: int, disease: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- protection
-def _publish(
-    frame: pd.DataFrame,
-    *,
-    scope: Scope,
-    area_column: str,
-    kommune_column: str | None,
-) -> pd.DataFrame:
-    """Every count of the rows as the scope's policy publishes it (:mod:`data.published`):
-    the case and test windows are the key figures' published cells; the other counts are
-    perturbed with their area's record keys. Persons vaccinated are withheld where the
-    unvaccinated (population − vaccinated, the population being public) are 1–4 too."""
-    out = published.apply(frame, scope=scope, counts=KEY_COUNTS, kommune_column=kommune_column)
-    rest = {c: f"{c}_unvaccinated" for c in VACCINE_COUNTS}
-    for column, name in rest.items():
-        out[name] = (out["population_vaccination"] - out[column]).clip(lower=0)
-    out = published.perturb(
-        out,
-        scope=scope,
-        counts=[*VACCINE_COUNTS, *OTHER_COUNTS],
-        area_column=area_column,
-        kommune_column=kommune_column,
-        complements=rest,
+def _publish(frame: pd.DataFrame, *, scope: Scope, area_column: str) -> pd.DataFrame:
+    """Every count of the rows as the scope's policy publishes it, judged by the row's area
+    (``area_column``: a kommunenummer or ``F`` + fylkesnummer): the case and test windows are
+    the key figures' published cells (:mod:`data.published`), the other counts are published
+    by :func:`data.protection.protect`. Persons vaccinated are withheld where the unvaccinated
+    (population − vaccinated, the population being public) are 1–4."""
+    out = published.apply(frame, scope=scope, counts=KEY_COUNTS, kommune_column=area_column)
+    out = protect(
+        out, scope=scope, counts=[*VACCINE_COUNTS, *OTHER_COUNTS], kommune_column=area_column
     )
-    return out.drop(columns=list(rest.values()))
+    rest = {c: frame["population_vaccination"] - frame[c] for c in VACCINE_COUNTS}
+    return published.withhold_complements(out, scope=scope, rest=rest, kommune_column=area_column)
 
 
 def _in_scope(scope: Scope, date: dt.date, disease: str) -> pd.DataFrame:
@@ -305,7 +294,7 @@ def kommune_overview(
     suppression, every count carries its own perturbation.
     """
     raw = _in_scope(scope, date, disease)
-    return _publish(raw, scope=scope, area_column="kommunenummer", kommune_column="kommunenummer")
+    return _publish(raw, scope=scope, area_column="kommunenummer")
 
 
 @cached()
@@ -334,7 +323,7 @@ def county_overview(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEA
     sums = sums.merge(windows, on="area", how="left")
     missing = sums["cases_7d"].isna()
     sums.loc[missing, [*KEY_COUNTS, *(published.pub(c) for c in KEY_COUNTS)]] = 0
-    out = _publish(sums, scope=scope, area_column="area", kommune_column=None)
+    out = _publish(sums, scope=scope, area_column="area")
     return out.drop(columns="area").reset_index(drop=True)
 
 
