@@ -75,6 +75,18 @@ class Indicator:
             return "–"
         return formatting.number(v, self.decimals)
 
+    @property
+    def shows_number(self) -> bool:
+        """The own value is a number (not withheld, missing or a text such as the trend)."""
+        return self.text is None and not self.suppressed and self.display() != "–"
+
+    def display_percent(self) -> str:
+        """The own value as the screens print it: a share with "%" when it is a number
+        ("12,3 %"), "skjult" or "–" without."""
+        if self.unit == "%" and self.shows_number:
+            return _("{verdi} %", verdi=self.display())
+        return self.display()
+
     def compared(self, level: str) -> str:
         """The county's (``county``) or the nation's (``nation``) value as shown beside the
         kommune's: "1–4" where it is withheld for the reader's role."""

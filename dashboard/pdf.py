@@ -310,10 +310,9 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     ]
     rows: list[list[Any]] = [[_("Nøkkeltall"), brief.name, brief.fylkesnavn, _("Hele landet")]]
     for indicator in brief.indicators.values():
-        unit = f" {indicator.unit}" if indicator.unit and indicator.text is None else ""
-        own = indicator.display() + unit
-        if indicator.unit == "%" and indicator.text is None:
-            own = _("{verdi} %", verdi=indicator.display())
+        own = indicator.display_percent()
+        if indicator.unit and indicator.unit != "%" and indicator.shows_number:
+            own = f"{own} {indicator.unit}"
         rows.append(
             [
                 Paragraph(indicator.label, s["cell"]),

@@ -223,8 +223,9 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                 ):
                     # the Morgenbrief shows the count on screen; a file sent onwards does not
                     value, suppressed = None, True
-            else:
-                value, suppressed = formatting.as_float(getattr(ind, attr)), False
+            else:  # withheld for the role reads "1–4"/"skjult", as on the Morgenbrief
+                value = formatting.as_float(getattr(ind, attr))
+                suppressed = bool(getattr(ind, f"{attr}_suppressed"))
                 if value is None and key == "active_clusters":
                     continue  # clusters are counted for the kommune only
             report.rows.append(
