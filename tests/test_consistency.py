@@ -317,6 +317,65 @@ def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignor
     assert not differences, "\n".join(differences[:20])
 
 
+COVERAGE = ("coverage_all_d1", "coverage_all_d3", "coverage_65_d1", "coverage_65_d3")
+
+
+@pytest.mark.parametrize("user", ("ks-analytiker", "lege-oslo"))
+def test_coverage_is_one_number_on_every_output(app, user: str) -> None:  # type: ignore[no-untyped-def]
+    """Coverage by dose, whole population and 65+, of the kommune, its county and the nation:
+    the Morgenbrief, the weekly report (JSON) and the API show one value."""
+    client = login(app.server.test_client(), user)
+    scope = scope_for(DEMO_USERS[user])
+    county_of = dict(
+        zip(
+            reference_table.kommuner(2024)["kommunenummer"],
+            reference_table.kommuner(2024)["fylkesnummer"],
+            strict=True,
+        )
+    )
+    compared = 0
+    differences: list[str] = []
+    for day in _dates():
+        sunday = day - dt.timedelta(days=(day.weekday() + 1) % 7)
+        for kommune in KOMMUNER[user][:4]:
+            areas = {"kommune": kommune, "fylke": county_of[kommune], "landet": "NO"}
+            brief = briefing.briefing_view(scope=scope, kommunenummer=kommune, date=sunday)[0]
+            year, week, _d = sunday.isocalendar()
+            report = client.get(f"/rapport/{kommune}/{year}-W{week:02d}.json").get_json()
+            rows = {
+                (r["omrade"], r["nokkel"]): r["verdi"] or r["skjermet"]
+                for r in report["rader"]
+                if r["seksjon"] == "nokkeltall"
+            }
+            for key in COVERAGE:
+                indicator = brief.indicators[key]
+                shown = {
+                    "kommune": _number(indicator.display()),
+                    "fylke": _number(indicator.compared("county")),
+                    "landet": _number(indicator.compared("nation")),
+                }
+                for level, area in areas.items():
+                    api = _api(client, key, area, sunday)
+                    outputs = {"morgenbrief": shown[level]}
+                    if (level, key) in rows:
+                        text = rows[(level, key)]
+                        outputs["ukerapport"] = (
+                            "skjult" if text == "ja" else "–" if text == "nei" else float(text)
+                        )
+                    for name, value in outputs.items():
+                        value = "–" if value == "missing" else value
+                        want = "–" if api is None else api
+                        if not _same(value, want, 1):
+                            differences.append(
+                                f"{user} {kommune} {sunday} {level} {key}: {name}={value!r} "
+                                f"api={want!r}"
+                            )
+                        compared += 1
+    print(f"\n{user}: {compared} coverage values compared, {len(differences)} differ")
+    assert compared > 40
+    assert not differences, "\n".join(differences[:20])
+
+
 @pytest.mark.realdata
 def test_coverage_is_one_number_on_real_data(use_real_data) -> None:  # type: ignore[no-untyped-def]
     """Kommuneoversikt and Vaksinasjon give one dose-2 and dose-3 coverage for a kommune on

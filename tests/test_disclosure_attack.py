@@ -16,11 +16,15 @@ mean, incidence lines of kommune, county and nation), ``kart`` (values and hover
 metrics, the national value), ``ukerapport`` (JSON and CSV: key figures and week series),
 ``morgenbrief`` (cards with county/nation, "Siden i går", neighbour table, figures),
 ``vaksinasjon`` (65+ without dose 1 by band: table, cards, heatmap, neighbour table; unknowns
-per band) and ``klynger`` (size, 7-day growth and weekly bars per cluster; unknowns per cluster
-day). ``oversikt-csv`` and ``kommune-kort`` attack the CSV and the Kommune cards alone (the
-issue's "same row" and "7 dager før" routes); ``alle`` puts every route of a role in one
-model. ``-s`` prints a summary line per case: hidden cells examined, pinned (to 1–4, to 0,
-to ≥ 5). ``ATTACK_DUMP_DIR=dir`` writes each case's model (pickle) for study offline.
+per band), ``klynger`` (size, 7-day growth and weekly bars per cluster; unknowns per cluster
+day), ``api`` (the series of every case indicator, and the 65+ dose-1 coverage), ``pdf`` (the
+Morgenbrief PDF's key figures and neighbour table, the weekly report PDF's key figures and
+eight-week table, read as text) and ``krisemote`` (the wall's numbers with county and nation,
+and its incidence figure). ``oversikt-csv`` and ``kommune-kort`` attack the CSV and the
+Kommune cards alone (the issue's "same row" and "7 dager før" routes); ``alle`` puts every
+route of a role in one model. ``-s`` prints a summary line per case: hidden cells examined,
+pinned (to 1–4, to 0, to ≥ 5). ``ATTACK_DUMP_DIR=dir`` writes each case's model (pickle)
+for study offline.
 
 Kommuner and dates: Rogaland (all 23, with Haugesund and Utsira), Oslo, Bergen, Tromsø and
 neighbours for ``ks-analytiker``; Bergen for ``krise-bergen``; Oslo and its 8 neighbours for
@@ -327,6 +331,7 @@ class AttackData:
     names: dict[str, str]
     polygons: dict[str, list[str]]
     population: dict[tuple[str, int], int]  # (area, year) → population on 1 January
+    pop65: dict[tuple[str, int], int]  # (kommune, year) → residents 65+ on 1 January
     years: tuple[int, int]
     d: int
     clients: dict[str, Any] = field(default_factory=dict)
@@ -1091,6 +1096,28 @@ def _collect_api(data: AttackData, c: Collector, role: str, user: str) -> None:
                             terms = window(area, day, API_RATES[indicator])
                             if data.in_span(terms, date):
                                 c.scaled(area, date, cell, terms, shown, data.scale(area, day))
+            # the 65+ dose-1 coverage: the residents 65+ without dose 1 (route 6's unknowns)
+            response = client.get(
+                f"/api/v1/series?indicator=coverage_65_d1&area={kommune}&from={date}&to={date}"
+            )
+            assert response.status_code < 500, (kommune, date, response.status_code)
+            year = min(max(int(date[:4]), data.years[0]), data.years[1])
+            pop65 = data.pop65.get((kommune, year))
+            if response.status_code != 200 or not pop65:
+                continue
+            for point in response.get_json()["values"]:
+                shown = point["label"] if point["status"] == "withheld" else point["value"]
+                if point["status"] == "shown" and point["value"] >= 100:
+                    continue  # shown at most 100 %: capped, no bound
+                c.scaled(
+                    kommune,
+                    date,
+                    f"api coverage_65_d1 {point['date']}",
+                    _vaccination_terms(kommune, point["date"]),
+                    shown,
+                    100 / pop65,
+                    complement=100.0,
+                )
 
 
 KEY_WINDOWS = {"cases_24h": (1, False), "cases_7d": (7, False)} | {
@@ -1213,6 +1240,7 @@ TRUTH_ROUTES = ("vaksinasjon", "klynger")
 def attack_data(app: Any, settings: Any) -> AttackData:
     import sqlalchemy as sa
 
+    from data.codes import AGE_BANDS_65_PLUS
     from geo import reference
 
     kommuner = reference.kommuner(2024)
@@ -1232,14 +1260,23 @@ def attack_data(app: Any, settings: Any) -> AttackData:
             ),
             {"s": structure},
         ).all()
+        bands = ", ".join(f"'{b}'" for b in AGE_BANDS_65_PLUS)
+        rows65 = conn.execute(
+            sa.text(
+                "select kommunenummer, year, sum(population) from population "
+                f"where structure = :s and age_band in ({bands}) group by kommunenummer, year"
+            ),
+            {"s": structure},
+        ).all()
     engine.dispose()
+    pop65 = {(str(k), int(y)): int(n) for k, y, n in rows65}
     population: dict[tuple[str, int], int] = {}
     for kommune, year, n in rows:
         year = int(year)
         for area in (kommune, fylke(county_of.get(kommune, "??")), NATION):
             population[(area, year)] = population.get((area, year), 0) + int(n)
     years = (min(y for _a, y in population), max(y for _a, y in population))
-    return AttackData(app, county_of, names, polygons, population, years, max_perturbation())
+    return AttackData(app, county_of, names, polygons, population, pop65, years, max_perturbation())
 
 
 CASES = [
