@@ -29,8 +29,11 @@ from geo import reference
 
 PREFIX = "/api/v1"
 MAX_DAYS = 3 * 366
+# counts and rates on the published key-figure cells (not the trend, a category)
 KEY_FIGURE_INDICATORS = [
-    i for i in indicators.INDICATORS.values() if i.numerator in key_queries.SERIES_COUNTS
+    i
+    for i in indicators.INDICATORS.values()
+    if i.numerator in key_queries.SERIES_COUNTS and i.kind in ("count", "rate", "share")
 ]
 # coverage by dose of the whole population and of residents 65+ (the Morgenbrief's cards)
 COVERAGE_INDICATORS = [

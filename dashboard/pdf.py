@@ -283,7 +283,7 @@ def definitions_text(pairs: Iterable[tuple[str, str]]) -> str:
     for label, definition in pairs:
         if definition and label not in labels.get(definition, []):
             labels.setdefault(definition, []).append(label)
-    return " ".join(f"<b>{', '.join(ls)}:</b> {d}" for d, ls in labels.items())
+    return " ".join(f"<b>{'; '.join(ls)}:</b> {d}" for d, ls in labels.items())
 
 
 def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:

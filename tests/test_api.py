@@ -39,6 +39,7 @@ def test_registry_and_description(app) -> None:  # type: ignore[no-untyped-def]
     parameter = spec["paths"]["/api/v1/series"]["get"]["parameters"][0]
     assert set(parameter["schema"]["enum"]) == ids
     assert {"coverage_all_d2", "coverage_65_d3"} <= ids
+    assert all(i["kind"] in ("count", "rate", "share") for i in body["indicators"])
     for indicator in sorted(ids):
         status, series = _get(client, f"/api/v1/series?indicator={indicator}&area=NO")
         assert status == 200 and series["values"], indicator
