@@ -25,6 +25,7 @@ parts() {  # backend
   "$PY" -m bench.run "${RUN_ARGS[@]}" --json "$OUT/$1-run.json"
   "$PY" -m bench.browser --json "$OUT/$1-browser.json"
   "$PY" -m bench.lighthouse --json "$OUT/$1-lighthouse.json"
+  "$PY" -m bench.surge --json "$OUT/$1-surge.json"
   "$PY" -m bench.load "${LOAD_ARGS[@]}" --json "$OUT/$1-load.json"
 }
 
