@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 import plotly.graph_objects as go
+from markupsafe import Markup, escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -41,6 +42,20 @@ _server_state = {"broken": False}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SERVER_TIMEOUT_S = 20
 ONESHOT_TIMEOUT_S = 60
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """The one way text reaches ReportLab's ``Paragraph``, which reads its own markup
+    language (``<a href>``, ``<font>``, ``<img>``…): a plain ``str`` is escaped, so a rule
+    text, a name or any other data shows as the text it is; only :class:`markupsafe.Markup`
+    built in code (``Markup("<b>{}</b>").format(text)`` escapes ``text``) keeps its tags. A
+    markup ReportLab still cannot read (a translation's typo) is shown as plain text rather
+    than failing the whole PDF."""
+    markup = text if isinstance(text, Markup) else escape(text)
+    try:
+        return Paragraph(str(markup), style)
+    except ValueError:
+        return Paragraph(str(escape(Markup(markup).striptags())), style)
 
 
 class PdfUnavailable(RuntimeError):
@@ -209,7 +224,7 @@ def a4_document(
 
 def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
     return ListFlowable(
-        [ListItem(Paragraph(text, style), leftIndent=8) for text in lines],
+        [ListItem(para(text, style), leftIndent=8) for text in lines],
         bulletType="bullet",
         start="•",
         leftIndent=8,
@@ -241,7 +256,9 @@ def _signal_lines(brief: Briefing) -> list[str]:
 def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -> Table:
     """«Siden i går» and «Regler» in two columns, so that the brief keeps to one page."""
     since = _("Siden i går:")
-    rule_lines = [f"<b>{since}</b> {t}" for t in brief.rules_changed] + list(brief.rules_upcoming)
+    rule_lines = [Markup("<b>{}</b> {}").format(since, t) for t in brief.rules_changed] + list(
+        brief.rules_upcoming
+    )
     if len(rule_lines) > RULE_LINES:
         more = len(rule_lines) - RULE_LINES + 1
         rule_lines = [
@@ -251,14 +268,14 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
     rules: Any = (
         _bullets(rule_lines, s["small"])
         if rule_lines
-        else Paragraph(
+        else para(
             _("Ingen regelendringer siden i går og ingen registrert de neste 7 dagene."),
             s["small"],
         )
     )
     table = Table(
         [
-            [Paragraph(_("Siden i går"), s["h"]), Paragraph(_("Regler"), s["h"])],
+            [para(_("Siden i går"), s["h"]), para(_("Regler"), s["h"])],
             [_bullets([*_signal_lines(brief), *brief.changes], s["body"]), rules],
         ],
         colWidths=[width * 0.5, width * 0.5],
@@ -288,7 +305,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     info = brief.info
     demo = " " + _("DEMODATA – syntetiske tall, ikke ekte personer.") if info["is_demo"] else ""
     story: list[Any] = [
-        Paragraph(
+        para(
             _(
                 "Morgenbrief – {kommune} ({nummer}), {fylke}",
                 kommune=brief.name,
@@ -297,13 +314,15 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             ),
             s["title"],
         ),
-        Paragraph(
-            _(
-                "Situasjonen per <b>{dato}</b>. Data per {datadato}.",
-                dato=formatting.date_long(brief.date),
-                datadato=formatting.date_short(info["data_date"]),
+        para(
+            Markup(
+                _(
+                    "Situasjonen per <b>{dato}</b>. Data per {datadato}.",
+                    dato=escape(formatting.date_long(brief.date)),
+                    datadato=escape(formatting.date_short(info["data_date"])),
+                )
             )
-            + f"<b>{demo}</b>",
+            + Markup("<b>{}</b>").format(demo),
             s["sub"],
         ),
         Spacer(1, 3 * mm),
@@ -316,7 +335,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             own = _("{verdi} %", verdi=indicator.display())
         rows.append(
             [
-                Paragraph(indicator.label, s["cell"]),
+                para(indicator.label, s["cell"]),
                 own,
                 indicator.compared("county") if indicator.text is None else "",
                 indicator.compared("nation") if indicator.text is None else "",
@@ -330,7 +349,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         Image(io.BytesIO(png), width=width, height=width * FIGURE_HEIGHT / 900),
     ]
     if not brief.neighbours.empty:
-        story.append(Paragraph(_("Nabokommuner"), s["h"]))
+        story.append(para(_("Nabokommuner"), s["h"]))
         nrows: list[list[Any]] = [
             [_("Kommune"), _("Tilfeller 7 d"), _("7-d insidens"), _("14-d insidens"), _("Trend")]
         ]
@@ -353,12 +372,14 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     for i in brief.indicators.values():
         if i.definition:
             labels.setdefault(i.definition, []).append(i.label)
-    definitions = " ".join(f"<b>{', '.join(ls)}:</b> {d}" for d, ls in labels.items())
+    definitions = Markup(" ").join(
+        Markup("<b>{}:</b> {}").format(", ".join(ls), d) for d, ls in labels.items()
+    )
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     story += [
         Spacer(1, 2 * mm),
-        Paragraph("<b>" + _("Definisjoner.") + f"</b> {definitions}", s["small"]),
-        Paragraph(
+        para(Markup("<b>{}</b> {}").format(_("Definisjoner."), definitions), s["small"]),
+        para(
             _(
                 "Kilde: {kilde}. {vern} Laget av Situasjonsbilde.",
                 vern=published_note(),
