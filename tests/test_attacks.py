@@ -353,16 +353,9 @@ def test_5_no_full_neighbour_pages_exports_reports_or_pdfs(app) -> None:
         inputs=[("kommune-select", "value", "3201"), ("kommune-date", "date", None)],
     )
     assert status == 200 and not body.get("response"), "Bærum's Kommune page for lege-oslo"
-    options = client.post(
-        "/_dash-update-component",
-        json={
-            "output": "kommune-select.options",
-            "outputs": {"id": "kommune-select", "property": "options"},
-            "inputs": [{"id": "kommune-select", "property": "id", "value": "x"}],
-            "changedPropIds": [],
-            "state": [],
-        },
-    ).get_json()
+    status, options, _ = call(
+        client, outputs=[("kommune-select", "options")], inputs=[("kommune-select", "id", "x")]
+    )
     assert [o["value"] for o in options["response"]["kommune-select"]["options"]] == ["0301"]
 
 
