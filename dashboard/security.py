@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 PUBLIC_PREFIXES = ("/login", "/logout", "/auth/", "/sprak/", "/assets/", "/_dash-component-suites/")
 PUBLIC_PATHS = {"/_favicon.ico", "/favicon.ico"}
 DASH_ENDPOINT_PREFIXES = ("/_dash-", "/_reload-hash")
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -205,6 +206,8 @@ class ServerSessionInterface(SessionInterface):
     the row deleted at logout, nothing but the id in the cookie."""
 
     def open_session(self, app: Flask, request: Any) -> ServerSession:
+        if request.path.startswith(STATIC_PREFIXES):
+            return ServerSession()  # files need no session: no store read, nothing saved
         sid = request.cookies.get(self.get_cookie_name(app), "")
         data = sessions.load(sid) if sid else None
         if data is None:
