@@ -1,6 +1,7 @@
 """Situasjonsbilde: ``python app.py`` serves the embedded default; ``app:server`` is for WSGI."""
 
 from dashboard.app_factory import create_app, freeze_startup
+from dashboard.security import QuietRequestHandler
 from dashboard.settings import load_settings
 
 settings = load_settings()
@@ -9,4 +10,9 @@ server = app.server
 freeze_startup()
 
 if __name__ == "__main__":
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.debug,
+        request_handler=QuietRequestHandler,  # no server version in the Server header
+    )

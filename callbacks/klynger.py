@@ -32,7 +32,11 @@ def _names() -> dict[str, str]:
 
 
 def _kommuner_text(codes: list[str], names: dict[str, str]) -> str:
-    text = ", ".join(f"{names.get(c, c)} ({c})" for c in codes)
+    # a kommune outside the reader's scope comes from the data layer as OTHER_KOMMUNE
+    text = ", ".join(
+        _("annen kommune") if c == cluster_queries.OTHER_KOMMUNE else f"{names.get(c, c)} ({c})"
+        for c in codes
+    )
     return _("På tvers av kommuner: {kommuner}", kommuner=text) if len(codes) > 1 else text
 
 
@@ -208,8 +212,13 @@ def update_chain(cluster_id: str | None) -> tuple[Any, str]:
     # handler shows the message and sends no output) and write one audit row each.
     members = tracing.cluster_members(scope=scope, cluster_id=cluster_id)
     links = tracing.transmission_links(scope=scope, cluster_id=cluster_id)
+    elsewhere = (
+        " " + _("Klyngen har også tilfeller i annen kommune; de vises ikke her.")
+        if members.attrs.get("elsewhere")
+        else ""
+    )
     if members.empty:
-        return EMPTY_FIGURE, _("Ingen tilfeller i klyngen du har tilgang til.")
+        return EMPTY_FIGURE, _("Ingen tilfeller i klyngen du har tilgang til.") + elsewhere
     title = ngettext(
         "Smittekjeder i {klynge}: {n} tilfelle",
         "Smittekjeder i {klynge}: {n} tilfeller",
@@ -222,7 +231,9 @@ def update_chain(cluster_id: str | None) -> tuple[Any, str]:
         figure = cluster_figures.collapsed_network(
             groups, edges, title=title + " " + _("(samlet per dag og kommune)")
         )
-        return figure, _("Klyngen er for stor til å vise hvert tilfelle; tilfellene er samlet.")
+        return figure, _(
+            "Klyngen er for stor til å vise hvert tilfelle; tilfellene er samlet."
+        ) + elsewhere
     nodes, edges = cluster_metrics.network_layout(members, links)
     figure = cluster_figures.transmission_network(
         nodes,
@@ -231,7 +242,7 @@ def update_chain(cluster_id: str | None) -> tuple[Any, str]:
         setting_labels=SETTING_LABELS,
         age_labels={a: a.replace("-", "–") for a in members["age_band"].unique()},
     )
-    return figure, _("Klikk på et tilfelle for detaljer.")
+    return figure, _("Klikk på et tilfelle for detaljer.") + elsewhere
 
 
 NODE_DETAIL = r"""

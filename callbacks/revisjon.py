@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State, no_update
 
 from dashboard import formatting
 from dashboard.auth import ROLES, current_scope
-from dashboard.i18n import _
-from data import audit
+from dashboard.i18n import _, ngettext
+from data import audit, sessions
 from layouts.revisjon import ACTION_LABELS
 
 
@@ -42,7 +43,35 @@ def update_audit(
     return log.to_dict("records"), note
 
 
+def end_sessions(n_clicks: int | None, user_id: str | None) -> Any:
+    """An administrator ends every session of one user at once (the data layer refuses
+    everyone else, and audits)."""
+    user_id = (user_id or "").strip()
+    if not n_clicks:
+        return no_update
+    if not user_id:
+        return dbc.Alert(_("Skriv inn bruker-id-en først."), color="warning", className="py-2")
+    ended = sessions.end_user_sessions(scope=current_scope(), user_id=user_id)
+    return dbc.Alert(
+        ngettext(
+            "{n} økt avsluttet for {bruker}.",
+            "{n} økter avsluttet for {bruker}.",
+            ended,
+            n=formatting.number(ended),
+            bruker=user_id,
+        ),
+        color="success",
+        className="py-2",
+    )
+
+
 def register(app: Dash) -> None:
+    app.callback(
+        Output("audit-end-result", "children"),
+        Input("audit-end-sessions", "n_clicks"),
+        State("audit-user", "value"),
+        prevent_initial_call=True,
+    )(end_sessions)
     app.callback(
         Output("audit-table", "data"),
         Output("audit-alert", "children"),

@@ -218,7 +218,9 @@ def update_sykehus(kommunenummer: str | None, requested_date: str | None) -> tup
     )
     near, left_out = neighbours(scope, context.kommunenummer)
     window = hospital_queries.hospital_by_kommune(
-        scope=scope, kommuner=[context.kommunenummer, *near["kommunenummer"]], date=date
+        scope=scope.comparison_for(context.kommunenummer),
+        kommuner=[context.kommunenummer, *near["kommunenummer"]],
+        date=date,
     )
     k, f, n = (hospital_metrics.hospital_at(s, date) for s in series)
     own = series[0]

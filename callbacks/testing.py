@@ -79,9 +79,13 @@ def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
 
 
 def neighbours(scope: Scope, kommunenummer: str) -> tuple[pd.DataFrame, int]:
-    """The neighbours the user may read at kommune level, and how many were left out."""
+    """The neighbours the user may compare the own kommune with, and how many were left out.
+    Their rows are read with ``scope.comparison_for(kommunenummer)``: key numbers beside the
+    own kommune's, protected; never their own pages."""
     frame = queries.neighbour_list(scope=scope, kommunenummer=kommunenummer)
-    allowed = frame[frame["kommunenummer"].map(scope.allows).astype(bool)]
+    allowed = frame[
+        frame["kommunenummer"].map(scope.comparison_for(kommunenummer).allows).astype(bool)
+    ]
     return allowed.reset_index(drop=True), len(frame) - len(allowed)
 
 
@@ -380,7 +384,7 @@ def update_testing(kommunenummer: str | None, requested_date: str | None) -> tup
     )
     near, left_out = neighbours(scope, context.kommunenummer)
     window = testing_queries.tests_by_kommune(
-        scope=scope,
+        scope=scope.comparison_for(context.kommunenummer),
         kommuner=[context.kommunenummer, *near["kommunenummer"]],
         date=date,
     )

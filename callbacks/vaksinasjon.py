@@ -216,7 +216,9 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
     )
     near, left_out = neighbours(scope, context.kommunenummer)
     window = vaccination_queries.vaccination_by_kommune(
-        scope=scope, kommuner=[context.kommunenummer, *near["kommunenummer"]], date=date
+        scope=scope.comparison_for(context.kommunenummer),
+        kommuner=[context.kommunenummer, *near["kommunenummer"]],
+        date=date,
     )
     k = at_date[0]
     lookups = [vaccination_metrics.coverage_lookup(x) for x in at_date]

@@ -23,8 +23,9 @@ from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
 from dashboard.result_cache import FallbackCache
-from dashboard.security import init_security
+from dashboard.security import init_security, safe_target
 from dashboard.settings import Settings, load_settings
+from dashboard.validation import handled_callback_error, init_validation
 from data import cache as data_cache
 from data import db, queries
 from data.queries import sources
@@ -100,15 +101,16 @@ def _serve_plotly_partial(app: Dash, assets_dir: Path) -> None:
 
 def refuse_out_of_scope(error: Exception) -> None:
     """Callback errors: a scope refusal becomes a clear message; an unreachable data source
-    the outage banner, with no update (the browser keeps the last picture); nothing else is
-    sent."""
+    the outage banner; any other failure one handled message (logged with its traceback).
+    No output is sent: the browser keeps the last picture."""
     if isinstance(error, ScopeError):
         set_props("global-alert", {"children": str(error), "is_open": True})
         return None
     if db.is_unavailable_error(error):
         outage.show_banner(db.unavailable(error).since)
         return None
-    raise error
+    handled_callback_error(error)
+    return None
 
 
 def _unavailable_page(error: Exception) -> Response:
@@ -178,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     server.config["SITUASJONSBILDE_SETTINGS"] = settings
     init_security(app, settings)
+    init_validation(app)  # after the session check: a stranger gets 401, not 400
     init_exports(app)
     init_overview_exports(app)
     init_api(app)
@@ -217,6 +220,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     def imported_kommune_geojson(structure: int) -> Response:
         # The built-in 2020 geometry has its own route (registered first); other structures
         # exist only when their boundaries were imported (`situasjonsbilde import boundaries`).
+        if not 1838 <= structure <= 2200:  # a year of a kommune structure, else nothing
+            return Response("Ingen importerte kommunegrenser for denne inndelingen.", 404)
         built = _imported_geojson_bytes(
             structure, settings.database_url, queries.read_data_version()
         )
@@ -245,10 +250,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     @server.route("/sprak/<code>")
     def choose_language(code: str) -> Response:
         """Switch language for this browser (a cookie) and go back where the user was."""
-        target = request.args.get("neste") or _same_site_path(request.referrer)
-        # only paths on this site: no open redirect
-        if not target.startswith("/") or target.startswith("//"):
-            target = "/"
+        target = safe_target(request.args.get("neste") or _same_site_path(request.referrer))
         if not i18n.is_supported(code):
             return Response(i18n.gettext("Ukjent språk."), 404)
         response = redirect(target)

@@ -24,13 +24,15 @@ from geo import reference
 class Role:
     key: str
     label: str
-    kommuner: str  # own | own+neighbours | county | all
+    kommuner: str  # own | own+neighbours | county | all: pages, exports, reports, PDFs
     small_numbers: str  # none | own | county | all
     tracing: bool = False
     export: str = "none"  # none | yes | briefing | protected | audit
     edit_rules: bool = False
     audit: bool = False
     edit_local_rules: bool = False  # record local rules for the user's own kommune
+    # kommuner shown only as the aggregated comparison beside the own kommune's numbers
+    comparison: str = "none"  # none | own+neighbours
 
 
 ROLES: dict[str, Role] = {
@@ -39,10 +41,11 @@ ROLES: dict[str, Role] = {
         Role(
             "kommuneoverlege",
             N_("Kommuneoverlege"),
-            "own+neighbours",
+            "own",
             "own",
             export="yes",
             edit_local_rules=True,
+            comparison="own+neighbours",
         ),
         Role("kriseledelse", N_("Kriseledelse"), "own", "none", export="briefing"),
         Role("smittesporer", N_("Smittesporer"), "own", "own", tracing=True),
@@ -163,18 +166,24 @@ def _union(areas: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 
 def scope_for(user: User) -> Scope:
-    """The access scope of a user: the union of what each of the user's roles grants."""
+    """The access scope of a user. Each permission keeps its own area: the dashboard area is
+    the union of what each role grants, the comparison area adds the neighbours a role may
+    compare with, and the tracing area is the area of the roles with tracing permission only
+    (a kommuneoverlege who is also smittesporer traces the own kommune, not the neighbours)."""
     roles = [ROLES[r] for r in user.roles]
     kommuner = _union([_area(user, r.kommuner) for r in roles])
     small = [_area(user, r.small_numbers) for r in roles if r.small_numbers != "none"]
     small_kommuner = _union(small) if small else frozenset()
+    comparison = _union([_area(user, r.comparison) for r in roles] + [kommuner])
+    tracing = [_area(user, r.kommuner) for r in roles if r.tracing]
+    tracing_kommuner = _union(tracing) if tracing else frozenset()
     return Scope(
         user_id=user.id,
         role="+".join(user.roles),
         kommuner=kommuner,
         small_numbers=bool(small),
         small_number_kommuner=small_kommuner,
-        tracing=any(r.tracing for r in roles),
+        tracing=bool(tracing),
         audit=any(r.audit for r in roles),
         edit_rules=any(r.edit_rules for r in roles),
         edit_local_rules_for=(
@@ -182,6 +191,10 @@ def scope_for(user: User) -> Scope:
             if user.kommunenummer and any(r.edit_local_rules for r in roles)
             else frozenset()
         ),
+        # a tracing role covers named kommuner only: never "every kommune"
+        tracing_kommuner=tracing_kommuner or frozenset(),
+        comparison_kommuner=None if comparison == kommuner else comparison,
+        home_kommune=user.kommunenummer,
     )
 
 

@@ -536,9 +536,12 @@ def signals_near(
     *, scope: Scope, kommunenummer: str, neighbours: list[str], date: dt.date
 ) -> tuple[list[str], dt.date]:
     """Signals in the last complete ISO week on ``date`` for the kommune and the neighbours the
-    user may see, every series; and the Monday of that week."""
+    user may compare it with, every series; and the Monday of that week."""
     frame = signal_queries.signals_on(
-        scope=scope, date=date, kommuner=[kommunenummer, *neighbours], series=None
+        scope=scope.comparison_for(kommunenummer),
+        date=date,
+        kommuner=[kommunenummer, *neighbours],
+        series=None,
     )
     return signal_sentences(frame, own=kommunenummer), signal_queries.signal_week(date)
 
@@ -611,7 +614,9 @@ def rule_changes(*, scope: Scope, kommunenummer: str, date: dt.date) -> tuple[li
 
 
 def neighbour_table(*, scope: Scope, kommunenummer: str, date: dt.date) -> pd.DataFrame:
-    """The neighbours the user may see, with the same key indicators and trend."""
+    """The neighbours the user may compare the kommune with, with the same key indicators and
+    trend: read with the comparison scope (protected like any kommune outside the own)."""
+    scope = scope.comparison_for(kommunenummer)
     neighbours = queries.neighbour_list(scope=scope, kommunenummer=kommunenummer)
     windows = metrics.window_metrics(queries.case_windows(scope=scope, date=date))
     table = neighbours.merge(windows, on="kommunenummer", how="inner")

@@ -9,11 +9,10 @@ import time
 
 from dash import Dash
 from flask import Response, abort, request
-from flask_login import current_user
 
 from dashboard.auth import current_scope
 from dashboard.briefing import briefing_view
-from dashboard.i18n import _
+from dashboard.overview_exports import REPORT_EXPORT, may_export, refuse_export
 from dashboard.pdf import PdfUnavailable, briefing_pdf
 from data import audit, queries
 from data.scope import ScopeError
@@ -26,15 +25,12 @@ def init_exports(app: Dash) -> None:
     @server.route("/morgenbrief/<kommunenummer>/pdf")
     def briefing_pdf_route(kommunenummer: str) -> Response:
         scope = current_scope()
-        if not current_user.may("export"):
-            audit.refused(
-                scope,
-                "export.morgenbrief_pdf",
-                ScopeError(f"Rollen {scope.role} kan ikke eksportere", kommunenummer=kommunenummer),
-            )
-            abort(403, description=_("Rollen din har ikke eksportrett."))
         if kommunenummer not in set(reference.kommuner(2024)["kommunenummer"]):
             abort(404)
+        # the same export right as the weekly report: an administrator's right ("audit")
+        # is not an export of kommune data
+        if not may_export(REPORT_EXPORT):
+            refuse_export(scope, "morgenbrief_pdf", kommunenummer)
         info = queries.dataset_info(scope=scope)
         try:
             date = dt.date.fromisoformat(request.args.get("dato", ""))

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
+
+import pandas as pd
 
 from dashboard import i18n
 
@@ -94,3 +97,26 @@ def as_float(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(f) else f
+
+
+# A cell a spreadsheet would read as a formula (CSV/Excel injection): starting with one of
+# these (after any leading tabs or line breaks). A plain number such as "-12.5" stays as it is.
+_FORMULA_START = re.compile(r"^[\t\r\n]*[=+\-@]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell value for a CSV or Excel file: text that a spreadsheet would run as a formula
+    gets a leading apostrophe (OWASP's advice), so that it is shown as the text it is;
+    numbers and other text pass unchanged."""
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`spreadsheet_safe` on every text cell of a frame (and its column names)."""
+    out = frame.rename(columns=spreadsheet_safe)
+    for column in out.select_dtypes(include=["object", "string"]).columns:
+        out[column] = out[column].map(spreadsheet_safe)
+    return out

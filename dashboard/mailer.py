@@ -19,6 +19,7 @@ from dashboard.definitions.clusters import METHOD_CITATION, SERIES_LABELS, SETTI
 from dashboard.i18n import _
 from dashboard.settings import Settings
 from data import alerts, queries
+from data.queries.clusters import OTHER_KOMMUNE
 from data.scope import Scope
 from geo import reference
 
@@ -112,7 +113,10 @@ def _render(
     if len(involved) > 1:
         body += "\n" + _(
             "Klyngen går på tvers av kommuner: {kommuner}.",
-            kommuner=", ".join(f"{names.get(k, k)} ({k})" for k in involved),
+            kommuner=", ".join(
+                _("annen kommune") if k == OTHER_KOMMUNE else f"{names.get(k, k)} ({k})"
+                for k in involved
+            ),
         )
     body += "\n\n" + _(
         "Se klyngene: {lenke}", lenke=f"{base_url}/klynger/{code}?dato={date.isoformat()}"

@@ -242,7 +242,7 @@ def _about(overview: Overview) -> str:
 
 def to_csv(overview: Overview) -> bytes:
     """UTF-8 with BOM (Excel opens Norwegian letters right), semicolon separated."""
-    text = export_frame(overview).to_csv(index=False, sep=";")
+    text = formatting.spreadsheet_frame(export_frame(overview)).to_csv(index=False, sep=";")
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -251,8 +251,9 @@ def to_excel(overview: Overview) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         # sheet names and the "about" sheet are for people (translated); the column ids of
         # the data sheets are the documented machine layout and stay as they are
-        export_frame(overview).to_excel(writer, sheet_name=_("Kommuner"), index=False)
-        county_export_frame(overview).to_excel(writer, sheet_name=_("Fylker"), index=False)
+        safe = formatting.spreadsheet_frame
+        safe(export_frame(overview)).to_excel(writer, sheet_name=_("Kommuner"), index=False)
+        safe(county_export_frame(overview)).to_excel(writer, sheet_name=_("Fylker"), index=False)
         about = [_about(overview)] + [
             _(
                 "{kolonne}: {navn} – {definisjon} Kilde: {kilde}.",
@@ -263,7 +264,9 @@ def to_excel(overview: Overview) -> bytes:
             )
             for c in OVERVIEW_COLUMNS
         ]
-        pd.DataFrame({_("Om tallene"): about}).to_excel(writer, sheet_name=_("Om"), index=False)
+        safe(pd.DataFrame({_("Om tallene"): about})).to_excel(
+            writer, sheet_name=_("Om"), index=False
+        )
     return buffer.getvalue()
 
 

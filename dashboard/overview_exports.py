@@ -38,7 +38,7 @@ def may_export(allowed: set[str]) -> bool:
     return any(ROLES[r].export in allowed for r in roles if r in ROLES)
 
 
-def _refuse(scope: Scope, what: str, kommunenummer: str | None = None) -> None:
+def refuse_export(scope: Scope, what: str, kommunenummer: str | None = None) -> None:
     audit.refused(
         scope,
         f"export.{what}",
@@ -73,7 +73,7 @@ def init_overview_exports(app: Dash) -> None:
             abort(404)
         scope = current_scope()
         if not may_export(OVERVIEW_EXPORT):
-            _refuse(scope, "kommuneoversikt")
+            refuse_export(scope, "kommuneoversikt")
         date, info = _date(scope)
         started = time.perf_counter()
         overview = overview_view.build_overview(scope=scope, date=date, info=info)
@@ -100,7 +100,7 @@ def init_overview_exports(app: Dash) -> None:
             abort(404)
         scope = current_scope()
         if not may_export(REPORT_EXPORT):
-            _refuse(scope, "ukerapport", kommunenummer)
+            refuse_export(scope, "ukerapport", kommunenummer)
         started = time.perf_counter()
         # the PDF in the language asked for (?sprak=en), bokmål by default; CSV and JSON are
         # the documented machine layout, always bokmål whatever the page's language

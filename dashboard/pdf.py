@@ -8,15 +8,18 @@ briefing's own texts come translated from :func:`dashboard.briefing.briefing_vie
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import threading
+import time
 import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import plotly.graph_objects as go
+from markupsafe import Markup, escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -38,10 +41,27 @@ from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.i18n import _, ngettext
 
 _lock = threading.Lock()
-_server_state = {"broken": False}
+# after a renderer fails (a timeout on a busy machine), figures are drawn one by one in a
+# browser of their own until this many seconds have passed; then a new renderer is tried
+RETRY_AFTER_S = 30.0
+_server_state: dict[str, float] = {"broken_until": 0.0}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SERVER_TIMEOUT_S = 20
 ONESHOT_TIMEOUT_S = 60
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """The one way text reaches ReportLab's ``Paragraph``, which reads its own markup
+    language (``<a href>``, ``<font>``, ``<img>``…): a plain ``str`` is escaped, so a rule
+    text, a name or any other data shows as the text it is; only :class:`markupsafe.Markup`
+    built in code (``Markup("<b>{}</b>").format(text)`` escapes ``text``) keeps its tags. A
+    markup ReportLab still cannot read (a translation's typo) is shown as plain text rather
+    than failing the whole PDF."""
+    markup = text if isinstance(text, Markup) else escape(text)
+    try:
+        return Paragraph(str(markup), style)
+    except ValueError:
+        return Paragraph(str(escape(Markup(markup).striptags())), style)
 
 
 class PdfUnavailable(RuntimeError):
@@ -91,25 +111,41 @@ class _Renderer:
         )
         return bytes(future.result(timeout=SERVER_TIMEOUT_S))
 
+    def retire(self) -> None:
+        """Close the browser (best effort, briefly) and stop the loop's thread."""
+        import asyncio
+
+        # a hung browser: the daemon thread goes with the process
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self.kaleido.close(), self.loop).result(timeout=5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
 
 _renderer: dict[str, Any] = {}
 
 
 def _server_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes | None:
+    """The figure from the long-lived renderer; None (draw it in a browser of its own) while
+    the renderer is retired after a failure — a new one is tried RETRY_AFTER_S later, so one
+    slow moment does not make every later PDF slow."""
     with _lock:
-        if _server_state["broken"]:
+        if time.monotonic() < _server_state["broken_until"]:
             return None
         try:
             if "r" not in _renderer:
                 _renderer["r"] = _Renderer()
             renderer = _renderer["r"]
         except Exception:
-            _server_state["broken"] = True
+            _server_state["broken_until"] = time.monotonic() + RETRY_AFTER_S
             return None
     try:
         return renderer.render(fig_dict, opts)
     except Exception:
-        _server_state["broken"] = True
+        with _lock:
+            _server_state["broken_until"] = time.monotonic() + RETRY_AFTER_S
+            if _renderer.get("r") is renderer:
+                del _renderer["r"]
+        renderer.retire()
         return None
 
 
@@ -210,7 +246,7 @@ def a4_document(
 
 def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
     return ListFlowable(
-        [ListItem(Paragraph(text, style), leftIndent=8) for text in lines],
+        [ListItem(para(text, style), leftIndent=8) for text in lines],
         bulletType="bullet",
         start="•",
         leftIndent=8,
@@ -242,7 +278,9 @@ def _signal_lines(brief: Briefing) -> list[str]:
 def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -> Table:
     """«Siden i går» and «Regler» in two columns, so that the brief keeps to one page."""
     since = _("Siden i går:")
-    rule_lines = [f"<b>{since}</b> {t}" for t in brief.rules_changed] + list(brief.rules_upcoming)
+    rule_lines = [Markup("<b>{}</b> {}").format(since, t) for t in brief.rules_changed] + list(
+        brief.rules_upcoming
+    )
     if len(rule_lines) > RULE_LINES:
         more = len(rule_lines) - RULE_LINES + 1
         rule_lines = [
@@ -252,14 +290,14 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
     rules: Any = (
         _bullets(rule_lines, s["small"])
         if rule_lines
-        else Paragraph(
+        else para(
             _("Ingen regelendringer siden i går og ingen registrert de neste 7 dagene."),
             s["small"],
         )
     )
     table = Table(
         [
-            [Paragraph(_("Siden i går"), s["h"]), Paragraph(_("Regler"), s["h"])],
+            [para(_("Siden i går"), s["h"]), para(_("Regler"), s["h"])],
             [_bullets([*_signal_lines(brief), *brief.changes], s["body"]), rules],
         ],
         colWidths=[width * 0.5, width * 0.5],
@@ -276,14 +314,17 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
     return table
 
 
-def definitions_text(pairs: Iterable[tuple[str, str]]) -> str:
+def definitions_text(pairs: Iterable[tuple[str, str]]) -> Markup:
     """The PDFs' definitions paragraph from (label, definition) pairs — the registry's texts
-    (:mod:`data.indicators`): each definition once, after the labels it explains."""
+    (:mod:`data.indicators`): each definition once, after the labels it explains (escaped;
+    only the bold labels are markup)."""
     labels: dict[str, list[str]] = {}
     for label, definition in pairs:
         if definition and label not in labels.get(definition, []):
             labels.setdefault(definition, []).append(label)
-    return " ".join(f"<b>{'; '.join(ls)}:</b> {d}" for d, ls in labels.items())
+    return Markup(" ").join(
+        Markup("<b>{}:</b> {}").format("; ".join(ls), d) for d, ls in labels.items()
+    )
 
 
 def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
@@ -299,7 +340,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     info = brief.info
     demo = " " + _("DEMODATA – syntetiske tall, ikke ekte personer.") if info["is_demo"] else ""
     story: list[Any] = [
-        Paragraph(
+        para(
             _(
                 "Morgenbrief – {kommune} ({nummer}), {fylke}",
                 kommune=brief.name,
@@ -308,13 +349,15 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             ),
             s["title"],
         ),
-        Paragraph(
-            _(
-                "Situasjonen per <b>{dato}</b>. Data per {datadato}.",
-                dato=formatting.date_long(brief.date),
-                datadato=formatting.date_short(info["data_date"]),
+        para(
+            Markup(
+                _(
+                    "Situasjonen per <b>{dato}</b>. Data per {datadato}.",
+                    dato=escape(formatting.date_long(brief.date)),
+                    datadato=escape(formatting.date_short(info["data_date"])),
+                )
             )
-            + f"<b>{demo}</b>",
+            + Markup("<b>{}</b>").format(demo),
             s["sub"],
         ),
         Spacer(1, 3 * mm),
@@ -326,7 +369,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             own = f"{own} {indicator.unit}"
         rows.append(
             [
-                Paragraph(indicator.label, s["cell"]),
+                para(indicator.label, s["cell"]),
                 own,
                 indicator.compared("county") if indicator.text is None else "",
                 indicator.compared("nation") if indicator.text is None else "",
@@ -340,7 +383,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         Image(io.BytesIO(png), width=width, height=width * FIGURE_HEIGHT / 900),
     ]
     if not brief.neighbours.empty:
-        story.append(Paragraph(_("Nabokommuner"), s["h"]))
+        story.append(para(_("Nabokommuner"), s["h"]))
         nrows: list[list[Any]] = [
             [_("Kommune"), _("Tilfeller 7 d"), _("7-d insidens"), _("14-d insidens"), _("Trend")]
         ]
@@ -363,8 +406,8 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     story += [
         Spacer(1, 2 * mm),
-        Paragraph("<b>" + _("Definisjoner.") + f"</b> {definitions}", s["small"]),
-        Paragraph(
+        para(Markup("<b>{}</b> {}").format(_("Definisjoner."), definitions), s["small"]),
+        para(
             _(
                 "Kilde: {kilde}. {vern} Laget av Situasjonsbilde.",
                 vern=published_note(),

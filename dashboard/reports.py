@@ -24,19 +24,20 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from dashboard import formatting, i18n
 from dashboard.briefing import TREND_WORDS, indicators_on
 from dashboard.definitions import DEMO_SOURCE, published_note
 from dashboard.i18n import N_, _
-from dashboard.pdf import a4_document, definitions_text
+from dashboard.pdf import a4_document, definitions_text, para
 from data import queries
 from data.scope import Scope
 from geo import reference
@@ -336,7 +337,10 @@ def report_csv(report: WeeklyReport) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(REPORT_COLUMNS), delimiter=";")
     writer.writeheader()
-    writer.writerows(report_records(report))
+    writer.writerows(
+        {k: formatting.spreadsheet_safe(v) for k, v in record.items()}
+        for record in report_records(report)
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -459,12 +463,12 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     )
     info = report.info
     demo = (
-        " <b>" + _("DEMODATA – syntetiske tall, ikke ekte personer.") + "</b>"
+        Markup(" <b>{}</b>").format(_("DEMODATA – syntetiske tall, ikke ekte personer."))
         if info["is_demo"]
-        else ""
+        else Markup("")
     )
     story: list[Any] = [
-        Paragraph(
+        para(
             _(
                 "Ukerapport {uke} – {kommune} ({nummer}), {fylke}",
                 uke=report.week,
@@ -474,7 +478,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             ),
             s["title"],
         ),
-        Paragraph(
+        para(
             _(
                 "Uke {uke}: {fra}–{til}. Tallene gjelder situasjonen per {dato}. "
                 "Data per {data_dato}.",
@@ -487,7 +491,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             + demo,
             s["sub"],
         ),
-        Paragraph(_("Nøkkeltall"), s["h"]),
+        para(_("Nøkkeltall"), s["h"]),
     ]
     header = [_("Nøkkeltall"), report.name, f"{report.fylkesnavn}", _("Hele landet"), _("Enhet")]
     rows: list[list[Any]] = [header]
@@ -498,7 +502,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
         first = next(iter(areas.values()))
         rows.append(
             [
-                Paragraph(_(first.label), s["cell"]),
+                para(_(first.label), s["cell"]),
                 areas["kommune"].text() if "kommune" in areas else "",
                 areas["fylke"].text() if "fylke" in areas else "",
                 areas["landet"].text() if "landet" in areas else "",
@@ -508,7 +512,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     story.append(
         _table(rows, [width * 0.34, width * 0.15, width * 0.15, width * 0.15, width * 0.21])
     )
-    story += [Paragraph(_("Utvikling siste åtte uker"), s["h"]), _chart(report, width)]
+    story += [para(_("Utvikling siste åtte uker"), s["h"]), _chart(report, width)]
     periods = sorted({r.period for r in report.series_rows})
     series_rows: list[list[Any]] = [[_("Uke"), *[p[-3:] for p in periods]]]
     labels = (
@@ -519,22 +523,19 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     )
     for key, area, text in labels:
         values = {r.period: r.text() for r in report.series_rows if r.key == key and r.area == area}
-        series_rows.append([Paragraph(text, s["cell"]), *[values.get(p, "–") for p in periods]])
+        series_rows.append([para(text, s["cell"]), *[values.get(p, "–") for p in periods]])
     n = max(len(periods), 1)
     story.append(_table(series_rows, [width * 0.28] + [width * 0.72 / n] * len(periods)))
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
+    definitions = definitions_text((_(r.label), r.definition) for r in report.key_rows)
+    series_note = _("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke.")
     story += [
         Spacer(1, 3 * mm),
-        Paragraph(
-            "<b>"
-            + _("Definisjoner.")
-            + "</b> "
-            + definitions_text((_(r.label), r.definition) for r in report.key_rows)
-            + " "
-            + _("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke."),
+        para(
+            Markup("<b>{}</b> {} {}").format(_("Definisjoner."), definitions, series_note),
             s["small"],
         ),
-        Paragraph(
+        para(
             _(
                 "Kilde: {kilde}. {vern} De samme tallene finnes maskinlesbart i CSV/JSON "
                 "(format {format}). Laget av Situasjonsbilde.",

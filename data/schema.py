@@ -283,8 +283,22 @@ class AuditLog(Base):
     user_id: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(80))
-    kommunenummer: Mapped[str | None] = mapped_column(KOMMUNE)
+    kommunenummer: Mapped[str | None] = mapped_column(KOMMUNE)  # the data's kommune
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    reader_kommunenummer: Mapped[str | None] = mapped_column(KOMMUNE)  # the reader's own
+
+
+class UserSession(Base):
+    """A login session held on the server: the cookie carries only a random id, stored here
+    as its SHA-256 (a copy of this table opens no session). Logout, an administrator's
+    "end session" and expiry delete the row, and the cookie opens nothing from then on."""
+
+    __tablename__ = "user_session"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class DatasetMeta(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class ScopeError(PermissionError):
@@ -12,6 +12,7 @@ class ScopeError(PermissionError):
     def __init__(self, message: str, *, kommunenummer: str | None = None) -> None:
         super().__init__(message)
         self.kommunenummer = kommunenummer
+        self.audited = False  # set once data.audit has recorded this refusal
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Scope:
     audit: bool = False
     edit_rules: bool = False
     edit_local_rules_for: frozenset[str] = frozenset()
+    tracing_kommuner: frozenset[str] = frozenset()
+    comparison_kommuner: frozenset[str] | None = None
+    home_kommune: str | None = None
 
     @classmethod
     def full(cls, user_id: str = "system") -> Scope:
@@ -61,7 +65,23 @@ class Scope:
             self.audit,
             self.edit_rules,
             tuple(sorted(self.edit_local_rules_for)),
+            tuple(sorted(self.tracing_kommuner)),
+            None if self.comparison_kommuner is None else tuple(sorted(self.comparison_kommuner)),
         )
+
+    def may_trace(self, kommuner: Iterable[str]) -> bool:
+        """Whether a cluster involving these kommuner is in the tracing area."""
+        return self.tracing and bool(self.tracing_kommuner & {str(k) for k in kommuner})
+
+    def comparison_for(self, kommunenummer: str) -> Scope:
+        """The scope of the aggregated comparison on the page of one own kommune: the same
+        role and small-number policy, its kommune-level area widened to the comparison area
+        (the neighbours' key numbers, protected as for any kommune outside the own). Refuses
+        a kommune outside :attr:`kommuner`: a neighbour's page gets no comparison either."""
+        self.restrict([kommunenummer])
+        if self.comparison_kommuner is None or self.kommuner is None:
+            return self
+        return replace(self, kommuner=self.kommuner | self.comparison_kommuner)
 
     def may_see_small_numbers(self, kommunenummer: str | None) -> bool:
         """Small counts for one kommune, or for an aggregate area when ``None``."""

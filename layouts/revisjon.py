@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "tracing_read": N_("Lesing av persondata"),
     "export": N_("Eksport"),
     "rule_recorded": N_("Ny regelversjon"),
+    "end_sessions": N_("Økter avsluttet"),
 }
 
 
@@ -84,6 +85,22 @@ def layout(**_kwargs: object) -> html.Div:
                 _("Avviste forespørsler, lesing av persondata og eksporter, nyeste først."),
             ),
             filters,
+            html.Div(
+                [
+                    dbc.Button(
+                        _("Avslutt brukerens økter"),
+                        id="audit-end-sessions",
+                        color="outline-danger",
+                        size="sm",
+                    ),
+                    html.Span(
+                        _("Logger ut brukeren i feltet Bruker-id på alle enheter med en gang."),
+                        className="small text-muted ms-2",
+                    ),
+                    html.Div(id="audit-end-result", className="mt-2"),
+                ],
+                className="mb-3",
+            ),
             html.Div(id="audit-alert"),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id="audit-table",
@@ -93,6 +110,7 @@ def layout(**_kwargs: object) -> html.Div:
                     {"name": _("Rolle"), "id": "role_text"},
                     {"name": _("Hendelse"), "id": "action_text"},
                     {"name": _("Kommune"), "id": "kommunenummer"},
+                    {"name": _("Leserens kommune"), "id": "reader_kommunenummer"},
                     {"name": _("Detaljer"), "id": "detail"},
                 ],
                 page_size=25,

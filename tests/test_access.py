@@ -252,8 +252,12 @@ def test_audit_page_admin_only(app) -> None:
 
 def test_roles_match_the_access_matrix() -> None:
     oslo = scope_for(DEMO_USERS["lege-oslo"])
-    assert "0301" in oslo.kommuner and "3201" in oslo.kommuner  # own + neighbours
+    # own kommune at kommune level; the neighbours only as the aggregated comparison
+    assert oslo.kommuner == frozenset({"0301"})
+    assert oslo.comparison_kommuner is not None and "3201" in oslo.comparison_kommuner
+    assert oslo.comparison_for("0301").allows("3201") and not oslo.allows("3201")
     assert oslo.small_number_kommuner == frozenset({"0301"}) and not oslo.tracing
+    assert not oslo.tracing_kommuner
     krise = scope_for(DEMO_USERS["krise-bergen"])
     assert krise.kommuner == frozenset({"4601"}) and not krise.small_numbers
     sporer = scope_for(DEMO_USERS["sporer-bergen"])
@@ -266,6 +270,9 @@ def test_roles_match_the_access_matrix() -> None:
     assert admin.audit and not admin.small_numbers
     combined = scope_for(DEMO_USERS["lege-tromso"])  # roles combine
     assert combined.tracing and "5501" in combined.small_number_kommuner
+    # each permission keeps its own area: tracing covers the own kommune only
+    assert combined.tracing_kommuner == frozenset({"5501"})
+    assert combined.comparison_kommuner and len(combined.comparison_kommuner) > 1
     assert set(ROLES) >= {
         "kommuneoverlege",
         "kriseledelse",
@@ -375,3 +382,73 @@ def test_chain_callback_only_with_tracing_permission_and_audited(app, user_id, k
         assert not leaked, f"{user_id} got the chains of {cluster_id}"
         assert _audit_count() == refused + 1
         assert _audit_count("tracing_read") == reads
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracing per permission, for every role alone and every pair of roles (issue 19): the tracing
+# area is the own kommune of the smittesporer role, whatever dashboard area another role adds.
+# ---------------------------------------------------------------------------------------------
+
+REAL_ROLES = [r for r in ROLES if r != "test_full"]
+COMBINED_ROLES = [(r,) for r in REAL_ROLES] + [
+    (a, b) for i, a in enumerate(REAL_ROLES) for b in REAL_ROLES[i + 1 :]
+]
+
+
+def _tracing_targets() -> dict[str, str]:
+    """A cluster with members in Oslo, one only in Oslo's neighbours, one far away."""
+    from sqlalchemy import text
+
+    neighbours = set(reference.neighbours(2024).query("kommunenummer == '0301'")["neighbour"])
+    with db.engine().connect() as conn:
+        rows = conn.execute(text("select id, kommuner_involved from cluster")).all()
+    involved = {r.id: set(str(r.kommuner_involved).split()) for r in rows}
+    near = [c for c, ks in involved.items() if "0301" not in ks and ks & neighbours]
+    far = [c for c, ks in involved.items() if not ks & (neighbours | {"0301"})]
+    assert near and far, "the tiny demo has clusters next to Oslo and far from it"
+    return {"own": _cluster_with_members_in("0301"), "neighbour": near[0], "far": far[0]}
+
+
+@pytest.mark.parametrize("roles", COMBINED_ROLES, ids="+".join)
+def test_tracing_per_permission_for_every_combined_role(app, roles) -> None:
+    from dashboard import auth
+
+    user = auth.User(
+        f"test-combined-{'-'.join(roles)}",
+        "Test: kombinert rolle",
+        roles,
+        kommunenummer="0301",
+        fylkesnummer="03",
+        demo=True,
+    )
+    scope = scope_for(user)
+    tracer = "smittesporer" in roles
+    assert scope.tracing == tracer
+    assert scope.tracing_kommuner == (frozenset({"0301"}) if tracer else frozenset())
+    auth.DEMO_USERS[user.id] = user
+    try:
+        client = login(app.server.test_client(), user.id)
+        for where, cluster_id in _tracing_targets().items():
+            allowed = tracer and where == "own"
+            refused, reads = _audit_count(), _audit_count("tracing_read")
+            status, body, _ = call(
+                client,
+                outputs=CHAIN_OUTPUTS,
+                inputs=[("klynger-chain-cluster", "value", cluster_id)],
+            )
+            STATS["requests"] += 1
+            assert status == 200, (roles, where, status)
+            if allowed:
+                figure = body["response"]["klynger-chain"]["figure"]
+                assert figure["data"], (roles, where)
+                assert _audit_count("tracing_read") == reads + 2
+                members = tracing.cluster_members(scope=scope, cluster_id=cluster_id)
+                assert set(members["kommunenummer"]) == {"0301"}  # no member outside
+            else:
+                leaked = bool(body.get("response"))
+                STATS["leaks"] += int(leaked)
+                assert not leaked, f"{roles} read the chains of the {where} cluster {cluster_id}"
+                assert _audit_count() == refused + 1  # one refusal, one row
+                assert _audit_count("tracing_read") == reads
+    finally:
+        del auth.DEMO_USERS[user.id]

@@ -199,31 +199,32 @@ def _check_page(dash_duo, path: str, expected_controls: set[str]) -> list[dict]:
 
 def test_morgenbrief_by_keyboard(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
     start_server(dash_duo, app)
-    browser_login(dash_duo, "lege-oslo", "/morgenbrief/0301")
-    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=30)
+    # a county role: other kommuner are its own (a kommuneoverlege's neighbours are not)
+    browser_login(dash_duo, "fylkeslege-vestland", "/morgenbrief/4601")
+    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Bergen", timeout=30)
     driver = dash_duo.driver
 
     controls = _check_page(
-        dash_duo, "/morgenbrief/0301", {"brief-date", "brief-pdf", "brief-print"}
+        dash_duo, "/morgenbrief/4601", {"brief-date", "brief-pdf", "brief-print"}
     )
     # the charts' numbers are reachable as tables
     assert any(c["tag"] == "summary" for c in controls), "no chart table toggle in the tab order"
 
     # Another kommune: Tab to the kommune dropdown, open it, type, Enter.
-    _load(dash_duo, "/morgenbrief/0301")
+    _load(dash_duo, "/morgenbrief/4601")
     _tab_until(driver, _is_dropdown, "the kommune dropdown")
     _press(driver, Keys.ENTER)
     time.sleep(0.3)
-    _press(driver, "Bærum")
+    _press(driver, "Askøy")
     time.sleep(0.5)
-    assert _options(driver) == ["Bærum (3201)"], f"typing did not filter: {_options(driver)}"
+    assert _options(driver) == ["Askøy (4627)"], f"typing did not filter: {_options(driver)}"
     _press(driver, Keys.ENTER)
     time.sleep(0.5)
-    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Bærum", timeout=30)
-    assert "/morgenbrief/3201" in driver.current_url
+    dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Askøy", timeout=30)
+    assert "/morgenbrief/4627" in driver.current_url
 
     # Another date: Tab to the date field, type it, Enter.
-    _load(dash_duo, "/morgenbrief/3201")
+    _load(dash_duo, "/morgenbrief/4627")
     _tab_until(driver, lambda el: el["id"] == "brief-date", "the date field")
     ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
     _press(driver, "15.01.2022")

@@ -140,7 +140,7 @@ def test_oidc_login_maps_claims_to_role_and_scope(oidc_app, provider) -> None:
     assert stored["roles"] == ["kommuneoverlege"] and stored["kommunenummer"] == "0301"
     assert stored["id"] == "oidc:pseudonym-123"
     assert "01010112345" not in json.dumps(stored)  # no national identity number kept
-    # the scope follows the mapped role: Oslo and its neighbours, not Bergen
+    # the scope follows the mapped role: Oslo (its neighbours only as comparison), not Bergen
     options = client.post(
         "/_dash-update-component",
         json={

@@ -18,6 +18,16 @@ from data.schema import Case, Cluster, ClusterDay
 from data.scope import Scope
 
 ACTIVE_DAYS = 14  # a cluster is active while its last case is at most 14 days old
+# A kommune outside the reader's scope, as a cluster crossing the border names it: no name,
+# no number (pages show it as "annen kommune").
+OTHER_KOMMUNE = "annen"
+
+
+def _masked(scope: Scope, codes: list[str]) -> list[str]:
+    """The kommuner a cluster involves as the reader may see them: those outside the scope
+    as one :data:`OTHER_KOMMUNE`."""
+    inside = [c for c in codes if scope.allows(c)]
+    return [*inside, OTHER_KOMMUNE] if len(inside) < len(codes) else inside
 
 
 @cached()
@@ -165,6 +175,17 @@ def _page(scope: Scope, date: dt.date, kommunenummer: str | None, disease: str) 
         new=(today - pd.to_datetime(out["first_case_date"])).dt.days < 7,
     )
     out = out.sort_values(["status", "growth_7d", "size"], ascending=[True, False, False])
+    # a cluster crossing into kommuner outside the scope: those are "annen kommune", and its
+    # counts (which hold their cases) are protected as for a kommune outside the own
+    masked = out["kommuner_involved"].map(lambda ks: _masked(scope, list(ks)))
+    crossing = masked.map(lambda ks: OTHER_KOMMUNE in ks)
+    out = out.assign(
+        kommuner_involved=masked,
+        kommunenummer=out["kommunenummer"].where(
+            out["kommunenummer"].map(scope.allows).astype(bool), OTHER_KOMMUNE
+        ),
+        protect_as=out["kommunenummer"].where(~crossing, OTHER_KOMMUNE),
+    )
     overview = out[
         [
             "id",
@@ -178,6 +199,7 @@ def _page(scope: Scope, date: dt.date, kommunenummer: str | None, disease: str) 
             "kommuner_involved",
             "cross_border",
             "new",
+            "protect_as",
         ]
     ].reset_index(drop=True)
     first = today - pd.Timedelta(weeks=EPICURVE_WEEKS, days=date.weekday())
@@ -186,15 +208,22 @@ def _page(scope: Scope, date: dt.date, kommunenummer: str | None, disease: str) 
         week_start=shown["day"] - pd.to_timedelta(shown["day"].dt.day_of_week, unit="D")
     )
     weekly = shown.groupby(["cluster_id", "week_start"], as_index=False)["cases"].sum()
-    weekly = weekly.join(overview.set_index("id")[["setting", "kommunenummer"]], on="cluster_id")
+    weekly = weekly.join(
+        overview.set_index("id")[["setting", "kommunenummer", "protect_as"]], on="cluster_id"
+    )
     weekly["cases"] = weekly["cases"].astype("int64")
+    protected = protect(
+        overview, scope=scope, counts=["size", "growth_7d"], kommune_column="protect_as"
+    )
+    weekly = protect(
+        weekly[["cluster_id", "setting", "kommunenummer", "protect_as", "week_start", "cases"]],
+        scope=scope,
+        counts=["cases"],
+        kommune_column="protect_as",
+    )
     return {
-        "overview": protect(overview, scope=scope, counts=["size", "growth_7d"]),
-        "weekly": protect(
-            weekly[["cluster_id", "setting", "kommunenummer", "week_start", "cases"]],
-            scope=scope,
-            counts=["cases"],
-        ),
+        "overview": protected.drop(columns="protect_as"),
+        "weekly": weekly.drop(columns="protect_as"),
     }
 
 
