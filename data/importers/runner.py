@@ -228,7 +228,7 @@ def stage(
         staged.reason = "nothing_loaded"
         staged.message = (
             f"{name} ({description}): {why}({len(rejects.lines())} linjer avvist, "
-            f"{parsed.rows_skipped} hoppet over, ingen lastet; eksisterende data er beholdt)"
+            f"{parsed.rows_skipped} hoppet over, ingen lastet)"
         )
         return staged
     staged.parsed = parsed
@@ -397,8 +397,8 @@ def import_file(
         if lost and not replace:
             removed = describe_loss(lost, old_coverage or {}, new_coverage)
             message = (
-                f"{path.name}: ville ha fjernet {removed} fra datasettet som er lastet; "
-                "ingenting er erstattet (bruk --replace for å erstatte med mindre data)"
+                f"{path.name}: ville ha fjernet {removed} fra datasettet som er lastet "
+                "(bruk --replace for å erstatte med mindre data)"
             )
             conn.rollback()
             return _failed(
