@@ -13,7 +13,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).with_name("results.md")
 BACKENDS = ("sqlite", "postgresql")
-PARTS = ("run", "browser", "load")
+PARTS = ("run", "browser", "lighthouse", "surge", "load")
 
 
 def emit(header: str, rows: list[tuple[str, str]], json_path: str | None) -> list[str]:

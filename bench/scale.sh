@@ -24,6 +24,8 @@ export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
 parts() {  # backend
   "$PY" -m bench.run "${RUN_ARGS[@]}" --json "$OUT/$1-run.json"
   "$PY" -m bench.browser --json "$OUT/$1-browser.json"
+  "$PY" -m bench.lighthouse --json "$OUT/$1-lighthouse.json"
+  "$PY" -m bench.surge --json "$OUT/$1-surge.json"
   "$PY" -m bench.load "${LOAD_ARGS[@]}" --json "$OUT/$1-load.json"
 }
 

@@ -24,6 +24,7 @@ from dashboard.definitions import (
     TREND,
     case_basis_label,
     for_case_basis,
+    label_of,
     published_note,
     trend_label,
 )
@@ -93,7 +94,7 @@ def _cards(
         ),
         dbc.Col(
             card(
-                _("Tilfeller siste 7 dager"),
+                label_of("cases_7d"),
                 cases("cases_7d"),
                 note=_(
                     "{grunnlag} · 7 dager før: {antall}",
@@ -105,7 +106,7 @@ def _cards(
         ),
         dbc.Col(
             card(
-                _("7-dagers insidens per 100 000"),
+                label_of("incidence_7d"),
                 inc(k, "incidence_7d"),
                 note=compare("incidence_7d"),
                 card_id="card-incidence-7d",
@@ -114,7 +115,7 @@ def _cards(
         ),
         dbc.Col(
             card(
-                _("14-dagers insidens per 100 000"),
+                label_of("incidence_14d"),
                 inc(k, "incidence_14d"),
                 note=compare("incidence_14d"),
                 card_id="card-incidence-14d",
@@ -122,7 +123,8 @@ def _cards(
             md=3,
         ),
         dbc.Col(
-            card(_("Trend"), trend_label(k["trend"]), note=_("Siste 7 dager mot de 7 før")), md=2
+            card(label_of("trend"), trend_label(k["trend"]), note=_("Siste 7 dager mot de 7 før")),
+            md=2,
         ),
     ]
 

@@ -24,13 +24,6 @@ TREND_CLASS = {"rising": "krise-trend-rising", "falling": "krise-trend-falling"}
 WALL_FONT = dict(size=22, color=figures.theme.WALL["text"])
 
 
-def _value(indicator: Indicator) -> str:
-    text = indicator.display()
-    if indicator.unit == "%" and indicator.text is None:
-        return _("{verdi} %", verdi=text)
-    return text
-
-
 def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
     compare = None
     if indicator.has_comparison:
@@ -48,7 +41,7 @@ def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
         [
             html.Div(indicator.label, className="krise-label"),
             html.Div(
-                _value(indicator),
+                indicator.display_percent(),
                 className="krise-big" if big else "krise-big fs-1",
                 id=f"krise-{indicator.key}",
             ),

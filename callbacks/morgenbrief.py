@@ -42,9 +42,7 @@ GROUPS = (
 
 def _card(indicator: Indicator, fylke: str) -> dbc.Col:
     unit = "" if indicator.unit in ("", "%") else f" {indicator.unit}"
-    value = indicator.display()
-    if indicator.unit == "%" and indicator.text is None:
-        value = _("{verdi} %", verdi=value)
+    value = indicator.display_percent()
     compare = None
     if indicator.has_comparison:
         compare = _(

@@ -29,9 +29,17 @@ from geo import reference
 
 PREFIX = "/api/v1"
 MAX_DAYS = 3 * 366
-SERIES_INDICATORS = [
-    i for i in indicators.INDICATORS.values() if i.numerator in key_queries.SERIES_COUNTS
+# counts and rates on the published key-figure cells (not the trend, a category)
+KEY_FIGURE_INDICATORS = [
+    i
+    for i in indicators.INDICATORS.values()
+    if i.numerator in key_queries.SERIES_COUNTS and i.kind in ("count", "rate", "share")
 ]
+# coverage by dose of the whole population and of residents 65+ (the Morgenbrief's cards)
+COVERAGE_INDICATORS = [
+    i for i in indicators.INDICATORS.values() if dict(i.params).get("dose") is not None
+]
+SERIES_INDICATORS = [*KEY_FIGURE_INDICATORS, *COVERAGE_INDICATORS]
 
 
 class ApiError(ValueError):
@@ -93,10 +101,37 @@ def indicator_value(row: pd.Series | dict[str, Any], indicator: indicators.Indic
     return {"value": round(value, indicator.decimals), "status": "shown"}
 
 
+def coverage_values(
+    frame: pd.DataFrame, indicator: indicators.Indicator, days: pd.DatetimeIndex
+) -> list[dict[str, Any]]:
+    """A coverage indicator on each day: the share of the group with dose n as shown (at
+    most 100 %), "skjult" where the role may not see it."""
+    stratum = dict(indicator.stratum)
+    by_day: dict[pd.Timestamp, Any] = {}
+    if not frame.empty:
+        rows = frame[
+            frame["age_band"].eq(stratum["age_band"]) & frame["dose_number"].eq(stratum["dose"])
+        ]
+        by_day = {pd.Timestamp(r.date): r for r in rows.itertuples()}
+    out: list[dict[str, Any]] = []
+    for day in days:
+        row = by_day.get(pd.Timestamp(day))
+        point: dict[str, Any] = {"date": day.date().isoformat()}
+        if row is not None and bool(row.hidden):
+            point |= {"value": None, "status": "withheld", "label": formatting.withheld("rate")}
+        elif row is None or not row.population:
+            point |= {"value": None, "status": "missing"}
+        else:
+            share = min(100.0, indicator.per * float(row.vaccinated) / float(row.population))
+            point |= {"value": round(share, indicator.decimals), "status": "shown"}
+        out.append(point)
+    return out
+
+
 def _describe(indicator: indicators.Indicator) -> dict[str, Any]:
     return {
         **indicator.as_dict(),
-        "label": _(indicator.label),
+        "label": _(indicator.label, **dict(indicator.params)),
         "unit_label": _(indicator.unit) if indicator.unit else "",
         "definition": _(indicator.definition),
         "source": _(indicator.source),
@@ -149,7 +184,10 @@ def openapi() -> dict[str, Any]:
                             "name": "indicator",
                             "in": "query",
                             "required": True,
-                            "schema": {"type": "string"},
+                            "schema": {
+                                "type": "string",
+                                "enum": [i.id for i in SERIES_INDICATORS],
+                            },
                         },
                         area,
                         {
@@ -201,11 +239,15 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         raise ApiError(_("«from» er etter «to»"))
     if (end - start).days > MAX_DAYS:
         raise ApiError(_("Høyst {n} dager per spørring", n=MAX_DAYS))
-    frame = key_queries.published_series(scope=scope, area=area, start=start, end=end)
-    values = [
-        {"date": row["date"].date().isoformat(), **indicator_value(row, indicator)}
-        for _i, row in frame.iterrows()
-    ]
+    if indicator in COVERAGE_INDICATORS:
+        frame = key_queries.published_coverage(scope=scope, area=area, start=start, end=end)
+        values = coverage_values(frame, indicator, pd.date_range(start, end, freq="D"))
+    else:
+        frame = key_queries.published_series(scope=scope, area=area, start=start, end=end)
+        values = [
+            {"date": row["date"].date().isoformat(), **indicator_value(row, indicator)}
+            for _i, row in frame.iterrows()
+        ]
     return {
         "indicator": indicator.id,
         "area": area_code,

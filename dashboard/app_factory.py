@@ -70,6 +70,34 @@ def _geojson_response(payload: bytes, etag: str) -> Response:
     return response
 
 
+# where the Dash renderer fetches plotly.js from when it serves files locally (fixed in
+# dash-renderer: window._dashPlotlyJSURL)
+PLOTLY_JS_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+def _serve_plotly_partial(app: Dash, assets_dir: Path) -> None:
+    """Answer the renderer's request for plotly.js (a fixed path, fetched when the first
+    graph is drawn) with the partial bundle set-up built (:func:`vendor.ensure_plotly_partial`),
+    when there is one; Dash's full bundle otherwise. A static rule wins over Dash's
+    ``/_dash-component-suites/<package>/<path>``."""
+    bundle = vendor.plotly_partial_path(assets_dir)
+    if not bundle.exists():
+        return
+    route = f"{app.config.routes_pathname_prefix}{PLOTLY_JS_PATH}"
+    payload = bundle.read_bytes()  # in memory, as Dash holds its own bundles: compressible
+    etag = hashlib.sha256(payload).hexdigest()[:16]
+
+    def plotly_partial() -> Response:
+        response = Response(payload, mimetype="application/javascript")
+        response.set_etag(etag)
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        response.make_conditional(request)  # 304 for a browser that has it
+        return response
+
+    app.server.add_url_rule(route, "plotly_partial", plotly_partial)
+
+
 def refuse_out_of_scope(error: Exception) -> None:
     """Callback errors: a scope refusal becomes a clear message; an unreachable data source
     the outage banner, with no update (the browser keeps the last picture); nothing else is
@@ -135,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         on_error=refuse_out_of_scope,
     )
     server = app.server
+    _serve_plotly_partial(app, settings.assets_dir)
 
     @server.before_request
     def pin_data_version() -> None:

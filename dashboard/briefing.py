@@ -15,7 +15,13 @@ from typing import Any
 import pandas as pd
 
 from dashboard import figures, formatting, metrics
-from dashboard.definitions import case_basis_text, trend_label
+from dashboard.definitions import (
+    case_basis_text,
+    definition_of,
+    label_of,
+    trend_label,
+    unit_of,
+)
 from dashboard.definitions.gaps import not_published_text
 from dashboard.definitions.rules import CATEGORY_LABELS
 from dashboard.i18n import N_, _
@@ -75,6 +81,18 @@ class Indicator:
             return "–"
         return formatting.number(v, self.decimals)
 
+    @property
+    def shows_number(self) -> bool:
+        """The own value is a number (not withheld, missing or a text such as the trend)."""
+        return self.text is None and not self.suppressed and self.display() != "–"
+
+    def display_percent(self) -> str:
+        """The own value as the screens print it: a share with "%" when it is a number
+        ("12,3 %"), "skjult" or "–" without."""
+        if self.unit == "%" and self.shows_number:
+            return _("{verdi} %", verdi=self.display())
+        return self.display()
+
     def compared(self, level: str) -> str:
         """The county's (``county``) or the nation's (``nation``) value as shown beside the
         kommune's: "1–4" where it is withheld for the reader's role."""
@@ -133,54 +151,52 @@ def _case_indicators(
     out = {
         "cases_24h": Indicator(
             "cases_24h",
-            _(indicators.get("cases").label),
+            label_of("cases", short=True),
             formatting.as_float(last["cases"].iloc[0]) if len(last) else None,
-            _("tilfeller"),
+            unit_of("cases"),
             suppressed=day_suppressed,
             daily=True,
             definition=case_basis_text(indicators.get("cases").definition, basis),
         ),
         "cases_7d": Indicator(
             "cases_7d",
-            _("Nye tilfeller siste 7 dager"),
+            label_of("cases_7d", short=True),
             formatting.as_float(k["cases_7d"]),
-            _("tilfeller"),
+            unit_of("cases_7d"),
             suppressed=week_hidden,
             county=formatting.as_float(f["cases_7d"]),
             nation=formatting.as_float(n["cases_7d"]),
-            definition=case_basis_text(
-                N_("Tilfeller med prøvedato de siste 7 dagene til og med valgt dato."), basis
-            ),
+            definition=case_basis_text(indicators.get("cases_7d").definition, basis),
         ),
         "incidence_7d": Indicator(
             "incidence_7d",
-            _("7-dagers insidens"),
+            label_of("incidence_7d", short=True),
             formatting.as_float(k["incidence_7d"]),
-            _("per 100 000"),
-            1,
+            unit_of("incidence_7d"),
+            indicators.get("incidence_7d").decimals,
             suppressed=week_hidden,
             county=formatting.as_float(f["incidence_7d"]),
             nation=formatting.as_float(n["incidence_7d"]),
-            definition=_("Tilfeller siste 7 dager per 100 000 innbyggere."),
+            definition=case_basis_text(indicators.get("incidence_7d").definition, basis),
         ),
         "incidence_14d": Indicator(
             "incidence_14d",
-            _("14-dagers insidens"),
+            label_of("incidence_14d", short=True),
             formatting.as_float(k["incidence_14d"]),
-            _("per 100 000"),
-            1,
+            unit_of("incidence_14d"),
+            indicators.get("incidence_14d").decimals,
             suppressed=fortnight_hidden,
             county=formatting.as_float(f["incidence_14d"]),
             nation=formatting.as_float(n["incidence_14d"]),
-            definition=_("Tilfeller siste 14 dager per 100 000 innbyggere."),
+            definition=case_basis_text(indicators.get("incidence_14d").definition, basis),
         ),
         "trend": Indicator(
             "trend",
-            _("Trend"),
+            label_of("trend"),
             None,
             text=trend_label(k["trend"]),
             code=k["trend"],
-            definition=_("Siste 7 dager mot de 7 før: ±15 % og minst 7 tilfeller."),
+            definition=definition_of("trend"),
         ),
     }
     return out
@@ -230,10 +246,10 @@ def _testing_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
     registered = indicators.get("positivity_7d")
     return Indicator(
         "positivity_7d",
-        _(registered.label),
+        label_of("positivity_7d", short=True),
         positivity("kommune"),
-        "%",
-        1,
+        registered.unit,
+        registered.decimals,
         suppressed=_flag(own, "tests_7d", "positive_7d"),
         county=positivity("fylke"),
         nation=positivity("nation"),
@@ -250,9 +266,9 @@ def _hospital_indicator(rows: dict[str, dict[str, Any]]) -> Indicator:
     registered = indicators.get("admissions_7d")
     return Indicator(
         "admissions_7d",
-        _(registered.label),
+        label_of("admissions_7d", short=True),
         admissions("kommune"),
-        _(registered.unit),
+        unit_of("admissions_7d"),
         suppressed=_flag(rows.get("kommune", {}), "admissions_7d"),
         county=admissions("fylke"),
         nation=admissions("nation"),
@@ -307,27 +323,22 @@ def _coverage_indicators(
         return row is not None and bool(row[2])
 
     out = {}
-    for group, label in (
-        ("alle", N_("Dose {dose}, befolkningen")),
-        ("65+", N_("Dose {dose}, 65 år og eldre")),
-    ):
+    for name, group, _population, _label in indicators.COVERAGE_GROUPS:
         for dose in (1, 2, 3):
-            key = f"coverage_{'all' if group == 'alle' else '65'}_d{dose}"
+            key = f"coverage_{name}_d{dose}"
             value = share("own", group, dose)
             out[key] = Indicator(
                 key,
-                _(label, dose=dose),
+                label_of(key, short=True),
                 value,
-                "%",
-                1,
+                indicators.get(key).unit,
+                indicators.get(key).decimals,
                 suppressed=value is None and (group, dose) in tables["own"],
                 county=share("county", group, dose),
                 nation=share("nation", group, dose),
                 county_suppressed=withheld("county", group, dose),
                 nation_suppressed=withheld("nation", group, dose),
-                definition=_(
-                    "Personer med minst dose n / befolkning 1. januar (vist høyst 100 %)."
-                ),
+                definition=definition_of(key),
             )
     return out
 
@@ -338,12 +349,10 @@ def _cluster_indicator(scope: Scope, code: str, date: dt.date) -> tuple[Indicato
     return (
         Indicator(
             "active_clusters",
-            _("Aktive klynger"),
+            label_of("active_clusters", short=True),
             float(len(active)),
-            _("klynger"),
-            definition=_(
-                "Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt."
-            ),
+            unit_of("active_clusters"),
+            definition=definition_of("active_clusters"),
         ),
         active,
     )

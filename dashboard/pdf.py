@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -275,6 +276,16 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
     return table
 
 
+def definitions_text(pairs: Iterable[tuple[str, str]]) -> str:
+    """The PDFs' definitions paragraph from (label, definition) pairs — the registry's texts
+    (:mod:`data.indicators`): each definition once, after the labels it explains."""
+    labels: dict[str, list[str]] = {}
+    for label, definition in pairs:
+        if definition and label not in labels.get(definition, []):
+            labels.setdefault(definition, []).append(label)
+    return " ".join(f"<b>{'; '.join(ls)}:</b> {d}" for d, ls in labels.items())
+
+
 def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     """The Morgenbrief as a one-page A4 PDF."""
     s = _styles()
@@ -310,10 +321,9 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     ]
     rows: list[list[Any]] = [[_("Nøkkeltall"), brief.name, brief.fylkesnavn, _("Hele landet")]]
     for indicator in brief.indicators.values():
-        unit = f" {indicator.unit}" if indicator.unit and indicator.text is None else ""
-        own = indicator.display() + unit
-        if indicator.unit == "%" and indicator.text is None:
-            own = _("{verdi} %", verdi=indicator.display())
+        own = indicator.display_percent()
+        if indicator.unit and indicator.unit != "%" and indicator.shows_number:
+            own = f"{own} {indicator.unit}"
         rows.append(
             [
                 Paragraph(indicator.label, s["cell"]),
@@ -349,11 +359,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
                 nrows[:9], [width * 0.36, width * 0.16, width * 0.16, width * 0.16, width * 0.16]
             )
         )
-    labels: dict[str, list[str]] = {}  # one definition, the labels it explains
-    for i in brief.indicators.values():
-        if i.definition:
-            labels.setdefault(i.definition, []).append(i.label)
-    definitions = " ".join(f"<b>{', '.join(ls)}:</b> {d}" for d, ls in labels.items())
+    definitions = definitions_text((i.label, i.definition) for i in brief.indicators.values())
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     story += [
         Spacer(1, 2 * mm),

@@ -36,7 +36,7 @@ from dashboard import formatting, i18n
 from dashboard.briefing import TREND_WORDS, indicators_on
 from dashboard.definitions import DEMO_SOURCE, published_note
 from dashboard.i18n import N_, _
-from dashboard.pdf import a4_document
+from dashboard.pdf import a4_document, definitions_text
 from data import queries
 from data.scope import Scope
 from geo import reference
@@ -133,6 +133,7 @@ class Row:
     value: float | str | None
     decimals: int = 0
     suppressed: bool = False
+    definition: str = ""  # the registry's (translated), for the PDF's definitions
 
     def text(self) -> str:
         """As printed in the PDF (in the current language's format)."""
@@ -209,7 +210,16 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
         ind = indicators[key]
         if key == "trend":
             report.rows.append(
-                Row("nokkeltall", key, ind.label, "", "kommune", label, ind.code or "ikke_beregnet")
+                Row(
+                    "nokkeltall",
+                    key,
+                    ind.label,
+                    "",
+                    "kommune",
+                    label,
+                    ind.code or "ikke_beregnet",
+                    definition=ind.definition,
+                )
             )
             continue
         for area, attr in AREAS:
@@ -223,8 +233,9 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                 ):
                     # the Morgenbrief shows the count on screen; a file sent onwards does not
                     value, suppressed = None, True
-            else:
-                value, suppressed = formatting.as_float(getattr(ind, attr)), False
+            else:  # withheld for the role reads "1–4"/"skjult", as on the Morgenbrief
+                value = formatting.as_float(getattr(ind, attr))
+                suppressed = bool(getattr(ind, f"{attr}_suppressed"))
                 if value is None and key == "active_clusters":
                     continue  # clusters are counted for the kommune only
             report.rows.append(
@@ -238,6 +249,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                     value,
                     ind.decimals,
                     suppressed and value is None,
+                    ind.definition,
                 )
             )
     # week series: the 7-day window ending on each of the last Sundays
@@ -517,14 +529,9 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             "<b>"
             + _("Definisjoner.")
             + "</b> "
-            + _(
-                "Tilfeller etter prøvedato; insidens per 100 000 innbyggere "
-                "(befolkning 1. januar); trend: siste 7 dager mot de 7 før, ±15 % og minst 7 "
-                "tilfeller; positivandel: positive testhendelser / alle testhendelser siste 7 "
-                "dager; vaksinasjonsdekning: personer med minst dose n / innbyggere (vist høyst "
-                "100 %); aktive klynger: siste tilfelle høyst 14 dager gammelt. Ukeserien: "
-                "7-dagersvinduet som slutter søndag i hver uke."
-            ),
+            + definitions_text((_(r.label), r.definition) for r in report.key_rows)
+            + " "
+            + _("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke."),
             s["small"],
         ),
         Paragraph(

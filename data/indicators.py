@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["count", "rate", "share", "concentration", "index"]
+Kind = Literal["count", "rate", "share", "concentration", "index", "category"]
 Level = Literal["kommune", "fylke", "nation"]
 LEVELS: tuple[Level, ...] = ("kommune", "fylke", "nation")
 
@@ -43,16 +43,29 @@ class Indicator:
     numerator: str  # the count (indicator id or published column) it is built on
     denominator: str | None = None  # "population", "population_65", or a count
     window_days: int = 1
-    time_basis: str = "test"  # test | registration | vaccination | admission | arrival
+    # test | registration | vaccination | admission | arrival | certificate
+    time_basis: str = "test"
     per: int = 1
     disease: str = "covid-19"
     strata: tuple[str, ...] = ()
     levels: tuple[Level, ...] = LEVELS
     decimals: int = 0
+    # the label of a card or table row, where the unit is printed beside the value
+    # ("7-dagers insidens" beside "per 100 000"); the full label where empty
+    short_label: str = ""
+    # the values of the labels' placeholders ("Dose {dose}, befolkningen", dose=2): one
+    # source string for a family of indicators
+    params: tuple[tuple[str, int | str], ...] = ()
+    # fixed strata of this indicator within its family (age band "65+", dose 3)
+    stratum: tuple[tuple[str, int | str], ...] = ()
 
     @property
     def is_count(self) -> bool:
         return self.kind == "count"
+
+    @property
+    def card_label(self) -> str:
+        return self.short_label or self.label
 
     def as_dict(self) -> dict[str, object]:
         """The machine description (API): stable names, untranslated codes."""
@@ -69,6 +82,7 @@ class Indicator:
             "strata": list(self.strata),
             "levels": list(self.levels),
             "decimals": self.decimals,
+            "stratum": dict(self.stratum),
         }
 
 
@@ -76,6 +90,51 @@ CASES_SOURCE = N_("MSIS-tilfeller etter prøvedato")
 CASES_POP_SOURCE = N_("MSIS-tilfeller etter prøvedato; befolkning fra SSB")
 TESTS_SOURCE = N_("Laboratoriedatabasen (testhendelser)")
 HOSPITAL_SOURCE = N_("Norsk pasientregister / beredskapsregisteret (innleggelser)")
+HOSPITAL_POP_SOURCE = N_(
+    "Norsk pasientregister / Beredskapsregisteret for covid-19 (innleggelser etter "
+    "bostedskommune og innleggelsesdato); befolkning fra SSB"
+)
+VACCINATION_POP_SOURCE = N_("SYSVAK (Nasjonalt vaksinasjonsregister); befolkning fra SSB")
+CLUSTER_SOURCE = N_("Kommunens smittesporing (klynger og utbrudd), tilfeller fra MSIS")
+CERTIFICATE_SOURCE = N_(
+    "Koronasertifikater utledet fra vaksinasjoner, tilfeller og prøver; befolkning fra SSB"
+)
+COVERAGE_DEFINITION = N_(
+    "Personer med minst dose n til og med valgt dato / befolkningen 1. januar samme år, etter "
+    "aldersgruppe. Over 100 % (flere vaksinerte enn innbyggere, f.eks. etter flytting) vises "
+    "som 100 %."
+)
+COVERAGE_GROUPS = (
+    ("all", "alle", "population_alle", N_("Dose {dose}, befolkningen")),
+    ("65", "65+", "population_65", N_("Dose {dose}, 65 år og eldre")),
+)
+
+
+def _coverage() -> tuple[Indicator, ...]:
+    """Coverage of dose 1–3 of the whole population and of residents 65+: one family, one
+    definition (the Morgenbrief's, Krisemøte's, the weekly report's and the overview's
+    coverage figures)."""
+    return tuple(
+        Indicator(
+            id=f"coverage_{key}_d{dose}",
+            kind="share",
+            label=label,
+            unit="%",
+            definition=COVERAGE_DEFINITION,
+            source=VACCINATION_POP_SOURCE,
+            numerator=f"vaccinated_{dose}",
+            denominator=population,
+            per=100,
+            time_basis="vaccination",
+            strata=("age_band", "dose"),
+            decimals=1,
+            params=(("dose", dose),),
+            stratum=(("age_band", group), ("dose", dose)),
+        )
+        for key, group, population, label in COVERAGE_GROUPS
+        for dose in (1, 2, 3)
+    )
+
 
 INDICATORS: dict[str, Indicator] = {
     i.id: i
@@ -93,6 +152,7 @@ INDICATORS: dict[str, Indicator] = {
             id="cases_7d",
             kind="count",
             label=N_("Tilfeller siste 7 dager"),
+            short_label=N_("Nye tilfeller siste 7 dager"),
             unit=N_("tilfeller"),
             definition=N_(
                 "Antall tilfeller med prøvedato de siste 7 dagene til og med valgt dato."
@@ -127,6 +187,7 @@ INDICATORS: dict[str, Indicator] = {
             id="incidence_7d",
             kind="rate",
             label=N_("7-dagers insidens per 100 000"),
+            short_label=N_("7-dagers insidens"),
             unit=N_("per 100 000"),
             definition=N_(
                 "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato, "
@@ -143,6 +204,7 @@ INDICATORS: dict[str, Indicator] = {
             id="incidence_14d",
             kind="rate",
             label=N_("14-dagers insidens per 100 000"),
+            short_label=N_("14-dagers insidens"),
             unit=N_("per 100 000"),
             definition=N_(
                 "Tilfeller med prøvedato de siste 14 dagene til og med valgt dato, "
@@ -212,6 +274,109 @@ INDICATORS: dict[str, Indicator] = {
             numerator="icu_admissions_7d",
             window_days=7,
             time_basis="admission",
+        ),
+        Indicator(
+            id="admissions_7d_per_100k",
+            kind="rate",
+            label=N_("Innleggelser per 100 000 (7 dager)"),
+            unit=N_("per 100 000"),
+            definition=N_(
+                "Nye sykehusinnleggelser de siste 7 dagene til og med valgt dato per 100 000 "
+                "innbyggere (befolkning 1. januar). Etter aldersgruppe: per 100 000 innbyggere "
+                "i aldersgruppen. Små tall gir store utslag i små kommuner."
+            ),
+            source=HOSPITAL_POP_SOURCE,
+            numerator="admissions_7d",
+            denominator="population",
+            per=100_000,
+            window_days=7,
+            time_basis="admission",
+            strata=("age_band",),
+            decimals=1,
+        ),
+        Indicator(
+            id="icu_admissions_7d_per_100k",
+            kind="rate",
+            label=N_("Intensivinnleggelser per 100 000 (7 dager)"),
+            unit=N_("per 100 000"),
+            definition=N_(
+                "Innleggelser som omfattet intensivbehandling, etter innleggelsesdato, de siste "
+                "7 dagene per 100 000 innbyggere (befolkning 1. januar)."
+            ),
+            source=HOSPITAL_POP_SOURCE,
+            numerator="icu_admissions_7d",
+            denominator="population",
+            per=100_000,
+            window_days=7,
+            time_basis="admission",
+            decimals=1,
+        ),
+        Indicator(
+            id="trend",
+            kind="category",
+            label=N_("Trend"),
+            unit="",
+            definition=N_(
+                "Siste 7 dager mot de 7 dagene før: økende ved minst +15 % og minst 7 tilfeller "
+                "siste 7 dager, synkende ved −15 % eller mer med samme volumkrav, ellers stabil. "
+                "Beregnes ikke under 7 tilfeller."
+            ),
+            source=CASES_SOURCE,
+            numerator="cases_7d",
+            denominator="cases_prev_7d",
+            window_days=14,
+        ),
+        *_coverage(),
+        Indicator(
+            id="unvaccinated_65",
+            kind="count",
+            label=N_("Uvaksinerte i risikogrupper"),
+            unit=N_("personer"),
+            definition=N_(
+                "Innbyggere 65 år og eldre uten registrert dose 1 til og med valgt dato: "
+                "befolkningen per 1. januar minus personer med minst dose 1 (ikke under 0)."
+            ),
+            source=VACCINATION_POP_SOURCE,
+            numerator="unvaccinated_65",
+            time_basis="vaccination",
+            strata=("age_band",),
+            stratum=(("age_band", "65+"), ("dose", 1)),
+        ),
+        Indicator(
+            id="active_clusters",
+            kind="count",
+            label=N_("Aktive klynger"),
+            unit=N_("klynger"),
+            definition=N_(
+                "Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt."
+            ),
+            source=CLUSTER_SOURCE,
+            numerator="active_clusters",
+            window_days=14,
+            strata=("setting",),
+            levels=("kommune",),
+        ),
+        Indicator(
+            id="certificate_share",
+            kind="share",
+            label=N_("Andel med gyldig koronasertifikat"),
+            unit="%",
+            definition=N_(
+                "Innbyggere i kommunen med minst ett gyldig koronasertifikat på valgt dato, delt "
+                "på befolkningen 1. januar samme år. Et sertifikat gjelder fra og med første "
+                "gyldighetsdag og til (ikke med) sluttdatoen i registeret. En person med flere "
+                "gyldige sertifikater telles én gang. Fordelingen etter grunnlag bruker det "
+                "beste grunnlaget personen har på datoen, i rekkefølgen vaksinert, gjennomgått "
+                "covid-19, negativ test: en vaksinert person som også har testattest, telles "
+                "som vaksinert."
+            ),
+            source=CERTIFICATE_SOURCE,
+            numerator="valid_certificates",
+            denominator="population",
+            per=100,
+            time_basis="certificate",
+            strata=("basis", "age_band"),
+            decimals=1,
         ),
     )
 }

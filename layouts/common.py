@@ -150,5 +150,5 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
             ),
             dcc.Store(id=f"{prefix}-url-sync"),
         ],
-        className="g-3 mb-3 align-items-end",
+        className="g-3 mb-3 align-items-end page-controls",
     )

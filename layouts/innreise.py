@@ -92,7 +92,8 @@ def layout(
                             dbc.Col(html.Div(id="innreise-rules"), lg=7),
                         ]
                     ),
-                ]
+                ],
+                parent_className="page-body",
             ),
             html.Div(
                 [

@@ -44,7 +44,8 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
                             ),
                         ]
                     ),
-                ]
+                ],
+                parent_className="page-body",
             ),
             # definitions (worded for the data's case date basis) and source, from the callback
             html.Div(id="kommune-source", className="small text-muted"),

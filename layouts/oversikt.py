@@ -237,7 +237,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
             ),
             html.H2(id="ov-title", className="h5"),
             controls,
-            dcc.Loading(table),
+            dcc.Loading(table, parent_className="ov-table-box"),
             html.Div(id="ov-method", className="small mt-2"),
             html.P(_(SIZE_CLASS_NOTE), className="small text-muted"),
             dbc.Row(

@@ -46,7 +46,8 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: obj
                     ),
                     html.H2(_("Nabokommuner"), className="h5 mt-3"),
                     html.Div(id="sykehus-neighbours"),
-                ]
+                ],
+                parent_className="page-body",
             ),
             html.Div(
                 [

@@ -75,7 +75,8 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_kw: obj
                             ),
                         ]
                     ),
-                ]
+                ],
+                parent_className="page-body",
             ),
             html.Div(
                 [

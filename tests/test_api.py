@@ -35,6 +35,15 @@ def test_registry_and_description(app) -> None:  # type: ignore[no-untyped-def]
     status, spec = _get(client, "/api/v1/openapi.json")
     assert status == 200 and spec["openapi"].startswith("3.")
     assert "/api/v1/series" in spec["paths"]
+    # every indicator listed can be asked for, and the description names them
+    parameter = spec["paths"]["/api/v1/series"]["get"]["parameters"][0]
+    assert set(parameter["schema"]["enum"]) == ids
+    assert {"coverage_all_d2", "coverage_65_d3"} <= ids
+    assert all(i["kind"] in ("count", "rate", "share") for i in body["indicators"])
+    for indicator in sorted(ids):
+        status, series = _get(client, f"/api/v1/series?indicator={indicator}&area=NO")
+        assert status == 200 and series["values"], indicator
+        assert {v["status"] for v in series["values"]} <= {"shown", "withheld", "missing"}
 
 
 @pytest.mark.parametrize(

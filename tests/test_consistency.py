@@ -1,6 +1,8 @@
-"""One published picture: the same indicator, kommune, date and role show the same value on
+"""One published picture: the same indicator, area, date and role show the same value on
 every output, read over HTTP as a browser or a script gets them — the map's hover, the Kommune
-page's cards, the Morgenbrief, the Kommuneoversikt CSV, the weekly report JSON and the API."""
+page's cards, the Morgenbrief (page and PDF), Krisemøte, the Kommuneoversikt CSV, the weekly
+report (JSON and PDF) and the API; for the kommune, and for its county and the nation where an
+output shows them beside the kommune."""
 
 from __future__ import annotations
 
@@ -16,8 +18,11 @@ from dashboard import briefing
 from dashboard.auth import DEMO_USERS, scope_for
 from data import queries
 from data.scope import Scope
+from geo import reference as reference_table
+from tests import pdf_text
 from tests.conftest import login
 from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
+from tests.test_overview import KRISE_OUTPUTS
 
 ROLES = ("ks-analytiker", "krise-bergen", "lege-oslo", "fylkeslege-vestland")
 # the kommuner each role may open (a kommuneoverlege's neighbours appear on the own brief
@@ -29,6 +34,8 @@ KOMMUNER = {
     "fylkeslege-vestland": ("4601", "4602", "4640", "4645"),
 }
 INDICATORS = {"cases_7d": 0, "incidence_7d": 1, "incidence_14d": 1}
+LEVELS = ("kommune", "fylke", "landet")  # as the weekly report names them
+PDF_KOMMUNER = 2  # Morgenbrief PDFs per role and date (each renders a figure: ~2 s)
 NUMBER = re.compile(r"^-?[\d\u00a0 ]+(?:,\d+)?$")
 
 
@@ -48,10 +55,8 @@ def _dates() -> list[dt.date]:
     return [end, sunday - dt.timedelta(days=35), sunday - dt.timedelta(days=200)]
 
 
-def _api(client: Any, indicator: str, kommune: str, day: dt.date) -> float | str:
-    response = client.get(
-        f"/api/v1/series?indicator={indicator}&area={kommune}&from={day}&to={day}"
-    )
+def _api(client: Any, indicator: str, area: str, day: dt.date) -> float | str:
+    response = client.get(f"/api/v1/series?indicator={indicator}&area={area}&from={day}&to={day}")
     assert response.status_code == 200, response.get_json()
     point = response.get_json()["values"][0]
     return point["label"] if point["status"] == "withheld" else point["value"]
@@ -131,18 +136,86 @@ def _overview_csv(client: Any, day: dt.date) -> dict[str, dict[str, str]]:
     return {row["kommunenummer"]: row for row in rows}
 
 
-def _report(client: Any, kommune: str, day: dt.date) -> dict[str, float | str]:
+Values = dict[tuple[str, str], float | str]  # (level, indicator) → shown value
+
+
+def _report(client: Any, kommune: str, day: dt.date) -> Values:
+    """The weekly report's key figures (JSON): an empty value is withheld where the file
+    says ``skjermet``, missing otherwise."""
     year, week, _d = day.isocalendar()
     response = client.get(f"/rapport/{kommune}/{year}-W{week:02d}.json")
     if response.status_code != 200:
         return {}
-    body = response.get_json()
-    out: dict[str, float | str] = {}
-    for row in body["rader"]:
+    out: Values = {}
+    for row in response.get_json()["rader"]:
         key = row["nokkel"]
-        if row["seksjon"] == "nokkeltall" and row["omrade"] == "kommune" and key in INDICATORS:
-            out[key] = float(row["verdi"]) if row["verdi"] else "withheld"
+        if row["seksjon"] == "nokkeltall" and key in INDICATORS:
+            shown = row["verdi"]
+            out[(row["omrade"], key)] = (
+                float(shown) if shown else "withheld" if row["skjermet"] == "ja" else "–"
+            )
     return out
+
+
+def _pdf_values(rows: list[str]) -> Values:
+    figures = pdf_text.key_figures(rows)
+    return {
+        (level, key): _number(shown)
+        for key, by_level in figures.items()
+        if key in INDICATORS
+        for level, shown in by_level.items()
+    }
+
+
+def _report_pdf(client: Any, kommune: str, day: dt.date) -> Values:
+    year, week, _d = day.isocalendar()
+    response = client.get(f"/rapport/{kommune}/{year}-W{week:02d}.pdf")
+    if response.status_code != 200:
+        return {}
+    return _pdf_values(pdf_text.lines(response.get_data()))
+
+
+def _brief_pdf(client: Any, kommune: str, day: dt.date) -> Values:
+    response = client.get(f"/morgenbrief/{kommune}/pdf?dato={day.isoformat()}")
+    if response.status_code != 200:
+        return {}
+    return _pdf_values(pdf_text.lines(response.get_data()))
+
+
+def _krisemote(client: Any, kommune: str, day: dt.date) -> Values:
+    """The wall's numbers with the county's and the nation's under them."""
+    status, body, _ = call(
+        client,
+        outputs=KRISE_OUTPUTS,
+        inputs=[("krise-kommune", "data", kommune), ("krise-refresh", "n_clicks", 0)],
+        state=[("krise-date", "data", day.isoformat())],
+    )
+    assert status == 200
+    panels = body["response"]["krise-panels"]["children"]
+    out: Values = {}
+    for key in ("incidence_7d", "cases_7d"):
+        texts = _leaves(_parent_of(panels, f"krise-{key}"))
+        out[("kommune", key)] = _number(texts[1])
+        compare = next(t for t in texts if " · Landet: " in t)
+        county, nation = (part.split(": ", 1)[1] for part in compare.split(" · "))
+        out[("fylke", key)], out[("landet", key)] = _number(county), _number(nation)
+    return out
+
+
+def _parent_of(node: Any, component_id: str) -> Any:
+    """The component whose direct child has ``component_id``."""
+    if isinstance(node, list):
+        for child in node:
+            found = _parent_of(child, component_id)
+            if found is not None:
+                return found
+    if isinstance(node, dict):
+        children = node.get("props", {}).get("children")
+        kids = children if isinstance(children, list) else [children]
+        if any(isinstance(k, dict) and k.get("props", {}).get("id") == component_id for k in kids):
+            return node
+        return _parent_of(children, component_id)
+    return None
 
 
 def _label(indicator: str) -> str:
@@ -156,61 +229,150 @@ def _same(a: float | str, b: float | str, decimals: int) -> bool:
     return abs(a - b) <= 0.5 * 10**-decimals + 0.01
 
 
+def _brief_values(scope: Scope, kommune: str, day: dt.date) -> Values:
+    brief = briefing.briefing_view(scope=scope, kommunenummer=kommune, date=day)[0]
+    out: Values = {}
+    for key in INDICATORS:
+        indicator = brief.indicators[key]
+        out[("kommune", key)] = (
+            indicator.display() if indicator.suppressed else indicator.value  # type: ignore[assignment]
+        )
+        out[("fylke", key)] = _number(indicator.compared("county"))
+        out[("landet", key)] = _number(indicator.compared("nation"))
+    return out
+
+
 @pytest.mark.parametrize("user", ROLES)
 def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignore[no-untyped-def]
     client = login(app.server.test_client(), user)
     scope = scope_for(DEMO_USERS[user])
+    county_of = dict(
+        zip(
+            reference_table.kommuner(2024)["kommunenummer"],
+            reference_table.kommuner(2024)["fylkesnummer"],
+            strict=True,
+        )
+    )
     compared = withheld = 0
+    seen: set[str] = set()
     differences: list[str] = []
     for day in _dates():
         maps = {m: _map(client, m, day) for m in INDICATORS}
         csv_rows = _overview_csv(client, day)
-        for kommune in KOMMUNER[user]:
-            reference = {i: _api(client, i, kommune, day) for i in INDICATORS}
-            outputs: dict[str, dict[str, float | str]] = {
-                "kommune": _kommune_cards(client, kommune, day)
+        for n, kommune in enumerate(KOMMUNER[user]):
+            areas = {"kommune": kommune, "fylke": county_of[kommune], "landet": "NO"}
+            reference = {
+                (level, i): _api(client, i, area, day)
+                for level, area in areas.items()
+                for i in INDICATORS
             }
+            outputs: dict[str, Values] = {
+                "kommune": {
+                    ("kommune", k): v for k, v in _kommune_cards(client, kommune, day).items()
+                },
+                "morgenbrief": _brief_values(scope, kommune, day),
+                "krisemote": _krisemote(client, kommune, day),
+            }
+            if n < PDF_KOMMUNER:
+                outputs["morgenbrief-pdf"] = _brief_pdf(client, kommune, day)
             polygon = "1508" if kommune in ("1508", "1580") else kommune
-            if day.year >= 2024 or polygon in maps["cases_7d"]:
-                outputs["map"] = {m: maps[m][polygon] for m in INDICATORS if polygon in maps[m]}
+            if kommune != "1508" and (day.year >= 2024 or polygon in maps["cases_7d"]):
+                outputs["map"] = {
+                    ("kommune", m): maps[m][polygon] for m in INDICATORS if polygon in maps[m]
+                }
             if kommune in csv_rows:
                 row = csv_rows[kommune]
                 outputs["csv"] = {
-                    i: _number(row[i].replace(".", ",")) if row[i] else "withheld"
+                    ("kommune", i): _number(row[i].replace(".", ",")) if row[i] else "withheld"
                     for i in INDICATORS
                     if i in row
                 }
-            brief = briefing.briefing_view(scope=scope, kommunenummer=kommune, date=day)[0]
-            outputs["morgenbrief"] = {
-                i: (
-                    brief.indicators[i].display()
-                    if brief.indicators[i].suppressed
-                    else brief.indicators[i].value
-                )
-                for i in INDICATORS
-            }
             if day.weekday() == 6:
                 outputs["ukerapport"] = _report(client, kommune, day)
+                outputs["ukerapport-pdf"] = _report_pdf(client, kommune, day)
             for name, values in outputs.items():
-                for indicator, shown in values.items():
+                for (level, indicator), shown in values.items():
                     if indicator not in INDICATORS:
                         continue
                     if shown == "withheld" or (name == "map" and str(shown).startswith("skjult")):
                         # the file leaves a withheld value empty; the map's hover says why
                         shown = _label(indicator)
-                    want = reference[indicator]
-                    if name == "map" and kommune == "1508":
-                        continue  # Ålesund and Haram share one 2020 polygon: summed
+                    want = reference[(level, indicator)]
                     if not _same(shown, want, INDICATORS[indicator]):
                         differences.append(
-                            f"{user} {kommune} {day} {indicator}: {name}={shown!r} api={want!r}"
+                            f"{user} {kommune} {day} {level} {indicator}: {name}={shown!r} "
+                            f"api={want!r}"
                         )
                     compared += 1
                     withheld += isinstance(want, str)
-    print(f"\n{user}: {compared} values compared ({withheld} withheld), {len(differences)} differ")
-    assert compared > 20
+                    seen.add(name)
+    print(
+        f"\n{user}: {compared} values compared ({withheld} withheld) on {sorted(seen)}, "
+        f"{len(differences)} differ"
+    )
+    assert compared > 60
+    assert {"morgenbrief-pdf", "krisemote", "ukerapport-pdf", "kommune"} <= seen
     if user == "ks-analytiker":
         assert withheld > 0  # Utsira's withheld values are compared too
+    assert not differences, "\n".join(differences[:20])
+
+
+COVERAGE = ("coverage_all_d1", "coverage_all_d3", "coverage_65_d1", "coverage_65_d3")
+
+
+@pytest.mark.parametrize("user", ("ks-analytiker", "lege-oslo"))
+def test_coverage_is_one_number_on_every_output(app, user: str) -> None:  # type: ignore[no-untyped-def]
+    """Coverage by dose, whole population and 65+, of the kommune, its county and the nation:
+    the Morgenbrief, the weekly report (JSON) and the API show one value."""
+    client = login(app.server.test_client(), user)
+    scope = scope_for(DEMO_USERS[user])
+    county_of = dict(
+        zip(
+            reference_table.kommuner(2024)["kommunenummer"],
+            reference_table.kommuner(2024)["fylkesnummer"],
+            strict=True,
+        )
+    )
+    compared = 0
+    differences: list[str] = []
+    for day in _dates():
+        sunday = day - dt.timedelta(days=(day.weekday() + 1) % 7)
+        for kommune in KOMMUNER[user][:4]:
+            areas = {"kommune": kommune, "fylke": county_of[kommune], "landet": "NO"}
+            brief = briefing.briefing_view(scope=scope, kommunenummer=kommune, date=sunday)[0]
+            year, week, _d = sunday.isocalendar()
+            report = client.get(f"/rapport/{kommune}/{year}-W{week:02d}.json").get_json()
+            rows = {
+                (r["omrade"], r["nokkel"]): r["verdi"] or r["skjermet"]
+                for r in report["rader"]
+                if r["seksjon"] == "nokkeltall"
+            }
+            for key in COVERAGE:
+                indicator = brief.indicators[key]
+                shown = {
+                    "kommune": _number(indicator.display()),
+                    "fylke": _number(indicator.compared("county")),
+                    "landet": _number(indicator.compared("nation")),
+                }
+                for level, area in areas.items():
+                    api = _api(client, key, area, sunday)
+                    outputs = {"morgenbrief": shown[level]}
+                    if (level, key) in rows:
+                        text = rows[(level, key)]
+                        outputs["ukerapport"] = (
+                            "skjult" if text == "ja" else "–" if text == "nei" else float(text)
+                        )
+                    for name, value in outputs.items():
+                        value = "–" if value == "missing" else value
+                        want = "–" if api is None else api
+                        if not _same(value, want, 1):
+                            differences.append(
+                                f"{user} {kommune} {sunday} {level} {key}: {name}={value!r} "
+                                f"api={want!r}"
+                            )
+                        compared += 1
+    print(f"\n{user}: {compared} coverage values compared, {len(differences)} differ")
+    assert compared > 40
     assert not differences, "\n".join(differences[:20])
 
 

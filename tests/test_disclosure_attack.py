@@ -16,11 +16,15 @@ mean, incidence lines of kommune, county and nation), ``kart`` (values and hover
 metrics, the national value), ``ukerapport`` (JSON and CSV: key figures and week series),
 ``morgenbrief`` (cards with county/nation, "Siden i går", neighbour table, figures),
 ``vaksinasjon`` (65+ without dose 1 by band: table, cards, heatmap, neighbour table; unknowns
-per band) and ``klynger`` (size, 7-day growth and weekly bars per cluster; unknowns per cluster
-day). ``oversikt-csv`` and ``kommune-kort`` attack the CSV and the Kommune cards alone (the
-issue's "same row" and "7 dager før" routes); ``alle`` puts every route of a role in one
-model. ``-s`` prints a summary line per case: hidden cells examined, pinned (to 1–4, to 0,
-to ≥ 5). ``ATTACK_DUMP_DIR=dir`` writes each case's model (pickle) for study offline.
+per band), ``klynger`` (size, 7-day growth and weekly bars per cluster; unknowns per cluster
+day), ``api`` (the series of every case indicator, and the 65+ dose-1 coverage), ``pdf`` (the
+Morgenbrief PDF's key figures and neighbour table, the weekly report PDF's key figures and
+eight-week table, read as text) and ``krisemote`` (the wall's numbers with county and nation,
+and its incidence figure). ``oversikt-csv`` and ``kommune-kort`` attack the CSV and the
+Kommune cards alone (the issue's "same row" and "7 dager før" routes); ``alle`` puts every
+route of a role in one model. ``-s`` prints a summary line per case: hidden cells examined,
+pinned (to 1–4, to 0, to ≥ 5). ``ATTACK_DUMP_DIR=dir`` writes each case's model (pickle)
+for study offline.
 
 Kommuner and dates: Rogaland (all 23, with Haugesund and Utsira), Oslo, Bergen, Tromsø and
 neighbours for ``ks-analytiker``; Bergen for ``krise-bergen``; Oslo and its 8 neighbours for
@@ -54,7 +58,7 @@ from typing import Any
 
 import pytest
 
-from tests import attacker
+from tests import attacker, pdf_text
 from tests.attacker import NATION, Collector, fylke, window
 from tests.browser_helpers import FULL_ACCESS_USER
 from tests.conftest import login
@@ -94,7 +98,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 SMALL_NUMBERS: dict[str, tuple[str, ...]] = {"lege-oslo": ("0301",)}
 ROUTES = (
     *("oversikt", "kommune", "kart", "ukerapport", "morgenbrief", "vaksinasjon", "klynger"),
-    "api",
+    *("api", "pdf", "krisemote"),
 )
 ALL = "alle"
 # Parts of a route attacked alone: the issue's routes "the CSV, same row" and "the Kommune
@@ -327,6 +331,7 @@ class AttackData:
     names: dict[str, str]
     polygons: dict[str, list[str]]
     population: dict[tuple[str, int], int]  # (area, year) → population on 1 January
+    pop65: dict[tuple[str, int], int]  # (kommune, year) → residents 65+ on 1 January
     years: tuple[int, int]
     d: int
     clients: dict[str, Any] = field(default_factory=dict)
@@ -1091,6 +1096,129 @@ def _collect_api(data: AttackData, c: Collector, role: str, user: str) -> None:
                             terms = window(area, day, API_RATES[indicator])
                             if data.in_span(terms, date):
                                 c.scaled(area, date, cell, terms, shown, data.scale(area, day))
+            # the 65+ dose-1 coverage: the residents 65+ without dose 1 (route 6's unknowns)
+            response = client.get(
+                f"/api/v1/series?indicator=coverage_65_d1&area={kommune}&from={date}&to={date}"
+            )
+            assert response.status_code < 500, (kommune, date, response.status_code)
+            year = min(max(int(date[:4]), data.years[0]), data.years[1])
+            pop65 = data.pop65.get((kommune, year))
+            if response.status_code != 200 or not pop65:
+                continue
+            for point in response.get_json()["values"]:
+                shown = point["label"] if point["status"] == "withheld" else point["value"]
+                if point["status"] == "shown" and point["value"] >= 100:
+                    continue  # shown at most 100 %: capped, no bound
+                c.scaled(
+                    kommune,
+                    date,
+                    f"api coverage_65_d1 {point['date']}",
+                    _vaccination_terms(kommune, point["date"]),
+                    shown,
+                    100 / pop65,
+                    complement=100.0,
+                )
+
+
+KEY_WINDOWS = {"cases_24h": (1, False), "cases_7d": (7, False)} | {
+    "incidence_7d": (7, True),
+    "incidence_14d": (14, True),
+}
+PDF_REPORTS = 3  # Morgenbrief PDFs per role and date (each renders a figure: ~2 s)
+
+
+def _key_figure(
+    data: AttackData, c: Collector, area: str, date: str, cell: str, key: str, shown: str
+) -> None:
+    """One shown key figure of ``area``: the window ending on ``date``."""
+    days, is_rate = KEY_WINDOWS[key]
+    terms = window(area, date, days)
+    if is_rate:
+        c.scaled(area, date, cell, terms, shown, data.scale(area, date))
+    else:
+        c.count(area, date, cell, terms, shown)
+
+
+def _collect_pdf(data: AttackData, c: Collector, role: str, user: str) -> None:
+    """The PDFs (route 9), read as text: the Morgenbrief's key figures with county and
+    nation and its neighbour table; the weekly report's key figures and eight-week table."""
+    client = data.client(user)
+    for kommune in ROLES[role]["reports"][:PDF_REPORTS]:
+        levels = {"kommune": kommune, "fylke": fylke(data.county_of[kommune]), "landet": NATION}
+        for date in DATES:
+            response = client.get(f"/morgenbrief/{kommune}/pdf?dato={date}")
+            assert response.status_code < 500, (kommune, date, response.status_code)
+            if response.status_code != 200:
+                continue
+            rows = pdf_text.lines(response.get_data())
+            for key, by_level in pdf_text.key_figures(rows).items():
+                for level, shown in by_level.items():
+                    if key == "cases_24h" and level != "kommune":
+                        continue
+                    _key_figure(data, c, levels[level], date, f"pdf {key}", key, shown)
+            for nb, values in pdf_text.neighbours(rows).items():
+                if nb in ROLES[role]["kommuner"]:
+                    for key, shown in values.items():
+                        _key_figure(data, c, nb, date, f"pdf neighbour {key}", key, shown)
+            sunday = dt.date.fromisoformat(date) - dt.timedelta(
+                days=(dt.date.fromisoformat(date).weekday() + 1) % 7
+            )
+            for back in range(REPORT_WEEKS):
+                end = sunday - dt.timedelta(days=7 * back)
+                year, week, _ = end.isocalendar()
+                response = client.get(f"/rapport/{kommune}/{year}-W{week:02d}.pdf")
+                if response.status_code != 200:
+                    continue
+                rows = pdf_text.lines(response.get_data())
+                for key, by_level in pdf_text.key_figures(rows).items():
+                    for level, shown in by_level.items():
+                        cell = f"report pdf {key} {end}"
+                        _key_figure(data, c, levels[level], end.isoformat(), cell, key, shown)
+                for label, weeks in pdf_text.week_series(rows).items():
+                    what, place = label.split(" ", 1)
+                    area = (
+                        NATION
+                        if place == "hele landet"
+                        else kommune
+                        if place == data.names[kommune]
+                        else levels["fylke"]
+                    )
+                    n = len(weeks)
+                    for i, shown in enumerate(weeks.values()):
+                        day = (end - dt.timedelta(days=7 * (n - 1 - i))).isoformat()
+                        key = "cases_7d" if what == "Tilfeller" else "incidence_7d"
+                        _key_figure(data, c, area, day, f"report pdf {label} {day}", key, shown)
+
+
+def _collect_krisemote(data: AttackData, c: Collector, role: str, user: str) -> None:
+    """Krisemøte (route 10): the wall's cases and incidence with county and nation, and the
+    120-day incidence figure's lines."""
+    client = data.client(user)
+    dep = data.dep("krise-panels.children")
+    for kommune in ROLES[role]["reports"]:
+        county = fylke(data.county_of[kommune])
+        for date in DATES:
+            response = dash_call(
+                client, dep, {"krise-kommune.data": kommune, "krise-date.data": date}
+            )
+            if not response:
+                continue
+            panels = response["krise-panels"]["children"]
+            texts = leaves(panels)
+            for n, (ident, shown) in enumerate(texts):
+                key = str(ident or "")[len("krise-") :]
+                if not str(ident or "").startswith("krise-") or key not in KEY_WINDOWS:
+                    continue
+                _key_figure(data, c, kommune, date, f"krise {key}", key, shown)
+                compare = next(
+                    (COMPARE.match(t) for _i, t in texts[n + 1 : n + 4] if COMPARE.match(t)),
+                    None,
+                )
+                if compare:
+                    for area, value in ((county, compare["county"]), (NATION, compare["nation"])):
+                        _key_figure(data, c, area, date, f"krise {key}", key, value)
+            for graph in components(panels, "Graph"):
+                data.figure_lines(c, graph["props"].get("figure") or {}, kommune, date, "krise")
 
 
 COLLECT: dict[str, Callable[[AttackData, Collector, str, str], None]] = {
@@ -1102,6 +1230,8 @@ COLLECT: dict[str, Callable[[AttackData, Collector, str, str], None]] = {
     "morgenbrief": _collect_morgenbrief,
     "vaksinasjon": _collect_vaksinasjon,
     "klynger": _collect_klynger,
+    "pdf": _collect_pdf,
+    "krisemote": _collect_krisemote,
 }
 TRUTH_ROUTES = ("vaksinasjon", "klynger")
 
@@ -1110,6 +1240,7 @@ TRUTH_ROUTES = ("vaksinasjon", "klynger")
 def attack_data(app: Any, settings: Any) -> AttackData:
     import sqlalchemy as sa
 
+    from data.codes import AGE_BANDS_65_PLUS
     from geo import reference
 
     kommuner = reference.kommuner(2024)
@@ -1129,14 +1260,23 @@ def attack_data(app: Any, settings: Any) -> AttackData:
             ),
             {"s": structure},
         ).all()
+        bands = ", ".join(f"'{b}'" for b in AGE_BANDS_65_PLUS)
+        rows65 = conn.execute(
+            sa.text(
+                "select kommunenummer, year, sum(population) from population "
+                f"where structure = :s and age_band in ({bands}) group by kommunenummer, year"
+            ),
+            {"s": structure},
+        ).all()
     engine.dispose()
+    pop65 = {(str(k), int(y)): int(n) for k, y, n in rows65}
     population: dict[tuple[str, int], int] = {}
     for kommune, year, n in rows:
         year = int(year)
         for area in (kommune, fylke(county_of.get(kommune, "??")), NATION):
             population[(area, year)] = population.get((area, year), 0) + int(n)
     years = (min(y for _a, y in population), max(y for _a, y in population))
-    return AttackData(app, county_of, names, polygons, population, years, max_perturbation())
+    return AttackData(app, county_of, names, polygons, population, pop65, years, max_perturbation())
 
 
 CASES = [

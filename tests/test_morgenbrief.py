@@ -347,3 +347,13 @@ def test_withheld_county_and_nation_values_read_1_to_4_not_missing(settings) -> 
     shown = full.indicators["admissions_7d"]
     assert not shown.county_suppressed and 1 <= (shown.county or 0) <= 4
     assert shown.compared("county") == formatting.number(shown.county, 0)
+
+
+def test_a_share_reads_percent_only_as_a_number() -> None:
+    """ "skjult %" and "– %" were printed for a withheld and a missing share (PDF, Krisemøte)."""
+    share = Indicator(key="positivity_7d", label="Andel", value=12.34, unit="%", decimals=1)
+    assert share.display_percent() == "12,3 %"
+    assert Indicator(**{**share.__dict__, "suppressed": True, "value": None}).display_percent() == (
+        "skjult"
+    )
+    assert Indicator(**{**share.__dict__, "value": None}).display_percent() == "–"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dashboard.definitions.core import MetricDefinition
+from dashboard.definitions.core import MetricDefinition, from_registry
 from dashboard.i18n import N_
 
-SOURCE = N_("Koronasertifikater utledet fra vaksinasjoner, tilfeller og prøver; befolkning fra SSB")
+SOURCE = from_registry("certificate_share").source
 EXPIRY_DAYS = 30
 SERIES_STEP_DAYS = 7
 # EXPIRY_DAYS (30) and SERIES_STEP_DAYS (7) are literals in the texts below: a msgid is fixed
@@ -24,20 +24,7 @@ PRECEDENCE_NOTE = N_(
     "telles som vaksinert."
 )
 
-VALID_SHARE = MetricDefinition(
-    key="certificate_share",
-    label=N_("Andel med gyldig koronasertifikat"),
-    unit="prosent",
-    definition=N_(
-        "Innbyggere i kommunen med minst ett gyldig koronasertifikat på valgt dato, delt på "
-        "befolkningen 1. januar samme år. Et sertifikat gjelder fra og med første gyldighetsdag "
-        "og til (ikke med) sluttdatoen i registeret. En person med flere gyldige sertifikater "
-        "telles én gang. Fordelingen etter grunnlag bruker det beste grunnlaget personen har på "
-        "datoen, i rekkefølgen vaksinert, gjennomgått covid-19, negativ test: en vaksinert "
-        "person som også har testattest, telles som vaksinert."
-    ),
-    source=SOURCE,
-)
+VALID_SHARE = from_registry("certificate_share")
 
 BY_AGE = MetricDefinition(
     key="certificate_by_age",

@@ -43,17 +43,36 @@ def published_note() -> str:
     return f"{_(AREA_NOTE)} {_(DISCLOSURE_NOTE)}"
 
 
-def from_registry(indicator_id: str) -> MetricDefinition:
+def from_registry(
+    indicator_id: str, *, key: str | None = None, label: str | None = None
+) -> MetricDefinition:
     """The screen definition of a registered indicator (:mod:`data.indicators`): label, unit,
-    definition and source are the registry's, shown translated."""
+    definition and source are the registry's, shown translated (``key`` and ``label`` for a
+    section that shows a family of indicators, such as coverage by dose)."""
     indicator = indicators.get(indicator_id)
     return MetricDefinition(
-        key=indicator.id,
-        label=indicator.label,
+        key=key or indicator.id,
+        label=label or indicator.label,
         unit=indicator.unit,
         definition=indicator.definition,
         source=indicator.source,
     )
+
+
+def label_of(indicator_id: str, *, short: bool = False) -> str:
+    """A registered indicator's label, translated: the card's (``short``, its unit printed
+    beside the value) or the full one."""
+    indicator = indicators.get(indicator_id)
+    return _(indicator.card_label if short else indicator.label, **dict(indicator.params))
+
+
+def unit_of(indicator_id: str) -> str:
+    unit = indicators.get(indicator_id).unit
+    return _(unit) if unit else ""
+
+
+def definition_of(indicator_id: str) -> str:
+    return _(indicators.get(indicator_id).definition)
 
 
 MAP_METRICS: dict[str, MetricDefinition] = {
@@ -61,17 +80,7 @@ MAP_METRICS: dict[str, MetricDefinition] = {
 }
 DEFAULT_MAP_METRIC = "incidence_14d"
 
-TREND = MetricDefinition(
-    key="trend",
-    label=N_("Trend"),
-    unit="",
-    definition=N_(
-        "Siste 7 dager mot de 7 dagene før: økende ved minst +15 % og minst 7 tilfeller siste "
-        "7 dager, synkende ved −15 % eller mer med samme volumkrav, ellers stabil. Beregnes ikke "
-        "under 7 tilfeller."
-    ),
-    source=N_("MSIS-tilfeller etter prøvedato"),
-)
+TREND = from_registry("trend")
 # Source strings: show them with trend_label() (or _(TREND_LABELS[code])).
 TREND_LABELS = {
     "rising": N_("↑ Økende"),
@@ -249,10 +258,13 @@ __all__ = [
     "MetricDefinition",
     "case_basis_label",
     "case_basis_text",
+    "definition_of",
     "for_case_basis",
     "from_registry",
+    "label_of",
     "map_structure_note",
     "published_note",
     "source_short_name",
     "trend_label",
+    "unit_of",
 ]

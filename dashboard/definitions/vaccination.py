@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dashboard.definitions.core import MetricDefinition
+from dashboard.definitions.core import MetricDefinition, from_registry
 from dashboard.i18n import N_
 
 VACCINATION_SOURCE = N_("SYSVAK (Nasjonalt vaksinasjonsregister)")
 
-COVERAGE = MetricDefinition(
-    key="coverage",
-    label=N_("Vaksinasjonsdekning"),
-    unit="%",
-    definition=N_(
-        "Personer med minst dose n / befolkningen, etter aldersgruppe, til og med valgt dato. "
-        "Befolkning per 1. januar samme år. Dekning over 100 % (flere vaksinerte enn "
-        "innbyggere, f.eks. etter flytting) vises som 100 % med merknad; den uavrundede verdien "
-        "beholdes og vises ved pekeren."
-    ),
-    source=N_("SYSVAK (Nasjonalt vaksinasjonsregister); befolkning fra SSB"),
-)
+COVERAGE = from_registry("coverage_all_d1", key="coverage", label=N_("Vaksinasjonsdekning"))
 COVERAGE_OVER_TIME = MetricDefinition(
     key="coverage_over_time",
     label=N_("Dekning over tid"),
@@ -30,16 +19,7 @@ COVERAGE_OVER_TIME = MetricDefinition(
     ),
     source=N_("SYSVAK (Nasjonalt vaksinasjonsregister); befolkning fra SSB"),
 )
-UNVACCINATED = MetricDefinition(
-    key="unvaccinated_65",
-    label=N_("Uvaksinerte i risikogrupper"),
-    unit="personer",
-    definition=N_(
-        "Innbyggere 65 år og eldre uten registrert dose 1 til og med valgt dato: befolkningen "
-        "per 1. januar minus personer med minst dose 1 (ikke under 0)."
-    ),
-    source=N_("SYSVAK (Nasjonalt vaksinasjonsregister); befolkning fra SSB"),
-)
+UNVACCINATED = from_registry("unvaccinated_65")
 OVER_100_NOTE = N_(
     "* Over 100 %: flere vaksinerte enn innbyggere i aldersgruppen per 1. januar (f.eks. etter "
     "flytting). Vist som 100 %; uavrundet verdi ved pekeren."

@@ -221,4 +221,35 @@ def published_series(
     return out.drop(columns="area")
 
 
-__all__ = ["area_coverage", "area_key_figures", "kommune_coverage", "published_series"]
+@cached()
+def published_coverage(
+    *,
+    scope: Scope,
+    area: str,
+    start: dt.date,
+    end: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """Coverage groups (65+, alle) × dose 1–3 of one area on each day in [start, end], as
+    the scope's policy publishes them — the same cells as the Morgenbrief's and Krisemøte's
+    coverage (:func:`area_coverage`): date, age_band, dose_number, vaccinated, population,
+    hidden. ``area`` as for :func:`published_series`; empty where the data have no dose
+    counts by age band."""
+    kommune = area if area not in (NATION,) and not area.startswith(COUNTY_PREFIX) else None
+    if kommune is not None:
+        scope.restrict([kommune])
+    rows = area_rows(areas=(area,), start=start, end=end, disease=disease, columns=COVERAGE)
+    if rows.empty or rows[VACCINATED].isna().all().all():
+        return pd.DataFrame()
+    long = _coverage_long(rows, "area")
+    out = _protect_sides(long, scope=scope, kommune_column=None, area_code=kommune)
+    return out.drop(columns="area")
+
+
+__all__ = [
+    "area_coverage",
+    "area_key_figures",
+    "kommune_coverage",
+    "published_coverage",
+    "published_series",
+]

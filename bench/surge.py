@@ -1,0 +1,101 @@
+"""The 07:45 surge: every kommune's Morgenbrief for the latest data date, each asked once,
+by 16 concurrent clients against gunicorn (2 workers × 4 threads) right after start (cold:
+nothing cached), then the same 357 again (what a second reader of each brief meets).
+
+``python -m bench.surge --json out.json``; prints requests/s and p50/p95/max, never fails on
+a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.load import USER, _data_date, _free_port, start_gunicorn, stop_gunicorn
+from bench.report import emit
+from tests.dash_http import dependency_body
+
+BRIEF_OUTPUT = "brief-body.children"
+
+
+def _brief_dependency(session: requests.Session, base: str) -> dict[str, Any]:
+    for dep in session.get(f"{base}/_dash-dependencies", timeout=60).json():
+        if BRIEF_OUTPUT in dep["output"].strip(".").split("..."):
+            return dict(dep)
+    raise RuntimeError("the Morgenbrief's main callback was not found")
+
+
+def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int) -> dict:
+    local = threading.local()
+
+    def one(body: dict[str, Any]) -> tuple[float, int]:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            local.session.cookies.update(cookies)
+        started = time.perf_counter()
+        response = local.session.post(f"{base}/_dash-update-component", json=body, timeout=300)
+        return (time.perf_counter() - started) * 1000, response.status_code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(one, bodies))
+    seconds = time.perf_counter() - started
+    times = sorted(t for t, _s in results)
+    return {
+        "rps": len(results) / seconds,
+        "p50": statistics.median(times),
+        "p95": times[int(0.95 * (len(times) - 1))],
+        "max": times[-1],
+        "errors": sum(1 for _t, s in results if s != 200),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--json", help="also write the results as JSON to this file")
+    args = parser.parse_args()
+    from geo import reference
+
+    env = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32)}
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    day = _data_date(env).isoformat()
+    kommuner = list(reference.kommuner(2024)["kommunenummer"])
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc, _cold = start_gunicorn(port, workers=args.workers, threads=args.threads, env=env)
+    rows: list[tuple[str, str]] = []
+    try:
+        session = requests.Session()
+        session.get(f"{base}/login/demo/{USER}", allow_redirects=False, timeout=60)
+        dep = _brief_dependency(session, base)
+        bodies = [dependency_body(dep, kommune=k, date=day) for k in kommuner]
+        for name in ("cold (right after start)", "again (the same briefs)"):
+            got = _pass(base, session.cookies, bodies, args.clients)
+            rows.append(
+                (
+                    f"07:45 surge, {name}: {len(bodies)} Morgenbriefs, {args.clients} clients, "
+                    f"{args.workers}×{args.threads} gunicorn: requests/s, p50 / p95 / max ms",
+                    f"{got['rps']:.1f}, {got['p50']:.0f} / {got['p95']:.0f} / {got['max']:.0f}"
+                    + (f" ({got['errors']} errors)" if got["errors"] else ""),
+                )
+            )
+    finally:
+        stop_gunicorn(proc)
+    emit("### 07:45 surge (all kommuner's Morgenbrief, latest data date)", rows, args.json)
+
+
+if __name__ == "__main__":
+    main()
