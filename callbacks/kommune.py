@@ -30,7 +30,7 @@ from dashboard.definitions import (
 )
 from dashboard.i18n import _
 from data import queries
-from data.queries import AreaLevel
+from data.queries import AreaLevel, sources
 from geo import reference
 from layouts.common import EMPTY_FIGURE, card, definition_block
 
@@ -53,7 +53,19 @@ def definitions(basis: str) -> html.Div:
     )
 
 
-def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[dbc.Col]:
+def population_note(year: int, used: int | None) -> str:
+    """Which 1 January the rates divide by: the date's year, or the nearest year with
+    numbers, said as such."""
+    if used is None or used == year:
+        return _("1. januar")
+    if used < year:
+        return _("befolkning 1.1.{aar}, nyere tall mangler", aar=used)
+    return _("befolkning 1.1.{aar}, eldre tall mangler", aar=used)
+
+
+def _cards(
+    k: dict, f: dict, n: dict, fylke: str, basis: str = "test", population: str | None = None
+) -> list[dbc.Col]:
     def inc(values: dict, key: str) -> str:
         # a rate on a withheld count reads "skjult" (the population is known and positive)
         hidden = formatting.as_float(values[key]) is None and bool(values.get("population"))
@@ -72,7 +84,13 @@ def _cards(k: dict, f: dict, n: dict, fylke: str, basis: str = "test") -> list[d
 
     return [
         dbc.Col(
-            card(_("Innbyggere"), formatting.number(k["population"]), note=_("1. januar")), md=2
+            card(
+                _("Innbyggere"),
+                formatting.number(k["population"]),
+                note=population or _("1. januar"),
+                card_id="kommune-population",
+            ),
+            md=2,
         ),
         dbc.Col(
             card(
@@ -153,7 +171,16 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     source = f"{source} {published_note()}"
     return (
         title,
-        _cards(own_at, county_at, nation_at, fylke=row["fylkesnavn"], basis=basis),
+        _cards(
+            own_at,
+            county_at,
+            nation_at,
+            fylke=row["fylkesnavn"],
+            basis=basis,
+            population=population_note(
+                date.year, sources.population_fallbacks(year=date.year).get(kommunenummer)
+            ),
+        ),
         daily_fig,
         incidence_fig,
         None,

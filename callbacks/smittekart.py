@@ -62,7 +62,29 @@ def map_values(metric: str, date: dt.date, structure: int = BUILT_IN_STRUCTURE) 
     kommuner = queries.kommune_list(scope=scope)
     polygons = reference.polygons_on_map(structure)
     # " og " joins the names of kommuner drawn as one area (Ålesund og Haram)
-    return metrics.map_frame(windows, kommuner, polygons, metric, and_word=_(" og "))
+    frame = metrics.map_frame(windows, kommuner, polygons, metric, and_word=_(" og "))
+    drawn = sources.polygons_drawn(structure) if structure != BUILT_IN_STRUCTURE else None
+    frame["drawn"] = True if drawn is None else frame["polygon_id"].isin(drawn)
+    return frame
+
+
+def undrawn_note(frame: Any) -> html.Div | None:
+    """The kommuner the boundaries in use have no polygon for: listed, never silently left
+    out (they are not counted among the map's areas either)."""
+    missing = frame.loc[~frame["drawn"], "name"].tolist()
+    if not missing:
+        return None
+    return html.Div(
+        ngettext(
+            "Ikke tegnet (mangler i kartgrunnlaget): {navn}",
+            "Ikke tegnet ({n} mangler i kartgrunnlaget): {navn}",
+            len(missing),
+            n=len(missing),
+            navn=", ".join(missing),
+        ),
+        className="small text-warning-emphasis mt-1",
+        id="map-undrawn-note",
+    )
 
 
 def structure_note(structure: int) -> str:
@@ -73,6 +95,8 @@ def structure_note(structure: int) -> str:
 
 def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     metric = MAP_METRICS[metric_key]
+    undrawn = undrawn_note(frame)
+    frame = frame[frame["drawn"]]  # the count and trends are of the areas on the map
     # The national figure comes from the national aggregate, not from the (scoped) map rows.
     nation = queries.cases_daily(
         scope=current_scope(),
@@ -123,8 +147,30 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
             )
             if frame["withheld"].any()
             else None,
+            population_year_note(frame, date),
+            undrawn,
         ]
     )
+
+
+def population_year_note(frame: Any, date: dt.date) -> html.Div | None:
+    """Rates of kommuner whose population of 1 January of the date's year is missing use the
+    nearest year with numbers: how many, and which year."""
+    used = sources.population_fallbacks(year=date.year)
+    years = pd.Series([used.get(c) for c in frame["kommunenummer"]], dtype="Int64").dropna()
+    if years.empty:
+        return None
+    parts = []
+    for year, n in sorted(years.value_counts().items()):
+        text = (
+            _("befolkning 1.1.{aar}, nyere tall mangler", aar=int(year))
+            if year < date.year
+            else _("befolkning 1.1.{aar}, eldre tall mangler", aar=int(year))
+        )
+        parts.append(
+            ngettext("{n} kommune: {tekst}", "{n} kommuner: {tekst}", int(n), n=int(n), tekst=text)
+        )
+    return html.Div("; ".join(parts), className="small text-muted mt-1", id="map-population-note")
 
 
 def update_map(

@@ -218,13 +218,13 @@ def _print_import_report(report: object) -> None:
             f"{r.rows_rejected:>7,} {r.rows_skipped:>7,} {r.facts:>9,} {r.seconds:>6.2f} "
             f"{r.rows_per_second:>9,.0f}".replace(",", " ")
         )
-        if r.status in ("failed", "skipped") or r.message:
+        if r.status in ("failed", "refused", "skipped") or r.message:
             typer.echo(f"    {STATUS_NB.get(r.status, r.status)}: {r.message}")
         for reason, n in list(r.reasons.items())[:5]:
             typer.echo(f"    avvist {n:>6}: {reason_text(reason)} ({reason})")
     loaded = [r for r in report.results if r.status == "loaded"]
     unchanged = [r for r in report.results if r.status == "unchanged"]
-    failed = [r for r in report.results if r.status == "failed"]
+    failed = [r for r in report.results if r.status in ("failed", "refused")]
     skipped = [r for r in report.results if r.status == "skipped"]
     typer.echo(
         f"\n{len(loaded)} lastet, {len(unchanged)} uendret, {len(failed)} feilet, "
@@ -241,31 +241,57 @@ def _print_import_report(report: object) -> None:
         typer.echo("Ingenting endret.")
 
 
-def _run_import(paths: list[Path], *, group: str | None, progress: bool) -> None:
+def _run_import(
+    paths: list[Path], *, group: str | None, progress: bool, replace: bool = False
+) -> None:
     from data import db
     from data.importers import ImportRefused, run
 
     _configure()
     db.upgrade()
     try:
-        report = run(db.engine("main"), paths, group=group, progress=progress)
+        report = run(db.engine("main"), paths, group=group, progress=progress, replace=replace)
     except ImportRefused as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     _print_import_report(report)
-    if not report.anything_loaded:
-        raise typer.Exit(1)
     if report.changed:
         try:
             _compute_signals(progress=progress)
         except LookupError as exc:  # reference data only: nothing to compute signals on
             typer.echo(f"Signaler ikke beregnet: {exc}")
+    _print_undrawn()
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+def _print_undrawn() -> None:
+    """Kommuner the map cannot draw (no geometry in the boundaries in use), as on the map."""
+    from data.queries import sources
+
+    try:
+        undrawn = sources.kommuner_without_geometry()
+    except LookupError:
+        return
+    for structure, names in undrawn.items():
+        if names:
+            typer.echo(
+                f"Kart {structure}: {len(names)} kommuner uten geometri (ikke tegnet): "
+                + ", ".join(names)
+            )
+
+
+REPLACE_HELP = (
+    "Erstatt datasettet selv om den nye filen dekker færre områder, mål eller en kortere "
+    "periode (loggføres og vises på Datakvalitet)"
+)
 
 
 @import_app.command("all")
 def import_all(
     folder: Annotated[Path, typer.Argument(help="Mappe med filer, f.eks. ../shared/realdata")],
     progress: bool = True,
+    replace: Annotated[bool, typer.Option("--replace", help=REPLACE_HELP)] = False,
 ) -> None:
     """Importer alle kjente filer i en mappe, i riktig rekkefølge (referanse → befolkning →
     geometri → serier → regler)."""
@@ -273,17 +299,18 @@ def import_all(
 
     if not folder.is_dir():
         raise typer.BadParameter(f"{folder} er ikke en mappe")
-    _run_import(folder_files(folder), group=None, progress=progress)
+    _run_import(folder_files(folder), group=None, progress=progress, replace=replace)
 
 
 def _import_command(group: str) -> None:
     def command(
         path: Annotated[Path, typer.Argument(help="Filen som skal importeres")],
         progress: bool = True,
+        replace: Annotated[bool, typer.Option("--replace", help=REPLACE_HELP)] = False,
     ) -> None:
         if not path.is_file():
             raise typer.BadParameter(f"{path} finnes ikke")
-        _run_import([path], group=group, progress=progress)
+        _run_import([path], group=group, progress=progress, replace=replace)
 
     command.__doc__ = f"Importer én fil av typen {group}."
     import_app.command(group)(command)
@@ -293,6 +320,7 @@ for _group in (
     "covidnor",
     "sysvak",
     "msis",
+    "fhi",
     "ssb-population",
     "boundaries",
     "crosswalk",

@@ -402,9 +402,17 @@ def test_cli_import_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         folder.mkdir()
         write(folder / "x.csv", [HEADER, covidnor_line("2021-03-01", "0301", "-1")])
         write(folder / "y.csv", [HEADER, covidnor_line("2021-03-02", "0301", "4")])
+        # x loads nothing and y covers another period than the file already loaded: both
+        # are refused, nothing is replaced, and the exit code says so (issue 18)
         result = CliRunner().invoke(app, ["import", "all", str(folder), "--no-progress"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 1, result.output
         assert "Negativt antall" in result.output
+        assert "ville ha fjernet datoene fra 2021-03-01" in result.output
+        result = CliRunner().invoke(
+            app, ["import", "covidnor", str(folder / "y.csv"), "--replace", "--no-progress"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "erstattet med mindre data" in result.output
     finally:
         data_cache.set_backend(backend)
         if previous:

@@ -96,22 +96,20 @@ def test_whole_folder_imports(real_db: dict[str, Any]) -> None:
             f"{r.seconds:.2f} s"
         )
     # files no importer reads yet: the departures list, and ECDC's ERVISS files (influenza
-    # and RSV, issue 21); county-level covidnor series are not read yet (issue 18): every row
-    # is rejected, so the file fails and replaces nothing
+    # and RSV, issue 21); the county-level covidnor series are read as county series
     skipped = set(by_status["skipped"])
     assert "fhi_transport_departures_with_infected.csv" in skipped
     erviss = {r.file for r in report.results if "ecdc_erviss" in r.file}
     assert {Path(f).name for f in erviss} <= skipped
     assert len(skipped) == 1 + len(erviss)
-    failed = [r for r in report.results if r.status == "failed"]
-    assert sorted(Path(r.file).name for r in failed) == [
-        "covidnor_county_daily.csv.gz",
-        "covidnor_county_weekly.csv",
-    ]
-    assert all(r.reasons == {"nothing_loaded": 1} for r in failed)
-    assert all("eksisterende data er beholdt" in r.message for r in failed)
-    assert len(by_status["loaded"]) == 17
-    assert report.anything_loaded
+    assert not [r for r in report.results if r.status in ("failed", "refused")]
+    county = [r for r in report.results if "covidnor_county" in r.file]
+    assert sorted(r.kind for r in county) == ["covidnor_fylke_day", "covidnor_fylke_week"]
+    assert all(r.rows_loaded == r.rows_read and r.rows_rejected == 0 for r in county)
+    assert len(by_status["loaded"]) == 19
+    assert report.anything_loaded and report.exit_code == 0
+    for r in report.results:  # every row accounted for
+        assert r.rows_read == r.rows_loaded + r.rows_rejected + r.rows_skipped, r.file
     daily = next(r for r in report.results if r.file.endswith("covidnor_municip_daily.csv.gz"))
     assert daily.rows_read == 354_932 and daily.rows_loaded + daily.rows_rejected == 354_932
     ssb = [r for r in report.results if "Personer" in r.file]
@@ -125,12 +123,9 @@ def test_reimport_is_a_no_op(real_db: dict[str, Any]) -> None:
     before = _snapshot()
     again = runner.run(db.engine(), runner.folder_files(REALDATA))
     assert not again.changed
-    assert {r.status for r in again.results} == {"unchanged", "skipped", "failed"}
-    failed = [r for r in again.results if r.status == "failed"]
-    assert all("county" in r.file for r in failed)
+    assert {r.status for r in again.results} == {"unchanged", "skipped"}
     after = _snapshot()
-    # a failed file is retried: its new run replaces the old one (the same number of rows)
-    assert after.pop("runs") == before.pop("runs") + len(failed)
+    assert after.pop("runs") == before.pop("runs")  # no file failed, so none is retried
     assert after == before
 
 
@@ -222,6 +217,15 @@ def test_14_day_incidence_equals_raw_files(
             & (raw_daily["date"] <= pd.Timestamp(date))
         ]["cases_by_regdate_n"].fillna(0)
         bands = population[population["code"] == code_2020]["Persons 2020"]
+        # the population of the date's year: SSB (2020), else the file's own pop_jan1_n, else
+        # the nearest SSB year (2020 for 2021 and 2022)
+        own = raw_daily[
+            (raw_daily["kommunenummer"] == code_2020)
+            & raw_daily["date"].dt.year.eq(date.year)
+            & raw_daily["isoyear"].eq(date.year)
+        ]["pop_jan1_n"].dropna()
+        if date.year != 2020 and len(own):
+            bands = pd.Series([float(own.iloc[0])])
         if code_2020 != code_2024 and code_2020 == "1507":
             raw = _halve(raw, code_2024 in SPLIT_FIRST)
             bands = _halve(bands, code_2024 in SPLIT_FIRST)
@@ -321,7 +325,7 @@ def test_data_quality_views_on_real_data(real_db: dict[str, Any]) -> None:
     vintages = sources.code_vintages(scope=_scope())
     assert vintages["translated"].any()
     runs = sources.data_sources(scope=_scope())
-    assert (runs["status"] == "active").sum() == 17
+    assert (runs["status"] == "active").sum() == 19
     assert sources.arrivals_without_fd(scope=_scope()) == {"available": False}
     print(
         "\nrejected on the real folder:",
@@ -366,3 +370,25 @@ def test_datakvalitet_page_on_real_data(real_db: dict[str, Any]) -> None:
     assert "covidnor_municip_daily.csv.gz" in rendered
     assert "Befolkningstabellen har tall for alle kommuner" in rendered
     assert "Ingen ankomstregistreringer" in rendered
+
+
+def test_trondheim_incidence_uses_population_of_its_year(
+    real_db: dict[str, Any], raw_daily: pd.DataFrame
+) -> None:
+    """Issue 18: the 14-day incidence on 2022-01-20 is divided by the population of
+    1 January 2022 (from the kommune file's own ``pop_jan1_n``; SSB has only 2020 and 2024)."""
+    from data import queries
+
+    date = dt.date(2022, 1, 20)
+    raw = raw_daily[raw_daily["kommunenummer"] == "5001"]
+    window = raw[(raw["date"] > pd.Timestamp(date - dt.timedelta(days=14)))
+                 & (raw["date"] <= pd.Timestamp(date))]  # fmt: skip
+    cases = float(window["cases_by_regdate_n"].fillna(0).sum())
+    population = raw.loc[raw["date"].dt.year.eq(2022) & raw["isoyear"].eq(2022), "pop_jan1_n"]
+    assert population.nunique() == 1
+    expected = cases * 100_000 / float(population.iloc[0])
+    windows = queries.case_windows(scope=_scope(), date=date).set_index("kommunenummer")
+    row = windows.loc["5001"]
+    ours = float(row["cases_14d"]) * 100_000 / float(row["population"])
+    assert ours == pytest.approx(expected, abs=0.1)
+    assert int(row["population"]) == int(population.iloc[0])

@@ -37,6 +37,9 @@ MAX_VALUE_CHARS = 200
 # doses or tests in one period (the 2021-11-18 re-registration in Oslo is 360 178 doses).
 MAX_COUNT = {"kommune": 1_000_000, "fylke": 2_000_000, "nation": 50_000_000}
 NATION_CODE = "NO"
+# Doses of one dose number in an area and period may exceed its population a little (moves,
+# unregistered residents); more than this factor means a column holds something else.
+DOSE_FACTOR = 1.2
 
 
 class ImportFormatError(ValueError):
@@ -122,6 +125,17 @@ class Table:
     frame: pd.DataFrame  # every column as str; missing cells are ""
     lines: np.ndarray  # physical line number of each row
     sep: str
+    rows_read: int = 0  # non-blank physical lines after the header, counted on the raw text
+
+
+def blank_lines(body: str) -> np.ndarray:
+    """0-based offsets of the blank (empty or whitespace-only) physical lines of ``body``."""
+    if not body:
+        return np.array([], dtype=np.int64)
+    pieces = body.split("\n")
+    if body.endswith("\n"):
+        pieces.pop()
+    return np.fromiter((i for i, piece in enumerate(pieces) if not piece.strip()), dtype=np.int64)
 
 
 def read_table(
@@ -141,6 +155,7 @@ def read_table(
     first_line = header_index + 2
     if src.truncated:
         rejects.add_line(None, None, None, "truncated_file")
+    cut = 0
     # A last line without a newline in a file cut short is not to be trusted.
     if body and not body.endswith("\n") and (src.truncated or body.count("\n") > 0):
         last_break = body.rfind("\n")
@@ -150,28 +165,34 @@ def read_table(
                 first_line + body.count("\n"), None, last[:MAX_VALUE_CHARS], "truncated_line"
             )
             body = body[: last_break + 1]
+            cut = 1
+    n_lines = body.count("\n") + (1 if body and not body.endswith("\n") else 0)
+    blank = blank_lines(body)
+    rows_read = n_lines - len(blank) + cut
     try:
         frame, bad_rows = _read_with_arrow(body, sep, columns)
-        if any("\n" in text for _, text in bad_rows):
-            # an unclosed quote swallowed the lines after it: judge each line on its own
-            raise ValueError("multi-line bad row")
+        if len(frame) + len(bad_rows) != n_lines or any("\n" in t for _, t in bad_rows):
+            # a quote swallowed line breaks (a stray " opens a field that runs on over the
+            # following lines): rows and lines no longer match, so judge each line on its own
+            raise ValueError("multi-line row")
     except (pa.ArrowInvalid, ValueError):
         frame, lines = _read_with_csv_module(body, sep, columns, first_line, rejects)
         if frame.empty and not len(rejects):
             rejects.add_line(None, None, None, "empty_file")
-        return Table(frame=frame, lines=lines, sep=sep)
+        return Table(frame=frame, lines=lines, sep=sep, rows_read=rows_read)
     lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
     for number, text in bad_rows:
         physical = number + first_line - 1
         lines[lines >= physical] += 1
         rejects.add_line(physical, None, text[:MAX_VALUE_CHARS], "wrong_field_count")
-    blank = (frame == "").all(axis=1).to_numpy()
-    if blank.any():
-        frame = frame.loc[~blank].reset_index(drop=True)
-        lines = lines[~blank]
+    if len(blank):
+        # only lines with nothing on them are left out; a line of empty fields is a row
+        is_blank = np.isin(lines, blank + first_line)
+        frame = frame.loc[~is_blank].reset_index(drop=True)
+        lines = lines[~is_blank]
     if frame.empty and not len(rejects):
         rejects.add_line(None, None, None, "empty_file")
-    return Table(frame=frame, lines=lines, sep=sep)
+    return Table(frame=frame, lines=lines, sep=sep, rows_read=rows_read)
 
 
 def _read_with_arrow(
@@ -217,7 +238,7 @@ def _read_with_csv_module(
         if not line.strip():
             continue
         try:
-            fields = next(csv.reader([line], delimiter=sep))
+            fields = next(csv.reader([line], delimiter=sep, strict=True))
         except (csv.Error, StopIteration):
             rejects.add_line(number, None, line[:MAX_VALUE_CHARS], "wrong_field_count")
             continue
@@ -354,6 +375,21 @@ class Validator:
         self.reject(finite & (values > limit), column, "implausibly_large")
         return np.where(finite & ~fractional, values, np.nan)
 
+    def against_population(
+        self, column: str, values: np.ndarray, population: np.ndarray, *, doses: bool
+    ) -> np.ndarray:
+        """Counts that the area's population (NaN where unknown) rules out: a day's or week's
+        persons (cases, tests, admissions) cannot reach it, doses of one dose number cannot
+        exceed it by more than :data:`DOSE_FACTOR` (moves, unregistered residents). A column
+        swapped with the population is caught here. Returns the values, NaN where rejected."""
+        known = np.isfinite(population) & (population > 0) & np.isfinite(values)
+        if doses:
+            over = known & (values > population * DOSE_FACTOR)
+        else:
+            over = known & (values >= population)
+        self.reject(over, column, "exceeds_population")
+        return np.where(over, np.nan, values)
+
     def number(
         self, column: str, *, lo: float | None = None, hi: float | None = None
     ) -> np.ndarray:
@@ -475,6 +511,9 @@ class Parsed:
     detail: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific payload for store()
     rejects: Rejections = field(default_factory=lambda: Rejections())
+    # physical lines of the rows loaded (and skipped): with the rejected lines, every line read
+    loaded_lines: np.ndarray | None = None
+    skipped_lines: np.ndarray | None = None
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, insert
 
@@ -86,6 +87,7 @@ def parse(src: SourceFile) -> Parsed:
     other = valid_codes(2024 if structure == 2020 else 2020, level)
     out_features: list[dict[str, Any]] = []
     seen: set[str] = set()
+    loaded_positions: list[int] = []
     repaired = 0
     for position, (feature, code) in enumerate(zip(features, codes, strict=True), start=1):
         if code not in known:
@@ -107,6 +109,7 @@ def parse(src: SourceFile) -> Parsed:
             continue
         repaired += int(not valid_before)
         seen.add(code)
+        loaded_positions.append(position)
         props = feature.get("properties") or {}
         name = next((str(props[k]) for k in NAME_KEYS if props.get(k)), code)
         out_features.append(
@@ -147,6 +150,7 @@ def parse(src: SourceFile) -> Parsed:
         structure=structure,
         rows_read=len(features),
         rows_loaded=len(out_features),
+        loaded_lines=np.asarray(loaded_positions, dtype=np.int64),
         flags=flags,
         detail={"level": level, "features": len(out_features)},
         extra={"geojson": collection, "level": level},

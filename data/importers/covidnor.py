@@ -66,6 +66,7 @@ META_COLUMNS = {
 # A day whose kommune vaccination sum exceeds this share of Norway's population (5.4 M) is a
 # re-registration, not vaccination: the real record day was about 110 000 doses.
 SPIKE_THRESHOLD = 540_000
+POPULATION_MEASURE = "population_jan1"
 TRUNCATED_DAYS = 7
 TESTDATE_MEASURES = ("cases_by_testdate", "tests_all", "tests_pos", "tests_neg")
 
@@ -82,13 +83,29 @@ def measure_of(column: str) -> str | None:
 
 
 def detect(columns: list[str]) -> str | None:
-    """``kommune`` or ``nation`` for a covidnor header, else None."""
+    """``kommune``, ``fylke`` or ``nation`` for a covidnor header, else None."""
     cols = set(columns)
     if not {"date", "location_code"} <= cols or not any(measure_of(c) for c in cols):
         return None
     if "granularity_geo" in cols:
         return None
-    return "kommune" if "kommunenummer" in cols else "nation"
+    if "kommunenummer" in cols:
+        return "kommune"
+    return "fylke" if "fylkesnummer" in cols else "nation"
+
+
+def detect_level_by_codes(text: str) -> str | None:
+    """The level the ``location_code`` values of the first lines name (``municip_nor…``,
+    ``county_nor…``, ``nation_nor``): a file is judged by its rows, not only its header."""
+    head = text[:4000]
+    for prefix, level in (
+        ("municip_nor", "kommune"),
+        ("county_nor", "fylke"),
+        ("nation_nor", "nation"),
+    ):
+        if prefix in head:
+            return level
+    return None
 
 
 def detect_period(text: str) -> str:
@@ -109,11 +126,76 @@ def detect_period(text: str) -> str:
     return "day"
 
 
+def _population_limits(
+    v: Validator, frame: pd.DataFrame, level: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the population of the area (NaN where the file has none) and its validated
+    values, so that counts can be checked against it."""
+    if "pop_jan1_n" not in frame.columns:
+        nan = np.full(len(frame), np.nan)
+        return nan, nan
+    pop = v.count("pop_jan1_n", level=level)
+    return np.where(pop > 0, pop, np.nan), pop
+
+
+def _population_facts(
+    frame: pd.DataFrame, code: pd.Series, dates: pd.Series, pop: np.ndarray, keep: np.ndarray
+) -> pd.DataFrame:
+    """The file's own population of 1 January per kommune and year (``pop_jan1_n`` is the
+    population of the ISO year: read on the days whose calendar year is that ISO year)."""
+    if "isoyear" not in frame.columns:
+        return pd.DataFrame()
+    isoyear = pd.to_numeric(frame["isoyear"].str.strip(), errors="coerce").to_numpy()
+    ok = keep & np.isfinite(pop) & (dates.dt.year.to_numpy() == isoyear)
+    if not ok.any():
+        return pd.DataFrame()
+    part = pd.DataFrame(
+        {"area_code": code.to_numpy()[ok], "year": isoyear[ok].astype(int), "value": pop[ok]}
+    )
+    part["line"] = np.flatnonzero(ok)
+    first = part.groupby(["area_code", "year"], as_index=False).agg(
+        value=("value", "first"), line=("line", "first")
+    )
+    return first
+
+
+# per level: digits of the code, and the location_code prefix
+CODE_FORMS = {"kommune": (4, "municip_nor"), "fylke": (2, "county_nor")}
+
+
+def _area_codes(v: Validator, numbers: pd.Series, location: pd.Series, level: str) -> pd.Series:
+    """Kommune- or fylkesnummer, zero-padded (a spreadsheet may have eaten the leading zero:
+    301 for 0301), checked against the structure and against ``location_code``."""
+    width, prefix = CODE_FORMS[level]
+    column = str(numbers.name)
+    code = numbers.str.strip()
+    code = code.where(~(code.str.fullmatch(rf"\d{{1,{width - 1}}}")), code.str.zfill(width))
+    v.reject((code == "").to_numpy(), column, "missing_value")
+    v.codes(code, column, structure=STRUCTURE, level=level)
+    in_location = location.str.extract(rf"^{prefix}(\d{{1,{width}}})$", expand=False)
+    in_location = in_location.fillna("").str.zfill(width)
+    v.reject(
+        ((location != "") & (code != "") & (in_location != code)).to_numpy(),
+        "location_code",
+        "code_mismatch",
+    )
+    return code
+
+
 def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
     rejects = Rejections()
-    required = ["date", "location_code"] + (["kommunenummer"] if level == "kommune" else [])
-    table = read_table(src, rejects, required=required)
+    number_column = {"kommune": "kommunenummer", "fylke": "fylkesnummer"}.get(level)
+    table = read_table(src, rejects, required=["date", "location_code"])
     frame = table.frame
+    if number_column is not None and number_column not in frame.columns:
+        # the number is in the location code (municip_nor0301, county_nor03)
+        prefix = CODE_FORMS[level][1]
+        frame[number_column] = (
+            frame["location_code"]
+            .str.strip()
+            .str.extract(rf"^{prefix}(\d+)$", expand=False)
+            .fillna("")
+        )
     v = Validator(table, rejects)
     dates = v.date("date")
     if period == "week":
@@ -126,19 +208,8 @@ def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
                 (dates.notna() & (week_end != dates)).to_numpy(), "isoyearweek", "week_mismatch"
             )
     location = v.required("location_code")
-    if level == "kommune":
-        code = frame["kommunenummer"].str.strip()
-        # a spreadsheet may have eaten the leading zero (301 for 0301)
-        code = code.where(~(code.str.fullmatch(r"\d{1,3}")), code.str.zfill(4))
-        v.reject((code == "").to_numpy(), "kommunenummer", "missing_value")
-        v.codes(code, "kommunenummer", structure=STRUCTURE, level="kommune")
-        in_location = location.str.extract(r"^municip_nor(\d{1,4})$", expand=False)
-        in_location = in_location.fillna("").str.zfill(4)
-        v.reject(
-            ((location != "") & (code != "") & (in_location != code)).to_numpy(),
-            "location_code",
-            "code_mismatch",
-        )
+    if number_column is not None:
+        code = _area_codes(v, frame[number_column], location, level)
     else:
         code = pd.Series(NATION_CODE, index=frame.index)
         v.reject(
@@ -147,7 +218,13 @@ def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
             "unknown_code",
         )
     value_columns = {c: measure_of(c) for c in frame.columns}
-    values = {m: v.count(c, level=level) for c, m in value_columns.items() if m is not None}
+    counted = {c: m for c, m in value_columns.items() if m is not None}
+    values = {m: v.count(c, level=level) for c, m in counted.items()}
+    pop, pop_values = _population_limits(v, frame, level)
+    for column, measure in counted.items():
+        values[measure] = v.against_population(
+            column, values[measure], pop, doses=measure.startswith("doses")
+        )
     v.duplicates([code.to_numpy(), dates.to_numpy()], "date")
 
     keep = v.good
@@ -173,12 +250,37 @@ def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
         keep=keep,
         flags=quality,
     )
+    if level == "kommune":
+        population = _population_facts(frame, code, dates, pop_values, keep)
+        if not population.empty:
+            # one row per kommune and year: the series' own denominators (measure
+            # population_jan1, period year), used where SSB has no table for that year
+            facts["period"] = period
+            extra_rows = pd.DataFrame(
+                {
+                    "area_code": population["area_code"].to_numpy(dtype=object),
+                    "date": pd.to_datetime(population["year"].astype(str) + "-01-01").to_numpy(),
+                    "measure": POPULATION_MEASURE,
+                    "value": population["value"].to_numpy(dtype="float64"),
+                    "line": table.lines[population["line"].to_numpy()],
+                    "quality_flag": None,
+                    "period": "year",
+                }
+            )
+            facts = pd.concat(
+                [
+                    facts.astype({"area_code": object, "measure": object, "period": object}),
+                    extra_rows,
+                ],
+                ignore_index=True,
+            )
     good_dates = dates[keep]
     return Parsed(
         rejects=rejects,
         dataset=f"covidnor:{level}:{period}",
         structure=STRUCTURE,
-        rows_read=len(frame),
+        rows_read=table.rows_read,
+        loaded_lines=table.lines[keep],
         rows_loaded=int(keep.sum()),
         facts={"reported_series": facts},
         flags=flags,

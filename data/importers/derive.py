@@ -48,6 +48,7 @@ TOTAL_AGE = "total"
 ARTEFACT_FLAGS = ("reregistration_spike",)
 CASE_MEASURES = {"cases_by_testdate": "cases_by_testdate", "cases_by_regdate": "cases_by_regdate"}
 DOSE_MEASURES = {f"doses_by_regdate_{d}": d for d in (1, 2, 3, 4)}
+SERIES_POPULATION = "population_jan1"  # a case series' own population column (covidnor)
 
 
 def _frame(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
@@ -125,7 +126,57 @@ def band_of(ages: pd.Series) -> pd.Series:
     return pd.Series(np.asarray(AGE_BANDS, dtype=object)[index], index=ages.index)
 
 
+def _series_totals(conn: Connection) -> pd.DataFrame:
+    """Population of 1 January per kommune and year from the case series' own column
+    (covidnor ``pop_jan1_n``): columns structure, code, year, value."""
+    totals = _frame(
+        conn,
+        select(
+            ReportedSeries.structure,
+            ReportedSeries.area_code,
+            ReportedSeries.date,
+            ReportedSeries.value,
+        ).where(
+            ReportedSeries.area_level == "kommune",
+            ReportedSeries.measure == SERIES_POPULATION,
+        ),
+        ["structure", "code", "date", "value"],
+    )
+    if totals.empty:
+        return pd.DataFrame(columns=["structure", "code", "year", "value"])
+    totals["year"] = pd.to_datetime(totals["date"]).dt.year
+    # the daily and the weekly file carry the same column: one value per kommune and year
+    totals = totals.drop(columns="date").dropna(subset=["value"])
+    return totals.drop_duplicates(["structure", "code", "year"]).reset_index(drop=True)
+
+
+def _scaled(template: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The age bands of ``template`` (code, age_band, value) scaled per code to ``totals``
+    (code, value), rounded so that the bands add up to the total exactly."""
+    frame = template.merge(totals.rename(columns={"value": "total"}), on="code", how="inner")
+    frame = frame.sort_values(["code", "age_band"]).reset_index(drop=True)
+    share = frame["value"] / frame.groupby("code")["value"].transform("sum").where(lambda x: x > 0)
+    cum = (share.fillna(0).groupby(frame["code"]).cumsum() * frame["total"]).round()
+    previous = cum.groupby(frame["code"]).shift(1).fillna(0)
+    frame["value"] = cum - previous
+    return frame[["code", "age_band", "value"]]
+
+
+def _nearest(year: int, have: list[int]) -> int:
+    """The nearest year with numbers (the earlier one on a tie)."""
+    return min(have, key=lambda y: (abs(y - year), y))
+
+
 def _population(conn: Connection, cw: pd.DataFrame) -> dict[str, Any]:
+    """Population by structure × kommune × year × age band, for every year from the first to
+    the last one any source has:
+
+    1. SSB's table for that year (in the structure it was published in, else translated);
+    2. else the case series' own population of 1 January (covidnor ``pop_jan1_n``), spread
+       over age bands like the nearest SSB year;
+    3. else the nearest SSB year as it is: said per kommune and year in a quality flag
+       (``population_nearest_year``) and in dataset_meta, so that pages can name the year.
+    """
     facts = _frame(
         conn,
         select(
@@ -146,6 +197,7 @@ def _population(conn: Connection, cw: pd.DataFrame) -> dict[str, Any]:
     published = {
         int(s): sorted(map(int, g["year"].unique())) for s, g in banded.groupby("structure")
     }
+    series = _series_totals(conn)
     per_structure: dict[int, pd.DataFrame] = {}
     translated: list[str] = []
     for target in (2020, 2024):
@@ -168,22 +220,45 @@ def _population(conn: Connection, cw: pd.DataFrame) -> dict[str, Any]:
                 parts.append(part)
         if parts:
             per_structure[target] = pd.concat(parts, ignore_index=True)
-    all_years = sorted({y for ys in published.values() for y in ys})
+    ssb_years = sorted({y for ys in published.values() for y in ys})
+    series_years = sorted(map(int, series["year"].unique())) if len(series) else []
+    all_years = sorted(set(ssb_years) | set(series_years))
     carried: list[str] = []
+    nearest: list[dict[str, Any]] = []
+    from_series: list[str] = []
     frames = []
     for structure, frame in per_structure.items():
-        have = sorted(frame["year"].unique())
+        frame = frame.groupby(["code", "year", "age_band"], as_index=False)["value"].sum()
+        have = sorted(map(int, frame["year"].unique()))
+        added = []
         for year in range(all_years[0], all_years[-1] + 1):
             if year in have:
                 continue
-            before = [y for y in have if y < year]
-            if not before:
-                continue
-            copy = frame[frame["year"] == before[-1]].copy()
-            copy["year"] = year
-            frame = pd.concat([frame, copy], ignore_index=True)
-            carried.append(f"{year}←{before[-1]}")
-        frame = frame.groupby(["code", "year", "age_band"], as_index=False)["value"].sum()
+            used = _nearest(year, have)
+            template = frame[frame["year"] == used][["code", "age_band", "value"]]
+            totals = series[series["year"] == year]
+            own = pd.DataFrame(columns=["code", "age_band", "value"])
+            if len(totals):
+                parts = [
+                    to_structure(
+                        g[["code", "value"]],
+                        source=int(s),
+                        target=structure,
+                        values=["value"],
+                        cw=cw,
+                    )
+                    for s, g in totals.groupby("structure")
+                ]
+                own = _scaled(template, pd.concat(parts).groupby("code", as_index=False).sum())
+                from_series.append(f"{year}:{structure}:{own['code'].nunique()}")
+            rest = template[~template["code"].isin(set(own["code"]))]
+            if len(rest):
+                codes = sorted(rest["code"].unique())
+                carried.append(f"{year}←{used}")
+                nearest.append({"structure": structure, "year": year, "used": used, "codes": codes})
+            added.append(pd.concat([own, rest], ignore_index=True).assign(year=year))
+        if added:
+            frame = pd.concat([frame, *added], ignore_index=True)
         frames.append(frame.assign(structure=structure))
     out = pd.concat(frames, ignore_index=True).rename(
         columns={"code": "kommunenummer", "value": "population"}
@@ -194,6 +269,8 @@ def _population(conn: Connection, cw: pd.DataFrame) -> dict[str, Any]:
         "published": {s: y for s, y in published.items()},
         "years": all_years,
         "carried": sorted(set(carried)),
+        "nearest": nearest,
+        "from_series": from_series,
         "translated": sorted(set(translated)),
     }
 
@@ -212,7 +289,10 @@ def _kommune_facts(conn: Connection) -> pd.DataFrame:
             ReportedSeries.age_band,
             ReportedSeries.value,
             ReportedSeries.quality_flag,
-        ).where(ReportedSeries.area_level == "kommune", ReportedSeries.measure != "population"),
+        ).where(
+            ReportedSeries.area_level == "kommune",
+            ReportedSeries.measure.not_in(["population", SERIES_POPULATION]),
+        ),
         ["structure", "code", "date", "measure", "period", "age_band", "value", "flag"],
     )
     frame["date"] = pd.to_datetime(frame["date"], format="ISO8601")
@@ -490,6 +570,7 @@ def _meta(conn: Connection, cases: dict[str, Any], population: dict[str, Any]) -
             f"{s}:{','.join(map(str, y))}" for s, y in sorted(population["published"].items())
         )
         meta["population_carried_forward"] = ",".join(population["carried"])[:200]
+        meta["population_from_series"] = ",".join(population.get("from_series", []))[:200]
     cw_note = "2020→2024 via kodeoversettelsen; 1507→1508+1580 med vekt 0,5 for antall"
     meta["crosswalk"] = cw_note
     by_source: dict[str, dt.date] = {}
@@ -515,13 +596,16 @@ def refresh(conn: Connection) -> dict[str, Any]:
     vaccination = _vaccination(conn, cw, facts)
     conn.execute(delete(QualityFlag).where(QualityFlag.import_id.is_(None)))
     flags = _cross_checks(conn, cw, facts)
-    if population.get("carried"):
+    for entry in population.get("nearest", []):
+        if entry["structure"] != CURRENT_STRUCTURE:
+            continue
         flags.append(
             Flag(
-                "population_carried_forward",
+                "population_nearest_year",
                 severity="warning",
-                rows_affected=len(population["carried"]),
-                detail={"years": population["carried"]},
+                rows_affected=len(entry["codes"]),
+                date=dt.date(entry["year"], 1, 1),
+                detail={"year": entry["year"], "used": entry["used"], "codes": entry["codes"]},
             )
         )
     if population.get("translated"):

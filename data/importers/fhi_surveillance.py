@@ -24,6 +24,7 @@ from data.importers.base import (
     SourceFile,
     Validator,
     as_date,
+    long_series,
     read_table,
     to_float,
 )
@@ -63,6 +64,67 @@ def detect_sysvak(columns: list[str]) -> bool:
 def detect_msis(columns: list[str]) -> bool:
     cols = set(columns)
     return {"age", "sex", "n", "date", "granularity_time"} <= cols and "n_dose_1" not in cols
+
+
+# --------------------------------------------------------------------------- layouts
+# FHI published every series of surveillance_data in several layouts with the same columns
+# (granularity_time day/isoweek/total, granularity_geo municip/county/nation, age and sex
+# "total" where not split). Which layout a file has shows in its rows, not its header.
+SUPPORTED_LAYOUTS = {
+    ("vaccinations", "location × sex × age"): "sysvak_coverage",
+    ("cases", "time × sex × age"): "msis_age_sex",
+    ("cases", "time × location"): "fhi_time_location",
+    ("cases", "time"): "fhi_time_location",
+    ("vaccinations", "time × location"): "fhi_time_location",
+    ("vaccinations", "time"): "fhi_time_location",
+}
+PERIODS = {"day": "day", "isoweek": "week", "week": "week"}
+LEVEL_OF_GEO = {"municip": "kommune", "county": "fylke", "nation": "nation"}
+
+MEASURE_NB = {"vaccinations": "vaksinasjoner", "cases": "tilfeller", "other": "ukjent mål"}
+DIMENSION_NB = {"time": "tid", "location": "sted", "sex": "kjønn", "age": "alder"}
+
+
+def layout(columns: list[str], rows: list[dict[str, str]]) -> tuple[str, str] | None:
+    """(measure, dimensions) of an FHI surveillance_data file, from its first rows, e.g.
+    ("cases", "time × location"); None when the file is not of that family."""
+    cols = set(columns)
+    if not {"granularity_time", "granularity_geo", "location_code"} <= cols or not rows:
+        return None
+    if "n_dose_1" in cols or "cum_n_dose_1" in cols:
+        measure = "vaccinations"
+    elif "n" in cols:
+        measure = "cases"
+    else:
+        measure = "other"
+
+    def values(column: str) -> set[str]:
+        return {r.get(column, "").strip() for r in rows if r.get(column)}
+
+    dims = []
+    if values("granularity_time") - {"total", ""}:
+        dims.append("time")
+    if values("granularity_geo") - {"nation", ""}:
+        dims.append("location")
+    if values("sex") - {"total", ""}:
+        dims.append("sex")
+    if values("age") - {"total", ""}:
+        dims.append("age")
+    return measure, " × ".join(dims) or "total"
+
+
+def layout_name(measure: str, dimensions: str) -> str:
+    dims = " × ".join(DIMENSION_NB.get(d, d) for d in dimensions.split(" × "))
+    return f"FHI surveillance_data, {MEASURE_NB[measure]} etter {dims}"
+
+
+def unsupported_message(measure: str, dimensions: str) -> str:
+    """What the file is, and which layouts of its family can be imported."""
+    supported = "; ".join(layout_name(m, d) for m, d in SUPPORTED_LAYOUTS)
+    return (
+        f"{layout_name(measure, dimensions)} ({measure} by {dimensions}): dette oppsettet "
+        f"importeres ikke ennå. Støttet fra samme kilde: {supported}."
+    )
 
 
 def _areas(v: Validator, location: pd.Series, structure: int) -> tuple[pd.Series, pd.Series]:
@@ -204,7 +266,8 @@ def parse_sysvak(src: SourceFile) -> Parsed:
         rejects=rejects,
         dataset=f"fhi_sysvak:coverage:{structure}",
         structure=structure,
-        rows_read=len(frame),
+        rows_read=table.rows_read,
+        loaded_lines=table.lines[keep],
         rows_loaded=int(keep.sum()),
         facts={"reported_coverage": facts},
         flags=flags,
@@ -264,7 +327,8 @@ def parse_msis(src: SourceFile) -> Parsed:
         rejects=rejects,
         dataset="fhi_msis:age_sex:week",
         structure=2020,
-        rows_read=len(frame),
+        rows_read=table.rows_read,
+        loaded_lines=table.lines[keep],
         rows_loaded=int(keep.sum()),
         facts={"reported_series": facts},
         flags=flags,
@@ -279,6 +343,103 @@ def parse_msis(src: SourceFile) -> Parsed:
                 "area_code": NATION_CODE,
                 "period": "week",
                 "measure": "cases_by_testdate",
+            }
+        },
+    )
+
+
+# --------------------------------------------------------------------------- time × location
+def _time_location_measures(columns: list[str]) -> dict[str, str]:
+    """Column → measure: cases by sample (test) date, doses by vaccination date, cumulative."""
+    out = {}
+    if "n" in columns:
+        out["n"] = "cases_by_testdate"
+    for dose in DOSES:
+        if f"n_dose_{dose}" in columns:
+            out[f"n_dose_{dose}"] = f"doses_by_vaxdate_{dose}"
+        if f"cum_n_dose_{dose}" in columns:
+            out[f"cum_n_dose_{dose}"] = f"doses_cumulative_by_vaxdate_{dose}"
+    return out
+
+
+def detect_time_location(columns: list[str]) -> bool:
+    cols = set(columns)
+    return {"granularity_time", "granularity_geo", "location_code", "date"} <= cols and bool(
+        _time_location_measures(columns)
+    )
+
+
+def parse_time_location(src: SourceFile) -> Parsed:
+    """FHI's raw series by time × location (``granularity_time`` day/isoweek,
+    ``granularity_geo`` municip/county/nation, age and sex ``total``): cases by sample date
+    (``n``, with ``pop``), doses by vaccination date (``n_dose_k``, ``cum_n_dose_k``) →
+    ``reported_series`` at the level of each row: FHI's official county and national series
+    beside the kommune series."""
+    rejects = Rejections()
+    table = read_table(src, rejects, required=detect_time_location)
+    frame = table.frame
+    v = Validator(table, rejects)
+    structure = _structure(frame)
+    granularity = v.category("granularity_time", list(PERIODS))
+    periods = granularity.map(PERIODS).fillna("")
+    present = periods[periods != ""]
+    period = present.mode().iloc[0] if len(present) else "day"
+    v.reject(((periods != "") & (periods != period)).to_numpy(), "granularity_time", "mixed_layout")
+    geo = v.category("granularity_geo", list(LEVEL_OF_GEO))
+    location = v.required("location_code")
+    level, code = _areas(v, location, structure)
+    v.reject(
+        ((geo != "") & (level != "") & (geo.map(LEVEL_OF_GEO) != level)).to_numpy(),
+        "granularity_geo",
+        "code_mismatch",
+    )
+    for column in ("age", "sex"):
+        if column in frame.columns:
+            v.category(column, ["total"])
+    dates = v.date("date")
+    if period == "week":
+        v.reject((dates.notna() & (dates.dt.day_of_week != 6)).to_numpy(), "date", "week_mismatch")
+    limit = level.map(MAX_COUNT).fillna(MAX_COUNT["nation"]).to_numpy(dtype="float64")
+    pop = v.count("pop", max_value=limit) if "pop" in frame.columns else np.full(len(frame), np.nan)
+    columns = _time_location_measures(list(frame.columns))
+    values = {
+        measure: v.against_population(
+            column, v.count(column, max_value=limit), pop, doses=measure.startswith("doses")
+        )
+        for column, measure in columns.items()
+    }
+    v.duplicates([level.to_numpy(), code.to_numpy(), dates.to_numpy()], "location_code")
+    keep = v.good
+    facts = long_series(
+        keys={
+            "area_level": level.to_numpy(dtype=object),
+            "area_code": code.to_numpy(dtype=object),
+            "date": dates.to_numpy(),
+        },
+        measures=values,
+        lines=table.lines,
+        keep=keep,
+    )
+    kind = "vaccinations" if any(m.startswith("doses") for m in values) else "cases"
+    good_dates = dates[keep]
+    return Parsed(
+        rejects=rejects,
+        dataset=f"fhi_surveillance:{kind}:time_location:{period}:{structure}",
+        structure=structure,
+        rows_read=table.rows_read,
+        loaded_lines=table.lines[keep],
+        rows_loaded=int(keep.sum()),
+        facts={"reported_series": facts},
+        period_start=as_date(good_dates.min()) if len(good_dates) else None,
+        data_date=as_date(good_dates.max()) if len(good_dates) else None,
+        detail={"period": period, "facts": len(facts), "levels": sorted(set(level[keep]))},
+        extra={
+            "constants": {
+                "source": SOURCE_MSIS if kind == "cases" else SOURCE_SYSVAK,
+                "structure": structure,
+                "period": period,
+                "age_band": "total",
+                "sex": "T",
             }
         },
     )

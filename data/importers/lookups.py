@@ -111,7 +111,8 @@ def parse_crosswalk(src: SourceFile) -> Parsed:
         rejects=rejects,
         dataset=f"crosswalk:{level}:2020-2024",
         structure=2024,
-        rows_read=len(table.frame),
+        rows_read=table.rows_read,
+        loaded_lines=table.lines[keep],
         rows_loaded=int(keep.sum()),
         flags=flags,
         detail={"level": level, "stored": level == "kommune"},
@@ -153,7 +154,6 @@ def remove_crosswalk(conn: Connection, run_id: int) -> None:
 def parse_names(src: SourceFile) -> Parsed:
     rejects = Rejections()
     table = read_table(src, rejects, required=detect_names)
-    frame = table.frame
     v = Validator(table, rejects)
     location = v.required("location_code")
     level = location.str.extract(r"^(municip|county|nation)_nor", expand=False).fillna("")
@@ -189,7 +189,8 @@ def parse_names(src: SourceFile) -> Parsed:
         rejects=rejects,
         dataset=f"location_names:{structure}",
         structure=structure,
-        rows_read=len(frame),
+        rows_read=table.rows_read,
+        loaded_lines=table.lines[keep],
         rows_loaded=int(keep.sum()),
         flags=flags,
         detail={"checked_only": True},

@@ -7,6 +7,7 @@ one group may hold several kinds (covidnor: kommune/nation × day/week).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,13 @@ from data.importers import (
     oxcgrt,
     ssb_population,
 )
-from data.importers.base import SEPARATORS, Parsed, SourceFile, _split_header
+from data.importers.base import (
+    HEADER_SEARCH_LINES,
+    SEPARATORS,
+    Parsed,
+    SourceFile,
+    _split_header,
+)
 
 Store = Callable[[Connection, Parsed, int, str], int]
 Remove = Callable[[Connection, int], None]
@@ -31,6 +38,8 @@ ORDER_POPULATION = 10
 ORDER_GEOMETRY = 20
 ORDER_SERIES = 30
 ORDER_RULES = 40
+LEVEL_NB = {"kommune": "kommuner", "fylke": "fylker", "nation": "hele landet"}
+PERIOD_NB = {"day": "per dag", "week": "per uke"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +118,14 @@ KINDS: dict[str, Kind] = {
                 _covidnor(level, period),
             )
             for i, (level, period) in enumerate(
-                [("kommune", "day"), ("kommune", "week"), ("nation", "day"), ("nation", "week")]
+                [
+                    ("kommune", "day"),
+                    ("kommune", "week"),
+                    ("nation", "day"),
+                    ("nation", "week"),
+                    ("fylke", "day"),
+                    ("fylke", "week"),
+                ]
             )
         ),
         Kind(
@@ -117,7 +133,7 @@ KINDS: dict[str, Kind] = {
             "sysvak",
             fhi_surveillance.SOURCE_SYSVAK,
             fhi_surveillance.SOURCE_LABEL,
-            ORDER_SERIES + 5,
+            ORDER_SERIES + 7,
             fhi_surveillance.parse_sysvak,
         ),
         Kind(
@@ -125,8 +141,16 @@ KINDS: dict[str, Kind] = {
             "msis",
             fhi_surveillance.SOURCE_MSIS,
             fhi_surveillance.SOURCE_LABEL,
-            ORDER_SERIES + 6,
+            ORDER_SERIES + 8,
             fhi_surveillance.parse_msis,
+        ),
+        Kind(
+            "fhi_time_location",
+            "fhi",
+            fhi_surveillance.SOURCE_MSIS,
+            fhi_surveillance.SOURCE_LABEL,
+            ORDER_SERIES + 9,
+            fhi_surveillance.parse_time_location,
         ),
         Kind(
             "oxcgrt",
@@ -148,30 +172,70 @@ def _headers(text: str) -> list[list[str]]:
     return [_split_header(line, sep) for line in lines for sep in SEPARATORS]
 
 
-def detect(src: SourceFile) -> Kind | None:
-    """The kind of ``src`` from its content, or None when it is no known kind."""
+def _first_rows(text: str, columns: list[str], limit: int = 40) -> list[dict[str, str]]:
+    """The first data rows under the header ``columns`` (for judging a file by its rows)."""
+    lines = text.split("\n", limit + HEADER_SEARCH_LINES)[: limit + HEADER_SEARCH_LINES]
+    for index, line in enumerate(lines):
+        for sep in SEPARATORS:
+            if _split_header(line, sep) == columns:
+                reader = csv.reader(
+                    (ln.rstrip("\r") for ln in lines[index + 1 :] if ln.strip()), delimiter=sep
+                )
+                try:
+                    return [dict(zip(columns, row, strict=False)) for row in reader]
+                except csv.Error:
+                    return []
+    return []
+
+
+def identify(src: SourceFile) -> tuple[Kind | None, str]:
+    """The kind of ``src`` and what the file is, in words: for a file of a known family in a
+    layout no importer reads, the family and layout and what is supported instead."""
     head = src.text[:20000]
     if boundaries.detect(head):
-        return KINDS["boundaries"]
+        return KINDS["boundaries"], "grenser (GeoJSON)"
     for cols in _headers(head):
         if len(cols) < 2:
             continue
         level = covidnor.detect(cols)
         if level is not None:
-            return KINDS[f"covidnor_{level}_{covidnor.detect_period(src.text[:20000])}"]
+            # a county file without fylkesnummer is still a county file: its codes say so
+            by_codes = covidnor.detect_level_by_codes(head)
+            if level == "nation" and by_codes in ("fylke", "kommune"):
+                level = by_codes
+            kind = KINDS[f"covidnor_{level}_{covidnor.detect_period(head)}"]
+            return kind, f"covidnor, {LEVEL_NB[level]}, {PERIOD_NB[kind.name.rsplit('_', 1)[1]]}"
+        found = fhi_surveillance.layout(cols, _first_rows(head, cols))
+        if found is not None:
+            name = fhi_surveillance.SUPPORTED_LAYOUTS.get(found)
+            if name is None:
+                return None, fhi_surveillance.unsupported_message(*found)
+            return KINDS[name], fhi_surveillance.layout_name(*found)
         if fhi_surveillance.detect_sysvak(cols):
-            return KINDS["sysvak_coverage"]
+            return KINDS["sysvak_coverage"], "FHI SYSVAK"
         if fhi_surveillance.detect_msis(cols):
-            return KINDS["msis_age_sex"]
-        if ssb_population.detect(cols):
-            return KINDS["ssb_population"]
-        which = lookups.detect_crosswalk(cols)
-        if which is not None:
-            return KINDS[f"crosswalk_{which}"]
-        if lookups.detect_names(cols):
-            return KINDS["location_names"]
-        if oxcgrt.detect(cols):
-            return KINDS["oxcgrt"]
+            return KINDS["msis_age_sex"], "FHI MSIS"
+        other = _detect_other(cols)
+        if other is not None:
+            return other, other.label
+    return None, "ukjent filtype"
+
+
+def detect(src: SourceFile) -> Kind | None:
+    """The kind of ``src`` from its content, or None when it is no known kind."""
+    return identify(src)[0]
+
+
+def _detect_other(cols: list[str]) -> Kind | None:
+    if ssb_population.detect(cols):
+        return KINDS["ssb_population"]
+    which = lookups.detect_crosswalk(cols)
+    if which is not None:
+        return KINDS[f"crosswalk_{which}"]
+    if lookups.detect_names(cols):
+        return KINDS["location_names"]
+    if oxcgrt.detect(cols):
+        return KINDS["oxcgrt"]
     return None
 
 

@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from tqdm import tqdm
 
 from data.importers import derive, registry, store
 from data.importers.base import (
     Flag,
     ImportFormatError,
+    Parsed,
     Rejections,
     SourceFile,
+    as_date,
     read_source,
     sparse_series,
 )
@@ -40,10 +42,27 @@ class ImportRefused(RuntimeError):
 
 
 @dataclass
+class Staged:
+    """A file parsed and validated in full, before anything is written: either ``parsed``
+    (ready to be swapped in) or a refusal with its ``reason`` and ``message``."""
+
+    src: SourceFile
+    kind: registry.Kind | None
+    description: str
+    parsed: Parsed | None = None
+    reason: str = ""
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.parsed is not None
+
+
+@dataclass
 class ImportResult:
     file: str
     kind: str | None
-    status: str  # loaded | unchanged | failed | skipped
+    status: str  # loaded | unchanged | failed | refused | skipped
     import_id: int | None = None
     rows_read: int = 0
     rows_loaded: int = 0
@@ -75,6 +94,14 @@ class ImportReport:
         supersedes anything)."""
         return any(r.status == "loaded" for r in self.results)
 
+    @property
+    def exit_code(self) -> int:
+        """0 when every recognised file was loaded or unchanged; 1 when any file failed or was
+        refused (or, for a named kind, not recognised), so scripts notice."""
+        if any(r.status in ("failed", "refused") for r in self.results):
+            return 1
+        return 0 if self.anything_loaded or not self.results else 1
+
 
 def prepare(engine: Engine) -> None:
     """Refuse a demo database; load the reference tables into an empty one."""
@@ -93,19 +120,221 @@ def prepare(engine: Engine) -> None:
             load_reference(conn)
 
 
-def _resolve(src: SourceFile, group: str | None) -> registry.Kind | None:
-    detected = registry.detect(src)
+def _resolve(src: SourceFile, group: str | None) -> tuple[registry.Kind | None, str]:
+    detected, description = registry.identify(src)
     if group is None:
-        return detected
+        return detected, description
     allowed = registry.kinds_in_group(group)
     if detected is not None and detected in allowed:
-        return detected
+        return detected, description
     if detected is not None:
         raise ImportFormatError(
             "unknown_format",
-            f"filen ser ut som {detected.group} ({detected.name}), ikke {group}",
+            f"filen ser ut som {detected.group} ({description}), ikke {group}",
         )
-    return allowed[0]  # parse anyway, so that the failure is reported by line
+    if description != "ukjent filtype":
+        raise ImportFormatError("unsupported_layout", description)
+    return allowed[0], description  # parse anyway, so that the failure is reported by line
+
+
+# rejections that say the file as a whole is incomplete: it replaces nothing
+TRUNCATION = ("truncated_file", "truncated_line")
+
+
+def _has_values(parsed: Parsed) -> bool:
+    """Whether the file gives its dataset anything: a value, a feature, a rule. Reference
+    files that are only checked (names, the fylke crosswalk) have no facts to give."""
+    if not parsed.facts and "geojson" not in parsed.extra:
+        return True
+    for name, frame in parsed.facts.items():
+        if frame is None or frame.empty:
+            continue
+        if name != "reported_series" or frame["value"].notna().any():
+            return True
+    if "geojson" in parsed.extra:
+        return bool(parsed.extra["geojson"]["features"])
+    return bool(parsed.extra.get("runs") or parsed.extra.get("crosswalk") is not None)
+
+
+def unaccounted(parsed: Parsed) -> int:
+    """Lines read that are neither loaded, rejected nor skipped (0 when every row is
+    accounted for). ``rows_read`` is counted on the raw text, independently of the parser."""
+    return parsed.rows_read - (
+        parsed.rows_loaded + len(parsed.rejects.lines()) + parsed.rows_skipped
+    )
+
+
+def stage(
+    src: SourceFile, *, group: str | None = None, kind: registry.Kind | None = None
+) -> Staged:
+    """Recognise, parse and validate ``src`` in full, without touching any store."""
+    try:
+        if kind is not None:
+            description = kind.label
+        else:
+            kind, description = _resolve(src, group)
+    except ImportFormatError as exc:
+        return Staged(src, None, str(exc), reason=exc.reason, message=str(exc))
+    if kind is None:
+        if src.truncated:
+            message = f"{src.path.name}: filen er avkortet (den komprimerte strømmen slutter "
+            return Staged(
+                src,
+                None,
+                description,
+                reason="truncated_file",
+                message=message + f"for tidlig) og ble ikke gjenkjent: {description}",
+            )
+        return Staged(src, None, description, reason="unknown_format", message=description)
+    staged = Staged(src, kind, description)
+    try:
+        parsed = kind.parse(src)
+    except ImportFormatError as exc:
+        staged.reason, staged.message = exc.reason, str(exc)
+        return staged
+    except (ValueError, KeyError, TypeError, IndexError, UnicodeError) as exc:
+        staged.reason, staged.message = "unreadable_file", f"{type(exc).__name__}: {exc}"
+        return staged
+    rejects = parsed.rejects
+    reasons = set(rejects.frame()["reason"]) if len(rejects) else set()
+    name = src.path.name
+    missing = unaccounted(parsed)
+    if missing:
+        # a safety net: the readers account for every line, so this is a bug, not data
+        staged.reason = "rows_unaccounted"
+        staged.message = (
+            f"{name}: {parsed.rows_read} rader lest, men {parsed.rows_loaded} lastet, "
+            f"{len(rejects.lines())} avvist og {parsed.rows_skipped} hoppet over; "
+            "filen er ikke importert"
+        )
+        return staged
+    if reasons & set(TRUNCATION):
+        staged.reason = "truncated_file"
+        staged.message = (
+            f"{name}: filen er avkortet (slutter midt i en linje eller i den komprimerte "
+            f"strømmen); {parsed.rows_loaded} av {parsed.rows_read} rader kunne leses, men en "
+            "avkortet fil erstatter ingenting"
+        )
+        return staged
+    if parsed.rows_loaded == 0 or not _has_values(parsed):
+        # a file that loads nothing replaces nothing: the data it would supersede stay
+        if len(rejects):
+            first = rejects.frame().iloc[0]
+            line = "" if pd.isna(first["line"]) else f"linje {int(first['line'])}, "
+            field = "" if first["field"] is None or pd.isna(first["field"]) else first["field"]
+            why = f"{line}felt {field}: {reason_text(str(first['reason']))} "
+        else:
+            why = "ingen rader med verdier "
+        staged.reason = "nothing_loaded"
+        staged.message = (
+            f"{name} ({description}): {why}({len(rejects.lines())} linjer avvist, "
+            f"{parsed.rows_skipped} hoppet over, ingen lastet)"
+        )
+        return staged
+    staged.parsed = parsed
+    return staged
+
+
+def coverage(parsed: Parsed) -> dict[str, Any]:
+    """What a dataset covers: its area levels, areas, measures and first and last date."""
+    areas: set[str] = set()
+    levels: set[str] = set()
+    measures: set[str] = set()
+    dates: list[Any] = []
+    constants = parsed.extra.get("constants", {})
+    for frame in parsed.facts.values():
+        if frame is None or frame.empty:
+            continue
+        if "value" in frame.columns:
+            frame = frame[frame["value"].notna()]
+        level = frame["area_level"].astype(str) if "area_level" in frame.columns else None
+        if "area_code" in frame.columns:
+            codes = frame["area_code"].astype(str)
+            keys = codes if level is None else level + ":" + codes
+            areas |= set(keys.unique())
+        if level is not None:
+            levels |= set(level.unique())
+        if "measure" in frame.columns:
+            measures |= set(frame["measure"].astype(str).unique())
+        if "dose_number" in frame.columns:
+            measures |= {f"dose_{int(d)}" for d in frame["dose_number"].unique()}
+        if "date" in frame.columns and len(frame):
+            dates += [frame["date"].min(), frame["date"].max()]
+    if "geojson" in parsed.extra:
+        areas |= {f["id"] for f in parsed.extra["geojson"]["features"]}
+    if "area_level" in constants:
+        levels.add(str(constants["area_level"]))
+    if "area_code" in constants and not areas:
+        areas.add(str(constants["area_code"]))
+    if "measure" in constants:
+        measures.add(str(constants["measure"]))
+    first = as_date(min(dates)) if dates else parsed.period_start
+    last = as_date(max(dates)) if dates else parsed.data_date
+    return {
+        "levels": sorted(levels),
+        "areas": sorted(areas),
+        "measures": sorted(measures),
+        "first": first.isoformat() if first else None,
+        "last": last.isoformat() if last else None,
+        "rows": parsed.rows_loaded,
+    }
+
+
+def shrinkage(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What replacing ``old`` by ``new`` would remove (empty when new covers old)."""
+    lost: dict[str, Any] = {}
+    if old.get("levels") and new["levels"] != old["levels"]:
+        lost["levels"] = old["levels"]
+    missing = sorted(set(old.get("areas", [])) - set(new["areas"]))
+    if missing:
+        lost["areas"] = missing
+    measures = sorted(set(old.get("measures", [])) - set(new["measures"]))
+    if measures:
+        lost["measures"] = measures
+    if old.get("first") and (new["first"] is None or new["first"] > old["first"]):
+        lost["first"] = old["first"]
+    if old.get("last") and (new["last"] is None or new["last"] < old["last"]):
+        lost["last"] = old["last"]
+    return lost
+
+
+def describe_loss(lost: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> str:
+    parts = []
+    if "levels" in lost:
+        parts.append(f"nivå {','.join(lost['levels'])} (ny fil: {','.join(new['levels'])})")
+    if "areas" in lost:
+        shown = ", ".join(lost["areas"][:8]) + (" …" if len(lost["areas"]) > 8 else "")
+        parts.append(f"{len(lost['areas'])} av {len(old['areas'])} områder ({shown})")
+    if "measures" in lost:
+        parts.append(f"målene {', '.join(lost['measures'])}")
+    if "first" in lost:
+        parts.append(f"datoene fra {lost['first']} til {new['first']}")
+    if "last" in lost:
+        parts.append(f"datoene etter {new['last']} til og med {lost['last']}")
+    return "; ".join(parts)
+
+
+def _active_coverage(conn: Connection, dataset: str) -> dict[str, Any] | None:
+    from data.schema import ImportRun
+
+    rows = conn.execute(
+        select(ImportRun.detail, ImportRun.period_start, ImportRun.data_date).where(
+            ImportRun.dataset == dataset, ImportRun.status == "active"
+        )
+    ).all()
+    if not rows:
+        return None
+    detail, start, end = rows[-1]
+    found = (detail or {}).get("coverage")
+    if found:
+        return dict(found)
+    return {
+        "levels": [],
+        "areas": [],
+        "measures": [],
+        "first": start.isoformat() if start else None,
+        "last": end.isoformat() if end else None,
+    }
 
 
 def import_file(
@@ -115,8 +344,15 @@ def import_file(
     group: str | None = None,
     kind: registry.Kind | None = None,
     progress: bool = False,
+    replace: bool = False,
 ) -> ImportResult:
-    """Import one file (no derived-table refresh; see :func:`run`)."""
+    """Import one file (no derived-table refresh; see :func:`run`).
+
+    The whole file is staged (parsed and validated) first; the dataset it would replace is
+    swapped, in one transaction, only when the new one covers at least the same levels,
+    areas, measures and period. ``replace`` allows a smaller dataset; it is recorded on the
+    run, as a quality flag and in the audit log.
+    """
     started = time.perf_counter()
     started_at = store.now()
     path = Path(path)
@@ -124,54 +360,64 @@ def import_file(
         src = read_source(path)
     except OSError as exc:
         return ImportResult(str(path), None, "failed", message=str(exc))
-    try:
-        kind = kind or _resolve(src, group)
-    except ImportFormatError as exc:
-        kind = registry.kinds_in_group(group)[0] if group else None
-        if kind is None:
-            return ImportResult(str(path), None, "skipped", message=str(exc))
-        return _failed(engine, src, kind, exc.reason, str(exc), started, started_at)
     if kind is None:
-        return ImportResult(str(path), None, "skipped", message="ukjent filtype")
+        try:
+            kind, _description = _resolve(src, group)
+        except ImportFormatError as exc:
+            if group is None:
+                return ImportResult(str(path), None, "skipped", message=str(exc))
+            return _failed(
+                engine,
+                src,
+                registry.kinds_in_group(group)[0],
+                exc.reason,
+                str(exc),
+                started,
+                started_at,
+            )
+        if kind is None:
+            return ImportResult(str(path), None, "skipped", message=_description)
     with engine.begin() as conn:
         existing = store.find_active(conn, kind=kind.name, checksum=src.checksum)
         if existing is not None:
             return _unchanged(conn, str(path), kind, existing, started)
         store.forget_failed(conn, checksum=src.checksum)
-    try:
-        parsed = kind.parse(src)
-    except ImportFormatError as exc:
-        return _failed(engine, src, kind, exc.reason, str(exc), started, started_at)
-    except (ValueError, KeyError, TypeError, UnicodeError) as exc:
-        return _failed(
-            engine,
-            src,
-            kind,
-            "unreadable_file",
-            f"{type(exc).__name__}: {exc}",
-            started,
-            started_at,
-        )
+    staged = stage(src, kind=kind)
+    if staged.parsed is None:
+        return _failed(engine, src, kind, staged.reason, staged.message, started, started_at)
+    parsed = staged.parsed
     rejects = parsed.rejects
-    if parsed.rows_loaded == 0 and len(rejects):
-        # a file whose every row is rejected replaces nothing: the data it would supersede
-        # stay as they are, and the run is recorded as failed with its first rejection
-        first = rejects.frame().iloc[0]
-        line = "" if pd.isna(first["line"]) else f"linje {int(first['line'])}, "
-        return _failed(
-            engine,
-            src,
-            kind,
-            "nothing_loaded",
-            f"{path.name}: {line}felt {first['field']}: {reason_text(str(first['reason']))} "
-            f"({len(rejects.lines())} linjer avvist, ingen lastet; eksisterende data er beholdt)",
-            started,
-            started_at,
-        )
     if src.encoding == "latin-1" and kind.name != "ssb_population":
         parsed.flags.append(Flag("encoding_fallback", severity="warning"))
     file = str(path)
+    new_coverage = coverage(parsed)
     with engine.begin() as conn:
+        old_coverage = _active_coverage(conn, parsed.dataset)
+        lost = shrinkage(old_coverage, new_coverage) if old_coverage else {}
+        if lost and not replace:
+            removed = describe_loss(lost, old_coverage or {}, new_coverage)
+            message = (
+                f"{path.name}: ville ha fjernet {removed} fra datasettet som er lastet "
+                "(bruk --replace for å erstatte med mindre data)"
+            )
+            conn.rollback()
+            return _failed(
+                engine,
+                src,
+                kind,
+                "would_remove_data",
+                message,
+                started,
+                started_at,
+                status="refused",
+            )
+        if lost:
+            parsed.flags.append(
+                Flag("replaced_smaller", severity="warning", detail={"removed": lost})
+            )
+            parsed.detail["replace"] = True
+            parsed.detail["removed"] = lost
+            _audit_replace(conn, path, parsed.dataset, lost)
         store.supersede(conn, dataset=parsed.dataset, remove=kind.remove)
         run_id = store.start_run(
             conn,
@@ -209,8 +455,6 @@ def import_file(
         if kind.store is not None:
             facts += kind.store(conn, parsed, run_id, file)
         rejected = store.store_rejections(conn, run_id=run_id, file=file, rejects=rejects)
-        # every line is loaded, rejected or skipped: the read count is their sum
-        parsed.rows_read = parsed.rows_loaded + len(rejects.lines()) + parsed.rows_skipped
         store.store_flags(conn, run_id=run_id, flags=parsed.flags)
         seconds = time.perf_counter() - started
         store.finish_run(
@@ -223,7 +467,12 @@ def import_file(
             checksum=src.checksum,
             started_at=started_at,
             status="active",
-            detail={**parsed.detail, "kind": kind.name, "seconds": round(seconds, 3)},
+            detail={
+                **parsed.detail,
+                "kind": kind.name,
+                "seconds": round(seconds, 3),
+                "coverage": new_coverage,
+            },
         )
         reasons = _reasons(conn, run_id)
     return ImportResult(
@@ -238,6 +487,36 @@ def import_file(
         facts=facts,
         seconds=time.perf_counter() - started,
         reasons=reasons,
+        message="erstattet med mindre data (--replace): "
+        + describe_loss(lost, old_coverage or {}, new_coverage)
+        if lost
+        else "",
+    )
+
+
+def _audit_replace(conn: Connection, path: Path, dataset: str, lost: dict[str, Any]) -> None:
+    """``--replace`` removed data: who ran it (the operating-system user of the command
+    line), when, and what was removed, in the audit log."""
+    import getpass
+    import json
+
+    from data.schema import AuditLog
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    conn.execute(
+        insert(AuditLog).values(
+            at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            user_id=f"cli:{user}"[:60],
+            role="import",
+            action="import_replace",
+            kommunenummer=None,
+            detail=json.loads(
+                json.dumps({"dataset": dataset, "file": path.name, "removed": lost}, default=str)
+            ),
+        )
     )
 
 
@@ -285,6 +564,8 @@ def _failed(
     message: str,
     started: float,
     started_at: dt.datetime,
+    *,
+    status: str = "failed",
 ) -> ImportResult:
     rejects = Rejections()
     rejects.add_line(None, None, message[:200], reason)
@@ -317,7 +598,7 @@ def _failed(
     return ImportResult(
         file=str(src.path),
         kind=kind.name,
-        status="failed",
+        status=status,
         import_id=run_id,
         rows_rejected=1,
         seconds=time.perf_counter() - started,
@@ -334,21 +615,34 @@ def folder_files(folder: Path) -> list[Path]:
     )
 
 
-def plan(paths: list[Path]) -> tuple[list[tuple[registry.Kind, Path]], list[Path]]:
-    """Recognised files in import order, and the files no importer knows."""
-    known: list[tuple[registry.Kind, Path]] = []
-    unknown: list[Path] = []
+def plan(
+    paths: list[Path], group: str | None = None
+) -> tuple[list[tuple[registry.Kind, Path]], list[tuple[Path, str]]]:
+    """Recognised files in import order, and the files no importer reads (with what they are).
+
+    The order depends on the files' content only, never on their names or the order given:
+    by kind, then the larger file first (so a complete file comes before its truncated copy
+    and the copy is refused), then the checksum. The same folder therefore gives the same
+    store whatever its files are called.
+    """
+    known: list[tuple[tuple[int, int, str], registry.Kind, Path]] = []
+    unknown: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            kind = registry.detect(read_source(path))
-        except OSError:
-            kind = None
+            src = read_source(path)
+            kind, description = _resolve(src, group)
+        except OSError as exc:
+            unknown.append((path, str(exc)))
+            continue
+        except ImportFormatError as exc:
+            unknown.append((path, str(exc)))
+            continue
         if kind is None:
-            unknown.append(path)
+            unknown.append((path, description))
         else:
-            known.append((kind, path))
-    known.sort(key=lambda kp: (kp[0].order, str(kp[1])))
-    return known, unknown
+            known.append(((kind.order, -len(src.text), src.checksum), kind, path))
+    known.sort(key=lambda item: item[0])
+    return [(kind, path) for _, kind, path in known], unknown
 
 
 def run(
@@ -357,23 +651,24 @@ def run(
     *,
     group: str | None = None,
     progress: bool = False,
+    replace: bool = False,
 ) -> ImportReport:
     """Import ``paths`` (recognised by content unless ``group`` is given), then derive."""
     started = time.perf_counter()
     prepare(engine)
     results: list[ImportResult] = []
-    if group is None:
-        known, unknown = plan(paths)
-        results += [
-            ImportResult(str(p), None, "skipped", message="ukjent filtype") for p in unknown
-        ]
-        jobs: list[tuple[registry.Kind | None, Path]] = list(known)
-    else:
-        jobs = [(None, p) for p in paths]
-    files = tqdm(jobs, desc="Importerer", unit="fil", disable=not progress or len(jobs) < 2)
+    known, unknown = plan(paths, group)
+    for path, message in unknown:
+        if group is None:
+            results.append(ImportResult(str(path), None, "skipped", message=message))
+        else:  # a file named as a kind it is not: a failure, recorded
+            results.append(import_file(engine, path, group=group, progress=progress))
+    files = tqdm(known, desc="Importerer", unit="fil", disable=not progress or len(known) < 2)
     for kind, path in files:
         files.set_postfix_str(path.name)
-        results.append(import_file(engine, path, group=group, kind=kind, progress=progress))
+        results.append(
+            import_file(engine, path, group=group, kind=kind, progress=progress, replace=replace)
+        )
     report = ImportReport(results=results)
     if report.changed:
         with engine.begin() as conn:

@@ -30,6 +30,16 @@ REJECT_REASONS_NB: dict[str, str] = {
     "numerator_exceeds_population": "Antall vaksinerte urimelig høyt mot befolkningen",
     "invalid_geometry": "Ugyldig eller tom geometri",
     "empty_file": "Filen har ingen datalinjer",
+    "exceeds_population": (
+        "Tallet er like stort som eller større enn befolkningen i området (byttede kolonner?)"
+    ),
+    "would_remove_data": (
+        "Filen dekker mindre enn datasettet som er lastet (færre områder, mål eller kortere "
+        "periode); ingenting er erstattet"
+    ),
+    "unsupported_layout": "Kjent kilde, men et filoppsett som ikke importeres ennå",
+    "mixed_layout": "Raden har en annen tidsoppløsning enn resten av filen",
+    "rows_unaccounted": "Ikke alle leste linjer ble lastet eller avvist; filen er ikke importert",
 }
 
 FLAG_KINDS_NB: dict[str, str] = {
@@ -83,12 +93,19 @@ FLAG_KINDS_NB: dict[str, str] = {
     "ignored_columns": "Kolonner som ikke importeres (avledet eller fra en annen kilde)",
     "recording_stopped": "Kilden sluttet å registrere; tomme rader etter siste dato er utelatt",
     "geometry_repaired": "Ugyldige polygoner er reparert",
+    "replaced_smaller": (
+        "Datasettet ble erstattet med en fil som dekker mindre (--replace); se hva som ble fjernet"
+    ),
+    "population_nearest_year": (
+        "Befolkning for et år mangler; nærmeste år med tall er brukt for disse kommunene"
+    ),
 }
 
 STATUS_NB: dict[str, str] = {
     "loaded": "lastet inn",
     "unchanged": "uendret (samme fil er allerede importert)",
     "failed": "feilet",
+    "refused": "avvist (ville ha fjernet data)",
     "skipped": "ikke gjenkjent (ikke importert)",
     "active": "aktiv",
     "superseded": "erstattet av nyere fil",

@@ -814,3 +814,58 @@ def boundary_geojson(*, structure: int, level: str = "kommune") -> dict[str, Any
         return None
     data: dict[str, Any] = json.loads(text)
     return data
+
+
+def polygons_drawn(structure: int) -> set[str] | None:
+    """The polygon ids the map of ``structure`` has geometry for: those of the imported
+    boundaries, or None for the built-in geometry (which has every kommune)."""
+    data = boundary_geojson(structure=structure)
+    if data is None:
+        return None
+    return {str(f.get("id")) for f in data.get("features", [])}
+
+
+def kommuner_without_geometry() -> dict[int, list[str]]:
+    """Per structure with imported boundaries: the kommuner (2024 codes, as on the map) whose
+    polygon is missing from them, as "code name". The built-in geometry has every kommune."""
+    from geo import reference
+
+    out: dict[int, list[str]] = {}
+    names = reference.kommuner(CURRENT_STRUCTURE).set_index("kommunenummer")["name"]
+    for structure in (2020, 2024):
+        drawn = polygons_drawn(structure)
+        if drawn is None:
+            continue
+        polygons = reference.polygons_on_map(structure)
+        missing = polygons[~polygons["polygon_id"].isin(drawn)]["kommunenummer"]
+        out[structure] = [f"{c} {names.get(c, '')}".strip() for c in sorted(missing)]
+    return out
+
+
+@per_data_version
+def population_fallbacks(*, year: int) -> dict[str, int]:
+    """Kommuner (2024 codes) whose population for 1 January of ``year`` is another year's
+    because no source has that year for them: kommunenummer → the year used. Years outside
+    the loaded ones are clipped first, as the rates are (see ``data.queries.cases``)."""
+    with db.engine().connect() as conn:
+        lo, hi = conn.execute(select(func.min(Population.year), func.max(Population.year))).one()
+        if lo is None:
+            return {}
+        rows = conn.execute(
+            select(QualityFlag.detail).where(
+                QualityFlag.import_id.is_(None), QualityFlag.kind == "population_nearest_year"
+            )
+        ).scalars()
+        details = [d if isinstance(d, dict) else json.loads(d or "{}") for d in rows]
+    out: dict[str, int] = {}
+    if year > hi or year < lo:
+        out_of_range = hi if year > hi else lo
+        # every kommune uses the nearest loaded year (and what that year itself stood in for)
+        from geo import reference
+
+        out = dict.fromkeys(reference.kommuner(CURRENT_STRUCTURE)["kommunenummer"], out_of_range)
+        year = out_of_range
+    for detail in details:
+        if int(detail.get("year", 0)) == year:
+            out.update(dict.fromkeys(detail.get("codes", []), int(detail["used"])))
+    return out
