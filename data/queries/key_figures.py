@@ -196,6 +196,15 @@ def kommune_coverage(
 SERIES_COUNTS = tuple(published.STORED)
 
 
+def _series_kommune(scope: Scope, area: str) -> str | None:
+    """The kommune of a series' area (refused outside the scope), None for a county or the
+    nation (aggregates every role may read, protected as aggregates)."""
+    if area == NATION or area.startswith(COUNTY_PREFIX):
+        return None
+    scope.restrict([area])
+    return area
+
+
 @cached()
 def published_series(
     *,
@@ -210,9 +219,7 @@ def published_series(
     ``<count>_suppressed``. ``area`` is a kommunenummer (refused outside the scope), ``F`` +
     fylkesnummer or ``NO`` (aggregates, readable by every role, protected as aggregates). The
     same cells as every page reads: the API's series."""
-    kommune = area if area not in (NATION,) and not area.startswith(COUNTY_PREFIX) else None
-    if kommune is not None:
-        scope.restrict([kommune])
+    kommune = _series_kommune(scope, area)
     names = (*SERIES_COUNTS, *(published.pub(c) for c in SERIES_COUNTS), "population")
     rows = area_rows(areas=(area,), start=start, end=end, disease=disease, columns=names)
     out = published.apply(
@@ -235,9 +242,7 @@ def published_coverage(
     coverage (:func:`area_coverage`): date, age_band, dose_number, vaccinated, population,
     hidden. ``area`` as for :func:`published_series`; empty where the data have no dose
     counts by age band."""
-    kommune = area if area not in (NATION,) and not area.startswith(COUNTY_PREFIX) else None
-    if kommune is not None:
-        scope.restrict([kommune])
+    kommune = _series_kommune(scope, area)
     rows = area_rows(areas=(area,), start=start, end=end, disease=disease, columns=COVERAGE)
     if rows.empty or rows[VACCINATED].isna().all().all():
         return pd.DataFrame()
