@@ -21,6 +21,7 @@ from flask import Response, jsonify, request
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.i18n import _
+from dashboard.metrics.vaccination import capped, coverage
 from data import indicators, queries
 from data.queries import key_figures as key_queries
 from data.rollups import COUNTY_PREFIX, NATION
@@ -121,9 +122,9 @@ def coverage_values(
             point |= {"value": None, "status": "withheld", "label": formatting.withheld("rate")}
         elif row is None or not row.population:
             point |= {"value": None, "status": "missing"}
-        else:
-            share = min(100.0, indicator.per * float(row.vaccinated) / float(row.population))
-            point |= {"value": round(share, indicator.decimals), "status": "shown"}
+        else:  # the vaccination pages' coverage, shown at most 100 %
+            share = capped(coverage(float(row.vaccinated), float(row.population)))
+            point |= {"value": round(indicator.per * share, indicator.decimals), "status": "shown"}
         out.append(point)
     return out
 
