@@ -4,6 +4,7 @@ list, and the signal/cluster overlay on the map; no console errors."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -39,13 +40,21 @@ def test_clusters_chains_signals_and_map_overlay(dash_duo, app) -> None:
     option.click()
     wait.until(lambda d: "Smittekjeder i" in d.find_element(By.CSS_SELECTOR, "#klynger-chain").text)
     dash_duo.wait_for_contains_text("#klynger-chain-detail", "Klikk på et tilfelle", timeout=20)
-    points = wait.until(
+    wait.until(  # the chain is drawn
         lambda d: d.find_elements(By.CSS_SELECTOR, "#klynger-chain .scatterlayer .point")
     )
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", points[0])
-    # plotly takes clicks on its drag layer and finds the point under the pointer
-    ActionChains(driver).move_to_element(points[0]).pause(0.3).click().perform()
-    dash_duo.wait_for_contains_text("#klynger-chain-detail", "prøvedato", timeout=20)
+    # plotly takes clicks on its drag layer and finds the point under the pointer; a click
+    # while the figure is still being laid out is lost, so the person clicks again
+    for attempt in range(3):
+        point = driver.find_elements(By.CSS_SELECTOR, "#klynger-chain .scatterlayer .point")[0]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
+        ActionChains(driver).move_to_element(point).pause(0.3).click().perform()
+        try:
+            dash_duo.wait_for_contains_text("#klynger-chain-detail", "prøvedato", timeout=10)
+            break
+        except TimeoutException:
+            if attempt == 2:
+                raise
 
     # the whole-scope view goes into the URL
     view = driver.find_element(By.XPATH, "//label[contains(., 'Alle kommuner jeg har')]")
