@@ -1,6 +1,6 @@
 """Situasjonsbilde: ``python app.py`` serves the embedded default; ``app:server`` is for WSGI."""
 
-from dashboard.app_factory import create_app, freeze_startup
+from dashboard.app_factory import create_app, freeze_startup, start_warmup
 from dashboard.security import QuietRequestHandler
 from dashboard.settings import load_settings
 
@@ -10,6 +10,7 @@ server = app.server
 freeze_startup()
 
 if __name__ == "__main__":
+    start_warmup(settings)
     app.run(
         host=settings.host,
         port=settings.port,

@@ -24,6 +24,12 @@ def post_fork(server, worker):  # type: ignore[no-untyped-def]
 
     for engine in db._engines.values():
         engine.dispose(close=False)
+    # threads do not survive the fork: each worker starts its own warm-up watcher (with Redis
+    # only one of them warms each data version)
+    import app as application
+    from dashboard.app_factory import start_warmup
+
+    start_warmup(application.settings)
 
 
 def when_ready(server):  # type: ignore[no-untyped-def]

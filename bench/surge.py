@@ -1,6 +1,9 @@
 """The 07:45 surge: every kommune's Morgenbrief for the latest data date, each asked once,
-by 16 concurrent clients against gunicorn (2 workers × 4 threads) right after start (cold:
-nothing cached), then the same 357 again (what a second reader of each brief meets).
+by 16 concurrent clients against gunicorn (2 workers × 4 threads) right after start without
+the warm-up (cold: nothing cached), then the same 357 again (what a second reader of each
+brief meets); then a fresh gunicorn with the warm-up (dashboard/warmup.py), waited for until
+``/status/warmup`` says done, and the surge once more (what the morning meets after a night's
+import).
 
 ``python -m bench.surge --json out.json``; prints requests/s and p50/p95/max, never fails on
 a time.
@@ -37,25 +40,27 @@ def _brief_dependency(session: requests.Session, base: str) -> dict[str, Any]:
 def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int) -> dict:
     local = threading.local()
 
-    def one(body: dict[str, Any]) -> tuple[float, int]:
+    def one(body: dict[str, Any]) -> tuple[float, int, bool]:
         if not hasattr(local, "session"):
             local.session = requests.Session()
             local.session.cookies.update(cookies)
         started = time.perf_counter()
         response = local.session.post(f"{base}/_dash-update-component", json=body, timeout=300)
-        return (time.perf_counter() - started) * 1000, response.status_code
+        hit = response.headers.get("X-Response-Cache") == "hit"
+        return (time.perf_counter() - started) * 1000, response.status_code, hit
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(one, bodies))
     seconds = time.perf_counter() - started
-    times = sorted(t for t, _s in results)
+    times = sorted(t for t, _s, _h in results)
     return {
         "rps": len(results) / seconds,
         "p50": statistics.median(times),
         "p95": times[int(0.95 * (len(times) - 1))],
         "max": times[-1],
-        "errors": sum(1 for _t, s in results if s != 200),
+        "errors": sum(1 for _t, s, _h in results if s != 200),
+        "hits": sum(1 for _t, _s, h in results if h),
     }
 
 
@@ -73,28 +78,63 @@ def main() -> None:
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     day = _data_date(env).isoformat()
     kommuner = list(reference.kommuner(2024)["kommunenummer"])
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc, _cold = start_gunicorn(port, workers=args.workers, threads=args.threads, env=env)
     rows: list[tuple[str, str]] = []
-    try:
-        session = requests.Session()
-        session.get(f"{base}/login/demo/{USER}", allow_redirects=False, timeout=60)
-        dep = _brief_dependency(session, base)
-        bodies = [dependency_body(dep, kommune=k, date=day) for k in kommuner]
-        for name in ("cold (right after start)", "again (the same briefs)"):
-            got = _pass(base, session.cookies, bodies, args.clients)
-            rows.append(
-                (
-                    f"07:45 surge, {name}: {len(bodies)} Morgenbriefs, {args.clients} clients, "
-                    f"{args.workers}×{args.threads} gunicorn: requests/s, p50 / p95 / max ms",
-                    f"{got['rps']:.1f}, {got['p50']:.0f} / {got['p95']:.0f} / {got['max']:.0f}"
-                    + (f" ({got['errors']} errors)" if got["errors"] else ""),
+    for warm, names in (
+        (False, ("cold (right after start, no warm-up)", "again (the same briefs)")),
+        (True, ("after the warm-up",)),
+    ):
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        proc, _cold = start_gunicorn(
+            port,
+            workers=args.workers,
+            threads=args.threads,
+            env={**env, "WARMUP": "true" if warm else "false"},
+        )
+        try:
+            session = requests.Session()
+            session.get(f"{base}/login/demo/{USER}", allow_redirects=False, timeout=60)
+            if warm:
+                seconds = _wait_for_warmup(session, base, args.workers)
+                rows.append(("warm-up after start: seconds until done", f"{seconds:.0f}"))
+            dep = _brief_dependency(session, base)
+            bodies = [dependency_body(dep, kommune=k, date=day) for k in kommuner]
+            for name in names:
+                got = _pass(base, session.cookies, bodies, args.clients)
+                rows.append(
+                    (
+                        f"07:45 surge, {name}: {len(bodies)} Morgenbriefs, {args.clients} "
+                        f"clients, {args.workers}×{args.threads} gunicorn: requests/s, "
+                        "p50 / p95 / max ms",
+                        f"{got['rps']:.1f}, {got['p50']:.0f} / {got['p95']:.0f} / "
+                        f"{got['max']:.0f}"
+                        + (f" ({got['errors']} errors)" if got["errors"] else "")
+                        + f", {got['hits']} of {len(bodies)} from the cache",
+                    )
                 )
-            )
-    finally:
-        stop_gunicorn(proc)
+        finally:
+            stop_gunicorn(proc)
     emit("### 07:45 surge (all kommuner's Morgenbrief, latest data date)", rows, args.json)
+
+
+def _wait_for_warmup(
+    session: requests.Session, base: str, workers: int, limit: float = 3600
+) -> float:
+    """Seconds until every worker's warm-up is done (with the in-process cache each worker
+    warms its own and reports its own progress, so wait for ``workers`` distinct ones)."""
+    started = time.perf_counter()
+    done: set[int] = set()
+    while time.perf_counter() - started < limit:
+        # a new connection each time: a kept-alive one always reaches the same worker
+        state = session.get(
+            f"{base}/status/warmup", headers={"Connection": "close"}, timeout=30
+        ).json()
+        if state.get("state") == "done":
+            done.add(int(state.get("worker", 0)))
+            if state.get("shared") or len(done) >= workers:
+                return time.perf_counter() - started
+        time.sleep(0.5)
+    raise RuntimeError("the warm-up did not finish")
 
 
 if __name__ == "__main__":

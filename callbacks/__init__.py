@@ -12,6 +12,10 @@ from dash import Dash
 
 
 def register(app: Dash) -> None:
+    from callbacks.common import first_date
+    from layouts.common import set_first_date
+
+    set_first_date(first_date)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "register"):

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import Dash, Input, Output, no_update
 from plotly.basedatatypes import BaseFigure
 
+from dashboard import dates
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
 from dashboard.i18n import N_, _
@@ -25,15 +26,16 @@ from geo import reference
 
 def as_of(requested: str | None) -> tuple[dt.date, dict[str, Any]]:
     """The reference date to show: the requested one clamped to the data, else the data date."""
-    info = queries.dataset_info(scope=current_scope())
-    date = info["data_date"]
-    if requested:
-        try:
-            date = dt.date.fromisoformat(str(requested)[:10])
-        except ValueError:
-            date = info["data_date"]
-    date = min(max(date, info["period_start"]), info["data_date"])
-    return date, info
+    return dates.as_of(requested, scope=current_scope())
+
+
+def first_date(requested: str | None) -> str | None:
+    """The first value of a page's date picker (see :func:`layouts.common.first_date`)."""
+    try:
+        date, _info = as_of(requested)
+    except LookupError:  # no data loaded yet: the page's callback says so
+        return requested
+    return date.isoformat()
 
 
 def kommune_options(_id: str) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 from flask_login import current_user
 
-from dashboard import formatting
+from dashboard import formatting, warmup
 from dashboard.auth import current_scope, display_name
 from dashboard.definitions import source_short_name
 from dashboard.i18n import _
@@ -103,7 +103,26 @@ def data_status(_pathname: str | None) -> list:
         )
     else:
         parts.extend(_real_data_status())
+    parts.extend(_warmup_status())
     return parts
+
+
+def _warmup_status() -> list:
+    """While the warm-up computes the morning's pages after a load: how far it has come."""
+    state = warmup.shared_state()
+    if not state or state.get("state") != "running":
+        return []
+    return [
+        dbc.Badge(
+            _("Forbereder sidene: {ferdig} av {alle}", ferdig=state["done"], alle=state["total"]),
+            color="info",
+            id="warmup-status",
+            title=_(
+                "Etter hver innlasting regnes alle kommuners morgenbrief og kommuneside ut på "
+                "forhånd. Sidene virker imens, men den første visningen kan ta litt lenger tid."
+            ),
+        )
+    ]
 
 
 def user_status(_pathname: str | None) -> list:

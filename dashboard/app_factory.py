@@ -17,7 +17,7 @@ from flask_caching import Cache
 
 import callbacks
 import layouts
-from dashboard import i18n, outage, vendor
+from dashboard import i18n, outage, vendor, warmup
 from dashboard.api import init_api
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
@@ -142,6 +142,15 @@ def freeze_startup() -> None:
     gc.freeze()
 
 
+def start_warmup(settings: Settings) -> None:
+    """Start the background warm-up of the app built last (``WARMUP=false``: never). The
+    servers call it (``app.py``, and gunicorn in each worker after the fork); tests and
+    scripts that build an app do not."""
+    instance = warmup.current()
+    if settings.warmup and settings.cache_type != "NullCache" and instance is not None:
+        instance.start()
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or load_settings()
     db.configure(
@@ -186,6 +195,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_api(app)
     server.register_error_handler(db.DataSourceUnavailable, _unavailable_page)
     init_response_cache(server)
+    warmup.install(app, roles=tuple(r for r in settings.warmup_roles.split(",") if r))
 
     shared = settings.cache_type == "RedisCache"
     result_cache = Cache(

@@ -30,6 +30,7 @@ from data import cache as data_cache
 CACHEABLE = frozenset(
     {
         "map",
+        "ov-table",
         "kommune-title",
         "brief-title",
         "testing-title",
@@ -44,6 +45,34 @@ CACHEABLE = frozenset(
     }
 )
 ROUTE = "/_dash-update-component"
+# Keys carry the data version, so an entry can never outlive its data; it may outlive the
+# morning, so that the warm-up (dashboard/warmup.py) done after a night's import still serves.
+TIMEOUT_SECONDS = 24 * 3600
+HEADER = "X-Response-Cache"
+
+
+def request_key(body: dict[str, Any]) -> str:
+    """What a callback's answer depends on in its request: the callback, its inputs and state
+    and which input changed, in one canonical form (the order of the JSON keys, an unset value
+    and the derived fields a browser adds do not matter)."""
+
+    def values(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        return [
+            {"id": i.get("id"), "property": i.get("property"), "value": i.get("value")}
+            if isinstance(i, dict)
+            else values(i)
+            for i in items
+        ]
+
+    canonical = {
+        "output": body.get("output"),
+        "inputs": values(body.get("inputs") or []),
+        "state": values(body.get("state") or []),
+        "changed": sorted(map(str, body.get("changedPropIds") or [])),
+    }
+    return json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def first_output_id(body: dict[str, Any]) -> str:
@@ -63,15 +92,18 @@ def init_response_cache(server: Flask, *, cacheable: frozenset[str] = CACHEABLE)
         if not isinstance(body, dict) or first_output_id(body) not in cacheable:
             return None
         try:
-            key, hit = data_cache.lookup(
-                "dashboard.response", (raw.decode("utf-8", "replace"), current_scope())
-            )
+            key, hit = data_cache.lookup("dashboard.response", (request_key(body), current_scope()))
         except db.DataSourceUnavailable:
             return None  # the callback itself shows the outage banner
         if key is None:
             return None
         if hit is not None:
-            return Response(zlib.decompress(hit), status=200, mimetype="application/json")
+            return Response(
+                zlib.decompress(hit),
+                status=200,
+                mimetype="application/json",
+                headers={HEADER: "hit"},
+            )
         g.response_cache_key = key
         g.response_cache_audits = audit.records_in_this_thread()
         return None
@@ -89,5 +121,6 @@ def init_response_cache(server: Flask, *, cacheable: frozenset[str] = CACHEABLE)
             data = response.get_data()
             if b'"sideUpdate"' not in data:
                 # compressed: a tenth of the memory in the cache (and of the Redis traffic)
-                data_cache.store(key, zlib.compress(data, 1))
+                data_cache.store(key, zlib.compress(data, 1), timeout=TIMEOUT_SECONDS)
+                response.headers[HEADER] = "stored"
         return response

@@ -27,6 +27,8 @@
 | SMTP_USER / SMTP_PASSWORD | (none) | mail server login, when it needs one |
 | SMTP_FROM | situasjonsbilde@localhost | sender address of alerts |
 | PUBLIC_URL | http://127.0.0.1:8050 | the app's address, for links in alerts |
+| WARMUP | true | compute every kommune's morning pages after each load (app.py, gunicorn) |
+| WARMUP_ROLES | kommuneoverlege,ks_analytiker | the roles whose pages the warm-up computes |
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "situasjonsbilde@localhost"
     public_url: str = "http://127.0.0.1:8050"
+    warmup: bool = True
+    warmup_roles: str = "kommuneoverlege,ks_analytiker"
 
     @model_validator(mode="after")
     def _default_urls(self) -> Settings:

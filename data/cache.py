@@ -42,6 +42,11 @@ def set_backend(backend: CacheBackend | None) -> None:
     _backend = backend
 
 
+def backend() -> CacheBackend | None:
+    """The configured result cache (None: none configured)."""
+    return _backend
+
+
 def result_cache_on() -> bool:
     """Whether reads are kept in the result cache (then a read that serves every date, such
     as a whole history, is worth more than a cheaper read of one date)."""

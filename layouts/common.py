@@ -107,6 +107,22 @@ def card(
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm", **kwargs)
 
 
+# How a page's first date is found: the callbacks layer provides it (layouts read no data).
+_date_provider: list[Callable[[str | None], str | None]] = [lambda requested: requested]
+
+
+def set_first_date(provider: Callable[[str | None], str | None]) -> None:
+    """Install how a date picker's first value is found (callbacks/common.py does)."""
+    _date_provider[0] = provider
+
+
+def first_date(requested: str | None) -> str | None:
+    """A page's date picker's first value: the requested date clamped to the data, else the
+    data date. Not None: an empty picker sets its date once more when it is mounted, and the
+    page's main callback would run twice on every first view."""
+    return _date_provider[0](requested)
+
+
 def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | None) -> dbc.Row:
     """Title, kommune picker and "as of" date picker shared by every kommune page (translated).
 
@@ -139,7 +155,7 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
                     html.Div(
                         dcc.DatePickerSingle(
                             id=f"{prefix}-date",
-                            date=dato,
+                            date=first_date(dato),
                             display_format=date_display_format(),
                             first_day_of_week=1,
                             placeholder=_("Velg dato"),

@@ -20,6 +20,7 @@ from layouts.common import (
     EMPTY_FIGURE,
     definition_block,
     dropdown,
+    first_date,
     graph_config,
     map_config,
     page_header,
@@ -91,7 +92,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                     html.Div(
                         dcc.DatePickerSingle(
                             id="ov-date",
-                            date=dato,
+                            date=first_date(dato),
                             display_format="DD.MM.YYYY",
                             first_day_of_week=1,
                             placeholder=_("Velg dato"),

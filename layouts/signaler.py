@@ -8,7 +8,14 @@ from dash import dash_table, dcc, html
 
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, definition_block, dropdown, graph_config, page_header
+from layouts.common import (
+    EMPTY_FIGURE,
+    definition_block,
+    dropdown,
+    first_date,
+    graph_config,
+    page_header,
+)
 
 PAGE = dict(
     path="/signaler",
@@ -85,7 +92,7 @@ def layout(
                     html.Div(
                         dcc.DatePickerSingle(
                             id="signaler-date",
-                            date=dato,
+                            date=first_date(dato),
                             display_format="DD.MM.YYYY",
                             first_day_of_week=1,
                             placeholder=_("Velg dato"),

@@ -54,3 +54,41 @@ def test_morning_briefing_walk_and_pdf(dash_duo, app) -> None:
     # a download does not leave the page
     dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=10)
     assert dash_duo.get_logs() == [], "browser console errors"
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "module", "function"),
+    [
+        ("lege-oslo", "/morgenbrief/0301", "callbacks.morgenbrief", "briefing_view"),
+        ("ks-analytiker", "/oversikt", "callbacks.oversikt", "overview_payload"),
+    ],
+)
+def test_a_first_view_computes_the_page_once(
+    dash_duo, app, monkeypatch: pytest.MonkeyPatch, user: str, path: str, module: str, function: str
+) -> None:
+    # An empty date picker set its date once more when mounted: the page's main callback ran
+    # twice for every first view. Counted on a data version nobody has asked for yet.
+    import importlib
+
+    from data import cache, db
+    from data.load import bump_data_version
+
+    with db.engine().begin() as conn:
+        bump_data_version(conn)
+    cache.invalidate_version()
+    target = importlib.import_module(module)
+    original = getattr(target, function)
+    calls: list[int] = []
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, function, counting)
+    start_and_login(dash_duo, app, user, path)
+    title, text = (
+        ("#brief-title", "Morgenbrief Oslo") if "brief" in path else ("#ov-title", " per ")
+    )
+    dash_duo.wait_for_contains_text(title, text, timeout=30)
+    time.sleep(2)  # a second call would come right after the first
+    assert len(calls) == 1
