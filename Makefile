@@ -40,7 +40,8 @@ services:
 
 ## Set up and run the whole test suite (unit, data layer, real-data acceptance, browser) on
 ## SQLite, then the data-layer, query and cache tests on a private PostgreSQL and Redis.
-test: venv browsers geo services
+## The lint targets run first, so CI enforces them too.
+test: venv browsers geo services lint
 	$(BIN)/pytest
 	PYTEST=$(BIN)/pytest .ci/test-postgres
 

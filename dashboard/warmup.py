@@ -3,11 +3,11 @@
 At 07:45 every kommuneoverlege opens a different kommune's Morgenbrief; without a warm-up each
 of those first requests computes its page (0.3–2 s at full scale). So, whenever the data
 version changes (a load, an import, a restart), a background thread asks the app for each
-kommune's Morgenbrief and Kommune page (and the Kommuneoversikt) as each warm-up role would see
-them, for the latest data date, through the same request path a browser uses: the response cache (dashboard/
-response_cache.py) stores each answer under the key a browser's request will have (the
-callback's inputs, the scope of the role, the language, the data version). The first reader of
-any kommune's brief then gets a stored answer.
+kommune's Morgenbrief and Kommune page (and the Kommuneoversikt) as each warm-up role would
+see them, for the latest data date, through the same request path a browser uses: the
+response cache (dashboard/response_cache.py) stores each answer under the key a browser's
+request will have (the callback's inputs, the scope of the role, the language, the data
+version). The first reader of any kommune's brief then gets a stored answer.
 
 - Roles (setting ``WARMUP_ROLES``): the kommuneoverlege of each kommune (their own scope and
   small-number policy) and the KS-analytiker (the protected policy, every kommune). Scopes
