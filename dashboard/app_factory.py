@@ -87,10 +87,19 @@ def _serve_plotly_partial(app: Dash, assets_dir: Path) -> None:
     route = f"{app.config.routes_pathname_prefix}{PLOTLY_JS_PATH}"
     payload = bundle.read_bytes()  # in memory, as Dash holds its own bundles: compressible
     etag = hashlib.sha256(payload).hexdigest()[:16]
+    # compressed once at its best level when built (a fifth smaller than per request)
+    brotli_file = vendor.brotli_path(bundle)
+    compressed = brotli_file.read_bytes() if brotli_file.exists() else None
 
     def plotly_partial() -> Response:
-        response = Response(payload, mimetype="application/javascript")
-        response.set_etag(etag)
+        if compressed is not None and "br" in request.accept_encodings:
+            response = Response(compressed, mimetype="application/javascript")
+            response.headers["Content-Encoding"] = "br"  # flask-compress leaves it as it is
+            response.set_etag(etag + "-br")
+        else:
+            response = Response(payload, mimetype="application/javascript")
+            response.set_etag(etag)
+        response.vary.add("Accept-Encoding")
         response.cache_control.public = True
         response.cache_control.max_age = 86400
         response.make_conditional(request)  # 304 for a browser that has it

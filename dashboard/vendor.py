@@ -167,6 +167,7 @@ def ensure_plotly_partial(assets_dir: Path) -> Path | None:
 
     target = plotly_partial_path(assets_dir)
     if target.exists():
+        _brotli_copy(target)
         return target
     version = get_plotlyjs_version()
     if shutil.which("npm") is None or shutil.which("node") is None:
@@ -199,4 +200,22 @@ def ensure_plotly_partial(assets_dir: Path) -> Path | None:
         tmp_target = target.with_suffix(".tmp")
         shutil.copyfile(work / "bundle.js", tmp_target)
         tmp_target.replace(target)
+    _brotli_copy(target)
     return target
+
+
+def brotli_path(path: Path) -> Path:
+    return path.with_name(path.name + ".br")
+
+
+def _brotli_copy(path: Path) -> None:
+    """``<file>.br``: the file compressed once with brotli at its best level (5 s for plotly's
+    partial bundle: 409 KB instead of the 503 KB the per-request compression sends)."""
+    import brotli
+
+    target = brotli_path(path)
+    if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+        return
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(brotli.compress(path.read_bytes(), quality=11))
+    tmp.replace(target)
