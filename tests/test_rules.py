@@ -887,7 +887,7 @@ def test_form_validation_messages_in_english(app) -> None:  # type: ignore[no-un
     from dashboard.definitions.rules import RULE_FORM_TEXTS
 
     assert set(rules.FIELD_LABELS.values()) <= set(RULE_FORM_TEXTS)
-    assert set(rules._TYPE_MESSAGES.values()) <= set(RULE_FORM_TEXTS)
+    assert set(rules.validation._TYPE_MESSAGES.values()) <= set(RULE_FORM_TEXTS)
     client = login(app.server.test_client(), "admin")
     client.set_cookie("sb_lang", "en")
     rows = _count(RuleVersion)
