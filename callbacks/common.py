@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, no_update
-from plotly.basedatatypes import BaseFigure
 
 from dashboard import dates
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
 from dashboard.i18n import N_, _
-from data import cache as data_cache
 from data import queries
 from data.codes import CURRENT_STRUCTURE
 from data.queries import AreaLevel, sources
@@ -200,23 +196,3 @@ def national_daily(measure: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     out = days.merge(published, on="date", how="left")
     out["mean_7d"] = out["value"].astype("float64").rolling(7, min_periods=7).mean()
     return out
-
-
-def memoized_page(fn: Callable[..., tuple]) -> Callable[..., tuple]:
-    """A page's main callback, answered from the result cache when the same user scope asks
-    for the same inputs on the same data version (building the figures costs more than the
-    reads behind them). The scope is part of the key: no user gets another's outputs."""
-    name = f"page:{fn.__module__}.{fn.__qualname__}"
-
-    def compute(args: tuple) -> tuple:
-        # figures as plain JSON: an unpickled go.Figure validates itself all over again
-        return tuple(
-            out.to_plotly_json() if isinstance(out, BaseFigure) else out for out in fn(*args)
-        )
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any) -> tuple:
-        key = (current_scope(), args)
-        return data_cache.memoize(name, key, lambda: compute(args))
-
-    return wrapper

@@ -14,7 +14,6 @@ from dash import Dash, Input, Output, html
 from callbacks.common import (
     NATION_LABEL,
     Context,
-    memoized_page,
     not_published,
     page_context,
     register_kommune_controls,
@@ -442,7 +441,7 @@ def register(app: Dash) -> None:
         Input("innreise-select", "value"),
         Input("innreise-date", "date"),
         Input("innreise-window", "value"),
-    )(memoized_page(update_innreise))
+    )(update_innreise)
     app.clientside_callback(
         WINDOW_URL_SYNC,
         Output("innreise-window-sync", "data"),

@@ -10,7 +10,6 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import (
     as_of,
     fylke_label,
-    memoized_page,
     nation_label,
     register_kommune_controls,
     unknown_kommune_text,
@@ -201,4 +200,4 @@ def register(app: Dash) -> None:
         Output("kommune-source", "children"),
         Input("kommune-select", "value"),
         Input("kommune-date", "date"),
-    )(memoized_page(update_kommune))
+    )(update_kommune)

@@ -16,7 +16,7 @@ import pandas as pd
 from dash import Dash, Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import memoized_page, not_published, page_context, register_kommune_controls
+from callbacks.common import not_published, page_context, register_kommune_controls
 from callbacks.innreise import (
     HIDDEN_SHARE,
     NATION_LABEL,
@@ -314,7 +314,7 @@ def register(app: Dash) -> None:
         Output("sertifikat-source", "children"),
         Input("sertifikat-select", "value"),
         Input("sertifikat-date", "date"),
-    )(memoized_page(update_sertifikat))
+    )(update_sertifikat)
     app.callback(
         Output("sertifikat-over-time", "figure"),
         Output("sertifikat-compare", "children"),

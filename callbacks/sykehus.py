@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.common import memoized_page, national_daily, not_published, register_kommune_controls
+from callbacks.common import national_daily, not_published, register_kommune_controls
 from callbacks.testing import (
     AGE_LABELS,
     NATION_LABEL,
@@ -290,4 +290,4 @@ def register(app: Dash) -> None:
         Output("sykehus-source", "children"),
         Input("sykehus-select", "value"),
         Input("sykehus-date", "date"),
-    )(memoized_page(update_sykehus))
+    )(update_sykehus)

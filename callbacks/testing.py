@@ -13,7 +13,6 @@ from dash import Dash, Input, Output, html
 from callbacks.common import (
     NATION_LABEL,
     Context,
-    memoized_page,
     national_daily,
     not_published,
     page_context,
@@ -454,4 +453,4 @@ def register(app: Dash) -> None:
         Output("testing-source", "children"),
         Input("testing-select", "value"),
         Input("testing-date", "date"),
-    )(memoized_page(update_testing))
+    )(update_testing)

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from callbacks.common import memoized_page, not_published, register_kommune_controls
+from callbacks.common import not_published, register_kommune_controls
 from callbacks.testing import (
     AGE_LABELS,
     Context,
@@ -331,4 +331,4 @@ def register(app: Dash) -> None:
         Output("vaksinasjon-source", "children"),
         Input("vaksinasjon-select", "value"),
         Input("vaksinasjon-date", "date"),
-    )(memoized_page(update_vaksinasjon))
+    )(update_vaksinasjon)

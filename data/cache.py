@@ -280,25 +280,6 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
     return decorate
 
 
-def memoize(name: str, key: Any, compute: Callable[[], Any], *, timeout: int = 600) -> Any:
-    """The result of ``compute()`` under ``name`` and ``key`` for the current data version.
-
-    For what the layers above build from scoped reads (a page's outputs): the caller puts the
-    user's scope in ``key``. No refusal is cached: an exception propagates and stores nothing
-    (the data-layer read that refused has audited it already).
-    """
-    if _backend is None:
-        return _compute(compute)
-    raw = pickle.dumps((name, data_version(), _context(), _normalise(key)))
-    cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
-    hit = _backend.get(cache_key)
-    if hit is not None:
-        return _copy(hit)
-    value = _compute(compute)
-    _backend.set(cache_key, value, timeout=timeout)
-    return _copy(value)
-
-
 def lookup(name: str, key: Any) -> tuple[str | None, Any]:
     """For a layer that caches in two steps (look up before, store after): the cache key of
     ``name`` and ``key`` for the current data version and key context, and the hit (None on a

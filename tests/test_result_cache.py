@@ -18,10 +18,10 @@ def test_simple_cache_keeps_thousands_of_entries(app, settings) -> None:  # type
     assert kept == 2000
 
 
-def test_memoized_page_outputs_are_never_shared_across_scopes(app) -> None:  # type: ignore[no-untyped-def]
+def test_page_outputs_are_never_shared_across_scopes(app) -> None:  # type: ignore[no-untyped-def]
     """The same page, kommune and date for two users: Utsira's kommuneoverlege sees its small
     numbers, the KS analyst (no small-number access) gets the withheld view, whichever asked
-    first and although the page's outputs are memoized."""
+    first and although whole page responses are cached."""
     import json
 
     from tests.conftest import login
