@@ -1,5 +1,5 @@
-"""Innreise page callbacks, and small helpers shared with the Koronasertifikat page
-(kommune lookup with a Norwegian message, source line, rule cards)."""
+"""Innreise page callbacks: arrivals from abroad, tests and follow-up, and the entry rules
+in force."""
 
 from __future__ import annotations
 
@@ -18,105 +18,18 @@ from callbacks.common import (
     page_context,
     register_kommune_controls,
 )
+from callbacks.rule_cards import rule_card
+from callbacks.subject import HIDDEN, dated_source_line, persons, persons_count, simple_table
 from dashboard import figures, formatting
 from dashboard.auth import current_scope
-from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions import arrivals as texts
 from dashboard.figures import arrivals as arrival_figures
 from dashboard.figures.arrivals import percent
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import N_, _
 from dashboard.metrics import arrivals as arrival_metrics
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
 from layouts.common import EMPTY_FIGURE, card
-
-
-# --------------------------------------------------------------------------- shared helpers
-def source_line(info: Mapping[str, Any], date: dt.date, source: str) -> str:
-    """Data date, the date shown, and the source (with the demo label for demo data)."""
-    origin = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _(source))
-    return _(
-        "Data per {data_date}. Vist til og med {date}. Kilde: {source}.",
-        data_date=formatting.date_short(info["data_date"]),
-        date=formatting.date_short(date),
-        source=origin,
-    )
-
-
-def parameter_value(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nei")
-    if isinstance(value, int | float):
-        return formatting.number(value, 0 if float(value).is_integer() else 1)
-    return str(value)
-
-
-def _date_text(value: Any) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return formatting.date_short(pd.Timestamp(value).date())
-
-
-def rule_card(
-    rule: Mapping[str, Any], labels: Mapping[str, str], *, note: str | None = None
-) -> dbc.Card:
-    """One rule version: text, validity, authority, parameters and link."""
-    if rule.get("valid_to") is not None and not pd.isna(rule.get("valid_to")):
-        valid = _(
-            "Gjelder fra {start} til og med {end}",
-            start=_date_text(rule["valid_from"]),
-            end=_date_text(rule["valid_to"]),
-        )
-    else:
-        valid = _("Gjelder fra {start}", start=_date_text(rule["valid_from"]))
-    level_label = texts.SCOPE_LEVEL_LABELS.get(str(rule.get("scope_level", "")))
-    level = _(level_label) if level_label else ""
-    version = _("Versjon {id}", id=rule["id"])
-    authority = rule.get("authority")
-    authority = _(str(authority)) if authority else ""
-    meta = " · ".join(p for p in (version, level, valid, authority) if p)
-    params = rule.get("parameters") or {}
-    items = [
-        html.Li([f"{_(labels[key])}: ", html.Strong(parameter_value(value))])
-        for key, value in params.items()
-        if key in labels
-    ]
-    body: list[Any] = [
-        html.P(_(str(rule.get("text_nb"))), className="mb-1"),
-        html.Div(meta, className="small text-muted mb-1"),
-    ]
-    if items:
-        body.append(html.Ul(items, className="small mb-1"))
-    if rule.get("source_url"):
-        body.append(
-            html.A(
-                _("Kilde"),
-                href=rule["source_url"],
-                target="_blank",
-                rel="noopener",
-                className="small",
-            )
-        )
-    if note:
-        body.append(html.Div(note, className="small text-muted"))
-    return dbc.Card(dbc.CardBody(body), className="mb-2 shadow-sm")
-
-
-def _table(header: list[str], rows: list[list[Any]], *, table_id: str | None = None) -> dbc.Table:
-    kwargs = {"id": table_id} if table_id else {}
-    return dbc.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in header])),
-            html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-        ],
-        size="sm",
-        striped=True,
-        className="small mb-2",
-        **kwargs,
-    )
-
 
 # --------------------------------------------------------------------------- innreise
 MEASURE_LABELS = {
@@ -132,23 +45,9 @@ MEASURE_LABELS = {
 }
 
 
-HIDDEN_SHARE = N_("skjult")
-
-
 def share_text(value: float, hidden: bool = False) -> str:
     """A share as percent text; "skjult" when it rests on a withheld small count."""
-    return _(HIDDEN_SHARE) if hidden else percent(value)
-
-
-def _count(row: Mapping[str, Any], column: str) -> str:
-    return formatting.count(row.get(column), suppressed=bool(row.get(f"{column}_suppressed")))
-
-
-def persons(row: Mapping[str, Any], column: str) -> str:
-    """A count with "person" or "personer"."""
-    value = row.get(column)
-    one = value == 1 and not row.get(f"{column}_suppressed")
-    return ngettext("{n} person", "{n} personer", 1 if one else 2, n=_count(row, column))
+    return _(HIDDEN) if hidden else percent(value)
 
 
 def _cards(
@@ -185,7 +84,7 @@ def _cards(
         dbc.Col(
             card(
                 _("Registrerte ankomster"),
-                _count(own, "registered"),
+                persons_count(own, "registered"),
                 note=window_note,
                 card_id="innreise-card-registered",
             ),
@@ -209,7 +108,7 @@ def _cards(
                 ),
                 note=_(
                     "{n} positive · {compare}",
-                    n=_count(own, "positive"),
+                    n=persons_count(own, "positive"),
                     compare=compare("positive"),
                 ),
             ),
@@ -219,7 +118,7 @@ def _cards(
         dbc.Col(
             card(
                 _("Karantenekrav"),
-                _count(own, "quarantine_required"),
+                persons_count(own, "quarantine_required"),
                 note=_(
                     "{share} av registrerte",
                     share=share_text(funnel.at["quarantine_required", "share"]),
@@ -260,7 +159,7 @@ def _compare_block(areas: Sequence[tuple[str, Mapping[str, Any]]], days: int) ->
     table = arrival_metrics.comparison(areas)
     header = ["", *(label for label, _a in areas)]
     rows: list[list[Any]] = [
-        [_("Registrerte ankomster"), *(_count(counts, "registered") for _a, counts in areas)]
+        [_("Registrerte ankomster"), *(persons_count(counts, "registered") for _a, counts in areas)]
     ]
     for record in table.to_dict("records"):
         values = [share_text(record[label], record[f"{label}_suppressed"]) for label, _a in areas]
@@ -271,7 +170,7 @@ def _compare_block(areas: Sequence[tuple[str, Mapping[str, Any]]], days: int) ->
             html.H2(
                 _("Kommunen mot fylket og landet, siste {days} dager", days=days), className="h6"
             ),
-            _table(header, rows, table_id="innreise-compare-table"),
+            simple_table(header, rows, table_id="innreise-compare-table"),
         ]
     )
 
@@ -288,14 +187,14 @@ def _quality_block(own: Mapping[str, Any], days: int) -> html.Div:
             _(texts.QUALITY_LABELS[r.flag]),
             formatting.count(r.count, suppressed=bool(r.suppressed)),
             share_text(r.share, r.share_suppressed),
-            _(base_names[r.base], n=_count(own, r.base)),
+            _(base_names[r.base], n=persons_count(own, r.base)),
         ]
         for r in quality.itertuples(index=False)
     ]
     return html.Div(
         [
             html.H2(_("Datakvalitet, siste {days} dager", days=days), className="h6"),
-            _table(
+            simple_table(
                 [_("Flagg"), _("Antall"), _("Andel"), _("Av")],
                 rows,
                 table_id="innreise-quality-table",
@@ -350,7 +249,7 @@ def update_innreise(
             _rules_block(rules, place.date),
             notice,
             date_out,
-            source_line(place.info, place.date, texts.SOURCE),
+            dated_source_line(place.info, place.date, texts.SOURCE),
         )
     start, end = arrival_metrics.window(place.date, days)
     daily_start = place.date - dt.timedelta(days=texts.DAILY_DAYS - 1)
@@ -409,7 +308,7 @@ def update_innreise(
         _rules_block(rules, place.date),
         None,
         date_out,
-        source_line(place.info, place.date, texts.SOURCE),
+        dated_source_line(place.info, place.date, texts.SOURCE),
     )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State
 
 from callbacks.common import not_published, page_context, register_kommune_controls
-from callbacks.testing import count, source_line
+from callbacks.subject import count, source_line
 from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions.clusters import SETTING_LABELS, STATUS_LABELS

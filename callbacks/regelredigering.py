@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, html, no_update
 
-from callbacks.regler import parameters_text
+from callbacks.rule_cards import parameters_text
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.definitions.rules import (

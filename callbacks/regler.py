@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 
 from callbacks.common import as_of, not_published, register_kommune_controls
+from callbacks.rule_cards import parameters_text
 from dashboard import formatting
 from dashboard import metrics as core_metrics
 from dashboard.auth import current_scope
@@ -49,36 +50,6 @@ OVERRIDES_TEXTS = {
     "county": N_("gjelder i stedet for fylkets regel"),
     "kommune": N_("gjelder i stedet for kommunens regel"),
 }
-
-
-def parameter_text(name: str, value: Any) -> str:
-    """:func:`data.rules.parameter_text` in the reader's language: «Isolation (days): 5»."""
-    spec = rules.PARAMETERS.get(name)
-    if spec is None:
-        return f"{name}: {'–' if value is None else value}"
-    if value is None:
-        shown = _(spec.null_label)
-    elif name == "test_within_hours" and value == 0:
-        shown = _("ved ankomst")  # older versions: test at the border on arrival
-    elif spec.kind == "bool":
-        shown = _("ja") if value else _("nei")
-    elif spec.kind == "choice" and str(value) in spec.choices:
-        shown = _(spec.choices[str(value)])
-    else:
-        shown = str(value)
-    return _("{label}: {value}", label=_(spec.label), value=shown)
-
-
-def parameters_text(parameters: Any) -> list[str]:
-    """:func:`data.rules.parameters_text` (same order, same hidden parameters), translated."""
-    params = dict(parameters or {})
-    order = [p for names in rules.CATEGORY_PARAMETERS.values() for p in names]
-    names = sorted(params, key=lambda n: (order.index(n) if n in order else len(order), n))
-    return [
-        parameter_text(n, params[n])
-        for n in names
-        if not (n in rules.PARAMETERS and rules.PARAMETERS[n].hidden)
-    ]
 
 
 def _change_count(change: str, n: int) -> str:

@@ -16,15 +16,9 @@ import pandas as pd
 from dash import Dash, Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.common import not_published, page_context, register_kommune_controls
-from callbacks.innreise import (
-    HIDDEN_SHARE,
-    NATION_LABEL,
-    _table,
-    persons,
-    rule_card,
-    source_line,
-)
+from callbacks.common import NATION_LABEL, not_published, page_context, register_kommune_controls
+from callbacks.rule_cards import rule_card
+from callbacks.subject import HIDDEN, dated_source_line, persons, simple_table
 from dashboard import figures, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import certificates as texts
@@ -59,7 +53,7 @@ def _share(row: Mapping[str, Any], column: str) -> str:
     """A share for display, capped at 100 % (marked *), "skjult" when built on a withheld
     count."""
     if any(bool(row.get(f"{base}_suppressed")) for base in SHARE_BASES.get(column, [])):
-        return _(HIDDEN_SHARE)
+        return _(HIDDEN)
     value = row.get(column)
     if value is None or pd.isna(value):
         return "–"
@@ -137,7 +131,7 @@ def _age_table(status: pd.DataFrame) -> html.Div:
     return html.Div(
         [
             html.H2(_("Etter aldersgruppe"), className="h6"),
-            _table(header, rows, table_id="sertifikat-age-table"),
+            simple_table(header, rows, table_id="sertifikat-age-table"),
             *(html.Div(n, className="small text-muted") for n in notes),
         ]
     )
@@ -168,7 +162,7 @@ def _rules_block(in_force: pd.DataFrame, used: pd.DataFrame, date: dt.date) -> h
             for r in used.to_dict("records")
         ]
         parts.append(
-            _table(
+            simple_table(
                 [_("Versjon"), _("Fra"), _("Gyldige sertifikater"), _("Regel")],
                 rows,
                 table_id="sertifikat-used-versions",
@@ -209,7 +203,7 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
             _rules_block(in_force, used, place.date),
             notice,
             date_out,
-            source_line(place.info, place.date, texts.SOURCE),
+            dated_source_line(place.info, place.date, texts.SOURCE),
         )
     status = certificate_metrics.with_shares(status)
     total = certificate_metrics.total_row(status)
@@ -238,7 +232,7 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
         _rules_block(in_force, used, place.date),
         alert,
         date_out,
-        source_line(place.info, place.date, texts.SOURCE),
+        dated_source_line(place.info, place.date, texts.SOURCE),
     )
 
 

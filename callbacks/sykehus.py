@@ -8,18 +8,22 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.common import national_daily, not_published, register_kommune_controls
-from callbacks.testing import (
-    AGE_LABELS,
+from callbacks.common import (
     NATION_LABEL,
     Context,
-    _national_cards,
+    national_daily,
+    not_published,
+    page_context,
+    register_kommune_controls,
+)
+from callbacks.subject import (
+    AGE_LABELS,
     area_reads,
     compare_note,
     comparison_table,
     count,
+    national_cards,
     neighbours,
-    page_context,
     rate,
     source_line,
 )
@@ -158,7 +162,7 @@ def national_hospital(context: Any, notice: Any, date_out: Any) -> tuple:
     start, date = context.info["period_start"], context.date
     admissions = national_daily("hospital_admissions", start, date)
     icu = national_daily("icu_admissions", start, date)
-    cards = _national_cards(
+    cards = national_cards(
         [
             (_("Innleggelser siste 7 dager"), metrics.published_window(admissions, date), 0),
             (_("Intensivinnleggelser siste 7 dager"), metrics.published_window(icu, date), 0),

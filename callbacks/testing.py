@@ -1,14 +1,13 @@
-"""Testing page callbacks, and the helpers the situation pages share (testing, vaksinasjon,
-sykehus): kommune lookup, comparison notes, neighbour tables, the source line."""
+"""Testing page callbacks: tests, positives and positivity, kommune against county, nation
+and neighbours."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output
 
 from callbacks.common import (
     NATION_LABEL,
@@ -18,169 +17,27 @@ from callbacks.common import (
     page_context,
     register_kommune_controls,
 )
+from callbacks.subject import (
+    AGE_LABELS,
+    HIDDEN,
+    area_reads,
+    compare_note,
+    comparison_table,
+    count,
+    national_cards,
+    neighbours,
+    percent,
+    rate,
+    source_line,
+)
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
-from dashboard.definitions import DEMO_SOURCE
 from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import _
 from dashboard.metrics import testing as testing_metrics
-from data import queries
-from data.codes import AGE_BANDS
 from data.queries import testing as testing_queries
-from data.scope import Scope
 from layouts.common import EMPTY_FIGURE, card
-
-HIDDEN = N_("skjult")
-
-
-# --------------------------------------------------------------------------- shared helpers
-def source_line(context: Context, extra: str | None = None) -> str:
-    info = context.info
-    text = _(
-        "Data per {data_date}. Vist til og med {date}. Kilde: {source}.",
-        data_date=formatting.date_short(info["data_date"]),
-        date=formatting.date_short(context.date),
-        source=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
-    )
-    return f"{text} {extra}" if extra else text
-
-
-def percent(value: float | None, decimals: int = 1, *, hidden: bool = False) -> str:
-    """A share (0–1) as Norwegian percent text: "12,3 %"; "skjult" when withheld."""
-    if hidden:
-        return _(HIDDEN)
-    text = formatting.number(None if value is None else float(value) * 100, decimals)
-    return text if text == "–" else f"{text} %"
-
-
-def rate(value: float | None, decimals: int = 1, *, hidden: bool = False) -> str:
-    if hidden:
-        return _(HIDDEN)
-    return formatting.number(None if value is None else float(value), decimals)
-
-
-def count(value: Any, suppressed: bool = False) -> str:
-    if suppressed:
-        return formatting.SUPPRESSED
-    if value is None or pd.isna(value):
-        return _(HIDDEN)
-    return formatting.number(float(value))
-
-
-def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
-    return _(
-        "{fylke}: {fylke_value} · Landet: {nation_value}",
-        fylke=context.fylkesnavn,
-        fylke_value=fylke_text,
-        nation_value=nation_text,
-    )
-
-
-def neighbours(scope: Scope, kommunenummer: str) -> tuple[pd.DataFrame, int]:
-    """The neighbours the user may compare the own kommune with, and how many were left out.
-    Their rows are read with ``scope.comparison_for(kommunenummer)``: key numbers beside the
-    own kommune's, protected; never their own pages."""
-    frame = queries.neighbour_list(scope=scope, kommunenummer=kommunenummer)
-    allowed = frame[
-        frame["kommunenummer"].map(scope.comparison_for(kommunenummer).allows).astype(bool)
-    ]
-    return allowed.reset_index(drop=True), len(frame) - len(allowed)
-
-
-def comparison_table(
-    header: Sequence[str],
-    rows: Sequence[tuple[str, Sequence[str], str]],
-    *,
-    table_id: str,
-    left_out: int = 0,
-    show_neighbour_note: bool = True,
-) -> html.Div:
-    """A compact table: a name column, then values; row kinds "own", "neighbour", "area"
-    (and any other kind for plain rows)."""
-    head = html.Thead(
-        html.Tr(
-            [html.Th(header[0], scope="col")]
-            + [html.Th(h, scope="col", className="text-end") for h in header[1:]]
-        )
-    )
-    body = []
-    for name, values, kind in rows:
-        cls = {"own": "fw-semibold table-primary", "area": "text-muted"}.get(kind, "")
-        body.append(
-            html.Tr(
-                [html.Th(name, scope="row", className="fw-normal" if kind != "own" else "")]
-                + [html.Td(v, className="text-end text-nowrap") for v in values],
-                className=cls,
-            )
-        )
-    parts: list[Any] = [
-        dbc.Table(
-            [head, html.Tbody(body)],
-            size="sm",
-            hover=True,
-            responsive=True,
-            className="mb-1",
-            id=table_id,
-        )
-    ]
-    if show_neighbour_note and not left_out and not any(r[2] == "neighbour" for r in rows):
-        parts.append(
-            html.Div(
-                _("Kommunen har ingen nabokommuner med felles landegrense."), className="small"
-            )
-        )
-    if left_out:
-        parts.append(
-            html.Div(
-                ngettext(
-                    "{n} nabokommune vises ikke fordi din rolle ikke har tilgang til den.",
-                    "{n} nabokommuner vises ikke fordi din rolle ikke har tilgang til dem.",
-                    left_out,
-                    n=left_out,
-                ),
-                className="small text-muted",
-            )
-        )
-    return html.Div(parts)
-
-
-def age_label(band: str) -> str:
-    return band.replace("-", "–")
-
-
-AGE_LABELS = [age_label(b) for b in AGE_BANDS]
-
-
-def with_age_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    out["age_band"] = out["age_band"].map(age_label)
-    return out
-
-
-def area_reads(
-    context: Context,
-    *,
-    daily: Callable[..., pd.DataFrame],
-    to_series: Callable[..., pd.DataFrame],
-    by_age: Callable[..., pd.DataFrame],
-    to_groups: Callable[[pd.DataFrame], pd.DataFrame],
-) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """A subject page's reads for the kommune, its county and the country: the daily series
-    over the whole period (as of the page's date) and the age bands of the date's window."""
-    scope = current_scope()
-    start, end = context.info["period_start"], context.info["data_date"]
-    series = [
-        to_series(
-            daily(scope=scope, level=level, code=code, start=start, end=end), date=context.date
-        )
-        for _label, level, code in context.areas
-    ]
-    ages = [
-        with_age_labels(to_groups(by_age(scope=scope, level=level, code=code, date=context.date)))
-        for _label, level, code in context.areas
-    ]
-    return series, ages
 
 
 # --------------------------------------------------------------------------- testing page
@@ -287,21 +144,6 @@ def _neighbour_rows(
     return rows
 
 
-def _national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Col]:
-    """Cards of published national 7-day sums: (title, window, decimals)."""
-    out = []
-    for title, window, decimals in cards:
-        value = window["value"]
-        note = (
-            _("Hele landet, 7 dager til {date}", date=formatting.date_short(window["end"]))
-            if window["end"]
-            else _("Ikke publisert for perioden")
-        )
-        text = formatting.number(value, decimals) if value is not None else "–"
-        out.append(dbc.Col(card(title, text, note=note), md=4))
-    return out
-
-
 def national_testing(context: Context, notice: Any, date_out: Any) -> tuple:
     """Real data without kommune-level tests: the notice and the national series instead."""
     start, date = context.info["period_start"], context.date
@@ -322,7 +164,7 @@ def national_testing(context: Context, notice: Any, date_out: Any) -> tuple:
         if w_pos["value"] is not None and w_tests["value"]
         else None,
     }
-    cards = _national_cards(
+    cards = national_cards(
         [
             (_("Testhendelser siste 7 dager"), w_tests, 0),
             (_("Positive testhendelser siste 7 dager"), w_pos, 0),

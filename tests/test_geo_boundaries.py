@@ -28,17 +28,15 @@ from geo.boundaries import (
     FYLKE_FILE,
     GEOMETRY_STRUCTURE,
     KOMMUNE_FILE,
-    WORLD_TOPOJSON_FILES,
     ensure_boundaries,
-    ensure_world_topojson,
     kommune_code,
     load_fylke_geojson,
     load_kommune_geojson,
-    orient_d3,
     original_kommune_geojson,
-    polygonal,
 )
 from geo.neighbours import NEIGHBOURS_CSV, compute_neighbours, kommuner_without_neighbours
+from geo.simplify import orient_d3, polygonal
+from geo.world import WORLD_TOPOJSON_FILES, ensure_world_topojson
 
 REPO = Path(__file__).resolve().parents[1]
 

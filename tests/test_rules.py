@@ -870,7 +870,7 @@ def test_rule_parameter_and_demo_rule_texts_are_marked_for_translation() -> None
 
 
 def test_parameter_texts_follow_the_language() -> None:
-    from callbacks.regler import parameters_text
+    from callbacks.rule_cards import parameters_text
     from dashboard import i18n
 
     params = {"quarantine_days": 10, "test_out": True, "contact_factor": 0.5, "face_masks": None}

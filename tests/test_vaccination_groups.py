@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from data.codes import AGE_BANDS
-from data.queries.vaccination import DOSES, _groups_from_wide, _long, _with_groups
+from data.queries.vaccination_groups import DOSES, _groups_from_wide, _long, _with_groups
 
 
 def _inputs(

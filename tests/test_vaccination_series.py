@@ -16,6 +16,7 @@ from data import cache as data_cache
 from data import db
 from data import vaccination_series as stored
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
+from data.queries import population, vaccination_groups
 from data.queries import vaccination as v
 from data.schema import AggVaccinationDaily, AggVaccinationSeries, Kommune
 from data.scope import Scope
@@ -180,7 +181,7 @@ def test_ensure_rebuilds_the_same_rows(app) -> None:  # type: ignore[no-untyped-
 def _population_by_sql(members: tuple[str, ...] | None) -> pd.DataFrame:
     """The population table as it was read before (one grouped query per set of kommuner)."""
     from data.codes import CURRENT_STRUCTURE
-    from data.queries.cases import _frame
+    from data.queries.frames import read_frame
     from data.schema import Population
 
     q = (
@@ -190,7 +191,7 @@ def _population_by_sql(members: tuple[str, ...] | None) -> pd.DataFrame:
     )
     if members is not None:
         q = q.where(Population.kommunenummer.in_(members))
-    frame = _frame(q, ["year", "age_band", "population"])
+    frame = read_frame(q, ["year", "age_band", "population"])
     if frame.empty:
         raise LookupError("No population data loaded")
     table = frame.pivot(index="year", columns="age_band", values="population")
@@ -206,22 +207,24 @@ def test_population_equals_the_grouped_query(app, members) -> None:  # type: ign
     if isinstance(members, str):
         members = _county(members.split(":")[1])
     expected = _population_by_sql(members)
-    pd.testing.assert_frame_equal(v._population_table(members=members), expected)
+    pd.testing.assert_frame_equal(population._population_table(members=members), expected)
+    totals = population.totals_by_year(None if members is None else list(members))
+    assert totals.to_dict() == expected.sum(axis=1).to_dict()
     days = pd.Series(pd.to_datetime(["2019-06-01", "2020-01-01", "2021-12-31", "2030-01-01"]))
-    got = v.population_for(None if members is None else list(members), days)
+    got = population.population_for(None if members is None else list(members), days)
     years = days.dt.year.clip(expected.index.min(), expected.index.max())
     pd.testing.assert_frame_equal(got, expected.loc[years.to_numpy()].set_axis(days.index))
     if members == ("1151", "1151", "4601"):
-        rows = v._population_rows(list(members), dt.date(2021, 5, 1))
+        rows = population._population_rows(list(members), dt.date(2021, 5, 1))
         day = pd.Series([pd.Timestamp("2021-05-01")])
-        expected_rows = pd.concat([v.population_for([k], day) for k in members])
+        expected_rows = pd.concat([population.population_for([k], day) for k in members])
         pd.testing.assert_frame_equal(rows, expected_rows.set_axis(pd.Index(list(members))))
 
 
 @pytest.mark.parametrize("members", [("9999",), ()])
 def test_population_of_no_kommune_is_not_available(app, members) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(LookupError):
-        v._population_table(members=members)
+        population._population_table(members=members)
 
 
 @pytest.mark.parametrize("floats", [False, True])
@@ -241,11 +244,11 @@ def test_groups_by_dose_are_the_sorted_groups(floats: bool, shuffled: bool) -> N
         values[rng.random(values.shape) < 0.2] = np.nan
     totals = pd.DataFrame(values, index=days, columns=columns)
     expected = (
-        v._groups_from_wide(totals, population, "date")
+        vaccination_groups._groups_from_wide(totals, population, "date")
         .sort_values(["age_band", "dose_number", "date"])
         .reset_index(drop=True)
     )
-    got = v._groups_from_wide(totals, population, "date", by_dose=True)
+    got = vaccination_groups._groups_from_wide(totals, population, "date", by_dose=True)
     pd.testing.assert_frame_equal(got, expected)
 
 

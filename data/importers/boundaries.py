@@ -26,7 +26,7 @@ from data.importers.base import (
     valid_codes,
 )
 from data.schema import BoundarySet
-from geo import boundaries as geo_boundaries
+from geo import simplify
 
 SOURCE = "kartverket_boundaries"
 SOURCE_LABEL = "Kartverket (via robhop/fylker-og-kommuner), CC BY 4.0"
@@ -100,7 +100,7 @@ def parse(src: SourceFile) -> Parsed:
         try:
             geom = shape(feature["geometry"])
             valid_before = geom.is_valid
-            geom = geo_boundaries.orient_d3(geo_boundaries.round_to_grid(geom))
+            geom = simplify.orient_d3(simplify.round_to_grid(geom))
         except (KeyError, TypeError, ValueError, AttributeError):
             geom = None
             valid_before = False
@@ -117,7 +117,7 @@ def parse(src: SourceFile) -> Parsed:
                 "type": "Feature",
                 "id": code,
                 "properties": {key: code, "name": name},
-                "geometry": geo_boundaries._geometry_json(geom),
+                "geometry": simplify.geometry_json(geom),
             }
         )
     flags = []

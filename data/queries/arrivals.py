@@ -19,7 +19,7 @@ from data import arrival_splits, db
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import AreaLevel, _area_kommuner
+from data.queries.frames import AreaLevel, area_kommuner
 from data.schema import AggArrivalsSplit, Arrival, Kommune
 from data.scope import Scope
 
@@ -133,7 +133,7 @@ def arrival_window(
     ``pending_days`` days before ``end``), pending_overdue (due and follow-up still pending),
     and ``<column>_suppressed`` for each count withheld by small-number protection.
     """
-    members = _area_kommuner(scope, level, code)  # the scope check for a kommune
+    members = area_kommuner(scope, level, code)  # the scope check for a kommune
     per_kommune = _window_by_kommune(
         start=start, end=end, pending_days=pending_days, disease=disease
     )
@@ -153,8 +153,8 @@ def arrival_windows(
 ) -> pd.DataFrame:
     """:func:`arrival_window` for a kommune, its county and the nation from one read: rows
     with ``area`` = "kommune", "fylke", "nation" (in that order), same columns."""
-    own = _area_kommuner(scope, "kommune", kommunenummer)  # refused here if out of scope
-    county = _area_kommuner(scope, "fylke", fylkesnummer)
+    own = area_kommuner(scope, "kommune", kommunenummer)  # refused here if out of scope
+    county = area_kommuner(scope, "fylke", fylkesnummer)
     per_kommune = _window_by_kommune(
         start=start, end=end, pending_days=pending_days, disease=disease
     )

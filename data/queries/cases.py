@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 
 from data import db, key_figures, published, rollups
-from data.cache import cached, per_data_version
+from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.queries.frames import (
+    AreaLevel,
+    area_kommuner,
+    parse_dates,
+    read_frame,
+    read_raw_frame,
+)
+from data.queries.population import totals_by_year, year_of
 from data.schema import (
     AggCasesDaily,
     AggKeyFigures,
@@ -22,33 +29,9 @@ from data.schema import (
     KommuneNeighbour,
     Population,
 )
-from data.scope import Scope, ScopeError
+from data.scope import Scope
 
-AreaLevel = Literal["kommune", "fylke", "nation"]
 WINDOW_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
-
-
-def _frame(query: Select[Any] | Any, columns: Sequence[str]) -> pd.DataFrame:
-    with db.engine().connect() as conn:
-        # plain tuples: pandas probes Row objects for mapping keys, one exception per row
-        rows = [tuple(row) for row in conn.execute(query)]
-    return pd.DataFrame(rows, columns=list(columns))
-
-
-def _raw_frame(query: Select[Any] | Any, columns: Sequence[str]) -> pd.DataFrame:
-    """Like :func:`_frame`, from the DBAPI's own tuples, without SQLAlchemy's per-value type
-    processing (several times faster for tens of thousands of rows). Dates arrive as ISO text
-    on SQLite and as dates on PostgreSQL: convert them with ``pd.to_datetime``."""
-    with db.engine().connect() as conn:
-        result = conn.execute(query)
-        rows = result.cursor.fetchall() if result.cursor is not None else []
-    return pd.DataFrame(rows, columns=list(columns))
-
-
-def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    for c in columns:
-        frame[c] = pd.to_datetime(frame[c])
-    return frame
 
 
 def read_data_version() -> str:
@@ -103,14 +86,6 @@ def _case_column(basis: str) -> Any:
     return getattr(AggCasesDaily, CASE_COLUMNS[basis])
 
 
-def _population_year(date: dt.date) -> int:
-    """Population on 1 January of the date's year, limited to the years that exist."""
-    lo, hi = _population_years()
-    if lo is None or hi is None:
-        raise LookupError("No population data loaded")
-    return int(min(max(date.year, lo), hi))
-
-
 @cached()
 def kommune_list(
     *, scope: Scope, structure: int = CURRENT_STRUCTURE, year: int | None = None
@@ -147,7 +122,7 @@ def kommune_list(
     allowed = scope.restrict(None)
     if allowed is not None:
         q = q.where(Kommune.kommunenummer.in_(allowed))
-    return _frame(q, ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"])
+    return read_frame(q, ["kommunenummer", "name", "fylkesnummer", "fylkesnavn", "population"])
 
 
 @cached()
@@ -174,7 +149,7 @@ def neighbour_list(
         )
         .order_by(Kommune.kommunenummer)
     )
-    return _frame(q, ["kommunenummer", "name"])
+    return read_frame(q, ["kommunenummer", "name"])
 
 
 @cached()
@@ -193,8 +168,8 @@ def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE)
     allowed = scope.restrict(None)
     if allowed is not None:
         q = q.where(k.area.in_(allowed))
-    counts = _raw_frame(q, ["kommunenummer", *names])
-    kommuner = kommune_list(scope=scope, year=_population_year(date))
+    counts = read_raw_frame(q, ["kommunenummer", *names])
+    kommuner = kommune_list(scope=scope, year=year_of(date))
     columns = ["kommunenummer", "population"]
     out = kommuner[columns].merge(counts, on="kommunenummer", how="left")
     missing = out["cases_7d"].isna()  # a kommune without rows has no cases: 0, published 0
@@ -204,30 +179,6 @@ def case_windows(*, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE)
     # The published cells: county and national totals beside these rows carry their own
     # perturbation, so no secondary suppression is needed (data.published).
     return published.apply(out, scope=scope, counts=WINDOW_COUNTS)
-
-
-def _area_kommuner(scope: Scope, level: AreaLevel, code: str | None) -> list[str] | None:
-    """Kommuner that make up an area. Aggregated areas may be read beyond the own kommune."""
-    if level == "nation":
-        return None
-    if code is None:
-        raise ValueError(f"{level} needs a code")
-    if level == "kommune":
-        allowed = scope.restrict([code])
-        return allowed
-    with db.engine().connect() as conn:
-        codes = (
-            conn.execute(
-                select(Kommune.kommunenummer).where(
-                    Kommune.structure == CURRENT_STRUCTURE, Kommune.fylkesnummer == code
-                )
-            )
-            .scalars()
-            .all()
-        )
-    if not codes:
-        raise ScopeError(f"Ukjent fylke {code}")
-    return list(codes)
 
 
 @cached()
@@ -248,7 +199,7 @@ def cases_daily(
     ``<column>_suppressed`` flags. Windows are summed before small-number protection, so a
     withheld day never makes a window smaller than it is.
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
     held = key_figures.daily(
         members=key, start=start, end=end, disease=disease, columns=DAILY_COLUMNS
@@ -294,7 +245,9 @@ def _summed_daily(
         .where(t.disease == disease, t.date >= first, t.date <= end, *area)
         .group_by(t.date)
     )
-    counts = _dates(_raw_frame(q, ["date", "cases_by_testdate", "cases_by_regdate"]), "date")
+    counts = parse_dates(
+        read_raw_frame(q, ["date", "cases_by_testdate", "cases_by_regdate"]), "date"
+    )
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
     out = days.merge(counts, on="date", how="left").fillna(0)
     out[["cases_by_testdate", "cases_by_regdate"]] = out[
@@ -306,34 +259,6 @@ def _summed_daily(
     out["cases_14d"] = by_basis.rolling(14, min_periods=1).sum().astype("int64")
     out["cases_prev_7d"] = out["cases_14d"] - out["cases_7d"]
     out = out[out["date"] >= pd.Timestamp(start)].reset_index(drop=True)
-    pop = _population_by_year(members)
+    pop = totals_by_year(members)
     out["population"] = out["date"].dt.year.clip(pop.index.min(), pop.index.max()).map(pop)
     return out
-
-
-def _population_by_year(members: list[str] | None) -> pd.Series:
-    return _population_by_year_of(members=None if members is None else tuple(sorted(members)))
-
-
-# Population changes only with a load: memoized per data version in the process, whatever the
-# result cache is (not scoped: the callers apply the scope).
-@per_data_version
-def _population_years() -> tuple[int | None, int | None]:
-    with db.engine().connect() as conn:
-        lo, hi = conn.execute(select(func.min(Population.year), func.max(Population.year))).one()
-    return lo, hi
-
-
-@per_data_version
-def _population_by_year_of(*, members: tuple[str, ...] | None) -> pd.Series:
-    q = (
-        select(Population.year, func.sum(Population.population))
-        .where(Population.structure == CURRENT_STRUCTURE)
-        .group_by(Population.year)
-    )
-    if members is not None:
-        q = q.where(Population.kommunenummer.in_(members))
-    frame = _frame(q, ["year", "population"])
-    if frame.empty:
-        raise LookupError("No population data loaded")
-    return frame.set_index("year")["population"].astype("int64")

@@ -43,8 +43,9 @@ from data.certificate_aggregates import (
 )
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame, dataset_info
-from data.queries.vaccination import _population_table
+from data.queries.cases import dataset_info
+from data.queries.frames import AreaLevel, area_kommuner, read_frame
+from data.queries.population import _population_table
 from data.rules import rules_in_force
 from data.schema import AggCertificateSeries, RuleVersion
 from data.scope import Scope
@@ -255,7 +256,7 @@ def certificate_series(
     Columns: date, population (1 January of each date's year), valid, vaccinated, recovered,
     tested, and ``<column>_suppressed``.
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     info = dataset_info(scope=scope)
     if level == "kommune":
         assert code is not None
@@ -313,7 +314,7 @@ def certificate_rule_versions(
     columns = ["id", "rule_key", "text_nb", "parameters", "authority", "source_url"]
     columns += ["valid_from", "valid_to"]
     ids = [int(i) for i in used["id"]]
-    versions = _frame(select(*(getattr(r, c) for c in columns)).where(r.id.in_(ids)), columns)
+    versions = read_frame(select(*(getattr(r, c) for c in columns)).where(r.id.in_(ids)), columns)
     out = used.merge(versions, on="id", how="left").sort_values("valid_from")
     out = protect(
         out.reset_index(drop=True),

@@ -13,7 +13,7 @@ from data import db
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import _frame
+from data.queries.frames import read_frame
 from data.schema import Case, Cluster, ClusterDay
 from data.scope import Scope
 
@@ -54,7 +54,7 @@ def clusters_on(
         Cluster.last_case_date >= date - dt.timedelta(days=ACTIVE_DAYS),
         Cluster.kommuner_involved.like(f"%{code}%"),
     )
-    frame = _frame(
+    frame = read_frame(
         q, ["id", "setting", "first_case_date", "last_case_date", "size", "kommuner_involved"]
     )
     involved = [code in str(ks).split() for ks in frame["kommuner_involved"]]

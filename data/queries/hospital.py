@@ -12,8 +12,8 @@ from data import key_figures, published, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
-from data.queries.vaccination import _kommune_population, population_for, population_year
+from data.queries.frames import AreaLevel, area_kommuner, read_frame, read_raw_frame
+from data.queries.population import _kommune_population, population_for, population_year
 from data.schema import AggHospitalDaily
 from data.scope import Scope
 
@@ -47,7 +47,7 @@ def _area_daily(
         .where(t.disease == disease, t.date >= first, t.date <= end, *area)
         .group_by(t.date)
     )
-    counts = _raw_frame(q, ["date", *COUNTS])
+    counts = read_raw_frame(q, ["date", *COUNTS])
     counts["date"] = pd.to_datetime(counts["date"])
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
     out = days.merge(counts, on="date", how="left")
@@ -76,7 +76,7 @@ def hospital_daily(
     Columns: date, admissions, icu_admissions, admissions_7d, icu_admissions_7d, population
     (1 January of the year), and ``<column>_suppressed`` for each withheld count.
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
     out = _area_daily(members=key, start=start, end=end, disease=disease)
     return published.series(
@@ -106,7 +106,7 @@ def hospital_by_age(
     Columns: age_band, admissions, icu_admissions, population (of the band, 1 January of the
     date's year), and ``_suppressed`` flags.
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     first, last = _window(date, days)
     t, area = rollups.source(H, members)
     q = (
@@ -114,7 +114,7 @@ def hospital_by_age(
         .where(t.disease == disease, t.date >= first, t.date <= last, *area)
         .group_by(t.age_band)
     )
-    counts = _frame(q, ["age_band", *COUNTS])
+    counts = read_frame(q, ["age_band", *COUNTS])
     out = pd.DataFrame({"age_band": list(AGE_BANDS)}).merge(counts, on="age_band", how="left")
     out[COUNTS] = out[COUNTS].fillna(0).astype("int64")
     pop = population_for(members, pd.Series([pd.Timestamp(date)])).iloc[0]
@@ -153,7 +153,7 @@ def hospital_by_kommune(
         )
         .group_by(H.kommunenummer)
     )
-    counts = _frame(q, ["kommunenummer", *COUNTS])
+    counts = read_frame(q, ["kommunenummer", *COUNTS])
     out = pd.DataFrame({"kommunenummer": allowed}).merge(counts, on="kommunenummer", how="left")
     out[COUNTS] = out[COUNTS].fillna(0).astype("int64")
     pop = _kommune_population(kommuner=tuple(allowed), year=population_year(date))

@@ -20,13 +20,12 @@ from data.cache import cached
 from data.codes import DEFAULT_DISEASE
 from data.key_figures import DOSES, VACCINATED, area_rows
 from data.protection import protect
+from data.queries.population import _population_rows
 from data.queries.vaccination import (
-    GROUP_65,
-    GROUP_ALL,
-    _population_rows,
     _protect_sides,
     _zero_rest_withheld,
 )
+from data.queries.vaccination_groups import GROUP_65, GROUP_ALL
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import Scope
 

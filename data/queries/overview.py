@@ -34,13 +34,11 @@ from data.cache import cached
 from data.certificate_aggregates import decode
 from data.codes import DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import (
-    _frame,
-    _population_year,
-    kommune_list,
-)
+from data.queries.cases import kommune_list
 from data.queries.certificates import LONG_TIMEOUT, _as_date, _day_of
 from data.queries.clusters import ACTIVE_DAYS
+from data.queries.frames import read_frame
+from data.queries.population import year_of
 from data.rollups import COUNTY_PREFIX
 from data.schema import (
     AggArrivalsDaily,
@@ -151,7 +149,8 @@ def _vaccinated(date: dt.date, disease: str) -> pd.DataFrame:
     the population they are divided by: the Vaksinasjon page's group rows
     (:func:`data.queries.vaccination.vaccination_by_kommune`, read unprotected here), so that
     the two pages give one coverage, on demo data and on a published snapshot alike."""
-    from data.queries.vaccination import GROUP_ALL, vaccination_by_kommune
+    from data.queries.vaccination import vaccination_by_kommune
+    from data.queries.vaccination_groups import GROUP_ALL
 
     codes = kommune_list(scope=Scope.full())["kommunenummer"].astype(str).tolist()
     rows = vaccination_by_kommune(scope=Scope.full(), kommuner=codes, date=date, disease=disease)
@@ -172,7 +171,7 @@ def _active_clusters(date: dt.date, disease: str) -> pd.DataFrame:
         Cluster.first_case_date <= date,
         Cluster.last_case_date >= date - dt.timedelta(days=ACTIVE_DAYS),
     )
-    frame = _frame(q, ["kommuner_involved"])
+    frame = read_frame(q, ["kommuner_involved"])
     # a cluster counts once per kommune it involves (clusters_on matches the code list)
     codes = [set(str(ks).split()) for ks in frame["kommuner_involved"]]
     flat = pd.Series([c for group in codes for c in group], dtype=object)
@@ -218,7 +217,7 @@ def _certificates(date: dt.date, disease: str, data_date: dt.date) -> pd.DataFra
 def _raw_by_kommune(*, date: dt.date, data_date: dt.date, disease: str) -> pd.DataFrame:
     """Unprotected counts of every kommune on ``date``; only called after the scope is
     applied by the public functions below."""
-    reference = kommune_list(scope=Scope.full(), year=_population_year(date))[REFERENCE]
+    reference = kommune_list(scope=Scope.full(), year=year_of(date))[REFERENCE]
     out = reference
     for part in (
         _key_counts(date, disease),

@@ -16,7 +16,7 @@ from data import db, published
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import _frame
+from data.queries.frames import read_frame
 from data.schema import AggKeyFigures, Fylke, Kommune, Signal
 from data.scope import Scope
 
@@ -160,7 +160,7 @@ def signals_on(
         q = q.where(S.kommunenummer.in_(allowed))
     if fylke:
         q = q.where(Kommune.fylkesnummer == fylke)
-    frame = _frame(q, COLUMNS)
+    frame = read_frame(q, COLUMNS)
     frame = _finish(frame, scope, disease)
     excess = (frame["observed"].fillna(frame["threshold"]) - frame["expected"]) / frame[
         "expected"
@@ -191,7 +191,7 @@ def signals_for_kommune(
         S.week_start >= first,
         S.week_start <= last,
     )
-    frame = _frame(q.order_by(S.week_start), COLUMNS)
+    frame = read_frame(q.order_by(S.week_start), COLUMNS)
     return _finish(frame, scope, disease)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 
 from data import db
 from data.cache import cached, per_data_version
@@ -34,6 +34,7 @@ from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.importers.derive import crosswalk, to_structure
 from data.importers.texts import flag_text, reason_text
 from data.protection import protect
+from data.queries.frames import read_frame
 from data.schema import (
     AggArrivalsDaily,
     AggCasesDaily,
@@ -64,12 +65,6 @@ KOMMUNE_AGGREGATES: dict[str, tuple[Any, Any]] = {
     "hospital_admissions": (AggHospitalDaily.date, AggHospitalDaily.admissions),
     "arrivals": (AggArrivalsDaily.date, AggArrivalsDaily.arrivals),
 }
-
-
-def _frame(query: Select[Any] | Any, columns: Sequence[str]) -> pd.DataFrame:
-    with db.engine().connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
 
 
 def _meta() -> dict[str, str]:
@@ -304,7 +299,7 @@ def data_sources(*, scope: Scope) -> pd.DataFrame:
     rows_read, rows_loaded, rows_rejected, rows_skipped, loaded_at, period_start, data_date,
     seconds.
     """
-    runs = _frame(
+    runs = read_frame(
         select(
             ImportRun.id,
             ImportRun.kind,
@@ -325,7 +320,7 @@ def data_sources(*, scope: Scope) -> pd.DataFrame:
     runs["seconds"] = [
         (d or {}).get("seconds") if isinstance(d, dict) else None for d in runs.pop("detail")
     ]
-    demo = _frame(
+    demo = read_frame(
         select(
             DataSourceStatus.id,
             DataSourceStatus.source,
@@ -380,7 +375,7 @@ def rejection_summary(*, scope: Scope) -> pd.DataFrame:
         .group_by(RejectedRow.import_id, RejectedRow.file, RejectedRow.reason, RejectedRow.field)
         .order_by(func.count().desc())
     )
-    out = _frame(q, ["import_id", "file", "reason", "field", "rows"])
+    out = read_frame(q, ["import_id", "file", "reason", "field", "rows"])
     out.insert(3, "reason_text", out["reason"].map(reason_text))
     return out
 
@@ -415,7 +410,7 @@ def rejected_sample(*, scope: Scope, limit: int = 50) -> pd.DataFrame:
         .where(ranked.c.rank <= per_reason)
         .limit(limit)
     )
-    out = _frame(q, columns[:-1])
+    out = read_frame(q, columns[:-1])
     out["reason_text"] = out["reason"].map(reason_text)
     if not scope.small_numbers:
         numeric = pd.to_numeric(out["value"], errors="coerce")
@@ -446,7 +441,7 @@ def quality_flags(*, scope: Scope) -> pd.DataFrame:
         .where(QualityFlag.import_id.is_(None) | QualityFlag.import_id.in_(_active_or_failed()))
         .order_by(QualityFlag.severity.desc(), QualityFlag.id)
     )
-    out = _frame(
+    out = read_frame(
         q,
         [
             "import_id",
@@ -476,8 +471,8 @@ def population_gaps(*, scope: Scope, structure: int = CURRENT_STRUCTURE) -> pd.D
     kommuner = select(Kommune.kommunenummer, Kommune.name).where(Kommune.structure == structure)
     if allowed is not None:
         kommuner = kommuner.where(Kommune.kommunenummer.in_(allowed))
-    names = _frame(kommuner, ["kommunenummer", "name"])
-    pop = _frame(
+    names = read_frame(kommuner, ["kommunenummer", "name"])
+    pop = read_frame(
         select(Population.kommunenummer, Population.year, func.sum(Population.population))
         .where(Population.structure == structure)
         .group_by(Population.kommunenummer, Population.year),
@@ -534,13 +529,13 @@ def code_vintages(*, scope: Scope) -> pd.DataFrame:
     kommune-level numbers), translated (those numbers are shown through the crosswalk),
     rejected_vintage (rows rejected because their code belongs to the other structure).
     """
-    runs = _frame(
+    runs = read_frame(
         select(ImportRun.id, ImportRun.kind, ImportRun.file, ImportRun.structure).where(
             ImportRun.status == "active", ImportRun.structure.is_not(None)
         ),
         ["import_id", "kind", "file", "structure"],
     )
-    mismatched = _frame(
+    mismatched = read_frame(
         select(RejectedRow.import_id, func.count())
         .where(RejectedRow.reason == "code_vintage_mismatch")
         .group_by(RejectedRow.import_id),
@@ -591,10 +586,10 @@ def arrivals_without_fd(*, scope: Scope, disease: str = DEFAULT_DISEASE) -> dict
     )
     if allowed is not None:
         q = q.where(AggArrivalsDaily.kommunenummer.in_(allowed))
-    frame = _frame(q, ["kommunenummer", "arrivals", "without_fd", "start", "end"])
+    frame = read_frame(q, ["kommunenummer", "arrivals", "without_fd", "start", "end"])
     if frame.empty:
         return {"available": False}
-    names = _frame(
+    names = read_frame(
         select(Kommune.kommunenummer, Kommune.name).where(Kommune.structure == CURRENT_STRUCTURE),
         ["kommunenummer", "name"],
     )
@@ -666,7 +661,7 @@ def reported_series(
         q = q.where(ReportedSeries.age_band == age_band)
     if sex is not None:
         q = q.where(ReportedSeries.sex == sex)
-    out = _frame(
+    out = read_frame(
         q.order_by(ReportedSeries.date), ["date", "age_band", "sex", "value", "quality_flag"]
     )
     out["date"] = pd.to_datetime(out["date"])
@@ -703,7 +698,7 @@ def _with_zeros(
     )
     if code is not None:
         q = q.where(ReportedSpan.area_code == code)
-    spans = _frame(q, ["age_band", "sex", "first", "last"])
+    spans = read_frame(q, ["age_band", "sex", "first", "last"])
     frames = []
     step = "7D" if period == "week" else ("YS" if period == "year" else "D")
     for span in spans.itertuples(index=False):
@@ -748,7 +743,7 @@ def coverage_rows(*, level: str, structure: int = CURRENT_STRUCTURE) -> pd.DataF
         ReportedCoverage.snapshot_date,
     ).where(ReportedCoverage.area_level == level)
     columns = ["structure", "area_code", "age_band", "sex", "dose_number"]
-    frame = _frame(q, [*columns, "persons", "population", "snapshot_date"])
+    frame = read_frame(q, [*columns, "persons", "population", "snapshot_date"])
     if level == "kommune" and not frame.empty:
         cw = crosswalk()
         parts = [

@@ -17,8 +17,8 @@ from data import key_figures, published, rollups
 from data.cache import cached
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
-from data.queries.vaccination import _kommune_population, population_for, population_year
+from data.queries.frames import AreaLevel, area_kommuner, read_frame, read_raw_frame
+from data.queries.population import _kommune_population, population_for, population_year
 from data.schema import AggTestsDaily
 from data.scope import Scope
 
@@ -84,7 +84,7 @@ def _area_daily(
         .where(t.disease == disease, t.date >= first, t.date <= end, *area)
         .group_by(t.date)
     )
-    counts = _raw_frame(q, ["date", *SUM_COLUMNS])
+    counts = read_raw_frame(q, ["date", *SUM_COLUMNS])
     counts["date"] = pd.to_datetime(counts["date"])
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
     out = days.merge(counts, on="date", how="left")
@@ -114,7 +114,7 @@ def tests_daily(
     tests_7d, positive_7d, result_days_sum_7d, result_days_n_7d, population (1 January of the
     year), and ``<column>_suppressed`` for each count withheld by small-number protection.
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
     out = _area_daily(members=key, start=start, end=end, disease=disease)
     area_code = code if level == "kommune" else None
@@ -152,7 +152,7 @@ def tests_by_age(
     Columns: age_band, tests, tests_pcr, tests_antigen, positive, result_days_sum,
     result_days_n, population (1 January of the date's year), and ``_suppressed`` flags.
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     first, last = _window(date, days)
     t, area = rollups.source(T, members)
     q = (
@@ -160,7 +160,7 @@ def tests_by_age(
         .where(t.disease == disease, t.date >= first, t.date <= last, *area)
         .group_by(t.age_band)
     )
-    counts = _frame(q, ["age_band", *SUM_COLUMNS])
+    counts = read_frame(q, ["age_band", *SUM_COLUMNS])
     out = pd.DataFrame({"age_band": list(AGE_BANDS)}).merge(counts, on="age_band", how="left")
     out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
     pop = population_for(members, pd.Series([pd.Timestamp(date)])).iloc[0]
@@ -202,7 +202,7 @@ def tests_by_kommune(
         )
         .group_by(T.kommunenummer)
     )
-    counts = _frame(q, ["kommunenummer", *SUM_COLUMNS])
+    counts = read_frame(q, ["kommunenummer", *SUM_COLUMNS])
     out = pd.DataFrame({"kommunenummer": allowed}).merge(counts, on="kommunenummer", how="left")
     out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
     pop = _kommune_population(kommuner=tuple(allowed), year=population_year(date))

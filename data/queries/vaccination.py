@@ -20,20 +20,25 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import db, key_figures, rollups
+from data import rollups
 from data import vaccination_series as stored_series
-from data.cache import cached, data_version, result_cache_on
-from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS, CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.cache import cached, result_cache_on
+from data.codes import AGE_BANDS, DEFAULT_DISEASE
 from data.protection import SMALL_MAX, SMALL_MIN, protect
-from data.queries.cases import AreaLevel, _area_kommuner, _frame, _raw_frame
+from data.queries.frames import AreaLevel, area_kommuner, read_raw_frame
+from data.queries.population import _population_rows, population_for, population_year
+from data.queries.population import key as _key
 from data.queries.sources import coverage_rows, has_rows
-from data.schema import AggVaccinationDaily, Population
+from data.queries.vaccination_groups import (
+    DOSES,
+    GROUP_65,
+    GROUPS,
+    _groups_from_wide,
+    _long,
+)
+from data.schema import AggVaccinationDaily
 from data.scope import Scope
 
-DOSES: tuple[int, ...] = (1, 2, 3, 4)
-GROUP_ALL = "alle"
-GROUP_65 = "65+"
-GROUPS: dict[str, tuple[str, ...]] = {GROUP_65: AGE_BANDS_65_PLUS, GROUP_ALL: AGE_BANDS}
 COVERAGE_COLUMNS = [
     "age_band",
     "dose_number",
@@ -44,138 +49,6 @@ COVERAGE_COLUMNS = [
     "vaccinated_suppressed",
     "unvaccinated_suppressed",
 ]
-
-
-def _key(members: list[str] | None) -> tuple[str, ...] | None:
-    return None if members is None else tuple(sorted(members))
-
-
-# --------------------------------------------------------------------------- population
-# Population changes only with a load, and every series asks for it: every kommune's residents
-# by year and age band are read once per database and data version in the process, whatever
-# the result cache is (they are not scoped: callers apply the scope), and any set of kommuner
-# is a sum of their rows, not a query (a page asks for a dozen kommuner, each new on a first
-# view). Neither is copied per call: callers get new frames built from them.
-_population_memo: dict[tuple[Any, ...], Any] = {}
-
-
-def _all_population() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
-    """Every kommune of the current structure: its row (by code), the years, residents on
-    1 January (kommune × year × age band of ``AGE_BANDS``) and which kommune has which year."""
-    key = ("all", db.url("main"), data_version())
-    if key not in _population_memo:
-        if len(_population_memo) > 256:
-            _population_memo.clear()
-        frame = _raw_frame(
-            key_figures.population_by_kommune(),
-            ["kommunenummer", "year", "age_band", "population"],
-        )
-        k, names = pd.factorize(frame["kommunenummer"].astype(str), sort=True)
-        codes = {str(c): i for i, c in enumerate(names)}
-        years, y = np.unique(frame["year"].to_numpy(dtype="int64"), return_inverse=True)
-        b = pd.Index(list(AGE_BANDS)).get_indexer(frame["age_band"].astype(str))
-        values = np.zeros((len(codes), len(years), len(AGE_BANDS)), dtype="int64")
-        known = b >= 0
-        residents = frame["population"].to_numpy("int64")[known]
-        np.add.at(values, (k[known], y[known], b[known]), residents)
-        present = np.zeros((len(codes), len(years)), dtype=bool)
-        present[k, y] = True
-        _population_memo[key] = (codes, years, values, present)
-    return _population_memo[key]
-
-
-def _population_arrays(members: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
-    """The years (ascending) and residents (year × age band) of a set of kommuner (None: all);
-    ``LookupError`` when none of them has population rows."""
-    key = ("members", db.url("main"), data_version(), members)
-    if key not in _population_memo:
-        codes, years, values, present = _all_population()
-        if members is None:
-            rows = np.arange(len(codes))
-        else:
-            rows = np.array([codes[m] for m in dict.fromkeys(members) if m in codes], dtype="int64")
-        has = present[rows].any(axis=0) if len(rows) else np.zeros(len(years), dtype=bool)
-        if not has.any():
-            raise LookupError("No population data loaded")
-        if len(_population_memo) > 256:
-            _population_memo.clear()
-        _population_memo[key] = (years[has], values[rows].sum(axis=0)[has])
-    return _population_memo[key]
-
-
-def _population_table(*, members: tuple[str, ...] | None) -> pd.DataFrame:
-    """Residents on 1 January by year (index) × age band (columns) for a set of kommuner."""
-    years, table = _population_arrays(members)
-    return pd.DataFrame(table.copy(), index=pd.Index(years, name="year"), columns=list(AGE_BANDS))
-
-
-def population_year(date: dt.date, members: list[str] | None = None) -> int:
-    """The population year used on ``date``: 1 January of its year, within the loaded years."""
-    years, _table = _population_arrays(_key(members))
-    return int(min(max(date.year, int(years[0])), int(years[-1])))
-
-
-def _population_rows(kommuner: list[str], date: dt.date) -> pd.DataFrame:
-    """Population by age band (columns) of each kommune (rows, index the codes) on 1 January
-    of ``date``'s year: :func:`population_for` of each kommune on one day, in one frame."""
-    rows = []
-    for code in kommuner:
-        years, table = _population_arrays((code,))
-        year = min(max(date.year, int(years[0])), int(years[-1]))
-        position = int(np.searchsorted(years, year))
-        if position >= len(years) or years[position] != year:
-            raise KeyError("population year missing between the loaded years")
-        rows.append(table[position])
-    values = np.stack(rows) if rows else np.zeros((0, len(AGE_BANDS)), dtype="int64")
-    return pd.DataFrame(values, index=pd.Index(kommuner), columns=list(AGE_BANDS))
-
-
-def population_for(members: list[str] | None, dates: pd.Series) -> pd.DataFrame:
-    """Population by age band (columns) on 1 January of each date's year (rows, same index).
-
-    Internal helper of the query modules: the caller has already applied the scope.
-    """
-    years, table = _population_arrays(_key(members))
-    wanted = pd.to_datetime(dates).dt.year.clip(int(years[0]), int(years[-1])).to_numpy()
-    position = np.searchsorted(years, wanted)
-    if len(position) and not (years[np.minimum(position, len(years) - 1)] == wanted).all():
-        raise KeyError("population year missing between the loaded years")
-    return pd.DataFrame(table[position], index=dates.index, columns=list(AGE_BANDS))
-
-
-@cached()
-def _kommune_population(*, kommuner: tuple[str, ...], year: int) -> pd.DataFrame:
-    """Residents on 1 January of ``year`` by kommune × age band. Columns: kommunenummer,
-    age_band, population."""
-    q = (
-        select(Population.kommunenummer, Population.age_band, func.sum(Population.population))
-        .where(
-            Population.structure == CURRENT_STRUCTURE,
-            Population.year == year,
-            Population.kommunenummer.in_(kommuner),
-        )
-        .group_by(Population.kommunenummer, Population.age_band)
-    )
-    return _frame(q, ["kommunenummer", "age_band", "population"])
-
-
-@cached()
-def population_by_age(
-    *, scope: Scope, level: AreaLevel, code: str | None, date: dt.date
-) -> pd.DataFrame:
-    """Residents of an area by age band on 1 January of the date's year (public figures).
-
-    Columns: age_band, population, year.
-    """
-    members = _area_kommuner(scope, level, code)
-    row = population_for(members, pd.Series([pd.Timestamp(date)])).iloc[0]
-    return pd.DataFrame(
-        {
-            "age_band": list(AGE_BANDS),
-            "population": [int(row[b]) for b in AGE_BANDS],
-            "year": population_year(date, members),
-        }
-    )
 
 
 # --------------------------------------------------------------------------- coverage
@@ -256,7 +129,7 @@ def _live_cumulative_doses(*, members: tuple[str, ...] | None, disease: str) -> 
         .where(v.disease == disease, *area)
         .group_by(v.date, v.age_band, v.dose_number)
     )
-    frame = _raw_frame(q, ["date", "age_band", "dose_number", "doses"])
+    frame = read_raw_frame(q, ["date", "age_band", "dose_number", "doses"])
     columns = pd.MultiIndex.from_product([AGE_BANDS, DOSES], names=["age_band", "dose_number"])
     if frame.empty:
         return pd.DataFrame(0, index=pd.DatetimeIndex([]), columns=columns, dtype="int64")
@@ -329,7 +202,7 @@ def _live_doses_through(
         .group_by(*keys, t.age_band, t.dose_number)
     )
     names = ["kommunenummer"] if kommuner is not None else []
-    frame = _raw_frame(q, [*names, "age_band", "dose_number", "doses"])
+    frame = read_raw_frame(q, [*names, "age_band", "dose_number", "doses"])
     rows = list(kommuner) if kommuner is not None else [0]
     values = np.zeros((len(rows), len(_dose_columns())), dtype="int64")
     if len(frame):
@@ -362,25 +235,6 @@ def _totals_on_days(
         )
         return one.set_axis(days)
     return _on_days(_cumulative_doses(members=_key(members), disease=disease), days)
-
-
-def _long(totals: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """Long frame date × age band × dose: vaccinated, population, unvaccinated (raw)."""
-    n_days = len(totals)
-    bands = totals.columns.get_level_values("age_band")
-    doses = totals.columns.get_level_values("dose_number")
-    pop = population.reindex(columns=list(bands)).to_numpy()
-    out = pd.DataFrame(
-        {
-            "date": np.repeat(totals.index.to_numpy(), totals.shape[1]),
-            "age_band": np.tile(np.asarray(bands, dtype=object), n_days),
-            "dose_number": np.tile(np.asarray(doses, dtype="int64"), n_days),
-            "vaccinated": totals.to_numpy().ravel(),
-            "population": pop.ravel(),
-        }
-    )
-    out["unvaccinated"] = (out["population"] - out["vaccinated"]).clip(lower=0)
-    return out
 
 
 def _protect_sides(
@@ -430,141 +284,6 @@ def _protect_sides(
     return pd.DataFrame(data, index=out.index)
 
 
-def _with_groups(bands: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The groups (65+, alle) summed from raw band rows; ``keys`` identify one set of bands."""
-    parts = []
-    for group, members in GROUPS.items():
-        part = bands[bands["age_band"].isin(members)]
-        # min_count: a group with no published band stays "not available" (NaN), not 0
-        summed = part.groupby(keys, as_index=False, sort=False)[["vaccinated", "population"]].sum(
-            min_count=1
-        )
-        summed["age_band"] = group
-        summed["unvaccinated"] = (summed["population"] - summed["vaccinated"]).clip(lower=0)
-        parts.append(summed)
-    return pd.concat(parts, ignore_index=True)
-
-
-@functools.cache
-def _group_sums(columns: tuple[tuple[str, int], ...]) -> tuple[list[int], np.ndarray]:
-    """The dose order and the 0/1 matrix (columns × groups·doses) that sums the (age band,
-    dose) columns into each group (``GROUPS`` order) and dose, as :func:`_groups_from_wide`
-    sums them."""
-    bands = [b for b, _d in columns]
-    doses = [int(d) for _b, d in columns]
-    dose_order = list(dict.fromkeys(doses))
-    matrix = np.zeros((len(columns), len(GROUPS) * len(dose_order)), dtype="int64")
-    for g, members in enumerate(GROUPS.values()):
-        for j, dose in enumerate(dose_order):
-            for i, (band, d) in enumerate(zip(bands, doses, strict=True)):
-                if band in members and d == dose:
-                    matrix[i, g * len(dose_order) + j] = 1
-    return dose_order, matrix
-
-
-def _groups_from_wide(
-    totals: pd.DataFrame, population: pd.DataFrame, key: str, *, by_dose: bool = False
-) -> pd.DataFrame:
-    """:func:`_with_groups` of :func:`_long` (``totals``, ``population``), with ``key`` the
-    name of the rows' key, summed on the matrices: the same frame (rows, order and types)
-    without a group-by per group (most of the time of a one-day coverage).
-
-    With ``by_dose`` the rows come sorted by group, dose and key (index 0…n), as a series
-    over time is published."""
-    values = totals.to_numpy()
-    if values.dtype.kind in "iu":
-        # whole counts (every store with doses by age): one matrix product per side
-        return _int_groups_from_wide(totals, population, key, by_dose=by_dose)
-    if by_dose:
-        out = _groups_from_wide(totals, population, key)
-        return out.sort_values(["age_band", "dose_number", key]).reset_index(drop=True)
-    columns = totals.columns
-    bands = columns.get_level_values("age_band")
-    doses = columns.get_level_values("dose_number")
-    dose_order = list(dict.fromkeys(int(d) for d in doses))
-    values = totals.to_numpy()
-    pop = population.reindex(columns=list(bands)).to_numpy()
-    n_rows = len(totals)
-
-    def summed(matrix: np.ndarray, picks: list[np.ndarray]) -> np.ndarray:
-        out = []
-        for pick in picks:
-            part = matrix[:, pick]
-            if part.dtype.kind == "f":
-                total = np.nansum(part, axis=1)
-                # min_count=1: a group with no published band stays NaN, not 0
-                total = np.where(np.isnan(part).all(axis=1), np.nan, total)
-            else:
-                total = part.sum(axis=1)
-            out.append(total)
-        return np.stack(out, axis=1).ravel()
-
-    keys = np.repeat(totals.index.to_numpy(), len(dose_order))
-    parts = []
-    for group, members in GROUPS.items():
-        in_group = np.isin(np.asarray(bands, dtype=object), list(members))
-        picks = [np.flatnonzero(in_group & (np.asarray(doses) == d)) for d in dose_order]
-        part = pd.DataFrame(
-            {
-                key: keys,
-                "dose_number": np.tile(np.asarray(dose_order, dtype="int64"), n_rows),
-                "vaccinated": summed(values, picks),
-                "population": summed(pop, picks),
-            }
-        )
-        part["age_band"] = group
-        part["unvaccinated"] = (part["population"] - part["vaccinated"]).clip(lower=0)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _int_groups_from_wide(
-    totals: pd.DataFrame, population: pd.DataFrame, key: str, *, by_dose: bool
-) -> pd.DataFrame:
-    """:func:`_groups_from_wide` of whole counts (no gaps), by matrix products. The groups
-    are in ``GROUPS`` order, which is also their sorted order ("65+" < "alle")."""
-    columns = totals.columns
-    dose_order, matrix = _group_sums(tuple((str(b), int(d)) for b, d in columns))
-    bands = list(columns.get_level_values("age_band"))
-    pop = population.reindex(columns=bands).to_numpy()
-    vaccinated = totals.to_numpy().astype("int64") @ matrix
-    residents = pop.astype("int64") @ matrix
-    n_rows, n_doses, n_groups = len(totals), len(dose_order), len(GROUPS)
-    size = n_rows * n_doses
-
-    def stacked(matrix_out: np.ndarray) -> np.ndarray:
-        # per group: rows × doses read row by row (by_dose: doses × rows), group after group
-        blocks = [matrix_out[:, g * n_doses : (g + 1) * n_doses] for g in range(n_groups)]
-        return np.concatenate([(b.T if by_dose else b).ravel() for b in blocks])
-
-    keys = totals.index.to_numpy()
-    dose_numbers = np.asarray(dose_order, dtype="int64")
-    if by_dose and (
-        not (np.diff(dose_numbers) > 0).all() or not totals.index.is_monotonic_increasing
-    ):
-        # not already in sorted order: build as usual and sort
-        out = _int_groups_from_wide(totals, population, key, by_dose=False)
-        return out.sort_values(["age_band", "dose_number", key]).reset_index(drop=True)
-    vac, res = stacked(vaccinated), stacked(residents)
-    if by_dose:
-        key_values = np.tile(keys, n_doses * n_groups)
-        dose_values = np.tile(np.repeat(dose_numbers, n_rows), n_groups)
-    else:
-        key_values = np.tile(np.repeat(keys, n_doses), n_groups)
-        dose_values = np.tile(dose_numbers, n_rows * n_groups)
-    out = pd.DataFrame(
-        {
-            key: key_values,
-            "dose_number": dose_values,
-            "vaccinated": vac,
-            "population": res,
-            "age_band": np.repeat(np.asarray(list(GROUPS), dtype=object), size),
-            "unvaccinated": np.clip(res - vac, 0, None),
-        }
-    )
-    return out
-
-
 def _protected_bands(bands: pd.DataFrame, *, scope: Scope, area_code: str | None) -> pd.DataFrame:
     """Band rows of one date, published beside their group totals: primary protection, and
     secondary protection (a second band withheld) where one hidden band could be recovered
@@ -595,7 +314,7 @@ def _coverage_frame(
     Group totals get primary protection only: they never hide to protect a band, so the same
     total is shown on every page; bands hide each other instead (see :func:`_protected_bands`).
     """
-    members = _area_kommuner(scope, level, code)
+    members = area_kommuner(scope, level, code)
     area_code = code if level == "kommune" else None
     when = (
         pd.Series(days)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ from data import db
 from data.cache import cached
 from data.certificate_rules import LEVEL_RANK
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE, RULE_CATEGORIES
+from data.queries.frames import read_frame
 from data.rules.catalogue import FAR_FUTURE, is_oxcgrt
 from data.schema import Kommune, RuleVersion
 from data.scope import Scope
@@ -62,10 +63,6 @@ CHANGE_COLUMNS = [
 
 
 # --------------------------------------------------------------------------- reading
-def _frame(query: Any, columns: Sequence[str]) -> pd.DataFrame:
-    with db.engine().connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=list(columns))
 
 
 @cached()
@@ -73,7 +70,7 @@ def _all_versions(*, disease: str) -> pd.DataFrame:
     """Every stored version (internal: the public reads below apply the scope)."""
     r = RuleVersion
     q = select(*(getattr(r, c) for c in VERSION_COLUMNS)).where(r.disease == disease)
-    out = _frame(q.order_by(r.id), VERSION_COLUMNS)
+    out = read_frame(q.order_by(r.id), VERSION_COLUMNS)
     for c in ("valid_from", "valid_to", "recorded_at"):
         out[c] = pd.to_datetime(out[c])
     out["supersedes_id"] = out["supersedes_id"].astype("Int64")

@@ -14,7 +14,8 @@ from data.cache import cached
 from data.certificate_rules import NONE, epoch_day, persons_within, rule_days
 from data.codes import DEFAULT_DISEASE
 from data.protection import protect
-from data.rules.applicability import _all_versions, _frame, _place
+from data.queries.frames import read_frame
+from data.rules.applicability import _all_versions, _place
 from data.rules.catalogue import LOOKBACK_DAYS
 from data.schema import AggArrivalsDaily, AggCasesDaily
 from data.scope import Scope
@@ -86,7 +87,7 @@ def _persons_in(
         )
         .group_by(daily.date)
     )
-    counts = _frame(q, ["date", "n"])
+    counts = read_frame(q, ["date", "n"])
     days = pd.date_range(first, date, freq="D")
     per_day = (
         pd.Series(counts["n"].to_numpy(), index=pd.to_datetime(counts["date"]))
