@@ -95,18 +95,18 @@ def test_whole_folder_imports(real_db: dict[str, Any]) -> None:
             f"rejected {r.rows_rejected} {r.reasons}, skipped {r.rows_skipped}, "
             f"{r.seconds:.2f} s"
         )
-    # files no importer reads yet: the departures list, and ECDC's ERVISS files (influenza
-    # and RSV, issue 21); the county-level covidnor series are read as county series
+    # files no importer reads: the departures list and the ERVISS licence text; ECDC's
+    # ERVISS files are national influenza, RSV and SARS-CoV-2 series, the county-level
+    # covidnor series are read as county series
     skipped = set(by_status["skipped"])
-    assert "fhi_transport_departures_with_infected.csv" in skipped
-    erviss = {r.file for r in report.results if "ecdc_erviss" in r.file}
-    assert {Path(f).name for f in erviss} <= skipped
-    assert len(skipped) == 1 + len(erviss)
+    assert skipped == {"fhi_transport_departures_with_infected.csv", "LICENSE-EUPL-1.2.txt"}
+    erviss = [r for r in report.results if "ecdc_erviss" in r.file and r.kind == "erviss"]
+    assert len(erviss) == 3 and all(r.status == "loaded" for r in erviss)
     assert not [r for r in report.results if r.status in ("failed", "refused")]
     county = [r for r in report.results if "covidnor_county" in r.file]
     assert sorted(r.kind for r in county) == ["covidnor_fylke_day", "covidnor_fylke_week"]
     assert all(r.rows_loaded == r.rows_read and r.rows_rejected == 0 for r in county)
-    assert len(by_status["loaded"]) == 19
+    assert len(by_status["loaded"]) == 22
     assert report.anything_loaded and report.exit_code == 0
     for r in report.results:  # every row accounted for
         assert r.rows_read == r.rows_loaded + r.rows_rejected + r.rows_skipped, r.file
@@ -325,7 +325,7 @@ def test_data_quality_views_on_real_data(real_db: dict[str, Any]) -> None:
     vintages = sources.code_vintages(scope=_scope())
     assert vintages["translated"].any()
     runs = sources.data_sources(scope=_scope())
-    assert (runs["status"] == "active").sum() == 19
+    assert (runs["status"] == "active").sum() == 22  # with the three ERVISS files
     assert sources.arrivals_without_fd(scope=_scope()) == {"available": False}
     print(
         "\nrejected on the real folder:",

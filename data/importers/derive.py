@@ -515,7 +515,9 @@ def series_available(conn: Connection) -> dict[str, list[str]]:
     ]
     if conn.execute(
         select(func.count()).where(
-            ReportedSeries.area_level == "nation", ReportedSeries.age_band != TOTAL_AGE
+            ReportedSeries.area_level == "nation",
+            ReportedSeries.age_band != TOTAL_AGE,
+            ReportedSeries.measure.like("cases_by%"),  # not ERVISS's ILI rates by age
         )
     ).scalar_one():
         nation.append("cases_by_age_sex")
