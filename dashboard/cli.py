@@ -15,8 +15,8 @@ db_app = typer.Typer(help="Databasen: migreringer.")
 app.add_typer(db_app, name="db")
 import_app = typer.Typer(
     help=(
-        "Importer ekte publiserte data (FHI, SSB, Kartverket, OxCGRT) i databasen DATA_DIR "
-        "peker på. `import all <mappe>` gjenkjenner filene på innholdet."
+        "Importer ekte publiserte data (FHI, SSB, Kartverket, OxCGRT, ECDC ERVISS) i databasen "
+        "DATA_DIR peker på. `import all <mappe>` gjenkjenner filene på innholdet."
     ),
     no_args_is_help=True,
 )
@@ -323,6 +323,7 @@ for _group in (
     "sysvak",
     "msis",
     "fhi",
+    "erviss",
     "ssb-population",
     "boundaries",
     "crosswalk",

@@ -167,6 +167,19 @@ def older_vintage(folder: Path) -> tuple[Path, pd.DataFrame]:
     return path, raw[revised]
 
 
+def _datakvalitet_flags() -> pd.DataFrame:
+    from data import cache as data_cache
+    from data.queries import sources
+    from data.scope import Scope
+
+    backend = data_cache._backend
+    data_cache.set_backend(None)  # cache keys do not name the database
+    try:
+        return sources.quality_flags(scope=Scope.full())
+    finally:
+        data_cache.set_backend(backend)
+
+
 def _active_ili(conn: Any) -> Any:
     from data.schema import ImportRun
 
@@ -210,6 +223,12 @@ def test_newer_vintage_revises_and_older_never_replaces(fresh: Any, tmp_path: Pa
     assert flag.detail["last_week"] == "2026-02-01"  # Sunday of 2026-W05
     new_weeks = newest[newest["date"] >= pd.Timestamp("2026-03-08")]  # 2026-W10 on
     assert flag.detail["added"] == len(new_weeks)
+    # Datakvalitet's read of the flags shows what the newer vintage changed
+    shown = _datakvalitet_flags()
+    revised = shown[shown["kind"] == "vintage_revised"].iloc[0]
+    assert revised["rows_affected"] == flag.rows_affected
+    assert "nyere utgave" in revised["text"]
+    assert revised["detail"]["first_week"] == "2025-12-14"
 
     # newer already loaded: the older is reported as outdated and changes nothing
     report = runner.run(fresh.engine(), [old])

@@ -206,6 +206,11 @@ def test_morgenbrief_cards_say_not_published(as_user: Any) -> None:
     rendered = json.dumps(response, ensure_ascii=False)
     assert "Tilfeller med registreringsdato" in rendered
     assert "prøvedato" not in rendered.replace("testhendelser etter prøvedato", "")
+    # the county's and the nation's figures say they are FHI's official series
+    source = body["response"]["brief-source"]["children"]
+    assert source.endswith(
+        "Fylket (Oslo): offisiell fylkesserie (FHI). Hele landet: offisiell landsserie (FHI)."
+    )
 
 
 def test_header_lists_sources_and_data_dates(as_user: Any) -> None:

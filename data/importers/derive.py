@@ -533,6 +533,12 @@ def series_available(conn: Connection) -> dict[str, list[str]]:
         .where(ImportRun.kind == "oxcgrt", ImportRun.status == "active")
     ).scalar_one():
         other.append("rules")
+    if conn.execute(
+        select(func.count())
+        .select_from(ImportRun)
+        .where(ImportRun.kind == "erviss", ImportRun.status == "active")
+    ).scalar_one():
+        other.append("erviss_respiratory")  # influenza, RSV, SARS-CoV-2 and ILI (national)
     return {"kommune": kommune, "nation": nation, "other": other}
 
 
