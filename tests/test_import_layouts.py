@@ -150,3 +150,33 @@ def test_total_layout_imports_cumulative_cases_per_area(tmp_path: Path) -> None:
     assert got.to_dict() == {k: float(v) for k, v in sums["n"].sort_index().items()}
     nation = facts[facts["area_level"].astype(str) == "nation"]
     assert nation["value"].tolist() == [float(sums["n"].sum())]
+
+
+def test_total_layout_of_vaccinations_checks_doses_against_population(tmp_path: Path) -> None:
+    """Persons vaccinated per area in the ``total`` layout: stored as cumulative persons with
+    dose k; more than 1.2 × the population (a swapped column) is rejected with its field."""
+    path = tmp_path / "sysvak_by_location.csv"
+    path.write_text(
+        "granularity_time,granularity_geo,location_code,age,sex,n_dose_1,n_dose_2,pop,"
+        "date_of_publishing\n"
+        "total,municip,municip0301,total,total,550000,530000,697010,2022-11-11\n"
+        "total,municip,municip4601,total,total,285911,230000,230000,2022-11-11\n"
+        "total,nation,norge,total,total,4300000,4100000,5425270,2022-11-11\n",
+        encoding="utf-8",
+    )
+    src = read_source(path)
+    kind, description = registry.identify(src)
+    assert kind is not None and kind.name == "fhi_total"
+    assert description == "FHI surveillance_data, vaksinasjoner etter sted"
+    staged = runner.stage(src)
+    assert staged.parsed is not None, staged.message
+    rejects = staged.parsed.rejects.frame()
+    assert rejects[["line", "field", "reason"]].values.tolist() == [
+        [3, "n_dose_1", "exceeds_population"]
+    ]
+    facts = staged.parsed.facts["reported_series"]
+    assert sorted(set(facts["measure"].astype(str))) == [
+        "vaccinated_cumulative_1",
+        "vaccinated_cumulative_2",
+    ]
+    assert facts["value"].sum() == 550000 + 530000 + 4300000 + 4100000
