@@ -65,3 +65,27 @@ def test_a_cut_of_a_varying_integer_is_undetectable(tmp_path: Path) -> None:
     staged = _stage(tmp_path, "\n".join(kept)[:-1])
     assert staged.parsed is not None, staged.message
     assert staged.parsed.rows_loaded == len(lines) - 1
+
+
+ERVISS = REALDATA / "ecdc_erviss" / "sentinelTestsDetectionsPositivity_2026-01-23.csv.gz"
+
+
+@pytest.mark.skipif(not ERVISS.is_file(), reason=f"real data not available at {ERVISS}")
+def test_a_cut_decimal_in_a_column_of_mixed_forms_is_refused(tmp_path: Path) -> None:
+    """ERVISS's value column holds counts (44) and percentages (24.6): a last value cut to
+    ``24.`` has a form the column does not have and ends in its decimal point: refused; the
+    same file complete, without its final line break, loads every row."""
+    import gzip
+
+    lines = gzip.decompress(ERVISS.read_bytes()).decode("utf-8").rstrip("\n").split("\n")
+    decimal = next(i for i in range(len(lines) - 1, 0, -1) if "." in lines[i].rsplit(",", 1)[1])
+    lines.append(lines.pop(decimal))  # a percentage last
+    path = tmp_path / "sentinelTestsDetectionsPositivity_2026-01-23.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    complete = runner.stage(read_source(path))
+    assert complete.parsed is not None, complete.message
+    assert complete.parsed.rows_read == len(lines) - 1
+    text = "\n".join(lines)
+    path.write_text(text[: text.rindex(".") + 1], encoding="utf-8")
+    staged = runner.stage(read_source(path))
+    assert staged.parsed is None and staged.reason == "truncated_file", staged.message

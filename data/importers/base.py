@@ -217,7 +217,9 @@ def cut_last_line(last: str, before: str, sep: str, n_cols: int) -> bool:
     * its last field shorter than the column's values where they all have one width (codes,
       dates, populations of one area) → cut;
     * its last field of another form where the column's values all have one form
-      (``12.`` or ``12`` in a column of ``9.9``) → cut.
+      (``12.`` or ``12`` in a column of ``9.9``) → cut;
+    * its last field of a form the column does not have and ending in a separator of its
+      own (``24.`` in a column of ``44`` and ``24.6``, ``2021-03-``) → cut.
 
     What remains undetectable: a cut that leaves a value of a form and width the column
     already has (an integer losing its last digits in a column of varying widths, a name cut
@@ -247,7 +249,11 @@ def cut_last_line(last: str, before: str, sep: str, n_cols: int) -> bool:
     if len(widths) == 1 and len(value) < widths.pop():
         return True
     shapes = {_shape(x) for x in sample}
-    return len(shapes) == 1 and _shape(value) not in shapes
+    if _shape(value) in shapes:
+        return False
+    # a value ending in a separator of its own ("24." "2021-03-" "Nord-") that the column's
+    # values never end in is the front of a longer one
+    return len(shapes) == 1 or not value[-1].isalnum()
 
 
 def _read_with_arrow(
