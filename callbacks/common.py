@@ -14,7 +14,7 @@ from dashboard import dates
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
 from dashboard.i18n import N_, _
-from data import queries
+from data import published, queries
 from data.codes import CURRENT_STRUCTURE
 from data.queries import AreaLevel, sources
 from geo import reference
@@ -86,6 +86,23 @@ NATION_LABEL = N_("Hele landet")
 def nation_label() -> str:
     """ "Hele landet" in the current language."""
     return _(NATION_LABEL)
+
+
+def series_basis_note(fylkesnummer: str, fylkesnavn: str) -> str:
+    """What the county's and the nation's case numbers are: FHI's official series where one
+    is imported (:mod:`data.official_series`), else the sum of the kommuner."""
+    county = published.series_basis(f"F{fylkesnummer}")
+    nation = published.series_basis("NO")
+    return _(
+        "Fylket ({fylke}): {fylkesgrunnlag}. Hele landet: {landsgrunnlag}.",
+        fylke=fylkesnavn,
+        fylkesgrunnlag=_("offisiell fylkesserie (FHI)")
+        if county == "official"
+        else _("summen av kommunene"),
+        landsgrunnlag=_("offisiell landsserie (FHI)")
+        if nation == "official"
+        else _("summen av kommunene"),
+    )
 
 
 def fylke_label(fylkesnavn: str) -> str:

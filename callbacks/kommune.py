@@ -12,6 +12,7 @@ from callbacks.common import (
     fylke_label,
     nation_label,
     register_kommune_controls,
+    series_basis_note,
     unknown_kommune_text,
 )
 from dashboard import figures, formatting, metrics
@@ -184,7 +185,15 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
         incidence_fig,
         None,
         date_out,
-        [definitions(basis), html.Div(source)],
+        [
+            definitions(basis),
+            html.Div(source),
+            html.Div(
+                series_basis_note(str(row["fylkesnummer"]), row["fylkesnavn"]),
+                id="kommune-series-basis",
+                className="small",
+            ),
+        ],
     )
 
 

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import as_of, register_kommune_controls
+from callbacks.common import as_of, register_kommune_controls, series_basis_note
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.briefing import (
@@ -222,6 +222,8 @@ def update_briefing(kommunenummer: str | None, requested_date: str | None) -> tu
         dato=formatting.date_short(info["data_date"]),
         kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
+    fylke = reference.kommuner(2024).set_index("kommunenummer").loc[kommunenummer]
+    source = f"{source} {series_basis_note(str(fylke['fylkesnummer']), fylke['fylkesnavn'])}"
     pdf = f"/morgenbrief/{kommunenummer}/pdf?dato={date.isoformat()}"
     return title, None, _body(brief), incidence, daily, pdf, date_out, source
 

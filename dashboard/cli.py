@@ -15,8 +15,8 @@ db_app = typer.Typer(help="Databasen: migreringer.")
 app.add_typer(db_app, name="db")
 import_app = typer.Typer(
     help=(
-        "Importer ekte publiserte data (FHI, SSB, Kartverket, OxCGRT) i databasen DATA_DIR "
-        "peker på. `import all <mappe>` gjenkjenner filene på innholdet."
+        "Importer ekte publiserte data (FHI, SSB, Kartverket, OxCGRT, ECDC ERVISS) i databasen "
+        "DATA_DIR peker på. `import all <mappe>` gjenkjenner filene på innholdet."
     ),
     no_args_is_help=True,
 )
@@ -226,8 +226,10 @@ def _print_import_report(report: object) -> None:
     unchanged = [r for r in report.results if r.status == "unchanged"]
     failed = [r for r in report.results if r.status in ("failed", "refused")]
     skipped = [r for r in report.results if r.status == "skipped"]
+    outdated = sum(r.status == "outdated" for r in report.results)
+    older = f"{outdated} eldre utgave, " if outdated else ""
     typer.echo(
-        f"\n{len(loaded)} lastet, {len(unchanged)} uendret, {len(failed)} feilet, "
+        f"\n{len(loaded)} lastet, {len(unchanged)} uendret, {older}{len(failed)} feilet, "
         f"{len(skipped)} ikke gjenkjent; {sum(r.rows_rejected for r in report.results):,} "
         f"rader avvist; {report.seconds:.1f} s totalt.".replace(",", " ")
     )
@@ -321,6 +323,7 @@ for _group in (
     "sysvak",
     "msis",
     "fhi",
+    "erviss",
     "ssb-population",
     "boundaries",
     "crosswalk",

@@ -100,6 +100,29 @@ def secret() -> str:
     return str(value or "")
 
 
+@per_data_version
+def official_series() -> dict[str, tuple[str, str, str]]:
+    """Areas ("F" + fylkesnummer, "NO") whose case series is FHI's official one rather than
+    the sum of their kommuner (:mod:`data.official_series`): area → (measure, first, last)."""
+    from data.official_series import KEY
+
+    with db.engine().connect() as conn:
+        rows = conn.execute(
+            select(DatasetMeta.key, DatasetMeta.value).where(DatasetMeta.key.like(KEY + "%"))
+        ).all()
+    out = {}
+    for key, value in rows:
+        measure, first, last = [*str(value).split(" "), "", ""][:3]
+        out[str(key)[len(KEY) :]] = (measure, first, last)
+    return out
+
+
+def series_basis(area: str) -> str:
+    """``official`` when the area's case numbers are the official series, else ``sum`` (the
+    sum of its kommuner); the same answer for every page."""
+    return "official" if area in official_series() else "sum"
+
+
 def withhold_complements(
     frame: pd.DataFrame,
     *,
@@ -134,8 +157,10 @@ __all__ = [
     "STORED",
     "apply",
     "area_keys",
+    "official_series",
     "pub",
     "secret",
     "series",
+    "series_basis",
     "withhold_complements",
 ]

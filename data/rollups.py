@@ -110,11 +110,17 @@ def _build(conn: Connection, kommune_table: Any, rollup: Any) -> None:
 
 
 def refresh(conn: Connection) -> None:
-    """Rebuild every rollup from its kommune aggregate inside the caller's transaction."""
+    """Rebuild every rollup from its kommune aggregate inside the caller's transaction; the
+    case rollups of a county or the nation take the official series where one is imported
+    (:mod:`data.official_series`)."""
+    from data import official_series  # it reads the rollups' area codes from here
+
     _counties.clear()
     for kommune_table, rollup in ROLLUPS.items():
         conn.execute(delete(rollup))
         _build(conn, kommune_table, rollup)
+    # FHI's own county and national case series where they exist (labelled), else the sums
+    official_series.apply(conn)
 
 
 __all__ = ["NATION", "ROLLUPS", "area_of", "refresh", "source"]

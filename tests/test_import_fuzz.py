@@ -135,7 +135,18 @@ def test_malformed_rows_reported_good_rows_kept(tmp_path: Path, case) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(blob=st.binary(max_size=2000), prefix=st.sampled_from([b"", HEADER.encode() + b"\n"]))
+@given(
+    blob=st.binary(max_size=2000),
+    prefix=st.sampled_from(
+        [
+            b"",
+            HEADER.encode() + b"\n",
+            b"survtype,countryname,yearweek,pathogen,pathogentype,pathogensubtype,indicator,"
+            b"age,value\n",
+            b"granularity_time,granularity_geo,location_code,n,pop,date_of_publishing\n",
+        ]
+    ),
+)
 def test_arbitrary_bytes_never_crash(tmp_path: Path, blob: bytes, prefix: bytes) -> None:
     path = tmp_path / "random.csv"
     path.write_bytes(prefix + blob)
@@ -153,7 +164,10 @@ def test_arbitrary_bytes_never_crash(tmp_path: Path, blob: bytes, prefix: bytes)
     )
 
 
-@pytest.mark.parametrize("kind", ["ssb_population", "sysvak_coverage", "msis_age_sex", "oxcgrt"])
+@pytest.mark.parametrize(
+    "kind",
+    ["ssb_population", "sysvak_coverage", "msis_age_sex", "oxcgrt", "fhi_total", "erviss"],
+)
 def test_other_kinds_survive_garbage_rows(tmp_path: Path, kind: str) -> None:
     headers = {
         "ssb_population": ['"region"\t"age"\t"Persons 2020"', '"K-0301 Oslo"\t"3 years"\t7'],
@@ -168,6 +182,14 @@ def test_other_kinds_survive_garbage_rows(tmp_path: Path, kind: str) -> None:
         "oxcgrt": [
             "date,c1_school_closing,c2_workplace_closing,c8_internationaltravel",
             "2021-01-01,1,1,3",
+        ],
+        "fhi_total": [
+            "granularity_time,granularity_geo,location_code,n,pop,age,sex,date_of_publishing",
+            "total,municip,municip0301,120,697010,total,total,2022-11-11",
+        ],
+        "erviss": [
+            "survtype,countryname,yearweek,indicator,age,value",
+            "primary care syndromic,Norway,2023-W05,ILIconsultationrate,total,85.2",
         ],
     }
     garbage = ["", "x", ",,,,,,,,,,,,", "\t\t\t", '"unclosed', "1;2;3", "9" * 40]

@@ -45,6 +45,7 @@ class Sample:
     rows: list[str]
     good: set[int] = field(default_factory=set)
     bad: set[int] = field(default_factory=set)
+    skipped: set[int] = field(default_factory=set)  # read and passed over (other countries)
     expect: str = "partial"  # partial | refused | any
 
     def text(self) -> str:
@@ -104,7 +105,68 @@ def ssb_file(rng: random.Random) -> Sample:
     return Sample(header, rows, good=set(range(2, len(rows) + 2)))
 
 
-BASES: list[Callable[[random.Random], Sample]] = [kommune_file, county_file, msis_file, ssb_file]
+def total_file(rng: random.Random) -> Sample:
+    """FHI's ``total`` layout: cumulative cases per kommune up to the date of publishing."""
+    header = "granularity_time,granularity_geo,location_code,n,pop,age,sex,date_of_publishing"
+    rows = [
+        f"total,municip,municip{code},{rng.randrange(0, 900)},{rng.randrange(1000, 9000)},"
+        "total,total,2022-11-11"
+        for code in rng.sample(KOMMUNER, rng.randrange(2, 30))
+    ]
+    return Sample(header, rows, good=set(range(2, len(rows) + 2)))
+
+
+ERVISS_PATHOGENS = [
+    ("Influenza", "Influenza", "total", "tests"),
+    ("Influenza", "Influenza", "total", "detections"),
+    ("Influenza", "Influenza A", "A(H3)", "detections"),
+    ("RSV", "RSV", "RSV", "detections"),
+    ("SARS-CoV-2", "SARS-CoV-2", "SARS-CoV-2", "tests"),
+]
+
+
+def erviss_file(rng: random.Random) -> Sample:
+    """An ERVISS file (ILI rates or sentinel pathogens) of several countries: the Norway
+    rows are loaded, the others read and skipped."""
+    rates = rng.random() < 0.5
+    if rates:
+        header = "survtype,countryname,yearweek,indicator,age,value"
+        cells = [("ILIconsultationrate", age) for age in ("0-4", "5-14", "15-64", "65+", "total")]
+    else:
+        header = (
+            "survtype,countryname,yearweek,pathogen,pathogentype,pathogensubtype,indicator,"
+            "age,value"
+        )
+        cells = [(p, "total") for p in ERVISS_PATHOGENS]
+    sample = Sample(header, [])
+    monday = pd.Timestamp("2022-01-03") + pd.Timedelta(weeks=rng.randrange(150))
+    for week in range(rng.randrange(1, 6)):
+        y, w, _ = (monday + pd.Timedelta(weeks=week)).isocalendar()
+        for cell, age in rng.sample(cells, rng.randrange(1, len(cells) + 1)):
+            country = rng.choice(["Norway", "Norway", "Sweden", "Austria"])
+            if rates:
+                row = f"primary care syndromic,{country},{y}-W{w:02d},{cell},{age},"
+                row += f"{rng.randrange(0, 4000)}.{rng.randrange(10)}"
+            else:
+                pathogen, ptype, subtype, indicator = cell  # type: ignore[misc]
+                row = (
+                    f"primary care sentinel,{country},{y}-W{w:02d},{pathogen},{ptype},"
+                    f"{subtype},{indicator},{age},{rng.randrange(0, 400)}"
+                )
+            sample.rows.append(row)
+            number = len(sample.rows) + 1
+            (sample.good if country == "Norway" else sample.skipped).add(number)
+    return sample
+
+
+BASES: list[Callable[[random.Random], Sample]] = [
+    kommune_file,
+    county_file,
+    msis_file,
+    ssb_file,
+    total_file,
+    erviss_file,
+]
 
 
 def _sep(sample: Sample) -> str:
@@ -122,6 +184,7 @@ def stray_quote(s: Sample, rng: random.Random) -> Sample:
         fields[j] = '"' + fields[j].strip('"')  # opened, never closed
         s.rows[i] = sep.join(fields)
         s.good.discard(i + 2)
+        s.skipped.discard(i + 2)
         s.bad.add(i + 2)
     return s
 
@@ -133,17 +196,24 @@ def garbage_lines(s: Sample, rng: random.Random) -> Sample:
         s.rows.insert(at, rng.choice(junk) + str(rng.randrange(10)))
         number = at + 2
         s.good = {n + 1 if n >= number else n for n in s.good}
+        s.skipped = {n + 1 if n >= number else n for n in s.skipped}
         s.bad = {n + 1 if n >= number else n for n in s.bad} | {number}
     return s
 
 
 def bad_values(s: Sample, rng: random.Random) -> Sample:
     sep = _sep(s)
-    column = -1 if s.header.startswith('"region"') else (3 if s.header.startswith("gran") else -3)
+    erviss = s.header.startswith("survtype")
+    column = -1 if s.header.startswith(('"region"', "survtype")) else -3
+    if s.header.startswith("gran"):
+        column = 3
     for _ in range(rng.randrange(1, 4)):
         i = rng.randrange(len(s.rows))
+        if i + 2 in s.skipped:
+            continue  # another country's values are not read
         fields = s.rows[i].split(sep)
-        fields[column] = rng.choice(["-4", "tre", "2.5", "1e15"])
+        # 2.5 is a valid rate (ERVISS): not a bad value there
+        fields[column] = rng.choice(["-4", "tre", "1e15"] + ([] if erviss else ["2.5"]))
         s.rows[i] = sep.join(fields)
         s.good.discard(i + 2)
         s.bad.add(i + 2)
@@ -155,6 +225,7 @@ def blank_lines(s: Sample, rng: random.Random) -> Sample:
     s.rows.insert(at, "")
     number = at + 2
     s.good = {n + 1 if n >= number else n for n in s.good}
+    s.skipped = {n + 1 if n >= number else n for n in s.skipped}
     s.bad = {n + 1 if n >= number else n for n in s.bad}
     return s
 
@@ -243,6 +314,7 @@ def _write(path: Path, sample: Sample, encoding: str, gz: bool, cut: bool, rng: 
 def test_generated_variants(tmp_path: Path) -> None:
     rng = random.Random(18)
     counts: dict[str, int] = {}
+    by_base: dict[str, int] = {}
     total = 0
     for name, mutate in MUTATIONS.items():
         for n in range(VARIANTS_PER_MUTATION + (50 if name == "stray_quote" else 0)):
@@ -270,12 +342,20 @@ def test_generated_variants(tmp_path: Path) -> None:
                 rejected = parsed.rejects.lines()
                 assert parsed.rows_read == parsed.rows_loaded + len(rejected) + parsed.rows_skipped
                 if sample.expect == "partial":
-                    assert parsed.rows_read == len(sample.good) + len(sample.bad), where
+                    expected = len(sample.good) + len(sample.bad) + len(sample.skipped)
+                    assert parsed.rows_read == expected, where
                     assert set(map(int, parsed.loaded_lines)) == sample.good, where
                     assert rejected == sample.bad, where
+                    skipped = parsed.skipped_lines if parsed.skipped_lines is not None else []
+                    assert set(map(int, skipped)) == sample.skipped, where
             counts[f"{name}:{outcome}"] = counts.get(f"{name}:{outcome}", 0) + 1
+            by_base[f"{base.__name__}:{outcome}"] = by_base.get(f"{base.__name__}:{outcome}", 0) + 1
     print(f"\n{total} variants: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(", ".join(f"{k} {v}" for k, v in sorted(by_base.items())))
     assert total >= 1000
+    # every kind of file was loaded in some variants
+    for base in BASES:
+        assert by_base.get(f"{base.__name__}:loaded", 0) > 20, (base.__name__, by_base)
     # the mutations that keep a file importable did load files (the test is not vacuous)
     for name in ("stray_quote", "garbage_lines", "bad_values", "blank_lines"):
         assert counts.get(f"{name}:loaded", 0) > VARIANTS_PER_MUTATION // 2, (name, counts)

@@ -64,6 +64,12 @@ def raw_daily() -> pd.DataFrame:
     )
 
 
+def db_engine() -> Any:
+    from data import db
+
+    return db.engine()
+
+
 def _scope():
     from data.scope import Scope
 
@@ -95,18 +101,18 @@ def test_whole_folder_imports(real_db: dict[str, Any]) -> None:
             f"rejected {r.rows_rejected} {r.reasons}, skipped {r.rows_skipped}, "
             f"{r.seconds:.2f} s"
         )
-    # files no importer reads yet: the departures list, and ECDC's ERVISS files (influenza
-    # and RSV, issue 21); the county-level covidnor series are read as county series
+    # files no importer reads: the departures list and the ERVISS licence text; ECDC's
+    # ERVISS files are national influenza, RSV and SARS-CoV-2 series, the county-level
+    # covidnor series are read as county series
     skipped = set(by_status["skipped"])
-    assert "fhi_transport_departures_with_infected.csv" in skipped
-    erviss = {r.file for r in report.results if "ecdc_erviss" in r.file}
-    assert {Path(f).name for f in erviss} <= skipped
-    assert len(skipped) == 1 + len(erviss)
+    assert skipped == {"fhi_transport_departures_with_infected.csv", "LICENSE-EUPL-1.2.txt"}
+    erviss = [r for r in report.results if "ecdc_erviss" in r.file and r.kind == "erviss"]
+    assert len(erviss) == 3 and all(r.status == "loaded" for r in erviss)
     assert not [r for r in report.results if r.status in ("failed", "refused")]
     county = [r for r in report.results if "covidnor_county" in r.file]
     assert sorted(r.kind for r in county) == ["covidnor_fylke_day", "covidnor_fylke_week"]
     assert all(r.rows_loaded == r.rows_read and r.rows_rejected == 0 for r in county)
-    assert len(by_status["loaded"]) == 19
+    assert len(by_status["loaded"]) == 22
     assert report.anything_loaded and report.exit_code == 0
     for r in report.results:  # every row accounted for
         assert r.rows_read == r.rows_loaded + r.rows_rejected + r.rows_skipped, r.file
@@ -155,10 +161,15 @@ def test_national_totals_equal_raw_files(real_db: dict[str, Any], raw_daily: pd.
     from data.queries import sources
 
     start, end = dt.date(2020, 2, 21), dt.date(2022, 11, 13)
-    nation = queries.cases_daily(scope=_scope(), level="nation", code=None, start=start, end=end)
-    assert int(nation["cases_by_regdate"].sum()) == int(raw_daily["cases_by_regdate_n"].sum())
-    assert int(raw_daily["cases_by_regdate_n"].sum()) == 1_441_282
     raw_nation = pd.read_csv(COVIDNOR / "covidnor_nation_daily.csv", parse_dates=["date"])
+    # the nation's series is FHI's official one (it counts cases without a kommune too)
+    nation = queries.cases_daily(scope=_scope(), level="nation", code=None, start=start, end=end)
+    assert int(nation["cases_by_regdate"].sum()) == int(raw_nation["cases_by_regdate_n"].sum())
+    assert int(raw_nation["cases_by_regdate_n"].sum()) == 1_466_592
+    # the kommuner's series sum to the kommune file
+    with db_engine().connect() as conn:
+        kommuner = conn.execute(text("select sum(cases_by_regdate) from agg_cases_daily")).scalar()
+    assert int(kommuner) == int(raw_daily["cases_by_regdate_n"].sum()) == 1_441_282
     for measure, column in (
         ("cases_by_regdate", "cases_by_regdate_n"),
         ("cases_by_testdate", "cases_by_testdate_n"),
@@ -325,7 +336,7 @@ def test_data_quality_views_on_real_data(real_db: dict[str, Any]) -> None:
     vintages = sources.code_vintages(scope=_scope())
     assert vintages["translated"].any()
     runs = sources.data_sources(scope=_scope())
-    assert (runs["status"] == "active").sum() == 19
+    assert (runs["status"] == "active").sum() == 22  # with the three ERVISS files
     assert sources.arrivals_without_fd(scope=_scope()) == {"available": False}
     print(
         "\nrejected on the real folder:",
@@ -392,3 +403,40 @@ def test_trondheim_incidence_uses_population_of_its_year(
     ours = float(row["cases_14d"]) * 100_000 / float(row["population"])
     assert ours == pytest.approx(expected, abs=0.1)
     assert int(row["population"]) == int(population.iloc[0])
+
+
+# --------------------------------------------------------------------------- official series
+def test_official_county_and_national_series_are_what_every_page_reads(
+    real_db: dict[str, Any], raw_daily: pd.DataFrame
+) -> None:
+    """Where FHI published a county or national series of its own, the county's and the
+    nation's numbers are that series (labelled official); a 2024 county without one (Østfold,
+    split from Viken) is the sum of its kommuner (labelled so)."""
+    from data import published, queries
+
+    assert published.series_basis("NO") == "official"
+    assert published.series_basis("F03") == "official"  # Oslo: the same county in 2024
+    assert published.series_basis("F31") == "sum"  # Østfold: Viken (30) has no 2024 twin
+    start, end = dt.date(2020, 2, 21), dt.date(2022, 11, 13)
+    raw_nation = pd.read_csv(COVIDNOR / "covidnor_nation_daily.csv", parse_dates=["date"])
+    raw_county = pd.read_csv(
+        COVIDNOR / "covidnor_county_daily.csv.gz", parse_dates=["date"], dtype={"fylkesnummer": str}
+    )
+    oslo = raw_county[raw_county["fylkesnummer"] == "03"]
+    for level, code, raw in (("nation", None, raw_nation), ("fylke", "03", oslo)):
+        ours = queries.cases_daily(scope=_scope(), level=level, code=code, start=start, end=end)
+        got = ours.set_index("date")["cases_by_regdate"]
+        want = raw.set_index("date")["cases_by_regdate_n"].fillna(0)
+        assert got.reindex(want.index, fill_value=0).astype(int).equals(want.astype(int)), level
+    with db_engine().connect() as conn:
+        county = conn.execute(
+            text("select sum(cases_by_regdate) from agg_cases_rollup where area = 'F31'")
+        ).scalar()
+        kommuner = conn.execute(
+            text(
+                "select sum(c.cases_by_regdate) from agg_cases_daily c join kommune k on "
+                "k.kommunenummer = c.kommunenummer and k.structure = 2024 "
+                "where k.fylkesnummer = '31'"
+            )
+        ).scalar()
+    assert int(county) == int(kommuner) > 0

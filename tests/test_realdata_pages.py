@@ -206,6 +206,11 @@ def test_morgenbrief_cards_say_not_published(as_user: Any) -> None:
     rendered = json.dumps(response, ensure_ascii=False)
     assert "Tilfeller med registreringsdato" in rendered
     assert "prøvedato" not in rendered.replace("testhendelser etter prøvedato", "")
+    # the county's and the nation's figures say they are FHI's official series
+    source = body["response"]["brief-source"]["children"]
+    assert source.endswith(
+        "Fylket (Oslo): offisiell fylkesserie (FHI). Hele landet: offisiell landsserie (FHI)."
+    )
 
 
 def test_header_lists_sources_and_data_dates(as_user: Any) -> None:
@@ -294,14 +299,15 @@ def test_national_totals_equal_raw_files(
 ) -> None:
     client = as_user(FULL_ACCESS_USER)
     assert int(raw_population_2020.sum()) == 5_367_580
+    # the nation's cases are FHI's national series (cases without a kommune included)
+    nation = pd.read_csv(COVIDNOR / "covidnor_nation_daily.csv", parse_dates=["date"])
     for date in (WAVE, DATA_DATE):
         population = int(population_of_year(raw_daily, raw_population_2020, date.year).sum())
-        cases = float(_window(raw_daily, date, 14)["cases_by_regdate_n"].fillna(0).sum())
+        cases = float(_window(nation, date, 14)["cases_by_regdate_n"].fillna(0).sum())
         summary = _map(client, "incidence_14d", date, 2024)["map-summary"]
         shown = texts(find(summary, "map-national-value"))[0]
         assert shown == f"{formatting.number(cases * 100_000 / population, 1)} per 100 000"
     # national hospital and test numbers (Sykehus and Testing show them instead of kommune data)
-    nation = pd.read_csv(COVIDNOR / "covidnor_nation_daily.csv", parse_dates=["date"])
     week = _window(nation, WAVE, 7)
     deps = _main_callbacks(client)
     _s, sykehus = call_dependency(client, deps["sykehus"], kommune="4601", date=WAVE.isoformat())
@@ -317,6 +323,7 @@ def test_national_totals_equal_raw_files(
 
 # 2024 code → 2020 code, of different sizes: Oslo, Halden (renumbered), Utsira (smallest)
 INCIDENCE_KOMMUNER = {"0301": "0301", "3101": "3001", "1151": "1151"}
+FYLKE_2024 = {"0301": "Oslo", "3101": "Østfold"}
 
 
 @pytest.mark.parametrize("code_2024", list(INCIDENCE_KOMMUNER))
@@ -341,6 +348,12 @@ def test_kommune_14_day_incidence_equals_raw_files(
     cards = _semibold(body["response"]["kommune-cards"])
     assert cards[1] == formatting.number(seven)
     assert "etter registreringsdato" in json.dumps(body["response"], ensure_ascii=False)
+    # the county's and the nation's numbers say what they are
+    basis = texts(find(body["response"]["kommune-source"], "kommune-series-basis"))[0]
+    official = {"0301": "offisiell fylkesserie (FHI)", "3101": "summen av kommunene"}
+    if code_2024 in official:
+        assert basis.startswith(f"Fylket ({FYLKE_2024[code_2024]}): {official[code_2024]}.")
+    assert basis.endswith("Hele landet: offisiell landsserie (FHI).")
     # Halden's population of 1.1.2022 is in no source (renumbered in 2024: covidnor has no
     # pop_jan1_n, SSB has 2020 and 2024): the nearest year is used and the card says which
     note = texts(find(body["response"]["kommune-cards"], "kommune-population"))[-1]

@@ -25,8 +25,8 @@ class MetricDefinition:
 DEMO_SOURCE = N_("Syntetiske demodata (Situasjonsbilde), ikke ekte personer eller tall")
 # What a county's and the nation's value is (the same on every page): beside the source lines
 AREA_NOTE = N_(
-    "Fylke og «Landet» er summen av kommunene (de samme tallene på alle sider), ikke egne "
-    "fylkes- eller landsserier."
+    "Fylke og «Landet» er FHIs offisielle fylkes- eller landsserie der en slik er importert, "
+    "ellers summen av kommunene (de samme tallene på alle sider; siden sier hvilken)."
 )
 # How small numbers are protected (data/disclosure.py): beside every source line
 DISCLOSURE_NOTE = N_(

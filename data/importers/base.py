@@ -15,6 +15,7 @@ import functools
 import gzip
 import hashlib
 import io
+import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -160,7 +161,7 @@ def read_table(
     if body and not body.endswith("\n") and (src.truncated or body.count("\n") > 0):
         last_break = body.rfind("\n")
         last = body[last_break + 1 :]
-        if src.truncated or last.count(sep) < n_cols - 1:
+        if src.truncated or cut_last_line(last, body[:last_break], sep, n_cols):
             rejects.add_line(
                 first_line + body.count("\n"), None, last[:MAX_VALUE_CHARS], "truncated_line"
             )
@@ -193,6 +194,66 @@ def read_table(
     if frame.empty and not len(rejects):
         rejects.add_line(None, None, None, "empty_file")
     return Table(frame=frame, lines=lines, sep=sep, rows_read=rows_read)
+
+
+# how many lines before the last one show what a column's values look like
+SHAPE_SAMPLE_LINES = 200
+SHAPE_MIN_LINES = 20
+
+
+def _shape(value: str) -> str:
+    """The form of a value: runs of digits → 9, runs of letters → a, the rest kept
+    (``2021-03-01`` → ``9-9-9``, ``12.3`` → ``9.9``, ``K-0301 Oslo`` → ``a-9 a``)."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value))
+
+
+def cut_last_line(last: str, before: str, sep: str, n_cols: int) -> bool:
+    """Whether ``last``, the final line of an uncompressed file that has no line break after
+    it, was cut short rather than merely written without one. Judged against the lines
+    ``before`` it:
+
+    * fewer fields than the header, or a quote left open → cut;
+    * its last field empty where the column is never empty → cut;
+    * its last field shorter than the column's values where they all have one width (codes,
+      dates, populations of one area) → cut;
+    * its last field of another form where the column's values all have one form
+      (``12.`` or ``12`` in a column of ``9.9``) → cut;
+    * its last field of a form the column does not have and ending in a separator of its
+      own (``24.`` in a column of ``44`` and ``24.6``, ``2021-03-``) → cut.
+
+    What remains undetectable: a cut that leaves a value of a form and width the column
+    already has (an integer losing its last digits in a column of varying widths, a name cut
+    at a word boundary). Such a line is read as it stands.
+    """
+    import csv
+
+    try:
+        fields = next(csv.reader([last.rstrip("\r")], delimiter=sep, strict=True))
+    except (csv.Error, StopIteration):
+        return True
+    if len(fields) < n_cols or last.count('"') % 2:
+        return True
+    if len(fields) > n_cols:
+        return False  # a different fault: reported as a wrong field count
+    sample = [
+        line.rstrip("\r").rsplit(sep, 1)[-1].strip('"')
+        for line in before[-200 * SHAPE_SAMPLE_LINES :].split("\n")[-SHAPE_SAMPLE_LINES:]
+        if line.strip() and line.count(sep) == n_cols - 1
+    ]
+    if len(sample) < SHAPE_MIN_LINES:
+        return False
+    value = fields[-1]
+    if value == "":
+        return all(sample)
+    widths = {len(x) for x in sample}
+    if len(widths) == 1 and len(value) < widths.pop():
+        return True
+    shapes = {_shape(x) for x in sample}
+    if _shape(value) in shapes:
+        return False
+    # a value ending in a separator of its own ("24." "2021-03-" "Nord-") that the column's
+    # values never end in is the front of a longer one
+    return len(shapes) == 1 or not value[-1].isalnum()
 
 
 def _read_with_arrow(
@@ -590,7 +651,7 @@ def sparse_series(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if frame.empty:
         return frame, pd.DataFrame()
-    keys = [c for c in ("measure", "area_code", "age_band", "sex") if c in frame.columns]
+    keys = [c for c in ("disease", "measure", "area_code", "age_band", "sex") if c in frame.columns]
     present = frame[frame["value"].notna()]
     spans = (
         present.assign(_zero=present["value"].eq(0))

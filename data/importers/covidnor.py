@@ -288,6 +288,10 @@ def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
         data_date=as_date(good_dates.max()) if len(good_dates) else None,
         detail={"level": level, "period": period, "facts": len(facts), "encoding": src.encoding},
         extra={
+            # without its own population the file is checked against the store's
+            "population_check": {}
+            if "pop_jan1_n" in frame.columns
+            else {m: (c, m.startswith("doses")) for c, m in counted.items()},
             "constants": {
                 "source": SOURCE,
                 "structure": STRUCTURE,
@@ -295,7 +299,7 @@ def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
                 "period": period,
                 "age_band": "total",
                 "sex": "T",
-            }
+            },
         },
     )
 

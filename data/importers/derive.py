@@ -515,7 +515,9 @@ def series_available(conn: Connection) -> dict[str, list[str]]:
     ]
     if conn.execute(
         select(func.count()).where(
-            ReportedSeries.area_level == "nation", ReportedSeries.age_band != TOTAL_AGE
+            ReportedSeries.area_level == "nation",
+            ReportedSeries.age_band != TOTAL_AGE,
+            ReportedSeries.measure.like("cases_by%"),  # not ERVISS's ILI rates by age
         )
     ).scalar_one():
         nation.append("cases_by_age_sex")
@@ -531,6 +533,12 @@ def series_available(conn: Connection) -> dict[str, list[str]]:
         .where(ImportRun.kind == "oxcgrt", ImportRun.status == "active")
     ).scalar_one():
         other.append("rules")
+    if conn.execute(
+        select(func.count())
+        .select_from(ImportRun)
+        .where(ImportRun.kind == "erviss", ImportRun.status == "active")
+    ).scalar_one():
+        other.append("erviss_respiratory")  # influenza, RSV, SARS-CoV-2 and ILI (national)
     return {"kommune": kommune, "nation": nation, "other": other}
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from data.importers import (
     boundaries,
     covidnor,
+    erviss,
     fhi_surveillance,
     lookups,
     oxcgrt,
@@ -153,6 +154,22 @@ KINDS: dict[str, Kind] = {
             fhi_surveillance.parse_time_location,
         ),
         Kind(
+            "fhi_total",
+            "fhi",
+            fhi_surveillance.SOURCE_MSIS,
+            fhi_surveillance.SOURCE_LABEL,
+            ORDER_SERIES + 9,
+            fhi_surveillance.parse_total,
+        ),
+        Kind(
+            "erviss",
+            "erviss",
+            erviss.SOURCE,
+            erviss.SOURCE_LABEL,
+            ORDER_SERIES + 10,
+            erviss.parse,
+        ),
+        Kind(
             "oxcgrt",
             "oxcgrt",
             oxcgrt.SOURCE,
@@ -178,13 +195,18 @@ def _first_rows(text: str, columns: list[str], limit: int = 40) -> list[dict[str
     for index, line in enumerate(lines):
         for sep in SEPARATORS:
             if _split_header(line, sep) == columns:
-                reader = csv.reader(
-                    (ln.rstrip("\r") for ln in lines[index + 1 :] if ln.strip()), delimiter=sep
-                )
-                try:
-                    return [dict(zip(columns, row, strict=False)) for row in reader]
-                except csv.Error:
-                    return []
+                # each line on its own: a stray quote must not run one row into the next
+                rows = []
+                for ln in lines[index + 1 :]:
+                    if not ln.strip():
+                        continue
+                    try:
+                        row = next(csv.reader([ln.rstrip("\r")], delimiter=sep, strict=True))
+                    except (csv.Error, StopIteration):
+                        continue
+                    if len(row) == len(columns):
+                        rows.append(dict(zip(columns, row, strict=True)))
+                return rows
     return []
 
 
@@ -211,6 +233,9 @@ def identify(src: SourceFile) -> tuple[Kind | None, str]:
             if name is None:
                 return None, fhi_surveillance.unsupported_message(*found)
             return KINDS[name], fhi_surveillance.layout_name(*found)
+        if erviss.detect(cols):
+            layout = "patogener" if set(cols) >= erviss.PATHOGEN_COLUMNS else "ILI/ARI-rater"
+            return KINDS["erviss"], f"ECDC ERVISS, {layout} (Norge)"
         if fhi_surveillance.detect_sysvak(cols):
             return KINDS["sysvak_coverage"], "FHI SYSVAK"
         if fhi_surveillance.detect_msis(cols):

@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select
 from tqdm import tqdm
 
-from data.importers import derive, registry, store
+from data.importers import derive, erviss, population_check, registry, store, vintage
 from data.importers.base import (
     Flag,
     ImportFormatError,
@@ -62,7 +62,7 @@ class Staged:
 class ImportResult:
     file: str
     kind: str | None
-    status: str  # loaded | unchanged | failed | refused | skipped
+    status: str  # loaded | unchanged | outdated | failed | refused | skipped
     import_id: int | None = None
     rows_read: int = 0
     rows_loaded: int = 0
@@ -100,7 +100,9 @@ class ImportReport:
         refused (or, for a named kind, not recognised), so scripts notice."""
         if any(r.status in ("failed", "refused") for r in self.results):
             return 1
-        return 0 if self.anything_loaded or not self.results else 1
+        # an older vintage of data already loaded changes nothing, rightly
+        outdated = any(r.status == "outdated" for r in self.results)
+        return 0 if self.anything_loaded or outdated or not self.results else 1
 
 
 def prepare(engine: Engine) -> None:
@@ -165,9 +167,15 @@ def unaccounted(parsed: Parsed) -> int:
 
 
 def stage(
-    src: SourceFile, *, group: str | None = None, kind: registry.Kind | None = None
+    src: SourceFile,
+    *,
+    group: str | None = None,
+    kind: registry.Kind | None = None,
+    engine: Engine | None = None,
 ) -> Staged:
-    """Recognise, parse and validate ``src`` in full, without touching any store."""
+    """Recognise, parse and validate ``src`` in full, without writing to any store; with
+    ``engine``, counts of a file without a population column are checked against the
+    store's SSB population (:mod:`data.importers.population_check`)."""
     try:
         if kind is not None:
             description = kind.label
@@ -195,6 +203,9 @@ def stage(
     except (ValueError, KeyError, TypeError, IndexError, UnicodeError) as exc:
         staged.reason, staged.message = "unreadable_file", f"{type(exc).__name__}: {exc}"
         return staged
+    if engine is not None and parsed.extra.get("population_check"):
+        with engine.connect() as conn:
+            population_check.against_store(conn, parsed)
     rejects = parsed.rejects
     reasons = set(rejects.frame()["reason"]) if len(rejects) else set()
     name = src.path.name
@@ -382,7 +393,7 @@ def import_file(
         if existing is not None:
             return _unchanged(conn, str(path), kind, existing, started)
         store.forget_failed(conn, checksum=src.checksum)
-    staged = stage(src, kind=kind)
+    staged = stage(src, kind=kind, engine=engine)
     if staged.parsed is None:
         return _failed(engine, src, kind, staged.reason, staged.message, started, started_at)
     parsed = staged.parsed
@@ -392,6 +403,22 @@ def import_file(
     file = str(path)
     new_coverage = coverage(parsed)
     with engine.begin() as conn:
+        previous = (
+            vintage.active_vintage(conn, parsed.dataset) if "vintage" in parsed.detail else None
+        )
+        if previous is not None and parsed.detail["vintage"] < previous[1]:
+            # an older vintage never replaces a newer one
+            conn.rollback()
+            return ImportResult(
+                file=file,
+                kind=kind.name,
+                status="outdated",
+                rows_read=parsed.rows_read,
+                rows_skipped=parsed.rows_read,
+                seconds=time.perf_counter() - started,
+                message=f"{path.name}: utgaven {parsed.detail['vintage']} er eldre enn den som "
+                f"er lastet ({previous[1]}); den nyere beholdes",
+            )
         old_coverage = _active_coverage(conn, parsed.dataset)
         lost = shrinkage(old_coverage, new_coverage) if old_coverage else {}
         if lost and not replace:
@@ -411,6 +438,10 @@ def import_file(
                 started_at,
                 status="refused",
             )
+        if previous is not None:
+            revised = vintage.revision(conn, previous, parsed)
+            parsed.flags.append(revised)
+            parsed.detail["revision"] = {"revised": revised.rows_affected, **revised.detail}
         if lost:
             parsed.flags.append(
                 Flag("replaced_smaller", severity="warning", detail={"removed": lost})
@@ -621,11 +652,12 @@ def plan(
     """Recognised files in import order, and the files no importer reads (with what they are).
 
     The order depends on the files' content only, never on their names or the order given:
-    by kind, then the larger file first (so a complete file comes before its truncated copy
+    by kind, then by vintage (the date in the name of an ERVISS file, oldest first), then the
+    larger file first (so a complete file comes before its truncated copy
     and the copy is refused), then the checksum. The same folder therefore gives the same
     store whatever its files are called.
     """
-    known: list[tuple[tuple[int, int, str], registry.Kind, Path]] = []
+    known: list[tuple[tuple[int, str, int, str], registry.Kind, Path]] = []
     unknown: list[tuple[Path, str]] = []
     for path in paths:
         try:
@@ -640,7 +672,12 @@ def plan(
         if kind is None:
             unknown.append((path, description))
         else:
-            known.append(((kind.order, -len(src.text), src.checksum), kind, path))
+            # vintages of one publication oldest first, so that each newer one revises
+            edition = ""
+            if kind.name == "erviss":
+                found = erviss.vintage_of(path.name)
+                edition = found.isoformat() if found else ""
+            known.append(((kind.order, edition, -len(src.text), src.checksum), kind, path))
     known.sort(key=lambda item: item[0])
     return [(kind, path) for _, kind, path in known], unknown
 

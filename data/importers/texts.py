@@ -96,6 +96,14 @@ FLAG_KINDS_NB: dict[str, str] = {
     "replaced_smaller": (
         "Datasettet ble erstattet med en fil som dekker mindre (--replace); se hva som ble fjernet"
     ),
+    "population_unchecked": (
+        "Filen har ingen befolkningskolonne, og databasen har ingen SSB-befolkning for "
+        "strukturen: antallene er ikke kontrollert mot befolkningen"
+    ),
+    "vintage_revised": (
+        "En nyere utgave av filen reviderte verdier fra forrige utgave (rader endret; første "
+        "og siste uke med endring, nye og fjernede verdier i detaljene)"
+    ),
     "population_nearest_year": (
         "Befolkning for et år mangler; nærmeste år med tall er brukt for disse kommunene"
     ),
@@ -104,6 +112,7 @@ FLAG_KINDS_NB: dict[str, str] = {
 STATUS_NB: dict[str, str] = {
     "loaded": "lastet inn",
     "unchanged": "uendret (samme fil er allerede importert)",
+    "outdated": "eldre utgave (en nyere utgave er lastet; ikke importert)",
     "failed": "feilet",
     "refused": "avvist (ville ha fjernet data)",
     "skipped": "ikke gjenkjent (ikke importert)",
