@@ -321,7 +321,7 @@ def test_report_csv_equals_the_pdf(app, user_id) -> None:
     payload = json.loads(json_response.data)
     assert payload["rader"] == rows  # the JSON carries the same rows
     text = _pdf_text(pdf_response.data)
-    assert "Ukerapport 2022-W03 – Bergen (4601)" in text
+    assert "Ukerapport uke 3 2022 – Bergen (4601)" in text
     lines = text.replace("\xa0", " ").splitlines()
     checked = 0
     for row in rows:
@@ -485,10 +485,10 @@ def test_overview_and_weekly_report_in_english(app) -> None:
     pdf = client.get("/rapport/4601/2022-W03.pdf?sprak=en")
     assert pdf.status_code == 200, pdf.data[-3000:]
     english_pdf = _pdf_text(pdf.data)
-    assert "Weekly report 2022-W03 – Bergen (4601)" in english_pdf
+    assert "Weekly report week 3 2022 – Bergen (4601)" in english_pdf
     assert "Key figures" in english_pdf and "Nøkkeltall" not in english_pdf
     default_pdf = _pdf_text(client.get("/rapport/4601/2022-W03.pdf").data)
-    assert "Ukerapport 2022-W03 – Bergen (4601)" in default_pdf
+    assert "Ukerapport uke 3 2022 – Bergen (4601)" in default_pdf
     bokmal_client = login(app.server.test_client(), "fylkeslege-vestland")
     assert (
         client.get("/rapport/4601/2022-W03.csv").data
@@ -503,7 +503,7 @@ def test_report_cli_language(tmp_path, settings) -> None:
     result = CliRunner().invoke(cli, [*args, "--language", "en"])
     assert result.exit_code == 0, result.output
     text = _pdf_text((tmp_path / "ukerapport-4601-2022-W03.pdf").read_bytes())
-    assert "Weekly report 2022-W03" in text and "Development over the last eight weeks" in text
+    assert "Weekly report week 3 2022" in text and "Development over the last eight weeks" in text
     bad = CliRunner().invoke(cli, [*args, "--language", "sv"])
     assert bad.exit_code != 0
 
