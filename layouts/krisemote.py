@@ -17,6 +17,7 @@ PAGE = dict(
     name=N_("Krisemøte"),
     title=page_title(N_("Krisemøte")),
     order=3,
+    nav_group="oversikt",
 )
 ROTATE_SECONDS = 20
 POLL_SECONDS = 60

@@ -31,6 +31,7 @@ PAGE = dict(
     name=N_("Kommuneoversikt"),
     title=lambda **_kw: _("Kommuneoversikt – Situasjonsbilde"),
     order=2,
+    nav_group="oversikt",
 )
 
 
