@@ -23,7 +23,34 @@ ROTATE_SECONDS = 20
 POLL_SECONDS = 60
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
+def _since_form(kommunenummer: str | None, dato: str | None, forrige: str | None) -> html.Form:
+    """Choose the day of the last meeting (a plain form: the page reloads with ?forrige=)."""
+    hidden = [html.Div(dcc.Input(type="hidden", name="dato", value=dato))] if dato else []
+    return html.Form(
+        [
+            html.Label(_("Forrige møte"), htmlFor="krise-forrige", className="me-2"),
+            dcc.Input(
+                id="krise-forrige", type="date", name="forrige", value=forrige or "", debounce=True
+            ),
+            *hidden,
+            html.Button(_("Sammenlign"), type="submit", className="btn btn-outline-light ms-2"),
+        ],
+        action=f"/krisemote/{kommunenummer or ''}",
+        method="get",
+        className="krise-since-form d-flex align-items-center ms-4",
+    )
+
+
+def _date_store(dato: str | None, forrige: str | None) -> str | dict | None:
+    return {"dato": dato, "forrige": forrige} if forrige else dato
+
+
+def layout(
+    kommunenummer: str | None = None,
+    dato: str | None = None,
+    forrige: str | None = None,
+    **_query: object,
+) -> html.Div:
     controls = html.Div(
         [
             dbc.Button(_("← Forrige"), id="krise-prev", n_clicks=0, color="light", outline=True),
@@ -39,13 +66,17 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
                 _("Tastatur: → / PageDown / mellomrom = neste, ← / PageUp = forrige"),
                 className="krise-hint ms-4",
             ),
+            _since_form(kommunenummer, dato, forrige),
         ],
         className="krise-controls d-flex align-items-center flex-wrap",
     )
     return html.Div(
         [
             dcc.Store(id="krise-kommune", data=kommunenummer),
-            dcc.Store(id="krise-date", data=dato),
+            # the date shown, and the last meeting's when one was chosen
+            dcc.Store(
+                id="krise-date", data={"dato": dato, "forrige": forrige} if forrige else dato
+            ),
             dcc.Store(id="krise-frozen"),
             dcc.Store(id="krise-index", data={"i": 0}),
             dcc.Store(id="krise-count", data=0),
