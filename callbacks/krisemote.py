@@ -119,6 +119,12 @@ def _wall(
     fylke, name = place["fylke"], place["name"]
     spans = wall.hidden_spans(frames["own"])
     figure = _figure(frames, name, fylke)
+    # one screen; the legend above the plot (below, it covered the year under the dates)
+    figure.update_layout(
+        height=420,
+        margin=dict(t=70, b=40),
+        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
+    )
     wall.shade_gaps(figure, spans)
     tiles = [
         _tile(indicators["incidence_7d"], fylke),

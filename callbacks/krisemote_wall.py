@@ -23,8 +23,8 @@ from data.scope import Scope
 
 # the numbers compared with the last meeting, in this order
 SINCE_KEYS = ("incidence_7d", "cases_7d", "admissions_7d", "positivity_7d", "active_clusters")
-NEIGHBOURS_SHOWN = 8
-RULES_SHOWN = 6
+NEIGHBOURS_SHOWN = 5
+RULES_SHOWN = 4
 
 
 def hidden_spans(own: pd.DataFrame) -> list[tuple[dt.date, dt.date]]:
@@ -50,15 +50,20 @@ def hidden_spans(own: pd.DataFrame) -> list[tuple[dt.date, dt.date]]:
 def shade_gaps(fig: Any, spans: list[tuple[dt.date, dt.date]]) -> None:
     """A grey band over each withheld stretch, the first one labelled."""
     for i, (start, end) in enumerate(spans):
+        label: dict[str, Any] = {}
+        if i == 0:  # once: a label on every band would crowd the chart
+            label = dict(
+                annotation_text=_("skjult: for få tilfeller"),
+                annotation_position="top left",
+                annotation_font=dict(size=18, color="#FFFFFF"),
+            )
         fig.add_vrect(
             x0=start.isoformat(),
             x1=(end + dt.timedelta(days=1)).isoformat(),
             fillcolor="#9e9e9e",
             opacity=0.25,
             line_width=0,
-            annotation_text=_("skjult: for få tilfeller") if i == 0 else None,
-            annotation_position="top left",
-            annotation_font=dict(size=18, color="#FFFFFF"),
+            **label,
         )
 
 

@@ -50,7 +50,7 @@ def test_wall_has_the_situation_changes_neighbours_and_rules(app) -> None:  # ty
     # the neighbours the Morgenbrief lists, highest incidence first
     table = neighbour_table(scope=scope, kommunenummer="4601", date=DATE)
     names = [t for t in texts(find(wall, "krise-neighbours")) if t in set(table["name"])]
-    expected = table.sort_values("incidence_7d", ascending=False)["name"].head(8)
+    expected = table.sort_values("incidence_7d", ascending=False)["name"].head(5)
     assert names == list(expected)
 
 
