@@ -341,6 +341,17 @@ function(state, ids) {
 }
 """
 
+# the "compare with the last meeting" link: this wall, the chosen day as ?forrige=
+SINCE_LINK = """
+function(since, kommune, stored) {
+    const date = stored && typeof stored === "object" ? stored.dato : stored;
+    const query = new URLSearchParams();
+    if (date) { query.set("dato", date); }
+    if (since) { query.set("forrige", since); }
+    return "/krisemote/" + (kommune || "") + (query.toString() ? "?" + query.toString() : "");
+}
+"""
+
 ROTATE = """
 function(on) { return !on; }
 """
@@ -382,6 +393,13 @@ def register(app: Dash) -> None:
         Output({"type": "krise-panel", "index": ALL}, "style"),
         Input("krise-index", "data"),
         State({"type": "krise-panel", "index": ALL}, "id"),
+    )
+    app.clientside_callback(
+        SINCE_LINK,
+        Output("krise-since-link", "href"),
+        Input("krise-forrige", "date"),
+        State("krise-kommune", "data"),
+        State("krise-date", "data"),
     )
     app.clientside_callback(
         ROTATE, Output("krise-rotate-timer", "disabled"), Input("krise-rotate", "value")

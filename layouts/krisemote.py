@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import page_title
+from layouts.common import date_display_format, page_title
 
 PAGE = dict(
     path_template="/krisemote/<kommunenummer>",
@@ -23,20 +23,26 @@ ROTATE_SECONDS = 20
 POLL_SECONDS = 60
 
 
-def _since_form(kommunenummer: str | None, dato: str | None, forrige: str | None) -> html.Form:
-    """Choose the day of the last meeting (a plain form: the page reloads with ?forrige=)."""
-    hidden = [html.Div(dcc.Input(type="hidden", name="dato", value=dato))] if dato else []
-    return html.Form(
+def _since_picker(forrige: str | None) -> html.Div:
+    """Choose the day of the last meeting; the link reloads the wall with ?forrige= (its
+    address is set in the browser, callbacks.krisemote.SINCE_LINK)."""
+    return html.Div(
         [
-            html.Label(_("Forrige møte"), htmlFor="krise-forrige", className="me-2"),
-            dcc.Input(
-                id="krise-forrige", type="date", name="forrige", value=forrige or "", debounce=True
+            dbc.Label(_("Forrige møte"), html_for="krise-forrige", className="me-2 mb-0"),
+            dcc.DatePickerSingle(
+                id="krise-forrige",
+                date=forrige,
+                display_format=date_display_format(),
+                first_day_of_week=1,
+                placeholder=_("Velg dato"),
             ),
-            *hidden,
-            html.Button(_("Sammenlign"), type="submit", className="btn btn-outline-light ms-2"),
+            html.A(
+                _("Sammenlign"),
+                id="krise-since-link",
+                href="#",
+                className="btn btn-outline-light ms-2",
+            ),
         ],
-        action=f"/krisemote/{kommunenummer or ''}",
-        method="get",
         className="krise-since-form d-flex align-items-center ms-4",
     )
 
@@ -66,7 +72,7 @@ def layout(
                 _("Tastatur: → / PageDown / mellomrom = neste, ← / PageUp = forrige"),
                 className="krise-hint ms-4",
             ),
-            _since_form(kommunenummer, dato, forrige),
+            _since_picker(forrige),
         ],
         className="krise-controls d-flex align-items-center flex-wrap",
     )

@@ -74,6 +74,9 @@ def test_overview_sort_filter_open_and_krisemote_keyboard(dash_duo, app) -> None
     # the wall: the situation, what changed, neighbours and this week's rules at once
     for box in ("#krise-since", "#krise-neighbours", "#krise-rules", "#krise-gaps"):
         assert dash_duo.find_element(box).is_displayed(), box
+    # the last meeting's day is chosen beside the controls; the link reloads with it
+    link = dash_duo.find_element("#krise-since-link").get_attribute("href")
+    assert link.endswith("/krisemote/4601"), link
     dash_duo.find_element("#krise-title").click()  # focus the page, not a control
     keys = ActionChains(dash_duo.driver)
     keys.send_keys(Keys.ARROW_RIGHT).perform()
