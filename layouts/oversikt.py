@@ -127,6 +127,15 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                             ),
                         ]
                     ),
+                    # for scripts: English column names, decimal point, ISO dates
+                    html.Div(
+                        [
+                            html.Span(_("Maskinlesbart:"), className="me-1"),
+                            html.A("CSV", id="ov-export-data-csv", href="#", className="me-2"),
+                            html.A("JSON", id="ov-export-json", href="#"),
+                        ],
+                        className="small mt-1",
+                    ),
                 ],
                 md=3,
             ),

@@ -36,6 +36,16 @@ def test_overview_sort_filter_open_and_krisemote_keyboard(dash_duo, app) -> None
     start_and_login(dash_duo, app, "ks-analytiker", "/oversikt")
     dash_duo.wait_for_contains_text("#ov-title", "357 kommuner", timeout=60)
     dash_duo.wait_for_element('#ov-table td[data-dash-column="name"] a', timeout=30)
+    # the files for people and for scripts, of the date shown
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _d: (
+            "/oversikt/data.json?dato="
+            in dash_duo.find_element("#ov-export-json").get_attribute("href")
+        )
+    )
+    people = dash_duo.find_element("#ov-export-csv").get_attribute("href")
+    machine = dash_duo.find_element("#ov-export-data-csv").get_attribute("href")
+    assert people.split("?")[1] == machine.split("?")[1] and "/oversikt/data.csv?" in machine
 
     # sort by population: the column is ordered after the click(s)
     sort = dash_duo.find_element('#ov-table th[data-dash-column="population"] .column-header--sort')
