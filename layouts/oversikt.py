@@ -131,8 +131,8 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                     html.Div(
                         [
                             html.Span(_("Maskinlesbart:"), className="me-1"),
-                            html.A("CSV", id="ov-export-data-csv", href="#", className="me-2"),
-                            html.A("JSON", id="ov-export-json", href="#"),
+                            html.A(_("CSV"), id="ov-export-data-csv", href="#", className="me-2"),
+                            html.A(_("JSON"), id="ov-export-json", href="#"),
                         ],
                         className="small mt-1",
                     ),
