@@ -60,3 +60,17 @@ def excel_csv_rows(payload: bytes, fields: list | None = None) -> dict[str, dict
 def data_csv_rows(payload: bytes) -> dict[str, dict[str, str]]:
     rows = csv.DictReader(io.StringIO(payload.decode("utf-8")))
     return {row["kommunenummer"]: row for row in rows}
+
+
+def xlsx_rows(payload: bytes, sheet: str = "Kommuner") -> dict[str, dict[str, Any]]:
+    """The Excel file's sheet: {kommunenummer: {field key: cell value}} (headers mapped by
+    the export's field list, as for the CSV)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(payload), read_only=True)
+    rows = list(book[sheet].iter_rows(values_only=True))
+    by_label = {_(f.label): f.key for f in overview_view.export_fields()}
+    header = [by_label.get(str(h), str(h)) for h in rows[0]]
+    return {
+        str(r[header.index("kommunenummer")]): dict(zip(header, r, strict=True)) for r in rows[1:]
+    }

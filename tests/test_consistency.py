@@ -137,6 +137,10 @@ def _overview_csv(client: Any, day: dt.date) -> dict[str, dict[str, dict[str, An
     assert response.status_code == 200
     for kommune, data in export_read.data_csv_rows(response.data).items():
         out.setdefault(kommune, {})["data.csv"] = data
+    response = client.get(f"/oversikt/eksport.xlsx?dato={day.isoformat()}")
+    assert response.status_code == 200
+    for kommune, row in export_read.xlsx_rows(response.data).items():
+        out.setdefault(kommune, {})["xlsx"] = row
     return out
 
 
@@ -317,7 +321,7 @@ def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignor
     assert compared > 60
     assert {"morgenbrief-pdf", "krisemote", "ukerapport-pdf", "kommune"} <= seen
     if user == "ks-analytiker":
-        assert {"csv", "data.csv"} <= seen
+        assert {"csv", "data.csv", "xlsx"} <= seen
     if user == "ks-analytiker":
         assert withheld > 0  # Utsira's withheld values are compared too
     assert not differences, "\n".join(differences[:20])
