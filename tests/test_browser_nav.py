@@ -103,7 +103,7 @@ def test_no_overlaps_on_a_phone_and_at_200_percent(dash_duo, app, width) -> None
     driver.set_window_size(width, 900)
     browser_login(dash_duo, "lege-oslo", "/")
     problems = {}
-    for path in ("/", "/oversikt", "/morgenbrief/0301"):
+    for path in ("/", "/oversikt", "/morgenbrief/0301", "/krisemote/0301"):
         driver.get(f"{dash_duo.server_url}{path}")
         dash_duo.wait_for_element("#react-entry-point main", timeout=20)
         wait_rendered(driver)
