@@ -121,7 +121,7 @@ def _wall(
     figure = _figure(frames, name, fylke)
     # one screen; the legend above the plot (below, it covered the year under the dates)
     figure.update_layout(
-        height=420,
+        height=380,
         margin=dict(t=70, b=40),
         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
     )
