@@ -204,6 +204,11 @@
   function detailsFor(gd) {
     var box = gd.parentElement;
     if (!box || !box.parentElement) { return null; }
+    // a table whose graph a callback has replaced stays behind: remove it
+    box.parentElement.querySelectorAll(":scope > details.chart-data").forEach(function (d) {
+      var before = d.previousElementSibling;
+      if (!before || !before.querySelector(".js-plotly-plot")) { d.remove(); }
+    });
     var details = existingDetails(gd);
     if (!details) {
       details = document.createElement("details");
