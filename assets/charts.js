@@ -192,10 +192,24 @@
     return table;
   }
 
+  // The table goes right after the graph's box, not into it: the box has the graph's fixed
+  // height (style={"height": ...}), so an open or even a closed table inside it would spill
+  // over whatever follows the graph (on a phone, the map's definition).
+  function existingDetails(gd) {
+    var box = gd.parentElement;
+    var next = box && box.nextElementSibling;
+    return next && next.matches("details.chart-data") ? next : null;
+  }
+
   function detailsFor(gd) {
-    var host = gd.parentElement;
-    if (!host) { return null; }
-    var details = host.querySelector(":scope > details.chart-data");
+    var box = gd.parentElement;
+    if (!box || !box.parentElement) { return null; }
+    // a table whose graph a callback has replaced stays behind: remove it
+    box.parentElement.querySelectorAll(":scope > details.chart-data").forEach(function (d) {
+      var before = d.previousElementSibling;
+      if (!before || !before.querySelector(".js-plotly-plot")) { d.remove(); }
+    });
+    var details = existingDetails(gd);
     if (!details) {
       details = document.createElement("details");
       details.className = "chart-data small mt-1";
@@ -208,7 +222,7 @@
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
       details.appendChild(wrap);
-      host.appendChild(details);
+      box.insertAdjacentElement("afterend", details);
     }
     return details;
   }
@@ -226,8 +240,7 @@
     var picture = pictureOf(gd);
     picture.setAttribute("role", "img");
     var data = traces.length ? tableOf(gd, traces) : null;
-    var host = gd.parentElement;
-    var existing = host && host.querySelector(":scope > details.chart-data");
+    var existing = existingDetails(gd);
     if (!data || !data.rows.length) {
       // a chart without data says why in an annotation (figures.message_figure)
       var notes = ((gd._fullLayout || {}).annotations || []).map(function (a) {

@@ -9,6 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
+from callbacks import krisemote_wall as wall
 from callbacks.common import as_of, fylke_label, nation_label
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
@@ -89,10 +90,91 @@ def _figure(frames: dict, name: str, fylke: str) -> Any:
     return fig
 
 
+def _tile(indicator: Indicator, fylke: str) -> html.Div:
+    return html.Div(_number(indicator, fylke, big=False), className="krise-tile")
+
+
+def _trend_tile(trend: Indicator) -> html.Div:
+    return html.Div(
+        [
+            html.Div(_("Trend"), className="krise-label"),
+            html.Div(
+                trend_label(trend.code),
+                className="krise-big fs-1 " + TREND_CLASS.get(trend.code or "", "krise-trend-flat"),
+                id="krise-trend",
+            ),
+            html.Div(trend.definition, className="krise-definition"),
+        ],
+        className="krise-tile",
+    )
+
+
+def _wall(
+    indicators: dict[str, Indicator],
+    before: dict[str, Indicator],
+    frames: dict,
+    place: dict[str, Any],
+) -> list:
+    """The first panel: the whole situation on one screen (see callbacks.krisemote_wall)."""
+    fylke, name = place["fylke"], place["name"]
+    spans = wall.hidden_spans(frames["own"])
+    figure = _figure(frames, name, fylke)
+    # one screen; the legend above the plot (below, it covered the year under the dates)
+    figure.update_layout(
+        height=380,
+        margin=dict(t=70, b=40),
+        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
+    )
+    wall.shade_gaps(figure, spans)
+    tiles = [
+        _tile(indicators["incidence_7d"], fylke),
+        _trend_tile(indicators["trend"]),
+        _tile(indicators["cases_7d"], fylke),
+        _tile(indicators["admissions_7d"], fylke),
+        _tile(indicators["positivity_7d"], fylke),
+        _tile(indicators["active_clusters"], fylke),
+    ]
+    chart = html.Div(
+        [
+            dcc.Graph(
+                figure=figure,
+                config=graph_config(displayModeBar=False, staticPlot=True),
+                className="krise-graph",
+            ),
+            wall.gap_note(spans, name),
+        ],
+        className="krise-chart",
+    )
+    side = html.Div(
+        [
+            wall.since_box(indicators, before, place["since"]),
+            wall.neighbours_box(
+                scope=place["scope"], kommunenummer=place["kommunenummer"], date=place["date"]
+            ),
+            wall.rules_box(
+                scope=place["scope"], kommunenummer=place["kommunenummer"], date=place["date"]
+            ),
+        ],
+        className="krise-side",
+    )
+    return [
+        html.Div(
+            [
+                html.Div(tiles, className="krise-tiles"),
+                html.Div([chart, side], className="krise-wall-main"),
+            ],
+            className="krise-wall",
+        )
+    ]
+
+
 def build_panels(
-    indicators: dict[str, Indicator], frames: dict, name: str, fylke: str
+    indicators: dict[str, Indicator],
+    frames: dict,
+    place: dict[str, Any],
+    before: dict[str, Indicator],
 ) -> list[html.Div]:
-    trend = indicators["trend"]
+    fylke = place["fylke"]
     clusters = frames["clusters"]
     settings = clusters["setting"].value_counts() if len(clusters) else None
     cluster_lines = (
@@ -104,57 +186,9 @@ def build_panels(
         else [html.Li(_("Ingen aktive klynger"))]
     )
     return [
-        _panel(
-            0,
-            _("Situasjonen nå"),
-            [
-                dbc.Row(
-                    [
-                        dbc.Col(_number(indicators["incidence_7d"], fylke), lg=6),
-                        dbc.Col(
-                            html.Div(
-                                [
-                                    html.Div(_("Trend"), className="krise-label"),
-                                    html.Div(
-                                        trend_label(trend.code),
-                                        className="krise-big "
-                                        + TREND_CLASS.get(trend.code or "", "krise-trend-flat"),
-                                        id="krise-trend",
-                                    ),
-                                    html.Div(trend.definition, className="krise-definition"),
-                                ]
-                            ),
-                            lg=6,
-                        ),
-                    ]
-                ),
-                _number(indicators["cases_7d"], fylke, big=False),
-            ],
-        ),
+        _panel(0, _("Situasjonen nå"), _wall(indicators, before, frames, place)),
         _panel(
             1,
-            _("Utviklingen"),
-            [
-                dcc.Graph(
-                    figure=_figure(frames, name, fylke),
-                    config=graph_config(displayModeBar=False, staticPlot=True),
-                )
-            ],
-        ),
-        _panel(
-            2,
-            _("Testing og sykehus"),
-            [
-                dbc.Row(
-                    [
-                        dbc.Col(_number(indicators["positivity_7d"], fylke), lg=6),
-                        dbc.Col(_number(indicators["admissions_7d"], fylke), lg=6),
-                    ]
-                )
-            ],
-        ),
-        _panel(
-            3,
             _("Vaksinasjon"),
             [
                 dbc.Row(
@@ -167,33 +201,71 @@ def build_panels(
             ],
         ),
         _panel(
-            4,
+            2,
             _("Klynger og utbrudd"),
             [
-                _number(indicators["active_clusters"], fylke),
+                html.Div(
+                    [
+                        html.Div(indicators["active_clusters"].label, className="krise-label"),
+                        html.Div(indicators["active_clusters"].display(), className="krise-big"),
+                    ],
+                    className="mb-4",
+                ),
                 html.Ul(cluster_lines, className="krise-compare"),
             ],
         ),
     ]
 
 
-def render(kommunenummer: str | None, _refresh: int | None, requested_date: str | None) -> tuple:
+def _dates(value: Any) -> tuple[str | None, str | None]:
+    """The Store's date and the last meeting's ({"dato", "forrige"}, or the date alone)."""
+    if isinstance(value, dict):
+        return value.get("dato"), value.get("forrige")
+    return value, None
+
+
+def render(kommunenummer: str | None, _refresh: int | None, requested: Any) -> tuple:
     """Build the panels for the data version of now; the result is frozen in the browser."""
     kommuner = reference.kommuner(2024).set_index("kommunenummer")
     if not kommunenummer or kommunenummer not in kommuner.index:
         alert = dbc.Alert(_("Ukjent kommune. Åpne Krisemøte fra menyen."), color="warning")
         return _("Krisemøte"), "", [alert], None, 0, "", False
+    requested_date, requested_since = _dates(requested)
     date, info = as_of(requested_date)
+    # the last meeting: the chosen day (before this one), else a week earlier
+    try:
+        since = dt.date.fromisoformat(str(requested_since))
+    except ValueError:
+        since = date - dt.timedelta(days=7)
+    since = min(max(since, info["period_start"]), date - dt.timedelta(days=1))
     row = kommuner.loc[kommunenummer]
     name, fylke = str(row["name"]), str(row["fylkesnavn"])
+    scope = current_scope()
+    start = max(info["period_start"], date - dt.timedelta(days=120))
     indicators, frames = indicators_on(
-        scope=current_scope(),
+        scope=scope,
         kommunenummer=kommunenummer,
         fylkesnummer=str(row["fylkesnummer"]),
         date=date,
-        start=max(info["period_start"], date - dt.timedelta(days=120)),
+        start=start,
     )
-    panels = build_panels(indicators, frames, name, fylke)
+    before, _frames = indicators_on(
+        scope=scope,
+        kommunenummer=kommunenummer,
+        fylkesnummer=str(row["fylkesnummer"]),
+        date=since,
+        start=max(info["period_start"], since - dt.timedelta(days=30)),
+        compare=False,
+    )
+    place = dict(
+        name=name,
+        fylke=fylke,
+        kommunenummer=kommunenummer,
+        scope=scope,
+        date=date,
+        since=since,
+    )
+    panels = build_panels(indicators, frames, place, before)
     rendered = dt.datetime.now().strftime("%H:%M")
     frozen = {
         "version": info["data_version"],
@@ -269,6 +341,17 @@ function(state, ids) {
 }
 """
 
+# the "compare with the last meeting" link: this wall, the chosen day as ?forrige=
+SINCE_LINK = """
+function(since, kommune, stored) {
+    const date = stored && typeof stored === "object" ? stored.dato : stored;
+    const query = new URLSearchParams();
+    if (date) { query.set("dato", date); }
+    if (since) { query.set("forrige", since); }
+    return "/krisemote/" + (kommune || "") + (query.toString() ? "?" + query.toString() : "");
+}
+"""
+
 ROTATE = """
 function(on) { return !on; }
 """
@@ -310,6 +393,13 @@ def register(app: Dash) -> None:
         Output({"type": "krise-panel", "index": ALL}, "style"),
         Input("krise-index", "data"),
         State({"type": "krise-panel", "index": ALL}, "id"),
+    )
+    app.clientside_callback(
+        SINCE_LINK,
+        Output("krise-since-link", "href"),
+        Input("krise-forrige", "date"),
+        State("krise-kommune", "data"),
+        State("krise-date", "data"),
     )
     app.clientside_callback(
         ROTATE, Output("krise-rotate-timer", "disabled"), Input("krise-rotate", "value")

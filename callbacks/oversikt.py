@@ -161,7 +161,23 @@ function(date, column) {
 """
 
 
+# the machine-readable files of the same date as the people's CSV (/oversikt/data.*)
+DATA_LINKS = """
+function(href) {
+    if (!href || href === "#") { return ["#", "#"]; }
+    const query = href.indexOf("?") >= 0 ? href.slice(href.indexOf("?")) : "";
+    return ["/oversikt/data.csv" + query, "/oversikt/data.json" + query];
+}
+"""
+
+
 def register(app: Dash) -> None:
+    app.clientside_callback(
+        DATA_LINKS,
+        Output("ov-export-data-csv", "href"),
+        Output("ov-export-json", "href"),
+        Input("ov-export-csv", "href"),
+    )
     app.callback(
         Output("ov-table", "data"),
         Output("ov-counties", "data"),

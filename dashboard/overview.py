@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard import formatting
+from dashboard import formatting, tabular
+from dashboard.briefing import TREND_WORDS
 from dashboard.definitions import DEMO_SOURCE, TREND_LABELS, MetricDefinition, published_note
 from dashboard.definitions.overview import (
     COLUMNS_BY_KEY,
@@ -23,7 +25,7 @@ from dashboard.definitions.overview import (
     VERSUS_LABELS,
     Column,
 )
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.metrics import overview as overview_metrics
 from data.queries import overview as overview_queries
 from data.queries import signals as signal_queries
@@ -160,71 +162,93 @@ def polygon_values(overview: Overview, column_key: str, polygon_of: pd.DataFrame
 
 
 # --------------------------------------------------------------------------- export
-def export_frame(overview: Overview) -> pd.DataFrame:
-    """The export table: every overview column plus the counts, withheld counts as "1–4".
-
-    Columns are the keys of ``OVERVIEW_COLUMNS`` (except the sparkline) then the counts of
-    ``EXPORT_COUNTS``; numbers are plain (dot decimal) so that spreadsheets read them."""
-    frame = overview.kommuner
-    out = pd.DataFrame({"dato": overview.date.isoformat()}, index=frame.index)
-    for column in OVERVIEW_COLUMNS:
-        if column.key == "spark":
-            continue
-        values = frame[column.key]
-        if column.kind == "count":
-            out[column.key] = _counts(frame, column.key)
-        elif column.kind in ("rate", "share"):
-            out[column.key] = values.astype("float64").round(column.decimals + 1)
-        elif column.key == "trend":
-            out[column.key] = values.map(lambda t: t or "")
-        else:
-            out[column.key] = values
-    for key in EXPORT_COUNTS:
-        if key not in out:
-            out[key] = _counts(frame, key)
-    return out.reset_index(drop=True)
+# labels of the counts the export writes beside the page's columns
+EXPORT_COUNT_LABELS = {
+    "cases_prev_7d": N_("Tilfeller 7 d før"),
+    "cases_14d": N_("Tilfeller 14 d"),
+    "positive_7d": N_("Positive tester 7 d"),
+    "vaccinated_d2": N_("Vaksinert dose 2"),
+    "vaccinated_d3": N_("Vaksinert dose 3"),
+    "cert_valid": N_("Gyldige sertifikat"),
+}
+TREND_CODES = {k: v for k, v in TREND_WORDS.items() if k}
+DATE_FIELD = tabular.Field("date", N_("Dato"), "date")
 
 
-def _counts(frame: pd.DataFrame, key: str) -> pd.Series:
-    flags = frame.get(f"{key}_suppressed", pd.Series(False, index=frame.index)).astype(bool)
-    values = frame[key]
-    return pd.Series(
-        [
-            # a count of 1–4 reads "1–4"; one withheld to protect another count "skjult"
-            formatting.SUPPRESSED
-            if hidden
-            else (formatting.withheld("rate") if pd.isna(v) else int(v))
-            for v, hidden in zip(values, flags, strict=True)
-        ],
-        index=frame.index,
-        dtype=object,
-    )
+def _field(column: Column) -> tabular.Field:
+    if column.kind in ("rate", "share"):
+        return tabular.Field(column.key, column.label, "float", column.decimals + 1)
+    if column.kind == "rank":
+        return tabular.Field(column.key, column.label, "int")
+    if column.kind == "count":
+        withholdable = column.key in EXPORT_COUNTS
+        return tabular.Field(column.key, column.label, "int", withholdable=withholdable)
+    codes = {
+        "trend": TREND_CODES,
+        "versus_all": VERSUS_LABELS,
+        "size_class": {},
+    }.get(column.key)
+    return tabular.Field(column.key, column.label, "text", codes=codes)
 
 
-def county_export_frame(overview: Overview) -> pd.DataFrame:
-    frame = overview.fylker
-    out = pd.DataFrame(
-        {
-            "dato": overview.date.isoformat(),
-            "fylkesnummer": frame["fylkesnummer"],
-            "fylkesnavn": frame["fylkesnavn"],
-            "kommuner": frame["kommuner"],
-            "population": frame["population"],
+def export_fields() -> list[tabular.Field]:
+    fields = [DATE_FIELD] + [_field(c) for c in OVERVIEW_COLUMNS if c.key != "spark"]
+    shown = {f.key for f in fields}
+    fields += [
+        tabular.Field(key, EXPORT_COUNT_LABELS[key], "int", withholdable=True)
+        for key in EXPORT_COUNTS
+        if key not in shown
+    ]
+    return fields
+
+
+def _fill(table: tabular.Table, frame: pd.DataFrame, date: dt.date) -> tabular.Table:
+    """Rows of ``frame`` into ``table``: a withheld count (flagged, or empty where a count
+    is withheld to protect another) is no value plus the row's withheld flag."""
+    for record in frame.to_dict("records"):
+        hidden = {
+            f.key
+            for f in table.fields
+            if f.withholdable
+            and (bool(record.get(f"{f.key}_suppressed")) or pd.isna(record.get(f.key)))
         }
-    )
-    for key in (
-        "incidence_7d",
-        "incidence_14d",
-        "positivity_7d",
-        "coverage_d2",
-        "coverage_d3",
-        "cert_share",
-    ):
-        out[key] = frame[key].astype("float64").round(2)
-    out["trend"] = frame["trend"].map(lambda t: t or "")
-    for key in EXPORT_COUNTS:
-        out[key] = _counts(frame, key)
-    return out
+        table.add({**record, "date": date}, hidden)
+    return table
+
+
+def export_table(overview: Overview) -> tabular.Table:
+    """The export of the kommuner: every overview column (but the sparkline) and the
+    counts of ``EXPORT_COUNTS``, read from the same frame as the page."""
+    return _fill(tabular.Table(export_fields()), overview.kommuner, overview.date)
+
+
+COUNTY_FIELDS = (
+    DATE_FIELD,
+    tabular.Field("fylkesnummer", N_("Fylkesnr."), "text"),
+    tabular.Field("fylkesnavn", N_("Fylke"), "text"),
+    tabular.Field("kommuner", N_("Kommuner"), "int"),
+    tabular.Field("population", N_("Innbyggere"), "int"),
+    *(
+        tabular.Field(c.key, c.label, "float", 2)
+        for c in OVERVIEW_COLUMNS
+        if c.key in ("incidence_7d", "incidence_14d", "positivity_7d", "coverage_d2", "coverage_d3")
+    ),
+    tabular.Field("cert_share", N_("Sertifikat %"), "float", 2),
+    tabular.Field("trend", N_("Trend"), "text", codes=TREND_CODES),
+)
+
+
+def county_export_table(overview: Overview) -> tabular.Table:
+    fields = list(COUNTY_FIELDS) + [
+        tabular.Field(
+            key,
+            COLUMNS_BY_KEY[key].label if key in COLUMNS_BY_KEY else EXPORT_COUNT_LABELS[key],
+            "int",
+            withholdable=True,
+        )
+        for key in EXPORT_COUNTS
+    ]
+    return _fill(tabular.Table(fields), overview.fylker, overview.date)
 
 
 def _about(overview: Overview) -> str:
@@ -241,19 +265,34 @@ def _about(overview: Overview) -> str:
 
 
 def to_csv(overview: Overview) -> bytes:
-    """UTF-8 with BOM (Excel opens Norwegian letters right), semicolon separated."""
-    text = formatting.spreadsheet_frame(export_frame(overview)).to_csv(index=False, sep=";")
-    return ("\ufeff" + text).encode("utf-8")
+    """For Norwegian Excel (``;``, decimal comma, BOM, bokmål headers, flag column)."""
+    return tabular.excel_csv(export_table(overview))
+
+
+def to_machine_csv(overview: Overview) -> bytes:
+    """For scripts: English column names, decimal point, ISO dates, withheld flags."""
+    return tabular.machine_csv(export_table(overview))
+
+
+def to_json(overview: Overview) -> bytes:
+    payload = {
+        "date": overview.date.isoformat(),
+        "data_date": overview.info["data_date"].isoformat(),
+        "demo": bool(overview.info["is_demo"]),
+        "columns": tabular.machine_header(export_table(overview)),
+        "kommuner": tabular.machine_records(export_table(overview)),
+        "fylker": tabular.machine_records(county_export_table(overview)),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def to_excel(overview: Overview) -> bytes:
+    """Sheets «Kommuner» and «Fylker» (filters, frozen header, numbers and dates as such)
+    and «Om» (the method, each column's definition and source)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        # sheet names and the "about" sheet are for people (translated); the column ids of
-        # the data sheets are the documented machine layout and stay as they are
-        safe = formatting.spreadsheet_frame
-        safe(export_frame(overview)).to_excel(writer, sheet_name=_("Kommuner"), index=False)
-        safe(county_export_frame(overview)).to_excel(writer, sheet_name=_("Fylker"), index=False)
+        tabular.xlsx_sheet(writer, export_table(overview), _("Kommuner"))
+        tabular.xlsx_sheet(writer, county_export_table(overview), _("Fylker"))
         about = [_about(overview)] + [
             _(
                 "{kolonne}: {navn} – {definisjon} Kilde: {kilde}.",
@@ -264,7 +303,7 @@ def to_excel(overview: Overview) -> bytes:
             )
             for c in OVERVIEW_COLUMNS
         ]
-        safe(pd.DataFrame({_("Om tallene"): about})).to_excel(
+        formatting.spreadsheet_frame(pd.DataFrame({_("Om tallene"): about})).to_excel(
             writer, sheet_name=_("Om"), index=False
         )
     return buffer.getvalue()
@@ -274,10 +313,13 @@ __all__ = [
     "Overview",
     "build_overview",
     "column_metric",
+    "county_export_table",
     "county_records",
-    "export_frame",
+    "export_table",
     "polygon_values",
     "table_records",
     "to_csv",
     "to_excel",
+    "to_json",
+    "to_machine_csv",
 ]

@@ -69,30 +69,45 @@ def init_overview_exports(app: Dash) -> None:
 
     @server.route("/oversikt/eksport.<fmt>")
     def overview_export(fmt: str) -> Response:
+        """For people: CSV for Norwegian Excel, Excel."""
         if fmt not in ("csv", "xlsx"):
             abort(404)
+        return _overview_file(fmt, "eksport")
+
+    @server.route("/oversikt/data.<fmt>")
+    def overview_data(fmt: str) -> Response:
+        """For scripts: CSV (English names, decimal point, ISO dates) and JSON."""
+        if fmt not in ("csv", "json"):
+            abort(404)
+        return _overview_file(fmt, "data")
+
+    def _overview_file(fmt: str, kind: str) -> Response:
         scope = current_scope()
         if not may_export(OVERVIEW_EXPORT):
             refuse_export(scope, "kommuneoversikt")
         date, info = _date(scope)
         started = time.perf_counter()
         overview = overview_view.build_overview(scope=scope, date=date, info=info)
-        render: Callable[[overview_view.Overview], bytes] = (
-            overview_view.to_csv if fmt == "csv" else overview_view.to_excel
-        )
-        payload = render(overview)
+        renderers: dict[tuple[str, str], Callable[[overview_view.Overview], bytes]] = {
+            ("eksport", "csv"): overview_view.to_csv,
+            ("eksport", "xlsx"): overview_view.to_excel,
+            ("data", "csv"): overview_view.to_machine_csv,
+            ("data", "json"): overview_view.to_json,
+        }
+        payload = renderers[(kind, fmt)](overview)
         audit.record(
             scope,
             "export",
             detail={
-                "format": fmt,
+                "format": fmt if kind == "eksport" else f"{kind}.{fmt}",
                 "what": "kommuneoversikt",
                 "date": date.isoformat(),
                 "rows": len(overview.kommuner),
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )
-        return _file(payload, fmt, f"kommuneoversikt-{date.isoformat()}.{fmt}")
+        suffix = "" if kind == "eksport" else "-data"
+        return _file(payload, fmt, f"kommuneoversikt{suffix}-{date.isoformat()}.{fmt}")
 
     @server.route("/rapport/<kommunenummer>/<week>.<fmt>")
     def weekly_report(kommunenummer: str, week: str, fmt: str) -> Response:

@@ -1,7 +1,8 @@
 """One-page A4 PDF of the Morgenbrief, from the same briefing object and figures as the page.
 
-Figures are rendered by plotly's own exporter (kaleido, driving the system's Chromium), so the
-PDF shows the same charts as the screen; the layout is ReportLab. Readable in black and white:
+Figures are rendered by plotly's own exporter (kaleido, driving the system's Chromium) as vector
+PDF pages laid into the page, so their text (axis labels, legend) stays text; the charts are the
+screen's, date axes in the PDF's language; the layout is ReportLab. Readable in black and white:
 lines differ by dash pattern, not by colour alone. Written in the language of the request (the
 briefing's own texts come translated from :func:`dashboard.briefing.briefing_view`).
 """
@@ -20,12 +21,13 @@ from typing import Any
 
 import plotly.graph_objects as go
 from markupsafe import Markup, escape
+from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    Image,
+    Flowable,
     ListFlowable,
     ListItem,
     Paragraph,
@@ -38,6 +40,7 @@ from reportlab.platypus import (
 from dashboard import formatting
 from dashboard.briefing import Briefing
 from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
+from dashboard.figures.print_axes import localise_date_axes
 from dashboard.i18n import _, ngettext
 
 _lock = threading.Lock()
@@ -177,7 +180,10 @@ def _oneshot_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
     )
 
 
-def figure_png(figure: Any, *, width: int = 900, height: int = 330) -> bytes:
+def figure_pdf(figure: Any, *, width: int = 900, height: int = 330) -> bytes:
+    """The figure as a one-page vector PDF (its text stays text: readable, searchable),
+    styled for print: white, black text, date axes in the document's language, the legend
+    beside the plot (below it, it would cover the axis labels)."""
     _browser()
     fig = go.Figure(figure)  # a copy (from a figure or its JSON): print styling for the PDF
     fig.update_layout(
@@ -185,15 +191,54 @@ def figure_png(figure: Any, *, width: int = 900, height: int = 330) -> bytes:
         paper_bgcolor="white",
         plot_bgcolor="white",
         font=dict(size=13, color="black"),
-        margin=dict(l=55, r=15, t=45, b=55),
+        margin=dict(l=55, r=15, t=45, b=40),
+        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"),
     )
     fig.update_xaxes(rangeselector=dict(visible=False))
-    opts = {"format": "png", "width": width, "height": height, "scale": 2}
+    localise_date_axes(fig)
+    opts = {"format": "pdf", "width": width, "height": height}
     fig_dict = fig.to_dict()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        png = _server_render(fig_dict, opts)
-        return png if png is not None else _oneshot_render(fig_dict, opts)
+        rendered = _server_render(fig_dict, opts)
+        return rendered if rendered is not None else _oneshot_render(fig_dict, opts)
+
+
+class VectorFigure(Flowable):
+    """Room for a figure's PDF in the story; :func:`build_with_figures` draws the figure
+    there once the page is laid out (ReportLab cannot read a PDF page itself)."""
+
+    def __init__(self, figure_pdf: bytes, width: float, height: float) -> None:
+        super().__init__()
+        self.figure_pdf, self.width, self.height = figure_pdf, width, height
+        self.placed: list[tuple[int, float, float]] = []
+
+    def wrap(self, _avail_width: float, _avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.placed.append((self.canv.getPageNumber() - 1, x, y))
+
+
+def build_with_figures(doc: SimpleDocTemplate, buffer: io.BytesIO, story: list[Any]) -> bytes:
+    """Build the document, then lay each :class:`VectorFigure`'s page into its room."""
+    figures = [f for f in story if isinstance(f, VectorFigure)]  # build empties the story
+    doc.build(story)
+    if not figures:
+        return buffer.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
+    for figure in figures:
+        source = PdfReader(io.BytesIO(figure.figure_pdf)).pages[0]
+        box = source.mediabox
+        sx, sy = figure.width / float(box.width), figure.height / float(box.height)
+        for page, x, y in figure.placed:
+            writer.pages[page].merge_transformed_page(
+                source, Transformation().scale(sx, sy).translate(x, y)
+            )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -362,7 +407,14 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         ),
         Spacer(1, 3 * mm),
     ]
-    rows: list[list[Any]] = [[_("Nøkkeltall"), brief.name, brief.fylkesnavn, _("Hele landet")]]
+    rows: list[list[Any]] = [
+        [
+            _("Nøkkeltall"),
+            brief.name,
+            _("{fylke} (fylke)", fylke=brief.fylkesnavn),
+            _("Hele landet"),
+        ]
+    ]
     for indicator in brief.indicators.values():
         own = indicator.display_percent()
         if indicator.unit and indicator.unit != "%" and indicator.shows_number:
@@ -377,10 +429,10 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
         )
     story += [_table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]
     story.append(_side_by_side(brief, s, width))
-    png = figure_png(incidence_figure, height=FIGURE_HEIGHT)
+    figure = figure_pdf(incidence_figure, height=FIGURE_HEIGHT)
     story += [
         Spacer(1, 2 * mm),
-        Image(io.BytesIO(png), width=width, height=width * FIGURE_HEIGHT / 900),
+        VectorFigure(figure, width=width, height=width * FIGURE_HEIGHT / 900),
     ]
     if not brief.neighbours.empty:
         story.append(para(_("Nabokommuner"), s["h"]))
@@ -416,5 +468,4 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
             s["small"],
         ),
     ]
-    doc.build(story)
-    return buffer.getvalue()
+    return build_with_figures(doc, buffer, story)

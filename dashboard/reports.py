@@ -83,6 +83,8 @@ TREND_TEXT = {**{k: v for k, v in TREND_WORDS.items() if k}, "ikke_beregnet": N_
 # labels and units of the week series (the CSV/JSON keep these bokmål source strings)
 SERIES_CASES_LABEL, SERIES_CASES_UNIT = N_("Tilfeller siste 7 dager"), N_("tilfeller")
 SERIES_INCIDENCE_LABEL, SERIES_INCIDENCE_UNIT = N_("7-dagers insidens"), N_("per 100 000")
+CHART_MIN_HEIGHT = 55 * mm  # the weekly report's chart; it grows to fill the page
+CHART_MAX_HEIGHT = 125 * mm
 WEEK_PATTERN = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
@@ -104,6 +106,12 @@ def parse_week(text: str) -> tuple[int, int]:
 
 def week_label(year: int, week: int) -> str:
     return f"{year}-W{week:02d}"
+
+
+def week_text(label: str) -> str:
+    """How a week reads on paper: "uke 5" (the machine label is "2022-W05")."""
+    _year, week = parse_week(label)
+    return _("uke {uke}", uke=week)
 
 
 def week_bounds(text: str) -> tuple[str, dt.date, dt.date]:
@@ -386,9 +394,8 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     return table
 
 
-def _chart(report: WeeklyReport, width: float) -> Drawing:
+def _chart(report: WeeklyReport, width: float, height: float = CHART_MIN_HEIGHT) -> Drawing:
     """7-day incidence on each Sunday: kommune solid, county dashed, nation dotted."""
-    height = 55 * mm
     drawing = Drawing(width, height)
     series = []
     periods = sorted({r.period for r in report.series_rows})
@@ -418,9 +425,9 @@ def _chart(report: WeeklyReport, width: float) -> Drawing:
     plot.xValueAxis.valueMax = max(len(periods) - 1, 1)
     plot.xValueAxis.valueSteps = list(range(len(periods)))
     plot.xValueAxis.labelTextFormat = lambda v: (
-        periods[int(v)][-3:] if int(v) < len(periods) else ""
+        week_text(periods[int(v)]) if int(v) < len(periods) else ""
     )
-    plot.xValueAxis.labels.fontSize = 6.5
+    plot.xValueAxis.labels.fontSize = 7
     plot.yValueAxis.valueMin = 0
     plot.yValueAxis.labels.fontSize = 6.5
     plot.yValueAxis.labelTextFormat = lambda v: formatting.number(v, 0)
@@ -446,6 +453,22 @@ def _chart(report: WeeklyReport, width: float) -> Drawing:
 AREA_HEADERS = {"kommune": None, "fylke": None, "landet": N_("Hele landet")}
 
 
+def _single_kommune_county(report: WeeklyReport) -> bool:
+    """The county is this kommune alone (Oslo): its rows would repeat the kommune's."""
+    kommuner = reference.kommuner(2024)
+    fylke = kommuner.loc[kommuner["kommunenummer"] == report.kommunenummer, "fylkesnummer"]
+    return int((kommuner["fylkesnummer"] == fylke.iloc[0]).sum()) == 1
+
+
+def _height_left(doc: Any, width: float, story: list[Any]) -> float:
+    """The page height the story leaves free (the chart takes it, so the page is full)."""
+    used = 0.0
+    for flowable in story:
+        used += flowable.wrap(width, doc.height)[1]
+        used += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return doc.height - used - 12 - 4 * mm  # the frame's padding and a margin
+
+
 def report_pdf(report: WeeklyReport, language: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """The one-page PDF in ``language`` (bokmål unless chosen; numbers and dates follow it)."""
     with i18n.language(language):
@@ -467,11 +490,13 @@ def _report_pdf(report: WeeklyReport) -> bytes:
         if info["is_demo"]
         else Markup("")
     )
+    year, week = parse_week(report.week)
     story: list[Any] = [
         para(
             _(
-                "Ukerapport {uke} – {kommune} ({nummer}), {fylke}",
-                uke=report.week,
+                "Ukerapport uke {uke} {aar} – {kommune} ({nummer}), {fylke}",
+                uke=week,
+                aar=year,
                 kommune=report.name,
                 nummer=report.kommunenummer,
                 fylke=report.fylkesnavn,
@@ -482,7 +507,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             _(
                 "Uke {uke}: {fra}–{til}. Tallene gjelder situasjonen per {dato}. "
                 "Data per {data_dato}.",
-                uke=report.week[-2:],
+                uke=week,
                 fra=formatting.date_short(report.start),
                 til=formatting.date_short(report.end),
                 dato=formatting.date_long(report.end),
@@ -493,7 +518,8 @@ def _report_pdf(report: WeeklyReport) -> bytes:
         ),
         para(_("Nøkkeltall"), s["h"]),
     ]
-    header = [_("Nøkkeltall"), report.name, f"{report.fylkesnavn}", _("Hele landet"), _("Enhet")]
+    county = _("{fylke} (fylke)", fylke=report.fylkesnavn)
+    header = [_("Nøkkeltall"), report.name, county, _("Hele landet"), _("Enhet")]
     rows: list[list[Any]] = [header]
     by_key: dict[str, dict[str, Row]] = {}
     for r in report.key_rows:
@@ -512,15 +538,26 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     story.append(
         _table(rows, [width * 0.34, width * 0.15, width * 0.15, width * 0.15, width * 0.21])
     )
-    story += [para(_("Utvikling siste åtte uker"), s["h"]), _chart(report, width)]
+    story.append(para(_("Utvikling siste åtte uker"), s["h"]))
+    chart_at = len(story)
     periods = sorted({r.period for r in report.series_rows})
-    series_rows: list[list[Any]] = [[_("Uke"), *[p[-3:] for p in periods]]]
-    labels = (
+    series_rows: list[list[Any]] = [[_("Uke"), *[week_text(p) for p in periods]]]
+    labels = [
         ("cases_7d", "kommune", _("Tilfeller {sted}", sted=report.name)),
         ("incidence_7d", "kommune", _("Insidens {sted}", sted=report.name)),
-        ("incidence_7d", "fylke", _("Insidens {sted}", sted=report.fylkesnavn)),
+        ("incidence_7d", "fylke", _("Insidens {sted}", sted=county)),
         ("incidence_7d", "landet", _("Insidens hele landet")),
-    )
+    ]
+    notes = []
+    if _single_kommune_county(report):  # Oslo: the county's row is the kommune's
+        labels = [item for item in labels if item[1] != "fylke"]
+        notes.append(
+            _(
+                "{fylke} består bare av {kommune}: fylkets tall er kommunens.",
+                fylke=county,
+                kommune=report.name,
+            )
+        )
     for key, area, text in labels:
         values = {r.period: r.text() for r in report.series_rows if r.key == key and r.area == area}
         series_rows.append([para(text, s["cell"]), *[values.get(p, "–") for p in periods]])
@@ -528,7 +565,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     story.append(_table(series_rows, [width * 0.28] + [width * 0.72 / n] * len(periods)))
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     definitions = definitions_text((_(r.label), r.definition) for r in report.key_rows)
-    series_note = _("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke.")
+    series_note = " ".join([_("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke."), *notes])
     story += [
         Spacer(1, 3 * mm),
         para(
@@ -546,6 +583,9 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             s["small"],
         ),
     ]
+    # the chart takes the height the rest leaves: one full page
+    height = min(max(_height_left(doc, width, story), CHART_MIN_HEIGHT), CHART_MAX_HEIGHT)
+    story.insert(chart_at, _chart(report, width, height))
     doc.build(story)
     return buffer.getvalue()
 

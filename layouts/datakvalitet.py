@@ -15,6 +15,7 @@ PAGE = dict(
     name=N_("Datakvalitet"),
     title=lambda **_kw: _("Datakvalitet – Situasjonsbilde"),
     order=20,
+    nav_group="admin",
 )
 
 SECTIONS = (

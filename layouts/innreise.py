@@ -25,6 +25,7 @@ PAGE = dict(
     name=N_("Innreise"),
     title=N_("Innreise – Situasjonsbilde"),
     order=5,
+    nav_group="smitte",
 )
 
 

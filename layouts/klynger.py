@@ -24,6 +24,7 @@ PAGE = dict(
     name=N_("Klynger og utbrudd"),
     title=lambda **_kw: _("Klynger og utbrudd – Situasjonsbilde"),
     order=7,
+    nav_group="smitte",
 )
 
 VIEW_OPTIONS = (

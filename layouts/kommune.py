@@ -15,6 +15,7 @@ PAGE = dict(
     name=N_("Kommune"),
     title=page_title(N_("Kommune")),
     order=1,
+    nav_group="oversikt",
 )
 
 

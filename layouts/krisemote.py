@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import page_title
+from layouts.common import date_display_format, page_title
 
 PAGE = dict(
     path_template="/krisemote/<kommunenummer>",
@@ -17,12 +17,46 @@ PAGE = dict(
     name=N_("Krisemøte"),
     title=page_title(N_("Krisemøte")),
     order=3,
+    nav_group="oversikt",
 )
 ROTATE_SECONDS = 20
 POLL_SECONDS = 60
 
 
-def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
+def _since_picker(forrige: str | None) -> html.Div:
+    """Choose the day of the last meeting; the link reloads the wall with ?forrige= (its
+    address is set in the browser, callbacks.krisemote.SINCE_LINK)."""
+    return html.Div(
+        [
+            dbc.Label(_("Forrige møte"), html_for="krise-forrige", className="me-2 mb-0"),
+            dcc.DatePickerSingle(
+                id="krise-forrige",
+                date=forrige,
+                display_format=date_display_format(),
+                first_day_of_week=1,
+                placeholder=_("Velg dato"),
+            ),
+            html.A(
+                _("Sammenlign"),
+                id="krise-since-link",
+                href="#",
+                className="btn btn-outline-light ms-2",
+            ),
+        ],
+        className="krise-since-form d-flex align-items-center ms-4",
+    )
+
+
+def _date_store(dato: str | None, forrige: str | None) -> str | dict | None:
+    return {"dato": dato, "forrige": forrige} if forrige else dato
+
+
+def layout(
+    kommunenummer: str | None = None,
+    dato: str | None = None,
+    forrige: str | None = None,
+    **_query: object,
+) -> html.Div:
     controls = html.Div(
         [
             dbc.Button(_("← Forrige"), id="krise-prev", n_clicks=0, color="light", outline=True),
@@ -38,13 +72,17 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
                 _("Tastatur: → / PageDown / mellomrom = neste, ← / PageUp = forrige"),
                 className="krise-hint ms-4",
             ),
+            _since_picker(forrige),
         ],
         className="krise-controls d-flex align-items-center flex-wrap",
     )
     return html.Div(
         [
             dcc.Store(id="krise-kommune", data=kommunenummer),
-            dcc.Store(id="krise-date", data=dato),
+            # the date shown, and the last meeting's when one was chosen
+            dcc.Store(
+                id="krise-date", data={"dato": dato, "forrige": forrige} if forrige else dato
+            ),
             dcc.Store(id="krise-frozen"),
             dcc.Store(id="krise-index", data={"i": 0}),
             dcc.Store(id="krise-count", data=0),

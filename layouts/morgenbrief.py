@@ -15,6 +15,7 @@ PAGE = dict(
     name=N_("Morgenbrief"),
     title=page_title(N_("Morgenbrief")),
     order=-1,
+    nav_group="oversikt",
 )
 
 

@@ -31,6 +31,7 @@ PAGE = dict(
     name=N_("Kommuneoversikt"),
     title=lambda **_kw: _("Kommuneoversikt – Situasjonsbilde"),
     order=2,
+    nav_group="oversikt",
 )
 
 
@@ -125,6 +126,15 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                                 size="sm",
                             ),
                         ]
+                    ),
+                    # for scripts: English column names, decimal point, ISO dates
+                    html.Div(
+                        [
+                            html.Span(_("Maskinlesbart:"), className="me-1"),
+                            html.A(_("CSV"), id="ov-export-data-csv", href="#", className="me-2"),
+                            html.A(_("JSON"), id="ov-export-json", href="#"),
+                        ],
+                        className="small mt-1",
                     ),
                 ],
                 md=3,

@@ -19,6 +19,7 @@ PAGE = dict(
     name=N_("Rediger regler"),
     title=N_("Rediger regler – Situasjonsbilde"),
     order=8,
+    nav_group="tiltak",
     permission="edit_rules",
 )
 

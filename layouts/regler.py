@@ -32,6 +32,7 @@ PAGE = dict(
     name=N_("Regler"),
     title=N_("Regler – Situasjonsbilde"),
     order=7,
+    nav_group="tiltak",
 )
 
 

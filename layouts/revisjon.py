@@ -13,6 +13,7 @@ PAGE = dict(
     name=N_("Revisjonslogg"),
     title=lambda **_kw: _("Revisjonslogg – Situasjonsbilde"),
     order=30,
+    nav_group="admin",
     permission="audit",
 )
 

@@ -25,6 +25,7 @@ PAGE = dict(
     name=N_("Koronasertifikat"),
     title=N_("Koronasertifikat – Situasjonsbilde"),
     order=4,
+    nav_group="tiltak",
 )
 
 

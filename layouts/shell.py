@@ -10,7 +10,7 @@ from dash import dcc, html
 from flask_login import current_user
 
 from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from geo import reference
 from layouts import a11y
 
@@ -24,7 +24,19 @@ def home_kommune() -> str:
     return (reference.first_kommune_in(fylke) if fylke else None) or "0301"
 
 
-def _nav_links() -> list[dbc.NavItem]:
+# The navigation's menus, in order: each page names its group in ``PAGE["nav_group"]``.
+NAV_GROUPS: dict[str, str] = {
+    "oversikt": N_("Oversikt"),
+    "smitte": N_("Smitte"),
+    "tiltak": N_("Tiltak"),
+    "admin": N_("Data og varsler"),
+}
+
+
+def nav_entries() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group label, [(page name, href)]) of the pages the user may see, translated; a group
+    without a visible page is left out."""
+
     # Pages needing a permission are listed only for users who have it; the data layer
     # refuses the data to everyone else in any case.
     def visible(page: dict) -> bool:
@@ -34,17 +46,31 @@ def _nav_links() -> list[dbc.NavItem]:
         return bool(current_user.is_authenticated and current_user.may(permission))
 
     home = home_kommune()
+    groups: dict[str, list[tuple[str, str]]] = {key: [] for key in NAV_GROUPS}
+    for page in dash.page_registry.values():
+        if not page.get("nav", True) or not visible(page):
+            continue
+        group = page.get("nav_group")
+        if group not in NAV_GROUPS:
+            raise ValueError(f"page {page['path']} names no nav_group of {list(NAV_GROUPS)}")
+        href = page.get("nav_href", page["path"]).replace("{kommune}", home)
+        groups[group].append((_(str(page["name"])), href))  # an N_-marked source string
+    return [(_(NAV_GROUPS[key]), items) for key, items in groups.items() if items]
+
+
+def _nav_menus() -> list[dbc.DropdownMenu]:
+    """One menu per group (Bootstrap dropdowns: Enter/space open, arrows move, Esc closes),
+    so the navigation keeps to one line at 1,280 px."""
     return [
-        dbc.NavItem(
-            dbc.NavLink(
-                _(str(page["name"])),  # an N_-marked source string
-                href=page.get("nav_href", page["path"]).replace("{kommune}", home),
-                # "/" is a prefix of every path: only an exact match marks it active
-                active="exact" if page["path"] == "/" else "partial",
-            )
+        dbc.DropdownMenu(
+            [dbc.DropdownMenuItem(name, href=href) for name, href in items],
+            label=label,
+            nav=True,
+            in_navbar=True,
+            id=f"nav-menu-{n}",
+            className="nav-menu",
         )
-        for page in dash.page_registry.values()
-        if page.get("nav", True) and visible(page)
+        for n, (label, items) in enumerate(nav_entries())
     ]
 
 
@@ -82,7 +108,7 @@ def layout() -> html.Div:
                     **toggler_aria,
                 ),
                 dbc.Collapse(
-                    dbc.Nav(_nav_links(), navbar=True, className="me-auto flex-wrap"),
+                    dbc.Nav(_nav_menus(), navbar=True, className="me-auto", id="main-nav"),
                     id="nav-collapse",
                     is_open=False,
                     navbar=True,

@@ -22,6 +22,7 @@ PAGE = dict(
     name=N_("Signaler"),
     title=lambda **_kw: _("Signaler – Situasjonsbilde"),
     order=8,
+    nav_group="smitte",
 )
 
 TABLE_COLUMNS = (

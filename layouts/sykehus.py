@@ -17,6 +17,7 @@ PAGE = dict(
     name=N_("Sykehus"),
     title=N_("Sykehus – Situasjonsbilde"),
     order=6,
+    nav_group="smitte",
 )
 
 

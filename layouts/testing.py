@@ -23,6 +23,7 @@ PAGE = dict(
     name=N_("Testing"),
     title=N_("Testing – Situasjonsbilde"),
     order=2,
+    nav_group="smitte",
 )
 
 

@@ -17,6 +17,7 @@ PAGE = dict(
     name=N_("Vaksinasjon"),
     title=N_("Vaksinasjon – Situasjonsbilde"),
     order=3,
+    nav_group="tiltak",
 )
 
 

@@ -14,6 +14,7 @@ PAGE = dict(
     name=N_("Varsler"),
     title=lambda **_kw: _("Varsler – Situasjonsbilde"),
     order=9,
+    nav_group="admin",
 )
 
 

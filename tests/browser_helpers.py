@@ -71,3 +71,32 @@ def choose_option(dash_duo, selector: str, label: str) -> None:  # type: ignore[
         lambda d: d.find_element(By.XPATH, f"//*[@role='option'][contains(., '{label}')]")
     )
     option.click()
+
+
+MENU_OF_TOGGLE = "following-sibling::*[contains(@class,'dropdown-menu')]"
+
+
+def nav_items(driver) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(text, href) of every page in the navigation: each grouped menu is opened as a
+    person does (the menu's items are drawn when it opens) and closed again."""
+    from selenium.webdriver.common.keys import Keys
+
+    found: list[tuple[str, str]] = []
+    toggles = driver.find_elements(By.CSS_SELECTOR, "#main-nav .nav-menu > .dropdown-toggle")
+    if not toggles:  # the collapsed navigation on a narrow window: open it first
+        driver.find_element(By.ID, "nav-toggler").click()
+        toggles = driver.find_elements(By.CSS_SELECTOR, "#main-nav .nav-menu > .dropdown-toggle")
+    for toggle in toggles:
+        if not toggle.is_displayed():
+            driver.find_element(By.ID, "nav-toggler").click()
+            WebDriverWait(driver, 5).until(lambda _d, t=toggle: t.is_displayed())
+        toggle.click()
+        menu = toggle.find_element(
+            By.XPATH, "following-sibling::*[contains(@class,'dropdown-menu')]"
+        )
+        WebDriverWait(driver, 5).until(lambda _d, m=menu: m.is_displayed())
+        for item in menu.find_elements(By.CSS_SELECTOR, "a.dropdown-item"):
+            found.append((item.text.strip(), item.get_attribute("href") or ""))
+        toggle.send_keys(Keys.ESCAPE)
+        WebDriverWait(driver, 5).until(lambda _d, m=menu: not m.is_displayed())
+    return found

@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import vendor
-from tests.browser_helpers import browser_login, start_server, wait_rendered
+from tests.browser_helpers import browser_login, nav_items, start_server, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +76,7 @@ def _charts(driver) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _nav_paths(driver) -> list[str]:  # type: ignore[no-untyped-def]
-    links = driver.find_elements(By.CSS_SELECTOR, "nav a.nav-link")
-    paths = [urlsplit(a.get_attribute("href")).path for a in links]
+    paths = [urlsplit(href).path for _text, href in nav_items(driver)]
     return list(dict.fromkeys(p for p in paths if p))
 
 

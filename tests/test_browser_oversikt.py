@@ -36,6 +36,16 @@ def test_overview_sort_filter_open_and_krisemote_keyboard(dash_duo, app) -> None
     start_and_login(dash_duo, app, "ks-analytiker", "/oversikt")
     dash_duo.wait_for_contains_text("#ov-title", "357 kommuner", timeout=60)
     dash_duo.wait_for_element('#ov-table td[data-dash-column="name"] a', timeout=30)
+    # the files for people and for scripts, of the date shown
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _d: (
+            "/oversikt/data.json?dato="
+            in dash_duo.find_element("#ov-export-json").get_attribute("href")
+        )
+    )
+    people = dash_duo.find_element("#ov-export-csv").get_attribute("href")
+    machine = dash_duo.find_element("#ov-export-data-csv").get_attribute("href")
+    assert people.split("?")[1] == machine.split("?")[1] and "/oversikt/data.csv?" in machine
 
     # sort by population: the column is ordered after the click(s)
     sort = dash_duo.find_element('#ov-table th[data-dash-column="population"] .column-header--sort')
@@ -68,23 +78,29 @@ def test_overview_sort_filter_open_and_krisemote_keyboard(dash_duo, app) -> None
     # Krisemøte on the wall screen, stepped with the keyboard
     dash_duo.driver.get(f"{dash_duo.server_url}/krisemote/4601")
     dash_duo.wait_for_contains_text("#krise-title", "Bergen", timeout=60)
-    dash_duo.wait_for_contains_text("#krise-position", "Panel 1 av 5", timeout=20)
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 1 av 3", timeout=20)
     assert "dataversjon" in dash_duo.find_element("#krise-asof").text
     assert _visible_panel_title(dash_duo) == "Situasjonen nå"
+    # the wall: the situation, what changed, neighbours and this week's rules at once
+    for box in ("#krise-since", "#krise-neighbours", "#krise-rules", "#krise-gaps"):
+        assert dash_duo.find_element(box).is_displayed(), box
+    # the last meeting's day is chosen beside the controls; the link reloads with it
+    link = dash_duo.find_element("#krise-since-link").get_attribute("href")
+    assert link.endswith("/krisemote/4601"), link
     dash_duo.find_element("#krise-title").click()  # focus the page, not a control
     keys = ActionChains(dash_duo.driver)
     keys.send_keys(Keys.ARROW_RIGHT).perform()
-    dash_duo.wait_for_contains_text("#krise-position", "Panel 2 av 5", timeout=10)
-    assert _visible_panel_title(dash_duo) == "Utviklingen"
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 2 av 3", timeout=10)
+    assert _visible_panel_title(dash_duo) == "Vaksinasjon"
     keys = ActionChains(dash_duo.driver)
     keys.send_keys(Keys.PAGE_DOWN).perform()
-    dash_duo.wait_for_contains_text("#krise-position", "Panel 3 av 5", timeout=10)
-    assert _visible_panel_title(dash_duo) == "Testing og sykehus"
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 3 av 3", timeout=10)
+    assert _visible_panel_title(dash_duo) == "Klynger og utbrudd"
     keys = ActionChains(dash_duo.driver)
     keys.send_keys(Keys.ARROW_LEFT).perform()
-    dash_duo.wait_for_contains_text("#krise-position", "Panel 2 av 5", timeout=10)
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 2 av 3", timeout=10)
     # two quick presses are two steps (back to the first panel, then round to the last)
     ActionChains(dash_duo.driver).send_keys(Keys.PAGE_UP).send_keys(Keys.PAGE_UP).perform()
-    dash_duo.wait_for_contains_text("#krise-position", "Panel 5 av 5", timeout=10)
+    dash_duo.wait_for_contains_text("#krise-position", "Panel 3 av 3", timeout=10)
     assert _visible_panel_title(dash_duo) == "Klynger og utbrudd"
     assert dash_duo.get_logs() == [], "browser console errors"

@@ -6,9 +6,7 @@ output shows them beside the kommune."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from typing import Any
 
@@ -19,7 +17,7 @@ from dashboard.auth import DEMO_USERS, scope_for
 from data import queries
 from data.scope import Scope
 from geo import reference as reference_table
-from tests import pdf_text
+from tests import export_read, pdf_text
 from tests.conftest import login
 from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
 from tests.test_overview import KRISE_OUTPUTS
@@ -125,15 +123,25 @@ def _map(client: Any, metric: str, day: dt.date) -> dict[str, float | str]:
     return values
 
 
-def _overview_csv(client: Any, day: dt.date) -> dict[str, dict[str, str]]:
+def _overview_csv(client: Any, day: dt.date) -> dict[str, dict[str, dict[str, Any]]]:
+    """The Kommuneoversikt files per kommune: the CSV as Norwegian Excel reads it and the
+    machine CSV ({"csv": rows, "data.csv": rows}; empty for a role without the export)."""
     response = client.get(f"/oversikt/eksport.csv?dato={day.isoformat()}")
     if response.status_code == 403:  # a role without this export
         return {}
     assert response.status_code == 200
-    rows = csv.DictReader(
-        io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"
-    )
-    return {row["kommunenummer"]: row for row in rows}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for kommune, row in export_read.excel_csv_rows(response.data).items():
+        out.setdefault(kommune, {})["csv"] = row
+    response = client.get(f"/oversikt/data.csv?dato={day.isoformat()}")
+    assert response.status_code == 200
+    for kommune, data in export_read.data_csv_rows(response.data).items():
+        out.setdefault(kommune, {})["data.csv"] = data
+    response = client.get(f"/oversikt/eksport.xlsx?dato={day.isoformat()}")
+    assert response.status_code == 200
+    for kommune, row in export_read.xlsx_rows(response.data).items():
+        out.setdefault(kommune, {})["xlsx"] = row
+    return out
 
 
 Values = dict[tuple[str, str], float | str]  # (level, indicator) → shown value
@@ -280,10 +288,10 @@ def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignor
                 outputs["map"] = {
                     ("kommune", m): maps[m][polygon] for m in INDICATORS if polygon in maps[m]
                 }
-            if kommune in csv_rows:
-                row = csv_rows[kommune]
-                outputs["csv"] = {
-                    ("kommune", i): _number(row[i].replace(".", ",")) if row[i] else "withheld"
+            for name, row in csv_rows.get(kommune, {}).items():
+                # numbers as the file's reader gets them; an empty cell is withheld
+                outputs[name] = {
+                    ("kommune", i): "withheld" if row[i] in (None, "") else float(row[i])
                     for i in INDICATORS
                     if i in row
                 }
@@ -312,6 +320,8 @@ def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignor
     )
     assert compared > 60
     assert {"morgenbrief-pdf", "krisemote", "ukerapport-pdf", "kommune"} <= seen
+    if user == "ks-analytiker":
+        assert {"csv", "data.csv", "xlsx"} <= seen
     if user == "ks-analytiker":
         assert withheld > 0  # Utsira's withheld values are compared too
     assert not differences, "\n".join(differences[:20])

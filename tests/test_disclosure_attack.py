@@ -58,7 +58,8 @@ from typing import Any
 
 import pytest
 
-from tests import attacker, pdf_text
+from dashboard import overview as overview_view
+from tests import attacker, export_read, pdf_text
 from tests.attacker import NATION, Collector, fylke, window
 from tests.browser_helpers import FULL_ACCESS_USER
 from tests.conftest import login
@@ -514,19 +515,32 @@ def _collect_oversikt(data: AttackData, c: Collector, role: str, user: str) -> N
     for date in DATES:
         response = client.get(f"/oversikt/eksport.csv?dato={date}")
         if response.status_code == 200:
-            text = response.get_data().decode("utf-8-sig")
-            for row in csv.DictReader(io.StringIO(text), delimiter=";"):
+            for row in export_read.excel_csv_rows(response.get_data()).values():
                 kommune_row(date, row, "csv")
+        response = client.get(f"/oversikt/data.csv?dato={date}")
+        if response.status_code == 200:
+            for row in export_read.data_csv_rows(response.get_data()).values():
+                kommune_row(date, row, "data.csv")
+        response = client.get(f"/oversikt/data.json?dato={date}")
+        if response.status_code == 200:
+            payload = response.get_json()
+            for row in payload["kommuner"]:
+                kommune_row(date, row, "data.json")
+            for row in payload["fylker"]:
+                _overview_row(data, c, fylke(str(row["fylkesnummer"]).zfill(2)), date, row, "json")
         response = client.get(f"/oversikt/eksport.xlsx?dato={date}")
         if response.status_code == 200:
             import openpyxl
 
             book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
+            # the people's headers (bokmål labels) → the field keys
+            labels = {f.label: f.key for f in overview_view.export_fields()}
+            labels |= {f.label: f.key for f in overview_view.COUNTY_FIELDS}
             for sheet in book.worksheets:
                 rows = list(sheet.iter_rows(values_only=True))
                 if not rows:
                     continue
-                header = [str(h) for h in rows[0]]
+                header = [labels.get(str(h), str(h)) for h in rows[0]]
                 for values in rows[1:]:
                     row = dict(zip(header, values, strict=False))
                     if "kommunenummer" in header:

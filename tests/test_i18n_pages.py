@@ -23,7 +23,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import formatting, i18n
 from geo import reference
-from tests.browser_helpers import FULL_ACCESS_USER, browser_login, start_server, wait_rendered
+from tests.browser_helpers import (
+    FULL_ACCESS_USER,
+    browser_login,
+    nav_items,
+    start_server,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -114,8 +120,7 @@ def test_every_page_text_comes_through_the_translation_layer(dash_duo, app) -> N
         browser_login(dash_duo, user, "/")
         driver.get(f"{dash_duo.server_url}/sprak/{i18n.PSEUDO_LANGUAGE}")
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "nav a"))
-        links = driver.find_elements(By.CSS_SELECTOR, "nav a.nav-link")
-        paths = list(dict.fromkeys(urlsplit(a.get_attribute("href")).path for a in links))
+        paths = list(dict.fromkeys(urlsplit(href).path for _t, href in nav_items(driver)))
         assert len(paths) >= 5, (user, paths)
         paths = [p for p in paths if p not in seen]
         if only:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from dashboard import formatting
+from dashboard import overview as overview_view
 from dashboard.metrics import overview as om
 from data.queries import arrivals as arrival_queries
 from data.queries import certificates as certificate_queries
@@ -27,6 +28,7 @@ from data.queries import clusters as cluster_queries
 from data.queries import testing as testing_queries
 from data.queries import vaccination as vaccination_queries
 from data.scope import Scope
+from tests import export_read
 from tests.conftest import login
 from tests.dash_http import call
 from tests.test_page_testing import card, sql
@@ -248,15 +250,23 @@ def test_ks_analyst_sees_and_exports_no_small_numbers(app) -> None:
     response = client.get(f"/oversikt/eksport.csv?dato={DATE.isoformat()}")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
-    reader = csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";")
-    records = list(reader)
+    people = export_read.excel_csv_rows(response.data)
+    assert len(people) == 357
+    for column in COUNT_COLUMNS:
+        _assert_protected([r[column] for r in people.values()], column)
+    response = client.get(f"/oversikt/data.csv?dato={DATE.isoformat()}")
+    records = list(export_read.data_csv_rows(response.data).values())
     assert len(records) == 357
-    hidden = sum(_assert_protected([r[c] for r in records], c) for c in COUNT_COLUMNS)
-    assert hidden > 0, "the tiny data have small counts: some cells must read 1–4"
+    hidden = 0
+    for c in COUNT_COLUMNS:
+        _assert_protected([r[c] for r in records], c)
+        hidden += sum(r[f"{c}_withheld"] == "true" for r in records)
+    assert hidden > 0, "the tiny data have small counts: some cells must be withheld"
     # a withheld count gives no rate either
     for r in records:
-        if r["cases_7d"] == formatting.SUPPRESSED:
-            assert r["incidence_7d"] == "" and r["incidence_7d_smoothed"] == ""
+        if r["cases_7d_withheld"] == "true":
+            assert r["cases_7d"] == r["incidence_7d"] == r["incidence_7d_smoothed"] == ""
+            assert "Tilfeller 7 d" in people[r["kommunenummer"]]["withheld"]
 
     response = client.get(f"/oversikt/eksport.xlsx?dato={DATE.isoformat()}")
     assert response.status_code == 200
@@ -264,8 +274,9 @@ def test_ks_analyst_sees_and_exports_no_small_numbers(app) -> None:
     for sheet in ("Kommuner", "Fylker"):
         table = list(book[sheet].iter_rows(values_only=True))
         header, body = table[0], table[1:]
+        labels = {f.key: f.label for f in overview_view.export_fields()}
         for column in COUNT_COLUMNS:
-            index = header.index(column)
+            index = header.index(labels[column])
             _assert_protected([row[index] for row in body], f"{sheet}.{column}")
 
 
@@ -273,9 +284,10 @@ def test_export_refused_without_export_right_and_audited(app) -> None:
     client = login(app.server.test_client(), "sporer-bergen")
     before = sql("select count(*) as n from audit_log where action = 'refused'")["n"].iloc[0]
     assert client.get("/oversikt/eksport.csv").status_code == 403
+    assert client.get("/oversikt/data.json").status_code == 403
     assert client.get("/rapport/4601/2022-W05.pdf").status_code == 403
     after = sql("select count(*) as n from audit_log where action = 'refused'")["n"].iloc[0]
-    assert after == before + 2
+    assert after == before + 3
     ks = _ks_client(app)
     exports = sql("select count(*) as n from audit_log where action = 'export'")["n"].iloc[0]
     assert ks.get("/oversikt/eksport.csv").status_code == 200
@@ -287,8 +299,10 @@ def test_export_refused_without_export_right_and_audited(app) -> None:
 def test_fylkeslege_export_has_only_own_county(app) -> None:
     client = login(app.server.test_client(), "fylkeslege-vestland")
     response = client.get("/oversikt/eksport.csv")
-    records = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    records = export_read.excel_csv_rows(response.data).values()
     assert records and {r["fylkesnavn"] for r in records} == {"Vestland"}
+    data = export_read.data_csv_rows(client.get("/oversikt/data.csv").data).values()
+    assert {r["fylkesnavn"] for r in data} == {"Vestland"}
 
 
 # --------------------------------------------------------------------------- weekly report
@@ -307,7 +321,7 @@ def test_report_csv_equals_the_pdf(app, user_id) -> None:
     payload = json.loads(json_response.data)
     assert payload["rader"] == rows  # the JSON carries the same rows
     text = _pdf_text(pdf_response.data)
-    assert "Ukerapport 2022-W03 – Bergen (4601)" in text
+    assert "Ukerapport uke 3 2022 – Bergen (4601)" in text
     lines = text.replace("\xa0", " ").splitlines()
     checked = 0
     for row in rows:
@@ -386,11 +400,11 @@ def test_krisemote_numbers_equal_morgenbrief_and_freeze(app, client) -> None:
     response = body["response"]
     frozen = response["krise-frozen"]["data"]
     assert frozen["date"] == DATE.isoformat() and frozen["version"]
-    assert response["krise-count"]["data"] == 5
+    assert response["krise-count"]["data"] == 3
     assert "dataversjon" in response["krise-asof"]["children"]
     brief = build_briefing(scope=Scope.full(), kommunenummer="4601", date=DATE)
     panels = response["krise-panels"]["children"]
-    for key in ("incidence_7d", "positivity_7d", "coverage_all_d2", "active_clusters"):
+    for key in ("incidence_7d", "positivity_7d", "coverage_all_d2", "active_clusters", "cases_7d"):
         shown = texts(find(panels, f"krise-{key}"))[0]
         indicator = brief.indicators[key]
         expected = indicator.display() + (" %" if indicator.unit == "%" else "")
@@ -471,10 +485,10 @@ def test_overview_and_weekly_report_in_english(app) -> None:
     pdf = client.get("/rapport/4601/2022-W03.pdf?sprak=en")
     assert pdf.status_code == 200, pdf.data[-3000:]
     english_pdf = _pdf_text(pdf.data)
-    assert "Weekly report 2022-W03 – Bergen (4601)" in english_pdf
+    assert "Weekly report week 3 2022 – Bergen (4601)" in english_pdf
     assert "Key figures" in english_pdf and "Nøkkeltall" not in english_pdf
     default_pdf = _pdf_text(client.get("/rapport/4601/2022-W03.pdf").data)
-    assert "Ukerapport 2022-W03 – Bergen (4601)" in default_pdf
+    assert "Ukerapport uke 3 2022 – Bergen (4601)" in default_pdf
     bokmal_client = login(app.server.test_client(), "fylkeslege-vestland")
     assert (
         client.get("/rapport/4601/2022-W03.csv").data
@@ -489,7 +503,7 @@ def test_report_cli_language(tmp_path, settings) -> None:
     result = CliRunner().invoke(cli, [*args, "--language", "en"])
     assert result.exit_code == 0, result.output
     text = _pdf_text((tmp_path / "ukerapport-4601-2022-W03.pdf").read_bytes())
-    assert "Weekly report 2022-W03" in text and "Development over the last eight weeks" in text
+    assert "Weekly report week 3 2022" in text and "Development over the last eight weeks" in text
     bad = CliRunner().invoke(cli, [*args, "--language", "sv"])
     assert bad.exit_code != 0
 
