@@ -128,6 +128,41 @@ def _cards(
     ]
 
 
+def neighbour_section(kommunenummer: str) -> html.Div:
+    """The kommune's neighbours and how each is reached (land border, bridge or tunnel, ferry,
+    passenger boat), with the source of each link. Reference data: names only, no numbers."""
+    frame = queries.neighbour_list(scope=current_scope(), kommunenummer=kommunenummer)
+    heading = html.H2(_("Nabokommuner"), className="h6 mt-3")
+    if frame.empty:
+        text = _("Kommunen har ingen nabokommuner over land, bro, tunnel eller ferje.")
+        return html.Div([heading, html.P(text, className="small")], id="kommune-neighbours")
+    items = []
+    for r in frame.itertuples():
+        via = f" – {r.via}" if r.via else ""
+        items.append(
+            html.Li(
+                f"{r.name} ({r.kommunenummer}): {formatting.neighbour_link(r.kinds)}{via}",
+                **{"data-kommune": r.kommunenummer},
+            )
+        )
+    sources = formatting.link_sources(", ".join(frame["sources"]))
+    return html.Div(
+        [
+            heading,
+            html.Ul(items, className="small mb-1"),
+            html.Div(
+                _(
+                    "Naboer er kommuner med felles landegrense eller forbindelse med bro, "
+                    "tunnel, ferje eller hurtigbåt. Kilde: {kilder}.",
+                    kilder=sources,
+                ),
+                className="small text-muted",
+            ),
+        ],
+        id="kommune-neighbours",
+    )
+
+
 def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tuple:
     date, info = as_of(requested_date)
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
@@ -184,7 +219,7 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
         incidence_fig,
         None,
         date_out,
-        [definitions(basis), html.Div(source)],
+        [neighbour_section(kommunenummer), definitions(basis), html.Div(source)],
     )
 
 

@@ -68,7 +68,7 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
 def _neighbour_table(frame: pd.DataFrame) -> Any:
     if frame.empty:
         return html.P(
-            _("Ingen nabokommuner du har tilgang til (eller kommunen har ingen landgrense)."),
+            _("Ingen nabokommuner du har tilgang til (over land, bro, tunnel eller ferje)."),
             className="small text-muted",
         )
     header = html.Thead(

@@ -23,6 +23,7 @@ from data.schema import (
     Population,
 )
 from data.scope import Scope, ScopeError
+from geo import reference
 
 AreaLevel = Literal["kommune", "fylke", "nation"]
 WINDOW_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
@@ -154,7 +155,10 @@ def kommune_list(
 def neighbour_list(
     *, scope: Scope, kommunenummer: str, structure: int = CURRENT_STRUCTURE
 ) -> pd.DataFrame:
-    """Neighbouring kommuner (shared land border) of one kommune. Columns: kommunenummer, name.
+    """Neighbouring kommuner of one kommune: by land, bridge, tunnel, ferry or passenger boat
+    (:func:`geo.reference.neighbour_links`). Columns: kommunenummer, name, kinds (the kinds of
+    link, e.g. ``land`` or ``bru, ferje``), via (the named bridges, tunnels and routes) and
+    sources (source keys of ``geo/reference/travel_links.md``).
 
     Reference data, not facts: any logged-in user may know who the neighbours are; their
     numbers are read through the scoped queries.
@@ -174,7 +178,18 @@ def neighbour_list(
         )
         .order_by(Kommune.kommunenummer)
     )
-    return _frame(q, ["kommunenummer", "name"])
+    frame = _frame(q, ["kommunenummer", "name"])
+    links = reference.neighbour_links(structure)
+    links = links[links["kommunenummer"] == kommunenummer]
+    by_neighbour = links.groupby("neighbour", sort=False).agg(
+        kinds=("kind", lambda k: ", ".join(dict.fromkeys(k))),
+        via=("name", lambda n: "; ".join(x for x in dict.fromkeys(n) if x)),
+        sources=("source", lambda s: ", ".join(dict.fromkeys(s))),
+    )
+    frame = frame.join(by_neighbour, on="kommunenummer")
+    # a store loaded from older reference data may hold a pair the table no longer has
+    frame["kinds"] = frame["kinds"].fillna("land")
+    return frame.fillna({"via": "", "sources": ""})
 
 
 @cached()
