@@ -89,7 +89,15 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
         rows.append(
             html.Tr(
                 [
-                    html.Td(f"{r.name} ({r.kommunenummer})"),
+                    html.Td(
+                        [
+                            f"{r.name} ({r.kommunenummer})",
+                            html.Span(
+                                " · " + formatting.neighbour_link(r.kinds),
+                                className="text-muted",
+                            ),
+                        ]
+                    ),
                     html.Td(cases),
                     html.Td(formatting.number(r.incidence_7d, 1)),
                     html.Td(formatting.number(r.incidence_14d, 1)),
