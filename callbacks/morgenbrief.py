@@ -56,6 +56,9 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
         html.Div(value, className="fs-4 fw-semibold", id=f"brief-{indicator.key}"),
         html.Div(unit.strip(), className="small text-muted") if unit else None,
         html.Div(compare, className="small") if compare else None,
+        html.Div(indicator.note, className="small", id=f"brief-{indicator.key}-note")
+        if indicator.note
+        else None,
         html.Div(indicator.definition, className="small text-muted fst-italic"),
     ]
     return dbc.Col(

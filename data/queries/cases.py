@@ -260,8 +260,9 @@ def cases_daily(
     Columns: date, cases_by_testdate, cases_by_regdate, ``cases`` (the one of the two the
     dataset counts by, see :func:`case_date_basis`), the windows of ``cases`` ending on each day
     (cases_7d, cases_prev_7d, cases_14d), population (1 January of the year), and
-    ``<column>_suppressed`` flags. Windows are summed before small-number protection, so a
-    withheld day never makes a window smaller than it is.
+    ``<column>_suppressed`` flags, and ``complete`` (False on the last test dates still
+    incomplete on the data date, :mod:`data.queries.completeness`). Windows are summed before
+    small-number protection, so a withheld day never makes a window smaller than it is.
     """
     members = _area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
@@ -280,7 +281,9 @@ def cases_daily(
         for c in BASIS_COLUMNS:
             out[c] = out["cases"] if c == basis else np.nan
             out[f"{c}_suppressed"] = out["cases_suppressed"] if c == basis else True
-    return out
+    from data.queries.completeness import case_completeness, mark_complete
+
+    return mark_complete(out, case_completeness(scope=scope, disease=disease))
 
 
 # the daily counts by each date basis are read to build ``cases`` only: what is shown is
