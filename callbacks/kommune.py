@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import (
@@ -27,7 +28,7 @@ from dashboard.definitions import (
     published_note,
     trend_label,
 )
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 from data import queries
 from data.queries import AreaLevel, sources
 from geo import reference
@@ -62,8 +63,31 @@ def population_note(year: int, used: int | None) -> str:
     return _("befolkning 1.1.{aar}, eldre tall mangler", aar=used)
 
 
+def incomplete_note(series: Any, date: Any) -> str | None:
+    """A card's note when its window ends in test dates not yet complete (the ``complete``
+    column the data layer sets, :mod:`data.queries.completeness`)."""
+    if "complete" not in series:
+        return None
+    window = series[(series["date"] <= pd.Timestamp(date))].tail(7)
+    missing = int((~window["complete"].astype(bool)).sum())
+    if not missing:
+        return None
+    return ngettext(
+        "Siste dag er ufullstendig (ikke ferdig registrert)",
+        "Siste {n} dager er ufullstendige (ikke ferdig registrert)",
+        missing,
+        n=missing,
+    )
+
+
 def _cards(
-    k: dict, f: dict, n: dict, fylke: str, basis: str = "test", population: str | None = None
+    k: dict,
+    f: dict,
+    n: dict,
+    fylke: str,
+    basis: str = "test",
+    population: str | None = None,
+    incomplete: str | None = None,
 ) -> list[dbc.Col]:
     def inc(values: dict, key: str) -> str:
         # a rate on a withheld count reads "skjult" (the population is known and positive)
@@ -95,11 +119,19 @@ def _cards(
             card(
                 label_of("cases_7d"),
                 cases("cases_7d"),
-                note=_(
-                    "{grunnlag} · 7 dager før: {antall}",
-                    grunnlag=case_basis_label(basis),
-                    antall=cases("cases_prev_7d"),
+                note=" · ".join(
+                    t
+                    for t in (
+                        _(
+                            "{grunnlag} · 7 dager før: {antall}",
+                            grunnlag=case_basis_label(basis),
+                            antall=cases("cases_prev_7d"),
+                        ),
+                        incomplete,
+                    )
+                    if t
                 ),
+                card_id="kommune-cases-7d",
             ),
             md=2,
         ),
@@ -214,6 +246,7 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
             population=population_note(
                 date.year, sources.population_fallbacks(year=date.year).get(kommunenummer)
             ),
+            incomplete=incomplete_note(own, date),
         ),
         daily_fig,
         incidence_fig,

@@ -72,6 +72,9 @@ def test_kommune_page_marks_the_incomplete_days(client) -> None:
         assert last.date() == end
         notes = [a["text"] for a in response[figure_id]["figure"]["layout"]["annotations"]]
         assert "Ufullstendig" in notes
+    # the cases card whose window ends in those days says so
+    cards = json.dumps(response["kommune-cards"], ensure_ascii=False)
+    assert "ufullstendig" in cards
     # a month back every day is complete: nothing is marked
     status, body, _ = call(
         client,
@@ -82,6 +85,7 @@ def test_kommune_page_marks_the_incomplete_days(client) -> None:
         ],
     )
     assert not _shapes(body["response"]["kommune-daily"]["figure"])
+    assert "ufullstendig" not in json.dumps(body["response"]["kommune-cards"], ensure_ascii=False)
 
 
 def _first_card(client: Any, date: dt.date) -> tuple[str, dict[str, Any]]:
