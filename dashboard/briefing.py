@@ -172,7 +172,9 @@ def _case_indicators(
     last = own[own["date"] == pd.Timestamp(date)]
     day_suppressed = bool(last["cases_suppressed"].any()) if len(last) else False
     week_hidden = bool(math.isnan(k["cases_7d"]))
-    fortnight_hidden = week_hidden or bool(math.isnan(k["cases_prev_7d"]))
+    # the 14-day rate is built on the published 14-day window: shown whenever that cell is
+    # (as on every other output), whatever its two halves are
+    fortnight_hidden = bool(math.isnan(k["cases_14d"]))
     out = {
         "cases_24h": Indicator(
             "cases_24h",
