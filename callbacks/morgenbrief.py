@@ -83,6 +83,7 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
                 html.Th(_("14-d insidens")),
                 html.Th(_("Trend")),
                 html.Th(_("Dose 2")),
+                html.Th(_("Forbindelse")),
             ]
         )
     )
@@ -92,20 +93,13 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
         rows.append(
             html.Tr(
                 [
-                    html.Td(
-                        [
-                            f"{r.name} ({r.kommunenummer})",
-                            html.Span(
-                                " · " + formatting.neighbour_link(r.kinds),
-                                className="text-muted",
-                            ),
-                        ]
-                    ),
+                    html.Td(f"{r.name} ({r.kommunenummer})"),
                     html.Td(cases),
                     html.Td(formatting.number(r.incidence_7d, 1)),
                     html.Td(formatting.number(r.incidence_14d, 1)),
                     html.Td(trend_label(r.trend)),
                     html.Td(_("{verdi} %", verdi=formatting.number(r.coverage_d2, 1))),
+                    html.Td(formatting.neighbour_link(r.kinds), className="text-muted"),
                 ]
             )
         )
