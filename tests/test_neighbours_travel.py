@@ -67,3 +67,15 @@ def test_kommune_page_lists_neighbours_with_the_kind_of_link(client) -> None:
     text = json.dumps(body["response"]["kommune-source"], ensure_ascii=False)
     assert "Askøy (4627): bro/tunnel – Askøybrua" in text
     assert "Bjørnafjorden (4624): landegrense" in text
+
+
+def test_comparison_scope_uses_travel_neighbours() -> None:
+    from dashboard import auth
+
+    user = auth.User(
+        "test-lege-bergen", "Test", ("kommuneoverlege",), kommunenummer="4601", demo=True
+    )
+    scope = auth.scope_for(user)
+    assert scope.comparison_kommuner is not None
+    assert {"4627", "4626", "4624"} <= set(scope.comparison_kommuner)  # Askøy, Øygarden, land
+    assert scope.kommuner == frozenset({"4601"})  # the neighbours are comparison rows only
