@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import (
     as_of,
     fylke_label,
+    incomplete_note,
     nation_label,
     register_kommune_controls,
     unknown_kommune_text,
@@ -28,7 +28,7 @@ from dashboard.definitions import (
     published_note,
     trend_label,
 )
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import _
 from data import queries
 from data.queries import AreaLevel, sources
 from geo import reference
@@ -61,23 +61,6 @@ def population_note(year: int, used: int | None) -> str:
     if used < year:
         return _("befolkning 1.1.{aar}, nyere tall mangler", aar=used)
     return _("befolkning 1.1.{aar}, eldre tall mangler", aar=used)
-
-
-def incomplete_note(series: Any, date: Any) -> str | None:
-    """A card's note when its window ends in test dates not yet complete (the ``complete``
-    column the data layer sets, :mod:`data.queries.completeness`)."""
-    if "complete" not in series:
-        return None
-    window = series[(series["date"] <= pd.Timestamp(date))].tail(7)
-    missing = int((~window["complete"].astype(bool)).sum())
-    if not missing:
-        return None
-    return ngettext(
-        "Siste dag er ufullstendig (ikke ferdig registrert)",
-        "Siste {n} dager er ufullstendige (ikke ferdig registrert)",
-        missing,
-        n=missing,
-    )
 
 
 def _cards(

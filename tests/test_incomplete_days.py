@@ -108,3 +108,24 @@ def test_brief_first_card_says_whether_its_day_is_complete(client) -> None:
     text, response = _first_card(client, earlier)
     assert f"Tilfeller med prøvedato {earlier.strftime('%d.%m.%Y')}. Dagen er komplett." in text
     assert not _shapes(response["brief-daily"]["figure"])
+
+
+def test_map_summary_says_the_last_days_are_incomplete(client) -> None:
+    from tests.dash_http import MAP_OUTPUTS
+
+    def summary(date: dt.date) -> str:
+        status, body, _ = call(
+            client,
+            outputs=MAP_OUTPUTS,
+            inputs=[
+                ("map-metric", "value", "incidence_7d"),
+                ("map-date", "date", date.isoformat()),
+                ("map-structure", "value", None),
+            ],
+            state=[("map-rendered", "data", False)],
+        )
+        assert status == 200
+        return json.dumps(body["response"]["map-summary"], ensure_ascii=False)
+
+    assert "ufullstendig" in summary(data_date())
+    assert "ufullstendig" not in summary(data_date() - dt.timedelta(days=30))
