@@ -102,19 +102,13 @@ def _cards(
             card(
                 label_of("cases_7d"),
                 cases("cases_7d"),
-                note=" · ".join(
-                    t
-                    for t in (
-                        _(
-                            "{grunnlag} · 7 dager før: {antall}",
-                            grunnlag=case_basis_label(basis),
-                            antall=cases("cases_prev_7d"),
-                        ),
-                        incomplete,
-                    )
-                    if t
+                note=_(
+                    "{grunnlag} · 7 dager før: {antall}",
+                    grunnlag=case_basis_label(basis),
+                    antall=cases("cases_prev_7d"),
                 ),
                 card_id="kommune-cases-7d",
+                flag=incomplete,
             ),
             md=2,
         ),

@@ -148,15 +148,29 @@ def neighbour_links(structure: int = 2024) -> pd.DataFrame:
     return frame[LINK_COLUMNS].drop_duplicates().reset_index(drop=True)
 
 
-def neighbours(structure: int = 2024) -> pd.DataFrame:
+def neighbours_by_travel(structure: int = 2024) -> pd.DataFrame:
     """Neighbouring kommuner, both directions: connected by land, bridge, tunnel, ferry or
-    passenger boat (:func:`neighbour_links`). Columns: kommunenummer, neighbour.
-
-    Land borders are computed on 2020 polygons; for 2024 the codes are translated. 1508
-    Ålesund and 1580 Haram come from one 2020 polygon, so each inherits all of 1507's
-    neighbours and they neighbour each other.
+    passenger boat (:func:`neighbour_links`). Columns: kommunenummer, neighbour. What every
+    user-facing neighbour list, comparison and access scope reads.
     """
     pairs = neighbour_links(structure)[["kommunenummer", "neighbour"]]
+    return (
+        pairs.drop_duplicates().sort_values(["kommunenummer", "neighbour"]).reset_index(drop=True)
+    )
+
+
+def neighbours(structure: int = 2024) -> pd.DataFrame:
+    """Pairs of kommuner sharing a *land* border, both directions. Columns: kommunenummer,
+    neighbour.
+
+    Computed on 2020 polygons; for 2024 the codes are translated. 1508 Ålesund and 1580 Haram
+    come from one 2020 polygon, so each inherits all of 1507's neighbours and they neighbour
+    each other. Kept for the synthetic epidemic's spread (which adds its own ferry links, so
+    that a given seed draws the same demo); everything shown to users reads
+    :func:`neighbours_by_travel`.
+    """
+    links = neighbour_links(structure)
+    pairs = links.loc[links["kind"] == "land", ["kommunenummer", "neighbour"]]
     return (
         pairs.drop_duplicates().sort_values(["kommunenummer", "neighbour"]).reset_index(drop=True)
     )

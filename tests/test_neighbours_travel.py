@@ -12,7 +12,7 @@ from tests.dash_http import KOMMUNE_OUTPUTS, call
 
 
 def _of(code: str, structure: int = 2024) -> set[str]:
-    pairs = reference.neighbours(structure)
+    pairs = reference.neighbours_by_travel(structure)
     return set(pairs.loc[pairs["kommunenummer"] == code, "neighbour"])
 
 
@@ -28,7 +28,7 @@ def test_island_and_bridge_neighbours(structure: int) -> None:
 
 @pytest.mark.parametrize("structure", [2020, 2024])
 def test_every_kommune_has_a_neighbour_and_the_list_is_symmetric(structure: int) -> None:
-    pairs = reference.neighbours(structure)
+    pairs = reference.neighbours_by_travel(structure)
     codes = set(reference.kommuner(structure)["kommunenummer"])
     assert codes - set(pairs["kommunenummer"]) == set()
     directed = set(pairs.itertuples(index=False, name=None))
