@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, no_update
 from dashboard import dates
 from dashboard.auth import current_scope
 from dashboard.definitions.gaps import not_published_text
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from data import published, queries
 from data.codes import CURRENT_STRUCTURE
 from data.queries import AreaLevel, sources
@@ -213,3 +213,20 @@ def national_daily(measure: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     out = days.merge(published, on="date", how="left")
     out["mean_7d"] = out["value"].astype("float64").rolling(7, min_periods=7).mean()
     return out
+
+
+def incomplete_note(series: pd.DataFrame, date: Any) -> str | None:
+    """A card's note when its window ends in test dates not yet complete (the ``complete``
+    column the data layer sets, :mod:`data.queries.completeness`)."""
+    if "complete" not in series:
+        return None
+    window = series[(series["date"] <= pd.Timestamp(date))].tail(7)
+    missing = int((~window["complete"].astype(bool)).sum())
+    if not missing:
+        return None
+    return ngettext(
+        "Siste dag er ufullstendig (ikke ferdig registrert)",
+        "Siste {n} dager er ufullstendige (ikke ferdig registrert)",
+        missing,
+        n=missing,
+    )

@@ -212,9 +212,18 @@ def update_chain(cluster_id: str | None) -> tuple[Any, str]:
     # handler shows the message and sends no output) and write one audit row each.
     members = tracing.cluster_members(scope=scope, cluster_id=cluster_id)
     links = tracing.transmission_links(scope=scope, cluster_id=cluster_id)
+    outside = links.attrs.get("outside")
+    total = int(members.attrs.get("members_total", len(members)))
+    away = int(members.attrs.get("members_outside", 0))
     elsewhere = (
-        " " + _("Klyngen har også tilfeller i annen kommune; de vises ikke her.")
-        if members.attrs.get("elsewhere")
+        " "
+        + _(
+            "{n} av {m} medlemmer er utenfor ditt område; de som er knyttet til dine tilfeller "
+            "vises som «tilfelle i annen kommune», uten persondetaljer.",
+            n=formatting.number(away),
+            m=formatting.number(total),
+        )
+        if away
         else ""
     )
     if members.empty:
@@ -226,21 +235,25 @@ def update_chain(cluster_id: str | None) -> tuple[Any, str]:
         klynge=cluster_id,
         n=formatting.number(len(members)),
     )
-    if len(members) > cluster_metrics.MAX_NODES:
-        groups, edges = cluster_metrics.collapse_network(members, links)
+    if away:
+        title += " " + _("(+ {n} i annen kommune)", n=formatting.number(away))
+    drawn = cluster_metrics.with_outside(members, links, outside)
+    if len(drawn) > cluster_metrics.MAX_NODES:
+        groups, edges = cluster_metrics.collapse_network(drawn, links)
         figure = cluster_figures.collapsed_network(
             groups, edges, title=title + " " + _("(samlet per dag og kommune)")
         )
         return figure, _(
             "Klyngen er for stor til å vise hvert tilfelle; tilfellene er samlet."
         ) + elsewhere
-    nodes, edges = cluster_metrics.network_layout(members, links)
+    nodes, edges = cluster_metrics.network_layout(drawn, links)
     figure = cluster_figures.transmission_network(
         nodes,
         edges,
         title=title,
         setting_labels=SETTING_LABELS,
         age_labels={a: a.replace("-", "–") for a in members["age_band"].unique()},
+        kommune_names=_names(),
     )
     return figure, _("Klikk på et tilfelle for detaljer.") + elsewhere
 
@@ -252,7 +265,7 @@ function(click, texts) {
     }
     const c = click.points[0].customdata;
     // texts: translated templates from layouts.klynger.chain_texts ({0} … {6})
-    const template = c.length < 7 ? texts.group : texts.case;
+    const template = c.length === 1 ? texts.outside : (c.length < 7 ? texts.group : texts.case);
     return template.replace(/\{(\d)\}/g, (_m, i) => String(c[Number(i)]));
 }
 """

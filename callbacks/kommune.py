@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import (
     as_of,
     fylke_label,
+    incomplete_note,
     nation_label,
     register_kommune_controls,
     series_basis_note,
@@ -64,7 +65,13 @@ def population_note(year: int, used: int | None) -> str:
 
 
 def _cards(
-    k: dict, f: dict, n: dict, fylke: str, basis: str = "test", population: str | None = None
+    k: dict,
+    f: dict,
+    n: dict,
+    fylke: str,
+    basis: str = "test",
+    population: str | None = None,
+    incomplete: str | None = None,
 ) -> list[dbc.Col]:
     def inc(values: dict, key: str) -> str:
         # a rate on a withheld count reads "skjult" (the population is known and positive)
@@ -101,6 +108,8 @@ def _cards(
                     grunnlag=case_basis_label(basis),
                     antall=cases("cases_prev_7d"),
                 ),
+                card_id="kommune-cases-7d",
+                flag=incomplete,
             ),
             md=2,
         ),
@@ -127,6 +136,41 @@ def _cards(
             md=2,
         ),
     ]
+
+
+def neighbour_section(kommunenummer: str) -> html.Div:
+    """The kommune's neighbours and how each is reached (land border, bridge or tunnel, ferry,
+    passenger boat), with the source of each link. Reference data: names only, no numbers."""
+    frame = queries.neighbour_list(scope=current_scope(), kommunenummer=kommunenummer)
+    heading = html.H2(_("Nabokommuner"), className="h6 mt-3")
+    if frame.empty:
+        text = _("Kommunen har ingen nabokommuner over land, bro, tunnel eller ferje.")
+        return html.Div([heading, html.P(text, className="small")], id="kommune-neighbours")
+    items = []
+    for r in frame.itertuples():
+        via = f" – {r.via}" if r.via else ""
+        items.append(
+            html.Li(
+                f"{r.name} ({r.kommunenummer}): {formatting.neighbour_link(r.kinds)}{via}",
+                **{"data-kommune": r.kommunenummer},
+            )
+        )
+    sources = formatting.link_sources(", ".join(frame["sources"]))
+    return html.Div(
+        [
+            heading,
+            html.Ul(items, className="small mb-1"),
+            html.Div(
+                _(
+                    "Naboer er kommuner med felles landegrense eller forbindelse med bro, "
+                    "tunnel, ferje eller hurtigbåt. Kilde: {kilder}.",
+                    kilder=sources,
+                ),
+                className="small text-muted",
+            ),
+        ],
+        id="kommune-neighbours",
+    )
 
 
 def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tuple:
@@ -180,12 +224,14 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
             population=population_note(
                 date.year, sources.population_fallbacks(year=date.year).get(kommunenummer)
             ),
+            incomplete=incomplete_note(own, date),
         ),
         daily_fig,
         incidence_fig,
         None,
         date_out,
         [
+            neighbour_section(kommunenummer),
             definitions(basis),
             html.Div(source),
             html.Div(

@@ -56,6 +56,9 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
         html.Div(value, className="fs-4 fw-semibold", id=f"brief-{indicator.key}"),
         html.Div(unit.strip(), className="small text-muted") if unit else None,
         html.Div(compare, className="small") if compare else None,
+        html.Div(indicator.note, className="small", id=f"brief-{indicator.key}-note")
+        if indicator.note
+        else None,
         html.Div(indicator.definition, className="small text-muted fst-italic"),
     ]
     return dbc.Col(
@@ -68,7 +71,7 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
 def _neighbour_table(frame: pd.DataFrame) -> Any:
     if frame.empty:
         return html.P(
-            _("Ingen nabokommuner du har tilgang til (eller kommunen har ingen landgrense)."),
+            _("Ingen nabokommuner du har tilgang til (over land, bro, tunnel eller ferje)."),
             className="small text-muted",
         )
     header = html.Thead(
@@ -80,6 +83,7 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
                 html.Th(_("14-d insidens")),
                 html.Th(_("Trend")),
                 html.Th(_("Dose 2")),
+                html.Th(_("Forbindelse")),
             ]
         )
     )
@@ -95,6 +99,7 @@ def _neighbour_table(frame: pd.DataFrame) -> Any:
                     html.Td(formatting.number(r.incidence_14d, 1)),
                     html.Td(trend_label(r.trend)),
                     html.Td(_("{verdi} %", verdi=formatting.number(r.coverage_d2, 1))),
+                    html.Td(formatting.neighbour_link(r.kinds), className="text-muted"),
                 ]
             )
         )

@@ -48,6 +48,7 @@ def overview_payload(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> di
         "counties": overview_view.county_records(overview),
         "multiples": multiples.to_plotly_json(),
         "prior_mean": overview.prior_mean,
+        "national_rate": overview.national_rate,
         "n": len(overview.kommuner),
     }
 
@@ -71,7 +72,16 @@ def update_overview(requested_date: str | None) -> tuple:
             " ",
             _(RANKING_METHOD),
             " ",
-            _("Fellesnivå (vektet gjennomsnitt) i tabellen: {verdi} per 100 000.", verdi=common),
+            html.Span(
+                _(
+                    "Fellesnivå: {verdi} per 100 000 – 7-dagers insidens for alle kommunene i "
+                    "tabellen samlet, også tilfellene som vises som 1–4. Landet: {landet} per "
+                    "100 000.",
+                    verdi=common,
+                    landet=formatting.number(payload.get("national_rate"), 1),
+                ),
+                id="ov-common-level",
+            ),
         ]
     )
     source = _(

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, html, no_update
 from flask import current_app
 
-from callbacks.common import as_of
+from callbacks.common import as_of, incomplete_note
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import (
@@ -108,8 +108,10 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     national = metrics.window_counts(nation, date)[metric_key]
     decimals = 1 if metric.unit == "per 100 000" else 0
     counts = frame["trend"].value_counts()
+    incomplete = incomplete_note(nation, date)
     return html.Div(
         [
+            html.Div(incomplete or "", className="small", id="map-incomplete"),
             html.Div(
                 _("Hele landet, {dato}", dato=formatting.date_short(date)),
                 className="small text-muted",

@@ -117,7 +117,8 @@ def comparison_table(
     if show_neighbour_note and not left_out and not any(r[2] == "neighbour" for r in rows):
         parts.append(
             html.Div(
-                _("Kommunen har ingen nabokommuner med felles landegrense."), className="small"
+                _("Kommunen har ingen nabokommuner over land, bro, tunnel eller ferje."),
+                className="small",
             )
         )
     if left_out:

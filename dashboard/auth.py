@@ -130,7 +130,7 @@ DEMO_USERS: dict[str, User] = {
 
 @cache
 def _neighbours() -> dict[str, frozenset[str]]:
-    pairs = reference.neighbours(2024)
+    pairs = reference.neighbours_by_travel(2024)
     return {k: frozenset(g["neighbour"]) for k, g in pairs.groupby("kommunenummer")}
 
 

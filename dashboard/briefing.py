@@ -24,11 +24,12 @@ from dashboard.definitions import (
 )
 from dashboard.definitions.gaps import not_published_text
 from dashboard.definitions.rules import CATEGORY_LABELS
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.metrics import testing as testing_metrics
 from data import indicators, queries
 from data.cache import cached, read_memo
 from data.queries import clusters as cluster_queries
+from data.queries import completeness as completeness_queries
 from data.queries import key_figures as key_queries
 from data.queries import rules as rule_queries
 from data.queries import signals as signal_queries
@@ -64,6 +65,7 @@ class Indicator:
     county_suppressed: bool = False
     nation_suppressed: bool = False
     daily: bool = False  # a count of one day (withheld as "0–4")
+    note: str | None = None  # what the value counts and whether its day is complete
 
     @property
     def withheld_text(self) -> str:
@@ -139,6 +141,29 @@ def _percent(share: Any) -> float | None:
     return None if value is None else 100.0 * value
 
 
+def day_note(scope: Scope, date: dt.date, last: pd.DataFrame, basis: str) -> str:
+    """What the day's count counts, and whether that day is complete yet (the data layer's
+    completeness window, :mod:`data.queries.completeness`)."""
+    day = formatting.date_short(date)
+    if basis != "test":
+        return _("Tilfeller registrert {dato}.", dato=day)
+    complete = bool(last["complete"].all()) if "complete" in last and len(last) else True
+    if complete:
+        return _("Tilfeller med prøvedato {dato}. Dagen er komplett.", dato=day)
+    window = completeness_queries.case_completeness(scope=scope)
+    return ngettext(
+        "Tilfeller med prøvedato {dato}. Ufullstendig: dagen er ikke ferdig registrert "
+        "({andel} % av tilfellene registreres innen {n} dag etter prøvedato), så tallet vil øke.",
+        "Tilfeller med prøvedato {dato}. Ufullstendig: dagen er ikke ferdig registrert "
+        "({andel} % av tilfellene registreres innen {n} dager etter prøvedato), så tallet vil "
+        "øke.",
+        int(window["days"]),
+        dato=day,
+        n=int(window["days"]),
+        andel=formatting.number(100 * window["share"]),
+    )
+
+
 def _case_indicators(
     scope: Scope, date: dt.date, own: pd.DataFrame, county: pd.DataFrame, nation: pd.DataFrame
 ) -> dict[str, Indicator]:
@@ -147,7 +172,9 @@ def _case_indicators(
     last = own[own["date"] == pd.Timestamp(date)]
     day_suppressed = bool(last["cases_suppressed"].any()) if len(last) else False
     week_hidden = bool(math.isnan(k["cases_7d"]))
-    fortnight_hidden = week_hidden or bool(math.isnan(k["cases_prev_7d"]))
+    # the 14-day rate is built on the published 14-day window: shown whenever that cell is
+    # (as on every other output), whatever its two halves are
+    fortnight_hidden = bool(math.isnan(k["cases_14d"]))
     out = {
         "cases_24h": Indicator(
             "cases_24h",
@@ -157,6 +184,7 @@ def _case_indicators(
             suppressed=day_suppressed,
             daily=True,
             definition=case_basis_text(indicators.get("cases").definition, basis),
+            note=day_note(scope, date, last, basis),
         ),
         "cases_7d": Indicator(
             "cases_7d",

@@ -120,3 +120,32 @@ def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.select_dtypes(include=["object", "string"]).columns:
         out[column] = out[column].map(spreadsheet_safe)
     return out
+
+
+# kinds of link between neighbouring kommuner (geo.reference.LINK_KINDS) as users read them
+_LINK_LABELS = {
+    "land": i18n.N_("landegrense"),
+    "bru": i18n.N_("bro/tunnel"),
+    "tunnel": i18n.N_("bro/tunnel"),
+    "ferje": i18n.N_("ferje"),
+    "hurtigbåt": i18n.N_("hurtigbåt"),
+}
+LINK_SOURCES = {
+    "kartverket": "Kartverket",
+    "nvdb": "Statens vegvesen (NVDB)",
+    "svv_ferje": "Statens vegvesen (ferjesamband)",
+    "hurtigbat": i18n.N_("fylkeskommunale båtruter"),
+    "ruter": "Ruter",
+}
+
+
+def neighbour_link(kinds: str) -> str:
+    """How a neighbour is reached, e.g. "landegrense", "bro/tunnel, ferje"."""
+    labels = [_LINK_LABELS.get(k.strip(), k.strip()) for k in str(kinds).split(",") if k.strip()]
+    return ", ".join(i18n._(label) for label in dict.fromkeys(labels))
+
+
+def link_sources(sources: str) -> str:
+    """Source keys of a neighbour link as names."""
+    keys = [k.strip() for k in str(sources).split(",") if k.strip()]
+    return ", ".join(i18n._(LINK_SOURCES.get(k, k)) for k in dict.fromkeys(keys))

@@ -41,20 +41,39 @@ class Overview:
     kommuner: pd.DataFrame  # one row per kommune: counts, ``_suppressed`` flags, metrics
     fylker: pd.DataFrame  # county aggregates, same columns where they apply
     weekly: pd.DataFrame  # weekly cases per kommune (w0 latest … , s0 … flags)
-    prior_mean: float
+    prior_mean: float  # the common level: the 7-day incidence of the table's whole area
+    national_rate: float = float("nan")  # the country's 7-day incidence, shown beside it
+
+
+def area_rate(counties: pd.DataFrame) -> float | None:
+    """7-day incidence per 100 000 of the counties together, from their published totals
+    (which include the kommuner whose counts are shown as 1–4); None without a known total."""
+    known = counties[counties["cases_7d"].notna() & (counties["population"] > 0)]
+    if known.empty or len(known) < len(counties):
+        return None
+    return float(known["cases_7d"].sum()) * 1e5 / float(known["population"].sum())
 
 
 def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Overview:
     rows = overview_queries.kommune_overview(scope=scope, date=date)
     weekly = overview_queries.weekly_cases(scope=scope, date=date, weeks=WEEKS)
-    table = overview_metrics.overview_metrics(rows)
+    counties = overview_metrics.county_metrics(
+        overview_queries.county_overview(scope=scope, date=date)
+    )
+    # the common level: the rate of the table's whole area from published totals — the
+    # country's when the table holds every kommune, else its counties' when they hold exactly
+    # its kommuner, else (no such total) the rate of the counts shown
+    nation = national_rate(scope=scope, date=date)
+    whole = int(counties["kommuner"].sum()) == len(rows) if len(counties) else False
+    if scope.kommuner is None and np.isfinite(nation):
+        common: float | None = nation
+    else:
+        common = area_rate(counties) if whole else None
+    table = overview_metrics.overview_metrics(rows, common_rate=common)
     table["spark"] = table["kommunenummer"].map(overview_metrics.sparklines(weekly, WEEKS))
     signals = signal_queries.signals_on(scope=scope, date=date, series=None)
     per_kommune = signals.groupby("kommunenummer").size().rename("signals")
     table["signals"] = table["kommunenummer"].map(per_kommune).fillna(0).astype("int64")
-    counties = overview_metrics.county_metrics(
-        overview_queries.county_overview(scope=scope, date=date)
-    )
     return Overview(
         date=date,
         info=info,
@@ -62,7 +81,19 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
         fylker=counties,
         weekly=weekly,
         prior_mean=float(table.attrs.get("prior_mean", np.nan)),
+        national_rate=nation,
     )
+
+
+def national_rate(*, scope: Scope, date: dt.date) -> float:
+    """The country's 7-day incidence on ``date`` (the series the Kommune page compares with)."""
+    from dashboard import metrics
+    from data import queries
+
+    start = date - dt.timedelta(days=13)
+    daily = queries.cases_daily(scope=scope, level="nation", code=None, start=start, end=date)
+    value = metrics.window_counts(daily, date).get("incidence_7d")
+    return float("nan") if value is None or pd.isna(value) else float(value)
 
 
 # --------------------------------------------------------------------------- table records

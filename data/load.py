@@ -164,7 +164,7 @@ def load_reference(conn: Connection) -> None:
         bulk_insert(
             conn,
             KommuneNeighbour.__table__,
-            reference.neighbours(structure).assign(structure=structure),
+            reference.neighbours_by_travel(structure).assign(structure=structure),
         )
     cw = reference.crosswalk_2020_2024().rename(
         columns={

@@ -3,8 +3,9 @@
 The CSV files beside this module are the reference data: numbers and names from Kartverket's
 2020 boundaries, the 2024 renumbering from SSB's classification (verified against the published
 correspondence table by ``tests/test_geo_realdata.py`` when ``../shared/realdata`` is present).
-Neighbours are computed once from the 2020 polygons (:mod:`geo.neighbours`) and translated to
-the 2024 codes through the crosswalk.
+Land neighbours are computed once from the 2020 polygons (:mod:`geo.neighbours`); bridges,
+tunnels and ferry routes come from the hand-compiled ``travel_links_2020.csv`` (see
+``travel_links.md``); both are translated to the 2024 codes through the crosswalk.
 """
 
 from __future__ import annotations
@@ -85,28 +86,94 @@ def crosswalk_2020_2024() -> pd.DataFrame:
     return df
 
 
-def neighbours(structure: int = 2024) -> pd.DataFrame:
-    """Pairs of kommuner sharing a land border, both directions. Columns: kommunenummer, neighbour.
+LINK_KINDS = ("land", "bru", "tunnel", "ferje", "hurtigbåt")
+LINK_COLUMNS = ["kommunenummer", "neighbour", "kind", "name", "source"]
 
-    Computed on 2020 polygons; for 2024 the codes are translated. 1508 Ålesund and 1580 Haram
-    come from one 2020 polygon, so each inherits all of 1507's neighbours and they neighbour
-    each other.
+
+def _to_2024(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Directed 2020-coded pairs (with any other columns) translated to 2024 codes.
+
+    1508 Ålesund and 1580 Haram come from one 2020 kommune (1507), so each inherits all of
+    1507's links; their link to each other is added as a land border.
     """
-    _check_structure(structure)
-    pairs = _read("neighbours_2020.csv")
-    if structure == 2020:
-        return pairs.reset_index(drop=True)
     cw = crosswalk_2020_2024()[["kommunenummer_2020", "kommunenummer_2024"]]
+    rest = [c for c in pairs.columns if c not in ("kommunenummer", "neighbour")]
     out = pairs.merge(cw, left_on="kommunenummer", right_on="kommunenummer_2020").merge(
         cw, left_on="neighbour", right_on="kommunenummer_2020", suffixes=("_a", "_b")
     )
-    out = out[["kommunenummer_2024_a", "kommunenummer_2024_b"]].set_axis(
-        ["kommunenummer", "neighbour"], axis=1
+    out = out[["kommunenummer_2024_a", "kommunenummer_2024_b", *rest]].rename(
+        columns={"kommunenummer_2024_a": "kommunenummer", "kommunenummer_2024_b": "neighbour"}
     )
     split = cw.groupby("kommunenummer_2020")["kommunenummer_2024"].agg(list)
     extra = [(a, b) for parts in split[split.map(len) > 1] for a in parts for b in parts if a != b]
-    out = pd.concat([out, pd.DataFrame(extra, columns=["kommunenummer", "neighbour"])])
-    return out.drop_duplicates().sort_values(["kommunenummer", "neighbour"]).reset_index(drop=True)
+    extra_frame = pd.DataFrame(extra, columns=["kommunenummer", "neighbour"])
+    for column in rest:
+        extra_frame[column] = "land" if column == "kind" else ""
+    return pd.concat([out, extra_frame], ignore_index=True)
+
+
+def travel_links(structure: int = 2024) -> pd.DataFrame:
+    """Fixed links (bridges, tunnels) and ferry or passenger-boat routes between kommuner,
+    both directions. Columns: kommunenummer, neighbour, kind (bru, tunnel, ferje, hurtigbåt),
+    name, source. Compiled by hand in ``travel_links_2020.csv`` (2020 codes; see
+    ``travel_links.md`` for its sources and coverage)."""
+    _check_structure(structure)
+    links = _read("travel_links_2020.csv").rename(
+        columns={"kommune_a": "kommunenummer", "kommune_b": "neighbour"}
+    )
+    both = pd.concat(
+        [
+            links,
+            links.rename(columns={"kommunenummer": "neighbour", "neighbour": "kommunenummer"}),
+        ],
+        ignore_index=True,
+    )
+    if structure == 2024:
+        both = _to_2024(both)
+    both = both[both["kommunenummer"] != both["neighbour"]]
+    return both[LINK_COLUMNS].drop_duplicates().sort_values(LINK_COLUMNS).reset_index(drop=True)
+
+
+def neighbour_links(structure: int = 2024) -> pd.DataFrame:
+    """Every way two kommuner are connected, both directions, one row per link: a shared
+    land border (kind ``land``, from the 2020 polygons) and the travel links of
+    :func:`travel_links`. Columns: kommunenummer, neighbour, kind, name, source."""
+    _check_structure(structure)
+    land = _read("neighbours_2020.csv").assign(kind="land", name="", source="kartverket")
+    if structure == 2024:
+        land = _to_2024(land).assign(source="kartverket")
+    frame = pd.concat([land, travel_links(structure)], ignore_index=True)
+    frame["order"] = frame["kind"].map({k: i for i, k in enumerate(LINK_KINDS)})
+    frame = frame.sort_values(["kommunenummer", "neighbour", "order", "name"])
+    return frame[LINK_COLUMNS].drop_duplicates().reset_index(drop=True)
+
+
+def neighbours_by_travel(structure: int = 2024) -> pd.DataFrame:
+    """Neighbouring kommuner, both directions: connected by land, bridge, tunnel, ferry or
+    passenger boat (:func:`neighbour_links`). Columns: kommunenummer, neighbour. What every
+    user-facing neighbour list, comparison and access scope reads.
+    """
+    pairs = neighbour_links(structure)[["kommunenummer", "neighbour"]]
+    return (
+        pairs.drop_duplicates().sort_values(["kommunenummer", "neighbour"]).reset_index(drop=True)
+    )
+
+
+def neighbours(structure: int = 2024) -> pd.DataFrame:
+    """Pairs of kommuner sharing a *land* border, both directions. Columns: kommunenummer,
+    neighbour.
+
+    Computed on 2020 polygons; for 2024 the codes are translated. 1508 Ålesund and 1580 Haram
+    come from one 2020 polygon, so each inherits all of 1507's neighbours and they neighbour
+    each other. Kept for the synthetic epidemic's spread (which adds its own ferry links, so
+    that a given seed draws the same demo); everything shown to users reads
+    :func:`neighbours_by_travel`.
+    """
+    links = neighbour_links(structure)
+    pairs = links.loc[links["kind"] == "land", ["kommunenummer", "neighbour"]]
+    return (
+        pairs.drop_duplicates().sort_values(["kommunenummer", "neighbour"]).reset_index(drop=True)
+    )
 
 
 def polygon_of(structure: int = 2024) -> pd.DataFrame:

@@ -95,14 +95,22 @@ def page_header(title: str, lead: str) -> html.Div:
 
 
 def card(
-    title: str, value: str, *, note: str | None = None, card_id: str | None = None
+    title: str,
+    value: str,
+    *,
+    note: str | None = None,
+    card_id: str | None = None,
+    flag: str | None = None,
 ) -> dbc.Card:
+    """A key-figure card; ``flag``: a warning line of its own (e.g. incomplete last days)."""
     body = [
         html.Div(title, className="small text-muted"),
         html.Div(value, className="fs-3 fw-semibold"),
     ]
     if note:
         body.append(html.Div(note, className="small text-muted"))
+    if flag:
+        body.append(html.Div(flag, className="small card-flag"))
     kwargs = {"id": card_id} if card_id else {}
     return dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm", **kwargs)
 

@@ -47,6 +47,7 @@ def chain_texts() -> dict[str, str]:
     """Templates of the case detail shown on click ({0} … {6}: the node's customdata)."""
     return {
         "group": _("Kommune {0}: {1} tilfeller"),
+        "outside": _("Tilfelle i annen kommune: {0} (ingen persondetaljer utenfor ditt område)"),
         "case": _(
             "Tilfelle {0} · prøvedato {1} · alder {2} · kommune {6} · smittet i: {3} · "
             "smittet av {4} · har smittet {5}"

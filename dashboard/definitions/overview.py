@@ -123,7 +123,10 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
         "rank",
         N_("Rang"),
         "rank",
-        N_("Rang etter glattet insidens (1 = høyest) blant kommunene i tabellen."),
+        N_(
+            "Rang etter glattet insidens (1 = høyest) blant kommunene i tabellen; lik verdi gir "
+            "delt plass, kommuner uten tilfeller kommer sist."
+        ),
     ),
     Column(
         "rank_in_class",
@@ -253,9 +256,14 @@ RANKING_METHOD = N_(
     "Rangering som er rettferdig mot små kommuner: kommunene rangeres etter empirisk "
     "Bayes-glattet 7-dagers insidens (Poisson–gamma-modell, forhåndsfordeling tilpasset "
     "kommunene i tabellen med Marshalls momentmetode). En kommune med 200 innbyggere og tre "
-    "tilfeller trekkes mye mot fellesnivået, en stor kommune nesten ikke. Ved lik glattet "
-    "verdi avgjør nedre grense i 95 %-intervallet. Intervallene er eksakte Poisson-intervaller "
-    "(Garwood). Skjermede tall (1–4) gir ingen rate og ingen rang."
+    "tilfeller trekkes mye mot fellesnivået, en stor kommune nesten ikke. Fellesnivået er "
+    "insidensen for hele området tabellen dekker (landet, eller fylkene), regnet av totalene "
+    "som også tar med tilfellene som vises som 1–4. Forhåndsfordelingen teller aldri mer enn "
+    "100 tilfeller, så tallene rangerer også når de fleste kommunene har null. Lik glattet "
+    "verdi (med én desimal) gir delt plass; kommuner uten tilfeller rangeres samlet etter alle "
+    "med tilfeller. Intervallene er eksakte Poisson-intervaller (Garwood), og «over»/«under» "
+    "brukes bare når hele intervallet ligger over/under fellesnivået. Skjermede tall (1–4) gir "
+    "ingen rate og ingen rang."
 )
 
 OVERVIEW = MetricDefinition(

@@ -11,6 +11,7 @@ from dashboard import i18n
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
 from dashboard.figures.theme import COLOURS, OKABE_ITO, QUALITATIVE
 from dashboard.i18n import N_, _
+from dashboard.metrics.clusters import OUTSIDE
 
 OTHER_CLUSTERS = N_("Andre klynger")  # group key; translated in the legend
 SETTING_COLOURS = {
@@ -94,6 +95,7 @@ def transmission_network(
     title: str,
     setting_labels: dict[str, str],
     age_labels: dict[str, str],
+    kommune_names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Cases as points (x: test date, coloured by the setting they were infected in), links
     as lines from infector to infected. SVG traces (no WebGL needed); readable up to a few
@@ -111,7 +113,28 @@ def transmission_network(
             name=_("Smitteoverføring"),
         )
     )
+    names = kommune_names or {}
     for setting, part in nodes.groupby("setting", sort=False):
+        if setting == OUTSIDE:
+            # an anonymous member elsewhere: the kommune, nothing about the person
+            fig.add_trace(
+                go.Scatter(
+                    x=part["x"],
+                    y=part["y"],
+                    mode="markers",
+                    name=_("Tilfelle i annen kommune"),
+                    marker=dict(
+                        size=9,
+                        symbol="circle-open",
+                        color=COLOURS["others"],
+                        line=dict(width=2),
+                    ),
+                    customdata=[[names.get(k, k)] for k in part["kommunenummer"]],
+                    hovertemplate=_("Tilfelle i annen kommune: %{customdata[0]}")
+                    + "<extra></extra>",
+                )
+            )
+            continue
         label = (
             _("Indekstilfelle") if setting == "index" else _(setting_labels.get(setting, setting))
         )

@@ -155,6 +155,54 @@ def choropleth_map(
     return fig
 
 
+def incomplete_marking(layout: dict[str, Any], *frames: pd.DataFrame) -> dict[str, Any]:
+    """Shade the test dates still incomplete on the data date (a frame's ``complete`` column,
+    set by the data layer: :mod:`data.queries.completeness`) and say so on the figure. The
+    one marking every time figure by test date uses."""
+    dates = [
+        pd.to_datetime(frame.loc[~frame["complete"].astype(bool), "date"])
+        for frame in frames
+        if "complete" in frame and "date" in frame and len(frame)
+    ]
+    dates = [d for d in dates if len(d)]
+    if not dates:
+        return layout
+    first = min(d.min() for d in dates) - pd.Timedelta(hours=12)
+    last = max(d.max() for d in dates) + pd.Timedelta(hours=12)
+    layout.setdefault("shapes", []).append(
+        dict(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=first,
+            x1=last,
+            y0=0,
+            y1=1,
+            fillcolor=COLOURS["withheld"],
+            opacity=0.35,
+            line=dict(width=0),
+            layer="below",
+            name="incomplete",
+        )
+    )
+    layout.setdefault("annotations", []).append(
+        dict(
+            text=_("Ufullstendig"),
+            hovertext=_("Prøver tatt de siste dagene er ikke ferdig registrert; tallene vil øke."),
+            xref="x",
+            yref="paper",
+            x=last,
+            y=1,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=11, color=COLOURS["muted_text"]),
+            name="incomplete",
+        )
+    )
+    return layout
+
+
 def daily_cases_figure(daily: pd.DataFrame, *, title: str, plain: bool = False) -> Any:
     """Bars of daily cases with a 7-day moving average line.
 
@@ -180,7 +228,7 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str, plain: bool = False) 
             hovertemplate=hover_date() + ": " + _("%{y:.1f} i snitt") + "<extra></extra>",
         ),
     ]
-    layout = time_layout(title=title, yaxis_title=_("Tilfeller"))
+    layout = incomplete_marking(time_layout(title=title, yaxis_title=_("Tilfeller")), daily)
     hidden = daily.get("cases_suppressed")
     if hidden is not None and hidden.any():
         # a day withheld for the reader's role (0–4) is a hatched grey bar of height 4, the
@@ -291,7 +339,10 @@ def incidence_comparison_figure(
                 ),
             )
         )
-    return _figure(traces, time_layout(title=title, yaxis_title=_("Per 100 000")), plain)
+    layout = time_layout(title=title, yaxis_title=_("Per 100 000"))
+    # the 7-day windows ending on an incomplete day are incomplete too: the kommune's shading
+    incomplete_marking(layout, *(frame for _label, frame in series[:1]))
+    return _figure(traces, layout, plain)
 
 
 def time_layout(*, title: str, yaxis_title: str) -> dict[str, Any]:
@@ -335,6 +386,7 @@ __all__ = [
     "daily_cases_figure",
     "hover_date",
     "incidence_comparison_figure",
+    "incomplete_marking",
     "map_trace_values",
     "message_figure",
     "national_series_figure",

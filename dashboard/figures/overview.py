@@ -24,12 +24,21 @@ def small_multiples(
 
     ``kommuner``: kommunenummer, name, population, rank; ``weekly``: kommunenummer, w0 … (w0
     the latest week)."""
-    top = kommuner.dropna(subset=["rank"]).sort_values("rank").head(n)
+    ranked = kommuner.dropna(subset=["rank"])
+    if "cases_7d" in ranked:  # a kommune without cases is never among the highest
+        ranked = ranked[ranked["cases_7d"] > 0]
+    top = ranked.sort_values(["rank", "name"]).head(n)
     if top.empty:
         return go.Figure(layout={"height": 200, "font": FONT})
     cols = 4
     rows = math.ceil(len(top) / cols)
-    titles = [f"{int(r.rank)}. {r.name}" for r in top.itertuples()]
+    shared = set(ranked.loc[ranked["rank"].duplicated(keep=False), "rank"])
+    titles = [
+        _("delt {rang}. {navn}", rang=int(r.rank), navn=r.name)
+        if r.rank in shared
+        else f"{int(r.rank)}. {r.name}"
+        for r in top.itertuples()
+    ]
     fig = make_subplots(
         rows=rows, cols=cols, subplot_titles=titles, shared_xaxes=True, vertical_spacing=0.12
     )

@@ -8,6 +8,35 @@ import numpy as np
 import pandas as pd
 
 MAX_NODES = 3000
+OUTSIDE = "outside"  # role and setting of an anonymous member in another kommune
+
+
+def with_outside(
+    members: pd.DataFrame, links: pd.DataFrame, outside: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The reader's members plus one anonymous row per member elsewhere that a link reaches
+    (``outside``: node, kommunenummer, from :func:`data.tracing.transmission_links`).
+
+    An anonymous row has no age and no date of its own: it is drawn a day before the first
+    own case it infected, or a day after the own case that infected it.
+    """
+    if outside is None or outside.empty:
+        return members
+    dates = pd.to_datetime(members.set_index("person_key")["test_date"])
+    rows = []
+    for node, kommune in zip(outside["node"], outside["kommunenummer"], strict=True):
+        infected = links.loc[links["source"] == node, "target"].map(dates).dropna()
+        infector = links.loc[links["target"] == node, "source"].map(dates).dropna()
+        if len(infected):
+            x = infected.min() - pd.Timedelta(days=1)
+        elif len(infector):
+            x = infector.min() + pd.Timedelta(days=1)
+        else:
+            continue
+        rows.append((node, kommune, None, x, OUTSIDE))
+    extra = pd.DataFrame(rows, columns=list(members.columns[:5]))
+    out = pd.concat([members.assign(test_date=pd.to_datetime(members["test_date"])), extra])
+    return out.reset_index(drop=True)
 
 
 def network_layout(members: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -75,6 +104,8 @@ def network_layout(members: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataF
     nodes["infected_by"] = nodes["person_key"].map(parent)
     nodes["infected"] = nodes["person_key"].map(lambda k: len(children.get(k, []))).astype("int64")
     nodes["setting"] = nodes["person_key"].map(setting_of).fillna("index")
+    if "role" in nodes:
+        nodes.loc[nodes["role"] == OUTSIDE, "setting"] = OUTSIDE
     pos = nodes.set_index("person_key")
     edges = edges.assign(
         x0=edges["source"].map(pos["x"]),

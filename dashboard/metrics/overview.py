@@ -9,6 +9,15 @@ common rate in proportion to how little information its population carries, so a
 kommune keeps its own rate and a tiny one moves most of the way to the mean. Beside it every
 raw incidence has an exact Poisson (Garwood) 95 % interval; a kommune is marked "over" or
 "under" the common rate only when its whole interval lies on one side.
+
+The common rate is the 7-day incidence of all the kommuner of the table together, counted from
+the area totals (which include the counts shown as 1–4), not the mean of the visible counts:
+those leave out exactly the kommuner with 1–4 cases and keep the zeros, which on a quiet day
+pulls the mean far below the real level. The prior never weighs more than
+:data:`MAX_PRIOR_CASES` cases, so when most kommuner have no cases (chance alone then explains
+the spread and the method-of-moments variance is zero) the data still order the kommuner.
+Equal values (at the precision shown) share a rank; kommuner without cases are ranked after
+every kommune with cases, together.
 """
 
 from __future__ import annotations
@@ -32,6 +41,8 @@ SIZE_CLASSES: tuple[tuple[int, int | None, str], ...] = (
     (50_000, None, N_("50 000 og over")),
 )
 SIZE_CLASS_LABELS = tuple(label for _lo, _hi, label in SIZE_CLASSES)
+MAX_PRIOR_CASES = 100.0  # the common rate counts as at most this many cases of evidence
+RANK_DECIMALS = 1  # ranks compare the smoothed rate as shown (one decimal)
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 SPARK_HIDDEN = "·"
 
@@ -127,19 +138,47 @@ class GammaPrior:
         return math.inf if self.variance <= 0 else self.mean / self.variance
 
 
-def fit_prior(cases: pd.Series, population: pd.Series) -> GammaPrior:
+def fit_prior(cases: pd.Series, population: pd.Series, *, mean: float | None = None) -> GammaPrior:
     """Marshall's (1991) global method-of-moments estimate of the Poisson–gamma prior, from
-    the rows with a known count and a population."""
+    the rows with a known count and a population.
+
+    ``mean``: the common rate when it is known from totals (the area's own rate, withheld
+    counts included); otherwise the rate of the known rows. The variance is at least
+    ``mean² / MAX_PRIOR_CASES``: the prior never counts for more than that many cases.
+    """
     ok = cases.notna() & (population > 0)
     y = cases[ok].astype("float64").to_numpy()
     e = population[ok].astype("float64").to_numpy() / PER
+    if mean is None or not math.isfinite(mean):
+        if len(y) == 0 or e.sum() <= 0:
+            return GammaPrior(float("nan"), 0.0)
+        mean = float(y.sum() / e.sum())
     if len(y) == 0 or e.sum() <= 0:
-        return GammaPrior(float("nan"), 0.0)
-    mean = y.sum() / e.sum()
+        return GammaPrior(float(mean), float(mean) ** 2 / MAX_PRIOR_CASES)
     rates = y / e
     s2 = float((e * (rates - mean) ** 2).sum() / e.sum())
-    variance = max(s2 - mean / e.mean(), 0.0)
+    variance = max(s2 - mean / e.mean(), float(mean) ** 2 / MAX_PRIOR_CASES)
     return GammaPrior(float(mean), variance)
+
+
+def shared_rank(key: pd.Series, cases: pd.Series) -> pd.Series:
+    """Rank 1 = highest ``key``; equal keys share the lowest rank of their group ("delt 4.").
+    Rows without cases come after every row with cases, sharing one rank; NaN keys (withheld)
+    get no rank, and when no row has cases nothing is ranked."""
+    rounded = key.round(RANK_DECIMALS)
+    with_cases = rounded.where(cases > 0)
+    rank = with_cases.rank(ascending=False, method="min")
+    last = int(with_cases.notna().sum())
+    none = rounded.notna() & (cases == 0)
+    if last:
+        rank[none] = last + 1
+    return rank
+
+
+def rank_shared(rank: pd.Series) -> pd.Series:
+    """Whether each rank is shared with another row."""
+    counts = rank.map(rank.value_counts())
+    return (counts > 1) & rank.notna()
 
 
 def smoothed_rate(cases: pd.Series, population: pd.Series, prior: GammaPrior) -> pd.Series:
@@ -158,14 +197,18 @@ def _share(part: pd.Series, whole: pd.Series, *, cap: bool = False) -> pd.Series
     return value.clip(upper=100.0) if cap else value
 
 
-def overview_metrics(rows: pd.DataFrame) -> pd.DataFrame:
+def overview_metrics(rows: pd.DataFrame, *, common_rate: float | None = None) -> pd.DataFrame:
     """Indicators of the overview from the protected counts of :func:`kommune_overview`.
 
     Adds: size_class, incidence_7d, incidence_14d, trend, incidence_7d_low / _high (Garwood
     95 %), incidence_7d_smoothed (empirical Bayes), versus_all ("over" / "under" / "usikker"
-    against the common rate of the rows), rank (1 = highest smoothed incidence), rank_in_class,
+    against the common rate), rank (1 = highest smoothed incidence, ties shared), rank_shared,
+    rank_in_class,
     positivity_7d (%), coverage_d2 / coverage_d3 (% of residents, shown at most 100), cert_share
     (%), and a rate is NaN wherever a count it is built on is withheld.
+
+    ``common_rate``: the 7-day incidence of the whole area of the table from its totals (see
+    the module docstring); without it, the rate of the known rows.
     """
     out = rows.copy()
     pop = out["population"].astype("float64")
@@ -181,19 +224,18 @@ def overview_metrics(rows: pd.DataFrame) -> pd.DataFrame:
     per = PER / pop.where(pop > 0)
     out["incidence_7d_low"] = low * per
     out["incidence_7d_high"] = high * per
-    prior = fit_prior(out["cases_7d"], out["population"])
+    prior = fit_prior(out["cases_7d"], out["population"], mean=common_rate)
     out["incidence_7d_smoothed"] = smoothed_rate(out["cases_7d"], out["population"], prior)
     versus = pd.Series("usikker", index=out.index, dtype=object)
     versus[out["incidence_7d_low"] > prior.mean] = "over"
     versus[out["incidence_7d_high"] < prior.mean] = "under"
     out["versus_all"] = versus.where(out["incidence_7d"].notna(), None)
-    # ties (every rate shrunk to the mean when the kommuner differ less than chance
-    # would make them) are broken by the lower interval bound: also fair to small kommuner
-    key = out["incidence_7d_smoothed"] + 1e-9 * out["incidence_7d_low"].fillna(0) / (
-        1.0 + out["incidence_7d_low"].fillna(0).max()
-    )
-    out["rank"] = key.rank(ascending=False, method="min")
-    out["rank_in_class"] = key.groupby(out["size_class"]).rank(ascending=False, method="min")
+    smoothed, cases = out["incidence_7d_smoothed"], out["cases_7d"].astype("float64")
+    out["rank"] = shared_rank(smoothed, cases)
+    out["rank_shared"] = rank_shared(out["rank"])
+    out["rank_in_class"] = pd.Series(np.nan, index=out.index)
+    for _label, part in out.groupby("size_class").groups.items():
+        out.loc[part, "rank_in_class"] = shared_rank(smoothed[part], cases[part])
     out["positivity_7d"] = _share(out["positive_7d"], out["tests_7d"])
     # coverage on the vaccination pages' denominator (residents of the age bands counted)
     vaccination_population = out.get("population_vaccination", out["population"])

@@ -30,6 +30,7 @@ from data.schema import (
     Population,
 )
 from data.scope import Scope
+from geo import reference
 
 WINDOW_COUNTS = ["cases_7d", "cases_prev_7d", "cases_14d"]
 
@@ -129,7 +130,10 @@ def kommune_list(
 def neighbour_list(
     *, scope: Scope, kommunenummer: str, structure: int = CURRENT_STRUCTURE
 ) -> pd.DataFrame:
-    """Neighbouring kommuner (shared land border) of one kommune. Columns: kommunenummer, name.
+    """Neighbouring kommuner of one kommune: by land, bridge, tunnel, ferry or passenger boat
+    (:func:`geo.reference.neighbour_links`). Columns: kommunenummer, name, kinds (the kinds of
+    link, e.g. ``land`` or ``bru, ferje``), via (the named bridges, tunnels and routes) and
+    sources (source keys of ``geo/reference/travel_links.md``).
 
     Reference data, not facts: any logged-in user may know who the neighbours are; their
     numbers are read through the scoped queries.
@@ -149,7 +153,18 @@ def neighbour_list(
         )
         .order_by(Kommune.kommunenummer)
     )
-    return read_frame(q, ["kommunenummer", "name"])
+    frame = read_frame(q, ["kommunenummer", "name"])
+    links = reference.neighbour_links(structure)
+    links = links[links["kommunenummer"] == kommunenummer]
+    by_neighbour = links.groupby("neighbour", sort=False).agg(
+        kinds=("kind", lambda k: ", ".join(dict.fromkeys(k))),
+        via=("name", lambda n: "; ".join(x for x in dict.fromkeys(n) if x)),
+        sources=("source", lambda s: ", ".join(dict.fromkeys(s))),
+    )
+    frame = frame.join(by_neighbour, on="kommunenummer")
+    # a store loaded from older reference data may hold a pair the table no longer has
+    frame["kinds"] = frame["kinds"].fillna("land")
+    return frame.fillna({"via": "", "sources": ""})
 
 
 @cached()
@@ -196,8 +211,9 @@ def cases_daily(
     Columns: date, cases_by_testdate, cases_by_regdate, ``cases`` (the one of the two the
     dataset counts by, see :func:`case_date_basis`), the windows of ``cases`` ending on each day
     (cases_7d, cases_prev_7d, cases_14d), population (1 January of the year), and
-    ``<column>_suppressed`` flags. Windows are summed before small-number protection, so a
-    withheld day never makes a window smaller than it is.
+    ``<column>_suppressed`` flags, and ``complete`` (False on the last test dates still
+    incomplete on the data date, :mod:`data.queries.completeness`). Windows are summed before
+    small-number protection, so a withheld day never makes a window smaller than it is.
     """
     members = area_kommuner(scope, level, code)
     key = None if members is None else tuple(sorted(members))
@@ -216,7 +232,9 @@ def cases_daily(
         for c in BASIS_COLUMNS:
             out[c] = out["cases"] if c == basis else np.nan
             out[f"{c}_suppressed"] = out["cases_suppressed"] if c == basis else True
-    return out
+    from data.queries.completeness import case_completeness, mark_complete
+
+    return mark_complete(out, case_completeness(scope=scope, disease=disease))
 
 
 # the daily counts by each date basis are read to build ``cases`` only: what is shown is

@@ -116,15 +116,19 @@ def area_key_figures(
     """The kommune's, its county's and the nation's key figures for every day in [start, end].
 
     Columns: level (kommune, fylke, nation), date, cases of the day and the windows of cases,
-    tests and admissions (as the live daily series), population, and ``<count>_suppressed``
-    flags. A kommune outside the scope is refused.
+    tests and admissions (as the live daily series), population, ``<count>_suppressed``
+    flags, and ``complete`` (False on test dates not yet complete, see
+    :mod:`data.queries.completeness`). A kommune outside the scope is refused.
     """
     areas = _areas(scope, kommunenummer, fylkesnummer)
     rows = area_rows(
         areas=tuple(areas.values()), start=start, end=end, disease=disease, columns=READ
     )
     rows = rows.drop(columns=list(COVERAGE))
-    return _by_level(rows, areas, lambda part, code: _judge(part, scope, code))
+    out = _by_level(rows, areas, lambda part, code: _judge(part, scope, code))
+    from data.queries.completeness import case_completeness, mark_complete
+
+    return mark_complete(out, case_completeness(scope=scope, disease=disease))
 
 
 def _judge(rows: pd.DataFrame, scope: Scope, code: str | None) -> pd.DataFrame:
