@@ -74,7 +74,8 @@ NEUTRAL_WORDS = {"situasjonsbilde"}
 
 
 def _data_names() -> list[str]:
-    """Names that come from the data, not from the interface: kommuner, fylker, demo users."""
+    """Names that come from the data, not from the interface: kommuner, fylker, demo users,
+    the named links between kommuner."""
     from dashboard.auth import DEMO_USERS
 
     names: set[str] = set()
@@ -82,6 +83,8 @@ def _data_names() -> list[str]:
         names |= set(reference.kommuner(year)["name"].astype(str))
         names |= set(reference.fylker(year)["name"].astype(str))
     names |= {user.display_name for user in DEMO_USERS.values()}
+    # bridges, tunnels and ferry routes of the travel-link table are names too
+    names |= {str(n) for n in reference.travel_links(2024)["name"] if str(n)}
     # longest first, so "Nord-Aurdal" goes before "Aurdal"
     return sorted(names, key=len, reverse=True)
 
