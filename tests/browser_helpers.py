@@ -100,3 +100,27 @@ def nav_items(driver) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
         toggle.send_keys(Keys.ESCAPE)
         WebDriverWait(driver, 5).until(lambda _d, m=menu: not m.is_displayed())
     return found
+
+
+def open_from_nav(driver, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the page ``name`` from the navigation as a person does: open the grouped menu that
+    holds it, then click the item."""
+    toggles = driver.find_elements(By.CSS_SELECTOR, "#main-nav .nav-menu > .dropdown-toggle")
+    for toggle in toggles:
+        if not toggle.is_displayed():
+            driver.find_element(By.ID, "nav-toggler").click()
+            WebDriverWait(driver, 5).until(lambda _d, t=toggle: t.is_displayed())
+        menu = toggle.find_element(
+            By.XPATH, "following-sibling::*[contains(@class,'dropdown-menu')]"
+        )
+        toggle.click()
+        WebDriverWait(driver, 5).until(lambda _d, m=menu: m.is_displayed())
+        items = menu.find_elements(
+            By.XPATH, f".//a[contains(@class,'dropdown-item')][normalize-space()='{name}']"
+        )
+        if items:
+            items[0].click()
+            return
+        toggle.click()  # close it again
+        WebDriverWait(driver, 5).until(lambda _d, m=menu: not m.is_displayed())
+    raise AssertionError(f"{name!r} is not in the navigation")

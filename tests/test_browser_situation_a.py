@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import start_and_login
+from tests.browser_helpers import open_from_nav, start_and_login
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_situation_pages_change_kommune_and_date_without_console_errors(dash_duo
 
     for nav_name, prefix, graph, traces, n_traces in PAGES:
         # open the page from the navigation bar
-        driver.find_element(By.XPATH, f"//nav//a[normalize-space()='{nav_name}']").click()
+        open_from_nav(driver, nav_name)
         wait.until(lambda d, p=prefix: f"/{p}/" in d.current_url)
         dash_duo.wait_for_contains_text(f"#{prefix}-title", "Oslo (0301)", timeout=20)
         dash_duo.wait_for_contains_text(f"#{prefix}-source", "Data per", timeout=10)

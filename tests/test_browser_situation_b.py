@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import start_and_login
+from tests.browser_helpers import open_from_nav, start_and_login
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
     wait.until(lambda d: "vindu=28" in d.current_url)
 
     # Koronasertifikat from the navigation bar.
-    driver.find_element(By.XPATH, "//nav//a[normalize-space()='Koronasertifikat']").click()
+    open_from_nav(driver, "Koronasertifikat")
     wait.until(lambda d: "/sertifikat/" in d.current_url)
     dash_duo.wait_for_contains_text("#sertifikat-title", "Oslo (0301)", timeout=30)
     dash_duo.wait_for_contains_text("#sertifikat-cards", "Gyldig koronasertifikat", timeout=30)
