@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from data.codes import AGE_BANDS, CLUSTER_SETTINGS, DEFAULT_DISEASE, INFECTION_SETTINGS
-from data.schema import Base
 from data.reference import ssb_population
+from data.schema import Base
 from data.synthetic import SCALES, generate
 from data.synthetic._common import PERIOD_END, POPULATION_YEARS
 from data.synthetic.geography import ENTRY_POINTS

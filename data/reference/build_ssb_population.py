@@ -117,7 +117,7 @@ def _round_keeping_totals(table: pd.DataFrame) -> np.ndarray:
     keys = table["kommunenummer"] + ":" + table["year"].astype(str)
     for _, idx in pd.Series(np.arange(len(table))).groupby(keys.to_numpy()):
         pos = idx.to_numpy()
-        missing = int(round(values[pos].sum() - out[pos].sum()))
+        missing = round(float(values[pos].sum() - out[pos].sum()))
         if missing > 0:
             out[pos[np.argsort(-remainder[pos], kind="stable")[:missing]]] += 1
     return out.astype(np.int64)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from data.codes import AGE_BANDS, SEXES
-from data.synthetic._common import N_AGE, POPULATION_YEARS, STRUCTURE, categorical
 from data.reference import ssb_population
+from data.synthetic._common import N_AGE, POPULATION_YEARS, STRUCTURE, categorical
 from data.synthetic.geography import Geography, urbanity
 
 # The exports of SSB table 07459 have no sex split: each kommune × age band is divided by Norway's
