@@ -14,6 +14,7 @@ from data.schema import Base
 from data.synthetic import SCALES, generate
 from data.synthetic._common import PERIOD_END, POPULATION_YEARS
 from data.synthetic.geography import ENTRY_POINTS
+from data.synthetic.window import EVENT_DATES, trim_to
 from data.tracing_schema import TracingBase
 from geo import reference
 
@@ -63,7 +64,7 @@ def _str(series: pd.Series) -> pd.Series:
 def test_scales_are_frozen_and_complete():
     assert set(SCALES) == {"tiny", "small", "full"}
     assert SCALES["full"].population_fraction == 1.0
-    assert SCALES["small"].population_fraction == 0.2
+    assert SCALES["small"].population_fraction == 1.0
     assert SCALES["tiny"].population_fraction == 0.01
     with pytest.raises(AttributeError):
         SCALES["tiny"].population_fraction = 0.5  # type: ignore[misc]
@@ -418,3 +419,30 @@ def test_different_seed_gives_different_data(ds, other_seed):
     for name in ("population", "case", "test_event", "vaccination", "arrival"):
         a, b = ds.tables[name], other_seed.tables[name]
         assert len(a) != len(b) or not a.equals(b), name
+
+
+# ------------------------------------------------------------------ shorter windows
+def test_default_scale_shrinks_time_not_people():
+    small, full = SCALES["small"], SCALES["full"]
+    assert small.population_fraction == full.population_fraction == 1.0
+    assert full.period_start < small.period_start < small.period_end == full.period_end
+
+
+def test_trimmed_window_keeps_what_happened_from_its_first_day(ds):
+    first = pd.Timestamp(SCALES["small"].period_start)
+    tables = {name: df.copy() for name, df in ds.tables.items()}
+    tracing = {name: df.copy() for name, df in ds.tracing.items()}
+    trim_to(tables, tracing, first.date())
+    for name, column in EVENT_DATES.items():
+        before = ds.tables[name]
+        assert tables[name][column].min() >= first, name
+        assert len(tables[name]) == int((before[column] >= first).sum()), name
+    for name in ("vaccination", "population", "rule_version"):
+        pd.testing.assert_frame_equal(tables[name], ds.tables[name])
+    kept = set(tables["cluster"]["id"])
+    assert set(_str(tables["case"]["cluster_id"]).dropna()) <= kept
+    for frame in tracing.values():
+        assert set(frame["cluster_id"].astype(str)) == kept
+    members = tracing["cluster_membership"].groupby("cluster_id", observed=True).size()
+    sizes = tables["cluster"].set_index("id")["size"]
+    assert (members.reindex(sizes.index) == sizes).all()
