@@ -139,8 +139,9 @@ SCALES: dict[str, Scale] = {
     # The test fixtures' scale: a 1 % sample of the residents of every kommune (fast tests; its
     # populations and rates are a hundredth of Norway's, so it is not offered as a demo).
     "tiny": Scale("tiny", 0.01),
-    # The default demo: every resident, fewer days. Events from 1 July 2021 (the quiet summer,
-    # the Delta autumn, the Omicron wave); persons and vaccinations from the start.
-    "small": Scale("small", 1.0, period_start=dt.date(2021, 7, 1)),
+    # The default demo: every resident, fewer days. Events from 30 November 2020 (the second
+    # wave, the quiet summer of 2021, Delta, Omicron): the signals need a year of history
+    # before the default date; persons and vaccinations from the start.
+    "small": Scale("small", 1.0, period_start=dt.date(2020, 11, 30)),
     "full": Scale("full", 1.0),
 }
