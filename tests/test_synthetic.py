@@ -14,6 +14,7 @@ from data.schema import Base
 from data.synthetic import SCALES, generate
 from data.synthetic._common import PERIOD_END, POPULATION_YEARS
 from data.synthetic.geography import ENTRY_POINTS
+from data.synthetic.rules import rule_table
 from data.synthetic.window import EVENT_DATES, trim_to
 from data.tracing_schema import TracingBase
 from geo import reference
@@ -446,3 +447,24 @@ def test_trimmed_window_keeps_what_happened_from_its_first_day(ds):
     members = tracing["cluster_membership"].groupby("cluster_id", observed=True).size()
     sizes = tables["cluster"].set_index("id")["size"]
     assert (members.reindex(sizes.index) == sizes).all()
+
+
+def test_rule_versions_are_those_known_on_the_data_date(tables):
+    """Decisions recorded after the data date are not in the demo; a version whose successor
+    was decided later has no end yet."""
+    full = rule_table()
+    rules = tables["rule_version"]
+    end = pd.Timestamp(PERIOD_END) + pd.Timedelta(days=1)
+    assert (rules["recorded_at"] < end).all()
+    assert len(rules) == int((full["recorded_at"] < end).sum()) < len(full)
+    later = set(full.loc[full["recorded_at"] >= end, "supersedes_id"].dropna())
+    original = full.set_index("id")["valid_to"]
+    reopened = 0
+    for rule_id, valid_to in rules.set_index("id")["valid_to"].items():
+        if rule_id in later:  # superseded only by a later decision: open-ended on the data date
+            assert pd.isna(valid_to), rule_id
+            reopened += 1
+        else:
+            was = original[rule_id]
+            assert (pd.isna(valid_to) and pd.isna(was)) or valid_to == was, rule_id
+    assert reopened > 0

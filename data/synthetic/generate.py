@@ -23,7 +23,7 @@ from data.synthetic.epidemic import simulate
 from data.synthetic.geography import load_geography
 from data.synthetic.population import build_population, population_table
 from data.synthetic.rules import rule_table, timeline
-from data.synthetic.window import trim_to
+from data.synthetic.window import rules_known_on, trim_to
 
 GENERATOR_VERSION = "situasjonsbilde.synthetic 2"
 
@@ -60,7 +60,7 @@ def generate(
     def rules() -> None:
         table = rule_table()
         state["rules"] = timeline(table)
-        tables["rule_version"] = table
+        tables["rule_version"] = rules_known_on(table, scale.period_end)
 
     def vaccination() -> None:
         pop = state["pop"]

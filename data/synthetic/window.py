@@ -41,3 +41,14 @@ def trim_to(
     case["cluster_id"] = cluster_id.where(cluster_id.isin(kept))
     for name, frame in tracing.items():
         tracing[name] = frame[frame["cluster_id"].isin(kept)].reset_index(drop=True)
+
+
+def rules_known_on(table: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The rule versions recorded by the end of ``day`` (the data date): later decisions were
+    not known then. A version whose end came from a successor that is dropped is open-ended
+    again."""
+    known = pd.to_datetime(table["recorded_at"]) < pd.Timestamp(day) + pd.Timedelta(days=1)
+    out = table[known].copy()
+    superseded_later = out["id"].isin(set(table.loc[~known, "supersedes_id"].dropna()))
+    out.loc[superseded_later, "valid_to"] = pd.NaT
+    return out.reset_index(drop=True)
