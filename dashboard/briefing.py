@@ -147,7 +147,9 @@ def _case_indicators(
     last = own[own["date"] == pd.Timestamp(date)]
     day_suppressed = bool(last["cases_suppressed"].any()) if len(last) else False
     week_hidden = bool(math.isnan(k["cases_7d"]))
-    fortnight_hidden = week_hidden or bool(math.isnan(k["cases_prev_7d"]))
+    # each window is its own published cell (data.published): the 14-day rate is withheld
+    # when its own count is, as the API, the map and the Kommune page do
+    fortnight_hidden = bool(math.isnan(k["cases_14d"]))
     out = {
         "cases_24h": Indicator(
             "cases_24h",
