@@ -97,7 +97,7 @@ def test_positivity_and_admissions_equal_raw_events(settings, kommunenummer) -> 
 def test_small_numbers_withheld_for_crisis_team(settings) -> None:
     withheld = 0
     with db.engine().connect() as conn:  # kommuner with 1–4 cases in the week before DAY
-        small = conn.execute(
+        found = conn.execute(
             text(
                 'SELECT kommunenummer FROM "case" WHERE test_date BETWEEN :a AND :b '
                 "GROUP BY kommunenummer HAVING COUNT(*) BETWEEN 1 AND 4 "
@@ -105,7 +105,7 @@ def test_small_numbers_withheld_for_crisis_team(settings) -> None:
             ),
             {"a": DAY - dt.timedelta(days=6), "b": DAY},
         ).scalars()
-        small = list(small)
+        small = list(found)
     assert small
     for kommune in small:
         scope = Scope(user_id="k", role="kriseledelse", kommuner=frozenset({kommune}))
