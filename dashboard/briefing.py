@@ -361,7 +361,9 @@ def _coverage_indicators(
                 value,
                 indicators.get(key).unit,
                 indicators.get(key).decimals,
-                suppressed=value is None and (group, dose) in tables["own"],
+                # withheld only where the published row says so; a group without
+                # residents has no share ("–", as in the API)
+                suppressed=withheld("own", group, dose),
                 county=share("county", group, dose),
                 nation=share("nation", group, dose),
                 county_suppressed=withheld("county", group, dose),

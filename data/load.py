@@ -76,7 +76,13 @@ def _column_values(series: pd.Series, column_type: Any, *, native_bool: bool = F
             return [None if pd.isna(v) else int(v) for v in series]
         return series.astype("int64").tolist()
     if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
+        # categories looked up by code (-1 = missing → None): no per-value Python test
+        categories = np.asarray(series.cat.categories, dtype=object)
+        lookup = np.append(categories, np.array([None], dtype=object))
+        return lookup[series.cat.codes.to_numpy()].tolist()
+    plain = series.dtype == object or pd.api.types.is_float_dtype(series.dtype)
+    if plain and not series.isna().any():
+        return series.tolist()
     return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in series]
 
 

@@ -342,8 +342,8 @@ def test_4_role_change_at_the_provider_ends_older_sessions(app) -> None:
 def test_5_no_full_neighbour_pages_exports_reports_or_pdfs(app) -> None:
     client = login(app.server.test_client(), "lege-oslo")
     for path in (
-        "/rapport/3201/2022-W03.csv",
-        "/rapport/3201/2022-W03.pdf",
+        "/rapport/3201/2022-W02.csv",
+        "/rapport/3201/2022-W02.pdf",
         "/morgenbrief/3201/pdf",
     ):
         assert client.get(path).status_code == 403, path
@@ -554,7 +554,7 @@ def test_7_audit_rows_are_bounded_and_one_refusal_is_one_row(app) -> None:
         inputs=[("kommune-select", "value", huge), ("kommune-date", "date", None)],
     )
     sporer = login(app.server.test_client(), "sporer-bergen")  # no export right: refused
-    assert sporer.get(f"/rapport/{huge[:100_000]}/2022-W03.csv").status_code in (403, 404)
+    assert sporer.get(f"/rapport/{huge[:100_000]}/2022-W02.csv").status_code in (403, 404)
     assert sporer.get(f"/morgenbrief/{huge[:100_000]}/pdf").status_code in (403, 404)
     rows = _audit_rows(start)
     assert rows
@@ -600,7 +600,7 @@ def test_7_admin_cannot_download_a_morgenbrief_pdf(app) -> None:
 
 def test_7_exports_are_not_stored_by_caches(app) -> None:
     client = login(app.server.test_client(), "lege-oslo")
-    for path in ("/oversikt/eksport.csv", "/rapport/0301/2022-W03.csv"):
+    for path in ("/oversikt/eksport.csv", "/rapport/0301/2022-W02.csv"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "no-store" in response.headers.get("Cache-Control", ""), path

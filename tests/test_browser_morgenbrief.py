@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from data.synthetic._common import PERIOD_END
 from tests.browser_helpers import start_and_login
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def test_morning_briefing_walk_and_pdf(dash_duo, app) -> None:
     pdf = _wait_for_pdf(Path(dash_duo.download_path))
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
     text = reader.pages[0].extract_text()
-    assert len(reader.pages) == 1 and "Oslo (0301)" in text and "28.02.2023" in text
+    assert len(reader.pages) == 1 and "Oslo (0301)" in text and f"{PERIOD_END:%d.%m.%Y}" in text
     # a download does not leave the page
     dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=10)
     assert dash_duo.get_logs() == [], "browser console errors"

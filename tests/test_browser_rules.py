@@ -4,6 +4,8 @@ a clear message."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -12,10 +14,13 @@ from sqlalchemy import func, select
 
 from data import db
 from data.schema import RuleVersion
+from data.synthetic._common import PERIOD_END
 from tests.browser_helpers import browser_login, nav_items, start_and_login
 
 pytestmark = pytest.mark.browser
-TEXT = "Isolasjon i 6 dager fra 27. februar 2023 (nettlesertest)."
+NEW = PERIOD_END - dt.timedelta(days=1)  # the new version starts the day before the data date
+BEFORE = NEW - dt.timedelta(days=1)
+TEXT = f"Isolasjon i 6 dager fra {NEW:%d.%m.%Y} (nettlesertest)."
 DAYS = "input[id*='isolation_days']"
 # Bootstrap scrolls smoothly: an element must be in view before it is clicked
 SCROLL = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})"
@@ -52,15 +57,27 @@ def _recorded(text: str) -> int:
         )
 
 
+def _current_text(rule_key: str) -> str:
+    """The text of the national rule's version that started last."""
+    with db.engine().connect() as conn:
+        return str(
+            conn.execute(
+                select(RuleVersion.text_nb)
+                .where(RuleVersion.rule_key == rule_key, RuleVersion.scope_level == "national")
+                .order_by(RuleVersion.valid_from.desc(), RuleVersion.id.desc())
+                .limit(1)
+            ).scalar_one()
+        )
+
+
 def test_admin_records_isolation_rule_and_crisis_team_is_refused(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
     start_and_login(dash_duo, app, "admin", "/regler-rediger?kommune=0301")
     dash_duo.wait_for_contains_text("#user-role", "Administrator", timeout=20)
     assert "Rediger regler" in [text for text, _href in nav_items(dash_duo.driver)]
     # the form opens on the national isolation rule, prefilled from its current version
+    current = _current_text("isolasjon")
     WebDriverWait(dash_duo.driver, 20).until(
-        lambda d: (
-            "Plikten til isolasjon" in d.find_element(By.ID, "regelred-text").get_attribute("value")
-        )
+        lambda d: current in d.find_element(By.ID, "regelred-text").get_attribute("value")
     )
     days = dash_duo.find_element(DAYS)
     _replace(days, "6")
@@ -68,7 +85,7 @@ def test_admin_records_isolation_rule_and_crisis_team_is_refused(dash_duo, app) 
     mandatory = dash_duo.find_element("input[id*='mandatory']")
     if not mandatory.is_selected():
         _click(dash_duo, "input[id*='mandatory']")
-    _fill_form(dash_duo, valid_from="27.02.2023")
+    _fill_form(dash_duo, valid_from=f"{NEW:%d.%m.%Y}")
     _click(dash_duo, "#regelred-submit")
     dash_duo.wait_for_contains_text("#regelred-success", "Ny versjon registrert", timeout=20)
     assert "avløser versjon" in dash_duo.find_element("#regelred-success").text
@@ -78,17 +95,17 @@ def test_admin_records_isolation_rule_and_crisis_team_is_refused(dash_duo, app) 
     _click(dash_duo, "#regelred-view-link")
     dash_duo.wait_for_contains_text("#regler-in-force-table", TEXT, timeout=30)
     dash_duo.wait_for_contains_text("#regler-card-isolation", "6 dager", timeout=10)
-    assert "27.02.2023" in dash_duo.find_element("#regler-card-isolation").text
-    assert "dato=2023-02-27" in dash_duo.driver.current_url
+    assert f"{NEW:%d.%m.%Y}" in dash_duo.find_element("#regler-card-isolation").text
+    assert f"dato={NEW}" in dash_duo.driver.current_url
 
     # the Morgenbrief of that day lists it as changed since yesterday; the day before, as
     # starting within the next 7 days
-    dash_duo.driver.get(f"{dash_duo.server_url}/morgenbrief/0301?dato=2023-02-27")
+    dash_duo.driver.get(f"{dash_duo.server_url}/morgenbrief/0301?dato={NEW}")
     dash_duo.wait_for_contains_text("#brief-rules-changed", "Isolasjon (nasjonal) endret", 30)
     assert "Isolasjon (dager)" in dash_duo.find_element("#brief-rules-changed").text
     assert "→ 6" in dash_duo.find_element("#brief-rules-changed").text
-    dash_duo.driver.get(f"{dash_duo.server_url}/morgenbrief/0301?dato=2023-02-26")
-    dash_duo.wait_for_contains_text("#brief-rules-upcoming", "Fra 27.02.2023: Isolasjon", 30)
+    dash_duo.driver.get(f"{dash_duo.server_url}/morgenbrief/0301?dato={BEFORE}")
+    dash_duo.wait_for_contains_text("#brief-rules-upcoming", f"Fra {NEW:%d.%m.%Y}: Isolasjon", 30)
     assert (
         "Isolasjon (nasjonal)"
         not in dash_duo.find_element("#brief-rules").text.split("Starter de neste")[0]
@@ -101,7 +118,7 @@ def test_admin_records_isolation_rule_and_crisis_team_is_refused(dash_duo, app) 
     assert "Rediger regler" not in [text for text, _href in nav_items(dash_duo.driver)]
     dash_duo.wait_for_contains_text("#regelred-no-access", "kan ikke registrere regler", timeout=20)
     dash_duo.wait_for_element(DAYS, timeout=20)
-    _fill_form(dash_duo, valid_from="28.02.2023")
+    _fill_form(dash_duo, valid_from=f"{PERIOD_END:%d.%m.%Y}")
     _click(dash_duo, "#regelred-submit")
     dash_duo.wait_for_contains_text(
         "#global-alert", "Rollen kriseledelse kan ikke registrere regler", timeout=20

@@ -28,8 +28,8 @@ for study offline.
 
 Kommuner and dates: Rogaland (all 23, with Haugesund and Utsira), Oslo, Bergen, Tromsø and
 neighbours for ``ks-analytiker``; Bergen for ``krise-bergen``; Oslo and its 8 neighbours for
-``lege-oslo``; on 2023-02-28 (data date), 2022-08-20, 2021-03-15 (quiet) and 2022-03-01 (the
-peak), each with the SPAN days before it as unknowns.
+``lege-oslo``; on the data date (2022-01-20), 2021-07-20, 2021-03-15 (quiet) and 2022-01-10 (the
+Omicron wave), each with the SPAN days before it as unknowns.
 
 Assumptions about the shown texts (see ``attacker.read``): counts are exact unless
 ``data.disclosure.MAX_PERTURBATION`` (D) says otherwise; "1–4" on a count claims 1–4, "0–4"
@@ -59,6 +59,7 @@ from typing import Any
 import pytest
 
 from dashboard import overview as overview_view
+from data.synthetic._common import PERIOD_END
 from tests import attacker, export_read, pdf_text
 from tests.attacker import NATION, Collector, fylke, window
 from tests.browser_helpers import FULL_ACCESS_USER
@@ -66,7 +67,8 @@ from tests.conftest import login
 from tests.dash_http import values as array_values
 
 # --------------------------------------------------------------------------- what to attack
-DATES = ("2023-02-28", "2022-08-20", "2021-03-15", "2022-03-01")  # data date, quiet, quiet, peak
+# data date, quiet, quiet, the Omicron wave
+DATES = (PERIOD_END.isoformat(), "2021-07-20", "2021-03-15", "2022-01-10")
 SPAN = 42  # days of unknowns before (and including) each date: 28 days + a 14-day window
 ROGALAND = (
     *("1101", "1103", "1106", "1108", "1111", "1112", "1114", "1119", "1120", "1121", "1122"),

@@ -34,6 +34,11 @@ from tests.dash_http import call
 from tests.test_page_testing import card, sql
 
 DATE = dt.date(2022, 1, 20)
+# the demo's last complete ISO week (the reports refuse a week that has not ended)
+WEEK = "2022-W02"
+# the week as the report names it, in bokmål and in English
+WEEK_NB = f"uke {int(WEEK[-2:])} {WEEK[:4]}"
+WEEK_EN = f"week {int(WEEK[-2:])} {WEEK[:4]}"
 OUTPUTS = [
     ("ov-table", "data"),
     ("ov-counties", "data"),
@@ -285,7 +290,7 @@ def test_export_refused_without_export_right_and_audited(app) -> None:
     before = sql("select count(*) as n from audit_log where action = 'refused'")["n"].iloc[0]
     assert client.get("/oversikt/eksport.csv").status_code == 403
     assert client.get("/oversikt/data.json").status_code == 403
-    assert client.get("/rapport/4601/2022-W05.pdf").status_code == 403
+    assert client.get(f"/rapport/4601/{WEEK}.pdf").status_code == 403
     after = sql("select count(*) as n from audit_log where action = 'refused'")["n"].iloc[0]
     assert after == before + 3
     ks = _ks_client(app)
@@ -313,19 +318,19 @@ def _pdf_text(payload: bytes) -> str:
 @pytest.mark.parametrize("user_id", ["fylkeslege-vestland", "ks-analytiker"])
 def test_report_csv_equals_the_pdf(app, user_id) -> None:
     client = login(app.server.test_client(), user_id)
-    csv_response = client.get("/rapport/4601/2022-W03.csv")
-    pdf_response = client.get("/rapport/4601/2022-W03.pdf")
-    json_response = client.get("/rapport/4601/2022-W03.json")
+    csv_response = client.get(f"/rapport/4601/{WEEK}.csv")
+    pdf_response = client.get(f"/rapport/4601/{WEEK}.pdf")
+    json_response = client.get(f"/rapport/4601/{WEEK}.json")
     assert csv_response.status_code == pdf_response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(csv_response.data.decode()), delimiter=";"))
     payload = json.loads(json_response.data)
     assert payload["rader"] == rows  # the JSON carries the same rows
     text = _pdf_text(pdf_response.data)
-    assert "Ukerapport uke 3 2022 – Bergen (4601)" in text
+    assert f"Ukerapport {WEEK_NB} – Bergen (4601)" in text
     lines = text.replace("\xa0", " ").splitlines()
     checked = 0
     for row in rows:
-        assert row["uke"] == "2022-W03" and row["til_dato"] == "2022-01-23"
+        assert row["uke"] == WEEK and row["til_dato"] == "2022-01-16"
         if row["skjermet"] == "ja":
             assert row["verdi"] == "" and formatting.SUPPRESSED in text
             continue
@@ -349,17 +354,17 @@ def test_report_cli_single_and_all(tmp_path, settings) -> None:
     from dashboard.cli import app as cli
 
     result = CliRunner().invoke(
-        cli, ["report", "--kommune", "0301", "--week", "2022-W05", "--out", str(tmp_path)]
+        cli, ["report", "--kommune", "0301", "--week", WEEK, "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"ukerapport-0301-2022-W05.{s}" for s in ("csv", "json", "pdf")]
-    header = (tmp_path / "ukerapport-0301-2022-W05.csv").read_text().splitlines()[0]
+    assert names == [f"ukerapport-0301-{WEEK}.{s}" for s in ("csv", "json", "pdf")]
+    header = (tmp_path / f"ukerapport-0301-{WEEK}.csv").read_text().splitlines()[0]
     assert header.split(";") == list(reports.REPORT_COLUMNS)
     # the scheduled mode over a few kommuner (the CLI's --all runs this over every kommune)
     written, failed = reports.write_all(
         scope=Scope.full(),
-        week="2022-W05",
+        week=WEEK,
         out_dir=tmp_path / "alle",
         kommuner=["0301", "4601", "1151"],
         progress=False,
@@ -471,7 +476,11 @@ def test_overview_and_weekly_report_in_english(app) -> None:
     assert "Data as of" in response["ov-source"]["children"]
     counties = response["ov-counties"]["data"]
     populations = {r["fylke"]: r["population"] for r in counties}
-    assert all("," in p and "\xa0" not in p for p in populations.values()), populations
+    # English thousands separators: a comma in every population of four digits or more
+    assert all(
+        "\xa0" not in p and ("," in p) == (len(p.replace(",", "")) > 3)
+        for p in populations.values()
+    ), populations
     classes = {r["size_class"] for r in response["ov-table"]["data"]}
     english_classes = {"under 2,000", "2,000–4,999", "5,000–19,999", "20,000–49,999"}
     assert classes and classes <= english_classes | {"50,000 and over"}, classes
@@ -482,28 +491,28 @@ def test_overview_and_weekly_report_in_english(app) -> None:
     # the report: English PDF on request, bokmål by default, CSV identical either way
     client = login(app.server.test_client(), "fylkeslege-vestland")
     client.set_cookie("sb_lang", "en")
-    pdf = client.get("/rapport/4601/2022-W03.pdf?sprak=en")
+    pdf = client.get(f"/rapport/4601/{WEEK}.pdf?sprak=en")
     assert pdf.status_code == 200, pdf.data[-3000:]
     english_pdf = _pdf_text(pdf.data)
-    assert "Weekly report week 3 2022 – Bergen (4601)" in english_pdf
+    assert f"Weekly report {WEEK_EN} – Bergen (4601)" in english_pdf
     assert "Key figures" in english_pdf and "Nøkkeltall" not in english_pdf
-    default_pdf = _pdf_text(client.get("/rapport/4601/2022-W03.pdf").data)
-    assert "Ukerapport uke 3 2022 – Bergen (4601)" in default_pdf
+    default_pdf = _pdf_text(client.get(f"/rapport/4601/{WEEK}.pdf").data)
+    assert f"Ukerapport {WEEK_NB} – Bergen (4601)" in default_pdf
     bokmal_client = login(app.server.test_client(), "fylkeslege-vestland")
     assert (
-        client.get("/rapport/4601/2022-W03.csv").data
-        == bokmal_client.get("/rapport/4601/2022-W03.csv").data
+        client.get(f"/rapport/4601/{WEEK}.csv").data
+        == bokmal_client.get(f"/rapport/4601/{WEEK}.csv").data
     )
 
 
 def test_report_cli_language(tmp_path, settings) -> None:
     from dashboard.cli import app as cli
 
-    args = ["report", "--kommune", "4601", "--week", "2022-W03", "--out", str(tmp_path)]
+    args = ["report", "--kommune", "4601", "--week", WEEK, "--out", str(tmp_path)]
     result = CliRunner().invoke(cli, [*args, "--language", "en"])
     assert result.exit_code == 0, result.output
-    text = _pdf_text((tmp_path / "ukerapport-4601-2022-W03.pdf").read_bytes())
-    assert "Weekly report week 3 2022" in text and "Development over the last eight weeks" in text
+    text = _pdf_text((tmp_path / f"ukerapport-4601-{WEEK}.pdf").read_bytes())
+    assert f"Weekly report {WEEK_EN}" in text and "Development over the last eight weeks" in text
     bad = CliRunner().invoke(cli, [*args, "--language", "sv"])
     assert bad.exit_code != 0
 

@@ -12,11 +12,13 @@ import pandas as pd
 from data.codes import AGE_BANDS, CURRENT_STRUCTURE, DEFAULT_DISEASE
 
 PERIOD_START = dt.date(2020, 3, 1)
-PERIOD_END = dt.date(2023, 2, 28)
+# The period ends in the Omicron wave of January 2022 (cases doubling, rule changes on
+# 14 January), so that the default date shows a situation; quiet periods stay in the history.
+PERIOD_END = dt.date(2022, 1, 20)
 N_DAYS = (PERIOD_END - PERIOD_START).days + 1  # day index 0 … N_DAYS-1
 DAY0 = np.datetime64(PERIOD_START.isoformat(), "D")
 NO_DAY = np.int16(32_000)  # "never" in int16 day-index arrays
-POPULATION_YEARS = (2020, 2021, 2022, 2023)
+POPULATION_YEARS = tuple(range(PERIOD_START.year, PERIOD_END.year + 1))
 N_AGE = len(AGE_BANDS)
 STRUCTURE = CURRENT_STRUCTURE
 DISEASE = DEFAULT_DISEASE
@@ -126,13 +128,20 @@ class Scale:
     population_fraction: float
     period_start: dt.date = PERIOD_START
     period_end: dt.date = PERIOD_END
-    target_cases: float = 1_500_000  # at population_fraction 1.0
-    target_tests: float = 11_000_000
-    target_arrivals: float = 1_000_000
+    # Totals over the period at population_fraction 1.0, about Norway's (cases and test events
+    # by test date 2020-03-01 … 2022-01-20: 599,395 and 9,780,851 in FHI's national series).
+    target_cases: float = 600_000
+    target_tests: float = 9_800_000
+    target_arrivals: float = 650_000
 
 
 SCALES: dict[str, Scale] = {
+    # The test fixtures' scale: a 1 % sample of the residents of every kommune (fast tests; its
+    # populations and rates are a hundredth of Norway's, so it is not offered as a demo).
     "tiny": Scale("tiny", 0.01),
-    "small": Scale("small", 0.2),
+    # The default demo: every resident, fewer days. Events from 30 November 2020 (the second
+    # wave, the quiet summer of 2021, Delta, Omicron): the signals need a year of history
+    # before the default date; persons and vaccinations from the start.
+    "small": Scale("small", 1.0, period_start=dt.date(2020, 11, 30)),
     "full": Scale("full", 1.0),
 }

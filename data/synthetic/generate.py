@@ -23,8 +23,9 @@ from data.synthetic.epidemic import simulate
 from data.synthetic.geography import load_geography
 from data.synthetic.population import build_population, population_table
 from data.synthetic.rules import rule_table, timeline
+from data.synthetic.window import rules_known_on, trim_to
 
-GENERATOR_VERSION = "situasjonsbilde.synthetic 1"
+GENERATOR_VERSION = "situasjonsbilde.synthetic 2"
 
 
 @dataclass
@@ -59,7 +60,7 @@ def generate(
     def rules() -> None:
         table = rule_table()
         state["rules"] = timeline(table)
-        tables["rule_version"] = table
+        tables["rule_version"] = rules_known_on(table, scale.period_end)
 
     def vaccination() -> None:
         pop = state["pop"]
@@ -150,6 +151,8 @@ def generate(
         tables["cluster"] = cluster
         tracing["cluster_membership"] = membership
         tracing["transmission_link"] = links
+        if scale.period_start > PERIOD_START:
+            trim_to(tables, tracing, scale.period_start)
 
     steps: list[tuple[str, Callable[[], None]]] = [
         ("kommuner", geography),
@@ -190,8 +193,8 @@ def generate(
     ]
     meta = {
         "data_date": PERIOD_END.isoformat(),
-        "period_start": PERIOD_START.isoformat(),
-        "period_end": PERIOD_END.isoformat(),
+        "period_start": scale.period_start.isoformat(),
+        "period_end": scale.period_end.isoformat(),
         "seed": str(seed),
         "scale": scale.name,
         "population_fraction": repr(frac),

@@ -9,67 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data.reference import ssb_population
 from data.synthetic._common import STRUCTURE
 from geo import reference
-
-# Approximate residents on 1 January 2020 of the largest kommuner (2024 codes; Ålesund without
-# Haram). Public SSB figures rounded; the rest of the country is drawn at random.
-KNOWN_POPULATION: dict[str, int] = {
-    "0301": 693_500,
-    "4601": 284_000,
-    "5001": 205_300,
-    "1103": 143_600,
-    "3201": 127_700,
-    "4204": 111_600,
-    "3301": 101_400,
-    "3203": 94_400,
-    "3205": 86_000,
-    "3107": 82_400,
-    "1108": 79_500,
-    "5501": 77_000,
-    "3907": 64_100,
-    "3207": 59_300,
-    "3905": 57_800,
-    "1508": 57_000,
-    "3105": 56_700,
-    "4003": 54_900,
-    "1804": 52_600,
-    "3103": 49_300,
-    "3909": 47_200,
-    "3118": 45_100,
-    "4203": 45_000,
-    "1149": 42_200,
-    "3222": 41_500,
-    "3209": 39_600,
-    "4626": 38_600,
-    "1106": 37_400,
-    "4001": 36_700,
-    "3411": 34_900,
-    "1506": 32_000,
-    "3403": 31_600,
-    "3101": 31_400,
-    "3305": 30_600,
-    "3407": 30_600,
-    "4627": 29_800,
-    "4631": 29_500,
-    "3405": 28_400,
-    "3303": 27_700,
-    "3901": 27_300,
-    "1124": 27_000,
-    "3312": 26_900,
-    "3903": 25_000,
-    "4624": 25_000,
-    "5503": 24_800,
-    "5006": 24_100,
-    "5035": 24_000,
-    "1505": 24_000,
-    "3420": 21_300,
-    "5601": 20_800,
-    "5605": 10_100,
-    "1580": 9_200,
-    "3416": 6_100,
-}
-TOTAL_POPULATION_2020 = 5_367_600
 
 # Island kommuner without a land border are linked by ferry or bridge to these kommuner.
 FERRY_LINKS: dict[str, tuple[str, ...]] = {
@@ -161,12 +103,13 @@ def load_geography() -> Geography:
     # Any part of the graph still cut off from Oslo (new island kommuner, changed reference
     # data) is linked to the regional centre of its fylke, so that every kommune is reachable.
     oslo = pos["0301"]
+    size = ssb_sizes_2020()
     hops = _hop_distances(adjacency)
     while (hops[oslo] >= UNREACHABLE).any():
         i = int(np.flatnonzero(hops[oslo] >= UNREACHABLE)[0])
         centres = [
             pos[c]
-            for c in sorted(KNOWN_POPULATION, key=KNOWN_POPULATION.__getitem__, reverse=True)
+            for c in sorted(size, key=size.__getitem__, reverse=True)
             if c in pos and fylke[pos[c]] == fylke[i] and hops[oslo, pos[c]] < UNREACHABLE
         ]
         target = centres[0] if centres else oslo
@@ -197,25 +140,10 @@ def _hop_distances(adjacency: np.ndarray) -> np.ndarray:
     return hops
 
 
-def kommune_sizes(geo: Geography, rng: np.random.Generator) -> np.ndarray:
-    """Residents on 1 January 2020 per kommune (full scale): known values for the largest,
-    a log-normal draw for the rest, scaled so that the country adds up."""
-    sizes = np.zeros(geo.n, dtype=float)
-    known = np.zeros(geo.n, dtype=bool)
-    for code, pop in KNOWN_POPULATION.items():
-        if code in geo.codes:
-            sizes[geo.index_of(code)] = pop
-            known[geo.index_of(code)] = True
-    cap = 0.95 * min(v for c, v in KNOWN_POPULATION.items() if v > 15_000)
-    m = int((~known).sum())
-    draw = rng.lognormal(mean=np.log(3_800), sigma=1.0, size=m)
-    capped_at = cap * rng.uniform(0.7, 1.0, size=m)  # no pile-up of kommuner at the cap
-    remainder = TOTAL_POPULATION_2020 - sizes[known].sum()
-    for _ in range(30):  # rescale to the remainder, keeping every drawn kommune in range
-        draw = np.maximum(draw * remainder / draw.sum(), 180)
-        draw = np.where(draw > capped_at, capped_at, draw)
-    sizes[~known] = draw
-    return np.round(sizes)
+def ssb_sizes_2020() -> dict[str, int]:
+    """Residents on 1 January 2020 per kommune (2024 codes), from the committed SSB table."""
+    table = ssb_population()
+    return table[table["year"] == 2020].groupby("kommunenummer")["population"].sum().to_dict()
 
 
 def urbanity(sizes: np.ndarray) -> np.ndarray:

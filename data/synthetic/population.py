@@ -1,4 +1,5 @@
-"""Residents by kommune × age band × sex × year, and the registry of synthetic persons.
+"""Residents by kommune × age band × sex × year (SSB's populations), and the registry of
+synthetic persons.
 
 The registry holds one row per synthetic resident, sorted by (kommune, age band) cell and in
 random order inside each cell. Each cell holds as many persons as the smallest population of
@@ -14,20 +15,31 @@ import numpy as np
 import pandas as pd
 
 from data.codes import AGE_BANDS, SEXES
+from data.reference import ssb_population
 from data.synthetic._common import N_AGE, POPULATION_YEARS, STRUCTURE, categorical
-from data.synthetic.geography import Geography, kommune_sizes, urbanity
+from data.synthetic.geography import Geography, urbanity
 
-# Norway's age profile (share of residents per band, about 2020) and how it tilts with urbanity:
-# cities have more young adults, rural kommuner more elderly.
-AGE_SHARE = np.array(
-    [0.135, 0.047, 0.024, 0.086, 0.203, 0.066, 0.139, 0.121, 0.101, 0.035, 0.023, 0.021]
-)
-AGE_URBAN_TILT = np.array(
-    [0.02, -0.03, -0.04, 0.12, 0.20, 0.05, -0.03, -0.10, -0.15, -0.17, -0.17, -0.15]
-)
+# The exports of SSB table 07459 have no sex split: each kommune × age band is divided by Norway's
+# female share of the band (about 2020; a synthetic split, documented as such in the README).
 FEMALE_SHARE = np.array(
     [0.487, 0.487, 0.486, 0.480, 0.481, 0.486, 0.490, 0.495, 0.505, 0.530, 0.570, 0.650]
 )
+
+
+def ssb_residents(geo: Geography) -> np.ndarray:
+    """K × A × Y residents on 1 January of each of :data:`POPULATION_YEARS` from the committed
+    SSB table (:mod:`data.reference`), in the order of ``geo.codes`` and :data:`AGE_BANDS`."""
+    table = ssb_population()
+    table = table[table["year"].isin(POPULATION_YEARS)]
+    wide = table.pivot_table(
+        index="kommunenummer", columns=["age_band", "year"], values="population", aggfunc="sum"
+    )
+    missing = sorted(set(geo.codes) - set(wide.index))
+    if missing:
+        raise ValueError(f"No SSB population for kommuner {missing[:5]}")
+    columns = pd.MultiIndex.from_product([AGE_BANDS, POPULATION_YEARS])
+    values = wide.reindex(index=list(geo.codes), columns=columns).to_numpy(dtype=np.int64)
+    return values.reshape(geo.n, N_AGE, len(POPULATION_YEARS))
 
 
 @dataclass
@@ -56,27 +68,21 @@ class Population:
 
 
 def build_population(geo: Geography, fraction: float, rng: np.random.Generator) -> Population:
-    sizes = kommune_sizes(geo, rng)
-    u = urbanity(sizes)
-    k = geo.n
-    shares = AGE_SHARE[None, :] * np.exp(AGE_URBAN_TILT[None, :] * u[:, None])
-    shares *= rng.lognormal(0.0, 0.05, size=shares.shape)
-    shares /= shares.sum(axis=1, keepdims=True)
-    for _ in range(6):  # keep the national age profile while kommuner differ
-        national = (sizes[:, None] * shares).sum(axis=0) / sizes.sum()
-        shares *= (AGE_SHARE / AGE_SHARE.sum() / national)[None, :]
-        shares /= shares.sum(axis=1, keepdims=True)
-    female = np.clip(FEMALE_SHARE[None, :] + rng.normal(0.0, 0.006, size=(k, N_AGE)), 0.4, 0.7)
-    growth = np.clip(0.004 + 0.005 * u + rng.normal(0.0, 0.003, size=k), -0.01, 0.02)
-    years = np.arange(len(POPULATION_YEARS))
-    base = sizes[:, None] * shares  # K × A
-    by_sex = np.stack([base * female, base * (1.0 - female)], axis=2)  # K × A × 2
-    full = by_sex[..., None] * (1.0 + growth)[:, None, None, None] ** years[None, None, None, :]
-    # Stochastic rounding with one uniform per cell for all years keeps the years consistent.
-    jitter = rng.uniform(size=by_sex.shape)[..., None]
-    scaled = np.floor(full * fraction + jitter).astype(np.int64)
+    """Norway's residents (SSB) by kommune × age band × year, split by sex; at ``fraction`` < 1
+    (the test scale) a stochastic share of them, one uniform per cell for all years so that the
+    years stay consistent."""
+    residents = ssb_residents(geo)  # K × A × Y
+    sizes = residents[:, :, 0].sum(axis=1).astype(float)
+    jitter = rng.uniform(size=(2, *residents.shape[:2], 1))
+    kept = residents if fraction >= 1.0 else np.floor(residents * fraction + jitter[0])
+    kept = kept.astype(np.int64)
+    female = np.floor(kept * FEMALE_SHARE[None, :, None] + jitter[1]).astype(np.int64)
+    female = np.minimum(female, kept)
+    scaled = np.stack([female, kept - female], axis=2)  # K × A × 2 × Y
+    full_female = residents * FEMALE_SHARE[None, :, None]
+    full = np.stack([full_female, residents - full_female], axis=2).astype(float)
     cells = scaled.min(axis=3)  # K × A × 2 persons in the registry
-    return _with_registry(full, scaled, sizes, u, cells, rng)
+    return _with_registry(full, scaled, sizes, urbanity(sizes), cells, rng)
 
 
 def _with_registry(full, scaled, sizes, u, cells, rng) -> Population:
