@@ -119,7 +119,7 @@ CASE_BASIS_NOTES = {
     ),
 }
 
-# The registration-date wording of every case text above (and in dashboard/briefing.py) that
+# The registration-date wording of every case text above (and in dashboard/briefing/) that
 # case_basis_text() rewords: listed here so that each reworded sentence is in the catalogue and
 # translates as a whole. tests/test_definitions_i18n.py checks the list is complete.
 REGISTRATION_WORDINGS = (

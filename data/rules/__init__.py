@@ -45,6 +45,7 @@ from data.rules.catalogue import (
     SCOPE_LEVELS,
     ParameterSpec,
     is_oxcgrt,
+    parameter_parts,
     parameter_text,
     parameters_text,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "RuleInput",
     "RuleValidationError",
     "is_oxcgrt",
+    "parameter_parts",
     "parameter_text",
     "parameters_text",
     "persons_in_isolation",

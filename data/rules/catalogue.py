@@ -263,12 +263,11 @@ def is_oxcgrt(authority: object) -> bool:
     return str(authority or "").startswith(OXCGRT_AUTHORITY)
 
 
-def parameter_text(name: str, value: Any) -> str:
-    """One parameter as a Norwegian phrase: «Isolasjon (dager): 5»."""
+def parameter_parts(name: str, value: Any) -> tuple[str, str]:
+    """One parameter's label and value as Norwegian words: («Isolasjon (dager)», «5»)."""
     spec = PARAMETERS.get(name)
     if spec is None:
-        shown = "–" if value is None else str(value)
-        return f"{name}: {shown}"
+        return name, "–" if value is None else str(value)
     if value is None:
         shown = spec.null_label
     elif name == "test_within_hours" and value == 0:
@@ -279,7 +278,13 @@ def parameter_text(name: str, value: Any) -> str:
         shown = spec.choices[str(value)]
     else:
         shown = str(value)
-    return f"{spec.label}: {shown}"
+    return spec.label, shown
+
+
+def parameter_text(name: str, value: Any) -> str:
+    """One parameter as a Norwegian phrase: «Isolasjon (dager): 5»."""
+    label, shown = parameter_parts(name, value)
+    return f"{label}: {shown}"
 
 
 def parameters_text(parameters: Mapping[str, Any] | None) -> list[str]:
