@@ -164,3 +164,41 @@ def test_default_date_shows_a_situation(default_demo: dict[str, Any]) -> None:
         _scalar("SELECT COUNT(*) FROM rule_version WHERE valid_from BETWEEN :a AND :b", **last_7)
         > 0
     )
+
+
+@pytest.mark.browser
+def test_default_demo_in_the_browser(dash_duo: Any, app: Any, default_demo: dict[str, Any]) -> None:
+    """What a newcomer sees in chromium on the default demo: Oslo's SSB population of the
+    year on its Kommune page, Utsira's neighbours, and the national map in at least five
+    colour classes (read from the figure the browser drew)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser_helpers import start_and_login
+
+    year = default_demo["data_date"].year
+    ssb = ssb_population()
+    oslo = int(ssb[(ssb["kommunenummer"] == "0301") & (ssb["year"] == year)]["population"].sum())
+    start_and_login(dash_duo, app, "ks-analytiker", "/kommune/0301")
+    dash_duo.wait_for_contains_text("#kommune-title", "(0301)", timeout=40)
+    # selenium reads a no-break space as a space
+    shown = formatting.number(oslo).replace("\u00a0", " ").replace("\u202f", " ")
+    dash_duo.wait_for_contains_text("#kommune-cards", shown, timeout=40)
+
+    dash_duo.driver.get(dash_duo.server_url + "/kommune/1151")
+    dash_duo.wait_for_contains_text("#kommune-title", "(1151)", timeout=40)
+    dash_duo.wait_for_contains_text("#kommune-neighbours", "Haugesund", timeout=40)
+    assert dash_duo.find_elements("#kommune-neighbours li"), "Utsira has no neighbours"
+
+    dash_duo.driver.get(dash_duo.server_url + "/")
+    script = (
+        "const g = document.querySelector('#map .js-plotly-plot');"
+        "if (!g || !g.data || !g.data.length || !g.data[0].z) return null;"
+        "return [g.data[0].z, g.data[0].zmin, g.data[0].zmax];"
+    )
+    z, lo, hi = WebDriverWait(dash_duo.driver, 60).until(lambda d: d.execute_script(script))
+    values = pd.Series([v for v in z if v is not None], dtype=float)
+    steps = len(SEQUENTIAL) - 1
+    classes = ((values - float(lo)) / (float(hi) - float(lo)) * steps).clip(0, steps - 1e-9)
+    used = classes.astype(int).nunique()
+    assert used >= 5, classes.astype(int).value_counts().sort_index().to_dict()
+    assert dash_duo.get_logs() == [], dash_duo.get_logs()
