@@ -28,7 +28,7 @@ from data.importers.base import (
     SEPARATORS,
     Parsed,
     SourceFile,
-    _split_header,
+    split_header,
 )
 
 Store = Callable[[Connection, Parsed, int, str], int]
@@ -186,7 +186,7 @@ GROUPS: tuple[str, ...] = tuple(dict.fromkeys(k.group for k in KINDS.values()))
 
 def _headers(text: str) -> list[list[str]]:
     lines = text.split("\n", 12)[:12]
-    return [_split_header(line, sep) for line in lines for sep in SEPARATORS]
+    return [split_header(line, sep) for line in lines for sep in SEPARATORS]
 
 
 def _first_rows(text: str, columns: list[str], limit: int = 40) -> list[dict[str, str]]:
@@ -194,7 +194,7 @@ def _first_rows(text: str, columns: list[str], limit: int = 40) -> list[dict[str
     lines = text.split("\n", limit + HEADER_SEARCH_LINES)[: limit + HEADER_SEARCH_LINES]
     for index, line in enumerate(lines):
         for sep in SEPARATORS:
-            if _split_header(line, sep) == columns:
+            if split_header(line, sep) == columns:
                 # each line on its own: a stray quote must not run one row into the next
                 rows = []
                 for ln in lines[index + 1 :]:

@@ -12,25 +12,29 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select
 from tqdm import tqdm
 
-from data.importers import derive, erviss, population_check, registry, store, vintage
+from data.importers import derive, erviss, registry, store, vintage
 from data.importers.base import (
     Flag,
     ImportFormatError,
-    Parsed,
     Rejections,
     SourceFile,
-    as_date,
     read_source,
     sparse_series,
 )
+from data.importers.completeness import active_coverage, coverage, describe_loss, shrinkage
+from data.importers.results import ImportReport, ImportResult
+
+# staging (parse and validate before writing) has a module of its own; its names stay here too
+from data.importers.staging import TRUNCATION as TRUNCATION
+from data.importers.staging import Staged as Staged
+from data.importers.staging import resolve, stage
+from data.importers.staging import unaccounted as unaccounted
 from data.importers.texts import reason_text
 from data.schema import DatasetMeta, Kommune, RejectedRow
 
@@ -39,70 +43,6 @@ BIG_FILE_ROWS = 50_000
 
 class ImportRefused(RuntimeError):
     """The target database must not receive imports (it holds demo data)."""
-
-
-@dataclass
-class Staged:
-    """A file parsed and validated in full, before anything is written: either ``parsed``
-    (ready to be swapped in) or a refusal with its ``reason`` and ``message``."""
-
-    src: SourceFile
-    kind: registry.Kind | None
-    description: str
-    parsed: Parsed | None = None
-    reason: str = ""
-    message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.parsed is not None
-
-
-@dataclass
-class ImportResult:
-    file: str
-    kind: str | None
-    status: str  # loaded | unchanged | outdated | failed | refused | skipped
-    import_id: int | None = None
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    rows_skipped: int = 0
-    facts: int = 0
-    seconds: float = 0.0
-    message: str = ""
-    reasons: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass
-class ImportReport:
-    results: list[ImportResult]
-    derived: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def anything_loaded(self) -> bool:
-        return any(r.status in ("loaded", "unchanged") and r.rows_loaded for r in self.results)
-
-    @property
-    def changed(self) -> bool:
-        """Whether any data changed: a failed file changes none (it is refused before it
-        supersedes anything)."""
-        return any(r.status == "loaded" for r in self.results)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every recognised file was loaded or unchanged; 1 when any file failed or was
-        refused (or, for a named kind, not recognised), so scripts notice."""
-        if any(r.status in ("failed", "refused") for r in self.results):
-            return 1
-        # an older vintage of data already loaded changes nothing, rightly
-        outdated = any(r.status == "outdated" for r in self.results)
-        return 0 if self.anything_loaded or outdated or not self.results else 1
 
 
 def prepare(engine: Engine) -> None:
@@ -120,232 +60,6 @@ def prepare(engine: Engine) -> None:
             )
         if not conn.execute(select(func.count()).select_from(Kommune)).scalar_one():
             load_reference(conn)
-
-
-def _resolve(src: SourceFile, group: str | None) -> tuple[registry.Kind | None, str]:
-    detected, description = registry.identify(src)
-    if group is None:
-        return detected, description
-    allowed = registry.kinds_in_group(group)
-    if detected is not None and detected in allowed:
-        return detected, description
-    if detected is not None:
-        raise ImportFormatError(
-            "unknown_format",
-            f"filen ser ut som {detected.group} ({description}), ikke {group}",
-        )
-    if description != "ukjent filtype":
-        raise ImportFormatError("unsupported_layout", description)
-    return allowed[0], description  # parse anyway, so that the failure is reported by line
-
-
-# rejections that say the file as a whole is incomplete: it replaces nothing
-TRUNCATION = ("truncated_file", "truncated_line")
-
-
-def _has_values(parsed: Parsed) -> bool:
-    """Whether the file gives its dataset anything: a value, a feature, a rule. Reference
-    files that are only checked (names, the fylke crosswalk) have no facts to give."""
-    if not parsed.facts and "geojson" not in parsed.extra:
-        return True
-    for name, frame in parsed.facts.items():
-        if frame is None or frame.empty:
-            continue
-        if name != "reported_series" or frame["value"].notna().any():
-            return True
-    if "geojson" in parsed.extra:
-        return bool(parsed.extra["geojson"]["features"])
-    return bool(parsed.extra.get("runs") or parsed.extra.get("crosswalk") is not None)
-
-
-def unaccounted(parsed: Parsed) -> int:
-    """Lines read that are neither loaded, rejected nor skipped (0 when every row is
-    accounted for). ``rows_read`` is counted on the raw text, independently of the parser."""
-    return parsed.rows_read - (
-        parsed.rows_loaded + len(parsed.rejects.lines()) + parsed.rows_skipped
-    )
-
-
-def stage(
-    src: SourceFile,
-    *,
-    group: str | None = None,
-    kind: registry.Kind | None = None,
-    engine: Engine | None = None,
-) -> Staged:
-    """Recognise, parse and validate ``src`` in full, without writing to any store; with
-    ``engine``, counts of a file without a population column are checked against the
-    store's SSB population (:mod:`data.importers.population_check`)."""
-    try:
-        if kind is not None:
-            description = kind.label
-        else:
-            kind, description = _resolve(src, group)
-    except ImportFormatError as exc:
-        return Staged(src, None, str(exc), reason=exc.reason, message=str(exc))
-    if kind is None:
-        if src.truncated:
-            message = f"{src.path.name}: filen er avkortet (den komprimerte strømmen slutter "
-            return Staged(
-                src,
-                None,
-                description,
-                reason="truncated_file",
-                message=message + f"for tidlig) og ble ikke gjenkjent: {description}",
-            )
-        return Staged(src, None, description, reason="unknown_format", message=description)
-    staged = Staged(src, kind, description)
-    try:
-        parsed = kind.parse(src)
-    except ImportFormatError as exc:
-        staged.reason, staged.message = exc.reason, str(exc)
-        return staged
-    except (ValueError, KeyError, TypeError, IndexError, UnicodeError) as exc:
-        staged.reason, staged.message = "unreadable_file", f"{type(exc).__name__}: {exc}"
-        return staged
-    if engine is not None and parsed.extra.get("population_check"):
-        with engine.connect() as conn:
-            population_check.against_store(conn, parsed)
-    rejects = parsed.rejects
-    reasons = set(rejects.frame()["reason"]) if len(rejects) else set()
-    name = src.path.name
-    missing = unaccounted(parsed)
-    if missing:
-        # a safety net: the readers account for every line, so this is a bug, not data
-        staged.reason = "rows_unaccounted"
-        staged.message = (
-            f"{name}: {parsed.rows_read} rader lest, men {parsed.rows_loaded} lastet, "
-            f"{len(rejects.lines())} avvist og {parsed.rows_skipped} hoppet over; "
-            "filen er ikke importert"
-        )
-        return staged
-    if reasons & set(TRUNCATION):
-        staged.reason = "truncated_file"
-        staged.message = (
-            f"{name}: filen er avkortet (slutter midt i en linje eller i den komprimerte "
-            f"strømmen); {parsed.rows_loaded} av {parsed.rows_read} rader kunne leses, men en "
-            "avkortet fil erstatter ingenting"
-        )
-        return staged
-    if parsed.rows_loaded == 0 or not _has_values(parsed):
-        # a file that loads nothing replaces nothing: the data it would supersede stay
-        if len(rejects):
-            first = rejects.frame().iloc[0]
-            line = "" if pd.isna(first["line"]) else f"linje {int(first['line'])}, "
-            field = "" if first["field"] is None or pd.isna(first["field"]) else first["field"]
-            why = f"{line}felt {field}: {reason_text(str(first['reason']))} "
-        else:
-            why = "ingen rader med verdier "
-        staged.reason = "nothing_loaded"
-        staged.message = (
-            f"{name} ({description}): {why}({len(rejects.lines())} linjer avvist, "
-            f"{parsed.rows_skipped} hoppet over, ingen lastet)"
-        )
-        return staged
-    staged.parsed = parsed
-    return staged
-
-
-def coverage(parsed: Parsed) -> dict[str, Any]:
-    """What a dataset covers: its area levels, areas, measures and first and last date."""
-    areas: set[str] = set()
-    levels: set[str] = set()
-    measures: set[str] = set()
-    dates: list[Any] = []
-    constants = parsed.extra.get("constants", {})
-    for frame in parsed.facts.values():
-        if frame is None or frame.empty:
-            continue
-        if "value" in frame.columns:
-            frame = frame[frame["value"].notna()]
-        level = frame["area_level"].astype(str) if "area_level" in frame.columns else None
-        if "area_code" in frame.columns:
-            codes = frame["area_code"].astype(str)
-            keys = codes if level is None else level + ":" + codes
-            areas |= set(keys.unique())
-        if level is not None:
-            levels |= set(level.unique())
-        if "measure" in frame.columns:
-            measures |= set(frame["measure"].astype(str).unique())
-        if "dose_number" in frame.columns:
-            measures |= {f"dose_{int(d)}" for d in frame["dose_number"].unique()}
-        if "date" in frame.columns and len(frame):
-            dates += [frame["date"].min(), frame["date"].max()]
-    if "geojson" in parsed.extra:
-        areas |= {f["id"] for f in parsed.extra["geojson"]["features"]}
-    if "area_level" in constants:
-        levels.add(str(constants["area_level"]))
-    if "area_code" in constants and not areas:
-        areas.add(str(constants["area_code"]))
-    if "measure" in constants:
-        measures.add(str(constants["measure"]))
-    first = as_date(min(dates)) if dates else parsed.period_start
-    last = as_date(max(dates)) if dates else parsed.data_date
-    return {
-        "levels": sorted(levels),
-        "areas": sorted(areas),
-        "measures": sorted(measures),
-        "first": first.isoformat() if first else None,
-        "last": last.isoformat() if last else None,
-        "rows": parsed.rows_loaded,
-    }
-
-
-def shrinkage(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """What replacing ``old`` by ``new`` would remove (empty when new covers old)."""
-    lost: dict[str, Any] = {}
-    if old.get("levels") and new["levels"] != old["levels"]:
-        lost["levels"] = old["levels"]
-    missing = sorted(set(old.get("areas", [])) - set(new["areas"]))
-    if missing:
-        lost["areas"] = missing
-    measures = sorted(set(old.get("measures", [])) - set(new["measures"]))
-    if measures:
-        lost["measures"] = measures
-    if old.get("first") and (new["first"] is None or new["first"] > old["first"]):
-        lost["first"] = old["first"]
-    if old.get("last") and (new["last"] is None or new["last"] < old["last"]):
-        lost["last"] = old["last"]
-    return lost
-
-
-def describe_loss(lost: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> str:
-    parts = []
-    if "levels" in lost:
-        parts.append(f"nivå {','.join(lost['levels'])} (ny fil: {','.join(new['levels'])})")
-    if "areas" in lost:
-        shown = ", ".join(lost["areas"][:8]) + (" …" if len(lost["areas"]) > 8 else "")
-        parts.append(f"{len(lost['areas'])} av {len(old['areas'])} områder ({shown})")
-    if "measures" in lost:
-        parts.append(f"målene {', '.join(lost['measures'])}")
-    if "first" in lost:
-        parts.append(f"datoene fra {lost['first']} til {new['first']}")
-    if "last" in lost:
-        parts.append(f"datoene etter {new['last']} til og med {lost['last']}")
-    return "; ".join(parts)
-
-
-def _active_coverage(conn: Connection, dataset: str) -> dict[str, Any] | None:
-    from data.schema import ImportRun
-
-    rows = conn.execute(
-        select(ImportRun.detail, ImportRun.period_start, ImportRun.data_date).where(
-            ImportRun.dataset == dataset, ImportRun.status == "active"
-        )
-    ).all()
-    if not rows:
-        return None
-    detail, start, end = rows[-1]
-    found = (detail or {}).get("coverage")
-    if found:
-        return dict(found)
-    return {
-        "levels": [],
-        "areas": [],
-        "measures": [],
-        "first": start.isoformat() if start else None,
-        "last": end.isoformat() if end else None,
-    }
 
 
 def import_file(
@@ -373,7 +87,7 @@ def import_file(
         return ImportResult(str(path), None, "failed", message=str(exc))
     if kind is None:
         try:
-            kind, _description = _resolve(src, group)
+            kind, _description = resolve(src, group)
         except ImportFormatError as exc:
             if group is None:
                 return ImportResult(str(path), None, "skipped", message=str(exc))
@@ -419,7 +133,7 @@ def import_file(
                 message=f"{path.name}: utgaven {parsed.detail['vintage']} er eldre enn den som "
                 f"er lastet ({previous[1]}); den nyere beholdes",
             )
-        old_coverage = _active_coverage(conn, parsed.dataset)
+        old_coverage = active_coverage(conn, parsed.dataset)
         lost = shrinkage(old_coverage, new_coverage) if old_coverage else {}
         if lost and not replace:
             removed = describe_loss(lost, old_coverage or {}, new_coverage)
@@ -662,7 +376,7 @@ def plan(
     for path in paths:
         try:
             src = read_source(path)
-            kind, description = _resolve(src, group)
+            kind, description = resolve(src, group)
         except OSError as exc:
             unknown.append((path, str(exc)))
             continue
