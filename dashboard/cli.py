@@ -363,7 +363,7 @@ def report(
     """Ukerapport (PDF + CSV + JSON) for én kommune eller, med --all, for alle kommuner."""
     from cachelib import SimpleCache
 
-    from dashboard import reports
+    from dashboard import report_pdf, reports
     from data import cache as data_cache
     from data import queries
     from data.scope import Scope
@@ -392,11 +392,11 @@ def report(
         except reports.ReportError as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(1) from None
-        for path in reports.write_report(report_, out, language):
+        for path in report_pdf.write_report(report_, out, language):
             typer.echo(str(path))
         return
     codes = list(queries.kommune_list(scope=scope)["kommunenummer"])
-    written, failed = reports.write_all(
+    written, failed = report_pdf.write_all(
         scope=scope,
         week=week,
         out_dir=out,

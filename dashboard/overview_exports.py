@@ -15,7 +15,7 @@ from dash import Dash
 from flask import Response, abort, request
 from flask_login import current_user
 
-from dashboard import i18n, reports
+from dashboard import i18n, report_pdf, reports
 from dashboard import overview as overview_view
 from dashboard.auth import ROLES, current_scope
 from dashboard.i18n import _
@@ -132,7 +132,7 @@ def init_overview_exports(app: Dash) -> None:
         except reports.ReportError as err:
             abort(404, description=str(err))
         if fmt == "pdf":
-            payload = reports.report_pdf(report, language)
+            payload = report_pdf.report_pdf(report, language)
         else:
             payload = {"csv": reports.report_csv, "json": reports.report_json}[fmt](report)
         audit.record(

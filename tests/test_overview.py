@@ -350,7 +350,7 @@ def test_report_csv_equals_the_pdf(app, user_id) -> None:
 
 
 def test_report_cli_single_and_all(tmp_path, settings) -> None:
-    from dashboard import reports
+    from dashboard import report_pdf, reports
     from dashboard.cli import app as cli
 
     result = CliRunner().invoke(
@@ -362,7 +362,7 @@ def test_report_cli_single_and_all(tmp_path, settings) -> None:
     header = (tmp_path / f"ukerapport-0301-{WEEK}.csv").read_text().splitlines()[0]
     assert header.split(";") == list(reports.REPORT_COLUMNS)
     # the scheduled mode over a few kommuner (the CLI's --all runs this over every kommune)
-    written, failed = reports.write_all(
+    written, failed = report_pdf.write_all(
         scope=Scope.full(),
         week=WEEK,
         out_dir=tmp_path / "alle",

@@ -1,7 +1,8 @@
-"""The texts of the demo rule register (data/synthetic/rules.py) and the authorities behind
-them, marked for translation: rule texts are data in bokmål, and a page shows a rule text
-through ``_()`` so that the demo rules read in English too (a text recorded by a user has no
-entry and is shown as written). A test keeps this list equal to the demo rules."""
+"""The texts of the demo rule register (data/synthetic/rules_national.py, rules_local.py)
+and the authorities behind them, marked for translation: rule texts are data in bokmål, and a
+page shows a rule text through ``_()`` so that the demo rules read in English too (a text
+recorded by a user has no entry and is shown as written). A test keeps this list equal to the
+demo rules."""
 
 # ruff: noqa: E501 (whole rule texts on one line each, as in the rule register)
 from __future__ import annotations
