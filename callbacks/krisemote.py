@@ -31,7 +31,8 @@ def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
         compare = html.Div(
             _(
                 "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
-                fylke=fylke,
+                # "Oslo (fylke)": the county is never taken for the kommune (Oslo is both)
+                fylke=fylke_label(fylke),
                 fylkesverdi=indicator.compared("county"),
                 landsverdi=indicator.compared("nation"),
             ),

@@ -63,6 +63,7 @@ def shade_gaps(fig: Any, spans: list[tuple[dt.date, dt.date]]) -> None:
             fillcolor="#9e9e9e",
             opacity=0.25,
             line_width=0,
+            name="withheld",  # apart from the incomplete last days' band ("incomplete")
             **label,
         )
 

@@ -61,7 +61,7 @@ def count(value: Any, suppressed: bool = False) -> str:
 def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
     return _(
         "{fylke}: {fylke_value} · Landet: {nation_value}",
-        fylke=context.fylkesnavn,
+        fylke=context.fylke_label,
         fylke_value=fylke_text,
         nation_value=nation_text,
     )

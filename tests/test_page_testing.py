@@ -261,7 +261,7 @@ def test_page_renders_for_kommuner_of_different_sizes(client, kommune, name, fyl
     assert f"Data per {formatting.date_short(data_date())}" in source
     assert "demodata" in source.lower()
     cards = json.dumps(response["testing-cards"]["children"])
-    assert "Positivandel" in cards and f"{fylke}:" in cards and "Landet:" in cards
+    assert "Positivandel" in cards and f"{fylke} (fylke):" in cards and "Landet:" in cards
 
 
 def test_unknown_kommune_gives_a_clear_message(client) -> None:
