@@ -110,6 +110,17 @@ def fylke_label(fylkesnavn: str) -> str:
     return _("{fylke} (fylke)", fylke=fylkesnavn)
 
 
+def compare_line(fylkesnavn: str, county: str, nation: str) -> str:
+    """The line under a kommune's number: its county's and the country's value, the county
+    named as a county («Oslo (fylke): 30 · Landet: 309»: Oslo is kommune and county)."""
+    return _(
+        "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
+        fylke=fylke_label(fylkesnavn),
+        fylkesverdi=county,
+        landsverdi=nation,
+    )
+
+
 @dataclass(frozen=True)
 class Context:
     """What every situation page callback starts from."""

@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, html
 from callbacks.common import (
     NATION_LABEL,
     Context,
+    compare_line,
     not_published,
     page_context,
     register_kommune_controls,
@@ -65,12 +66,7 @@ def _cards(
     def compare(metric: str) -> str:
         fylke_value = share_text(f.at[metric, "f"], f.at[metric, "f_suppressed"])
         nation_value = share_text(f.at[metric, "n"], f.at[metric, "n_suppressed"])
-        return _(
-            "{fylke}: {fylke_value} · Landet: {nation_value}",
-            fylke=place.fylkesnavn,
-            fylke_value=fylke_value,
-            nation_value=nation_value,
-        )
+        return compare_line(place.fylkesnavn, fylke_value, nation_value)
 
     registered = own.get("registered")
     window_note = _("Siste {days} dager", days=days)

@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import (
     as_of,
+    compare_line,
     fylke_label,
     incomplete_note,
     nation_label,
@@ -82,12 +83,7 @@ def _cards(
         return formatting.count(k[key], suppressed=formatting.as_float(k[key]) is None)
 
     def compare(key: str) -> str:
-        return _(
-            "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
-            fylke=fylke,
-            fylkesverdi=inc(f, key),
-            landsverdi=inc(n, key),
-        )
+        return compare_line(fylke, inc(f, key), inc(n, key))
 
     return [
         dbc.Col(

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
 from callbacks import krisemote_wall as wall
-from callbacks.common import as_of, fylke_label, nation_label
+from callbacks.common import as_of, compare_line, fylke_label, nation_label
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.briefing import Indicator, indicators_on
@@ -29,13 +29,7 @@ def _number(indicator: Indicator, fylke: str, *, big: bool = True) -> html.Div:
     compare = None
     if indicator.has_comparison:
         compare = html.Div(
-            _(
-                "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
-                # "Oslo (fylke)": the county is never taken for the kommune (Oslo is both)
-                fylke=fylke_label(fylke),
-                fylkesverdi=indicator.compared("county"),
-                landsverdi=indicator.compared("nation"),
-            ),
+            compare_line(fylke, indicator.compared("county"), indicator.compared("nation")),
             className="krise-compare",
         )
     unit = "" if indicator.unit in ("", "%") else indicator.unit

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import as_of, register_kommune_controls, series_basis_note
+from callbacks.common import as_of, compare_line, register_kommune_controls, series_basis_note
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.briefing import (
@@ -45,12 +45,7 @@ def _card(indicator: Indicator, fylke: str) -> dbc.Col:
     value = indicator.display_percent()
     compare = None
     if indicator.has_comparison:
-        compare = _(
-            "{fylke}: {fylkesverdi} · Landet: {landsverdi}",
-            fylke=fylke,
-            fylkesverdi=indicator.compared("county"),
-            landsverdi=indicator.compared("nation"),
-        )
+        compare = compare_line(fylke, indicator.compared("county"), indicator.compared("nation"))
     body = [
         html.Div(indicator.label, className="small text-muted"),
         html.Div(value, className="fs-4 fw-semibold", id=f"brief-{indicator.key}"),

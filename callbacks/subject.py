@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from callbacks.common import Context
+from callbacks.common import Context, compare_line
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
@@ -59,12 +59,7 @@ def count(value: Any, suppressed: bool = False) -> str:
 
 
 def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
-    return _(
-        "{fylke}: {fylke_value} · Landet: {nation_value}",
-        fylke=context.fylke_label,
-        fylke_value=fylke_text,
-        nation_value=nation_text,
-    )
+    return compare_line(context.fylkesnavn, fylke_text, nation_text)
 
 
 def neighbours(scope: Scope, kommunenummer: str) -> tuple[pd.DataFrame, int]:
