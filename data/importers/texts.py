@@ -10,7 +10,7 @@ REJECT_REASONS_NB: dict[str, str] = {
     "unreadable_file": "Filen kunne ikke leses",
     "nothing_loaded": "Ingen rader kunne lastes; eksisterende data er beholdt",
     "unknown_format": "Ukjent filformat (fant ikke forventede kolonner)",
-    "truncated_file": "Filen er avkortet (komprimert strøm slutter for tidlig)",
+    "truncated_file": "Filen er avkortet (slutter midt i en linje eller i komprimert strøm)",
     "truncated_line": "Linjen er avkortet (filen slutter midt i linjen)",
     "wrong_field_count": "Feil antall felt på linjen (feil skilletegn eller avkortet linje)",
     "missing_value": "Mangler verdi i påkrevd felt",
