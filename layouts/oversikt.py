@@ -49,6 +49,18 @@ def _format(kind: str, decimals: int, key: str = "") -> Format:
     return base.nully(_("skjult") if key.startswith("incidence") else "–")
 
 
+def header_widths(columns: list[dict], minimum: int = 70) -> list[dict]:
+    """A width per column that holds its header's longest word on one line (bold 0.85rem:
+    about 8.5 px a character, plus the sort arrow and padding), so that no header breaks
+    inside a word («Innbyg|gere») in either language."""
+    out = []
+    for column in columns:
+        longest = max((len(word) for word in str(column["name"]).split()), default=0)
+        width = max(minimum, round(longest * 8.5) + 24)
+        out.append({"if": {"column_id": column["id"]}, "minWidth": f"{width}px"})
+    return out
+
+
 def table_columns() -> list[dict]:
     out = []
     for c in OVERVIEW_COLUMNS:
@@ -142,9 +154,10 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
         ],
         className="g-3 mb-2 align-items-end",
     )
+    columns = table_columns()
     table = dash_table.DataTable(  # type: ignore[attr-defined]
         id="ov-table",
-        columns=table_columns(),
+        columns=columns,
         data=[],
         sort_action="native",
         filter_action="native",
@@ -156,10 +169,17 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
         style_table={"overflowX": "auto", "maxHeight": "70vh", "overflowY": "auto"},
         style_cell={"fontSize": "0.85rem", "padding": "2px 6px", "minWidth": "70px"},
         style_cell_conditional=[
+            *header_widths(columns),
             {"if": {"column_id": "spark"}, "fontFamily": "monospace", "minWidth": "90px"},
             {"if": {"column_id": "name"}, "minWidth": "130px", "textAlign": "left"},
         ],
-        style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto"},
+        style_header={
+            "fontWeight": "600",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "wordBreak": "normal",  # whole words only; header_widths makes them fit
+            "overflowWrap": "normal",
+        },
         tooltip_header={c.key: _(c.definition) for c in OVERVIEW_COLUMNS},
         tooltip_delay=300,
         filter_options={"case": "insensitive", "placeholder_text": _("filter …")},

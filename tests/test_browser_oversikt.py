@@ -104,3 +104,34 @@ def test_overview_sort_filter_open_and_krisemote_keyboard(dash_duo, app) -> None
     dash_duo.wait_for_contains_text("#krise-position", "Panel 3 av 3", timeout=10)
     assert _visible_panel_title(dash_duo) == "Klynger og utbrudd"
     assert dash_duo.get_logs() == [], "browser console errors"
+
+
+# every word of a header: how many line boxes it takes (2 or more: broken inside the word)
+WORD_LINES = """
+const out = [];
+for (const th of document.querySelectorAll('#ov-table th.dash-header')) {
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const re = /\\S+/g;
+    let m;
+    while ((m = re.exec(node.data)) !== null) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      out.push([m[0], lines.size]);
+    }
+  }
+}
+return out;
+"""
+
+
+def test_overview_headers_keep_their_words_whole(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
+    """No column header of the Kommuneoversikt breaks inside a word («Innbyg|gere»)."""
+    start_and_login(dash_duo, app, "ks-analytiker", "/oversikt")
+    dash_duo.wait_for_element('#ov-table td[data-dash-column="name"] a', timeout=60)
+    words = dash_duo.driver.execute_script(WORD_LINES)
+    assert len(words) >= 20, words
+    broken = [word for word, lines in words if lines > 1]
+    assert not broken, broken
