@@ -241,7 +241,8 @@ def build_with_figures(doc: SimpleDocTemplate, buffer: io.BytesIO, story: list[A
     return out.getvalue()
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of both one-page PDFs (Morgenbrief and weekly report)."""
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("t", parent=base["Title"], fontSize=15, spaceAfter=2, alignment=0),
@@ -253,9 +254,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
+def table(rows: list[list[Any]], widths: list[float]) -> Table:
+    """A compact table of both PDFs: bold header row, numbers right-aligned."""
+    out = Table(rows, colWidths=widths, repeatRows=1)
+    out.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.8),
@@ -269,7 +271,7 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
             ]
         )
     )
-    return table
+    return out
 
 
 def a4_document(
@@ -340,14 +342,14 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
             s["small"],
         )
     )
-    table = Table(
+    columns = Table(
         [
             [para(_("Siden i går"), s["h"]), para(_("Regler"), s["h"])],
             [_bullets([*_signal_lines(brief), *brief.changes], s["body"]), rules],
         ],
         colWidths=[width * 0.5, width * 0.5],
     )
-    table.setStyle(
+    columns.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -356,7 +358,7 @@ def _side_by_side(brief: Briefing, s: dict[str, ParagraphStyle], width: float) -
             ]
         )
     )
-    return table
+    return columns
 
 
 def definitions_text(pairs: Iterable[tuple[str, str]]) -> Markup:
@@ -374,7 +376,7 @@ def definitions_text(pairs: Iterable[tuple[str, str]]) -> Markup:
 
 def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     """The Morgenbrief as a one-page A4 PDF."""
-    s = _styles()
+    s = styles()
     buffer = io.BytesIO()
     doc, width = a4_document(
         buffer,
@@ -427,7 +429,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
                 indicator.compared("nation") if indicator.text is None else "",
             ]
         )
-    story += [_table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]
+    story += [table(rows, [width * 0.43, width * 0.19, width * 0.19, width * 0.19])]
     story.append(_side_by_side(brief, s, width))
     figure = figure_pdf(incidence_figure, height=FIGURE_HEIGHT)
     story += [
@@ -450,9 +452,7 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
                 ]
             )
         story.append(
-            _table(
-                nrows[:9], [width * 0.36, width * 0.16, width * 0.16, width * 0.16, width * 0.16]
-            )
+            table(nrows[:9], [width * 0.36, width * 0.16, width * 0.16, width * 0.16, width * 0.16])
         )
     definitions = definitions_text((i.label, i.definition) for i in brief.indicators.values())
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))

@@ -14,14 +14,13 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
 from dashboard import formatting, i18n
 from dashboard.definitions import DEMO_SOURCE, published_note
 from dashboard.i18n import N_, _
-from dashboard.pdf import a4_document, definitions_text, para
+from dashboard.pdf import a4_document, definitions_text, para, styles, table
 from dashboard.reports import (
     REPORT_FORMAT_VERSION,
     ReportError,
@@ -38,35 +37,6 @@ from geo import reference
 
 CHART_MIN_HEIGHT = 55 * mm  # the weekly report's chart; it grows to fill the page
 CHART_MAX_HEIGHT = 125 * mm
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontSize=15, alignment=0, spaceAfter=2),
-        "sub": ParagraphStyle("s", parent=base["Normal"], fontSize=8.5),
-        "h": ParagraphStyle("h", parent=base["Heading3"], fontSize=10, spaceBefore=5, spaceAfter=2),
-        "small": ParagraphStyle("x", parent=base["Normal"], fontSize=6.8, leading=8.2),
-        "cell": ParagraphStyle("c", parent=base["Normal"], fontSize=7.8, leading=9.2),
-    }
-
-
-def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.8),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 7.8),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
-    return table
 
 
 def _chart(report: WeeklyReport, width: float, height: float = CHART_MIN_HEIGHT) -> Drawing:
@@ -151,7 +121,7 @@ def report_pdf(report: WeeklyReport, language: str = i18n.DEFAULT_LANGUAGE) -> b
 
 
 def _report_pdf(report: WeeklyReport) -> bytes:
-    s = _styles()
+    s = styles()
     buffer = io.BytesIO()
     doc, width = a4_document(
         buffer,
@@ -211,7 +181,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
             ]
         )
     story.append(
-        _table(rows, [width * 0.34, width * 0.15, width * 0.15, width * 0.15, width * 0.21])
+        table(rows, [width * 0.34, width * 0.15, width * 0.15, width * 0.15, width * 0.21])
     )
     story.append(para(_("Utvikling siste åtte uker"), s["h"]))
     chart_at = len(story)
@@ -237,7 +207,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
         values = {r.period: r.text() for r in report.series_rows if r.key == key and r.area == area}
         series_rows.append([para(text, s["cell"]), *[values.get(p, "–") for p in periods]])
     n = max(len(periods), 1)
-    story.append(_table(series_rows, [width * 0.28] + [width * 0.72 / n] * len(periods)))
+    story.append(table(series_rows, [width * 0.28] + [width * 0.72 / n] * len(periods)))
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
     definitions = definitions_text((_(r.label), r.definition) for r in report.key_rows)
     series_note = " ".join([_("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke."), *notes])
