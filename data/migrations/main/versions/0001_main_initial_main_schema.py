@@ -1,436 +1,145 @@
-"""initial main schema
+"""initial main schema"""
 
-Revision ID: 0001_main
-Revises:
-Create Date: 2026-11-22 14:11:14.176615
-"""
-
-from collections.abc import Sequence
-
-import sqlalchemy as sa
-from alembic import op
+from data.migrations._ops import create, drop, table
 
 revision: str = "0001_main"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+
+# the key of the daily aggregates and of the event rows, and the counts
+AREA_DAY = "disease:s32 kommunenummer:s4 date:date"
+EVENT = "id:bigserial disease:s32 structure:small kommunenummer:s4"
+AGG_PK = "disease kommunenummer date"
+
+TABLES = (
+    table(
+        "agg_arrivals_daily",
+        AREA_DAY,
+        "arrivals:int without_fd_number:int tested:int positive:int",
+        "quarantine_required:int follow_up_completed:int",
+        pk=AGG_PK,
+    ),
+    table(
+        "agg_cases_daily",
+        AREA_DAY,
+        "age_band:s8 cases_by_testdate:int cases_by_regdate:int",
+        pk=f"{AGG_PK} age_band",
+        indexes=["disease date"],
+    ),
+    table(
+        "agg_hospital_daily",
+        AREA_DAY,
+        "age_band:s8 admissions:int icu_admissions:int",
+        pk=f"{AGG_PK} age_band",
+    ),
+    table(
+        "agg_tests_daily",
+        AREA_DAY,
+        "age_band:s8 test_type:s8 tests:int positive:int result_days_sum:int result_days_n:int",
+        pk=f"{AGG_PK} age_band test_type",
+        indexes=["disease date"],
+    ),
+    table(
+        "agg_vaccination_daily",
+        AREA_DAY,
+        "age_band:s8 dose_number:small doses:int",
+        pk=f"{AGG_PK} age_band dose_number",
+    ),
+    table(
+        "arrival",
+        "id:bigserial disease:s32 structure:small arrival_date:date border_point:s40",
+        "border_kommunenummer:s4 country_of_departure:s2 kommunenummer:s4 has_fd_number:bool",
+        "certificate_shown:bool tested_at_border:bool test_positive:bool? quarantine_required:bool",
+        "follow_up_status:s12 person_key:big",
+        indexes=["disease kommunenummer arrival_date"],
+    ),
+    table(
+        "audit_log",
+        "id:serial at:datetime user_id:s80 role:s40 action:s80 kommunenummer:s4? detail:json",
+    ),
+    table(
+        "boundary_set",
+        "id:serial structure:small source:s200 geojson:text imported_at:datetime",
+    ),
+    table(
+        "case",
+        EVENT,
+        "residence_kommunenummer:s4? test_date:date? registration_date:date age_band:s8 sex:s1",
+        "infection_setting:s16? imported:bool cluster_id:s24? person_key:big",
+        indexes=["cluster_id", "disease kommunenummer test_date"],
+    ),
+    table(
+        "cluster",
+        "id:s24 disease:s32 structure:small kommunenummer:s4 setting:s16 first_case_date:date",
+        "last_case_date:date size:int status:s12 kommuner_involved:s200",
+    ),
+    table(
+        "data_source_status",
+        "id:serial source:s80 file:s300? checksum:s64? rows_loaded:int rows_rejected:int",
+        "loaded_at:datetime data_date:date? is_demo:bool detail:json",
+    ),
+    table("dataset_meta", "key:s40 value:s200", pk="key"),
+    table("fylke", "structure:small fylkesnummer:s2 name:s80", pk="structure fylkesnummer"),
+    table(
+        "hospital_admission",
+        EVENT,
+        "admission_date:date discharge_date:date? age_band:s8 icu:bool person_key:big",
+        indexes=["disease kommunenummer admission_date"],
+    ),
+    table(
+        "kommune",
+        "structure:small kommunenummer:s4 name:s80 fylkesnummer:s2 valid_from:date valid_to:date?",
+        pk="structure kommunenummer",
+    ),
+    table(
+        "kommune_crosswalk",
+        "from_structure:small from_kommunenummer:s4 to_structure:small to_kommunenummer:s4",
+        "weight:float",
+        pk="from_structure from_kommunenummer to_structure to_kommunenummer",
+    ),
+    table(
+        "kommune_neighbour",
+        "structure:small kommunenummer:s4 neighbour:s4",
+        pk="structure kommunenummer neighbour",
+    ),
+    table(
+        "population",
+        "structure:small kommunenummer:s4 year:small age_band:s8 sex:s1 population:int",
+        pk="structure kommunenummer year age_band sex",
+    ),
+    table(
+        "rule_version",
+        "id:serial disease:s32 rule_key:s40 category:s16 scope_level:s8 scope_code:s4?",
+        "parameters:json text_nb:text authority:s80 source_url:s300? valid_from:date",
+        "valid_to:date? recorded_at:datetime recorded_by:s80 supersedes_id:int?",
+        fks={"supersedes_id": "rule_version.id"},
+        indexes=["disease category valid_from"],
+    ),
+    table(
+        "test_event",
+        EVENT,
+        "sample_date:date result_date:date? age_band:s8 test_type:s8 positive:bool lab:s40?",
+        "person_key:big",
+        indexes=["disease kommunenummer sample_date"],
+    ),
+    table(
+        "vaccination",
+        EVENT,
+        "vaccination_date:date age_band:s8 dose_number:small product:s24 person_key:big",
+        indexes=["disease kommunenummer vaccination_date"],
+    ),
+    table(
+        "certificate",
+        EVENT,
+        "person_key:big basis:s12 valid_from:date valid_to:date rule_version_id:int?",
+        fks={"rule_version_id": "rule_version.id"},
+        indexes=["disease kommunenummer valid_from"],
+    ),
+)
 
 
 def upgrade() -> None:
-    # ### commands auto generated by Alembic - please adjust! ###
-    op.create_table(
-        "agg_arrivals_daily",
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("arrivals", sa.Integer(), nullable=False),
-        sa.Column("without_fd_number", sa.Integer(), nullable=False),
-        sa.Column("tested", sa.Integer(), nullable=False),
-        sa.Column("positive", sa.Integer(), nullable=False),
-        sa.Column("quarantine_required", sa.Integer(), nullable=False),
-        sa.Column("follow_up_completed", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "disease", "kommunenummer", "date", name=op.f("pk_agg_arrivals_daily")
-        ),
-    )
-    op.create_table(
-        "agg_cases_daily",
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("cases_by_testdate", sa.Integer(), nullable=False),
-        sa.Column("cases_by_regdate", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "disease", "kommunenummer", "date", "age_band", name=op.f("pk_agg_cases_daily")
-        ),
-    )
-    with op.batch_alter_table("agg_cases_daily", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_agg_cases_daily_disease"), ["disease", "date"], unique=False
-        )
-
-    op.create_table(
-        "agg_hospital_daily",
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("admissions", sa.Integer(), nullable=False),
-        sa.Column("icu_admissions", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "disease", "kommunenummer", "date", "age_band", name=op.f("pk_agg_hospital_daily")
-        ),
-    )
-    op.create_table(
-        "agg_tests_daily",
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("test_type", sa.String(length=8), nullable=False),
-        sa.Column("tests", sa.Integer(), nullable=False),
-        sa.Column("positive", sa.Integer(), nullable=False),
-        sa.Column("result_days_sum", sa.Integer(), nullable=False),
-        sa.Column("result_days_n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "disease",
-            "kommunenummer",
-            "date",
-            "age_band",
-            "test_type",
-            name=op.f("pk_agg_tests_daily"),
-        ),
-    )
-    with op.batch_alter_table("agg_tests_daily", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_agg_tests_daily_disease"), ["disease", "date"], unique=False
-        )
-
-    op.create_table(
-        "agg_vaccination_daily",
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("dose_number", sa.SmallInteger(), nullable=False),
-        sa.Column("doses", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "disease",
-            "kommunenummer",
-            "date",
-            "age_band",
-            "dose_number",
-            name=op.f("pk_agg_vaccination_daily"),
-        ),
-    )
-    op.create_table(
-        "arrival",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("arrival_date", sa.Date(), nullable=False),
-        sa.Column("border_point", sa.String(length=40), nullable=False),
-        sa.Column("border_kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("country_of_departure", sa.String(length=2), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("has_fd_number", sa.Boolean(), nullable=False),
-        sa.Column("certificate_shown", sa.Boolean(), nullable=False),
-        sa.Column("tested_at_border", sa.Boolean(), nullable=False),
-        sa.Column("test_positive", sa.Boolean(), nullable=True),
-        sa.Column("quarantine_required", sa.Boolean(), nullable=False),
-        sa.Column("follow_up_status", sa.String(length=12), nullable=False),
-        sa.Column("person_key", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_arrival")),
-    )
-    with op.batch_alter_table("arrival", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_arrival_disease"),
-            ["disease", "kommunenummer", "arrival_date"],
-            unique=False,
-        )
-
-    op.create_table(
-        "audit_log",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
-        sa.Column("user_id", sa.String(length=80), nullable=False),
-        sa.Column("role", sa.String(length=40), nullable=False),
-        sa.Column("action", sa.String(length=80), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=True),
-        sa.Column("detail", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
-    )
-    op.create_table(
-        "boundary_set",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("source", sa.String(length=200), nullable=False),
-        sa.Column("geojson", sa.Text(), nullable=False),
-        sa.Column("imported_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_boundary_set")),
-    )
-    op.create_table(
-        "case",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("residence_kommunenummer", sa.String(length=4), nullable=True),
-        sa.Column("test_date", sa.Date(), nullable=True),
-        sa.Column("registration_date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("sex", sa.String(length=1), nullable=False),
-        sa.Column("infection_setting", sa.String(length=16), nullable=True),
-        sa.Column("imported", sa.Boolean(), nullable=False),
-        sa.Column("cluster_id", sa.String(length=24), nullable=True),
-        sa.Column("person_key", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_case")),
-    )
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_case_cluster_id"), ["cluster_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_case_disease"), ["disease", "kommunenummer", "test_date"], unique=False
-        )
-
-    op.create_table(
-        "cluster",
-        sa.Column("id", sa.String(length=24), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("setting", sa.String(length=16), nullable=False),
-        sa.Column("first_case_date", sa.Date(), nullable=False),
-        sa.Column("last_case_date", sa.Date(), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("kommuner_involved", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cluster")),
-    )
-    op.create_table(
-        "data_source_status",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("source", sa.String(length=80), nullable=False),
-        sa.Column("file", sa.String(length=300), nullable=True),
-        sa.Column("checksum", sa.String(length=64), nullable=True),
-        sa.Column("rows_loaded", sa.Integer(), nullable=False),
-        sa.Column("rows_rejected", sa.Integer(), nullable=False),
-        sa.Column("loaded_at", sa.DateTime(), nullable=False),
-        sa.Column("data_date", sa.Date(), nullable=True),
-        sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.Column("detail", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_source_status")),
-    )
-    op.create_table(
-        "dataset_meta",
-        sa.Column("key", sa.String(length=40), nullable=False),
-        sa.Column("value", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_dataset_meta")),
-    )
-    op.create_table(
-        "fylke",
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("fylkesnummer", sa.String(length=2), nullable=False),
-        sa.Column("name", sa.String(length=80), nullable=False),
-        sa.PrimaryKeyConstraint("structure", "fylkesnummer", name=op.f("pk_fylke")),
-    )
-    op.create_table(
-        "hospital_admission",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("admission_date", sa.Date(), nullable=False),
-        sa.Column("discharge_date", sa.Date(), nullable=True),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("icu", sa.Boolean(), nullable=False),
-        sa.Column("person_key", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_hospital_admission")),
-    )
-    with op.batch_alter_table("hospital_admission", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_hospital_admission_disease"),
-            ["disease", "kommunenummer", "admission_date"],
-            unique=False,
-        )
-
-    op.create_table(
-        "kommune",
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("name", sa.String(length=80), nullable=False),
-        sa.Column("fylkesnummer", sa.String(length=2), nullable=False),
-        sa.Column("valid_from", sa.Date(), nullable=False),
-        sa.Column("valid_to", sa.Date(), nullable=True),
-        sa.PrimaryKeyConstraint("structure", "kommunenummer", name=op.f("pk_kommune")),
-    )
-    op.create_table(
-        "kommune_crosswalk",
-        sa.Column("from_structure", sa.SmallInteger(), nullable=False),
-        sa.Column("from_kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("to_structure", sa.SmallInteger(), nullable=False),
-        sa.Column("to_kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("weight", sa.Float(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "from_structure",
-            "from_kommunenummer",
-            "to_structure",
-            "to_kommunenummer",
-            name=op.f("pk_kommune_crosswalk"),
-        ),
-    )
-    op.create_table(
-        "kommune_neighbour",
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("neighbour", sa.String(length=4), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "structure", "kommunenummer", "neighbour", name=op.f("pk_kommune_neighbour")
-        ),
-    )
-    op.create_table(
-        "population",
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("year", sa.SmallInteger(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("sex", sa.String(length=1), nullable=False),
-        sa.Column("population", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "structure", "kommunenummer", "year", "age_band", "sex", name=op.f("pk_population")
-        ),
-    )
-    op.create_table(
-        "rule_version",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("rule_key", sa.String(length=40), nullable=False),
-        sa.Column("category", sa.String(length=16), nullable=False),
-        sa.Column("scope_level", sa.String(length=8), nullable=False),
-        sa.Column("scope_code", sa.String(length=4), nullable=True),
-        sa.Column("parameters", sa.JSON(), nullable=False),
-        sa.Column("text_nb", sa.Text(), nullable=False),
-        sa.Column("authority", sa.String(length=80), nullable=False),
-        sa.Column("source_url", sa.String(length=300), nullable=True),
-        sa.Column("valid_from", sa.Date(), nullable=False),
-        sa.Column("valid_to", sa.Date(), nullable=True),
-        sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.Column("recorded_by", sa.String(length=80), nullable=False),
-        sa.Column("supersedes_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["supersedes_id"],
-            ["rule_version.id"],
-            name=op.f("fk_rule_version_supersedes_id_rule_version"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_rule_version")),
-    )
-    with op.batch_alter_table("rule_version", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_rule_version_disease"),
-            ["disease", "category", "valid_from"],
-            unique=False,
-        )
-
-    op.create_table(
-        "test_event",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("sample_date", sa.Date(), nullable=False),
-        sa.Column("result_date", sa.Date(), nullable=True),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("test_type", sa.String(length=8), nullable=False),
-        sa.Column("positive", sa.Boolean(), nullable=False),
-        sa.Column("lab", sa.String(length=40), nullable=True),
-        sa.Column("person_key", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_test_event")),
-    )
-    with op.batch_alter_table("test_event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_test_event_disease"),
-            ["disease", "kommunenummer", "sample_date"],
-            unique=False,
-        )
-
-    op.create_table(
-        "vaccination",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("vaccination_date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.String(length=8), nullable=False),
-        sa.Column("dose_number", sa.SmallInteger(), nullable=False),
-        sa.Column("product", sa.String(length=24), nullable=False),
-        sa.Column("person_key", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_vaccination")),
-    )
-    with op.batch_alter_table("vaccination", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_vaccination_disease"),
-            ["disease", "kommunenummer", "vaccination_date"],
-            unique=False,
-        )
-
-    op.create_table(
-        "certificate",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("disease", sa.String(length=32), nullable=False),
-        sa.Column("structure", sa.SmallInteger(), nullable=False),
-        sa.Column("kommunenummer", sa.String(length=4), nullable=False),
-        sa.Column("person_key", sa.BigInteger(), nullable=False),
-        sa.Column("basis", sa.String(length=12), nullable=False),
-        sa.Column("valid_from", sa.Date(), nullable=False),
-        sa.Column("valid_to", sa.Date(), nullable=False),
-        sa.Column("rule_version_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["rule_version_id"],
-            ["rule_version.id"],
-            name=op.f("fk_certificate_rule_version_id_rule_version"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_certificate")),
-    )
-    with op.batch_alter_table("certificate", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_certificate_disease"),
-            ["disease", "kommunenummer", "valid_from"],
-            unique=False,
-        )
-
-    # ### end Alembic commands ###
+    create(*TABLES)
 
 
 def downgrade() -> None:
-    # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("certificate", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_certificate_disease"))
-
-    op.drop_table("certificate")
-    with op.batch_alter_table("vaccination", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_vaccination_disease"))
-
-    op.drop_table("vaccination")
-    with op.batch_alter_table("test_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_test_event_disease"))
-
-    op.drop_table("test_event")
-    with op.batch_alter_table("rule_version", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_rule_version_disease"))
-
-    op.drop_table("rule_version")
-    op.drop_table("population")
-    op.drop_table("kommune_neighbour")
-    op.drop_table("kommune_crosswalk")
-    op.drop_table("kommune")
-    with op.batch_alter_table("hospital_admission", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_hospital_admission_disease"))
-
-    op.drop_table("hospital_admission")
-    op.drop_table("fylke")
-    op.drop_table("dataset_meta")
-    op.drop_table("data_source_status")
-    op.drop_table("cluster")
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_case_disease"))
-        batch_op.drop_index(batch_op.f("ix_case_cluster_id"))
-
-    op.drop_table("case")
-    op.drop_table("boundary_set")
-    op.drop_table("audit_log")
-    with op.batch_alter_table("arrival", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_arrival_disease"))
-
-    op.drop_table("arrival")
-    op.drop_table("agg_vaccination_daily")
-    with op.batch_alter_table("agg_tests_daily", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_agg_tests_daily_disease"))
-
-    op.drop_table("agg_tests_daily")
-    op.drop_table("agg_hospital_daily")
-    with op.batch_alter_table("agg_cases_daily", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_agg_cases_daily_disease"))
-
-    op.drop_table("agg_cases_daily")
-    op.drop_table("agg_arrivals_daily")
-    # ### end Alembic commands ###
+    drop(*TABLES)
