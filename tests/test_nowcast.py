@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bench import nowcast as planted_bench
 from data import nowcast as nc
 
 # a delay distribution like the demo's: most cases registered 1–3 days after the test
@@ -132,3 +133,14 @@ def test_rt_from_rate_and_between_variance() -> None:
     observed = true + rng.normal(0, se)
     assert nc.between_variance(observed, se, np.zeros(2000)) == pytest.approx(0.0025, rel=0.15)
     assert nc.between_variance(np.array([0.1]), np.array([0.1]), np.array([0.0])) == 0.0
+
+
+def test_planted_waves_bench() -> None:
+    """A smaller run of bench/nowcast.py: the nowcast is nearer the final counts than the
+    counts so far with its stated coverage, and P(growth) > 0.9 fires in nearly every
+    kommune of a wave, no later than the rising trend rule."""
+    for row in planted_bench.run(counties=2, kommuner=12, seed=4):
+        assert row["relative"] < 0.6 * row["relative_naive"]
+        assert 0.93 <= row["coverage"] <= 0.995
+        assert row["p_detected"] >= 0.9
+        assert row["p_days"] <= row["trend_days"]
