@@ -14,6 +14,8 @@ import pytest
 from data import nowcast as nc
 from data.queries import cases_daily, completeness, growth
 from data.scope import Scope
+from tests.dash_http import KOMMUNE_OUTPUTS, call, values
+from tests.test_morgenbrief import OUTPUTS as BRIEF_OUTPUTS
 from tests.test_page_testing import data_date, sql
 
 ANALYST = Scope(user_id="ks", role="ks_analytiker", kommuner=None, small_numbers=False)
@@ -126,3 +128,81 @@ def test_few_cases_are_not_shown(app) -> None:
     g = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=end)["growth"]
     assert not g.shown and g.reason == "few_cases"
     assert np.isnan(g.p_growth) and g.rt is None
+
+
+def _kommune_page(client, kommune: str, date: dt.date) -> dict:
+    status, body, _ = call(
+        client,
+        outputs=KOMMUNE_OUTPUTS,
+        inputs=[("kommune-select", "value", kommune), ("kommune-date", "date", date.isoformat())],
+    )
+    assert status == 200
+    return body["response"]
+
+
+def _find(tree: object, component_id: str) -> dict | None:
+    """The component with ``component_id`` in a Dash JSON tree."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == component_id:
+            return tree
+        children = props.get("children", tree.get("children"))
+        return _find(children, component_id) if children is not None else None
+    if isinstance(tree, list):
+        for item in tree:
+            found = _find(item, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def _text(tree: dict | None) -> str:
+    assert tree is not None
+    return str(tree["props"]["children"])
+
+
+def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None:
+    kommune, end = _busiest_kommune(), data_date()
+    result = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=end)
+    g = result["growth"]
+    response = _kommune_page(client, kommune, end)
+    cards = response["kommune-cards"]["children"]
+    value = _text(_find(cards, "kommune-growth-value"))
+    line = _text(_find(cards, "kommune-growth-line"))
+    weekly = round(100 * g.weekly[0])
+    assert value == f"{'+' if weekly > 0 else '−' if weekly < 0 else ''}{abs(weekly)} % per uke"
+    assert f"P(vekst) {round(100 * g.p_growth)} %" in line and "Rt " in line and "95 % KI" in line
+    traces = response["kommune-daily"]["figure"]["data"]
+    band = [t for t in traces if t.get("name") == "Anslag når alle er registrert"]
+    assert len(band) == 1
+    nowcast = result["nowcast"]
+    assert [pd.Timestamp(x).date() for x in values(band[0]["x"])] == list(nowcast["date"].dt.date)
+    assert values(band[0]["y"]) == pytest.approx(list(nowcast["nowcast"]))
+    # a month back every day is complete: no band
+    earlier = _kommune_page(client, kommune, end - dt.timedelta(days=30))
+    names = [t.get("name") for t in earlier["kommune-daily"]["figure"]["data"]]
+    assert "Anslag når alle er registrert" not in names
+    status, body, _ = call(
+        client,
+        outputs=BRIEF_OUTPUTS,
+        inputs=[("brief-select", "value", kommune), ("brief-date", "date", end.isoformat())],
+    )
+    assert status == 200
+    assert _text(_find(body["response"]["brief-body"], "brief-growth-value")) == value
+
+
+def test_kommune_page_says_why_growth_is_not_shown(client) -> None:
+    end = data_date()
+    quiet = sql(
+        'select k.kommunenummer from kommune k left join "case" c on c.kommunenummer = '
+        "k.kommunenummer and c.test_date > :since where k.structure = 2024 "
+        "group by k.kommunenummer having count(c.id) < :n limit 1",
+        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
+        n=nc.MIN_CASES,
+    )
+    response = _kommune_page(client, str(quiet["kommunenummer"].iloc[0]), end)
+    cards = response["kommune-cards"]["children"]
+    assert _text(_find(cards, "kommune-growth-value")) == "–"
+    assert _text(_find(cards, "kommune-growth-line")) == (
+        f"Ikke vist: færre enn {nc.MIN_CASES} tilfeller siste {nc.WINDOW} dager."
+    )
