@@ -72,6 +72,7 @@ lint: venv
 bench: venv geo browsers bench-tools
 	$(PY) -m bench.imports
 	$(PY) -m bench.signals --append
+	$(PY) -m bench.nowcast --append
 	$(PY) -m bench.clusters_signals --append
 	$(PY) -m bench.overview --reports
 	PY=$(PY) bench/scale.sh

@@ -7,6 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html, no_update
 
+from callbacks import growth
 from callbacks.common import (
     as_of,
     compare_line,
@@ -187,7 +188,7 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
     basis = info["case_date_basis"]
     daily_fig = figures.daily_cases_figure(
-        own,
+        growth.with_nowcast(own, kommunenummer, date),
         title=_(
             "Nye tilfeller per dag {grunnlag} – {kommune}",
             grunnlag=case_basis_label(basis),
@@ -211,17 +212,20 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     source = f"{source} {published_note()}"
     return (
         title,
-        _cards(
-            own_at,
-            county_at,
-            nation_at,
-            fylke=row["fylkesnavn"],
-            basis=basis,
-            population=population_note(
-                date.year, sources.population_fallbacks(year=date.year).get(kommunenummer)
+        [
+            *_cards(
+                own_at,
+                county_at,
+                nation_at,
+                fylke=row["fylkesnavn"],
+                basis=basis,
+                population=population_note(
+                    date.year, sources.population_fallbacks(year=date.year).get(kommunenummer)
+                ),
+                incomplete=incomplete_note(own, date),
             ),
-            incomplete=incomplete_note(own, date),
-        ),
+            growth.growth_card(kommunenummer, date, card_id="kommune-growth"),
+        ],
         daily_fig,
         incidence_fig,
         None,

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
+from callbacks import growth
 from callbacks.common import as_of, compare_line, register_kommune_controls, series_basis_note
 from dashboard import formatting
 from dashboard.auth import current_scope
@@ -225,7 +226,9 @@ def update_briefing(kommunenummer: str | None, requested_date: str | None) -> tu
     fylke = reference.kommuner(2024).set_index("kommunenummer").loc[kommunenummer]
     source = f"{source} {series_basis_note(str(fylke['fylkesnummer']), fylke['fylkesnavn'])}"
     pdf = f"/morgenbrief/{kommunenummer}/pdf?dato={date.isoformat()}"
-    return title, None, _body(brief), incidence, daily, pdf, date_out, source
+    body = _body(brief)
+    body.insert(2, dbc.Row([growth.growth_card(kommunenummer, date, card_id="brief-growth")]))
+    return title, None, body, incidence, daily, pdf, date_out, source
 
 
 PRINT = """

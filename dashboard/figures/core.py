@@ -203,6 +203,48 @@ def incomplete_marking(layout: dict[str, Any], *frames: pd.DataFrame) -> dict[st
     return layout
 
 
+def nowcast_band(daily: pd.DataFrame) -> list[dict[str, Any]]:
+    """The nowcast of the incomplete days (a frame's ``nowcast``, ``nowcast_low`` and
+    ``nowcast_high`` columns, from :mod:`data.queries.growth`) as a band with its estimate:
+    what the shaded days will likely count once registered. None without those columns."""
+    if "nowcast" not in daily or not daily["nowcast"].notna().any():
+        return []
+    rows = daily[daily["nowcast"].notna()]
+    hover = hover_date() + ": " + _("anslag %{y:.0f}") + "<extra></extra>"
+    return [
+        dict(
+            type="scatter",
+            x=rows["date"],
+            y=rows["nowcast_low"],
+            mode="lines",
+            line=dict(width=0, color=COLOURS["nowcast"]),
+            hoverinfo="skip",
+            showlegend=False,
+            name="nowcast_low",
+        ),
+        dict(
+            type="scatter",
+            x=rows["date"],
+            y=rows["nowcast_high"],
+            mode="lines",
+            fill="tonexty",
+            fillcolor=COLOURS["nowcast_band"],
+            line=dict(width=0, color=COLOURS["nowcast"]),
+            name=_("Anslag, 95 % intervall"),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=rows["date"],
+            y=rows["nowcast"],
+            mode="lines+markers",
+            line=dict(color=COLOURS["nowcast"], width=2, dash="dash"),
+            name=_("Anslag når alle er registrert"),
+            hovertemplate=hover,
+        ),
+    ]
+
+
 def daily_cases_figure(daily: pd.DataFrame, *, title: str, plain: bool = False) -> Any:
     """Bars of daily cases with a 7-day moving average line.
 
@@ -229,6 +271,7 @@ def daily_cases_figure(daily: pd.DataFrame, *, title: str, plain: bool = False) 
         ),
     ]
     layout = incomplete_marking(time_layout(title=title, yaxis_title=_("Tilfeller")), daily)
+    traces.extend(nowcast_band(daily))
     hidden = daily.get("cases_suppressed")
     if hidden is not None and hidden.any():
         # a day withheld for the reader's role (0–4) is a hatched grey bar of height 4, the
@@ -390,6 +433,7 @@ __all__ = [
     "map_trace_values",
     "message_figure",
     "national_series_figure",
+    "nowcast_band",
     "plain_figure",
     "time_layout",
     "withheld_trace",

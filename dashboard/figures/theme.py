@@ -59,6 +59,8 @@ COLOURS: dict[str, str] = {
     "background": "#FFFFFF",
     "transparent": "rgba(0,0,0,0)",
     "overlay": "rgba(20, 20, 20, 0.55)",  # map overlay markers: dark, see-through
+    "nowcast": OKABE_ITO["reddish_purple"],  # the nowcast of the incomplete days (3:1 on white)
+    "nowcast_band": "rgba(204, 121, 167, 0.25)",  # its interval: the same, see-through
 }
 
 # Krisemøte's wall screen: high contrast on black (the same roles, brighter hues).

@@ -1,0 +1,108 @@
+"""Growth, Rt and P(growth) of a kommune as one card, and its nowcast beside the daily series
+(the Kommune page and the Morgenbrief). The numbers come from
+:func:`data.queries.growth.kommune_growth` for the current user's scope; this module words
+them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard import formatting
+from dashboard.auth import current_scope
+from dashboard.i18n import _
+from data import nowcast as nc
+from data.queries import growth as growth_queries
+
+
+def _percent(value: float, decimals: int = 0) -> str:
+    return _("{verdi} %", verdi=formatting.number(100 * value, decimals))
+
+
+def _signed(value: float) -> str:
+    text = _percent(value)
+    return f"+{text}" if value > 0 else text.replace("-", "−")
+
+
+def growth_lines(kommunenummer: str, date: dt.date) -> tuple[str, str, str]:
+    """(value, interval line, method note) of the kommune's growth, worded."""
+    result = growth_queries.kommune_growth(
+        scope=current_scope(), kommunenummer=kommunenummer, date=date
+    )
+    g: nc.Growth = result["growth"]
+    window = result["window"]
+    method = _(
+        "Vekst fra tilfeller per prøvedato siste {dager} dager, med anslag for dager som "
+        "ikke er ferdig registrert; små kommuner trekkes mot fylket og nabokommunene "
+        "(empirisk Bayes). Ikke vist under {minst} tilfeller.",
+        dager=window,
+        minst=nc.MIN_CASES,
+    )
+    if not g.shown:
+        reason = (
+            _(
+                "Ikke vist: færre enn {minst} tilfeller siste {dager} dager.",
+                minst=nc.MIN_CASES,
+                dager=window,
+            )
+            if g.reason == "few_cases"
+            else _("Ikke vist: for få tilfeller til å anslå veksten.")
+        )
+        return "–", reason, method
+    weekly, low, high = g.weekly
+    value = _("{endring} per uke", endring=_signed(weekly))
+    parts = [
+        _("95 % KI {lav} til {hoy}", lav=_signed(low), hoy=_signed(high)),
+    ]
+    if g.rt is not None:
+        rt, rt_low, rt_high = g.rt
+        parts.append(
+            _(
+                "Rt {rt} ({lav}–{hoy})",
+                rt=formatting.number(rt, 2),
+                lav=formatting.number(rt_low, 2),
+                hoy=formatting.number(rt_high, 2),
+            )
+        )
+    parts.append(_("P(vekst) {p}", p=_percent(g.p_growth)))
+    return value, " · ".join(parts), method
+
+
+def growth_card(kommunenummer: str, date: dt.date, *, card_id: str) -> dbc.Col:
+    """One card: change per week with interval, Rt with interval and P(growth)."""
+    value, line, method = growth_lines(kommunenummer, date)
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(
+                        _("Vekst, Rt og sannsynlighet for vekst"), className="small text-muted"
+                    ),
+                    html.Div(value, className="fs-4 fw-semibold", id=f"{card_id}-value"),
+                    html.Div(line, className="small", id=f"{card_id}-line"),
+                    html.Div(method, className="small text-muted fst-italic"),
+                ]
+            ),
+            className="h-100 shadow-sm",
+            id=card_id,
+        ),
+        md=12,
+    )
+
+
+def with_nowcast(daily: pd.DataFrame, kommunenummer: str, date: dt.date) -> pd.DataFrame:
+    """``daily`` with the nowcast columns of its incomplete days (NaN elsewhere), for the
+    band of :func:`dashboard.figures.core.nowcast_band`."""
+    frame = growth_queries.kommune_growth(
+        scope=current_scope(), kommunenummer=kommunenummer, date=date
+    )["nowcast"]
+    if frame.empty or "date" not in daily:
+        return daily
+    keyed = daily.assign(date=pd.to_datetime(daily["date"]))
+    return keyed.merge(frame, on="date", how="left")
+
+
+__all__ = ["growth_card", "growth_lines", "with_nowcast"]

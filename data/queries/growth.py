@@ -1,0 +1,206 @@
+"""Nowcast and growth of a kommune's cases, as the caller's role may see them
+(the methods: :mod:`data.nowcast`).
+
+Disclosure: everything here is computed from what the published layer hands the caller —
+the kommune's and the county's daily series from :func:`data.queries.cases_daily` (true counts
+where the role may see the area's small numbers, else the published cells with the withheld
+days as "0–4", fitted as censored) and the neighbours' and all kommuner's *published* cells
+(``cases_pub`` of the key figures, the same for every role). The delay distribution is one
+national distribution per disease (shares of cases by delay, no area), as
+:mod:`data.queries.completeness` already reads it. So no estimate can carry more about a
+withheld cell than the role's own view of it, and a nowcast is withheld where the day is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from data import db, key_figures
+from data import nowcast as nc
+from data.cache import cached, per_data_version
+from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.queries.cases import cases_daily, dataset_info
+from data.rollups import COUNTY_PREFIX
+from data.schema import Case, Kommune, KommuneNeighbour
+from data.scope import Scope
+
+DELAY_WEEKS = 8  # the delay distribution: test dates of the 8 weeks before the last complete one
+
+
+@per_data_version
+def delay(*, disease: str, data_date: dt.date) -> nc.Delay:
+    """The national delay distribution (test date → registration date) of ``disease`` from
+    the test dates of the :data:`DELAY_WEEKS` weeks that were complete on ``data_date``
+    (at least :data:`data.nowcast.MAX_DELAY` days old): one distribution, no area."""
+    until = data_date - dt.timedelta(days=nc.MAX_DELAY)
+    since = until - dt.timedelta(weeks=DELAY_WEEKS)
+    with db.engine().connect() as conn:
+        days: Any = func.julianday(Case.registration_date) - func.julianday(Case.test_date)
+        if conn.dialect.name == "postgresql":
+            days = Case.registration_date - Case.test_date
+        rows = conn.execute(
+            select(days, func.count())
+            .where(
+                Case.disease == disease,
+                Case.test_date.is_not(None),
+                Case.test_date >= since,
+                Case.test_date <= until,
+                Case.registration_date <= data_date,
+            )
+            .group_by(days)
+        ).all()
+    if not rows:
+        return nc.delay_distribution(np.array([]), np.array([]))
+    d, c = (np.array(col, dtype="float64") for col in zip(*rows, strict=True))
+    return nc.delay_distribution(d, c)
+
+
+@per_data_version
+def _geography() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """County area of each kommune and each kommune's neighbours (reference data)."""
+    with db.engine().connect() as conn:
+        rows = conn.execute(
+            select(Kommune.kommunenummer, Kommune.fylkesnummer).where(
+                Kommune.structure == CURRENT_STRUCTURE
+            )
+        ).all()
+        links = conn.execute(
+            select(KommuneNeighbour.kommunenummer, KommuneNeighbour.neighbour).where(
+                KommuneNeighbour.structure == CURRENT_STRUCTURE
+            )
+        ).all()
+    county = {str(k): COUNTY_PREFIX + str(f) for k, f in rows}
+    neighbours: dict[str, list[str]] = {}
+    for k, n in links:
+        neighbours.setdefault(str(k), []).append(str(n))
+    return county, neighbours
+
+
+def _fraction(dates: pd.Series, data_date: dt.date, disease: str, basis: str) -> np.ndarray:
+    """F of each date on the data date (1 for a series by registration date)."""
+    if basis != "test":
+        return np.ones(len(dates))
+    elapsed = (pd.Timestamp(data_date) - pd.to_datetime(dates)).dt.days.to_numpy()
+    return nc.reported_fraction(delay(disease=disease, data_date=data_date), elapsed)
+
+
+def _published_matrix(areas: list[str], start: dt.date, end: dt.date, disease: str) -> np.ndarray:
+    """Published daily cells (areas × days, NaN withheld) from the key figures."""
+    rows = key_figures.area_rows(
+        areas=tuple(sorted(set(areas))),
+        start=start,
+        end=end,
+        disease=disease,
+        columns=("cases_pub",),
+    )
+    days = pd.date_range(start, end)
+    wide = rows.pivot(index="area", columns="date", values="cases_pub")
+    wide = wide.reindex(index=areas, columns=days)
+    return wide.to_numpy(dtype="float64")
+
+
+@cached()
+def between_variance(*, disease: str, end: dt.date, data_date: dt.date, basis: str) -> float:
+    """τ² of the growth rates of the kommuner around their county's over the window ending on
+    ``end``, from the published cells of every kommune and county (one number per disease
+    and date: it describes no area)."""
+    county_of, _ = _geography()
+    start = end - dt.timedelta(days=nc.WINDOW - 1)
+    kommuner = sorted(county_of)
+    counties = sorted(set(county_of.values()))
+    fraction = _fraction(pd.Series(pd.date_range(start, end)), data_date, disease, basis)
+    own = nc.fit_growth(_published_matrix(kommuner, start, end, disease), fraction)
+    county = nc.fit_growth(_published_matrix(counties, start, end, disease), fraction)
+    county_rate = dict(zip(counties, county.rate, strict=True))
+    prior = np.array([county_rate[county_of[k]] for k in kommuner])
+    enough = own.cases >= nc.MIN_CASES
+    return nc.between_variance(own.rate[enough], own.se[enough], prior[enough])
+
+
+@cached()
+def kommune_growth(
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    date: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> dict[str, Any]:
+    """The kommune's growth over the :data:`data.nowcast.WINDOW` days ending on ``date`` (or
+    the data date, if earlier) and the nowcast of its incomplete days, as the scope sees them.
+
+    Returns: ``growth`` (:class:`data.nowcast.Growth`; ``shown`` False with the reason below
+    the minimum count), ``nowcast`` (date, nowcast, nowcast_low, nowcast_high of the days not
+    yet complete on the data date; empty when none is), ``end``, ``window`` (days),
+    ``prior`` (the county's and out-of-county neighbours' growth rate per day) and ``tau2``.
+    """
+    info = dataset_info(scope=scope)
+    data_date: dt.date = info["data_date"]
+    basis: str = info["case_date_basis"]
+    end = min(date, data_date)
+    start = end - dt.timedelta(days=nc.WINDOW - 1)
+    own = cases_daily(
+        scope=scope, level="kommune", code=kommunenummer, start=start, end=end, disease=disease
+    )
+    county_of, neighbour_of = _geography()
+    county_area = county_of.get(kommunenummer)
+    fraction = _fraction(own["date"], data_date, disease, basis)
+    own_counts = own["cases"].to_numpy(dtype="float64")
+    own_fit = nc.fit_growth(own_counts[None, :], fraction)
+
+    prior_rate, prior_se = np.nan, np.nan
+    if county_area is not None:
+        county = cases_daily(
+            scope=scope,
+            level="fylke",
+            code=county_area[len(COUNTY_PREFIX) :],
+            start=start,
+            end=end,
+            disease=disease,
+        )
+        outside = [
+            n for n in neighbour_of.get(kommunenummer, []) if county_of.get(n) != county_area
+        ]
+        rows = [county["cases"].to_numpy(dtype="float64")]
+        if outside:
+            rows.extend(_published_matrix(outside, start, end, disease))
+        prior = nc.fit_growth(np.vstack(rows)[None, :, :], fraction)
+        prior_rate, prior_se = float(prior.rate[0]), float(prior.se[0])
+    tau2 = between_variance(disease=disease, end=end, data_date=data_date, basis=basis)
+    growth = nc.shrink(
+        float(own_fit.rate[0]),
+        float(own_fit.se[0]),
+        float(np.nansum(own_counts)),
+        prior_rate=prior_rate,
+        prior_se=prior_se,
+        tau2=tau2,
+        disease=disease,
+    )
+
+    incomplete = ~own["complete"].astype(bool).to_numpy()
+    frame = pd.DataFrame({"date": pd.to_datetime(own["date"])})
+    if incomplete.any():
+        if np.isfinite(own_fit.rate[0]):
+            expected = own_fit.fitted[0, 0, :]
+        else:
+            seen = own_counts[~incomplete]
+            expected = np.full(len(own_counts), np.nanmean(seen) if np.isfinite(seen).any() else 0)
+        estimate, low, high = nc.nowcast(own_counts, fraction, expected)
+        frame = frame.assign(nowcast=estimate, nowcast_low=low, nowcast_high=high)[incomplete]
+    else:
+        frame = frame.assign(nowcast=np.nan, nowcast_low=np.nan, nowcast_high=np.nan).iloc[:0]
+    return {
+        "growth": growth,
+        "nowcast": frame.reset_index(drop=True),
+        "end": end,
+        "window": nc.WINDOW,
+        "prior": prior_rate,
+        "tau2": tau2,
+    }
+
+
+__all__ = ["between_variance", "delay", "kommune_growth"]

@@ -1,0 +1,208 @@
+"""Nowcast and growth read from the demo store (issue 21, item 4): the delay distribution is
+the raw cases' own, the nowcast covers exactly the incomplete days and is computed from what
+the caller's role sees (a withheld day gets none), and a kommune with few cases is not shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import nowcast as nc
+from data.queries import cases_daily, completeness, growth
+from data.scope import Scope
+from tests.dash_http import KOMMUNE_OUTPUTS, call, values
+from tests.test_morgenbrief import OUTPUTS as BRIEF_OUTPUTS
+from tests.test_page_testing import data_date, sql
+
+ANALYST = Scope(user_id="ks", role="ks_analytiker", kommuner=None, small_numbers=False)
+
+
+def test_delay_distribution_is_the_raw_cases(app) -> None:
+    end = data_date()
+    until = end - dt.timedelta(days=nc.MAX_DELAY)
+    rows = sql(
+        'select test_date, registration_date from "case" where test_date between :a and :b',
+        a=(until - dt.timedelta(weeks=growth.DELAY_WEEKS)).isoformat(),
+        b=until.isoformat(),
+    )
+    delay = (pd.to_datetime(rows["registration_date"]) - pd.to_datetime(rows["test_date"])).dt.days
+    shares = delay.clip(upper=nc.MAX_DELAY).value_counts(normalize=True)
+    got = growth.delay(disease="covid19", data_date=end)
+    assert got.cases == len(rows) > 0
+    for days, share in shares.items():
+        assert got.pmf[int(days)] == pytest.approx(share)
+
+
+def _busiest_kommune() -> str:
+    end = data_date()
+    frame = sql(
+        'select kommunenummer, count(*) as n from "case" where test_date > :since '
+        "group by kommunenummer order by n desc limit 1",
+        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
+    )
+    return str(frame["kommunenummer"].iloc[0])
+
+
+def test_nowcast_covers_the_incomplete_days(app) -> None:
+    kommune, end = _busiest_kommune(), data_date()
+    result = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=end)
+    window = completeness.case_completeness(scope=Scope.full())
+    frame = result["nowcast"]
+    assert window["days"] >= 1
+    assert list(frame["date"].dt.date) == [
+        window["incomplete_from"] + dt.timedelta(days=i) for i in range(window["days"])
+    ]
+    seen = cases_daily(
+        scope=Scope.full(), level="kommune", code=kommune, start=end - dt.timedelta(13), end=end
+    ).set_index("date")["cases"]
+    so_far = seen.reindex(frame["date"]).to_numpy()
+    assert (frame["nowcast_low"].to_numpy() >= so_far).all()
+    assert (frame["nowcast"].to_numpy() >= so_far).all()
+    assert (frame["nowcast_high"] >= frame["nowcast"]).all()
+    # the last day (fewest registered) is raised most
+    raised = frame["nowcast"].to_numpy() - so_far
+    assert raised[-1] == raised.max() > 0
+    g = result["growth"]
+    assert g.shown, g
+    assert g.rate_low < g.rate < g.rate_high and 0 <= g.p_growth <= 1
+    assert 0 < g.weight <= 1 and np.isfinite(result["tau2"])
+
+
+def test_a_role_gets_growth_from_what_it_sees(app) -> None:
+    """The analyst (no small numbers) gets the estimate of the published series (which here
+    differs from the true one): its cases are the analyst's, its rate lies between the fit of
+    the analyst's series and the prior, and days the analyst receives as 0–4 get no nowcast."""
+    end = data_date()
+    small = sql(
+        'select kommunenummer, count(*) as n from "case" where test_date > :since '
+        "group by kommunenummer having n between 40 and 200 order by n limit 1",
+        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
+    )
+    kommune = str(small["kommunenummer"].iloc[0]) if len(small) else _busiest_kommune()
+    result = growth.kommune_growth(scope=ANALYST, kommunenummer=kommune, date=end)
+    seen = cases_daily(
+        scope=ANALYST, level="kommune", code=kommune, start=end - dt.timedelta(13), end=end
+    )
+    counts = seen["cases"].to_numpy(dtype="float64")
+    fraction = nc.reported_fraction(
+        growth.delay(disease="covid19", data_date=end),
+        (pd.Timestamp(end) - pd.to_datetime(seen["date"])).dt.days.to_numpy(),
+    )
+    fit = nc.fit_growth(counts[None, :], fraction)
+    g = result["growth"]
+    assert g.cases == np.nansum(counts)
+    assert withheld_any(seen) or not np.array_equal(counts, true_counts(kommune, end))
+    if g.shown:
+        # the prior only pulls: the estimate lies between the own fit and the prior
+        lo, hi = sorted([float(fit.rate[0]), result["prior"]])
+        assert lo - 1e-9 <= g.rate <= hi + 1e-9
+    withheld = seen.set_index("date")["cases"].isna()
+    for row in result["nowcast"].itertuples():
+        assert np.isnan(row.nowcast) == bool(withheld.get(row.date, False))
+
+
+def withheld_any(seen: pd.DataFrame) -> bool:
+    return bool(seen["cases"].isna().any())
+
+
+def true_counts(kommune: str, end: dt.date) -> np.ndarray:
+    return cases_daily(
+        scope=Scope.full(), level="kommune", code=kommune, start=end - dt.timedelta(13), end=end
+    )["cases"].to_numpy(dtype="float64")
+
+
+def test_few_cases_are_not_shown(app) -> None:
+    end = data_date()
+    quiet = sql(
+        'select k.kommunenummer from kommune k left join "case" c on c.kommunenummer = '
+        "k.kommunenummer and c.test_date > :since where k.structure = 2024 "
+        "group by k.kommunenummer having count(c.id) < :n limit 1",
+        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
+        n=nc.MIN_CASES,
+    )
+    kommune = str(quiet["kommunenummer"].iloc[0])
+    g = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=end)["growth"]
+    assert not g.shown and g.reason == "few_cases"
+    assert np.isnan(g.p_growth) and g.rt is None
+
+
+def _kommune_page(client, kommune: str, date: dt.date) -> dict:
+    status, body, _ = call(
+        client,
+        outputs=KOMMUNE_OUTPUTS,
+        inputs=[("kommune-select", "value", kommune), ("kommune-date", "date", date.isoformat())],
+    )
+    assert status == 200
+    return body["response"]
+
+
+def _find(tree: object, component_id: str) -> dict | None:
+    """The component with ``component_id`` in a Dash JSON tree."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == component_id:
+            return tree
+        children = props.get("children", tree.get("children"))
+        return _find(children, component_id) if children is not None else None
+    if isinstance(tree, list):
+        for item in tree:
+            found = _find(item, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def _text(tree: dict | None) -> str:
+    assert tree is not None
+    return str(tree["props"]["children"])
+
+
+def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None:
+    kommune, end = _busiest_kommune(), data_date()
+    result = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=end)
+    g = result["growth"]
+    response = _kommune_page(client, kommune, end)
+    cards = response["kommune-cards"]["children"]
+    value = _text(_find(cards, "kommune-growth-value"))
+    line = _text(_find(cards, "kommune-growth-line"))
+    weekly = round(100 * g.weekly[0])
+    assert value == f"{'+' if weekly > 0 else '−' if weekly < 0 else ''}{abs(weekly)} % per uke"
+    assert f"P(vekst) {round(100 * g.p_growth)} %" in line and "Rt " in line and "95 % KI" in line
+    traces = response["kommune-daily"]["figure"]["data"]
+    band = [t for t in traces if t.get("name") == "Anslag når alle er registrert"]
+    assert len(band) == 1
+    nowcast = result["nowcast"]
+    assert [pd.Timestamp(x).date() for x in values(band[0]["x"])] == list(nowcast["date"].dt.date)
+    assert values(band[0]["y"]) == pytest.approx(list(nowcast["nowcast"]))
+    # a month back every day is complete: no band
+    earlier = _kommune_page(client, kommune, end - dt.timedelta(days=30))
+    names = [t.get("name") for t in earlier["kommune-daily"]["figure"]["data"]]
+    assert "Anslag når alle er registrert" not in names
+    status, body, _ = call(
+        client,
+        outputs=BRIEF_OUTPUTS,
+        inputs=[("brief-select", "value", kommune), ("brief-date", "date", end.isoformat())],
+    )
+    assert status == 200
+    assert _text(_find(body["response"]["brief-body"], "brief-growth-value")) == value
+
+
+def test_kommune_page_says_why_growth_is_not_shown(client) -> None:
+    end = data_date()
+    quiet = sql(
+        'select k.kommunenummer from kommune k left join "case" c on c.kommunenummer = '
+        "k.kommunenummer and c.test_date > :since where k.structure = 2024 "
+        "group by k.kommunenummer having count(c.id) < :n limit 1",
+        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
+        n=nc.MIN_CASES,
+    )
+    response = _kommune_page(client, str(quiet["kommunenummer"].iloc[0]), end)
+    cards = response["kommune-cards"]["children"]
+    assert _text(_find(cards, "kommune-growth-value")) == "–"
+    assert _text(_find(cards, "kommune-growth-line")) == (
+        f"Ikke vist: færre enn {nc.MIN_CASES} tilfeller siste {nc.WINDOW} dager."
+    )
