@@ -55,18 +55,14 @@ def _redis(prefix: str, url: str | None = REDIS_URL) -> RedisCache:
 def store(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """The session's demo store, read through the cache as the app does in scale mode (the data
     version read for every cached call); the previous cache setup comes back afterwards."""
-    previous = dict(db._urls)
-    backend, reader, ttl = cache._backend, cache._version_reader, cache._version_ttl
-    db.configure(
-        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
-    )
-    cache.set_version_reader(queries.read_data_version, ttl=0.0)
-    CALLS.clear()
-    yield
-    cache.set_backend(backend)
-    cache.set_version_reader(reader, ttl=ttl)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    results = cache.ResultCache(version_reader=queries.read_data_version, version_ttl=0.0)
+    with db.using(
+        database_url=settings.database_url,
+        tracing_database_url=settings.tracing_database_url,
+        cache=results,
+    ):
+        CALLS.clear()
+        yield
 
 
 def _set_meta(key: str, value: str | None) -> None:
@@ -196,12 +192,15 @@ def test_concurrent_version_bumps_are_never_lost(tmp_path) -> None:  # type: ign
 def test_app_in_scale_mode_uses_redis_with_fallback_and_reads_the_version_per_call(
     store: None, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.app_factory import create_app
+    from dashboard.app_factory import create_app, data_layer
 
     url = REDIS_URL or f"redis://127.0.0.1:{_closed_port()}/0"
-    create_app(settings.model_copy(update={"cache_type": "RedisCache", "cache_redis_url": url}))
-    assert isinstance(cache._backend, FallbackCache)
-    assert cache._version_ttl == 0
-    create_app(settings)  # the embedded default: flask-caching's SimpleCache, version TTL
-    assert not isinstance(cache._backend, FallbackCache)
-    assert cache._version_ttl == cache.VERSION_TTL_SECONDS
+    scale = create_app(
+        settings.model_copy(update={"cache_type": "RedisCache", "cache_redis_url": url})
+    )
+    assert isinstance(data_layer(scale).cache.backend, FallbackCache)
+    assert data_layer(scale).cache.version_ttl == 0
+    embedded = create_app(settings)  # flask-caching's SimpleCache, version TTL
+    assert not isinstance(data_layer(embedded).cache.backend, FallbackCache)
+    assert data_layer(embedded).cache.version_ttl == cache.VERSION_TTL_SECONDS
+    assert data_layer(scale).cache is not data_layer(embedded).cache  # each app owns its own
