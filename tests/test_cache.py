@@ -204,3 +204,49 @@ def test_app_in_scale_mode_uses_redis_with_fallback_and_reads_the_version_per_ca
     assert not isinstance(data_layer(embedded).cache.backend, FallbackCache)
     assert data_layer(embedded).cache.version_ttl == cache.VERSION_TTL_SECONDS
     assert data_layer(scale).cache is not data_layer(embedded).cache  # each app owns its own
+
+
+FACTS: list[str] = []
+
+
+@cache.cached(process=True)
+def _fact(*, key: str) -> dict[str, str | None]:
+    """An unscoped fact about the loaded data, kept in the process tier."""
+    FACTS.append(key)
+    with db.engine().connect() as conn:
+        value = conn.execute(
+            select(DatasetMeta.value).where(DatasetMeta.key == key)
+        ).scalar_one_or_none()
+    return {"value": value}
+
+
+def test_the_process_tier_follows_the_data_version_and_its_own_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A fact kept in this process is read again after a load (a version bump), whatever the
+    shared backend is (none here), and a layer on another store never gets it."""
+    from tests.stores import new_stores
+
+    def layer(folder: str) -> Any:
+        urls = new_stores(tmp_path / folder)
+        results = cache.ResultCache(version_reader=queries.read_data_version)
+        return db.using(**urls, cache=results)
+
+    FACTS.clear()
+    with layer("a"):
+        DatasetMeta.metadata.create_all(db.engine(), tables=[DatasetMeta.__table__])
+        _set_meta("probe", "first")
+        with db.engine().begin() as conn:
+            bump_data_version(conn)
+        got = _fact(key="probe")
+        got["value"] = "changed by a caller"  # callers get copies
+        assert _fact(key="probe") == {"value": "first"} and FACTS == ["probe"]
+        _set_meta("probe", "second")
+        with db.engine().begin() as conn:
+            bump_data_version(conn)
+        cache.invalidate_version()
+        assert _fact(key="probe") == {"value": "second"} and len(FACTS) == 2
+        with layer("b"):  # the same version ("2") on another store: its own answer
+            DatasetMeta.metadata.create_all(db.engine(), tables=[DatasetMeta.__table__])
+            for _ in range(2):
+                with db.engine().begin() as conn:
+                    bump_data_version(conn)
+            assert _fact(key="probe") == {"value": None} and len(FACTS) == 3
