@@ -1,9 +1,15 @@
-"""Result cache for the read API, keyed by function, arguments, scope and data version.
+"""The one cache of the data layer: results keyed by function, arguments, scope, data version,
+disclosure policy and language.
 
-The backend is injected by the application (flask-caching's SimpleCache in the embedded
-default, RedisCache in scale mode) so that ``data/`` stays free of web frameworks. The data
-version is part of every key: a load bumps it, so no worker serves stale numbers, and the scope
-is part of every key, so no user's scoped result is served to another.
+Each app owns one :class:`ResultCache` (in its :class:`data.db.DataLayer`, built by
+``create_app``). Its backend is injected by the application (flask-caching's SimpleCache in the
+embedded default, RedisCache in scale mode) so that ``data/`` stays free of web frameworks. The
+data version is part of every key: a load bumps it, so no worker serves stale numbers; the
+scope (reduced to the role's policy and area) is part of every key, so no user's scoped result
+is served to another role or area; the disclosure policy is part of every key, so a deploy with
+another policy never reads what a shared cache kept from before. Reads declare themselves with
+:func:`cached`; the layer above keeps whole responses under the same keys (:func:`lookup`,
+:func:`store`; ``dashboard/response_cache.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""Engines for the dashboard store and the tracing store, and schema migrations (Alembic)."""
+"""The data layer's state (:class:`DataLayer`: the engines of the dashboard store and the
+tracing store, the result cache, the read settings), which layer a request reads through, and
+schema migrations (Alembic).
+
+An app owns its layer (``create_app`` builds it and activates it for each of its requests); a
+command or script configures the process default (:func:`configure`); a test or script that
+reads another database for a while uses :func:`using`. Nothing else is global but the outage
+state of the store (:func:`outage_since`), which every layer of the process shares."""
 
 from __future__ import annotations
 
