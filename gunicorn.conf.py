@@ -22,8 +22,7 @@ keepalive = 5
 def post_fork(server, worker):  # type: ignore[no-untyped-def]
     from data import db
 
-    for engine in db._engines.values():
-        engine.dispose(close=False)
+    db.current().dispose(close=False)  # the app's layer, built in the master
     # threads do not survive the fork: each worker starts its own warm-up watcher (with Redis
     # only one of them warms each data version)
     import app as application

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
 from dashboard import formatting
-from dashboard.auth import ROLES, current_scope
+from dashboard.auth import current_scope, directory
 from dashboard.i18n import _, ngettext
 from data import audit, sessions
 from layouts.revisjon import ACTION_LABELS
@@ -31,8 +31,9 @@ def update_audit(
     # codes shown by their labels (the columns *_text); the rows keep the codes too
     log["action_text"] = [_(ACTION_LABELS[a]) if a in ACTION_LABELS else a for a in log["action"]]
     # a user with several roles is logged as "role+role"
+    known = directory().roles
     log["role_text"] = [
-        " + ".join(_(ROLES[part].label) if part in ROLES else part for part in str(r).split("+"))
+        " + ".join(_(known[part].label) if part in known else part for part in str(r).split("+"))
         for r in log["role"]
     ]
     note = dbc.Alert(

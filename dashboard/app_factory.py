@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc  # noqa: F401  (components register with Dash)
 from dash import Dash, set_props
-from flask import Response, g, redirect, request
+from flask import Flask, Response, g, redirect, request
 from flask_caching import Cache
 
 import callbacks
 import layouts
-from dashboard import i18n, outage, vendor, warmup
+from dashboard import auth, i18n, outage, vendor, warmup
 from dashboard.api import init_api
+from dashboard.auth import Directory
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
@@ -35,6 +36,7 @@ from layouts import shell
 
 GEOJSON_ROUTE = "/geo/kommuner-2020.geojson"
 IMPORTED_GEOJSON_ROUTE = "/geo/kommuner-<int:structure>.geojson"
+DATA_LAYER = "situasjonsbilde.data_layer"
 
 
 @cache
@@ -45,12 +47,10 @@ def _geojson_bytes(cache_dir: Path) -> tuple[bytes, str]:
     return payload, hashlib.sha256(payload).hexdigest()[:16]
 
 
-@cache
-def _imported_geojson_bytes(
-    structure: int, database_url: str, data_version: str
-) -> tuple[bytes, str] | None:
+@data_cache.cached(process=True, copy=False)
+def _imported_geojson_bytes(*, structure: int) -> tuple[bytes, str] | None:
     """Imported kommune boundaries of a structure, simplified like the built-in; None when
-    none were imported. One build per database and data version."""
+    none were imported. One build per data version (the result cache's process tier)."""
     stored = sources.boundary_geojson(structure=structure)
     if stored is None:
         return None
@@ -160,11 +160,80 @@ def start_warmup(settings: Settings) -> None:
         instance.start()
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    settings = settings or load_settings()
-    db.configure(
-        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
+def build_data_layer(settings: Settings, server: Flask) -> db.DataLayer:
+    """The app's data layer: the engines of its two stores, and its result cache on the
+    flask-caching backend the settings name (Redis with a local fallback in scale mode)."""
+    shared = settings.cache_type == "RedisCache"
+    flask_cache = Cache(
+        server,
+        config={
+            "CACHE_TYPE": settings.cache_type,
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_default_timeout,
+            "CACHE_THRESHOLD": settings.cache_threshold,
+            "CACHE_REDIS_URL": settings.cache_redis_url,
+            # an unreachable Redis must cost milliseconds, not a hung request
+            **(
+                {"CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}
+                if shared
+                else {}
+            ),
+        },
     )
+    backend = (
+        FallbackCache(flask_cache.cache, default_timeout=settings.cache_default_timeout)
+        if shared
+        else flask_cache.cache
+    )
+    return db.DataLayer(
+        database_url=settings.database_url,
+        tracing_database_url=settings.tracing_database_url,
+        incomplete_days=settings.incomplete_days,
+        cache=data_cache.ResultCache(
+            backend,
+            # Several workers share the Redis cache: each reads the data version for every
+            # cached call (once per request, pinned), so an import or a rule change made
+            # anywhere is in the keys at once (one indexed read).
+            version_reader=queries.read_data_version,
+            version_ttl=0.0 if shared else None,
+            # The language is part of every cached result: a page built in bokmål is never
+            # served to someone who chose English.
+            key_context=i18n.get_language,
+        ),
+    )
+
+
+def _serve_with(server: Flask, layer: db.DataLayer) -> None:
+    """Every request of ``server`` reads through ``layer``, from the moment it arrives: the
+    server-side session is opened (read from the store) before any request hook runs."""
+    inner = server.wsgi_app
+
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
+        token = layer.activate()
+        try:
+            return inner(environ, start_response)
+        finally:
+            layer.deactivate(token)
+
+    server.wsgi_app = wsgi_app  # type: ignore[method-assign]
+
+
+def data_layer(app: Dash) -> db.DataLayer:
+    """The data layer ``create_app`` built for ``app``."""
+    layer: db.DataLayer = app.server.extensions[DATA_LAYER]
+    return layer
+
+
+def directory(app: Dash) -> Directory:
+    """The roles and demo users ``app`` knows (a test may add a demo user to it)."""
+    found: Directory = app.server.extensions[auth.DIRECTORY_KEY]
+    return found
+
+
+def create_app(settings: Settings | None = None, *, directory: Directory | None = None) -> Dash:
+    """The app of ``settings``. It owns its data layer (:func:`build_data_layer`), active in
+    each of its requests and the process default for scripts and threads, and its
+    ``directory`` of roles and demo users (default: :data:`dashboard.auth.DIRECTORY`)."""
+    settings = settings or load_settings()
     app = Dash(
         __name__,
         use_pages=True,
@@ -185,16 +254,27 @@ def create_app(settings: Settings | None = None) -> Dash:
     server = app.server
     _serve_plotly_partial(app, settings.assets_dir)
 
+    layer = db.install(build_data_layer(settings, server))
+    server.extensions[DATA_LAYER] = layer
+    server.extensions[auth.DIRECTORY_KEY] = directory or auth.DIRECTORY
+    _serve_with(server, layer)
+
     @server.before_request
-    def pin_data_version() -> None:
-        # first of the hooks: the response cache's lookup uses the pinned version too
+    def use_data_layer() -> None:
+        # first of the hooks: this app's stores and cache (again, for a request made with
+        # test_request_context, as the warm-up does), and one data version for the whole
+        # request (the response cache's lookup uses the pinned version too)
+        g.data_layer_token = layer.activate()
         g.data_version_token = data_cache.pin_version()
 
     @server.teardown_request
-    def unpin_data_version(_error: BaseException | None) -> None:
+    def leave_data_layer(_error: BaseException | None) -> None:
         token = g.pop("data_version_token", None)
         if token is not None:
             data_cache.unpin_version(token)
+        layer_token = g.pop("data_layer_token", None)
+        if layer_token is not None:
+            layer.deactivate(layer_token)
 
     server.config["SITUASJONSBILDE_SETTINGS"] = settings
     init_security(app, settings)
@@ -204,32 +284,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_api(app)
     server.register_error_handler(db.DataSourceUnavailable, _unavailable_page)
     init_response_cache(server)
-    warmup.install(app, roles=tuple(r for r in settings.warmup_roles.split(",") if r))
-
-    shared = settings.cache_type == "RedisCache"
-    result_cache = Cache(
-        server,
-        config={
-            "CACHE_TYPE": settings.cache_type,
-            "CACHE_DEFAULT_TIMEOUT": settings.cache_default_timeout,
-            "CACHE_THRESHOLD": settings.cache_threshold,
-            "CACHE_REDIS_URL": settings.cache_redis_url,
-            # an unreachable Redis must cost milliseconds, not a hung request
-            **(
-                {"CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}
-                if shared
-                else {}
-            ),
-        },
-    )
-    data_cache.set_backend(
-        FallbackCache(result_cache.cache, default_timeout=settings.cache_default_timeout)
-        if shared
-        else result_cache.cache
-    )
-    # Several workers share the Redis cache: each reads the data version for every cached call,
-    # so an import or a rule change made anywhere is in the keys at once (one indexed read).
-    data_cache.set_version_reader(queries.read_data_version, ttl=0.0 if shared else None)
+    warmup.install(app, layer, roles=tuple(r for r in settings.warmup_roles.split(",") if r))
 
     @server.route(GEOJSON_ROUTE)
     def kommune_geojson() -> Response:
@@ -241,16 +296,11 @@ def create_app(settings: Settings | None = None) -> Dash:
         # exist only when their boundaries were imported (`situasjonsbilde import boundaries`).
         if not 1838 <= structure <= 2200:  # a year of a kommune structure, else nothing
             return Response("Ingen importerte kommunegrenser for denne inndelingen.", 404)
-        built = _imported_geojson_bytes(
-            structure, settings.database_url, queries.read_data_version()
-        )
+        built = _imported_geojson_bytes(structure=structure)
         if built is None:
             return Response("Ingen importerte kommunegrenser for denne inndelingen.", 404)
         return _geojson_response(*built)
 
-    # The language is part of every cached result: a page built in bokmål is never served
-    # to someone who chose English.
-    data_cache.set_key_context(i18n.get_language)
     # Dash's page template wraps its scripts in a <footer>: a second "contentinfo" landmark
     # beside the shell's own footer (axe: landmark-no-duplicate-contentinfo).
     app.index_string = (

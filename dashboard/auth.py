@@ -8,11 +8,12 @@ are read (``data/``), never by hiding a menu item.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from flask import has_request_context
+from flask import current_app, has_app_context, has_request_context
 from flask_login import AnonymousUserMixin, UserMixin, current_user
 
 from dashboard.i18n import N_, _
@@ -75,11 +76,13 @@ class User(UserMixin):
     @property
     def role_label(self) -> str:
         """The user's roles for display, translated (role labels are N_-marked)."""
-        return " + ".join(_(ROLES[r].label) for r in self.roles)
+        roles = directory().roles
+        return " + ".join(_(roles[r].label) for r in self.roles)
 
     def may(self, permission: str) -> bool:
         """``export``, ``edit_rules``, ``audit`` or ``tracing`` through any of the roles."""
-        for role in (ROLES[r] for r in self.roles):
+        roles = directory().roles
+        for role in (roles[r] for r in self.roles):
             value = getattr(role, permission)
             if value and value != "none":
                 return True
@@ -128,6 +131,34 @@ DEMO_USERS: dict[str, User] = {
 }
 
 
+@dataclass(frozen=True)
+class Directory:
+    """The roles an app knows and the ready-made users its demo login offers. Each app owns
+    one (``create_app(directory=…)``; default :data:`DIRECTORY`): a test adds its own role
+    and user to a copy instead of writing into the module's tables."""
+
+    roles: Mapping[str, Role]
+    demo_users: dict[str, User]
+
+    def with_extra(self, *, roles: Iterable[Role] = (), users: Iterable[User] = ()) -> Directory:
+        return Directory(
+            roles={**self.roles, **{r.key: r for r in roles}},
+            demo_users={**self.demo_users, **{u.id: u for u in users}},
+        )
+
+
+DIRECTORY = Directory(roles=ROLES, demo_users=DEMO_USERS)
+DIRECTORY_KEY = "situasjonsbilde.directory"
+
+
+def directory() -> Directory:
+    """The directory of the app serving this request (outside one: :data:`DIRECTORY`)."""
+    if has_app_context():
+        found: Directory = current_app.extensions.get(DIRECTORY_KEY, DIRECTORY)
+        return found
+    return DIRECTORY
+
+
 @cache
 def _neighbours() -> dict[str, frozenset[str]]:
     pairs = reference.neighbours_by_travel(2024)
@@ -170,7 +201,8 @@ def scope_for(user: User) -> Scope:
     the union of what each role grants, the comparison area adds the neighbours a role may
     compare with, and the tracing area is the area of the roles with tracing permission only
     (a kommuneoverlege who is also smittesporer traces the own kommune, not the neighbours)."""
-    roles = [ROLES[r] for r in user.roles]
+    known = directory().roles
+    roles = [known[r] for r in user.roles]
     kommuner = _union([_area(user, r.kommuner) for r in roles])
     small = [_area(user, r.small_numbers) for r in roles if r.small_numbers != "none"]
     small_kommuner = _union(small) if small else frozenset()
@@ -234,7 +266,7 @@ def map_claims(claims: dict[str, Any], *, mapping_json: str) -> User:
     if isinstance(raw, str):
         raw = raw.split()
     roles = tuple(dict.fromkeys(mapping["roles"][r] for r in raw if r in mapping["roles"]))
-    roles = tuple(r for r in roles if r in ROLES)
+    roles = tuple(r for r in roles if r in directory().roles)
     if not roles:
         raise PermissionError(_("Brukeren har ingen rolle i Situasjonsbilde"))
     kommune = claims.get(mapping.get("kommune_claim", "kommunenummer"))

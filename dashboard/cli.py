@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 
 from dashboard.settings import load_settings
@@ -24,12 +25,20 @@ app.add_typer(import_app, name="import")
 
 
 def _configure() -> None:
+    """The data layer of this command: the process default, and active until the command
+    ends (a command run inside another program, such as a test, reads its own stores)."""
     from data import db
 
     settings = load_settings()
-    db.configure(
-        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
+    layer = db.configure(
+        database_url=settings.database_url,
+        tracing_database_url=settings.tracing_database_url,
+        incomplete_days=settings.incomplete_days,
     )
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        token = layer.activate()
+        context.call_on_close(lambda: layer.deactivate(token))
 
 
 @db_app.command("upgrade")

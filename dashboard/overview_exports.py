@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from dashboard import i18n, report_pdf, reports
 from dashboard import overview as overview_view
-from dashboard.auth import ROLES, current_scope
+from dashboard.auth import current_scope, directory
 from dashboard.i18n import _
 from data import audit, queries
 from data.scope import Scope, ScopeError
@@ -35,7 +35,8 @@ MIMETYPES = {
 
 def may_export(allowed: set[str]) -> bool:
     roles = getattr(current_user, "roles", ())
-    return any(ROLES[r].export in allowed for r in roles if r in ROLES)
+    known = directory().roles
+    return any(known[r].export in allowed for r in roles if r in known)
 
 
 def refuse_export(scope: Scope, what: str, kommunenummer: str | None = None) -> None:

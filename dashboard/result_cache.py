@@ -23,8 +23,11 @@ RETRY_SECONDS = 30.0
 class FallbackCache:
     """``get``/``set`` on ``primary``; on any error there, on a local SimpleCache instead."""
 
-    def __init__(self, primary: Any, *, default_timeout: int = 600) -> None:
+    def __init__(
+        self, primary: Any, *, default_timeout: int = 600, retry_seconds: float = RETRY_SECONDS
+    ) -> None:
         self.primary = primary
+        self.retry_seconds = retry_seconds
         self.local = SimpleCache(threshold=2000, default_timeout=default_timeout)
         self._down_until = 0.0
 
@@ -38,9 +41,9 @@ class FallbackCache:
                 "result cache unreachable (%s: %s); serving from a local cache, retrying in %.0f s",
                 type(err).__name__,
                 err,
-                RETRY_SECONDS,
+                self.retry_seconds,
             )
-        self._down_until = time.monotonic() + RETRY_SECONDS
+        self._down_until = time.monotonic() + self.retry_seconds
 
     def get(self, key: str) -> Any:
         if not self.degraded:

@@ -39,7 +39,7 @@ from werkzeug.datastructures import CallbackDict
 from werkzeug.serving import WSGIRequestHandler
 
 from dashboard import i18n
-from dashboard.auth import DEMO_USERS, ROLES, User, landing_page, map_claims
+from dashboard.auth import ROLES, User, directory, landing_page, map_claims
 from dashboard.i18n import N_, _
 from dashboard.settings import Settings
 from data import sessions
@@ -154,7 +154,7 @@ def _fylke_name(code: str) -> str:
 
 def _demo_body(next_url: str) -> str:
     rows = []
-    for user in DEMO_USERS.values():
+    for user in directory().demo_users.values():
         where = _kommune_name(user.kommunenummer) or (
             _fylke_name(user.fylkesnummer) if user.fylkesnummer else _("alle kommuner")
         )
@@ -296,8 +296,9 @@ def init_security(app: Dash, settings: Settings) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if settings.auth_mode == "demo" and user_id in DEMO_USERS:
-            return DEMO_USERS[user_id]
+        demo_users = directory().demo_users
+        if settings.auth_mode == "demo" and user_id in demo_users:
+            return demo_users[user_id]
         stored = session.get("oidc_user")
         if stored and stored.get("id") == user_id:
             return User(
@@ -343,7 +344,7 @@ def init_security(app: Dash, settings: Settings) -> None:
         @server.route("/login/demo", methods=["POST"])
         def login_demo_form() -> Response:
             csrf.protect()
-            user = DEMO_USERS.get(request.form.get("user_id", ""))
+            user = directory().demo_users.get(request.form.get("user_id", ""))
             if user is None:
                 abort(400)
             target = request.form.get("next")
@@ -354,7 +355,7 @@ def init_security(app: Dash, settings: Settings) -> None:
         # Documented URL so that scripts and browser tests can act as any role (demo only).
         @server.route("/login/demo/<user_id>", methods=["GET"])
         def login_demo_url(user_id: str) -> Response:
-            user = DEMO_USERS.get(user_id)
+            user = directory().demo_users.get(user_id)
             if user is None:
                 abort(404)
             new_session()

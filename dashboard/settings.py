@@ -29,6 +29,7 @@
 | PUBLIC_URL | http://127.0.0.1:8050 | the app's address, for links in alerts |
 | WARMUP | true | compute every kommune's morning pages after each load (app.py, gunicorn) |
 | WARMUP_ROLES | kommuneoverlege,ks_analytiker | the roles whose pages the warm-up computes |
+| INCOMPLETE_DAYS | (derived) | incomplete last test dates (a store without registration dates) |
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,13 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8050"
     warmup: bool = True
     warmup_roles: str = "kommuneoverlege,ks_analytiker"
+    # the incomplete last test dates, set instead of derived from the registration delays
+    incomplete_days: int | None = None
+
+    @field_validator("incomplete_days", mode="before")
+    @classmethod
+    def _unset_when_blank(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _default_urls(self) -> Settings:

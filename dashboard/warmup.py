@@ -37,7 +37,7 @@ from flask import Flask, g, jsonify, request
 from dashboard import response_cache
 from dashboard.auth import User
 from data import cache as data_cache
-from data import queries
+from data import db, queries
 from geo import reference
 
 log = logging.getLogger(__name__)
@@ -139,9 +139,15 @@ class Warmup:
     """The warm-up of one app: a background thread, or :meth:`run` called directly."""
 
     def __init__(
-        self, app: Dash, *, roles: tuple[str, ...], kommuner: list[str] | None = None
+        self,
+        app: Dash,
+        *,
+        roles: tuple[str, ...],
+        kommuner: list[str] | None = None,
+        layer: db.DataLayer | None = None,
     ) -> None:
         self.app = app
+        self.layer = layer or db.current()  # the app's (its requests activate it too)
         self.server: Flask = app.server
         self.roles = roles
         self.kommuner = kommuner
@@ -178,6 +184,10 @@ class Warmup:
 
     def run(self, version: str | None = None) -> dict[str, Any]:
         """Warm every page for the current data version; returns the final state."""
+        with self.layer.active():
+            return self._run(version)
+
+    def _run(self, version: str | None) -> dict[str, Any]:
         version = version or queries.read_data_version()
         date = queries.dataset_info(scope=_system_scope())["data_date"].isoformat()
         todo = items(self.app, self.roles, date, kommuner=self.kommuner)
@@ -234,6 +244,10 @@ class Warmup:
             return True
 
     def _loop(self) -> None:
+        with self.layer.active():  # a thread of its own: the app's data layer
+            self._watch()
+
+    def _watch(self) -> None:
         while True:
             try:
                 version = queries.read_data_version()
@@ -272,11 +286,11 @@ _in_flight = [0]  # user requests being served now (the warm-up's own are not co
 _in_flight_lock = threading.Lock()
 
 
-def install(app: Dash, *, roles: tuple[str, ...]) -> Warmup:
+def install(app: Dash, layer: db.DataLayer, *, roles: tuple[str, ...]) -> Warmup:
     """Create the app's warm-up, count user requests in flight and serve the status route;
     :meth:`Warmup.start` runs it."""
     global _instance
-    _instance = Warmup(app, roles=roles)
+    _instance = Warmup(app, roles=roles, layer=layer)
 
     @app.server.before_request
     def count_in() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, func, insert, select
 
 from data import db
-from data.cache import per_data_version
+from data.cache import cached
 from data.schema import AggArrivalsSplit, Arrival
 
 
@@ -44,7 +44,7 @@ def ensure(conn: Connection) -> bool:
     return True
 
 
-@per_data_version
+@cached(process=True)
 def built(*, disease: str) -> bool:
     """Whether counts of ``disease`` are stored (else callers count the register live)."""
     t = AggArrivalsSplit

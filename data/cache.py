@@ -1,9 +1,15 @@
-"""Result cache for the read API, keyed by function, arguments, scope and data version.
+"""The one cache of the data layer: results keyed by function, arguments, scope, data version,
+disclosure policy and language.
 
-The backend is injected by the application (flask-caching's SimpleCache in the embedded
-default, RedisCache in scale mode) so that ``data/`` stays free of web frameworks. The data
-version is part of every key: a load bumps it, so no worker serves stale numbers, and the scope
-is part of every key, so no user's scoped result is served to another.
+Each app owns one :class:`ResultCache` (in its :class:`data.db.DataLayer`, built by
+``create_app``). Its backend is injected by the application (flask-caching's SimpleCache in the
+embedded default, RedisCache in scale mode) so that ``data/`` stays free of web frameworks. The
+data version is part of every key: a load bumps it, so no worker serves stale numbers; the
+scope (reduced to the role's policy and area) is part of every key, so no user's scoped result
+is served to another role or area; the disclosure policy is part of every key, so a deploy with
+another policy never reads what a shared cache kept from before. Reads declare themselves with
+:func:`cached`; the layer above keeps whole responses under the same keys (:func:`lookup`,
+:func:`store`; ``dashboard/response_cache.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
+from data import disclosure
 from data.scope import ScopeError
 
 
@@ -28,87 +35,156 @@ class CacheBackend(Protocol):
     def set(self, key: str, value: Any, timeout: int | None = None) -> Any: ...
 
 
-_backend: CacheBackend | None = None
-_key_context: Callable[[], Any] | None = None
-_version_reader: Callable[[], str] | None = None
-_version_cache: tuple[float, str] = (0.0, "")
 VERSION_TTL_SECONDS = 2.0
-_version_ttl = VERSION_TTL_SECONDS
+OUTAGE_PROBE_SECONDS = 2.0
+PROCESS_ENTRIES = 512  # the process tier's bound (a few hundred small dataset facts)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def policy_key() -> tuple[Any, ...]:
+    """The disclosure policy every published cell follows (:mod:`data.disclosure`): part of
+    every key, so a deploy that changes the policy never reads an answer a shared cache kept
+    from before, even at the same data version."""
+    return (
+        disclosure.SMALL_MAX,
+        disclosure.RATIO,
+        disclosure.MAX_PERTURBATION,
+        disclosure.KEY_SPACE,
+    )
+
+
+class ResultCache:
+    """The one cache of one data layer (:class:`data.db.DataLayer`). Every entry is keyed by
+    the function (or the layer above's name), the data version, the disclosure policy, the key
+    context (the language) and the arguments, the scope among them (reduced to the role's
+    policy and area, :meth:`data.scope.Scope.cache_key`). It keeps entries in two places:
+
+    - ``backend``: the shared result cache (flask-caching's SimpleCache in the embedded
+      default, Redis in scale mode; None: off). Scoped reads and whole responses live here.
+    - ``process``: this process's memory, for the few unscoped facts about the loaded dataset
+      that every request asks for (``@cached(process=True)``), whatever the backend is.
+
+    and, within a :func:`read_memo` block, the build's own memo (the same keys).
+    """
+
+    def __init__(
+        self,
+        backend: CacheBackend | None = None,
+        *,
+        version_reader: Callable[[], str] | None = None,
+        version_ttl: float | None = None,
+        key_context: Callable[[], Any] | None = None,
+        policy: tuple[Any, ...] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.key_context = key_context
+        self.policy = policy_key() if policy is None else policy
+        self.process: dict[str, Any] = {}
+        self.set_version_reader(version_reader, version_ttl)
+
+    def set_version_reader(self, reader: Callable[[], str] | None, ttl: float | None) -> None:
+        self.version_reader = reader
+        self.version_ttl = VERSION_TTL_SECONDS if ttl is None else ttl
+        self.version_cache: tuple[float, str] = (0.0, "")
+        self.last_version: str | None = None
+        self.last_attempt = 0.0
+
+    def context(self) -> Any:
+        return self.key_context() if self.key_context is not None else None
+
+    def read_version(self) -> str:
+        """The reader's answer; while the store is unreachable, the last version read (so
+        every cached result stays reachable) with the store asked again at most every
+        ``OUTAGE_PROBE_SECONDS``. No version read yet: ``DataSourceUnavailable``."""
+        from data import db
+
+        assert self.version_reader is not None
+        now = time.monotonic()
+        if (
+            db.outage_since() is not None
+            and self.last_version is not None
+            and now - self.last_attempt < OUTAGE_PROBE_SECONDS
+        ):
+            return self.last_version
+        self.last_attempt = now
+        try:
+            value = self.version_reader()
+        except Exception as err:
+            if not db.is_unavailable_error(err):
+                raise
+            outage = db.unavailable(err)
+            if self.last_version is None:
+                raise outage from err
+            return self.last_version
+        if db.outage_since() is not None:
+            db.mark_available()
+        self.last_version = value
+        return value
+
+    def data_version(self) -> str:
+        if self.version_reader is None:
+            return ""
+        if self.version_ttl <= 0:
+            pinned = _request_version.get()
+            if pinned is None:
+                return self.read_version()
+            if "version" not in pinned:
+                pinned["version"] = self.read_version()
+            return pinned["version"]
+        now = time.monotonic()
+        if now - self.version_cache[0] > self.version_ttl:
+            self.version_cache = (now, self.read_version())
+        return self.version_cache[1]
+
+    def invalidate_version(self) -> None:
+        """Read the data version again at the next cached call (this process wrote a new
+        one)."""
+        self.version_cache = (0.0, "")
+
+    def key(self, name: str, arguments: Any) -> str:
+        raw = pickle.dumps((name, self.data_version(), self.policy, self.context(), arguments))
+        return "sb:" + hashlib.sha256(raw).hexdigest()
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep ``value`` in the process tier (bounded: emptied when full)."""
+        if len(self.process) >= PROCESS_ENTRIES:
+            self.process.clear()
+        self.process[key] = value
+
+
+def _state() -> ResultCache:
+    from data import db
+
+    return db.current().cache
+
+
 def set_backend(backend: CacheBackend | None) -> None:
-    global _backend
-    _backend = backend
+    """The current layer's shared backend (scripts: the CLI's report run, the benchmarks)."""
+    _state().backend = backend
 
 
 def backend() -> CacheBackend | None:
     """The configured result cache (None: none configured)."""
-    return _backend
+    return _state().backend
 
 
 def result_cache_on() -> bool:
     """Whether reads are kept in the result cache (then a read that serves every date, such
     as a whole history, is worth more than a cheaper read of one date)."""
-    return _backend is not None
+    return _state().backend is not None
 
 
 def set_key_context(provider: Callable[[], Any] | None) -> None:
     """A part of every result-cache key taken from the request by the layer above (the
     dashboard passes the user's language, so a page cached in bokmål is never served in
     English)."""
-    global _key_context
-    _key_context = provider
-
-
-def _context() -> Any:
-    return _key_context() if _key_context is not None else None
+    _state().key_context = provider
 
 
 def set_version_reader(reader: Callable[[], str] | None, ttl: float | None = None) -> None:
     """How the data version is read, and how long a read is reused (default
     ``VERSION_TTL_SECONDS``; 0 reads it for every cached call, as the shared cache needs)."""
-    global _version_reader, _version_cache, _version_ttl, _last_version
-    _version_reader = reader
-    _version_cache = (0.0, "")
-    _last_version = None
-    _version_ttl = VERSION_TTL_SECONDS if ttl is None else ttl
-
-
-_last_version: str | None = None
-_last_attempt = 0.0
-OUTAGE_PROBE_SECONDS = 2.0
-
-
-def _read_version() -> str:
-    """The reader's answer; while the store is unreachable, the last version read (so every
-    cached result stays reachable) with the store asked again at most every
-    ``OUTAGE_PROBE_SECONDS``. No version read yet: ``DataSourceUnavailable``."""
-    global _last_version, _last_attempt
-    from data import db
-
-    assert _version_reader is not None
-    now = time.monotonic()
-    if (
-        db.outage_since() is not None
-        and _last_version is not None
-        and now - _last_attempt < OUTAGE_PROBE_SECONDS
-    ):
-        return _last_version
-    _last_attempt = now
-    try:
-        value = _version_reader()
-    except Exception as err:
-        if not db.is_unavailable_error(err):
-            raise
-        outage = db.unavailable(err)
-        if _last_version is None:
-            raise outage from err
-        return _last_version
-    if db.outage_since() is not None:
-        db.mark_available()
-    _last_version = value
-    return value
+    _state().set_version_reader(reader, ttl)
 
 
 # One request's data version (see :func:`pin_version`): None outside a request.
@@ -133,25 +209,14 @@ def unpin_version(token: contextvars.Token[dict[str, str] | None]) -> None:
 def data_version() -> str:
     """The current data version, re-read when the last read is older than the reader's TTL
     (TTL 0: for every cached call, or once per request after :func:`pin_version`)."""
-    global _version_cache
-    if _version_reader is None:
-        return ""
-    if _version_ttl <= 0:
-        pinned = _request_version.get()
-        if pinned is None:
-            return _read_version()
-        if "version" not in pinned:
-            pinned["version"] = _read_version()
-        return pinned["version"]
-    now = time.monotonic()
-    if now - _version_cache[0] > _version_ttl:
-        _version_cache = (now, _read_version())
-    return _version_cache[1]
+    return _state().data_version()
 
 
 def invalidate_version() -> None:
-    global _version_cache
-    _version_cache = (0.0, "")
+    _state().invalidate_version()
+
+
+_deepcopy = copy.deepcopy
 
 
 def _copy(value: Any) -> Any:
@@ -210,8 +275,15 @@ def read_memo() -> Iterator[None]:
         _memo.reset(token)
 
 
-def cached(timeout: int = 600) -> Callable[[F], F]:
-    """Memoize a keyword-only read function. Callers always get a copy."""
+def cached(timeout: int = 600, *, process: bool = False, copy: bool = True) -> Callable[[F], F]:
+    """Memoize a keyword-only read function in the current layer's :class:`ResultCache`.
+    Callers always get a copy.
+
+    ``process=True``: kept in this process's memory whatever the backend is (none, a local
+    SimpleCache or Redis), never in the shared backend: for the unscoped facts about the
+    loaded dataset (which series exist, their spans, the population arrays) that every request
+    asks for, a few hundred small values, cheaper to keep than to fetch and unpickle each time.
+    ``copy=False`` hands out the kept value itself (arrays nobody writes to)."""
 
     def decorate(fn: F) -> F:
         name = f"{fn.__module__}.{fn.__qualname__}"
@@ -230,46 +302,56 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
                 _raise_if_unavailable(err)
                 raise
 
-        def key_of(kwargs: dict[str, Any]) -> str:
-            raw = pickle.dumps(
-                (
-                    name,
-                    data_version(),
-                    _context(),
-                    sorted((k, _normalise(v)) for k, v in kwargs.items()),
-                )
-            )
-            return "sb:" + hashlib.sha256(raw).hexdigest()
+        def key_of(state: ResultCache, kwargs: dict[str, Any]) -> str:
+            return state.key(name, sorted((k, _normalise(v)) for k, v in kwargs.items()))
+
+        if process:
+
+            @functools.wraps(fn)
+            def kept(*args: Any, **kwargs: Any) -> Any:
+                if args:
+                    raise TypeError(f"{name} takes keyword arguments only")
+                state = _state()
+                key = key_of(state, kwargs)
+                if key not in state.process:
+                    state.remember(key, call(**kwargs))
+                value = state.process[key]
+                return _deepcopy(value) if copy else value
+
+            return kept  # type: ignore[return-value]
 
         def cached_value(**kwargs: Any) -> Any:
             """The value already in the memo or the result cache for these arguments, else
             None; never computes (a read can then choose a cheaper way to its answer)."""
+            state = _state()
             memo = _memo.get()
-            if _backend is None and memo is None:
+            if state.backend is None and memo is None:
                 return None
-            key = key_of(kwargs)
+            key = key_of(state, kwargs)
             if memo is not None and key in memo:
                 return _copy(memo[key])
-            hit = _backend.get(key) if _backend is not None else None
+            hit = state.backend.get(key) if state.backend is not None else None
             return None if hit is None else _copy(hit)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if args:
                 raise TypeError(f"{name} takes keyword arguments only")
+            state = _state()
+            backend = state.backend
             memo = _memo.get()
-            if _backend is None and memo is None:
+            if backend is None and memo is None:
                 return call(**kwargs)
-            key = key_of(kwargs)
+            key = key_of(state, kwargs)
             if memo is not None and key in memo:
                 return _copy(memo[key])
-            hit = _backend.get(key) if _backend is not None else None
+            hit = backend.get(key) if backend is not None else None
             if hit is not None:
                 value = hit
             else:
                 value = call(**kwargs)
-                if _backend is not None:
-                    _backend.set(key, value, timeout=timeout)
+                if backend is not None:
+                    backend.set(key, value, timeout=timeout)
             if memo is not None:
                 memo[key] = value
             return _copy(value)
@@ -282,38 +364,21 @@ def cached(timeout: int = 600) -> Callable[[F], F]:
 
 def lookup(name: str, key: Any) -> tuple[str | None, Any]:
     """For a layer that caches in two steps (look up before, store after): the cache key of
-    ``name`` and ``key`` for the current data version and key context, and the hit (None on a
-    miss). (None, None) when no result cache is configured."""
-    if _backend is None:
+    ``name`` and ``key`` (keyed like every cached read) and the hit (None on a miss). (None,
+    None) when no result cache is configured."""
+    state = _state()
+    if state.backend is None:
         return None, None
-    raw = pickle.dumps((name, data_version(), _context(), _normalise(key)))
-    cache_key = "sb:" + hashlib.sha256(raw).hexdigest()
-    return cache_key, _backend.get(cache_key)
+    cache_key = state.key(name, _normalise(key))
+    return cache_key, state.backend.get(cache_key)
 
 
 def store(cache_key: str, value: Any, *, timeout: int = 600) -> None:
-    if _backend is not None:
-        _backend.set(cache_key, value, timeout=timeout)
-
-
-_per_version: dict[tuple[Any, ...], Any] = {}
+    state = _state()
+    if state.backend is not None:
+        state.backend.set(cache_key, value, timeout=timeout)
 
 
 def per_data_version(fn: F) -> F:
-    """Memoize facts about the loaded dataset (which series exist, their spans) in this
-    process for each database and data version, whatever the result cache is: they change
-    only with a load, and every page asks for them. For scope-independent reads only."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-
-    @functools.wraps(fn)
-    def wrapper(**kwargs: Any) -> Any:
-        from data import db
-
-        key = (name, db.url("main"), data_version(), tuple(sorted(kwargs.items())))
-        if key not in _per_version:
-            if len(_per_version) > 256:
-                _per_version.clear()
-            _per_version[key] = fn(**kwargs)
-        return copy.deepcopy(_per_version[key])
-
-    return wrapper  # type: ignore[return-value]
+    """Old name of ``cached(process=True)`` (kept for code written against it)."""
+    return cached(process=True)(fn)

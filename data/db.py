@@ -1,20 +1,27 @@
-"""Engines for the dashboard store and the tracing store, and schema migrations (Alembic)."""
+"""The data layer's state (:class:`DataLayer`: the engines of the dashboard store and the
+tracing store, the result cache, the read settings), which layer a request reads through, and
+schema migrations (Alembic).
+
+An app owns its layer (``create_app`` builds it and activates it for each of its requests); a
+command or script configures the process default (:func:`configure`); a test or script that
+reads another database for a while uses :func:`using`. Nothing else is global but the outage
+state of the store (:func:`outage_since`), which every layer of the process shares."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 STORES = ("main", "tracing")
-
-_engines: dict[str, Engine] = {}
-_urls: dict[str, str] = {}
 
 
 def make_engine(url: str) -> Engine:
@@ -47,35 +54,148 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def configure(*, database_url: str, tracing_database_url: str) -> None:
-    """Point the data layer at its two stores. Called once by the app factory or the CLI."""
-    for store, url in (("main", database_url), ("tracing", tracing_database_url)):
-        if _urls.get(store) != url:
-            old = _engines.pop(store, None)
-            if old is not None:
-                old.dispose()
-            _urls[store] = url
-    _ensure_sqlite_dirs()
+class DataLayer:
+    """The data layer of one app (or one CLI run): the engines of its two stores, its result
+    cache (:class:`data.cache.ResultCache`) and the settings its reads follow. ``create_app``
+    builds one and activates it for each of its requests (:meth:`active`), so two apps in one
+    process (or a test with a database of its own) never read each other's store or cache; the
+    last one built or configured is the process default, for scripts and threads outside a
+    request."""
+
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        tracing_database_url: str,
+        incomplete_days: int | None = None,
+        cache: Any = None,
+    ) -> None:
+        from data.cache import ResultCache
+
+        self.urls = {"main": database_url, "tracing": tracing_database_url}
+        # INCOMPLETE_DAYS: the incomplete test dates set instead of derived (None: derived)
+        self.incomplete_days = incomplete_days
+        self.cache: ResultCache = cache if cache is not None else ResultCache()
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+        for url in self.urls.values():
+            if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+    def url(self, store: str = "main") -> str:
+        return self.urls[store]
+
+    def engine(self, store: str = "main") -> Engine:
+        if store not in STORES:
+            raise ValueError(f"unknown store {store!r}")
+        found = self._engines.get(store)
+        if found is None:
+            with self._lock:
+                found = self._engines.get(store)
+                if found is None:
+                    found = self._engines[store] = make_engine(self.urls[store])
+        return found
+
+    def dispose(self, *, close: bool = True) -> None:
+        """Drop the pooled connections (``close=False`` after a fork: the parent's stay open)."""
+        for found in self._engines.values():
+            found.dispose(close=close)
+
+    def variant(self, **changes: Any) -> DataLayer:
+        """This layer's stores (and engines) with other settings or another result cache,
+        e.g. ``variant(cache=ResultCache())``: the same data without a cache."""
+        options = {"incomplete_days": self.incomplete_days, "cache": self.cache, **changes}
+        other = DataLayer(
+            database_url=self.urls["main"], tracing_database_url=self.urls["tracing"], **options
+        )
+        other._engines, other._lock = self._engines, self._lock
+        return other
+
+    def activate(self) -> contextvars.Token[DataLayer | None]:
+        return _active.set(self)
+
+    @staticmethod
+    def deactivate(token: contextvars.Token[DataLayer | None]) -> None:
+        _active.reset(token)
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[DataLayer]:
+        """Within the block (this thread or task), every read uses this layer."""
+        token = self.activate()
+        try:
+            yield self
+        finally:
+            self.deactivate(token)
 
 
-def _ensure_sqlite_dirs() -> None:
-    for url in _urls.values():
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+_default: DataLayer | None = None
+_L = TypeVar("_L", DataLayer, None)
+_active: contextvars.ContextVar[DataLayer | None] = contextvars.ContextVar(
+    "sb_data_layer", default=None
+)
+
+
+def current() -> DataLayer:
+    """The layer of this request (see :meth:`DataLayer.active`), else the process default."""
+    layer = _active.get() or _default
+    if layer is None:
+        raise RuntimeError("data.db.configure() has not been called")
+    return layer
+
+
+def install(layer: _L) -> _L:
+    """Make ``layer`` the process default (the app factory does, for the app it builds)."""
+    global _default
+    _default = layer
+    return layer
+
+
+def default() -> DataLayer | None:
+    """The process default (None: nothing configured yet)."""
+    return _default
+
+
+def configure(
+    *, database_url: str, tracing_database_url: str, incomplete_days: int | None = None
+) -> DataLayer:
+    """Point the process default at two stores (the CLI and scripts). The same stores again
+    keep the default layer as it is (its engines and cache)."""
+    old = _default
+    if (
+        old is not None
+        and old.urls == {"main": database_url, "tracing": tracing_database_url}
+        and old.incomplete_days == incomplete_days
+    ):
+        return old
+    layer = DataLayer(
+        database_url=database_url,
+        tracing_database_url=tracing_database_url,
+        incomplete_days=incomplete_days,
+    )
+    install(layer)
+    return layer
+
+
+@contextlib.contextmanager
+def using(*, database_url: str, tracing_database_url: str, **options: Any) -> Iterator[DataLayer]:
+    """A layer of its own for the block (no result cache unless ``cache=`` is given); its
+    connections are closed at the end. For scripts and tests reading another database."""
+    layer = DataLayer(
+        database_url=database_url, tracing_database_url=tracing_database_url, **options
+    )
+    try:
+        with layer.active():
+            yield layer
+    finally:
+        layer.dispose()
 
 
 def engine(store: str = "main") -> Engine:
-    if store not in STORES:
-        raise ValueError(f"unknown store {store!r}")
-    if store not in _urls:
-        raise RuntimeError("data.db.configure() has not been called")
-    if store not in _engines:
-        _engines[store] = make_engine(_urls[store])
-    return _engines[store]
+    return current().engine(store)
 
 
 def url(store: str = "main") -> str:
-    return _urls[store]
+    return current().url(store)
 
 
 def _alembic_config(store: str) -> Any:
@@ -83,7 +203,7 @@ def _alembic_config(store: str) -> Any:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR / store))
-    cfg.set_main_option("sqlalchemy.url", _urls[store].replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", url(store).replace("%", "%%"))
     return cfg
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from data import db, disclosure, key_figures
-from data.cache import per_data_version
+from data.cache import cached
 from data.protection import _allowed
 from data.schema import DatasetMeta
 from data.scope import Scope
@@ -91,7 +91,7 @@ def series(
     return out
 
 
-@per_data_version
+@cached(process=True)
 def secret() -> str:
     with db.engine().connect() as conn:
         value = conn.execute(
@@ -100,7 +100,7 @@ def secret() -> str:
     return str(value or "")
 
 
-@per_data_version
+@cached(process=True)
 def official_series() -> dict[str, tuple[str, str, str]]:
     """Areas ("F" + fylkesnummer, "NO") whose case series is FHI's official one rather than
     the sum of their kommuner (:mod:`data.official_series`): area → (measure, first, last)."""

@@ -29,7 +29,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, func, select
 
 from data import db, rollups
-from data.cache import per_data_version
+from data.cache import cached
 from data.codes import AGE_BANDS
 from data.schema import AggVaccinationDaily, AggVaccinationRollup, AggVaccinationSeries
 
@@ -138,7 +138,7 @@ def ensure(conn: Connection) -> int:
 
 
 # --------------------------------------------------------------------------- read
-@per_data_version
+@cached(process=True)
 def span(*, disease: str) -> tuple[dt.date, int] | None:
     """(first_date, n_days) shared by every series of ``disease``; None when none is stored
     (then callers sum ``agg_vaccination_daily`` themselves)."""

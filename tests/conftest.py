@@ -76,18 +76,48 @@ def settings(demo_env: dict[str, str]):
 from tests.browser_helpers import FULL_ACCESS_USER  # noqa: E402
 
 
+def test_directory():  # type: ignore[no-untyped-def]
+    """The demo directory plus a test-only role with every kommune and small numbers, and its
+    user: functional page tests read as it, so that page numbers can be compared with raw
+    tables; the access tests use the real roles."""
+    from dashboard import auth
+
+    return auth.DIRECTORY.with_extra(
+        roles=[auth.Role("test_full", "Test (full tilgang)", "all", "all")],
+        users=[auth.User(FULL_ACCESS_USER, "Test: full tilgang", ("test_full",), demo=True)],
+    )
+
+
 @pytest.fixture(scope="session")
 def app(settings):
-    from dashboard import auth
     from dashboard.app_factory import create_app
 
-    # Functional page tests read as a test-only role with every kommune and small numbers, so
-    # that page numbers can be compared with raw tables; the access tests use the real roles.
-    auth.ROLES["test_full"] = auth.Role("test_full", "Test (full tilgang)", "all", "all")
-    auth.DEMO_USERS[FULL_ACCESS_USER] = auth.User(
-        FULL_ACCESS_USER, "Test: full tilgang", ("test_full",), demo=True
-    )
-    return create_app(settings)
+    return create_app(settings, directory=test_directory())
+
+
+@pytest.fixture(autouse=True)
+def _global_by_nature() -> Iterator[None]:
+    """What is global by nature comes back after each test: Dash's page registry
+    (``dash.page_registry``, filled by every ``create_app`` with the same pages) holds the
+    app's pages only, as they were before the test; the process's default data layer (what a
+    script or a command sets, see ``data.db.configure``) reads the same stores as before."""
+    import dash
+
+    import layouts
+    from data import db
+
+    before = {k: dict(v) for k, v in dash.page_registry.items()}
+    layer = db.default()
+    yield
+    now = db.default()
+    if layer is not None and (now is None or now.urls != layer.urls):
+        db.install(layer)
+    own = {page.__name__ for page in layouts.page_modules()}
+    for name in [k for k in dash.page_registry if k not in own]:
+        del dash.page_registry[name]
+    for name, entry in before.items():
+        if dash.page_registry.get(name) != entry:
+            dash.page_registry[name] = entry
 
 
 def login(client, user_id: str):  # type: ignore[no-untyped-def]
@@ -115,36 +145,24 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> dict:
         pytest.skip(f"real data not available at {REALDATA}")
     from data import db
     from data.importers import runner
-
-    previous = dict(db._urls)
-    tmp = tmp_path_factory.mktemp("real")
     from tests.stores import new_stores
 
+    tmp = tmp_path_factory.mktemp("real")
     urls = new_stores(tmp)
-    db.configure(**urls)
-    db.upgrade()
-    report = runner.run(db.engine(), runner.folder_files(REALDATA))
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**urls) as layer:
+        db.upgrade()
+        report = runner.run(layer.engine(), runner.folder_files(REALDATA))
     return {"report": report, "dir": tmp, **urls}
 
 
 @pytest.fixture()
 def use_real_data(real_data: dict) -> Iterator[dict]:
-    """The data layer reads the session's real-data database for one test, then what it read
-    before; the result cache is off meanwhile (its keys do not name the database)."""
-    from data import cache as data_cache
+    """The data layer reads the session's real-data database for one test (a layer of its
+    own, without a result cache), then what it read before."""
     from data import db
 
-    previous = dict(db._urls)
-    backend, reader = data_cache._backend, data_cache._version_reader
-    data_cache.set_backend(None)
-    db.configure(
+    with db.using(
         database_url=real_data["database_url"],
         tracing_database_url=real_data["tracing_database_url"],
-    )
-    yield real_data
-    data_cache.set_backend(backend)
-    data_cache.set_version_reader(reader)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    ):
+        yield real_data

@@ -12,6 +12,7 @@ import math
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.app_factory import directory
 from dashboard.auth import DEMO_USERS, ROLES, map_claims, scope_for
 from data import db, tracing
 from data.schema import AuditLog, Cluster
@@ -425,7 +426,8 @@ def test_tracing_per_permission_for_every_combined_role(app, roles) -> None:
     tracer = "smittesporer" in roles
     assert scope.tracing == tracer
     assert scope.tracing_kommuner == (frozenset({"0301"}) if tracer else frozenset())
-    auth.DEMO_USERS[user.id] = user
+    users = directory(app).demo_users
+    users[user.id] = user
     try:
         client = login(app.server.test_client(), user.id)
         for where, cluster_id in _tracing_targets().items():
@@ -451,4 +453,4 @@ def test_tracing_per_permission_for_every_combined_role(app, roles) -> None:
                 assert _audit_count() == refused + 1  # one refusal, one row
                 assert _audit_count("tracing_read") == reads
     finally:
-        del auth.DEMO_USERS[user.id]
+        del users[user.id]

@@ -55,18 +55,14 @@ def _redis(prefix: str, url: str | None = REDIS_URL) -> RedisCache:
 def store(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """The session's demo store, read through the cache as the app does in scale mode (the data
     version read for every cached call); the previous cache setup comes back afterwards."""
-    previous = dict(db._urls)
-    backend, reader, ttl = cache._backend, cache._version_reader, cache._version_ttl
-    db.configure(
-        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
-    )
-    cache.set_version_reader(queries.read_data_version, ttl=0.0)
-    CALLS.clear()
-    yield
-    cache.set_backend(backend)
-    cache.set_version_reader(reader, ttl=ttl)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    results = cache.ResultCache(version_reader=queries.read_data_version, version_ttl=0.0)
+    with db.using(
+        database_url=settings.database_url,
+        tracing_database_url=settings.tracing_database_url,
+        cache=results,
+    ):
+        CALLS.clear()
+        yield
 
 
 def _set_meta(key: str, value: str | None) -> None:
@@ -196,12 +192,61 @@ def test_concurrent_version_bumps_are_never_lost(tmp_path) -> None:  # type: ign
 def test_app_in_scale_mode_uses_redis_with_fallback_and_reads_the_version_per_call(
     store: None, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.app_factory import create_app
+    from dashboard.app_factory import create_app, data_layer
 
     url = REDIS_URL or f"redis://127.0.0.1:{_closed_port()}/0"
-    create_app(settings.model_copy(update={"cache_type": "RedisCache", "cache_redis_url": url}))
-    assert isinstance(cache._backend, FallbackCache)
-    assert cache._version_ttl == 0
-    create_app(settings)  # the embedded default: flask-caching's SimpleCache, version TTL
-    assert not isinstance(cache._backend, FallbackCache)
-    assert cache._version_ttl == cache.VERSION_TTL_SECONDS
+    scale = create_app(
+        settings.model_copy(update={"cache_type": "RedisCache", "cache_redis_url": url})
+    )
+    assert isinstance(data_layer(scale).cache.backend, FallbackCache)
+    assert data_layer(scale).cache.version_ttl == 0
+    embedded = create_app(settings)  # flask-caching's SimpleCache, version TTL
+    assert not isinstance(data_layer(embedded).cache.backend, FallbackCache)
+    assert data_layer(embedded).cache.version_ttl == cache.VERSION_TTL_SECONDS
+    assert data_layer(scale).cache is not data_layer(embedded).cache  # each app owns its own
+
+
+FACTS: list[str] = []
+
+
+@cache.cached(process=True)
+def _fact(*, key: str) -> dict[str, str | None]:
+    """An unscoped fact about the loaded data, kept in the process tier."""
+    FACTS.append(key)
+    with db.engine().connect() as conn:
+        value = conn.execute(
+            select(DatasetMeta.value).where(DatasetMeta.key == key)
+        ).scalar_one_or_none()
+    return {"value": value}
+
+
+def test_the_process_tier_follows_the_data_version_and_its_own_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A fact kept in this process is read again after a load (a version bump), whatever the
+    shared backend is (none here), and a layer on another store never gets it."""
+    from tests.stores import new_stores
+
+    def layer(folder: str) -> Any:
+        urls = new_stores(tmp_path / folder)
+        results = cache.ResultCache(version_reader=queries.read_data_version)
+        return db.using(**urls, cache=results)
+
+    FACTS.clear()
+    with layer("a"):
+        DatasetMeta.metadata.create_all(db.engine(), tables=[DatasetMeta.__table__])
+        _set_meta("probe", "first")
+        with db.engine().begin() as conn:
+            bump_data_version(conn)
+        got = _fact(key="probe")
+        got["value"] = "changed by a caller"  # callers get copies
+        assert _fact(key="probe") == {"value": "first"} and FACTS == ["probe"]
+        _set_meta("probe", "second")
+        with db.engine().begin() as conn:
+            bump_data_version(conn)
+        cache.invalidate_version()
+        assert _fact(key="probe") == {"value": "second"} and len(FACTS) == 2
+        with layer("b"):  # the same version ("2") on another store: its own answer
+            DatasetMeta.metadata.create_all(db.engine(), tables=[DatasetMeta.__table__])
+            for _ in range(2):
+                with db.engine().begin() as conn:
+                    bump_data_version(conn)
+            assert _fact(key="probe") == {"value": None} and len(FACTS) == 3

@@ -38,14 +38,10 @@ def test_stored_series_equal_a_fresh_derivation(settings) -> None:  # type: igno
         fresh = certificate_aggregates.kommune_series(
             conn, kommunenummer="0301", end=end, disease="covid19"
         )
-    saved = cache._backend
-    cache.set_backend(None)
-    try:
+    with db.current().variant(cache=cache.ResultCache()).active():  # no result cache
         stored = certificate_queries._kommune_daily(
             kommunenummer="0301", end=end, disease="covid19"
         )
-    finally:
-        cache.set_backend(saved)
     assert fresh["persons"].sum() > 0
     offset = fresh["first"] - stored["first"]
     assert offset >= 0

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard import auth
+from dashboard.app_factory import directory
 from dashboard.auth import scope_for
 from data import db, tracing
 from tests.conftest import login
@@ -57,7 +58,7 @@ def crossing(app) -> Iterator[dict]:
         fylkesnummer=own_kommune[:2],
         demo=True,
     )
-    auth.DEMO_USERS[user.id] = user
+    directory(app).demo_users[user.id] = user
     yield {
         "user": user,
         "own": own_kommune,
@@ -68,7 +69,7 @@ def crossing(app) -> Iterator[dict]:
         "outside_keys": set(members.loc[members["kommunenummer"] != own_kommune, "person_key"]),
         "own_keys": set(members.loc[members["kommunenummer"] == own_kommune, "person_key"]),
     }
-    del auth.DEMO_USERS[user.id]
+    del directory(app).demo_users[user.id]
 
 
 def test_cross_border_links_come_back_with_anonymous_ends(crossing) -> None:

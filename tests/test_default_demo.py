@@ -34,7 +34,6 @@ SEED = Settings.model_fields["demo_seed"].default
 
 @pytest.fixture(scope="module")
 def default_demo(app: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from data import cache as data_cache
     from data import db
     from tests.stores import new_stores
 
@@ -42,7 +41,6 @@ def default_demo(app: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "database_url": os.environ.get("DEFAULT_DEMO_DATABASE_URL", ""),
         "tracing_database_url": os.environ.get("DEFAULT_DEMO_TRACING_URL", ""),
     }
-    previous = dict(db._urls)
     if not urls["database_url"]:
         urls = new_stores(tmp_path_factory.mktemp("default_demo"))
         env = {
@@ -63,20 +61,14 @@ def default_demo(app: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                 else:
                     os.environ[k] = v
         assert result.exit_code == 0, result.output + repr(result.exception)
-    backend, reader = data_cache._backend, data_cache._version_reader
-    data_cache.set_backend(None)
-    db.configure(**urls)
-    with db.engine().connect() as conn:
-        data_date = dt.date.fromisoformat(
-            conn.execute(
-                text("SELECT value FROM dataset_meta WHERE key = 'data_date'")
-            ).scalar_one()
-        )
-    yield {"data_date": data_date}
-    data_cache.set_backend(backend)
-    data_cache.set_version_reader(reader)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**urls):
+        with db.engine().connect() as conn:
+            data_date = dt.date.fromisoformat(
+                conn.execute(
+                    text("SELECT value FROM dataset_meta WHERE key = 'data_date'")
+                ).scalar_one()
+            )
+        yield {"data_date": data_date}
 
 
 def _scalar(sql: str, **params: Any) -> Any:

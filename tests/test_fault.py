@@ -27,7 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard import result_cache
-from data import cache, db
+from data import db
 from tests.dash_http import MAP_OUTPUTS, call
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,8 +121,6 @@ def services() -> Iterator[Services]:
     folder = Path(tempfile.mkdtemp(prefix="situasjonsbilde-fault."))
     env = {**os.environ, "SERVICES_EPHEMERAL": "1"}
     subprocess.run([str(SERVICES), "start", str(folder)], check=True, env=env, timeout=120)
-    previous_urls = dict(db._urls)
-    previous = (cache._backend, cache._version_reader, cache._version_ttl)
     try:
         services = Services(folder)
         demo_env = {
@@ -147,13 +145,7 @@ def services() -> Iterator[Services]:
         assert result.exit_code == 0, result.output + repr(result.exception)
         yield services
     finally:
-        cache.set_backend(previous[0])
-        cache.set_version_reader(previous[1], ttl=previous[2])
         db.mark_available()
-        if previous_urls:
-            db.configure(
-                database_url=previous_urls["main"], tracing_database_url=previous_urls["tracing"]
-            )
         subprocess.run([str(SERVICES), "stop", str(folder)], check=False, timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -211,11 +203,20 @@ def _figure(body: dict[str, Any]) -> Any:
     return body["response"]["map"]["figure"]
 
 
+def _layer(client: Any) -> db.DataLayer:
+    """The data layer of the app behind ``client``."""
+    from dashboard.app_factory import DATA_LAYER
+
+    layer: db.DataLayer = client.application.extensions[DATA_LAYER]
+    return layer
+
+
 def _data_date(client: Any) -> dt.date:
     from data import queries
     from data.scope import Scope
 
-    return queries.dataset_info(scope=Scope.full())["data_date"]
+    with _layer(client).active():
+        return queries.dataset_info(scope=Scope.full())["data_date"]
 
 
 def test_postgres_stopped_mid_session_keeps_the_last_picture_and_recovers(
@@ -261,7 +262,7 @@ def test_postgres_stopped_mid_session_keeps_the_last_picture_and_recovers(
     # PostgreSQL comes back: without restarting the app the banner closes, the page is told
     # to reload, and the view that failed is served with fresh data
     services.start_postgres()
-    cache._last_attempt = 0.0  # do not wait for the next probe slot
+    _layer(client).cache.last_attempt = 0.0  # do not wait for the next probe slot
     status, back = _source_check(client, banner_open=True)
     assert status == 200, back
     assert back["response"]["source-banner"]["is_open"] is False
@@ -275,12 +276,12 @@ def test_postgres_stopped_mid_session_keeps_the_last_picture_and_recovers(
 
 
 def test_redis_stopped_mid_session_falls_back_to_a_local_cache_and_returns(
-    services: Services, scale_client: Any, monkeypatch: pytest.MonkeyPatch
+    services: Services, scale_client: Any
 ) -> None:
     client = scale_client
-    backend = cache._backend
+    backend = _layer(client).cache.backend
     assert isinstance(backend, result_cache.FallbackCache)
-    monkeypatch.setattr(result_cache, "RETRY_SECONDS", 0.5)
+    backend.retry_seconds = 0.5  # this app's fallback tries Redis again sooner
     day = _data_date(client)
     status, _ = _map(client, day)
     assert status == 200 and not backend.degraded

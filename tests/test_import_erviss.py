@@ -110,13 +110,9 @@ def fresh(tmp_path: Path) -> Iterator[Any]:
     from data import db
     from tests.stores import new_stores
 
-    previous = dict(db._urls)
-    db.configure(**new_stores(tmp_path))
-    db.upgrade()
-    yield db
-    db.engine().dispose()
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**new_stores(tmp_path)):
+        db.upgrade()
+        yield db
 
 
 def test_erviss_import_equals_the_norway_rows(fresh: Any) -> None:
@@ -168,16 +164,10 @@ def older_vintage(folder: Path) -> tuple[Path, pd.DataFrame]:
 
 
 def _datakvalitet_flags() -> pd.DataFrame:
-    from data import cache as data_cache
     from data.queries import sources
     from data.scope import Scope
 
-    backend = data_cache._backend
-    data_cache.set_backend(None)  # cache keys do not name the database
-    try:
-        return sources.quality_flags(scope=Scope.full())
-    finally:
-        data_cache.set_backend(backend)
+    return sources.quality_flags(scope=Scope.full())
 
 
 def _active_ili(conn: Any) -> Any:

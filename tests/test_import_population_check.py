@@ -34,13 +34,9 @@ def ssb_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
     from tests.stores import new_stores
 
     urls = new_stores(tmp_path_factory.mktemp("ssb"))
-    previous = dict(db._urls)
-    db.configure(**urls)
-    db.upgrade()
-    assert runner.run(db.engine(), [SSB_2020]).exit_code == 0
-    db.engine().dispose()
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**urls):
+        db.upgrade()
+        assert runner.run(db.engine(), [SSB_2020]).exit_code == 0
     yield urls
 
 
@@ -49,12 +45,8 @@ def store(ssb_store: dict[str, str], tmp_path: Path) -> Iterator[Any]:
     from data import db
     from tests.stores import copy_stores
 
-    previous = dict(db._urls)
-    db.configure(**copy_stores(ssb_store, tmp_path))
-    yield db
-    db.engine().dispose()
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**copy_stores(ssb_store, tmp_path)):
+        yield db
 
 
 def swapped(source: Path, target: Path, rows: pd.Series) -> pd.DataFrame:
@@ -120,9 +112,7 @@ def test_without_ssb_population_the_run_says_unchecked(tmp_path: Path) -> None:
     from data.schema import QualityFlag
     from tests.stores import new_stores
 
-    previous = dict(db._urls)
-    db.configure(**new_stores(tmp_path))
-    try:
+    with db.using(**new_stores(tmp_path)):
         db.upgrade()
         path = tmp_path / "nation.csv"
         raw = pd.read_csv(NATION_DAILY, dtype=str, keep_default_na=False)
@@ -136,7 +126,3 @@ def test_without_ssb_population_the_run_says_unchecked(tmp_path: Path) -> None:
                 ).scalars()
             )
         assert "population_unchecked" in kinds
-    finally:
-        db.engine().dispose()
-        if previous:
-            db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])

@@ -101,16 +101,12 @@ def base_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("base")
     files = [*BASE_FILES.values(), _subset_kommune_daily(folder)]
     urls = new_stores(folder)
-    previous = dict(db._urls)
-    db.configure(**urls)
-    db.upgrade()
-    report = runner.run(db.engine(), files)
+    with db.using(**urls):
+        db.upgrade()
+        report = runner.run(db.engine(), files)
     assert all(r.status == "loaded" for r in report.results), [
         (r.file, r.status, r.message) for r in report.results
     ]
-    db.engine().dispose()
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
     return {"urls": urls, "folder": folder, "subset": files[-1]}
 
 
@@ -121,12 +117,8 @@ def store(base_store: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, Any]
     from tests.stores import copy_stores
 
     urls = copy_stores(base_store["urls"], tmp_path)
-    previous = dict(db._urls)
-    db.configure(**urls)
-    yield {**urls, "tmp": tmp_path, "subset": base_store["subset"]}
-    db.engine().dispose()
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**urls):
+        yield {**urls, "tmp": tmp_path, "subset": base_store["subset"]}
 
 
 def _header_and_rows(path: Path) -> tuple[str, list[str]]:
@@ -265,7 +257,7 @@ def test_folder_order_and_names_do_not_matter(store: dict[str, Any], tmp_path: P
         (folder / "c_msis.csv").write_text(msis_half, encoding="utf-8")
         for order in (1, -1):
             (tmp_path / f"s{i}{order}").mkdir()
-            db.engine().dispose()
+            db.engine().dispose()  # nothing connected to the original while it is copied
             urls = copy_stores(
                 {
                     "database_url": store["database_url"],
@@ -273,10 +265,9 @@ def test_folder_order_and_names_do_not_matter(store: dict[str, Any], tmp_path: P
                 },
                 tmp_path / f"s{i}{order}",
             )
-            db.configure(**urls)
-            report = runner.run(db.engine(), runner.folder_files(folder)[::order])
+            with db.using(**urls):
+                report = runner.run(db.engine(), runner.folder_files(folder)[::order])
             assert report.exit_code != 0
-            db.engine().dispose()
             dumps.append(published_dump(urls["database_url"]))
     assert all(d == dumps[0] for d in dumps[1:])
 

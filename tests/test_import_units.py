@@ -38,20 +38,12 @@ def write(path: Path, lines: list[str], *, encoding: str = "utf-8", gz: bool = F
 
 @pytest.fixture()
 def store(tmp_path: Path) -> Iterator[Any]:
-    from data import cache as data_cache
     from data import db
-
-    previous = dict(db._urls)
-    backend = data_cache._backend
-    data_cache.set_backend(None)
     from tests.stores import new_stores
 
-    db.configure(**new_stores(tmp_path))
-    db.upgrade("main")
-    yield db.engine()
-    data_cache.set_backend(backend)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**new_stores(tmp_path)):
+        db.upgrade("main")
+        yield db.engine()
 
 
 def rejected(engine: Any) -> set[tuple[Any, Any, str]]:
@@ -378,45 +370,35 @@ def test_detection_by_content_not_name(tmp_path: Path) -> None:
 
 
 def test_cli_import_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from data import cache as data_cache
-    from data import db
-
-    previous = dict(db._urls)
-    backend = data_cache._backend
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "inst"))
     for key in ("DATABASE_URL", "TRACING_DATABASE_URL"):
         monkeypatch.delenv(key, raising=False)
     from dashboard.cli import app
 
-    try:
-        good = write(tmp_path / "g.csv", [HEADER, covidnor_line("2021-03-01", "0301", "2")])
-        result = CliRunner().invoke(app, ["import", "covidnor", str(good), "--no-progress"])
-        assert result.exit_code == 0, result.output
-        assert "lastet" in result.output
-        empty = tmp_path / "empty"
-        empty.mkdir()
-        (empty / "notes.txt").write_text("nothing to import")
-        result = CliRunner().invoke(app, ["import", "all", str(empty), "--no-progress"])
-        assert result.exit_code == 1, result.output
-        folder = tmp_path / "folder"
-        folder.mkdir()
-        write(folder / "x.csv", [HEADER, covidnor_line("2021-03-01", "0301", "-1")])
-        write(folder / "y.csv", [HEADER, covidnor_line("2021-03-02", "0301", "4")])
-        # x loads nothing and y covers another period than the file already loaded: both
-        # are refused, nothing is replaced, and the exit code says so (issue 18)
-        result = CliRunner().invoke(app, ["import", "all", str(folder), "--no-progress"])
-        assert result.exit_code == 1, result.output
-        assert "Negativt antall" in result.output
-        assert "ville ha fjernet datoene fra 2021-03-01" in result.output
-        result = CliRunner().invoke(
-            app, ["import", "covidnor", str(folder / "y.csv"), "--replace", "--no-progress"]
-        )
-        assert result.exit_code == 0, result.output
-        assert "erstattet med mindre data" in result.output
-    finally:
-        data_cache.set_backend(backend)
-        if previous:
-            db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    good = write(tmp_path / "g.csv", [HEADER, covidnor_line("2021-03-01", "0301", "2")])
+    result = CliRunner().invoke(app, ["import", "covidnor", str(good), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "lastet" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("nothing to import")
+    result = CliRunner().invoke(app, ["import", "all", str(empty), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    write(folder / "x.csv", [HEADER, covidnor_line("2021-03-01", "0301", "-1")])
+    write(folder / "y.csv", [HEADER, covidnor_line("2021-03-02", "0301", "4")])
+    # x loads nothing and y covers another period than the file already loaded: both
+    # are refused, nothing is replaced, and the exit code says so (issue 18)
+    result = CliRunner().invoke(app, ["import", "all", str(folder), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "Negativt antall" in result.output
+    assert "ville ha fjernet datoene fra 2021-03-01" in result.output
+    result = CliRunner().invoke(
+        app, ["import", "covidnor", str(folder / "y.csv"), "--replace", "--no-progress"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "erstattet med mindre data" in result.output
 
 
 def test_datakvalitet_page_on_demo_data(client) -> None:

@@ -17,11 +17,8 @@ from tests.stores import new_stores
 
 @pytest.fixture()
 def fresh_stores(tmp_path: Path):
-    previous = dict(db._urls)
-    db.configure(**new_stores(tmp_path))
-    yield tmp_path
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**new_stores(tmp_path)):
+        yield tmp_path
 
 
 @pytest.mark.parametrize(

@@ -80,25 +80,19 @@ def _fixture_tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def hand_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    previous = dict(db._urls)
     folder = tmp_path_factory.mktemp("hand")
-    db.configure(**new_stores(folder))
-    db.upgrade()
-    load_dataset(
-        main=db.engine("main"),
-        tracing=db.engine("tracing"),
-        tables=_fixture_tables(),
-        tracing_tables={},
-        meta={"data_date": DAY.isoformat(), "period_start": "2021-12-01", "is_demo": "false"},
-        source="test fixture",
-        progress=False,
-    )
-    saved_backend = cache._backend
-    cache.set_backend(None)
-    yield folder
-    cache.set_backend(saved_backend)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**new_stores(folder)):
+        db.upgrade()
+        load_dataset(
+            main=db.engine("main"),
+            tracing=db.engine("tracing"),
+            tables=_fixture_tables(),
+            tracing_tables={},
+            meta={"data_date": DAY.isoformat(), "period_start": "2021-12-01", "is_demo": "false"},
+            source="test fixture",
+            progress=False,
+        )
+        yield folder
 
 
 def test_incidence_equals_hand_computed_value(hand_db: Path) -> None:
@@ -152,12 +146,9 @@ def test_scope_limits_what_is_returned(hand_db: Path) -> None:
 
 
 def test_cache_key_holds_scope_and_data_version(hand_db: Path) -> None:
-    # restore what the session app set, or later tests lose the data version in their keys
-    previous = (cache._backend, cache._version_reader, cache._version_ttl)
     backend = DictCache()
-    cache.set_backend(backend)
-    cache.set_version_reader(queries.read_data_version)
-    try:
+    results = cache.ResultCache(backend, version_reader=queries.read_data_version)
+    with db.current().variant(cache=results).active():
         full = queries.case_windows(scope=Scope.full(), date=DAY)
         oslo = queries.case_windows(
             scope=Scope(user_id="u", role="r", kommuner=frozenset({"0301"})), date=DAY
@@ -175,9 +166,6 @@ def test_cache_key_holds_scope_and_data_version(hand_db: Path) -> None:
         cache.invalidate_version()
         queries.case_windows(scope=Scope.full(), date=DAY)
         assert set(backend.store) - keys_before, "a new data version must give new keys"
-    finally:
-        cache.set_backend(previous[0])
-        cache.set_version_reader(previous[1], ttl=previous[2])
 
 
 def test_dataset_info(hand_db: Path) -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from data import cache as data_cache
+from data import db
 from data.cache import cached, read_memo
 from tests.stores import DictCache
 
@@ -20,10 +21,10 @@ def _series(*, n: int) -> pd.DataFrame:
 
 
 @pytest.fixture(autouse=True)
-def _keep_backend() -> Iterator[None]:
-    before = data_cache._backend
-    yield
-    data_cache.set_backend(before)
+def _own_layer() -> Iterator[None]:
+    """A data layer of its own (no store is read): ``set_backend`` below changes its cache."""
+    with db.using(database_url="sqlite://", tracing_database_url="sqlite://"):
+        yield
 
 
 def test_memo_reads_once_without_result_cache() -> None:

@@ -38,21 +38,13 @@ SPLIT_FIRST = {"1508"}  # gets the odd one when 1507's counts are halved
 def real_db(real_data: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The session's real-data database (built once by ``tests/conftest.py``), read by this
     module's tests; the data layer's previous database and cache come back afterwards."""
-    from data import cache as data_cache
     from data import db
 
-    previous = dict(db._urls)
-    backend, reader = data_cache._backend, data_cache._version_reader
-    data_cache.set_backend(None)  # cache keys do not name the database
-    db.configure(
+    with db.using(
         database_url=real_data["database_url"],
         tracing_database_url=real_data["tracing_database_url"],
-    )
-    yield real_data
-    data_cache.set_backend(backend)
-    data_cache.set_version_reader(reader)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    ):
+        yield real_data
 
 
 @pytest.fixture(scope="module")

@@ -61,18 +61,12 @@ ZERO = re.compile(r"^0(,0+)?( %)?$")
 def real_app(real_data: dict[str, Any]) -> Any:
     """The app on the real-data database (test-only full-access user registered as in
     conftest's demo app); the data layer's previous database and cache come back."""
-    from dashboard import auth
     from dashboard.app_factory import create_app
     from dashboard.settings import load_settings
-    from data import cache as data_cache
     from data import db
+    from tests.conftest import test_directory
 
-    auth.ROLES["test_full"] = auth.Role("test_full", "Test (full tilgang)", "all", "all")
-    auth.DEMO_USERS[FULL_ACCESS_USER] = auth.User(
-        FULL_ACCESS_USER, "Test: full tilgang", ("test_full",), demo=True
-    )
-    previous = dict(db._urls)
-    backend, reader = data_cache._backend, data_cache._version_reader
+    before = db.default()
     settings = load_settings(
         data_dir=real_data["dir"],
         database_url=real_data["database_url"],
@@ -80,11 +74,8 @@ def real_app(real_data: dict[str, Any]) -> Any:
         geo_cache_dir=GEO_CACHE,
         cache_type="NullCache",
     )
-    app = create_app(settings)
-    data_cache.set_backend(backend)
-    data_cache.set_version_reader(reader)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    app = create_app(settings, directory=test_directory())
+    db.install(before)  # the session's default data layer again: this app's serves its requests
     return app
 
 

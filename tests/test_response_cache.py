@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import callbacks.smittekart as smittekart
+from dashboard.app_factory import data_layer
 from data import db, queries
 from data.load import bump_data_version
 from data.scope import Scope
@@ -72,22 +73,14 @@ def test_identical_request_is_served_from_the_cache_per_scope_language_and_versi
     assert status == 200 and len(counted) == 3
     analyst.delete_cookie("sb_lang")
 
-    # a load bumps the data version: run again (read as the app reads it, whatever other
-    # tests of this session did to the reader)
-    from data import cache
-
-    previous = (cache._version_reader, cache._version_ttl)
-    cache.set_version_reader(queries.read_data_version)
-    try:
-        _map(analyst, day)  # stored under the version as read now
-        calls = len(counted)
-        with db.engine().begin() as conn:
-            bump_data_version(conn)
-        cache.invalidate_version()
-        status, after = _map(analyst, day)
-        assert status == 200 and len(counted) == calls + 1
-    finally:
-        cache.set_version_reader(previous[0], ttl=previous[1])
+    # a load bumps the data version: run again
+    _map(analyst, day)  # stored under the version as read now
+    calls = len(counted)
+    with data_layer(app).engine().begin() as conn:
+        bump_data_version(conn)
+    data_layer(app).cache.invalidate_version()
+    status, after = _map(analyst, day)
+    assert status == 200 and len(counted) == calls + 1
     del english, after
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.app_factory import data_layer
 from dashboard.auth import DEMO_USERS, scope_for
 from dashboard.definitions.rules import CATEGORY_LABELS
 from data import audit, cache, certificates_derive, db, rules
@@ -130,46 +131,35 @@ def _arrivals() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The fixture store, built once; tests work on copies (see :func:`store`)."""
-    previous = dict(db._urls)
     folder = tmp_path_factory.mktemp("rules")
     urls = new_stores(folder)
-    db.configure(**urls)
-    db.upgrade()
-    load_dataset(
-        main=db.engine("main"),
-        tracing=db.engine("tracing"),
-        tables={
-            "population": _population(),
-            "rule_version": rule_table(),
-            "vaccination": _vaccinations(),
-            "case": _cases(),
-            "arrival": _arrivals(),
-        },
-        tracing_tables={},
-        meta={"data_date": "2023-02-28", "period_start": "2020-03-01", "is_demo": "true"},
-        source="test fixture",
-        progress=False,
-    )
-    with db.engine().begin() as conn:
-        certificates_derive.rederive(conn)
-    db.engine("main").dispose()
-    db.engine("tracing").dispose()
-    if previous:  # the session's store again, for the tests that use the app
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**urls):
+        db.upgrade()
+        load_dataset(
+            main=db.engine("main"),
+            tracing=db.engine("tracing"),
+            tables={
+                "population": _population(),
+                "rule_version": rule_table(),
+                "vaccination": _vaccinations(),
+                "case": _cases(),
+                "arrival": _arrivals(),
+            },
+            tracing_tables={},
+            meta={"data_date": "2023-02-28", "period_start": "2020-03-01", "is_demo": "true"},
+            source="test fixture",
+            progress=False,
+        )
+        with db.engine().begin() as conn:
+            certificates_derive.rederive(conn)
     return urls
 
 
 @pytest.fixture()
 def store(template: dict[str, str], tmp_path: Path) -> Iterator[Path]:
     """A fresh copy of the fixture store for one test, read without a result cache."""
-    previous = dict(db._urls)
-    db.configure(**copy_stores(template, tmp_path))
-    saved = cache._backend
-    cache.set_backend(None)
-    yield tmp_path
-    cache.set_backend(saved)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**copy_stores(template, tmp_path)):
+        yield tmp_path
 
 
 def _national_id(rule_key: str, valid_from: str) -> int:
@@ -354,12 +344,8 @@ def test_timeline_shows_imported_oxcgrt_rules(store: Path) -> None:
 
 # --------------------------------------------------------------------------- recording
 def test_recording_supersedes_bumps_the_version_and_refreshes_cached_reads(store: Path) -> None:
-    # restore what the session app set, or later tests lose the data version in their keys
-    previous = (cache._backend, cache._version_reader, cache._version_ttl)
-    backend = DictCache()
-    cache.set_backend(backend)
-    cache.set_version_reader(lambda: _data_version())
-    try:
+    results = cache.ResultCache(DictCache(), version_reader=lambda: _data_version())
+    with db.current().variant(cache=results).active():
         before = _in_force("0301", D(2023, 2, 25), "isolation").iloc[0]
         assert before["parameters"]["isolation_days"] is None
         version = _data_version()
@@ -367,9 +353,6 @@ def test_recording_supersedes_bumps_the_version_and_refreshes_cached_reads(store
         assert _data_version() == str(int(version) + 1)
         after = _in_force("0301", D(2023, 2, 25), "isolation").iloc[0]  # not the cached one
         assert after["id"] == recorded.id and after["parameters"]["isolation_days"] == 6
-    finally:
-        cache.set_backend(previous[0])
-        cache.set_version_reader(previous[1], ttl=previous[2])
     previous = _national_id("isolasjon", "2022-02-12")
     assert recorded.supersedes_id == previous
     assert recorded.superseded_valid_to == D(2023, 2, 19)
@@ -554,11 +537,8 @@ def test_certificate_status_of_a_cohort_follows_a_new_validity_rule(store: Path)
 def test_one_derivation_generator_and_store_agree(app, settings) -> None:  # type: ignore[no-untyped-def]
     """The session's demo certificates (made by the generator) are exactly what the store
     re-derivation computes from the stored doses, cases, tests and rule versions."""
-    db.configure(
-        database_url=settings.database_url, tracing_database_url=settings.tracing_database_url
-    )
     cols = ["person_key", "kommunenummer", "basis", "valid_from", "valid_to", "rule_version_id"]
-    with db.engine().connect() as conn:
+    with data_layer(app).engine().connect() as conn:
         derived, _read = certificates_derive.derive_from_store(conn)
         stored = pd.DataFrame(
             conn.execute(select(*(getattr(Certificate, c) for c in cols))).all(), columns=cols

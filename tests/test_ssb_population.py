@@ -39,7 +39,6 @@ def test_reference_table_rebuilds_from_the_exports(tmp_path: Path) -> None:
 def default_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A fresh store holding the default scale's population table, loaded by the real loader;
     the data layer reads it for the module's tests, then what it read before."""
-    from data import cache as data_cache
     from data import db
     from data.load import load_dataset
     from tests.stores import new_stores
@@ -47,26 +46,19 @@ def default_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     scale = SCALES[Settings.model_fields["demo_scale"].default]
     geo = load_geography()
     pop = build_population(geo, scale.population_fraction, rng_for(42, "population"))
-    previous = dict(db._urls)
-    backend, reader = data_cache._backend, data_cache._version_reader
-    data_cache.set_backend(None)
     urls = new_stores(tmp_path_factory.mktemp("ssb"))
-    db.configure(**urls)
-    db.upgrade()
-    load_dataset(
-        main=db.engine("main"),
-        tracing=db.engine("tracing"),
-        tables={"population": population_table(pop, geo)},
-        tracing_tables={},
-        meta={"data_date": f"{POPULATION_YEARS[-1]}-01-01", "is_demo": "true"},
-        source="test:population",
-        progress=False,
-    )
-    yield
-    data_cache.set_backend(backend)
-    data_cache.set_version_reader(reader)
-    if previous:
-        db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+    with db.using(**urls):
+        db.upgrade()
+        load_dataset(
+            main=db.engine("main"),
+            tracing=db.engine("tracing"),
+            tables={"population": population_table(pop, geo)},
+            tracing_tables={},
+            meta={"data_date": f"{POPULATION_YEARS[-1]}-01-01", "is_demo": "true"},
+            source="test:population",
+            progress=False,
+        )
+        yield
 
 
 def test_default_scale_keeps_every_resident() -> None:

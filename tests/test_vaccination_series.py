@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, func, select
 
+from dashboard.app_factory import data_layer
 from data import cache as data_cache
 from data import db
 from data import vaccination_series as stored
@@ -20,7 +21,7 @@ from data.queries import population, vaccination_groups
 from data.queries import vaccination as v
 from data.schema import AggVaccinationDaily, AggVaccinationSeries, Kommune
 from data.scope import Scope
-from tests.stores import DictCache
+from tests.stores import DictCache, copy_stores
 
 KOMMUNER = ("0301", "4601", "1151", "5501", "3201")
 
@@ -37,10 +38,8 @@ def _county(fylke: str) -> tuple[str, ...]:
 
 @pytest.fixture()
 def no_cache(app) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    backend = data_cache._backend
-    data_cache.set_backend(None)
-    yield
-    data_cache.set_backend(backend)
+    with db.current().variant(cache=data_cache.ResultCache()).active():
+        yield
 
 
 def _span() -> tuple[dt.date, int]:
@@ -137,26 +136,37 @@ def _page_reads(date: dt.date, start: dt.date) -> list[pd.DataFrame]:
     return out
 
 
+@pytest.fixture(scope="module")
+def without_series(app, settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A copy of the session's store without the stored series (every read takes the live
+    path, as on a store loaded before they existed)."""
+    data_layer(app).dispose()  # nothing connected to the original while it is copied
+    urls = copy_stores(
+        {
+            "database_url": settings.database_url,
+            "tracing_database_url": settings.tracing_database_url,
+        },
+        tmp_path_factory.mktemp("without_series"),
+    )
+    with db.using(**urls), db.engine().begin() as conn:
+        conn.execute(delete(AggVaccinationSeries))
+    return urls
+
+
 @pytest.mark.parametrize("cache_on", [False, True])
-def test_page_reads_equal_the_live_path(app, monkeypatch, cache_on) -> None:  # type: ignore[no-untyped-def]
+def test_page_reads_equal_the_live_path(app, without_series, cache_on) -> None:  # type: ignore[no-untyped-def]
     first, n_days = _span()
     date = first + dt.timedelta(days=n_days // 2)
     start = first - dt.timedelta(days=30)
-    backend = data_cache._backend
-    try:
-        if cache_on:
-            data_cache.set_backend(DictCache())
-        else:
-            data_cache.set_backend(None)
-        with data_cache.read_memo():
-            got = _page_reads(date, start)
-        if cache_on:
-            data_cache.set_backend(DictCache())
-        monkeypatch.setattr(stored, "span", lambda **_kw: None)
-        with data_cache.read_memo():
-            live = _page_reads(date, start)
-    finally:
-        data_cache.set_backend(backend)
+
+    def results() -> data_cache.ResultCache:
+        return data_cache.ResultCache(DictCache() if cache_on else None)
+
+    with data_layer(app).variant(cache=results()).active(), data_cache.read_memo():
+        got = _page_reads(date, start)
+    with db.using(**without_series, cache=results()), data_cache.read_memo():
+        assert stored.span(disease=DEFAULT_DISEASE) is None
+        live = _page_reads(date, start)
     for a, b in zip(got, live, strict=True):
         pd.testing.assert_frame_equal(a, b)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dashboard.app_factory import data_layer
 from data import cache as data_cache
 from data import queries
 from data.scope import Scope
@@ -23,13 +24,18 @@ def _reader() -> str:
 
 
 @pytest.fixture()
-def counting_reader() -> Iterator[None]:
-    previous = (data_cache._backend, data_cache._version_reader, data_cache._version_ttl)
-    data_cache.set_version_reader(_reader, ttl=0.0)  # as with the shared (Redis) cache
+def counting_reader(app) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The app's data layer with a result cache whose version reader counts its reads and is
+    asked for every cached call, as with the shared (Redis) cache."""
+    layer = data_layer(app)
+    saved = layer.cache
+    layer.cache = data_cache.ResultCache(
+        saved.backend, version_reader=_reader, version_ttl=0.0, key_context=saved.key_context
+    )
     reads.clear()
-    yield
-    data_cache.set_backend(previous[0])
-    data_cache.set_version_reader(previous[1], ttl=previous[2])
+    with layer.active():
+        yield
+    layer.cache = saved
 
 
 def test_without_a_request_every_cached_call_reads_the_version(counting_reader) -> None:  # type: ignore[no-untyped-def]

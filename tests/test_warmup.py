@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from dashboard import response_cache, warmup
-from data import cache, db, queries
+from dashboard.app_factory import data_layer
+from data import queries
 from data.load import bump_data_version
 from data.scope import Scope
 from tests.conftest import login
@@ -42,10 +43,10 @@ def _browser_body(kommune: str, date: str) -> dict[str, Any]:
     }
 
 
-def _new_version() -> None:
-    with db.engine().begin() as conn:
+def _new_version(app: Any) -> None:
+    with data_layer(app).engine().begin() as conn:
         bump_data_version(conn)
-    cache.invalidate_version()
+    data_layer(app).cache.invalidate_version()
 
 
 def _post(client: Any, body: dict[str, Any]) -> tuple[str | None, Any]:
@@ -60,8 +61,10 @@ def _post(client: Any, body: dict[str, Any]) -> tuple[str | None, Any]:
 @pytest.fixture()
 def warmed(app) -> Any:  # type: ignore[no-untyped-def]
     # a version nobody has asked for yet: the run below is the first to fill it
-    _new_version()
-    return warmup.Warmup(app, roles=("kommuneoverlege",), kommuner=["0301", "1151"])
+    _new_version(app)
+    return warmup.Warmup(
+        app, roles=("kommuneoverlege",), kommuner=["0301", "1151"], layer=data_layer(app)
+    )
 
 
 def test_first_request_after_the_warmup_is_a_hit_with_the_pages_own_answer(
@@ -75,7 +78,7 @@ def test_first_request_after_the_warmup_is_a_hit_with_the_pages_own_answer(
     how, cold = _post(oslo, _browser_body("0301", date))
     assert how == "stored"
 
-    _new_version()
+    _new_version(app)
     state = warmed.run()
     assert state["state"] == "done" and state["failed"] == 0
     assert state["done"] == state["total"] == 2 * 2  # brief and Kommune page each
@@ -96,7 +99,7 @@ def test_first_request_after_the_warmup_is_a_hit_with_the_pages_own_answer(
     assert status["state"] == "done" and status["done"] == status["total"]
 
     # a new data version: the warmed entries are not served, the next run fills them again
-    _new_version()
+    _new_version(app)
     how, _ = _post(oslo, _browser_body("0301", date))
     assert how == "stored"
 

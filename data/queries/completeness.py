@@ -7,14 +7,14 @@ window is derived from the data: the smallest number of days ``d`` within which 
 :data:`COMPLETE_SHARE` of the cases of the last :data:`LOOKBACK_DAYS` days were registered
 after their test date. On the data date D the test dates D − d + 1 … D are incomplete (a test
 date d days back has had d days to be registered). A series by registration date is complete
-as it stands (``days`` 0). ``INCOMPLETE_DAYS`` in the environment sets ``d`` instead (stated as
-such), for a store without registration dates.
+as it stands (``days`` 0). The setting ``INCOMPLETE_DAYS`` (the data layer's
+``incomplete_days``) sets ``d`` instead (stated as such), for a store without registration
+dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import numpy as np
@@ -70,9 +70,9 @@ def case_completeness(*, scope: Scope, disease: str = DEFAULT_DISEASE) -> dict[s
     }
     if basis != "test":
         return out
-    setting = os.environ.get("INCOMPLETE_DAYS", "").strip()
-    if setting.isdigit():
-        days, out["source"] = int(setting), "setting"
+    setting = db.current().incomplete_days
+    if setting is not None:
+        days, out["source"] = setting, "setting"
     else:
         delays = _delay_counts(since=data_date - dt.timedelta(days=LOOKBACK_DAYS), disease=disease)
         days = delay_quantile(delays["days"], delays["cases"], COMPLETE_SHARE)

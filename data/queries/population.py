@@ -11,14 +11,14 @@ kommuner, each new on a first view). Nothing is copied per call: callers get new
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import db, key_figures
-from data.cache import cached, data_version
+from data import key_figures
+from data.cache import cached
 from data.codes import AGE_BANDS, CURRENT_STRUCTURE
 from data.queries.frames import AreaLevel, area_kommuner, read_frame, read_raw_frame
 from data.schema import Population
@@ -31,17 +31,6 @@ class _Loaded(NamedTuple):
     bands: np.ndarray  # residents, kommune × year × age band of AGE_BANDS
     totals: np.ndarray  # residents of every row (all age bands), kommune × year
     present: np.ndarray  # which kommune has rows for which year
-
-
-_memo: dict[tuple[Any, ...], Any] = {}
-
-
-def _remember(key: tuple[Any, ...], build: Any) -> Any:
-    if key not in _memo:
-        if len(_memo) > 256:
-            _memo.clear()
-        _memo[key] = build()
-    return _memo[key]
 
 
 def key(members: list[str] | None) -> tuple[str, ...] | None:
@@ -69,41 +58,36 @@ def _load() -> _Loaded:
     return _Loaded(codes, years, bands, totals, present)
 
 
+@cached(process=True, copy=False)
 def _loaded() -> _Loaded:
-    """Every kommune of the current structure, read once per database and data version."""
-    return _remember(("all", db.url("main"), data_version()), _load)
+    """Every kommune of the current structure, read once per data version (in the process
+    tier of the result cache: arrays nobody writes to, handed out as they are)."""
+    return _load()
 
 
-def _members(members: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@cached(process=True, copy=False)
+def _members(*, members: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The years (ascending) a set of kommuner (None: all) has, their residents by year × age
     band and by year (all rows); ``LookupError`` when none of them has population rows."""
-
-    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        loaded = _loaded()
-        if members is None:
-            rows = np.arange(len(loaded.codes))
-        else:
-            wanted = [loaded.codes[m] for m in dict.fromkeys(members) if m in loaded.codes]
-            rows = np.array(wanted, dtype="int64")
-        has = (
-            loaded.present[rows].any(axis=0)
-            if len(rows)
-            else np.zeros(len(loaded.years), dtype=bool)
-        )
-        if not has.any():
-            raise LookupError("No population data loaded")
-        return (
-            loaded.years[has],
-            loaded.bands[rows].sum(axis=0)[has],
-            loaded.totals[rows].sum(axis=0)[has],
-        )
-
-    return _remember(("members", db.url("main"), data_version(), members), build)
+    loaded = _loaded()
+    if members is None:
+        rows = np.arange(len(loaded.codes))
+    else:
+        wanted = [loaded.codes[m] for m in dict.fromkeys(members) if m in loaded.codes]
+        rows = np.array(wanted, dtype="int64")
+    has = loaded.present[rows].any(axis=0) if len(rows) else np.zeros(len(loaded.years), dtype=bool)
+    if not has.any():
+        raise LookupError("No population data loaded")
+    return (
+        loaded.years[has],
+        loaded.bands[rows].sum(axis=0)[has],
+        loaded.totals[rows].sum(axis=0)[has],
+    )
 
 
 def _population_arrays(members: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
     """The years (ascending) and residents (year × age band) of a set of kommuner (None: all)."""
-    years, bands, _totals = _members(members)
+    years, bands, _totals = _members(members=members)
     return years, bands
 
 
@@ -123,7 +107,7 @@ def year_of(date: dt.date) -> int:
 
 def totals_by_year(members: list[str] | None) -> pd.Series:
     """Residents (every row, all age bands) of a set of kommuner by year (index)."""
-    years, _bands, totals = _members(key(members))
+    years, _bands, totals = _members(members=key(members))
     return pd.Series(totals, index=pd.Index(years, name="year"), name="population")
 
 

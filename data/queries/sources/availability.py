@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from data import db
-from data.cache import cached, per_data_version
+from data.cache import cached
 from data.codes import CURRENT_STRUCTURE
 from data.queries.sources._shared import as_date, dataset_meta
 from data.schema import (
@@ -51,7 +51,7 @@ def available_series(*, scope: Scope) -> dict[str, Any]:
     return _dataset_series()
 
 
-@per_data_version
+@cached(process=True)
 def _dataset_series() -> dict[str, Any]:
     meta = dataset_meta()
     out: dict[str, Any] = {
@@ -209,7 +209,7 @@ def subject_availability(
     return out
 
 
-@per_data_version
+@cached(process=True)
 def has_rows() -> tuple[bool, bool, bool]:
     """Whether the store has dose counts by age band, certificates and clusters (a first row
     is enough: counting millions of rows to learn that they exist is what made every page's

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data import db
-from data.cache import cached, per_data_version
+from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.importers.derive import crosswalk
 from data.importers.texts import flag_text, reason_text
@@ -291,7 +291,7 @@ def arrivals_without_fd(*, scope: Scope, disease: str = DEFAULT_DISEASE) -> dict
     }
 
 
-@per_data_version
+@cached(process=True)
 def population_fallbacks(*, year: int) -> dict[str, int]:
     """Kommuner (2024 codes) whose population for 1 January of ``year`` is another year's
     because no source has that year for them: kommunenummer → the year used. Years outside
