@@ -4,34 +4,38 @@ national cards shown where a kommune has no data of its own."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from callbacks.common import Context, compare_line
+from callbacks.common import NATION_LABEL, Context, compare_line
+from callbacks.subjects import View
 from dashboard import formatting
-from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.i18n import N_, _, ngettext
-from data import queries
+from data import indicators, queries
 from data.codes import AGE_BANDS
+from data.queries.completeness import case_completeness, mark_complete
 from data.scope import Scope
 from layouts.common import card
 
 HIDDEN = N_("skjult")
 
 
-def source_line(context: Context, extra: str | None = None) -> str:
+def source_line(context: Context, extra: str | None = None, *, default: str | None = None) -> str:
+    """Data date, the date shown and the source: the demo label for demo data, else the
+    loaded data's source, else ``default`` (an N_-marked source string)."""
     info = context.info
+    origin = info.get("source") or (_(default) if default else _("importerte data"))
     text = _(
         "Data per {data_date}. Vist til og med {date}. Kilde: {source}.",
         data_date=formatting.date_short(info["data_date"]),
         date=formatting.date_short(context.date),
-        source=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
+        source=_(DEMO_SOURCE) if info["is_demo"] else origin,
     )
     return f"{text} {extra}" if extra else text
 
@@ -145,28 +149,91 @@ def with_age_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def area_reads(
-    context: Context,
+    view: View,
     *,
+    indicator: str,
     daily: Callable[..., pd.DataFrame],
     to_series: Callable[..., pd.DataFrame],
     by_age: Callable[..., pd.DataFrame],
     to_groups: Callable[[pd.DataFrame], pd.DataFrame],
 ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """A subject page's reads for the kommune, its county and the country: the daily series
-    over the whole period (as of the page's date) and the age bands of the date's window."""
-    scope = current_scope()
+    over the whole period (as of the page's date) and the age bands of the date's window.
+
+    ``indicator`` (:mod:`data.indicators`) is what the series counts: one counted by test date
+    carries the data layer's ``complete`` column (:mod:`data.queries.completeness`), so every
+    figure drawn from it shades the test dates not yet complete."""
+    context, scope = view.context, view.scope
     start, end = context.info["period_start"], context.info["data_date"]
-    series = [
-        to_series(
-            daily(scope=scope, level=level, code=code, start=start, end=end), date=context.date
-        )
-        for _label, level, code in context.areas
-    ]
+    completeness = (
+        case_completeness(scope=scope) if indicators.get(indicator).time_basis == "test" else None
+    )
+    series = []
+    for _label, level, code in context.areas:
+        frame = daily(scope=scope, level=level, code=code, start=start, end=end)
+        if completeness is not None:
+            frame = mark_complete(frame, completeness)
+        series.append(to_series(frame, date=context.date))
     ages = [
         with_age_labels(to_groups(by_age(scope=scope, level=level, code=code, date=context.date)))
         for _label, level, code in context.areas
     ]
     return series, ages
+
+
+def neighbour_window(
+    view: View, read: Callable[..., pd.DataFrame]
+) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """The own kommune's and its allowed neighbours' window (``read(scope=, kommuner=,
+    date=)``, read with the comparison scope), their names, and how many were left out."""
+    context = view.context
+    near, left_out = neighbours(view.scope, context.kommunenummer)
+    frame = read(
+        scope=view.scope.comparison_for(context.kommunenummer),
+        kommuner=[context.kommunenummer, *near["kommunenummer"]],
+        date=context.date,
+    )
+    names = dict(zip(near["kommunenummer"], near["name"], strict=True))
+    names[context.kommunenummer] = context.name
+    return frame, names, left_out
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A column of a neighbour table: its (N_-marked) header, a kommune's value from its
+    row of the by-kommune window, and the county's or country's from their window values."""
+
+    header: str
+    row: Callable[[Any], str]
+    area: Callable[[Mapping[str, Any]], str]
+
+
+def neighbour_table(
+    view: View,
+    *,
+    read: Callable[..., pd.DataFrame],
+    to_groups: Callable[[pd.DataFrame], pd.DataFrame],
+    columns: Sequence[TableColumn],
+    areas: Sequence[Mapping[str, Any]],
+    table_id: str,
+) -> html.Div:
+    """The kommune, its neighbours, then its county and the country (``areas``: their
+    window values, in that order), one :class:`TableColumn` each."""
+    context = view.context
+    frame, names, left_out = neighbour_window(view, read)
+    rows = []
+    for r in to_groups(frame).itertuples():
+        code = str(r.kommunenummer)
+        kind = "own" if code == context.kommunenummer else "neighbour"
+        rows.append((f"{names.get(code, code)} ({code})", [c.row(r) for c in columns], kind))
+    for label, values in zip((context.fylke_label, _(NATION_LABEL)), areas, strict=True):
+        rows.append((label, [c.area(values) for c in columns], "area"))
+    return comparison_table(
+        [_("Kommune"), *(_(c.header) for c in columns)],
+        rows,
+        table_id=table_id,
+        left_out=left_out,
+    )
 
 
 def national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Col]:
@@ -182,17 +249,6 @@ def national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Col
         text = formatting.number(value, decimals) if value is not None else "–"
         out.append(dbc.Col(card(title, text, note=note), md=4))
     return out
-
-
-def dated_source_line(info: Mapping[str, Any], date: dt.date, source: str) -> str:
-    """Data date, the date shown, and the source (with the demo label for demo data)."""
-    origin = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _(source))
-    return _(
-        "Data per {data_date}. Vist til og med {date}. Kilde: {source}.",
-        data_date=formatting.date_short(info["data_date"]),
-        date=formatting.date_short(date),
-        source=origin,
-    )
 
 
 def simple_table(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Collection
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -26,24 +27,25 @@ from data import audit, db
 from data import cache as data_cache
 
 # The first output id of the callbacks whose responses may be stored: the map, and the main
-# callbacks of the kommune and subject pages (reads only, no tracing store).
-CACHEABLE = frozenset(
-    {
-        "map",
-        "ov-table",
-        "kommune-title",
-        "brief-title",
-        "testing-title",
-        "sykehus-title",
-        "vaksinasjon-title",
-        "innreise-title",
-        "sertifikat-title",
-        "sertifikat-over-time",
-        "signaler-table",
-        "regler-title",
-        "regler-diff",
-    }
-)
+# callbacks of the kommune and other pages (reads only, no tracing store). The subject pages
+# are not listed: each declared one adds its own when it registers (callbacks/subject_page.py),
+# so a subject page is cached because it is declared.
+CACHEABLE: set[str] = {
+    "map",
+    "ov-table",
+    "kommune-title",
+    "brief-title",
+    "signaler-table",
+    "regler-title",
+    "regler-diff",
+}
+
+
+def declare_cacheable(output_id: str) -> None:
+    """Store the responses of the callback whose first output is ``output_id`` (a pure read)."""
+    CACHEABLE.add(output_id)
+
+
 ROUTE = "/_dash-update-component"
 # Keys carry the data version, so an entry can never outlive its data; it may outlive the
 # morning, so that the warm-up (dashboard/warmup.py) done after a night's import still serves.
@@ -79,7 +81,7 @@ def first_output_id(body: dict[str, Any]) -> str:
     return str(body.get("output", "")).strip(".").split(".")[0]
 
 
-def init_response_cache(server: Flask, *, cacheable: frozenset[str] = CACHEABLE) -> None:
+def init_response_cache(server: Flask, *, cacheable: Collection[str] = CACHEABLE) -> None:
     @server.before_request
     def serve_cached_response() -> Response | None:
         if request.method != "POST" or request.path != ROUTE:

@@ -129,3 +129,49 @@ def test_map_summary_says_the_last_days_are_incomplete(client) -> None:
 
     assert "ufullstendig" in summary(data_date())
     assert "ufullstendig" not in summary(data_date() - dt.timedelta(days=30))
+
+
+def _subject_page(client: Any, prefix: str, date: dt.date) -> dict[str, Any]:
+    """A subject page's main response, its outputs as the page declares them."""
+    from callbacks.subjects import pages
+
+    (page,) = [p for p in pages() if p.prefix == prefix]
+    outputs = [
+        (f"{prefix}-title", "children"),
+        *((page.layout.component_id(s), s.prop) for s in page.layout.slots()),
+        (f"{prefix}-alert", "children"),
+        (f"{prefix}-date", "date"),
+        (f"{prefix}-source", "children"),
+    ]
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[
+            (f"{prefix}-select", "value", "0301"),
+            (f"{prefix}-date", "date", date.isoformat()),
+        ],
+    )
+    assert status == 200
+    return body["response"]
+
+
+def test_subject_pages_mark_the_incomplete_test_dates(client) -> None:
+    """Issue 20: the Testing page's series by test date carry the incomplete-days shading (the
+    declaration names them by indicator, whose time basis is the test date); Sykehus counts by
+    admission date and is never shaded."""
+    end = data_date()
+    days = completeness.case_completeness(scope=Scope.full())["days"]
+    response = _subject_page(client, "testing", end)
+    for figure_id in ("testing-daily", "testing-positivity", "testing-result-time"):
+        shapes = _shapes(response[figure_id]["figure"])
+        assert len(shapes) == 1, figure_id
+        first = pd.Timestamp(shapes[0]["x0"]) + pd.Timedelta(hours=12)
+        last = pd.Timestamp(shapes[0]["x1"]) - pd.Timedelta(hours=12)
+        assert (first.date(), last.date()) == (end - dt.timedelta(days=days - 1), end)
+        notes = [a["text"] for a in response[figure_id]["figure"]["layout"]["annotations"]]
+        assert "Ufullstendig" in notes
+    earlier = _subject_page(client, "testing", end - dt.timedelta(days=30))
+    assert not _shapes(earlier["testing-daily"]["figure"])
+    hospital = _subject_page(client, "sykehus", end)
+    for figure_id in ("sykehus-daily", "sykehus-rate", "sykehus-icu-rate"):
+        assert not _shapes(hospital[figure_id]["figure"]), figure_id

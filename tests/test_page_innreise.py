@@ -374,7 +374,7 @@ def test_kommune_outside_scope_is_refused_in_norwegian(app) -> None:
             ],
         ),
         (
-            [("sertifikat-over-time", "figure"), ("sertifikat-compare", "children")],
+            [("sertifikat-compare", "children"), ("sertifikat-over-time", "figure")],
             [("sertifikat-select", "value", "0301"), ("sertifikat-date", "date", "2022-01-15")],
         ),
     ):
@@ -450,7 +450,7 @@ def test_page_renders_in_english(client) -> None:
 
 def test_definition_texts_name_the_constants() -> None:
     """The texts carry the numbers as literals (a msgid is fixed text): keep them in step."""
-    from callbacks.innreise import MEASURE_LABELS
+    from callbacks.subjects.innreise import MEASURE_LABELS
 
     assert f"minst {texts.PENDING_DAYS} dager siden" in texts.QUALITY.definition
     assert f"etter {texts.PENDING_DAYS} dager" in texts.QUALITY_LABELS["pending_overdue"]

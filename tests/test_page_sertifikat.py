@@ -35,7 +35,7 @@ MAIN = [
     ("sertifikat-date", "date"),
     ("sertifikat-source", "children"),
 ]
-COMPARE = [("sertifikat-over-time", "figure"), ("sertifikat-compare", "children")]
+COMPARE = [("sertifikat-compare", "children"), ("sertifikat-over-time", "figure")]
 FULL = Scope.full()
 NO_SMALL = Scope(user_id="t", role="ks_analytiker", kommuner=None, small_numbers=False)
 RANK = {"vaccinated": 0, "recovered": 1, "tested": 2}

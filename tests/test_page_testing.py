@@ -404,9 +404,11 @@ def test_page_renders_in_english(client) -> None:
 def test_layouts_render_in_english(app, module: str, english: str) -> None:
     import importlib
 
+    from callbacks.subjects import pages
     from dashboard import i18n
 
-    layout = importlib.import_module(f"layouts.{module}").layout
+    declared = {page.prefix: page.layout.layout for page in pages()}
+    layout = declared.get(module) or importlib.import_module(f"layouts.{module}").layout
     with app.server.test_request_context(), i18n.language("en"):
         shown = json.dumps(layout().to_plotly_json(), default=_component_json, ensure_ascii=False)
     assert english in shown

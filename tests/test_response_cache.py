@@ -119,3 +119,29 @@ def test_refused_requests_are_never_stored_and_audited_every_time(app) -> None: 
     ask_for_oslo()
     refused = refusals() - before
     assert refused >= 2  # both refusals audited, the second not answered from the cache
+
+
+def test_every_declared_subject_page_is_cached(app) -> None:  # type: ignore[no-untyped-def]
+    """A subject page is cached because it is declared (callbacks/subjects/), not because a
+    list names it: each declared page's callbacks, found as a browser finds them, answer a
+    repeat from the cache."""
+    from callbacks.subjects import pages
+    from dashboard import response_cache
+    from tests.dash_http import dependency_body, kommune_page_callbacks
+
+    client = login(app.server.test_client(), "ks-analytiker")
+    day = queries.dataset_info(scope=Scope.full())["data_date"].isoformat()
+    prefixes = {f"{page.prefix}-" for page in pages()}
+    deps = [
+        dep
+        for dep in kommune_page_callbacks(client)
+        if any(dep["output"].strip(".").startswith(p) for p in prefixes)
+    ]
+    assert len(deps) >= len(prefixes) + 1  # a main callback each, and Koronasertifikat's deferred
+    for dep in deps:
+        body = dependency_body(dep, kommune="0301", date=day)
+        first = client.post(response_cache.ROUTE, json=body)
+        again = client.post(response_cache.ROUTE, json=body)
+        assert first.status_code == again.status_code == 200, dep["output"]
+        assert again.headers.get(response_cache.HEADER) == "hit", dep["output"]
+        assert again.get_data() == first.get_data()

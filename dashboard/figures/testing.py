@@ -15,6 +15,7 @@ from dashboard.figures.core import (
     FYLKE_COLOUR,
     KOMMUNE_COLOUR,
     NATION_COLOUR,
+    incomplete_marking,
     plain_figure,
     time_layout,
 )
@@ -82,7 +83,8 @@ def _values(values: pd.Series, scale: float) -> np.ndarray:
 
 def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> dict[str, Any]:
     """One measure over time for the kommune, its county and the nation (in that order), as
-    plain figure JSON."""
+    plain figure JSON; the kommune's test dates not yet complete shaded (a ``complete``
+    column, :func:`~dashboard.figures.core.incomplete_marking`)."""
     fmt = f"%{{y:.{measure.decimals}f}}{measure.suffix}"
     traces = []
     for i, (label, frame) in reversed(list(enumerate(areas))):  # kommune drawn on top
@@ -100,9 +102,10 @@ def comparison_lines(areas: Areas, measure: Measure, *, title: str) -> dict[str,
                 hovertemplate=f"{label}: {fmt}<extra></extra>",
             )
         )
-    return plain_figure(
-        traces, _time_axes(time_layout(title=title, yaxis_title=measure.title), measure)
-    )
+    layout = _time_axes(time_layout(title=title, yaxis_title=measure.title), measure)
+    # the windows ending on an incomplete test date are incomplete too: the kommune's shading
+    incomplete_marking(layout, *(frame for _label, frame in areas[:1]))
+    return plain_figure(traces, layout)
 
 
 def _time_axes(layout: dict[str, Any], measure: Measure | None = None) -> dict[str, Any]:
@@ -301,6 +304,7 @@ def daily_bars_figure(
     layout = _time_axes(time_layout(title=title, yaxis_title=yaxis_title))
     if notes:
         layout["annotations"] = notes
+    incomplete_marking(layout, series)  # a series by test date: its incomplete last days
     layout.update(barmode=barmode, bargap=0)
     return plain_figure(traces, layout)
 

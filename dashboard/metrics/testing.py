@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.metrics.core import incidence
+from dashboard.metrics.core import incidence, published_window
 
 
 def share(part: pd.Series | float, whole: pd.Series | float) -> pd.Series | float:
@@ -114,3 +114,24 @@ def testing_by_group(frame: pd.DataFrame) -> pd.DataFrame:
     out["tests_per_100k_hidden"] = flag("tests")
     out["mean_result_days_hidden"] = flag("result_days_n")
     return out
+
+
+def national_positivity(
+    tests: pd.DataFrame, positive: pd.DataFrame, date: object
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Positivity (%) of the published national series (date, value; NaN where not
+    published): per day with its 7-day mean (``value``, ``mean_7d``), and over the published
+    7 days ending on ``date`` (:func:`~dashboard.metrics.core.published_window`)."""
+    out = tests[["date"]].copy()
+    out["value"] = 100 * positivity(positive["value"], tests["value"])
+    out["mean_7d"] = 100 * positivity(
+        positive["value"].rolling(7, min_periods=7).sum(),
+        tests["value"].rolling(7, min_periods=7).sum(),
+    )
+    w_tests, w_positive = published_window(tests, date), published_window(positive, date)
+    value = (
+        100 * w_positive["value"] / w_tests["value"]
+        if w_positive["value"] is not None and w_tests["value"]
+        else None
+    )
+    return out, {**w_positive, "value": value}

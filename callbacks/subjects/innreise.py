@@ -1,5 +1,5 @@
-"""Innreise page callbacks: arrivals from abroad, tests and follow-up, and the entry rules
-in force."""
+"""Innreise: arrivals from abroad to the kommune of stay, the follow-up funnel, data quality
+and the entry rules in force."""
 
 from __future__ import annotations
 
@@ -9,20 +9,14 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, dcc, html
+from dash.development.base_component import Component
 
-from callbacks.common import (
-    NATION_LABEL,
-    Context,
-    compare_line,
-    not_published,
-    page_context,
-    register_kommune_controls,
-)
+from callbacks.common import NATION_LABEL, Context, compare_line
 from callbacks.rule_cards import rule_card
-from callbacks.subject import HIDDEN, dated_source_line, persons, persons_count, simple_table
+from callbacks.subject import HIDDEN, persons, persons_count, simple_table
+from callbacks.subjects import SubjectPage, View
 from dashboard import figures, formatting
-from dashboard.auth import current_scope
 from dashboard.definitions import arrivals as texts
 from dashboard.figures import arrivals as arrival_figures
 from dashboard.figures.arrivals import percent
@@ -30,7 +24,8 @@ from dashboard.i18n import N_, _
 from dashboard.metrics import arrivals as arrival_metrics
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
-from layouts.common import EMPTY_FIGURE, card
+from layouts.common import card
+from layouts.subject_page import PageLayout, Row, Slot
 
 # --------------------------------------------------------------------------- innreise
 MEASURE_LABELS = {
@@ -212,44 +207,40 @@ def _rules_block(rules: pd.DataFrame, date: dt.date) -> html.Div:
     return html.Div([heading, *cards], id="innreise-rules-list")
 
 
-EMPTY = (EMPTY_FIGURE, None, EMPTY_FIGURE, EMPTY_FIGURE, None, None)
 DAILY_TITLES = {
     "border_point": N_("Ankomster per dag etter innreisested"),
     "country_of_departure": N_("Ankomster per dag etter avreiseland"),
 }
 
 
-def update_innreise(
-    kommunenummer: str | None, requested_date: str | None, window_days: int | None
-) -> tuple:
-    days = window_days if window_days in texts.WINDOW_OPTIONS else texts.DEFAULT_WINDOW
-    place, date_out, alert = page_context(kommunenummer, requested_date)
-    if place is None:
-        return (_("Innreise"), [], *EMPTY, alert, date_out, "")
-    scope = current_scope()
-    notice = not_published("arrivals", place.kommunenummer)
-    if notice is not None:
-        # No arrival register in the data: say so; the entry rules in force are still shown.
-        rules = rule_queries.rules_in_force(
-            scope=scope, kommunenummer=place.kommunenummer, date=place.date, category="entry"
-        )
-        nothing = figures.message_figure(_("Ingen ankomster i datagrunnlaget."))
-        return (
-            place.title(_("Innreise")),
-            [],
-            nothing,
-            None,
-            nothing,
-            nothing,
-            None,
-            _rules_block(rules, place.date),
-            notice,
-            date_out,
-            dated_source_line(place.info, place.date, texts.SOURCE),
-        )
+def _rules(view: View) -> html.Div:
+    place = view.context
+    rules = rule_queries.rules_in_force(
+        scope=view.scope, kommunenummer=place.kommunenummer, date=place.date, category="entry"
+    )
+    return _rules_block(rules, place.date)
+
+
+def no_arrivals(view: View) -> dict[str, Any]:
+    """No arrival register in the data: say so; the entry rules in force are still shown."""
+    nothing = figures.message_figure(_("Ingen ankomster i datagrunnlaget."))
+    return {
+        "funnel": nothing,
+        "by-border": nothing,
+        "by-country": nothing,
+        "rules": _rules(view),
+    }
+
+
+def _days(view: View) -> int:
+    days = view.inputs.get("window")
+    return days if days in texts.WINDOW_OPTIONS else texts.DEFAULT_WINDOW
+
+
+def render(view: View) -> dict[str, Any]:
+    place, scope, days = view.context, view.scope, _days(view)
     start, end = arrival_metrics.window(place.date, days)
     daily_start = place.date - dt.timedelta(days=texts.DAILY_DAYS - 1)
-
     # one read each for the three areas and the two daily splits; the kommune first: a
     # kommune outside the scope is refused there (ScopeError)
     windows = arrival_queries.arrival_windows(
@@ -264,25 +255,9 @@ def update_innreise(
     splits = arrival_queries.arrivals_daily_splits(
         scope=scope, kommunenummer=place.kommunenummer, start=daily_start, end=place.date
     )
-    by = {
-        dim: splits[splits["dimension"] == dim] for dim in ("border_point", "country_of_departure")
-    }
-    rules = rule_queries.rules_in_force(
-        scope=scope, kommunenummer=place.kommunenummer, date=place.date, category="entry"
-    )
-    funnel_fig = arrival_figures.funnel_figure(
-        arrival_metrics.funnel(own),
-        stage_labels=texts.STAGE_LABELS,
-        base_labels=texts.STAGE_BASE_LABELS,
-        title=_(
-            "Oppfølgingstrakt, ankomster {start}–{end}",
-            start=formatting.date_short(start),
-            end=formatting.date_short(end),
-        ),
-    )
     figs = {
         dim: arrival_figures.daily_by_figure(
-            by[dim],
+            splits[splits["dimension"] == dim],
             title=_(DAILY_TITLES[dim]),
             category_labels=(
                 texts.COUNTRY_NAMES if dim == "country_of_departure" else texts.BORDER_POINT_NAMES
@@ -290,22 +265,57 @@ def update_innreise(
             window=(start, end),
             others=arrival_queries.OTHERS,
         )
-        for dim in by
+        for dim in DAILY_TITLES
     }
     areas = [(place.name, own), (place.fylke_label, fylke), (_(NATION_LABEL), nation)]
-    return (
-        place.title(_("Innreise")),
-        _cards(own, fylke, nation, place, days),
-        funnel_fig,
-        _compare_block(areas, days),
-        figs["border_point"],
-        figs["country_of_departure"],
-        _quality_block(own, days),
-        _rules_block(rules, place.date),
-        None,
-        date_out,
-        dated_source_line(place.info, place.date, texts.SOURCE),
+    return {
+        "cards": _cards(own, fylke, nation, place, days),
+        "funnel": arrival_figures.funnel_figure(
+            arrival_metrics.funnel(own),
+            stage_labels=texts.STAGE_LABELS,
+            base_labels=texts.STAGE_BASE_LABELS,
+            title=_(
+                "Oppfølgingstrakt, ankomster {start}–{end}",
+                start=formatting.date_short(start),
+                end=formatting.date_short(end),
+            ),
+        ),
+        "compare": _compare_block(areas, days),
+        "by-border": figs["border_point"],
+        "by-country": figs["country_of_departure"],
+        "quality": _quality_block(own, days),
+        "rules": _rules(view),
+    }
+
+
+def _window_value(vindu: object) -> int:
+    try:
+        value = int(str(vindu))
+    except ValueError:
+        return texts.DEFAULT_WINDOW
+    return value if value in texts.WINDOW_OPTIONS else texts.DEFAULT_WINDOW
+
+
+def window_picker(query: Mapping[str, Any]) -> list[Component]:
+    """The window of the funnel and the quality table (``?vindu=``), kept in the URL."""
+    picker = html.Div(
+        [
+            dbc.Label(
+                _("Vindu for trakt og datakvalitet"),
+                html_for="innreise-window",
+                className="small me-2 mb-0",
+            ),
+            dbc.RadioItems(
+                id="innreise-window",
+                options=[{"label": _("{n} dager", n=d), "value": d} for d in texts.WINDOW_OPTIONS],
+                value=_window_value(query.get("vindu")),
+                inline=True,
+                className="small",
+            ),
+        ],
+        className="d-flex flex-wrap align-items-center mb-3",
     )
+    return [picker, dcc.Store(id="innreise-window-sync")]
 
 
 WINDOW_URL_SYNC = """
@@ -319,26 +329,41 @@ function(days) {
 """
 
 
-def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="innreise", path="innreise")
-    app.callback(
-        Output("innreise-title", "children"),
-        Output("innreise-cards", "children"),
-        Output("innreise-funnel", "figure"),
-        Output("innreise-compare", "children"),
-        Output("innreise-by-border", "figure"),
-        Output("innreise-by-country", "figure"),
-        Output("innreise-quality", "children"),
-        Output("innreise-rules", "children"),
-        Output("innreise-alert", "children"),
-        Output("innreise-date", "date"),
-        Output("innreise-source", "children"),
-        Input("innreise-select", "value"),
-        Input("innreise-date", "date"),
-        Input("innreise-window", "value"),
-    )(update_innreise)
+def window_url_sync(app: Dash) -> None:
     app.clientside_callback(
         WINDOW_URL_SYNC,
         Output("innreise-window-sync", "data"),
         Input("innreise-window", "value"),
     )
+
+
+PAGE = SubjectPage(
+    layout=PageLayout(
+        prefix="innreise",
+        name=N_("Innreise"),
+        order=5,
+        nav_group="smitte",
+        parts=(
+            Slot("cards", "cards"),
+            Row((Slot("funnel", "figure", {"lg": 6}), Slot("compare", width={"lg": 6})), "mb-3"),
+            Row(
+                (Slot("by-border", "figure", {"lg": 6}), Slot("by-country", "figure", {"lg": 6})),
+                "mb-3",
+            ),
+            Row((Slot("quality", width={"lg": 5}), Slot("rules", width={"lg": 7}))),
+        ),
+        definitions=(
+            (texts.FUNNEL, texts.STATUS_NOW_NOTE),
+            texts.QUALITY,
+            texts.ARRIVALS_DAILY,
+            texts.ENTRY_RULES,
+        ),
+        controls=window_picker,
+    ),
+    render=render,
+    subject="arrivals",
+    fallback=no_arrivals,
+    inputs={"window": ("window", "value")},
+    extra_callbacks=window_url_sync,
+    source=texts.SOURCE,
+)

@@ -1,7 +1,8 @@
-"""Koronasertifikat page callbacks.
+"""Koronasertifikat: residents with a valid certificate by basis and age band, over time
+against county and country, certificates about to expire, and the rule versions behind them.
 
-The main callback reads one kommune (cards, age bands, rule versions); a second callback
-draws the share over time against county and country, whose first computation after a data
+The main callback reads one kommune (cards, age bands, rule versions); the deferred slots
+draw the share over time against county and country, whose first computation after a data
 load reads every certificate and is cached, so that it never holds up the kommune's numbers.
 """
 
@@ -13,22 +14,20 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, html
-from dash.exceptions import PreventUpdate
+from dash import html
 
-from callbacks.common import NATION_LABEL, not_published, page_context, register_kommune_controls
 from callbacks.rule_cards import rule_card
-from callbacks.subject import HIDDEN, dated_source_line, persons, simple_table
+from callbacks.subject import HIDDEN, persons, persons_count, simple_table
+from callbacks.subjects import SubjectPage, View
 from dashboard import figures, formatting
-from dashboard.auth import current_scope
 from dashboard.definitions import certificates as texts
 from dashboard.figures import certificates as certificate_figures
 from dashboard.figures.arrivals import percent
 from dashboard.i18n import N_, _
 from dashboard.metrics import certificates as certificate_metrics
-from data.queries import AreaLevel
 from data.queries import certificates as certificate_queries
-from layouts.common import EMPTY_FIGURE, card
+from layouts.common import card
+from layouts.subject_page import Note, PageLayout, Row, Slot
 
 SERIES_START = dt.date(2020, 1, 1)  # the series starts with the first certificate
 BASIS_CARD_TITLES = {
@@ -36,10 +35,6 @@ BASIS_CARD_TITLES = {
     "recovered": N_("Grunnlag: gjennomgått covid-19"),
     "tested": N_("Grunnlag: negativ test"),
 }
-
-
-def _count(row: Mapping[str, Any], column: str) -> str:
-    return formatting.count(row.get(column), suppressed=bool(row.get(f"{column}_suppressed")))
 
 
 # the counts each displayed share is built on (withheld count → "skjult")
@@ -68,7 +63,9 @@ def _cards(total: Mapping[str, Any]) -> list[dbc.Col]:
             _("Gyldig koronasertifikat"),
             _share(total, "share_valid"),
             note=_(
-                "{n} av {population} innbyggere", n=_count(total, "valid"), population=population
+                "{n} av {population} innbyggere",
+                n=persons_count(total, "valid"),
+                population=population,
             ),
             card_id="sertifikat-card-valid",
         ),
@@ -84,7 +81,7 @@ def _cards(total: Mapping[str, Any]) -> list[dbc.Col]:
     cards.append(
         card(
             _("Utløper innen {days} dager", days=texts.EXPIRY_DAYS),
-            _count(total, "expiring_30d"),
+            persons_count(total, "expiring_30d"),
             note=_("{share} av dem med gyldig sertifikat", share=_share(total, "share_expiring")),
             card_id="sertifikat-card-expiring",
         )
@@ -100,12 +97,12 @@ def _age_table(status: pd.DataFrame) -> html.Div:
         cells = [
             label,
             formatting.number(record["population"]) if record["population"] else "–",
-            _count(record, "valid"),
+            persons_count(record, "valid"),
             _share(record, "share_valid"),
             _share(record, "share_vaccinated"),
             _share(record, "share_recovered"),
             _share(record, "share_tested"),
-            _count(record, "expiring_30d"),
+            persons_count(record, "expiring_30d"),
         ]
         if band == "total":
             cells = [html.Strong(c) for c in cells]
@@ -177,38 +174,49 @@ def _rules_block(in_force: pd.DataFrame, used: pd.DataFrame, date: dt.date) -> h
     return html.Div(parts, id="sertifikat-rules-list")
 
 
-def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> tuple:
-    place, date_out, alert = page_context(kommunenummer, requested_date)
-    if place is None:
-        return (_("Koronasertifikat"), [], EMPTY_FIGURE, None, None, alert, date_out, "")
-    scope = current_scope()
-    # a kommune outside the scope is refused by the first query (ScopeError)
-    status = certificate_queries.certificate_status(
-        scope=scope, kommunenummer=place.kommunenummer, date=place.date
-    )
+def _rules(view: View) -> tuple[html.Div, bool]:
+    """The rules block, and whether no rule was in force and none was used."""
+    place, scope = view.context, view.scope
     in_force = certificate_queries.certificate_rules_in_force(
         scope=scope, kommunenummer=place.kommunenummer, date=place.date
     )
     used = certificate_queries.certificate_rule_versions(
         scope=scope, kommunenummer=place.kommunenummer, date=place.date
     )
-    notice = not_published("certificates", place.kommunenummer)
-    if notice is not None:
-        # No certificate data: say so instead of 0 %; the rules in force are still shown.
-        return (
-            place.title(_("Koronasertifikat")),
-            [],
-            figures.message_figure(_("Ingen koronasertifikater i datagrunnlaget.")),
-            None,
-            _rules_block(in_force, used, place.date),
-            notice,
-            date_out,
-            dated_source_line(place.info, place.date, texts.SOURCE),
+    return _rules_block(in_force, used, place.date), in_force.empty and used.empty
+
+
+NONE_LOADED = N_("Ingen koronasertifikater i datagrunnlaget.")
+
+
+def no_certificates(view: View) -> dict[str, Any]:
+    """No certificate data: say so instead of 0 %; the rules in force are still shown."""
+    return {"by-age": figures.message_figure(_(NONE_LOADED)), "rules": _rules(view)[0]}
+
+
+def render(view: View) -> dict[str, Any]:
+    place = view.context
+    status = certificate_metrics.with_shares(
+        certificate_queries.certificate_status(
+            scope=view.scope, kommunenummer=place.kommunenummer, date=place.date
         )
-    status = certificate_metrics.with_shares(status)
-    total = certificate_metrics.total_row(status)
-    if in_force.empty and used.empty:
-        alert = dbc.Alert(
+    )
+    rules, no_rules = _rules(view)
+    shown = {
+        "cards": _cards(certificate_metrics.total_row(status)),
+        "by-age": certificate_figures.age_share_figure(
+            status,
+            basis_labels=texts.BASIS_LABELS,
+            title=_(
+                "Gyldig sertifikat etter alder og grunnlag, {date}",
+                date=formatting.date_short(place.date),
+            ),
+        ),
+        "table": _age_table(status),
+        "rules": rules,
+    }
+    if no_rules:
+        shown["alert"] = dbc.Alert(
             _(
                 "Det var ingen gyldige koronasertifikater og ingen regel for koronasertifikat i "
                 "kraft {date}. Velg en senere dato.",
@@ -216,46 +224,20 @@ def update_sertifikat(kommunenummer: str | None, requested_date: str | None) -> 
             ),
             color="info",
         )
-    figure = certificate_figures.age_share_figure(
-        status,
-        basis_labels=texts.BASIS_LABELS,
-        title=_(
-            "Gyldig sertifikat etter alder og grunnlag, {date}",
-            date=formatting.date_short(place.date),
-        ),
-    )
-    return (
-        place.title(_("Koronasertifikat")),
-        _cards(total),
-        figure,
-        _age_table(status),
-        _rules_block(in_force, used, place.date),
-        alert,
-        date_out,
-        dated_source_line(place.info, place.date, texts.SOURCE),
-    )
+    return shown
 
 
-def update_comparison(kommunenummer: str | None, requested_date: str | None) -> tuple:
-    if not requested_date:
-        raise PreventUpdate  # the main callback writes the date back first
-    place, _date_out, _alert = page_context(kommunenummer, requested_date)
-    if place is None:
-        return EMPTY_FIGURE, None
-    if not_published("certificates", place.kommunenummer) is not None:
-        return figures.message_figure(_("Ingen koronasertifikater i datagrunnlaget.")), None
-    scope = current_scope()
-    areas: list[tuple[str, AreaLevel, str | None]] = [
-        (place.name, "kommune", place.kommunenummer),
-        (place.fylke_label, "fylke", place.fylkesnummer),
-        (_(NATION_LABEL), "nation", None),
-    ]
+def over_time(view: View) -> dict[str, Any]:
+    """The share over time against county and country (the deferred slots)."""
+    if view.notice is not None:
+        return {"over-time": figures.message_figure(_(NONE_LOADED))}
+    place = view.context
     series = [
         (
             label,
             certificate_metrics.with_shares(
                 certificate_queries.certificate_series(
-                    scope=scope,
+                    scope=view.scope,
                     level=level,
                     code=code,
                     start=SERIES_START,
@@ -264,7 +246,7 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
                 )
             ),
         )
-        for label, level, code in areas  # the kommune first: refused there if out of scope
+        for label, level, code in place.areas  # the kommune first: refused there if out of scope
     ]
     figure = certificate_figures.share_over_time_figure(
         series, title=_("Andel med gyldig sertifikat, kommune, fylke og land")
@@ -292,26 +274,46 @@ def update_comparison(kommunenummer: str | None, requested_date: str | None) -> 
     compare = dbc.Card(
         dbc.CardBody(body), className="h-100 shadow-sm", id="sertifikat-compare-card"
     )
-    return figure, compare
+    return {"over-time": figure, "compare": compare}
 
 
-def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="sertifikat", path="sertifikat")
-    app.callback(
-        Output("sertifikat-title", "children"),
-        Output("sertifikat-cards", "children"),
-        Output("sertifikat-by-age", "figure"),
-        Output("sertifikat-table", "children"),
-        Output("sertifikat-rules", "children"),
-        Output("sertifikat-alert", "children"),
-        Output("sertifikat-date", "date"),
-        Output("sertifikat-source", "children"),
-        Input("sertifikat-select", "value"),
-        Input("sertifikat-date", "date"),
-    )(update_sertifikat)
-    app.callback(
-        Output("sertifikat-over-time", "figure"),
-        Output("sertifikat-compare", "children"),
-        Input("sertifikat-select", "value"),
-        Input("sertifikat-date", "date"),
-    )(update_comparison)
+PAGE = SubjectPage(
+    layout=PageLayout(
+        prefix="sertifikat",
+        name=N_("Koronasertifikat"),
+        order=4,
+        nav_group="tiltak",
+        parts=(
+            Row(
+                (
+                    Slot("cards", "cards", {"xl": 9}, class_name="g-3"),
+                    # its own callback (and spinner): see the module's docstring
+                    Slot("compare", width={"xl": 3}, deferred=True, class_name="h-100"),
+                ),
+                "g-3 mb-3",
+            ),
+            Note(texts.PRECEDENCE_NOTE),
+            Row(
+                (
+                    Slot("by-age", "figure", {"lg": 6}),
+                    Slot("over-time", "figure", {"lg": 6}, deferred=True),
+                ),
+                "mb-3",
+            ),
+            Row((Slot("table", width={"lg": 7}), Slot("rules", width={"lg": 5}))),
+        ),
+        definitions=(
+            texts.VALID_SHARE,
+            texts.BY_AGE,
+            texts.OVER_TIME,
+            texts.EXPIRING,
+            texts.RULE_VERSION,
+        ),
+        loading="slot",
+    ),
+    render=render,
+    subject="certificates",
+    fallback=no_certificates,
+    deferred=over_time,
+    source=texts.SOURCE,
+)

@@ -1,5 +1,5 @@
-"""Vaksinasjon page callbacks: coverage by age band × dose, over time, and residents 65+
-without a dose; the kommune against county, nation and neighbours."""
+"""Vaksinasjon: coverage by age band × dose and over time, residents 65+ without a dose; the
+kommune against its county, the whole country and its neighbours."""
 
 from __future__ import annotations
 
@@ -8,22 +8,27 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, html
+from dash import html
 
-from callbacks.common import Context, not_published, page_context, register_kommune_controls
+from callbacks.common import Context
 from callbacks.subject import (
     AGE_LABELS,
     age_label,
     compare_note,
     comparison_table,
     count,
-    neighbours,
+    neighbour_window,
     percent,
-    source_line,
 )
+from callbacks.subjects import SubjectPage, View
 from dashboard import figures, formatting
-from dashboard.auth import current_scope
-from dashboard.definitions.vaccination import HIDDEN_NOTE, OVER_100_NOTE
+from dashboard.definitions.vaccination import (
+    COVERAGE,
+    COVERAGE_OVER_TIME,
+    HIDDEN_NOTE,
+    OVER_100_NOTE,
+    UNVACCINATED,
+)
 from dashboard.figures import testing as testing_figures
 from dashboard.figures import vaccination as vaccination_figures
 from dashboard.figures.testing import Measure
@@ -32,7 +37,8 @@ from dashboard.metrics import vaccination as vaccination_metrics
 from data.codes import AGE_BANDS
 from data.queries import population as population_queries
 from data.queries import vaccination as vaccination_queries
-from layouts.common import EMPTY_FIGURE, card
+from layouts.common import card
+from layouts.subject_page import Column, PageLayout, Row, Slot
 
 GROUP_ALL = vaccination_metrics.GROUP_ALL
 GROUP_65 = vaccination_metrics.GROUP_65
@@ -173,29 +179,48 @@ def _neighbour_rows(
     return rows
 
 
-def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) -> tuple:
-    context, date_out, alert = page_context(kommunenummer, requested_date)
-    empty: tuple[Any, ...] = (
-        _("Vaksinasjon"),
-        "",
-        [],
-        EMPTY_FIGURE,
-        "",
-        EMPTY_FIGURE,
-        EMPTY_FIGURE,
-        EMPTY_FIGURE,
-        None,
-        None,
+def _population_text(view: View, population: pd.DataFrame) -> str:
+    year = int(population["year"].iloc[0])
+    if view.notice is not None:
+        # Real data: one published coverage snapshot (ages 12+), no doses by age and day.
+        return _(
+            "Dekningen er FHIs publiserte øyeblikksbilde (SYSVAK): personer med minst dose n "
+            "per aldersgruppe 12 år og eldre, regnet mot FHIs befolkningstall for gruppen. "
+            "«Hele befolkningen» er vaksinerte 12 år og eldre mot FHIs tall for 12 år og eldre "
+            "pluss SSBs tall for 0–11 år (1. januar {year}); vaksinerte under 12 år er ikke "
+            "publisert. Før øyeblikksbildet finnes ingen dekning.",
+            year=year,
+        )
+    pop_65 = int(population.loc[population["age_band"].isin(AGE_BANDS[8:]), "population"].sum())
+    return _(
+        "Befolkning per 1. januar {year} (SSB): {population} innbyggere, herav {population_65} "
+        "som er 65 år eller eldre. Dekningen er regnet mot denne befolkningen.",
+        year=year,
+        population=formatting.number(population["population"].sum()),
+        population_65=formatting.number(pop_65),
     )
-    if context is None:
-        return (*empty, alert, date_out, "")
-    scope = current_scope()
-    date, info = context.date, context.info
-    areas = context.areas
+
+
+def render(view: View) -> dict[str, Any]:
+    context, scope = view.context, view.scope
+    date, info, areas = context.date, context.info, context.areas
     at_date = [
         vaccination_queries.vaccination_coverage(scope=scope, level=level, code=code, date=date)
         for _label, level, code in areas
     ]
+    population = population_queries.population_by_age(
+        scope=scope, level="kommune", code=context.kommunenummer, date=date
+    )
+    window, names, left_out = neighbour_window(view, vaccination_queries.vaccination_by_kommune)
+    lookups = [vaccination_metrics.coverage_lookup(x) for x in at_date]
+    labels = [label for label, _l, _c in areas]
+    matrix = vaccination_metrics.coverage_matrix(at_date[0], HEATMAP_ROWS)
+    notes = []
+    if matrix["over_100"].to_numpy().any():
+        notes.append(_(OVER_100_NOTE))
+    if matrix["hidden"].to_numpy().any():
+        notes.append(_(HIDDEN_NOTE))
+
     series = [
         vaccination_metrics.coverage_series(
             vaccination_queries.vaccination_series(
@@ -210,73 +235,19 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
         )
         for _label, level, code in areas
     ]
-    population = population_queries.population_by_age(
-        scope=scope, level="kommune", code=context.kommunenummer, date=date
-    )
-    near, left_out = neighbours(scope, context.kommunenummer)
-    window = vaccination_queries.vaccination_by_kommune(
-        scope=scope.comparison_for(context.kommunenummer),
-        kommuner=[context.kommunenummer, *near["kommunenummer"]],
-        date=date,
-    )
-    k = at_date[0]
-    lookups = [vaccination_metrics.coverage_lookup(x) for x in at_date]
-    labels = [label for label, _l, _c in areas]
-    matrix = vaccination_metrics.coverage_matrix(k, HEATMAP_ROWS)
-    notes = []
-    if matrix["over_100"].to_numpy().any():
-        notes.append(_(OVER_100_NOTE))
-    if matrix["hidden"].to_numpy().any():
-        notes.append(_(HIDDEN_NOTE))
-    year = int(population["year"].iloc[0])
-    pop_65 = int(population.loc[population["age_band"].isin(AGE_BANDS[8:]), "population"].sum())
-    population_text = _(
-        "Befolkning per 1. januar {year} (SSB): {population} innbyggere, herav {population_65} "
-        "som er 65 år eller eldre. Dekningen er regnet mot denne befolkningen.",
-        year=year,
-        population=formatting.number(population["population"].sum()),
-        population_65=formatting.number(pop_65),
-    )
-    # Real data: one published coverage snapshot (ages 12+), no doses by age and day.
-    notice = not_published("vaccination_by_age", context.kommunenummer)
-    if notice is not None:
-        population_text = _(
-            "Dekningen er FHIs publiserte øyeblikksbilde (SYSVAK): personer med minst dose n "
-            "per aldersgruppe 12 år og eldre, regnet mot FHIs befolkningstall for gruppen. "
-            "«Hele befolkningen» er vaksinerte 12 år og eldre mot FHIs tall for 12 år og eldre "
-            "pluss SSBs tall for 0–11 år (1. januar {year}); vaksinerte under 12 år er ikke "
-            "publisert. Før øyeblikksbildet finnes ingen dekning.",
-            year=year,
-        )
-    names = dict(zip(near["kommunenummer"], near["name"], strict=True))
-    names[context.kommunenummer] = context.name
-    neighbour_table = comparison_table(
-        [
-            _("Kommune"),
-            _("Dose {n}", n=1),
-            _("Dose {n}", n=2),
-            _("Dose {n}", n=3),
-            _("65+ dose 3"),
-            _("65+ uten dose 1"),
-        ],
-        _neighbour_rows(context, window, names, list(zip(labels[1:], lookups[1:], strict=True))),
-        table_id="vaksinasjon-neighbour-table",
-        left_out=left_out,
-    )
 
     def over_time(group: str, title: str) -> Any:
-        if notice is not None:  # one snapshot is not a series over time
+        if view.notice is not None:  # one snapshot is not a series over time
             return figures.message_figure(_("{title}: ikke publisert per kommune.", title=title))
         return vaccination_figures.coverage_over_time(
             [(label, s[s["age_band"] == group]) for label, s in zip(labels, series, strict=True)],
             group_title=title,
         )
 
-    return (
-        context.title(_("Vaksinasjon")),
-        population_text,
-        _cards(context, lookups),
-        vaccination_figures.coverage_heatmap(
+    return {
+        "population": _population_text(view, population),
+        "cards": _cards(context, lookups),
+        "heatmap": vaccination_figures.coverage_heatmap(
             matrix,
             title=_(
                 "Dekning etter alder og dose – {kommune}, {date}",
@@ -285,8 +256,8 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
             ),
             row_labels={group: _row_label(group) for group in HEATMAP_ROWS},
         ),
-        " ".join(notes),
-        testing_figures.age_comparison(
+        "heatmap-note": " ".join(notes),
+        "age": testing_figures.age_comparison(
             [(label, _by_age(lookup)) for label, lookup in zip(labels, lookups, strict=True)],
             [
                 Measure(
@@ -302,32 +273,67 @@ def update_vaksinasjon(kommunenummer: str | None, requested_date: str | None) ->
             title=_("Kommunen mot fylket og landet, etter aldersgruppe"),
             bands=AGE_LABELS,
         ),
-        over_time(GROUP_ALL, _("Dekning over tid – hele befolkningen")),
-        over_time(GROUP_65, _("Dekning over tid – 65 år og eldre")),
-        _unvaccinated_table(context, lookups),
-        neighbour_table,
-        notice,
-        date_out,
-        source_line(context),
-    )
+        "over-time-all": over_time(GROUP_ALL, _("Dekning over tid – hele befolkningen")),
+        "over-time-65": over_time(GROUP_65, _("Dekning over tid – 65 år og eldre")),
+        "unvaccinated": _unvaccinated_table(context, lookups),
+        "neighbours": comparison_table(
+            [
+                _("Kommune"),
+                _("Dose {n}", n=1),
+                _("Dose {n}", n=2),
+                _("Dose {n}", n=3),
+                _("65+ dose 3"),
+                _("65+ uten dose 1"),
+            ],
+            _neighbour_rows(
+                context, window, names, list(zip(labels[1:], lookups[1:], strict=True))
+            ),
+            table_id="vaksinasjon-neighbour-table",
+            left_out=left_out,
+        ),
+    }
 
 
-def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="vaksinasjon", path="vaksinasjon")
-    app.callback(
-        Output("vaksinasjon-title", "children"),
-        Output("vaksinasjon-population", "children"),
-        Output("vaksinasjon-cards", "children"),
-        Output("vaksinasjon-heatmap", "figure"),
-        Output("vaksinasjon-heatmap-note", "children"),
-        Output("vaksinasjon-age", "figure"),
-        Output("vaksinasjon-over-time-all", "figure"),
-        Output("vaksinasjon-over-time-65", "figure"),
-        Output("vaksinasjon-unvaccinated", "children"),
-        Output("vaksinasjon-neighbours", "children"),
-        Output("vaksinasjon-alert", "children"),
-        Output("vaksinasjon-date", "date"),
-        Output("vaksinasjon-source", "children"),
-        Input("vaksinasjon-select", "value"),
-        Input("vaksinasjon-date", "date"),
-    )(update_vaksinasjon)
+PAGE = SubjectPage(
+    layout=PageLayout(
+        prefix="vaksinasjon",
+        name=N_("Vaksinasjon"),
+        order=3,
+        nav_group="tiltak",
+        parts=(
+            Slot("population", "text", class_name="small text-muted mb-2"),
+            Slot("cards", "cards"),
+            Row(
+                (
+                    Column(
+                        (
+                            Slot("heatmap", "figure"),
+                            Slot("heatmap-note", "text", class_name="small text-muted"),
+                        ),
+                        {"lg": 5},
+                    ),
+                    Slot("age", "figure", {"lg": 7}),
+                )
+            ),
+            Row(
+                (
+                    Slot("over-time-all", "figure", {"lg": 6}),
+                    Slot("over-time-65", "figure", {"lg": 6}),
+                )
+            ),
+            Row(
+                (
+                    Slot(
+                        "unvaccinated",
+                        width={"lg": 5},
+                        heading=N_("Uvaksinerte 65 år og eldre (ingen dose)"),
+                    ),
+                    Slot("neighbours", width={"lg": 7}, heading=N_("Nabokommuner")),
+                )
+            ),
+        ),
+        definitions=(COVERAGE, COVERAGE_OVER_TIME, UNVACCINATED),
+    ),
+    render=render,
+    subject="vaccination_by_age",
+)

@@ -1,0 +1,223 @@
+"""Sykehus: hospital and ICU admissions of the kommune's residents per day and per 100 000,
+against its county, the whole country and its neighbours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+
+from callbacks.common import national_daily
+from callbacks.subject import (
+    AGE_LABELS,
+    TableColumn,
+    area_reads,
+    compare_note,
+    count,
+    national_cards,
+    neighbour_table,
+    rate,
+)
+from callbacks.subjects import SubjectPage, View
+from dashboard import figures, formatting, metrics
+from dashboard.definitions.hospital import ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K
+from dashboard.figures import hospital as hospital_figures
+from dashboard.figures import testing as testing_figures
+from dashboard.figures.testing import Measure
+from dashboard.i18n import N_, _
+from dashboard.metrics import hospital as hospital_metrics
+from data.queries import hospital as hospital_queries
+from layouts.common import card
+from layouts.subject_page import PageLayout, Row, Slot
+
+
+def _per100k(key: str) -> Any:
+    return lambda values: rate(values[key], 1, hidden=values[f"{key}_hidden"])
+
+
+def _window(count_key: str) -> Any:
+    return lambda values: count(values[count_key], values[f"{count_key}_suppressed"])
+
+
+def _cards(view: View, k: dict, f: dict, n: dict, day: pd.Series) -> list[dbc.Col]:
+    def compared(key: str) -> str:
+        return compare_note(view.context, _per100k(key)(f), _per100k(key)(n))
+
+    def before(key: str) -> str:
+        return _("7 dager før: {value}", value=_window(key)(k))
+
+    def on_day(column: str) -> str:
+        return count(day.get(column), bool(day.get(f"{column}_suppressed")))
+
+    cards = [
+        (
+            _("Nye innleggelser på datoen"),
+            on_day("admissions"),
+            _("Herav intensiv: {value}", value=on_day("icu_admissions")),
+            "day",
+            2,
+        ),
+        (
+            _("Innleggelser siste 7 dager"),
+            _window("admissions_7d")(k),
+            before("admissions_prev_7d"),
+            "admissions",
+            2,
+        ),
+        (
+            _("Innleggelser per 100 000 (7 dager)"),
+            _per100k("admissions_7d_per_100k")(k),
+            compared("admissions_7d_per_100k"),
+            "rate",
+            3,
+        ),
+        (
+            _("Intensiv siste 7 dager"),
+            _window("icu_admissions_7d")(k),
+            before("icu_admissions_prev_7d"),
+            "icu",
+            2,
+        ),
+        (
+            _("Intensiv per 100 000 (7 dager)"),
+            _per100k("icu_admissions_7d_per_100k")(k),
+            compared("icu_admissions_7d_per_100k"),
+            "icu-rate",
+            3,
+        ),
+    ]
+    return [
+        dbc.Col(card(title, value, note=note, card_id=f"sykehus-card-{key}"), md=width)
+        for title, value, note, key, width in cards
+    ]
+
+
+COLUMNS = (
+    TableColumn(
+        N_("Innleggelser 7 d"),
+        lambda r: count(r.admissions, bool(r.admissions_suppressed)),
+        _window("admissions_7d"),
+    ),
+    TableColumn(
+        N_("Per 100 000"),
+        lambda r: rate(r.admissions_per_100k, 1, hidden=bool(r.admissions_per_100k_hidden)),
+        _per100k("admissions_7d_per_100k"),
+    ),
+    TableColumn(
+        N_("Intensiv 7 d"),
+        lambda r: count(r.icu_admissions, bool(r.icu_admissions_suppressed)),
+        _window("icu_admissions_7d"),
+    ),
+    TableColumn(
+        N_("Per 100 000"),
+        lambda r: rate(r.icu_admissions_per_100k, 1, hidden=bool(r.icu_admissions_per_100k_hidden)),
+        _per100k("icu_admissions_7d_per_100k"),
+    ),
+)
+
+
+def render(view: View) -> dict[str, Any]:
+    context, date = view.context, view.context.date
+    series, by_age = area_reads(
+        view,
+        indicator="admissions_7d",
+        daily=hospital_queries.hospital_daily,
+        to_series=hospital_metrics.hospital_series,
+        by_age=hospital_queries.hospital_by_age,
+        to_groups=hospital_metrics.hospital_by_group,
+    )
+    k, f, n = (hospital_metrics.hospital_at(s, date) for s in series)
+    own = series[0]
+    on_date = own[own["date"] == pd.Timestamp(date)]
+    day = on_date.iloc[0] if len(on_date) else pd.Series(dtype="float64")
+    labelled = [(label, s) for (label, _l, _c), s in zip(context.areas, series, strict=True)]
+    return {
+        "cards": _cards(view, k, f, n, day),
+        "daily": hospital_figures.admissions_per_day_figure(
+            own, title=_("Sykehusinnleggelser per dag – {kommune}", kommune=context.name)
+        ),
+        "rate": testing_figures.comparison_lines(
+            labelled,
+            Measure("admissions_7d_per_100k", _("Per 100 000"), decimals=1),
+            title=_("Innleggelser per 100 000, 7 dager"),
+        ),
+        "age": testing_figures.age_comparison(
+            [(label, frame) for (label, _l, _c), frame in zip(context.areas, by_age, strict=True)],
+            [
+                Measure("admissions_per_100k", _("Innleggelser per 100 000"), decimals=1),
+                Measure("icu_admissions_per_100k", _("Intensiv per 100 000"), decimals=1),
+            ],
+            title=_(
+                "Etter aldersgruppe, siste 7 dager til {date}", date=formatting.date_short(date)
+            ),
+            bands=AGE_LABELS,
+        ),
+        "icu-rate": testing_figures.comparison_lines(
+            labelled,
+            Measure("icu_admissions_7d_per_100k", _("Per 100 000"), decimals=2),
+            title=_("Intensiv per 100 000, 7 dager"),
+        ),
+        "neighbours": neighbour_table(
+            view,
+            read=hospital_queries.hospital_by_kommune,
+            to_groups=hospital_metrics.hospital_by_group,
+            columns=COLUMNS,
+            areas=[f, n],
+            table_id="sykehus-neighbour-table",
+        ),
+    }
+
+
+def national(view: View) -> dict[str, Any]:
+    """Real data without kommune-level hospital data: the national series."""
+    start, date = view.context.info["period_start"], view.context.date
+    admissions = national_daily("hospital_admissions", start, date)
+    icu = national_daily("icu_admissions", start, date)
+    return {
+        "cards": national_cards(
+            [
+                (_("Innleggelser siste 7 dager"), metrics.published_window(admissions, date), 0),
+                (_("Intensivinnleggelser siste 7 dager"), metrics.published_window(icu, date), 0),
+            ]
+        ),
+        "daily": figures.national_series_figure(
+            admissions,
+            title=_("Nye sykehusinnleggelser per dag (hovedårsak covid-19) – hele landet"),
+            name=_("Innleggelser"),
+            yaxis_title=_("Innleggelser"),
+            line="mean_7d",
+        ),
+        "rate": figures.national_series_figure(
+            icu,
+            title=_("Nye intensivinnleggelser per dag – hele landet"),
+            name=_("Intensivinnleggelser"),
+            yaxis_title=_("Innleggelser"),
+            line="mean_7d",
+        ),
+        "age": figures.message_figure(_("Innleggelser etter alder er ikke publisert.")),
+        "icu-rate": figures.message_figure(
+            _("Intensivinnleggelser er ikke publisert per kommune.")
+        ),
+        "source_note": _("Nasjonale tall: FHI via covidnor."),
+    }
+
+
+PAGE = SubjectPage(
+    layout=PageLayout(
+        prefix="sykehus",
+        name=N_("Sykehus"),
+        order=6,
+        nav_group="smitte",
+        parts=(
+            Slot("cards", "cards"),
+            Row((Slot("daily", "figure", {"lg": 6}), Slot("rate", "figure", {"lg": 6}))),
+            Row((Slot("age", "figure", {"lg": 8}), Slot("icu-rate", "figure", {"lg": 4}))),
+            Slot("neighbours", heading=N_("Nabokommuner")),
+        ),
+        definitions=(ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K),
+    ),
+    render=render,
+    subject="hospital",
+    fallback=national,
+)

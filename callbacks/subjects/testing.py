@@ -1,0 +1,222 @@
+"""Testing: test events by type, positivity and time to result; the kommune against its
+county, the whole country and its neighbours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dash_bootstrap_components as dbc
+
+from callbacks.common import national_daily
+from callbacks.subject import (
+    AGE_LABELS,
+    HIDDEN,
+    TableColumn,
+    area_reads,
+    compare_note,
+    count,
+    national_cards,
+    neighbour_table,
+    percent,
+    rate,
+)
+from callbacks.subjects import SubjectPage, View
+from dashboard import figures, formatting, metrics
+from dashboard.definitions.testing import (
+    POSITIVITY_7D,
+    RESULT_TIME,
+    TESTS_BY_AGE,
+    TESTS_DAILY,
+    TESTS_PER_100K,
+)
+from dashboard.figures import testing as testing_figures
+from dashboard.figures.testing import Measure
+from dashboard.i18n import N_, _
+from dashboard.metrics import testing as testing_metrics
+from data.queries import testing as testing_queries
+from layouts.common import card
+from layouts.subject_page import PageLayout, Row, Slot
+
+
+def _positivity(values: Mapping[str, Any], key: str = "positivity_7d") -> str:
+    return percent(values[key], hidden=values[f"{key}_hidden"])
+
+
+def _per100k(values: Mapping[str, Any]) -> str:
+    return rate(values["tests_7d_per_100k"], 0, hidden=values["tests_7d_per_100k_hidden"])
+
+
+def _days(values: Mapping[str, Any]) -> str:
+    text = rate(values["mean_result_days_7d"], 1, hidden=values["mean_result_days_7d_hidden"])
+    return text if text in ("–", _(HIDDEN)) else _("{value} dager", value=text)
+
+
+def _cards(view: View, k: dict, f: dict, n: dict) -> list[dbc.Col]:
+    def compared(value: Any) -> str:
+        return compare_note(view.context, value(f), value(n))
+
+    cards = [
+        (
+            _("Testhendelser siste 7 dager"),
+            count(k["tests_7d"], k["tests_7d_suppressed"]),
+            _(
+                "7 dager før: {value}",
+                value=count(k["tests_prev_7d"], k["tests_prev_7d_suppressed"]),
+            ),
+            "tests",
+            2,
+        ),
+        (_("Testhendelser per 100 000 (7 dager)"), _per100k(k), compared(_per100k), "per100k", 3),
+        (
+            _("Positive siste 7 dager"),
+            count(k["positive_7d"], k["positive_7d_suppressed"]),
+            _("Positivandel 7 dager før: {value}", value=_positivity(k, "positivity_prev_7d")),
+            "positive",
+            2,
+        ),
+        (_("Positivandel (7 dager)"), _positivity(k), compared(_positivity), "positivity", 3),
+        (_("Tid fra prøve til svar"), _days(k), compared(_days), "result-time", 2),
+    ]
+    return [
+        dbc.Col(card(title, value, note=note, card_id=f"testing-card-{key}"), md=width)
+        for title, value, note, key, width in cards
+    ]
+
+
+COLUMNS = (
+    TableColumn(
+        N_("Testhendelser 7 d"),
+        lambda r: count(r.tests, bool(r.tests_suppressed)),
+        lambda v: count(v["tests_7d"], v["tests_7d_suppressed"]),
+    ),
+    TableColumn(
+        N_("Per 100 000"),
+        lambda r: rate(r.tests_per_100k, 0, hidden=bool(r.tests_per_100k_hidden)),
+        _per100k,
+    ),
+    TableColumn(
+        N_("Positive 7 d"),
+        lambda r: count(r.positive, bool(r.positive_suppressed)),
+        lambda v: count(v["positive_7d"], v["positive_7d_suppressed"]),
+    ),
+    TableColumn(
+        N_("Positivandel"),
+        lambda r: percent(r.positivity, hidden=bool(r.positivity_hidden)),
+        _positivity,
+    ),
+    TableColumn(
+        N_("Dager til svar"),
+        lambda r: rate(r.mean_result_days, 1, hidden=bool(r.mean_result_days_hidden)),
+        lambda v: rate(v["mean_result_days_7d"], 1, hidden=v["mean_result_days_7d_hidden"]),
+    ),
+)
+
+
+def render(view: View) -> dict[str, Any]:
+    context, date = view.context, view.context.date
+    series, by_age = area_reads(
+        view,
+        indicator="tests_7d",
+        daily=testing_queries.tests_daily,
+        to_series=testing_metrics.testing_series,
+        by_age=testing_queries.tests_by_age,
+        to_groups=testing_metrics.testing_by_group,
+    )
+    k, f, n = (testing_metrics.testing_at(s, date) for s in series)
+    labelled = [(label, s) for (label, _l, _c), s in zip(context.areas, series, strict=True)]
+    return {
+        "cards": _cards(view, k, f, n),
+        "daily": testing_figures.tests_per_day_figure(
+            series[0], title=_("Testhendelser per dag – {kommune}", kommune=context.name)
+        ),
+        "positivity": testing_figures.comparison_lines(
+            labelled,
+            Measure("positivity_7d", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
+            title=_("Positivandel, 7 dager"),
+        ),
+        "age": testing_figures.age_comparison(
+            [(label, frame) for (label, _l, _c), frame in zip(context.areas, by_age, strict=True)],
+            [
+                Measure("tests_per_100k", _("Testhendelser per 100 000"), decimals=0),
+                Measure("positivity", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
+            ],
+            title=_(
+                "Etter aldersgruppe, siste 7 dager til {date}", date=formatting.date_short(date)
+            ),
+            bands=AGE_LABELS,
+        ),
+        "result-time": testing_figures.comparison_lines(
+            labelled,
+            Measure("mean_result_days_7d", _("Dager"), decimals=2, suffix=_(" dager")),
+            title=_("Dager fra prøve til svar"),
+        ),
+        "neighbours": neighbour_table(
+            view,
+            read=testing_queries.tests_by_kommune,
+            to_groups=testing_metrics.testing_by_group,
+            columns=COLUMNS,
+            areas=[f, n],
+            table_id="testing-neighbour-table",
+        ),
+    }
+
+
+def national(view: View) -> dict[str, Any]:
+    """Real data without kommune-level tests: the national series instead."""
+    start, date = view.context.info["period_start"], view.context.date
+    tests = national_daily("tests_all", start, date)
+    positive = national_daily("tests_pos", start, date)
+    share, share_7d = testing_metrics.national_positivity(tests, positive, date)
+    return {
+        "cards": national_cards(
+            [
+                (_("Testhendelser siste 7 dager"), metrics.published_window(tests, date), 0),
+                (
+                    _("Positive testhendelser siste 7 dager"),
+                    metrics.published_window(positive, date),
+                    0,
+                ),
+                (_("Positivandel (7 dager), %"), share_7d, 1),
+            ]
+        ),
+        "daily": figures.national_series_figure(
+            tests,
+            title=_("Testhendelser per dag – hele landet"),
+            name=_("Testhendelser"),
+            yaxis_title=_("Testhendelser"),
+            line="mean_7d",
+        ),
+        "positivity": figures.national_series_figure(
+            share,
+            title=_("Positivandel – hele landet"),
+            name=_("Positivandel per dag (%)"),
+            yaxis_title=_("Prosent"),
+            line="mean_7d",
+        ),
+        "age": figures.message_figure(
+            _("Testhendelser etter alder er ikke publisert per kommune.")
+        ),
+        "result-time": figures.message_figure(_("Tid fra prøve til svar er ikke publisert.")),
+        "source_note": _("Nasjonale tall: FHI (laboratoriedatabasen) via covidnor."),
+    }
+
+
+PAGE = SubjectPage(
+    layout=PageLayout(
+        prefix="testing",
+        name=N_("Testing"),
+        order=2,
+        nav_group="smitte",
+        parts=(
+            Slot("cards", "cards"),
+            Row((Slot("daily", "figure", {"lg": 6}), Slot("positivity", "figure", {"lg": 6}))),
+            Row((Slot("age", "figure", {"lg": 8}), Slot("result-time", "figure", {"lg": 4}))),
+            Slot("neighbours", heading=N_("Nabokommuner")),
+        ),
+        definitions=(TESTS_DAILY, POSITIVITY_7D, TESTS_PER_100K, TESTS_BY_AGE, RESULT_TIME),
+    ),
+    render=render,
+    subject="tests",
+    fallback=national,
+)
