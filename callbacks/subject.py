@@ -16,6 +16,8 @@ from callbacks.common import NATION_LABEL, Context, compare_line
 from callbacks.subjects import View
 from dashboard import formatting
 from dashboard.definitions import DEMO_SOURCE
+from dashboard.figures import testing as testing_figures
+from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _, ngettext
 from data import indicators, queries
 from data.codes import AGE_BANDS
@@ -148,37 +150,89 @@ def with_age_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def area_reads(
-    view: View,
-    *,
-    indicator: str,
-    daily: Callable[..., pd.DataFrame],
-    to_series: Callable[..., pd.DataFrame],
-    by_age: Callable[..., pd.DataFrame],
-    to_groups: Callable[[pd.DataFrame], pd.DataFrame],
-) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """A subject page's reads for the kommune, its county and the country: the daily series
-    over the whole period (as of the page's date) and the age bands of the date's window.
+@dataclass(frozen=True)
+class AreaSeries:
+    """The reads of a page that sets the kommune's daily series beside its county's and the
+    country's (Testing, Sykehus): the registry ``indicator`` the series counts, the daily read
+    and its metrics (``to_series``, the window values ``at`` a date), the age bands' and the
+    neighbours' window reads and their metrics (``to_groups``)."""
 
-    ``indicator`` (:mod:`data.indicators`) is what the series counts: one counted by test date
-    carries the data layer's ``complete`` column (:mod:`data.queries.completeness`), so every
-    figure drawn from it shades the test dates not yet complete."""
+    indicator: str
+    daily: Callable[..., pd.DataFrame]
+    to_series: Callable[..., pd.DataFrame]
+    at: Callable[[pd.DataFrame, Any], dict[str, Any]]
+    by_age: Callable[..., pd.DataFrame]
+    by_kommune: Callable[..., pd.DataFrame]
+    to_groups: Callable[[pd.DataFrame], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Areas:
+    """The kommune's, its county's and the country's series, age bands and window values
+    (``windows``: the kommune's, the county's, the country's), as read by :func:`read_areas`."""
+
+    view: View
+    reads: AreaSeries
+    series: list[pd.DataFrame]
+    ages: list[pd.DataFrame]
+    windows: list[dict[str, Any]]
+
+    def _labelled(self, frames: list[pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
+        areas = self.view.context.areas
+        return [(label, frame) for (label, _l, _c), frame in zip(areas, frames, strict=True)]
+
+    def lines(self, measure: Measure, title: str) -> dict[str, Any]:
+        """One measure of the three series over time."""
+        return testing_figures.comparison_lines(self._labelled(self.series), measure, title=title)
+
+    def by_age(self, measures: list[Measure]) -> dict[str, Any]:
+        """The date's 7-day window by age band, one panel per measure."""
+        date = formatting.date_short(self.view.context.date)
+        return testing_figures.age_comparison(
+            self._labelled(self.ages),
+            measures,
+            title=_("Etter aldersgruppe, siste 7 dager til {date}", date=date),
+            bands=AGE_LABELS,
+        )
+
+    def neighbours(self, columns: Sequence[TableColumn], *, table_id: str) -> html.Div:
+        """The kommune and its neighbours, then its county and the country."""
+        return neighbour_table(
+            self.view,
+            read=self.reads.by_kommune,
+            to_groups=self.reads.to_groups,
+            columns=columns,
+            areas=self.windows[1:],
+            table_id=table_id,
+        )
+
+
+def read_areas(view: View, reads: AreaSeries) -> Areas:
+    """A subject page's reads for the kommune, its county and the country: the daily series
+    over the whole period (as of the page's date), the age bands of the date's window and the
+    window values on the date.
+
+    A series whose indicator (:mod:`data.indicators`) counts by test date carries the data
+    layer's ``complete`` column (:mod:`data.queries.completeness`), so every figure drawn from
+    it shades the test dates not yet complete."""
     context, scope = view.context, view.scope
     start, end = context.info["period_start"], context.info["data_date"]
-    completeness = (
-        case_completeness(scope=scope) if indicators.get(indicator).time_basis == "test" else None
-    )
+    by_test_date = indicators.get(reads.indicator).time_basis == "test"
+    completeness = case_completeness(scope=scope) if by_test_date else None
     series = []
     for _label, level, code in context.areas:
-        frame = daily(scope=scope, level=level, code=code, start=start, end=end)
+        frame = reads.daily(scope=scope, level=level, code=code, start=start, end=end)
         if completeness is not None:
             frame = mark_complete(frame, completeness)
-        series.append(to_series(frame, date=context.date))
+        series.append(reads.to_series(frame, date=context.date))
     ages = [
-        with_age_labels(to_groups(by_age(scope=scope, level=level, code=code, date=context.date)))
+        with_age_labels(
+            reads.to_groups(reads.by_age(scope=scope, level=level, code=code, date=context.date))
+        )
         for _label, level, code in context.areas
     ]
-    return series, ages
+    windows = [reads.at(s, context.date) for s in series]
+    return Areas(view=view, reads=reads, series=series, ages=ages, windows=windows)
 
 
 def neighbour_window(

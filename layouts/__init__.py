@@ -2,7 +2,9 @@
 
 Every module here with a ``PAGE`` dict and a ``layout`` function is a page; pages are
 registered in ``PAGE["order"]``. Only pages that work belong here, since each one appears
-in the navigation.
+in the navigation. The subject pages have no module here: each is a declaration
+(``callbacks/subjects/``) drawn by :mod:`layouts.subject_page` and registered with its
+callback by :mod:`callbacks.subject_page`.
 """
 
 from __future__ import annotations

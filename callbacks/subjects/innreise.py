@@ -63,13 +63,13 @@ def _cards(
         nation_value = share_text(f.at[metric, "n"], f.at[metric, "n_suppressed"])
         return compare_line(place.fylkesnavn, fylke_value, nation_value)
 
-    registered = own.get("registered")
+    daily = arrival_metrics.per_day(own.get("registered"), days)
     window_note = _("Siste {days} dager", days=days)
-    if registered is not None and not pd.isna(registered):
+    if daily is not None:
         window_note = _(
             "Siste {days} dager · {per_day} per dag",
             days=days,
-            per_day=formatting.number(registered / days, 1),
+            per_day=formatting.number(daily, 1),
         )
     return [
         dbc.Col(

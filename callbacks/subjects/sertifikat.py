@@ -257,9 +257,8 @@ def over_time(view: View) -> dict[str, Any]:
         body.append(
             html.Div([html.Span(f"{label}: "), html.Strong(percent(value))], className="mb-1")
         )
-    own = values[0][1]
-    if not pd.isna(own) and not pd.isna(values[2][1]):
-        diff = (own - values[2][1]) * 100
+    diff = certificate_metrics.points_against(values[0][1], values[2][1])
+    if diff is not None:
         sign = "+" if diff >= 0 else "−"
         body.append(
             html.Div(

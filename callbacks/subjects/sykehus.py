@@ -10,20 +10,18 @@ import pandas as pd
 
 from callbacks.common import national_daily
 from callbacks.subject import (
-    AGE_LABELS,
+    AreaSeries,
     TableColumn,
-    area_reads,
     compare_note,
     count,
     national_cards,
-    neighbour_table,
     rate,
+    read_areas,
 )
 from callbacks.subjects import SubjectPage, View
-from dashboard import figures, formatting, metrics
+from dashboard import figures, metrics
 from dashboard.definitions.hospital import ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K
 from dashboard.figures import hospital as hospital_figures
-from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import hospital as hospital_metrics
@@ -40,7 +38,9 @@ def _window(count_key: str) -> Any:
     return lambda values: count(values[count_key], values[f"{count_key}_suppressed"])
 
 
-def _cards(view: View, k: dict, f: dict, n: dict, day: pd.Series) -> list[dbc.Col]:
+def _cards(view: View, windows: list[dict], day: pd.Series) -> list[dbc.Col]:
+    k, f, n = windows  # the kommune's, the county's, the country's
+
     def compared(key: str) -> str:
         return compare_note(view.context, _per100k(key)(f), _per100k(key)(n))
 
@@ -117,55 +117,42 @@ COLUMNS = (
 )
 
 
+READS = AreaSeries(
+    indicator="admissions_7d",  # by admission date: complete as it stands
+    daily=hospital_queries.hospital_daily,
+    to_series=hospital_metrics.hospital_series,
+    at=hospital_metrics.hospital_at,
+    by_age=hospital_queries.hospital_by_age,
+    by_kommune=hospital_queries.hospital_by_kommune,
+    to_groups=hospital_metrics.hospital_by_group,
+)
+
+
 def render(view: View) -> dict[str, Any]:
-    context, date = view.context, view.context.date
-    series, by_age = area_reads(
-        view,
-        indicator="admissions_7d",
-        daily=hospital_queries.hospital_daily,
-        to_series=hospital_metrics.hospital_series,
-        by_age=hospital_queries.hospital_by_age,
-        to_groups=hospital_metrics.hospital_by_group,
-    )
-    k, f, n = (hospital_metrics.hospital_at(s, date) for s in series)
-    own = series[0]
-    on_date = own[own["date"] == pd.Timestamp(date)]
+    areas = read_areas(view, READS)
+    own = areas.series[0]
+    on_date = own[own["date"] == pd.Timestamp(view.context.date)]
     day = on_date.iloc[0] if len(on_date) else pd.Series(dtype="float64")
-    labelled = [(label, s) for (label, _l, _c), s in zip(context.areas, series, strict=True)]
     return {
-        "cards": _cards(view, k, f, n, day),
+        "cards": _cards(view, areas.windows, day),
         "daily": hospital_figures.admissions_per_day_figure(
-            own, title=_("Sykehusinnleggelser per dag – {kommune}", kommune=context.name)
+            own, title=_("Sykehusinnleggelser per dag – {kommune}", kommune=view.context.name)
         ),
-        "rate": testing_figures.comparison_lines(
-            labelled,
+        "rate": areas.lines(
             Measure("admissions_7d_per_100k", _("Per 100 000"), decimals=1),
-            title=_("Innleggelser per 100 000, 7 dager"),
+            _("Innleggelser per 100 000, 7 dager"),
         ),
-        "age": testing_figures.age_comparison(
-            [(label, frame) for (label, _l, _c), frame in zip(context.areas, by_age, strict=True)],
+        "age": areas.by_age(
             [
                 Measure("admissions_per_100k", _("Innleggelser per 100 000"), decimals=1),
                 Measure("icu_admissions_per_100k", _("Intensiv per 100 000"), decimals=1),
-            ],
-            title=_(
-                "Etter aldersgruppe, siste 7 dager til {date}", date=formatting.date_short(date)
-            ),
-            bands=AGE_LABELS,
+            ]
         ),
-        "icu-rate": testing_figures.comparison_lines(
-            labelled,
+        "icu-rate": areas.lines(
             Measure("icu_admissions_7d_per_100k", _("Per 100 000"), decimals=2),
-            title=_("Intensiv per 100 000, 7 dager"),
+            _("Intensiv per 100 000, 7 dager"),
         ),
-        "neighbours": neighbour_table(
-            view,
-            read=hospital_queries.hospital_by_kommune,
-            to_groups=hospital_metrics.hospital_by_group,
-            columns=COLUMNS,
-            areas=[f, n],
-            table_id="sykehus-neighbour-table",
-        ),
+        "neighbours": areas.neighbours(COLUMNS, table_id="sykehus-neighbour-table"),
     }
 
 

@@ -10,19 +10,18 @@ import dash_bootstrap_components as dbc
 
 from callbacks.common import national_daily
 from callbacks.subject import (
-    AGE_LABELS,
     HIDDEN,
+    AreaSeries,
     TableColumn,
-    area_reads,
     compare_note,
     count,
     national_cards,
-    neighbour_table,
     percent,
     rate,
+    read_areas,
 )
 from callbacks.subjects import SubjectPage, View
-from dashboard import figures, formatting, metrics
+from dashboard import figures, metrics
 from dashboard.definitions.testing import (
     POSITIVITY_7D,
     RESULT_TIME,
@@ -52,7 +51,9 @@ def _days(values: Mapping[str, Any]) -> str:
     return text if text in ("–", _(HIDDEN)) else _("{value} dager", value=text)
 
 
-def _cards(view: View, k: dict, f: dict, n: dict) -> list[dbc.Col]:
+def _cards(view: View, windows: list[dict]) -> list[dbc.Col]:
+    k, f, n = windows  # the kommune's, the county's, the country's
+
     def compared(value: Any) -> str:
         return compare_note(view.context, value(f), value(n))
 
@@ -113,52 +114,39 @@ COLUMNS = (
 )
 
 
+READS = AreaSeries(
+    indicator="tests_7d",  # by test date: its figures shade the incomplete days
+    daily=testing_queries.tests_daily,
+    to_series=testing_metrics.testing_series,
+    at=testing_metrics.testing_at,
+    by_age=testing_queries.tests_by_age,
+    by_kommune=testing_queries.tests_by_kommune,
+    to_groups=testing_metrics.testing_by_group,
+)
+
+
 def render(view: View) -> dict[str, Any]:
-    context, date = view.context, view.context.date
-    series, by_age = area_reads(
-        view,
-        indicator="tests_7d",
-        daily=testing_queries.tests_daily,
-        to_series=testing_metrics.testing_series,
-        by_age=testing_queries.tests_by_age,
-        to_groups=testing_metrics.testing_by_group,
-    )
-    k, f, n = (testing_metrics.testing_at(s, date) for s in series)
-    labelled = [(label, s) for (label, _l, _c), s in zip(context.areas, series, strict=True)]
+    areas = read_areas(view, READS)
     return {
-        "cards": _cards(view, k, f, n),
+        "cards": _cards(view, areas.windows),
         "daily": testing_figures.tests_per_day_figure(
-            series[0], title=_("Testhendelser per dag – {kommune}", kommune=context.name)
+            areas.series[0], title=_("Testhendelser per dag – {kommune}", kommune=view.context.name)
         ),
-        "positivity": testing_figures.comparison_lines(
-            labelled,
+        "positivity": areas.lines(
             Measure("positivity_7d", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
-            title=_("Positivandel, 7 dager"),
+            _("Positivandel, 7 dager"),
         ),
-        "age": testing_figures.age_comparison(
-            [(label, frame) for (label, _l, _c), frame in zip(context.areas, by_age, strict=True)],
+        "age": areas.by_age(
             [
                 Measure("tests_per_100k", _("Testhendelser per 100 000"), decimals=0),
                 Measure("positivity", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
-            ],
-            title=_(
-                "Etter aldersgruppe, siste 7 dager til {date}", date=formatting.date_short(date)
-            ),
-            bands=AGE_LABELS,
+            ]
         ),
-        "result-time": testing_figures.comparison_lines(
-            labelled,
+        "result-time": areas.lines(
             Measure("mean_result_days_7d", _("Dager"), decimals=2, suffix=_(" dager")),
-            title=_("Dager fra prøve til svar"),
+            _("Dager fra prøve til svar"),
         ),
-        "neighbours": neighbour_table(
-            view,
-            read=testing_queries.tests_by_kommune,
-            to_groups=testing_metrics.testing_by_group,
-            columns=COLUMNS,
-            areas=[f, n],
-            table_id="testing-neighbour-table",
-        ),
+        "neighbours": areas.neighbours(COLUMNS, table_id="testing-neighbour-table"),
     }
 
 

@@ -137,3 +137,10 @@ __all__ = [
     "share",
     "window",
 ]
+
+
+def per_day(count: Any, days: int) -> float | None:
+    """A window's count as a mean per day; None when the count is unknown or withheld."""
+    if count is None or pd.isna(count) or days <= 0:
+        return None
+    return float(count) / days

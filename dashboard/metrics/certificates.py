@@ -80,3 +80,10 @@ __all__ = [
     "total_row",
     "with_shares",
 ]
+
+
+def points_against(own: float, other: float) -> float | None:
+    """The difference of two shares (0–1) in percentage points; None when either is unknown."""
+    if pd.isna(own) or pd.isna(other):
+        return None
+    return (float(own) - float(other)) * 100

@@ -11,14 +11,14 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func
 
-from data import key_figures, published, rollups
+from data import key_figures, published
 from data.cache import cached
-from data.codes import AGE_BANDS, DEFAULT_DISEASE
+from data.codes import DEFAULT_DISEASE
 from data.protection import protect
-from data.queries.frames import AreaLevel, area_kommuner, read_frame, read_raw_frame
-from data.queries.population import _kommune_population, population_for, population_year
+from data.queries import aggregate_reads
+from data.queries.frames import AreaLevel, area_kommuner
 from data.schema import AggTestsDaily
 from data.scope import Scope
 
@@ -69,32 +69,21 @@ def _area_daily(
     """Unprotected daily sums and 7-day windows of a set of kommuner (None: all).
 
     Cached without the scope, so that the county and national series are read once per data
-    version for everyone; the public query applies scope and protection on every call. A
-    kommune, county or the nation is one indexed read of its key figures (summed at load).
+    version for everyone; the public query applies scope and protection on every call.
     """
-    held = key_figures.daily(
-        members=members, start=start, end=end, disease=disease, columns=KEY_FIGURE_COLUMNS
+    out = aggregate_reads.daily_sums(
+        T,
+        _sums,
+        SUM_COLUMNS,
+        windowed=("tests", "positive", "result_days_sum", "result_days_n"),
+        key_figure_columns=KEY_FIGURE_COLUMNS,
+        members=members,
+        start=start,
+        end=end,
+        disease=disease,
     )
-    if held is not None:
-        return held.rename(columns={"population_alle": "population"})
-    first = start - dt.timedelta(days=6)  # so the first day's window is complete
-    t, area = rollups.source(T, members)
-    q = (
-        select(t.date, *_sums(t))
-        .where(t.disease == disease, t.date >= first, t.date <= end, *area)
-        .group_by(t.date)
-    )
-    counts = read_raw_frame(q, ["date", *SUM_COLUMNS])
-    counts["date"] = pd.to_datetime(counts["date"])
-    days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
-    out = days.merge(counts, on="date", how="left")
-    out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
-    for column in ("tests", "positive", "result_days_sum", "result_days_n"):
-        out[f"{column}_7d"] = out[column].rolling(7, min_periods=1).sum().astype("int64")
-    out = out[out["date"] >= pd.Timestamp(start)].reset_index(drop=True)
-    members_list = None if members is None else list(members)
-    out["population"] = population_for(members_list, out["date"]).sum(axis=1).astype("int64")
-    return out.drop(columns=["result_days_sum", "result_days_n"])
+    # the days summed per day are only wanted in their windows
+    return out.drop(columns=["result_days_sum", "result_days_n"], errors="ignore")
 
 
 @cached()
@@ -133,10 +122,6 @@ def tests_daily(
     )
 
 
-def _window(date: dt.date, days: int) -> tuple[dt.date, dt.date]:
-    return date - dt.timedelta(days=days - 1), date
-
-
 @cached()
 def tests_by_age(
     *,
@@ -153,18 +138,9 @@ def tests_by_age(
     result_days_n, population (1 January of the date's year), and ``_suppressed`` flags.
     """
     members = area_kommuner(scope, level, code)
-    first, last = _window(date, days)
-    t, area = rollups.source(T, members)
-    q = (
-        select(t.age_band, *_sums(t))
-        .where(t.disease == disease, t.date >= first, t.date <= last, *area)
-        .group_by(t.age_band)
+    out = aggregate_reads.by_age(
+        T, _sums, SUM_COLUMNS, members=members, date=date, days=days, disease=disease
     )
-    counts = read_frame(q, ["age_band", *SUM_COLUMNS])
-    out = pd.DataFrame({"age_band": list(AGE_BANDS)}).merge(counts, on="age_band", how="left")
-    out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
-    pop = population_for(members, pd.Series([pd.Timestamp(date)])).iloc[0]
-    out["population"] = out["age_band"].map(pop).astype("int64")
     out = out.drop(columns=["positive_pcr", "positive_antigen"])
     return protect(
         out,
@@ -191,22 +167,8 @@ def tests_by_kommune(
     result_days_n, population, and ``_suppressed`` flags.
     """
     allowed = scope.restrict(kommuner) or []
-    first, last = _window(date, days)
-    q = (
-        select(T.kommunenummer, *_sums())
-        .where(
-            T.disease == disease,
-            T.kommunenummer.in_(allowed),
-            T.date >= first,
-            T.date <= last,
-        )
-        .group_by(T.kommunenummer)
+    out = aggregate_reads.by_kommune(
+        T, _sums, SUM_COLUMNS, kommuner=allowed, date=date, days=days, disease=disease
     )
-    counts = read_frame(q, ["kommunenummer", *SUM_COLUMNS])
-    out = pd.DataFrame({"kommunenummer": allowed}).merge(counts, on="kommunenummer", how="left")
-    out[SUM_COLUMNS] = out[SUM_COLUMNS].fillna(0).astype("int64")
-    pop = _kommune_population(kommuner=tuple(allowed), year=population_year(date))
-    totals = pop.groupby("kommunenummer")["population"].sum()
-    out["population"] = out["kommunenummer"].map(totals).fillna(0).astype("int64")
     out = out.drop(columns=["positive_pcr", "positive_antigen"])
     return protect(out, scope=scope, counts=COUNTS, rates={"result_days_sum": ["result_days_n"]})
