@@ -216,6 +216,17 @@ def invalidate_version() -> None:
     _state().invalidate_version()
 
 
+def forget_process_facts() -> None:
+    """Empty the process tier of the current layer (a load in this process: a command has no
+    version reader, so its keys do not change with what it loads). Nothing configured: nothing
+    to forget."""
+    from data import db
+
+    layer = db.current_or_none()
+    if layer is not None:
+        layer.cache.process.clear()
+
+
 _deepcopy = copy.deepcopy
 
 

@@ -143,6 +143,10 @@ def current() -> DataLayer:
     return layer
 
 
+def current_or_none() -> DataLayer | None:
+    return _active.get() or _default
+
+
 def install(layer: _L) -> _L:
     """Make ``layer`` the process default (the app factory does, for the app it builds)."""
     global _default

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, literal, select
 
 from data import db
+from data.cache import cached, forget_process_facts
 from data.codes import CURRENT_STRUCTURE
 from data.schema import (
     AggCasesDaily,
@@ -39,24 +40,22 @@ ROLLUPS: dict[Any, Any] = {
     AggVaccinationDaily: AggVaccinationRollup,
     AggHospitalDaily: AggHospitalRollup,
 }
-_counties: dict[str, dict[frozenset[str], str]] = {}  # per database URL
 
 
+@cached(process=True, copy=False)
 def _county_sets() -> dict[frozenset[str], str]:
-    """The kommuner of each county (current structure) → its rollup area code."""
-    url = db.url("main")
-    if url not in _counties:
-        with db.engine().connect() as conn:
-            rows = conn.execute(
-                select(Kommune.fylkesnummer, Kommune.kommunenummer).where(
-                    Kommune.structure == CURRENT_STRUCTURE
-                )
-            ).all()
-        members: dict[str, set[str]] = {}
-        for fylke, code in rows:
-            members.setdefault(str(fylke), set()).add(str(code))
-        _counties[url] = {frozenset(v): COUNTY_PREFIX + k for k, v in members.items()}
-    return _counties[url]
+    """The kommuner of each county (current structure) → its rollup area code; read once per
+    data version (an import may change the kommuner), handed out as it is (nobody writes)."""
+    with db.engine().connect() as conn:
+        rows = conn.execute(
+            select(Kommune.fylkesnummer, Kommune.kommunenummer).where(
+                Kommune.structure == CURRENT_STRUCTURE
+            )
+        ).all()
+    members: dict[str, set[str]] = {}
+    for fylke, code in rows:
+        members.setdefault(str(fylke), set()).add(str(code))
+    return {frozenset(v): COUNTY_PREFIX + k for k, v in members.items()}
 
 
 def area_of(members: tuple[str, ...] | list[str] | None) -> str | None:
@@ -115,7 +114,7 @@ def refresh(conn: Connection) -> None:
     (:mod:`data.official_series`)."""
     from data import official_series  # it reads the rollups' area codes from here
 
-    _counties.clear()
+    forget_process_facts()  # the kommuner of each county may change with this load
     for kommune_table, rollup in ROLLUPS.items():
         conn.execute(delete(rollup))
         _build(conn, kommune_table, rollup)

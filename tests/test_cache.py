@@ -250,3 +250,40 @@ def test_the_process_tier_follows_the_data_version_and_its_own_store(tmp_path) -
                 with db.engine().begin() as conn:
                     bump_data_version(conn)
             assert _fact(key="probe") == {"value": None} and len(FACTS) == 3
+
+
+def test_county_rollup_areas_follow_an_import_that_changes_the_kommuner(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Which kommuner make a county (a rollup area) is read again after a load: an import
+    that adds a kommune to a county is seen by a server that answered before it."""
+    import datetime as dt
+
+    from data import rollups
+    from data.codes import CURRENT_STRUCTURE
+    from data.schema import Kommune
+    from tests.stores import new_stores
+
+    def add(conn: Any, code: str) -> None:
+        conn.execute(
+            Kommune.__table__.insert().values(
+                structure=CURRENT_STRUCTURE,
+                kommunenummer=code,
+                name=code,
+                fylkesnummer="46",
+                valid_from=dt.date(2024, 1, 1),
+            )
+        )
+        bump_data_version(conn)
+
+    results = cache.ResultCache(version_reader=queries.read_data_version)
+    with db.using(**new_stores(tmp_path), cache=results):
+        tables = [DatasetMeta.__table__, Kommune.__table__]
+        DatasetMeta.metadata.create_all(db.engine(), tables=tables)
+        with db.engine().begin() as conn:
+            add(conn, "4601")
+            add(conn, "4602")
+        assert rollups.area_of(("4601", "4602")) == "F46"
+        with db.engine().begin() as conn:  # an import, in another process
+            add(conn, "4603")
+        cache.invalidate_version()
+        assert rollups.area_of(("4601", "4602")) is None
+        assert rollups.area_of(("4601", "4602", "4603")) == "F46"
