@@ -6,6 +6,10 @@ the Kommuneoversikt (KS-analytiker); desktop and mobile presets. For each: the p
 and accessibility scores, TBT, LCP, CLS and the bytes transferred. Lighthouse is installed
 into ``instance/bench/lighthouse`` on first use (needs the npm registry once).
 
+Each page and preset is run ``--runs`` times (3 by default) and the median of each number is
+reported: on a shared machine single runs scatter. ``--base`` measures a server already running
+(its caches as they are) instead of starting gunicorn; ``--pages``/``--presets`` pick a subset.
+
 ``python -m bench.lighthouse --json out.json``; prints numbers, never fails on a score.
 """
 
@@ -16,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -98,38 +103,56 @@ def run_lighthouse(binary: Path, url: str, cookie: str, preset: str) -> dict[str
     }
 
 
+def median_run(binary: Path, url: str, cookie: str, preset: str, runs: int) -> dict[str, Any]:
+    """The median of each number over ``runs`` Lighthouse runs."""
+    got = [run_lighthouse(binary, url, cookie, preset) for _ in range(runs)]
+    return {key: statistics.median(run[key] for run in got) for key in got[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", help="also write the results as JSON to this file")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page and preset")
+    parser.add_argument("--base", help="a running server's URL (else gunicorn is started)")
+    parser.add_argument("--pages", help="comma-separated page names (default: all)")
+    parser.add_argument("--presets", default=",".join(PRESETS))
     args = parser.parse_args()
     binary = lighthouse_bin() if shutil.which("chromium") else None
     if binary is None:
         print("skipped: Lighthouse needs chromium and npm (make browsers)")
         return
+    pages = [p for p in PAGES if not args.pages or p[0] in args.pages.split(",")]
+    presets = args.presets.split(",")
     env = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32)}
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc, _cold = start_gunicorn(port, workers=2, threads=4, env=env)
+    proc = None
+    if args.base:
+        base = args.base.rstrip("/")
+    else:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        proc, _cold = start_gunicorn(port, workers=2, threads=4, env=env)
     rows: list[tuple[str, str]] = []
     try:
-        cookies = {user: _cookie(base, user) for _name, user, _path in PAGES}
-        for name, user, path in PAGES:
+        cookies = {user: _cookie(base, user) for _name, user, _path in pages}
+        for name, user, path in pages:
             # a first visit warms the server's caches: Lighthouse measures the browser's work
             requests.get(f"{base}{path}", cookies={SESSION_COOKIE: cookies[user]}, timeout=120)
-            for preset in PRESETS:
-                got = run_lighthouse(binary, f"{base}{path}", cookies[user], preset)
+            for preset in presets:
+                got = median_run(binary, f"{base}{path}", cookies[user], preset, args.runs)
+                print(name, preset, got, flush=True)
                 rows.append(
                     (
-                        f"Lighthouse {name} ({user}), {preset}: performance / accessibility, "
-                        "TBT ms, LCP ms, CLS, KB transferred",
+                        f"Lighthouse {name} ({user}), {preset}, median of {args.runs}: "
+                        "performance / accessibility, TBT ms, LCP ms, CLS, KB transferred",
                         f"{got['performance']} / {got['accessibility']}, {got['tbt']:.0f}, "
                         f"{got['lcp']:.0f}, {got['cls']:.3f}, {got['bytes'] / 1024:.0f}",
                     )
                 )
     finally:
-        stop_gunicorn(proc)
+        if proc is not None:
+            stop_gunicorn(proc)
     emit("### Lighthouse (logged in, Debian chromium)", rows, args.json)
 
 

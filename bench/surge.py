@@ -70,6 +70,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--json", help="also write the results as JSON to this file")
+    parser.add_argument(
+        "--warmup-limit",
+        type=float,
+        default=3600,
+        help="seconds to wait for the warm-up; then the surge runs on what it has warmed",
+    )
+    parser.add_argument("--no-warm", action="store_true", help="only the cold and second pass")
     args = parser.parse_args()
     from geo import reference
 
@@ -79,10 +86,11 @@ def main() -> None:
     day = _data_date(env).isoformat()
     kommuner = list(reference.kommuner(2024)["kommunenummer"])
     rows: list[tuple[str, str]] = []
-    for warm, names in (
+    phases = [
         (False, ("cold (right after start, no warm-up)", "again (the same briefs)")),
         (True, ("after the warm-up",)),
-    ):
+    ]
+    for warm, names in phases[: 1 if args.no_warm else 2]:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         proc, _cold = start_gunicorn(
@@ -95,8 +103,15 @@ def main() -> None:
             session = requests.Session()
             session.get(f"{base}/login/demo/{USER}", allow_redirects=False, timeout=60)
             if warm:
-                seconds = _wait_for_warmup(session, base, args.workers)
-                rows.append(("warm-up after start: seconds until done", f"{seconds:.0f}"))
+                seconds, state = _wait_for_warmup(session, base, args.workers, args.warmup_limit)
+                rows.append(
+                    (
+                        "warm-up after start: seconds waited, pages warmed (of one worker)",
+                        f"{seconds:.0f}, {state.get('done', 0)} of {state.get('total', '?')}"
+                        + ("" if state.get("state") == "done" else " (not finished)"),
+                    )
+                )
+                print(*rows[-1], sep=": ", flush=True)
             dep = _brief_dependency(session, base)
             bodies = [dependency_body(dep, kommune=k, date=day) for k in kommuner]
             for name in names:
@@ -112,6 +127,7 @@ def main() -> None:
                         + f", {got['hits']} of {len(bodies)} from the cache",
                     )
                 )
+                print(*rows[-1], sep=": ", flush=True)  # a long run keeps what it measured
         finally:
             stop_gunicorn(proc)
     emit("### 07:45 surge (all kommuner's Morgenbrief, latest data date)", rows, args.json)
@@ -119,11 +135,13 @@ def main() -> None:
 
 def _wait_for_warmup(
     session: requests.Session, base: str, workers: int, limit: float = 3600
-) -> float:
+) -> tuple[float, dict[str, Any]]:
     """Seconds until every worker's warm-up is done (with the in-process cache each worker
-    warms its own and reports its own progress, so wait for ``workers`` distinct ones)."""
+    warms its own and reports its own progress, so wait for ``workers`` distinct ones), and
+    the last state seen; at most ``limit`` seconds."""
     started = time.perf_counter()
     done: set[int] = set()
+    state: dict[str, Any] = {}
     while time.perf_counter() - started < limit:
         # a new connection each time: a kept-alive one always reaches the same worker
         state = session.get(
@@ -132,9 +150,9 @@ def _wait_for_warmup(
         if state.get("state") == "done":
             done.add(int(state.get("worker", 0)))
             if state.get("shared") or len(done) >= workers:
-                return time.perf_counter() - started
+                return time.perf_counter() - started, state
         time.sleep(0.5)
-    raise RuntimeError("the warm-up did not finish")
+    return time.perf_counter() - started, state
 
 
 if __name__ == "__main__":

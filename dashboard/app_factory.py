@@ -17,7 +17,7 @@ from flask_caching import Cache
 
 import callbacks
 import layouts
-from dashboard import auth, i18n, outage, vendor, warmup
+from dashboard import auth, i18n, outage, static_cache, vendor, warmup
 from dashboard.api import init_api
 from dashboard.auth import Directory
 from dashboard.exports import init_exports
@@ -243,7 +243,9 @@ def create_app(settings: Settings | None = None, *, directory: Directory | None 
         # or never serves to users (axe-core, for the tests): not auto-included in every page.
         # (assets_ignore matches file names only, so a folder needs assets_path_ignore.)
         assets_path_ignore=["vendor"],
-        external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        external_stylesheets=[
+            static_cache.versioned(settings.assets_dir, "vendor/bootstrap.min.css")
+        ],
         external_scripts=vendor.plotly_locale_scripts(settings.assets_dir),
         title="Situasjonsbilde",
         suppress_callback_exceptions=True,
@@ -253,6 +255,7 @@ def create_app(settings: Settings | None = None, *, directory: Directory | None 
     )
     server = app.server
     _serve_plotly_partial(app, settings.assets_dir)
+    static_cache.install(server)
 
     layer = db.install(build_data_layer(settings, server))
     server.extensions[DATA_LAYER] = layer

@@ -130,7 +130,9 @@ def plotly_locale_scripts(assets_dir: Path) -> list[str]:
     graph is drawn.
     """
     if (assets_dir / "vendor" / PLOTLY_LOCALE_FILE).exists():
-        return [f"/assets/vendor/{PLOTLY_LOCALE_FILE}"]
+        from dashboard.static_cache import versioned
+
+        return [versioned(assets_dir, f"vendor/{PLOTLY_LOCALE_FILE}")]
     return []
 
 

@@ -51,9 +51,11 @@ def dropdown_labels() -> Any:
     }
 
 
-def dropdown(**kwargs: Any) -> dcc.Dropdown:
-    """A dcc.Dropdown with its own texts in the user's language."""
-    return dcc.Dropdown(labels=dropdown_labels(), **kwargs)
+def dropdown(**kwargs: Any) -> html.Div:
+    """A dcc.Dropdown with its own texts in the user's language, in a box as high as the
+    dropdown will be: Dash draws nothing in its place until the dropdown's script has loaded,
+    and the page below would move down when it arrives (CLS; assets/app.css)."""
+    return html.Div(dcc.Dropdown(labels=dropdown_labels(), **kwargs), className="control-box")
 
 
 def map_config() -> Any:

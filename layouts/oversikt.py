@@ -287,6 +287,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                                 figure=EMPTY_FIGURE,
                                 config=map_config(),
                                 style={"height": "560px"},
+                                className="graph-h560",  # reserved while plotly.js loads
                             ),
                             html.Div(id="ov-map-definition", className="small"),
                         ],

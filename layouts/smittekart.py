@@ -91,7 +91,12 @@ def layout(
                 [
                     dbc.Col(
                         dcc.Loading(
-                            dcc.Graph(id="map", config=map_config(), style={"height": "720px"}),
+                            dcc.Graph(
+                                id="map",
+                                config=map_config(),
+                                style={"height": "720px"},
+                                className="graph-h720",  # reserved while plotly.js loads
+                            ),
                             type="default",
                         ),
                         lg=8,

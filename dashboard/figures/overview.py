@@ -6,7 +6,6 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import i18n
 from dashboard.figures.core import FONT, KOMMUNE_COLOUR
@@ -14,6 +13,45 @@ from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _
 
 PER = 100_000
+
+
+def _grid(rows: int, cols: int, titles: list[str], vertical_spacing: float) -> dict:
+    """The layout ``make_subplots(rows, cols, subplot_titles=titles, shared_xaxes=True,
+    vertical_spacing=…)`` makes, written out: make_subplots and adding traces by row and column
+    validate every axis again for each step (0.9 s of a new date's 1.5 s on the Kommuneoversikt)."""
+    h_space = 0.2 / cols
+    width = (1 - h_space * (cols - 1)) / cols
+    height = (1 - vertical_spacing * (rows - 1)) / rows
+    layout: dict = {"annotations": []}
+    for k in range(rows * cols):
+        row, col = divmod(k, cols)
+        suffix = "" if k == 0 else str(k + 1)
+        x0 = col * (width + h_space)
+        top = 1 - row * (height + vertical_spacing)
+        y0 = max(0.0, top - height)
+        xaxis: dict = {"anchor": f"y{suffix}", "domain": [round(x0, 12), round(x0 + width, 12)]}
+        if row < rows - 1:  # shared x: the bottom panel of the column has the tick labels
+            xaxis.update(matches=f"x{(rows - 1) * cols + col + 1}", showticklabels=False)
+        layout[f"xaxis{suffix}"] = xaxis
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}",
+            "domain": [round(y0, 12), round(top, 12)],
+        }
+        if k < len(titles):
+            layout["annotations"].append(
+                {
+                    "font": {"size": 11},
+                    "showarrow": False,
+                    "text": titles[k],
+                    "x": x0 + width / 2,
+                    "xanchor": "center",
+                    "xref": "paper",
+                    "y": top,
+                    "yanchor": "bottom",
+                    "yref": "paper",
+                }
+            )
+    return layout
 
 
 def small_multiples(
@@ -39,14 +77,11 @@ def small_multiples(
         else f"{int(r.rank)}. {r.name}"
         for r in top.itertuples()
     ]
-    fig = make_subplots(
-        rows=rows, cols=cols, subplot_titles=titles, shared_xaxes=True, vertical_spacing=0.12
-    )
     by_code = weekly.set_index("kommunenummer")
     now = _("nå")
     x = [f"-{w}" if w else now for w in reversed(range(weeks))]
     hover = _("%{y:.1f} per 100 000")
-    traces, trace_rows, trace_cols, shapes = [], [], [], []
+    traces, shapes = [], []
     for i, r in enumerate(top.itertuples()):
         values = by_code.loc[r.kommunenummer] if r.kommunenummer in by_code.index else None
         y = [
@@ -55,22 +90,23 @@ def small_multiples(
             else round(float(values[f"w{w}"]) * PER / float(r.population), 1)
             for w in reversed(range(weeks))
         ]
+        suffix = "" if i == 0 else str(i + 1)
         traces.append(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines+markers",
-                line=dict(color=KOMMUNE_COLOUR, width=2),
-                marker=dict(size=4),
-                name=r.name,
-                showlegend=False,
-                hovertemplate=hover + "<extra>" + str(r.name) + "</extra>",
-            )
+            {
+                "type": "scatter",
+                "x": x,
+                "y": y,
+                "mode": "lines+markers",
+                "line": {"color": KOMMUNE_COLOUR, "width": 2},
+                "marker": {"size": 4},
+                "name": r.name,
+                "showlegend": False,
+                "hovertemplate": hover + "<extra>" + str(r.name) + "</extra>",
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+            }
         )
-        trace_rows.append(i // cols + 1)
-        trace_cols.append(i % cols + 1)
-        if reference == reference:  # not NaN; shapes in one update: add_hline is slow
-            suffix = "" if i == 0 else str(i + 1)
+        if reference == reference:  # not NaN
             shapes.append(
                 dict(
                     type="line",
@@ -83,8 +119,8 @@ def small_multiples(
                     line=dict(dash="dash", color=COLOURS["land"], width=1),
                 )
             )
-    fig.add_traces(traces, rows=trace_rows, cols=trace_cols)
-    fig.update_layout(
+    layout = _grid(rows, cols, titles, vertical_spacing=0.12)
+    layout.update(
         shapes=shapes,
         height=170 * rows + 60,
         margin=dict(l=40, r=10, t=40, b=30),
@@ -95,8 +131,7 @@ def small_multiples(
             font=dict(size=13),
         ),
     )
-    fig.update_annotations(font_size=11)
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 __all__ = ["small_multiples"]

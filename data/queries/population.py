@@ -126,14 +126,21 @@ def population_year(date: dt.date, members: list[str] | None = None) -> int:
 def _population_rows(kommuner: list[str], date: dt.date) -> pd.DataFrame:
     """Population by age band (columns) of each kommune (rows, index the codes) on 1 January
     of ``date``'s year: :func:`population_for` of each kommune on one day, in one frame."""
+    # straight from the loaded arrays: one memo entry per kommune would be 357 entries for
+    # the Kommuneoversikt, more than the memo keeps (rebuilt on every new date)
+    loaded = _loaded()
     rows = []
     for code in kommuner:
-        years, table = _population_arrays((code,))
+        row = loaded.codes.get(code)
+        has = loaded.present[row] if row is not None else None
+        if row is None or has is None or not has.any():
+            raise LookupError("No population data loaded")
+        years = loaded.years[has]
         year = min(max(date.year, int(years[0])), int(years[-1]))
         position = int(np.searchsorted(years, year))
         if position >= len(years) or years[position] != year:
             raise KeyError("population year missing between the loaded years")
-        rows.append(table[position])
+        rows.append(loaded.bands[row][has][position])
     values = np.stack(rows) if rows else np.zeros((0, len(AGE_BANDS)), dtype="int64")
     return pd.DataFrame(values, index=pd.Index(kommuner), columns=list(AGE_BANDS))
 
