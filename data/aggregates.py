@@ -7,12 +7,14 @@ PostgreSQL) through SQLAlchemy Core ``INSERT … SELECT``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
 from tqdm import tqdm
 
-from data import page_tables, rollups
+from data import aggregates_frames, page_tables, rollups
 from data.schema import (
     AggArrivalsDaily,
     AggCasesDaily,
@@ -192,10 +194,25 @@ STEPS = (
 )
 
 
-def refresh(conn: Connection, *, progress: bool = False) -> None:
-    """Rebuild every aggregate table inside the caller's transaction."""
+def refresh(
+    conn: Connection,
+    *,
+    progress: bool = False,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+) -> None:
+    """Rebuild every aggregate table inside the caller's transaction.
+
+    ``frames``: the event tables just loaded, still in memory (the demo build); the daily
+    aggregates are then grouped from them (:mod:`data.aggregates_frames`, the same rows)
+    instead of read back from the store."""
+    from data.load import bulk_insert  # data.load imports this module
+
     for table, build in tqdm(STEPS, desc="Aggregater", disable=not progress):
         conn.execute(delete(table))
-        build(conn)
+        rows = None if frames is None else aggregates_frames.daily(table.__tablename__, frames)
+        if rows is None:
+            build(conn)
+        else:
+            bulk_insert(conn, table.__table__, rows)
     rollups.refresh(conn)
     page_tables.refresh(conn)

@@ -247,7 +247,7 @@ def load_dataset(
     bar.close()
     with main.begin() as conn:
         set_meta(conn, meta)  # the certificate series run up to the data date
-        aggregates.refresh(conn, progress=progress)
+        aggregates.refresh(conn, progress=progress, frames=tables)
         certificate_aggregates.refresh(conn, progress=progress)
         bump_data_version(conn)
         conn.execute(
