@@ -248,7 +248,7 @@ def load_dataset(
     with main.begin() as conn:
         set_meta(conn, meta)  # the certificate series run up to the data date
         aggregates.refresh(conn, progress=progress, frames=tables)
-        certificate_aggregates.refresh(conn, progress=progress)
+        certificate_aggregates.refresh(conn, progress=progress, frames=tables)
         bump_data_version(conn)
         conn.execute(
             insert(DataSourceStatus).values(
