@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
 from tqdm import tqdm
 
-from data import aggregates_frames, page_tables, rollups
+from data import page_tables, rollups
 from data.schema import (
     AggArrivalsDaily,
     AggCasesDaily,
@@ -198,18 +198,18 @@ def refresh(
     conn: Connection,
     *,
     progress: bool = False,
-    frames: Mapping[str, pd.DataFrame] | None = None,
+    daily: Mapping[str, pd.DataFrame] | None = None,
 ) -> None:
     """Rebuild every aggregate table inside the caller's transaction.
 
-    ``frames``: the event tables just loaded, still in memory (the demo build); the daily
-    aggregates are then grouped from them (:mod:`data.aggregates_frames`, the same rows)
-    instead of read back from the store."""
+    ``daily``: rows of daily aggregates already grouped from the events in memory, by table
+    name (the demo build: :mod:`data.derive_frames`, the same rows); they are written as they
+    are instead of aggregated from the stored events."""
     from data.load import bulk_insert  # data.load imports this module
 
     for table, build in tqdm(STEPS, desc="Aggregater", disable=not progress):
         conn.execute(delete(table))
-        rows = None if frames is None else aggregates_frames.daily(table.__tablename__, frames)
+        rows = None if daily is None else daily.get(table.__tablename__)
         if rows is None:
             build(conn)
         else:

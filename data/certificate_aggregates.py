@@ -310,43 +310,23 @@ def _end_date(conn: Connection) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def refresh(
-    conn: Connection,
+def series_rows(
+    reader: Rows,
     *,
+    kommuner: list[tuple[str, str]],
+    end: dt.date,
     disease: str | None = None,
     progress: bool = False,
-    frames: Mapping[str, pd.DataFrame] | None = None,
-) -> int:
-    """Rebuild the certificate series (of one disease, or all) inside the caller's transaction,
-    up to the data date in ``dataset_meta``. Returns the number of series rows written.
-
-    ``frames``: the event tables just loaded, still in memory (the demo build): the rows are
-    then taken from them instead of read back from the store (the same series)."""
-    t = AggCertificateSeries
-    conn.execute(delete(t) if disease is None else delete(t).where(t.disease == disease))
-    end = _end_date(conn)
-    if end is None:
-        return 0
-    needed = ("certificate", "vaccination", "case", "test_event")
-    reader: Rows = (
-        FrameRows(frames)
-        if frames is not None and all(n in frames for n in needed)
-        else StoreRows(conn)
-    )
-    diseases = [disease] if disease is not None else reader.diseases()
-    kommuner = conn.execute(
-        select(Kommune.fylkesnummer, Kommune.kommunenummer)
-        .where(Kommune.structure == CURRENT_STRUCTURE)
-        .order_by(Kommune.kommunenummer)
-    ).all()
+) -> list[dict[str, Any]]:
+    """The series rows of every kommune with certificates and of every county, up to ``end``.
+    ``kommuner``: (fylkesnummer, kommunenummer) of the current structure, by kommunenummer."""
     members: dict[str, tuple[str, ...]] = {}
     for fylke, code in kommuner:
         members[fylke] = (*members.get(fylke, ()), code)
-    written = 0
-    for name in diseases:
+    rows: list[dict[str, Any]] = []
+    for name in [disease] if disease is not None else reader.diseases():
         present = reader.kommuner(name)
         codes = [code for _, code in kommuner if code in present]
-        rows: list[dict[str, Any]] = []
         for code in tqdm(codes, desc="Sertifikatserier", unit="kommune", disable=not progress):
             daily = kommune_series(reader, kommunenummer=code, end=end, disease=name)
             rows += _kommune_rows(code, name, daily)
@@ -356,10 +336,52 @@ def refresh(
                 for m, measure in enumerate(NESTED):
                     values = county["persons"][m, i]
                     rows.append(_row(name, "fylke", fylke, TOTAL, measure, county["first"], values))
-        for chunk in range(0, len(rows), 2000):
-            conn.execute(t.__table__.insert(), rows[chunk : chunk + 2000])  # type: ignore[attr-defined]
-        written += len(rows)
-    return written
+    return rows
+
+
+def frame_rows(frames: Mapping[str, pd.DataFrame]) -> FrameRows | None:
+    """A reader of the frames when they hold every table the series need, else None."""
+    needed = ("certificate", "vaccination", "case", "test_event")
+    return FrameRows(frames) if all(n in frames for n in needed) else None
+
+
+def refresh(
+    conn: Connection,
+    *,
+    disease: str | None = None,
+    progress: bool = False,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> int:
+    """Rebuild the certificate series (of one disease, or all) inside the caller's transaction,
+    up to the data date in ``dataset_meta``. Returns the number of series rows written.
+
+    ``frames``: the event tables just loaded, still in memory (the demo build): the rows are
+    then taken from them instead of read back from the store (the same series). ``rows``:
+    the series already derived (by :func:`series_rows`, e.g. in another process)."""
+    t = AggCertificateSeries
+    conn.execute(delete(t) if disease is None else delete(t).where(t.disease == disease))
+    end = _end_date(conn)
+    if end is None:
+        return 0
+    if rows is None:
+        reader = (frame_rows(frames) if frames is not None else None) or StoreRows(conn)
+        rows = series_rows(
+            reader, kommuner=current_kommuner(conn), end=end, disease=disease, progress=progress
+        )
+    for chunk in range(0, len(rows), 2000):
+        conn.execute(t.__table__.insert(), rows[chunk : chunk + 2000])  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def current_kommuner(conn: Connection) -> list[tuple[str, str]]:
+    """(fylkesnummer, kommunenummer) of the current structure, by kommunenummer."""
+    q = (
+        select(Kommune.fylkesnummer, Kommune.kommunenummer)
+        .where(Kommune.structure == CURRENT_STRUCTURE)
+        .order_by(Kommune.kommunenummer)
+    )
+    return [(str(f), str(k)) for f, k in conn.execute(q).all()]
 
 
 def ensure(conn: Connection, *, progress: bool = False) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy import JSON, Connection, Engine, Integer, String, cast, delete, 
 from tqdm import tqdm
 
 from data import aggregates, certificate_aggregates
+from data.derive_frames import Derivation
 from data.schema import (
     Base,
     DatasetMeta,
@@ -220,7 +221,12 @@ def load_dataset(
     source: str,
     progress: bool = True,
 ) -> dict[str, int]:
-    """Replace the event data of both stores with ``tables`` and refresh the aggregates."""
+    """Replace the event data of both stores with ``tables`` and refresh the aggregates.
+
+    The aggregates and certificate series that can be taken from ``tables`` are derived in a
+    second process while the events are written (:mod:`data.derive_frames`)."""
+    end = dt.date.fromisoformat(meta["data_date"]) if meta.get("data_date") else None
+    derivation = Derivation(tables, end)
     counts: dict[str, int] = {}
     total = sum(len(f) for f in tables.values()) + sum(len(f) for f in tracing_tables.values())
     bar = tqdm(total=total, unit="rad", unit_scale=True, desc="Laster inn", disable=not progress)
@@ -247,8 +253,9 @@ def load_dataset(
     bar.close()
     with main.begin() as conn:
         set_meta(conn, meta)  # the certificate series run up to the data date
-        aggregates.refresh(conn, progress=progress, frames=tables)
-        certificate_aggregates.refresh(conn, progress=progress, frames=tables)
+        derived = derivation.result()
+        aggregates.refresh(conn, progress=progress, daily=derived.daily)
+        certificate_aggregates.refresh(conn, progress=progress, rows=derived.certificates)
         bump_data_version(conn)
         conn.execute(
             insert(DataSourceStatus).values(

@@ -46,3 +46,34 @@ def test_derived_tables_equal_the_general_refresh(settings) -> None:  # type: ig
 def test_the_demo_fills_the_derived_tables(settings, table: str) -> None:  # type: ignore[no-untyped-def]
     with db.engine().connect() as conn:
         assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() > 100
+
+
+def test_the_derivation_in_a_second_process_equals_the_one_in_process() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from data import derive_frames
+
+    rng = np.random.default_rng(5)
+    n = derive_frames.PARALLEL_MIN_ROWS + 1
+    frames = {
+        "vaccination": pd.DataFrame(
+            {
+                "disease": pd.Categorical(["covid19"] * n),
+                "kommunenummer": pd.Categorical(rng.choice(["0301", "4601", "5001"], n)),
+                "vaccination_date": pd.Timestamp("2021-01-01")
+                + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+                "age_band": pd.Categorical(rng.choice(["0-5", "18-24", "80+"], n)),
+                "dose_number": rng.integers(1, 4, n).astype(np.int16),
+            }
+        )
+    }
+    derivation = derive_frames.Derivation(frames, None)
+    assert derivation.process is not None  # forked
+    forked = derivation.result()
+    inline = derive_frames.derive(frames, None)
+    assert list(forked.daily) == ["agg_vaccination_daily"] and forked.certificates is None
+    pd.testing.assert_frame_equal(
+        forked.daily["agg_vaccination_daily"], inline.daily["agg_vaccination_daily"]
+    )
+    assert forked.daily["agg_vaccination_daily"]["doses"].sum() == n
