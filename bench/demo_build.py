@@ -91,6 +91,18 @@ def _instrument(phases: Phases) -> None:
         mod = importlib.import_module(mod_name)
         for attr in attrs:
             phases.wrap(mod, attr, f"{mod_name.removeprefix('data.')}.{attr}")
+    from sqlalchemy import Index
+
+    from data import derive_frames
+
+    original_create = Index.create
+
+    def create(index: Any, bind: Any, checkfirst: bool = False) -> None:
+        with phases.phase(f"index {index.table.name}"):
+            original_create(index, bind, checkfirst=checkfirst)
+
+    Index.create = create  # type: ignore[method-assign, assignment]
+    phases.wrap(derive_frames.Derivation, "result", "derivation.result (wait or derive)")
     # steps of aggregates.refresh are looked up in its STEPS tuple
     aggregates.STEPS = tuple(  # type: ignore[assignment]
         (table, _timed_fn(phases, f"agg {table.__tablename__}", fn))
@@ -115,7 +127,7 @@ def _instrument_generator(phases: Phases) -> None:
     class StepBar(real_tqdm):  # type: ignore[misc, valid-type]
         def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
             self._close_step()
-            self._step = phases.phase(f"gen {s}")
+            self._step: Any = phases.phase(f"gen {s}")
             self._step.__enter__()
             super().set_postfix_str(s, refresh)
 
@@ -129,7 +141,7 @@ def _instrument_generator(phases: Phases) -> None:
             self._close_step()
             super().close()
 
-    gen.tqdm = StepBar
+    gen.tqdm = StepBar  # type: ignore[attr-defined]
 
 
 def main() -> None:
