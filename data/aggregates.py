@@ -7,8 +7,10 @@ PostgreSQL) through SQLAlchemy Core ``INSERT … SELECT``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
 from tqdm import tqdm
 
@@ -192,10 +194,25 @@ STEPS = (
 )
 
 
-def refresh(conn: Connection, *, progress: bool = False) -> None:
-    """Rebuild every aggregate table inside the caller's transaction."""
+def refresh(
+    conn: Connection,
+    *,
+    progress: bool = False,
+    daily: Mapping[str, pd.DataFrame] | None = None,
+) -> None:
+    """Rebuild every aggregate table inside the caller's transaction.
+
+    ``daily``: rows of daily aggregates already grouped from the events in memory, by table
+    name (the demo build: :mod:`data.derive_frames`, the same rows); they are written as they
+    are instead of aggregated from the stored events."""
+    from data.load import bulk_insert  # data.load imports this module
+
     for table, build in tqdm(STEPS, desc="Aggregater", disable=not progress):
         conn.execute(delete(table))
-        build(conn)
+        rows = None if daily is None else daily.get(table.__tablename__)
+        if rows is None:
+            build(conn)
+        else:
+            bulk_insert(conn, table.__table__, rows)
     rollups.refresh(conn)
     page_tables.refresh(conn)

@@ -29,24 +29,18 @@ the nation is the sum of the counties.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Integer, case, cast, delete, func, literal, select
+import pandas as pd
+from sqlalchemy import Connection, delete, select
 from tqdm import tqdm
 
+from data.certificate_sources import AGE_SOURCES, BASES, FrameRows, Rows, StoreRows
 from data.codes import AGE_BANDS, CURRENT_STRUCTURE
-from data.schema import (
-    AggCertificateSeries,
-    Case,
-    Certificate,
-    DatasetMeta,
-    Kommune,
-    TestEvent,
-    Vaccination,
-)
+from data.schema import AggCertificateSeries, Certificate, DatasetMeta, Kommune
 
-BASES: tuple[str, ...] = ("vaccinated", "recovered", "tested")  # precedence, best first
 EXPIRY_DAYS = 30
 UNKNOWN_AGE = "ukjent"
 TOTAL = "total"
@@ -164,78 +158,41 @@ def _nested(
 
 
 # --------------------------------------------------------------------------- raw reads
-def _day_number(conn: Connection, column: Any) -> Any:
-    """Days since 1970-01-01 of a date column, computed by the database."""
-    if conn.dialect.name == "postgresql":
-        return column - literal(dt.date(1970, 1, 1))
-    return cast(func.julianday(column) - 2440587.5, Integer)
-
-
-def _integers(conn: Connection, query: Any, names: list[str]) -> dict[str, np.ndarray]:
-    """Rows of an all-integer query as int64 arrays, fetched from the DBAPI cursor (no row
-    objects: several times faster for the hundreds of thousands of rows read here)."""
-    result = conn.execute(query)
-    raw = result.cursor.fetchall() if result.cursor is not None else []
-    table = np.array(raw, dtype=np.int64).reshape(len(raw), len(names))
-    return {name: table[:, i] for i, name in enumerate(names)}
-
-
-def _rank(column: Any, values: tuple[str, ...]) -> Any:
-    """Position of a text value in ``values`` (len(values) when absent), as an integer."""
-    return case(*((column == v, i) for i, v in enumerate(values)), else_=len(values))
+def _reader(source: Connection | Rows) -> Rows:
+    return StoreRows(source) if isinstance(source, Connection) else source
 
 
 def _certificate_rows(
-    conn: Connection, members: tuple[str, ...], disease: str
+    reader: Rows, members: tuple[str, ...], disease: str
 ) -> dict[str, np.ndarray]:
     """Certificates of some kommuner: person, basis (rank in ``BASES``), start and stop (days
     since 1970-01-01) and rule (version id, -1 when unknown)."""
-    c = Certificate
-    q = select(
-        c.person_key,
-        _rank(c.basis, BASES),
-        _day_number(conn, c.valid_from),
-        _day_number(conn, c.valid_to),
-        func.coalesce(c.rule_version_id, -1),
-    ).where(c.disease == disease, c.kommunenummer.in_(members))
-    rows = _integers(conn, q, ["person", "basis", "start", "stop", "rule"])
+    rows = reader.certificates(members, disease)
     keep = (rows["basis"] < len(BASES)) & (rows["stop"] > rows["start"])
     return {name: values[keep] for name, values in rows.items()}
 
 
 def _age_labels(
-    conn: Connection, kommunenummer: str, rows: dict[str, np.ndarray], disease: str
+    reader: Rows, kommunenummer: str, rows: dict[str, np.ndarray], disease: str
 ) -> np.ndarray:
     """Age label (index in ``AGE_LABELS``) per certificate row of one kommune: the person's
     age band from the vaccination registry (first doses), then cases, then test events, then
-    any dose (each read through its (disease, kommunenummer, date) index); "ukjent" where
-    found nowhere."""
+    any dose; "ukjent" where found nowhere."""
     persons = rows["person"]
     wanted = np.unique(persons)
     known_keys = np.zeros(0, dtype=np.int64)
     known_ages = np.zeros(0, dtype=np.int64)
     # first doses first: one row per vaccinated person, a third of the rows of all doses
-    sources: tuple[tuple[Any, Any], ...] = (
-        (Vaccination, Vaccination.dose_number == 1),
-        (Case, None),
-        (TestEvent, None),
-        (Vaccination, None),
-    )
-    for table, condition in sources:
+    for source in AGE_SOURCES:
         missing = np.setdiff1d(wanted, known_keys, assume_unique=True)
         if not len(missing):
             break
-        q = select(table.person_key, _rank(table.age_band, AGE_BANDS)).where(
-            table.disease == disease, table.kommunenummer == kommunenummer
-        )
-        if condition is not None:
-            q = q.where(condition)
-        if table is TestEvent:
-            day = TestEvent.sample_date
+        days = None
+        if source == "test_event":
             # left: persons with test certificates only, issued on the sample date
-            days = rows["start"][np.isin(persons, missing)]
-            q = q.where(day >= _to_date(days.min()), day <= _to_date(days.max()))
-        found = _integers(conn, q, ["person", "age"])
+            issued = rows["start"][np.isin(persons, missing)]
+            days = (int(issued.min()), int(issued.max()))
+        found = reader.ages(source, kommunenummer, disease, days)
         hit = np.isin(found["person"], missing) & (found["age"] < len(AGE_BANDS))
         keys, index = np.unique(found["person"][hit], return_index=True)
         known_keys = np.concatenate([known_keys, keys])
@@ -252,18 +209,20 @@ def _age_labels(
 
 # --------------------------------------------------------------------------- derivation
 def kommune_series(
-    conn: Connection, *, kommunenummer: str, end: dt.date, disease: str
+    source: Connection | Rows, *, kommunenummer: str, end: dt.date, disease: str
 ) -> dict[str, Any]:
-    """Daily counts of one kommune by age label, and per certificate rule version.
+    """Daily counts of one kommune by age label, and per certificate rule version, from the
+    store (a connection) or from rows in memory (:mod:`data.certificate_sources`).
 
     Returns {"first": first day (days since 1970-01-01), "persons": array (PERSON_MEASURES ×
     age label × day), "rule_ids": version ids, "rules": array (version × day)}.
     """
-    rows = _certificate_rows(conn, (kommunenummer,), disease)
+    reader = _reader(source)
+    rows = _certificate_rows(reader, (kommunenummer,), disease)
     last = _day_of(end)
     first = int(rows["start"].min()) if len(rows["start"]) else last
     n_days = last - first + 1
-    label = _age_labels(conn, kommunenummer, rows, disease)
+    label = _age_labels(reader, kommunenummer, rows, disease)
     nested = _nested(rows, label, n_labels=len(AGE_LABELS), first=first, n_days=n_days)
     known = rows["rule"] >= 0
     rule_ids = np.unique(rows["rule"][known])
@@ -280,14 +239,19 @@ def kommune_series(
 
 
 def fylke_series(
-    conn: Connection, *, members: dict[str, tuple[str, ...]], end: dt.date, disease: str
+    source: Connection | Rows,
+    *,
+    members: dict[str, tuple[str, ...]],
+    end: dt.date,
+    disease: str,
 ) -> dict[str, Any]:
     """Daily counts per fylke (persons valid under the nested basis sets), a union per person
     inside each fylke. ``members``: fylkesnummer → its kommuner."""
+    reader = _reader(source)
     fylker = sorted(members)
     parts, labels = [], []
     for i, fylke in enumerate(fylker):
-        part = _certificate_rows(conn, members[fylke], disease)
+        part = _certificate_rows(reader, members[fylke], disease)
         parts.append(part)
         labels.append(np.full(len(part["person"]), i, dtype=np.int64))
     rows = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
@@ -346,46 +310,78 @@ def _end_date(conn: Connection) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def refresh(conn: Connection, *, disease: str | None = None, progress: bool = False) -> int:
+def series_rows(
+    reader: Rows,
+    *,
+    kommuner: list[tuple[str, str]],
+    end: dt.date,
+    disease: str | None = None,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
+    """The series rows of every kommune with certificates and of every county, up to ``end``.
+    ``kommuner``: (fylkesnummer, kommunenummer) of the current structure, by kommunenummer."""
+    members: dict[str, tuple[str, ...]] = {}
+    for fylke, code in kommuner:
+        members[fylke] = (*members.get(fylke, ()), code)
+    rows: list[dict[str, Any]] = []
+    for name in [disease] if disease is not None else reader.diseases():
+        present = reader.kommuner(name)
+        codes = [code for _, code in kommuner if code in present]
+        for code in tqdm(codes, desc="Sertifikatserier", unit="kommune", disable=not progress):
+            daily = kommune_series(reader, kommunenummer=code, end=end, disease=name)
+            rows += _kommune_rows(code, name, daily)
+        if codes:
+            county = fylke_series(reader, members=members, end=end, disease=name)
+            for i, fylke in enumerate(county["fylker"]):
+                for m, measure in enumerate(NESTED):
+                    values = county["persons"][m, i]
+                    rows.append(_row(name, "fylke", fylke, TOTAL, measure, county["first"], values))
+    return rows
+
+
+def frame_rows(frames: Mapping[str, pd.DataFrame]) -> FrameRows | None:
+    """A reader of the frames when they hold every table the series need, else None."""
+    needed = ("certificate", "vaccination", "case", "test_event")
+    return FrameRows(frames) if all(n in frames for n in needed) else None
+
+
+def refresh(
+    conn: Connection,
+    *,
+    disease: str | None = None,
+    progress: bool = False,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> int:
     """Rebuild the certificate series (of one disease, or all) inside the caller's transaction,
-    up to the data date in ``dataset_meta``. Returns the number of series rows written."""
+    up to the data date in ``dataset_meta``. Returns the number of series rows written.
+
+    ``frames``: the event tables just loaded, still in memory (the demo build): the rows are
+    then taken from them instead of read back from the store (the same series). ``rows``:
+    the series already derived (by :func:`series_rows`, e.g. in another process)."""
     t = AggCertificateSeries
     conn.execute(delete(t) if disease is None else delete(t).where(t.disease == disease))
     end = _end_date(conn)
     if end is None:
         return 0
-    q = select(Certificate.disease).distinct()
-    diseases = [disease] if disease is not None else list(conn.execute(q).scalars())
-    kommuner = conn.execute(
+    if rows is None:
+        reader = (frame_rows(frames) if frames is not None else None) or StoreRows(conn)
+        rows = series_rows(
+            reader, kommuner=current_kommuner(conn), end=end, disease=disease, progress=progress
+        )
+    for chunk in range(0, len(rows), 2000):
+        conn.execute(t.__table__.insert(), rows[chunk : chunk + 2000])  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def current_kommuner(conn: Connection) -> list[tuple[str, str]]:
+    """(fylkesnummer, kommunenummer) of the current structure, by kommunenummer."""
+    q = (
         select(Kommune.fylkesnummer, Kommune.kommunenummer)
         .where(Kommune.structure == CURRENT_STRUCTURE)
         .order_by(Kommune.kommunenummer)
-    ).all()
-    members: dict[str, tuple[str, ...]] = {}
-    for fylke, code in kommuner:
-        members[fylke] = (*members.get(fylke, ()), code)
-    written = 0
-    for name in diseases:
-        present = set(
-            conn.execute(
-                select(Certificate.kommunenummer).where(Certificate.disease == name).distinct()
-            ).scalars()
-        )
-        codes = [code for _, code in kommuner if code in present]
-        rows: list[dict[str, Any]] = []
-        for code in tqdm(codes, desc="Sertifikatserier", unit="kommune", disable=not progress):
-            daily = kommune_series(conn, kommunenummer=code, end=end, disease=name)
-            rows += _kommune_rows(code, name, daily)
-        if codes:
-            county = fylke_series(conn, members=members, end=end, disease=name)
-            for i, fylke in enumerate(county["fylker"]):
-                for m, measure in enumerate(NESTED):
-                    values = county["persons"][m, i]
-                    rows.append(_row(name, "fylke", fylke, TOTAL, measure, county["first"], values))
-        for chunk in range(0, len(rows), 2000):
-            conn.execute(t.__table__.insert(), rows[chunk : chunk + 2000])  # type: ignore[attr-defined]
-        written += len(rows)
-    return written
+    )
+    return [(str(f), str(k)) for f, k in conn.execute(q).all()]
 
 
 def ensure(conn: Connection, *, progress: bool = False) -> int:

@@ -8,9 +8,10 @@ and a quarter of an hour on SQLite. On PostgreSQL the same rows go through ``COP
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from sqlalchemy import JSON, Connection, Engine, Integer, String, cast, delete, 
 from tqdm import tqdm
 
 from data import aggregates, certificate_aggregates
+from data.derive_frames import Derivation
 from data.schema import (
     Base,
     DatasetMeta,
@@ -204,6 +206,30 @@ def bump_data_version(conn: Connection) -> int:
     return 1
 
 
+# SQLite settings for a bulk load, and what the engine sets otherwise (data.db.make_engine)
+BULK_SQLITE = {"temp_store": "MEMORY", "cache_size": "-262144"}
+NORMAL_SQLITE = {"temp_store": "DEFAULT", "cache_size": "-65536"}
+
+
+@contextlib.contextmanager
+def _bulk_settings(conn: Connection) -> Iterator[None]:
+    """On SQLite: sorts for index builds and GROUP BYs in memory and a 256 MB page cache for
+    the duration of one load transaction (both may change inside a transaction); the
+    connection's settings are restored before it goes back to the pool. (``synchronous`` is
+    left alone: it may not change inside a transaction, and under WAL with NORMAL a commit
+    does not wait for the disk anyway.)"""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    for name, value in BULK_SQLITE.items():
+        conn.exec_driver_sql(f"PRAGMA {name}={value}")
+    try:
+        yield
+    finally:
+        for name, value in NORMAL_SQLITE.items():
+            conn.exec_driver_sql(f"PRAGMA {name}={value}")
+
+
 def _insert_order(names: Iterable[str], metadata: Any) -> list[str]:
     # Foreign keys (certificate → rule_version) need parents first.
     order = [t.name for t in metadata.sorted_tables]
@@ -220,11 +246,16 @@ def load_dataset(
     source: str,
     progress: bool = True,
 ) -> dict[str, int]:
-    """Replace the event data of both stores with ``tables`` and refresh the aggregates."""
+    """Replace the event data of both stores with ``tables`` and refresh the aggregates.
+
+    The aggregates and certificate series that can be taken from ``tables`` are derived in a
+    second process while the events are written (:mod:`data.derive_frames`)."""
+    end = dt.date.fromisoformat(meta["data_date"]) if meta.get("data_date") else None
+    derivation = Derivation(tables, end)
     counts: dict[str, int] = {}
     total = sum(len(f) for f in tables.values()) + sum(len(f) for f in tracing_tables.values())
     bar = tqdm(total=total, unit="rad", unit_scale=True, desc="Laster inn", disable=not progress)
-    with main.begin() as conn:
+    with main.begin() as conn, _bulk_settings(conn):
         load_reference(conn)
         names = _insert_order(tables, Base.metadata)
         for name in reversed(names):
@@ -238,17 +269,18 @@ def load_dataset(
             counts[name] = bulk_insert(conn, table, tables[name], progress=bar)
             for index in table.indexes:
                 index.create(conn)
-    with tracing.begin() as conn:
+    with tracing.begin() as conn, _bulk_settings(conn):
         for name in _insert_order(tracing_tables, TracingBase.metadata):
             table = TracingBase.metadata.tables[name]
             conn.execute(delete(table))
             bar.set_postfix_str(name)
             counts[name] = bulk_insert(conn, table, tracing_tables[name], progress=bar)
     bar.close()
-    with main.begin() as conn:
+    with main.begin() as conn, _bulk_settings(conn):
         set_meta(conn, meta)  # the certificate series run up to the data date
-        aggregates.refresh(conn, progress=progress)
-        certificate_aggregates.refresh(conn, progress=progress)
+        derived = derivation.result()
+        aggregates.refresh(conn, progress=progress, daily=derived.daily)
+        certificate_aggregates.refresh(conn, progress=progress, rows=derived.certificates)
         bump_data_version(conn)
         conn.execute(
             insert(DataSourceStatus).values(
@@ -263,4 +295,16 @@ def load_dataset(
                 detail={"rows": counts},
             )
         )
+    for engine in (main, tracing):
+        _truncate_wal(engine)
     return counts
+
+
+def _truncate_wal(engine: Engine) -> None:
+    """Give back the disk a bulk load's write-ahead log took (as large as the rows loaded):
+    its pages are in the store once it is checkpointed. A reader still holding an old
+    snapshot makes this a no-op; the log is then reused as usual."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
