@@ -21,7 +21,7 @@ every rate a published numerator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["count", "rate", "share", "concentration", "index", "category"]
 Level = Literal["kommune", "fylke", "nation"]
@@ -115,19 +115,15 @@ def _coverage() -> tuple[Indicator, ...]:
     definition (the Morgenbrief's, Krisemøte's, the weekly report's and the overview's
     coverage figures)."""
     return tuple(
-        Indicator(
-            id=f"coverage_{key}_d{dose}",
-            kind="share",
-            label=label,
-            unit="%",
-            definition=COVERAGE_DEFINITION,
-            source=VACCINATION_POP_SOURCE,
-            numerator=f"vaccinated_{dose}",
-            denominator=population,
-            per=100,
+        _share(
+            f"coverage_{key}_d{dose}",
+            label,
+            COVERAGE_DEFINITION,
+            VACCINATION_POP_SOURCE,
+            f"vaccinated_{dose}",
+            population,
             time_basis="vaccination",
             strata=("age_band", "dose"),
-            decimals=1,
             params=(("dose", dose),),
             stratum=(("age_band", group), ("dose", dose)),
         )
@@ -136,180 +132,178 @@ def _coverage() -> tuple[Indicator, ...]:
     )
 
 
-INDICATORS: dict[str, Indicator] = {
-    i.id: i
-    for i in (
-        Indicator(
-            id="cases",
-            kind="count",
-            label=N_("Nye tilfeller siste døgn"),
-            unit=N_("tilfeller"),
-            definition=N_("Tilfeller med prøvedato på valgt dato."),
-            source=CASES_SOURCE,
-            numerator="cases",
-        ),
-        Indicator(
-            id="cases_7d",
-            kind="count",
-            label=N_("Tilfeller siste 7 dager"),
-            short_label=N_("Nye tilfeller siste 7 dager"),
-            unit=N_("tilfeller"),
-            definition=N_(
-                "Antall tilfeller med prøvedato de siste 7 dagene til og med valgt dato."
-            ),
-            source=CASES_SOURCE,
-            numerator="cases_7d",
-            window_days=7,
-        ),
-        Indicator(
-            id="cases_prev_7d",
-            kind="count",
-            label=N_("Tilfeller 7 dager før"),
-            unit=N_("tilfeller"),
-            definition=N_("Tilfeller med prøvedato dag 8–14 før valgt dato (for trenden)."),
-            source=CASES_SOURCE,
-            numerator="cases_prev_7d",
-            window_days=7,
-        ),
-        Indicator(
-            id="cases_14d",
-            kind="count",
-            label=N_("Tilfeller siste 14 dager"),
-            unit=N_("tilfeller"),
-            definition=N_(
-                "Antall tilfeller med prøvedato de siste 14 dagene til og med valgt dato."
-            ),
-            source=CASES_SOURCE,
-            numerator="cases_14d",
-            window_days=14,
-        ),
-        Indicator(
-            id="incidence_7d",
-            kind="rate",
-            label=N_("7-dagers insidens per 100 000"),
-            short_label=N_("7-dagers insidens"),
-            unit=N_("per 100 000"),
-            definition=N_(
+def _count(id: str, label: str, unit: str, definition: str, source: str, **more: Any) -> Indicator:
+    """A count: its own published cells (``numerator`` is its id)."""
+    return Indicator(
+        id=id, kind="count", label=label, unit=unit, definition=definition, source=source,
+        numerator=id, **more,
+    )  # fmt: skip
+
+
+def _per_100k(id: str, label: str, definition: str, source: str, numerator: str,
+              **more: Any) -> Indicator:  # fmt: skip
+    """A rate per 100 000 residents (population 1 January), to one decimal."""
+    return Indicator(
+        id=id, kind="rate", label=label, unit=N_("per 100 000"), definition=definition,
+        source=source, numerator=numerator, denominator="population", per=100_000, decimals=1,
+        **more,
+    )  # fmt: skip
+
+
+def _share(id: str, label: str, definition: str, source: str, numerator: str, denominator: str,
+           **more: Any) -> Indicator:  # fmt: skip
+    """A share in per cent, to one decimal."""
+    return Indicator(
+        id=id, kind="share", label=label, unit="%", definition=definition, source=source,
+        numerator=numerator, denominator=denominator, per=100, decimals=1, **more,
+    )  # fmt: skip
+
+
+def _incidence() -> tuple[Indicator, ...]:
+    """The 7- and 14-day incidence per 100 000: one family, one definition."""
+    return (
+        _per_100k(
+            "incidence_7d",
+            N_("7-dagers insidens per 100 000"),
+            N_(
                 "Tilfeller med prøvedato de siste 7 dagene til og med valgt dato, "
                 "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
             ),
-            source=CASES_POP_SOURCE,
-            numerator="cases_7d",
-            denominator="population",
-            per=100_000,
+            CASES_POP_SOURCE,
+            "cases_7d",
+            short_label=N_("7-dagers insidens"),
             window_days=7,
-            decimals=1,
         ),
-        Indicator(
-            id="incidence_14d",
-            kind="rate",
-            label=N_("14-dagers insidens per 100 000"),
-            short_label=N_("14-dagers insidens"),
-            unit=N_("per 100 000"),
-            definition=N_(
+        _per_100k(
+            "incidence_14d",
+            N_("14-dagers insidens per 100 000"),
+            N_(
                 "Tilfeller med prøvedato de siste 14 dagene til og med valgt dato, "
                 "per 100 000 innbyggere i kommunen (befolkning 1. januar)."
             ),
-            source=CASES_POP_SOURCE,
-            numerator="cases_14d",
-            denominator="population",
-            per=100_000,
+            CASES_POP_SOURCE,
+            "cases_14d",
+            short_label=N_("14-dagers insidens"),
             window_days=14,
-            decimals=1,
         ),
-        Indicator(
-            id="tests_7d",
-            kind="count",
-            label=N_("Testhendelser siste 7 dager"),
-            unit=N_("testhendelser"),
-            definition=N_(
+    )
+
+
+# the admissions counts over 7 days: (id, label, definition)
+ADMISSIONS = (
+    (
+        "admissions_7d",
+        N_("Nye sykehusinnleggelser (7 dager)"),
+        N_("Innleggelser av innbyggere i kommunen de siste 7 dagene."),
+    ),
+    (
+        "icu_admissions_7d",
+        N_("Nye intensivinnleggelser (7 dager)"),
+        N_("Innleggelser med intensivbehandling de siste 7 dagene."),
+    ),
+)
+
+INDICATORS: dict[str, Indicator] = {
+    i.id: i
+    for i in (
+        _count(
+            "cases",
+            N_("Nye tilfeller siste døgn"),
+            N_("tilfeller"),
+            N_("Tilfeller med prøvedato på valgt dato."),
+            CASES_SOURCE,
+        ),
+        _count(
+            "cases_7d",
+            N_("Tilfeller siste 7 dager"),
+            N_("tilfeller"),
+            N_("Antall tilfeller med prøvedato de siste 7 dagene til og med valgt dato."),
+            CASES_SOURCE,
+            short_label=N_("Nye tilfeller siste 7 dager"),
+            window_days=7,
+        ),
+        _count(
+            "cases_prev_7d",
+            N_("Tilfeller 7 dager før"),
+            N_("tilfeller"),
+            N_("Tilfeller med prøvedato dag 8–14 før valgt dato (for trenden)."),
+            CASES_SOURCE,
+            window_days=7,
+        ),
+        _count(
+            "cases_14d",
+            N_("Tilfeller siste 14 dager"),
+            N_("tilfeller"),
+            N_("Antall tilfeller med prøvedato de siste 14 dagene til og med valgt dato."),
+            CASES_SOURCE,
+            window_days=14,
+        ),
+        *_incidence(),
+        _count(
+            "tests_7d",
+            N_("Testhendelser siste 7 dager"),
+            N_("testhendelser"),
+            N_(
                 "Testhendelser (en persons tester innen 7 dager = én hendelse) med prøvedato de "
                 "siste 7 dagene."
             ),
-            source=TESTS_SOURCE,
-            numerator="tests_7d",
+            TESTS_SOURCE,
             window_days=7,
         ),
-        Indicator(
-            id="positive_7d",
-            kind="count",
-            label=N_("Positive testhendelser siste 7 dager"),
-            unit=N_("testhendelser"),
-            definition=N_("Positive testhendelser med prøvedato de siste 7 dagene."),
-            source=TESTS_SOURCE,
-            numerator="positive_7d",
+        _count(
+            "positive_7d",
+            N_("Positive testhendelser siste 7 dager"),
+            N_("testhendelser"),
+            N_("Positive testhendelser med prøvedato de siste 7 dagene."),
+            TESTS_SOURCE,
             window_days=7,
         ),
-        Indicator(
-            id="positivity_7d",
-            kind="share",
-            label=N_("Andel positive tester (7 dager)"),
-            unit="%",
-            definition=N_("Positive testhendelser / alle testhendelser siste 7 dager."),
-            source=TESTS_SOURCE,
-            numerator="positive_7d",
-            denominator="tests_7d",
-            per=100,
+        _share(
+            "positivity_7d",
+            N_("Andel positive tester (7 dager)"),
+            N_("Positive testhendelser / alle testhendelser siste 7 dager."),
+            TESTS_SOURCE,
+            "positive_7d",
+            "tests_7d",
             window_days=7,
-            decimals=1,
         ),
-        Indicator(
-            id="admissions_7d",
-            kind="count",
-            label=N_("Nye sykehusinnleggelser (7 dager)"),
-            unit=N_("innleggelser"),
-            definition=N_("Innleggelser av innbyggere i kommunen de siste 7 dagene."),
-            source=HOSPITAL_SOURCE,
-            numerator="admissions_7d",
-            window_days=7,
-            time_basis="admission",
+        *(
+            _count(
+                id,
+                label,
+                N_("innleggelser"),
+                definition,
+                HOSPITAL_SOURCE,
+                window_days=7,
+                time_basis="admission",
+            )
+            for id, label, definition in ADMISSIONS
         ),
-        Indicator(
-            id="icu_admissions_7d",
-            kind="count",
-            label=N_("Nye intensivinnleggelser (7 dager)"),
-            unit=N_("innleggelser"),
-            definition=N_("Innleggelser med intensivbehandling de siste 7 dagene."),
-            source=HOSPITAL_SOURCE,
-            numerator="icu_admissions_7d",
-            window_days=7,
-            time_basis="admission",
-        ),
-        Indicator(
-            id="admissions_7d_per_100k",
-            kind="rate",
-            label=N_("Innleggelser per 100 000 (7 dager)"),
-            unit=N_("per 100 000"),
-            definition=N_(
+        _per_100k(
+            "admissions_7d_per_100k",
+            N_("Innleggelser per 100 000 (7 dager)"),
+            N_(
                 "Nye sykehusinnleggelser de siste 7 dagene til og med valgt dato per 100 000 "
                 "innbyggere (befolkning 1. januar). Etter aldersgruppe: per 100 000 innbyggere "
                 "i aldersgruppen. Små tall gir store utslag i små kommuner."
             ),
-            source=HOSPITAL_POP_SOURCE,
-            numerator="admissions_7d",
-            denominator="population",
-            per=100_000,
+            HOSPITAL_POP_SOURCE,
+            "admissions_7d",
             window_days=7,
             time_basis="admission",
             strata=("age_band",),
-            decimals=1,
         ),
-        Indicator(
-            id="icu_admissions_7d_per_100k",
-            kind="rate",
-            label=N_("Intensivinnleggelser per 100 000 (7 dager)"),
-            unit=N_("per 100 000"),
-            definition=N_(
+        _per_100k(
+            "icu_admissions_7d_per_100k",
+            N_("Intensivinnleggelser per 100 000 (7 dager)"),
+            N_(
                 "Innleggelser som omfattet intensivbehandling, etter innleggelsesdato, de siste "
                 "7 dagene per 100 000 innbyggere (befolkning 1. januar)."
             ),
-            source=HOSPITAL_POP_SOURCE,
-            numerator="icu_admissions_7d",
-            denominator="population",
-            per=100_000,
+            HOSPITAL_POP_SOURCE,
+            "icu_admissions_7d",
             window_days=7,
             time_basis="admission",
-            decimals=1,
         ),
         Indicator(
             id="trend",
@@ -327,41 +321,33 @@ INDICATORS: dict[str, Indicator] = {
             window_days=14,
         ),
         *_coverage(),
-        Indicator(
-            id="unvaccinated_65",
-            kind="count",
-            label=N_("Uvaksinerte i risikogrupper"),
-            unit=N_("personer"),
-            definition=N_(
+        _count(
+            "unvaccinated_65",
+            N_("Uvaksinerte i risikogrupper"),
+            N_("personer"),
+            N_(
                 "Innbyggere 65 år og eldre uten registrert dose 1 til og med valgt dato: "
                 "befolkningen per 1. januar minus personer med minst dose 1 (ikke under 0)."
             ),
-            source=VACCINATION_POP_SOURCE,
-            numerator="unvaccinated_65",
+            VACCINATION_POP_SOURCE,
             time_basis="vaccination",
             strata=("age_band",),
             stratum=(("age_band", "65+"), ("dose", 1)),
         ),
-        Indicator(
-            id="active_clusters",
-            kind="count",
-            label=N_("Aktive klynger"),
-            unit=N_("klynger"),
-            definition=N_(
-                "Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt."
-            ),
-            source=CLUSTER_SOURCE,
-            numerator="active_clusters",
+        _count(
+            "active_clusters",
+            N_("Aktive klynger"),
+            N_("klynger"),
+            N_("Klynger med tilfelle i kommunen og siste tilfelle høyst 14 dager gammelt."),
+            CLUSTER_SOURCE,
             window_days=14,
             strata=("setting",),
             levels=("kommune",),
         ),
-        Indicator(
-            id="certificate_share",
-            kind="share",
-            label=N_("Andel med gyldig koronasertifikat"),
-            unit="%",
-            definition=N_(
+        _share(
+            "certificate_share",
+            N_("Andel med gyldig koronasertifikat"),
+            N_(
                 "Innbyggere i kommunen med minst ett gyldig koronasertifikat på valgt dato, delt "
                 "på befolkningen 1. januar samme år. Et sertifikat gjelder fra og med første "
                 "gyldighetsdag og til (ikke med) sluttdatoen i registeret. En person med flere "
@@ -370,13 +356,11 @@ INDICATORS: dict[str, Indicator] = {
                 "covid-19, negativ test: en vaksinert person som også har testattest, telles "
                 "som vaksinert."
             ),
-            source=CERTIFICATE_SOURCE,
-            numerator="valid_certificates",
-            denominator="population",
-            per=100,
+            CERTIFICATE_SOURCE,
+            "valid_certificates",
+            "population",
             time_basis="certificate",
             strata=("basis", "age_band"),
-            decimals=1,
         ),
     )
 }

@@ -4,6 +4,7 @@ series the pages read."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -13,7 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from data.schema.base import AGE_BAND, DISEASE, KOMMUNE, Base
 
@@ -21,51 +22,13 @@ from data.schema.base import AGE_BAND, DISEASE, KOMMUNE, Base
 # --------------------------------------------------------------------------- aggregates
 # Daily-by-kommune tables for the dashboard's common queries, rebuilt by
 # data.aggregates.refresh() after every load. Rows exist only where a count is non-zero.
-class AggCasesDaily(Base):
-    __tablename__ = "agg_cases_daily"
+# Each subject's counts are one mixin, keyed by kommune (the daily table) or by area (its
+# rollup); a table's columns are its key's, then its counts', in that order.
+class _DailyKey:
     disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
     kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
-    cases_by_testdate: Mapped[int] = mapped_column(Integer, default=0)
-    cases_by_regdate: Mapped[int] = mapped_column(Integer, default=0)
-
-    __table_args__ = (Index(None, "disease", "date"),)
-
-
-class AggTestsDaily(Base):
-    __tablename__ = "agg_tests_daily"
-    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
-    test_type: Mapped[str] = mapped_column(String(8), primary_key=True)
-    tests: Mapped[int] = mapped_column(Integer)
-    positive: Mapped[int] = mapped_column(Integer)
-    result_days_sum: Mapped[int] = mapped_column(Integer)  # for mean time sample → result
-    result_days_n: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = (Index(None, "disease", "date"),)
-
-
-class AggVaccinationDaily(Base):
-    __tablename__ = "agg_vaccination_daily"
-    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
-    dose_number: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    doses: Mapped[int] = mapped_column(Integer)
-
-
-class AggHospitalDaily(Base):
-    __tablename__ = "agg_hospital_daily"
-    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
-    admissions: Mapped[int] = mapped_column(Integer)
-    icu_admissions: Mapped[int] = mapped_column(Integer)
 
 
 class _Rollup:
@@ -73,48 +36,85 @@ class _Rollup:
     rebuilt with it (see :mod:`data.rollups`): a county or the whole country is one indexed
     range read instead of a scan over every kommune's rows."""
 
-
-class AggCasesRollup(_Rollup, Base):
-    __tablename__ = "agg_cases_rollup"
     disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
     area: Mapped[str] = mapped_column(String(4), primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+
+
+class _CaseCounts:
     cases_by_testdate: Mapped[int] = mapped_column(Integer, default=0)
     cases_by_regdate: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AggTestsRollup(_Rollup, Base):
-    __tablename__ = "agg_tests_rollup"
-    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
-    area: Mapped[str] = mapped_column(String(4), primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+class _TestCounts:
     test_type: Mapped[str] = mapped_column(String(8), primary_key=True)
     tests: Mapped[int] = mapped_column(Integer)
     positive: Mapped[int] = mapped_column(Integer)
-    result_days_sum: Mapped[int] = mapped_column(Integer)
+    result_days_sum: Mapped[int] = mapped_column(Integer)  # for mean time sample → result
     result_days_n: Mapped[int] = mapped_column(Integer)
 
 
-class AggVaccinationRollup(_Rollup, Base):
-    __tablename__ = "agg_vaccination_rollup"
-    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
-    area: Mapped[str] = mapped_column(String(4), primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+class _DoseCounts:
     dose_number: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     doses: Mapped[int] = mapped_column(Integer)
 
 
-class AggHospitalRollup(_Rollup, Base):
-    __tablename__ = "agg_hospital_rollup"
-    disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
-    area: Mapped[str] = mapped_column(String(4), primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    age_band: Mapped[str] = mapped_column(AGE_BAND, primary_key=True)
+class _AdmissionCounts:
     admissions: Mapped[int] = mapped_column(Integer)
     icu_admissions: Mapped[int] = mapped_column(Integer)
+
+
+class AggCasesDaily(_DailyKey, _CaseCounts, Base):
+    __tablename__ = "agg_cases_daily"
+    __table_args__ = (Index(None, "disease", "date"),)
+
+
+class AggTestsDaily(_DailyKey, _TestCounts, Base):
+    __tablename__ = "agg_tests_daily"
+    __table_args__ = (Index(None, "disease", "date"),)
+
+
+class AggVaccinationDaily(_DailyKey, _DoseCounts, Base):
+    __tablename__ = "agg_vaccination_daily"
+
+
+class AggHospitalDaily(_DailyKey, _AdmissionCounts, Base):
+    __tablename__ = "agg_hospital_daily"
+
+
+class AggCasesRollup(_Rollup, _CaseCounts, Base):
+    __tablename__ = "agg_cases_rollup"
+
+
+class AggTestsRollup(_Rollup, _TestCounts, Base):
+    __tablename__ = "agg_tests_rollup"
+
+
+class AggVaccinationRollup(_Rollup, _DoseCounts, Base):
+    __tablename__ = "agg_vaccination_rollup"
+
+
+class AggHospitalRollup(_Rollup, _AdmissionCounts, Base):
+    __tablename__ = "agg_hospital_rollup"
+
+
+KEY_FIGURE_COUNTS = """cases_by_testdate cases_by_regdate tests tests_pcr tests_antigen positive
+    positive_pcr positive_antigen admissions icu_admissions cases cases_7d cases_prev_7d cases_14d
+    population tests_7d positive_7d result_days_sum_7d result_days_n_7d admissions_7d
+    icu_admissions_7d"""
+KEY_FIGURE_VACCINATED = " ".join(f"vaccinated_{g}{d}" for g in ("", "65_") for d in (1, 2, 3))
+# the counts stored with their published cells as well (data.key_figures.PUBLISHED's keys)
+KEY_FIGURE_PUBLISHED = """cases tests tests_pcr tests_antigen positive positive_pcr
+    positive_antigen admissions icu_admissions cases_7d cases_prev_7d cases_14d tests_7d
+    positive_7d admissions_7d icu_admissions_7d"""
+
+
+def _int_columns(
+    names: str, *, nullable: bool = False, suffix: str = ""
+) -> dict[str, MappedColumn[Any]]:
+    """Integer columns by name (white-space separated), for a table whose counts are a list."""
+    return {name + suffix: mapped_column(Integer, nullable=nullable) for name in names.split()}
 
 
 class AggKeyFigures(Base):
@@ -127,55 +127,16 @@ class AggKeyFigures(Base):
     disease: Mapped[str] = mapped_column(DISEASE, primary_key=True)
     area: Mapped[str] = mapped_column(String(4), primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    cases_by_testdate: Mapped[int] = mapped_column(Integer)
-    cases_by_regdate: Mapped[int] = mapped_column(Integer)
-    tests: Mapped[int] = mapped_column(Integer)
-    tests_pcr: Mapped[int] = mapped_column(Integer)
-    tests_antigen: Mapped[int] = mapped_column(Integer)
-    positive: Mapped[int] = mapped_column(Integer)
-    positive_pcr: Mapped[int] = mapped_column(Integer)
-    positive_antigen: Mapped[int] = mapped_column(Integer)
-    admissions: Mapped[int] = mapped_column(Integer)
-    icu_admissions: Mapped[int] = mapped_column(Integer)
-    cases: Mapped[int] = mapped_column(Integer)
-    cases_7d: Mapped[int] = mapped_column(Integer)
-    cases_prev_7d: Mapped[int] = mapped_column(Integer)
-    cases_14d: Mapped[int] = mapped_column(Integer)
-    population: Mapped[int] = mapped_column(Integer)
-    tests_7d: Mapped[int] = mapped_column(Integer)
-    positive_7d: Mapped[int] = mapped_column(Integer)
-    result_days_sum_7d: Mapped[int] = mapped_column(Integer)
-    result_days_n_7d: Mapped[int] = mapped_column(Integer)
-    admissions_7d: Mapped[int] = mapped_column(Integer)
-    icu_admissions_7d: Mapped[int] = mapped_column(Integer)
+    # the counts, read by name through __table__ (data.key_figures, data.published)
+    locals().update(_int_columns(KEY_FIGURE_COUNTS))
     # persons with at least dose n, all ages and 65+; NULL where the data have no dose counts
     # by age and day (a published coverage snapshot is read as published instead)
-    vaccinated_1: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    vaccinated_2: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    vaccinated_3: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    vaccinated_65_1: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    vaccinated_65_2: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    vaccinated_65_3: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    locals().update(_int_columns(KEY_FIGURE_VACCINATED, nullable=True))
     population_alle: Mapped[int] = mapped_column(Integer)
     population_65: Mapped[int] = mapped_column(Integer)
     # the counts as published to a role without small-number access for the area (cell-key
     # perturbation, data/disclosure.py): NULL where hidden ("1–4"; "0–4" for the daily count)
-    cases_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tests_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tests_pcr_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tests_antigen_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    positive_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    positive_pcr_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    positive_antigen_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    admissions_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    icu_admissions_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    cases_7d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    cases_prev_7d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    cases_14d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tests_7d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    positive_7d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    admissions_7d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    icu_admissions_7d_pub: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    locals().update(_int_columns(KEY_FIGURE_PUBLISHED, nullable=True, suffix="_pub"))
 
     # every kommune on one day (the map's and the neighbour table's windows)
     __table_args__ = (Index(None, "disease", "date"),)

@@ -23,14 +23,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from data.schema.base import AGE_BAND, DISEASE, KOMMUNE, Base
 
 
-class TestEvent(Base):
+class _Event:
+    """The first columns of an event row (``sort_order``: before the table's own columns):
+    its id, disease, structure and kommune."""
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, sort_order=-1
+    )
+    disease: Mapped[str] = mapped_column(DISEASE, sort_order=-1)
+    structure: Mapped[int] = mapped_column(SmallInteger, sort_order=-1)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE, sort_order=-1)
+
+
+class TestEvent(_Event, Base):
     """One test event: all tests of one person within 7 days count as one event."""
 
     __tablename__ = "test_event"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    disease: Mapped[str] = mapped_column(DISEASE)
-    structure: Mapped[int] = mapped_column(SmallInteger)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
     sample_date: Mapped[dt.date] = mapped_column(Date)
     result_date: Mapped[dt.date | None] = mapped_column(Date)
     age_band: Mapped[str] = mapped_column(AGE_BAND)
@@ -42,12 +50,10 @@ class TestEvent(Base):
     __table_args__ = (Index(None, "disease", "kommunenummer", "sample_date"),)
 
 
-class Case(Base):
+class Case(_Event, Base):
+    """A confirmed case; ``kommunenummer`` is the folkeregistrert kommune."""
+
     __tablename__ = "case"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    disease: Mapped[str] = mapped_column(DISEASE)
-    structure: Mapped[int] = mapped_column(SmallInteger)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)  # folkeregistrert kommune
     residence_kommunenummer: Mapped[str | None] = mapped_column(KOMMUNE)
     test_date: Mapped[dt.date | None] = mapped_column(Date)
     registration_date: Mapped[dt.date] = mapped_column(Date)
@@ -64,12 +70,8 @@ class Case(Base):
     )
 
 
-class Vaccination(Base):
+class Vaccination(_Event, Base):
     __tablename__ = "vaccination"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    disease: Mapped[str] = mapped_column(DISEASE)
-    structure: Mapped[int] = mapped_column(SmallInteger)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
     vaccination_date: Mapped[dt.date] = mapped_column(Date)
     age_band: Mapped[str] = mapped_column(AGE_BAND)
     dose_number: Mapped[int] = mapped_column(SmallInteger)
@@ -79,14 +81,10 @@ class Vaccination(Base):
     __table_args__ = (Index(None, "disease", "kommunenummer", "vaccination_date"),)
 
 
-class Certificate(Base):
+class Certificate(_Event, Base):
     """A certificate period derived from doses, recoveries or tests under a rule version."""
 
     __tablename__ = "certificate"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    disease: Mapped[str] = mapped_column(DISEASE)
-    structure: Mapped[int] = mapped_column(SmallInteger)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
     person_key: Mapped[int] = mapped_column(BigInteger)
     basis: Mapped[str] = mapped_column(String(12))  # vaccinated | recovered | tested
     valid_from: Mapped[dt.date] = mapped_column(Date)
@@ -117,12 +115,8 @@ class Arrival(Base):
     __table_args__ = (Index(None, "disease", "kommunenummer", "arrival_date"),)
 
 
-class HospitalAdmission(Base):
+class HospitalAdmission(_Event, Base):
     __tablename__ = "hospital_admission"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    disease: Mapped[str] = mapped_column(DISEASE)
-    structure: Mapped[int] = mapped_column(SmallInteger)
-    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
     admission_date: Mapped[dt.date] = mapped_column(Date)
     discharge_date: Mapped[dt.date | None] = mapped_column(Date)
     age_band: Mapped[str] = mapped_column(AGE_BAND)
