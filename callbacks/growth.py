@@ -49,6 +49,8 @@ def growth_lines(kommunenummer: str, date: dt.date) -> tuple[str, str, str]:
                 dager=window,
             )
             if g.reason == "few_cases"
+            else _("Ikke vist: færre enn {dager} dager med data.", dager=window)
+            if g.reason == "short"
             else _("Ikke vist: for få tilfeller til å anslå veksten.")
         )
         return "–", reason, method

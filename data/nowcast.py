@@ -219,7 +219,8 @@ def between_variance(rate: np.ndarray, se: np.ndarray, prior: np.ndarray) -> flo
 @dataclass(frozen=True)
 class Growth:
     """A kommune's growth as shown: rate per day with interval, change per week, Rt and
-    P(growth), or ``shown`` False with the reason (``"few_cases"``, ``"no_fit"``); ``rt`` is
+    P(growth), or ``shown`` False with the reason (``"few_cases"``, ``"no_fit"``; ``"short"``:
+    the window begins before the data); ``rt`` is
     None for a disease without a generation interval. ``weight``: the share of the estimate
     from the kommune's own cases (1 − the pull towards county and neighbours)."""
 

@@ -206,3 +206,20 @@ def test_kommune_page_says_why_growth_is_not_shown(client) -> None:
     assert _text(_find(cards, "kommune-growth-line")) == (
         f"Ikke vist: færre enn {nc.MIN_CASES} tilfeller siste {nc.WINDOW} dager."
     )
+
+
+def test_no_growth_before_two_weeks_of_data(app) -> None:
+    """On the first days of the loaded period the days before it are no zeros: not shown."""
+    first = dt.date.fromisoformat(
+        sql("select value from dataset_meta where key = 'period_start'")["value"].iloc[0]
+    )
+    kommune = _busiest_kommune()
+    early = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=first)
+    assert not early["growth"].shown and early["growth"].reason == "short"
+    later = first + dt.timedelta(days=nc.WINDOW - 1)
+    assert (
+        growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=later)[
+            "growth"
+        ].reason
+        != "short"
+    )

@@ -134,8 +134,9 @@ def kommune_growth(
     the data date, if earlier) and the nowcast of its incomplete days, as the scope sees them.
 
     Returns: ``growth`` (:class:`data.nowcast.Growth`; ``shown`` False with the reason below
-    the minimum count), ``nowcast`` (date, nowcast, nowcast_low, nowcast_high of the days not
-    yet complete on the data date; empty when none is), ``end``, ``window`` (days),
+    the minimum count, or ``"short"`` when the window begins before the loaded period),
+    ``nowcast`` (date, nowcast, nowcast_low, nowcast_high of the days not yet complete on the
+    data date; empty when none is), ``end``, ``window`` (days),
     ``prior`` (the county's and out-of-county neighbours' growth rate per day) and ``tau2``.
     """
     info = dataset_info(scope=scope)
@@ -171,14 +172,18 @@ def kommune_growth(
         prior = nc.fit_growth(np.vstack(rows)[None, :, :], fraction)
         prior_rate, prior_se = float(prior.rate[0]), float(prior.se[0])
     tau2 = between_variance(disease=disease, end=end, data_date=data_date, basis=basis)
-    growth = nc.shrink(
-        float(own_fit.rate[0]),
-        float(own_fit.se[0]),
-        float(np.nansum(own_counts)),
-        prior_rate=prior_rate,
-        prior_se=prior_se,
-        tau2=tau2,
-        disease=disease,
+    growth = (
+        nc.Growth(False, "short", cases=float(np.nansum(own_counts)))
+        if start < info["period_start"]  # days before the loaded period are no zeros
+        else nc.shrink(
+            float(own_fit.rate[0]),
+            float(own_fit.se[0]),
+            float(np.nansum(own_counts)),
+            prior_rate=prior_rate,
+            prior_se=prior_se,
+            tau2=tau2,
+            disease=disease,
+        )
     )
 
     incomplete = ~own["complete"].astype(bool).to_numpy()
