@@ -189,6 +189,13 @@ def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None
     )
     assert status == 200
     assert _text(_find(body["response"]["brief-body"], "brief-growth-value")) == value
+    brief_band = [
+        t
+        for t in body["response"]["brief-daily"]["figure"]["data"]
+        if t.get("name") == "Anslag når alle er registrert"
+    ]
+    assert len(brief_band) == 1
+    assert values(brief_band[0]["y"]) == pytest.approx(list(nowcast["nowcast"]))
 
 
 def test_kommune_page_says_why_growth_is_not_shown(client) -> None:

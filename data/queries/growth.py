@@ -208,4 +208,24 @@ def kommune_growth(
     }
 
 
-__all__ = ["between_variance", "delay", "kommune_growth"]
+def with_nowcast(
+    daily: pd.DataFrame,
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    date: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """``daily`` (a kommune's daily series with a ``date`` column) with the nowcast columns
+    of its incomplete days (NaN elsewhere), as :func:`kommune_growth` gives them to the scope:
+    the band of :func:`dashboard.figures.core.nowcast_band`."""
+    frame = kommune_growth(scope=scope, kommunenummer=kommunenummer, date=date, disease=disease)[
+        "nowcast"
+    ]
+    if frame.empty or "date" not in daily:
+        return daily
+    keyed = daily.assign(date=pd.to_datetime(daily["date"]))
+    return keyed.merge(frame, on="date", how="left")
+
+
+__all__ = ["between_variance", "delay", "kommune_growth", "with_nowcast"]
