@@ -92,7 +92,9 @@ def test_a_role_gets_growth_from_what_it_sees(app) -> None:
         growth.delay(disease="covid19", data_date=end),
         (pd.Timestamp(end) - pd.to_datetime(seen["date"])).dt.days.to_numpy(),
     )
-    fit = nc.fit_growth(counts[None, :], fraction)
+    weekday = result["offset"] / fraction  # the nation's weekday pattern, mean 1
+    assert weekday.mean() == pytest.approx(1.0)
+    fit = nc.fit_growth(counts[None, :], result["offset"])
     g = result["growth"]
     assert g.cases == np.nansum(counts)
     assert withheld_any(seen) or not np.array_equal(counts, true_counts(kommune, end))
