@@ -1,12 +1,14 @@
 """Planted-wave benchmark of the nowcast and P(growth) (:mod:`data.nowcast`).
 
-Synthetic counties of kommuner (daily levels from 0.5 to 40 cases, Poisson) are flat until a
-wave starts on a known day and grows at a known rate per day (shared by the county, each
-kommune off it by N(0, 0.01²)). Each case is registered after a delay drawn from a known
-distribution (mean ≈ 2.4 days, up to 14). On every data date D from four weeks before the
-wave to three weeks into it, the methods see only the cases registered by D, as the store
-would hold them, and estimate the delay distribution from them (the 8 weeks of complete test
-dates, as :func:`data.queries.growth.delay`). Reported:
+Synthetic counties of kommuner (daily levels from 0.5 to 40 cases, Poisson, with a weekly
+testing pattern of ×0.74 to ×1.35) are flat until a wave starts on a known day and grows at a
+known rate per day (shared by the county, each kommune off it by N(0, 0.01²)). Each case is
+registered after a delay drawn from a known distribution (mean ≈ 2.8 days, up to 11). On
+every data date D from four weeks before the wave to three weeks into it, the methods see
+only the cases registered by D, as the store would hold them, and estimate the delay
+distribution (the 8 weeks of complete test dates, as :func:`data.queries.growth.delay`) and
+the weekday factors (from the sum of all kommuner, as the store's from the nation) from
+them. Reported:
 
 - nowcast of the last 7 days: mean absolute error and relative error (Σ|error| / Σ final) of
   the nowcast against the final counts, beside those of the counts so far, and the share of
@@ -38,6 +40,7 @@ WAVE_START = 120  # day index of the first day of growth
 BEFORE, AFTER = 28, 21  # data dates evaluated around the wave start
 RATES = (0.05, 0.1)  # per day: doubling in 14 and 7 days
 THRESHOLD = 0.9
+WEEKDAY = 0.3  # a weekly pattern in testing: exp(0.3·sin(2πt/7)), ×0.74 to ×1.35
 DELAY_PMF = np.array([0.10, 0.25, 0.22, 0.15, 0.10, 0.06, 0.04, 0.03, 0.02, 0.01, 0.01, 0.01])
 DELAY_PMF = np.r_[DELAY_PMF, np.zeros(nc.MAX_DELAY + 1 - len(DELAY_PMF))] / DELAY_PMF.sum()
 
@@ -50,6 +53,7 @@ def simulate(
     own = rate + rng.normal(0, 0.01, (counties, kommuner))
     t = np.arange(DAYS) - WAVE_START
     log_mean = np.log(level)[..., None] + np.where(t >= 0, own[..., None] * (t + 1), 0.0)
+    log_mean = log_mean + WEEKDAY * np.sin(2 * np.pi * np.arange(DAYS) / 7)
     final = rng.poisson(np.exp(log_mean))
     split = rng.multinomial(final, DELAY_PMF)
     return final, split
@@ -80,8 +84,10 @@ def evaluate_day(
     window = slice(day - nc.WINDOW + 1, day + 1)
     fraction = nc.reported_fraction(delay, day - np.arange(day + 1)[window])
     flat = seen[..., window].reshape(counties * kommuner, nc.WINDOW)
-    own = nc.fit_growth(flat, fraction)
-    county = nc.fit_growth(seen[..., window].sum(axis=1), fraction)
+    weekday = nc.weekday_factors(seen[..., window].sum(axis=(0, 1)), fraction)  # the nation's
+    offset = fraction * weekday
+    own = nc.fit_growth(flat, offset)
+    county = nc.fit_growth(seen[..., window].sum(axis=1), offset)
     prior = np.repeat(county.rate, kommuner)
     prior_se = np.repeat(county.se, kommuner)
     enough = own.cases >= nc.MIN_CASES
@@ -103,7 +109,7 @@ def evaluate_day(
     rising = np.array([trend(a, b) == "rising" for a, b in zip(last7, prev7, strict=True)])
     # nowcast of the last 7 days
     expected = np.where(
-        np.isfinite(own.rate)[:, None], own.fitted[:, 0, :], flat.mean(axis=1)[:, None]
+        np.isfinite(own.rate)[:, None], own.fitted[:, 0, :] * weekday, flat.mean(axis=1)[:, None]
     )
     est, low, high = nc.nowcast(flat, fraction, expected)
     last = slice(nc.WINDOW - 7, nc.WINDOW)
@@ -195,7 +201,8 @@ def table(rows: list[dict[str, float]], seed: int) -> str:
         f"### Planted-wave benchmark of the nowcast and P(growth) ({dt.date.today()}, "
         f"{os.cpu_count()} cores, seed {seed})\n\n"
         f"`python -m bench.nowcast`: {int(rows[0]['kommuner'])} synthetic kommuner "
-        f"(daily levels 0.5–40 cases) per growth rate, flat until the wave, delay mean "
+        f"(daily levels 0.5–40 cases, weekly pattern ×0.74–1.35) per growth rate, flat until "
+        f"the wave, delay mean "
         f"{float((DELAY_PMF * np.arange(len(DELAY_PMF))).sum()):.1f} days (≤ 11); data dates "
         f"from {BEFORE} days before the wave start to {AFTER} days into it. Nowcast: the last 7 "
         f"days of every kommune and data date. Days to fire: median days after the wave start "

@@ -49,6 +49,8 @@ def growth_lines(kommunenummer: str, date: dt.date) -> tuple[str, str, str]:
                 dager=window,
             )
             if g.reason == "few_cases"
+            else _("Ikke vist: færre enn {dager} dager med data.", dager=window)
+            if g.reason == "short"
             else _("Ikke vist: for få tilfeller til å anslå veksten.")
         )
         return "–", reason, method
@@ -94,15 +96,10 @@ def growth_card(kommunenummer: str, date: dt.date, *, card_id: str) -> dbc.Col:
 
 
 def with_nowcast(daily: pd.DataFrame, kommunenummer: str, date: dt.date) -> pd.DataFrame:
-    """``daily`` with the nowcast columns of its incomplete days (NaN elsewhere), for the
-    band of :func:`dashboard.figures.core.nowcast_band`."""
-    frame = growth_queries.kommune_growth(
-        scope=current_scope(), kommunenummer=kommunenummer, date=date
-    )["nowcast"]
-    if frame.empty or "date" not in daily:
-        return daily
-    keyed = daily.assign(date=pd.to_datetime(daily["date"]))
-    return keyed.merge(frame, on="date", how="left")
+    """``daily`` with the nowcast of its incomplete days for the current user."""
+    return growth_queries.with_nowcast(
+        daily, scope=current_scope(), kommunenummer=kommunenummer, date=date
+    )
 
 
 __all__ = ["growth_card", "growth_lines", "with_nowcast"]

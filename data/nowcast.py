@@ -153,43 +153,55 @@ def _censored_mean(mu: np.ndarray) -> np.ndarray:
     return ((pk * k).sum(axis=1) / np.maximum(pk.sum(axis=1), 1e-300)).reshape(mu.shape)
 
 
-def fit_growth(counts: np.ndarray, fraction: np.ndarray, *, iterations: int = 40) -> Fit:
-    """Fit ``E[N_{b,a,t}] = F_t·exp(a_{b,a} + r_b·t)`` to ``counts`` (batch × areas × days,
-    or batch × days for one area each; NaN: withheld, 0–4) with ``fraction`` (F_t, days):
-    one growth rate per batch row, shared by its areas, each area its own level. Profile
-    Newton on r with the levels in closed form; EM for the withheld cells."""
+def fit_growth(
+    counts: np.ndarray, fraction: np.ndarray, *, weekday: bool = False, iterations: int = 40
+) -> Fit:
+    """Fit ``E[N_{b,a,t}] = F_t·exp(a_{b,a,g(t)} + r_b·t)`` to ``counts`` (batch × areas ×
+    days, or batch × days for one area each; NaN: withheld, 0–4) with ``fraction`` (F_t,
+    days): one growth rate per batch row, shared by its areas, each area its own level — or,
+    with ``weekday``, its own level per weekday g(t) (the days 7 apart are compared: a weekly
+    pattern in testing and registration then is no noise). Profile Newton on r with the
+    levels in closed form; EM for the withheld cells."""
     y = np.asarray(counts, dtype="float64")
     if y.ndim == 2:
         y = y[:, None, :]
     hidden = np.isnan(y)
-    f = np.clip(np.asarray(fraction, dtype="float64"), 1e-6, 1.0)[None, None, :]
+    f = np.maximum(np.asarray(fraction, dtype="float64"), 1e-6)[None, None, :]
     days = y.shape[-1]
     t = (np.arange(days) - (days - 1) / 2.0)[None, None, :]
+    group = np.arange(days) % 7 if weekday else np.zeros(days, dtype=np.int64)
+    member = (group[:, None] == np.arange(group.max() + 1)[None, :]).astype("float64")
+
+    def per_group(x: np.ndarray) -> np.ndarray:
+        return x @ member  # (..., days) → (..., groups)
+
+    def fit_levels(filled: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        shape = f * np.exp(r[:, None, None] * t)
+        level = per_group(filled) / np.maximum(per_group(shape), 1e-300)
+        return level @ member.T, shape  # each day's level, and F·exp(r·t)
+
+    def information(mu: np.ndarray) -> np.ndarray:
+        s0, s1, s2 = per_group(mu), per_group(t * mu), per_group(t * t * mu)
+        return (s2 - s1**2 / np.maximum(s0, 1e-12)).sum(axis=(1, 2))
+
     filled = np.where(hidden, HIDDEN_MAX / 2.0, y)
     r = np.zeros(y.shape[0])
     for _ in range(iterations):
-        shape = f * np.exp(r[:, None, None] * t)
-        level = filled.sum(axis=-1, keepdims=True) / shape.sum(axis=-1, keepdims=True)
+        level, shape = fit_levels(filled, r)
         mu = level * shape
         if hidden.any():
             filled = np.where(hidden, _censored_mean(mu), y)
         score = (t * (filled - mu)).sum(axis=(1, 2))
-        s0 = mu.sum(axis=-1)
-        s1 = (t * mu).sum(axis=-1)
-        s2 = (t * t * mu).sum(axis=-1)
-        info = (s2 - s1**2 / np.maximum(s0, 1e-12)).sum(axis=1)
-        step = np.clip(score / np.maximum(info, 1e-12), -0.2, 0.2)
+        step = np.clip(score / np.maximum(information(mu), 1e-12), -0.2, 0.2)
         r = np.clip(r + step, -MAX_RATE, MAX_RATE)
         if np.all(np.abs(step) < 1e-8):
             break
-    shape = f * np.exp(r[:, None, None] * t)
-    level = filled.sum(axis=-1, keepdims=True) / shape.sum(axis=-1, keepdims=True)
+    level, shape = fit_levels(filled, r)
     mu = level * shape
-    s0, s1, s2 = mu.sum(axis=-1), (t * mu).sum(axis=-1), (t * t * mu).sum(axis=-1)
-    info = (s2 - s1**2 / np.maximum(s0, 1e-12)).sum(axis=1)
+    info = information(mu)
     observed = ~hidden & (mu > 0)
     pearson = np.where(observed, (y - mu) ** 2 / np.where(mu > 0, mu, 1.0), 0.0).sum(axis=(1, 2))
-    dof = observed.sum(axis=(1, 2)) - y.shape[1] - 1
+    dof = observed.sum(axis=(1, 2)) - y.shape[1] * member.shape[1] - 1
     phi = np.maximum(1.0, np.where(dof > 0, pearson / np.maximum(dof, 1), 1.0))
     seen = np.nansum(y, axis=(1, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -197,6 +209,21 @@ def fit_growth(counts: np.ndarray, fraction: np.ndarray, *, iterations: int = 40
     ok = (seen > 0) & np.isfinite(se) & (info > 0)
     fitted = level * np.exp(r[:, None, None] * t)  # final counts: no reporting fraction
     return Fit(np.where(ok, r, np.nan), np.where(ok, se, np.nan), fitted, seen)
+
+
+def weekday_factors(counts: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+    """Each day's weekday factor (mean 1) from a large series (``counts``: days, e.g. the
+    nation's), fitted with a level per weekday: multiplied into the reporting fraction as an
+    offset, it lets a kommune's fit compare days of different weekdays without spending a
+    parameter per weekday on few cases. Ones when the series has too few cases."""
+    y = np.asarray(counts, dtype="float64")[None, :]
+    fit = fit_growth(y, fraction, weekday=True)
+    if not np.isfinite(fit.rate[0]) or fit.cases[0] < 7 * 20:
+        return np.ones(y.shape[-1])
+    days = y.shape[-1]
+    t = np.arange(days) - (days - 1) / 2.0
+    level = fit.fitted[0, 0, :] / np.exp(fit.rate[0] * t)
+    return level / level.mean()
 
 
 def between_variance(rate: np.ndarray, se: np.ndarray, prior: np.ndarray) -> float:
@@ -219,7 +246,8 @@ def between_variance(rate: np.ndarray, se: np.ndarray, prior: np.ndarray) -> flo
 @dataclass(frozen=True)
 class Growth:
     """A kommune's growth as shown: rate per day with interval, change per week, Rt and
-    P(growth), or ``shown`` False with the reason (``"few_cases"``, ``"no_fit"``); ``rt`` is
+    P(growth), or ``shown`` False with the reason (``"few_cases"``, ``"no_fit"``; ``"short"``:
+    the window begins before the data); ``rt`` is
     None for a disease without a generation interval. ``weight``: the share of the estimate
     from the kommune's own cases (1 − the pull towards county and neighbours)."""
 
@@ -308,4 +336,5 @@ __all__ = [
     "reported_fraction",
     "rt_from_rate",
     "shrink",
+    "weekday_factors",
 ]

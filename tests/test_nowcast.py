@@ -144,3 +144,27 @@ def test_planted_waves_bench() -> None:
         assert 0.93 <= row["coverage"] <= 0.995
         assert row["p_detected"] >= 0.9
         assert row["p_days"] <= row["trend_days"]
+
+
+def test_weekday_factors_take_a_weekly_pattern_out_of_the_rate() -> None:
+    """A weekly testing pattern (×0.67 to ×1.49): the factors fitted on a large series find
+    it, and a kommune's rate fitted with them as offset is unbiased with the standard error
+    of a series without the pattern; without them it is off and its interval wider."""
+    rng = np.random.default_rng(9)
+    days = np.arange(DAYS)
+    pattern = np.exp(0.4 * np.sin(2 * np.pi * days / 7))
+    fraction = nc.reported_fraction(DELAY, days[::-1])
+    nation = rng.binomial(rng.poisson(3000 * pattern), fraction)
+    weekday = nc.weekday_factors(nation, fraction)
+    assert weekday == pytest.approx(pattern / pattern.mean(), rel=0.06)
+    mean = 30.0 * np.exp(0.05 * (days - (DAYS - 1))) * pattern
+    seen = rng.binomial(rng.poisson(np.tile(mean, (600, 1))), fraction)
+    with_factors = nc.fit_growth(seen, fraction * weekday)
+    plain = nc.fit_growth(seen, fraction)
+    assert np.mean(with_factors.rate) == pytest.approx(0.05, abs=0.003)
+    assert abs(np.mean(plain.rate) - 0.05) > 0.006
+    assert np.mean(with_factors.se) < 0.8 * np.mean(plain.se)
+    covered = np.abs(with_factors.rate - 0.05) <= 1.96 * with_factors.se
+    assert 0.92 <= covered.mean() <= 0.99
+    # a series too small to tell a pattern: no factors
+    assert nc.weekday_factors(np.ones(DAYS), fraction) == pytest.approx(np.ones(DAYS))

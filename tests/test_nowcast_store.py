@@ -92,7 +92,9 @@ def test_a_role_gets_growth_from_what_it_sees(app) -> None:
         growth.delay(disease="covid19", data_date=end),
         (pd.Timestamp(end) - pd.to_datetime(seen["date"])).dt.days.to_numpy(),
     )
-    fit = nc.fit_growth(counts[None, :], fraction)
+    weekday = result["offset"] / fraction  # the nation's weekday pattern, mean 1
+    assert weekday.mean() == pytest.approx(1.0)
+    fit = nc.fit_growth(counts[None, :], result["offset"])
     g = result["growth"]
     assert g.cases == np.nansum(counts)
     assert withheld_any(seen) or not np.array_equal(counts, true_counts(kommune, end))
@@ -189,6 +191,13 @@ def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None
     )
     assert status == 200
     assert _text(_find(body["response"]["brief-body"], "brief-growth-value")) == value
+    brief_band = [
+        t
+        for t in body["response"]["brief-daily"]["figure"]["data"]
+        if t.get("name") == "Anslag når alle er registrert"
+    ]
+    assert len(brief_band) == 1
+    assert values(brief_band[0]["y"]) == pytest.approx(list(nowcast["nowcast"]))
 
 
 def test_kommune_page_says_why_growth_is_not_shown(client) -> None:
@@ -205,4 +214,21 @@ def test_kommune_page_says_why_growth_is_not_shown(client) -> None:
     assert _text(_find(cards, "kommune-growth-value")) == "–"
     assert _text(_find(cards, "kommune-growth-line")) == (
         f"Ikke vist: færre enn {nc.MIN_CASES} tilfeller siste {nc.WINDOW} dager."
+    )
+
+
+def test_no_growth_before_two_weeks_of_data(app) -> None:
+    """On the first days of the loaded period the days before it are no zeros: not shown."""
+    first = dt.date.fromisoformat(
+        sql("select value from dataset_meta where key = 'period_start'")["value"].iloc[0]
+    )
+    kommune = _busiest_kommune()
+    early = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=first)
+    assert not early["growth"].shown and early["growth"].reason == "short"
+    later = first + dt.timedelta(days=nc.WINDOW - 1)
+    assert (
+        growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=later)[
+            "growth"
+        ].reason
+        != "short"
     )

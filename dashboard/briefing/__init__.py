@@ -27,6 +27,7 @@ from data import queries
 from data.cache import cached, read_memo
 from data.queries import key_figures as key_queries
 from data.queries import vaccination as vaccination_queries
+from data.queries.growth import with_nowcast
 from data.scope import Scope
 from geo import reference
 
@@ -115,7 +116,7 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
         indicators=today,
         changes=changes,
         neighbours=neighbours,
-        own_daily=frames["own"],
+        own_daily=with_nowcast(frames["own"], scope=scope, kommunenummer=kommunenummer, date=date),
         county_daily=frames["county"],
         nation_daily=frames["nation"],
         clusters=frames["clusters"],

@@ -25,7 +25,7 @@ from data import nowcast as nc
 from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.queries.cases import cases_daily, dataset_info
-from data.rollups import COUNTY_PREFIX
+from data.rollups import COUNTY_PREFIX, NATION
 from data.schema import Case, Kommune, KommuneNeighbour
 from data.scope import Scope
 
@@ -89,6 +89,15 @@ def _fraction(dates: pd.Series, data_date: dt.date, disease: str, basis: str) ->
     return nc.reported_fraction(delay(disease=disease, data_date=data_date), elapsed)
 
 
+def _weekday_factors(
+    start: dt.date, end: dt.date, fraction: np.ndarray, disease: str
+) -> np.ndarray:
+    """The weekday factors of the window (:func:`data.nowcast.weekday_factors`) from the
+    nation's published daily cells (the same for every role)."""
+    nation = _published_matrix([NATION], start, end, disease)[0]
+    return nc.weekday_factors(nation, fraction)
+
+
 def _published_matrix(areas: list[str], start: dt.date, end: dt.date, disease: str) -> np.ndarray:
     """Published daily cells (areas × days, NaN withheld) from the key figures."""
     rows = key_figures.area_rows(
@@ -114,8 +123,9 @@ def between_variance(*, disease: str, end: dt.date, data_date: dt.date, basis: s
     kommuner = sorted(county_of)
     counties = sorted(set(county_of.values()))
     fraction = _fraction(pd.Series(pd.date_range(start, end)), data_date, disease, basis)
-    own = nc.fit_growth(_published_matrix(kommuner, start, end, disease), fraction)
-    county = nc.fit_growth(_published_matrix(counties, start, end, disease), fraction)
+    offset = fraction * _weekday_factors(start, end, fraction, disease)
+    own = nc.fit_growth(_published_matrix(kommuner, start, end, disease), offset)
+    county = nc.fit_growth(_published_matrix(counties, start, end, disease), offset)
     county_rate = dict(zip(counties, county.rate, strict=True))
     prior = np.array([county_rate[county_of[k]] for k in kommuner])
     enough = own.cases >= nc.MIN_CASES
@@ -134,9 +144,11 @@ def kommune_growth(
     the data date, if earlier) and the nowcast of its incomplete days, as the scope sees them.
 
     Returns: ``growth`` (:class:`data.nowcast.Growth`; ``shown`` False with the reason below
-    the minimum count), ``nowcast`` (date, nowcast, nowcast_low, nowcast_high of the days not
-    yet complete on the data date; empty when none is), ``end``, ``window`` (days),
-    ``prior`` (the county's and out-of-county neighbours' growth rate per day) and ``tau2``.
+    the minimum count, or ``"short"`` when the window begins before the loaded period),
+    ``nowcast`` (date, nowcast, nowcast_low, nowcast_high of the days not yet complete on the
+    data date; empty when none is), ``end``, ``window`` (days),
+    ``prior`` (the county's and out-of-county neighbours' growth rate per day), ``tau2`` and
+    ``offset`` (each day's reporting fraction × weekday factor, the fits' offset).
     """
     info = dataset_info(scope=scope)
     data_date: dt.date = info["data_date"]
@@ -149,8 +161,10 @@ def kommune_growth(
     county_of, neighbour_of = _geography()
     county_area = county_of.get(kommunenummer)
     fraction = _fraction(own["date"], data_date, disease, basis)
+    weekday = _weekday_factors(start, end, fraction, disease)
+    offset = fraction * weekday
     own_counts = own["cases"].to_numpy(dtype="float64")
-    own_fit = nc.fit_growth(own_counts[None, :], fraction)
+    own_fit = nc.fit_growth(own_counts[None, :], offset)
 
     prior_rate, prior_se = np.nan, np.nan
     if county_area is not None:
@@ -168,24 +182,28 @@ def kommune_growth(
         rows = [county["cases"].to_numpy(dtype="float64")]
         if outside:
             rows.extend(_published_matrix(outside, start, end, disease))
-        prior = nc.fit_growth(np.vstack(rows)[None, :, :], fraction)
+        prior = nc.fit_growth(np.vstack(rows)[None, :, :], offset)
         prior_rate, prior_se = float(prior.rate[0]), float(prior.se[0])
     tau2 = between_variance(disease=disease, end=end, data_date=data_date, basis=basis)
-    growth = nc.shrink(
-        float(own_fit.rate[0]),
-        float(own_fit.se[0]),
-        float(np.nansum(own_counts)),
-        prior_rate=prior_rate,
-        prior_se=prior_se,
-        tau2=tau2,
-        disease=disease,
+    growth = (
+        nc.Growth(False, "short", cases=float(np.nansum(own_counts)))
+        if start < info["period_start"]  # days before the loaded period are no zeros
+        else nc.shrink(
+            float(own_fit.rate[0]),
+            float(own_fit.se[0]),
+            float(np.nansum(own_counts)),
+            prior_rate=prior_rate,
+            prior_se=prior_se,
+            tau2=tau2,
+            disease=disease,
+        )
     )
 
     incomplete = ~own["complete"].astype(bool).to_numpy()
     frame = pd.DataFrame({"date": pd.to_datetime(own["date"])})
     if incomplete.any():
         if np.isfinite(own_fit.rate[0]):
-            expected = own_fit.fitted[0, 0, :]
+            expected = own_fit.fitted[0, 0, :] * weekday
         else:
             seen = own_counts[~incomplete]
             expected = np.full(len(own_counts), np.nanmean(seen) if np.isfinite(seen).any() else 0)
@@ -200,7 +218,28 @@ def kommune_growth(
         "window": nc.WINDOW,
         "prior": prior_rate,
         "tau2": tau2,
+        "offset": offset,
     }
 
 
-__all__ = ["between_variance", "delay", "kommune_growth"]
+def with_nowcast(
+    daily: pd.DataFrame,
+    *,
+    scope: Scope,
+    kommunenummer: str,
+    date: dt.date,
+    disease: str = DEFAULT_DISEASE,
+) -> pd.DataFrame:
+    """``daily`` (a kommune's daily series with a ``date`` column) with the nowcast columns
+    of its incomplete days (NaN elsewhere), as :func:`kommune_growth` gives them to the scope:
+    the band of :func:`dashboard.figures.core.nowcast_band`."""
+    frame = kommune_growth(scope=scope, kommunenummer=kommunenummer, date=date, disease=disease)[
+        "nowcast"
+    ]
+    if frame.empty or "date" not in daily:
+        return daily
+    keyed = daily.assign(date=pd.to_datetime(daily["date"]))
+    return keyed.merge(frame, on="date", how="left")
+
+
+__all__ = ["between_variance", "delay", "kommune_growth", "with_nowcast"]
