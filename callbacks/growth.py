@@ -27,6 +27,15 @@ def _signed(value: float) -> str:
     return f"+{text}" if value > 0 else text.replace("-", "−")
 
 
+def probability(p: float) -> str:
+    """A probability in whole percent, never read as certainty: "> 99 %", "< 1 %"."""
+    if p > 0.99:
+        return _("{verdi} %", verdi="> 99")
+    if p < 0.01:
+        return _("{verdi} %", verdi="< 1")
+    return _percent(p)
+
+
 def growth_lines(kommunenummer: str, date: dt.date) -> tuple[str, str, str]:
     """(value, interval line, method note) of the kommune's growth, worded."""
     result = growth_queries.kommune_growth(
@@ -69,7 +78,7 @@ def growth_lines(kommunenummer: str, date: dt.date) -> tuple[str, str, str]:
                 hoy=formatting.number(rt_high, 2),
             )
         )
-    parts.append(_("P(vekst) {p}", p=_percent(g.p_growth)))
+    parts.append(_("P(vekst) {p}", p=probability(g.p_growth)))
     return value, " · ".join(parts), method
 
 
@@ -102,4 +111,4 @@ def with_nowcast(daily: pd.DataFrame, kommunenummer: str, date: dt.date) -> pd.D
     )
 
 
-__all__ = ["growth_card", "growth_lines", "with_nowcast"]
+__all__ = ["growth_card", "growth_lines", "probability", "with_nowcast"]

@@ -77,12 +77,25 @@ def test_withheld_days_are_fitted_as_censored() -> None:
     assert np.nanmean(fit.rate) < -0.13  # a withheld day read as its middle (2) gives ≈ −0.10
 
 
-def _growth(rate: float, level: float, seed: int, **kwargs: float) -> nc.Growth:
+def _growth(
+    rate: float,
+    level: float,
+    seed: int,
+    *,
+    prior_rate: float = 0.0,
+    prior_se: float = 0.05,
+    tau2: float = 0.01,
+) -> nc.Growth:
     _final, seen, fraction = _series(rate, level, 1, seed=seed)
     fit = nc.fit_growth(seen, fraction)
-    args = {"prior_rate": 0.0, "prior_se": 0.05, "tau2": 0.01, **kwargs}
     return nc.shrink(
-        float(fit.rate[0]), float(fit.se[0]), float(seen.sum()), disease="covid19", **args
+        float(fit.rate[0]),
+        float(fit.se[0]),
+        float(seen.sum()),
+        prior_rate=prior_rate,
+        prior_se=prior_se,
+        tau2=tau2,
+        disease="covid19",
     )
 
 

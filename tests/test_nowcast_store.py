@@ -173,7 +173,9 @@ def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None
     line = _text(_find(cards, "kommune-growth-line"))
     weekly = round(100 * g.weekly[0])
     assert value == f"{'+' if weekly > 0 else '−' if weekly < 0 else ''}{abs(weekly)} % per uke"
-    assert f"P(vekst) {round(100 * g.p_growth)} %" in line and "Rt " in line and "95 % KI" in line
+    p = round(100 * g.p_growth)
+    shown = "> 99" if g.p_growth > 0.99 else "< 1" if g.p_growth < 0.01 else str(p)
+    assert f"P(vekst) {shown} %" in line and "Rt " in line and "95 % KI" in line
     traces = response["kommune-daily"]["figure"]["data"]
     band = [t for t in traces if t.get("name") == "Anslag når alle er registrert"]
     assert len(band) == 1
@@ -232,3 +234,11 @@ def test_no_growth_before_two_weeks_of_data(app) -> None:
         ].reason
         != "short"
     )
+
+
+def test_probability_is_never_read_as_certainty() -> None:
+    from callbacks.growth import probability
+
+    assert probability(0.9996) == "> 99 %"
+    assert probability(0.0004) == "< 1 %"
+    assert probability(0.5) == "50 %"
