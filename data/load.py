@@ -30,6 +30,7 @@ from data.schema import (
     KommuneCrosswalk,
     KommuneNeighbour,
 )
+from data.scratch_load import ScratchLoad
 from data.tracing_schema import TracingBase
 from geo import reference
 
@@ -236,6 +237,43 @@ def _insert_order(names: Iterable[str], metadata: Any) -> list[str]:
     return sorted(names, key=order.index)
 
 
+def _load_main(
+    conn: Connection,
+    tables: Mapping[str, pd.DataFrame],
+    counts: dict[str, int],
+    scratch: ScratchLoad,
+    bar: tqdm,
+) -> None:
+    load_reference(conn)
+    order = _insert_order(tables, Base.metadata)
+    for name in reversed(order):
+        conn.execute(delete(Base.metadata.tables[name]))
+    # the tables a second process writes come last: they have the most time to get ready
+    names = sorted(order, key=lambda n: n in scratch.names and not _has_dependants(n, order))
+    for name in order:
+        counts[name] = 0  # the report lists the tables in insertion order
+    for name in names:
+        bar.set_postfix_str(name)
+        table = Base.metadata.tables[name]
+        # Building an index once after the load is much cheaper than maintaining it per row.
+        for index in table.indexes:
+            index.drop(conn, checkfirst=True)
+        copied = scratch.copy(conn, table)
+        if copied is None:
+            copied = bulk_insert(conn, table, tables[name], progress=bar)
+        elif bar is not None:
+            bar.update(copied)
+        counts[name] = copied
+        for index in table.indexes:
+            index.create(conn)
+
+
+def _has_dependants(name: str, names: list[str]) -> bool:
+    """Whether another loaded table has a foreign key to ``name`` (it must come first)."""
+    tables = Base.metadata.tables
+    return any(fk.column.table.name == name for other in names for fk in tables[other].foreign_keys)
+
+
 def load_dataset(
     *,
     main: Engine,
@@ -255,20 +293,14 @@ def load_dataset(
     counts: dict[str, int] = {}
     total = sum(len(f) for f in tables.values()) + sum(len(f) for f in tracing_tables.values())
     bar = tqdm(total=total, unit="rad", unit_scale=True, desc="Laster inn", disable=not progress)
-    with main.begin() as conn, _bulk_settings(conn):
-        load_reference(conn)
-        names = _insert_order(tables, Base.metadata)
-        for name in reversed(names):
-            conn.execute(delete(Base.metadata.tables[name]))
-        for name in names:
-            bar.set_postfix_str(name)
-            table = Base.metadata.tables[name]
-            # Building an index once after the load is much cheaper than maintaining it per row.
-            for index in table.indexes:
-                index.drop(conn, checkfirst=True)
-            counts[name] = bulk_insert(conn, table, tables[name], progress=bar)
-            for index in table.indexes:
-                index.create(conn)
+    scratch = ScratchLoad(main, tables, Base.metadata.tables)
+    with main.connect() as conn:
+        scratch.attach(conn)
+        try:
+            with conn.begin(), _bulk_settings(conn):
+                _load_main(conn, tables, counts, scratch, bar)
+        finally:
+            scratch.detach(conn)
     with tracing.begin() as conn, _bulk_settings(conn):
         for name in _insert_order(tracing_tables, TracingBase.metadata):
             table = TracingBase.metadata.tables[name]

@@ -77,3 +77,58 @@ def test_the_derivation_in_a_second_process_equals_the_one_in_process() -> None:
         forked.daily["agg_vaccination_daily"], inline.daily["agg_vaccination_daily"]
     )
     assert forked.daily["agg_vaccination_daily"]["doses"].sum() == n
+
+
+def _load_into(folder: Any, tables: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    from data.load import load_dataset
+    from tests.stores import new_stores
+
+    previous = dict(db._urls)
+    urls = new_stores(folder)
+    db.configure(**urls)
+    try:
+        db.upgrade()
+        load_dataset(
+            main=db.engine("main"),
+            tracing=db.engine("tracing"),
+            tables=tables,
+            tracing_tables={},
+            meta={"data_date": "2022-01-20", "is_demo": "false", "disclosure_secret": "s"},
+            source="test",
+            progress=False,
+        )
+        with db.engine().connect() as conn:
+            names = [n for n in Base.metadata.tables if n != "data_source_status"]
+            return {name: _rows(conn, name) for name in names}
+    finally:
+        if previous:
+            db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
+
+
+def test_tables_written_by_a_second_process_equal_direct_inserts(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from data import scratch_load
+    from tests.stores import backend
+    from tests.test_queries import _fixture_tables
+
+    if backend() != "sqlite":
+        pytest.skip("the second writer is a SQLite path (PostgreSQL loads through COPY)")
+    tables = _fixture_tables()
+    monkeypatch.setattr(scratch_load, "SCRATCH_MIN_ROWS", 10**9)
+    direct = _load_into(tmp_path / "direct", tables)
+    monkeypatch.setattr(scratch_load, "SCRATCH_MIN_ROWS", 1)
+    monkeypatch.setattr(scratch_load, "SHARE", 0.9)
+    copied: list[str] = []
+    original = scratch_load.ScratchLoad.copy
+
+    def spy(self: Any, conn: Any, table: Any) -> int | None:
+        result = original(self, conn, table)
+        if result is not None:
+            copied.append(table.name)
+        return result
+
+    monkeypatch.setattr(scratch_load.ScratchLoad, "copy", spy)
+    second = _load_into(tmp_path / "second", tables)
+    assert copied == ["case"]  # the largest table, written by the second process
+    assert len(second["case"]) == len(tables["case"]) > 0
+    assert second == direct
+    assert not list((tmp_path / "second").glob("*.scratch"))  # deleted after the load
