@@ -58,6 +58,29 @@ def day_note(scope: Scope, date: dt.date, last: pd.DataFrame, basis: str) -> str
     )
 
 
+def _flags(series: pd.DataFrame, date: dt.date, column: str) -> dict[str, bool]:
+    """Whether ``column`` of a published series is hidden as small ("1–4") or withheld to
+    protect other cells ("skjult") on ``date``: ``suppressed``, ``withheld``."""
+    row = series[series["date"] == pd.Timestamp(date)]
+    return {
+        kind: bool(len(row) and f"{column}_{kind}" in row and row[f"{column}_{kind}"].iloc[0])
+        for kind in ("suppressed", "withheld")
+    }
+
+
+def _compared_flags(
+    county: pd.DataFrame, nation: pd.DataFrame, date: dt.date, column: str
+) -> dict[str, bool]:
+    """The county's and the nation's flags of ``column`` as :class:`Indicator` fields."""
+    c, n = _flags(county, date, column), _flags(nation, date, column)
+    return {
+        "county_suppressed": c["suppressed"],
+        "county_withheld": c["withheld"],
+        "nation_suppressed": n["suppressed"],
+        "nation_withheld": n["withheld"],
+    }
+
+
 def _case_indicators(
     scope: Scope, date: dt.date, own: pd.DataFrame, county: pd.DataFrame, nation: pd.DataFrame
 ) -> dict[str, Indicator]:
@@ -89,6 +112,7 @@ def _case_indicators(
             county=formatting.as_float(f["cases_7d"]),
             nation=formatting.as_float(n["cases_7d"]),
             definition=case_basis_text(indicators.get("cases_7d").definition, basis),
+            **_compared_flags(county, nation, date, "cases_7d"),
         ),
         "incidence_7d": Indicator(
             "incidence_7d",
@@ -100,6 +124,7 @@ def _case_indicators(
             county=formatting.as_float(f["incidence_7d"]),
             nation=formatting.as_float(n["incidence_7d"]),
             definition=case_basis_text(indicators.get("incidence_7d").definition, basis),
+            **_compared_flags(county, nation, date, "cases_7d"),
         ),
         "incidence_14d": Indicator(
             "incidence_14d",
@@ -111,6 +136,7 @@ def _case_indicators(
             county=formatting.as_float(f["incidence_14d"]),
             nation=formatting.as_float(n["incidence_14d"]),
             definition=case_basis_text(indicators.get("incidence_14d").definition, basis),
+            **_compared_flags(county, nation, date, "cases_14d"),
         ),
         "trend": Indicator(
             "trend",
