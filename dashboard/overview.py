@@ -172,7 +172,11 @@ def county_records(overview: Overview) -> list[dict[str, Any]]:
                 "fylke": f"{r['fylkesnavn']} ({r['fylkesnummer']})",
                 "kommuner": int(r["kommuner"]),
                 "population": formatting.number(r["population"]),
-                "cases_7d": formatting.count(r["cases_7d"], suppressed=r["cases_7d_suppressed"]),
+                "cases_7d": (  # withheld to protect its kommuner: «skjult», not «–»
+                    formatting.withheld("rate")
+                    if r.get("cases_7d_withheld")
+                    else formatting.count(r["cases_7d"], suppressed=r["cases_7d_suppressed"])
+                ),
                 "incidence_7d": formatting.number(r["incidence_7d"], 1),
                 "incidence_14d": formatting.number(r["incidence_14d"], 1),
                 "trend": _(TREND_LABELS.get(r["trend"], TREND_LABELS[None])),

@@ -209,12 +209,13 @@ def withhold_totals(
         secret = np.isnan(sub) | guarded  # cells whose range must not narrow
         active = np.arange(len(rows))
         for _pass in range(rounds):
-            state = [a[active] for a in (sub, lo, hi, secret, withhold, guard)]
+            a_out, a_lo, a_hi = sub[active], lo[active], hi[active]
+            a_secret, a_withhold, a_guard = secret[active], withhold[active], guard[active]
             moved = np.zeros(len(active), dtype=bool)
             for total, parts in batches:
-                moved |= _propagate(*state, total, parts)
-            lo[active], hi[active] = state[1], state[2]
-            withhold[active], guard[active] = state[4], state[5]
+                moved |= _propagate(a_out, a_lo, a_hi, a_secret, a_withhold, a_guard, total, parts)
+            lo[active], hi[active] = a_lo, a_hi
+            withhold[active], guard[active] = a_withhold, a_guard
             active = active[moved]
             if not len(active):
                 break
