@@ -66,8 +66,12 @@ def update_overview(requested_date: str | None) -> tuple:
         dato=formatting.date_long(date),
     )
     common = formatting.number(payload["prior_mean"], 1)
+    incomplete = overview_view.incomplete_note(
+        overview_for(scope=current_scope(), date=date, info=info)
+    )
     method = html.Div(
         [
+            *([html.P(incomplete, id="ov-incomplete", className="mb-1")] if incomplete else []),
             html.Strong(_("Metode for rangering:")),
             " ",
             _(RANKING_METHOD),

@@ -97,6 +97,8 @@ def indicator_value(row: pd.Series | dict[str, Any], indicator: indicators.Indic
         kind = "count" if indicator.is_count else "rate"
         label = formatting.withheld(kind, daily=indicator.window_days == 1)
         return {"value": None, "status": "withheld", "label": label}
+    if bool(row.get(f"{indicator.numerator}_withheld", False)):  # to protect other cells
+        return {"value": None, "status": "withheld", "label": formatting.withheld("rate")}
     if value is None or math.isnan(value):
         return {"value": None, "status": "missing"}
     return {"value": round(value, indicator.decimals), "status": "shown"}

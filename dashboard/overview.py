@@ -25,8 +25,9 @@ from dashboard.definitions.overview import (
     VERSUS_LABELS,
     Column,
 )
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.metrics import overview as overview_metrics
+from data.queries import completeness
 from data.queries import overview as overview_queries
 from data.queries import signals as signal_queries
 from data.scope import Scope
@@ -43,6 +44,16 @@ class Overview:
     weekly: pd.DataFrame  # weekly cases per kommune (w0 latest … , s0 … flags)
     prior_mean: float  # the common level: the 7-day incidence of the table's whole area
     national_rate: float = float("nan")  # the country's 7-day incidence, shown beside it
+    # the first test date not yet complete on the data date (data.queries.completeness)
+    incomplete_from: dt.date | None = None
+
+    @property
+    def incomplete_days(self) -> int:
+        """How many of the last test dates of the windows ending on ``date`` are not complete
+        (0: every day is)."""
+        if self.incomplete_from is None or self.date < self.incomplete_from:
+            return 0
+        return (self.date - self.incomplete_from).days + 1
 
 
 def area_rate(counties: pd.DataFrame) -> float | None:
@@ -74,7 +85,8 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
     signals = signal_queries.signals_on(scope=scope, date=date, series=None)
     per_kommune = signals.groupby("kommunenummer").size().rename("signals")
     table["signals"] = table["kommunenummer"].map(per_kommune).fillna(0).astype("int64")
-    return Overview(
+    window = completeness.case_completeness(scope=scope)
+    out = Overview(
         date=date,
         info=info,
         kommuner=table,
@@ -82,6 +94,33 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
         weekly=weekly,
         prior_mean=float(table.attrs.get("prior_mean", np.nan)),
         national_rate=nation,
+        incomplete_from=window["incomplete_from"],
+    )
+    table["incomplete_days"] = counties["incomplete_days"] = out.incomplete_days
+    return out
+
+
+def incomplete_columns() -> list[Column]:
+    """The columns that count cases by test date (their last days may be incomplete)."""
+    return [c for c in OVERVIEW_COLUMNS if c.by_test_date]
+
+
+def incomplete_note(overview: Overview) -> str | None:
+    """«Ufullstendig: …» naming the incomplete test dates and the columns they are in, or
+    None when every day of the windows is complete."""
+    n = overview.incomplete_days
+    if not n:
+        return None
+    return ngettext(
+        "Ufullstendig: siste prøvedato ({til}) er ikke ferdig registrert. Gjelder kolonnene "
+        "{kolonner}.",
+        "Ufullstendig: de siste {n} prøvedatoene ({fra}–{til}) er ikke ferdig registrert. "
+        "Gjelder kolonnene {kolonner}.",
+        n,
+        n=n,
+        fra=formatting.date_short(overview.date - dt.timedelta(days=n - 1)),
+        til=formatting.date_short(overview.date),
+        kolonner=", ".join(f"«{_(c.label)}»" for c in incomplete_columns()),
     )
 
 
@@ -133,7 +172,11 @@ def county_records(overview: Overview) -> list[dict[str, Any]]:
                 "fylke": f"{r['fylkesnavn']} ({r['fylkesnummer']})",
                 "kommuner": int(r["kommuner"]),
                 "population": formatting.number(r["population"]),
-                "cases_7d": formatting.count(r["cases_7d"], suppressed=r["cases_7d_suppressed"]),
+                "cases_7d": (  # withheld to protect its kommuner: «skjult», not «–»
+                    formatting.withheld("rate")
+                    if r.get("cases_7d_withheld")
+                    else formatting.count(r["cases_7d"], suppressed=r["cases_7d_suppressed"])
+                ),
                 "incidence_7d": formatting.number(r["incidence_7d"], 1),
                 "incidence_14d": formatting.number(r["incidence_14d"], 1),
                 "trend": _(TREND_LABELS.get(r["trend"], TREND_LABELS[None])),
@@ -222,6 +265,15 @@ def _field(column: Column) -> tabular.Field:
     return tabular.Field(column.key, column.label, "text", codes=codes)
 
 
+# how many of the last test dates of the windows are not complete (the same on every row)
+INCOMPLETE_FIELD = tabular.Field("incomplete_days", N_("Ufullstendige dager"), "int")
+INCOMPLETE_DEFINITION = N_(
+    "Antall av de siste prøvedatoene i tidsvinduene som ennå ikke er ferdig registrert på "
+    "datadatoen (0: alle er komplette). Gjelder kolonnene som teller tilfeller etter "
+    "prøvedato: {kolonner}."
+)
+
+
 def export_fields() -> list[tabular.Field]:
     fields = [DATE_FIELD] + [_field(c) for c in OVERVIEW_COLUMNS if c.key != "spark"]
     shown = {f.key for f in fields}
@@ -230,7 +282,7 @@ def export_fields() -> list[tabular.Field]:
         for key in EXPORT_COUNTS
         if key not in shown
     ]
-    return fields
+    return [*fields, INCOMPLETE_FIELD]
 
 
 def _fill(table: tabular.Table, frame: pd.DataFrame, date: dt.date) -> tabular.Table:
@@ -266,6 +318,7 @@ COUNTY_FIELDS = (
     ),
     tabular.Field("cert_share", N_("Sertifikat %"), "float", 2),
     tabular.Field("trend", N_("Trend"), "text", codes=TREND_CODES),
+    INCOMPLETE_FIELD,
 )
 
 
@@ -285,7 +338,7 @@ def county_export_table(overview: Overview) -> tabular.Table:
 def _about(overview: Overview) -> str:
     info = overview.info
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
-    return _(
+    text = _(
         "Kommuneoversikt per {dato} (data per {data_dato}). Kilde: {kilde}. {vern} {metode}",
         vern=published_note(),
         dato=overview.date.isoformat(),
@@ -293,6 +346,8 @@ def _about(overview: Overview) -> str:
         kilde=source,
         metode=_(RANKING_METHOD),
     )
+    note = incomplete_note(overview)
+    return f"{note} {text}" if note else text
 
 
 def to_csv(overview: Overview) -> bytes:
@@ -313,6 +368,15 @@ def to_json(overview: Overview) -> bytes:
         "columns": tabular.machine_header(export_table(overview)),
         "kommuner": tabular.machine_records(export_table(overview)),
         "fylker": tabular.machine_records(county_export_table(overview)),
+        "incomplete": {
+            "days": overview.incomplete_days,
+            "from": (
+                (overview.date - dt.timedelta(days=overview.incomplete_days - 1)).isoformat()
+                if overview.incomplete_days
+                else None
+            ),
+            "columns": [c.key for c in incomplete_columns()],
+        },
     }
     return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -334,6 +398,17 @@ def to_excel(overview: Overview) -> bytes:
             )
             for c in OVERVIEW_COLUMNS
         ]
+        about.append(
+            _(
+                "{kolonne}: {navn} – {definisjon}",
+                kolonne=INCOMPLETE_FIELD.key,
+                navn=_(INCOMPLETE_FIELD.label),
+                definisjon=_(
+                    INCOMPLETE_DEFINITION,
+                    kolonner=", ".join(_(c.label) for c in incomplete_columns()),
+                ),
+            )
+        )
         formatting.spreadsheet_frame(pd.DataFrame({_("Om tallene"): about})).to_excel(
             writer, sheet_name=_("Om"), index=False
         )
@@ -347,6 +422,8 @@ __all__ = [
     "county_export_table",
     "county_records",
     "export_table",
+    "incomplete_columns",
+    "incomplete_note",
     "polygon_values",
     "table_records",
     "to_csv",

@@ -129,9 +129,12 @@ class Row:
     decimals: int = 0
     suppressed: bool = False
     definition: str = ""  # the registry's (translated), for the PDF's definitions
+    withheld: bool = False  # withheld to protect other cells: reads "skjult" (count or rate)
 
     def text(self) -> str:
         """As printed in the PDF (in the current language's format)."""
+        if self.withheld:
+            return formatting.withheld("rate")
         if self.suppressed:  # a count reads "1–4", a rate "skjult"
             return formatting.withheld("count" if self.decimals == 0 else "rate")
         if self.value is None:
@@ -142,7 +145,7 @@ class Row:
 
     def machine(self) -> str:
         """As written to CSV/JSON: dot decimal, rounded as printed; empty when withheld."""
-        if self.suppressed or self.value is None:
+        if self.suppressed or self.withheld or self.value is None:
             return ""
         if isinstance(self.value, str):
             return self.value
@@ -220,6 +223,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
         for area, attr in AREAS:
             if area == "kommune":
                 value, suppressed = formatting.as_float(ind.value), bool(ind.suppressed)
+                withheld = False  # a kommune's own numbers are no sums of others
                 if (
                     key == "active_clusters"
                     and value is not None
@@ -231,6 +235,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
             else:  # withheld for the role reads "1–4"/"skjult", as on the Morgenbrief
                 value = formatting.as_float(getattr(ind, attr))
                 suppressed = bool(getattr(ind, f"{attr}_suppressed"))
+                withheld = bool(getattr(ind, f"{attr}_withheld")) and value is None
                 if value is None and key == "active_clusters":
                     continue  # clusters are counted for the kommune only
             report.rows.append(
@@ -245,6 +250,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                     ind.decimals,
                     suppressed and value is None,
                     ind.definition,
+                    withheld=withheld,
                 )
             )
     # week series: the 7-day window ending on each of the last Sundays
@@ -265,6 +271,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
             cases = formatting.as_float(at["cases_7d"].iloc[0])
             flag = "cases_7d_suppressed"
             hidden = bool(at[flag].iloc[0]) if flag in at.columns else False
+            withheld = "cases_7d_withheld" in at.columns and bool(at["cases_7d_withheld"].iloc[0])
             pop = formatting.as_float(at["population"].iloc[0])
             incidence = None if cases is None or not pop else cases * 100_000 / pop
             if area == "kommune":
@@ -279,6 +286,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                         cases,
                         0,
                         hidden and cases is None,
+                        withheld=withheld,
                     )
                 )
             report.rows.append(
@@ -292,6 +300,7 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                     incidence,
                     1,
                     hidden and incidence is None,
+                    withheld=withheld,
                 )
             )
     return report
@@ -321,7 +330,7 @@ def report_records(report: WeeklyReport) -> list[dict[str, str]]:
             "omrade": r.area,
             "periode": r.period,
             "verdi": r.machine(),
-            "skjermet": "ja" if r.suppressed else "nei",
+            "skjermet": "ja" if r.suppressed else "skjult" if r.withheld else "nei",
         }
         out.append({c: record[c] for c in REPORT_COLUMNS})
     return out

@@ -26,6 +26,13 @@ windows, totals and parts, since every published count carries its own perturbat
   7-day window labelled "1–4" would pin each day to 1. A day inside a 7-day window published
   as 0 is shown as 0 (the window says so already).
 
+**Secondary suppression.** Each published count's bounds are public (a shown ``P`` is
+``P − 6 … P + 6`` and at least 5, "1–4" is 1–4, 0 is 0), and a county, the nation and a
+14-day window are sums of other published cells: a county's "1–4" over four kommuner each
+"1–4" pins every one of them to 1. :func:`withhold_totals` follows an attacker's interval
+reasoning over those relations and withholds ("skjult", :data:`WITHHELD`) each total whose
+relation would narrow a hidden cell.
+
 Rates and shares are computed from the published counts (``rate × population`` gives back
 the published count, never the true one); a rate on a hidden count is hidden ("skjult"),
 never labelled "1–4".
@@ -39,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -48,6 +56,10 @@ RATIO = 0.3
 MAX_PERTURBATION = 6
 KEY_SPACE = 256
 EPOCH = np.datetime64("2000-01-01", "D")
+# A published cell withheld to protect another (secondary suppression, shown as "skjult"): not
+# a count, so never a value a count can take.
+WITHHELD = -1.0
+UNBOUNDED = 1e12  # an upper bound that says nothing, kept finite in sums
 
 # P(p = j) for j = -MAX … +MAX, and its cumulative distribution
 _STEPS = np.arange(-MAX_PERTURBATION, MAX_PERTURBATION + 1)
@@ -125,6 +137,140 @@ def publish(values: np.ndarray, keys: np.ndarray, *, daily: bool = False) -> np.
     return out
 
 
+def bounds(published: np.ndarray, *, daily: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """What anyone who knows the method can tell of the true counts from published cells:
+    ``lo ≤ v ≤ hi``. 0 is exact; a hidden cell is 1–4 (0–4 for a daily count); a shown count
+    ``P`` moved by at most :data:`MAX_PERTURBATION` and is at least 5 (small counts are
+    hidden); a withheld cell (:data:`WITHHELD`) says nothing."""
+    p = np.asarray(published, dtype="float64")
+    hidden = np.isnan(p)
+    withheld = p == WITHHELD
+    lo = np.where(hidden, 0.0 if daily else 1.0, np.maximum(PUBLISHED_MIN, p - MAX_PERTURBATION))
+    hi = np.where(hidden, float(SMALL_MAX), p + MAX_PERTURBATION)
+    lo[p == 0] = hi[p == 0] = 0.0
+    lo[withheld], hi[withheld] = 0.0, np.inf
+    return lo, hi
+
+
+Relation = tuple[np.ndarray, np.ndarray]  # totals (m,), their parts (m, p): m relations at once
+
+
+def relations(totals: Sequence[int], parts: Sequence[Sequence[int]]) -> Relation:
+    """A batch of relations ``total = Σ parts`` with the same number of parts each, judged
+    together (their cells must not overlap)."""
+    return np.asarray(totals, dtype=np.int64), np.asarray(parts, dtype=np.int64).reshape(
+        len(totals), -1
+    )
+
+
+def withhold_totals(
+    published: np.ndarray,
+    batches: Sequence[Relation],
+    *,
+    daily: np.ndarray | None = None,
+    rounds: int = 8,
+) -> np.ndarray:
+    """Secondary suppression over additive relations between published cells.
+
+    ``published``: rows (days) × cells (e.g. every area's 7-day, 7-days-before and 14-day
+    window of one count family, side by side); ``batches``: relations ``total = Σ parts`` on
+    every row (:func:`relations`: a county and its kommuner, the nation and its counties, the
+    14-day windows and their two weeks). ``daily``: per column, whether it is a daily count
+    (hidden as "0–4").
+
+    Each cell's perturbation is bounded and hiding a count tells that it is small
+    (:func:`bounds`), so a total and its parts together can narrow what a hidden one is: a
+    county's "1–4" over four kommuner each "1–4" pins all five to 1. The attacker's reasoning
+    is followed: every relation's bounds are propagated (each part within the total less the
+    other parts, the total within the sum of the parts) over all relations until nothing
+    changes; where a relation would narrow a hidden cell, its total is withheld on that row
+    (:data:`WITHHELD`, shown as "skjult"), and the propagation starts again from what is
+    published. A withheld total may be narrowed (it is no small count) unless that narrowing
+    reaches a hidden cell through its own relation; then it is guarded like a hidden cell in
+    the next round. Returns the published cells with the withheld totals marked."""
+    out = np.array(published, dtype="float64", copy=True)
+    batches = [(t, p) for t, p in batches if len(t) and p.shape[1]]
+    if out.size == 0 or not batches:
+        return out
+    flags = np.zeros(out.shape[1], dtype=bool) if daily is None else np.asarray(daily, bool)
+    rows = np.arange(out.shape[0])  # rows are independent: only those still moving are redone
+    # withheld cells whose narrowing reaches a hidden one (through their own relation): from
+    # the next round on they may not be narrowed either
+    protect = np.zeros(out.shape, dtype=bool)
+    for _ in range(rounds):
+        sub, guarded = out[rows], protect[rows]
+        withhold = np.zeros(sub.shape, dtype=bool)
+        guard = np.zeros(sub.shape, dtype=bool)
+        lo, hi = np.empty_like(sub), np.empty_like(sub)
+        for value in (False, True):
+            cols = np.flatnonzero(flags == value)
+            lo[:, cols], hi[:, cols] = bounds(sub[:, cols], daily=value)
+        hi = np.minimum(hi, UNBOUNDED)  # finite, so that sums and differences stay numbers
+        secret = np.isnan(sub) | guarded  # cells whose range must not narrow
+        active = np.arange(len(rows))
+        for _pass in range(rounds):
+            a_out, a_lo, a_hi = sub[active], lo[active], hi[active]
+            a_secret, a_withhold, a_guard = secret[active], withhold[active], guard[active]
+            moved = np.zeros(len(active), dtype=bool)
+            for total, parts in batches:
+                moved |= _propagate(a_out, a_lo, a_hi, a_secret, a_withhold, a_guard, total, parts)
+            lo[active], hi[active] = a_lo, a_hi
+            withhold[active], guard[active] = a_withhold, a_guard
+            active = active[moved]
+            if not len(active):
+                break
+        hit = (withhold | (guard & ~guarded)).any(axis=1)
+        if not hit.any():
+            return out
+        sub[withhold] = WITHHELD
+        out[rows] = sub
+        protect[rows] = guarded | guard
+        rows = rows[hit]
+    return out
+
+
+def _propagate(
+    out: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    secret: np.ndarray,
+    withhold: np.ndarray,
+    guard: np.ndarray,
+    total: np.ndarray,
+    parts: np.ndarray,
+) -> np.ndarray:
+    """One batch of relations on every row: mark the totals to withhold where a hidden
+    (``secret``) cell would narrow (a withheld total that would: ``guard``), tighten the
+    bounds elsewhere (in place). Returns the rows where a bound moved."""
+    p_lo, p_hi = lo[:, parts], hi[:, parts]  # rows × m × p
+    low, high = p_lo.sum(axis=2), p_hi.sum(axis=2)  # rows × m
+    t_lo, t_hi = lo[:, total], hi[:, total]
+    new_lo = np.maximum(p_lo, (t_lo - high)[:, :, None] + p_hi)
+    new_hi = np.minimum(p_hi, (t_hi - low)[:, :, None] + p_lo)
+    tot_lo, tot_hi = np.maximum(t_lo, low), np.minimum(t_hi, high)
+    moved = (new_lo > p_lo) | (new_hi < p_hi)
+    moved_total = (tot_lo > t_lo) | (tot_hi < t_hi)
+    # a hidden total narrowed by its parts, or a hidden part narrowed: withhold the total;
+    # where it is withheld already, the narrowing came through it (from a relation it is a
+    # part of): guard it, so that relation is judged again
+    narrows = (moved & secret[:, parts]).any(axis=2) | (np.isnan(out[:, total]) & moved_total)
+    withheld = out[:, total] == WITHHELD
+    hit = narrows & ~withheld
+    rows, which = np.nonzero(hit)
+    withhold[rows, total[which]] = True
+    rows, which = np.nonzero(narrows & withheld)
+    guard[rows, total[which]] = True
+    moved &= ~hit[:, :, None]
+    moved_total &= ~hit
+    changed = moved.any(axis=2).any(axis=1) | moved_total.any(axis=1)
+    if changed.any():
+        lo[:, parts] = np.where(moved, new_lo, p_lo)
+        hi[:, parts] = np.where(moved, new_hi, p_hi)
+        lo[:, total] = np.where(moved_total, tot_lo, t_lo)
+        hi[:, total] = np.where(moved_total, tot_hi, t_hi)
+    return changed
+
+
 def hidden_label(daily: bool) -> str:
     """How a hidden count reads (untranslated bokmål source string)."""
     return "0–4" if daily else "1–4"
@@ -132,11 +278,15 @@ def hidden_label(daily: bool) -> str:
 
 __all__ = [
     "MAX_PERTURBATION",
+    "WITHHELD",
+    "bounds",
     "cell_keys",
     "hidden_label",
     "new_secret",
     "perturbation",
     "publish",
     "record_keys",
+    "relations",
     "window_keys",
+    "withhold_totals",
 ]

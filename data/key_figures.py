@@ -239,7 +239,8 @@ def _build(conn: Connection, disease: str, meta: dict[str, str]) -> pd.DataFrame
     )
     for name in VACCINATED:
         out[name] = None if vaccinated is None else vaccinated[name].ravel()
-    for name, values in _published(meta["disclosure_secret"], areas, days, m, case_column).items():
+    secret = meta["disclosure_secret"]
+    for name, values in _published(secret, areas, days, m, case_column, county_of).items():
         out[f"{name}_pub"] = values.ravel()  # float, NaN where hidden (stored as NULL)
     return out
 
@@ -272,11 +273,13 @@ def _published(
     days: pd.DatetimeIndex,
     daily: dict[str, np.ndarray],
     case_column: str,
+    county_of: dict[str, str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every published count of every area and day as a role without small-number access
     receives it (:func:`data.disclosure.publish`; NaN where hidden). Each family's cell keys
     come from its records' keys, so the same records give the same published value in every
-    window and on every day."""
+    window and on every day. A county, the nation or a 14-day window whose cell would narrow
+    a hidden part (or be narrowed by them) is withheld (:func:`_withhold_totals`)."""
     out: dict[str, np.ndarray] = {}
     keyed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, (family, window) in PUBLISHED.items():
@@ -298,6 +301,50 @@ def _published(
             # a day inside a 7-day window that holds no records is 0 (that window is
             # published as 0): shown as 0, not "0–4"
             out[name][_in_empty_week(counts)] = 0.0
+    return _withhold_totals(out, areas, county_of or {})
+
+
+def _withhold_totals(
+    cells: dict[str, np.ndarray], areas: list[str], county_of: dict[str, str]
+) -> dict[str, np.ndarray]:
+    """Secondary suppression (:func:`data.disclosure.withhold_totals`) over every relation
+    between the published cells of one count family: a county is the sum of its kommuner, the
+    nation the sum of the counties (and of every kommune), a 14-day window the sum of its two
+    weeks. Each family's cells are judged together, on every day."""
+    column = {a: i for i, a in enumerate(areas)}
+    counties: dict[str, list[int]] = {}
+    for kommune, county in county_of.items():
+        if kommune in column and county in column:
+            counties.setdefault(county, []).append(column[kommune])
+    hierarchy = [(column[c], parts) for c, parts in sorted(counties.items())]
+    if NATION in column and counties:
+        hierarchy.append((column[NATION], [column[c] for c in sorted(counties)]))
+    out = dict(cells)
+    families: dict[str, list[str]] = {}
+    for name, (family, _window) in PUBLISHED.items():
+        if name in cells:
+            families.setdefault(family, []).append(name)
+    n = len(areas)
+    for names in families.values():
+        block = {name: i * n for i, name in enumerate(names)}
+        batches = [
+            disclosure.relations([block[name] + total], [[block[name] + p for p in parts]])
+            for name in names
+            for total, parts in hierarchy
+        ]
+        windows = {PUBLISHED[name][1]: name for name in names}
+        if {14, 7, -7} <= set(windows):
+            whole, last, before = block[windows[14]], block[windows[7]], block[windows[-7]]
+            batches.append(
+                disclosure.relations(
+                    [whole + a for a in range(n)], [[last + a, before + a] for a in range(n)]
+                )
+            )
+        daily = np.repeat([PUBLISHED[name][1] == 1 for name in names], n)
+        stacked = np.hstack([cells[name] for name in names])
+        judged = disclosure.withhold_totals(stacked, batches, daily=daily)
+        for name, start in block.items():
+            out[name] = judged[:, start : start + n]
     return out
 
 

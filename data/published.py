@@ -16,9 +16,12 @@ same for every role and every output: the count after cell-key perturbation
   value everywhere.
 
 Rates and shares are computed by the callers from what this module hands out, never from the
-true counts, so ``rate × population`` gives back the published count. No secondary
-suppression is needed: a total and its parts each carry their own perturbation, so a hidden
-part cannot be recovered by subtraction.
+true counts, so ``rate × population`` gives back the published count. A total and its parts
+each carry their own perturbation, but both are bounded (the perturbation by ±6, a hidden
+count by 1–4): a county, the nation or a 14-day window whose cell would narrow a hidden part
+is withheld (secondary suppression, :func:`data.disclosure.withhold_totals`), stored as
+:data:`data.disclosure.WITHHELD` and handed out as NaN without the ``_suppressed`` flag, so
+it reads "skjult", never "1–4".
 """
 
 from __future__ import annotations
@@ -54,18 +57,22 @@ def apply(
     area_code: str | None = None,
 ) -> pd.DataFrame:
     """``frame`` with each of ``counts`` (read with its ``<count>_pub`` column) as the scope's
-    policy publishes it, a ``<count>_suppressed`` flag where it is hidden, and the ``_pub``
-    columns dropped. Rows are judged by ``kommune_column``, or as the area ``area_code`` (None
-    for a county or the nation) when it is None."""
+    policy publishes it, a ``<count>_suppressed`` flag where it is hidden as small ("1–4"), a
+    ``<count>_withheld`` flag where it is withheld to protect other cells ("skjult"), and the
+    ``_pub`` columns dropped. Rows are judged by ``kommune_column``, or as the area
+    ``area_code`` (None for a county or the nation) when it is None."""
     allowed = _allowed(frame, scope, kommune_column, area_code)
     data: dict[str, object] = {}
     flags: dict[str, np.ndarray] = {}
     for column in counts:
         true = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
         published = pd.to_numeric(frame[pub(column)], errors="coerce").to_numpy(dtype="float64")
-        values = np.where(allowed, true, published)
+        withheld = ~allowed & (published == disclosure.WITHHELD)
+        values = np.where(allowed, true, np.where(withheld, np.nan, published))
         data[column] = pd.Series(values, index=frame.index)
-        flags[f"{column}_suppressed"] = np.isnan(values) & ~np.isnan(true)
+        # "1–4" where the count is hidden as small; a withheld total reads "skjult"
+        flags[f"{column}_suppressed"] = np.isnan(values) & ~np.isnan(true) & ~withheld
+        flags[f"{column}_withheld"] = withheld
     names = [c for c in frame.columns if not c.endswith("_pub") or c[:-4] not in counts]
     out = {c: data.get(c, frame[c]) for c in names}
     for name, values in flags.items():

@@ -165,9 +165,8 @@ def neighbours(structure: int = 2024) -> pd.DataFrame:
 
     Computed on 2020 polygons; for 2024 the codes are translated. 1508 Ålesund and 1580 Haram
     come from one 2020 polygon, so each inherits all of 1507's neighbours and they neighbour
-    each other. Kept for the synthetic epidemic's spread (which adds its own ferry links, so
-    that a given seed draws the same demo); everything shown to users reads
-    :func:`neighbours_by_travel`.
+    each other. The synthetic epidemic and everything shown to users read
+    :func:`neighbours_by_travel` (land, bridges, tunnels and ferries).
     """
     links = neighbour_links(structure)
     pairs = links.loc[links["kind"] == "land", ["kommunenummer", "neighbour"]]

@@ -160,7 +160,13 @@ def _report(client: Any, kommune: str, day: dt.date) -> Values:
         if row["seksjon"] == "nokkeltall" and key in INDICATORS:
             shown = row["verdi"]
             out[(row["omrade"], key)] = (
-                float(shown) if shown else "withheld" if row["skjermet"] == "ja" else "–"
+                float(shown)
+                if shown
+                else "withheld"
+                if row["skjermet"] == "ja"
+                else "skjult"
+                if row["skjermet"] == "skjult"
+                else "–"
             )
     return out
 

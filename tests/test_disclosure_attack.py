@@ -59,6 +59,7 @@ from typing import Any
 import pytest
 
 from dashboard import overview as overview_view
+from dashboard.definitions.overview import OVERVIEW_COLUMNS
 from data.synthetic._common import PERIOD_END
 from tests import attacker, export_read, pdf_text
 from tests.attacker import NATION, Collector, fylke, window
@@ -502,6 +503,10 @@ def _overview_row(
             c.scaled(area, date, f"{source} {key}", terms, row[key], data.scale(area, date))
 
 
+TABLE_COUNTS = {c.key for c in OVERVIEW_COLUMNS if c.kind == "count"}
+TABLE_EMPTY_COUNT = "1–4"
+
+
 def _collect_oversikt(data: AttackData, c: Collector, role: str, user: str) -> None:
     """Kommuneoversikt (route 1): the CSV, the Excel file (kommuner and counties) and the
     page's table and county table, per date."""
@@ -553,7 +558,13 @@ def _collect_oversikt(data: AttackData, c: Collector, role: str, user: str) -> N
         response = dash_call(client, table_dep, {"ov-date.date": date})
         if response:
             for row in response.get("ov-table", {}).get("data", []) or []:
-                kommune_row(date, row, "table")
+                # as the user reads it: the table's count columns show an empty cell as
+                # "1–4" (their format's nully; layouts.oversikt), the rates "skjult"
+                shown = {
+                    k: TABLE_EMPTY_COUNT if v is None and k in TABLE_COUNTS else v
+                    for k, v in row.items()
+                }
+                kommune_row(date, shown, "table")
             for row in response.get("ov-counties", {}).get("data", []) or []:
                 match = re.search(r"\((\d{2})\)\s*$", str(row.get("fylke", "")))
                 if match:

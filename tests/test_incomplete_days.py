@@ -175,3 +175,60 @@ def test_subject_pages_mark_the_incomplete_test_dates(client) -> None:
     hospital = _subject_page(client, "sykehus", end)
     for figure_id in ("sykehus-daily", "sykehus-rate", "sykehus-icu-rate"):
         assert not _shapes(hospital[figure_id]["figure"]), figure_id
+
+
+def test_kommuneoversikt_and_its_exports_say_which_columns_are_incomplete(app, client) -> None:
+    """The Kommuneoversikt's case columns count by test date: on the data date the page names
+    the incomplete test dates and those columns, and every export carries the number of
+    incomplete days (and the JSON which columns); a month back nothing is incomplete."""
+    from dashboard import overview as overview_view
+    from tests import export_read
+    from tests.conftest import login
+    from tests.test_overview import OUTPUTS as OVERVIEW_OUTPUTS
+
+    end = data_date()
+    days = completeness.case_completeness(scope=Scope.full())["days"]
+    assert days >= 1
+    first = end - dt.timedelta(days=days - 1)
+    case_columns = [c.key for c in overview_view.incomplete_columns()]
+    assert {"cases_7d", "incidence_7d", "incidence_14d", "trend", "rank"} <= set(case_columns)
+    assert not {"tests_7d", "coverage_d2", "population"} & set(case_columns)
+
+    def page(date: dt.date) -> str:
+        status, body, _ = call(
+            client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", date.isoformat())]
+        )
+        assert status == 200
+        return json.dumps(body["response"]["ov-method"], ensure_ascii=False)
+
+    method = page(end)
+    assert "Ufullstendig" in method and first.strftime("%d.%m") in method
+    assert "«Tilfeller 7 d»" in method and "«Insidens 14 d»" in method
+    assert "Testhendelser" not in method
+    earlier = end - dt.timedelta(days=30)
+    assert "Ufullstendig" not in page(earlier)
+
+    analyst = login(app.server.test_client(), "ks-analytiker")  # a role that may export
+
+    def exports(date: dt.date) -> tuple[dict, dict, dict]:
+        query = f"?dato={date.isoformat()}"
+        payload = analyst.get(f"/oversikt/data.json{query}").get_json()
+        people = export_read.excel_csv_rows(analyst.get(f"/oversikt/eksport.csv{query}").get_data())
+        machine = export_read.data_csv_rows(analyst.get(f"/oversikt/data.csv{query}").get_data())
+        return payload, people, machine
+
+    payload, people, machine = exports(end)
+    assert payload["incomplete"] == {
+        "days": days,
+        "from": first.isoformat(),
+        "columns": case_columns,
+    }
+    assert {r["incomplete_days"] for r in payload["kommuner"]} == {days}
+    assert {r["incomplete_days"] for r in payload["fylker"]} == {days}
+    assert {r["incomplete_days"] for r in people.values()} == {days}
+    assert {r["incomplete_days"] for r in machine.values()} == {str(days)}
+    book = export_read.xlsx_rows(analyst.get(f"/oversikt/eksport.xlsx?dato={end}").get_data())
+    assert {r["incomplete_days"] for r in book.values()} == {days}
+    payload, people, _machine = exports(earlier)
+    assert payload["incomplete"]["days"] == 0 and payload["incomplete"]["from"] is None
+    assert {r["incomplete_days"] for r in people.values()} == {0}

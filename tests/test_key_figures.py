@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import delete, func, select, text
@@ -163,6 +164,18 @@ def test_key_figures_withhold_small_numbers_as_the_scope_says(settings, scope) -
             values = full.loc[full["level"] == level, column]
             hidden = got.loc[got["level"] == level, f"{column}_suppressed"]
             protected = not scope.may_see_small_numbers(code)
+            # a county's or the nation's cell withheld to protect its parts ("skjult",
+            # data.disclosure.withhold_totals): neither "1–4" nor a number
+            flag = f"{column}_withheld"
+            withheld = (
+                got.loc[got["level"] == level, flag].to_numpy(dtype=bool)
+                if flag in got
+                else np.zeros(len(hidden), dtype=bool)
+            )
+            # (a kommune's 14-day window is the sum of its two weeks)
+            if not protected or (level == "kommune" and column != "cases_14d"):
+                assert not withheld.any(), (level, column)
+            assert got.loc[got["level"] == level, column][withheld].isna().all()
             # a daily count is hidden as "0–4" (but a day in a 7-day window without cases is
             # 0), a window as "1–4" (data.disclosure)
             if column in published.DAILY and protected:
@@ -179,12 +192,12 @@ def test_key_figures_withhold_small_numbers_as_the_scope_says(settings, scope) -
                         assert not empty, (level, column)
                 expected = hidden
             else:
-                expected = values.between(1, 4) & protected
+                expected = values.between(1, 4) & protected & ~withheld
             assert list(hidden) == list(expected), (level, column)
             shown = got.loc[got["level"] == level, column]
             assert shown[hidden.to_numpy()].isna().all()
             small[level] += int(expected.sum())
-            visible = ~hidden.to_numpy()
+            visible = ~hidden.to_numpy() & ~withheld
             diff = shown[visible].to_numpy() - values[visible].to_numpy()
             if protected:
                 # published cells: 0 stays 0, the rest move by at most MAX_PERTURBATION, ≥ 5

@@ -58,6 +58,26 @@ def day_note(scope: Scope, date: dt.date, last: pd.DataFrame, basis: str) -> str
     )
 
 
+def _flags(series: pd.DataFrame, date: dt.date, column: str) -> dict[str, bool]:
+    """Whether ``column`` of a published series is hidden as small ("1–4") or withheld to
+    protect other cells ("skjult") on ``date``: ``suppressed``, ``withheld``."""
+    row = series[series["date"] == pd.Timestamp(date)]
+    return {
+        kind: bool(len(row) and f"{column}_{kind}" in row and row[f"{column}_{kind}"].iloc[0])
+        for kind in ("suppressed", "withheld")
+    }
+
+
+def _with_flags(
+    indicator: Indicator, county: pd.DataFrame, nation: pd.DataFrame, date: dt.date, column: str
+) -> Indicator:
+    """``indicator`` with the county's and the nation's flags of the count ``column``."""
+    c, n = _flags(county, date, column), _flags(nation, date, column)
+    indicator.county_suppressed, indicator.county_withheld = c["suppressed"], c["withheld"]
+    indicator.nation_suppressed, indicator.nation_withheld = n["suppressed"], n["withheld"]
+    return indicator
+
+
 def _case_indicators(
     scope: Scope, date: dt.date, own: pd.DataFrame, county: pd.DataFrame, nation: pd.DataFrame
 ) -> dict[str, Indicator]:
@@ -80,37 +100,55 @@ def _case_indicators(
             definition=case_basis_text(indicators.get("cases").definition, basis),
             note=day_note(scope, date, last, basis),
         ),
-        "cases_7d": Indicator(
+        "cases_7d": _with_flags(
+            Indicator(
+                "cases_7d",
+                label_of("cases_7d", short=True),
+                formatting.as_float(k["cases_7d"]),
+                unit_of("cases_7d"),
+                suppressed=week_hidden,
+                county=formatting.as_float(f["cases_7d"]),
+                nation=formatting.as_float(n["cases_7d"]),
+                definition=case_basis_text(indicators.get("cases_7d").definition, basis),
+            ),
+            county,
+            nation,
+            date,
             "cases_7d",
-            label_of("cases_7d", short=True),
-            formatting.as_float(k["cases_7d"]),
-            unit_of("cases_7d"),
-            suppressed=week_hidden,
-            county=formatting.as_float(f["cases_7d"]),
-            nation=formatting.as_float(n["cases_7d"]),
-            definition=case_basis_text(indicators.get("cases_7d").definition, basis),
         ),
-        "incidence_7d": Indicator(
-            "incidence_7d",
-            label_of("incidence_7d", short=True),
-            formatting.as_float(k["incidence_7d"]),
-            unit_of("incidence_7d"),
-            indicators.get("incidence_7d").decimals,
-            suppressed=week_hidden,
-            county=formatting.as_float(f["incidence_7d"]),
-            nation=formatting.as_float(n["incidence_7d"]),
-            definition=case_basis_text(indicators.get("incidence_7d").definition, basis),
+        "incidence_7d": _with_flags(
+            Indicator(
+                "incidence_7d",
+                label_of("incidence_7d", short=True),
+                formatting.as_float(k["incidence_7d"]),
+                unit_of("incidence_7d"),
+                indicators.get("incidence_7d").decimals,
+                suppressed=week_hidden,
+                county=formatting.as_float(f["incidence_7d"]),
+                nation=formatting.as_float(n["incidence_7d"]),
+                definition=case_basis_text(indicators.get("incidence_7d").definition, basis),
+            ),
+            county,
+            nation,
+            date,
+            "cases_7d",
         ),
-        "incidence_14d": Indicator(
-            "incidence_14d",
-            label_of("incidence_14d", short=True),
-            formatting.as_float(k["incidence_14d"]),
-            unit_of("incidence_14d"),
-            indicators.get("incidence_14d").decimals,
-            suppressed=fortnight_hidden,
-            county=formatting.as_float(f["incidence_14d"]),
-            nation=formatting.as_float(n["incidence_14d"]),
-            definition=case_basis_text(indicators.get("incidence_14d").definition, basis),
+        "incidence_14d": _with_flags(
+            Indicator(
+                "incidence_14d",
+                label_of("incidence_14d", short=True),
+                formatting.as_float(k["incidence_14d"]),
+                unit_of("incidence_14d"),
+                indicators.get("incidence_14d").decimals,
+                suppressed=fortnight_hidden,
+                county=formatting.as_float(f["incidence_14d"]),
+                nation=formatting.as_float(n["incidence_14d"]),
+                definition=case_basis_text(indicators.get("incidence_14d").definition, basis),
+            ),
+            county,
+            nation,
+            date,
+            "cases_14d",
         ),
         "trend": Indicator(
             "trend",

@@ -37,6 +37,9 @@ class Indicator:
     # the county's / the nation's value withheld (1–4) for the reader's role
     county_suppressed: bool = False
     nation_suppressed: bool = False
+    # … withheld to protect other cells ("skjult", data.disclosure.withhold_totals)
+    county_withheld: bool = False
+    nation_withheld: bool = False
     daily: bool = False  # a count of one day (withheld as "0–4")
     note: str | None = None  # what the value counts and whether its day is complete
 
@@ -71,11 +74,13 @@ class Indicator:
     def compared(self, level: str) -> str:
         """The county's (``county``) or the nation's (``nation``) value as shown beside the
         kommune's: "1–4" where it is withheld for the reader's role."""
-        value, hidden = (
-            (self.county, self.county_suppressed)
+        value, hidden, withheld = (
+            (self.county, self.county_suppressed, self.county_withheld)
             if level == "county"
-            else (self.nation, self.nation_suppressed)
+            else (self.nation, self.nation_suppressed, self.nation_withheld)
         )
+        if withheld:
+            return formatting.withheld("rate")
         return self.withheld_text if hidden else self.display(value, own=False)
 
     @property
@@ -85,6 +90,8 @@ class Indicator:
             or self.nation is not None
             or self.county_suppressed
             or self.nation_suppressed
+            or self.county_withheld
+            or self.nation_withheld
         )
 
 

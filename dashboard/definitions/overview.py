@@ -33,6 +33,12 @@ class Column:
     denominator: str | None = None
     scale: float = 1.0
 
+    @property
+    def by_test_date(self) -> bool:
+        """Whether the column counts cases by test date (or ranks on such a count), so that
+        its last days may not be complete on the data date (:mod:`data.queries.completeness`)."""
+        return self.source in (CASES, CASES_POP) or self.kind == "rank" or self.key == "versus_all"
+
 
 # Sources (N_-marked: translated where shown, e.g. definition_block and the export sheet)
 CASES = N_("MSIS-tilfeller etter prøvedato")

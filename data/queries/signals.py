@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import and_, select
 
-from data import db, published
+from data import db, disclosure, published
 from data.cache import cached
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
 from data.protection import protect
@@ -123,8 +123,9 @@ def _as_published_windows(
         if not protected[i] or window is None or cell is None or cell[window] != observed:
             continue
         published_value = cell[published.pub(window)]
-        values[i] = float("nan") if published_value is None else float(published_value)
-        flags[i] = published_value is None
+        withheld = published_value is None or published_value == disclosure.WITHHELD
+        values[i] = float("nan") if withheld else float(published_value)
+        flags[i] = published_value is None  # "1–4"; a withheld cell reads "skjult"
     out["observed"] = values
     out["observed_suppressed"] = flags
     return out

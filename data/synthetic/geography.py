@@ -1,6 +1,7 @@
 """Geography of the synthetic country: kommuner of the 2024 structure, their sizes, a travel
-graph (land borders from :mod:`geo.reference` plus ferry links for island kommuner), hop
-distances, the mobility matrix that couples the epidemic, and the border entry points."""
+graph (the neighbours by land, bridge, tunnel and ferry of :mod:`geo.reference`: the same list
+every page shows), hop distances, the mobility matrix that couples the epidemic, and the border
+entry points."""
 
 from __future__ import annotations
 
@@ -12,39 +13,6 @@ import pandas as pd
 from data.reference import ssb_population
 from data.synthetic._common import STRUCTURE
 from geo import reference
-
-# Island kommuner without a land border are linked by ferry or bridge to these kommuner.
-FERRY_LINKS: dict[str, tuple[str, ...]] = {
-    "1144": ("1103",),
-    "1145": ("1146",),
-    "1151": ("1106",),
-    "1505": ("1554", "1557"),
-    "1531": ("1508",),
-    "1532": ("1508",),
-    "1554": ("1505", "1579"),
-    "1573": ("1505",),
-    "1815": ("1813",),
-    "1835": ("1833",),
-    "1856": ("1804",),
-    "1857": ("1804",),
-    "1860": ("1859", "1865"),
-    "3110": ("3107",),
-    "4613": ("4614",),
-    "4616": ("4624",),
-    "4625": ("4601",),
-    "4626": ("4601",),
-    "4627": ("4601",),
-    "4633": ("4632",),
-    "4636": ("4645",),
-    "5014": ("5056",),
-    "5514": ("5503",),
-    "1515": ("1516",),
-    "1517": ("1531",),
-    "1516": ("1520",),
-    "1827": ("1820",),
-    "1818": ("1820",),
-    "4614": ("4612",),
-}
 
 # Entry points: (border point, kommune, kind, distance scale in hops for where people stay).
 ENTRY_POINTS: tuple[tuple[str, str, str, float], ...] = (
@@ -70,9 +38,9 @@ OSLO_AKERSHUS_FYLKER = ("03", "32")
 class Geography:
     codes: tuple[str, ...]  # 357 kommunenummer, sorted
     fylke: np.ndarray  # fylkesnummer per kommune (object)
-    hops: np.ndarray  # K × K graph distance over land borders and ferry links
+    hops: np.ndarray  # K × K graph distance over the travel neighbours
     adjacency: np.ndarray  # K × K bool
-    neighbours: tuple[tuple[int, ...], ...]  # land/ferry neighbours per kommune index
+    neighbours: tuple[tuple[int, ...], ...]  # travel neighbours per kommune index
 
     @property
     def n(self) -> int:
@@ -88,16 +56,12 @@ def load_geography() -> Geography:
     pos = {c: i for i, c in enumerate(codes)}
     n = len(codes)
     adjacency = np.zeros((n, n), dtype=bool)
-    pairs = reference.neighbours(STRUCTURE)
+    # one source of neighbours: the travel list the pages show (land ∪ bridges, tunnels, ferries)
+    pairs = reference.neighbours_by_travel(STRUCTURE)
     a = pairs["kommunenummer"].map(pos)
     b = pairs["neighbour"].map(pos)
     ok = a.notna() & b.notna()
     adjacency[a[ok].astype(int), b[ok].astype(int)] = True
-    for code, links in FERRY_LINKS.items():
-        if code in pos:
-            for other in links:
-                if other in pos:
-                    adjacency[pos[code], pos[other]] = adjacency[pos[other], pos[code]] = True
     fylke = kommuner["fylkesnummer"].to_numpy(dtype=object)
     np.fill_diagonal(adjacency, False)
     # Any part of the graph still cut off from Oslo (new island kommuner, changed reference
