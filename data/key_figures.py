@@ -398,7 +398,7 @@ def ensure(conn: Connection) -> bool:
     loaded before they existed). True when they were built."""
     has_rows = conn.execute(select(AggCasesDaily.disease).limit(1)).first()
     has_figures = conn.execute(select(AggKeyFigures.disease).limit(1)).first()
-    k = AggKeyFigures
+    k = AggKeyFigures.__table__.c  # the counts are columns by name (data.schema.aggregates)
     unpublished = conn.execute(  # a store built before the published cells existed
         select(k.disease)
         .where(k.cases_7d > disclosure.SMALL_MAX, k.cases_7d_pub.is_(None))

@@ -69,6 +69,21 @@ def _case_indicators(
     # the 14-day rate is built on the published 14-day window: shown whenever that cell is
     # (as on every other output), whatever its two halves are
     fortnight_hidden = bool(math.isnan(k["cases_14d"]))
+
+    def compared(key: str, hidden: bool) -> Indicator:
+        """A window's indicator with the county's and the nation's value beside it."""
+        return Indicator(
+            key,
+            label_of(key, short=True),
+            formatting.as_float(k[key]),
+            unit_of(key),
+            indicators.get(key).decimals,
+            suppressed=hidden,
+            county=formatting.as_float(f[key]),
+            nation=formatting.as_float(n[key]),
+            definition=case_basis_text(indicators.get(key).definition, basis),
+        )
+
     out = {
         "cases_24h": Indicator(
             "cases_24h",
@@ -80,38 +95,9 @@ def _case_indicators(
             definition=case_basis_text(indicators.get("cases").definition, basis),
             note=day_note(scope, date, last, basis),
         ),
-        "cases_7d": Indicator(
-            "cases_7d",
-            label_of("cases_7d", short=True),
-            formatting.as_float(k["cases_7d"]),
-            unit_of("cases_7d"),
-            suppressed=week_hidden,
-            county=formatting.as_float(f["cases_7d"]),
-            nation=formatting.as_float(n["cases_7d"]),
-            definition=case_basis_text(indicators.get("cases_7d").definition, basis),
-        ),
-        "incidence_7d": Indicator(
-            "incidence_7d",
-            label_of("incidence_7d", short=True),
-            formatting.as_float(k["incidence_7d"]),
-            unit_of("incidence_7d"),
-            indicators.get("incidence_7d").decimals,
-            suppressed=week_hidden,
-            county=formatting.as_float(f["incidence_7d"]),
-            nation=formatting.as_float(n["incidence_7d"]),
-            definition=case_basis_text(indicators.get("incidence_7d").definition, basis),
-        ),
-        "incidence_14d": Indicator(
-            "incidence_14d",
-            label_of("incidence_14d", short=True),
-            formatting.as_float(k["incidence_14d"]),
-            unit_of("incidence_14d"),
-            indicators.get("incidence_14d").decimals,
-            suppressed=fortnight_hidden,
-            county=formatting.as_float(f["incidence_14d"]),
-            nation=formatting.as_float(n["incidence_14d"]),
-            definition=case_basis_text(indicators.get("incidence_14d").definition, basis),
-        ),
+        "cases_7d": compared("cases_7d", week_hidden),
+        "incidence_7d": compared("incidence_7d", week_hidden),
+        "incidence_14d": compared("incidence_14d", fortnight_hidden),
         "trend": Indicator(
             "trend",
             label_of("trend"),
