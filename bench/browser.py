@@ -24,7 +24,7 @@ from typing import Any
 import requests
 
 from bench.load import USER, _data_date, _free_port, _map_body, start_gunicorn, stop_gunicorn
-from bench.report import emit
+from bench.report import emit, heading
 
 WAIT_FOR_MAP = """
 const done = arguments[arguments.length - 1];
@@ -140,11 +140,7 @@ def main() -> None:
         rows.append(("map date change: bytes on the wire (gzip) / raw", f"{wire:,} / {raw:,}"))
     finally:
         stop_gunicorn(proc)
-    header = (
-        f"## Browser · {dt.datetime.now().isoformat(timespec='minutes')} · "
-        f"{os.cpu_count()} cores · load average {os.getloadavg()[0]:.1f} · {backend}"
-    )
-    emit(header, rows, args.json)
+    emit(heading("Browser", backend), rows, args.json)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -20,33 +18,16 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench.report import emit, heading
 from dashboard.app_factory import create_app
 from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import db, queries
 from data.scope import Scope
-from tests.dash_http import call
+from tests.dash_http import KLYNGER_OUTPUTS, SIGNALER_OUTPUTS, call
 
 RESULTS = Path(__file__).with_name("results.md")
 KOMMUNER = ("0301", "4601", "1151", "5501", "3201", "1508", "3209", "5605")
-KLYNGER_OUTPUTS = [
-    ("klynger-title", "children"),
-    ("klynger-cards", "children"),
-    ("klynger-epicurve", "figure"),
-    ("klynger-table", "data"),
-    ("klynger-chain-cluster", "options"),
-    ("klynger-alert", "children"),
-    ("klynger-date", "date"),
-    ("klynger-source", "children"),
-]
-SIGNALER_OUTPUTS = [
-    ("signaler-table", "data"),
-    ("signaler-history", "figure"),
-    ("signaler-summary", "children"),
-    ("signaler-alert", "children"),
-    ("signaler-date", "date"),
-    ("signaler-source", "children"),
-]
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -173,18 +154,8 @@ def main() -> None:
             sizes = ", ".join(str(r.size) for r in biggest)
             rows.append(("  (chain clusters sizes)", sizes))
     assert info is not None
-    header = (
-        f"## Clusters and signals · {dt.datetime.now().isoformat(timespec='minutes')} · "
-        f"{os.cpu_count()} cores · {platform.python_version()} · data "
-        f"{info['scale'] or info['source']} (data date {info['data_date']}) · load average "
-        f"{os.getloadavg()[0]:.1f} (other processes share the cores)"
-    )
-    width = max(len(k) for k, _ in rows)
-    lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
-    print("\n".join(lines))
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n\n")
+    data = f"data {info['scale'] or info['source']} (data date {info['data_date']})"
+    emit(heading("Clusters and signals", data), rows, append=args.append)
 
 
 if __name__ == "__main__":

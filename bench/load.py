@@ -33,7 +33,7 @@ from typing import Any
 
 import requests
 
-from bench.report import emit
+from bench.report import emit, heading
 from tests.dash_http import MAP_OUTPUTS, dependency_body, output_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,11 +300,7 @@ def main() -> None:
         )
     finally:
         stop_gunicorn(proc)
-    header = (
-        f"## Load · {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
-        f"load average {os.getloadavg()[0]:.1f} · {backend}"
-    )
-    emit(header, rows, args.json)
+    emit(heading("Load", backend), rows, args.json)
 
 
 if __name__ == "__main__":

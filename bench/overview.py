@@ -9,38 +9,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.run import RESULTS, _client, _pct
+from bench.report import emit, heading
+from bench.run import _client, _pct
 from dashboard.app_factory import create_app
 from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import queries
 from data.scope import Scope
-from tests.dash_http import call
-
-OUTPUTS = [
-    ("ov-table", "data"),
-    ("ov-counties", "data"),
-    ("ov-multiples", "figure"),
-    ("ov-title", "children"),
-    ("ov-method", "children"),
-    ("ov-source", "children"),
-    ("ov-export-csv", "href"),
-    ("ov-export-xlsx", "href"),
-    ("ov-date", "date"),
-]
+from tests.dash_http import OVERVIEW_OUTPUTS, call
 
 
 def _overview(client, date: dt.date) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     status, body, size = call(
-        client, outputs=OUTPUTS, inputs=[("ov-date", "date", date.isoformat())]
+        client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", date.isoformat())]
     )
     elapsed = (time.perf_counter() - start) * 1000
     assert status == 200 and len(body["response"]["ov-table"]["data"]) >= 300
@@ -114,16 +101,8 @@ def main() -> None:
     rows = overview_rows(settings, info["data_date"])
     if args.reports:
         rows += report_rows(settings, args.week)
-    header = (
-        f"## {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
-        f"{platform.python_version()} · data {info['scale'] or info['source']} "
-        f"(data date {info['data_date']}) · issue 8: Kommuneoversikt and weekly reports"
-    )
-    width = max(len(k) for k, _ in rows)
-    lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
-    print("\n".join(lines))
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n\n")
+    data = f"data {info['scale'] or info['source']} (data date {info['data_date']})"
+    emit(heading("Kommuneoversikt and weekly reports", data), rows, append=True)
 
 
 if __name__ == "__main__":

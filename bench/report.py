@@ -16,12 +16,32 @@ BACKENDS = ("sqlite", "postgresql")
 PARTS = ("run", "browser", "lighthouse", "surge", "load")
 
 
-def emit(header: str, rows: list[tuple[str, str]], json_path: str | None) -> list[str]:
-    """Print one part's table and, for the side-by-side report, write it as JSON too.
-    Returns the printed lines."""
+def heading(title: str, *details: str) -> str:
+    """A part's heading: its title, the time, the machine (cores, Python, load average: other
+    processes share the cores) and ``details`` (data, backend …)."""
+    return " · ".join(
+        [
+            f"## {title}",
+            dt.datetime.now().isoformat(timespec="minutes"),
+            f"{os.cpu_count()} cores",
+            f"Python {platform.python_version()}",
+            f"load average {os.getloadavg()[0]:.1f}",
+            *details,
+        ]
+    )
+
+
+def emit(
+    header: str, rows: list[tuple[str, str]], json_path: str | None = None, *, append: bool = False
+) -> list[str]:
+    """Print one part's table; for the side-by-side report write it as JSON too, and with
+    ``append`` add it to ``bench/results.md``. Returns the printed lines."""
     width = max(len(k) for k, _ in rows)
     lines = [header, ""] + [f"| {k.ljust(width)} | {v} |" for k, v in rows]
     print("\n".join(lines))
+    if append:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n\n")
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(

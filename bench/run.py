@@ -11,20 +11,18 @@ import argparse
 import datetime as dt
 import gzip
 import json
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
-from bench.report import emit
+from bench.report import emit, heading
 from bench.sqltime import SqlRecorder
 from dashboard.app_factory import create_app, freeze_startup
 from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import db, queries
 from data.scope import Scope
-from tests.dash_http import MAP_OUTPUTS, call, call_dependency, kommune_page_callbacks
+from tests.dash_http import call_dependency, call_map, kommune_page_callbacks
 
 RESULTS = Path(__file__).with_name("results.md")
 
@@ -154,30 +152,11 @@ def main() -> None:
     )
 
     def first(date: dt.date) -> int:
-        _, _, size = call(
-            client,
-            outputs=MAP_OUTPUTS,
-            inputs=[
-                ("map-metric", "value", "incidence_14d"),
-                ("map-date", "date", date.isoformat()),
-                ("map-structure", "value", None),
-            ],
-            state=[("map-rendered", "data", False)],
-        )
+        _, _, size = call_map(client, "incidence_14d", date)
         return size
 
     def change(metric: str, date: dt.date) -> int:
-        status, _, size = call(
-            client,
-            outputs=MAP_OUTPUTS,
-            inputs=[
-                ("map-metric", "value", metric),
-                ("map-date", "date", date.isoformat()),
-                ("map-structure", "value", None),
-            ],
-            changed=["map-metric.value"],
-            state=[("map-rendered", "data", True)],
-        )
+        status, _, size = call_map(client, metric, date, changed=True)
         assert status == 200
         return size
 
@@ -225,15 +204,9 @@ def main() -> None:
     rows += _page_callbacks(settings, data_date, args.kommuner)
     if not args.no_pdf:
         rows += _pdf_export(settings, data_date)
-    header = (
-        f"## {dt.datetime.now().isoformat(timespec='minutes')} · {os.cpu_count()} cores · "
-        f"{platform.python_version()} · data {info['scale'] or info['source']} "
-        f"(data date {data_date}) · {settings.database_url.split(':')[0]}"
-    )
-    lines = emit(header, rows, args.json)
-    if not args.no_append:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n\n")
+    data = f"data {info['scale'] or info['source']} (data date {data_date})"
+    header = heading("Pages", data, settings.database_url.split(":")[0])
+    emit(header, rows, args.json, append=not args.no_append)
     print(json.dumps({"results_file": str(RESULTS)}))
 
 

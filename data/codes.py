@@ -37,16 +37,8 @@ INFECTION_SETTINGS: tuple[str, ...] = (
     "healthcare",
     "unknown",
 )
-CLUSTER_SETTINGS: tuple[str, ...] = (
-    "household",
-    "school",
-    "kindergarten",
-    "nursing_home",
-    "workplace",
-    "event",
-    "travel",
-    "healthcare",
-)
+# a cluster's setting is always known
+CLUSTER_SETTINGS: tuple[str, ...] = tuple(s for s in INFECTION_SETTINGS if s != "unknown")
 RULE_CATEGORIES: tuple[str, ...] = (
     "isolation",
     "quarantine",

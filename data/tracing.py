@@ -42,6 +42,15 @@ def _authorise(scope: Scope, cluster_id: str, what: str) -> tuple[str, set[str]]
     return str(row.kommunenummer), involved
 
 
+def _audited(
+    frame: pd.DataFrame, scope: Scope, kommune: str, read: str, cluster_id: str
+) -> pd.DataFrame:
+    """``frame``, once the read of a cluster's tracing details is in the audit log."""
+    detail = {"read": read, "cluster_id": cluster_id}
+    audit.record(scope, "tracing_read", kommunenummer=kommune, detail=detail)
+    return frame
+
+
 def cluster_members(*, scope: Scope, cluster_id: str) -> pd.DataFrame:
     """Members of one cluster in the reader's tracing area (pseudonymous keys), audited.
 
@@ -67,13 +76,7 @@ def cluster_members(*, scope: Scope, cluster_id: str) -> pd.DataFrame:
     frame.attrs["elsewhere"] = bool(involved - scope.tracing_kommuner)
     frame.attrs["members_total"] = members_total
     frame.attrs["members_outside"] = members_total - int(frame["person_key"].nunique())
-    audit.record(
-        scope,
-        "tracing_read",
-        kommunenummer=kommune,
-        detail={"read": "cluster_members", "cluster_id": cluster_id},
-    )
-    return frame
+    return _audited(frame, scope, kommune, "cluster_members", cluster_id)
 
 
 def transmission_links(*, scope: Scope, cluster_id: str) -> pd.DataFrame:
@@ -110,13 +113,7 @@ def transmission_links(*, scope: Scope, cluster_id: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["source", "target", "link_date", "setting", "confidence"])
     frame, outside = _anonymise(frame, inside, kommune_of)
     frame.attrs["outside"] = outside
-    audit.record(
-        scope,
-        "tracing_read",
-        kommunenummer=kommune,
-        detail={"read": "transmission_links", "cluster_id": cluster_id},
-    )
-    return frame
+    return _audited(frame, scope, kommune, "transmission_links", cluster_id)
 
 
 def _anonymise(

@@ -227,17 +227,10 @@ class Collector:
             return None
         if reading.kind == "number":
             lo, hi = count_bounds(reading.value, self.max_perturbation)
-            return self._add(area, date, cell, terms, lo, hi, False, False, reading.text)
-        return self._add(
-            area,
-            date,
-            cell,
-            terms,
-            reading.lo,
-            reading.hi,
-            True,
-            reading.kind == "label",
-            reading.text,
+            return self.bound(area, date, cell, terms, lo, hi, reading.text)
+        label = reading.kind == "label"
+        return self.bound(
+            area, date, cell, terms, reading.lo, reading.hi, reading.text, hidden=True, label=label
         )
 
     def scaled(
@@ -271,12 +264,13 @@ class Collector:
                 # complement (the unvaccinated) is not a published cell of its own, so a
                 # shown 100 % is no exact 0
                 lo, hi = max(lo - self.max_perturbation, 0.0), hi + self.max_perturbation
-            return self._add(area, date, cell, terms, lo, hi, False, False, reading.text)
+            return self.bound(area, date, cell, terms, lo, hi, reading.text)
         if reading.kind == "label" and count_labels:
-            return self._add(
-                area, date, cell, terms, reading.lo, reading.hi, True, True, reading.text
+            lo, hi = reading.lo, reading.hi
+            return self.bound(
+                area, date, cell, terms, lo, hi, reading.text, hidden=True, label=True
             )
-        return self._add(area, date, cell, terms, 0.0, INF, True, False, reading.text)
+        return self.bound(area, date, cell, terms, 0.0, INF, reading.text, hidden=True)
 
     def bound(
         self,
@@ -287,23 +281,14 @@ class Collector:
         lo: float,
         hi: float,
         shown: str = "",
+        *,
+        hidden: bool = False,
+        label: bool = False,
     ) -> Observation:
-        """A bound the role knows without a shown number (residents of an age band bound
-        its unvaccinated; a cluster's first case day has a case)."""
-        return self._add(area, date, cell, terms, lo, hi, False, False, shown)
-
-    def _add(
-        self,
-        area: str,
-        date: str,
-        cell: str,
-        terms: Sequence[Term],
-        lo: float,
-        hi: float,
-        hidden: bool,
-        label: bool,
-        shown: str,
-    ) -> Observation:
+        """What the role knows of ``terms``: ``lo`` ≤ their sum ≤ ``hi``. Called as is, a bound
+        the role knows without a shown number (residents of an age band bound its
+        unvaccinated; a cluster's first case day has a case); ``hidden``/``label`` for a
+        shown cell that was hidden (and labelled "1–4")."""
         obs = Observation(
             self.route, self.role, area, date, cell, tuple(terms), lo, hi, hidden, label, shown
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 FULL_ACCESS_USER = "test-full"
@@ -124,3 +125,20 @@ def open_from_nav(driver, name: str) -> None:  # type: ignore[no-untyped-def]
         toggle.click()  # close it again
         WebDriverWait(driver, 5).until(lambda _d, m=menu: not m.is_displayed())
     raise AssertionError(f"{name!r} is not in the navigation")
+
+
+def choose_open_option(dash_duo, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the option of an open dropdown that contains ``label``."""
+    option = WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.find_element(By.XPATH, f"//*[@role='option'][contains(., '{label}')]")
+    )
+    option.click()
+
+
+def set_date(dash_duo, prefix: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a date into a page's picker as a person does (DD.MM.YYYY, then Enter)."""
+    field = dash_duo.find_element(f"#{prefix}-date")
+    field.click()
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(value)
+    field.send_keys(Keys.ENTER)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -38,7 +37,7 @@ def pytest_setup_options():  # dash.testing hook: options for the headless chrom
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Environment for a tiny demo database in a temporary data directory (on the PostgreSQL
     run, in fresh databases on the test server: see ``tests/stores.py``)."""
-    from tests.stores import new_stores, postgres_url
+    from tests.stores import build_demo, environ, new_stores, postgres_url
 
     data_dir = tmp_path_factory.mktemp("instance")
     env = {
@@ -51,19 +50,9 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         urls = new_stores(data_dir)
         env["DATABASE_URL"] = urls["database_url"]
         env["TRACING_DATABASE_URL"] = urls["tracing_database_url"]
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    result = CliRunner().invoke(
-        __import__("dashboard.cli", fromlist=["app"]).app,
-        ["demo", "--scale", "tiny", "--seed", "7", "--no-progress"],
-    )
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    yield env
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    build_demo(env)
+    with environ(env):
+        yield env
 
 
 @pytest.fixture(scope="session")
@@ -153,6 +142,20 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> dict:
         db.upgrade()
         report = runner.run(layer.engine(), runner.folder_files(REALDATA))
     return {"report": report, "dir": tmp, **urls}
+
+
+@pytest.fixture(scope="session")
+def raw_daily():  # type: ignore[no-untyped-def]
+    """FHI's daily cases per 2020 kommune as the raw file has them (read once a session)."""
+    import pandas as pd
+
+    if not REALDATA.is_dir():
+        pytest.skip(f"real data not available at {REALDATA}")
+    return pd.read_csv(
+        REALDATA / "fhi_covidnor" / "covidnor_municip_daily.csv.gz",
+        dtype={"kommunenummer": str},
+        parse_dates=["date"],
+    )
 
 
 @pytest.fixture()

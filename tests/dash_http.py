@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
+
+from dashboard.warmup import callback_body
 
 # The outputs of the map's and the Kommune page's main callbacks, as the browser asks.
 MAP_OUTPUTS = [
@@ -22,6 +25,68 @@ KOMMUNE_OUTPUTS = [
     ("kommune-date", "date"),
     ("kommune-source", "children"),
 ]
+KRISE_OUTPUTS = [
+    ("krise-title", "children"),
+    ("krise-asof", "children"),
+    ("krise-panels", "children"),
+    ("krise-frozen", "data"),
+    ("krise-count", "data"),
+    ("krise-source", "children"),
+    ("krise-new-data", "is_open"),
+]
+DQ_OUTPUTS = [
+    ("dq-cards", "children"),
+    ("dq-sources", "children"),
+    ("dq-imports", "children"),
+    ("dq-reasons", "children"),
+    ("dq-sample", "children"),
+    ("dq-population", "children"),
+    ("dq-vintage", "children"),
+    ("dq-arrivals", "children"),
+    ("dq-flags", "children"),
+]
+KLYNGER_OUTPUTS = [
+    ("klynger-title", "children"),
+    ("klynger-cards", "children"),
+    ("klynger-epicurve", "figure"),
+    ("klynger-table", "data"),
+    ("klynger-chain-cluster", "options"),
+    ("klynger-alert", "children"),
+    ("klynger-date", "date"),
+    ("klynger-source", "children"),
+]
+SIGNALER_OUTPUTS = [
+    ("signaler-table", "data"),
+    ("signaler-history", "figure"),
+    ("signaler-summary", "children"),
+    ("signaler-alert", "children"),
+    ("signaler-date", "date"),
+    ("signaler-source", "children"),
+]
+OVERVIEW_OUTPUTS = [
+    ("ov-table", "data"),
+    ("ov-counties", "data"),
+    ("ov-multiples", "figure"),
+    ("ov-title", "children"),
+    ("ov-method", "children"),
+    ("ov-source", "children"),
+    ("ov-export-csv", "href"),
+    ("ov-export-xlsx", "href"),
+    ("ov-date", "date"),
+]
+REGLER_OUTPUTS = [
+    ("regler-title", "children"),
+    ("regler-cards", "children"),
+    ("regler-in-force-title", "children"),
+    ("regler-in-force", "children"),
+    ("regler-upcoming", "children"),
+    ("regler-timeline", "figure"),
+    ("regler-alert", "children"),
+    ("regler-date", "date"),
+    ("regler-source", "children"),
+    ("regler-edit-link", "children"),
+]
+CHAIN_OUTPUTS = [("klynger-chain", "figure"), ("klynger-chain-detail", "children")]
 
 
 def output_key(outputs: list[tuple[str, str]]) -> str:
@@ -54,6 +119,43 @@ def call(
     return response.status_code, parsed, len(raw)
 
 
+def call_map(
+    client: Any,
+    metric: str,
+    date: dt.date | str | None = None,
+    *,
+    structure: int | None = None,
+    changed: bool = False,
+) -> tuple[int, dict[str, Any], int]:
+    """The map's callback as the browser calls it: its first render (``changed=False``) or a
+    change of metric on a map already drawn (``changed=True``). Returns what ``call`` does."""
+    day = date.isoformat() if isinstance(date, dt.date) else date
+    return call(
+        client,
+        outputs=MAP_OUTPUTS,
+        inputs=[
+            ("map-metric", "value", metric),
+            ("map-date", "date", day),
+            ("map-structure", "value", structure),
+        ],
+        changed=["map-metric.value"] if changed else None,
+        state=[("map-rendered", "data", changed)],
+    )
+
+
+def call_kommune(
+    client: Any, kommune: str, date: dt.date | str | None = None
+) -> tuple[int, dict[str, Any], int]:
+    """The Kommune page's callback as the browser calls it, for one kommune and date (None:
+    the data date). Returns what ``call`` does."""
+    day = date.isoformat() if isinstance(date, dt.date) else date
+    return call(
+        client,
+        outputs=KOMMUNE_OUTPUTS,
+        inputs=[("kommune-select", "value", kommune), ("kommune-date", "date", day)],
+    )
+
+
 def values(array: Any) -> list[Any]:
     """Plotly ≥ 6 sends numeric arrays as base64 typed arrays; give plain values back."""
     if isinstance(array, dict) and "bdata" in array:
@@ -83,25 +185,43 @@ def kommune_page_callbacks(client: Any) -> list[dict[str, Any]]:
 def dependency_body(dep: dict[str, Any], *, kommune: str, date: str | None) -> dict[str, Any]:
     """The request body a browser sends for one callback of /_dash-dependencies, with a
     kommune and a date as its inputs."""
-    inputs = []
+    chosen: dict[str, Any] = {}
     for i in dep["inputs"]:
-        value: Any = None
+        key = f"{i['id']}.{i['property']}"
         if i["property"] == "value" and str(i["id"]).endswith("-select"):
-            value = kommune
+            chosen[key] = kommune
         elif i["property"] == "date":
-            value = date
-        inputs.append({"id": i["id"], "property": i["property"], "value": value})
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
-        for o in dep["output"].strip(".").split("...")
-    ]
-    return {
-        "output": dep["output"],
-        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [],
-        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
-    }
+            chosen[key] = date
+    return callback_body(dep, chosen)
+
+
+def call_named(
+    client: Any, output: str, values: dict[str, Any], *, changed: list[str] | None = None
+) -> tuple[int, dict[str, Any]]:
+    """POST the callback of /_dash-dependencies whose outputs name ``output`` ("id.property"),
+    as the browser does: its inputs and state from ``values`` ("id.property" → value), the
+    ids in ``changed`` marked as changed. Outputs are sent as the dependency names them
+    (an allow_duplicate output keeps its suffix)."""
+    dep = next(d for d in client.get("/_dash-dependencies").get_json() if output in d["output"])
+
+    def prop(item: dict[str, Any]) -> dict[str, Any]:
+        key = f"{item['id']}.{item['property']}"
+        return {"id": item["id"], "property": item["property"], "value": values.get(key)}
+
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": dep["output"],
+            "outputs": [
+                {"id": o.split(".")[0], "property": o.split(".")[1]}
+                for o in dep["output"].strip(".").split("...")
+            ],
+            "inputs": [prop(i) for i in dep["inputs"]],
+            "state": [prop(s) for s in dep.get("state", [])],
+            "changedPropIds": changed or [],
+        },
+    )
+    return response.status_code, (response.get_json() or {})
 
 
 def call_dependency(

@@ -12,6 +12,8 @@ import itertools
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -31,6 +33,34 @@ class DictCache:
 
     def set(self, key: str, value: object, timeout: int | None = None) -> None:
         self.store[key] = value
+
+
+@contextmanager
+def environ(values: dict[str, str]) -> Iterator[None]:
+    """The process environment with ``values`` set, as it was again afterwards."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build_demo(env: dict[str, str], scale: str = "tiny", seed: int = 7) -> None:
+    """Build a demo database through the real CLI (``situasjonsbilde demo``) with ``env``."""
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    with environ(env):
+        result = CliRunner().invoke(
+            app, ["demo", "--scale", scale, "--seed", str(seed), "--no-progress"]
+        )
+    assert result.exit_code == 0, result.output + repr(result.exception)
 
 
 def postgres_url() -> str | None:

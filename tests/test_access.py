@@ -20,10 +20,11 @@ from data.scope import Scope, ScopeError
 from geo import reference
 from tests.conftest import login
 from tests.dash_http import (
-    KOMMUNE_OUTPUTS,
-    MAP_OUTPUTS,
+    CHAIN_OUTPUTS,
     call,
     call_dependency,
+    call_kommune,
+    call_map,
     kommune_page_callbacks,
     values,
 )
@@ -60,16 +61,7 @@ def test_map_returns_only_scoped_kommuner_and_no_small_numbers(app, user_id, met
     user = DEMO_USERS[user_id]
     scope = scope_for(user)
     client = login(app.server.test_client(), user_id)
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", metric),
-            ("map-date", "date", "2022-01-15"),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, metric, "2022-01-15")
     STATS["requests"] += 1
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
@@ -99,11 +91,7 @@ def test_kommune_page_own_and_other(app, user_id) -> None:
     other = OTHER.get(user.kommunenummer) or ("0301" if own != "0301" else "4601")
     for code in (own, other):
         before = _audit_count()
-        status, body, _ = call(
-            client,
-            outputs=KOMMUNE_OUTPUTS,
-            inputs=[("kommune-select", "value", code), ("kommune-date", "date", "2022-01-15")],
-        )
+        status, body, _ = call_kommune(client, code, "2022-01-15")
         STATS["requests"] += 1
         assert status == 200
         text = json.dumps(body)
@@ -134,11 +122,7 @@ def test_crafted_dropdown_value_cannot_widen_scope(app) -> None:
 
 def test_small_numbers_hidden_in_kommune_series_for_crisis_team(app) -> None:
     client = login(app.server.test_client(), "krise-bergen")
-    _status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", "2022-01-15")],
-    )
+    _status, body, _ = call_kommune(client, "4601", "2022-01-15")
     STATS["requests"] += 1
     bars = values(body["response"]["kommune-daily"]["figure"]["data"][0]["y"])
     small = [
@@ -193,16 +177,7 @@ def test_every_route_needs_a_session(anonymous_client) -> None:
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
     for path in ("/_dash-layout", "/_dash-dependencies"):
         assert anonymous_client.get(path).status_code == 401, path
-    status, body, _ = call(
-        anonymous_client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "cases_7d"),
-            ("map-date", "date", None),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(anonymous_client, "cases_7d")
     assert status == 401 and body == {}
     assert anonymous_client.get("/login").status_code == 200
     assert anonymous_client.get("/assets/app.css").status_code == 200
@@ -341,9 +316,6 @@ def test_every_kommune_page_refuses_other_kommuner(app, user_id) -> None:
                 assert not leaked, f"{user_id} got {dep['output']} for {code}"
                 assert "Ingen tilgang" in json.dumps(body)
                 assert _audit_count() >= before + 1
-
-
-CHAIN_OUTPUTS = [("klynger-chain", "figure"), ("klynger-chain-detail", "children")]
 
 
 def _cluster_with_members_in(kommune: str) -> str:

@@ -16,39 +16,25 @@ from dashboard.auth import DEMO_USERS, scope_for
 from data import alerts
 from data.queries import signals as signal_queries
 from tests.conftest import login
+from tests.dash_http import call_named
 from tests.test_page_klynger import audit_count
 from tests.test_page_testing import sql
 
 
 def act(client: Any, *, button: str, email_value: str, kommuner: list[str]) -> dict[str, Any]:
-    dep = next(
-        d
-        for d in client.get("/_dash-dependencies").get_json()
-        if d["output"].startswith("..varsler-status.children")
-    )
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1]}
-        for o in dep["output"].strip(".").split("...")
-    ]
-    response = client.post(
-        "/_dash-update-component",
-        json={
-            "output": dep["output"],
-            "outputs": outputs,
-            "inputs": [
-                {"id": "varsler-save", "property": "n_clicks", "value": 1},
-                {"id": "varsler-dispatch", "property": "n_clicks", "value": None},
-            ],
-            "state": [
-                {"id": "varsler-email", "property": "value", "value": email_value},
-                {"id": "varsler-kommuner", "property": "value", "value": kommuner},
-                {"id": "varsler-kinds", "property": "value", "value": ["signals", "clusters"]},
-            ],
-            "changedPropIds": [f"{button}.n_clicks"],
+    status, body = call_named(
+        client,
+        "varsler-status.children",
+        {
+            "varsler-save.n_clicks": 1,
+            "varsler-email.value": email_value,
+            "varsler-kommuner.value": kommuner,
+            "varsler-kinds.value": ["signals", "clusters"],
         },
+        changed=[f"{button}.n_clicks"],
     )
-    assert response.status_code == 200
-    return response.get_json()
+    assert status == 200
+    return body
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
+from tests.dash_http import call, call_kommune, call_map
 
 
 def test_pages_and_dash_endpoints_respond(client) -> None:
@@ -34,16 +34,7 @@ def test_geometry_is_small_cached_and_complete(client) -> None:
 
 
 def test_map_first_render_names_geometry_url_and_has_all_kommuner(client) -> None:
-    status, body, size = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "incidence_14d"),
-            ("map-date", "date", None),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, size = call_map(client, "incidence_14d")
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
     assert trace["geojson"] == "/geo/kommuner-2020.geojson"  # a URL, not the polygons
@@ -54,17 +45,7 @@ def test_map_first_render_names_geometry_url_and_has_all_kommuner(client) -> Non
 
 
 def test_metric_change_sends_values_only(client) -> None:
-    status, body, size = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "cases_7d"),
-            ("map-date", "date", "2022-01-20"),
-            ("map-structure", "value", None),
-        ],
-        changed=["map-metric.value"],
-        state=[("map-rendered", "data", True)],
-    )
+    status, body, size = call_map(client, "cases_7d", "2022-01-20", changed=True)
     assert status == 200
     figure = body["response"]["map"]["figure"]
     assert figure.get("__dash_patch_update") == "__dash_patch_update"
@@ -90,41 +71,20 @@ def test_clicking_a_polygon_opens_the_kommune(client) -> None:
 
 
 def test_kommune_page_callback(client) -> None:
-    outputs = [
-        ("kommune-title", "children"),
-        ("kommune-cards", "children"),
-        ("kommune-daily", "figure"),
-        ("kommune-incidence", "figure"),
-        ("kommune-alert", "children"),
-        ("kommune-date", "date"),
-        ("kommune-source", "children"),
-    ]
-    status, body, _ = call(
-        client,
-        outputs=outputs,
-        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "4601")
     assert status == 200
     response = body["response"]
     assert response["kommune-title"]["children"].startswith("Bergen (4601)")
     names = [t["name"] for t in response["kommune-incidence"]["figure"]["data"]]
     assert names == ["Bergen", "Vestland (fylke)", "Hele landet"]
-    status, body, _ = call(
-        client,
-        outputs=outputs,
-        inputs=[("kommune-select", "value", "9999"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "9999")
     assert status == 200
     assert "9999" in json.dumps(body["response"]["kommune-alert"])
 
 
 def test_kommune_page_and_map_render_in_english(client) -> None:
     client.set_cookie("sb_lang", "en")
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "4601")
     assert status == 200
     response = body["response"]
     names = [t["name"] for t in response["kommune-incidence"]["figure"]["data"]]
@@ -136,16 +96,7 @@ def test_kommune_page_and_map_render_in_english(client) -> None:
     assert re.search(r'"\d{1,3}(,\d{3})+"', cards), cards[:300]
     source = json.dumps(response["kommune-source"], ensure_ascii=False)
     assert "Source: Synthetic demo data" in source and "Cases by test date" in source
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "incidence_14d"),
-            ("map-date", "date", "2022-01-20"),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, "incidence_14d", "2022-01-20")
     assert status == 200
     summary = json.dumps(body["response"]["map-summary"], ensure_ascii=False)
     assert "Norway, 20/01/2022" in summary and "↑ Rising" in summary

@@ -28,10 +28,8 @@ from data.scope import Scope
 from data.tracing_schema import ClusterMembership, TransmissionLink
 from tests.browser_helpers import free_port
 from tests.conftest import login
-from tests.dash_http import KOMMUNE_OUTPUTS, call
+from tests.dash_http import CHAIN_OUTPUTS, KLYNGER_OUTPUTS, call, call_kommune
 from tests.test_access import _cluster_with_members_in
-from tests.test_page_klynger import CHAIN_OUTPUTS
-from tests.test_page_klynger import OUTPUTS as KLYNGER_OUTPUTS
 
 NEIGHBOUR_CLUSTER = "K-ATTACK-5536"  # a cluster in Tromsø's neighbour Malangen-area kommune
 COOKIE = "situasjonsbilde_session"
@@ -347,11 +345,7 @@ def test_5_no_full_neighbour_pages_exports_reports_or_pdfs(app) -> None:
         "/morgenbrief/3201/pdf",
     ):
         assert client.get(path).status_code == 403, path
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "3201"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "3201")
     assert status == 200 and not body.get("response"), "Bærum's Kommune page for lege-oslo"
     status, options, _ = call(
         client, outputs=[("kommune-select", "options")], inputs=[("kommune-select", "id", "x")]
@@ -548,11 +542,7 @@ def test_7_audit_rows_are_bounded_and_one_refusal_is_one_row(app) -> None:
     client = login(app.server.test_client(), "lege-oslo")
     start = _last_audit_id()
     huge = "4601" + "x" * 1_000_000
-    call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", huge), ("kommune-date", "date", None)],
-    )
+    call_kommune(client, huge)
     sporer = login(app.server.test_client(), "sporer-bergen")  # no export right: refused
     assert sporer.get(f"/rapport/{huge[:100_000]}/2022-W02.csv").status_code in (403, 404)
     assert sporer.get(f"/morgenbrief/{huge[:100_000]}/pdf").status_code in (403, 404)
@@ -562,11 +552,7 @@ def test_7_audit_rows_are_bounded_and_one_refusal_is_one_row(app) -> None:
         assert len(json.dumps(row.detail)) < 4000
         assert row.kommunenummer is None or len(row.kommunenummer) == 4
     start = _last_audit_id()
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "4601")
     assert status == 200 and not body.get("response")
     assert len(_audit_rows(start, "refused")) == 1
 

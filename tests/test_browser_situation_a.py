@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import open_from_nav, start_and_login
+from tests.browser_helpers import choose_open_option, open_from_nav, set_date, start_and_login
 
 pytestmark = pytest.mark.browser
 
@@ -27,23 +26,7 @@ def pick_kommune(dash_duo, prefix: str, search: str, label: str) -> None:  # typ
         lambda d: d.find_element(By.CSS_SELECTOR, "input.dash-dropdown-search")
     )
     field.send_keys(search)
-    choose_option_open(dash_duo, label)
-
-
-def choose_option_open(dash_duo, label: str) -> None:  # type: ignore[no-untyped-def]
-    option = WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: d.find_element(By.XPATH, f"//*[@role='option'][contains(., '{label}')]")
-    )
-    option.click()
-
-
-def set_date(dash_duo, prefix: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Type a date into the picker as a person does (DD.MM.YYYY, then Enter)."""
-    field = dash_duo.find_element(f"#{prefix}-date")
-    field.click()
-    field.send_keys(Keys.CONTROL, "a")
-    field.send_keys(value)
-    field.send_keys(Keys.ENTER)
+    choose_open_option(dash_duo, label)
 
 
 def test_situation_pages_change_kommune_and_date_without_console_errors(dash_duo, app) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import open_from_nav, start_and_login
+from tests.browser_helpers import choose_open_option, open_from_nav, set_date, start_and_login
 
 pytestmark = pytest.mark.browser
 
@@ -23,19 +22,7 @@ def _pick_kommune(dash_duo, prefix: str, search: str, label: str) -> None:  # ty
     field = dash_duo.driver.find_element(By.CSS_SELECTOR, "input[type='search']")
     field.click()
     field.send_keys(search)
-    option = WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: d.find_element(By.XPATH, f"//*[@role='option'][contains(., '{label}')]")
-    )
-    option.click()
-
-
-def _set_date(dash_duo, prefix: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Type a date into the picker as a person does (DD.MM.YYYY, then Enter)."""
-    field = dash_duo.find_element(f"#{prefix}-date")
-    field.click()
-    field.send_keys(Keys.CONTROL, "a")
-    field.send_keys(value)
-    field.send_keys(Keys.ENTER)
+    choose_open_option(dash_duo, label)
 
 
 def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
@@ -56,7 +43,7 @@ def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
     _pick_kommune(dash_duo, "innreise", "Ullensaker", "Ullensaker (3209)")
     dash_duo.wait_for_contains_text("#innreise-title", "Ullensaker (3209), Akershus", timeout=30)
     wait.until(lambda d: "/innreise/3209" in d.current_url)
-    _set_date(dash_duo, "innreise", "15.01.2022")
+    set_date(dash_duo, "innreise", "15.01.2022")
     dash_duo.wait_for_contains_text("#innreise-source", "Vist til og med 15.01.2022", timeout=30)
     wait.until(lambda d: "dato=2022-01-15" in d.current_url)
     dash_duo.wait_for_contains_text("#innreise-rules", "15.01.2022", timeout=20)
@@ -82,7 +69,7 @@ def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
     dash_duo.wait_for_contains_text("#sertifikat-title", "Sør-Varanger (5605)", timeout=30)
     wait.until(lambda d: "/sertifikat/5605" in d.current_url)
     dash_duo.wait_for_contains_text("#sertifikat-compare", "Finnmark", timeout=30)
-    _set_date(dash_duo, "sertifikat", "20.12.2021")
+    set_date(dash_duo, "sertifikat", "20.12.2021")
     dash_duo.wait_for_contains_text("#sertifikat-source", "Vist til og med 20.12.2021", 30)
     dash_duo.wait_for_contains_text("#sertifikat-rules", "Regelversjon i kraft 20.12.2021", 20)
     wait.until(lambda d: "dato=2021-12-20" in d.current_url)

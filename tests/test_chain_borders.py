@@ -16,9 +16,7 @@ from dashboard.app_factory import directory
 from dashboard.auth import scope_for
 from data import db, tracing
 from tests.conftest import login
-from tests.dash_http import call
-
-CHAIN_OUTPUTS = [("klynger-chain", "figure"), ("klynger-chain-detail", "children")]
+from tests.dash_http import CHAIN_OUTPUTS, call
 
 
 def _raw(query: str) -> pd.DataFrame:

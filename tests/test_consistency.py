@@ -19,8 +19,7 @@ from data.scope import Scope
 from geo import reference as reference_table
 from tests import export_read, pdf_text
 from tests.conftest import login
-from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
-from tests.test_overview import KRISE_OUTPUTS
+from tests.dash_http import KRISE_OUTPUTS, call, call_kommune, call_map
 
 ROLES = ("ks-analytiker", "krise-bergen", "lege-oslo", "fylkeslege-vestland")
 # the kommuner each role may open (a kommuneoverlege's neighbours appear on the own brief
@@ -85,11 +84,7 @@ def _find(node: Any, component_id: str) -> Any:
 
 
 def _kommune_cards(client: Any, kommune: str, day: dt.date) -> dict[str, float | str]:
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", kommune), ("kommune-date", "date", day.isoformat())],
-    )
+    status, body, _ = call_kommune(client, kommune, day)
     assert status == 200
     cards = body["response"]["kommune-cards"]["children"]
     out = {}
@@ -105,16 +100,7 @@ def _kommune_cards(client: Any, kommune: str, day: dt.date) -> dict[str, float |
 
 
 def _map(client: Any, metric: str, day: dt.date) -> dict[str, float | str]:
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", metric),
-            ("map-date", "date", day.isoformat()),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, metric, day)
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
     values = {}

@@ -19,14 +19,13 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 from dashboard import formatting
 from dashboard.figures.theme import SEQUENTIAL
 from dashboard.settings import Settings
 from data.reference import ssb_population
 from tests.conftest import login
-from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
+from tests.dash_http import call_kommune, call_map
 
 DEFAULT_SCALE = Settings.model_fields["demo_scale"].default
 SEED = Settings.model_fields["demo_seed"].default
@@ -39,7 +38,7 @@ def default_demo(
     from dashboard.app_factory import create_app
     from data import db
     from tests.conftest import test_directory
-    from tests.stores import new_stores
+    from tests.stores import build_demo, new_stores
 
     urls = {
         "database_url": os.environ.get("DEFAULT_DEMO_DATABASE_URL", ""),
@@ -51,20 +50,7 @@ def default_demo(
             "DATABASE_URL": urls["database_url"],
             "TRACING_DATABASE_URL": urls["tracing_database_url"],
         }
-        old = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            result = CliRunner().invoke(
-                __import__("dashboard.cli", fromlist=["app"]).app,
-                ["demo", "--scale", DEFAULT_SCALE, "--seed", str(SEED), "--no-progress"],
-            )
-        finally:
-            for k, v in old.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        assert result.exit_code == 0, result.output + repr(result.exception)
+        build_demo(env, DEFAULT_SCALE, SEED)
     with db.using(**urls):
         with db.engine().connect() as conn:
             data_date = dt.date.fromisoformat(
@@ -89,11 +75,7 @@ def test_oslo_page_shows_its_ssb_population(default_demo: dict[str, Any]) -> Non
     ssb = ssb_population()
     oslo = int(ssb[(ssb["kommunenummer"] == "0301") & (ssb["year"] == year)]["population"].sum())
     client = login(default_demo["app"].server.test_client(), "lege-oslo")
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "0301"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "0301")
     assert status == 200
     cards = json.dumps(body["response"]["kommune-cards"], ensure_ascii=False)
     assert formatting.number(oslo) in cards, (oslo, cards[:300])
@@ -117,16 +99,7 @@ def test_default_map_uses_five_colour_classes(default_demo: dict[str, Any]) -> N
     """The national map on the default date: at least 5 of the colour scale's 7 steps hold a
     kommune (the scale runs from 0 to the map's zmax)."""
     client = login(default_demo["app"].server.test_client(), "ks-analytiker")
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "incidence_14d"),
-            ("map-date", "date", None),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, "incidence_14d")
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
     z = pd.Series([v for v in trace["z"] if v is not None], dtype=float)

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from dashboard import result_cache
 from data import db
-from tests.dash_http import MAP_OUTPUTS, call
+from tests.dash_http import call, call_map
+from tests.stores import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ROOT / ".ci" / "services.sh"
@@ -129,20 +129,7 @@ def services() -> Iterator[Services]:
             "DEMO_SCALE": "tiny",
             "CACHE_TYPE": "SimpleCache",
         }
-        old = {k: os.environ.get(k) for k in demo_env}
-        os.environ.update(demo_env)
-        try:
-            result = CliRunner().invoke(
-                __import__("dashboard.cli", fromlist=["app"]).app,
-                ["demo", "--scale", "tiny", "--seed", "7", "--no-progress"],
-            )
-        finally:
-            for k, v in old.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        assert result.exit_code == 0, result.output + repr(result.exception)
+        build_demo(demo_env)
         yield services
     finally:
         db.mark_available()
@@ -170,17 +157,7 @@ def scale_client(services: Services, settings) -> Any:  # type: ignore[no-untype
 
 
 def _map(client: Any, date: dt.date, metric: str = "incidence_7d") -> tuple[int, dict[str, Any]]:
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", metric),
-            ("map-date", "date", date.isoformat()),
-            ("map-structure", "value", None),
-        ],
-        changed=["map-metric.value"],
-        state=[("map-rendered", "data", True)],
-    )
+    status, body, _ = call_map(client, metric, date, changed=True)
     return status, body
 
 

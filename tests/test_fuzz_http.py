@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from tests.conftest import login
-from tests.dash_http import KOMMUNE_OUTPUTS, call, dependency_body
+from tests.dash_http import call_kommune, dependency_body
 
 USERS = ("lege-tromso", "admin", "regelredaktor")
 
@@ -180,9 +180,5 @@ def test_fuzz_every_callback_and_route_gives_no_500(app) -> None:
     assert not failures, failures[:20]
     # and the server still answers normally
     client = login(app.server.test_client(), "lege-oslo")
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "0301"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "0301")
     assert status == 200 and body["response"]["kommune-title"]["children"]

@@ -404,22 +404,11 @@ def test_cli_import_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_datakvalitet_page_on_demo_data(client) -> None:
     import json
 
-    from tests.dash_http import call
+    from tests.dash_http import DQ_OUTPUTS, call
 
-    outputs = [
-        ("dq-cards", "children"),
-        ("dq-sources", "children"),
-        ("dq-imports", "children"),
-        ("dq-reasons", "children"),
-        ("dq-sample", "children"),
-        ("dq-population", "children"),
-        ("dq-vintage", "children"),
-        ("dq-arrivals", "children"),
-        ("dq-flags", "children"),
-    ]
     client.get("/login/demo/admin")
     assert client.get("/datakvalitet").status_code == 200
-    status, body, _ = call(client, outputs=outputs, inputs=[("dq-cards", "id", "dq-cards")])
+    status, body, _ = call(client, outputs=DQ_OUTPUTS, inputs=[("dq-cards", "id", "dq-cards")])
     assert status == 200
     rendered = json.dumps(body, ensure_ascii=False)
     assert "syntetiske demodata" in rendered

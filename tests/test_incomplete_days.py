@@ -13,7 +13,7 @@ import pandas as pd
 
 from data.queries import completeness
 from data.scope import Scope
-from tests.dash_http import KOMMUNE_OUTPUTS, call
+from tests.dash_http import KOMMUNE_OUTPUTS, call, call_kommune, call_map
 from tests.test_morgenbrief import OUTPUTS as BRIEF_OUTPUTS
 from tests.test_page_testing import data_date, sql
 
@@ -56,11 +56,7 @@ def _shapes(figure: dict[str, Any]) -> list[dict[str, Any]]:
 def test_kommune_page_marks_the_incomplete_days(client) -> None:
     end = data_date()
     days = completeness.case_completeness(scope=Scope.full())["days"]
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "0301"), ("kommune-date", "date", end.isoformat())],
-    )
+    status, body, _ = call_kommune(client, "0301", end)
     assert status == 200
     response = body["response"]
     for figure_id in ("kommune-daily", "kommune-incidence"):
@@ -111,19 +107,8 @@ def test_brief_first_card_says_whether_its_day_is_complete(client) -> None:
 
 
 def test_map_summary_says_the_last_days_are_incomplete(client) -> None:
-    from tests.dash_http import MAP_OUTPUTS
-
     def summary(date: dt.date) -> str:
-        status, body, _ = call(
-            client,
-            outputs=MAP_OUTPUTS,
-            inputs=[
-                ("map-metric", "value", "incidence_7d"),
-                ("map-date", "date", date.isoformat()),
-                ("map-structure", "value", None),
-            ],
-            state=[("map-rendered", "data", False)],
-        )
+        status, body, _ = call_map(client, "incidence_7d", date)
         assert status == 200
         return json.dumps(body["response"]["map-summary"], ensure_ascii=False)
 

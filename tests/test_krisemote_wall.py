@@ -13,8 +13,8 @@ from dashboard.briefing import build_briefing, neighbour_table
 from data import queries
 from data.scope import Scope
 from tests.conftest import login
-from tests.dash_http import call, values
-from tests.test_overview import DATE, KRISE_OUTPUTS
+from tests.dash_http import KRISE_OUTPUTS, call, values
+from tests.test_overview import DATE
 from tests.test_page_testing import find, texts
 
 

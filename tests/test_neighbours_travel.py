@@ -8,7 +8,7 @@ import json
 import pytest
 
 from geo import reference
-from tests.dash_http import KOMMUNE_OUTPUTS, call
+from tests.dash_http import call_kommune
 
 
 def _of(code: str, structure: int = 2024) -> set[str]:
@@ -49,21 +49,13 @@ def test_travel_links_name_known_kommuner_and_kinds() -> None:
 
 
 def test_kommune_page_lists_neighbours_with_the_kind_of_link(client) -> None:
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "1151"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "1151")
     assert status == 200
     text = json.dumps(body["response"]["kommune-source"], ensure_ascii=False)
     assert "Nabokommuner" in text
     assert "Haugesund (1106): ferje – Haugesund–Utsira" in text
     assert "Ingen nabokommuner" not in text and "Statens vegvesen" in text
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", "4601"), ("kommune-date", "date", None)],
-    )
+    status, body, _ = call_kommune(client, "4601")
     text = json.dumps(body["response"]["kommune-source"], ensure_ascii=False)
     assert "Askøy (4627): bro/tunnel – Askøybrua" in text
     assert "Bjørnafjorden (4624): landegrense" in text

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from dashboard import formatting
 from dashboard import overview as overview_view
+from dashboard.definitions.overview import EXPORT_COUNTS
 from dashboard.metrics import overview as om
 from data.queries import arrivals as arrival_queries
 from data.queries import certificates as certificate_queries
@@ -30,7 +31,7 @@ from data.queries import vaccination as vaccination_queries
 from data.scope import Scope
 from tests import export_read
 from tests.conftest import login
-from tests.dash_http import call
+from tests.dash_http import KRISE_OUTPUTS, OVERVIEW_OUTPUTS, call, call_kommune
 from tests.test_page_testing import card, sql
 
 DATE = dt.date(2022, 1, 20)
@@ -39,42 +40,14 @@ WEEK = "2022-W02"
 # the week as the report names it, in bokmål and in English
 WEEK_NB = f"uke {int(WEEK[-2:])} {WEEK[:4]}"
 WEEK_EN = f"week {int(WEEK[-2:])} {WEEK[:4]}"
-OUTPUTS = [
-    ("ov-table", "data"),
-    ("ov-counties", "data"),
-    ("ov-multiples", "figure"),
-    ("ov-title", "children"),
-    ("ov-method", "children"),
-    ("ov-source", "children"),
-    ("ov-export-csv", "href"),
-    ("ov-export-xlsx", "href"),
-    ("ov-date", "date"),
-]
-KRISE_OUTPUTS = [
-    ("krise-title", "children"),
-    ("krise-asof", "children"),
-    ("krise-panels", "children"),
-    ("krise-frozen", "data"),
-    ("krise-count", "data"),
-    ("krise-source", "children"),
-    ("krise-new-data", "is_open"),
-]
-COUNT_COLUMNS = (
-    "cases_7d",
-    "cases_prev_7d",
-    "cases_14d",
-    "tests_7d",
-    "positive_7d",
-    "vaccinated_d2",
-    "vaccinated_d3",
-    "cert_valid",
-    "arrivals_14d",
-    "active_clusters",
-)
+# every count the table and the exports show (each must be protected)
+COUNT_COLUMNS = EXPORT_COUNTS
 
 
 def overview_rows(client: Any, date: dt.date = DATE) -> dict[str, dict[str, Any]]:
-    status, body, _ = call(client, outputs=OUTPUTS, inputs=[("ov-date", "date", date.isoformat())])
+    status, body, _ = call(
+        client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", date.isoformat())]
+    )
     assert status == 200
     return {r["id"]: r for r in body["response"]["ov-table"]["data"]}
 
@@ -148,19 +121,7 @@ def test_overview_equals_the_kommune_pages(app, client) -> None:
         )["n"].iloc[0]
         assert row["cases_7d"] == raw, code
         # the Kommune page's card shows the same incidence
-        _status, body, _ = call(
-            client,
-            outputs=[
-                ("kommune-title", "children"),
-                ("kommune-cards", "children"),
-                ("kommune-daily", "figure"),
-                ("kommune-incidence", "figure"),
-                ("kommune-alert", "children"),
-                ("kommune-date", "date"),
-                ("kommune-source", "children"),
-            ],
-            inputs=[("kommune-select", "value", code), ("kommune-date", "date", DATE.isoformat())],
-        )
+        _status, body, _ = call_kommune(client, code, DATE)
         shown = card(body["response"], "kommune-cards", "card-incidence-7d")[1]
         assert shown == formatting.number(row["incidence_7d"], 1), code
         # Testing page: events and positive events in the 7 days
@@ -209,7 +170,9 @@ def test_overview_equals_the_kommune_pages(app, client) -> None:
 
 def test_county_rows_add_up_to_the_kommuner(client) -> None:
     rows = overview_rows(client)
-    _status, body, _ = call(client, outputs=OUTPUTS, inputs=[("ov-date", "date", DATE.isoformat())])
+    _status, body, _ = call(
+        client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", DATE.isoformat())]
+    )
     counties = {r["fylke"]: r for r in body["response"]["ov-counties"]["data"]}
     vestland = [r for r in rows.values() if r["fylkesnavn"] == "Vestland"]
     expected = sum(r["cases_7d"] for r in vestland)
@@ -468,7 +431,9 @@ def test_overview_and_weekly_report_in_english(app) -> None:
 
     client = login(app.server.test_client(), "test-full")
     client.set_cookie("sb_lang", "en")
-    status, body, _ = call(client, outputs=OUTPUTS, inputs=[("ov-date", "date", DATE.isoformat())])
+    status, body, _ = call(
+        client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", DATE.isoformat())]
+    )
     assert status == 200
     response = body["response"]
     assert response["ov-title"]["children"] == "357 municipalities as of 20 January 2022"

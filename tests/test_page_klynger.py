@@ -17,27 +17,16 @@ from dashboard.metrics import clusters as cluster_metrics
 from data import db
 from data.schema import AuditLog
 from tests.conftest import login
-from tests.dash_http import call, values
+from tests.dash_http import CHAIN_OUTPUTS, KLYNGER_OUTPUTS, call, values
 from tests.test_page_testing import sql
 
-OUTPUTS = [
-    ("klynger-title", "children"),
-    ("klynger-cards", "children"),
-    ("klynger-epicurve", "figure"),
-    ("klynger-table", "data"),
-    ("klynger-chain-cluster", "options"),
-    ("klynger-alert", "children"),
-    ("klynger-date", "date"),
-    ("klynger-source", "children"),
-]
-CHAIN_OUTPUTS = [("klynger-chain", "figure"), ("klynger-chain-detail", "children")]
 ROLE_USERS = [u for u in DEMO_USERS if u != "test-full"]
 
 
 def page(client: Any, kommune: str | None, date: str | None, view: str | None = None) -> dict:
     status, body, _ = call(
         client,
-        outputs=OUTPUTS,
+        outputs=KLYNGER_OUTPUTS,
         inputs=[
             ("klynger-select", "value", kommune),
             ("klynger-date", "date", date),

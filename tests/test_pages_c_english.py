@@ -12,25 +12,14 @@ from dashboard import i18n, mailer
 from dashboard.definitions import clusters as definitions
 from data import signals
 from tests.conftest import login
-from tests.dash_http import call
+from tests.dash_http import DQ_OUTPUTS, call
+from tests.dash_http import SIGNALER_OUTPUTS as SIGNAL_OUTPUTS
 from tests.test_alerts import signal_date  # noqa: F401  (module fixture)
-from tests.test_signals import OUTPUTS as SIGNAL_OUTPUTS
 from tests.test_signals import (
     busy_week,  # noqa: F401  (module fixture)
     recompute,
 )
 
-DQ_OUTPUTS = [
-    ("dq-cards", "children"),
-    ("dq-sources", "children"),
-    ("dq-imports", "children"),
-    ("dq-reasons", "children"),
-    ("dq-sample", "children"),
-    ("dq-population", "children"),
-    ("dq-vintage", "children"),
-    ("dq-arrivals", "children"),
-    ("dq-flags", "children"),
-]
 AUDIT_OUTPUTS = [("audit-table", "data"), ("audit-alert", "children")]
 
 

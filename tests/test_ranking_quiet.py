@@ -14,8 +14,8 @@ import pandas as pd
 
 from dashboard.metrics import overview as om
 from tests.conftest import login
+from tests.dash_http import OVERVIEW_OUTPUTS as OUTPUTS
 from tests.dash_http import call
-from tests.test_overview import OUTPUTS
 from tests.test_page_testing import sql
 
 

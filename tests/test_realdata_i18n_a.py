@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REALDATA
-from tests.dash_http import MAP_OUTPUTS, call, call_dependency, kommune_page_callbacks
+from tests.dash_http import call, call_dependency, call_map, kommune_page_callbacks
 from tests.test_page_testing import find, texts
 from tests.test_realdata_pages import DATA_DATE, as_user, real_app  # noqa: F401  (fixtures)
 
@@ -44,16 +44,7 @@ def test_header_and_map_in_english(as_user: Any) -> None:  # noqa: F811
     shown = " | ".join(texts(body["response"]["data-status"]["children"]))
     for expected in ("Data as of 13/11/2022", "REAL DATA", "SSB 07459 population 2020, 2024"):
         assert expected in shown, shown
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "incidence_14d"),
-            ("map-date", "date", "2022-01-20"),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, "incidence_14d", "2022-01-20")
     definition = json.dumps(body["response"]["map-definition"], ensure_ascii=False)
     assert "Cases by registration date in the 14 days" in definition
     assert "FHI did not publish cases by test date per municipality" in definition

@@ -47,15 +47,6 @@ def real_db(real_data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield real_data
 
 
-@pytest.fixture(scope="module")
-def raw_daily() -> pd.DataFrame:
-    return pd.read_csv(
-        COVIDNOR / "covidnor_municip_daily.csv.gz",
-        dtype={"kommunenummer": str},
-        parse_dates=["date"],
-    )
-
-
 def db_engine() -> Any:
     from data import db
 
@@ -336,25 +327,12 @@ def test_data_quality_views_on_real_data(real_db: dict[str, Any]) -> None:
     )
 
 
-DQ_OUTPUTS = [
-    ("dq-cards", "children"),
-    ("dq-sources", "children"),
-    ("dq-imports", "children"),
-    ("dq-reasons", "children"),
-    ("dq-sample", "children"),
-    ("dq-population", "children"),
-    ("dq-vintage", "children"),
-    ("dq-arrivals", "children"),
-    ("dq-flags", "children"),
-]
-
-
 def test_datakvalitet_page_on_real_data(real_db: dict[str, Any]) -> None:
     import json
 
     from dashboard.app_factory import create_app
     from dashboard.settings import load_settings
-    from tests.dash_http import call
+    from tests.dash_http import DQ_OUTPUTS, call
 
     settings = load_settings(
         data_dir=real_db["dir"],

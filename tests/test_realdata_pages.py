@@ -22,10 +22,10 @@ from dashboard import formatting
 from tests.browser_helpers import FULL_ACCESS_USER
 from tests.conftest import GEO_CACHE, REALDATA, login
 from tests.dash_http import (
-    KOMMUNE_OUTPUTS,
-    MAP_OUTPUTS,
     call,
     call_dependency,
+    call_kommune,
+    call_map,
     kommune_page_callbacks,
     values,
 )
@@ -88,15 +88,6 @@ def as_user(real_app: Any, use_real_data: dict[str, Any]) -> Any:
 
 
 @pytest.fixture(scope="module")
-def raw_daily() -> pd.DataFrame:
-    return pd.read_csv(
-        COVIDNOR / "covidnor_municip_daily.csv.gz",
-        dtype={"kommunenummer": str},
-        parse_dates=["date"],
-    )
-
-
-@pytest.fixture(scope="module")
 def raw_population_2020() -> pd.Series:
     """SSB 07459 for 1 January 2020 per 2020 kommune code (pseudo-regions dropped)."""
     raw = pd.read_csv(
@@ -148,16 +139,7 @@ def _main_callbacks(client: Any) -> dict[str, dict[str, Any]]:
 
 
 def _map(client: Any, metric: str, date: dt.date, structure: int | None) -> dict[str, Any]:
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", metric),
-            ("map-date", "date", date.isoformat()),
-            ("map-structure", "value", structure),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, metric, date, structure=structure)
     assert status == 200
     return dict(body["response"])
 
@@ -327,11 +309,7 @@ def test_kommune_14_day_incidence_equals_raw_files(
     cases = float(_window(own, WAVE, 14)["cases_by_regdate_n"].fillna(0).sum())
     population = population_of_year(raw_daily, raw_population_2020, WAVE.year)
     expected = cases * 100_000 / float(population[code_2020])
-    status, body, _ = call(
-        client,
-        outputs=KOMMUNE_OUTPUTS,
-        inputs=[("kommune-select", "value", code_2024), ("kommune-date", "date", WAVE.isoformat())],
-    )
+    status, body, _ = call_kommune(client, code_2024, WAVE)
     assert status == 200
     values_shown = card(body["response"], "kommune-cards", "card-incidence-14d")
     assert values_shown[1] == formatting.number(expected, 1), (code_2024, values_shown)

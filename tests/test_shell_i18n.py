@@ -7,17 +7,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import login
-from tests.dash_http import call
-
-KRISE_OUTPUTS = [
-    ("krise-title", "children"),
-    ("krise-asof", "children"),
-    ("krise-panels", "children"),
-    ("krise-frozen", "data"),
-    ("krise-count", "data"),
-    ("krise-source", "children"),
-    ("krise-new-data", "is_open"),
-]
+from tests.dash_http import KRISE_OUTPUTS, call
 
 
 def test_header_and_navigation_in_english(app) -> None:

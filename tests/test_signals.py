@@ -17,18 +17,10 @@ from bench import signals as planted_bench
 from dashboard.definitions import clusters as definitions
 from data import signals
 from tests.conftest import login
-from tests.dash_http import call
+from tests.dash_http import SIGNALER_OUTPUTS, call, call_named
 from tests.test_page_testing import sql
 
 P = signals.DEFAULT_PARAMS
-OUTPUTS = [
-    ("signaler-table", "data"),
-    ("signaler-history", "figure"),
-    ("signaler-summary", "children"),
-    ("signaler-alert", "children"),
-    ("signaler-date", "date"),
-    ("signaler-source", "children"),
-]
 
 
 def reference_expected(y: np.ndarray, x: np.ndarray, *, trend: bool) -> tuple[float, float]:
@@ -161,7 +153,7 @@ def recompute(kommune: str, week: pd.Timestamp) -> tuple[int, float, float]:
 def page(client: Any, **inputs: Any) -> dict[str, Any]:
     status, body, _ = call(
         client,
-        outputs=OUTPUTS,
+        outputs=SIGNALER_OUTPUTS,
         inputs=[
             ("signaler-select", "value", inputs.get("kommuner")),
             ("signaler-date", "date", inputs.get("date")),
@@ -213,7 +205,7 @@ def test_signal_list_is_scoped(app, busy_week) -> None:
     assert all(r["kommunenummer"].startswith("46") for r in rows)
     _status, body, _ = call(
         client,
-        outputs=OUTPUTS,
+        outputs=SIGNALER_OUTPUTS,
         inputs=[
             ("signaler-select", "value", ["0301"]),
             ("signaler-date", "date", busy_week.isoformat()),
@@ -227,30 +219,18 @@ def test_signal_list_is_scoped(app, busy_week) -> None:
 def overlay(client: Any, value: list[str], date: dt.date) -> dict[str, Any]:
     """POST the overlay callback as the browser does: its map output carries the
     allow_duplicate suffix that /_dash-dependencies names."""
-    dep = next(
-        d
-        for d in client.get("/_dash-dependencies").get_json()
-        if "map-overlay-note.children" in d["output"]
-    )
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1]}
-        for o in dep["output"].strip(".").split("...")
-    ]
-    response = client.post(
-        "/_dash-update-component",
-        json={
-            "output": dep["output"],
-            "outputs": outputs,
-            "inputs": [
-                {"id": "map-overlay", "property": "value", "value": value},
-                {"id": "map-date", "property": "date", "value": date.isoformat()},
-            ],
-            "state": [{"id": "map-rendered", "property": "data", "value": True}],
-            "changedPropIds": ["map-overlay.value"],
+    status, body = call_named(
+        client,
+        "map-overlay-note.children",
+        {
+            "map-overlay.value": value,
+            "map-date.date": date.isoformat(),
+            "map-rendered.data": True,
         },
+        changed=["map-overlay.value"],
     )
-    assert response.status_code == 200
-    body = response.get_json()["response"]
+    assert status == 200
+    body = body["response"]
     key = next(k for k in body if k.startswith("map"))
     return body[key]["figure"]
 

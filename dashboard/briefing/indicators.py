@@ -89,6 +89,23 @@ def _case_indicators(
     # the 14-day rate is built on the published 14-day window: shown whenever that cell is
     # (as on every other output), whatever its two halves are
     fortnight_hidden = bool(math.isnan(k["cases_14d"]))
+
+    def compared(key: str, hidden: bool, count: str) -> Indicator:
+        """A window's indicator with the county's and the nation's value beside it, and their
+        flags of the count it is built on."""
+        indicator = Indicator(
+            key,
+            label_of(key, short=True),
+            formatting.as_float(k[key]),
+            unit_of(key),
+            indicators.get(key).decimals,
+            suppressed=hidden,
+            county=formatting.as_float(f[key]),
+            nation=formatting.as_float(n[key]),
+            definition=case_basis_text(indicators.get(key).definition, basis),
+        )
+        return _with_flags(indicator, county, nation, date, count)
+
     out = {
         "cases_24h": Indicator(
             "cases_24h",
@@ -100,56 +117,9 @@ def _case_indicators(
             definition=case_basis_text(indicators.get("cases").definition, basis),
             note=day_note(scope, date, last, basis),
         ),
-        "cases_7d": _with_flags(
-            Indicator(
-                "cases_7d",
-                label_of("cases_7d", short=True),
-                formatting.as_float(k["cases_7d"]),
-                unit_of("cases_7d"),
-                suppressed=week_hidden,
-                county=formatting.as_float(f["cases_7d"]),
-                nation=formatting.as_float(n["cases_7d"]),
-                definition=case_basis_text(indicators.get("cases_7d").definition, basis),
-            ),
-            county,
-            nation,
-            date,
-            "cases_7d",
-        ),
-        "incidence_7d": _with_flags(
-            Indicator(
-                "incidence_7d",
-                label_of("incidence_7d", short=True),
-                formatting.as_float(k["incidence_7d"]),
-                unit_of("incidence_7d"),
-                indicators.get("incidence_7d").decimals,
-                suppressed=week_hidden,
-                county=formatting.as_float(f["incidence_7d"]),
-                nation=formatting.as_float(n["incidence_7d"]),
-                definition=case_basis_text(indicators.get("incidence_7d").definition, basis),
-            ),
-            county,
-            nation,
-            date,
-            "cases_7d",
-        ),
-        "incidence_14d": _with_flags(
-            Indicator(
-                "incidence_14d",
-                label_of("incidence_14d", short=True),
-                formatting.as_float(k["incidence_14d"]),
-                unit_of("incidence_14d"),
-                indicators.get("incidence_14d").decimals,
-                suppressed=fortnight_hidden,
-                county=formatting.as_float(f["incidence_14d"]),
-                nation=formatting.as_float(n["incidence_14d"]),
-                definition=case_basis_text(indicators.get("incidence_14d").definition, basis),
-            ),
-            county,
-            nation,
-            date,
-            "cases_14d",
-        ),
+        "cases_7d": compared("cases_7d", week_hidden, "cases_7d"),
+        "incidence_7d": compared("incidence_7d", week_hidden, "cases_7d"),
+        "incidence_14d": compared("incidence_14d", fortnight_hidden, "cases_14d"),
         "trend": Indicator(
             "trend",
             label_of("trend"),

@@ -106,14 +106,19 @@ def network_layout(members: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataF
     nodes["setting"] = nodes["person_key"].map(setting_of).fillna("index")
     if "role" in nodes:
         nodes.loc[nodes["role"] == OUTSIDE, "setting"] = OUTSIDE
-    pos = nodes.set_index("person_key")
-    edges = edges.assign(
-        x0=edges["source"].map(pos["x"]),
-        y0=edges["source"].map(pos["y"]),
-        x1=edges["target"].map(pos["x"]),
-        y1=edges["target"].map(pos["y"]),
-    )
+    edges = _placed(edges, "source", "target", nodes.set_index("person_key"))
     return nodes.reset_index(drop=True), edges.reset_index(drop=True)
+
+
+def _placed(edges: pd.DataFrame, start: str, end: str, pos: pd.DataFrame) -> pd.DataFrame:
+    """The edges with the positions (x0, y0 → x1, y1) of the nodes they join (``pos``: x and y
+    by node)."""
+    return edges.assign(
+        x0=edges[start].map(pos["x"]),
+        y0=edges[start].map(pos["y"]),
+        x1=edges[end].map(pos["x"]),
+        y1=edges[end].map(pos["y"]),
+    )
 
 
 def collapse_network(
@@ -140,11 +145,5 @@ def collapse_network(
         subset=["g0", "g1"]
     )
     e = e.groupby(["g0", "g1"], as_index=False).size().rename(columns={"size": "links"})
-    pos = groups.set_index("group")
-    e = e.assign(
-        x0=e["g0"].map(pos["x"]),
-        y0=e["g0"].map(pos["y"]),
-        x1=e["g1"].map(pos["x"]),
-        y1=e["g1"].map(pos["y"]),
-    )
+    e = _placed(e, "g0", "g1", groups.set_index("group"))
     return groups, e

@@ -197,6 +197,27 @@ def _share(part: pd.Series, whole: pd.Series, *, cap: bool = False) -> pd.Series
     return value.clip(upper=100.0) if cap else value
 
 
+def _add_rates(out: pd.DataFrame, pop: pd.Series) -> None:
+    """The 7- and 14-day incidence and the trend of each row, added to ``out``."""
+    out["incidence_7d"] = incidence(out["cases_7d"], pop)
+    out["incidence_14d"] = incidence(out["cases_14d"], pop)
+    out["trend"] = pd.Series(
+        [trend(a, b) for a, b in zip(out["cases_7d"], out["cases_prev_7d"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
+
+
+def _add_shares(out: pd.DataFrame) -> None:
+    """Positivity, coverage of dose 2 and 3 and the certificate share, added to ``out``."""
+    out["positivity_7d"] = _share(out["positive_7d"], out["tests_7d"])
+    # coverage on the vaccination pages' denominator (residents of the age bands counted)
+    vaccination_population = out.get("population_vaccination", out["population"])
+    out["coverage_d2"] = _share(out["vaccinated_d2"], vaccination_population, cap=True)
+    out["coverage_d3"] = _share(out["vaccinated_d3"], vaccination_population, cap=True)
+    out["cert_share"] = _share(out["cert_valid"], out["population"], cap=True)
+
+
 def overview_metrics(rows: pd.DataFrame, *, common_rate: float | None = None) -> pd.DataFrame:
     """Indicators of the overview from the protected counts of :func:`kommune_overview`.
 
@@ -213,13 +234,7 @@ def overview_metrics(rows: pd.DataFrame, *, common_rate: float | None = None) ->
     out = rows.copy()
     pop = out["population"].astype("float64")
     out["size_class"] = size_class(out["population"])
-    out["incidence_7d"] = incidence(out["cases_7d"], pop)
-    out["incidence_14d"] = incidence(out["cases_14d"], pop)
-    out["trend"] = pd.Series(
-        [trend(a, b) for a, b in zip(out["cases_7d"], out["cases_prev_7d"], strict=True)],
-        index=out.index,
-        dtype=object,
-    )
+    _add_rates(out, pop)
     low, high = garwood_interval(out["cases_7d"])
     per = PER / pop.where(pop > 0)
     out["incidence_7d_low"] = low * per
@@ -236,12 +251,7 @@ def overview_metrics(rows: pd.DataFrame, *, common_rate: float | None = None) ->
     out["rank_in_class"] = pd.Series(np.nan, index=out.index)
     for _label, part in out.groupby("size_class").groups.items():
         out.loc[part, "rank_in_class"] = shared_rank(smoothed[part], cases[part])
-    out["positivity_7d"] = _share(out["positive_7d"], out["tests_7d"])
-    # coverage on the vaccination pages' denominator (residents of the age bands counted)
-    vaccination_population = out.get("population_vaccination", out["population"])
-    out["coverage_d2"] = _share(out["vaccinated_d2"], vaccination_population, cap=True)
-    out["coverage_d3"] = _share(out["vaccinated_d3"], vaccination_population, cap=True)
-    out["cert_share"] = _share(out["cert_valid"], out["population"], cap=True)
+    _add_shares(out)
     out.attrs["prior_mean"] = prior.mean
     return out
 
@@ -250,19 +260,8 @@ def county_metrics(counties: pd.DataFrame) -> pd.DataFrame:
     """The same rate columns for county aggregate rows."""
     out = counties.copy()
     pop = out["population"].astype("float64")
-    out["incidence_7d"] = incidence(out["cases_7d"], pop)
-    out["incidence_14d"] = incidence(out["cases_14d"], pop)
-    out["trend"] = pd.Series(
-        [trend(a, b) for a, b in zip(out["cases_7d"], out["cases_prev_7d"], strict=True)],
-        index=out.index,
-        dtype=object,
-    )
-    out["positivity_7d"] = _share(out["positive_7d"], out["tests_7d"])
-    # coverage on the vaccination pages' denominator (residents of the age bands counted)
-    vaccination_population = out.get("population_vaccination", out["population"])
-    out["coverage_d2"] = _share(out["vaccinated_d2"], vaccination_population, cap=True)
-    out["coverage_d3"] = _share(out["vaccinated_d3"], vaccination_population, cap=True)
-    out["cert_share"] = _share(out["cert_valid"], out["population"], cap=True)
+    _add_rates(out, pop)
+    _add_shares(out)
     return out
 
 

@@ -23,6 +23,7 @@ from data.importers.base import (
     Parsed,
     Rejections,
     SourceFile,
+    missing_codes,
     valid_codes,
 )
 from data.schema import BoundarySet
@@ -124,15 +125,7 @@ def parse(src: SourceFile) -> Parsed:
     if repaired:
         flags.append(Flag("geometry_repaired", rows_affected=repaired))
     missing = sorted(known - seen)
-    if missing:
-        flags.append(
-            Flag(
-                "missing_codes",
-                severity="warning",
-                rows_affected=len(missing),
-                detail={"structure": structure, "level": level, "codes": missing[:50]},
-            )
-        )
+    flags += missing_codes(missing, structure, level)
     collection = {
         "type": "FeatureCollection",
         "situasjonsbilde": {

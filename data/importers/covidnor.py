@@ -32,6 +32,7 @@ from data.importers.base import (
     SourceFile,
     Validator,
     as_date,
+    date_span,
     iso_week_end,
     long_series,
     read_table,
@@ -275,17 +276,15 @@ def parse(src: SourceFile, *, level: str, period: str) -> Parsed:
                 ignore_index=True,
             )
     good_dates = dates[keep]
-    return Parsed(
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset=f"covidnor:{level}:{period}",
         structure=STRUCTURE,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         facts={"reported_series": facts},
         flags=flags,
-        period_start=as_date(good_dates.min()) if len(good_dates) else None,
-        data_date=as_date(good_dates.max()) if len(good_dates) else None,
+        **date_span(good_dates),
         detail={"level": level, "period": period, "facts": len(facts), "encoding": src.encoding},
         extra={
             # without its own population the file is checked against the store's

@@ -31,11 +31,9 @@ import pandas as pd
 from data.importers.base import (
     NATION_CODE,
     Parsed,
-    Rejections,
     SourceFile,
-    Validator,
-    as_date,
-    read_table,
+    date_span,
+    read_checked,
 )
 
 SOURCE_LABEL = "ECDC/WHO Europe, ERVISS (erviss.org)"
@@ -82,10 +80,8 @@ def week_end(yearweek: pd.Series) -> pd.Series:
 
 
 def parse(src: SourceFile) -> Parsed:
-    rejects = Rejections()
-    table = read_table(src, rejects, required=detect)
-    frame = table.frame
-    v = Validator(table, rejects)
+    table, v = read_checked(src, detect)
+    frame, rejects = table.frame, v.rejects
     pathogens = set(frame.columns) >= PATHOGEN_COLUMNS
     indicator_all = frame["indicator"].str.strip()
     if pathogens:
@@ -175,21 +171,19 @@ def parse(src: SourceFile) -> Parsed:
         }
     )
     facts = _with_gaps(facts)
-    good_dates = dates[keep]
-    last = as_date(good_dates.max()) if len(good_dates) else None
+    span = date_span(dates[keep])
+    last = span["data_date"]
     vintage = vintage_of(src.path.name)
-    return Parsed(
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset=f"{SOURCE}:{layout}",
         structure=2024,
-        rows_read=table.rows_read,
-        rows_loaded=int(keep.sum()),
         rows_skipped=int(skipped.sum()),
-        loaded_lines=table.lines[keep],
         skipped_lines=table.lines[skipped],
         facts={"reported_series": facts},
-        period_start=as_date(good_dates.min()) if len(good_dates) else None,
-        data_date=last,
+        **span,
         detail={
             "layout": layout,
             "country": COUNTRY,

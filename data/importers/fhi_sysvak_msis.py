@@ -12,11 +12,9 @@ from data.importers.base import (
     NATION_CODE,
     Flag,
     Parsed,
-    Rejections,
     SourceFile,
-    Validator,
     as_date,
-    read_table,
+    read_checked,
     to_float,
 )
 from data.importers.fhi_common import (
@@ -36,10 +34,8 @@ from data.importers.fhi_common import (
 
 
 def parse_sysvak(src: SourceFile) -> Parsed:
-    rejects = Rejections()
-    table = read_table(src, rejects, required=detect_sysvak)
-    frame = table.frame
-    v = Validator(table, rejects)
+    table, v = read_checked(src, detect_sysvak)
+    frame, rejects = table.frame, v.rejects
     structure = structure_of(frame)
     if "border" in frame.columns:
         border = frame["border"].str.strip()
@@ -129,13 +125,12 @@ def parse_sysvak(src: SourceFile) -> Parsed:
     facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if not facts.empty:
         facts["snapshot_date"] = snapshot
-    return Parsed(
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset=f"fhi_sysvak:coverage:{structure}",
         structure=structure,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         facts={"reported_coverage": facts},
         flags=flags,
         period_start=None,
@@ -146,10 +141,8 @@ def parse_sysvak(src: SourceFile) -> Parsed:
 
 
 def parse_msis(src: SourceFile) -> Parsed:
-    rejects = Rejections()
-    table = read_table(src, rejects, required=detect_msis)
-    frame = table.frame
-    v = Validator(table, rejects)
+    table, v = read_checked(src, detect_msis)
+    frame, rejects = table.frame, v.rejects
     dates = v.date("date")
     v.reject((dates.notna() & (dates.dt.day_of_week != 6)).to_numpy(), "date", "week_mismatch")
     if "yrwk" in frame.columns:
@@ -190,13 +183,12 @@ def parse_msis(src: SourceFile) -> Parsed:
                 rows_affected=int((facts["quality_flag"] == "partial_week").sum()),
             )
         )
-    return Parsed(
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset="fhi_msis:age_sex:week",
         structure=2020,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         facts={"reported_series": facts},
         flags=flags,
         period_start=as_date(dates[keep].min()) if keep.any() else None,

@@ -21,6 +21,8 @@ from data.importers.base import (
     Rejections,
     SourceFile,
     Validator,
+    crosswalk_split,
+    missing_codes,
     read_table,
     valid_codes,
 )
@@ -98,22 +100,13 @@ def parse_crosswalk(src: SourceFile) -> Parsed:
         missing = sorted(valid_codes(2020, level) - set(frame["old"]))
         if missing:
             flags.append(Flag("missing_codes", severity="warning", detail={"codes": missing}))
-        split = frame[frame["weight"] < 1]
-        if len(split):
-            flags.append(
-                Flag(
-                    "crosswalk_split",
-                    rows_affected=len(split),
-                    detail={"split": split.astype(str).to_dict("records")},
-                )
-            )
-    return Parsed(
+        flags += crosswalk_split(frame)
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset=f"crosswalk:{level}:2020-2024",
         structure=2024,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         flags=flags,
         detail={"level": level, "stored": level == "kommune"},
         extra={"crosswalk": frame if level == "kommune" else None},
@@ -176,22 +169,13 @@ def parse_names(src: SourceFile) -> Parsed:
     flags = []
     for lvl, name in (("municip", "kommune"), ("county", "fylke")):
         missing = sorted(valid_codes(structure, name) - set(code[keep & level.eq(lvl).to_numpy()]))
-        if missing:
-            flags.append(
-                Flag(
-                    "missing_codes",
-                    severity="warning",
-                    rows_affected=len(missing),
-                    detail={"structure": structure, "level": name, "codes": missing[:50]},
-                )
-            )
-    return Parsed(
+        flags += missing_codes(missing, structure, name)
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset=f"location_names:{structure}",
         structure=structure,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         flags=flags,
         detail={"checked_only": True},
     )

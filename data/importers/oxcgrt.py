@@ -24,12 +24,11 @@ from data.importers.base import (
     NATION_CODE,
     Flag,
     Parsed,
-    Rejections,
     SourceFile,
-    Validator,
     as_date,
+    date_span,
     long_series,
-    read_table,
+    read_checked,
 )
 from data.schema import RuleVersion
 
@@ -89,10 +88,8 @@ def level_text(code: str, level: int, max_level: int) -> str:
 
 
 def parse(src: SourceFile) -> Parsed:
-    rejects = Rejections()
-    table = read_table(src, rejects, required=detect)
-    frame = table.frame
-    v = Validator(table, rejects)
+    table, v = read_checked(src, detect)
+    frame, rejects = table.frame, v.rejects
     dates = v.date("date")
     present = [c for c in INDICATORS if c in frame.columns]
     levels = {c: v.number(c, lo=0, hi=INDICATORS[c][1]) for c in present}
@@ -135,18 +132,16 @@ def parse(src: SourceFile) -> Parsed:
         keys={"date": dates.to_numpy()}, measures=indices, lines=table.lines, keep=keep
     )
     good_dates = dates[keep]
-    return Parsed(
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset="oxcgrt:NOR",
         structure=None,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         rows_skipped=int(skip.sum()),
         facts={"reported_series": series},
         flags=flags,
-        period_start=as_date(good_dates.min()) if len(good_dates) else None,
-        data_date=as_date(good_dates.max()) if len(good_dates) else None,
+        **date_span(good_dates),
         detail={"indicators": len(present), "versions": len(runs)},
         extra={
             "runs": runs,

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from data.importers.rejections import Rejections
+
+if TYPE_CHECKING:
+    from data.importers.reading import Table
 
 
 @dataclass
@@ -43,6 +46,46 @@ class Parsed:
     # physical lines of the rows loaded (and skipped): with the rejected lines, every line read
     loaded_lines: np.ndarray | None = None
     skipped_lines: np.ndarray | None = None
+
+    @classmethod
+    def from_table(cls, table: Table, keep: np.ndarray, **fields: Any) -> Parsed:
+        """What an importer made of a table read by :func:`~data.importers.reading.read_table`:
+        every row read counted, the rows ``keep`` marks loaded with their physical lines;
+        ``fields`` are the rest."""
+        return cls(
+            rows_read=table.rows_read,
+            loaded_lines=table.lines[keep],
+            rows_loaded=int(keep.sum()),
+            **fields,
+        )
+
+
+def missing_codes(
+    missing: list[str], structure: int, level: str | None = None, **more: Any
+) -> list[Flag]:
+    """The warning that a file lacks codes of its structure (the first 50 named), or none."""
+    if not missing:
+        return []
+    where = {"structure": structure, **({"level": level} if level else {})}
+    detail = {**where, "codes": missing[:50], **more}
+    return [Flag("missing_codes", severity="warning", rows_affected=len(missing), detail=detail)]
+
+
+def crosswalk_split(crosswalk: pd.DataFrame) -> list[Flag]:
+    """The note that a crosswalk splits codes (rows of weight < 1), or none."""
+    split = crosswalk[crosswalk["weight"] < 1]
+    if not len(split):
+        return []
+    detail = {"split": split.astype(str).to_dict("records")}
+    return [Flag("crosswalk_split", rows_affected=len(split), detail=detail)]
+
+
+def date_span(dates: Any) -> dict[str, dt.date | None]:
+    """``period_start`` and ``data_date`` of a Parsed: the first and last of the loaded rows'
+    dates (None when no row was loaded)."""
+    if not len(dates):
+        return {"period_start": None, "data_date": None}
+    return {"period_start": as_date(dates.min()), "data_date": as_date(dates.max())}
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -22,10 +22,9 @@ import pandas as pd
 from data.importers.base import (
     Flag,
     Parsed,
-    Rejections,
     SourceFile,
-    Validator,
-    read_table,
+    missing_codes,
+    read_checked,
     valid_codes,
 )
 
@@ -51,10 +50,8 @@ def best_structure(codes: pd.Series) -> int:
 
 
 def parse(src: SourceFile) -> Parsed:
-    rejects = Rejections()
-    table = read_table(src, rejects, required=_header_ok)
-    frame = table.frame
-    v = Validator(table, rejects)
+    table, v = read_checked(src, _header_ok)
+    frame, rejects = table.frame, v.rejects
     region = v.required("region")
     pseudo = (
         region.str.match(PSEUDO_REGION.pattern).to_numpy()
@@ -103,23 +100,14 @@ def parse(src: SourceFile) -> Parsed:
         )
     present = set(code[keep])
     missing = sorted(valid_codes(structure, "kommune") - present)
-    if missing:
-        flags.append(
-            Flag(
-                "missing_codes",
-                severity="warning",
-                rows_affected=len(missing),
-                detail={"structure": structure, "codes": missing[:50], "count": len(missing)},
-            )
-        )
+    flags += missing_codes(missing, structure, count=len(missing))
     years = sorted(year_columns.values())
-    return Parsed(
+    return Parsed.from_table(
+        table,
+        keep,
         rejects=rejects,
         dataset=f"ssb_07459:{structure}:{','.join(map(str, years))}",
         structure=structure,
-        rows_read=table.rows_read,
-        loaded_lines=table.lines[keep],
-        rows_loaded=int(keep.sum()),
         rows_skipped=int(skip.sum()),
         skipped_lines=table.lines[skip],
         facts={"reported_series": facts},

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pyarrow import compute as pa_compute
 
-from data.importers.reading import Table
+from data.importers.reading import SourceFile, Table, read_table
 from data.importers.rejections import Rejections
 from geo import reference
 
@@ -24,6 +24,16 @@ NATION_CODE = "NO"
 # Doses of one dose number in an area and period may exceed its population a little (moves,
 # unregistered residents); more than this factor means a column holds something else.
 DOSE_FACTOR = 1.2
+
+
+def read_checked(
+    src: SourceFile, required: Sequence[str] | Callable[[list[str]], bool]
+) -> tuple[Table, Validator]:
+    """A file read as a table of strings (:func:`~data.importers.reading.read_table`, the
+    ``required`` columns) and a validator over it that collects the file's rejections."""
+    rejects = Rejections()
+    table = read_table(src, rejects, required=required)
+    return table, Validator(table, rejects)
 
 
 class Validator:

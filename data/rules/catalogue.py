@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from data.certificate_rules import CERTIFICATE_PARAMETERS
+
 ScopeLevel = Literal["national", "county", "kommune"]
 
 SCOPE_LEVELS: tuple[str, ...] = ("national", "county", "kommune")
@@ -226,17 +228,8 @@ CATEGORY_PARAMETERS: dict[str, tuple[str, ...]] = {
         "certificate_exempts_test",
         "quarantine_hotel",
     ),
-    "certificate": (
-        "vaccinated_delay_days",
-        "vaccinated_valid_days",
-        "booster_valid_days",
-        "recovered_delay_days",
-        "recovered_valid_days",
-        "tested_pcr_valid_hours",
-        "tested_antigen_valid_hours",
-        "tested_issued",
-        "domestic_use",
-    ),
+    # the parameters the certificate derivation reads, and whether certificates are in use
+    "certificate": (*CERTIFICATE_PARAMETERS, "domestic_use"),
     "gatherings": (
         "max_private_guests",
         "max_indoor_public",

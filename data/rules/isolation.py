@@ -4,6 +4,7 @@ the cases and the isolation/quarantine parameters in force."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -49,18 +50,27 @@ def _parameter_days(
     return laid.params[name][row], laid.version[row]
 
 
+@dataclass(frozen=True)
+class _Estimate:
+    """What a persons-in estimate counts: the daily ``column`` of ``daily`` (cases, arrivals)
+    whose day lies within the days of the rule parameter ``name`` (of ``category``) in force
+    on that day."""
+
+    category: str
+    name: str
+    daily: Any
+    column: str
+
+
 def _persons_in(
-    *,
+    estimate: _Estimate,
     scope: Scope,
     kommunenummer: str,
     date: dt.date,
     start: dt.date | None,
     disease: str,
-    category: str,
-    name: str,
-    daily: Any,
-    column: str,
 ) -> pd.DataFrame:
+    name, daily = estimate.name, estimate.daily
     kommune, fylke = _place(scope, kommunenummer)
     assert kommune is not None and fylke is not None
     start = start or date
@@ -69,7 +79,7 @@ def _persons_in(
         disease=disease,
         kommune=kommune,
         fylke=fylke,
-        category=category,
+        category=estimate.category,
         name=name,
         first=lookback,
         last=date,
@@ -78,7 +88,7 @@ def _persons_in(
     first = max(lookback, start - dt.timedelta(days=longest))
     offset = (first - lookback).days
     q = (
-        select(daily.date, func.sum(getattr(daily, column)))
+        select(daily.date, func.sum(getattr(daily, estimate.column)))
         .where(
             daily.disease == disease,
             daily.kommunenummer == kommune,
@@ -133,17 +143,8 @@ def persons_in_isolation(
     Columns: date, persons, persons_suppressed (small-number protection), isolation_days (the
     rule on ``date``; <NA> = no duty), rule_version_id.
     """
-    return _persons_in(
-        scope=scope,
-        kommunenummer=kommunenummer,
-        date=date,
-        start=start,
-        disease=disease,
-        category="isolation",
-        name="isolation_days",
-        daily=AggCasesDaily,
-        column=_case_column_name(),
-    )
+    isolation = _Estimate("isolation", "isolation_days", AggCasesDaily, _case_column_name())
+    return _persons_in(isolation, scope, kommunenummer, date, start, disease)
 
 
 @cached()
@@ -162,14 +163,5 @@ def persons_in_quarantine(
 
     Columns: date, persons, persons_suppressed, quarantine_days, rule_version_id.
     """
-    return _persons_in(
-        scope=scope,
-        kommunenummer=kommunenummer,
-        date=date,
-        start=start,
-        disease=disease,
-        category="entry",
-        name="quarantine_days",
-        daily=AggArrivalsDaily,
-        column="quarantine_required",
-    )
+    quarantine = _Estimate("entry", "quarantine_days", AggArrivalsDaily, "quarantine_required")
+    return _persons_in(quarantine, scope, kommunenummer, date, start, disease)

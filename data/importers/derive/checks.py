@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from data.codes import CURRENT_STRUCTURE
-from data.importers.base import Flag
+from data.importers.base import Flag, crosswalk_split
 from data.importers.derive.common import (
     TOTAL_AGE,
 )
@@ -70,15 +70,7 @@ def cross_checks(conn: Connection, cw: pd.DataFrame, facts: pd.DataFrame) -> lis
                 },
             )
         )
-        split = cw[cw["weight"] < 1]
-        if len(split):
-            flags.append(
-                Flag(
-                    "crosswalk_split",
-                    rows_affected=len(split),
-                    detail={"split": split.astype(str).to_dict("records")},
-                )
-            )
+        flags += crosswalk_split(cw)
     return flags
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -52,13 +53,8 @@ def reported_series(
         ReportedSeries.sex,
         ReportedSeries.value,
         ReportedSeries.quality_flag,
-    ).where(
-        ReportedSeries.area_level == level,
-        ReportedSeries.measure == measure,
-        ReportedSeries.period == period,
     )
-    if code is not None:
-        q = q.where(ReportedSeries.area_code == code)
+    q = _of_series(q, ReportedSeries, level=level, measure=measure, period=period, code=code)
     if start is not None:
         q = q.where(ReportedSeries.date >= start)
     if end is not None:
@@ -84,6 +80,15 @@ def reported_series(
     return out
 
 
+def _of_series(
+    q: Any, table: Any, *, level: str, measure: str, period: str, code: str | None
+) -> Any:
+    """``q`` limited to one published series (its rows or its spans): level, measure,
+    period and, where given, area code."""
+    q = q.where(table.area_level == level, table.measure == measure, table.period == period)
+    return q if code is None else q.where(table.area_code == code)
+
+
 def _with_zeros(
     rows: pd.DataFrame,
     *,
@@ -97,13 +102,8 @@ def _with_zeros(
     """Fill the published zeros back in: every date inside a series' span without a row."""
     q = select(
         ReportedSpan.age_band, ReportedSpan.sex, ReportedSpan.first_date, ReportedSpan.last_date
-    ).where(
-        ReportedSpan.area_level == level,
-        ReportedSpan.measure == measure,
-        ReportedSpan.period == period,
     )
-    if code is not None:
-        q = q.where(ReportedSpan.area_code == code)
+    q = _of_series(q, ReportedSpan, level=level, measure=measure, period=period, code=code)
     spans = read_frame(q, ["age_band", "sex", "first", "last"])
     frames = []
     step = "7D" if period == "week" else ("YS" if period == "year" else "D")
