@@ -11,6 +11,7 @@ a message, never a 500. The description is ``/api/v1/openapi.json`` (OpenAPI 3.1
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 from typing import Any
 
@@ -40,7 +41,9 @@ KEY_FIGURE_INDICATORS = [
 COVERAGE_INDICATORS = [
     i for i in indicators.INDICATORS.values() if dict(i.params).get("dose") is not None
 ]
-SERIES_INDICATORS = [*KEY_FIGURE_INDICATORS, *COVERAGE_INDICATORS]
+# indicators with a read of their own (the registry's ``reader``), e.g. weekly ILI consultations
+READ_INDICATORS = [i for i in indicators.INDICATORS.values() if i.reader is not None]
+SERIES_INDICATORS = [*KEY_FIGURE_INDICATORS, *COVERAGE_INDICATORS, *READ_INDICATORS]
 
 
 class ApiError(ValueError):
@@ -246,7 +249,12 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         frame = key_queries.published_coverage(scope=scope, area=area, start=start, end=end)
         values = coverage_values(frame, indicator, pd.date_range(start, end, freq="D"))
     else:
-        frame = key_queries.published_series(scope=scope, area=area, start=start, end=end)
+        if indicator.reader is not None:
+            module, name = indicator.reader.split(":")
+            read = getattr(importlib.import_module(module), name)
+            frame = read(scope=scope, level=level, code=code, start=start, end=end)
+        else:
+            frame = key_queries.published_series(scope=scope, area=area, start=start, end=end)
         values = [
             {"date": row["date"].date().isoformat(), **indicator_value(row, indicator)}
             for _i, row in frame.iterrows()

@@ -58,6 +58,10 @@ class Indicator:
     params: tuple[tuple[str, int | str], ...] = ()
     # fixed strata of this indicator within its family (age band "65+", dose 3)
     stratum: tuple[tuple[str, int | str], ...] = ()
+    # "module:function" of the read that serves an indicator outside the daily key figures:
+    # called with scope, level, code, start, end, it returns a row per date with the
+    # numerator (and ``<numerator>_suppressed``) as published and "population"
+    reader: str | None = None
 
     @property
     def is_count(self) -> bool:
@@ -95,6 +99,11 @@ HOSPITAL_POP_SOURCE = N_(
     "bostedskommune og innleggelsesdato); befolkning fra SSB"
 )
 VACCINATION_POP_SOURCE = N_("SYSVAK (Nasjonalt vaksinasjonsregister); befolkning fra SSB")
+ILI_SOURCE = N_(
+    "Konsultasjoner for influensalignende sykdom hos fastlege og legevakt (syntetiske data i "
+    "demoen); befolkning fra SSB; landet: ECDC/WHO Europe, ERVISS (erviss.org)"
+)
+ILI_READER = "data.queries.ili:ili_weekly"
 CLUSTER_SOURCE = N_("Kommunens smittesporing (klynger og utbrudd), tilfeller fra MSIS")
 CERTIFICATE_SOURCE = N_(
     "Koronasertifikater utledet fra vaksinasjoner, tilfeller og prøver; befolkning fra SSB"
@@ -319,6 +328,37 @@ INDICATORS: dict[str, Indicator] = {
             numerator="cases_7d",
             denominator="cases_prev_7d",
             window_days=14,
+        ),
+        _count(
+            "ili_consultations",
+            N_("ILI-konsultasjoner (uke)"),
+            N_("konsultasjoner"),
+            N_(
+                "Konsultasjoner for influensalignende sykdom (ILI) hos fastlege og legevakt for "
+                "innbyggere i kommunen i ISO-uken som slutter på valgt søndag."
+            ),
+            ILI_SOURCE,
+            window_days=7,
+            time_basis="consultation",
+            disease="ili",
+            strata=("age_band",),
+            reader=ILI_READER,
+        ),
+        _per_100k(
+            "ili_per_100k",
+            N_("ILI-konsultasjoner per 100 000 (uke)"),
+            N_(
+                "Konsultasjoner for influensalignende sykdom hos fastlege og legevakt i uken, "
+                "per 100 000 innbyggere (befolkning 1. januar); etter aldersgruppe per 100 000 "
+                "i gruppen. Landet: ILI-raten Norge rapporterer til ERVISS (alle aldre)."
+            ),
+            ILI_SOURCE,
+            "ili_consultations",
+            window_days=7,
+            time_basis="consultation",
+            disease="ili",
+            strata=("age_band",),
+            reader=ILI_READER,
         ),
         *_coverage(),
         _count(

@@ -177,3 +177,22 @@ EVENT_TABLES = (
     HospitalAdmission,
     Cluster,
 )
+
+
+class IliConsultation(Base):
+    """Consultations for influenza-like illness in general practice and out-of-hours services
+    of the kommune's residents in one ISO week (``week``: the Sunday ending it) and age band.
+
+    Already a count per cell (no person rows); stored sparsely, a week × band without a row is
+    zero. Read through the published layer like every other count (:mod:`data.queries.ili`).
+    """
+
+    __tablename__ = "ili_consultation"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    structure: Mapped[int] = mapped_column(SmallInteger)
+    kommunenummer: Mapped[str] = mapped_column(KOMMUNE)
+    week: Mapped[dt.date] = mapped_column(Date)
+    age_band: Mapped[str] = mapped_column(AGE_BAND)
+    consultations: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "kommunenummer", "week"),)

@@ -21,6 +21,7 @@ from data.synthetic import vaccination as vaccination_mod
 from data.synthetic._common import PERIOD_END, PERIOD_START, SCALES, Scale, person_keys, rng_for
 from data.synthetic.epidemic import simulate
 from data.synthetic.geography import load_geography
+from data.synthetic.ili import ili_table
 from data.synthetic.population import build_population, population_table
 from data.synthetic.rules import rule_table, timeline
 from data.synthetic.window import rules_known_on, trim_to
@@ -149,6 +150,7 @@ def generate(
         )
         cluster, membership, links = clusters_mod.cluster_tables(cl, cs, keys, codes)
         tables["cluster"] = cluster
+        tables["ili_consultation"] = ili_table(state["pop"], codes, scale, seed)
         tracing["cluster_membership"] = membership
         tracing["transmission_link"] = links
         if scale.period_start > PERIOD_START:
@@ -190,6 +192,7 @@ def generate(
         "hospital_admission",
         "cluster",
         "rule_version",
+        "ili_consultation",
     ]
     meta = {
         "data_date": PERIOD_END.isoformat(),
