@@ -18,7 +18,12 @@ from data.scope import Scope
 
 REGISTRY = list(indicators.INDICATORS.values())
 # counts that are not key figures are perturbed on reading by data.protection.protect()
-PROTECTED_ON_READ = {"unvaccinated_65", "active_clusters", "valid_certificates", "ili_consultations"}
+PROTECTED_ON_READ = {
+    "unvaccinated_65",
+    "active_clusters",
+    "valid_certificates",
+    "ili_consultations",
+}
 
 
 def test_ids_are_stable_machine_names() -> None:
