@@ -88,6 +88,7 @@ def test_the_page_shows_sums_of_the_raw_table(client) -> None:  # type: ignore[n
     for band, n in in_week.groupby("age_band")["consultations"].sum().items():
         assert by_band[band] == pytest.approx(n * 100_000 / band_pop[band])
     assert cards  # rendered
+    assert ili.loaded()
 
 
 def test_consultations_are_published_like_other_counts(demo_env) -> None:  # type: ignore[no-untyped-def]
@@ -158,6 +159,8 @@ def test_the_national_comparison_is_the_files_norway_rows(erviss_store) -> None:
     }
     assert len(expected) > 100
     with db.using(**erviss_store):
+        # no consultations per kommune in these data: the page shows Norway's rate only
+        assert not ili.loaded()
         got = ili.national_ili(
             scope=Scope.full(), start=dt.date(2021, 1, 1), end=dt.date(2026, 12, 31)
         )

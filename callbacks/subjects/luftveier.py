@@ -44,6 +44,8 @@ def render(view: View) -> dict[str, Any]:
     if week < start:
         empty = message_figure(_("Ingen hel uke før valgt dato."))
         return {"cards": [], "weekly": empty, "age": empty}
+    if not ili.loaded():
+        return national(view, start, week)
     own = ili.ili_weekly(scope=view.scope, level="kommune", code=c.kommunenummer, start=start,
                          end=week)  # fmt: skip
     county = ili.ili_weekly(scope=view.scope, level="fylke", code=c.fylkesnummer, start=start,
@@ -51,7 +53,7 @@ def render(view: View) -> dict[str, Any]:
     nation = ili.national_ili(scope=view.scope, start=start, end=week)
     last = own.iloc[-1]
     reported = nation[nation["date"] == pd.Timestamp(week)]["ili_per_100k"].dropna()
-    national = reported.iloc[0] if len(reported) else None
+    national_rate = reported.iloc[0] if len(reported) else None
     cards = [
         (
             _(ILI_COUNT.label),
@@ -63,7 +65,7 @@ def render(view: View) -> dict[str, Any]:
         ),
         (
             _("Hele landet (ERVISS) per 100 000"),
-            rate(national, 1) if national is not None else _("ikke rapportert"),
+            rate(national_rate, 1) if national_rate is not None else _("ikke rapportert"),
         ),
     ]
     traces = [_line(own, c.name), _line(county, c.fylke_label)]
@@ -98,6 +100,29 @@ def render(view: View) -> dict[str, Any]:
             ),
         ),
         "age": age,
+    }
+
+
+def national(view: View, start: dt.date, week: dt.date) -> dict[str, Any]:
+    """No consultations per kommune in the data: Norway's rate as reported to ERVISS."""
+    nation = ili.national_ili(scope=view.scope, start=start, end=week)
+    reported = nation[nation["date"] == pd.Timestamp(week)]["ili_per_100k"].dropna()
+    value = rate(reported.iloc[0], 1) if len(reported) else _("ikke rapportert")
+    missing = _("ILI-konsultasjoner er ikke publisert per kommune.")
+    return {
+        "cards": [
+            dbc.Col(
+                card(_("Hele landet (ERVISS) per 100 000"), value, card_id="luftveier-card-nation"),
+                md=4,
+            )
+        ],
+        "weekly": plain_figure(
+            [_line(nation, _("Hele landet (ERVISS)"))],
+            time_layout(title=missing, yaxis_title=_("Per 100 000")),
+        )
+        if len(nation)
+        else message_figure(missing),
+        "age": message_figure(missing),
     }
 
 

@@ -37,6 +37,13 @@ def _weekly_sums(members: list[str] | None, start: dt.date, end: dt.date, by_age
     return read_frame(q.group_by(*keys), [*("week", "age_band")[: len(keys)], "ili_consultations"])
 
 
+@cached()
+def loaded() -> bool:
+    """Whether the store holds ILI consultations per kommune at all (the demo does; the real
+    data have Norway's rate only): without them a kommune's zero would be no data."""
+    return not read_frame(select(T.id).limit(1), ["id"]).empty
+
+
 def _rates(out: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
     """``ili_per_100k`` on the published count (hidden where the count is)."""
     out["population"] = population.to_numpy(dtype="float64")
