@@ -292,10 +292,15 @@ def _fill(table: tabular.Table, frame: pd.DataFrame, date: dt.date) -> tabular.T
         hidden = {
             f.key
             for f in table.fields
-            if f.withholdable
-            and (bool(record.get(f"{f.key}_suppressed")) or pd.isna(record.get(f.key)))
+            if f.withholdable and bool(record.get(f"{f.key}_suppressed"))
         }
-        table.add({**record, "date": date}, hidden)
+        # withheld to protect another cell: no count of 1–4 («skjult» in the flag column)
+        protected = {
+            f.key
+            for f in table.fields
+            if f.withholdable and f.key not in hidden and pd.isna(record.get(f.key))
+        }
+        table.add({**record, "date": date}, hidden, protected)
     return table
 
 

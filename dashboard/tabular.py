@@ -56,15 +56,23 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     # per row: the keys of the withheld counts (their value is None)
     withheld: list[set[str]] = field(default_factory=list)
+    # per row: those of them withheld to protect other cells, not for being 1–4 ("skjult")
+    protected: list[set[str]] = field(default_factory=list)
 
-    def add(self, values: dict[str, Any], withheld: set[str] | None = None) -> None:
-        hidden = set(withheld or ())
+    def add(
+        self,
+        values: dict[str, Any],
+        withheld: set[str] | None = None,
+        protected: set[str] | None = None,
+    ) -> None:
+        hidden = set(withheld or ()) | set(protected or ())
         row = {}
         for f in self.fields:
             value = None if f.key in hidden else _clean(values.get(f.key), f)
             row[f.key] = value
         self.rows.append(row)
         self.withheld.append(hidden)
+        self.protected.append(set(protected or ()))
 
 
 def _clean(value: Any, f: Field) -> Any:
@@ -124,8 +132,15 @@ def _has_flags(table: Table) -> bool:
     return any(f.withholdable for f in table.fields)
 
 
-def _flag_text(table: Table, hidden: set[str]) -> str:
-    return "; ".join(_(f.label) for f in table.fields if f.key in hidden)
+def _flag_text(table: Table, hidden: set[str], protected: set[str] | None = None) -> str:
+    """The withheld counts of a row: their labels (1–4); one withheld to protect other
+    cells with «(skjult)» after it (it is no count of 1–4)."""
+    protected = protected or set()
+    return "; ".join(
+        _("{navn} (skjult)", navn=_(f.label)) if f.key in protected else _(f.label)
+        for f in table.fields
+        if f.key in hidden
+    )
 
 
 def people_header(table: Table) -> list[str]:
@@ -139,9 +154,9 @@ def excel_csv(table: Table) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(people_header(table))
     flags = _has_flags(table)
-    for row, hidden in zip(table.rows, table.withheld, strict=True):
+    for row, hidden, protected in zip(table.rows, table.withheld, table.protected, strict=True):
         cells = [_people_cell(row[f.key], f) for f in table.fields]
-        writer.writerow(cells + ([_flag_text(table, hidden)] if flags else []))
+        writer.writerow(cells + ([_flag_text(table, hidden, protected)] if flags else []))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -155,14 +170,14 @@ def xlsx_sheet(writer: Any, table: Table, sheet_name: str) -> None:
     header = people_header(table)
     sheet.append(header)
     flags = _has_flags(table)
-    for row, hidden in zip(table.rows, table.withheld, strict=True):
+    for row, hidden, protected in zip(table.rows, table.withheld, table.protected, strict=True):
         values: list[Any] = []
         for f in table.fields:
             value = row[f.key]
             if f.kind == "text" and value is not None:
                 value = spreadsheet_safe(_word(value, f))
             values.append(value)
-        sheet.append(values + ([_flag_text(table, hidden) or None] if flags else []))
+        sheet.append(values + ([_flag_text(table, hidden, protected) or None] if flags else []))
     for index, f in enumerate(table.fields, start=1):
         letter = get_column_letter(index)
         number_format = {

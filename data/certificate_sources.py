@@ -118,26 +118,39 @@ def _days(series: pd.Series) -> np.ndarray:
 
 
 class _ByKommune:
-    """Integer columns of one frame, grouped by kommune (and disease) for sliced reads."""
+    """Integer columns of one frame, grouped by disease and kommune for sliced reads (rows of
+    a group keep their order in the frame)."""
 
     def __init__(self, frame: pd.DataFrame, columns: dict[str, np.ndarray]) -> None:
-        keys = (frame["disease"].astype(str) + "|" + frame["kommunenummer"].astype(str)).to_numpy()
-        order = np.argsort(keys, kind="stable")
-        self.keys = keys[order]
+        disease = frame["disease"].astype("category")
+        kommune = frame["kommunenummer"].astype("category")
+        self.diseases = [str(d) for d in disease.cat.categories]
+        self.kommune_codes = {str(k): i for i, k in enumerate(kommune.cat.categories)}
+        self.width = len(self.kommune_codes) + 1  # code 0: no kommune
+        key = disease.cat.codes.to_numpy().astype(np.int64) * self.width
+        key += kommune.cat.codes.to_numpy().astype(np.int64) + 1
+        order = np.argsort(key, kind="stable")
         self.columns = {name: values[order] for name, values in columns.items()}
-        self.groups, self.starts = np.unique(self.keys, return_index=True)
-        self.ends = np.r_[self.starts[1:], len(self.keys)]
+        self.groups, self.starts = np.unique(key[order], return_index=True)
+        self.ends = np.r_[self.starts[1:], len(key)]
+
+    def _key(self, disease: str, kommunenummer: str) -> int | None:
+        if disease not in self.diseases or kommunenummer not in self.kommune_codes:
+            return None
+        return self.diseases.index(disease) * self.width + self.kommune_codes[kommunenummer] + 1
 
     def rows(self, disease: str, kommunenummer: str) -> dict[str, np.ndarray]:
-        at = np.searchsorted(self.groups, f"{disease}|{kommunenummer}")
-        if at < len(self.groups) and self.groups[at] == f"{disease}|{kommunenummer}":
-            part = slice(self.starts[at], self.ends[at])
+        key = self._key(disease, kommunenummer)
+        at = int(np.searchsorted(self.groups, key)) if key is not None else len(self.groups)
+        if at < len(self.groups) and self.groups[at] == key:
+            part = slice(int(self.starts[at]), int(self.ends[at]))
         else:
             part = slice(0, 0)
         return {name: values[part] for name, values in self.columns.items()}
 
     def kommuner(self, disease: str) -> set[str]:
-        return {g.split("|", 1)[1] for g in self.groups if g.split("|", 1)[0] == disease}
+        present = set(self.groups.tolist())
+        return {k for k in self.kommune_codes if self._key(disease, k) in present}
 
 
 class FrameRows:

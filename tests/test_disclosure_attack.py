@@ -515,7 +515,9 @@ def _collect_oversikt(data: AttackData, c: Collector, role: str, user: str) -> N
     table_dep = data.dep("ov-table.data")
 
     def kommune_row(date: str, row: dict[str, Any], source: str) -> None:
-        k = str(row.get("kommunenummer") or row.get("id") or "").zfill(4)
+        code = row.get("kommunenummer") or row.get("id") or ""
+        # the people's CSV reads as Excel does: "0301" is the number 301.0
+        k = str(int(code) if isinstance(code, float) else code).zfill(4)
         if k in wanted:
             _overview_row(data, c, k, date, row, source)
 

@@ -119,3 +119,33 @@ def test_a_withheld_total_reads_skjult_and_its_parts_1_4() -> None:
     week_before = shown["cases_prev_7d"].loc[pd.Timestamp("2021-07-20")]
     assert list(week_before[list(KOMMUNER[1:5])]) == ["1–4"] * 4
     assert week_before[COUNTY] == "skjult"
+
+
+def test_the_peoples_files_flag_a_withheld_total_as_skjult_not_1_4() -> None:
+    """The flag column «Skjult (1–4)» of the CSV and Excel files lists a count hidden as
+    1–4 by its label, and one withheld to protect other cells with «(skjult)»: the file
+    never claims 1–4 for a total that is not."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from dashboard import tabular
+
+    fields = [
+        tabular.Field("area", "Område"),
+        tabular.Field("cases_7d", "Tilfeller 7 d", "int", withholdable=True),
+        tabular.Field("cases_14d", "Tilfeller 14 d", "int", withholdable=True),
+    ]
+    table = tabular.Table(fields)
+    table.add({"area": "F11", "cases_7d": None, "cases_14d": None}, {"cases_7d"}, {"cases_14d"})
+    rows = list(
+        csv.reader(io.StringIO(tabular.excel_csv(table).decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[1][-1] == "Tilfeller 7 d; Tilfeller 14 d (skjult)"
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        tabular.xlsx_sheet(writer, table, "Fylker")
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Fylker"]
+    assert sheet.cell(2, 4).value == "Tilfeller 7 d; Tilfeller 14 d (skjult)"
+    assert tabular.machine_records(table)[0]["cases_14d_withheld"] is True
