@@ -68,7 +68,7 @@ def default_demo(app: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                     text("SELECT value FROM dataset_meta WHERE key = 'data_date'")
                 ).scalar_one()
             )
-        yield {"data_date": data_date}
+        yield {"data_date": data_date, **urls}
 
 
 def _scalar(sql: str, **params: Any) -> Any:
@@ -78,11 +78,26 @@ def _scalar(sql: str, **params: Any) -> Any:
         return conn.execute(text(sql), params).scalar_one()
 
 
-def test_oslo_page_shows_its_ssb_population(app: Any, default_demo: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def default_app(app: Any, settings: Any, default_demo: dict[str, Any]) -> Any:
+    """An app of its own on the default demo's stores (the session's app reads the tiny demo);
+    the process default data layer comes back afterwards."""
+    from dashboard.app_factory import create_app
+    from data import db
+    from tests.conftest import test_directory
+
+    before = db.default()
+    urls = {k: default_demo[k] for k in ("database_url", "tracing_database_url")}
+    built = create_app(settings.model_copy(update=urls), directory=test_directory())
+    db.install(before)
+    return built
+
+
+def test_oslo_page_shows_its_ssb_population(default_app: Any, default_demo: dict[str, Any]) -> None:
     year = default_demo["data_date"].year
     ssb = ssb_population()
     oslo = int(ssb[(ssb["kommunenummer"] == "0301") & (ssb["year"] == year)]["population"].sum())
-    client = login(app.server.test_client(), "lege-oslo")
+    client = login(default_app.server.test_client(), "lege-oslo")
     status, body, _ = call(
         client,
         outputs=KOMMUNE_OUTPUTS,
@@ -93,7 +108,9 @@ def test_oslo_page_shows_its_ssb_population(app: Any, default_demo: dict[str, An
     assert formatting.number(oslo) in cards, (oslo, cards[:300])
 
 
-def test_default_date_has_trends_for_ks_analytiker(app: Any, default_demo: dict[str, Any]) -> None:
+def test_default_date_has_trends_for_ks_analytiker(
+    default_app: Any, default_demo: dict[str, Any]
+) -> None:
     from dashboard.auth import DEMO_USERS, scope_for
     from dashboard.metrics.core import trend
     from data.queries.overview import kommune_overview
@@ -107,10 +124,12 @@ def test_default_date_has_trends_for_ks_analytiker(app: Any, default_demo: dict[
     assert trends.count("rising") > trends.count("falling")  # a growing wave
 
 
-def test_default_map_uses_five_colour_classes(app: Any, default_demo: dict[str, Any]) -> None:
+def test_default_map_uses_five_colour_classes(
+    default_app: Any, default_demo: dict[str, Any]
+) -> None:
     """The national map on the default date: at least 5 of the colour scale's 7 steps hold a
     kommune (the scale runs from 0 to the map's zmax)."""
-    client = login(app.server.test_client(), "ks-analytiker")
+    client = login(default_app.server.test_client(), "ks-analytiker")
     status, body, _ = call(
         client,
         outputs=MAP_OUTPUTS,
@@ -159,7 +178,9 @@ def test_default_date_shows_a_situation(default_demo: dict[str, Any]) -> None:
 
 
 @pytest.mark.browser
-def test_default_demo_in_the_browser(dash_duo: Any, app: Any, default_demo: dict[str, Any]) -> None:
+def test_default_demo_in_the_browser(
+    dash_duo: Any, default_app: Any, default_demo: dict[str, Any]
+) -> None:
     """What a newcomer sees in chromium on the default demo: Oslo's SSB population of the
     year on its Kommune page, Utsira's neighbours, and the national map in at least five
     colour classes (read from the figure the browser drew)."""
@@ -170,7 +191,7 @@ def test_default_demo_in_the_browser(dash_duo: Any, app: Any, default_demo: dict
     year = default_demo["data_date"].year
     ssb = ssb_population()
     oslo = int(ssb[(ssb["kommunenummer"] == "0301") & (ssb["year"] == year)]["population"].sum())
-    start_and_login(dash_duo, app, "ks-analytiker", "/kommune/0301")
+    start_and_login(dash_duo, default_app, "ks-analytiker", "/kommune/0301")
     dash_duo.wait_for_contains_text("#kommune-title", "(0301)", timeout=40)
     # selenium reads a no-break space as a space
     shown = formatting.number(oslo).replace("\u00a0", " ").replace("\u202f", " ")
