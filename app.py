@@ -10,7 +10,7 @@ server = app.server
 freeze_startup()
 
 if __name__ == "__main__":
-    start_warmup(settings)
+    start_warmup(settings, app)
     app.run(
         host=settings.host,
         port=settings.port,

@@ -28,7 +28,7 @@ def post_fork(server, worker):  # type: ignore[no-untyped-def]
     import app as application
     from dashboard.app_factory import start_warmup
 
-    start_warmup(application.settings)
+    start_warmup(application.settings, application.app)
 
 
 def when_ready(server):  # type: ignore[no-untyped-def]

@@ -151,11 +151,11 @@ def freeze_startup() -> None:
     gc.freeze()
 
 
-def start_warmup(settings: Settings) -> None:
-    """Start the background warm-up of the app built last (``WARMUP=false``: never). The
-    servers call it (``app.py``, and gunicorn in each worker after the fork); tests and
-    scripts that build an app do not."""
-    instance = warmup.current()
+def start_warmup(settings: Settings, app: Dash | None = None) -> None:
+    """Start the background warm-up of ``app`` (None: the app built last; ``WARMUP=false``:
+    never). The servers call it (``app.py``, and gunicorn in each worker after the fork);
+    tests and scripts that build an app do not."""
+    instance = warmup.current(app)
     if settings.warmup and settings.cache_type != "NullCache" and instance is not None:
         instance.start()
 

@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -43,11 +43,9 @@ from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.figures.print_axes import localise_date_axes
 from dashboard.i18n import _, ngettext
 
-_lock = threading.Lock()
 # after a renderer fails (a timeout on a busy machine), figures are drawn one by one in a
 # browser of their own until this many seconds have passed; then a new renderer is tried
 RETRY_AFTER_S = 30.0
-_server_state: dict[str, float] = {"broken_until": 0.0}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SERVER_TIMEOUT_S = 20
 ONESHOT_TIMEOUT_S = 60
@@ -124,32 +122,47 @@ class _Renderer:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-_renderer: dict[str, Any] = {}
+class RendererSlot:
+    """The process's one long-lived renderer, made when first needed. ``render`` gives the
+    figure from it, or None (draw it in a browser of its own) while the renderer is retired
+    after a failure — a new one is tried ``retry_after`` seconds later, so one slow moment
+    does not make every later PDF slow. ``make`` and ``clock`` are what a test replaces."""
 
+    def __init__(
+        self,
+        make: Callable[[], Any] = lambda: _Renderer(),
+        *,
+        retry_after: float = RETRY_AFTER_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.make, self.retry_after, self.clock = make, retry_after, clock
+        self.renderer: Any = None
+        self.broken_until = 0.0
+        self._lock = threading.Lock()
 
-def _server_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes | None:
-    """The figure from the long-lived renderer; None (draw it in a browser of its own) while
-    the renderer is retired after a failure — a new one is tried RETRY_AFTER_S later, so one
-    slow moment does not make every later PDF slow."""
-    with _lock:
-        if time.monotonic() < _server_state["broken_until"]:
-            return None
+    def render(self, fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes | None:
+        with self._lock:
+            if self.clock() < self.broken_until:
+                return None
+            try:
+                if self.renderer is None:
+                    self.renderer = self.make()
+                renderer = self.renderer
+            except Exception:
+                self.broken_until = self.clock() + self.retry_after
+                return None
         try:
-            if "r" not in _renderer:
-                _renderer["r"] = _Renderer()
-            renderer = _renderer["r"]
+            return bytes(renderer.render(fig_dict, opts))
         except Exception:
-            _server_state["broken_until"] = time.monotonic() + RETRY_AFTER_S
+            with self._lock:
+                self.broken_until = self.clock() + self.retry_after
+                if self.renderer is renderer:
+                    self.renderer = None
+            renderer.retire()
             return None
-    try:
-        return renderer.render(fig_dict, opts)
-    except Exception:
-        with _lock:
-            _server_state["broken_until"] = time.monotonic() + RETRY_AFTER_S
-            if _renderer.get("r") is renderer:
-                del _renderer["r"]
-        renderer.retire()
-        return None
+
+
+_slot = RendererSlot()
 
 
 def _oneshot_render(fig_dict: dict[str, Any], opts: dict[str, Any]) -> bytes:
@@ -200,7 +213,7 @@ def figure_pdf(figure: Any, *, width: int = 900, height: int = 330) -> bytes:
     fig_dict = fig.to_dict()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        rendered = _server_render(fig_dict, opts)
+        rendered = _slot.render(fig_dict, opts)
         return rendered if rendered is not None else _oneshot_render(fig_dict, opts)
 
 

@@ -281,6 +281,7 @@ def shared_state() -> dict[str, Any] | None:
     return json.loads(raw) if raw else None
 
 
+EXTENSION = "situasjonsbilde.warmup"
 _instance: Warmup | None = None
 _in_flight = [0]  # user requests being served now (the warm-up's own are not counted)
 _in_flight_lock = threading.Lock()
@@ -290,7 +291,7 @@ def install(app: Dash, layer: db.DataLayer, *, roles: tuple[str, ...]) -> Warmup
     """Create the app's warm-up, count user requests in flight and serve the status route;
     :meth:`Warmup.start` runs it."""
     global _instance
-    _instance = Warmup(app, roles=roles, layer=layer)
+    _instance = app.server.extensions[EXTENSION] = Warmup(app, roles=roles, layer=layer)
 
     @app.server.before_request
     def count_in() -> None:
@@ -314,5 +315,9 @@ def install(app: Dash, layer: db.DataLayer, *, roles: tuple[str, ...]) -> Warmup
     return _instance
 
 
-def current() -> Warmup | None:
+def current(app: Dash | None = None) -> Warmup | None:
+    """The warm-up of ``app`` (None: of the app built last)."""
+    if app is not None:
+        found: Warmup | None = app.server.extensions.get(EXTENSION)
+        return found
     return _instance

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import socketserver
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -78,35 +80,58 @@ def test_notifications_in_outbox_once_with_the_signal_numbers(app, settings, sig
     assert again == 0  # each event once
 
 
-def test_smtp_used_only_when_configured(app, settings, signal_date, monkeypatch) -> None:
-    sent: list[Any] = []
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    """Just enough of an SMTP server (RFC 5321: greeting, EHLO, MAIL, RCPT, DATA, QUIT) to
+    receive what ``smtplib`` sends."""
 
-    class FakeSMTP:
-        def __init__(self, host: str, port: int, timeout: int) -> None:
-            assert host == "mail.example" and port == 2525
+    def handle(self) -> None:
+        def reply(line: str) -> None:
+            self.wfile.write(line.encode() + b"\r\n")
 
-        def __enter__(self) -> FakeSMTP:
-            return self
+        reply("220 localhost test server")
+        while raw := self.rfile.readline():
+            command = raw.decode("ascii", "replace").strip().upper()
+            if command.startswith(("EHLO", "HELO")):
+                reply("250 localhost")
+            elif command.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
+                reply("250 OK")
+            elif command == "DATA":
+                reply("354 end with <CRLF>.<CRLF>")
+                lines = []
+                while (line := self.rfile.readline()) not in (b".\r\n", b""):
+                    lines.append(line[1:] if line.startswith(b"..") else line)
+                self.server.received.append(email.message_from_bytes(b"".join(lines)))  # type: ignore[attr-defined]
+                reply("250 OK queued")
+            elif command == "QUIT":
+                reply("221 bye")
+                return
+            else:
+                reply("502 not implemented")
 
-        def __exit__(self, *args: object) -> None:
-            return None
 
-        def starttls(self) -> None:
-            pass
+@pytest.fixture()
+def smtp_server() -> Any:
+    """A mail server on a free loopback port; ``.received`` holds the messages it got."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler)
+    server.received = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
 
-        def login(self, user: str, password: str) -> None:
-            pass
 
-        def send_message(self, message: Any) -> None:
-            sent.append(message)
-
-    monkeypatch.setattr(mailer.smtplib, "SMTP", FakeSMTP)
+def test_smtp_used_only_when_configured(app, settings, signal_date, smtp_server) -> None:  # type: ignore[no-untyped-def]
     client = login(app.server.test_client(), "lege-oslo")
     kommuner = sorted(scope_for(DEMO_USERS["lege-oslo"]).kommuner or [])
     act(client, button="varsler-save", email_value="lege@oslo.no", kommuner=kommuner)
-    configured = settings.model_copy(update={"smtp_host": "mail.example", "smtp_port": 2525})
+    host, port = smtp_server.server_address
+    configured = settings.model_copy(
+        update={"smtp_host": host, "smtp_port": port, "smtp_starttls": False}
+    )
     written, n_sent = mailer.dispatch_alerts(configured, user_id="lege-oslo", date=signal_date)
     assert written >= 1
-    assert n_sent == written == len(sent)
+    assert n_sent == written == len(smtp_server.received)
+    assert {m["To"] for m in smtp_server.received} == {"lege@oslo.no"}
     statuses = sql("select status from outbox where user_id = 'lege-oslo'")["status"]
     assert set(statuses) <= {"sent"}

@@ -102,3 +102,13 @@ def test_a_changed_disclosure_policy_never_reads_an_older_answer() -> None:
         _answer(scope=scope)
     assert len(_CALLS) == 2
     assert before.policy == data_cache.policy_key() != after.policy
+
+
+def test_each_app_warms_its_own_pages_through_its_own_layer(app, empty_app) -> None:  # type: ignore[no-untyped-def]
+    from dashboard import warmup
+
+    for each in (app, empty_app):
+        mine = warmup.current(each)
+        assert mine is not None and mine.app is each
+        assert mine.layer is data_layer(each)
+    assert warmup.current(app) is not warmup.current(empty_app)

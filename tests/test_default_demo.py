@@ -25,19 +25,15 @@ from dashboard.figures.theme import SEQUENTIAL
 from dashboard.settings import Settings
 from data.reference import ssb_population
 from tests.conftest import login
-from tests.dash_http import call_kommune, call_map
+from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
 
 DEFAULT_SCALE = Settings.model_fields["demo_scale"].default
 SEED = Settings.model_fields["demo_seed"].default
 
 
 @pytest.fixture(scope="module")
-def default_demo(
-    settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Any]]:
-    from dashboard.app_factory import create_app
+def default_demo(app: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from data import db
-    from tests.conftest import test_directory
     from tests.stores import build_demo, new_stores
 
     urls = {
@@ -58,9 +54,7 @@ def default_demo(
                     text("SELECT value FROM dataset_meta WHERE key = 'data_date'")
                 ).scalar_one()
             )
-        # the app owns its data layer: one built for this store, as `make run` builds it
-        app = create_app(settings.model_copy(update=urls), directory=test_directory())
-        yield {"data_date": data_date, "app": app}
+        yield {"data_date": data_date, **urls}
 
 
 def _scalar(sql: str, **params: Any) -> Any:
@@ -70,18 +64,39 @@ def _scalar(sql: str, **params: Any) -> Any:
         return conn.execute(text(sql), params).scalar_one()
 
 
-def test_oslo_page_shows_its_ssb_population(default_demo: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def default_app(app: Any, settings: Any, default_demo: dict[str, Any]) -> Any:
+    """An app of its own on the default demo's stores (the session's app reads the tiny demo);
+    the process default data layer comes back afterwards."""
+    from dashboard.app_factory import create_app
+    from data import db
+    from tests.conftest import test_directory
+
+    before = db.default()
+    urls = {k: default_demo[k] for k in ("database_url", "tracing_database_url")}
+    built = create_app(settings.model_copy(update=urls), directory=test_directory())
+    db.install(before)
+    return built
+
+
+def test_oslo_page_shows_its_ssb_population(default_app: Any, default_demo: dict[str, Any]) -> None:
     year = default_demo["data_date"].year
     ssb = ssb_population()
     oslo = int(ssb[(ssb["kommunenummer"] == "0301") & (ssb["year"] == year)]["population"].sum())
-    client = login(default_demo["app"].server.test_client(), "lege-oslo")
-    status, body, _ = call_kommune(client, "0301")
+    client = login(default_app.server.test_client(), "lege-oslo")
+    status, body, _ = call(
+        client,
+        outputs=KOMMUNE_OUTPUTS,
+        inputs=[("kommune-select", "value", "0301"), ("kommune-date", "date", None)],
+    )
     assert status == 200
     cards = json.dumps(body["response"]["kommune-cards"], ensure_ascii=False)
     assert formatting.number(oslo) in cards, (oslo, cards[:300])
 
 
-def test_default_date_has_trends_for_ks_analytiker(default_demo: dict[str, Any]) -> None:
+def test_default_date_has_trends_for_ks_analytiker(
+    default_app: Any, default_demo: dict[str, Any]
+) -> None:
     from dashboard.auth import DEMO_USERS, scope_for
     from dashboard.metrics.core import trend
     from data.queries.overview import kommune_overview
@@ -95,11 +110,22 @@ def test_default_date_has_trends_for_ks_analytiker(default_demo: dict[str, Any])
     assert trends.count("rising") > trends.count("falling")  # a growing wave
 
 
-def test_default_map_uses_five_colour_classes(default_demo: dict[str, Any]) -> None:
+def test_default_map_uses_five_colour_classes(
+    default_app: Any, default_demo: dict[str, Any]
+) -> None:
     """The national map on the default date: at least 5 of the colour scale's 7 steps hold a
     kommune (the scale runs from 0 to the map's zmax)."""
-    client = login(default_demo["app"].server.test_client(), "ks-analytiker")
-    status, body, _ = call_map(client, "incidence_14d")
+    client = login(default_app.server.test_client(), "ks-analytiker")
+    status, body, _ = call(
+        client,
+        outputs=MAP_OUTPUTS,
+        inputs=[
+            ("map-metric", "value", "incidence_14d"),
+            ("map-date", "date", None),
+            ("map-structure", "value", None),
+        ],
+        state=[("map-rendered", "data", False)],
+    )
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
     z = pd.Series([v for v in trace["z"] if v is not None], dtype=float)
@@ -138,7 +164,9 @@ def test_default_date_shows_a_situation(default_demo: dict[str, Any]) -> None:
 
 
 @pytest.mark.browser
-def test_default_demo_in_the_browser(dash_duo: Any, default_demo: dict[str, Any]) -> None:
+def test_default_demo_in_the_browser(
+    dash_duo: Any, default_app: Any, default_demo: dict[str, Any]
+) -> None:
     """What a newcomer sees in chromium on the default demo: Oslo's SSB population of the
     year on its Kommune page, Utsira's neighbours, and the national map in at least five
     colour classes (read from the figure the browser drew)."""
@@ -149,7 +177,7 @@ def test_default_demo_in_the_browser(dash_duo: Any, default_demo: dict[str, Any]
     year = default_demo["data_date"].year
     ssb = ssb_population()
     oslo = int(ssb[(ssb["kommunenummer"] == "0301") & (ssb["year"] == year)]["population"].sum())
-    start_and_login(dash_duo, default_demo["app"], "ks-analytiker", "/kommune/0301")
+    start_and_login(dash_duo, default_app, "ks-analytiker", "/kommune/0301")
     dash_duo.wait_for_contains_text("#kommune-title", "(0301)", timeout=40)
     # selenium reads a no-break space as a space
     shown = formatting.number(oslo).replace("\u00a0", " ").replace("\u202f", " ")

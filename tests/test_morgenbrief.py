@@ -372,12 +372,13 @@ def test_a_share_reads_percent_only_as_a_number() -> None:
     assert Indicator(**{**share.__dict__, "value": None}).display_percent() == "–"
 
 
-def test_a_failed_renderer_is_replaced_after_a_pause(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_renderer_is_replaced_after_a_pause() -> None:
     """One timeout on a busy machine used to leave every later PDF to the slow one-browser-
     per-figure path (and to 503s): the renderer is retired and a new one tried later."""
     from dashboard import pdf
 
     made: list[object] = []
+    now = [100.0]
 
     class Renderer:
         def __init__(self) -> None:
@@ -392,13 +393,12 @@ def test_a_failed_renderer_is_replaced_after_a_pause(monkeypatch) -> None:  # ty
         def retire(self) -> None:
             self.retired = True
 
-    monkeypatch.setattr(pdf, "_Renderer", Renderer)
-    monkeypatch.setattr(pdf, "_renderer", {})
-    monkeypatch.setattr(pdf, "_server_state", {"broken_until": 0.0})
-    assert pdf._server_render({}, {}) is None  # the first renderer fails: retired
+    slot = pdf.RendererSlot(Renderer, retry_after=30.0, clock=lambda: now[0])
+    assert slot.render({}, {}) is None  # the first renderer fails: retired
     assert made[0].retired  # type: ignore[attr-defined]
-    assert pdf._server_render({}, {}) is None  # within the pause: no new renderer yet
+    now[0] += 29.0
+    assert slot.render({}, {}) is None  # within the pause: no new renderer yet
     assert len(made) == 1
-    monkeypatch.setattr(pdf, "_server_state", {"broken_until": 0.0})  # the pause is over
-    assert pdf._server_render({}, {}) == b"png"
+    now[0] += 2.0  # the pause is over
+    assert slot.render({}, {}) == b"png"
     assert len(made) == 2
