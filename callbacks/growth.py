@@ -43,12 +43,22 @@ def growth_lines(kommunenummer: str, date: dt.date) -> tuple[str, str, str]:
     )
     g: nc.Growth = result["growth"]
     window = result["window"]
-    method = _(
-        "Vekst fra tilfeller per prøvedato siste {dager} dager, med anslag for dager som "
-        "ikke er ferdig registrert; små kommuner trekkes mot fylket og nabokommunene "
-        "(empirisk Bayes). Ikke vist under {minst} tilfeller.",
-        dager=window,
-        minst=nc.MIN_CASES,
+    method = (
+        _(
+            "Vekst fra tilfeller per prøvedato siste {dager} dager, med anslag for dager som "
+            "ikke er ferdig registrert; små kommuner trekkes mot fylket og nabokommunene "
+            "(empirisk Bayes). Ikke vist under {minst} tilfeller.",
+            dager=window,
+            minst=nc.MIN_CASES,
+        )
+        if result["basis"] == "test"
+        else _(
+            "Vekst fra tilfeller per registreringsdato siste {dager} dager; små kommuner "
+            "trekkes mot fylket og nabokommunene (empirisk Bayes). Ikke vist under {minst} "
+            "tilfeller.",
+            dager=window,
+            minst=nc.MIN_CASES,
+        )
     )
     if not g.shown:
         reason = (

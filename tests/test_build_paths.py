@@ -83,10 +83,7 @@ def _load_into(folder: Any, tables: dict[str, Any]) -> dict[str, list[tuple[Any,
     from data.load import load_dataset
     from tests.stores import new_stores
 
-    previous = dict(db._urls)
-    urls = new_stores(folder)
-    db.configure(**urls)
-    try:
+    with db.using(**new_stores(folder)):
         db.upgrade()
         load_dataset(
             main=db.engine("main"),
@@ -100,9 +97,6 @@ def _load_into(folder: Any, tables: dict[str, Any]) -> dict[str, list[tuple[Any,
         with db.engine().connect() as conn:
             names = [n for n in Base.metadata.tables if n != "data_source_status"]
             return {name: _rows(conn, name) for name in names}
-    finally:
-        if previous:
-            db.configure(database_url=previous["main"], tracing_database_url=previous["tracing"])
 
 
 def test_tables_written_by_a_second_process_equal_direct_inserts(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

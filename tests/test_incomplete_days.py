@@ -169,7 +169,7 @@ def test_kommuneoversikt_and_its_exports_say_which_columns_are_incomplete(app, c
     from dashboard import overview as overview_view
     from tests import export_read
     from tests.conftest import login
-    from tests.test_overview import OUTPUTS as OVERVIEW_OUTPUTS
+    from tests.dash_http import OVERVIEW_OUTPUTS
 
     end = data_date()
     days = completeness.case_completeness(scope=Scope.full())["days"]

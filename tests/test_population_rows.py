@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from data import cache as data_cache
 from data.queries import population
 
 
@@ -19,7 +20,7 @@ def test_every_kommunes_population_is_read_once(app, monkeypatch) -> None:  # ty
         return original()
 
     monkeypatch.setattr(population, "_load", counted)
-    population._memo.clear()
+    data_cache.forget_process_facts()  # nothing of the dataset kept yet
     codes = list(population._loaded().codes)
     assert len(codes) >= 300  # every kommune: more than the memo's 256 entries
     first = population._population_rows(codes, dt.date(2021, 6, 1))

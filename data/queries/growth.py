@@ -216,6 +216,7 @@ def kommune_growth(
         "nowcast": frame.reset_index(drop=True),
         "end": end,
         "window": nc.WINDOW,
+        "basis": basis,  # "test": by test date, nowcast of the incomplete days; else registration
         "prior": prior_rate,
         "tau2": tau2,
         "offset": offset,
