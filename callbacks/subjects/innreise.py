@@ -14,8 +14,8 @@ from dash.development.base_component import Component
 
 from callbacks.common import NATION_LABEL, Context, compare_line
 from callbacks.rule_cards import rule_card
-from callbacks.subject import HIDDEN, persons, persons_count, simple_table
-from callbacks.subjects import SubjectPage, View
+from callbacks.subject import HIDDEN, Place, declare, persons, persons_count, simple_table
+from callbacks.subjects import View
 from dashboard import figures, formatting
 from dashboard.definitions import arrivals as texts
 from dashboard.figures import arrivals as arrival_figures
@@ -25,7 +25,7 @@ from dashboard.metrics import arrivals as arrival_metrics
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
 from layouts.common import card
-from layouts.subject_page import PageLayout, Row, Slot
+from layouts.subject_page import Row, Slot
 
 # --------------------------------------------------------------------------- innreise
 MEASURE_LABELS = {
@@ -337,29 +337,24 @@ def window_url_sync(app: Dash) -> None:
     )
 
 
-PAGE = SubjectPage(
-    layout=PageLayout(
-        prefix="innreise",
-        name=N_("Innreise"),
-        order=5,
-        nav_group="smitte",
-        parts=(
-            Slot("cards", "cards"),
-            Row((Slot("funnel", "figure", {"lg": 6}), Slot("compare", width={"lg": 6})), "mb-3"),
-            Row(
-                (Slot("by-border", "figure", {"lg": 6}), Slot("by-country", "figure", {"lg": 6})),
-                "mb-3",
-            ),
-            Row((Slot("quality", width={"lg": 5}), Slot("rules", width={"lg": 7}))),
+PAGE = declare(
+    Place("innreise", N_("Innreise"), 5, "smitte"),
+    parts=(
+        Slot("cards", "cards"),
+        Row((Slot("funnel", "figure", {"lg": 6}), Slot("compare", width={"lg": 6})), "mb-3"),
+        Row(
+            (Slot("by-border", "figure", {"lg": 6}), Slot("by-country", "figure", {"lg": 6})),
+            "mb-3",
         ),
-        definitions=(
-            (texts.FUNNEL, texts.STATUS_NOW_NOTE),
-            texts.QUALITY,
-            texts.ARRIVALS_DAILY,
-            texts.ENTRY_RULES,
-        ),
-        controls=window_picker,
+        Row((Slot("quality", width={"lg": 5}), Slot("rules", width={"lg": 7}))),
     ),
+    definitions=(
+        (texts.FUNNEL, texts.STATUS_NOW_NOTE),
+        texts.QUALITY,
+        texts.ARRIVALS_DAILY,
+        texts.ENTRY_RULES,
+    ),
+    controls=window_picker,
     render=render,
     subject="arrivals",
     fallback=no_arrivals,
