@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State
 
-from callbacks.common import not_published, page_context, register_kommune_controls
+from callbacks.common import not_published, page_context, register_kommune_page
 from callbacks.subject import count, source_line
 from dashboard import figures, formatting
 from dashboard.auth import current_scope
@@ -272,20 +272,15 @@ function(click, texts) {
 
 
 def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="klynger", path="klynger")
-    app.callback(
-        Output("klynger-title", "children"),
-        Output("klynger-cards", "children"),
-        Output("klynger-epicurve", "figure"),
-        Output("klynger-table", "data"),
-        Output("klynger-chain-cluster", "options"),
-        Output("klynger-alert", "children"),
-        Output("klynger-date", "date"),
-        Output("klynger-source", "children"),
-        Input("klynger-select", "value"),
-        Input("klynger-date", "date"),
-        Input("klynger-view", "value"),
-    )(update_klynger)
+    register_kommune_page(
+        app,
+        update_klynger,
+        prefix="klynger",
+        path="klynger",
+        outputs="title cards epicurve.figure table.data chain-cluster.options "
+        "alert date.date source",
+        inputs="view.value",
+    )
     app.callback(
         Output("klynger-chain-section", "style"),
         Output("klynger-chain-note", "children"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, html, no_update
 
 from callbacks import growth
 from callbacks.common import (
@@ -14,7 +14,7 @@ from callbacks.common import (
     fylke_label,
     incomplete_note,
     nation_label,
-    register_kommune_controls,
+    register_kommune_page,
     series_basis_note,
     unknown_kommune_text,
 )
@@ -244,15 +244,10 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
 
 
 def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="kommune", path="kommune")
-    app.callback(
-        Output("kommune-title", "children"),
-        Output("kommune-cards", "children"),
-        Output("kommune-daily", "figure"),
-        Output("kommune-incidence", "figure"),
-        Output("kommune-alert", "children"),
-        Output("kommune-date", "date"),
-        Output("kommune-source", "children"),
-        Input("kommune-select", "value"),
-        Input("kommune-date", "date"),
-    )(update_kommune)
+    register_kommune_page(
+        app,
+        update_kommune,
+        prefix="kommune",
+        path="kommune",
+        outputs="title cards daily.figure incidence.figure alert date.date source",
+    )
