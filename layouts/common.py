@@ -178,3 +178,25 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
         ],
         className="g-3 mb-3 align-items-end page-controls",
     )
+
+
+def page_entry(path: str, name: str, order: int, nav_group: str, **extra: Any) -> dict[str, Any]:
+    """A page module's ``PAGE`` (the keyword arguments of ``dash.register_page``): its path,
+    its N_-marked name, its title in the user's language (:func:`page_title`) and its place in
+    the navigation; ``extra``: e.g. ``permission``."""
+    return dict(
+        path=path, name=name, title=page_title(name), order=order, nav_group=nav_group, **extra
+    )
+
+
+def kommune_page_entry(slug: str, name: str, order: int, nav_group: str) -> dict[str, Any]:
+    """The ``PAGE`` of a page about one kommune, ``/{slug}/<kommunenummer>`` (Oslo's, 0301,
+    where none is given); the navigation links to the user's current kommune."""
+    return page_entry(
+        f"/{slug}/0301",
+        name,
+        order,
+        nav_group,
+        path_template=f"/{slug}/<kommunenummer>",
+        nav_href=f"/{slug}/{{kommune}}",
+    )

@@ -15,17 +15,10 @@ from layouts.common import (
     dropdown,
     graph_config,
     kommune_date_controls,
+    kommune_page_entry,
 )
 
-PAGE = dict(
-    path_template="/klynger/<kommunenummer>",
-    path="/klynger/0301",
-    nav_href="/klynger/{kommune}",
-    name=N_("Klynger og utbrudd"),
-    title=lambda **_kw: _("Klynger og utbrudd – Situasjonsbilde"),
-    order=7,
-    nav_group="smitte",
-)
+PAGE = kommune_page_entry("klynger", N_("Klynger og utbrudd"), 7, "smitte")
 
 VIEW_OPTIONS = (
     ("kommune", N_("Valgt kommune")),

@@ -6,17 +6,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, graph_config, kommune_date_controls, page_title
-
-PAGE = dict(
-    path_template="/morgenbrief/<kommunenummer>",
-    path="/morgenbrief/0301",
-    nav_href="/morgenbrief/{kommune}",
-    name=N_("Morgenbrief"),
-    title=page_title(N_("Morgenbrief")),
-    order=-1,
-    nav_group="oversikt",
+from layouts.common import (
+    EMPTY_FIGURE,
+    graph_config,
+    kommune_date_controls,
+    kommune_page_entry,
 )
+
+PAGE = kommune_page_entry("morgenbrief", N_("Morgenbrief"), -1, "oversikt")
 
 
 def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:

@@ -23,17 +23,10 @@ from layouts.common import (
     dropdown,
     graph_config,
     kommune_date_controls,
+    kommune_page_entry,
 )
 
-PAGE = dict(
-    path_template="/regler/<kommunenummer>",
-    path="/regler/0301",
-    nav_href="/regler/{kommune}",
-    name=N_("Regler"),
-    title=N_("Regler – Situasjonsbilde"),
-    order=7,
-    nav_group="tiltak",
-)
+PAGE = kommune_page_entry("regler", N_("Regler"), 7, "tiltak")
 
 
 def _date_picker(picker_id: str, label: str, value: str | None) -> dbc.Col:

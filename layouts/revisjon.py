@@ -6,16 +6,9 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import dropdown, page_header
+from layouts.common import dropdown, page_entry, page_header
 
-PAGE = dict(
-    path="/admin/revisjon",
-    name=N_("Revisjonslogg"),
-    title=lambda **_kw: _("Revisjonslogg – Situasjonsbilde"),
-    order=30,
-    nav_group="admin",
-    permission="audit",
-)
+PAGE = page_entry("/admin/revisjon", N_("Revisjonslogg"), 30, "admin", permission="audit")
 
 ACTIONS = (
     ("", N_("Alle hendelser")),

@@ -14,16 +14,11 @@ from layouts.common import (
     dropdown,
     first_date,
     graph_config,
+    page_entry,
     page_header,
 )
 
-PAGE = dict(
-    path="/signaler",
-    name=N_("Signaler"),
-    title=lambda **_kw: _("Signaler – Situasjonsbilde"),
-    order=8,
-    nav_group="smitte",
-)
+PAGE = page_entry("/signaler", N_("Signaler"), 8, "smitte")
 
 TABLE_COLUMNS = (
     ("kommune", N_("Kommune")),

@@ -7,15 +7,15 @@ from dash import dcc, html
 
 from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS
 from dashboard.i18n import N_, _
-from layouts.common import date_display_format, dropdown, map_config, page_header, page_title
-
-PAGE = dict(
-    path="/",
-    name=N_("Smittekart"),
-    title=page_title(N_("Smittekart")),
-    order=0,
-    nav_group="oversikt",
+from layouts.common import (
+    date_display_format,
+    dropdown,
+    map_config,
+    page_entry,
+    page_header,
 )
+
+PAGE = page_entry("/", N_("Smittekart"), 0, "oversikt")
 GEOMETRY_ATTRIBUTION = N_("Kartgrunnlag: © Kartverket")
 
 

@@ -26,7 +26,7 @@ from layouts.common import (
     definition_block,
     graph_config,
     kommune_date_controls,
-    page_title,
+    kommune_page_entry,
 )
 
 Kind = Literal["figure", "cards", "block", "text"]
@@ -112,16 +112,8 @@ class PageLayout:
 
     def page(self) -> dict[str, Any]:
         """The keyword arguments of ``dash.register_page``."""
-        return dict(
-            path_template=f"/{self.prefix}/<kommunenummer>",
-            path=f"/{self.prefix}/0301",
-            nav_href=f"/{self.prefix}/{{kommune}}",
-            name=self.name,
-            title=page_title(self.name),
-            order=self.order,
-            nav_group=self.nav_group,
-            layout=self.layout,
-        )
+        page = kommune_page_entry(self.prefix, self.name, self.order, self.nav_group)
+        return {**page, "layout": self.layout}
 
     # ------------------------------------------------------------------ building
     def _slot(self, slot: Slot) -> Component:

@@ -7,15 +7,9 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, html
 
 from dashboard.i18n import N_, _
-from layouts.common import dropdown, page_header
+from layouts.common import dropdown, page_entry, page_header
 
-PAGE = dict(
-    path="/varsler",
-    name=N_("Varsler"),
-    title=lambda **_kw: _("Varsler – Situasjonsbilde"),
-    order=9,
-    nav_group="admin",
-)
+PAGE = page_entry("/varsler", N_("Varsler"), 9, "admin")
 
 
 def layout(**_kwargs: object) -> html.Div:

@@ -168,3 +168,21 @@ def test_revisjon_layout_passes_the_pseudo_language_check() -> None:
         title = revisjon.PAGE["title"]()
     bad = [t for t in [*texts, title] if untranslated_words(t, [])]
     assert texts and not bad, bad
+
+
+def test_every_page_title_is_in_the_users_language() -> None:
+    """A page's browser title (``PAGE["title"]``, from layouts.common.page_entry) is its name in
+    the user's language, for every page module and every subject page."""
+    from callbacks.subjects import pages
+    from layouts import page_modules
+    from tests.test_i18n_pages import untranslated_words
+
+    entries = [m.PAGE for m in page_modules()] + [p.layout.page() for p in pages()]
+    with i18n.language(i18n.PSEUDO_LANGUAGE):
+        titles = {e["path"]: e["title"]() if callable(e["title"]) else e["title"] for e in entries}
+    bad = {path: title for path, title in titles.items() if untranslated_words(title, [])}
+    assert len(titles) == len(entries) > 10 and not bad, bad
+    with i18n.language("en"):
+        assert [e["title"]() for e in entries if e["path"] == "/regler/0301"] == [
+            "Rules – Situasjonsbilde"
+        ]
