@@ -162,15 +162,7 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
             dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for=f"{prefix}-date", className="small"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id=f"{prefix}-date",
-                            date=first_date(dato),
-                            display_format=date_display_format(),
-                            first_day_of_week=1,
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker(f"{prefix}-date", first_date(dato))),
                 ],
                 md=2,
             ),
@@ -199,4 +191,17 @@ def kommune_page_entry(slug: str, name: str, order: int, nav_group: str) -> dict
         nav_group,
         path_template=f"/{slug}/<kommunenummer>",
         nav_href=f"/{slug}/{{kommune}}",
+    )
+
+
+def date_picker(component_id: str, date: str | None = None, **extra: Any) -> dcc.DatePickerSingle:
+    """A date picker writing dates as :mod:`dashboard.formatting` does in the user's language,
+    weeks from Monday; ``extra``: e.g. ``clearable``."""
+    return dcc.DatePickerSingle(
+        id=component_id,
+        date=date,
+        display_format=date_display_format(),
+        first_day_of_week=1,
+        placeholder=_("Velg dato"),
+        **extra,
     )

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import date_display_format, kommune_page_entry
+from layouts.common import date_picker, kommune_page_entry
 
 PAGE = kommune_page_entry("krisemote", N_("Krisemøte"), 3, "oversikt")
 ROTATE_SECONDS = 20
@@ -21,13 +21,7 @@ def _since_picker(forrige: str | None) -> html.Div:
     return html.Div(
         [
             dbc.Label(_("Forrige møte"), html_for="krise-forrige", className="me-2 mb-0"),
-            dcc.DatePickerSingle(
-                id="krise-forrige",
-                date=forrige,
-                display_format=date_display_format(),
-                first_day_of_week=1,
-                placeholder=_("Velg dato"),
-            ),
+            date_picker("krise-forrige", forrige),
             html.A(
                 _("Sammenlign"),
                 id="krise-since-link",

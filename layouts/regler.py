@@ -19,6 +19,7 @@ from dashboard.definitions.rules import (
 from dashboard.i18n import N_, _
 from layouts.common import (
     EMPTY_FIGURE,
+    date_picker,
     definition_block,
     dropdown,
     graph_config,
@@ -33,15 +34,7 @@ def _date_picker(picker_id: str, label: str, value: str | None) -> dbc.Col:
     return dbc.Col(
         [
             dbc.Label(_(label), html_for=picker_id, className="small"),
-            html.Div(
-                dcc.DatePickerSingle(
-                    id=picker_id,
-                    date=value,
-                    display_format="DD.MM.YYYY",
-                    first_day_of_week=1,
-                    placeholder=_("Velg dato"),
-                )
-            ),
+            html.Div(date_picker(picker_id, value)),
         ],
         width="auto",
     )

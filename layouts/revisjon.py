@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dash_table, html
 
 from dashboard.i18n import N_, _
-from layouts.common import dropdown, page_entry, page_header
+from layouts.common import date_picker, dropdown, page_entry, page_header
 
 PAGE = page_entry("/admin/revisjon", N_("Revisjonslogg"), 30, "admin", permission="audit")
 
@@ -59,13 +59,7 @@ def layout(**_kwargs: object) -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(_("Fra dato"), html_for="audit-since"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id="audit-since",
-                            display_format="DD.MM.YYYY",
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker("audit-since")),
                 ],
                 md=3,
             ),

@@ -10,6 +10,7 @@ from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
 from layouts.common import (
     EMPTY_FIGURE,
+    date_picker,
     definition_block,
     dropdown,
     first_date,
@@ -85,15 +86,7 @@ def layout(
             dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for="signaler-date", className="small"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id="signaler-date",
-                            date=first_date(dato),
-                            display_format="DD.MM.YYYY",
-                            first_day_of_week=1,
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker("signaler-date", first_date(dato))),
                 ],
                 md=3,
             ),
