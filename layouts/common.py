@@ -205,3 +205,14 @@ def date_picker(component_id: str, date: str | None = None, **extra: Any) -> dcc
         placeholder=_("Velg dato"),
         **extra,
     )
+
+
+def graph(component_id: str) -> dcc.Graph:
+    """A chart as a page first draws it: empty (no stray axes) until its callback fills it."""
+    return dcc.Graph(id=component_id, figure=EMPTY_FIGURE, config=graph_config())
+
+
+def graph_row(*component_ids: str, class_name: str | None = None) -> dbc.Row:
+    """Charts side by side, in equal columns from the ``lg`` breakpoint."""
+    width = 12 // len(component_ids)
+    return dbc.Row([dbc.Col(graph(i), lg=width) for i in component_ids], className=class_name)

@@ -10,10 +10,9 @@ from dash import dash_table, dcc, html
 from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
     definition_block,
     dropdown,
-    graph_config,
+    graph,
     kommune_date_controls,
     kommune_page_entry,
 )
@@ -55,7 +54,6 @@ def layout(
     **_kwargs: object,
 ) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = graph_config()
     active_label = STATUS_LABELS["active"]
     active = _(active_label)
     chain = html.Div(
@@ -72,7 +70,7 @@ def layout(
                 ),
                 className="mb-2",
             ),
-            dcc.Loading(dcc.Graph(id="klynger-chain", figure=EMPTY_FIGURE, config=config)),
+            dcc.Loading(graph("klynger-chain")),
             html.Div(id="klynger-chain-detail", className="small border rounded p-2 mt-2"),
             # the click-detail texts for the clientside callback, in the page's language
             dcc.Store(id="klynger-chain-texts", data=chain_texts()),
@@ -95,7 +93,7 @@ def layout(
             dcc.Loading(
                 [
                     dbc.Row(id="klynger-cards", className="g-3 mb-3"),
-                    dcc.Graph(id="klynger-epicurve", figure=EMPTY_FIGURE, config=config),
+                    graph("klynger-epicurve"),
                     html.H2(_("Aktive og nylige klynger"), className="h5 mt-3"),
                     dash_table.DataTable(  # type: ignore[attr-defined]
                         id="klynger-table",

@@ -7,8 +7,7 @@ from dash import dcc, html
 
 from dashboard.i18n import N_
 from layouts.common import (
-    EMPTY_FIGURE,
-    graph_config,
+    graph_row,
     kommune_date_controls,
     kommune_page_entry,
 )
@@ -24,24 +23,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
             dcc.Loading(
                 [
                     dbc.Row(id="kommune-cards", className="g-3 mb-3"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="kommune-daily", figure=EMPTY_FIGURE, config=graph_config()
-                                ),
-                                lg=6,
-                            ),
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="kommune-incidence",
-                                    figure=EMPTY_FIGURE,
-                                    config=graph_config(),
-                                ),
-                                lg=6,
-                            ),
-                        ]
-                    ),
+                    graph_row("kommune-daily", "kommune-incidence"),
                 ],
                 parent_className="page-body",
             ),

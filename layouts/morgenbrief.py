@@ -7,8 +7,7 @@ from dash import dcc, html
 
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
-    graph_config,
+    graph_row,
     kommune_date_controls,
     kommune_page_entry,
 )
@@ -39,23 +38,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
             dcc.Loading(
                 [
                     html.Div(id="brief-body"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="brief-incidence", figure=EMPTY_FIGURE, config=graph_config()
-                                ),
-                                lg=6,
-                            ),
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="brief-daily", figure=EMPTY_FIGURE, config=graph_config()
-                                ),
-                                lg=6,
-                            ),
-                        ],
-                        className="mt-2",
-                    ),
+                    graph_row("brief-incidence", "brief-daily", class_name="mt-2"),
                 ]
             ),
             html.Div(id="brief-source", className="small text-muted mt-2"),

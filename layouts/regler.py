@@ -18,11 +18,10 @@ from dashboard.definitions.rules import (
 )
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
     date_picker,
     definition_block,
     dropdown,
-    graph_config,
+    graph,
     kommune_date_controls,
     kommune_page_entry,
 )
@@ -83,9 +82,7 @@ def layout(
             ),
             dcc.Loading(html.Div(id="regler-upcoming")),
             html.H2(_("Tidslinje"), className="h5 mt-4"),
-            dcc.Loading(
-                dcc.Graph(id="regler-timeline", figure=EMPTY_FIGURE, config=graph_config())
-            ),
+            dcc.Loading(graph("regler-timeline")),
             html.H2(_("Sammenlign to datoer"), className="h5 mt-4"),
             dbc.Row(
                 [

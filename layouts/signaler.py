@@ -9,12 +9,11 @@ from dash import dash_table, dcc, html
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
     date_picker,
     definition_block,
     dropdown,
     first_date,
-    graph_config,
+    graph,
     page_entry,
     page_header,
 )
@@ -45,7 +44,6 @@ def layout(
     **_kwargs: object,
 ) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = graph_config()
     kommuner = [k for k in (kommune or "").split(",") if k]
     controls = dbc.Row(
         [
@@ -117,7 +115,7 @@ def layout(
                         style_cell={"textAlign": "left", "fontSize": "0.85rem"},
                         style_header={"fontWeight": "bold"},
                     ),
-                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=config),
+                    graph("signaler-history"),
                 ]
             ),
             definition_block(SIGNALS),

@@ -24,7 +24,7 @@ from dashboard.i18n import _
 from layouts.common import (
     EMPTY_FIGURE,
     definition_block,
-    graph_config,
+    graph,
     kommune_date_controls,
     kommune_page_entry,
 )
@@ -120,7 +120,7 @@ class PageLayout:
         slot_id = self.component_id(slot)
         body: Component
         if slot.kind == "figure":
-            body = dcc.Graph(id=slot_id, figure=EMPTY_FIGURE, config=graph_config())
+            body = graph(slot_id)
         elif slot.kind == "cards":
             body = dbc.Row(id=slot_id, className=slot.class_name or "g-3 mb-3")
         else:
