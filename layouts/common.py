@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from dashboard import i18n
 from dashboard.definitions import MetricDefinition
@@ -216,3 +216,21 @@ def graph_row(*component_ids: str, class_name: str | None = None) -> dbc.Row:
     """Charts side by side, in equal columns from the ``lg`` breakpoint."""
     width = 12 // len(component_ids)
     return dbc.Row([dbc.Col(graph(i), lg=width) for i in component_ids], className=class_name)
+
+
+def data_table(
+    component_id: str, columns: Sequence[tuple[str, str]], *, wrap: bool = False, **extra: Any
+) -> Any:
+    """A table filled by its callback: ``columns`` are (key, N_-marked heading) pairs,
+    translated here; ``wrap``: long cells wrap; ``extra``: sorting, paging and the like."""
+    style_cell = {"textAlign": "left", "fontSize": "0.85rem"}
+    if wrap:
+        style_cell["whiteSpace"] = "normal"
+    return dash_table.DataTable(  # type: ignore[attr-defined]
+        id=component_id,
+        columns=[{"name": _(name), "id": key} for key, name in columns],
+        data=[],
+        style_cell=style_cell,
+        style_header={"fontWeight": "bold"},
+        **extra,
+    )

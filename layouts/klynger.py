@@ -5,11 +5,12 @@ transmission chains within a cluster."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
 from dashboard.i18n import N_, _
 from layouts.common import (
+    data_table,
     definition_block,
     dropdown,
     graph,
@@ -95,17 +96,14 @@ def layout(
                     dbc.Row(id="klynger-cards", className="g-3 mb-3"),
                     graph("klynger-epicurve"),
                     html.H2(_("Aktive og nylige klynger"), className="h5 mt-3"),
-                    dash_table.DataTable(  # type: ignore[attr-defined]
-                        id="klynger-table",
-                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
-                        data=[],
+                    data_table(
+                        "klynger-table",
+                        TABLE_COLUMNS,
                         sort_action="native",
                         filter_action="native",
                         filter_options={"placeholder_text": _("filter …")},
                         page_size=15,
                         row_selectable=False,
-                        style_cell={"textAlign": "left", "fontSize": "0.85rem"},
-                        style_header={"fontWeight": "bold"},
                         style_data_conditional=[
                             {
                                 "if": {"filter_query": '{status} = "' + active + '"'},

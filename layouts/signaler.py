@@ -4,11 +4,12 @@ filterable by county and kommune, with one kommune's observed, expected and thre
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
 from layouts.common import (
+    data_table,
     date_picker,
     definition_block,
     dropdown,
@@ -106,14 +107,11 @@ def layout(
             dcc.Loading(
                 [
                     html.Div(id="signaler-summary", className="mb-2"),
-                    dash_table.DataTable(  # type: ignore[attr-defined]
-                        id="signaler-table",
-                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
-                        data=[],
+                    data_table(
+                        "signaler-table",
+                        TABLE_COLUMNS,
                         sort_action="native",
                         page_size=20,
-                        style_cell={"textAlign": "left", "fontSize": "0.85rem"},
-                        style_header={"fontWeight": "bold"},
                     ),
                     graph("signaler-history"),
                 ]
