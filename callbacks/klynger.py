@@ -22,7 +22,7 @@ from dashboard.metrics import clusters as cluster_metrics
 from data import tracing
 from data.queries import clusters as cluster_queries
 from geo import reference
-from layouts.common import EMPTY_FIGURE, card
+from layouts.common import EMPTY_FIGURE, card_col
 
 
 @cache
@@ -50,46 +50,38 @@ def _cards(overview: pd.DataFrame) -> list[dbc.Col]:
     settings = active["setting"].value_counts()
     top = ", ".join(f"{_(SETTING_LABELS.get(s, s))} ({n})" for s, n in settings.head(3).items())
     return [
-        dbc.Col(
-            card(
-                _("Aktive klynger"),
-                formatting.number(len(active)),
-                note=_("Flest i: {miljoer}", miljoer=top) if top else _("Ingen aktive klynger"),
-                card_id="klynger-card-active",
-            ),
+        card_col(
+            _("Aktive klynger"),
+            formatting.number(len(active)),
+            note=_("Flest i: {miljoer}", miljoer=top) if top else _("Ingen aktive klynger"),
+            card_id="klynger-card-active",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Nye klynger siste 7 dager"),
-                formatting.number(int(overview["new"].sum())),
-                card_id="klynger-card-new",
-            ),
+        card_col(
+            _("Nye klynger siste 7 dager"),
+            formatting.number(int(overview["new"].sum())),
+            card_id="klynger-card-new",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Nye tilfeller i aktive klynger (7 d)"),
-                growth_text,
-                note=ngettext(
-                    "{n} klynge med 1–4 nye vises ikke",
-                    "{n} klynger med 1–4 nye vises ikke",
-                    hidden,
-                    n=formatting.number(hidden),
-                )
-                if hidden
-                else None,
-                card_id="klynger-card-growth",
-            ),
+        card_col(
+            _("Nye tilfeller i aktive klynger (7 d)"),
+            growth_text,
+            note=ngettext(
+                "{n} klynge med 1–4 nye vises ikke",
+                "{n} klynger med 1–4 nye vises ikke",
+                hidden,
+                n=formatting.number(hidden),
+            )
+            if hidden
+            else None,
+            card_id="klynger-card-growth",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Klynger på tvers av kommuner"),
-                formatting.number(int(active["cross_border"].sum())),
-                note=_("aktive klynger med tilfeller i flere kommuner"),
-                card_id="klynger-card-cross",
-            ),
+        card_col(
+            _("Klynger på tvers av kommuner"),
+            formatting.number(int(active["cross_border"].sum())),
+            note=_("aktive klynger med tilfeller i flere kommuner"),
+            card_id="klynger-card-cross",
             md=3,
         ),
     ]

@@ -23,7 +23,7 @@ from data import indicators, queries
 from data.codes import AGE_BANDS
 from data.queries.completeness import case_completeness, mark_complete
 from data.scope import Scope
-from layouts.common import card
+from layouts.common import card_col
 from layouts.subject_page import PageLayout, Part
 
 HIDDEN = N_("skjult")
@@ -302,7 +302,7 @@ def national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Col
             else _("Ikke publisert for perioden")
         )
         text = formatting.number(value, decimals) if value is not None else "–"
-        out.append(dbc.Col(card(title, text, note=note), md=4))
+        out.append(card_col(title, text, note=note, md=4))
     return out
 
 

@@ -234,3 +234,9 @@ def data_table(
         style_header={"fontWeight": "bold"},
         **extra,
     )
+
+
+def card_col(title: str, value: str, *, md: int, **details: Any) -> dbc.Col:
+    """A key-figure :func:`card` in a row's column ``md`` wide (``details``: its note, id,
+    flag)."""
+    return dbc.Col(card(title, value, **details), md=md)

@@ -28,7 +28,7 @@ from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import hospital as hospital_metrics
 from data.queries import hospital as hospital_queries
-from layouts.common import card
+from layouts.common import card_col
 from layouts.subject_page import Row, Slot
 
 
@@ -90,7 +90,7 @@ def _cards(view: View, windows: list[dict], day: pd.Series) -> list[dbc.Col]:
         ),
     ]
     return [
-        dbc.Col(card(title, value, note=note, card_id=f"sykehus-card-{key}"), md=width)
+        card_col(title, value, note=note, card_id=f"sykehus-card-{key}", md=width)
         for title, value, note, key, width in cards
     ]
 

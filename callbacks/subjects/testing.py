@@ -36,7 +36,7 @@ from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import testing as testing_metrics
 from data.queries import testing as testing_queries
-from layouts.common import card
+from layouts.common import card_col
 from layouts.subject_page import Row, Slot
 
 
@@ -82,7 +82,7 @@ def _cards(view: View, windows: list[dict]) -> list[dbc.Col]:
         (_("Tid fra prøve til svar"), _days(k), compared(_days), "result-time", 2),
     ]
     return [
-        dbc.Col(card(title, value, note=note, card_id=f"testing-card-{key}"), md=width)
+        card_col(title, value, note=note, card_id=f"testing-card-{key}", md=width)
         for title, value, note, key, width in cards
     ]
 
