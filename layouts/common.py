@@ -236,7 +236,7 @@ def data_table(
     )
 
 
-def card_col(title: str, value: str, *, md: int, **details: Any) -> dbc.Col:
-    """A key-figure :func:`card` in a row's column ``md`` wide (``details``: its note, id,
-    flag)."""
-    return dbc.Col(card(title, value, **details), md=md)
+def card_col(title: str, value: str, *, md: int, xl: int | None = None, **details: Any) -> dbc.Col:
+    """A key-figure :func:`card` in a row's column ``md`` (and ``xl``) wide (``details``: its
+    note, id, flag)."""
+    return dbc.Col(card(title, value, **details), md=md, xl=xl)
