@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,34 @@ def register_kommune_controls(app: Dash, *, prefix: str, path: str) -> None:
         Input(f"{prefix}-select", "value"),
         Input(f"{prefix}-date", "date"),
     )
+
+
+def _component(prefix: str, spec: str) -> tuple[str, str]:
+    """``"cards"`` → (``{prefix}-cards``, "children"); ``"daily.figure"`` → its figure."""
+    name, _dot, prop = spec.partition(".")
+    return f"{prefix}-{name}", prop or "children"
+
+
+def register_kommune_page(
+    app: Dash,
+    update: Callable[..., Any],
+    *,
+    prefix: str,
+    path: str,
+    outputs: str,
+    inputs: str = "",
+) -> None:
+    """A kommune page's controls (:func:`register_kommune_controls`) and its main callback:
+    ``update(kommune, date, *inputs)`` fills ``outputs``. Outputs and extra inputs are named,
+    separated by spaces, by id suffix and property (``"daily.figure"``; ``"cards"`` is
+    ``cards.children``)."""
+    register_kommune_controls(app, prefix=prefix, path=path)
+    app.callback(
+        *(Output(*_component(prefix, spec)) for spec in outputs.split()),
+        Input(f"{prefix}-select", "value"),
+        Input(f"{prefix}-date", "date"),
+        *(Input(*_component(prefix, spec)) for spec in inputs.split()),
+    )(update)
 
 
 # A source string: show it as _(NATION_LABEL) (or nation_label()).

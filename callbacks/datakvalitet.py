@@ -15,7 +15,7 @@ from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.i18n import N_, _, ngettext
 from data.queries import sources
-from layouts.common import card
+from layouts.common import card_col
 
 Column = tuple[str, str, Callable[[Any], str]]
 SAMPLE_ROWS = 40
@@ -365,37 +365,33 @@ def update(_id: str | None) -> tuple:
 
     current = runs[runs["status"].isin(["active", "demo", "failed"])]
     cards = [
-        dbc.Col(card(_("Kilder"), _int(current["source"].nunique())), md=3),
-        dbc.Col(card(_("Rader lastet inn"), _int(current["rows_loaded"].sum())), md=3),
-        dbc.Col(
-            card(
-                _("Rader avvist"),
-                _int(current["rows_rejected"].sum()),
-                note=ngettext(
-                    "{n} grunn",
-                    "{n} ulike grunner",
-                    int(reasons["reason"].nunique()),
-                    n=_int(reasons["reason"].nunique()),
-                )
-                if len(reasons)
-                else None,
-                card_id="dq-rejected-card",
-            ),
+        card_col(_("Kilder"), _int(current["source"].nunique()), md=3),
+        card_col(_("Rader lastet inn"), _int(current["rows_loaded"].sum()), md=3),
+        card_col(
+            _("Rader avvist"),
+            _int(current["rows_rejected"].sum()),
+            note=ngettext(
+                "{n} grunn",
+                "{n} ulike grunner",
+                int(reasons["reason"].nunique()),
+                n=_int(reasons["reason"].nunique()),
+            )
+            if len(reasons)
+            else None,
+            card_id="dq-rejected-card",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Kvalitetsflagg"),
-                _int(len(flags)),
-                note=ngettext(
-                    "{n} advarsel",
-                    "{n} advarsler",
-                    int((flags["severity"] == "warning").sum()),
-                    n=_int((flags["severity"] == "warning").sum()),
-                )
-                if len(flags)
-                else None,
-            ),
+        card_col(
+            _("Kvalitetsflagg"),
+            _int(len(flags)),
+            note=ngettext(
+                "{n} advarsel",
+                "{n} advarsler",
+                int((flags["severity"] == "warning").sum()),
+                n=_int((flags["severity"] == "warning").sum()),
+            )
+            if len(flags)
+            else None,
             md=3,
         ),
     ]

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State
 
-from callbacks.common import not_published, page_context, register_kommune_controls
+from callbacks.common import not_published, page_context, register_kommune_page
 from callbacks.subject import count, source_line
 from dashboard import figures, formatting
 from dashboard.auth import current_scope
@@ -22,7 +22,7 @@ from dashboard.metrics import clusters as cluster_metrics
 from data import tracing
 from data.queries import clusters as cluster_queries
 from geo import reference
-from layouts.common import EMPTY_FIGURE, card
+from layouts.common import EMPTY_FIGURE, card_col
 
 
 @cache
@@ -50,46 +50,38 @@ def _cards(overview: pd.DataFrame) -> list[dbc.Col]:
     settings = active["setting"].value_counts()
     top = ", ".join(f"{_(SETTING_LABELS.get(s, s))} ({n})" for s, n in settings.head(3).items())
     return [
-        dbc.Col(
-            card(
-                _("Aktive klynger"),
-                formatting.number(len(active)),
-                note=_("Flest i: {miljoer}", miljoer=top) if top else _("Ingen aktive klynger"),
-                card_id="klynger-card-active",
-            ),
+        card_col(
+            _("Aktive klynger"),
+            formatting.number(len(active)),
+            note=_("Flest i: {miljoer}", miljoer=top) if top else _("Ingen aktive klynger"),
+            card_id="klynger-card-active",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Nye klynger siste 7 dager"),
-                formatting.number(int(overview["new"].sum())),
-                card_id="klynger-card-new",
-            ),
+        card_col(
+            _("Nye klynger siste 7 dager"),
+            formatting.number(int(overview["new"].sum())),
+            card_id="klynger-card-new",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Nye tilfeller i aktive klynger (7 d)"),
-                growth_text,
-                note=ngettext(
-                    "{n} klynge med 1–4 nye vises ikke",
-                    "{n} klynger med 1–4 nye vises ikke",
-                    hidden,
-                    n=formatting.number(hidden),
-                )
-                if hidden
-                else None,
-                card_id="klynger-card-growth",
-            ),
+        card_col(
+            _("Nye tilfeller i aktive klynger (7 d)"),
+            growth_text,
+            note=ngettext(
+                "{n} klynge med 1–4 nye vises ikke",
+                "{n} klynger med 1–4 nye vises ikke",
+                hidden,
+                n=formatting.number(hidden),
+            )
+            if hidden
+            else None,
+            card_id="klynger-card-growth",
             md=3,
         ),
-        dbc.Col(
-            card(
-                _("Klynger på tvers av kommuner"),
-                formatting.number(int(active["cross_border"].sum())),
-                note=_("aktive klynger med tilfeller i flere kommuner"),
-                card_id="klynger-card-cross",
-            ),
+        card_col(
+            _("Klynger på tvers av kommuner"),
+            formatting.number(int(active["cross_border"].sum())),
+            note=_("aktive klynger med tilfeller i flere kommuner"),
+            card_id="klynger-card-cross",
             md=3,
         ),
     ]
@@ -272,20 +264,15 @@ function(click, texts) {
 
 
 def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="klynger", path="klynger")
-    app.callback(
-        Output("klynger-title", "children"),
-        Output("klynger-cards", "children"),
-        Output("klynger-epicurve", "figure"),
-        Output("klynger-table", "data"),
-        Output("klynger-chain-cluster", "options"),
-        Output("klynger-alert", "children"),
-        Output("klynger-date", "date"),
-        Output("klynger-source", "children"),
-        Input("klynger-select", "value"),
-        Input("klynger-date", "date"),
-        Input("klynger-view", "value"),
-    )(update_klynger)
+    register_kommune_page(
+        app,
+        update_klynger,
+        prefix="klynger",
+        path="klynger",
+        outputs="title cards epicurve.figure table.data chain-cluster.options "
+        "alert date.date source",
+        inputs="view.value",
+    )
     app.callback(
         Output("klynger-chain-section", "style"),
         Output("klynger-chain-note", "children"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, html, no_update
 
 from callbacks import growth
 from callbacks.common import (
@@ -14,7 +14,7 @@ from callbacks.common import (
     fylke_label,
     incomplete_note,
     nation_label,
-    register_kommune_controls,
+    register_kommune_page,
     series_basis_note,
     unknown_kommune_text,
 )
@@ -35,7 +35,7 @@ from dashboard.i18n import _
 from data import queries
 from data.queries import AreaLevel, sources
 from geo import reference
-from layouts.common import EMPTY_FIGURE, card, definition_block
+from layouts.common import EMPTY_FIGURE, card_col, definition_block
 
 
 def _series(level: AreaLevel, code: str | None, start: Any, end: Any) -> Any:
@@ -87,50 +87,37 @@ def _cards(
         return compare_line(fylke, inc(f, key), inc(n, key))
 
     return [
-        dbc.Col(
-            card(
-                _("Innbyggere"),
-                formatting.number(k["population"]),
-                note=population or _("1. januar"),
-                card_id="kommune-population",
-            ),
+        card_col(
+            _("Innbyggere"),
+            formatting.number(k["population"]),
+            note=population or _("1. januar"),
+            card_id="kommune-population",
             md=2,
         ),
-        dbc.Col(
-            card(
-                label_of("cases_7d"),
-                cases("cases_7d"),
-                note=_(
-                    "{grunnlag} · 7 dager før: {antall}",
-                    grunnlag=case_basis_label(basis),
-                    antall=cases("cases_prev_7d"),
-                ),
-                card_id="kommune-cases-7d",
-                flag=incomplete,
+        card_col(
+            label_of("cases_7d"),
+            cases("cases_7d"),
+            note=_(
+                "{grunnlag} · 7 dager før: {antall}",
+                grunnlag=case_basis_label(basis),
+                antall=cases("cases_prev_7d"),
             ),
+            card_id="kommune-cases-7d",
+            flag=incomplete,
             md=2,
         ),
-        dbc.Col(
-            card(
-                label_of("incidence_7d"),
-                inc(k, "incidence_7d"),
-                note=compare("incidence_7d"),
-                card_id="card-incidence-7d",
-            ),
-            md=3,
+        *(
+            card_col(
+                label_of(key),
+                inc(k, key),
+                note=compare(key),
+                card_id=f"card-{key.replace('_', '-')}",
+                md=3,
+            )
+            for key in ("incidence_7d", "incidence_14d")
         ),
-        dbc.Col(
-            card(
-                label_of("incidence_14d"),
-                inc(k, "incidence_14d"),
-                note=compare("incidence_14d"),
-                card_id="card-incidence-14d",
-            ),
-            md=3,
-        ),
-        dbc.Col(
-            card(label_of("trend"), trend_label(k["trend"]), note=_("Siste 7 dager mot de 7 før")),
-            md=2,
+        card_col(
+            label_of("trend"), trend_label(k["trend"]), note=_("Siste 7 dager mot de 7 før"), md=2
         ),
     ]
 
@@ -244,15 +231,10 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
 
 
 def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="kommune", path="kommune")
-    app.callback(
-        Output("kommune-title", "children"),
-        Output("kommune-cards", "children"),
-        Output("kommune-daily", "figure"),
-        Output("kommune-incidence", "figure"),
-        Output("kommune-alert", "children"),
-        Output("kommune-date", "date"),
-        Output("kommune-source", "children"),
-        Input("kommune-select", "value"),
-        Input("kommune-date", "date"),
-    )(update_kommune)
+    register_kommune_page(
+        app,
+        update_kommune,
+        prefix="kommune",
+        path="kommune",
+        outputs="title cards daily.figure incidence.figure alert date.date source",
+    )

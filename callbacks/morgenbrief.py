@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
 from callbacks import growth
-from callbacks.common import as_of, compare_line, register_kommune_controls, series_basis_note
+from callbacks.common import as_of, compare_line, register_kommune_page, series_basis_note
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.briefing import (
@@ -240,19 +240,13 @@ function(n) {
 
 
 def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="brief", path="morgenbrief")
-    app.callback(
-        Output("brief-title", "children"),
-        Output("brief-alert", "children"),
-        Output("brief-body", "children"),
-        Output("brief-incidence", "figure"),
-        Output("brief-daily", "figure"),
-        Output("brief-pdf", "href"),
-        Output("brief-date", "date"),
-        Output("brief-source", "children"),
-        Input("brief-select", "value"),
-        Input("brief-date", "date"),
-    )(update_briefing)
+    register_kommune_page(
+        app,
+        update_briefing,
+        prefix="brief",
+        path="morgenbrief",
+        outputs="title alert body incidence.figure daily.figure pdf.href date.date source",
+    )
     app.clientside_callback(
         PRINT, Output("brief-print-done", "data"), Input("brief-print", "n_clicks")
     )

@@ -8,7 +8,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.common import as_of, register_kommune_controls
+from callbacks.common import as_of, register_kommune_page
 from callbacks.rule_changes import diff_section, edit_link, timeline_points, upcoming_section
 from callbacks.rule_in_force import in_force_cards, in_force_section
 from callbacks.rule_pieces import (
@@ -154,22 +154,15 @@ def update_diff(kommunenummer: str | None, start: str | None, end: str | None) -
 
 
 def register(app: Dash) -> None:
-    register_kommune_controls(app, prefix="regler", path="regler")
-    app.callback(
-        Output("regler-title", "children"),
-        Output("regler-cards", "children"),
-        Output("regler-in-force-title", "children"),
-        Output("regler-in-force", "children"),
-        Output("regler-upcoming", "children"),
-        Output("regler-timeline", "figure"),
-        Output("regler-alert", "children"),
-        Output("regler-date", "date"),
-        Output("regler-source", "children"),
-        Output("regler-edit-link", "children"),
-        Input("regler-select", "value"),
-        Input("regler-date", "date"),
-        Input("regler-upcoming-days", "value"),
-    )(update_regler)
+    register_kommune_page(
+        app,
+        update_regler,
+        prefix="regler",
+        path="regler",
+        outputs="title cards in-force-title in-force upcoming timeline.figure "
+        "alert date.date source edit-link",
+        inputs="upcoming-days.value",
+    )
     app.callback(
         Output("regler-diff-from", "date"),
         Output("regler-diff-to", "date"),

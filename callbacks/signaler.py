@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import as_of, kommune_options
+from callbacks.common import as_of, date_bounds, kommune_options
 from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
@@ -133,11 +133,6 @@ def fylke_options(_id: Any) -> list[dict[str, str]]:
         {"label": f"{r.fylkesnavn} ({r.fylkesnummer})", "value": r.fylkesnummer}
         for r in fylker.itertuples()
     ]
-
-
-def date_bounds(_id: Any) -> tuple[str, str]:
-    _date, info = as_of(None)
-    return info["period_start"].isoformat(), info["data_date"].isoformat()
 
 
 URL_SYNC = """

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from callbacks.common import NATION_LABEL, Context, compare_line
-from callbacks.subjects import View
+from callbacks.subjects import SubjectPage, View
 from dashboard import formatting
-from dashboard.definitions import DEMO_SOURCE
+from dashboard.definitions import DEMO_SOURCE, MetricDefinition
 from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _, ngettext
@@ -23,7 +23,8 @@ from data import indicators, queries
 from data.codes import AGE_BANDS
 from data.queries.completeness import case_completeness, mark_complete
 from data.scope import Scope
-from layouts.common import card
+from layouts.common import card_col
+from layouts.subject_page import PageLayout, Part
 
 HIDDEN = N_("skjult")
 
@@ -301,7 +302,7 @@ def national_cards(cards: list[tuple[str, dict[str, Any], int]]) -> list[dbc.Col
             else _("Ikke publisert for perioden")
         )
         text = formatting.number(value, decimals) if value is not None else "–"
-        out.append(dbc.Col(card(title, text, note=note), md=4))
+        out.append(card_col(title, text, note=note, md=4))
     return out
 
 
@@ -330,3 +331,34 @@ def persons(row: Mapping[str, Any], column: str) -> str:
     value = row.get(column)
     one = value == 1 and not row.get(f"{column}_suppressed")
     return ngettext("{n} person", "{n} personer", 1 if one else 2, n=persons_count(row, column))
+
+
+Definition = MetricDefinition | tuple[MetricDefinition, str]
+
+
+class Place(NamedTuple):
+    """A subject page's place in the app: ``/{prefix}/<kommunenummer>``, its N_-marked name
+    and its order in its navigation group."""
+
+    prefix: str
+    name: str
+    order: int
+    nav_group: str
+
+
+def declare(
+    place: Place,
+    *,
+    parts: tuple[Part, ...],
+    definitions: tuple[Definition, ...] = (),
+    controls: Callable[[Mapping[str, Any]], list[Any]] | None = None,
+    loading: Literal["page", "slot"] = "page",
+    **page: Any,
+) -> SubjectPage:
+    """A subject page's declaration: its place, its layout (parts, the definitions under it,
+    its own controls, its spinners: :class:`layouts.subject_page.PageLayout`) and how it is
+    filled (the other fields of :class:`callbacks.subjects.SubjectPage`)."""
+    layout = PageLayout(
+        *place, parts=parts, definitions=definitions, controls=controls, loading=loading
+    )
+    return SubjectPage(layout=layout, **page)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from dashboard import i18n
 from dashboard.definitions import MetricDefinition
@@ -162,15 +162,7 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
             dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for=f"{prefix}-date", className="small"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id=f"{prefix}-date",
-                            date=first_date(dato),
-                            display_format=date_display_format(),
-                            first_day_of_week=1,
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker(f"{prefix}-date", first_date(dato))),
                 ],
                 md=2,
             ),
@@ -178,3 +170,73 @@ def kommune_date_controls(prefix: str, kommunenummer: str | None, dato: str | No
         ],
         className="g-3 mb-3 align-items-end page-controls",
     )
+
+
+def page_entry(path: str, name: str, order: int, nav_group: str, **extra: Any) -> dict[str, Any]:
+    """A page module's ``PAGE`` (the keyword arguments of ``dash.register_page``): its path,
+    its N_-marked name, its title in the user's language (:func:`page_title`) and its place in
+    the navigation; ``extra``: e.g. ``permission``."""
+    return dict(
+        path=path, name=name, title=page_title(name), order=order, nav_group=nav_group, **extra
+    )
+
+
+def kommune_page_entry(slug: str, name: str, order: int, nav_group: str) -> dict[str, Any]:
+    """The ``PAGE`` of a page about one kommune, ``/{slug}/<kommunenummer>`` (Oslo's, 0301,
+    where none is given); the navigation links to the user's current kommune."""
+    return page_entry(
+        f"/{slug}/0301",
+        name,
+        order,
+        nav_group,
+        path_template=f"/{slug}/<kommunenummer>",
+        nav_href=f"/{slug}/{{kommune}}",
+    )
+
+
+def date_picker(component_id: str, date: str | None = None, **extra: Any) -> dcc.DatePickerSingle:
+    """A date picker writing dates as :mod:`dashboard.formatting` does in the user's language,
+    weeks from Monday; ``extra``: e.g. ``clearable``."""
+    return dcc.DatePickerSingle(
+        id=component_id,
+        date=date,
+        display_format=date_display_format(),
+        first_day_of_week=1,
+        placeholder=_("Velg dato"),
+        **extra,
+    )
+
+
+def graph(component_id: str) -> dcc.Graph:
+    """A chart as a page first draws it: empty (no stray axes) until its callback fills it."""
+    return dcc.Graph(id=component_id, figure=EMPTY_FIGURE, config=graph_config())
+
+
+def graph_row(*component_ids: str, class_name: str | None = None) -> dbc.Row:
+    """Charts side by side, in equal columns from the ``lg`` breakpoint."""
+    width = 12 // len(component_ids)
+    return dbc.Row([dbc.Col(graph(i), lg=width) for i in component_ids], className=class_name)
+
+
+def data_table(
+    component_id: str, columns: Sequence[tuple[str, str]], *, wrap: bool = False, **extra: Any
+) -> Any:
+    """A table filled by its callback: ``columns`` are (key, N_-marked heading) pairs,
+    translated here; ``wrap``: long cells wrap; ``extra``: sorting, paging and the like."""
+    style_cell = {"textAlign": "left", "fontSize": "0.85rem"}
+    if wrap:
+        style_cell["whiteSpace"] = "normal"
+    return dash_table.DataTable(  # type: ignore[attr-defined]
+        id=component_id,
+        columns=[{"name": _(name), "id": key} for key, name in columns],
+        data=[],
+        style_cell=style_cell,
+        style_header={"fontWeight": "bold"},
+        **extra,
+    )
+
+
+def card_col(title: str, value: str, *, md: int, xl: int | None = None, **details: Any) -> dbc.Col:
+    """A key-figure :func:`card` in a row's column ``md`` (and ``xl``) wide (``details``: its
+    note, id, flag)."""
+    return dbc.Col(card(title, value, **details), md=md, xl=xl)

@@ -8,15 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import page_header
+from layouts.common import page_entry, page_header
 
-PAGE = dict(
-    path="/datakvalitet",
-    name=N_("Datakvalitet"),
-    title=lambda **_kw: _("Datakvalitet – Situasjonsbilde"),
-    order=20,
-    nav_group="admin",
-)
+PAGE = page_entry("/datakvalitet", N_("Datakvalitet"), 20, "admin")
 
 SECTIONS = (
     ("dq-sources", N_("Ferskhet per kilde"), N_("Siste data og siste innlesing for hver kilde.")),

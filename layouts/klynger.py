@@ -5,27 +5,20 @@ transmission chains within a cluster."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard.definitions.clusters import CHAIN, CLUSTERS, EPICURVE, STATUS_LABELS
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
+    data_table,
     definition_block,
     dropdown,
-    graph_config,
+    graph,
     kommune_date_controls,
+    kommune_page_entry,
 )
 
-PAGE = dict(
-    path_template="/klynger/<kommunenummer>",
-    path="/klynger/0301",
-    nav_href="/klynger/{kommune}",
-    name=N_("Klynger og utbrudd"),
-    title=lambda **_kw: _("Klynger og utbrudd – Situasjonsbilde"),
-    order=7,
-    nav_group="smitte",
-)
+PAGE = kommune_page_entry("klynger", N_("Klynger og utbrudd"), 7, "smitte")
 
 VIEW_OPTIONS = (
     ("kommune", N_("Valgt kommune")),
@@ -62,7 +55,6 @@ def layout(
     **_kwargs: object,
 ) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = graph_config()
     active_label = STATUS_LABELS["active"]
     active = _(active_label)
     chain = html.Div(
@@ -79,7 +71,7 @@ def layout(
                 ),
                 className="mb-2",
             ),
-            dcc.Loading(dcc.Graph(id="klynger-chain", figure=EMPTY_FIGURE, config=config)),
+            dcc.Loading(graph("klynger-chain")),
             html.Div(id="klynger-chain-detail", className="small border rounded p-2 mt-2"),
             # the click-detail texts for the clientside callback, in the page's language
             dcc.Store(id="klynger-chain-texts", data=chain_texts()),
@@ -102,19 +94,16 @@ def layout(
             dcc.Loading(
                 [
                     dbc.Row(id="klynger-cards", className="g-3 mb-3"),
-                    dcc.Graph(id="klynger-epicurve", figure=EMPTY_FIGURE, config=config),
+                    graph("klynger-epicurve"),
                     html.H2(_("Aktive og nylige klynger"), className="h5 mt-3"),
-                    dash_table.DataTable(  # type: ignore[attr-defined]
-                        id="klynger-table",
-                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
-                        data=[],
+                    data_table(
+                        "klynger-table",
+                        TABLE_COLUMNS,
                         sort_action="native",
                         filter_action="native",
                         filter_options={"placeholder_text": _("filter …")},
                         page_size=15,
                         row_selectable=False,
-                        style_cell={"textAlign": "left", "fontSize": "0.85rem"},
-                        style_header={"fontWeight": "bold"},
                         style_data_conditional=[
                             {
                                 "if": {"filter_query": '{status} = "' + active + '"'},

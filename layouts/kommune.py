@@ -6,17 +6,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_
-from layouts.common import EMPTY_FIGURE, graph_config, kommune_date_controls, page_title
-
-PAGE = dict(
-    path_template="/kommune/<kommunenummer>",
-    path="/kommune/0301",
-    nav_href="/kommune/{kommune}",
-    name=N_("Kommune"),
-    title=page_title(N_("Kommune")),
-    order=1,
-    nav_group="oversikt",
+from layouts.common import (
+    graph_row,
+    kommune_date_controls,
+    kommune_page_entry,
 )
+
+PAGE = kommune_page_entry("kommune", N_("Kommune"), 1, "oversikt")
 
 
 def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
@@ -27,24 +23,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
             dcc.Loading(
                 [
                     dbc.Row(id="kommune-cards", className="g-3 mb-3"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="kommune-daily", figure=EMPTY_FIGURE, config=graph_config()
-                                ),
-                                lg=6,
-                            ),
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="kommune-incidence",
-                                    figure=EMPTY_FIGURE,
-                                    config=graph_config(),
-                                ),
-                                lg=6,
-                            ),
-                        ]
-                    ),
+                    graph_row("kommune-daily", "kommune-incidence"),
                 ],
                 parent_className="page-body",
             ),

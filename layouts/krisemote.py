@@ -8,17 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import date_display_format, page_title
+from layouts.common import date_picker, kommune_page_entry
 
-PAGE = dict(
-    path_template="/krisemote/<kommunenummer>",
-    path="/krisemote/0301",
-    nav_href="/krisemote/{kommune}",
-    name=N_("Krisemøte"),
-    title=page_title(N_("Krisemøte")),
-    order=3,
-    nav_group="oversikt",
-)
+PAGE = kommune_page_entry("krisemote", N_("Krisemøte"), 3, "oversikt")
 ROTATE_SECONDS = 20
 POLL_SECONDS = 60
 
@@ -29,13 +21,7 @@ def _since_picker(forrige: str | None) -> html.Div:
     return html.Div(
         [
             dbc.Label(_("Forrige møte"), html_for="krise-forrige", className="me-2 mb-0"),
-            dcc.DatePickerSingle(
-                id="krise-forrige",
-                date=forrige,
-                display_format=date_display_format(),
-                first_day_of_week=1,
-                placeholder=_("Velg dato"),
-            ),
+            date_picker("krise-forrige", forrige),
             html.A(
                 _("Sammenlign"),
                 id="krise-since-link",

@@ -6,17 +6,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, _
-from layouts.common import EMPTY_FIGURE, graph_config, kommune_date_controls, page_title
-
-PAGE = dict(
-    path_template="/morgenbrief/<kommunenummer>",
-    path="/morgenbrief/0301",
-    nav_href="/morgenbrief/{kommune}",
-    name=N_("Morgenbrief"),
-    title=page_title(N_("Morgenbrief")),
-    order=-1,
-    nav_group="oversikt",
+from layouts.common import (
+    graph_row,
+    kommune_date_controls,
+    kommune_page_entry,
 )
+
+PAGE = kommune_page_entry("morgenbrief", N_("Morgenbrief"), -1, "oversikt")
 
 
 def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: object) -> html.Div:
@@ -42,23 +38,7 @@ def layout(kommunenummer: str | None = None, dato: str | None = None, **_query: 
             dcc.Loading(
                 [
                     html.Div(id="brief-body"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="brief-incidence", figure=EMPTY_FIGURE, config=graph_config()
-                                ),
-                                lg=6,
-                            ),
-                            dbc.Col(
-                                dcc.Graph(
-                                    id="brief-daily", figure=EMPTY_FIGURE, config=graph_config()
-                                ),
-                                lg=6,
-                            ),
-                        ],
-                        className="mt-2",
-                    ),
+                    graph_row("brief-incidence", "brief-daily", class_name="mt-2"),
                 ]
             ),
             html.Div(id="brief-source", className="small text-muted mt-2"),

@@ -12,16 +12,9 @@ from dash import dcc, html
 
 from dashboard.definitions.rules import CATEGORY_LABELS, EDIT_INTRO
 from dashboard.i18n import N_, _
-from layouts.common import dropdown, page_header
+from layouts.common import date_picker, dropdown, page_entry, page_header
 
-PAGE = dict(
-    path="/regler-rediger",
-    name=N_("Rediger regler"),
-    title=N_("Rediger regler – Situasjonsbilde"),
-    order=8,
-    nav_group="tiltak",
-    permission="edit_rules",
-)
+PAGE = page_entry("/regler-rediger", N_("Rediger regler"), 8, "tiltak", permission="edit_rules")
 
 
 def _field(label: str, component: object, field_id: str, help_text: str | None = None) -> list:
@@ -32,15 +25,7 @@ def _field(label: str, component: object, field_id: str, help_text: str | None =
 
 
 def _date(picker_id: str) -> html.Div:
-    return html.Div(
-        dcc.DatePickerSingle(
-            id=picker_id,
-            display_format="DD.MM.YYYY",
-            first_day_of_week=1,
-            placeholder=_("Velg dato"),
-            clearable=True,
-        )
-    )
+    return html.Div(date_picker(picker_id, clearable=True))
 
 
 def layout(kommune: str | None = None, kategori: str | None = None, **_kw: object) -> html.Div:

@@ -18,37 +18,22 @@ from dashboard.definitions.rules import (
 )
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
+    date_picker,
     definition_block,
     dropdown,
-    graph_config,
+    graph,
     kommune_date_controls,
+    kommune_page_entry,
 )
 
-PAGE = dict(
-    path_template="/regler/<kommunenummer>",
-    path="/regler/0301",
-    nav_href="/regler/{kommune}",
-    name=N_("Regler"),
-    title=N_("Regler – Situasjonsbilde"),
-    order=7,
-    nav_group="tiltak",
-)
+PAGE = kommune_page_entry("regler", N_("Regler"), 7, "tiltak")
 
 
 def _date_picker(picker_id: str, label: str, value: str | None) -> dbc.Col:
     return dbc.Col(
         [
             dbc.Label(_(label), html_for=picker_id, className="small"),
-            html.Div(
-                dcc.DatePickerSingle(
-                    id=picker_id,
-                    date=value,
-                    display_format="DD.MM.YYYY",
-                    first_day_of_week=1,
-                    placeholder=_("Velg dato"),
-                )
-            ),
+            html.Div(date_picker(picker_id, value)),
         ],
         width="auto",
     )
@@ -97,9 +82,7 @@ def layout(
             ),
             dcc.Loading(html.Div(id="regler-upcoming")),
             html.H2(_("Tidslinje"), className="h5 mt-4"),
-            dcc.Loading(
-                dcc.Graph(id="regler-timeline", figure=EMPTY_FIGURE, config=graph_config())
-            ),
+            dcc.Loading(graph("regler-timeline")),
             html.H2(_("Sammenlign to datoer"), className="h5 mt-4"),
             dbc.Row(
                 [

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import html
 
 from dashboard.i18n import N_, _
-from layouts.common import dropdown, page_header
+from layouts.common import data_table, date_picker, dropdown, page_entry, page_header
 
-PAGE = dict(
-    path="/admin/revisjon",
-    name=N_("Revisjonslogg"),
-    title=lambda **_kw: _("Revisjonslogg – Situasjonsbilde"),
-    order=30,
-    nav_group="admin",
-    permission="audit",
-)
+PAGE = page_entry("/admin/revisjon", N_("Revisjonslogg"), 30, "admin", permission="audit")
 
 ACTIONS = (
     ("", N_("Alle hendelser")),
@@ -66,13 +59,7 @@ def layout(**_kwargs: object) -> html.Div:
             dbc.Col(
                 [
                     dbc.Label(_("Fra dato"), html_for="audit-since"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id="audit-since",
-                            display_format="DD.MM.YYYY",
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker("audit-since")),
                 ],
                 md=3,
             ),
@@ -103,20 +90,19 @@ def layout(**_kwargs: object) -> html.Div:
                 className="mb-3",
             ),
             html.Div(id="audit-alert"),
-            dash_table.DataTable(  # type: ignore[attr-defined]
-                id="audit-table",
-                columns=[
-                    {"name": _("Tidspunkt (UTC)"), "id": "at"},
-                    {"name": _("Bruker"), "id": "user_id"},
-                    {"name": _("Rolle"), "id": "role_text"},
-                    {"name": _("Hendelse"), "id": "action_text"},
-                    {"name": _("Kommune"), "id": "kommunenummer"},
-                    {"name": _("Leserens kommune"), "id": "reader_kommunenummer"},
-                    {"name": _("Detaljer"), "id": "detail"},
+            data_table(
+                "audit-table",
+                [
+                    ("at", N_("Tidspunkt (UTC)")),
+                    ("user_id", N_("Bruker")),
+                    ("role_text", N_("Rolle")),
+                    ("action_text", N_("Hendelse")),
+                    ("kommunenummer", N_("Kommune")),
+                    ("reader_kommunenummer", N_("Leserens kommune")),
+                    ("detail", N_("Detaljer")),
                 ],
+                wrap=True,
                 page_size=25,
-                style_cell={"textAlign": "left", "fontSize": "0.85rem", "whiteSpace": "normal"},
-                style_header={"fontWeight": "bold"},
             ),
         ]
     )

@@ -4,26 +4,22 @@ filterable by county and kommune, with one kommune's observed, expected and thre
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard.definitions.clusters import METHOD_CITATION, SIGNALS
 from dashboard.i18n import N_, _
 from layouts.common import (
-    EMPTY_FIGURE,
+    data_table,
+    date_picker,
     definition_block,
     dropdown,
     first_date,
-    graph_config,
+    graph,
+    page_entry,
     page_header,
 )
 
-PAGE = dict(
-    path="/signaler",
-    name=N_("Signaler"),
-    title=lambda **_kw: _("Signaler – Situasjonsbilde"),
-    order=8,
-    nav_group="smitte",
-)
+PAGE = page_entry("/signaler", N_("Signaler"), 8, "smitte")
 
 TABLE_COLUMNS = (
     ("kommune", N_("Kommune")),
@@ -49,7 +45,6 @@ def layout(
     **_kwargs: object,
 ) -> html.Div:
     # plotly.js locale (month names, modebar) follows the language
-    config = graph_config()
     kommuner = [k for k in (kommune or "").split(",") if k]
     controls = dbc.Row(
         [
@@ -90,15 +85,7 @@ def layout(
             dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for="signaler-date", className="small"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id="signaler-date",
-                            date=first_date(dato),
-                            display_format="DD.MM.YYYY",
-                            first_day_of_week=1,
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker("signaler-date", first_date(dato))),
                 ],
                 md=3,
             ),
@@ -120,16 +107,13 @@ def layout(
             dcc.Loading(
                 [
                     html.Div(id="signaler-summary", className="mb-2"),
-                    dash_table.DataTable(  # type: ignore[attr-defined]
-                        id="signaler-table",
-                        columns=[{"name": _(name), "id": key} for key, name in TABLE_COLUMNS],
-                        data=[],
+                    data_table(
+                        "signaler-table",
+                        TABLE_COLUMNS,
                         sort_action="native",
                         page_size=20,
-                        style_cell={"textAlign": "left", "fontSize": "0.85rem"},
-                        style_header={"fontWeight": "bold"},
                     ),
-                    dcc.Graph(id="signaler-history", figure=EMPTY_FIGURE, config=config),
+                    graph("signaler-history"),
                 ]
             ),
             definition_block(SIGNALS),

@@ -7,15 +7,15 @@ from dash import dcc, html
 
 from dashboard.definitions import DEFAULT_MAP_METRIC, MAP_METRICS
 from dashboard.i18n import N_, _
-from layouts.common import date_display_format, dropdown, map_config, page_header, page_title
-
-PAGE = dict(
-    path="/",
-    name=N_("Smittekart"),
-    title=page_title(N_("Smittekart")),
-    order=0,
-    nav_group="oversikt",
+from layouts.common import (
+    date_picker,
+    dropdown,
+    map_config,
+    page_entry,
+    page_header,
 )
+
+PAGE = page_entry("/", N_("Smittekart"), 0, "oversikt")
 GEOMETRY_ATTRIBUTION = N_("Kartgrunnlag: © Kartverket")
 
 
@@ -41,15 +41,7 @@ def layout(
             dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for="map-date"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id="map-date",
-                            date=dato,
-                            display_format=date_display_format(),
-                            first_day_of_week=1,
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker("map-date", dato)),
                 ],
                 md=3,
             ),

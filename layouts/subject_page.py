@@ -24,9 +24,9 @@ from dashboard.i18n import _
 from layouts.common import (
     EMPTY_FIGURE,
     definition_block,
-    graph_config,
+    graph,
     kommune_date_controls,
-    page_title,
+    kommune_page_entry,
 )
 
 Kind = Literal["figure", "cards", "block", "text"]
@@ -112,23 +112,15 @@ class PageLayout:
 
     def page(self) -> dict[str, Any]:
         """The keyword arguments of ``dash.register_page``."""
-        return dict(
-            path_template=f"/{self.prefix}/<kommunenummer>",
-            path=f"/{self.prefix}/0301",
-            nav_href=f"/{self.prefix}/{{kommune}}",
-            name=self.name,
-            title=page_title(self.name),
-            order=self.order,
-            nav_group=self.nav_group,
-            layout=self.layout,
-        )
+        page = kommune_page_entry(self.prefix, self.name, self.order, self.nav_group)
+        return {**page, "layout": self.layout}
 
     # ------------------------------------------------------------------ building
     def _slot(self, slot: Slot) -> Component:
         slot_id = self.component_id(slot)
         body: Component
         if slot.kind == "figure":
-            body = dcc.Graph(id=slot_id, figure=EMPTY_FIGURE, config=graph_config())
+            body = graph(slot_id)
         elif slot.kind == "cards":
             body = dbc.Row(id=slot_id, className=slot.class_name or "g-3 mb-3")
         else:

@@ -4,18 +4,12 @@ notifications (e-mail texts) land in the outbox, and are mailed when SMTP is con
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, html
+from dash import html
 
 from dashboard.i18n import N_, _
-from layouts.common import dropdown, page_header
+from layouts.common import data_table, dropdown, page_entry, page_header
 
-PAGE = dict(
-    path="/varsler",
-    name=N_("Varsler"),
-    title=lambda **_kw: _("Varsler – Situasjonsbilde"),
-    order=9,
-    nav_group="admin",
-)
+PAGE = page_entry("/varsler", N_("Varsler"), 9, "admin")
 
 
 def layout(**_kwargs: object) -> html.Div:
@@ -67,19 +61,17 @@ def layout(**_kwargs: object) -> html.Div:
             dbc.Row([dbc.Col(form, lg=6)]),
             html.Div(id="varsler-status"),
             html.H2(_("Dine siste varsler"), className="h5 mt-3"),
-            dash_table.DataTable(  # type: ignore[attr-defined]
-                id="varsler-outbox",
-                columns=[
-                    {"name": _("Skrevet (UTC)"), "id": "created_at"},
-                    {"name": _("Type"), "id": "kind"},
-                    {"name": _("Kommune"), "id": "kommunenummer"},
-                    {"name": _("Emne"), "id": "subject"},
-                    {"name": _("Status"), "id": "status"},
+            data_table(
+                "varsler-outbox",
+                [
+                    ("created_at", N_("Skrevet (UTC)")),
+                    ("kind", N_("Type")),
+                    ("kommunenummer", N_("Kommune")),
+                    ("subject", N_("Emne")),
+                    ("status", N_("Status")),
                 ],
-                data=[],
+                wrap=True,
                 page_size=10,
-                style_cell={"textAlign": "left", "fontSize": "0.85rem", "whiteSpace": "normal"},
-                style_header={"fontWeight": "bold"},
             ),
         ]
     )

@@ -14,8 +14,8 @@ from dash.development.base_component import Component
 
 from callbacks.common import NATION_LABEL, Context, compare_line
 from callbacks.rule_cards import rule_card
-from callbacks.subject import HIDDEN, persons, persons_count, simple_table
-from callbacks.subjects import SubjectPage, View
+from callbacks.subject import HIDDEN, Place, declare, persons, persons_count, simple_table
+from callbacks.subjects import View
 from dashboard import figures, formatting
 from dashboard.definitions import arrivals as texts
 from dashboard.figures import arrivals as arrival_figures
@@ -24,8 +24,8 @@ from dashboard.i18n import N_, _
 from dashboard.metrics import arrivals as arrival_metrics
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
-from layouts.common import card
-from layouts.subject_page import PageLayout, Row, Slot
+from layouts.common import card_col
+from layouts.subject_page import Row, Slot
 
 # --------------------------------------------------------------------------- innreise
 MEASURE_LABELS = {
@@ -71,77 +71,51 @@ def _cards(
             days=days,
             per_day=formatting.number(daily, 1),
         )
+
+    def share(frame: pd.DataFrame, key: str) -> str:
+        return share_text(frame.at[key, "share"], frame.at[key, "share_suppressed"])
+
+    def followed(key: str) -> str:
+        return f"{persons(own, key)} · {compare(key)}"
+
+    def col(title: str, value: str, note: str, card_id: str | None = None) -> dbc.Col:
+        return card_col(title, value, note=note, card_id=card_id, md=4, xl=2)
+
     return [
-        dbc.Col(
-            card(
-                _("Registrerte ankomster"),
-                persons_count(own, "registered"),
-                note=window_note,
-                card_id="innreise-card-registered",
-            ),
-            md=4,
-            xl=2,
+        col(
+            _("Registrerte ankomster"),
+            persons_count(own, "registered"),
+            note=window_note,
+            card_id="innreise-card-registered",
         ),
-        dbc.Col(
-            card(
-                _("Testet innen fristen"),
-                share_text(funnel.at["tested", "share"], funnel.at["tested", "share_suppressed"]),
-                note=f"{persons(own, 'tested')} · {compare('tested')}",
+        col(_("Testet innen fristen"), share(funnel, "tested"), followed("tested")),
+        col(
+            _("Positive blant testede"),
+            share(funnel, "positive"),
+            note=_(
+                "{n} positive · {compare}",
+                n=persons_count(own, "positive"),
+                compare=compare("positive"),
             ),
-            md=4,
-            xl=2,
         ),
-        dbc.Col(
-            card(
-                _("Positive blant testede"),
-                share_text(
-                    funnel.at["positive", "share"], funnel.at["positive", "share_suppressed"]
-                ),
-                note=_(
-                    "{n} positive · {compare}",
-                    n=persons_count(own, "positive"),
-                    compare=compare("positive"),
-                ),
+        col(
+            _("Karantenekrav"),
+            persons_count(own, "quarantine_required"),
+            note=_(
+                "{share} av registrerte",
+                share=share_text(funnel.at["quarantine_required", "share"]),
             ),
-            md=4,
-            xl=2,
         ),
-        dbc.Col(
-            card(
-                _("Karantenekrav"),
-                persons_count(own, "quarantine_required"),
-                note=_(
-                    "{share} av registrerte",
-                    share=share_text(funnel.at["quarantine_required", "share"]),
-                ),
-            ),
-            md=4,
-            xl=2,
+        col(
+            _("Oppfølging fullført"),
+            share(funnel, "follow_up_completed"),
+            followed("follow_up_completed"),
         ),
-        dbc.Col(
-            card(
-                _("Oppfølging fullført"),
-                share_text(
-                    funnel.at["follow_up_completed", "share"],
-                    funnel.at["follow_up_completed", "share_suppressed"],
-                ),
-                note=f"{persons(own, 'follow_up_completed')} · {compare('follow_up_completed')}",
-            ),
-            md=4,
-            xl=2,
-        ),
-        dbc.Col(
-            card(
-                _("Uten F/D-nummer"),
-                share_text(
-                    quality.at["without_fd_number", "share"],
-                    quality.at["without_fd_number", "share_suppressed"],
-                ),
-                note=f"{persons(own, 'without_fd_number')} · {compare('without_fd_number')}",
-                card_id="innreise-card-fd",
-            ),
-            md=4,
-            xl=2,
+        col(
+            _("Uten F/D-nummer"),
+            share(quality, "without_fd_number"),
+            note=followed("without_fd_number"),
+            card_id="innreise-card-fd",
         ),
     ]
 
@@ -337,29 +311,24 @@ def window_url_sync(app: Dash) -> None:
     )
 
 
-PAGE = SubjectPage(
-    layout=PageLayout(
-        prefix="innreise",
-        name=N_("Innreise"),
-        order=5,
-        nav_group="smitte",
-        parts=(
-            Slot("cards", "cards"),
-            Row((Slot("funnel", "figure", {"lg": 6}), Slot("compare", width={"lg": 6})), "mb-3"),
-            Row(
-                (Slot("by-border", "figure", {"lg": 6}), Slot("by-country", "figure", {"lg": 6})),
-                "mb-3",
-            ),
-            Row((Slot("quality", width={"lg": 5}), Slot("rules", width={"lg": 7}))),
+PAGE = declare(
+    Place("innreise", N_("Innreise"), 5, "smitte"),
+    parts=(
+        Slot("cards", "cards"),
+        Row((Slot("funnel", "figure", {"lg": 6}), Slot("compare", width={"lg": 6})), "mb-3"),
+        Row(
+            (Slot("by-border", "figure", {"lg": 6}), Slot("by-country", "figure", {"lg": 6})),
+            "mb-3",
         ),
-        definitions=(
-            (texts.FUNNEL, texts.STATUS_NOW_NOTE),
-            texts.QUALITY,
-            texts.ARRIVALS_DAILY,
-            texts.ENTRY_RULES,
-        ),
-        controls=window_picker,
+        Row((Slot("quality", width={"lg": 5}), Slot("rules", width={"lg": 7}))),
     ),
+    definitions=(
+        (texts.FUNNEL, texts.STATUS_NOW_NOTE),
+        texts.QUALITY,
+        texts.ARRIVALS_DAILY,
+        texts.ENTRY_RULES,
+    ),
+    controls=window_picker,
     render=render,
     subject="arrivals",
     fallback=no_arrivals,

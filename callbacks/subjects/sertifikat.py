@@ -17,8 +17,8 @@ import pandas as pd
 from dash import html
 
 from callbacks.rule_cards import rule_card
-from callbacks.subject import HIDDEN, persons, persons_count, simple_table
-from callbacks.subjects import SubjectPage, View
+from callbacks.subject import HIDDEN, Place, declare, persons, persons_count, simple_table
+from callbacks.subjects import View
 from dashboard import figures, formatting
 from dashboard.definitions import certificates as texts
 from dashboard.figures import certificates as certificate_figures
@@ -27,7 +27,7 @@ from dashboard.i18n import N_, _
 from dashboard.metrics import certificates as certificate_metrics
 from data.queries import certificates as certificate_queries
 from layouts.common import card
-from layouts.subject_page import Note, PageLayout, Row, Slot
+from layouts.subject_page import Note, Row, Slot
 
 SERIES_START = dt.date(2020, 1, 1)  # the series starts with the first certificate
 BASIS_CARD_TITLES = {
@@ -276,40 +276,35 @@ def over_time(view: View) -> dict[str, Any]:
     return {"over-time": figure, "compare": compare}
 
 
-PAGE = SubjectPage(
-    layout=PageLayout(
-        prefix="sertifikat",
-        name=N_("Koronasertifikat"),
-        order=4,
-        nav_group="tiltak",
-        parts=(
-            Row(
-                (
-                    Slot("cards", "cards", {"xl": 9}, class_name="g-3"),
-                    # its own callback (and spinner): see the module's docstring
-                    Slot("compare", width={"xl": 3}, deferred=True, class_name="h-100"),
-                ),
-                "g-3 mb-3",
+PAGE = declare(
+    Place("sertifikat", N_("Koronasertifikat"), 4, "tiltak"),
+    parts=(
+        Row(
+            (
+                Slot("cards", "cards", {"xl": 9}, class_name="g-3"),
+                # its own callback (and spinner): see the module's docstring
+                Slot("compare", width={"xl": 3}, deferred=True, class_name="h-100"),
             ),
-            Note(texts.PRECEDENCE_NOTE),
-            Row(
-                (
-                    Slot("by-age", "figure", {"lg": 6}),
-                    Slot("over-time", "figure", {"lg": 6}, deferred=True),
-                ),
-                "mb-3",
+            "g-3 mb-3",
+        ),
+        Note(texts.PRECEDENCE_NOTE),
+        Row(
+            (
+                Slot("by-age", "figure", {"lg": 6}),
+                Slot("over-time", "figure", {"lg": 6}, deferred=True),
             ),
-            Row((Slot("table", width={"lg": 7}), Slot("rules", width={"lg": 5}))),
+            "mb-3",
         ),
-        definitions=(
-            texts.VALID_SHARE,
-            texts.BY_AGE,
-            texts.OVER_TIME,
-            texts.EXPIRING,
-            texts.RULE_VERSION,
-        ),
-        loading="slot",
+        Row((Slot("table", width={"lg": 7}), Slot("rules", width={"lg": 5}))),
     ),
+    definitions=(
+        texts.VALID_SHARE,
+        texts.BY_AGE,
+        texts.OVER_TIME,
+        texts.EXPIRING,
+        texts.RULE_VERSION,
+    ),
+    loading="slot",
     render=render,
     subject="certificates",
     fallback=no_certificates,

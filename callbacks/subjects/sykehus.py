@@ -11,14 +11,16 @@ import pandas as pd
 from callbacks.common import national_daily
 from callbacks.subject import (
     AreaSeries,
+    Place,
     TableColumn,
     compare_note,
     count,
+    declare,
     national_cards,
     rate,
     read_areas,
 )
-from callbacks.subjects import SubjectPage, View
+from callbacks.subjects import View
 from dashboard import figures, metrics
 from dashboard.definitions.hospital import ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K
 from dashboard.figures import hospital as hospital_figures
@@ -26,8 +28,8 @@ from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import hospital as hospital_metrics
 from data.queries import hospital as hospital_queries
-from layouts.common import card
-from layouts.subject_page import PageLayout, Row, Slot
+from layouts.common import card_col
+from layouts.subject_page import Row, Slot
 
 
 def _per100k(key: str) -> Any:
@@ -88,7 +90,7 @@ def _cards(view: View, windows: list[dict], day: pd.Series) -> list[dbc.Col]:
         ),
     ]
     return [
-        dbc.Col(card(title, value, note=note, card_id=f"sykehus-card-{key}"), md=width)
+        card_col(title, value, note=note, card_id=f"sykehus-card-{key}", md=width)
         for title, value, note, key, width in cards
     ]
 
@@ -190,20 +192,15 @@ def national(view: View) -> dict[str, Any]:
     }
 
 
-PAGE = SubjectPage(
-    layout=PageLayout(
-        prefix="sykehus",
-        name=N_("Sykehus"),
-        order=6,
-        nav_group="smitte",
-        parts=(
-            Slot("cards", "cards"),
-            Row((Slot("daily", "figure", {"lg": 6}), Slot("rate", "figure", {"lg": 6}))),
-            Row((Slot("age", "figure", {"lg": 8}), Slot("icu-rate", "figure", {"lg": 4}))),
-            Slot("neighbours", heading=N_("Nabokommuner")),
-        ),
-        definitions=(ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K),
+PAGE = declare(
+    Place("sykehus", N_("Sykehus"), 6, "smitte"),
+    parts=(
+        Slot("cards", "cards"),
+        Row((Slot("daily", "figure", {"lg": 6}), Slot("rate", "figure", {"lg": 6}))),
+        Row((Slot("age", "figure", {"lg": 8}), Slot("icu-rate", "figure", {"lg": 4}))),
+        Slot("neighbours", heading=N_("Nabokommuner")),
     ),
+    definitions=(ADMISSIONS_DAILY, ADMISSIONS_PER_100K, ICU_PER_100K),
     render=render,
     subject="hospital",
     fallback=national,

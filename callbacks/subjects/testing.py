@@ -12,15 +12,17 @@ from callbacks.common import national_daily
 from callbacks.subject import (
     HIDDEN,
     AreaSeries,
+    Place,
     TableColumn,
     compare_note,
     count,
+    declare,
     national_cards,
     percent,
     rate,
     read_areas,
 )
-from callbacks.subjects import SubjectPage, View
+from callbacks.subjects import View
 from dashboard import figures, metrics
 from dashboard.definitions.testing import (
     POSITIVITY_7D,
@@ -34,8 +36,8 @@ from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import testing as testing_metrics
 from data.queries import testing as testing_queries
-from layouts.common import card
-from layouts.subject_page import PageLayout, Row, Slot
+from layouts.common import card_col
+from layouts.subject_page import Row, Slot
 
 
 def _positivity(values: Mapping[str, Any], key: str = "positivity_7d") -> str:
@@ -80,7 +82,7 @@ def _cards(view: View, windows: list[dict]) -> list[dbc.Col]:
         (_("Tid fra prøve til svar"), _days(k), compared(_days), "result-time", 2),
     ]
     return [
-        dbc.Col(card(title, value, note=note, card_id=f"testing-card-{key}"), md=width)
+        card_col(title, value, note=note, card_id=f"testing-card-{key}", md=width)
         for title, value, note, key, width in cards
     ]
 
@@ -190,20 +192,15 @@ def national(view: View) -> dict[str, Any]:
     }
 
 
-PAGE = SubjectPage(
-    layout=PageLayout(
-        prefix="testing",
-        name=N_("Testing"),
-        order=2,
-        nav_group="smitte",
-        parts=(
-            Slot("cards", "cards"),
-            Row((Slot("daily", "figure", {"lg": 6}), Slot("positivity", "figure", {"lg": 6}))),
-            Row((Slot("age", "figure", {"lg": 8}), Slot("result-time", "figure", {"lg": 4}))),
-            Slot("neighbours", heading=N_("Nabokommuner")),
-        ),
-        definitions=(TESTS_DAILY, POSITIVITY_7D, TESTS_PER_100K, TESTS_BY_AGE, RESULT_TIME),
+PAGE = declare(
+    Place("testing", N_("Testing"), 2, "smitte"),
+    parts=(
+        Slot("cards", "cards"),
+        Row((Slot("daily", "figure", {"lg": 6}), Slot("positivity", "figure", {"lg": 6}))),
+        Row((Slot("age", "figure", {"lg": 8}), Slot("result-time", "figure", {"lg": 4}))),
+        Slot("neighbours", heading=N_("Nabokommuner")),
     ),
+    definitions=(TESTS_DAILY, POSITIVITY_7D, TESTS_PER_100K, TESTS_BY_AGE, RESULT_TIME),
     render=render,
     subject="tests",
     fallback=national,

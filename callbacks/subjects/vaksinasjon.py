@@ -13,14 +13,16 @@ from dash import html
 from callbacks.common import Context
 from callbacks.subject import (
     AGE_LABELS,
+    Place,
     age_label,
     compare_note,
     comparison_table,
     count,
+    declare,
     neighbour_window,
     percent,
 )
-from callbacks.subjects import SubjectPage, View
+from callbacks.subjects import View
 from dashboard import figures, formatting
 from dashboard.definitions.vaccination import (
     COVERAGE,
@@ -38,7 +40,7 @@ from data.codes import AGE_BANDS
 from data.queries import population as population_queries
 from data.queries import vaccination as vaccination_queries
 from layouts.common import card
-from layouts.subject_page import Column, PageLayout, Row, Slot
+from layouts.subject_page import Column, Row, Slot
 
 GROUP_ALL = vaccination_metrics.GROUP_ALL
 GROUP_65 = vaccination_metrics.GROUP_65
@@ -294,46 +296,41 @@ def render(view: View) -> dict[str, Any]:
     }
 
 
-PAGE = SubjectPage(
-    layout=PageLayout(
-        prefix="vaksinasjon",
-        name=N_("Vaksinasjon"),
-        order=3,
-        nav_group="tiltak",
-        parts=(
-            Slot("population", "text", class_name="small text-muted mb-2"),
-            Slot("cards", "cards"),
-            Row(
-                (
-                    Column(
-                        (
-                            Slot("heatmap", "figure"),
-                            Slot("heatmap-note", "text", class_name="small text-muted"),
-                        ),
-                        {"lg": 5},
+PAGE = declare(
+    Place("vaksinasjon", N_("Vaksinasjon"), 3, "tiltak"),
+    parts=(
+        Slot("population", "text", class_name="small text-muted mb-2"),
+        Slot("cards", "cards"),
+        Row(
+            (
+                Column(
+                    (
+                        Slot("heatmap", "figure"),
+                        Slot("heatmap-note", "text", class_name="small text-muted"),
                     ),
-                    Slot("age", "figure", {"lg": 7}),
-                )
-            ),
-            Row(
-                (
-                    Slot("over-time-all", "figure", {"lg": 6}),
-                    Slot("over-time-65", "figure", {"lg": 6}),
-                )
-            ),
-            Row(
-                (
-                    Slot(
-                        "unvaccinated",
-                        width={"lg": 5},
-                        heading=N_("Uvaksinerte 65 år og eldre (ingen dose)"),
-                    ),
-                    Slot("neighbours", width={"lg": 7}, heading=N_("Nabokommuner")),
-                )
-            ),
+                    {"lg": 5},
+                ),
+                Slot("age", "figure", {"lg": 7}),
+            )
         ),
-        definitions=(COVERAGE, COVERAGE_OVER_TIME, UNVACCINATED),
+        Row(
+            (
+                Slot("over-time-all", "figure", {"lg": 6}),
+                Slot("over-time-65", "figure", {"lg": 6}),
+            )
+        ),
+        Row(
+            (
+                Slot(
+                    "unvaccinated",
+                    width={"lg": 5},
+                    heading=N_("Uvaksinerte 65 år og eldre (ingen dose)"),
+                ),
+                Slot("neighbours", width={"lg": 7}, heading=N_("Nabokommuner")),
+            )
+        ),
     ),
+    definitions=(COVERAGE, COVERAGE_OVER_TIME, UNVACCINATED),
     render=render,
     subject="vaccination_by_age",
 )
