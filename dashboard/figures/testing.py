@@ -11,10 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.core import (
-    FONT,
     FYLKE_COLOUR,
     KOMMUNE_COLOUR,
     NATION_COLOUR,
+    base_layout,
     incomplete_marking,
     plain_figure,
     time_layout,
@@ -198,14 +198,13 @@ def age_comparison(
         )
     layout["yaxis"]["title"] = {"text": _("Alder")}
     layout.update(
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=420,
-        margin=dict(l=60, r=10, t=70, b=40),
-        legend=dict(orientation="h", y=-0.12),
-        plot_bgcolor=COLOURS["background"],
-        hovermode="closest",
-        separators=plotly_separators(),
+        base_layout(
+            title,
+            height=420,
+            margin=dict(l=60, r=10, t=70, b=40),
+            legend=dict(orientation="h", y=-0.12),
+            hovermode="closest",
+        )
     )
     return plain_figure(traces, layout)
 
