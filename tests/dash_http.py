@@ -119,6 +119,30 @@ def call(
     return response.status_code, parsed, len(raw)
 
 
+def page_response(
+    client: Any,
+    page: str,
+    outputs: list[tuple[str, str]],
+    kommune: str | None,
+    date: str | None,
+    **more: Any,
+) -> dict[str, Any]:
+    """The response of a kommune page's main callback as the browser calls it: its
+    ``<page>-select`` and ``<page>-date`` inputs, then ``<page>-<name>`` value inputs from
+    ``more`` (the window of Innreise, the view of Klynger). Asserts HTTP 200."""
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[
+            (f"{page}-select", "value", kommune),
+            (f"{page}-date", "date", date),
+            *((f"{page}-{name}", "value", value) for name, value in more.items()),
+        ],
+    )
+    assert status == 200
+    return body["response"]
+
+
 def call_map(
     client: Any,
     metric: str,

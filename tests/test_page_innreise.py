@@ -19,7 +19,7 @@ from data.queries import AreaLevel
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
 from data.scope import Scope
-from tests.dash_http import call
+from tests.dash_http import call, page_response
 
 OUTPUTS = [
     ("innreise-title", "children"),
@@ -282,17 +282,7 @@ def test_local_rule_replaces_national_for_its_kommune_only(app) -> None:
 
 # --------------------------------------------------------------------------- over HTTP
 def _page(client: Any, kommunenummer: str, date: str | None, window: int = 14) -> dict:
-    status, body, _ = call(
-        client,
-        outputs=OUTPUTS,
-        inputs=[
-            ("innreise-select", "value", kommunenummer),
-            ("innreise-date", "date", date),
-            ("innreise-window", "value", window),
-        ],
-    )
-    assert status == 200
-    return body["response"]
+    return page_response(client, "innreise", OUTPUTS, kommunenummer, date, window=window)
 
 
 @pytest.mark.parametrize(
