@@ -123,7 +123,7 @@ def page_response(
     client: Any,
     page: str,
     outputs: list[tuple[str, str]],
-    kommune: str | None,
+    kommune: str | list[str] | None,
     date: str | None,
     **more: Any,
 ) -> dict[str, Any]:
