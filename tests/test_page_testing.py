@@ -19,7 +19,7 @@ from data import db
 from data.queries import testing as testing_queries
 from data.scope import Scope
 from tests.conftest import login
-from tests.dash_http import page_response, values
+from tests.dash_http import find, page_response, texts, values
 
 OUTPUTS = [
     ("testing-title", "children"),
@@ -38,28 +38,6 @@ OUTPUTS = [
 # --------------------------------------------------------------------------- helpers
 def page(client: Any, kommune: str | None, date: str | None) -> dict[str, Any]:
     return page_response(client, "testing", OUTPUTS, kommune, date)
-
-
-def find(tree: Any, component_id: str) -> Any:
-    """The component with ``component_id`` in a serialised Dash component tree."""
-    if isinstance(tree, dict):
-        if tree.get("props", {}).get("id") == component_id:
-            return tree
-        return next((f for v in tree.values() if (f := find(v, component_id)) is not None), None)
-    if isinstance(tree, list):
-        return next((f for v in tree if (f := find(v, component_id)) is not None), None)
-    return None
-
-
-def texts(tree: Any) -> list[str]:
-    """The visible strings of a component tree, in order (children only, not class names)."""
-    if isinstance(tree, str):
-        return [tree]
-    if isinstance(tree, dict):
-        return texts(tree.get("props", {}).get("children")) if "props" in tree else []
-    if isinstance(tree, list):
-        return [t for v in tree for t in texts(v)]
-    return []
 
 
 def card(response: dict[str, Any], output: str, card_id: str) -> list[str]:

@@ -36,6 +36,22 @@ Areas = list[tuple[str, pd.DataFrame]]
 NUMBER_TICKS: dict[str, Any] = {"exponentformat": "none", "separatethousands": True}
 
 
+def panel_trace(label: str, i: int, col: int, suffix: str, **trace: Any) -> dict[str, Any]:
+    """Area ``i``'s scatter trace (kommune, county, nation) in the small-multiples panel
+    ``suffix`` of column ``col``: the areas keep their order in the legend, one entry each
+    (with the first column's traces) that shows or hides the area in every panel."""
+    return dict(
+        type="scatter",
+        xaxis=f"x{suffix}",
+        yaxis=f"y{suffix}",
+        name=label,
+        legendrank=i + 1,
+        legendgroup=label,
+        showlegend=col == 0,
+        **trace,
+    )
+
+
 @dataclass(frozen=True)
 class Measure:
     """One value column and how to show it: ``scale`` × value, ``decimals``, ``suffix``."""
@@ -162,16 +178,13 @@ def age_comparison(
             style = AREA_STYLES[i % len(AREA_STYLES)]
             ordered = frame.set_index("age_band").reindex(bands)
             traces.append(
-                dict(
-                    type="scatter",
+                panel_trace(
+                    label,
+                    i,
+                    col,
+                    suffix,
                     x=_values(ordered[measure.column], measure.scale),
                     y=bands,
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    name=label,
-                    legendrank=i + 1,
-                    legendgroup=label,
-                    showlegend=col == 0,
                     mode="markers",
                     marker=dict(
                         color=style["colour"],

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.figures.core import base_layout, plain_figure
-from dashboard.figures.testing import AREA_STYLES, DAY_MS, Areas, panels
+from dashboard.figures.testing import AREA_STYLES, DAY_MS, Areas, panel_trace, panels
 from dashboard.figures.theme import COLOURS
 from dashboard.i18n import _
 
@@ -134,16 +134,13 @@ def coverage_over_time(
             if start is not None:
                 rows &= dates >= start.to_datetime64()
             traces.append(
-                dict(
-                    type="scatter",
+                panel_trace(
+                    label,
+                    i,
+                    col,
+                    suffix,
                     **_day_axis(dates[rows]),
                     y=(shown[rows] * 100).astype("float32"),
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    name=label,
-                    legendrank=i + 1,
-                    legendgroup=label,
-                    showlegend=col == 0,
                     mode="lines",
                     line=dict(color=style["colour"], width=style["width"], dash=style["dash"]),
                     hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
