@@ -225,42 +225,40 @@ def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
     return _layout(fig, title=title, height=360)
 
 
+def _overlay(frame: pd.DataFrame, name: str, marker: dict[str, Any], kind: str) -> dict[str, Any]:
+    """One overlay trace: a marker per row of ``frame`` (lon, lat, hover text)."""
+    return dict(
+        type="scattergeo",
+        lon=list(frame["lon"]),
+        lat=list(frame["lat"]),
+        text=list(frame["hover"]),
+        mode="markers",
+        name=name,
+        marker=marker,
+        hovertemplate="%{text}<extra>" + kind + "</extra>",
+        showlegend=True,
+    )
+
+
 def map_overlay_traces(
     signals: pd.DataFrame, clusters: pd.DataFrame
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Two scattergeo traces for the Smittekart overlay, as plain dicts (so a Patch can
     replace them): signal kommuner (red triangles) and active clusters (circles sized by the
     number of clusters). Both frames carry lon, lat, name and a hover text column."""
-    signal_trace = dict(
-        type="scattergeo",
-        lon=list(signals["lon"]),
-        lat=list(signals["lat"]),
-        text=list(signals["hover"]),
-        mode="markers",
-        name=_("Signal"),
-        marker=dict(
-            symbol="triangle-up",
-            size=11,
-            color=COLOURS["alert"],
-            line=dict(width=1, color=COLOURS["background"]),
-        ),
-        hovertemplate="%{text}<extra>" + _("Signal") + "</extra>",
-        showlegend=True,
+    border = dict(width=1, color=COLOURS["background"])
+    signal_trace = _overlay(
+        signals,
+        _("Signal"),
+        dict(symbol="triangle-up", size=11, color=COLOURS["alert"], line=border),
+        _("Signal"),
     )
-    cluster_trace = dict(
-        type="scattergeo",
-        lon=list(clusters["lon"]),
-        lat=list(clusters["lat"]),
-        text=list(clusters["hover"]),
-        mode="markers",
-        name=_("Aktive klynger"),
-        marker=dict(
-            size=[float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]],
-            color=COLOURS["overlay"],
-            line=dict(width=1, color=COLOURS["background"]),
-        ),
-        hovertemplate="%{text}<extra>" + _("Klynger") + "</extra>",
-        showlegend=True,
+    sizes = [float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]]
+    cluster_trace = _overlay(
+        clusters,
+        _("Aktive klynger"),
+        dict(size=sizes, color=COLOURS["overlay"], line=border),
+        _("Klynger"),
     )
     return signal_trace, cluster_trace
 
