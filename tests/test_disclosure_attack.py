@@ -361,6 +361,12 @@ class AttackData:
     def scale(self, area: str, when: str) -> float:
         return 1e5 / self.pop(area, when)
 
+    def incidence(
+        self, c: Collector, area: str, date: str, cell: str, days: int, shown: Any
+    ) -> None:
+        """A shown rate per 100 000 of ``area``'s cases in the ``days`` days up to ``date``."""
+        c.scaled(area, date, cell, window(area, date, days), shown, self.scale(area, date))
+
     @staticmethod
     def in_span(terms: Iterable[tuple[str, str, float]], date: str) -> bool:
         """Whether the daily case counts of ``terms`` lie in the SPAN days up to ``date``
@@ -625,14 +631,7 @@ def _collect_kommune(data: AttackData, c: Collector, role: str, user: str) -> No
                     else:
                         c.unparsed.append(f"kommune/{role}/{kommune}/{date}: note {note!r}")
                     for area, shown in shown_in:
-                        c.scaled(
-                            area,
-                            date,
-                            f"card incidence_{days}d",
-                            window(area, date, days),
-                            shown,
-                            data.scale(area, date),
-                        )
+                        data.incidence(c, area, date, f"card incidence_{days}d", days, shown)
         data.figure_lines(c, response["kommune-daily"]["figure"], kommune, date, "daily")
         data.figure_lines(c, response["kommune-incidence"]["figure"], kommune, date, "incidence")
 
@@ -771,27 +770,13 @@ def _collect_morgenbrief(data: AttackData, c: Collector, role: str, user: str) -
                     )
             elif key in ("incidence_7d", "incidence_14d"):
                 days = 7 if key == "incidence_7d" else 14
-                c.scaled(
-                    kommune,
-                    date,
-                    f"card {key}",
-                    window(kommune, date, days),
-                    value,
-                    data.scale(kommune, date),
-                )
+                data.incidence(c, kommune, date, f"card {key}", days, value)
                 if compare:
                     for area, shown in (
                         (county, compare["county"]),
                         (NATION, compare["nation"]),
                     ):
-                        c.scaled(
-                            area,
-                            date,
-                            f"card {key}",
-                            window(area, date, days),
-                            shown,
-                            data.scale(area, date),
-                        )
+                        data.incidence(c, area, date, f"card {key}", days, shown)
         changes = {
             "Nye tilfeller siste døgn": (1, False),
             "Nye tilfeller siste 7 dager": (7, False),
@@ -829,22 +814,8 @@ def _collect_morgenbrief(data: AttackData, c: Collector, role: str, user: str) -
             if nb not in ROLES[role]["kommuner"]:
                 continue
             c.count(nb, date, "neighbour cases_7d", window(nb, date, 7), cells[1])
-            c.scaled(
-                nb,
-                date,
-                "neighbour incidence_7d",
-                window(nb, date, 7),
-                cells[2],
-                data.scale(nb, date),
-            )
-            c.scaled(
-                nb,
-                date,
-                "neighbour incidence_14d",
-                window(nb, date, 14),
-                cells[3],
-                data.scale(nb, date),
-            )
+            data.incidence(c, nb, date, "neighbour incidence_7d", 7, cells[2])
+            data.incidence(c, nb, date, "neighbour incidence_14d", 14, cells[3])
         for output in ("brief-daily", "brief-incidence"):
             figure = response.get(output, {}).get("figure") or {}
             data.figure_lines(c, figure, kommune, date, output)
