@@ -24,7 +24,7 @@ from dashboard.settings import load_settings
 from data import cache as data_cache
 from data import db, queries
 from data.scope import Scope
-from tests.dash_http import KLYNGER_OUTPUTS, SIGNALER_OUTPUTS, call
+from tests.dash_http import KLYNGER_OUTPUTS, SIGNALER_OUTPUTS, call, page_response
 
 RESULTS = Path(__file__).with_name("results.md")
 KOMMUNER = ("0301", "4601", "1151", "5501", "3201", "1508", "3209", "5605")
@@ -52,16 +52,7 @@ def _login(app: Any, user: str) -> Any:
 
 def _klynger(client: Any, kommune: str, date: dt.date, view: str) -> Callable[[], Any]:
     def request() -> None:
-        status, _body, _ = call(
-            client,
-            outputs=KLYNGER_OUTPUTS,
-            inputs=[
-                ("klynger-select", "value", kommune),
-                ("klynger-date", "date", date.isoformat()),
-                ("klynger-view", "value", view),
-            ],
-        )
-        assert status == 200
+        page_response(client, "klynger", KLYNGER_OUTPUTS, kommune, date.isoformat(), view=view)
 
     return request
 
@@ -70,17 +61,10 @@ def _signaler(
     client: Any, date: dt.date, kommuner: list[str] | None, fylke: str | None
 ) -> Callable[[], Any]:
     def request() -> None:
-        status, _body, _ = call(
-            client,
-            outputs=SIGNALER_OUTPUTS,
-            inputs=[
-                ("signaler-select", "value", kommuner),
-                ("signaler-date", "date", date.isoformat()),
-                ("signaler-fylke", "value", fylke),
-                ("signaler-series", "value", "cases"),
-            ],
+        day = date.isoformat()
+        page_response(
+            client, "signaler", SIGNALER_OUTPUTS, kommuner, day, fylke=fylke, series="cases"
         )
-        assert status == 200
 
     return request
 

@@ -27,14 +27,13 @@ import argparse
 import datetime as dt
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 
+from bench.report import publish
 from dashboard.metrics import trend
 from data import nowcast as nc
 
-RESULTS = Path(__file__).with_name("results.md")
 DAYS = 160
 WAVE_START = 120  # day index of the first day of growth
 BEFORE, AFTER = 28, 21  # data dates evaluated around the wave start
@@ -246,10 +245,7 @@ def main() -> None:
     parser.add_argument("--append", action="store_true", help="append to bench/results.md")
     args = parser.parse_args()
     text = table(run(counties=args.counties, kommuner=args.kommuner, seed=args.seed), args.seed)
-    print(text)
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish(text, append=args.append)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,14 @@ def heading(title: str, *details: str) -> str:
     )
 
 
+def publish(text: str, *, append: bool) -> None:
+    """Print a benchmark's result text; with ``append`` add it to ``bench/results.md``."""
+    print(text)
+    if append:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+
+
 def emit(
     header: str, rows: list[tuple[str, str]], json_path: str | None = None, *, append: bool = False
 ) -> list[str]:

@@ -19,14 +19,13 @@ import datetime as dt
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bench.report import publish
 from data import signals
 
-RESULTS = Path(__file__).with_name("results.md")
 YEARS = 7
 EVALUATED_WEEKS = 104  # the last two years; five years of history before them
 SIZES_SD = (2, 3, 5, 8, 10)
@@ -163,10 +162,7 @@ def main() -> None:
         "",
     ]
     text = "\n".join(lines)
-    print(text)
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish(text, append=args.append)
 
 
 if __name__ == "__main__":

@@ -119,6 +119,30 @@ def call(
     return response.status_code, parsed, len(raw)
 
 
+def page_response(
+    client: Any,
+    page: str,
+    outputs: list[tuple[str, str]],
+    kommune: str | list[str] | None,
+    date: str | None,
+    **more: Any,
+) -> dict[str, Any]:
+    """The response of a kommune page's main callback as the browser calls it: its
+    ``<page>-select`` and ``<page>-date`` inputs, then ``<page>-<name>`` value inputs from
+    ``more`` (the window of Innreise, the view of Klynger). Asserts HTTP 200."""
+    status, body, _ = call(
+        client,
+        outputs=outputs,
+        inputs=[
+            (f"{page}-select", "value", kommune),
+            (f"{page}-date", "date", date),
+            *((f"{page}-{name}", "value", value) for name, value in more.items()),
+        ],
+    )
+    assert status == 200
+    return body["response"]
+
+
 def call_map(
     client: Any,
     metric: str,
@@ -154,6 +178,42 @@ def call_kommune(
         outputs=KOMMUNE_OUTPUTS,
         inputs=[("kommune-select", "value", kommune), ("kommune-date", "date", day)],
     )
+
+
+# --------------------------------------------------------------------------- reading responses
+def find(tree: Any, component_id: str) -> Any:
+    """The component with ``component_id`` in a serialised Dash component tree."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == component_id:
+            return tree
+        return next((f for v in tree.values() if (f := find(v, component_id)) is not None), None)
+    if isinstance(tree, list):
+        return next((f for v in tree if (f := find(v, component_id)) is not None), None)
+    return None
+
+
+def texts(tree: Any) -> list[str]:
+    """The visible strings of a component tree, in order (children only, not class names)."""
+    if isinstance(tree, str):
+        return [tree]
+    if isinstance(tree, dict):
+        return texts(tree.get("props", {}).get("children")) if "props" in tree else []
+    if isinstance(tree, list):
+        return [t for v in tree for t in texts(v)]
+    return []
+
+
+def parent_of(tree: Any, component_id: str) -> Any:
+    """The component whose direct child has ``component_id``."""
+    if isinstance(tree, list):
+        return next((f for v in tree if (f := parent_of(v, component_id)) is not None), None)
+    if isinstance(tree, dict):
+        children = tree.get("props", {}).get("children")
+        kids = children if isinstance(children, list) else [children]
+        if any(isinstance(k, dict) and k.get("props", {}).get("id") == component_id for k in kids):
+            return tree
+        return parent_of(children, component_id)
+    return None
 
 
 def values(array: Any) -> list[Any]:

@@ -19,7 +19,17 @@ from data.scope import Scope
 from geo import reference as reference_table
 from tests import export_read, pdf_text
 from tests.conftest import login
-from tests.dash_http import KRISE_OUTPUTS, call, call_kommune, call_map
+from tests.dash_http import (
+    KRISE_OUTPUTS,
+    call,
+    call_kommune,
+    call_map,
+    find,
+    parent_of,
+)
+from tests.dash_http import (
+    texts as leaves,
+)
 
 ROLES = ("ks-analytiker", "krise-bergen", "lege-oslo", "fylkeslege-vestland")
 # the kommuner each role may open (a kommuneoverlege's neighbours appear on the own brief
@@ -59,30 +69,6 @@ def _api(client: Any, indicator: str, area: str, day: dt.date) -> float | str:
     return point["label"] if point["status"] == "withheld" else point["value"]
 
 
-def _leaves(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, list):
-        return [t for child in node for t in _leaves(child)]
-    if isinstance(node, dict):
-        return _leaves(node.get("props", {}).get("children"))
-    return []
-
-
-def _find(node: Any, component_id: str) -> Any:
-    if isinstance(node, list):
-        for child in node:
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if props.get("id") == component_id:
-            return node
-        return _find(props.get("children"), component_id)
-    return None
-
-
 def _kommune_cards(client: Any, kommune: str, day: dt.date) -> dict[str, float | str]:
     status, body, _ = call_kommune(client, kommune, day)
     assert status == 200
@@ -92,8 +78,8 @@ def _kommune_cards(client: Any, kommune: str, day: dt.date) -> dict[str, float |
         ("incidence_7d", "card-incidence-7d"),
         ("incidence_14d", "card-incidence-14d"),
     ):
-        out[key] = _number(_leaves(_find(cards, card_id))[1])
-    texts = _leaves(cards)
+        out[key] = _number(leaves(find(cards, card_id))[1])
+    texts = leaves(cards)
     cases_title = texts.index("Tilfeller siste 7 dager")
     out["cases_7d"] = _number(texts[cases_title + 1])
     return out
@@ -194,28 +180,12 @@ def _krisemote(client: Any, kommune: str, day: dt.date) -> Values:
     panels = body["response"]["krise-panels"]["children"]
     out: Values = {}
     for key in ("incidence_7d", "cases_7d"):
-        texts = _leaves(_parent_of(panels, f"krise-{key}"))
+        texts = leaves(parent_of(panels, f"krise-{key}"))
         out[("kommune", key)] = _number(texts[1])
         compare = next(t for t in texts if " · Landet: " in t)
         county, nation = (part.split(": ", 1)[1] for part in compare.split(" · "))
         out[("fylke", key)], out[("landet", key)] = _number(county), _number(nation)
     return out
-
-
-def _parent_of(node: Any, component_id: str) -> Any:
-    """The component whose direct child has ``component_id``."""
-    if isinstance(node, list):
-        for child in node:
-            found = _parent_of(child, component_id)
-            if found is not None:
-                return found
-    if isinstance(node, dict):
-        children = node.get("props", {}).get("children")
-        kids = children if isinstance(children, list) else [children]
-        if any(isinstance(k, dict) and k.get("props", {}).get("id") == component_id for k in kids):
-            return node
-        return _parent_of(children, component_id)
-    return None
 
 
 def _label(indicator: str) -> str:
@@ -242,17 +212,17 @@ def _brief_values(scope: Scope, kommune: str, day: dt.date) -> Values:
     return out
 
 
+def _county_of() -> dict[str, str]:
+    """Each kommune's county (kommunestruktur 2024)."""
+    kommuner = reference_table.kommuner(2024)
+    return dict(zip(kommuner["kommunenummer"], kommuner["fylkesnummer"], strict=True))
+
+
 @pytest.mark.parametrize("user", ROLES)
 def test_the_same_number_on_every_output(app, user: str) -> None:  # type: ignore[no-untyped-def]
     client = login(app.server.test_client(), user)
     scope = scope_for(DEMO_USERS[user])
-    county_of = dict(
-        zip(
-            reference_table.kommuner(2024)["kommunenummer"],
-            reference_table.kommuner(2024)["fylkesnummer"],
-            strict=True,
-        )
-    )
+    county_of = _county_of()
     compared = withheld = 0
     seen: set[str] = set()
     differences: list[str] = []
@@ -328,13 +298,7 @@ def test_coverage_is_one_number_on_every_output(app, user: str) -> None:  # type
     the Morgenbrief, the weekly report (JSON) and the API show one value."""
     client = login(app.server.test_client(), user)
     scope = scope_for(DEMO_USERS[user])
-    county_of = dict(
-        zip(
-            reference_table.kommuner(2024)["kommunenummer"],
-            reference_table.kommuner(2024)["fylkesnummer"],
-            strict=True,
-        )
-    )
+    county_of = _county_of()
     compared = 0
     differences: list[str] = []
     for day in _dates():

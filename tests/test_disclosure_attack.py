@@ -51,7 +51,7 @@ import json
 import os
 import pickle
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -361,6 +361,12 @@ class AttackData:
     def scale(self, area: str, when: str) -> float:
         return 1e5 / self.pop(area, when)
 
+    def incidence(
+        self, c: Collector, area: str, date: str, cell: str, days: int, shown: Any
+    ) -> None:
+        """A shown rate per 100 000 of ``area``'s cases in the ``days`` days up to ``date``."""
+        c.scaled(area, date, cell, window(area, date, days), shown, self.scale(area, date))
+
     @staticmethod
     def in_span(terms: Iterable[tuple[str, str, float]], date: str) -> bool:
         """Whether the daily case counts of ``terms`` lie in the SPAN days up to ``date``
@@ -573,62 +579,63 @@ def _collect_oversikt(data: AttackData, c: Collector, role: str, user: str) -> N
                     _overview_row(data, c, fylke(match.group(1)), date, row, "table")
 
 
-def _collect_kommune(data: AttackData, c: Collector, role: str, user: str) -> None:
+def _page_responses(
+    data: AttackData,
+    user: str,
+    kommuner: Iterable[str],
+    output: str,
+    inputs: tuple[str, str] = ("select.value", "date.date"),
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(kommune, date, response) of the page callback of ``output`` ("<page>-<id>.<property>")
+    as ``user`` calls it for each of ``kommuner`` and each date (the page's ``inputs``: its
+    kommune and its date), where the app answers: a refusal yields nothing."""
     client = data.client(user)
-    dep = data.dep("kommune-cards.children")
-    for kommune in ROLES[role]["kommuner"]:
+    dep = data.dep(output)
+    page = output.split("-")[0]
+    select, day = (f"{page}-{name}" for name in inputs)
+    for kommune in kommuner:
         for date in DATES:
-            response = dash_call(
-                client, dep, {"kommune-select.value": kommune, "kommune-date.date": date}
-            )
-            if not response:
+            response = dash_call(client, dep, {select: kommune, day: date})
+            if response:
+                yield kommune, date, response
+
+
+def _collect_kommune(data: AttackData, c: Collector, role: str, user: str) -> None:
+    for kommune, date, response in _page_responses(
+        data, user, ROLES[role]["kommuner"], "kommune-cards.children"
+    ):
+        county = fylke(data.county_of[kommune])
+        for card in components(response["kommune-cards"]["children"], "CardBody"):
+            texts = [t for _i, t in leaves(card)]
+            if len(texts) < 2:
                 continue
-            county = fylke(data.county_of[kommune])
-            for card in components(response["kommune-cards"]["children"], "CardBody"):
-                texts = [t for _i, t in leaves(card)]
-                if len(texts) < 2:
-                    continue
-                label, value, note = texts[0], texts[1], texts[2] if len(texts) > 2 else ""
-                if label.startswith("Tilfeller siste 7 dager"):
-                    c.count(kommune, date, "card cases_7d", window(kommune, date, 7), value)
-                    match = re.search(r"7 dager før:\s*(.+)$", note)
+            label, value, note = texts[0], texts[1], texts[2] if len(texts) > 2 else ""
+            if label.startswith("Tilfeller siste 7 dager"):
+                c.count(kommune, date, "card cases_7d", window(kommune, date, 7), value)
+                match = re.search(r"7 dager før:\s*(.+)$", note)
+                if match:
+                    c.count(
+                        kommune,
+                        date,
+                        "card cases_prev_7d",
+                        window(kommune, date, 7, skip=7),
+                        match.group(1),
+                    )
+                else:
+                    c.unparsed.append(f"kommune/{role}/{kommune}/{date}: note {note!r}")
+            for days in (7, 14):
+                if label.startswith(f"{days}-dagers insidens"):
+                    # the kommune's value, then the note's county and nation
+                    shown_in = [(kommune, value)]
+                    match = COMPARE.match(note)
                     if match:
-                        c.count(
-                            kommune,
-                            date,
-                            "card cases_prev_7d",
-                            window(kommune, date, 7, skip=7),
-                            match.group(1),
-                        )
+                        shown_in += [(county, match["county"]), (NATION, match["nation"])]
                     else:
                         c.unparsed.append(f"kommune/{role}/{kommune}/{date}: note {note!r}")
-                for days in (7, 14):
-                    if label.startswith(f"{days}-dagers insidens"):
-                        c.scaled(
-                            kommune,
-                            date,
-                            f"card incidence_{days}d",
-                            window(kommune, date, days),
-                            value,
-                            data.scale(kommune, date),
-                        )
-                        match = COMPARE.match(note)
-                        if not match:
-                            c.unparsed.append(f"kommune/{role}/{kommune}/{date}: note {note!r}")
-                            continue
-                        for area, shown in ((county, match["county"]), (NATION, match["nation"])):
-                            c.scaled(
-                                area,
-                                date,
-                                f"card incidence_{days}d",
-                                window(area, date, days),
-                                shown,
-                                data.scale(area, date),
-                            )
-            data.figure_lines(c, response["kommune-daily"]["figure"], kommune, date, "daily")
-            data.figure_lines(
-                c, response["kommune-incidence"]["figure"], kommune, date, "incidence"
-            )
+                    for area, shown in shown_in:
+                        data.incidence(c, area, date, f"card incidence_{days}d", days, shown)
+        data.figure_lines(c, response["kommune-daily"]["figure"], kommune, date, "daily")
+        data.figure_lines(c, response["kommune-incidence"]["figure"], kommune, date, "incidence")
 
 
 def _collect_kart(data: AttackData, c: Collector, role: str, user: str) -> None:
@@ -730,124 +737,90 @@ def _collect_ukerapport(data: AttackData, c: Collector, role: str, user: str) ->
 
 
 def _collect_morgenbrief(data: AttackData, c: Collector, role: str, user: str) -> None:
-    client = data.client(user)
-    dep = data.dep("brief-body.children")
-    for kommune in ROLES[role]["reports"]:
+    for kommune, date, response in _page_responses(
+        data, user, ROLES[role]["reports"], "brief-body.children"
+    ):
         county = fylke(data.county_of[kommune])
-        for date in DATES:
-            response = dash_call(
-                client, dep, {"brief-select.value": kommune, "brief-date.date": date}
-            )
-            if not response:
+        body = response["brief-body"]["children"]
+        yesterday = (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
+        for card in components(body, "CardBody"):
+            texts = leaves(card)
+            ids = [i for i, _t in texts if i and str(i).startswith("brief-")]
+            if not ids:
                 continue
-            body = response["brief-body"]["children"]
-            yesterday = (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
-            for card in components(body, "CardBody"):
-                texts = leaves(card)
-                ids = [i for i, _t in texts if i and str(i).startswith("brief-")]
-                if not ids:
-                    continue
-                key = ids[0][len("brief-") :]
-                value = next(t for i, t in texts if i == ids[0])
-                compare = next((COMPARE.match(t) for _i, t in texts if COMPARE.match(t)), None)
-                if key == "cases_24h":
-                    c.count(kommune, date, "card cases_24h", attacker.day(kommune, date), value)
-                elif key == "cases_7d":
-                    c.count(kommune, date, "card cases_7d", window(kommune, date, 7), value)
-                    if compare:
-                        c.count(
-                            county,
-                            date,
-                            "card cases_7d",
-                            window(county, date, 7),
-                            compare["county"],
-                        )
-                        c.count(
-                            NATION,
-                            date,
-                            "card cases_7d",
-                            window(NATION, date, 7),
-                            compare["nation"],
-                        )
-                elif key in ("incidence_7d", "incidence_14d"):
-                    days = 7 if key == "incidence_7d" else 14
+            key = ids[0][len("brief-") :]
+            value = next(t for i, t in texts if i == ids[0])
+            compare = next((COMPARE.match(t) for _i, t in texts if COMPARE.match(t)), None)
+            if key == "cases_24h":
+                c.count(kommune, date, "card cases_24h", attacker.day(kommune, date), value)
+            elif key == "cases_7d":
+                c.count(kommune, date, "card cases_7d", window(kommune, date, 7), value)
+                if compare:
+                    c.count(
+                        county,
+                        date,
+                        "card cases_7d",
+                        window(county, date, 7),
+                        compare["county"],
+                    )
+                    c.count(
+                        NATION,
+                        date,
+                        "card cases_7d",
+                        window(NATION, date, 7),
+                        compare["nation"],
+                    )
+            elif key in ("incidence_7d", "incidence_14d"):
+                days = 7 if key == "incidence_7d" else 14
+                data.incidence(c, kommune, date, f"card {key}", days, value)
+                if compare:
+                    for area, shown in (
+                        (county, compare["county"]),
+                        (NATION, compare["nation"]),
+                    ):
+                        data.incidence(c, area, date, f"card {key}", days, shown)
+        changes = {
+            "Nye tilfeller siste døgn": (1, False),
+            "Nye tilfeller siste 7 dager": (7, False),
+            "7-dagers insidens": (7, True),
+            "14-dagers insidens": (14, True),
+        }
+        for ident, text in leaves(body):
+            if ident != "brief-changes":
+                continue
+            match = CHANGE.match(text)
+            if not match or match["label"] not in changes:
+                if any(label in text for label in changes):
+                    c.unparsed.append(f"morgenbrief/{role}/{kommune}/{date}: {text!r}")
+                continue
+            days, is_rate = changes[match["label"]]
+            for when, shown in ((yesterday, match["a"]), (date, match["b"])):
+                terms = window(kommune, when, days)
+                if is_rate:
                     c.scaled(
                         kommune,
                         date,
-                        f"card {key}",
-                        window(kommune, date, days),
-                        value,
-                        data.scale(kommune, date),
+                        f"change {match['label']} {when}",
+                        terms,
+                        shown,
+                        data.scale(kommune, when),
                     )
-                    if compare:
-                        for area, shown in (
-                            (county, compare["county"]),
-                            (NATION, compare["nation"]),
-                        ):
-                            c.scaled(
-                                area,
-                                date,
-                                f"card {key}",
-                                window(area, date, days),
-                                shown,
-                                data.scale(area, date),
-                            )
-            changes = {
-                "Nye tilfeller siste døgn": (1, False),
-                "Nye tilfeller siste 7 dager": (7, False),
-                "7-dagers insidens": (7, True),
-                "14-dagers insidens": (14, True),
-            }
-            for ident, text in leaves(body):
-                if ident != "brief-changes":
-                    continue
-                match = CHANGE.match(text)
-                if not match or match["label"] not in changes:
-                    if any(label in text for label in changes):
-                        c.unparsed.append(f"morgenbrief/{role}/{kommune}/{date}: {text!r}")
-                    continue
-                days, is_rate = changes[match["label"]]
-                for when, shown in ((yesterday, match["a"]), (date, match["b"])):
-                    terms = window(kommune, when, days)
-                    if is_rate:
-                        c.scaled(
-                            kommune,
-                            date,
-                            f"change {match['label']} {when}",
-                            terms,
-                            shown,
-                            data.scale(kommune, when),
-                        )
-                    else:
-                        c.count(kommune, date, f"change {match['label']} {when}", terms, shown)
-            for row in components(body, "Tr"):
-                cells = [t for _i, t in leaves(row)]
-                found = re.search(r"\((\d{4})\)\s*$", cells[0]) if cells else None
-                if not found or len(cells) < 4 or found.group(1) not in data.county_of:
-                    continue
-                nb = found.group(1)
-                if nb not in ROLES[role]["kommuner"]:
-                    continue
-                c.count(nb, date, "neighbour cases_7d", window(nb, date, 7), cells[1])
-                c.scaled(
-                    nb,
-                    date,
-                    "neighbour incidence_7d",
-                    window(nb, date, 7),
-                    cells[2],
-                    data.scale(nb, date),
-                )
-                c.scaled(
-                    nb,
-                    date,
-                    "neighbour incidence_14d",
-                    window(nb, date, 14),
-                    cells[3],
-                    data.scale(nb, date),
-                )
-            for output in ("brief-daily", "brief-incidence"):
-                figure = response.get(output, {}).get("figure") or {}
-                data.figure_lines(c, figure, kommune, date, output)
+                else:
+                    c.count(kommune, date, f"change {match['label']} {when}", terms, shown)
+        for row in components(body, "Tr"):
+            cells = [t for _i, t in leaves(row)]
+            found = re.search(r"\((\d{4})\)\s*$", cells[0]) if cells else None
+            if not found or len(cells) < 4 or found.group(1) not in data.county_of:
+                continue
+            nb = found.group(1)
+            if nb not in ROLES[role]["kommuner"]:
+                continue
+            c.count(nb, date, "neighbour cases_7d", window(nb, date, 7), cells[1])
+            data.incidence(c, nb, date, "neighbour incidence_7d", 7, cells[2])
+            data.incidence(c, nb, date, "neighbour incidence_14d", 14, cells[3])
+        for output in ("brief-daily", "brief-incidence"):
+            figure = response.get(output, {}).get("figure") or {}
+            data.figure_lines(c, figure, kommune, date, output)
 
 
 RISK_BANDS = ("65–74", "75–79", "80–84", "85+")
@@ -863,129 +836,115 @@ def _collect_vaksinasjon(data: AttackData, c: Collector, role: str, user: str) -
     """Vaksinasjon (route 6): residents 65+ without dose 1 by band — the table's counts and
     shares, the cards (count, share, 65+ dose-1 coverage), the heatmap's dose-1 column and
     the neighbour table's "65+ uten dose 1"."""
-    client = data.client(user)
-    dep = data.dep("vaksinasjon-unvaccinated.children")
-    for kommune in ROLES[role]["kommuner"]:
-        for date in DATES:
-            response = dash_call(
-                client, dep, {"vaksinasjon-select.value": kommune, "vaksinasjon-date.date": date}
-            )
-            if not response:
+    for kommune, date, response in _page_responses(
+        data, user, ROLES[role]["kommuner"], "vaksinasjon-unvaccinated.children"
+    ):
+        population: dict[str, float] = {}
+        table = response.get("vaksinasjon-unvaccinated", {}).get("children")
+        for row in components(table, "Tr"):
+            cells = [t for _i, t in leaves(row)]
+            if len(cells) < 4:
                 continue
-            population: dict[str, float] = {}
-            table = response.get("vaksinasjon-unvaccinated", {}).get("children")
-            for row in components(table, "Tr"):
-                cells = [t for _i, t in leaves(row)]
-                if len(cells) < 4:
+            label = cells[0].replace(" år", "").strip()
+            if label in RISK_BANDS:
+                terms, band = _vaccination_terms(kommune, date, (label,)), label
+            elif label.startswith("65+"):
+                terms, band = _vaccination_terms(kommune, date), "65+"
+            else:
+                continue
+            pop = attacker.read(cells[1])
+            if pop is None or pop.kind != "number":
+                c.unparsed.append(f"vaksinasjon/{role}/{kommune}/{date}: population {cells[1]!r}")
+                continue
+            # no more unvaccinated than residents (public population)
+            c.bound(kommune, date, f"residents {band}", terms, 0.0, pop.value, cells[1])
+            if pop.value <= 0:
+                continue
+            population[band] = pop.value
+            c.count(kommune, date, f"table uten dose 1 {band}", terms, cells[2])
+            c.scaled(kommune, date, f"table andel {band}", terms, cells[3], 100 / pop.value)
+        cards = {
+            i: [
+                t
+                for j, t in leaves(response.get("vaksinasjon-cards", {}).get("children"))
+                if j == i
+            ]
+            for i in ("vaksinasjon-card-unvaccinated", "vaksinasjon-card-65-1")
+        }
+        total = _vaccination_terms(kommune, date)
+        texts = cards["vaksinasjon-card-unvaccinated"]
+        if len(texts) >= 3:
+            c.count(kommune, date, "card uten dose 1 65+", total, texts[1])
+            match = re.search(r"av (.+?) innbyggere 65\+ \((.+)\)", texts[2])
+            pop65 = attacker.read(match.group(1)) if match else None
+            if match and pop65 is not None and pop65.kind == "number" and pop65.value > 0:
+                population.setdefault("65+", pop65.value)
+                c.scaled(kommune, date, "card andel 65+", total, match.group(2), 100 / pop65.value)
+            else:
+                c.unparsed.append(f"vaksinasjon/{role}/{kommune}/{date}: {texts[2]!r}")
+        texts = cards["vaksinasjon-card-65-1"]
+        if len(texts) >= 2 and "65+" in population and not texts[1].endswith("*"):
+            c.scaled(
+                kommune,
+                date,
+                "card 65+ dose 1",
+                total,
+                texts[1],
+                100 / population["65+"],
+                complement=100.0,
+            )
+        heatmap = response.get("vaksinasjon-heatmap", {}).get("figure") or {}
+        for trace in heatmap.get("data", []):
+            if trace.get("type") != "heatmap":
+                continue
+            columns = list(trace.get("x") or [])
+            rows = list(trace.get("y") or [])
+            if "Dose 1" not in columns:
+                continue
+            j = columns.index("Dose 1")
+            zs = trace.get("z") or []
+            custom = trace.get("customdata") or []
+            for i, label in enumerate(rows):
+                band = "65+" if str(label).startswith("65+") else str(label)
+                if band not in population:
                     continue
-                label = cells[0].replace(" år", "").strip()
-                if label in RISK_BANDS:
-                    terms, band = _vaccination_terms(kommune, date, (label,)), label
-                elif label.startswith("65+"):
-                    terms, band = _vaccination_terms(kommune, date), "65+"
-                else:
-                    continue
-                pop = attacker.read(cells[1])
-                if pop is None or pop.kind != "number":
-                    c.unparsed.append(
-                        f"vaksinasjon/{role}/{kommune}/{date}: population {cells[1]!r}"
-                    )
-                    continue
-                # no more unvaccinated than residents (public population)
-                c.bound(kommune, date, f"residents {band}", terms, 0.0, pop.value, cells[1])
-                if pop.value <= 0:
-                    continue
-                population[band] = pop.value
-                c.count(kommune, date, f"table uten dose 1 {band}", terms, cells[2])
-                c.scaled(kommune, date, f"table andel {band}", terms, cells[3], 100 / pop.value)
-            cards = {
-                i: [
-                    t
-                    for j, t in leaves(response.get("vaksinasjon-cards", {}).get("children"))
-                    if j == i
-                ]
-                for i in ("vaksinasjon-card-unvaccinated", "vaksinasjon-card-65-1")
-            }
-            total = _vaccination_terms(kommune, date)
-            texts = cards["vaksinasjon-card-unvaccinated"]
-            if len(texts) >= 3:
-                c.count(kommune, date, "card uten dose 1 65+", total, texts[1])
-                match = re.search(r"av (.+?) innbyggere 65\+ \((.+)\)", texts[2])
-                pop65 = attacker.read(match.group(1)) if match else None
-                if match and pop65 is not None and pop65.kind == "number" and pop65.value > 0:
-                    population.setdefault("65+", pop65.value)
+                terms = (
+                    _vaccination_terms(kommune, date)
+                    if band == "65+"
+                    else _vaccination_terms(kommune, date, (band,))
+                )
+                z = array_values(zs[i])[j] if i < len(zs) else None
+                text = custom[i][j] if i < len(custom) and j < len(custom[i]) else None
+                scale = 100 / population[band]
+                for shown, what in ((text, "hover"), (z, "z")):
+                    if what == "z" and z is None:
+                        continue  # the hover says why
+                    reading = attacker.read(shown)
+                    if reading is not None and reading.kind == "number" and reading.value >= 100:
+                        continue  # shown at most 100 %: capped, no bound
                     c.scaled(
-                        kommune, date, "card andel 65+", total, match.group(2), 100 / pop65.value
+                        kommune,
+                        date,
+                        f"heatmap dose 1 {band} {what}",
+                        terms,
+                        shown,
+                        scale,
+                        complement=100.0,
                     )
-                else:
-                    c.unparsed.append(f"vaksinasjon/{role}/{kommune}/{date}: {texts[2]!r}")
-            texts = cards["vaksinasjon-card-65-1"]
-            if len(texts) >= 2 and "65+" in population and not texts[1].endswith("*"):
-                c.scaled(
-                    kommune,
-                    date,
-                    "card 65+ dose 1",
-                    total,
-                    texts[1],
-                    100 / population["65+"],
-                    complement=100.0,
-                )
-            heatmap = response.get("vaksinasjon-heatmap", {}).get("figure") or {}
-            for trace in heatmap.get("data", []):
-                if trace.get("type") != "heatmap":
-                    continue
-                columns = list(trace.get("x") or [])
-                rows = list(trace.get("y") or [])
-                if "Dose 1" not in columns:
-                    continue
-                j = columns.index("Dose 1")
-                zs = trace.get("z") or []
-                custom = trace.get("customdata") or []
-                for i, label in enumerate(rows):
-                    band = "65+" if str(label).startswith("65+") else str(label)
-                    if band not in population:
-                        continue
-                    terms = (
-                        _vaccination_terms(kommune, date)
-                        if band == "65+"
-                        else _vaccination_terms(kommune, date, (band,))
-                    )
-                    z = array_values(zs[i])[j] if i < len(zs) else None
-                    text = custom[i][j] if i < len(custom) and j < len(custom[i]) else None
-                    scale = 100 / population[band]
-                    for shown, what in ((text, "hover"), (z, "z")):
-                        if what == "z" and z is None:
-                            continue  # the hover says why
-                        reading = attacker.read(shown)
-                        if (
-                            reading is not None
-                            and reading.kind == "number"
-                            and reading.value >= 100
-                        ):
-                            continue  # shown at most 100 %: capped, no bound
-                        c.scaled(
-                            kommune,
-                            date,
-                            f"heatmap dose 1 {band} {what}",
-                            terms,
-                            shown,
-                            scale,
-                            complement=100.0,
-                        )
-            neighbours = response.get("vaksinasjon-neighbours", {}).get("children")
-            for row in components(neighbours, "Tr"):
-                cells = [t for _i, t in leaves(row)]
-                found = re.search(r"\((\d{4})\)\s*$", cells[0]) if cells else None
-                if not found or len(cells) < 6:
-                    continue
-                code = found.group(1)
-                c.count(
-                    code,
-                    date,
-                    "neighbour table 65+ uten dose 1",
-                    _vaccination_terms(code, date),
-                    cells[5],
-                )
+        neighbours = response.get("vaksinasjon-neighbours", {}).get("children")
+        for row in components(neighbours, "Tr"):
+            cells = [t for _i, t in leaves(row)]
+            found = re.search(r"\((\d{4})\)\s*$", cells[0]) if cells else None
+            if not found or len(cells) < 6:
+                continue
+            code = found.group(1)
+            c.count(
+                code,
+                date,
+                "neighbour table 65+ uten dose 1",
+                _vaccination_terms(code, date),
+                cells[5],
+            )
 
 
 def _collect_klynger(data: AttackData, c: Collector, role: str, user: str) -> None:
@@ -1230,32 +1189,26 @@ def _collect_pdf(data: AttackData, c: Collector, role: str, user: str) -> None:
 def _collect_krisemote(data: AttackData, c: Collector, role: str, user: str) -> None:
     """Krisemøte (route 10): the wall's cases and incidence with county and nation, and the
     120-day incidence figure's lines."""
-    client = data.client(user)
-    dep = data.dep("krise-panels.children")
-    for kommune in ROLES[role]["reports"]:
+    for kommune, date, response in _page_responses(
+        data, user, ROLES[role]["reports"], "krise-panels.children", ("kommune.data", "date.data")
+    ):
         county = fylke(data.county_of[kommune])
-        for date in DATES:
-            response = dash_call(
-                client, dep, {"krise-kommune.data": kommune, "krise-date.data": date}
-            )
-            if not response:
+        panels = response["krise-panels"]["children"]
+        texts = leaves(panels)
+        for n, (ident, shown) in enumerate(texts):
+            key = str(ident or "")[len("krise-") :]
+            if not str(ident or "").startswith("krise-") or key not in KEY_WINDOWS:
                 continue
-            panels = response["krise-panels"]["children"]
-            texts = leaves(panels)
-            for n, (ident, shown) in enumerate(texts):
-                key = str(ident or "")[len("krise-") :]
-                if not str(ident or "").startswith("krise-") or key not in KEY_WINDOWS:
-                    continue
-                _key_figure(data, c, kommune, date, f"krise {key}", key, shown)
-                compare = next(
-                    (COMPARE.match(t) for _i, t in texts[n + 1 : n + 4] if COMPARE.match(t)),
-                    None,
-                )
-                if compare:
-                    for area, value in ((county, compare["county"]), (NATION, compare["nation"])):
-                        _key_figure(data, c, area, date, f"krise {key}", key, value)
-            for graph in components(panels, "Graph"):
-                data.figure_lines(c, graph["props"].get("figure") or {}, kommune, date, "krise")
+            _key_figure(data, c, kommune, date, f"krise {key}", key, shown)
+            compare = next(
+                (COMPARE.match(t) for _i, t in texts[n + 1 : n + 4] if COMPARE.match(t)),
+                None,
+            )
+            if compare:
+                for area, value in ((county, compare["county"]), (NATION, compare["nation"])):
+                    _key_figure(data, c, area, date, f"krise {key}", key, value)
+        for graph in components(panels, "Graph"):
+            data.figure_lines(c, graph["props"].get("figure") or {}, kommune, date, "krise")
 
 
 COLLECT: dict[str, Callable[[AttackData, Collector, str, str], None]] = {

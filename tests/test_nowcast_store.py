@@ -14,7 +14,7 @@ import pytest
 from data import nowcast as nc
 from data.queries import cases_daily, completeness, growth
 from data.scope import Scope
-from tests.dash_http import KOMMUNE_OUTPUTS, call, values
+from tests.dash_http import KOMMUNE_OUTPUTS, call, find, values
 from tests.test_morgenbrief import OUTPUTS as BRIEF_OUTPUTS
 from tests.test_page_testing import data_date, sql
 
@@ -117,8 +117,9 @@ def true_counts(kommune: str, end: dt.date) -> np.ndarray:
     )["cases"].to_numpy(dtype="float64")
 
 
-def test_few_cases_are_not_shown(app) -> None:
-    end = data_date()
+def quiet_kommune(end: dt.date) -> str:
+    """A kommune with fewer cases than the growth estimate needs in the window ending on
+    ``end`` (from the raw cases)."""
     quiet = sql(
         'select k.kommunenummer from kommune k left join "case" c on c.kommunenummer = '
         "k.kommunenummer and c.test_date > :since where k.structure = 2024 "
@@ -126,7 +127,12 @@ def test_few_cases_are_not_shown(app) -> None:
         since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
         n=nc.MIN_CASES,
     )
-    kommune = str(quiet["kommunenummer"].iloc[0])
+    return str(quiet["kommunenummer"].iloc[0])
+
+
+def test_few_cases_are_not_shown(app) -> None:
+    end = data_date()
+    kommune = quiet_kommune(end)
     g = growth.kommune_growth(scope=Scope.full(), kommunenummer=kommune, date=end)["growth"]
     assert not g.shown and g.reason == "few_cases"
     assert np.isnan(g.p_growth) and g.rt is None
@@ -142,22 +148,6 @@ def _kommune_page(client, kommune: str, date: dt.date) -> dict:
     return body["response"]
 
 
-def _find(tree: object, component_id: str) -> dict | None:
-    """The component with ``component_id`` in a Dash JSON tree."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == component_id:
-            return tree
-        children = props.get("children", tree.get("children"))
-        return _find(children, component_id) if children is not None else None
-    if isinstance(tree, list):
-        for item in tree:
-            found = _find(item, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def _text(tree: dict | None) -> str:
     assert tree is not None
     return str(tree["props"]["children"])
@@ -169,8 +159,8 @@ def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None
     g = result["growth"]
     response = _kommune_page(client, kommune, end)
     cards = response["kommune-cards"]["children"]
-    value = _text(_find(cards, "kommune-growth-value"))
-    line = _text(_find(cards, "kommune-growth-line"))
+    value = _text(find(cards, "kommune-growth-value"))
+    line = _text(find(cards, "kommune-growth-line"))
     weekly = round(100 * g.weekly[0])
     assert value == f"{'+' if weekly > 0 else '−' if weekly < 0 else ''}{abs(weekly)} % per uke"
     p = round(100 * g.p_growth)
@@ -192,7 +182,7 @@ def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None
         inputs=[("brief-select", "value", kommune), ("brief-date", "date", end.isoformat())],
     )
     assert status == 200
-    assert _text(_find(body["response"]["brief-body"], "brief-growth-value")) == value
+    assert _text(find(body["response"]["brief-body"], "brief-growth-value")) == value
     brief_band = [
         t
         for t in body["response"]["brief-daily"]["figure"]["data"]
@@ -204,17 +194,10 @@ def test_kommune_page_and_brief_show_growth_and_the_nowcast_band(client) -> None
 
 def test_kommune_page_says_why_growth_is_not_shown(client) -> None:
     end = data_date()
-    quiet = sql(
-        'select k.kommunenummer from kommune k left join "case" c on c.kommunenummer = '
-        "k.kommunenummer and c.test_date > :since where k.structure = 2024 "
-        "group by k.kommunenummer having count(c.id) < :n limit 1",
-        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
-        n=nc.MIN_CASES,
-    )
-    response = _kommune_page(client, str(quiet["kommunenummer"].iloc[0]), end)
+    response = _kommune_page(client, quiet_kommune(end), end)
     cards = response["kommune-cards"]["children"]
-    assert _text(_find(cards, "kommune-growth-value")) == "–"
-    assert _text(_find(cards, "kommune-growth-line")) == (
+    assert _text(find(cards, "kommune-growth-value")) == "–"
+    assert _text(find(cards, "kommune-growth-line")) == (
         f"Ikke vist: færre enn {nc.MIN_CASES} tilfeller siste {nc.WINDOW} dager."
     )
 

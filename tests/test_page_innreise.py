@@ -19,7 +19,7 @@ from data.queries import AreaLevel
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
 from data.scope import Scope
-from tests.dash_http import call
+from tests.dash_http import call, find, page_response
 
 OUTPUTS = [
     ("innreise-title", "children"),
@@ -96,23 +96,6 @@ def _busy_date(kommunenummer: str, days: int) -> dt.date:
 
 def _kommune_fylke() -> pd.DataFrame:
     return _sql("SELECT kommunenummer, fylkesnummer, name FROM kommune WHERE structure = 2024")
-
-
-def _find(node: Any, component_id: str) -> Any:
-    """A component (as JSON) with the given id anywhere in a callback's output."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node
-        for value in node.values():
-            hit = _find(value, component_id)
-            if hit is not None:
-                return hit
-    elif isinstance(node, list):
-        for value in node:
-            hit = _find(value, component_id)
-            if hit is not None:
-                return hit
-    return None
 
 
 def _text(node: Any) -> str:
@@ -282,17 +265,7 @@ def test_local_rule_replaces_national_for_its_kommune_only(app) -> None:
 
 # --------------------------------------------------------------------------- over HTTP
 def _page(client: Any, kommunenummer: str, date: str | None, window: int = 14) -> dict:
-    status, body, _ = call(
-        client,
-        outputs=OUTPUTS,
-        inputs=[
-            ("innreise-select", "value", kommunenummer),
-            ("innreise-date", "date", date),
-            ("innreise-window", "value", window),
-        ],
-    )
-    assert status == 200
-    return body["response"]
+    return page_response(client, "innreise", OUTPUTS, kommunenummer, date, window=window)
 
 
 @pytest.mark.parametrize(
@@ -311,7 +284,7 @@ def test_page_renders_with_raw_numbers(client, kommunenummer: str, name: str) ->
     assert response["innreise-alert"]["children"] is None
     raw = _raw_arrivals(*arrival_metrics.window(end, 14))
     expected = _expected(raw[raw["kommunenummer"] == kommunenummer], end, texts.PENDING_DAYS)
-    card = _text(_find(response["innreise-cards"], "innreise-card-registered"))
+    card = _text(find(response["innreise-cards"], "innreise-card-registered"))
     assert formatting.number(expected["registered"]) in card
     funnel = response["innreise-funnel"]["figure"]["data"][0]
     assert funnel["type"] == "funnel"

@@ -17,24 +17,14 @@ from dashboard.metrics import clusters as cluster_metrics
 from data import db
 from data.schema import AuditLog
 from tests.conftest import login
-from tests.dash_http import CHAIN_OUTPUTS, KLYNGER_OUTPUTS, call, values
+from tests.dash_http import CHAIN_OUTPUTS, KLYNGER_OUTPUTS, call, page_response, values
 from tests.test_page_testing import sql
 
 ROLE_USERS = [u for u in DEMO_USERS if u != "test-full"]
 
 
 def page(client: Any, kommune: str | None, date: str | None, view: str | None = None) -> dict:
-    status, body, _ = call(
-        client,
-        outputs=KLYNGER_OUTPUTS,
-        inputs=[
-            ("klynger-select", "value", kommune),
-            ("klynger-date", "date", date),
-            ("klynger-view", "value", view),
-        ],
-    )
-    assert status == 200
-    return body["response"]
+    return page_response(client, "klynger", KLYNGER_OUTPUTS, kommune, date, view=view)
 
 
 def chain(client: Any, cluster_id: str) -> tuple[int, dict]:

@@ -22,7 +22,7 @@ from data.codes import AGE_BANDS
 from data.queries import AreaLevel
 from data.queries import certificates as certificate_queries
 from data.scope import Scope
-from tests.dash_http import call
+from tests.dash_http import page_response
 from tests.test_page_innreise import _find, _text
 
 MAIN = [
@@ -222,23 +222,11 @@ def test_small_numbers_are_withheld(app) -> None:
 
 # --------------------------------------------------------------------------- over HTTP
 def _main(client: Any, kommunenummer: str, date: str | None) -> dict:
-    status, body, _ = call(
-        client,
-        outputs=MAIN,
-        inputs=[("sertifikat-select", "value", kommunenummer), ("sertifikat-date", "date", date)],
-    )
-    assert status == 200
-    return body["response"]
+    return page_response(client, "sertifikat", MAIN, kommunenummer, date)
 
 
 def _compare(client: Any, kommunenummer: str, date: str) -> dict:
-    status, body, _ = call(
-        client,
-        outputs=COMPARE,
-        inputs=[("sertifikat-select", "value", kommunenummer), ("sertifikat-date", "date", date)],
-    )
-    assert status == 200
-    return body["response"]
+    return page_response(client, "sertifikat", COMPARE, kommunenummer, date)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from data import db
 from data.queries import testing as testing_queries
 from data.scope import Scope
 from tests.conftest import login
-from tests.dash_http import call, values
+from tests.dash_http import find, page_response, texts, values
 
 OUTPUTS = [
     ("testing-title", "children"),
@@ -37,35 +37,7 @@ OUTPUTS = [
 
 # --------------------------------------------------------------------------- helpers
 def page(client: Any, kommune: str | None, date: str | None) -> dict[str, Any]:
-    status, body, _ = call(
-        client,
-        outputs=OUTPUTS,
-        inputs=[("testing-select", "value", kommune), ("testing-date", "date", date)],
-    )
-    assert status == 200
-    return body["response"]
-
-
-def find(tree: Any, component_id: str) -> Any:
-    """The component with ``component_id`` in a serialised Dash component tree."""
-    if isinstance(tree, dict):
-        if tree.get("props", {}).get("id") == component_id:
-            return tree
-        return next((f for v in tree.values() if (f := find(v, component_id)) is not None), None)
-    if isinstance(tree, list):
-        return next((f for v in tree if (f := find(v, component_id)) is not None), None)
-    return None
-
-
-def texts(tree: Any) -> list[str]:
-    """The visible strings of a component tree, in order (children only, not class names)."""
-    if isinstance(tree, str):
-        return [tree]
-    if isinstance(tree, dict):
-        return texts(tree.get("props", {}).get("children")) if "props" in tree else []
-    if isinstance(tree, list):
-        return [t for v in tree for t in texts(v)]
-    return []
+    return page_response(client, "testing", OUTPUTS, kommune, date)
 
 
 def card(response: dict[str, Any], output: str, card_id: str) -> list[str]:
@@ -275,18 +247,6 @@ def test_unknown_kommune_gives_a_clear_message(client) -> None:
 def test_date_outside_the_data_is_clamped(client) -> None:
     response = page(client, "0301", "2031-01-01")
     assert response["testing-date"]["date"] == data_date().isoformat()
-
-
-def test_other_kommune_is_refused_for_a_restricted_role(app) -> None:
-    client = login(app.server.test_client(), "krise-bergen")
-    status, body, _ = call(
-        client,
-        outputs=OUTPUTS,
-        inputs=[("testing-select", "value", "0301"), ("testing-date", "date", None)],
-    )
-    assert status == 200
-    assert not body.get("response")
-    assert "Ingen tilgang" in json.dumps(body, ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- protection

@@ -184,6 +184,22 @@ def _record(scope: Scope = ADMIN, **changes: Any) -> rules.RecordedRule:
     return rules.record_rule_version(scope=scope, **values)
 
 
+def _local_isolation(
+    code: str, name: str, days: int, valid_from: dt.date, scope: Scope = ADMIN
+) -> rules.RecordedRule:
+    """A kommune's own isolation rule of ``days`` days, its text and authority named after
+    the kommune (``name``)."""
+    return _record(
+        scope,
+        scope_level="kommune",
+        scope_code=code,
+        parameters={"isolation_days": days, "mandatory": True},
+        text_nb=f"{name}: isolasjon i {days} dager.",
+        authority=f"{name} kommune",
+        valid_from=valid_from,
+    )
+
+
 def _count(table: Any, *where: Any) -> int:
     with db.engine().connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar())
@@ -233,15 +249,7 @@ def test_as_of_queries_across_version_boundaries(store: Path) -> None:
 def test_local_rule_overrides_national_for_one_kommune_only(store: Path) -> None:
     national = _national_id("isolasjon", "2022-01-14")
     lege = scope_for(DEMO_USERS["lege-oslo"])
-    local = _record(
-        lege,
-        scope_level="kommune",
-        scope_code="0301",
-        parameters={"isolation_days": 3, "mandatory": True},
-        text_nb="Oslo: isolasjon i 3 dager.",
-        authority="Oslo kommune",
-        valid_from=D(2022, 1, 20),
-    )
+    local = _local_isolation("0301", "Oslo", 3, D(2022, 1, 20), lege)
     assert local.supersedes_id is None  # the first local version of the rule for Oslo
     oslo = _in_force("0301", D(2022, 1, 20), "isolation").iloc[0]
     assert oslo["id"] == local.id and oslo["scope_level"] == "kommune"
@@ -575,14 +583,7 @@ def test_persons_in_isolation_follow_the_rule_in_force(store: Path) -> None:
     assert list(series["persons"]) == [0, 2, 2, 2, 2, 5, 5, 5, 3, 7, 4, 4, 4, 4, 0]
     assert list(series.loc[series["date"] == "2022-01-14", "isolation_days"]) == [5]
     # a local rule of 10 days for Bærum from 2022-01-14 changes the numbers from then on
-    _record(
-        scope_level="kommune",
-        scope_code="3201",
-        parameters={"isolation_days": 10, "mandatory": True},
-        text_nb="Bærum: isolasjon i 10 dager.",
-        authority="Bærum kommune",
-        valid_from=D(2022, 1, 14),
-    )
+    _local_isolation("3201", "Bærum", 10, D(2022, 1, 14))
     assert int(persons(D(2022, 1, 19))["persons"]) == 3 + 4
     assert int(persons(D(2022, 1, 23))["persons"]) == 3 + 4
     assert int(persons(D(2022, 1, 24))["persons"]) == 4

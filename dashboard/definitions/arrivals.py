@@ -2,75 +2,28 @@
 
 from __future__ import annotations
 
-from dashboard.definitions.core import MetricDefinition
+from dashboard.definitions.metrics import ARRIVALS_SOURCE as SOURCE
+from dashboard.definitions.metrics import metric
 from dashboard.i18n import N_
 
-SOURCE = N_("Innreiseregisteret (registrerte ankomster) med kommunens oppfølging")
+FUNNEL = metric("arrivals_funnel")
+ARRIVALS_DAILY = metric("arrivals_daily")
+QUALITY = metric("arrivals_quality")
+ENTRY_RULES = metric("entry_rules")
+
 PENDING_DAYS = 7  # follow-up still pending this many days after arrival is a quality flag
 WINDOW_OPTIONS = (7, 14, 28)
 DEFAULT_WINDOW = 14
 DAILY_DAYS = 56  # arrivals per day: the 8 weeks ending on the chosen date
-# The texts below name PENDING_DAYS (7) and DAILY_DAYS (8 weeks) as literals: a msgid is fixed
-# text (a test keeps them in step).
+# The texts (definitions.metrics) name PENDING_DAYS (7) and DAILY_DAYS (8 weeks) as literals: a
+# msgid is fixed text (a test keeps them in step).
 
-FUNNEL = MetricDefinition(
-    key="arrivals_funnel",
-    label=N_("Oppfølgingstrakt for innreisende"),
-    unit="personer",
-    definition=N_(
-        "Ankomster med oppholdskommunen som kommune og ankomstdato i vinduet som ender på valgt "
-        "dato. Registrert: alle registrerte ankomster. Testet innen fristen: testet ved "
-        "ankomst (test på grensen); tester tatt senere er ikke koblet til registreringen i "
-        "datagrunnlaget. Positive: positiv test, andel av de testede. Karantenekrav: ankomster "
-        "med krav om innreisekarantene. Oppfølging fullført: kommunens oppfølging er registrert "
-        "som fullført. Andeler er av de registrerte, unntatt positive (av de testede). "
-        "Trinnene er ikke nøstet: karantenekrav gjelder også dem som ikke testet positivt."
-    ),
-    source=SOURCE,
-)
-
-ARRIVALS_DAILY = MetricDefinition(
-    key="arrivals_daily",
-    label=N_("Ankomster per dag"),
-    unit="ankomster",
-    definition=N_(
-        "Registrerte ankomster per ankomstdato med kommunen som oppholdskommune, de siste 8 "
-        "ukene til og med valgt dato, fordelt på innreisested og avreiseland. De seks største "
-        "vises hver for seg, resten som «Andre». Det skraverte feltet er vinduet for trakten."
-    ),
-    source=SOURCE,
-)
-
-QUALITY = MetricDefinition(
-    key="arrivals_quality",
-    label=N_("Datakvalitet"),
-    unit="andel",
-    definition=N_(
-        "Uten F/D-nummer: registrerte uten fødselsnummer eller D-nummer, som gjør oppfølging og "
-        "kobling til prøvesvar vanskelig. Oppfølging venter fortsatt: ankomster for minst "
-        "7 dager siden (innen vinduet) der oppfølgingen ennå ikke er fullført "
-        "eller avsluttet. Testet uten svar: testet ved ankomst, men uten registrert "
-        "prøvesvar. Ikke nådd: oppfølgingen er avsluttet uten at personen ble nådd."
-    ),
-    source=SOURCE,
-)
 
 STATUS_NOW_NOTE = N_(
     "Oppfølgingsstatus og prøvesvar er slik de er registrert i datagrunnlaget nå, ikke slik "
     "de sto på valgt dato."
 )
 
-ENTRY_RULES = MetricDefinition(
-    key="entry_rules",
-    label=N_("Innreiseregler i kraft"),
-    unit="",
-    definition=N_(
-        "Regelversjoner i kategorien innreise som gjaldt på valgt dato: nasjonale regler og "
-        "eventuelle regler for fylket eller kommunen. Har samme regel en lokal versjon, vises "
-        "den lokale."
-    ),
-    source=N_("Regelregisteret i Situasjonsbilde (versjonerte regler)"),
-)
 
 STAGE_LABELS = {
     "registered": N_("Registrert"),

@@ -7,8 +7,14 @@ No data imports (layouts read this module); the category keys are those of
 
 from __future__ import annotations
 
-from dashboard.definitions.core import MetricDefinition
+from dashboard.definitions.metrics import metric
 from dashboard.i18n import N_
+
+IN_FORCE = metric("rules_in_force")
+IN_ISOLATION = metric("persons_in_isolation")
+IN_QUARANTINE = metric("persons_in_quarantine")
+TIMELINE = metric("rules_timeline")
+DIFF = metric("rules_diff")
 
 CATEGORY_LABELS: dict[str, str] = {
     "isolation": N_("Isolasjon"),
@@ -46,71 +52,6 @@ DEFAULT_UPCOMING_DAYS = 30
 DIFF_DEFAULT_DAYS = 28
 TIMELINE_AFTER_DAYS = 90  # the timeline also shows changes this long after the data date
 
-IN_FORCE = MetricDefinition(
-    key="rules_in_force",
-    label=N_("Regler i kraft"),
-    unit="",
-    definition=N_(
-        "Nasjonale regler, fylkets regler og kommunens egne (lokale) regler som gjelder på valgt "
-        "dato. Har en regel en lokal versjon for kommunen, gjelder den lokale versjonen i denne "
-        "kommunen i stedet for den nasjonale; andre kommuner har fortsatt den nasjonale. "
-        "Regelversjoner overskrives aldri: en ny versjon avløser den forrige fra en dato."
-    ),
-    source=N_(
-        "Regelregisteret i Situasjonsbilde (registrert av regelredaktør, administrator "
-        "eller kommuneoverlege for egen kommune)"
-    ),
-)
-IN_ISOLATION = MetricDefinition(
-    key="persons_in_isolation",
-    label=N_("I isolasjon (anslag)"),
-    unit="personer",
-    definition=N_(
-        "Tilfeller registrert i kommunen med prøvedato innenfor isolasjonstiden som gjaldt på "
-        "prøvedatoen (isolasjonsregelen i kraft for kommunen den dagen). Når plikten er opphevet, "
-        "telles ingen. Et anslag: faktisk isolasjon følger symptomstart og avsluttes individuelt."
-    ),
-    source=N_("MSIS-tilfeller etter prøvedato og isolasjonsregelen i regelregisteret"),
-)
-IN_QUARANTINE = MetricDefinition(
-    key="persons_in_quarantine",
-    label=N_("I innreisekarantene (anslag)"),
-    unit="personer",
-    definition=N_(
-        "Ankomster til kommunen med krav om innreisekarantene og ankomstdato innenfor "
-        "karantenetiden i innreiseregelen som gjaldt på ankomstdatoen. Smittekarantene for "
-        "nærkontakter kan ikke anslås: datagrunnlaget har ingen kontakter."
-    ),
-    source=N_("Innreiseregistreringen og innreiseregelen i regelregisteret"),
-)
-TIMELINE = MetricDefinition(
-    key="rules_timeline",
-    label=N_("Tidslinje"),
-    unit="",
-    definition=N_(
-        "Én rad per kategori; hvert merke er en dag da det som gjaldt i kommunen endret seg "
-        "(ny regel, endrede parametere eller tekst, eller en regel som opphørte). Fargen viser "
-        "om endringen er nasjonal, i fylket eller lokal. Importerte OxCGRT-indikatorer (Oxford-"
-        "sporingen av myndighetstiltak) vises som egne merker. Over: 7-dagers insidens per "
-        "100 000 for kommunen og hele landet, og – når OxCGRT-data er importert – Oxfords "
-        "strenghetsindeks for Norge (0–100, høyre akse): et sammensatt mål på hvor strenge de "
-        "nasjonale tiltakene var (skoler, arbeidsplasser, arrangementer, samlinger, reiser m.m.)."
-    ),
-    source=N_(
-        "Regelregisteret; MSIS-tilfeller; Oxford COVID-19 Government Response Tracker "
-        "(Hale mfl. 2021, CC BY 4.0) når importert"
-    ),
-)
-DIFF = MetricDefinition(
-    key="rules_diff",
-    label=N_("Sammenligning"),
-    unit="",
-    definition=N_(
-        "Reglene som gjaldt i kommunen på den første datoen mot dem som gjaldt på den andre. "
-        "Uendrede regler er utelatt; for endrede regler vises parameterne som er endret."
-    ),
-    source=N_("Regelregisteret"),
-)
 NO_DUTY = N_("Ingen plikt")
 NOT_IN_FORCE = N_("Ingen regel")
 

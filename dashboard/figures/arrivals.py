@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.figures.core import FONT, KOMMUNE_COLOUR, plain_figure
+from dashboard.figures.core import KOMMUNE_COLOUR, base_layout, plain_figure
 from dashboard.figures.theme import COLOURS, QUALITATIVE
-from dashboard.i18n import _, get_language, plotly_separators
+from dashboard.i18n import _, get_language
 
 # Qualitative, distinguishable in print and for the common colour-vision deficiencies
 # (Okabe–Ito), grey last for "Andre".
@@ -63,19 +63,6 @@ def note(text: str, *, corner: bool = False) -> dict[str, Any]:
         font=NOTE_FONT,
         bgcolor=COLOURS["background"],
     )
-
-
-def base_layout(title: str, **extra: Any) -> dict[str, Any]:
-    layout: dict[str, Any] = dict(
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=360,
-        margin=dict(l=50, r=10, t=50, b=40),
-        plot_bgcolor=COLOURS["background"],
-        separators=plotly_separators(),
-    )
-    layout.update(extra)
-    return layout
 
 
 def funnel_figure(

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures.arrivals import base_layout, d3_date, note
-from dashboard.figures.core import FYLKE_COLOUR, KOMMUNE_COLOUR, NATION_COLOUR
+from dashboard.figures.arrivals import d3_date, note
+from dashboard.figures.core import FYLKE_COLOUR, KOMMUNE_COLOUR, NATION_COLOUR, base_layout
 from dashboard.figures.theme import COLOURS
 from dashboard.i18n import N_, _
 

@@ -7,8 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
-from dashboard.figures.core import FONT, KOMMUNE_COLOUR
+from dashboard.figures.core import KOMMUNE_COLOUR, base_layout
 from dashboard.figures.theme import COLOURS, OKABE_ITO, QUALITATIVE
 from dashboard.i18n import N_, _
 from dashboard.metrics.clusters import OUTSIDE
@@ -28,15 +27,7 @@ SETTING_COLOURS = {
 
 
 def _layout(fig: go.Figure, *, title: str, height: int = 360) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=height,
-        margin=dict(l=50, r=10, t=50, b=40),
-        plot_bgcolor=COLOURS["background"],
-        separators=i18n.plotly_separators(),
-        legend=dict(orientation="h", y=-0.2),
-    )
+    fig.update_layout(base_layout(title, height=height, legend=dict(orientation="h", y=-0.2)))
     fig.update_yaxes(gridcolor=COLOURS["grid"])
     return fig
 
@@ -79,13 +70,26 @@ def cluster_epicurve(
     return _layout(fig, title=title, height=380)
 
 
-def _edge_xy(edges: pd.DataFrame) -> tuple[list[Any], list[Any]]:
+def _links(edges: pd.DataFrame, *, colour: str, name: str) -> go.Figure:
+    """A chain figure with its links: one line trace from infector to infected (or between
+    the collapsed groups), under the points added after it."""
     xs: list[Any] = []
     ys: list[Any] = []
     for r in edges.itertuples():
         xs += [r.x0, r.x1, None]
         ys += [r.y0, r.y1, None]
-    return xs, ys
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=colour, width=1),
+            hoverinfo="skip",
+            name=name,
+        )
+    )
+    return fig
 
 
 def transmission_network(
@@ -101,18 +105,7 @@ def transmission_network(
     as lines from infector to infected. SVG traces (no WebGL needed); readable up to a few
     thousand nodes. Each point carries customdata (key, date, age band, setting, infected
     by, infected, kommune) for the click detail."""
-    fig = go.Figure()
-    xs, ys = _edge_xy(edges)
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line=dict(color=COLOURS["others"], width=1),
-            hoverinfo="skip",
-            name=_("Smitteoverføring"),
-        )
-    )
+    fig = _links(edges, colour=COLOURS["others"], name=_("Smitteoverføring"))
     names = kommune_names or {}
     for setting, part in nodes.groupby("setting", sort=False):
         if setting == OUTSIDE:
@@ -177,18 +170,7 @@ def transmission_network(
 
 def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) -> go.Figure:
     """The aggregate view of a very large cluster: one bubble per test date and kommune."""
-    fig = go.Figure()
-    xs, ys = _edge_xy(edges)
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line=dict(color=COLOURS["withheld"], width=1),
-            hoverinfo="skip",
-            name=_("Smitteoverføringer"),
-        )
-    )
+    fig = _links(edges, colour=COLOURS["withheld"], name=_("Smitteoverføringer"))
     size = groups["cases"].clip(lower=1) ** 0.5 * 4 + 4
     fig.add_trace(
         go.Scatter(
@@ -243,42 +225,40 @@ def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
     return _layout(fig, title=title, height=360)
 
 
+def _overlay(frame: pd.DataFrame, name: str, marker: dict[str, Any], kind: str) -> dict[str, Any]:
+    """One overlay trace: a marker per row of ``frame`` (lon, lat, hover text)."""
+    return dict(
+        type="scattergeo",
+        lon=list(frame["lon"]),
+        lat=list(frame["lat"]),
+        text=list(frame["hover"]),
+        mode="markers",
+        name=name,
+        marker=marker,
+        hovertemplate="%{text}<extra>" + kind + "</extra>",
+        showlegend=True,
+    )
+
+
 def map_overlay_traces(
     signals: pd.DataFrame, clusters: pd.DataFrame
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Two scattergeo traces for the Smittekart overlay, as plain dicts (so a Patch can
     replace them): signal kommuner (red triangles) and active clusters (circles sized by the
     number of clusters). Both frames carry lon, lat, name and a hover text column."""
-    signal_trace = dict(
-        type="scattergeo",
-        lon=list(signals["lon"]),
-        lat=list(signals["lat"]),
-        text=list(signals["hover"]),
-        mode="markers",
-        name=_("Signal"),
-        marker=dict(
-            symbol="triangle-up",
-            size=11,
-            color=COLOURS["alert"],
-            line=dict(width=1, color=COLOURS["background"]),
-        ),
-        hovertemplate="%{text}<extra>" + _("Signal") + "</extra>",
-        showlegend=True,
+    border = dict(width=1, color=COLOURS["background"])
+    signal_trace = _overlay(
+        signals,
+        _("Signal"),
+        dict(symbol="triangle-up", size=11, color=COLOURS["alert"], line=border),
+        _("Signal"),
     )
-    cluster_trace = dict(
-        type="scattergeo",
-        lon=list(clusters["lon"]),
-        lat=list(clusters["lat"]),
-        text=list(clusters["hover"]),
-        mode="markers",
-        name=_("Aktive klynger"),
-        marker=dict(
-            size=[float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]],
-            color=COLOURS["overlay"],
-            line=dict(width=1, color=COLOURS["background"]),
-        ),
-        hovertemplate="%{text}<extra>" + _("Klynger") + "</extra>",
-        showlegend=True,
+    sizes = [float(6 + 3 * min(n, 10) ** 0.8) for n in clusters["clusters"]]
+    cluster_trace = _overlay(
+        clusters,
+        _("Aktive klynger"),
+        dict(size=sizes, color=COLOURS["overlay"], line=border),
+        _("Klynger"),
     )
     return signal_trace, cluster_trace
 

@@ -388,17 +388,27 @@ def incidence_comparison_figure(
     return _figure(traces, layout, plain)
 
 
-def time_layout(*, title: str, yaxis_title: str) -> dict[str, Any]:
-    """The layout of a time figure as a dict (what :func:`_time_layout` sets on a go.Figure)."""
-    return dict(
+def base_layout(title: str, **extra: Any) -> dict[str, Any]:
+    """The layout every figure starts from: its title, the font, height 360, the margins, the
+    background and the language's number separators; ``extra`` adds or overrides keys."""
+    layout: dict[str, Any] = dict(
         title=dict(text=title, x=0, font=dict(size=15)),
         font=FONT,
         height=360,
         margin=dict(l=50, r=10, t=50, b=40),
-        legend=dict(orientation="h", y=-0.18),
         plot_bgcolor=COLOURS["background"],
-        hovermode="x unified",
         separators=i18n.plotly_separators(),
+    )
+    layout.update(extra)
+    return layout
+
+
+def time_layout(*, title: str, yaxis_title: str) -> dict[str, Any]:
+    """The layout of a time figure as a dict (what :func:`_time_layout` sets on a go.Figure)."""
+    return base_layout(
+        title,
+        legend=dict(orientation="h", y=-0.18),
+        hovermode="x unified",
         yaxis=dict(title=dict(text=yaxis_title), gridcolor=COLOURS["grid"], rangemode="tozero"),
         xaxis=dict(
             gridcolor=COLOURS["grid_light"],
@@ -425,6 +435,7 @@ __all__ = [
     "KOMMUNE_COLOUR",
     "MAP_COLORSCALE",
     "NATION_COLOUR",
+    "base_layout",
     "choropleth_map",
     "daily_cases_figure",
     "hover_date",

@@ -15,9 +15,9 @@ from plotly.subplots import make_subplots
 from dashboard import formatting
 from dashboard.definitions.rules import CATEGORY_LABELS, SOURCE_LABELS
 from dashboard.figures.arrivals import d3_date
-from dashboard.figures.core import FONT, KOMMUNE_COLOUR, NATION_COLOUR, plain_figure
+from dashboard.figures.core import KOMMUNE_COLOUR, NATION_COLOUR, base_layout, plain_figure
 from dashboard.figures.theme import COLOURS, OKABE_ITO
-from dashboard.i18n import N_, _, plotly_separators
+from dashboard.i18n import N_, _
 
 SOURCE_STYLE = {
     "national": dict(color=COLOURS["kommune"], symbol="diamond", size=12),
@@ -191,15 +191,14 @@ def rules_timeline_figure(
     for axis in ("xaxis", "xaxis2"):
         layout[axis]["gridcolor"] = COLOURS["grid_light"]
     layout.update(
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=620,
-        margin=dict(l=10, r=10, t=50, b=40),
-        legend=dict(orientation="h", y=-0.08),
-        plot_bgcolor=COLOURS["background"],
-        hovermode="closest",
-        hoverlabel=dict(align="left"),
-        separators=plotly_separators(),
+        base_layout(
+            title,
+            height=620,
+            margin=dict(l=10, r=10, t=50, b=40),
+            legend=dict(orientation="h", y=-0.08),
+            hovermode="closest",
+            hoverlabel=dict(align="left"),
+        )
     )
     return plain_figure(traces, layout)
 

@@ -11,10 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.core import (
-    FONT,
     FYLKE_COLOUR,
     KOMMUNE_COLOUR,
     NATION_COLOUR,
+    base_layout,
     incomplete_marking,
     plain_figure,
     time_layout,
@@ -34,6 +34,22 @@ AREA_STYLES = (
 Areas = list[tuple[str, pd.DataFrame]]
 # "5 000", not "5k": no SI suffixes on Norwegian axes
 NUMBER_TICKS: dict[str, Any] = {"exponentformat": "none", "separatethousands": True}
+
+
+def panel_trace(label: str, i: int, col: int, suffix: str, **trace: Any) -> dict[str, Any]:
+    """Area ``i``'s scatter trace (kommune, county, nation) in the small-multiples panel
+    ``suffix`` of column ``col``: the areas keep their order in the legend, one entry each
+    (with the first column's traces) that shows or hides the area in every panel."""
+    return dict(
+        type="scatter",
+        xaxis=f"x{suffix}",
+        yaxis=f"y{suffix}",
+        name=label,
+        legendrank=i + 1,
+        legendgroup=label,
+        showlegend=col == 0,
+        **trace,
+    )
 
 
 @dataclass(frozen=True)
@@ -162,16 +178,13 @@ def age_comparison(
             style = AREA_STYLES[i % len(AREA_STYLES)]
             ordered = frame.set_index("age_band").reindex(bands)
             traces.append(
-                dict(
-                    type="scatter",
+                panel_trace(
+                    label,
+                    i,
+                    col,
+                    suffix,
                     x=_values(ordered[measure.column], measure.scale),
                     y=bands,
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    name=label,
-                    legendrank=i + 1,
-                    legendgroup=label,
-                    showlegend=col == 0,
                     mode="markers",
                     marker=dict(
                         color=style["colour"],
@@ -198,14 +211,13 @@ def age_comparison(
         )
     layout["yaxis"]["title"] = {"text": _("Alder")}
     layout.update(
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=420,
-        margin=dict(l=60, r=10, t=70, b=40),
-        legend=dict(orientation="h", y=-0.12),
-        plot_bgcolor=COLOURS["background"],
-        hovermode="closest",
-        separators=plotly_separators(),
+        base_layout(
+            title,
+            height=420,
+            margin=dict(l=60, r=10, t=70, b=40),
+            legend=dict(orientation="h", y=-0.12),
+            hovermode="closest",
+        )
     )
     return plain_figure(traces, layout)
 

@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures.core import FONT, plain_figure
-from dashboard.figures.testing import AREA_STYLES, DAY_MS, Areas, panels
+from dashboard.figures.core import base_layout, plain_figure
+from dashboard.figures.testing import AREA_STYLES, DAY_MS, Areas, panel_trace, panels
 from dashboard.figures.theme import COLOURS
-from dashboard.i18n import _, plotly_separators
+from dashboard.i18n import _
 
 COVERAGE_COLORSCALE = "Blues"  # sequential, light = low coverage
 
@@ -80,15 +80,12 @@ def coverage_heatmap(
         ygap=2,
         colorbar=dict(title=dict(text=_("Dekning")), ticksuffix=" %", thickness=12),
     )
-    layout = dict(
-        yaxis=dict(autorange="reversed", type="category", ticksuffix=" "),
-        xaxis=dict(side="top", type="category"),
-        title=dict(text=title, x=0, font=dict(size=15)),
-        font=FONT,
+    layout = base_layout(
+        title,
         height=520,
         margin=dict(l=90, r=10, t=80, b=20),
-        plot_bgcolor=COLOURS["background"],
-        separators=plotly_separators(),
+        yaxis=dict(autorange="reversed", type="category", ticksuffix=" "),
+        xaxis=dict(side="top", type="category"),
     )
     return plain_figure([heatmap], layout)
 
@@ -137,16 +134,13 @@ def coverage_over_time(
             if start is not None:
                 rows &= dates >= start.to_datetime64()
             traces.append(
-                dict(
-                    type="scatter",
+                panel_trace(
+                    label,
+                    i,
+                    col,
+                    suffix,
                     **_day_axis(dates[rows]),
                     y=(shown[rows] * 100).astype("float32"),
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    name=label,
-                    legendrank=i + 1,
-                    legendgroup=label,
-                    showlegend=col == 0,
                     mode="lines",
                     line=dict(color=style["colour"], width=style["width"], dash=style["dash"]),
                     hovertemplate=f"{label}: %{{y:.1f}} %<extra></extra>",
@@ -161,13 +155,11 @@ def coverage_over_time(
         layout[f"yaxis{suffix}"].update(range=[0, 102], ticksuffix=" %", gridcolor=COLOURS["grid"])
     layout["yaxis"]["title"] = {"text": _("Andel av befolkningen")}
     layout.update(
-        title=dict(text=group_title, x=0, font=dict(size=15)),
-        font=FONT,
-        height=360,
-        margin=dict(l=60, r=10, t=70, b=40),
-        legend=dict(orientation="h", y=-0.18),
-        plot_bgcolor=COLOURS["background"],
-        hovermode="x unified",
-        separators=plotly_separators(),
+        base_layout(
+            group_title,
+            margin=dict(l=60, r=10, t=70, b=40),
+            legend=dict(orientation="h", y=-0.18),
+            hovermode="x unified",
+        )
     )
     return plain_figure(traces, layout)

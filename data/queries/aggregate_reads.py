@@ -30,6 +30,18 @@ def window(date: dt.date, days: int) -> tuple[dt.date, dt.date]:
     return date - dt.timedelta(days=days - 1), date
 
 
+def _summed(
+    t: Any, key: Any, sums: Sums, *, first: dt.date, last: dt.date, disease: str, where: Any
+) -> Any:
+    """The select of ``t``'s sums per ``key`` over the days [first, last], with the further
+    conditions ``where`` (the area's, or the kommuner's)."""
+    return (
+        select(key, *sums(t))
+        .where(t.disease == disease, t.date >= first, t.date <= last, *where)
+        .group_by(key)
+    )
+
+
 def _filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     frame[list(columns)] = frame[list(columns)].fillna(0).astype("int64")
     return frame
@@ -60,11 +72,7 @@ def daily_sums(
         return held.rename(columns={"population_alle": "population"})
     first = start - dt.timedelta(days=6)  # so the first day's window is complete
     t, area = rollups.source(table, members)
-    q = (
-        select(t.date, *sums(t))
-        .where(t.disease == disease, t.date >= first, t.date <= end, *area)
-        .group_by(t.date)
-    )
+    q = _summed(t, t.date, sums, first=first, last=end, disease=disease, where=area)
     counts = read_raw_frame(q, ["date", *columns])
     counts["date"] = pd.to_datetime(counts["date"])
     days = pd.DataFrame({"date": pd.date_range(first, end, freq="D")})
@@ -91,11 +99,7 @@ def by_age(
     ``date``, with each band's population (1 January of the date's year)."""
     first, last = window(date, days)
     t, area = rollups.source(table, members)
-    q = (
-        select(t.age_band, *sums(t))
-        .where(t.disease == disease, t.date >= first, t.date <= last, *area)
-        .group_by(t.age_band)
-    )
+    q = _summed(t, t.age_band, sums, first=first, last=last, disease=disease, where=area)
     counts = read_frame(q, ["age_band", *columns])
     bands = pd.DataFrame({"age_band": list(AGE_BANDS)})
     out = _filled(bands.merge(counts, on="age_band", how="left"), columns)
@@ -117,15 +121,9 @@ def by_kommune(
     """The sums of each of ``kommuner`` (already restricted to the scope) in the ``days`` days
     ending on ``date``, with each kommune's population."""
     first, last = window(date, days)
-    q = (
-        select(table.kommunenummer, *sums(table))
-        .where(
-            table.disease == disease,
-            table.kommunenummer.in_(kommuner),
-            table.date >= first,
-            table.date <= last,
-        )
-        .group_by(table.kommunenummer)
+    in_kommuner = [table.kommunenummer.in_(kommuner)]
+    q = _summed(
+        table, table.kommunenummer, sums, first=first, last=last, disease=disease, where=in_kommuner
     )
     counts = read_frame(q, ["kommunenummer", *columns])
     frame = pd.DataFrame({"kommunenummer": kommuner})
