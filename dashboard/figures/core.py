@@ -220,7 +220,7 @@ def nowcast_band(daily: pd.DataFrame) -> list[dict[str, Any]]:
             line=dict(width=0, color=COLOURS["nowcast"]),
             hoverinfo="skip",
             showlegend=False,
-            name="nowcast_low",
+            name=_("Anslag, nedre grense"),
         ),
         dict(
             type="scatter",
