@@ -18,6 +18,7 @@ from dashboard.definitions.overview import (
 from dashboard.i18n import N_, _
 from layouts.common import (
     EMPTY_FIGURE,
+    date_picker,
     definition_block,
     dropdown,
     first_date,
@@ -102,15 +103,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
             dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for="ov-date", className="small"),
-                    html.Div(
-                        dcc.DatePickerSingle(
-                            id="ov-date",
-                            date=first_date(dato),
-                            display_format="DD.MM.YYYY",
-                            first_day_of_week=1,
-                            placeholder=_("Velg dato"),
-                        )
-                    ),
+                    html.Div(date_picker("ov-date", first_date(dato))),
                 ],
                 md=3,
             ),

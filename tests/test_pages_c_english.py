@@ -211,8 +211,6 @@ def test_every_date_picker_writes_dates_as_the_language_does() -> None:
                 for p in _date_pickers(m.layout())
             ]
             for m in page_modules()
-            # Kommuneoversikt's picker is left to the branch that is rebuilding that page
-            if m.__name__ != "layouts.oversikt"
         }
     found = [p for found in pickers.values() for p in found]
     assert len(found) >= 8
