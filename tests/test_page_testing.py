@@ -19,20 +19,9 @@ from data import db
 from data.queries import testing as testing_queries
 from data.scope import Scope
 from tests.conftest import login
-from tests.dash_http import find, page_response, texts, values
+from tests.dash_http import find, page_response, subject_outputs, texts, values
 
-OUTPUTS = [
-    ("testing-title", "children"),
-    ("testing-cards", "children"),
-    ("testing-daily", "figure"),
-    ("testing-positivity", "figure"),
-    ("testing-age", "figure"),
-    ("testing-result-time", "figure"),
-    ("testing-neighbours", "children"),
-    ("testing-alert", "children"),
-    ("testing-date", "date"),
-    ("testing-source", "children"),
-]
+OUTPUTS = subject_outputs("testing")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -17,24 +17,10 @@ from dashboard.metrics import vaccination as vaccination_metrics
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS
 from data.queries import vaccination as vaccination_queries
 from data.scope import Scope
-from tests.dash_http import page_response, values
+from tests.dash_http import page_response, subject_outputs, values
 from tests.test_page_testing import card, data_date, find, series_value, sql, texts
 
-OUTPUTS = [
-    ("vaksinasjon-title", "children"),
-    ("vaksinasjon-population", "children"),
-    ("vaksinasjon-cards", "children"),
-    ("vaksinasjon-heatmap", "figure"),
-    ("vaksinasjon-heatmap-note", "children"),
-    ("vaksinasjon-age", "figure"),
-    ("vaksinasjon-over-time-all", "figure"),
-    ("vaksinasjon-over-time-65", "figure"),
-    ("vaksinasjon-unvaccinated", "children"),
-    ("vaksinasjon-neighbours", "children"),
-    ("vaksinasjon-alert", "children"),
-    ("vaksinasjon-date", "date"),
-    ("vaksinasjon-source", "children"),
-]
+OUTPUTS = subject_outputs("vaksinasjon")
 
 
 def page(client: Any, kommune: str | None, date: str | None) -> dict[str, Any]:
