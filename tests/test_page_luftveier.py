@@ -17,8 +17,7 @@ from data.queries import ili
 from data.scope import Scope
 from tests.conftest import REALDATA, login
 from tests.dash_http import call, subject_outputs, values
-from tests.test_page_testing import card, sql
-from tests.test_page_vaksinasjon import population
+from tests.test_page_testing import card, population, sql
 
 ERVISS = REALDATA / "ecdc_erviss" / "ILIARIRates_2026-05-08.csv.gz"
 OUTPUTS = subject_outputs("luftveier")

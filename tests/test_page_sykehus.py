@@ -14,8 +14,7 @@ from dashboard.metrics import hospital as hospital_metrics
 from data.queries import hospital as hospital_queries
 from data.scope import Scope
 from tests.dash_http import page_response, subject_outputs, values
-from tests.test_page_testing import card, data_date, dot_value, series_value, sql
-from tests.test_page_vaksinasjon import population
+from tests.test_page_testing import card, data_date, dot_value, population, series_value, sql
 
 OUTPUTS = subject_outputs("sykehus")
 
