@@ -10,11 +10,12 @@ from typing import Any, Literal, NamedTuple
 
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import html
 
 from callbacks.common import NATION_LABEL, Context, compare_line
 from callbacks.subjects import SubjectPage, View
-from dashboard import formatting
+from dashboard import figures, formatting
 from dashboard.definitions import DEMO_SOURCE, MetricDefinition
 from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
@@ -288,6 +289,14 @@ def neighbour_table(
         rows,
         table_id=table_id,
         left_out=left_out,
+    )
+
+
+def national_figure(daily: pd.DataFrame, title: str, name: str, yaxis_title: str) -> go.Figure:
+    """A published national daily series (bars) with its 7-day mean (line): the figures of a
+    subject page that falls back to the nation where kommune-level data is not published."""
+    return figures.national_series_figure(
+        daily, title=title, name=name, yaxis_title=yaxis_title, line="mean_7d"
     )
 
 

@@ -42,6 +42,11 @@ def _outputs(page: SubjectPage, slots: list[Slot], *, main: bool) -> dict[str, O
     }
 
 
+def main_outputs(page: SubjectPage) -> dict[str, Output]:
+    """The outputs of ``page``'s main callback, in the order it is registered with."""
+    return _outputs(page, page.layout.slots(), main=True)
+
+
 def _inputs(page: SubjectPage) -> dict[str, Input]:
     layout = page.layout
     return {
@@ -111,7 +116,7 @@ def register_page(app: Dash, page: SubjectPage) -> None:
     layout = page.layout
     dash.register_page(f"subjects.{page.prefix}", **layout.page())
     register_kommune_controls(app, prefix=page.prefix, path=page.prefix)
-    main = _outputs(page, layout.slots(), main=True)
+    main = main_outputs(page)
     app.callback(output=main, inputs=_inputs(page))(lambda **values: update(page, **values))
     response_cache.declare_cacheable(layout.component_id("title"))
     deferred = layout.slots(deferred=True)

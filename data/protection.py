@@ -98,6 +98,27 @@ def protect(
     return pd.DataFrame(data, index=frame.index)
 
 
+def protect_area(
+    frame: pd.DataFrame,
+    *,
+    scope: Scope,
+    level: str,
+    code: str | None,
+    counts: Sequence[str],
+    rates: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """:func:`protect` for the rows of one area (a kommune, a fylke or the nation, as the
+    subject reads name it by ``level`` and ``code``): judged as that area, not row by row."""
+    return protect(
+        frame,
+        scope=scope,
+        counts=counts,
+        rates=rates,
+        kommune_column=None,
+        area_code=code if level == "kommune" else None,
+    )
+
+
 def _record_keys(
     frame: pd.DataFrame, kommune_column: str | None, area_code: str | None, column: str
 ) -> np.ndarray:

@@ -119,6 +119,16 @@ def call(
     return response.status_code, parsed, len(raw)
 
 
+def subject_outputs(prefix: str) -> list[tuple[str, str]]:
+    """The (component id, property) outputs of a declared subject page's main callback, as
+    the app registers them (the browser's request names them in this order)."""
+    from callbacks.subject_page import main_outputs
+    from callbacks.subjects import pages
+
+    page = next(p for p in pages() if p.prefix == prefix)
+    return [(str(o.component_id), o.component_property) for o in main_outputs(page).values()]
+
+
 def page_response(
     client: Any,
     page: str,

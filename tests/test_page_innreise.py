@@ -19,21 +19,9 @@ from data.queries import AreaLevel
 from data.queries import arrivals as arrival_queries
 from data.queries import rules as rule_queries
 from data.scope import Scope
-from tests.dash_http import call, find, page_response
+from tests.dash_http import call, find, page_response, subject_outputs
 
-OUTPUTS = [
-    ("innreise-title", "children"),
-    ("innreise-cards", "children"),
-    ("innreise-funnel", "figure"),
-    ("innreise-compare", "children"),
-    ("innreise-by-border", "figure"),
-    ("innreise-by-country", "figure"),
-    ("innreise-quality", "children"),
-    ("innreise-rules", "children"),
-    ("innreise-alert", "children"),
-    ("innreise-date", "date"),
-    ("innreise-source", "children"),
-]
+OUTPUTS = subject_outputs("innreise")
 FULL = Scope.full()
 NO_SMALL = Scope(user_id="t", role="ks_analytiker", kommuner=None, small_numbers=False)
 

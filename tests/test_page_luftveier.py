@@ -16,20 +16,11 @@ from data import db
 from data.queries import ili
 from data.scope import Scope
 from tests.conftest import REALDATA, login
-from tests.dash_http import call, values
-from tests.test_page_testing import card, sql
-from tests.test_page_vaksinasjon import population
+from tests.dash_http import call, subject_outputs, values
+from tests.test_page_testing import card, population, sql
 
 ERVISS = REALDATA / "ecdc_erviss" / "ILIARIRates_2026-05-08.csv.gz"
-OUTPUTS = [
-    ("luftveier-title", "children"),
-    ("luftveier-cards", "children"),
-    ("luftveier-weekly", "figure"),
-    ("luftveier-age", "figure"),
-    ("luftveier-alert", "children"),
-    ("luftveier-date", "date"),
-    ("luftveier-source", "children"),
-]
+OUTPUTS = subject_outputs("luftveier")
 
 
 def page(client: Any, kommune: str, date: str) -> dict[str, Any]:

@@ -13,22 +13,10 @@ from dashboard import formatting
 from dashboard.metrics import hospital as hospital_metrics
 from data.queries import hospital as hospital_queries
 from data.scope import Scope
-from tests.dash_http import page_response, values
-from tests.test_page_testing import card, data_date, dot_value, series_value, sql
-from tests.test_page_vaksinasjon import population
+from tests.dash_http import page_response, subject_outputs, values
+from tests.test_page_testing import card, data_date, dot_value, population, series_value, sql
 
-OUTPUTS = [
-    ("sykehus-title", "children"),
-    ("sykehus-cards", "children"),
-    ("sykehus-daily", "figure"),
-    ("sykehus-rate", "figure"),
-    ("sykehus-age", "figure"),
-    ("sykehus-icu-rate", "figure"),
-    ("sykehus-neighbours", "children"),
-    ("sykehus-alert", "children"),
-    ("sykehus-date", "date"),
-    ("sykehus-source", "children"),
-]
+OUTPUTS = subject_outputs("sykehus")
 
 
 def page(client: Any, kommune: str | None, date: str | None) -> dict[str, Any]:

@@ -16,23 +16,13 @@ from dashboard import formatting
 from dashboard.figures.testing import Measure, age_comparison, comparison_lines
 from dashboard.metrics import testing as testing_metrics
 from data import db
+from data.codes import AGE_BANDS
 from data.queries import testing as testing_queries
 from data.scope import Scope
 from tests.conftest import login
-from tests.dash_http import find, page_response, texts, values
+from tests.dash_http import find, page_response, subject_outputs, texts, values
 
-OUTPUTS = [
-    ("testing-title", "children"),
-    ("testing-cards", "children"),
-    ("testing-daily", "figure"),
-    ("testing-positivity", "figure"),
-    ("testing-age", "figure"),
-    ("testing-result-time", "figure"),
-    ("testing-neighbours", "children"),
-    ("testing-alert", "children"),
-    ("testing-date", "date"),
-    ("testing-source", "children"),
-]
+OUTPUTS = subject_outputs("testing")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -108,7 +98,9 @@ def fylke_members(fylke: str) -> list[str]:
     )["kommunenummer"].tolist()
 
 
-def band_population(kommuner: list[str] | None, year: int, band: str | None = None) -> int:
+def population(year: int, kommuner: list[str] | None, bands: tuple[str, ...] = AGE_BANDS) -> int:
+    """Residents of ``kommuner`` (None: all) in ``bands`` on 1 January of ``year``, straight
+    from the population table."""
     frame = sql(
         "select kommunenummer, age_band, population from population "
         "where structure = 2024 and year = :y",
@@ -116,9 +108,7 @@ def band_population(kommuner: list[str] | None, year: int, band: str | None = No
     )
     if kommuner is not None:
         frame = frame[frame["kommunenummer"].isin(kommuner)]
-    if band is not None:
-        frame = frame[frame["age_band"] == band]
-    return int(frame["population"].sum())
+    return int(frame[frame["age_band"].isin(bands)]["population"].sum())
 
 
 # --------------------------------------------------------------------------- numbers
@@ -180,7 +170,7 @@ def test_age_bands_equal_raw_events(client) -> None:
     response = page(client, kommune, date.isoformat())
     figure = response["testing-age"]["figure"]
     label = band.replace("-", "–")
-    per_100k = len(in_band) * 100_000 / band_population([kommune], date.year, band)
+    per_100k = len(in_band) * 100_000 / population(date.year, [kommune], (band,))
     assert dot_value(figure, "Oslo", label, "x") == pytest.approx(per_100k, rel=1e-5)
     assert dot_value(figure, "Oslo", label, "x2") == pytest.approx(
         100 * in_band["positive"].sum() / len(in_band), abs=1e-3

@@ -17,24 +17,18 @@ from dashboard.metrics import vaccination as vaccination_metrics
 from data.codes import AGE_BANDS, AGE_BANDS_65_PLUS
 from data.queries import vaccination as vaccination_queries
 from data.scope import Scope
-from tests.dash_http import page_response, values
-from tests.test_page_testing import card, data_date, find, series_value, sql, texts
+from tests.dash_http import page_response, subject_outputs, values
+from tests.test_page_testing import (
+    card,
+    data_date,
+    find,
+    population,
+    series_value,
+    sql,
+    texts,
+)
 
-OUTPUTS = [
-    ("vaksinasjon-title", "children"),
-    ("vaksinasjon-population", "children"),
-    ("vaksinasjon-cards", "children"),
-    ("vaksinasjon-heatmap", "figure"),
-    ("vaksinasjon-heatmap-note", "children"),
-    ("vaksinasjon-age", "figure"),
-    ("vaksinasjon-over-time-all", "figure"),
-    ("vaksinasjon-over-time-65", "figure"),
-    ("vaksinasjon-unvaccinated", "children"),
-    ("vaksinasjon-neighbours", "children"),
-    ("vaksinasjon-alert", "children"),
-    ("vaksinasjon-date", "date"),
-    ("vaksinasjon-source", "children"),
-]
+OUTPUTS = subject_outputs("vaksinasjon")
 
 
 def page(client: Any, kommune: str | None, date: str | None) -> dict[str, Any]:
@@ -55,17 +49,6 @@ def vaccinated(
     if kommuner is not None:
         frame = frame[frame["kommunenummer"].isin(kommuner)]
     return int(frame[frame["age_band"].isin(bands)]["n"].sum())
-
-
-def population(year: int, kommuner: list[str] | None, bands: tuple[str, ...] = AGE_BANDS) -> int:
-    frame = sql(
-        "select kommunenummer, age_band, population from population "
-        "where structure = 2024 and year = :y",
-        y=year,
-    )
-    if kommuner is not None:
-        frame = frame[frame["kommunenummer"].isin(kommuner)]
-    return int(frame[frame["age_band"].isin(bands)]["population"].sum())
 
 
 def mid_campaign(kommune: str) -> dt.date:

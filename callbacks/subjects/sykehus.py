@@ -17,6 +17,7 @@ from callbacks.subject import (
     count,
     declare,
     national_cards,
+    national_figure,
     rate,
     read_areas,
 )
@@ -170,19 +171,17 @@ def national(view: View) -> dict[str, Any]:
                 (_("Intensivinnleggelser siste 7 dager"), metrics.published_window(icu, date), 0),
             ]
         ),
-        "daily": figures.national_series_figure(
+        "daily": national_figure(
             admissions,
-            title=_("Nye sykehusinnleggelser per dag (hovedårsak covid-19) – hele landet"),
-            name=_("Innleggelser"),
-            yaxis_title=_("Innleggelser"),
-            line="mean_7d",
+            _("Nye sykehusinnleggelser per dag (hovedårsak covid-19) – hele landet"),
+            _("Innleggelser"),
+            _("Innleggelser"),
         ),
-        "rate": figures.national_series_figure(
+        "rate": national_figure(
             icu,
-            title=_("Nye intensivinnleggelser per dag – hele landet"),
-            name=_("Intensivinnleggelser"),
-            yaxis_title=_("Innleggelser"),
-            line="mean_7d",
+            _("Nye intensivinnleggelser per dag – hele landet"),
+            _("Intensivinnleggelser"),
+            _("Innleggelser"),
         ),
         "age": figures.message_figure(_("Innleggelser etter alder er ikke publisert.")),
         "icu-rate": figures.message_figure(

@@ -18,6 +18,7 @@ from callbacks.subject import (
     count,
     declare,
     national_cards,
+    national_figure,
     percent,
     rate,
     read_areas,
@@ -170,19 +171,11 @@ def national(view: View) -> dict[str, Any]:
                 (_("Positivandel (7 dager), %"), share_7d, 1),
             ]
         ),
-        "daily": figures.national_series_figure(
-            tests,
-            title=_("Testhendelser per dag – hele landet"),
-            name=_("Testhendelser"),
-            yaxis_title=_("Testhendelser"),
-            line="mean_7d",
+        "daily": national_figure(
+            tests, _("Testhendelser per dag – hele landet"), _("Testhendelser"), _("Testhendelser")
         ),
-        "positivity": figures.national_series_figure(
-            share,
-            title=_("Positivandel – hele landet"),
-            name=_("Positivandel per dag (%)"),
-            yaxis_title=_("Prosent"),
-            line="mean_7d",
+        "positivity": national_figure(
+            share, _("Positivandel – hele landet"), _("Positivandel per dag (%)"), _("Prosent")
         ),
         "age": figures.message_figure(
             _("Testhendelser etter alder er ikke publisert per kommune.")

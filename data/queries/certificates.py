@@ -42,7 +42,7 @@ from data.certificate_aggregates import (
     decode,
 )
 from data.codes import AGE_BANDS, DEFAULT_DISEASE
-from data.protection import protect
+from data.protection import protect, protect_area
 from data.queries.cases import dataset_info
 from data.queries.frames import AreaLevel, area_kommuner, read_frame
 from data.queries.population import _population_table
@@ -283,13 +283,7 @@ def certificate_series(
         out[column] = [0 if i is None else int(basis[column][i]) for i in index]
     pop = _population_on(members, dates)
     out["population"] = pop[list(AGE_BANDS)].sum(axis=1).to_numpy(dtype=np.int64)
-    return protect(
-        out,
-        scope=scope,
-        counts=SERIES_COUNTS,
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
-    )
+    return protect_area(out, scope=scope, level=level, code=code, counts=SERIES_COUNTS)
 
 
 @cached()

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from data import published
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
-from data.protection import protect
+from data.protection import protect, protect_area
 from data.queries import aggregate_reads
 from data.queries.frames import AreaLevel, area_kommuner
 from data.schema import AggHospitalDaily
@@ -99,13 +99,7 @@ def hospital_by_age(
     out = aggregate_reads.by_age(
         H, _sums, COUNTS, members=members, date=date, days=days, disease=disease
     )
-    return protect(
-        out,
-        scope=scope,
-        counts=COUNTS,
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
-    )
+    return protect_area(out, scope=scope, level=level, code=code, counts=COUNTS)
 
 
 @cached()

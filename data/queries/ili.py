@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from data.cache import cached
 from data.codes import AGE_BANDS
-from data.protection import protect
+from data.protection import protect_area
 from data.queries.frames import AreaLevel, area_kommuner, read_frame
 from data.queries.population import population_for
 from data.queries.sources import reported_series
@@ -71,13 +71,7 @@ def ili_weekly(
     out = weeks.merge(sums, on="week", how="left").fillna({"ili_consultations": 0})
     out = out.rename(columns={"week": "date"})
     out["ili_consultations"] = out["ili_consultations"].astype("int64")
-    out = protect(
-        out,
-        scope=scope,
-        counts=["ili_consultations"],
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
-    )
+    out = protect_area(out, scope=scope, level=level, code=code, counts=["ili_consultations"])
     population = population_for(members, out["date"]).sum(axis=1)
     return _rates(out, population)
 
@@ -92,13 +86,7 @@ def ili_by_age(*, scope: Scope, level: AreaLevel, code: str | None, week: dt.dat
         sums[["age_band", "ili_consultations"]], on="age_band", how="left"
     )
     out["ili_consultations"] = out["ili_consultations"].fillna(0).astype("int64")
-    out = protect(
-        out,
-        scope=scope,
-        counts=["ili_consultations"],
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
-    )
+    out = protect_area(out, scope=scope, level=level, code=code, counts=["ili_consultations"])
     bands = population_for(members, pd.Series([pd.Timestamp(week)])).iloc[0]
     return _rates(out, pd.Series([bands[b] for b in AGE_BANDS], dtype=np.float64))
 

@@ -16,7 +16,7 @@ from sqlalchemy import case, func
 from data import key_figures, published
 from data.cache import cached
 from data.codes import DEFAULT_DISEASE
-from data.protection import protect
+from data.protection import protect, protect_area
 from data.queries import aggregate_reads
 from data.queries.frames import AreaLevel, area_kommuner
 from data.schema import AggTestsDaily
@@ -28,6 +28,7 @@ DAILY_COUNTS = list(key_figures.DAILY[AggTestsDaily])
 WINDOW_COUNTS = ["tests_7d", "positive_7d", "result_days_n_7d"]
 # The summed days to a result are withheld with the number of results they are summed over.
 WINDOW_RATES = {"result_days_sum_7d": ["result_days_n_7d"]}
+RESULT_DAYS_RATES = {"result_days_sum": ["result_days_n"]}
 COUNTS = ["tests", "tests_pcr", "tests_antigen", "positive", "result_days_n"]
 
 
@@ -112,13 +113,8 @@ def tests_daily(
     out = published.series(
         out, scope=scope, counts=[*DAILY_COUNTS, "tests_7d", "positive_7d"], area_code=area_code
     )
-    return protect(
-        out,
-        scope=scope,
-        counts=["result_days_n_7d"],
-        rates=WINDOW_RATES,
-        kommune_column=None,
-        area_code=area_code,
+    return protect_area(
+        out, scope=scope, level=level, code=code, counts=["result_days_n_7d"], rates=WINDOW_RATES
     )
 
 
@@ -142,13 +138,8 @@ def tests_by_age(
         T, _sums, SUM_COLUMNS, members=members, date=date, days=days, disease=disease
     )
     out = out.drop(columns=["positive_pcr", "positive_antigen"])
-    return protect(
-        out,
-        scope=scope,
-        counts=COUNTS,
-        rates={"result_days_sum": ["result_days_n"]},
-        kommune_column=None,
-        area_code=code if level == "kommune" else None,
+    return protect_area(
+        out, scope=scope, level=level, code=code, counts=COUNTS, rates=RESULT_DAYS_RATES
     )
 
 
@@ -171,4 +162,4 @@ def tests_by_kommune(
         T, _sums, SUM_COLUMNS, kommuner=allowed, date=date, days=days, disease=disease
     )
     out = out.drop(columns=["positive_pcr", "positive_antigen"])
-    return protect(out, scope=scope, counts=COUNTS, rates={"result_days_sum": ["result_days_n"]})
+    return protect(out, scope=scope, counts=COUNTS, rates=RESULT_DAYS_RATES)
