@@ -51,15 +51,24 @@ def environ(values: dict[str, str]) -> Iterator[None]:
 
 
 def build_demo(env: dict[str, str], scale: str = "tiny", seed: int = 7) -> None:
-    """Build a demo database through the real CLI (``situasjonsbilde demo``) with ``env``."""
+    """Build a demo database through the real CLI (``situasjonsbilde demo``) with ``env``.
+    The command points the process default data layer at the stores it builds, as a command
+    does; the tests' default comes back afterwards, so that later tests read the session's
+    demo, not this one."""
     from typer.testing import CliRunner
 
     from dashboard.cli import app
+    from data import db
 
-    with environ(env):
-        result = CliRunner().invoke(
-            app, ["demo", "--scale", scale, "--seed", str(seed), "--no-progress"]
-        )
+    before = db.default()
+    try:
+        with environ(env):
+            result = CliRunner().invoke(
+                app, ["demo", "--scale", scale, "--seed", str(seed), "--no-progress"]
+            )
+    finally:
+        if before is not None:
+            db.install(before)
     assert result.exit_code == 0, result.output + repr(result.exception)
 
 

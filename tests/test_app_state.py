@@ -112,3 +112,21 @@ def test_each_app_warms_its_own_pages_through_its_own_layer(app, empty_app) -> N
         assert mine is not None and mine.app is each
         assert mine.layer is data_layer(each)
     assert warmup.current(app) is not warmup.current(empty_app)
+
+
+def test_a_demo_built_by_a_test_leaves_the_process_default_alone(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The CLI points the process default at the stores it builds; a test (or a module
+    fixture) that builds a demo through it must leave later tests reading the session's demo.
+    A module fixture's change escaped the per-test reset and made later modules read the
+    default demo (key figures from its period start, other kommuner's numbers)."""
+    from tests.stores import build_demo
+
+    before = db.default()
+    assert before is not None
+    urls = new_stores(tmp_path)
+    build_demo(
+        {"DATABASE_URL": urls["database_url"], "TRACING_DATABASE_URL": urls["tracing_database_url"]}
+    )
+    assert db.default() is before
+    with db.using(**urls), db.engine().connect() as conn:  # and the demo was built there
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM kommune").scalar_one() > 0
