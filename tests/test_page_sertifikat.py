@@ -22,8 +22,8 @@ from data.codes import AGE_BANDS
 from data.queries import AreaLevel
 from data.queries import certificates as certificate_queries
 from data.scope import Scope
-from tests.dash_http import page_response
-from tests.test_page_innreise import _find, _text
+from tests.dash_http import find, page_response
+from tests.test_page_innreise import _text
 
 MAIN = [
     ("sertifikat-title", "children"),
@@ -247,7 +247,7 @@ def test_pages_render_with_raw_numbers(client, kommunenummer: str, name: str, fy
     assert response["sertifikat-alert"]["children"] is None
     persons = _persons_on(_certificates([kommunenummer]), day)
     share = len(persons) / _population([kommunenummer], day).sum()
-    card = _text(_find(response["sertifikat-cards"], "sertifikat-card-valid"))
+    card = _text(find(response["sertifikat-cards"], "sertifikat-card-valid"))
     assert percent(share) in card
     assert formatting.number(len(persons)) in card
     rules = _text(response["sertifikat-rules"])
