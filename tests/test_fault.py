@@ -141,6 +141,7 @@ def services() -> Iterator[Services]:
 def scale_client(services: Services, settings) -> Any:  # type: ignore[no-untyped-def]
     from dashboard.app_factory import create_app
 
+    before = db.default()
     app = create_app(
         settings.model_copy(
             update={
@@ -151,6 +152,10 @@ def scale_client(services: Services, settings) -> Any:  # type: ignore[no-untype
             }
         )
     )
+    # the app serves its requests through its own layer; the process default (what later
+    # modules read) stays the session's, not these services', which stop with this module
+    if before is not None:
+        db.install(before)
     client = app.server.test_client()
     assert client.get("/login/demo/ks-analytiker").status_code == 302
     return client
