@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-venv: $(STAMP)
+## A venv whose entry point no longer runs (moved, interrupted, another checkout's install)
+## is reinstalled, not trusted because its stamp is newer than pyproject.toml.
+venv:
+	@$(BIN)/situasjonsbilde --help >/dev/null 2>&1 || rm -f $(STAMP)
+	@$(MAKE) --no-print-directory $(STAMP)
 
 ## Set up and serve the app on http://127.0.0.1:8050 (demo data built on first run).
 ## Chromium renders the figures of the PDF export.
