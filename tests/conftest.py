@@ -94,7 +94,7 @@ class _ProcessState:
     before, whether what changed them restores them itself or forgets: a module fixture that
     forgot made later modules read a stopped server or another store. Only a session
     fixture's change stays (the session's demo and app are the default for every later test):
-    :func:`pytest_fixture_setup` counts those, and a reset keeps the layer a session fixture
+    :class:`_SessionFixtureWatch` counts those, and a reset keeps the layer a session fixture
     installed inside its scope."""
 
     session_layer: Any = None
@@ -128,17 +128,27 @@ class _ProcessState:
                 dash.page_registry[name] = entry
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Iterator[Any]:
-    from data import db
+class _SessionFixtureWatch:
+    """Counts the session fixtures that change the process default (see
+    :class:`_ProcessState`). A plugin of the whole run, not a hook of this conftest: a
+    conftest's hooks see only the nodes of its folder, and session fixtures are set up for
+    the session node above it."""
 
-    before = db.default()
-    try:
-        return (yield)
-    finally:
-        if fixturedef.scope == "session" and db.default() is not before:
-            _ProcessState.session_layer = db.default()
-            _ProcessState.session_changes += 1
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any]) -> Iterator[Any]:
+        from data import db
+
+        before = db.default()
+        try:
+            return (yield)
+        finally:
+            if fixturedef.scope == "session" and db.default() is not before:
+                _ProcessState.session_layer = db.default()
+                _ProcessState.session_changes += 1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_SessionFixtureWatch(), "situasjonsbilde-session-fixtures")
 
 
 @pytest.fixture(autouse=True, scope="module")

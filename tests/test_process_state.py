@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 CONFTEST = """
 from tests.conftest import *  # noqa: F403
 from tests.conftest import _global_by_nature, _global_by_nature_per_module  # noqa: F401
-from tests.conftest import pytest_fixture_setup  # noqa: F401
+from tests.conftest import pytest_configure  # noqa: F401
 """
 
 PRELUDE = """
@@ -74,12 +74,17 @@ def test_a_later_module_has_the_pages_registered_before():
 def test_a_module_fixture_that_forgets_leaves_later_modules_the_session_default(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "conftest.py").write_text(CONFTEST)
+    # laid out as this project is: the conftest in the tests' folder below the root, so that
+    # the session's fixtures belong to a node above the conftest's folder
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "conftest.py").write_text(CONFTEST)
     for name, body in MODULES.items():
-        (tmp_path / name).write_text(PRELUDE + textwrap.dedent(body))
+        (folder / name).write_text(PRELUDE + textwrap.dedent(body))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "suite"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
