@@ -138,6 +138,28 @@ def sustained(fired: np.ndarray, days: int = 3) -> np.ndarray:
     return out
 
 
+def detection(
+    fires: np.ndarray, rising: np.ndarray, pre: slice, post: slice, suffix: str = ""
+) -> dict[str, float]:
+    """How soon and how often the p-value rule (``fires``) and the trend rule (``rising``),
+    kommune × data date, detect the wave after its start (``post``), how much earlier the
+    p-value rule does, and how often each fires before it (``pre``): keys end in ``suffix``."""
+    first_p = first_firing(fires[:, post])
+    first_t = first_firing(rising[:, post])
+    both = np.isfinite(first_p) & np.isfinite(first_t)
+    earlier = float(np.median(first_t[both] - first_p[both])) if both.any() else np.nan
+    values = {
+        "p_days": float(np.nanmedian(first_p)),
+        "trend_days": float(np.nanmedian(first_t)),
+        "p_detected": float(np.isfinite(first_p).mean()),
+        "trend_detected": float(np.isfinite(first_t).mean()),
+        "earlier": earlier,
+        "p_false": float(fires[:, pre].mean()),
+        "trend_false": float(rising[:, pre].mean()),
+    }
+    return {f"{key}{suffix}": value for key, value in values.items()}
+
+
 def run(*, counties: int = 20, kommuner: int = 30, seed: int = 1) -> list[dict[str, float]]:
     rng = np.random.default_rng(seed)
     out = []
@@ -151,13 +173,7 @@ def run(*, counties: int = 20, kommuner: int = 30, seed: int = 1) -> list[dict[s
         fires = np.nan_to_num(p, nan=0.0) > THRESHOLD
         pre = slice(0, BEFORE)  # data dates whose window lies before the wave
         post = slice(BEFORE, BEFORE + AFTER)
-        first_p = first_firing(fires[:, post])
-        first_t = first_firing(rising[:, post])
-        both = np.isfinite(first_p) & np.isfinite(first_t)
         run_p, run_t = sustained(fires), sustained(rising)
-        first_p3 = first_firing(run_p[:, post])
-        first_t3 = first_firing(run_t[:, post])
-        both3 = np.isfinite(first_p3) & np.isfinite(first_t3)
         error = np.concatenate([r["error"].ravel() for r in results])
         naive = np.concatenate([r["naive"].ravel() for r in results])
         final_sum = float(sum(r["final"].sum() for r in results))
@@ -171,24 +187,9 @@ def run(*, counties: int = 20, kommuner: int = 30, seed: int = 1) -> list[dict[s
                 "relative": float(error.sum()) / final_sum,
                 "relative_naive": float(naive.sum()) / final_sum,
                 "coverage": float(covered.mean()),
-                "p_days": float(np.nanmedian(first_p)),
-                "trend_days": float(np.nanmedian(first_t)),
-                "p_detected": float(np.isfinite(first_p).mean()),
-                "trend_detected": float(np.isfinite(first_t).mean()),
-                "earlier": float(np.median(first_t[both] - first_p[both]))
-                if both.any()
-                else np.nan,
-                "p_false": float(fires[:, pre].mean()),
-                "trend_false": float(rising[:, pre].mean()),
-                "p_days3": float(np.nanmedian(first_p3)),
-                "trend_days3": float(np.nanmedian(first_t3)),
-                "p_detected3": float(np.isfinite(first_p3).mean()),
-                "trend_detected3": float(np.isfinite(first_t3).mean()),
-                "earlier3": float(np.median(first_t3[both3] - first_p3[both3]))
-                if both3.any()
-                else np.nan,
-                "p_false3": float(run_p[:, 2:BEFORE].mean()),
-                "trend_false3": float(run_t[:, 2:BEFORE].mean()),
+                **detection(fires, rising, pre, post),
+                # sustained: fired on 3 data dates in a row (the first 2 cannot have)
+                **detection(run_p, run_t, slice(2, BEFORE), post, suffix="3"),
                 "seconds": time.perf_counter() - started,
             }
         )

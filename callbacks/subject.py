@@ -66,6 +66,25 @@ def count(value: Any, suppressed: bool = False) -> str:
     return formatting.number(float(value))
 
 
+Cell = Callable[[Mapping[str, Any]], str]
+
+
+def count_of(key: str) -> Cell:
+    """The count ``key`` of a published row or window (a mapping) as text, withheld where
+    its ``<key>_suppressed`` flag says so: the one reading of the flag convention."""
+    return lambda values: count(values[key], bool(values[f"{key}_suppressed"]))
+
+
+def rate_of(key: str, decimals: int = 1) -> Cell:
+    """The rate ``key`` as text, "skjult" where its ``<key>_hidden`` flag says so."""
+    return lambda values: rate(values[key], decimals, hidden=bool(values[f"{key}_hidden"]))
+
+
+def percent_of(key: str, decimals: int = 1) -> Cell:
+    """The share ``key`` as percent text, "skjult" where its ``<key>_hidden`` flag says so."""
+    return lambda values: percent(values[key], decimals, hidden=bool(values[f"{key}_hidden"]))
+
+
 def compare_note(context: Context, fylke_text: str, nation_text: str) -> str:
     return compare_line(context.fylkesnavn, fylke_text, nation_text)
 
@@ -257,11 +276,12 @@ def neighbour_window(
 @dataclass(frozen=True)
 class TableColumn:
     """A column of a neighbour table: its (N_-marked) header, a kommune's value from its
-    row of the by-kommune window, and the county's or country's from their window values."""
+    row of the by-kommune window, and the county's or country's from their window values
+    (both mappings, e.g. :func:`count_of`)."""
 
     header: str
-    row: Callable[[Any], str]
-    area: Callable[[Mapping[str, Any]], str]
+    row: Cell
+    area: Cell
 
 
 def neighbour_table(
@@ -278,8 +298,8 @@ def neighbour_table(
     context = view.context
     frame, names, left_out = neighbour_window(view, read)
     rows = []
-    for r in to_groups(frame).itertuples():
-        code = str(r.kommunenummer)
+    for r in to_groups(frame).to_dict("records"):
+        code = str(r["kommunenummer"])
         kind = "own" if code == context.kommunenummer else "neighbour"
         rows.append((f"{names.get(code, code)} ({code})", [c.row(r) for c in columns], kind))
     for label, values in zip((context.fylke_label, _(NATION_LABEL)), areas, strict=True):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from data import db
+from data import db, rollups
 from data.cache import cached
 from data.schema import AggArrivalsSplit, Arrival
 
@@ -36,9 +36,7 @@ def refresh(conn: Connection) -> None:
 def ensure(conn: Connection) -> bool:
     """Build the counts when arrivals exist but no counts do (a store loaded before the table
     existed). True when they were built."""
-    has_arrivals = conn.execute(select(Arrival.id).limit(1)).first()
-    has_counts = conn.execute(select(AggArrivalsSplit.disease).limit(1)).first()
-    if has_arrivals is None or has_counts is not None:
+    if not rollups.derived_missing(conn, select(Arrival.id), AggArrivalsSplit.disease):
         return False
     refresh(conn)
     return True

@@ -37,6 +37,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, select
 from tqdm import tqdm
 
+from data import rollups
 from data.certificate_sources import AGE_SOURCES, BASES, FrameRows, Rows, StoreRows
 from data.codes import AGE_BANDS, CURRENT_STRUCTURE
 from data.schema import AggCertificateSeries, Certificate, DatasetMeta, Kommune
@@ -387,8 +388,7 @@ def current_kommuner(conn: Connection) -> list[tuple[str, str]]:
 def ensure(conn: Connection, *, progress: bool = False) -> int:
     """Build the series when certificates exist but no series do (a store loaded before the
     series table existed). Returns the rows written (0 when nothing was missing)."""
-    has_certificates = conn.execute(select(Certificate.person_key).limit(1)).first()
-    has_series = conn.execute(select(AggCertificateSeries.disease).limit(1)).first()
-    if has_certificates is None or has_series is not None:
+    certificates = select(Certificate.person_key)
+    if not rollups.derived_missing(conn, certificates, AggCertificateSeries.disease):
         return 0
     return refresh(conn, progress=progress)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import JSON, Connection, Engine, Integer, String, cast, delete, insert, update
+from sqlalchemy import Connection, Engine, Integer, String, cast, delete, insert, update
 from tqdm import tqdm
 
 from data import aggregates, certificate_aggregates
+from data.bulk import column_values, write_rows
 from data.derive_frames import Derivation
 from data.schema import (
     Base,
@@ -35,58 +34,6 @@ from data.tracing_schema import TracingBase
 from geo import reference
 
 CHUNK_ROWS = 200_000
-
-
-def _column_values(series: pd.Series, column_type: Any, *, native_bool: bool = False) -> list[Any]:
-    """Python values for one column, converted the way SQLAlchemy would store them
-    (booleans as 0/1 for SQLite, as ``bool`` where the database has a boolean type)."""
-    if isinstance(column_type, JSON):
-        return [
-            json.dumps(v if v is not None else {}, ensure_ascii=False, default=str) for v in series
-        ]
-    try:
-        python_type = column_type.python_type
-    except (NotImplementedError, AttributeError):
-        python_type = None
-    if python_type is dt.date:
-        values = pd.to_datetime(series)
-        mask = values.isna().to_numpy()
-        days = values.to_numpy(dtype="datetime64[D]")
-        if len(days) == 0:
-            return []
-        valid = days[~mask] if mask.any() else days
-        if len(valid) == 0:
-            return [None] * len(days)
-        first, last = valid.min(), valid.max()
-        span = (last - first).astype(int) + 1
-        iso = np.array(
-            [str(first + np.timedelta64(i, "D")) for i in range(span)] + [None], dtype=object
-        )
-        idx = np.where(mask, span, (days - first).astype("int64"))
-        return list(iso[idx])
-    if python_type is dt.datetime:
-        return [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in series]
-    if python_type is bool:
-        if native_bool:
-            if series.dtype == bool:
-                return series.tolist()
-            return [None if pd.isna(v) else bool(v) for v in series]
-        if series.dtype == bool:
-            return series.astype("int8").tolist()
-        return [None if pd.isna(v) else int(bool(v)) for v in series]
-    if python_type is int:
-        if series.isna().any():
-            return [None if pd.isna(v) else int(v) for v in series]
-        return series.astype("int64").tolist()
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        # categories looked up by code (-1 = missing → None): no per-value Python test
-        categories = np.asarray(series.cat.categories, dtype=object)
-        lookup = np.append(categories, np.array([None], dtype=object))
-        return lookup[series.cat.codes.to_numpy()].tolist()
-    plain = series.dtype == object or pd.api.types.is_float_dtype(series.dtype)
-    if plain and not series.isna().any():
-        return series.tolist()
-    return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in series]
 
 
 def bulk_insert(
@@ -107,57 +54,23 @@ def bulk_insert(
         raise ValueError(f"{table.name}: columns not in the schema: {sorted(unknown)}")
     if frame.empty:
         return 0
-    names = [c.name for c in columns]
-    dialect = conn.dialect
-    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    table_name = dialect.identifier_preparer.format_table(table)
-    postgres = dialect.name == "postgresql"
-    if postgres if use_copy is None else use_copy:
-        copy_sql = f"COPY {table_name} ({quoted}) FROM STDIN"
-        return _copy_rows(conn, copy_sql, columns, frame, progress)
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table_name} ({quoted}) VALUES ({', '.join([marker] * len(names))})"
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        for start in range(0, len(frame), CHUNK_ROWS):
-            part = frame.iloc[start : start + CHUNK_ROWS]
-            cols = [_column_values(part[c.name], c.type, native_bool=postgres) for c in columns]
-            cursor.executemany(sql, list(zip(*cols, strict=True)))
-            if progress is not None:
-                progress.update(len(part))
-    finally:
-        cursor.close()
-    return len(frame)
+    postgres = conn.dialect.name == "postgresql"
+    copy = postgres if use_copy is None else use_copy
+    native_bool = postgres or copy
 
+    def convert(series: pd.Series, column_type: Any) -> list[Any]:
+        return column_values(series, column_type, native_bool=native_bool)
 
-def _copy_rows(
-    conn: Connection, sql: str, columns: list[Any], frame: pd.DataFrame, progress: tqdm | None
-) -> int:
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor: Any = raw.cursor()  # a psycopg cursor: it has copy()
-    with cursor:
-        for start in range(0, len(frame), CHUNK_ROWS):
-            part = frame.iloc[start : start + CHUNK_ROWS]
-            cols = [_column_values(part[c.name], c.type, native_bool=True) for c in columns]
-            with cursor.copy(sql) as copy:
-                for row in zip(*cols, strict=True):
-                    copy.write_row(row)
-            if progress is not None:
-                progress.update(len(part))
-        # Rows that bring their own ids leave the id sequence behind: move it past them, or the
-        # next ORM insert (a recorded rule version, an alert) collides with a loaded row.
-        table = columns[0].table
-        column = table.autoincrement_column
-        if column is not None and column in columns:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, %s), "
-                f"COALESCE(MAX({column.name}), 0) + 1, false) FROM {table.name}",
-                (table.name, column.name),
-            )
-    return len(frame)
+    return write_rows(
+        conn,
+        table,
+        frame,
+        columns,
+        convert=convert,
+        use_copy=copy,
+        progress=progress,
+        chunk_rows=CHUNK_ROWS,
+    )
 
 
 def load_reference(conn: Connection) -> None:

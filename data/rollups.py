@@ -122,15 +122,22 @@ def refresh(conn: Connection) -> None:
     official_series.apply(conn)
 
 
-__all__ = ["NATION", "ROLLUPS", "area_of", "refresh", "source"]
+__all__ = ["NATION", "ROLLUPS", "area_of", "derived_missing", "ensure", "refresh", "source"]
+
+
+def derived_missing(conn: Connection, source: Any, derived: Any) -> bool:
+    """True when the query ``source`` finds a row but the table of the column ``derived``
+    has none: a store loaded before that derived table existed (its module's ``ensure``
+    builds it then)."""
+    if conn.execute(source.limit(1)).first() is None:
+        return False
+    return conn.execute(select(derived).limit(1)).first() is None
 
 
 def ensure(conn: Connection) -> bool:
     """Build the rollups when the kommune aggregates have rows but the rollups none (a store
     loaded before the rollups existed). True when they were built."""
-    has_rows = conn.execute(select(AggCasesDaily.disease).limit(1)).first()
-    has_rollup = conn.execute(select(AggCasesRollup.disease).limit(1)).first()
-    if has_rows is None or has_rollup is not None:
+    if not derived_missing(conn, select(AggCasesDaily.disease), AggCasesRollup.disease):
         return False
     refresh(conn)
     return True

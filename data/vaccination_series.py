@@ -130,9 +130,8 @@ def ensure(conn: Connection) -> int:
     """Build the series when dose counts by age exist but no series do (a store loaded before
     the series table existed). Returns the rows written (0 when nothing was missing)."""
     v = AggVaccinationDaily
-    has_doses = conn.execute(select(v.disease).where(v.age_band.in_(AGE_BANDS)).limit(1)).first()
-    has_series = conn.execute(select(AggVaccinationSeries.disease).limit(1)).first()
-    if has_doses is None or has_series is not None:
+    doses = select(v.disease).where(v.age_band.in_(AGE_BANDS))
+    if not rollups.derived_missing(conn, doses, AggVaccinationSeries.disease):
         return 0
     return refresh(conn)
 

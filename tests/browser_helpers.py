@@ -135,6 +135,18 @@ def choose_open_option(dash_duo, label: str) -> None:  # type: ignore[no-untyped
     option.click()
 
 
+def pick_kommune(dash_duo, prefix: str, search: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page's kommune dropdown, type to search (357 options are not all drawn), click
+    the option with ``label``."""
+    dash_duo.find_element(f"#{prefix}-select").click()
+    field = WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "input.dash-dropdown-search")
+    )
+    field.click()  # the focus may sit on the selected option
+    field.send_keys(search)
+    choose_open_option(dash_duo, label)
+
+
 def set_date(dash_duo, prefix: str, value: str) -> None:  # type: ignore[no-untyped-def]
     """Type a date into a page's picker as a person does (DD.MM.YYYY, then Enter)."""
     field = dash_duo.find_element(f"#{prefix}-date")

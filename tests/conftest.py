@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,29 +85,88 @@ def app(settings):
     return create_app(settings, directory=test_directory())
 
 
+class _ProcessState:
+    """What is global by nature in the test process: the default data layer (what a script or
+    a command sets, see ``data.db.configure``; ``create_app`` installs its own) and Dash's page
+    registry (``dash.page_registry``, filled by every ``create_app`` with the same pages).
+
+    After each test, and after each module (its fixtures included), they are as they were
+    before, whether what changed them restores them itself or forgets: a module fixture that
+    forgot made later modules read a stopped server or another store. Only a session
+    fixture's change stays (the session's demo and app are the default for every later test):
+    :class:`_SessionFixtureWatch` counts those, and a reset keeps the layer a session fixture
+    installed inside its scope."""
+
+    session_layer: Any = None
+    session_changes = 0
+
+    def __init__(self) -> None:
+        import dash
+
+        from data import db
+
+        self.layer = db.default()
+        self.changes = _ProcessState.session_changes
+        self.pages = {k: dict(v) for k, v in dash.page_registry.items()}
+
+    def restore(self) -> None:
+        import dash
+
+        import layouts
+        from data import db
+
+        layer = self.layer
+        if _ProcessState.session_changes != self.changes:
+            layer = _ProcessState.session_layer
+        if db.default() is not layer:
+            db.install(layer)
+        own = {page.__name__ for page in layouts.page_modules()}
+        for name in [k for k in dash.page_registry if k not in own]:
+            del dash.page_registry[name]
+        for name, entry in self.pages.items():
+            if dash.page_registry.get(name) != entry:
+                dash.page_registry[name] = entry
+
+
+class _SessionFixtureWatch:
+    """Counts the session fixtures that change the process default (see
+    :class:`_ProcessState`). A plugin of the whole run, not a hook of this conftest: a
+    conftest's hooks see only the nodes of its folder, and session fixtures are set up for
+    the session node above it."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any]) -> Iterator[Any]:
+        from data import db
+
+        before = db.default()
+        try:
+            return (yield)
+        finally:
+            if fixturedef.scope == "session" and db.default() is not before:
+                _ProcessState.session_layer = db.default()
+                _ProcessState.session_changes += 1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_SessionFixtureWatch(), "situasjonsbilde-session-fixtures")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _global_by_nature_per_module() -> Iterator[None]:
+    """The process state of :class:`_ProcessState` as it was before the module (autouse
+    fixtures come first in their scope, so this one is set up before the module's own
+    fixtures and torn down after them)."""
+    state = _ProcessState()
+    yield
+    state.restore()
+
+
 @pytest.fixture(autouse=True)
 def _global_by_nature() -> Iterator[None]:
-    """What is global by nature comes back after each test: Dash's page registry
-    (``dash.page_registry``, filled by every ``create_app`` with the same pages) holds the
-    app's pages only, as they were before the test; the process's default data layer (what a
-    script or a command sets, see ``data.db.configure``) reads the same stores as before."""
-    import dash
-
-    import layouts
-    from data import db
-
-    before = {k: dict(v) for k, v in dash.page_registry.items()}
-    layer = db.default()
+    """The process state of :class:`_ProcessState` as it was before the test."""
+    state = _ProcessState()
     yield
-    now = db.default()
-    if layer is not None and (now is None or now.urls != layer.urls):
-        db.install(layer)
-    own = {page.__name__ for page in layouts.page_modules()}
-    for name in [k for k in dash.page_registry if k not in own]:
-        del dash.page_registry[name]
-    for name, entry in before.items():
-        if dash.page_registry.get(name) != entry:
-            dash.page_registry[name] = entry
+    state.restore()
 
 
 def login(client, user_id: str):  # type: ignore[no-untyped-def]
@@ -142,6 +202,27 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> dict:
         db.upgrade()
         report = runner.run(layer.engine(), runner.folder_files(REALDATA))
     return {"report": report, "dir": tmp, **urls}
+
+
+@pytest.fixture(scope="module")
+def real_app(real_data: dict[str, Any]) -> Any:
+    """The app on the session's real-data database, with the test directory of the demo app
+    (:func:`app`); the data layer's previous database and cache come back."""
+    from dashboard.app_factory import create_app
+    from dashboard.settings import load_settings
+    from data import db
+
+    before = db.default()
+    settings = load_settings(
+        data_dir=real_data["dir"],
+        database_url=real_data["database_url"],
+        tracing_database_url=real_data["tracing_database_url"],
+        geo_cache_dir=GEO_CACHE,
+        cache_type="NullCache",
+    )
+    app = create_app(settings, directory=test_directory())
+    db.install(before)  # the session's default data layer again: this app's serves its requests
+    return app
 
 
 @pytest.fixture(scope="session")

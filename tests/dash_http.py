@@ -153,6 +153,24 @@ def page_response(
     return body["response"]
 
 
+AUDIT_OUTPUTS = [("audit-table", "data"), ("audit-alert", "children")]
+
+
+def call_audit(client: Any, action: str | None = "") -> tuple[int, dict[str, Any], int]:
+    """The Revisjonslogg's callback as the browser calls it, filtered by ``action`` alone
+    (no user, kommune or date). Returns what ``call`` does."""
+    return call(
+        client,
+        outputs=AUDIT_OUTPUTS,
+        inputs=[
+            ("audit-action", "value", action),
+            ("audit-user", "value", None),
+            ("audit-kommune", "value", None),
+            ("audit-since", "date", None),
+        ],
+    )
+
+
 def call_map(
     client: Any,
     metric: str,

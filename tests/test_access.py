@@ -22,6 +22,7 @@ from tests.conftest import login
 from tests.dash_http import (
     CHAIN_OUTPUTS,
     call,
+    call_audit,
     call_dependency,
     call_kommune,
     call_map,
@@ -207,20 +208,13 @@ def test_security_headers(client) -> None:
 
 
 def test_audit_page_admin_only(app) -> None:
-    outputs = [("audit-table", "data"), ("audit-alert", "children")]
-    inputs = [
-        ("audit-action", "value", "refused"),
-        ("audit-user", "value", None),
-        ("audit-kommune", "value", None),
-        ("audit-since", "date", None),
-    ]
     admin = login(app.server.test_client(), "admin")
-    status, body, _ = call(admin, outputs=outputs, inputs=inputs)
+    status, body, _ = call_audit(admin, "refused")
     assert status == 200
     rows = body["response"]["audit-table"]["data"]
     assert rows and all(r["action"] == "refused" for r in rows)
     ks = login(app.server.test_client(), "ks-analytiker")
-    status, body, _ = call(ks, outputs=outputs, inputs=inputs)
+    status, body, _ = call_audit(ks, "refused")
     STATS["requests"] += 1
     assert "audit-table" not in body.get("response", {})
     assert "revisjonsloggen" in json.dumps(body)

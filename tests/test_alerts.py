@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from dashboard import mailer
@@ -21,6 +20,7 @@ from tests.conftest import login
 from tests.dash_http import call_named
 from tests.test_page_klynger import audit_count
 from tests.test_page_testing import sql
+from tests.test_signals import alarm_week_end
 
 
 def act(client: Any, *, button: str, email_value: str, kommuner: list[str]) -> dict[str, Any]:
@@ -41,11 +41,7 @@ def act(client: Any, *, button: str, email_value: str, kommuner: list[str]) -> d
 
 @pytest.fixture(scope="module")
 def signal_date(app) -> dt.date:
-    frame = sql(
-        "select week_start, count(*) as n from signal where alarm and series = 'cases' "
-        "and kommunenummer = '4601' group by week_start order by week_start desc limit 1"
-    )
-    return pd.Timestamp(frame["week_start"].iloc[0]).date() + dt.timedelta(days=6)
+    return alarm_week_end("4601")
 
 
 def test_subscription_outside_scope_is_refused_and_audited(app) -> None:

@@ -28,7 +28,7 @@ from data.scope import Scope
 from data.tracing_schema import ClusterMembership, TransmissionLink
 from tests.browser_helpers import free_port
 from tests.conftest import login
-from tests.dash_http import CHAIN_OUTPUTS, KLYNGER_OUTPUTS, call, call_kommune
+from tests.dash_http import CHAIN_OUTPUTS, KLYNGER_OUTPUTS, call, call_audit, call_kommune
 from tests.test_access import _cluster_with_members_in
 
 NEIGHBOUR_CLUSTER = "K-ATTACK-5536"  # a cluster in Tromsø's neighbour Malangen-area kommune
@@ -276,16 +276,7 @@ def test_4_a_copied_cookie_dies_with_logout(app) -> None:
     thief.set_cookie(COOKIE, cookie.value)
     response = thief.get("/admin/revisjon")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    status, _body, _ = call(
-        thief,
-        outputs=[("audit-table", "data"), ("audit-alert", "children")],
-        inputs=[
-            ("audit-action", "value", None),
-            ("audit-user", "value", None),
-            ("audit-kommune", "value", None),
-            ("audit-since", "date", None),
-        ],
-    )
+    status, _body, _ = call_audit(thief, None)
     assert status == 401
 
 
@@ -562,16 +553,7 @@ def test_7_admin_sees_no_hidden_cluster_size_in_the_audit_log(app) -> None:
     tracer = login(app.server.test_client(), "lege-tromso")
     call(tracer, outputs=CHAIN_OUTPUTS, inputs=[("klynger-chain-cluster", "value", own)])
     admin = login(app.server.test_client(), "admin")
-    status, body, _ = call(
-        admin,
-        outputs=[("audit-table", "data"), ("audit-alert", "children")],
-        inputs=[
-            ("audit-action", "value", "tracing_read"),
-            ("audit-user", "value", None),
-            ("audit-kommune", "value", None),
-            ("audit-since", "date", None),
-        ],
-    )
+    status, body, _ = call_audit(admin, "tracing_read")
     assert status == 200
     rows = body["response"]["audit-table"]["data"]
     assert rows

@@ -17,7 +17,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser_helpers import browser_login, start_server
 from tests.conftest import REALDATA
-from tests.test_realdata_pages import real_app  # noqa: F401  (module fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +39,7 @@ PAGES = [
 
 def test_map_on_2024_boundaries_and_every_page(
     dash_duo: Any,
-    real_app: Any,  # noqa: F811
+    real_app: Any,
     use_real_data: dict[str, Any],
     tmp_path: Path,
 ) -> None:

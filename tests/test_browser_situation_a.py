@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import choose_open_option, open_from_nav, set_date, start_and_login
+from tests.browser_helpers import open_from_nav, pick_kommune, set_date, start_and_login
 
 pytestmark = pytest.mark.browser
 
@@ -17,16 +17,6 @@ PAGES = [
     ("Vaksinasjon", "vaksinasjon", "#vaksinasjon-heatmap", ".hm", 1),
     ("Sykehus", "sykehus", "#sykehus-rate", ".scatterlayer .trace", 3),
 ]
-
-
-def pick_kommune(dash_duo, prefix: str, search: str, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Open the kommune dropdown, type to search (357 options are not all drawn), click one."""
-    dash_duo.find_element(f"#{prefix}-select").click()
-    field = WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "input.dash-dropdown-search")
-    )
-    field.send_keys(search)
-    choose_open_option(dash_duo, label)
 
 
 def test_situation_pages_change_kommune_and_date_without_console_errors(dash_duo, app) -> None:

@@ -7,22 +7,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import choose_open_option, open_from_nav, set_date, start_and_login
+from tests.browser_helpers import open_from_nav, pick_kommune, set_date, start_and_login
 
 pytestmark = pytest.mark.browser
-
-
-def _pick_kommune(dash_duo, prefix: str, search: str, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Open the kommune dropdown, type to search (357 options are not all drawn), click one."""
-    dash_duo.find_element(f"#{prefix}-select").click()
-    WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: d.find_elements(By.XPATH, "//*[@role='option']")
-    )
-    # type into the dropdown's search field (the focus may sit on the selected option)
-    field = dash_duo.driver.find_element(By.CSS_SELECTOR, "input[type='search']")
-    field.click()
-    field.send_keys(search)
-    choose_open_option(dash_duo, label)
 
 
 def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
@@ -40,7 +27,7 @@ def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#innreise-funnel .trace"))
 
     # Another kommune (Gardermoen), another date and another window: all in the URL.
-    _pick_kommune(dash_duo, "innreise", "Ullensaker", "Ullensaker (3209)")
+    pick_kommune(dash_duo, "innreise", "Ullensaker", "Ullensaker (3209)")
     dash_duo.wait_for_contains_text("#innreise-title", "Ullensaker (3209), Akershus", timeout=30)
     wait.until(lambda d: "/innreise/3209" in d.current_url)
     set_date(dash_duo, "innreise", "15.01.2022")
@@ -65,7 +52,7 @@ def test_innreise_and_sertifikat_without_console_errors(dash_duo, app) -> None:
     )
     dash_duo.wait_for_contains_text("#sertifikat-compare", "Hele landet", timeout=30)
 
-    _pick_kommune(dash_duo, "sertifikat", "Sør-Varanger", "Sør-Varanger (5605)")
+    pick_kommune(dash_duo, "sertifikat", "Sør-Varanger", "Sør-Varanger (5605)")
     dash_duo.wait_for_contains_text("#sertifikat-title", "Sør-Varanger (5605)", timeout=30)
     wait.until(lambda d: "/sertifikat/5605" in d.current_url)
     dash_duo.wait_for_contains_text("#sertifikat-compare", "Finnmark", timeout=30)

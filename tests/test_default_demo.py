@@ -25,7 +25,7 @@ from dashboard.figures.theme import SEQUENTIAL
 from dashboard.settings import Settings
 from data.reference import ssb_population
 from tests.conftest import login
-from tests.dash_http import KOMMUNE_OUTPUTS, MAP_OUTPUTS, call
+from tests.dash_http import KOMMUNE_OUTPUTS, call, call_map
 
 DEFAULT_SCALE = Settings.model_fields["demo_scale"].default
 SEED = Settings.model_fields["demo_seed"].default
@@ -116,16 +116,7 @@ def test_default_map_uses_five_colour_classes(
     """The national map on the default date: at least 5 of the colour scale's 7 steps hold a
     kommune (the scale runs from 0 to the map's zmax)."""
     client = login(default_app.server.test_client(), "ks-analytiker")
-    status, body, _ = call(
-        client,
-        outputs=MAP_OUTPUTS,
-        inputs=[
-            ("map-metric", "value", "incidence_14d"),
-            ("map-date", "date", None),
-            ("map-structure", "value", None),
-        ],
-        state=[("map-rendered", "data", False)],
-    )
+    status, body, _ = call_map(client, "incidence_14d")
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
     z = pd.Series([v for v in trace["z"] if v is not None], dtype=float)

@@ -276,13 +276,17 @@ def test_oxcgrt_rules_are_versioned_and_superseded_never_overwritten(
     first = write(tmp_path / "ox1.csv", lines)
     report = runner.run(store, [first])
     assert report.results[0].rows_skipped == 2  # recording stopped: skipped, not rejected
-    with store.connect() as conn:
-        versions = conn.execute(
-            text(
-                "select id, valid_from, valid_to, supersedes_id from rule_version "
-                "where rule_key='oxcgrt.c8_internationaltravel' order by valid_from"
-            )
-        ).all()
+
+    def c8_versions(columns: str, order: str) -> list[Any]:
+        with store.connect() as conn:
+            return conn.execute(
+                text(
+                    f"select {columns} from rule_version "
+                    f"where rule_key='oxcgrt.c8_internationaltravel' order by {order}"
+                )
+            ).all()
+
+    versions = c8_versions("id, valid_from, valid_to, supersedes_id", "valid_from")
     assert [(str(v[1]), str(v[2])) for v in versions] == [
         ("2021-01-01", "2021-01-02"),
         ("2021-01-03", "2021-01-05"),
@@ -293,13 +297,7 @@ def test_oxcgrt_rules_are_versioned_and_superseded_never_overwritten(
     c8[-1] = 1
     lines[1:7] = [f"{d},{v},0,,0,10.5" for d, v in zip(days, c8, strict=True)]
     runner.run(store, [write(tmp_path / "ox2.csv", lines)])
-    with store.connect() as conn:
-        after = conn.execute(
-            text(
-                "select id, valid_from, parameters, supersedes_id, recorded_at from rule_version "
-                "where rule_key='oxcgrt.c8_internationaltravel' order by id"
-            )
-        ).all()
+    after = c8_versions("id, valid_from, parameters, supersedes_id, recorded_at", "id")
     assert len(after) == 4  # nothing overwritten, one version added
     assert after[-1][3] == versions[2][0]  # it supersedes the version it corrects
     parameters = after[-1][2]  # JSON text on SQLite, decoded by the driver on PostgreSQL

@@ -314,13 +314,6 @@ def test_window_changes_the_counts(client) -> None:
     assert counts[0] < counts[1]
 
 
-def test_unknown_kommune_gives_a_norwegian_message(client) -> None:
-    response = _page(client, "9999", None)
-    message = json.dumps(response["innreise-alert"], ensure_ascii=False)
-    assert "Fant ingen kommune med nummer 9999" in message
-    assert response["innreise-cards"]["children"] == []
-
-
 def test_kommune_outside_scope_is_refused_in_norwegian(app) -> None:
     from tests.conftest import login
 

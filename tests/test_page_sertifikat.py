@@ -279,12 +279,6 @@ def test_before_certificates_existed_says_so(client) -> None:
     assert "Ingen regel for koronasertifikat" in _text(response["sertifikat-rules"])
 
 
-def test_unknown_kommune_gives_a_norwegian_message(client) -> None:
-    response = _main(client, "9999", None)
-    message = json.dumps(response["sertifikat-alert"], ensure_ascii=False)
-    assert "Fant ingen kommune med nummer 9999" in message
-
-
 def test_expiry_days_agree_between_definition_and_query() -> None:
     assert texts.EXPIRY_DAYS == certificate_queries.EXPIRY_DAYS
 

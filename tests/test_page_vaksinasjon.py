@@ -4,7 +4,6 @@ population tables."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import numpy as np
@@ -173,13 +172,6 @@ def test_page_renders_for_kommuner_of_different_sizes(client, kommune, name) -> 
     names = {t["name"] for t in response["vaksinasjon-over-time-all"]["figure"]["data"]}
     assert name in names and "Hele landet" in names and len(names) == 3
     assert "demodata" in response["vaksinasjon-source"]["children"].lower()
-
-
-def test_unknown_kommune_gives_a_clear_message(client) -> None:
-    response = page(client, "9999", None)
-    assert "Fant ingen kommune med nummer 9999" in json.dumps(
-        response["vaksinasjon-alert"], ensure_ascii=False
-    )
 
 
 # --------------------------------------------------------------------------- protection

@@ -12,15 +12,13 @@ from dashboard import i18n, mailer
 from dashboard.definitions import clusters as definitions
 from data import signals
 from tests.conftest import login
-from tests.dash_http import DQ_OUTPUTS, call
+from tests.dash_http import DQ_OUTPUTS, call, call_audit
 from tests.dash_http import SIGNALER_OUTPUTS as SIGNAL_OUTPUTS
 from tests.test_alerts import signal_date  # noqa: F401  (module fixture)
 from tests.test_signals import (
     busy_week,  # noqa: F401  (module fixture)
     recompute,
 )
-
-AUDIT_OUTPUTS = [("audit-table", "data"), ("audit-alert", "children")]
 
 
 def english(app: Any, user_id: str = "test-full") -> Any:
@@ -119,16 +117,7 @@ def test_varsler_datakvalitet_and_revisjon_in_english(app) -> None:
     assert any(c.isdigit() for c in arrivals) and "\xa0" not in arrivals
 
     admin = english(app, "admin")
-    status, body, _ = call(
-        admin,
-        outputs=AUDIT_OUTPUTS,
-        inputs=[
-            ("audit-action", "value", ""),
-            ("audit-user", "value", None),
-            ("audit-kommune", "value", None),
-            ("audit-since", "date", None),
-        ],
-    )
+    status, body, _ = call_audit(admin)
     assert status == 200
     assert "events (at most 500 shown)" in str(body["response"]["audit-alert"]["children"])
 

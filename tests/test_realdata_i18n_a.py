@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import REALDATA
-from tests.dash_http import call, call_dependency, call_map, kommune_page_callbacks
-from tests.test_page_testing import find, texts
-from tests.test_realdata_pages import DATA_DATE, as_user, real_app  # noqa: F401  (fixtures)
+from tests.dash_http import call, call_map
+from tests.test_page_testing import texts
+from tests.test_realdata_pages import as_user, oslo_brief  # noqa: F401  (as_user: a fixture)
 
 pytestmark = [
     pytest.mark.realdata,
@@ -23,12 +23,7 @@ pytestmark = [
 def test_morgenbrief_in_english_says_not_published(as_user: Any) -> None:  # noqa: F811
     client = as_user("lege-oslo")
     client.set_cookie("sb_lang", "en")
-    dep = next(d for d in kommune_page_callbacks(client) if d["output"].startswith("..brief-"))
-    _status, body = call_dependency(client, dep, kommune="0301", date=DATA_DATE.isoformat())
-    response = body["response"]["brief-body"]["children"]
-    for key in ("positivity_7d", "admissions_7d", "active_clusters"):
-        assert texts(find(response, f"brief-{key}")) == ["Not published"], key
-    rendered = json.dumps(response, ensure_ascii=False)
+    _body, rendered = oslo_brief(client, "Not published")
     assert "Cases by registration date" in rendered
     assert "FHI did not publish test data per municipality" in rendered
     assert "registreringsdato" not in rendered and "Ikke publisert" not in rendered

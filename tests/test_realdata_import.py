@@ -7,7 +7,6 @@ Skipped when ../shared/realdata is absent (a user's fresh clone has no ../shared
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,6 @@ import pytest
 from sqlalchemy import func, select, text
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-REPO = Path(__file__).resolve().parents[1]
-GEO_CACHE = Path(os.environ.get("GEO_CACHE_DIR", REPO / "instance" / "geo"))
 COVIDNOR = REALDATA / "fhi_covidnor"
 
 pytestmark = [
@@ -327,21 +324,12 @@ def test_data_quality_views_on_real_data(real_db: dict[str, Any]) -> None:
     )
 
 
-def test_datakvalitet_page_on_real_data(real_db: dict[str, Any]) -> None:
+def test_datakvalitet_page_on_real_data(real_app: Any) -> None:
     import json
 
-    from dashboard.app_factory import create_app
-    from dashboard.settings import load_settings
     from tests.dash_http import DQ_OUTPUTS, call
 
-    settings = load_settings(
-        data_dir=real_db["dir"],
-        database_url=real_db["database_url"],
-        tracing_database_url=real_db["tracing_database_url"],
-        geo_cache_dir=GEO_CACHE,
-        cache_type="NullCache",
-    )
-    client = create_app(settings).server.test_client()
+    client = real_app.server.test_client()
     assert client.get("/login/demo/admin").status_code in (302, 303)
     assert client.get("/datakvalitet").status_code == 200
     status, body, _ = call(client, outputs=DQ_OUTPUTS, inputs=[("dq-cards", "id", "dq-cards")])

@@ -20,7 +20,7 @@ import pytest
 
 from dashboard import formatting
 from tests.browser_helpers import FULL_ACCESS_USER
-from tests.conftest import GEO_CACHE, REALDATA, login
+from tests.conftest import REALDATA, login
 from tests.dash_http import (
     call,
     call_dependency,
@@ -57,28 +57,6 @@ ZERO = re.compile(r"^0(,0+)?( %)?$")
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def real_app(real_data: dict[str, Any]) -> Any:
-    """The app on the real-data database (test-only full-access user registered as in
-    conftest's demo app); the data layer's previous database and cache come back."""
-    from dashboard.app_factory import create_app
-    from dashboard.settings import load_settings
-    from data import db
-    from tests.conftest import test_directory
-
-    before = db.default()
-    settings = load_settings(
-        data_dir=real_data["dir"],
-        database_url=real_data["database_url"],
-        tracing_database_url=real_data["tracing_database_url"],
-        geo_cache_dir=GEO_CACHE,
-        cache_type="NullCache",
-    )
-    app = create_app(settings, directory=test_directory())
-    db.install(before)  # the session's default data layer again: this app's serves its requests
-    return app
-
-
 @pytest.fixture()
 def as_user(real_app: Any, use_real_data: dict[str, Any]) -> Any:
     def client(user_id: str) -> Any:
@@ -169,14 +147,19 @@ def test_every_kommune_page_renders_and_says_what_is_missing(as_user: Any, user_
         assert client.get(path).status_code == 200, path
 
 
-def test_morgenbrief_cards_say_not_published(as_user: Any) -> None:
-    client = as_user("lege-oslo")
+def oslo_brief(client: Any, not_published: str) -> tuple[dict[str, Any], str]:
+    """Oslo's Morgenbrief on the data date (the callback's response and its body as JSON
+    text), whose cards of what FHI did not publish per kommune say ``not_published``."""
     dep = next(d for d in kommune_page_callbacks(client) if d["output"].startswith("..brief-"))
     _status, body = call_dependency(client, dep, kommune="0301", date=DATA_DATE.isoformat())
     response = body["response"]["brief-body"]["children"]
     for key in ("positivity_7d", "admissions_7d", "active_clusters"):
-        assert texts(find(response, f"brief-{key}")) == ["Ikke publisert"], key
-    rendered = json.dumps(response, ensure_ascii=False)
+        assert texts(find(response, f"brief-{key}")) == [not_published], key
+    return body, json.dumps(response, ensure_ascii=False)
+
+
+def test_morgenbrief_cards_say_not_published(as_user: Any) -> None:
+    body, rendered = oslo_brief(as_user("lege-oslo"), "Ikke publisert")
     assert "Tilfeller med registreringsdato" in rendered
     assert "prøvedato" not in rendered.replace("testhendelser etter prøvedato", "")
     # the county's and the nation's figures say they are FHI's official series

@@ -165,13 +165,21 @@ def page(client: Any, **inputs: Any) -> dict[str, Any]:
     return body["response"]
 
 
-@pytest.fixture(scope="module")
-def busy_week(app) -> dt.date:
+def alarm_week_end(kommune: str | None = None) -> dt.date:
+    """The last day of a week with case signals in the demo: the week with the most, or
+    ``kommune``'s latest."""
+    where, order = ("and kommunenummer = :k ", "week_start desc") if kommune else ("", "n desc")
     frame = sql(
         "select week_start, count(*) as n from signal where alarm and series = 'cases' "
-        "group by week_start order by n desc limit 1"
+        f"{where}group by week_start order by {order} limit 1",
+        k=kommune,
     )
     return pd.Timestamp(frame["week_start"].iloc[0]).date() + dt.timedelta(days=6)
+
+
+@pytest.fixture(scope="module")
+def busy_week(app) -> dt.date:
+    return alarm_week_end()
 
 
 def test_signal_list_numbers_equal_an_independent_recomputation(client, busy_week) -> None:

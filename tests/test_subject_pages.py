@@ -4,6 +4,7 @@ layout shows and what the callback fills come from the same slots, so they canno
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash
@@ -11,6 +12,7 @@ import pytest
 
 from callbacks.subjects import SubjectPage, pages
 from tests.conftest import login
+from tests.dash_http import page_response, subject_outputs
 
 
 def _ids(tree: Any) -> set[str]:
@@ -63,3 +65,13 @@ def test_layout_shows_exactly_what_the_callbacks_fill(app, page: SubjectPage) ->
     regions = {i for i in shown if i.startswith(f"{page.prefix}-")}
     controls = {"select", "date", "url-sync", "title", "alert", "source", "window", "window-sync"}
     assert regions - slots == {page.layout.component_id(c) for c in controls} & regions
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.prefix)
+def test_an_unknown_kommune_gives_a_norwegian_message(client, page: SubjectPage) -> None:  # type: ignore[no-untyped-def]
+    extra = {name: None for name in page.inputs}  # the page's own controls as yet unset
+    outputs = subject_outputs(page.prefix)
+    response = page_response(client, page.prefix, outputs, "9999", None, **extra)
+    message = json.dumps(response[f"{page.prefix}-alert"], ensure_ascii=False)
+    assert "Fant ingen kommune med nummer 9999" in message
+    assert response[f"{page.prefix}-cards"]["children"] == []

@@ -15,10 +15,11 @@ from callbacks.subject import (
     TableColumn,
     compare_note,
     count,
+    count_of,
     declare,
     national_cards,
     national_figure,
-    rate,
+    rate_of,
     read_areas,
 )
 from callbacks.subjects import View
@@ -33,22 +34,8 @@ from layouts.common import card_col
 from layouts.subject_page import Row, Slot
 
 
-def _per100k(key: str) -> Any:
-    return lambda values: rate(values[key], 1, hidden=values[f"{key}_hidden"])
-
-
-def _window(count_key: str) -> Any:
-    return lambda values: count(values[count_key], values[f"{count_key}_suppressed"])
-
-
 def _cards(view: View, windows: list[dict], day: pd.Series) -> list[dbc.Col]:
     k, f, n = windows  # the kommune's, the county's, the country's
-
-    def compared(key: str) -> str:
-        return compare_note(view.context, _per100k(key)(f), _per100k(key)(n))
-
-    def before(key: str) -> str:
-        return _("7 dager før: {value}", value=_window(key)(k))
 
     def on_day(column: str) -> str:
         return count(day.get(column), bool(day.get(f"{column}_suppressed")))
@@ -60,36 +47,28 @@ def _cards(view: View, windows: list[dict], day: pd.Series) -> list[dbc.Col]:
             _("Herav intensiv: {value}", value=on_day("icu_admissions")),
             "day",
             2,
-        ),
-        (
-            _("Innleggelser siste 7 dager"),
-            _window("admissions_7d")(k),
-            before("admissions_prev_7d"),
-            "admissions",
-            2,
-        ),
-        (
-            _("Innleggelser per 100 000 (7 dager)"),
-            _per100k("admissions_7d_per_100k")(k),
-            compared("admissions_7d_per_100k"),
-            "rate",
-            3,
-        ),
-        (
-            _("Intensiv siste 7 dager"),
-            _window("icu_admissions_7d")(k),
-            before("icu_admissions_prev_7d"),
-            "icu",
-            2,
-        ),
-        (
-            _("Intensiv per 100 000 (7 dager)"),
-            _per100k("icu_admissions_7d_per_100k")(k),
-            compared("icu_admissions_7d_per_100k"),
-            "icu-rate",
-            3,
-        ),
+        )
     ]
+    # admissions and ICU admissions alike: the 7-day count against the 7 days before, and
+    # the rate per 100 000 against the county and the country
+    for column, (count_title, count_id), (rate_title, rate_id) in (
+        (
+            "admissions",
+            (_("Innleggelser siste 7 dager"), "admissions"),
+            (_("Innleggelser per 100 000 (7 dager)"), "rate"),
+        ),
+        (
+            "icu_admissions",
+            (_("Intensiv siste 7 dager"), "icu"),
+            (_("Intensiv per 100 000 (7 dager)"), "icu-rate"),
+        ),
+    ):
+        rate = rate_of(f"{column}_7d_per_100k")
+        before = _("7 dager før: {value}", value=count_of(f"{column}_prev_7d")(k))
+        cards += [
+            (count_title, count_of(f"{column}_7d")(k), before, count_id, 2),
+            (rate_title, rate(k), compare_note(view.context, rate(f), rate(n)), rate_id, 3),
+        ]
     return [
         card_col(title, value, note=note, card_id=f"sykehus-card-{key}", md=width)
         for title, value, note, key, width in cards
@@ -97,25 +76,15 @@ def _cards(view: View, windows: list[dict], day: pd.Series) -> list[dbc.Col]:
 
 
 COLUMNS = (
+    TableColumn(N_("Innleggelser 7 d"), count_of("admissions"), count_of("admissions_7d")),
     TableColumn(
-        N_("Innleggelser 7 d"),
-        lambda r: count(r.admissions, bool(r.admissions_suppressed)),
-        _window("admissions_7d"),
+        N_("Per 100 000"), rate_of("admissions_per_100k"), rate_of("admissions_7d_per_100k")
     ),
+    TableColumn(N_("Intensiv 7 d"), count_of("icu_admissions"), count_of("icu_admissions_7d")),
     TableColumn(
         N_("Per 100 000"),
-        lambda r: rate(r.admissions_per_100k, 1, hidden=bool(r.admissions_per_100k_hidden)),
-        _per100k("admissions_7d_per_100k"),
-    ),
-    TableColumn(
-        N_("Intensiv 7 d"),
-        lambda r: count(r.icu_admissions, bool(r.icu_admissions_suppressed)),
-        _window("icu_admissions_7d"),
-    ),
-    TableColumn(
-        N_("Per 100 000"),
-        lambda r: rate(r.icu_admissions_per_100k, 1, hidden=bool(r.icu_admissions_per_100k_hidden)),
-        _per100k("icu_admissions_7d_per_100k"),
+        rate_of("icu_admissions_per_100k"),
+        rate_of("icu_admissions_7d_per_100k"),
     ),
 )
 

@@ -15,12 +15,12 @@ from callbacks.subject import (
     Place,
     TableColumn,
     compare_note,
-    count,
+    count_of,
     declare,
     national_cards,
     national_figure,
-    percent,
-    rate,
+    percent_of,
+    rate_of,
     read_areas,
 )
 from callbacks.subjects import View
@@ -40,17 +40,13 @@ from data.queries import testing as testing_queries
 from layouts.common import card_col
 from layouts.subject_page import Row, Slot
 
-
-def _positivity(values: Mapping[str, Any], key: str = "positivity_7d") -> str:
-    return percent(values[key], hidden=values[f"{key}_hidden"])
-
-
-def _per100k(values: Mapping[str, Any]) -> str:
-    return rate(values["tests_7d_per_100k"], 0, hidden=values["tests_7d_per_100k_hidden"])
+_positivity = percent_of("positivity_7d")
+_per100k = rate_of("tests_7d_per_100k", 0)
+_result_days = rate_of("mean_result_days_7d")
 
 
 def _days(values: Mapping[str, Any]) -> str:
-    text = rate(values["mean_result_days_7d"], 1, hidden=values["mean_result_days_7d_hidden"])
+    text = _result_days(values)
     return text if text in ("–", _(HIDDEN)) else _("{value} dager", value=text)
 
 
@@ -63,19 +59,16 @@ def _cards(view: View, windows: list[dict]) -> list[dbc.Col]:
     cards = [
         (
             _("Testhendelser siste 7 dager"),
-            count(k["tests_7d"], k["tests_7d_suppressed"]),
-            _(
-                "7 dager før: {value}",
-                value=count(k["tests_prev_7d"], k["tests_prev_7d_suppressed"]),
-            ),
+            count_of("tests_7d")(k),
+            _("7 dager før: {value}", value=count_of("tests_prev_7d")(k)),
             "tests",
             2,
         ),
         (_("Testhendelser per 100 000 (7 dager)"), _per100k(k), compared(_per100k), "per100k", 3),
         (
             _("Positive siste 7 dager"),
-            count(k["positive_7d"], k["positive_7d_suppressed"]),
-            _("Positivandel 7 dager før: {value}", value=_positivity(k, "positivity_prev_7d")),
+            count_of("positive_7d")(k),
+            _("Positivandel 7 dager før: {value}", value=percent_of("positivity_prev_7d")(k)),
             "positive",
             2,
         ),
@@ -89,31 +82,11 @@ def _cards(view: View, windows: list[dict]) -> list[dbc.Col]:
 
 
 COLUMNS = (
-    TableColumn(
-        N_("Testhendelser 7 d"),
-        lambda r: count(r.tests, bool(r.tests_suppressed)),
-        lambda v: count(v["tests_7d"], v["tests_7d_suppressed"]),
-    ),
-    TableColumn(
-        N_("Per 100 000"),
-        lambda r: rate(r.tests_per_100k, 0, hidden=bool(r.tests_per_100k_hidden)),
-        _per100k,
-    ),
-    TableColumn(
-        N_("Positive 7 d"),
-        lambda r: count(r.positive, bool(r.positive_suppressed)),
-        lambda v: count(v["positive_7d"], v["positive_7d_suppressed"]),
-    ),
-    TableColumn(
-        N_("Positivandel"),
-        lambda r: percent(r.positivity, hidden=bool(r.positivity_hidden)),
-        _positivity,
-    ),
-    TableColumn(
-        N_("Dager til svar"),
-        lambda r: rate(r.mean_result_days, 1, hidden=bool(r.mean_result_days_hidden)),
-        lambda v: rate(v["mean_result_days_7d"], 1, hidden=v["mean_result_days_7d_hidden"]),
-    ),
+    TableColumn(N_("Testhendelser 7 d"), count_of("tests"), count_of("tests_7d")),
+    TableColumn(N_("Per 100 000"), rate_of("tests_per_100k", 0), _per100k),
+    TableColumn(N_("Positive 7 d"), count_of("positive"), count_of("positive_7d")),
+    TableColumn(N_("Positivandel"), percent_of("positivity"), _positivity),
+    TableColumn(N_("Dager til svar"), rate_of("mean_result_days"), _result_days),
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.figures.core import KOMMUNE_COLOUR, base_layout, plain_figure
+from dashboard.figures.core import KOMMUNE_COLOUR, base_layout, day_span, paper_note, plain_figure
 from dashboard.figures.theme import COLOURS, QUALITATIVE
 from dashboard.i18n import _, get_language
 
@@ -22,7 +22,6 @@ from dashboard.i18n import _, get_language
 CATEGORY_COLOURS = QUALITATIVE[:7]
 OTHERS_COLOUR = COLOURS["others"]
 FUNNEL_COLOURS = QUALITATIVE[:5]
-NOTE_FONT = dict(size=14, color=COLOURS["muted_text"])
 
 
 def d3_date(kind: str = "date") -> str:
@@ -43,26 +42,8 @@ def percent(value: float | None, decimals: int = 1) -> str:
 def note(text: str, *, corner: bool = False) -> dict[str, Any]:
     """An annotation: a message in the middle of an empty figure, or a small corner note."""
     if corner:
-        return dict(
-            text=text,
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.1,
-            xanchor="right",
-            showarrow=False,
-            font=dict(size=11, color=COLOURS["muted_text"]),
-        )
-    return dict(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        showarrow=False,
-        font=NOTE_FONT,
-        bgcolor=COLOURS["background"],
-    )
+        return paper_note(text, 1, 1.1, xanchor="right")
+    return paper_note(text, 0.5, 0.5, size=14, bgcolor=COLOURS["background"])
 
 
 def funnel_figure(
@@ -160,38 +141,14 @@ def daily_by_figure(
                 hovertemplate=f"{label}: %{{customdata}}<extra></extra>",
             )
         )
-    shapes, annotations = [], []
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
     if window is not None:
-        x0 = pd.Timestamp(window[0]) - pd.Timedelta(hours=12)
-        x1 = pd.Timestamp(window[1]) + pd.Timedelta(hours=12)
-        shapes.append(
-            dict(
-                type="rect",
-                xref="x",
-                yref="paper",
-                x0=x0,
-                x1=x1,
-                y0=0,
-                y1=1,
-                fillcolor=KOMMUNE_COLOUR,
-                opacity=0.08,
-                line=dict(width=0),
-                layer="below",
-            )
+        band, window_label = day_span(
+            window[0], window[1], _("Vindu"), colour=KOMMUNE_COLOUR, opacity=0.08, at="left"
         )
-        annotations.append(
-            dict(
-                text=_("Vindu"),
-                xref="x",
-                yref="paper",
-                x=x0,
-                y=1,
-                xanchor="left",
-                yanchor="top",
-                showarrow=False,
-                font=dict(size=11),
-            )
-        )
+        shapes.append(band)
+        annotations.append(window_label)
     visible = pd.to_numeric(daily["arrivals"], errors="coerce").fillna(0)
     hidden_any = bool(daily["arrivals_suppressed"].astype(bool).any())
     if not (visible > 0).any():

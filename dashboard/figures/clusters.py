@@ -204,22 +204,24 @@ def signal_history(frame: pd.DataFrame, *, title: str) -> go.Figure:
         marker_color=colours,
         hovertemplate=_("Uke fra %{x|%d.%m.%Y}: %{y} observert<extra></extra>"),
     )
-    fig.add_scatter(
-        x=frame["week_start"],
-        y=frame["expected"],
-        name=_("Forventet"),
-        mode="lines",
-        line=dict(color=KOMMUNE_COLOUR, width=2),
-        hovertemplate=_("Forventet %{y:.1f}<extra></extra>"),
+    lines = (
+        ("expected", _("Forventet"), dict(color=KOMMUNE_COLOUR, width=2), "%{y:.1f}"),
+        (
+            "threshold",
+            _("Terskel"),
+            dict(color=COLOURS["alert"], width=1.5, dash="dash"),
+            "%{y:.0f}",
+        ),
     )
-    fig.add_scatter(
-        x=frame["week_start"],
-        y=frame["threshold"],
-        name=_("Terskel"),
-        mode="lines",
-        line=dict(color=COLOURS["alert"], width=1.5, dash="dash"),
-        hovertemplate=_("Terskel %{y:.0f}<extra></extra>"),
-    )
+    for column, name, line, value in lines:
+        fig.add_scatter(
+            x=frame["week_start"],
+            y=frame[column],
+            name=name,
+            mode="lines",
+            line=line,
+            hovertemplate=f"{name} {value}<extra></extra>",
+        )
     fig.update_xaxes(title=_("Uke (mandag)"), tickformat="%d.%m.%y")
     fig.update_yaxes(title=_("Antall per uke"), rangemode="tozero")
     return _layout(fig, title=title, height=360)

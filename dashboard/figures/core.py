@@ -167,40 +167,60 @@ def incomplete_marking(layout: dict[str, Any], *frames: pd.DataFrame) -> dict[st
     dates = [d for d in dates if len(d)]
     if not dates:
         return layout
-    first = min(d.min() for d in dates) - pd.Timedelta(hours=12)
-    last = max(d.max() for d in dates) + pd.Timedelta(hours=12)
-    layout.setdefault("shapes", []).append(
-        dict(
-            type="rect",
-            xref="x",
-            yref="paper",
-            x0=first,
-            x1=last,
-            y0=0,
-            y1=1,
-            fillcolor=COLOURS["withheld"],
-            opacity=0.35,
-            line=dict(width=0),
-            layer="below",
-            name="incomplete",
-        )
+    band, label = day_span(
+        min(d.min() for d in dates),
+        max(d.max() for d in dates),
+        _("Ufullstendig"),
+        colour=COLOURS["withheld"],
+        opacity=0.35,
+        at="right",
+        name="incomplete",
     )
-    layout.setdefault("annotations", []).append(
-        dict(
-            text=_("Ufullstendig"),
-            hovertext=_("Prøver tatt de siste dagene er ikke ferdig registrert; tallene vil øke."),
-            xref="x",
-            yref="paper",
-            x=last,
-            y=1,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font=dict(size=11, color=COLOURS["muted_text"]),
-            name="incomplete",
-        )
+    label.update(
+        hovertext=_("Prøver tatt de siste dagene er ikke ferdig registrert; tallene vil øke."),
+        yanchor="bottom",
+        font=dict(size=11, color=COLOURS["muted_text"]),
     )
+    layout.setdefault("shapes", []).append(band)
+    layout.setdefault("annotations", []).append(label)
     return layout
+
+
+def day_span(
+    first: Any, last: Any, text: str, *, colour: str, opacity: float, at: str, **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A band shaded over the whole days ``first`` to ``last`` (from half a day before to
+    half a day after, below the traces) and its label ``text`` at the top of its ``at``
+    ("left" or "right") edge, inside: the shape and the annotation of a figure's layout."""
+    x0 = pd.Timestamp(first) - pd.Timedelta(hours=12)
+    x1 = pd.Timestamp(last) + pd.Timedelta(hours=12)
+    band = dict(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=x0,
+        x1=x1,
+        y0=0,
+        y1=1,
+        fillcolor=colour,
+        opacity=opacity,
+        line=dict(width=0),
+        layer="below",
+        **extra,
+    )
+    label = dict(
+        text=text,
+        xref="x",
+        yref="paper",
+        x=x0 if at == "left" else x1,
+        y=1,
+        xanchor=at,
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=11),
+        **extra,
+    )
+    return band, label
 
 
 def nowcast_band(daily: pd.DataFrame) -> list[dict[str, Any]]:
@@ -301,19 +321,26 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any], plain: bool) -
     return go.Figure(data=traces, layout=layout)
 
 
+def paper_note(text: str, x: float, y: float, *, size: int = 11, **extra: Any) -> dict[str, Any]:
+    """A note on the figure's area (paper coordinates, no arrow) in the muted text colour: a
+    message where a figure has nothing to draw (size 14), or a small note in a corner."""
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=x,
+        y=y,
+        showarrow=False,
+        font=dict(size=size, color=COLOURS["muted_text"]),
+        **extra,
+    )
+
+
 def message_figure(text: str, *, height: int = 200) -> go.Figure:
     """No data to draw: a short plain message (given translated) where the figure would be
     (never empty axes)."""
     fig = go.Figure()
-    fig.add_annotation(
-        text=_wrap_html(text, 70),
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font=dict(size=14, color=COLOURS["muted_text"]),
-    )
+    fig.add_annotation(**paper_note(_wrap_html(text, 70), 0.5, 0.5, size=14))
     fig.update_layout(
         xaxis=dict(visible=False),
         yaxis=dict(visible=False),

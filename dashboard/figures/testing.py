@@ -16,6 +16,7 @@ from dashboard.figures.core import (
     NATION_COLOUR,
     base_layout,
     incomplete_marking,
+    paper_note,
     plain_figure,
     time_layout,
 )
@@ -250,16 +251,12 @@ def hidden_bars(
         marker=dict(color=HIDDEN_COLOUR, pattern=dict(shape="/", fgcolor=COLOURS["border"])),
         hovertemplate=_("1–4 (skjult for din rolle)") + "<extra></extra>",
     )
-    note = dict(
-        text=_("Grå skravur: dager med 1–4, skjult for din rolle"),
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=1.02,
+    note = paper_note(
+        _("Grå skravur: dager med 1–4, skjult for din rolle"),
+        1,
+        1.02,
         xanchor="right",
         yanchor="bottom",
-        showarrow=False,
-        font=dict(size=11, color=COLOURS["muted_text"]),
     )
     return [bar], [note]
 

@@ -66,46 +66,39 @@ def share(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
+def _share_of(row: Mapping[str, Any], name: str, base: str, **extra: Any) -> dict[str, Any]:
+    """The count ``name`` of ``row`` and its share of the count ``base``: count, suppressed,
+    base, ``extra``, share and share_suppressed (withheld because either count is)."""
+    value = _value(row, name)
+    return {
+        "count": value,
+        "suppressed": _hidden(row, name),
+        "base": base,
+        **extra,
+        "share": share(value, _value(row, base)),
+        "share_suppressed": _hidden(row, name) or _hidden(row, base),
+    }
+
+
 def funnel(counts: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
     """One row per funnel stage: stage, count, suppressed, base (the share's denominator
     stage), share and share_suppressed (withheld because a count under it is)."""
     row = _row(counts)
-    records = []
-    for stage in FUNNEL_STAGES:
-        base = FUNNEL_BASE[stage]
-        value = _value(row, stage)
-        records.append(
-            {
-                "stage": stage,
-                "count": value,
-                "suppressed": bool(row.get(f"{stage}_suppressed", False)),
-                "base": base,
-                "share": share(value, _value(row, base)),
-                "share_suppressed": _hidden(row, stage) or _hidden(row, base),
-            }
-        )
-    return pd.DataFrame(records)
+    return pd.DataFrame(
+        [{"stage": stage, **_share_of(row, stage, FUNNEL_BASE[stage])} for stage in FUNNEL_STAGES]
+    )
 
 
 def quality(counts: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
     """One row per data-quality flag: flag, count, suppressed, base, base_count, share and
     share_suppressed."""
     row = _row(counts)
-    records = []
-    for flag, base in QUALITY_FLAGS.items():
-        value = _value(row, flag)
-        records.append(
-            {
-                "flag": flag,
-                "count": value,
-                "suppressed": bool(row.get(f"{flag}_suppressed", False)),
-                "base": base,
-                "base_count": _value(row, base),
-                "share": share(value, _value(row, base)),
-                "share_suppressed": _hidden(row, flag) or _hidden(row, base),
-            }
-        )
-    return pd.DataFrame(records)
+    return pd.DataFrame(
+        [
+            {"flag": flag, **_share_of(row, flag, base, base_count=_value(row, base))}
+            for flag, base in QUALITY_FLAGS.items()
+        ]
+    )
 
 
 def comparison(areas: Sequence[tuple[str, pd.DataFrame | Mapping[str, Any]]]) -> pd.DataFrame:

@@ -220,17 +220,15 @@ def import_file(
             },
         )
         reasons = _reasons(conn, run_id)
-    return ImportResult(
-        file=file,
-        kind=kind.name,
-        status="loaded",
-        import_id=run_id,
-        rows_read=parsed.rows_read,
-        rows_loaded=parsed.rows_loaded,
-        rows_rejected=rejected,
-        rows_skipped=parsed.rows_skipped,
+    return _counted(
+        file,
+        kind,
+        "loaded",
+        run_id,
+        parsed,
+        rejected,
+        started,
         facts=facts,
-        seconds=time.perf_counter() - started,
         reasons=reasons,
         message="erstattet med mindre data (--replace): "
         + describe_loss(lost, old_coverage or {}, new_coverage)
@@ -281,22 +279,46 @@ def _reasons(conn: Connection, run_id: int) -> dict[str, int]:
     return {r: int(n) for r, n in rows}
 
 
+def _counted(
+    file: str,
+    kind: registry.Kind,
+    status: str,
+    run_id: int,
+    rows: Any,
+    rejected: int,
+    started: float,
+    **rest: Any,
+) -> ImportResult:
+    """The result of a run whose rows read, loaded and skipped are those of ``rows`` (the
+    parse, or the stored run of the same bytes)."""
+    return ImportResult(
+        file=file,
+        kind=kind.name,
+        status=status,
+        import_id=run_id,
+        rows_read=rows.rows_read,
+        rows_loaded=rows.rows_loaded,
+        rows_rejected=rejected,
+        rows_skipped=rows.rows_skipped,
+        seconds=time.perf_counter() - started,
+        **rest,
+    )
+
+
 def _unchanged(
     conn: Connection, file: str, kind: registry.Kind, run_id: int, started: float
 ) -> ImportResult:
     from data.schema import ImportRun
 
     run = conn.execute(select(ImportRun.__table__).where(ImportRun.id == run_id)).one()
-    return ImportResult(
-        file=file,
-        kind=kind.name,
-        status="unchanged",
-        import_id=run_id,
-        rows_read=run.rows_read,
-        rows_loaded=run.rows_loaded,
-        rows_rejected=run.rows_rejected,
-        rows_skipped=run.rows_skipped,
-        seconds=time.perf_counter() - started,
+    return _counted(
+        file,
+        kind,
+        "unchanged",
+        run_id,
+        run,
+        run.rows_rejected,
+        started,
         message=f"importert {run.finished_at:%Y-%m-%d %H:%M}" if run.finished_at else "",
     )
 

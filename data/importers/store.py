@@ -7,13 +7,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, select, update
 from tqdm import tqdm
 
+from data.bulk import import_values, write_rows
 from data.importers.base import Flag, Parsed, Rejections
-from data.load import _column_values
 from data.schema import (
     DataSourceStatus,
     ImportRun,
@@ -29,36 +28,6 @@ CHUNK_ROWS = 100_000
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
-def _literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool | np.bool_):
-        return "1" if value else "0"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _values(series: pd.Series, column_type: Any) -> list[Any]:
-    try:
-        python_type = column_type.python_type
-    except (NotImplementedError, AttributeError):
-        python_type = None
-    if python_type in (dt.date, dt.datetime, dict, bool):
-        return _column_values(series, column_type)
-    if python_type is int:
-        if series.isna().any():
-            return [None if pd.isna(v) else int(v) for v in series]
-        return series.astype("int64").tolist()
-    if python_type is float:
-        values = series.astype("float64")
-        if values.isna().any():
-            return values.astype(object).where(values.notna(), None).tolist()
-        return values.tolist()
-    obj = series.astype(object)
-    return obj.where(series.notna(), None).tolist()
 
 
 def insert_rows(
@@ -92,60 +61,17 @@ def insert_rows(
     if frame.empty and not len(frame.index):
         return 0
     columns = [c for c in table.columns if c.name in frame.columns and c.name not in constants]
-    prep = conn.dialect.identifier_preparer
-    if conn.dialect.name == "postgresql":
-        return _copy_rows(conn, table, frame, columns, constants, progress)
-    names = [prep.quote(c.name) for c in columns] + [prep.quote(n) for n in constants]
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    placeholders = [marker] * len(columns) + [_literal(v) for v in constants.values()]
-    sql = (
-        f"INSERT INTO {prep.format_table(table)} ({', '.join(names)}) "
-        f"VALUES ({', '.join(placeholders)})"
+    return write_rows(
+        conn,
+        table,
+        frame,
+        columns,
+        convert=import_values,
+        use_copy=conn.dialect.name == "postgresql",
+        constants=constants,
+        progress=progress,
+        chunk_rows=CHUNK_ROWS,
     )
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        for start in range(0, len(frame), CHUNK_ROWS):
-            part = frame.iloc[start : start + CHUNK_ROWS]
-            cols = [_values(part[c.name], c.type) for c in columns]
-            rows = list(zip(*cols, strict=True)) if cols else [()] * len(part)
-            cursor.executemany(sql, rows)
-            if progress is not None:
-                progress.update(len(part))
-    finally:
-        cursor.close()
-    return len(frame)
-
-
-def _copy_rows(
-    conn: Connection,
-    table: Any,
-    frame: pd.DataFrame,
-    columns: list[Any],
-    constants: Mapping[str, Any],
-    progress: tqdm | None,
-) -> int:
-    """PostgreSQL: the same rows through ``COPY … FROM STDIN`` (text format, which reads 0/1 as
-    booleans and ISO text as dates), constants repeated per row."""
-    prep = conn.dialect.identifier_preparer
-    names = [prep.quote(c.name) for c in columns] + [prep.quote(n) for n in constants]
-    sql = f"COPY {prep.format_table(table)} ({', '.join(names)}) FROM STDIN"
-    fixed = tuple(int(v) if isinstance(v, bool | np.bool_) else v for v in constants.values())
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor: Any = raw.cursor()  # a psycopg cursor: it has copy()
-    with cursor:
-        for start in range(0, len(frame), CHUNK_ROWS):
-            part = frame.iloc[start : start + CHUNK_ROWS]
-            cols = [_values(part[c.name], c.type) for c in columns]
-            rows = zip(*cols, strict=True) if cols else iter([()] * len(part))
-            with cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row((*row, *fixed))
-            if progress is not None:
-                progress.update(len(part))
-    return len(frame)
 
 
 # --------------------------------------------------------------------------- import runs
@@ -157,16 +83,14 @@ def find_active(conn: Connection, *, kind: str, checksum: str) -> int | None:
     ).scalar_one_or_none()
 
 
+def _run_ids(conn: Connection, *where: Any) -> list[int]:
+    """The ids of the import runs that match every condition of ``where``."""
+    return list(conn.execute(select(ImportRun.id).where(*where)).scalars().all())
+
+
 def forget_failed(conn: Connection, *, checksum: str) -> None:
     """A failed run of the same bytes is replaced by the new attempt (so retries add nothing)."""
-    ids = (
-        conn.execute(
-            select(ImportRun.id).where(ImportRun.checksum == checksum, ImportRun.status == "failed")
-        )
-        .scalars()
-        .all()
-    )
-    for run_id in ids:
+    for run_id in _run_ids(conn, ImportRun.checksum == checksum, ImportRun.status == "failed"):
         _delete_run_rows(conn, run_id)
         conn.execute(delete(DataSourceStatus).where(DataSourceStatus.checksum == checksum))
         conn.execute(delete(ImportRun).where(ImportRun.id == run_id))
@@ -179,19 +103,13 @@ def _delete_run_rows(conn: Connection, run_id: int) -> None:
 
 def supersede(conn: Connection, *, dataset: str, remove: Any = None) -> list[int]:
     """Mark the active runs of ``dataset`` superseded and remove their facts."""
-    ids = (
-        conn.execute(
-            select(ImportRun.id).where(ImportRun.dataset == dataset, ImportRun.status == "active")
-        )
-        .scalars()
-        .all()
-    )
+    ids = _run_ids(conn, ImportRun.dataset == dataset, ImportRun.status == "active")
     for run_id in ids:
         if remove is not None:
             remove(conn, run_id)
         _delete_run_rows(conn, run_id)
         conn.execute(update(ImportRun).where(ImportRun.id == run_id).values(status="superseded"))
-    return list(ids)
+    return ids
 
 
 def start_run(

@@ -211,18 +211,15 @@ def certificate_status(
     total = frame[[*STATUS_COUNTS, "population"]].sum().to_frame().T
     total.insert(0, "age_band", TOTAL)
     total["population_year"] = frame["population_year"].iloc[0]
-    # The total is published beside the age bands; the bases add up to "valid" in each row.
-    bands = protect(
-        frame.reset_index(drop=True),
-        scope=scope,
-        counts=STATUS_COUNTS,
-        kommune_column=None,
-        area_code=kommunenummer,
-    )
-    total = protect(
-        total, scope=scope, counts=STATUS_COUNTS, kommune_column=None, area_code=kommunenummer
-    )
-    out = pd.concat([bands, total], ignore_index=True)
+    # The total is published beside the age bands, each protected alike; the bases add up to
+    # "valid" in each row.
+    parts = [
+        protect(
+            part, scope=scope, counts=STATUS_COUNTS, kommune_column=None, area_code=kommunenummer
+        )
+        for part in (frame, total)
+    ]
+    out = pd.concat(parts, ignore_index=True)
     for column in ("population", "population_year"):
         out[column] = out[column].astype("int64")
     return out

@@ -63,6 +63,16 @@ def _fail(field_name: str, message: str) -> PydanticCustomError:
     return PydanticCustomError("regel", "{label}: {message}", {"label": label, "message": message})
 
 
+def _required_text(field_name: str, value: str, longest: int, missing: str) -> str:
+    """``value`` of a required text field: refused with ``missing`` when empty, and when
+    longer than ``longest`` characters."""
+    if not value:
+        raise _fail(field_name, missing)
+    if len(value) > longest:
+        raise _fail(field_name, f"høyst {longest} tegn.")
+    return value
+
+
 def _date_nb(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -189,20 +199,14 @@ class RuleInput(BaseModel):
     @field_validator("text_nb")
     @classmethod
     def _text(cls, value: str) -> str:
-        if not value:
-            raise _fail("text_nb", "må fylles ut: skriv hva regelen sier, på bokmål.")
-        if len(value) > 2000:
-            raise _fail("text_nb", "høyst 2000 tegn.")
-        return value
+        return _required_text(
+            "text_nb", value, 2000, "må fylles ut: skriv hva regelen sier, på bokmål."
+        )
 
     @field_validator("authority")
     @classmethod
     def _authority(cls, value: str) -> str:
-        if not value:
-            raise _fail("authority", "må fylles ut (hvem har fastsatt regelen).")
-        if len(value) > 80:
-            raise _fail("authority", "høyst 80 tegn.")
-        return value
+        return _required_text("authority", value, 80, "må fylles ut (hvem har fastsatt regelen).")
 
     @field_validator("source_url")
     @classmethod

@@ -56,36 +56,35 @@ def series_available(conn: Connection) -> dict[str, list[str]]:
         ).all()
     }
 
-    def at(prefix: str, level: str) -> bool:
-        return any(m.startswith(prefix) and lvl == level for m, lvl in have)
+    def at(level: str, *named: tuple[str, str]) -> list[str]:
+        """The names whose measure prefix has series at ``level``."""
+        return [
+            name
+            for name, prefix in named
+            if any(m.startswith(prefix) and lvl == level for m, lvl in have)
+        ]
 
-    kommune = [
-        name
-        for name, prefix in (
-            ("cases", "cases_by"),
-            ("tests", "tests_"),
-            ("hospital", "hospital_"),
-            ("vaccination_doses", "doses_by"),
-            ("population", "population"),
-        )
-        if at(prefix, "kommune")
-    ]
+    kommune = at(
+        "kommune",
+        ("cases", "cases_by"),
+        ("tests", "tests_"),
+        ("hospital", "hospital_"),
+        ("vaccination_doses", "doses_by"),
+        ("population", "population"),
+    )
     if conn.execute(
         select(func.count()).where(ReportedCoverage.area_level == "kommune")
     ).scalar_one():
         kommune.append("vaccination_coverage")
-    nation = [
-        name
-        for name, prefix in (
-            ("cases", "cases_by"),
-            ("tests", "tests_"),
-            ("hospital", "hospital_"),
-            ("icu", "icu_"),
-            ("vaccination_doses", "doses_"),
-            ("policy_indices", "stringency_index"),
-        )
-        if at(prefix, "nation")
-    ]
+    nation = at(
+        "nation",
+        ("cases", "cases_by"),
+        ("tests", "tests_"),
+        ("hospital", "hospital_"),
+        ("icu", "icu_"),
+        ("vaccination_doses", "doses_"),
+        ("policy_indices", "stringency_index"),
+    )
     if conn.execute(
         select(func.count()).where(
             ReportedSeries.area_level == "nation",

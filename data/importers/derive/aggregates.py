@@ -77,6 +77,22 @@ def _to_current(frame: pd.DataFrame, cw: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _insert_totals(
+    conn: Connection, table: Any, frame: pd.DataFrame, counts: dict[str, str]
+) -> None:
+    """``frame``'s rows (``code``, ``date`` and the integer columns ``counts`` maps each
+    target column to) into the daily aggregate ``table``, as all ages of the default disease."""
+    out = pd.DataFrame(
+        {
+            "kommunenummer": frame["code"].to_numpy(),
+            "date": pd.to_datetime(frame["date"]).to_numpy(),
+            **{name: frame[column].astype("int64").to_numpy() for name, column in counts.items()},
+        }
+    )
+    constants = {"disease": DEFAULT_DISEASE, "age_band": TOTAL_AGE}
+    insert_rows(conn, table.__table__, out, constants=constants)
+
+
 def derive_cases(conn: Connection, cw: pd.DataFrame, all_facts: pd.DataFrame) -> dict[str, Any]:
     facts = _kommune_daily(all_facts, list(CASE_MEASURES))
     if facts.empty:
@@ -89,20 +105,7 @@ def derive_cases(conn: Connection, cw: pd.DataFrame, all_facts: pd.DataFrame) ->
         if m not in wide.columns:
             wide[m] = 0
     wide = wide[(wide["cases_by_testdate"] > 0) | (wide["cases_by_regdate"] > 0)]
-    out = pd.DataFrame(
-        {
-            "kommunenummer": wide["code"].to_numpy(),
-            "date": pd.to_datetime(wide["date"]).to_numpy(),
-            "cases_by_testdate": wide["cases_by_testdate"].astype("int64").to_numpy(),
-            "cases_by_regdate": wide["cases_by_regdate"].astype("int64").to_numpy(),
-        }
-    )
-    insert_rows(
-        conn,
-        AggCasesDaily.__table__,
-        out,
-        constants={"disease": DEFAULT_DISEASE, "age_band": TOTAL_AGE},
-    )
+    _insert_totals(conn, AggCasesDaily, wide, {c: m for m, c in CASE_MEASURES.items()})
     present = sorted(facts["measure"].unique())
     dates = pd.to_datetime(facts["date"])
     return {
@@ -124,18 +127,7 @@ def derive_vaccination(
     current["dose_number"] = current["measure"].map(DOSE_MEASURES)
     grouped = current.groupby(["code", "date", "dose_number"], as_index=False)["value"].sum()
     grouped = grouped[grouped["value"] > 0]
-    out = pd.DataFrame(
-        {
-            "kommunenummer": grouped["code"].to_numpy(),
-            "date": pd.to_datetime(grouped["date"]).to_numpy(),
-            "dose_number": grouped["dose_number"].astype("int64").to_numpy(),
-            "doses": grouped["value"].astype("int64").to_numpy(),
-        }
-    )
-    insert_rows(
-        conn,
-        AggVaccinationDaily.__table__,
-        out,
-        constants={"disease": DEFAULT_DISEASE, "age_band": TOTAL_AGE},
+    _insert_totals(
+        conn, AggVaccinationDaily, grouped, {"dose_number": "dose_number", "doses": "value"}
     )
     return {"measures": sorted(facts["measure"].unique())}
