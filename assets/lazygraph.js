@@ -4,8 +4,8 @@
    holds back every callback with a Graph among its outputs until plotly.js has loaded, so a
    page's numbers and cards waited for it, and plotly drew every figure of the page in one
    long main-thread task. A LazyGraph takes the same props as a dcc.Graph, but first draws its
-   figure as a light static SVG from the figure dict (lines, bars, the choropleth map; see
-   draw() for what is drawn) and becomes the interactive dcc.Graph when the user reaches for
+   figure as a light static SVG from the figure dict (lines, bars, heatmaps, the choropleth map;
+   see draw() for what is drawn) and becomes the interactive dcc.Graph when the user reaches for
    it (pointer, touch, keyboard focus) or, once it is on the screen, after the page has been
    quiet for a while. Graphs upgrade one at a time, each in its own task. The static picture
    carries the same text alternative as the chart (assets/charts.js: role="img", a summary
@@ -41,6 +41,32 @@
     }
     if (ArrayBuffer.isView(v)) { return Array.prototype.slice.call(v); }
     return [];
+  }
+
+  // a heatmap's z: a list of rows, or {dtype, bdata, shape: "rows, columns"}
+  function matrix(v) {
+    if (Array.isArray(v)) {
+      return v.map(function (row) { return values(row).map(num); });
+    }
+    var flat = values(v).map(num);
+    var shape = v && v.shape ? String(v.shape).split(",").map(function (n) { return +n; }) : [];
+    if (shape.length !== 2) { return [flat]; }
+    var rows = [];
+    for (var r = 0; r < shape[0]; r++) { rows.push(flat.slice(r * shape[1], (r + 1) * shape[1])); }
+    return rows;
+  }
+
+  // coordinates given as a start and a step (x0/dx, y0/dy): a date start steps in ms
+  function steps(trace, count, letter) {
+    var start = trace[letter + "0"] !== undefined ? trace[letter + "0"] : 0;
+    var step = trace["d" + letter] !== undefined ? +trace["d" + letter] : 1;
+    var first = typeof start === "string" && DATE_RE.test(start) ? toTime(start) : +start;
+    var isDate = typeof start === "string" && DATE_RE.test(start);
+    var out = [];
+    for (var i = 0; i < count; i++) {
+      out.push(isDate ? new Date(first + i * step).toISOString() : first + i * step);
+    }
+    return out;
   }
 
   function get(obj, path, fallback) {
@@ -129,6 +155,10 @@
     for (var i = 0; i < cats.length; i++) { this.categories.push(String(cats[i])); }
     this.range = own.range ? values(own.range).slice(0, 2) : null;
     this.title = titleText(own.title);
+    this.reversed = own.autorange === "reversed";
+    this.anchor = own.anchor && own.anchor !== "free" ? own.anchor : null;
+    this.showLabels = own.showticklabels !== false;
+    this.suffix = own.ticksuffix || "";
     this.min = Infinity;
     this.max = -Infinity;
   }
@@ -168,8 +198,8 @@
   };
 
   Axis.prototype.place = function (p0, p1) {
-    this.p0 = p0;
-    this.p1 = p1;
+    this.p0 = this.reversed ? p1 : p0;
+    this.p1 = this.reversed ? p0 : p1;
   };
 
   Axis.prototype.px = function (n) {
@@ -203,6 +233,15 @@
     }
     return out;
   };
+
+  function cellSize(ns) {
+    var sorted = ns.filter(isFinite).slice().sort(function (a, b) { return a - b; });
+    var gap = Infinity;
+    for (var i = 1; i < sorted.length; i++) {
+      if (sorted[i] > sorted[i - 1]) { gap = Math.min(gap, sorted[i] - sorted[i - 1]); }
+    }
+    return isFinite(gap) ? gap : 1;
+  }
 
   // ------------------------------------------------------------------ colours
   function parseColor(c) {
@@ -348,6 +387,21 @@
     var traces = [];
     (fig.data || []).forEach(function (trace, n) {
       var type = trace.type || "scatter";
+      if (type === "heatmap" && trace.visible !== false) {
+        var hx = values(trace.x);
+        var hy = values(trace.y);
+        var z = matrix(trace.z);
+        if (!z.length) { return; }
+        if (!hx.length) { hx = z[0].map(function (_v, i) { return i; }); }
+        if (!hy.length) { hy = z.map(function (_v, i) { return i; }); }
+        var hxk = axisKey(trace.xaxis, "x");
+        var hyk = axisKey(trace.yaxis, "y");
+        if (!axes[hxk]) { axes[hxk] = new Axis(hxk, "x", layout, hx); }
+        if (!axes[hyk]) { axes[hyk] = new Axis(hyk, "y", layout, hy); }
+        traces.push({ trace: trace, type: type, xs: hx, ys: hy, z: z, xa: axes[hxk],
+          ya: axes[hyk] });
+        return;
+      }
       if ((type !== "scatter" && type !== "bar") || trace.visible === false ||
           trace.visible === "legendonly") { return; }
       var horizontal = type === "bar" && trace.orientation === "h";
@@ -355,7 +409,7 @@
       var ys = values(trace.y);
       if (horizontal) { var swap = xs; xs = ys; ys = swap; }
       if (!ys.length) { return; }
-      if (!xs.length) { xs = ys.map(function (_v, i) { return i; }); }
+      if (!xs.length) { xs = steps(trace, ys.length, horizontal ? "y" : "x"); }
       var xk = axisKey(horizontal ? trace.yaxis : trace.xaxis, horizontal ? "y" : "x");
       var yk = axisKey(horizontal ? trace.xaxis : trace.yaxis, horizontal ? "x" : "y");
       if (!axes[xk]) { axes[xk] = new Axis(xk, "x", layout, xs); }
@@ -370,7 +424,7 @@
     var barGroups = {};
     traces.forEach(function (t) {
       t.xn = t.xs.map(function (v) { return t.xa.toNumber(v); });
-      t.yn = t.ys.map(num);
+      t.yn = t.ys.map(function (v) { return t.ya.toNumber(v); });
       if (t.type === "bar") {
         var key = t.xa.letter + t.ya.letter + t.trace.xaxis + t.trace.yaxis;
         (barGroups[key] = barGroups[key] || []).push(t);
@@ -412,6 +466,15 @@
     });
     traces.forEach(function (t) {
       if (t.type === "bar") { return; }
+      if (t.type === "heatmap") {
+        // cells centred on their x and y, as wide as the closest pair
+        t.yn = t.ys.map(function (v) { return t.ya.toNumber(v); });
+        t.xw = cellSize(t.xn);
+        t.yw = cellSize(t.yn);
+        t.xn.forEach(function (x) { t.xa.include(x - t.xw / 2); t.xa.include(x + t.xw / 2); });
+        t.yn.forEach(function (y) { t.ya.include(y - t.yw / 2); t.ya.include(y + t.yw / 2); });
+        return;
+      }
       t.xn.forEach(function (x) { t.xa.include(x); });
       t.yn.forEach(function (y) { t.ya.include(y); });
     });
@@ -434,7 +497,8 @@
     Object.keys(axes).forEach(function (key) {
       var a = axes[key];
       if (!a.visible) { return; }
-      var other = null;
+      var otherLetter = a.letter === "x" ? "y" : "x";
+      var other = a.anchor ? axes[axisKey(a.anchor, otherLetter)] || null : null;
       Object.keys(axes).forEach(function (k2) {
         if (!other && axes[k2].letter !== a.letter) { other = axes[k2]; }
       });
@@ -444,6 +508,7 @@
       a.ticks(count).forEach(function (tick) {
         var p = a.px(tick[0]);
         if (!isFinite(p)) { return; }
+        tick = [tick[0], a.showLabels ? tick[1] + (a.type === "category" ? "" : a.suffix) : ""];
         if (a.letter === "y") {
           var gx0 = x0;
           var gx1 = x1;
@@ -465,6 +530,27 @@
       var ya = t.ya;
       function X(n) { return t.horizontal ? ya.px(n) : xa.px(n); }
       function Y(n) { return t.horizontal ? xa.px(n) : ya.px(n); }
+      if (t.type === "heatmap") {
+        var flat = [].concat.apply([], t.z).filter(isFinite);
+        var zmin = t.trace.zmin !== undefined ? t.trace.zmin : Math.min.apply(null, flat);
+        var zmax = t.trace.zmax !== undefined ? t.trace.zmax : Math.max.apply(null, flat);
+        var scale = Array.isArray(t.trace.colorscale) ? t.trace.colorscale
+          : lay(layout, ["colorscale", "sequential"], [[0, "#fde0dd"], [1, "#7a0177"]]);
+        t.z.forEach(function (row, j) {
+          row.forEach(function (value, i) {
+            if (!isFinite(value) || !isFinite(t.xn[i]) || !isFinite(t.yn[j])) { return; }
+            var cx0 = xa.px(t.xn[i] - t.xw / 2);
+            var cx1 = xa.px(t.xn[i] + t.xw / 2);
+            var cy0 = ya.px(t.yn[j] - t.yw / 2);
+            var cy1 = ya.px(t.yn[j] + t.yw / 2);
+            out.push('<rect x="' + Math.min(cx0, cx1).toFixed(1) + '" y="' +
+              Math.min(cy0, cy1).toFixed(1) + '" width="' + Math.abs(cx1 - cx0).toFixed(1) +
+              '" height="' + Math.abs(cy1 - cy0).toFixed(1) + '" fill="' +
+              esc(scaleColor(scale, (value - zmin) / ((zmax - zmin) || 1))) + '"/>');
+          });
+        });
+        return;
+      }
       if (t.type === "bar") {
         var colors = Array.isArray(t.color) ? t.color : null;
         out.push('<g fill="' + esc(colors ? COLORWAY[0] : t.color) + '">');
@@ -559,8 +645,8 @@
   }
 
   // The figure as SVG markup: title, axes with grid and tick labels, scatter lines and
-  // markers, bars (grouped or stacked, vertical or horizontal), choropleth areas in their
-  // colours, paper annotations and a legend. Other trace types (heatmap, funnel) wait for
+  // markers, bars (grouped or stacked, vertical or horizontal), heatmap cells, choropleth areas
+  // in their colours, paper annotations and a legend. Other trace types (funnel) wait for
   // the interactive graph: the picture then holds the title only.
   function draw(fig, width, height, geo) {
     var layout = fig.layout || {};

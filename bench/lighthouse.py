@@ -97,7 +97,7 @@ def run_lighthouse(binary: Path, url: str, cookie: str, preset: str) -> dict[str
     return {
         # plotly.js fetched while Lighthouse watched (LazyGraph: only after the page is quiet)
         "plotly_kb": sum(
-            r.get("transferSize", 0) for r in requests_made if "plotly" in r.get("url", "")
+            r.get("transferSize", 0) for r in requests_made if "plotly.min.js" in r.get("url", "")
         )
         / 1024,
         "performance": round(100 * (report["categories"]["performance"]["score"] or 0)),
