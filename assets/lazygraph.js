@@ -726,6 +726,9 @@
     pump();
   }
 
+  // the graphs still pictures, each with its upgrade (window.sbLazyGraph.upgradeAll)
+  var pictures = new Set();
+
   // ------------------------------------------------------------------ the component
   function LazyGraph(props) {
     var React = window.React;
@@ -812,6 +815,12 @@
       };
     }, [interactive, hasData]);
 
+    React.useEffect(function () {
+      if (interactive) { return undefined; }
+      pictures.add(upgrade);
+      return function () { pictures.delete(upgrade); };
+    }, [interactive]);
+
     // the static picture's text alternative
     React.useEffect(function () {
       if (!interactive) { describe(staticRef.current, figure); }
@@ -864,4 +873,8 @@
 
   window[NAMESPACE] = Object.assign(window[NAMESPACE] || {}, { LazyGraph: LazyGraph });
   window.sbStaticFigureSvg = draw; // for tests and debugging
+  // every chart on the page interactive now (tests of plotly's own controls)
+  window.sbLazyGraph = {
+    upgradeAll: function () { pictures.forEach(function (fn) { fn(); }); },
+  };
 })();
