@@ -6,16 +6,18 @@
    long main-thread task. A LazyGraph takes the same props as a dcc.Graph, but first draws its
    figure as a light static SVG from the figure dict (lines, bars, heatmaps, the choropleth map;
    see draw() for what is drawn) and becomes the interactive dcc.Graph when the user reaches for
-   it (pointer, touch, keyboard focus) or, once it is on the screen, after the page has been
-   quiet for a while. Graphs upgrade one at a time, each in its own task. The static picture
+   it (pointer, touch, keyboard focus) or in an idle moment 4 s after its figure arrived (6 s
+   off the screen). Graphs upgrade one at a time, each in its own task. The static picture
    carries the same text alternative as the chart (assets/charts.js: role="img", a summary
    and the numbers as a table). Events (clickData, hoverData, relayoutData …) reach Dash as
    from a dcc.Graph: the inner graph's setProps is the LazyGraph's. */
 (function () {
   "use strict";
   var NAMESPACE = "sb_components";
-  // quiet time after a figure arrives before it becomes interactive by itself (ms)
+  // quiet time after a figure arrives before it becomes interactive by itself (ms): on the
+  // screen, then the rest (so that everything is interactive soon, the visible first)
   var UPGRADE_AFTER_MS = 4000;
+  var UPGRADE_OFFSCREEN_AFTER_MS = 6000;
   var SVG_NS = "http://www.w3.org/2000/svg";
   var COLORWAY = ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3",
     "#FF6692", "#B6E880", "#FF97FF", "#FECB52"];
@@ -785,7 +787,8 @@
       return function () { alive = false; };
     }, [urlKey]);
 
-    // becomes interactive once on the screen and the page has been quiet for a while
+    // becomes interactive once on the screen and the page has been quiet for a while (off the
+    // screen a little later)
     var hasData = (figure.data || []).length > 0;
     React.useEffect(function () {
       if (interactive || !hasData || !boxRef.current) { return undefined; }
@@ -808,8 +811,10 @@
       } else {
         timer = setTimeout(start, UPGRADE_AFTER_MS);
       }
+      var offscreen = setTimeout(start, UPGRADE_OFFSCREEN_AFTER_MS);
       return function () {
         done = true;
+        clearTimeout(offscreen);
         if (timer !== null) { clearTimeout(timer); }
         if (observer) { observer.disconnect(); }
       };

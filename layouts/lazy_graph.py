@@ -6,8 +6,9 @@ numbers and cards waited for it, and plotly drew every figure of the page in one
 A LazyGraph takes a dcc.Graph's props (a callback writes its ``figure`` and reads its
 ``clickData`` as before) and is drawn by ``assets/lazygraph.js``: first as a light static SVG
 drawn from the figure dict (no plotly.js), with the chart's text alternative; the interactive
-dcc.Graph replaces it when the user reaches for it, or once it is on the screen and the page
-has been quiet for a while. The component is plain JavaScript on the page (no build step):
+dcc.Graph replaces it when the user reaches for it, or in an idle moment 4 s after its figure
+arrived (6 s for a chart off the screen). The component is plain JavaScript on the page (no
+build step):
 ``window.sb_components.LazyGraph``.
 """
 
