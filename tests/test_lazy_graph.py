@@ -43,7 +43,9 @@ def test_no_page_lays_out_a_plain_dcc_graph() -> None:
 def test_a_chart_is_a_lazy_graph_with_a_graphs_props() -> None:
     chart = graph("brief-daily")
     assert isinstance(chart, LazyGraph)
-    assert chart.to_plotly_json()["namespace"] == "sb_components"
-    assert chart.figure == EMPTY_FIGURE and chart.config["displaylogo"] is False
+    sent = chart.to_plotly_json()  # what the browser gets
+    assert (sent["namespace"], sent["type"]) == ("sb_components", "LazyGraph")
+    assert sent["props"]["figure"] == EMPTY_FIGURE
+    assert sent["props"]["config"]["displaylogo"] is False
     with pytest.raises(TypeError, match="unknown props"):
         LazyGraph(id="x", figur={})  # a typo would silently draw nothing
