@@ -211,7 +211,7 @@
     // a table whose graph a callback has replaced stays behind: remove it
     box.parentElement.querySelectorAll(":scope > details.chart-data").forEach(function (d) {
       var before = d.previousElementSibling;
-      if (!before || !before.querySelector(".js-plotly-plot")) { d.remove(); }
+      if (!before || !before.querySelector(".js-plotly-plot, .sb-static-graph")) { d.remove(); }
     });
     var details = existingDetails(gd);
     if (!details) {
@@ -234,7 +234,8 @@
   // The picture itself (plotly's first svg layer), not the whole graph: the graph also holds
   // the modebar's buttons, which must stay operable (role="img" hides its children).
   function pictureOf(gd) {
-    return gd.querySelector("svg.main-svg") || gd;
+    // (a LazyGraph's static picture: its one svg; assets/lazygraph.js)
+    return gd.querySelector("svg.main-svg, svg.sb-static-svg") || gd;
   }
 
   function update(gd) {

@@ -93,7 +93,13 @@ def run_lighthouse(binary: Path, url: str, cookie: str, preset: str) -> dict[str
         subprocess.run(cmd, check=True, env=env, timeout=600, capture_output=True)
         report = json.loads(out.read_text())
     audits = report["audits"]
+    requests_made = audits.get("network-requests", {}).get("details", {}).get("items", [])
     return {
+        # plotly.js fetched while Lighthouse watched (LazyGraph: only after the page is quiet)
+        "plotly_kb": sum(
+            r.get("transferSize", 0) for r in requests_made if "plotly.min.js" in r.get("url", "")
+        )
+        / 1024,
         "performance": round(100 * (report["categories"]["performance"]["score"] or 0)),
         "accessibility": round(100 * (report["categories"]["accessibility"]["score"] or 0)),
         "tbt": audits["total-blocking-time"]["numericValue"],
@@ -104,8 +110,12 @@ def run_lighthouse(binary: Path, url: str, cookie: str, preset: str) -> dict[str
 
 
 def median_run(binary: Path, url: str, cookie: str, preset: str, runs: int) -> dict[str, Any]:
-    """The median of each number over ``runs`` Lighthouse runs."""
-    got = [run_lighthouse(binary, url, cookie, preset) for _ in range(runs)]
+    """The median of each number over ``runs`` Lighthouse runs, with the machine's 1-minute
+    load average before each run (the median too: the machine is shared)."""
+    got = []
+    for _ in range(runs):
+        load = os.getloadavg()[0]
+        got.append({**run_lighthouse(binary, url, cookie, preset), "load": load})
     return {key: statistics.median(run[key] for run in got) for key in got[0]}
 
 
@@ -145,9 +155,11 @@ def main() -> None:
                 rows.append(
                     (
                         f"Lighthouse {name} ({user}), {preset}, median of {args.runs}: "
-                        "performance / accessibility, TBT ms, LCP ms, CLS, KB transferred",
+                        "performance / accessibility, TBT ms, LCP ms, CLS, KB transferred "
+                        "(of it plotly.js), load average",
                         f"{got['performance']} / {got['accessibility']}, {got['tbt']:.0f}, "
-                        f"{got['lcp']:.0f}, {got['cls']:.3f}, {got['bytes'] / 1024:.0f}",
+                        f"{got['lcp']:.0f}, {got['cls']:.3f}, {got['bytes'] / 1024:.0f} "
+                        f"({got['plotly_kb']:.0f}), {got['load']:.1f}",
                     )
                 )
     finally:

@@ -255,6 +255,7 @@ def create_app(settings: Settings | None = None, *, directory: Directory | None 
     )
     server = app.server
     _serve_plotly_partial(app, settings.assets_dir)
+    vendor.slim_renderer_dependencies(app, settings.assets_dir)
     static_cache.install(server)
 
     layer = db.install(build_data_layer(settings, server))

@@ -86,6 +86,7 @@ def geo(progress: bool = True) -> None:
     vendor.ensure_bootstrap(settings.assets_dir)
     vendor.ensure_axe(settings.assets_dir)  # the browser tests' accessibility check
     vendor.ensure_plotly_locale(settings.assets_dir)  # bokmål month names on date axes
+    vendor.ensure_regenerator_runtime(settings.assets_dir)  # instead of Dash's polyfill
     if vendor.ensure_plotly_partial(settings.assets_dir) is None:  # a third of plotly.js
         typer.echo("plotly.js: delbunten ble ikke bygget, appen bruker hele plotly.js")
     typer.echo(f"Kartgrunnlag klart i {settings.geo_dir}")

@@ -11,6 +11,7 @@ from dash import dash_table, dcc, html
 from dashboard import i18n
 from dashboard.definitions import MetricDefinition
 from dashboard.i18n import _
+from layouts.lazy_graph import LazyGraph
 
 # Shown until a callback fills a graph: no stray axes from -1 to 6 (and no text to translate).
 EMPTY_FIGURE = {
@@ -207,9 +208,17 @@ def date_picker(component_id: str, date: str | None = None, **extra: Any) -> dcc
     )
 
 
-def graph(component_id: str) -> dcc.Graph:
+def lazy_graph(component_id: str, **props: Any) -> LazyGraph:
+    """Every chart of the app: a :class:`~layouts.lazy_graph.LazyGraph` (a dcc.Graph's props),
+    drawn first as a static picture so that neither the page's callbacks nor its first paint
+    wait for plotly.js; ``props``: figure, config, style, className."""
+    props.setdefault("config", graph_config())
+    return LazyGraph(id=component_id, **props)
+
+
+def graph(component_id: str) -> LazyGraph:
     """A chart as a page first draws it: empty (no stray axes) until its callback fills it."""
-    return dcc.Graph(id=component_id, figure=EMPTY_FIGURE, config=graph_config())
+    return lazy_graph(component_id, figure=EMPTY_FIGURE)
 
 
 def graph_row(*component_ids: str, class_name: str | None = None) -> dbc.Row:

@@ -23,6 +23,7 @@ from layouts.common import (
     dropdown,
     first_date,
     graph_config,
+    lazy_graph,
     map_config,
     page_header,
 )
@@ -275,8 +276,8 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                                 value=map_column,
                                 clearable=False,
                             ),
-                            dcc.Graph(
-                                id="ov-map",
+                            lazy_graph(
+                                "ov-map",
                                 figure=EMPTY_FIGURE,
                                 config=map_config(),
                                 style={"height": "560px"},
@@ -289,7 +290,7 @@ def layout(dato: str | None = None, kart: str | None = None, **_kwargs: object) 
                     dbc.Col(
                         [
                             html.H2(_("Høyest glattet insidens"), className="h5 mt-3"),
-                            dcc.Graph(id="ov-multiples", figure=EMPTY_FIGURE, config=config),
+                            lazy_graph("ov-multiples", figure=EMPTY_FIGURE, config=config),
                         ],
                         lg=7,
                     ),

@@ -10,6 +10,7 @@ from dashboard.i18n import N_, _
 from layouts.common import (
     date_picker,
     dropdown,
+    lazy_graph,
     map_config,
     page_entry,
     page_header,
@@ -83,8 +84,8 @@ def layout(
                 [
                     dbc.Col(
                         dcc.Loading(
-                            dcc.Graph(
-                                id="map",
+                            lazy_graph(
+                                "map",
                                 config=map_config(),
                                 style={"height": "720px"},
                                 className="graph-h720",  # reserved while plotly.js loads

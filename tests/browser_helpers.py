@@ -154,3 +154,20 @@ def set_date(dash_duo, prefix: str, value: str) -> None:  # type: ignore[no-unty
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(value)
     field.send_keys(Keys.ENTER)
+
+
+# A chart's picture as the page shows it: the static picture a LazyGraph draws first
+# (assets/lazygraph.js) or plotly's, once interactive.
+CHART_PICTURE = ".js-plotly-plot svg.main-svg, .sb-static-graph svg.sb-static-svg"
+
+
+def interactive_charts(driver) -> None:  # type: ignore[no-untyped-def]
+    """Every chart on the page made interactive (plotly.js) now, as a user reaching for each
+    would; returns when no static picture is left."""
+    driver.execute_script("window.sbLazyGraph && window.sbLazyGraph.upgradeAll();")
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script(
+            "window.sbLazyGraph && window.sbLazyGraph.upgradeAll();"
+            "return document.querySelector('.sb-static-graph') === null;"
+        )
+    )

@@ -62,7 +62,9 @@ window.axe.run(document, {
 CHARTS_JS = """
 const graphs = [...document.querySelectorAll('.dash-graph')];
 const labels = graphs.map(g => {
-  const picture = g.querySelector('.js-plotly-plot svg.main-svg[role=img][aria-label]');
+  // plotly's picture, or the static one a chart shows first (assets/lazygraph.js)
+  const picture = g.querySelector('.js-plotly-plot svg.main-svg[role=img][aria-label], '
+    + '.sb-static-graph svg.sb-static-svg[role=img][aria-label]');
   return picture ? picture.getAttribute('aria-label') : null;
 });
 if (labels.some(l => l === null)) { return null; }

@@ -20,7 +20,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_helpers import browser_login, start_server, wait_rendered
+from tests.browser_helpers import browser_login, interactive_charts, start_server, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +117,9 @@ def _load(dash_duo, path: str) -> None:  # type: ignore[no-untyped-def]
     driver.get(f"{dash_duo.server_url}{path}")
     dash_duo.wait_for_element("#react-entry-point main", timeout=30)
     wait_rendered(driver)
-    # every chart drawn and given its text alternative (maps draw after fetching geometry)
+    # every chart interactive (its modebar's buttons are keyboard stops), drawn and given its
+    # text alternative (maps draw after fetching geometry)
+    interactive_charts(driver)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script(CHARTS_DONE_JS))
     # start where a person starts: nothing focused
     driver.execute_script("document.activeElement && document.activeElement.blur();")

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import vendor
 from dashboard.app_factory import PLOTLY_JS_PATH
-from tests.browser_helpers import start_and_login, wait_rendered
+from tests.browser_helpers import interactive_charts, start_and_login, wait_rendered
 
 # pages whose graphs, between them, use every trace type the app draws: the map (choropleth,
 # scattergeo overlays), the Kommune page (bar, scatter), Vaksinasjon (heatmap), Innreise
@@ -73,8 +73,9 @@ def test_every_graph_type_is_in_the_bundle(dash_duo, app) -> None:  # type: igno
     for n, path in enumerate(PAGES):
         if n:
             dash_duo.driver.get(f"{dash_duo.server_url}{path}")
-        dash_duo.wait_for_element(".js-plotly-plot", timeout=30)
         wait_rendered(dash_duo.driver)
+        interactive_charts(dash_duo.driver)  # the charts below the fold too
+        dash_duo.wait_for_element(".js-plotly-plot", timeout=30)
         got = dash_duo.driver.execute_script(GRAPHS_JS)
         assert not got["unknown"], f"{path}: trace types not in the bundle: {got['unknown']}"
         assert got["loaded"] and max(got["loaded"]) < 2_000_000, (path, got["loaded"])

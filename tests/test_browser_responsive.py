@@ -98,7 +98,8 @@ return {
   nav: shown('nav.navbar'), language: shown('#language-switch'), footer: shown('footer'),
   dropdown: shown('.dash-dropdown'), date: shown('.dash-datepicker-input'),
   buttons: shown('#brief-print'), modebar: shown('.modebar-container'),
-  title: shown('#brief-title'), graph: shown('.js-plotly-plot'), source: shown('#brief-source'),
+  title: shown('#brief-title'), graph: shown('.js-plotly-plot, .sb-static-graph'),
+  source: shown('#brief-source'),
   status: shown('#data-status'),
 };
 """
