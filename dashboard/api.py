@@ -11,7 +11,6 @@ a message, never a 500. The description is ``/api/v1/openapi.json`` (OpenAPI 3.1
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 from typing import Any
 
@@ -23,7 +22,7 @@ from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.i18n import _
 from dashboard.metrics.vaccination import capped, coverage
-from data import indicators, queries
+from data import indicators, queries, views
 from data.queries import key_figures as key_queries
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import ScopeError
@@ -249,14 +248,18 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         frame = key_queries.published_coverage(scope=scope, area=area, start=start, end=end)
         values = coverage_values(frame, indicator, pd.date_range(start, end, freq="D"))
     else:
-        if indicator.reader is not None:
-            module, name = indicator.reader.split(":")
-            read = getattr(importlib.import_module(module), name)
-            frame = read(scope=scope, level=level, code=code, start=start, end=end)
-        else:
-            frame = key_queries.published_series(scope=scope, area=area, start=start, end=end)
+        # the indicator's reader or the key figures; the nation from the official series
+        # the registry names, where imported (data.views: the same read as every page)
+        frame = views.series(indicator, scope=scope, level=level, code=code, start=start, end=end)
         values = [
-            {"date": row["date"].date().isoformat(), **indicator_value(row, indicator)}
+            {
+                "date": row["date"].date().isoformat(),
+                **(
+                    {"value": round(float(row["value"]), indicator.decimals), "status": "shown"}
+                    if row["official"]
+                    else indicator_value(row, indicator)
+                ),
+            }
             for _i, row in frame.iterrows()
         ]
     return {
