@@ -1,0 +1,209 @@
+"""An indicator reaches the map, the Kommuneoversikt, the Morgenbrief's respiratory panel and
+the API by its declaration in the registry (``views``, ``area_reader``): the pages list what
+the registry declares, and show the values the indicator's published read gives — over HTTP
+as a browser or a script gets them, for every indicator with a view (a new one is checked
+without a test of its own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+
+from dashboard import briefing
+from dashboard.auth import DEMO_USERS, scope_for
+from dashboard.definitions.overview import OVERVIEW_COLUMNS
+from data import indicators, views
+from data.queries import growth
+from data.scope import Scope
+from geo import reference
+from tests import export_read
+from tests.conftest import login
+from tests.dash_http import OVERVIEW_OUTPUTS, call, call_map, find
+
+DAY = dt.date(2022, 1, 19)  # a Wednesday: the weekly indicators show the week before
+NUMBER = re.compile(r"^-?[\d\u00a0 ]+(?:,\d+)?(?: %)?$")
+KOMMUNER = ("0301", "4601", "1101", "1103", "5501", "1151")
+ROLES = ("ks-analytiker", "lege-oslo")
+
+
+def _machine(text: str) -> float | str:
+    """A cell of the machine CSV (decimal point; empty where withheld)."""
+    return "withheld" if text in ("", None) else float(text)
+
+
+def _shown(text: Any) -> float | str:
+    """A shown value: a float, "withheld" or "–"."""
+    if text is None or text == "":
+        return "withheld"
+    if isinstance(text, int | float):
+        return float(text)
+    text = str(text).strip()
+    if NUMBER.match(text):
+        return float(text.replace("\u00a0", "").replace(" ", "").replace("%", "").replace(",", "."))
+    return "withheld" if text.startswith(("skjult", "1–4", "0–4")) else text
+
+
+def _api(client: Any, indicator: str, area: str, day: dt.date) -> float | str:
+    response = client.get(f"/api/v1/series?indicator={indicator}&area={area}&from={day}&to={day}")
+    assert response.status_code == 200, response.get_json()
+    points = [p for p in response.get_json()["values"] if p["date"] == day.isoformat()]
+    if not points or points[0]["status"] == "missing":
+        return "–"
+    return "withheld" if points[0]["status"] == "withheld" else float(points[0]["value"])
+
+
+def _same(a: float | str, b: float | str, decimals: int) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return abs(a - b) <= 0.5 * 10**-decimals + 1e-6
+
+
+def _map_values(client: Any, metric: str) -> dict[str, float | str]:
+    status, body, _ = call_map(client, metric, DAY)
+    assert status == 200
+    trace = body["response"]["map"]["figure"]["data"][0]
+    return {
+        str(loc): _shown(custom[0])
+        for loc, custom in zip(trace["locations"], trace["customdata"], strict=True)
+    }
+
+
+def _brief(user: str, kommune: str) -> dict[str, dict[str, float | str]]:
+    brief = briefing.briefing_view(
+        scope=scope_for(DEMO_USERS[user]), kommunenummer=kommune, date=DAY
+    )[0]
+    return {
+        row.key: {
+            level: (cell.value if cell.value is not None else "withheld" if cell.hidden else "–")
+            for level, cell in row.cells.items()
+        }
+        for row in brief.respiratory
+    }
+
+
+def test_the_pages_list_the_registry_entries_with_their_view(app) -> None:  # type: ignore[no-untyped-def]
+    """The map's metric options, the overview's registry columns (table and export) and the
+    Morgenbrief's panel rows are the registry entries with that view, in registry order."""
+    from layouts import smittekart
+
+    client = login(app.server.test_client(), "ks-analytiker")
+    declared = {view: [i.id for i in indicators.with_view(view)] for view in indicators.VIEWS}
+    assert "ili_per_100k" in declared["map"] and "p_growth" in declared["map"]
+    assert "ili_per_100k" in declared["overview"] and "ili_per_100k" in declared["brief"]
+    with app.server.test_request_context("/"):
+        layout = json.loads(json.dumps(smittekart.layout(), cls=PlotlyJSONEncoder))
+    options = find(layout, "map-metric")["props"]["options"]
+    assert [o["value"] for o in options] == declared["map"]
+    for metric in declared["map"]:  # each is drawn, with the registry's definition
+        status, body, _ = call_map(client, metric, DAY)
+        assert status == 200, metric
+        assert str(body["response"]["map-definition"]["children"]).count(
+            indicators.get(metric).label
+        ), metric
+    assert [c.key for c in OVERVIEW_COLUMNS if c.registered] == declared["overview"]
+    status, body, _ = call(
+        client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", DAY.isoformat())]
+    )
+    assert status == 200
+    record = body["response"]["ov-table"]["data"][0]
+    assert set(declared["overview"]) <= set(record)
+    header = client.get(f"/oversikt/data.csv?dato={DAY}").data.decode().splitlines()[0]
+    assert set(declared["overview"]) <= set(header.split(","))
+    assert list(_brief("ks-analytiker", "0301")) == declared["brief"]
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_every_view_shows_the_value_of_the_indicators_published_read(app, user: str) -> None:  # type: ignore[no-untyped-def]
+    """For every registry indicator with a view and a series in the API: the map's hover,
+    the overview's machine CSV and the Morgenbrief's panel (kommune, county, country) show
+    the API's value for the same area and period (a weekly indicator: the ISO week ending on
+    or before the date)."""
+    client = login(app.server.test_client(), user)
+    scope = scope_for(DEMO_USERS[user])
+    county = dict(
+        zip(reference.kommuner(2024)["kommunenummer"], reference.kommuner(2024)["fylkesnummer"],
+            strict=True)
+    )  # fmt: skip
+    kommuner = [k for k in KOMMUNER if scope.kommuner is None or k in scope.kommuner]
+    export = client.get(f"/oversikt/data.csv?dato={DAY}")  # 403 for a role without it
+    csv_rows = export_read.data_csv_rows(export.data) if export.status_code == 200 else {}
+    briefs = {k: _brief(user, k) for k in kommuner[:2]}
+    differences, compared = [], 0
+    served = {i["id"] for i in client.get("/api/v1/indicators").get_json()["indicators"]}
+    for indicator in (i for i in indicators.INDICATORS.values() if i.views and i.id in served):
+        end = views.period_end(indicator, DAY)
+        shown: dict[tuple[str, str, str], float | str] = {}
+        if "map" in indicator.views:
+            values = _map_values(client, indicator.id)
+            shown |= {("map", "kommune", k): values[k] for k in kommuner if k in values}
+        if "overview" in indicator.views:
+            shown |= {
+                ("csv", "kommune", k): _machine(csv_rows[k][indicator.id])
+                for k in kommuner
+                if k in csv_rows
+            }
+        if "brief" in indicator.views:
+            for k, panel in briefs.items():
+                for level, value in panel[indicator.id].items():
+                    shown[("brief", level, k)] = value
+        for (output, level, k), value in shown.items():
+            area = {"kommune": k, "fylke": county[k], "nation": "NO"}[level]
+            want = _api(client, indicator.id, area, end)
+            compared += 1
+            if not _same(value, want, indicator.decimals):
+                differences.append(f"{indicator.id} {output} {level} {k}: {value!r} api={want!r}")
+    print(f"\n{user}: {compared} values compared, {len(differences)} differ")
+    assert compared > (40 if user == "ks-analytiker" else 8)
+    assert not differences, "\n".join(differences[:20])
+
+
+def test_p_growth_on_the_map_is_the_kommune_pages_estimate(app) -> None:  # type: ignore[no-untyped-def]
+    """P(growth) on the map, in whole per cent, is the Kommune page's (one kommune's fit),
+    and below the minimum count it is not shown."""
+    user = "ks-analytiker"
+    client = login(app.server.test_client(), user)
+    scope = scope_for(DEMO_USERS[user])
+    values = _map_values(client, "p_growth")
+    shown = below = 0
+    polygons = reference.polygons_on_map(2020)
+    members = polygons.groupby("polygon_id")["kommunenummer"].agg(list)
+    for polygon, value in values.items():
+        if len(members.get(polygon, [])) != 1:  # a polygon of two kommuner shows no P(growth)
+            assert value in ("–", "withheld"), (polygon, value)
+            continue
+        kommune = members[polygon][0]
+        g = growth.kommune_growth(scope=scope, kommunenummer=kommune, date=DAY)["growth"]
+        if g.shown and g.cases >= indicators.get("p_growth").min_count:
+            assert value == pytest.approx(round(100 * g.p_growth), abs=0.51), kommune
+            shown += 1
+        else:
+            assert value in ("–", "withheld"), (kommune, value)
+            below += 1
+    assert shown >= 3 and below >= 10
+
+
+@pytest.mark.parametrize("view", ["map", "overview"])
+def test_a_view_never_shows_a_small_count(app, view: str) -> None:  # type: ignore[no-untyped-def]
+    """For every registry indicator with the view: where the true count a value is built on
+    is 1–4, a role without small numbers sees the value withheld, over HTTP."""
+    full = Scope.full()
+    client = login(app.server.test_client(), "ks-analytiker")
+    csv_rows = export_read.data_csv_rows(client.get(f"/oversikt/data.csv?dato={DAY}").data)
+    checked = 0
+    for indicator in indicators.with_view(view):
+        truth = views.area_values(indicator, scope=full, date=DAY).set_index("kommunenummer")
+        small = truth.index[truth[indicator.numerator].between(1, 4)]
+        if view == "map":
+            shown = _map_values(client, indicator.id)
+        else:
+            shown = {k: _machine(r[indicator.id]) for k, r in csv_rows.items()}
+        for kommune in small:
+            if kommune in shown:
+                assert shown[kommune] == "withheld", (indicator.id, kommune, shown[kommune])
+                checked += 1
+    assert checked > (20 if view == "map" else 5)
