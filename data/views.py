@@ -30,7 +30,8 @@ from data.scope import Scope
 
 def _function(path: str) -> Callable[..., pd.DataFrame]:
     module, name = path.split(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    function: Callable[..., pd.DataFrame] = getattr(importlib.import_module(module), name)
+    return function
 
 
 def period_end(indicator: Indicator, date: dt.date) -> dt.date:

@@ -79,10 +79,10 @@ def _trend(this: dict[str, Any] | None, last: dict[str, Any] | None,
         return (
             "rising" if change >= TREND_CHANGE else "falling" if change <= -TREND_CHANGE else "flat"
         )
-    a, b = _count(this, indicator), _count(last, indicator)
-    if a is None or b is None or a < TREND_MIN_CASES:
+    now, before = _count(this, indicator), _count(last, indicator)
+    if now is None or before is None or now < TREND_MIN_CASES:
         return None
-    return trend(a, b)
+    return trend(now, before)
 
 
 def _cell(frame: pd.DataFrame, indicator: indicators.Indicator, date: dt.date) -> Cell:
@@ -90,8 +90,8 @@ def _cell(frame: pd.DataFrame, indicator: indicators.Indicator, date: dt.date) -
     last = views.row_on(frame, views.previous_end(indicator, date))
     if this is None:
         return Cell(None)
-    value = this.get("value")
-    shown = value is not None and not pd.isna(value) and not bool(this.get("hidden"))
+    value = pd.to_numeric(this.get("value"), errors="coerce")
+    shown = not pd.isna(value) and not bool(this.get("hidden"))
     return Cell(
         float(value) if shown else None,
         hidden=bool(this.get("hidden")),
@@ -117,7 +117,7 @@ def respiratory_panel(
     for indicator in with_view("brief"):
         end = views.period_end(indicator, date)
         start = views.previous_end(indicator, date)
-        cells = {}
+        cells: dict[str, Cell] = {}
         for level in LEVELS:
             if level not in indicator.levels:
                 continue

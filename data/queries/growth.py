@@ -289,12 +289,12 @@ def growth_by_kommune(
         if k in county_of:
             batches.setdefault(len(outside[k]), []).append(i)
     for width, members in batches.items():
-        counts = np.zeros((len(members), 1 + width, nc.WINDOW))
+        areas = np.zeros((len(members), 1 + width, nc.WINDOW))
         for row, i in enumerate(members):
-            counts[row, 0] = counties[county_of[kommuner[i]]]
+            areas[row, 0] = counties[county_of[kommuner[i]]]
             if width:
-                counts[row, 1:] = _published_matrix(outside[kommuner[i]], start, end, disease)
-        prior = nc.fit_growth(counts, offset)
+                areas[row, 1:] = _published_matrix(outside[kommuner[i]], start, end, disease)
+        prior = nc.fit_growth(areas, offset)
         prior_rate[members], prior_se[members] = prior.rate, prior.se
     tau2 = between_variance(disease=disease, end=end, data_date=data_date, basis=basis)
     values = []
