@@ -162,3 +162,21 @@ def test_a_view_never_shows_a_small_count(app: Any, view: indicators.View) -> No
                 assert shown[kommune] == "withheld", (indicator.id, kommune, shown[kommune])
                 checked += 1
     assert checked > (20 if view == "map" else 5)
+
+
+def test_synthetic_count_tables_are_declared_by_their_modules() -> None:
+    """The demo's count tables (ILI consultations) are found by their module's declaration:
+    the generator names none of them, and each is a table of the schema."""
+    import importlib
+    from pathlib import Path
+
+    from data import schema
+    from data.synthetic import count_tables, ili
+
+    generate = importlib.import_module("data.synthetic.generate")
+
+    found = count_tables.count_tables()
+    assert found["ili_consultation"] is ili.count_table
+    assert set(found) <= set(schema.Base.metadata.tables)
+    source = Path(str(generate.__file__)).read_text(encoding="utf-8")
+    assert not any(name in source for name in found), "the generator lists a count table"
