@@ -180,3 +180,42 @@ def test_synthetic_count_tables_are_declared_by_their_modules() -> None:
     assert set(found) <= set(schema.Base.metadata.tables)
     source = Path(str(generate.__file__)).read_text(encoding="utf-8")
     assert not any(name in source for name in found), "the generator lists a count table"
+
+
+def test_the_api_serves_every_kommune_as_the_map_shows_it(app: Any) -> None:
+    """``/api/v1/kommuner``: every registry indicator on the map, for every kommune in the
+    scope at once, with the map's value (a polygon of one kommune), withheld where the map
+    greys it; a malformed date or an unknown indicator is a 400 with a message."""
+    client = login(app.server.test_client(), "ks-analytiker")
+    members = reference.polygons_on_map(2020).groupby("polygon_id")["kommunenummer"].agg(list)
+    compared = 0
+    for indicator in indicators.with_view("map"):
+        response = client.get(f"/api/v1/kommuner?indicator={indicator.id}&date={DAY}")
+        assert response.status_code == 200, indicator.id
+        payload = response.get_json()
+        assert payload["date"] == views.period_end(indicator, DAY).isoformat()
+        api = {
+            p["area"]: "withheld"
+            if p["status"] == "withheld"
+            else "–"
+            if p["status"] == "missing"
+            else p["value"]
+            for p in payload["values"]
+        }
+        for polygon, shown in map_values(client, indicator.id).items():
+            if len(members.get(polygon, [])) == 1 and members[polygon][0] in api:
+                want = api[members[polygon][0]]
+                assert shown == want or (
+                    isinstance(shown, float)
+                    and isinstance(want, float)
+                    and abs(shown - want) <= 0.5 * 10**-indicator.decimals + 1e-6
+                ), (indicator.id, polygon, shown, want)
+                compared += 1
+    assert compared > 1000
+    for query in (
+        "indicator=nope",
+        "indicator=p_growth&date=2022-13-01",
+        "indicator=p_growth&date=1999-01-01",
+    ):
+        response = client.get(f"/api/v1/kommuner?{query}")
+        assert response.status_code == 400 and response.get_json()["error"], query
