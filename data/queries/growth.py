@@ -288,12 +288,17 @@ def growth_by_kommune(
     for i, k in enumerate(kommuner):
         if k in county_of:
             batches.setdefault(len(outside[k]), []).append(i)
+    # the neighbours' published cells, read once for all of them
+    near = sorted({n for k in kommuner for n in outside[k]})
+    cells = (
+        dict(zip(near, _published_matrix(near, start, end, disease), strict=True)) if near else {}
+    )
     for width, members in batches.items():
         areas = np.zeros((len(members), 1 + width, nc.WINDOW))
         for row, i in enumerate(members):
             areas[row, 0] = counties[county_of[kommuner[i]]]
-            if width:
-                areas[row, 1:] = _published_matrix(outside[kommuner[i]], start, end, disease)
+            for j, n in enumerate(outside[kommuner[i]]):
+                areas[row, 1 + j] = cells[n]
         prior = nc.fit_growth(areas, offset)
         prior_rate[members], prior_se[members] = prior.rate, prior.se
     tau2 = between_variance(disease=disease, end=end, data_date=data_date, basis=basis)
