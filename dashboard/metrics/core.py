@@ -5,13 +5,10 @@ The definitions follow DESIGN.md and are shown on screen through :mod:`dashboard
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
-
-from data.indicators import Indicator
-from data.views import value_of
 
 PER = 100_000
 TREND_CHANGE = 0.15
@@ -109,11 +106,40 @@ def colour_range(values: pd.Series, quantile: float = 0.98) -> tuple[float, floa
     return 0.0, high if high > 0 else float(max(finite.max(), 1.0))
 
 
+class Declared(Protocol):
+    """What the map needs of a registry indicator (:class:`data.indicators.Indicator`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def numerator(self) -> str: ...
+    @property
+    def denominator(self) -> str | None: ...
+    @property
+    def per(self) -> int: ...
+    @property
+    def min_count(self) -> int: ...
+    @property
+    def trend_counts(self) -> tuple[str, str] | tuple[()]: ...
+
+
+def summed_value(indicator: Declared, sums: pd.DataFrame) -> pd.Series:
+    """A count, rate or share of summed published counts (NaN where a part was hidden, and
+    below the indicator's minimum count): :func:`data.views.value_of` on added rows."""
+    numerator = sums[indicator.numerator].astype("float64")
+    if indicator.denominator is None:
+        value = numerator
+    else:
+        denominator = sums[indicator.denominator].astype("float64")
+        value = numerator * indicator.per / denominator.where(denominator > 0)
+    return value.where(~(numerator < indicator.min_count)) if indicator.min_count else value
+
+
 def map_frame(
     values: pd.DataFrame,
     kommuner: pd.DataFrame,
     polygon_of: pd.DataFrame,
-    indicator: Indicator,
+    indicator: Declared,
     *,
     and_word: str = " og ",
 ) -> pd.DataFrame:
@@ -138,13 +164,11 @@ def map_frame(
     polygons = grouped[sums].sum().mask(merged[sums].isna().groupby(merged["polygon_id"]).any())
     polygons["kommuner"] = grouped["kommunenummer"].agg(" ".join)
     polygons["members"] = grouped.size()
-    polygons["hidden"] = grouped["hidden"].any()
-    polygons[f"{indicator.numerator}_suppressed"] = polygons["hidden"]
+    hidden = grouped["hidden"].any()
     if indicator.kind in ("count", "rate", "share"):
-        value, hidden = value_of(indicator, polygons)
-    else:
+        value = summed_value(indicator, polygons)
+    else:  # a value that does not add up (a probability): of a polygon of one kommune
         value = grouped["value"].first().where(polygons["members"] == 1)
-        hidden = polygons["hidden"]
     polygons["value"] = value.where(~hidden)
     # grey "skjult" where the count the value is built on is hidden for the reader (a
     # value below the indicator's minimum count is no secret: not shown, not grey)
@@ -213,6 +237,7 @@ __all__ = [
     "PER",
     "TREND_CHANGE",
     "TREND_MIN_CASES",
+    "Declared",
     "Trend",
     "aggregate_to_polygons",
     "colour_range",
@@ -221,6 +246,7 @@ __all__ = [
     "map_frame",
     "published_window",
     "seven_day_average",
+    "summed_value",
     "trend",
     "window_counts",
     "window_metrics",
