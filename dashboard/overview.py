@@ -250,7 +250,8 @@ def polygon_values(overview: Overview, column_key: str, polygon_of: pd.DataFrame
                 "kommunenummer": group["kommunenummer"].iloc[0],
                 "value": value,
                 "trend": trend,
-                "withheld": hidden and column.kind == "count",
+                # grey "skjult": a hidden count, or a registry rate on one
+                "withheld": hidden and (column.kind == "count" or column.registered),
             }
         )
     return pd.DataFrame(rows)

@@ -169,6 +169,11 @@ class WeeklyReport:
         return [r for r in self.rows if r.section == "nokkeltall"]
 
     @property
+    def panel_rows(self) -> list[Row]:
+        """«Luftveisinfeksjoner denne uken» beyond the key figures (ILI consultations …)."""
+        return [r for r in self.rows if r.section == "luftveier"]
+
+    @property
     def series_rows(self) -> list[Row]:
         return [r for r in self.rows if r.section == "ukeserie"]
 
@@ -259,7 +264,8 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
     panel = respiratory_panel(
         scope=scope, kommunenummer=kommunenummer, fylkesnummer=fylke, date=sunday
     )
-    for resp in panel:
+    shown = {r.key for r in report.key_rows}
+    for resp in (r for r in panel if r.key not in shown):  # not twice (7-day incidence)
         y, w, _day = resp.period_end.isocalendar()
         for level, cell in resp.cells.items():
             report.rows.append(

@@ -36,7 +36,7 @@ def machine(text: str) -> float | str:
     return "withheld" if text in ("", None) else float(text)
 
 
-def _shown(text: Any) -> float | str:
+def shown_value(text: Any) -> float | str:
     """A shown value: a float, "withheld" or "–"."""
     if text is None or text == "":
         return "withheld"
@@ -68,7 +68,7 @@ def map_values(client: Any, metric: str) -> dict[str, float | str]:
     assert status == 200
     trace = body["response"]["map"]["figure"]["data"][0]
     return {
-        str(loc): _shown(custom[0])
+        str(loc): shown_value(custom[0])
         for loc, custom in zip(trace["locations"], trace["customdata"], strict=True)
     }
 
@@ -219,3 +219,35 @@ def test_the_api_serves_every_kommune_as_the_map_shows_it(app: Any) -> None:
     ):
         response = client.get(f"/api/v1/kommuner?{query}")
         assert response.status_code == 400 and response.get_json()["error"], query
+
+
+def test_the_overviews_column_map_draws_every_registry_column(app: Any) -> None:
+    """Each registry column of the Kommuneoversikt is on its column map, with the table's
+    (machine CSV's) value for a kommune drawn alone."""
+    client = login(app.server.test_client(), "ks-analytiker")
+    rows = export_read.data_csv_rows(client.get(f"/oversikt/data.csv?dato={DAY}").data)
+    members = reference.polygon_of(2024).groupby("polygon_id")["kommunenummer"].agg(list)
+    compared = 0
+    for indicator in indicators.with_view("overview"):
+        status, body, _ = call(
+            client,
+            outputs=[
+                ("ov-map", "figure"),
+                ("ov-map-definition", "children"),
+                ("ov-map-rendered", "data"),
+            ],
+            inputs=[("ov-map-column", "value", indicator.id), ("ov-date", "date", DAY.isoformat())],
+            state=[("ov-map-rendered", "data", False)],
+        )
+        assert status == 200, indicator.id
+        trace = body["response"]["ov-map"]["figure"]["data"][0]
+        for polygon, custom in zip(trace["locations"], trace["customdata"], strict=True):
+            kommuner = members.get(str(polygon), [])
+            if len(kommuner) == 1 and kommuner[0] in rows:
+                want = machine(rows[kommuner[0]][indicator.id])
+                got = shown_value(custom[0])
+                assert got == want or (
+                    isinstance(got, float) and isinstance(want, float) and abs(got - want) <= 0.051
+                ), (indicator.id, polygon, got, want)
+                compared += 1
+    assert compared > 300
