@@ -261,7 +261,7 @@ def _respiratory_block(brief: Briefing) -> Any:
                     minst=TREND_MIN_CASES,
                 )
                 + (
-                    " " + _("*: landets offisielle serie (ERVISS).")
+                    " " + _("*: landets offisielle serie (kilden står i definisjonen).")
                     if any(c.official for r in brief.respiratory for c in r.cells.values())
                     else ""
                 ),
