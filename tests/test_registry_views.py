@@ -251,3 +251,23 @@ def test_the_overviews_column_map_draws_every_registry_column(app: Any) -> None:
                 ), (indicator.id, polygon, got, want)
                 compared += 1
     assert compared > 300
+
+
+def test_a_view_has_the_reads_it_needs() -> None:
+    """A declared view can be served: the map and the overview read all kommuner at once
+    (``area_reader``), the brief a series (``reader``, or a key figure); P(growth) states the
+    method's own window and minimum count."""
+    from data import nowcast
+    from data.key_figures import PUBLISHED
+
+    for indicator in indicators.INDICATORS.values():
+        assert set(indicator.views) <= set(indicators.VIEWS), indicator.id
+        if {"map", "overview"} & set(indicator.views):
+            assert indicator.area_reader, indicator.id
+        if "brief" in indicator.views:
+            assert indicator.reader or indicator.numerator in PUBLISHED, indicator.id
+        if indicator.trend_counts:
+            assert len(indicator.trend_counts) == 2, indicator.id
+    p_growth = indicators.get("p_growth")
+    assert (p_growth.min_count, p_growth.window_days) == (nowcast.MIN_CASES, nowcast.WINDOW)
+    assert str(nowcast.MIN_CASES) in p_growth.definition
