@@ -60,10 +60,9 @@ def value_of(indicator: Indicator, frame: pd.DataFrame) -> tuple[pd.Series, pd.S
     indicator's own column (a probability); hidden where the numerator is (hidden as small
     or withheld to protect other cells) or below ``min_count``."""
     numerator = pd.to_numeric(frame[indicator.numerator], errors="coerce").astype("float64")
-    hidden = (
-        _flag(frame, f"{indicator.numerator}_suppressed")
-        | _flag(frame, f"{indicator.numerator}_withheld")
-        | numerator.isna()
+    # hidden: what the published layer flags (a count without a flag is missing, not hidden)
+    hidden = _flag(frame, f"{indicator.numerator}_suppressed") | _flag(
+        frame, f"{indicator.numerator}_withheld"
     )
     if indicator.id in frame and indicator.id != indicator.numerator:
         value = pd.to_numeric(frame[indicator.id], errors="coerce").astype("float64")

@@ -173,9 +173,7 @@ def map_frame(
     # grey "skjult" where the count the value is built on is hidden for the reader (a
     # value below the indicator's minimum count is no secret: not shown, not grey)
     flags = [f"{indicator.numerator}_suppressed", f"{indicator.numerator}_withheld"]
-    secret = (
-        merged[[f for f in flags if f in merged]].any(axis=1) | merged[indicator.numerator].isna()
-    )
+    secret = merged[[f for f in flags if f in merged]].any(axis=1)
     polygons["withheld"] = secret.groupby(merged["polygon_id"]).any()
     if indicator.trend_counts:
         last, previous = indicator.trend_counts

@@ -74,7 +74,21 @@ def ili_weekly(
     out["ili_consultations"] = out["ili_consultations"].astype("int64")
     out = protect_area(out, scope=scope, level=level, code=code, counts=["ili_consultations"])
     population = population_for(members, out["date"]).sum(axis=1)
-    return _rates(out, population)
+    return _missing(_rates(out, population))
+
+
+def _missing(out: pd.DataFrame) -> pd.DataFrame:
+    """Without consultations per kommune in the store (real data: Norway's rate only) the
+    counts are missing, never zeros (nor hidden)."""
+    if loaded():
+        return out
+    for column in ("ili_consultations", "ili_consultations_prev", "ili_per_100k"):
+        if column in out:
+            out[column] = np.nan
+    for column in out.columns:
+        if column.endswith(("_suppressed", "_hidden")):
+            out[column] = False
+    return out
 
 
 @cached()
@@ -121,7 +135,7 @@ def ili_kommuner(*, scope: Scope, date: dt.date) -> pd.DataFrame:
             name = column.replace("ili_consultations", f"ili_consultations{suffix}")
             out[name] = out["kommunenummer"].map(of_week[column])
     out["date"] = pd.Timestamp(date)
-    return out.reset_index(drop=True)
+    return _missing(out.reset_index(drop=True))
 
 
 def national_ili(*, scope: Scope, start: dt.date, end: dt.date) -> pd.DataFrame:
