@@ -18,8 +18,11 @@ from dashboard.briefing import (
     Indicator,
     briefing_view,
 )
+from dashboard.briefing.respiratory import ARROWS
+from dashboard.briefing.respiratory import TITLE as RESPIRATORY_TITLE
 from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.i18n import N_, _
+from dashboard.metrics.core import TREND_MIN_CASES
 from geo import reference
 from layouts.common import EMPTY_FIGURE
 
@@ -174,6 +177,101 @@ def _signals_block(brief: Briefing) -> dbc.Col:
     )
 
 
+def _respiratory_cell(cell: Any, decimals: int, unit: str, cell_id: str) -> html.Td:
+    if cell is None:
+        return html.Td("–", id=cell_id)
+    if cell.value is None:
+        text = formatting.withheld("rate") if cell.hidden else "–"
+    else:
+        text = formatting.number(cell.value, decimals)
+        text = _("{verdi} %", verdi=text) if unit == "%" else text
+    arrow = ARROWS.get(cell.trend or "", "")
+    return html.Td(
+        [
+            html.Span(text, id=cell_id),
+            html.Span(
+                f" {arrow}", className="ms-1", title=trend_label(cell.trend), id=f"{cell_id}-trend"
+            )
+            if arrow
+            else None,
+            html.Span(" *", className="text-muted", title=_("Offisiell landsserie"))
+            if cell.official
+            else None,
+        ]
+    )
+
+
+def _respiratory_block(brief: Briefing) -> Any:
+    """«Luftveisinfeksjoner denne uken»: a row per registry indicator declared for the
+    brief, for the kommune, the county and the country, with the trend arrow."""
+    if not brief.respiratory:
+        return None
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("Indikator")),
+                html.Th(brief.name),
+                html.Th(brief.fylkesnavn),
+                html.Th(_("Landet")),
+            ]
+        )
+    )
+    body = []
+    for row in brief.respiratory:
+        week = row.period_end.isocalendar().week
+        body.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.Span(row.label),
+                            html.Span(f" ({row.unit})" if row.unit else "", className="text-muted"),
+                            html.Div(
+                                _("Uke {uke}", uke=week)
+                                if row.weekly
+                                else _(
+                                    "7 dager til og med {dato}",
+                                    dato=formatting.date_short(row.period_end),
+                                ),
+                                className="small text-muted",
+                            ),
+                        ],
+                        title=f"{row.definition} {_('Kilde: {kilde}.', kilde=row.source)}",
+                    ),
+                    *(
+                        _respiratory_cell(
+                            row.cells.get(level),
+                            row.decimals,
+                            row.unit,
+                            f"brief-resp-{row.key}-{level}",
+                        )
+                        for level in ("kommune", "fylke", "nation")
+                    ),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.H2(_(RESPIRATORY_TITLE), className="h5 mt-4"),
+            dbc.Table([header, html.Tbody(body)], size="sm", striped=True, className="small"),
+            html.P(
+                _(
+                    "Pil: denne perioden mot forrige, bare når begge er publisert og antallet "
+                    "er minst {minst}.",
+                    minst=TREND_MIN_CASES,
+                )
+                + (
+                    " " + _("*: landets offisielle serie (kilden står i definisjonen).")
+                    if any(c.official for r in brief.respiratory for c in r.cells.values())
+                    else ""
+                ),
+                className="small text-muted",
+            ),
+        ],
+        id="brief-respiratory",
+    )
+
+
 def _body(brief: Briefing) -> list:
     blocks: list = []
     for title, keys in GROUPS:
@@ -181,6 +279,9 @@ def _body(brief: Briefing) -> list:
         blocks.append(
             dbc.Row([_card(brief.indicators[k], brief.fylkesnavn) for k in keys], className="g-2")
         )
+    respiratory = _respiratory_block(brief)
+    if respiratory is not None:
+        blocks.append(respiratory)
     blocks.append(
         dbc.Row(
             [

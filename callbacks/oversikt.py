@@ -12,8 +12,13 @@ from callbacks.common import as_of, kommune_options
 from dashboard import formatting, metrics
 from dashboard import overview as overview_view
 from dashboard.auth import current_scope
-from dashboard.definitions import DEMO_SOURCE, published_note
-from dashboard.definitions.overview import COLUMNS_BY_KEY, DEFAULT_MAP_COLUMN, RANKING_METHOD
+from dashboard.definitions import DEMO_SOURCE, period_note, published_note
+from dashboard.definitions.overview import (
+    COLUMNS_BY_KEY,
+    DEFAULT_MAP_COLUMN,
+    RANKING_METHOD,
+    REGISTRY_COLUMNS,
+)
 from dashboard.figures import choropleth_map, map_trace_values
 from dashboard.figures.overview import small_multiples
 from dashboard.i18n import _, ngettext
@@ -69,9 +74,15 @@ def update_overview(requested_date: str | None) -> tuple:
     incomplete = overview_view.incomplete_note(
         overview_for(scope=current_scope(), date=date, info=info)
     )
+    weekly = [
+        f"«{_(c.label)}»: {period_note(c.key, date)}"
+        for c in REGISTRY_COLUMNS
+        if period_note(c.key, date)
+    ]
     method = html.Div(
         [
             *([html.P(incomplete, id="ov-incomplete", className="mb-1")] if incomplete else []),
+            *([html.P(" ".join(weekly), id="ov-period", className="mb-1")] if weekly else []),
             html.Strong(_("Metode for rangering:")),
             " ",
             _(RANKING_METHOD),

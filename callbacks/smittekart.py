@@ -19,11 +19,12 @@ from dashboard.definitions import (
     case_basis_label,
     for_case_basis,
     map_structure_note,
+    period_note,
     trend_label,
 )
 from dashboard.figures import clusters as cluster_figures
 from dashboard.i18n import _, ngettext
-from data import queries
+from data import indicators, queries, views
 from data.queries import clusters as cluster_queries
 from data.queries import signals as signal_queries
 from data.queries import sources
@@ -57,12 +58,16 @@ def chosen_structure(requested: Any) -> int:
 
 
 def map_values(metric: str, date: dt.date, structure: int = BUILT_IN_STRUCTURE) -> Any:
+    """One row per polygon of the registry indicator ``metric`` on ``date`` (its area read:
+    every kommune in the scope at once, as published to the user)."""
     scope = current_scope()
-    windows = queries.case_windows(scope=scope, date=date)
+    indicator = indicators.get(metric)
+    values = views.area_values(indicator, scope=scope, date=date)
     kommuner = queries.kommune_list(scope=scope)
     polygons = reference.polygons_on_map(structure)
     # " og " joins the names of kommuner drawn as one area (Ålesund og Haram)
-    frame = metrics.map_frame(windows, kommuner, polygons, metric, and_word=_(" og "))
+    frame = metrics.map_frame(values, kommuner, polygons, indicator, and_word=_(" og "))
+    frame.attrs["period_end"] = pd.Timestamp(values["date"].iloc[0]).date() if len(values) else date
     drawn = sources.polygons_drawn(structure) if structure != BUILT_IN_STRUCTURE else None
     frame["drawn"] = True if drawn is None else frame["polygon_id"].isin(drawn)
     return frame
@@ -93,34 +98,56 @@ def structure_note(structure: int) -> str:
     return map_structure_note(coded, structure, reference.crosswalk_changes())
 
 
+def _national(indicator: indicators.Indicator, day: dt.date) -> float | None:
+    """The nation's value of the indicator for the period ending on ``day`` (its series:
+    the official national series where the indicator names one and it is imported)."""
+    if "nation" not in indicator.levels:
+        return None
+    start = day - dt.timedelta(days=max(indicator.window_days, 7))
+    frame = views.series(indicator, scope=current_scope(), level="nation", code=None,
+                         start=start, end=day)  # fmt: skip
+    row = views.row_on(frame, day)
+    return None if row is None or pd.isna(row["value"]) else float(row["value"])
+
+
 def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
     metric = MAP_METRICS[metric_key]
+    indicator = indicators.get(metric_key)
     undrawn = undrawn_note(frame)
+    day = frame.attrs.get("period_end", date)
     frame = frame[frame["drawn"]]  # the count and trends are of the areas on the map
-    # The national figure comes from the national aggregate, not from the (scoped) map rows.
-    nation = queries.cases_daily(
-        scope=current_scope(),
-        level="nation",
-        code=None,
-        start=date - dt.timedelta(days=13),
-        end=date,
-    )
-    national = metrics.window_counts(nation, date)[metric_key]
-    decimals = 1 if metric.unit == "per 100 000" else 0
+    # The national figure comes from the national series, not from the (scoped) map rows.
+    national = _national(indicator, day)
+    incomplete = None
+    if indicator.time_basis == "test" and indicator.period == "day":
+        nation = queries.cases_daily(
+            scope=current_scope(),
+            level="nation",
+            code=None,
+            start=date - dt.timedelta(days=13),
+            end=date,
+        )
+        incomplete = incomplete_note(nation, date)
     counts = frame["trend"].value_counts()
-    incomplete = incomplete_note(nation, date)
+    unit = f" {_(metric.unit)}" if metric.unit else ""
+    below = int((frame["value"].isna() & ~frame["withheld"]).sum())
     return html.Div(
         [
             html.Div(incomplete or "", className="small", id="map-incomplete"),
+            html.Div(period_note(metric_key, day) or "", className="small", id="map-period"),
             html.Div(
-                _("Hele landet, {dato}", dato=formatting.date_short(date)),
+                _("Hele landet, {dato}", dato=formatting.date_short(day)),
                 className="small text-muted",
-            ),
+            )
+            if national is not None
+            else None,
             html.Div(
-                f"{formatting.number(national, decimals)} {_(metric.unit)}".strip(),
+                f"{formatting.number(national, indicator.decimals)}{unit}".strip(),
                 className="fs-4 fw-semibold",
                 id="map-national-value",
-            ),
+            )
+            if national is not None
+            else None,
             html.Div(
                 ngettext(
                     "Trend i det {n} kartområdet du har tilgang til:",
@@ -129,7 +156,9 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
                     n=len(frame),
                 ),
                 className="small",
-            ),
+            )
+            if indicator.trend_counts
+            else None,
             html.Ul(
                 [
                     html.Li(f"{trend_label(t)}: {int(counts.get(t, 0))}")
@@ -137,7 +166,9 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
                 ]
                 + [html.Li(f"{trend_label(None)}: {int(frame['trend'].isna().sum())}")],
                 className="small mb-0",
-            ),
+            )
+            if indicator.trend_counts
+            else None,
             html.Div(
                 _(
                     "Grå: {n} områder der verdien bygger på 1–4 tilfeller og er skjult for "
@@ -148,6 +179,19 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
                 id="map-withheld-note",
             )
             if frame["withheld"].any()
+            else None,
+            html.Div(
+                ngettext(
+                    "{n} område vises ikke: under {minst} tilfeller.",
+                    "{n} områder vises ikke: under {minst} tilfeller.",
+                    below,
+                    n=below,
+                    minst=indicator.min_count,
+                ),
+                className="small text-muted mt-1",
+                id="map-below-note",
+            )
+            if indicator.min_count and below
             else None,
             population_year_note(frame, date),
             undrawn,

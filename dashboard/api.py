@@ -11,7 +11,6 @@ a message, never a 500. The description is ``/api/v1/openapi.json`` (OpenAPI 3.1
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 from typing import Any
 
@@ -23,7 +22,7 @@ from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.i18n import _
 from dashboard.metrics.vaccination import capped, coverage
-from data import indicators, queries
+from data import indicators, queries, views
 from data.queries import key_figures as key_queries
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import ScopeError
@@ -182,6 +181,25 @@ def openapi() -> dict[str, Any]:
                     "responses": {"200": {}},
                 }
             },
+            f"{PREFIX}/kommuner": {
+                "get": {
+                    "summary": "One indicator for every kommune in scope on one date",
+                    "parameters": [
+                        {
+                            "name": "indicator",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "enum": [i.id for i in AREA_INDICATORS]},
+                        },
+                        {
+                            "name": "date",
+                            "in": "query",
+                            "schema": {"type": "string", "format": "date"},
+                        },
+                    ],
+                    "responses": {"200": {}, "400": {"description": "malformed parameter"}},
+                }
+            },
             f"{PREFIX}/series": {
                 "get": {
                     "summary": "One indicator for one area and date range",
@@ -249,14 +267,18 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         frame = key_queries.published_coverage(scope=scope, area=area, start=start, end=end)
         values = coverage_values(frame, indicator, pd.date_range(start, end, freq="D"))
     else:
-        if indicator.reader is not None:
-            module, name = indicator.reader.split(":")
-            read = getattr(importlib.import_module(module), name)
-            frame = read(scope=scope, level=level, code=code, start=start, end=end)
-        else:
-            frame = key_queries.published_series(scope=scope, area=area, start=start, end=end)
+        # the indicator's reader or the key figures; the nation from the official series
+        # the registry names, where imported (data.views: the same read as every page)
+        frame = views.series(indicator, scope=scope, level=level, code=code, start=start, end=end)
         values = [
-            {"date": row["date"].date().isoformat(), **indicator_value(row, indicator)}
+            {
+                "date": row["date"].date().isoformat(),
+                **(
+                    {"value": round(float(row["value"]), indicator.decimals), "status": "shown"}
+                    if row["official"]
+                    else indicator_value(row, indicator)
+                ),
+            }
             for _i, row in frame.iterrows()
         ]
     return {
@@ -270,6 +292,55 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         "data_date": info["data_date"].isoformat(),
         "from": start.isoformat(),
         "to": end.isoformat(),
+        "values": values,
+    }
+
+
+# indicators read for every kommune at once (the registry's ``area_reader``): the map's and
+# the overview's values, P(growth) among them
+AREA_INDICATORS = [i for i in indicators.INDICATORS.values() if i.area_reader is not None]
+
+
+def kommune_values(indicator_id: str) -> dict[str, Any]:
+    """Every kommune in the caller's scope on one date (a weekly indicator: the ISO week
+    ending on or before it), as the map and the Kommuneoversikt show them."""
+    scope = current_scope()
+    indicator = next((i for i in AREA_INDICATORS if i.id == indicator_id), None)
+    if indicator is None:
+        raise ApiError(_("Ukjent indikator {id}", id=indicator_id))
+    info = queries.dataset_info(scope=scope)
+    day = _date("date", info["data_date"])
+    if not info["period_start"] <= day <= info["data_date"]:
+        raise ApiError(
+            _(
+                "Datoen må være mellom {fra} og {til}",
+                fra=info["period_start"].isoformat(),
+                til=info["data_date"].isoformat(),
+            )
+        )
+    frame = views.area_values(indicator, scope=scope, date=day)
+    values = []
+    for row in frame.to_dict("records"):
+        point: dict[str, Any] = {"area": str(row["kommunenummer"])}
+        if bool(row["hidden"]) and (
+            pd.isna(row[indicator.numerator]) or bool(row.get(f"{indicator.numerator}_suppressed"))
+        ):
+            label = formatting.withheld("count" if indicator.is_count else "rate")
+            point |= {"value": None, "status": "withheld", "label": label}
+        elif pd.isna(row["value"]):
+            point |= {"value": None, "status": "missing"}
+        else:
+            point |= {"value": round(float(row["value"]), indicator.decimals), "status": "shown"}
+        values.append(point)
+    end = pd.Timestamp(frame["date"].iloc[0]).date() if len(frame) else day
+    return {
+        "indicator": indicator.id,
+        "date": end.isoformat(),
+        "period": indicator.period,
+        "unit": indicator.unit,
+        "definition": _(indicator.definition),
+        "source": _(indicator.source),
+        "data_date": info["data_date"].isoformat(),
         "values": values,
     }
 
@@ -306,6 +377,10 @@ def init_api(app: Dash) -> None:
             nation=[{"code": NATION, "name": _("Hele landet"), "level": "nation"}],
         )
 
+    @server.route(f"{PREFIX}/kommuner")
+    def api_kommuner() -> Any:
+        return jsonify(kommune_values(request.args.get("indicator", "")))
+
     @server.route(f"{PREFIX}/series")
     def api_series() -> Any:
         indicator_id = request.args.get("indicator", "")
@@ -316,4 +391,4 @@ def init_api(app: Dash) -> None:
             return _error(str(err), 403)
 
 
-__all__ = ["PREFIX", "indicator_value", "init_api", "openapi"]
+__all__ = ["PREFIX", "indicator_value", "init_api", "kommune_values", "openapi"]

@@ -21,12 +21,14 @@ from dashboard.definitions.overview import (
     EXPORT_COUNTS,
     OVERVIEW_COLUMNS,
     RANKING_METHOD,
+    REGISTRY_COLUMNS,
     UNITS,
     VERSUS_LABELS,
     Column,
 )
 from dashboard.i18n import N_, _, ngettext
 from dashboard.metrics import overview as overview_metrics
+from data import indicators, views
 from data.queries import completeness
 from data.queries import overview as overview_queries
 from data.queries import signals as signal_queries
@@ -85,6 +87,7 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
     signals = signal_queries.signals_on(scope=scope, date=date, series=None)
     per_kommune = signals.groupby("kommunenummer").size().rename("signals")
     table["signals"] = table["kommunenummer"].map(per_kommune).fillna(0).astype("int64")
+    table = with_registry_columns(table, scope=scope, date=date)
     window = completeness.case_completeness(scope=scope)
     out = Overview(
         date=date,
@@ -98,6 +101,24 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
     )
     table["incomplete_days"] = counties["incomplete_days"] = out.incomplete_days
     return out
+
+
+def with_registry_columns(table: pd.DataFrame, *, scope: Scope, date: dt.date) -> pd.DataFrame:
+    """``table`` with a column per registry indicator declared for the overview: its value
+    from the indicator's area read (:func:`data.views.area_values`, as published to the
+    scope), its published numerator and the numerator's flags (the export's count)."""
+    for column in REGISTRY_COLUMNS:
+        indicator = indicators.get(column.key)
+        values = views.area_values(indicator, scope=scope, date=date)
+        numerator = indicator.numerator
+        keep = [numerator, f"{numerator}_suppressed", f"{numerator}_withheld"]
+        frame = values[["kommunenummer", "value", *(c for c in keep if c in values)]]
+        frame = frame.rename(columns={"value": column.key})
+        frame = frame.drop(
+            columns=[c for c in frame.columns if c in table and c != "kommunenummer"]
+        )
+        table = table.merge(frame, on="kommunenummer", how="left")
+    return table
 
 
 def incomplete_columns() -> list[Column]:
@@ -229,7 +250,8 @@ def polygon_values(overview: Overview, column_key: str, polygon_of: pd.DataFrame
                 "kommunenummer": group["kommunenummer"].iloc[0],
                 "value": value,
                 "trend": trend,
-                "withheld": hidden and column.kind == "count",
+                # grey "skjult": a hidden count, or a registry rate on one
+                "withheld": hidden and (column.kind == "count" or column.registered),
             }
         )
     return pd.DataFrame(rows)
@@ -281,6 +303,12 @@ def export_fields() -> list[tabular.Field]:
         tabular.Field(key, EXPORT_COUNT_LABELS[key], "int", withholdable=True)
         for key in EXPORT_COUNTS
         if key not in shown
+    ]
+    # the published count each registry column is built on ("1–4" where hidden)
+    fields += [
+        tabular.Field(key, indicators.get(key).label, "int", withholdable=True)
+        for key in dict.fromkeys(c.numerator for c in REGISTRY_COLUMNS if c.numerator)
+        if key not in shown and key in indicators.INDICATORS
     ]
     return [*fields, INCOMPLETE_FIELD]
 

@@ -167,7 +167,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     header = [_("Nøkkeltall"), report.name, county, _("Hele landet"), _("Enhet")]
     rows: list[list[Any]] = [header]
     by_key: dict[str, dict[str, Row]] = {}
-    for r in report.key_rows:
+    for r in [*report.key_rows, *report.panel_rows]:  # the respiratory panel's rows too
         by_key.setdefault(r.key, {})[r.area] = r
     for areas in by_key.values():
         first = next(iter(areas.values()))
@@ -209,7 +209,9 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     n = max(len(periods), 1)
     story.append(table(series_rows, [width * 0.28] + [width * 0.72 / n] * len(periods)))
     source = _(DEMO_SOURCE) if info["is_demo"] else (info.get("source") or _("importerte data"))
-    definitions = definitions_text((_(r.label), r.definition) for r in report.key_rows)
+    definitions = definitions_text(
+        (_(r.label), r.definition) for r in [*report.key_rows, *report.panel_rows]
+    )
     series_note = " ".join([_("Ukeserien: 7-dagersvinduet som slutter søndag i hver uke."), *notes])
     story += [
         Spacer(1, 3 * mm),

@@ -25,6 +25,7 @@ import pandas as pd
 
 from dashboard import formatting
 from dashboard.briefing import TREND_WORDS, indicators_on
+from dashboard.briefing.respiratory import respiratory_panel
 from dashboard.i18n import N_, _
 from data import queries
 from data.scope import Scope
@@ -119,7 +120,7 @@ def last_complete_week(date: dt.date) -> str:
 
 @dataclass
 class Row:
-    section: str  # nokkeltall | ukeserie
+    section: str  # nokkeltall | luftveier | ukeserie
     key: str
     label: str
     unit: str
@@ -166,6 +167,11 @@ class WeeklyReport:
     @property
     def key_rows(self) -> list[Row]:
         return [r for r in self.rows if r.section == "nokkeltall"]
+
+    @property
+    def panel_rows(self) -> list[Row]:
+        """«Luftveisinfeksjoner denne uken» beyond the key figures (ILI consultations …)."""
+        return [r for r in self.rows if r.section == "luftveier"]
 
     @property
     def series_rows(self) -> list[Row]:
@@ -251,6 +257,29 @@ def build_weekly_report(*, scope: Scope, kommunenummer: str, week: str) -> Weekl
                     suppressed and value is None,
                     ind.definition,
                     withheld=withheld,
+                )
+            )
+    # «Luftveisinfeksjoner denne uken»: every registry indicator declared for the brief's
+    # panel (the same rows as the Morgenbrief of the week's Sunday)
+    panel = respiratory_panel(
+        scope=scope, kommunenummer=kommunenummer, fylkesnummer=fylke, date=sunday
+    )
+    shown = {r.key for r in report.key_rows}
+    for resp in (r for r in panel if r.key not in shown):  # not twice (7-day incidence)
+        y, w, _day = resp.period_end.isocalendar()
+        for level, cell in resp.cells.items():
+            report.rows.append(
+                Row(
+                    "luftveier",
+                    resp.key,
+                    resp.label,
+                    resp.unit,
+                    {"nation": "landet"}.get(level, level),
+                    week_label(y, w),
+                    cell.value,
+                    resp.decimals,
+                    cell.hidden and cell.value is None,
+                    resp.definition,
                 )
             )
     # week series: the 7-day window ending on each of the last Sundays

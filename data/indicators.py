@@ -23,9 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["count", "rate", "share", "concentration", "index", "category"]
+Kind = Literal["count", "rate", "share", "concentration", "index", "category", "probability"]
 Level = Literal["kommune", "fylke", "nation"]
 LEVELS: tuple[Level, ...] = ("kommune", "fylke", "nation")
+# Where an indicator is shown beyond its subject page, by declaration: the Smittekart's metric
+# list ("map"), a Kommuneoversikt column with its exports ("overview") and the Morgenbrief's
+# panel «Luftveisinfeksjoner denne uken» ("brief"). The pages list the registry entries with
+# the view (data.views), never an indicator by name.
+View = Literal["map", "overview", "brief"]
+VIEWS: tuple[View, ...] = ("map", "overview", "brief")
 
 
 def N_(text: str) -> str:  # the translation marker babel extracts
@@ -62,6 +68,23 @@ class Indicator:
     # called with scope, level, code, start, end, it returns a row per date with the
     # numerator (and ``<numerator>_suppressed``) as published and "population"
     reader: str | None = None
+    # where the indicator is shown (see View); a view needs ``area_reader`` ("map",
+    # "overview") or a series (``reader``, or the key figures) ("brief")
+    views: tuple[View, ...] = ()
+    # "module:function" reading every kommune in the scope at once: called with scope and
+    # date, one row per kommune with the numerator as published (and its ``_suppressed``,
+    # ``_withheld`` flags), "population" and "date" (the end of the period the row is of)
+    area_reader: str | None = None
+    # "day": the window ends on the chosen date; "week": the ISO week ending on or before it
+    period: Literal["day", "week"] = "day"
+    # the published count of this period and of the one before, for the trend arrow
+    # (``trend_counts``: this, previous; not computed below ``min_count``); empty: no trend
+    trend_counts: tuple[str, str] | tuple[()] = ()
+    # not shown where the count it is built on is below this (P(growth))
+    min_count: int = 0
+    # the nation's value as an official source reported it (``reported_series`` measure),
+    # where imported; else the sum of the kommuner
+    national_measure: str | None = None
 
     @property
     def is_count(self) -> bool:
@@ -87,6 +110,8 @@ class Indicator:
             "levels": list(self.levels),
             "decimals": self.decimals,
             "stratum": dict(self.stratum),
+            "views": list(self.views),
+            "period": self.period,
         }
 
 
@@ -104,6 +129,10 @@ ILI_SOURCE = N_(
     "demoen); befolkning fra SSB; landet: ECDC/WHO Europe, ERVISS (erviss.org)"
 )
 ILI_READER = "data.queries.ili:ili_weekly"
+ILI_AREA_READER = "data.queries.ili:ili_kommuner"
+# every kommune's case windows on a date (the published key figures): the case metrics' reads
+CASE_WINDOWS = "data.queries.cases:case_windows"
+CASE_TREND = ("cases_7d", "cases_prev_7d")
 CLUSTER_SOURCE = N_("Kommunens smittesporing (klynger og utbrudd), tilfeller fra MSIS")
 CERTIFICATE_SOURCE = N_(
     "Koronasertifikater utledet fra vaksinasjoner, tilfeller og prøver; befolkning fra SSB"
@@ -182,6 +211,9 @@ def _incidence() -> tuple[Indicator, ...]:
             "cases_7d",
             short_label=N_("7-dagers insidens"),
             window_days=7,
+            views=("map", "brief"),
+            area_reader=CASE_WINDOWS,
+            trend_counts=CASE_TREND,
         ),
         _per_100k(
             "incidence_14d",
@@ -194,6 +226,9 @@ def _incidence() -> tuple[Indicator, ...]:
             "cases_14d",
             short_label=N_("14-dagers insidens"),
             window_days=14,
+            views=("map",),
+            area_reader=CASE_WINDOWS,
+            trend_counts=CASE_TREND,
         ),
     )
 
@@ -230,6 +265,9 @@ INDICATORS: dict[str, Indicator] = {
             CASES_SOURCE,
             short_label=N_("Nye tilfeller siste 7 dager"),
             window_days=7,
+            views=("map",),
+            area_reader=CASE_WINDOWS,
+            trend_counts=CASE_TREND,
         ),
         _count(
             "cases_prev_7d",
@@ -246,6 +284,9 @@ INDICATORS: dict[str, Indicator] = {
             N_("Antall tilfeller med prøvedato de siste 14 dagene til og med valgt dato."),
             CASES_SOURCE,
             window_days=14,
+            views=("map",),
+            area_reader=CASE_WINDOWS,
+            trend_counts=CASE_TREND,
         ),
         *_incidence(),
         _count(
@@ -359,6 +400,32 @@ INDICATORS: dict[str, Indicator] = {
             disease="ili",
             strata=("age_band",),
             reader=ILI_READER,
+            views=("map", "overview", "brief"),
+            area_reader=ILI_AREA_READER,
+            period="week",
+            trend_counts=("ili_consultations", "ili_consultations_prev"),
+            national_measure="ili_consultation_rate",
+        ),
+        Indicator(
+            id="p_growth",
+            kind="probability",
+            label=N_("Sannsynlighet for vekst"),
+            unit="%",
+            definition=N_(
+                "Sannsynligheten for at tilfellene vokser: veksttakten fra en log-lineær "
+                "Poisson-modell av tilfeller per prøvedato de siste 14 dagene (med anslag for "
+                "dager som ikke er ferdig registrert), der små kommuner trekkes mot fylket og "
+                "nabokommunene (empirisk Bayes). Vises ikke under 10 tilfeller siste 14 dager."
+            ),
+            source=CASES_SOURCE,
+            numerator="cases_14d",
+            per=100,
+            window_days=14,
+            levels=("kommune",),
+            views=("map",),
+            area_reader="data.queries.growth:growth_by_kommune",
+            trend_counts=CASE_TREND,
+            min_count=10,
         ),
         *_coverage(),
         _count(
@@ -406,6 +473,12 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
+def with_view(view: View) -> list[Indicator]:
+    """The registry entries shown in ``view``, in registry order: the one list the map's
+    metrics, the overview's columns and the Morgenbrief's panel are built from."""
+    return [i for i in INDICATORS.values() if view in i.views]
+
+
 def get(indicator_id: str) -> Indicator:
     """The indicator ``indicator_id``; KeyError names the unknown id."""
     try:
@@ -414,4 +487,4 @@ def get(indicator_id: str) -> Indicator:
         raise KeyError(f"unknown indicator {indicator_id!r}") from None
 
 
-__all__ = ["INDICATORS", "LEVELS", "Indicator", "get"]
+__all__ = ["INDICATORS", "LEVELS", "VIEWS", "Indicator", "View", "get", "with_view"]

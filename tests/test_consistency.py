@@ -14,10 +14,11 @@ import pytest
 
 from dashboard import briefing
 from dashboard.auth import DEMO_USERS, scope_for
-from data import queries
+from data import indicators, queries, views
 from data.scope import Scope
 from geo import reference as reference_table
 from tests import export_read, pdf_text
+from tests import test_registry_views as views_test
 from tests.conftest import login
 from tests.dash_http import (
     KRISE_OUTPUTS,
@@ -369,3 +370,80 @@ def test_coverage_is_one_number_on_real_data(use_real_data) -> None:  # type: ig
             compared += 1
     assert compared == 6
     assert table.loc["0301", "coverage_d3"] > 30  # real dose-3 coverage, not a stray 0.9 %
+
+
+# Every registry indicator with a view (data.indicators.View): a new one is compared here
+# without a test of its own.
+VIEW_ROLES = views_test.ROLES
+VIEW_KOMMUNER = views_test.KOMMUNER
+VIEW_DAY = views_test.DAY
+
+
+def _report_panel(client: Any, kommune: str, sunday: dt.date) -> dict[str, dict[str, Any]]:
+    """The weekly report's (JSON) «Luftveisinfeksjoner denne uken» rows: indicator → level
+    → value ("withheld" where the file says ``skjermet``)."""
+    year, week, _d = sunday.isocalendar()
+    response = client.get(f"/rapport/{kommune}/{year}-W{week:02d}.json")
+    assert response.status_code == 200
+    out: dict[str, dict[str, Any]] = {}
+    for row in response.get_json()["rader"]:
+        if row["seksjon"] == "luftveier":
+            level = {"landet": "nation"}.get(row["omrade"], row["omrade"])
+            value = (
+                float(row["verdi"])
+                if row["verdi"]
+                else "withheld"
+                if row["skjermet"] != "nei"
+                else "–"
+            )
+            out.setdefault(row["nokkel"], {})[level] = value
+    return out
+
+
+@pytest.mark.parametrize("user", VIEW_ROLES)
+def test_every_registry_view_shows_the_api_value(app: Any, user: str) -> None:
+    """For every registry indicator with a view and a series in the API: the map's hover,
+    the overview's machine CSV and the Morgenbrief's panel (kommune, county, country) show
+    the API's value for the same area and period (a weekly indicator: the ISO week ending on
+    or before the date)."""
+    client = login(app.server.test_client(), user)
+    scope = scope_for(DEMO_USERS[user])
+    county = _county_of()
+    kommuner = [k for k in VIEW_KOMMUNER if scope.kommuner is None or k in scope.kommuner]
+    export = client.get(f"/oversikt/data.csv?dato={VIEW_DAY}")  # 403 for a role without it
+    csv_rows = export_read.data_csv_rows(export.data) if export.status_code == 200 else {}
+    briefs = {k: views_test.brief_panel(user, k) for k in kommuner[:2]}
+    sunday = VIEW_DAY - dt.timedelta(days=(VIEW_DAY.weekday() + 1) % 7)
+    reports = {k: _report_panel(client, k, sunday) for k in kommuner[:2]}
+    differences, compared = [], 0
+    served = {i["id"] for i in client.get("/api/v1/indicators").get_json()["indicators"]}
+    for indicator in (i for i in indicators.INDICATORS.values() if i.views and i.id in served):
+        end = views.period_end(indicator, VIEW_DAY)
+        shown: dict[tuple[str, str, str, dt.date], float | str] = {}
+        if "map" in indicator.views:
+            values = views_test.map_values(client, indicator.id)
+            shown |= {("map", "kommune", k, end): values[k] for k in kommuner if k in values}
+        if "overview" in indicator.views:
+            shown |= {
+                ("csv", "kommune", k, end): views_test.machine(csv_rows[k][indicator.id])
+                for k in kommuner
+                if k in csv_rows
+            }
+        if "brief" in indicator.views:
+            for k, panel in briefs.items():
+                for level, value in panel[indicator.id].items():
+                    shown[("brief", level, k, end)] = value
+            weekly_end = views.period_end(indicator, sunday)
+            for k, rows in reports.items():
+                for level, value in rows.get(indicator.id, {}).items():
+                    shown[("ukerapport", level, k, weekly_end)] = value
+        for (output, level, k, day), value in shown.items():
+            area = {"kommune": k, "fylke": county[k], "nation": "NO"}[level]
+            want = views_test.api_value(client, indicator.id, area, day)
+            compared += 1
+            if not _same(value, want, indicator.decimals):
+                differences.append(f"{indicator.id} {output} {level} {k}: {value!r} api={want!r}")
+    print(f"\n{user}: {compared} values compared, {len(differences)} differ")
+    assert reports and all(reports.values())
+    assert compared > (40 if user == "ks-analytiker" else 8)
+    assert not differences, "\n".join(differences[:20])

@@ -60,6 +60,7 @@ import pytest
 
 from dashboard import overview as overview_view
 from dashboard.definitions.overview import OVERVIEW_COLUMNS
+from data import indicators
 from data.synthetic._common import PERIOD_END
 from tests import attacker, export_read, pdf_text
 from tests.attacker import NATION, Collector, fylke, window
@@ -111,11 +112,13 @@ VIEWS: dict[str, tuple[str, Callable[[attacker.Observation], bool]]] = {
     "oversikt-csv": ("oversikt", lambda o: o.cell.startswith("csv ")),
     "kommune-kort": ("kommune", lambda o: o.cell.startswith("card ")),
 }
-MAP_METRICS = {  # metric → (window days, rate?)
-    "incidence_7d": (7, True),
-    "incidence_14d": (14, True),
-    "cases_7d": (7, False),
-    "cases_14d": (14, False),
+# metric → (window days, rate?): every registry indicator on the map that is built on the
+# case windows (the unknowns of this model: daily case counts), read from the registry so
+# that a new one is attacked without an entry here
+MAP_METRICS = {
+    i.id: (i.window_days, i.kind == "rate")
+    for i in indicators.with_view("map")
+    if i.area_reader == indicators.CASE_WINDOWS and i.kind in ("count", "rate")
 }
 REPORT_WEEKS = 2  # weekly reports per kommune and date: the last complete weeks
 EXAMPLES = 8

@@ -366,3 +366,23 @@ def test_oxcgrt_history_renders_beside_the_national_epidemic_curve(as_user: Any)
     markers = traces["OxCGRT-indikator (importert)"]
     assert len(markers["x"]) >= 20
     assert any("C1" in str(h) or "Skole" in str(h) for h in markers["hovertext"])
+
+
+def test_a_weekly_indicator_without_kommune_data_is_missing_not_zero(as_user: Any) -> None:
+    """Real data hold Norway's ILI rate (ERVISS) but no consultations per kommune: the map
+    and the API's every-kommune read say «–» (missing) for every kommune, never 0,0 nor
+    "skjult"; the nation's value is ERVISS's, the one the API serves for NO."""
+    client = as_user("ks-analytiker")
+    response = _map(client, "ili_per_100k", None, None)  # the data date
+    shown = {custom[0] for custom in response["map"]["figure"]["data"][0]["customdata"]}
+    assert shown == {"–"}
+    payload = client.get("/api/v1/kommuner?indicator=ili_per_100k").get_json()
+    assert {p["status"] for p in payload["values"]} == {"missing"}
+    week = dt.date.fromisoformat(payload["date"])
+    series = client.get(
+        f"/api/v1/series?indicator=ili_per_100k&area=NO&from={week}&to={week}"
+    ).get_json()["values"]
+    national = [t for t in texts(response["map-summary"]["children"]) if "," in t]
+    if series and series[-1]["status"] == "shown":  # ERVISS has the week
+        value = formatting.number(series[-1]["value"], 1)
+        assert any(t.startswith(value) for t in national), (value, national)

@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import figures, metrics
 from dashboard.briefing.indicators import day_note, indicators_on, since_yesterday
 from dashboard.briefing.model import TREND_WORDS, Briefing, Indicator
+from dashboard.briefing.respiratory import respiratory_panel
 from dashboard.briefing.sentences import (
     RULE_UPCOMING_DAYS,
     rule_changes,
@@ -124,6 +125,9 @@ def build_briefing(*, scope: Scope, kommunenummer: str, date: dt.date) -> Briefi
         rules_upcoming=rules_upcoming,
         signals=signals,
         signal_week=week,
+        respiratory=respiratory_panel(
+            scope=scope, kommunenummer=kommunenummer, fylkesnummer=fylke, date=date
+        ),
     )
 
 

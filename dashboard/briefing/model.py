@@ -114,3 +114,6 @@ class Briefing:
     rules_upcoming: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     signal_week: dt.date | None = None
+    # «Luftveisinfeksjoner denne uken»: a row per registry indicator declared for the brief
+    # (dashboard.briefing.respiratory.Row)
+    respiratory: list[Any] = field(default_factory=list)

@@ -7,6 +7,7 @@ before any request has a language): translate it where it is shown, ``_(metric.l
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from dashboard.i18n import N_, _, ngettext
@@ -75,10 +76,34 @@ def definition_of(indicator_id: str) -> str:
     return _(indicators.get(indicator_id).definition)
 
 
+def with_view(view: indicators.View) -> list[indicators.Indicator]:
+    """The registry entries declared for ``view`` (the map, the overview, the Morgenbrief's
+    panel), in registry order: what those pages list, never an indicator by name."""
+    return indicators.with_view(view)
+
+
+# the map's metric list: every registry entry declared for the map (data.indicators.View)
 MAP_METRICS: dict[str, MetricDefinition] = {
-    key: from_registry(key) for key in ("incidence_14d", "incidence_7d", "cases_7d", "cases_14d")
+    i.id: from_registry(i.id) for i in indicators.with_view("map")
 }
 DEFAULT_MAP_METRIC = "incidence_14d"
+
+WEEK_NOTE = N_("Uke {uke} (mandag–søndag {dato}), siste hele uke til og med valgt dato.")
+
+
+def period_note(indicator_id: str, date: object) -> str | None:
+    """Which week a weekly indicator's values are of on ``date`` (the ISO week ending on or
+    before it; translated), None for a daily one."""
+    if indicators.get(indicator_id).period != "week" or not isinstance(date, dt.date):
+        return None
+    period_end = date - dt.timedelta(days=(date.weekday() + 1) % 7)
+    monday = period_end - dt.timedelta(days=6)
+    return _(
+        WEEK_NOTE,
+        uke=period_end.isocalendar().week,
+        dato=f"{monday.strftime('%d.%m.')}–{period_end.strftime('%d.%m.%Y')}",
+    )
+
 
 TREND = from_registry("trend")
 # Source strings: show them with trend_label() (or _(TREND_LABELS[code])).
@@ -138,6 +163,12 @@ REGISTRATION_WORDINGS = (
     N_("Tilfeller per registreringsdato (søyler) med glidende 7-dagers gjennomsnitt (linje)."),
     N_("Tilfeller med registreringsdato på valgt dato."),
     N_("Tilfeller med registreringsdato de siste 7 dagene til og med valgt dato."),
+    N_(
+        "Sannsynligheten for at tilfellene vokser: veksttakten fra en log-lineær "
+        "Poisson-modell av tilfeller per registreringsdato de siste 14 dagene (med anslag for "
+        "dager som ikke er ferdig registrert), der små kommuner trekkes mot fylket og "
+        "nabokommunene (empirisk Bayes). Vises ikke under 10 tilfeller siste 14 dager."
+    ),
 )
 
 
@@ -263,8 +294,10 @@ __all__ = [
     "from_registry",
     "label_of",
     "map_structure_note",
+    "period_note",
     "published_note",
     "source_short_name",
     "trend_label",
     "unit_of",
+    "with_view",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.definitions.core import MetricDefinition
+from dashboard.definitions.core import MetricDefinition, with_view
 from dashboard.i18n import N_
 
 
@@ -32,6 +32,8 @@ class Column:
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
+    # a registry indicator declared for the overview (its values: data.views.area_values)
+    registered: bool = False
 
     @property
     def by_test_date(self) -> bool:
@@ -238,6 +240,25 @@ OVERVIEW_COLUMNS: tuple[Column, ...] = (
         mappable=True,
     ),
 )
+# the overview's own columns above; then every registry indicator declared for the overview
+# (data.indicators.View "overview"): label, definition and source from the registry
+REGISTRY_COLUMNS: tuple[Column, ...] = tuple(
+    Column(
+        i.id,
+        i.card_label,
+        i.kind if i.kind in ("count", "rate", "share") else "rate",
+        i.definition,
+        i.source,
+        i.decimals,
+        mappable=True,
+        numerator=i.numerator,
+        denominator=i.denominator,
+        scale=float(i.per),
+        registered=True,
+    )
+    for i in with_view("overview")
+)
+OVERVIEW_COLUMNS = (*OVERVIEW_COLUMNS, *REGISTRY_COLUMNS)
 COLUMNS_BY_KEY = {c.key: c for c in OVERVIEW_COLUMNS}
 # counts that the export writes beside the rates (withheld small numbers as "1–4")
 EXPORT_COUNTS: tuple[str, ...] = (
@@ -292,6 +313,7 @@ __all__ = [
     "OVERVIEW",
     "OVERVIEW_COLUMNS",
     "RANKING_METHOD",
+    "REGISTRY_COLUMNS",
     "SIZE_CLASS_NOTE",
     "UNITS",
     "VERSUS_LABELS",

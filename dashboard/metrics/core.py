@@ -5,7 +5,7 @@ The definitions follow DESIGN.md and are shown on screen through :mod:`dashboard
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -106,31 +106,90 @@ def colour_range(values: pd.Series, quantile: float = 0.98) -> tuple[float, floa
     return 0.0, high if high > 0 else float(max(finite.max(), 1.0))
 
 
+class Declared(Protocol):
+    """What the map needs of a registry indicator (:class:`data.indicators.Indicator`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def numerator(self) -> str: ...
+    @property
+    def denominator(self) -> str | None: ...
+    @property
+    def per(self) -> int: ...
+    @property
+    def min_count(self) -> int: ...
+    @property
+    def trend_counts(self) -> tuple[str, str] | tuple[()]: ...
+
+
+def summed_value(indicator: Declared, sums: pd.DataFrame) -> pd.Series:
+    """A count, rate or share of summed published counts (NaN where a part was hidden, and
+    below the indicator's minimum count): :func:`data.views.value_of` on added rows."""
+    numerator = sums[indicator.numerator].astype("float64")
+    if indicator.denominator is None:
+        value = numerator
+    else:
+        denominator = sums[indicator.denominator].astype("float64")
+        value = numerator * indicator.per / denominator.where(denominator > 0)
+    return value.where(~(numerator < indicator.min_count)) if indicator.min_count else value
+
+
 def map_frame(
-    windows: pd.DataFrame,
+    values: pd.DataFrame,
     kommuner: pd.DataFrame,
     polygon_of: pd.DataFrame,
-    metric: str,
+    indicator: Declared,
     *,
     and_word: str = " og ",
 ) -> pd.DataFrame:
-    """Values to draw: one row per map polygon with name, value of ``metric`` and trend.
+    """Values to draw: one row per map polygon with name, ``value`` of ``indicator``,
+    ``trend`` and ``withheld``.
 
-    ``windows`` from the case-window query, ``kommuner`` with kommunenummer and name,
-    ``polygon_of`` mapping kommunenummer → polygon_id. A polygon shared by kommuner is named
-    after all of them, joined by ``and_word`` (in the reader's language).
+    ``values`` from :func:`data.views.area_values` (one row per kommune, published),
+    ``kommuner`` with kommunenummer and name, ``polygon_of`` mapping kommunenummer →
+    polygon_id. Where several kommuner share one polygon (1508 Ålesund + 1580 Haram on 2020
+    geometry) their counts and populations are added before a count, rate or share is
+    taken (never averaged; a hidden count hides the sum); any other value (a probability) is
+    shown for a polygon of one kommune only. A polygon shared by kommuner is named after all
+    of them, joined by ``and_word`` (in the reader's language).
     """
-    polygons = aggregate_to_polygons(windows, polygon_of)
+    merged = values.merge(polygon_of, on="kommunenummer", how="inner", validate="one_to_one")
+    merged = merged.sort_values("kommunenummer")
+    grouped = merged.groupby("polygon_id", sort=True)
+    sums = [indicator.numerator, *indicator.trend_counts]
+    if indicator.denominator and indicator.denominator in merged:
+        sums.append(indicator.denominator)
+    sums = list(dict.fromkeys([*sums, "population"]))
+    polygons = grouped[sums].sum().mask(merged[sums].isna().groupby(merged["polygon_id"]).any())
+    polygons["kommuner"] = grouped["kommunenummer"].agg(" ".join)
+    polygons["members"] = grouped.size()
+    hidden = grouped["hidden"].any()
+    if indicator.kind in ("count", "rate", "share"):
+        value = summed_value(indicator, polygons)
+    else:  # a value that does not add up (a probability): of a polygon of one kommune
+        value = grouped["value"].first().where(polygons["members"] == 1)
+    polygons["value"] = value.where(~hidden)
+    # grey "skjult" where the count the value is built on is hidden for the reader (a
+    # value below the indicator's minimum count is no secret: not shown, not grey)
+    flags = [f"{indicator.numerator}_suppressed", f"{indicator.numerator}_withheld"]
+    secret = merged[[f for f in flags if f in merged]].any(axis=1)
+    polygons["withheld"] = secret.groupby(merged["polygon_id"]).any()
+    if indicator.trend_counts:
+        last, previous = indicator.trend_counts
+        polygons["trend"] = pd.Series(
+            [trend(a, b) for a, b in zip(polygons[last], polygons[previous], strict=True)],
+            index=polygons.index,
+            dtype=object,
+        )
+    else:
+        polygons["trend"] = pd.Series(None, index=polygons.index, dtype=object)
+    polygons = polygons.reset_index()
     names = kommuner.set_index("kommunenummer")["name"]
     polygons["name"] = [
         and_word.join(names.get(k, k) for k in codes.split()) for codes in polygons["kommuner"]
     ]
     polygons["kommunenummer"] = polygons["kommuner"].str.split().str[0]
-    polygons["value"] = polygons[metric]
-    # withheld where the count the metric is built on is (a 14-day value beside a hidden
-    # 7-day count is shown)
-    base = "cases_14d" if metric.endswith("14d") else "cases_7d"
-    polygons["withheld"] = polygons[base].isna()
     return polygons
 
 
@@ -176,6 +235,7 @@ __all__ = [
     "PER",
     "TREND_CHANGE",
     "TREND_MIN_CASES",
+    "Declared",
     "Trend",
     "aggregate_to_polygons",
     "colour_range",
@@ -184,6 +244,7 @@ __all__ = [
     "map_frame",
     "published_window",
     "seven_day_average",
+    "summed_value",
     "trend",
     "window_counts",
     "window_metrics",

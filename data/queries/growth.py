@@ -20,15 +20,16 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from data import db, key_figures
+from data import db, key_figures, published
 from data import nowcast as nc
 from data.cache import cached, per_data_version
 from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
-from data.queries.cases import cases_daily, dataset_info
+from data.queries.cases import case_windows, cases_daily, dataset_info
 from data.rollups import COUNTY_PREFIX, NATION
 from data.schema import Case, Kommune, KommuneNeighbour
 from data.scope import Scope
 
+FLAGS = ("", "_suppressed", "_withheld")
 DELAY_WEEKS = 8  # the delay distribution: test dates of the 8 weeks before the last complete one
 
 
@@ -223,6 +224,100 @@ def kommune_growth(
     }
 
 
+def _scoped_matrix(
+    scope: Scope, kommuner: list[str], start: dt.date, end: dt.date, disease: str
+) -> np.ndarray:
+    """Daily cases (kommuner × days) as :func:`cases_daily` gives each kommune to the scope:
+    the true count where the scope may see the kommune's small numbers, else the published
+    cell (NaN: withheld, 0–4)."""
+    rows = key_figures.area_rows(
+        areas=tuple(sorted(set(kommuner))),
+        start=start,
+        end=end,
+        disease=disease,
+        columns=("cases", "cases_pub"),
+    )
+    rows = published.apply(rows, scope=scope, counts=["cases"], kommune_column="area")
+    wide = rows.pivot(index="area", columns="date", values="cases")
+    return wide.reindex(index=kommuner, columns=pd.date_range(start, end)).to_numpy("float64")
+
+
+@cached()
+def growth_by_kommune(
+    *, scope: Scope, date: dt.date, disease: str = DEFAULT_DISEASE
+) -> pd.DataFrame:
+    """Every kommune in the scope on ``date`` (the registry's ``area_reader`` of
+    ``p_growth``): ``p_growth`` as :func:`kommune_growth` gives it for one kommune (NaN where
+    not shown: below the minimum count, too short a series, no fit), fitted for all kommuner
+    at once, beside the published windows ``cases_14d``, ``cases_7d`` and ``cases_prev_7d``
+    with their flags, and population."""
+    windows = case_windows(scope=scope, date=date, disease=disease)
+    counts = ("cases_14d", "cases_7d", "cases_prev_7d")  # the windows and the trend's
+    keep = ["kommunenummer", "population", *(f"{c}{f}" for c in counts for f in FLAGS)]
+    out = windows[[c for c in keep if c in windows]].copy()
+    kommuner = [str(k) for k in out["kommunenummer"]]
+    out["p_growth"] = np.nan
+    info = dataset_info(scope=scope)
+    data_date: dt.date = info["data_date"]
+    basis: str = info["case_date_basis"]
+    end = min(date, data_date)
+    start = end - dt.timedelta(days=nc.WINDOW - 1)
+    if not kommuner or start < info["period_start"]:
+        return out.reset_index(drop=True)
+    own = _scoped_matrix(scope, kommuner, start, end, disease)
+    fraction = _fraction(pd.Series(pd.date_range(start, end)), data_date, disease, basis)
+    offset = fraction * _weekday_factors(start, end, fraction, disease)
+    own_fit = nc.fit_growth(own, offset)
+    county_of, neighbour_of = _geography()
+    counties = {
+        area: cases_daily(
+            scope=scope, level="fylke", code=area[len(COUNTY_PREFIX) :], start=start,
+            end=end, disease=disease,
+        )["cases"].to_numpy(dtype="float64")
+        for area in sorted({county_of[k] for k in kommuner if k in county_of})
+    }  # fmt: skip
+    outside = {
+        k: [n for n in neighbour_of.get(k, []) if county_of.get(n) != county_of.get(k)]
+        for k in kommuner
+    }
+    # each kommune's prior: its county and its neighbours outside it, fitted in batches of
+    # kommuner with as many areas (the fit's dispersion counts the areas)
+    prior_rate = np.full(len(kommuner), np.nan)
+    prior_se = np.full(len(kommuner), np.nan)
+    batches: dict[int, list[int]] = {}
+    for i, k in enumerate(kommuner):
+        if k in county_of:
+            batches.setdefault(len(outside[k]), []).append(i)
+    # the neighbours' published cells, read once for all of them
+    near = sorted({n for k in kommuner for n in outside[k]})
+    cells = (
+        dict(zip(near, _published_matrix(near, start, end, disease), strict=True)) if near else {}
+    )
+    for width, members in batches.items():
+        areas = np.zeros((len(members), 1 + width, nc.WINDOW))
+        for row, i in enumerate(members):
+            areas[row, 0] = counties[county_of[kommuner[i]]]
+            for j, n in enumerate(outside[kommuner[i]]):
+                areas[row, 1 + j] = cells[n]
+        prior = nc.fit_growth(areas, offset)
+        prior_rate[members], prior_se[members] = prior.rate, prior.se
+    tau2 = between_variance(disease=disease, end=end, data_date=data_date, basis=basis)
+    values = []
+    for i in range(len(kommuner)):
+        g = nc.shrink(
+            float(own_fit.rate[i]),
+            float(own_fit.se[i]),
+            float(np.nansum(own[i])),
+            prior_rate=float(prior_rate[i]),
+            prior_se=float(prior_se[i]),
+            tau2=tau2,
+            disease=disease,
+        )
+        values.append(g.p_growth if g.shown else np.nan)
+    out["p_growth"] = np.array(values, dtype="float64")
+    return out.reset_index(drop=True)
+
+
 def with_nowcast(
     daily: pd.DataFrame,
     *,
@@ -243,4 +338,4 @@ def with_nowcast(
     return keyed.merge(frame, on="date", how="left")
 
 
-__all__ = ["between_variance", "delay", "kommune_growth", "with_nowcast"]
+__all__ = ["between_variance", "delay", "growth_by_kommune", "kommune_growth", "with_nowcast"]

@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 
 from data.cache import cached
 from data.codes import AGE_BANDS
-from data.protection import protect_area
+from data.protection import protect, protect_area
+from data.queries.cases import kommune_list
 from data.queries.frames import AreaLevel, area_kommuner, read_frame
-from data.queries.population import population_for
+from data.queries.population import population_for, year_of
 from data.queries.sources import reported_series
 from data.schema.events import IliConsultation
 from data.scope import Scope
@@ -73,7 +74,21 @@ def ili_weekly(
     out["ili_consultations"] = out["ili_consultations"].astype("int64")
     out = protect_area(out, scope=scope, level=level, code=code, counts=["ili_consultations"])
     population = population_for(members, out["date"]).sum(axis=1)
-    return _rates(out, population)
+    return _missing(_rates(out, population))
+
+
+def _missing(out: pd.DataFrame) -> pd.DataFrame:
+    """Without consultations per kommune in the store (real data: Norway's rate only) the
+    counts are missing, never zeros (nor hidden)."""
+    if loaded():
+        return out
+    for column in ("ili_consultations", "ili_consultations_prev", "ili_per_100k"):
+        if column in out:
+            out[column] = np.nan
+    for column in out.columns:
+        if column.endswith(("_suppressed", "_hidden")):
+            out[column] = False
+    return out
 
 
 @cached()
@@ -89,6 +104,38 @@ def ili_by_age(*, scope: Scope, level: AreaLevel, code: str | None, week: dt.dat
     out = protect_area(out, scope=scope, level=level, code=code, counts=["ili_consultations"])
     bands = population_for(members, pd.Series([pd.Timestamp(week)])).iloc[0]
     return _rates(out, pd.Series([bands[b] for b in AGE_BANDS], dtype=np.float64))
+
+
+@cached()
+def ili_kommuner(*, scope: Scope, date: dt.date) -> pd.DataFrame:
+    """Every kommune in the scope in the ISO week ending on ``date`` (a Sunday; the registry's
+    ``area_reader``): ili_consultations and ili_consultations_prev (the week before), both
+    published, their flags, population (1 January) and ``date``."""
+    previous = date - dt.timedelta(days=7)
+    kommuner = kommune_list(scope=scope, year=year_of(date))[["kommunenummer", "population"]]
+    members = list(kommuner["kommunenummer"])
+    q = (
+        select(T.kommunenummer, T.week, func.sum(T.consultations))
+        .where(T.week.in_([previous, date]), T.kommunenummer.in_(members))
+        .group_by(T.kommunenummer, T.week)
+    )
+    sums = read_frame(q, ["kommunenummer", "week", "ili_consultations"])
+    sums["week"] = pd.to_datetime(sums["week"])
+    # both weeks published as the same count (one record key per kommune): the week before
+    # is the cell the series of that week shows, never a second perturbation of it
+    weeks = pd.DataFrame({"week": [pd.Timestamp(date), pd.Timestamp(previous)]})
+    cells = kommuner[["kommunenummer"]].merge(weeks, how="cross")
+    cells = cells.merge(sums, on=["kommunenummer", "week"], how="left")
+    cells["ili_consultations"] = cells["ili_consultations"].fillna(0).astype("int64")
+    cells = protect(cells, scope=scope, counts=["ili_consultations"])
+    out = kommuner.copy()
+    for suffix, week in (("", date), ("_prev", previous)):
+        of_week = cells[cells["week"] == pd.Timestamp(week)].set_index("kommunenummer")
+        for column in ("ili_consultations", "ili_consultations_suppressed"):
+            name = column.replace("ili_consultations", f"ili_consultations{suffix}")
+            out[name] = out["kommunenummer"].map(of_week[column])
+    out["date"] = pd.Timestamp(date)
+    return _missing(out.reset_index(drop=True))
 
 
 def national_ili(*, scope: Scope, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -19,9 +19,9 @@ from data.synthetic import hospital as hospital_mod
 from data.synthetic import testing as testing_mod
 from data.synthetic import vaccination as vaccination_mod
 from data.synthetic._common import PERIOD_END, PERIOD_START, SCALES, Scale, person_keys, rng_for
+from data.synthetic.count_tables import count_tables
 from data.synthetic.epidemic import simulate
 from data.synthetic.geography import load_geography
-from data.synthetic.ili import ili_table
 from data.synthetic.population import build_population, population_table
 from data.synthetic.rules import rule_table, timeline
 from data.synthetic.window import rules_known_on, trim_to
@@ -150,7 +150,8 @@ def generate(
         )
         cluster, membership, links = clusters_mod.cluster_tables(cl, cs, keys, codes)
         tables["cluster"] = cluster
-        tables["ili_consultation"] = ili_table(state["pop"], codes, scale, seed)
+        for name, count_table in count_tables().items():  # declared by their modules
+            tables[name] = count_table(state["pop"], codes, scale, seed)
         tracing["cluster_membership"] = membership
         tracing["transmission_link"] = links
         if scale.period_start > PERIOD_START:
@@ -192,7 +193,7 @@ def generate(
         "hospital_admission",
         "cluster",
         "rule_version",
-        "ili_consultation",
+        *count_tables(),
     ]
     meta = {
         "data_date": PERIOD_END.isoformat(),

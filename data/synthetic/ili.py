@@ -22,6 +22,7 @@ SEASON_PEAK = 3.0  # the season's peak as a multiple of the base rate
 PEAK_DAY = 40  # day of year of the peak (early February)
 SEASON_WIDTH = 35.0  # days
 STREAM = 11  # its own random stream (data.synthetic._common.STREAMS has 1-10)
+COUNT_TABLE = "ili_consultation"  # found by data.synthetic.count_tables
 
 
 def _weeks(scale: Scale) -> pd.DatetimeIndex:
@@ -59,3 +60,6 @@ def ili_table(pop: Population, codes: tuple[str, ...], scale: Scale, seed: int) 
             "consultations": counts[k, a, w].astype(np.int32),
         }
     )
+
+
+count_table = ili_table  # the generator's entry (data.synthetic.count_tables)
