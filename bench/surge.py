@@ -56,10 +56,10 @@ def _brief_dependency(session: requests.Session, base: str) -> dict[str, Any]:
 def _bump_version(env: dict[str, str]) -> str:
     """What a fresh load does to every cache: a new data version (so no key of before)."""
     code = (
-        "from dashboard.settings import load_settings; from data import db;"
-        "from data.load import bump_data_version; s = load_settings();"
-        "db.configure(database_url=s.database_url, tracing_database_url=s.tracing_database_url);"
-        "with db.engine().begin() as conn: print(bump_data_version(conn))"
+        "from dashboard.settings import load_settings\nfrom data import db\n"
+        "from data.load import bump_data_version\ns = load_settings()\n"
+        "db.configure(database_url=s.database_url, tracing_database_url=s.tracing_database_url)\n"
+        "with db.engine().begin() as conn:\n    print(bump_data_version(conn))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -111,6 +111,11 @@ def main() -> None:
         help="seconds to wait for the warm-up; then the surge runs on what it has warmed",
     )
     parser.add_argument("--no-warm", action="store_true", help="only the cold and second pass")
+    parser.add_argument("--no-cold", action="store_true", help="only the pass after the warm-up")
+    parser.add_argument(
+        "--warmup-roles",
+        help="the roles the warm-up computes pages for (WARMUP_ROLES; default: the settings')",
+    )
     args = parser.parse_args()
     from geo import reference
 
@@ -124,7 +129,10 @@ def main() -> None:
         (False, ("cold (right after start, no warm-up)", "again (the same briefs)")),
         (True, ("after the warm-up",)),
     ]
-    for warm, names in phases[: 1 if args.no_warm else 2]:
+    if args.warmup_roles:
+        env["WARMUP_ROLES"] = args.warmup_roles
+    chosen = [p for p in phases if not (args.no_warm and p[0]) and not (args.no_cold and not p[0])]
+    for warm, names in chosen:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         version = _bump_version(env)  # as after a fresh load: nothing cached for it
@@ -147,7 +155,8 @@ def main() -> None:
                 done = state.get("done", 0)
                 rows.append(
                     (
-                        "warm-up after start (one for both workers"
+                        f"warm-up after start (roles {env.get('WARMUP_ROLES', 'default')}; "
+                        + "split between the workers"
                         + ("" if state.get("shared") else ": NOT shared, one per worker")
                         + "): seconds waited, pages warmed, server CPU ms per page, load average",
                         f"{seconds:.0f}, {done} of {state.get('total', '?')}"

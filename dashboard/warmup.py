@@ -18,8 +18,9 @@ picture is never served.
   page (the key carries the scope). What comes first: :data:`ORDER`.
 - It yields to people: before each page it waits while user requests are in flight.
 - One warm-up serves every worker: the responses live in the shared cache (Redis in scale
-  mode, the shared folder of the embedded default: dashboard/result_cache.py), and one worker
-  claims the warm-up of a data version (an atomic add), the others skip it.
+  mode, the shared folder of the embedded default: dashboard/result_cache.py), and the
+  workers split the pages: each claims :data:`CHUNK` pages at a time (an atomic add), so each
+  page is warmed once, by whichever worker is free, and the warm-up takes as many cores.
 - Progress is shared through the cache and shown in the header ("Forbereder sidene …") and as
   JSON at ``/status/warmup``.
 """
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 
 STATE_KEY = "sb:warmup:state"
 CLAIM_KEY = "sb:warmup:claim:"
+DONE_KEY = "sb:warmup:done:"
+CHUNK = 10  # pages a worker claims at a time
 ENVIRON_FLAG = "situasjonsbilde.warmup"
 POLL_SECONDS = 30.0
 
@@ -188,12 +191,15 @@ class Warmup:
         roles: tuple[str, ...],
         kommuner: list[str] | None = None,
         layer: db.DataLayer | None = None,
+        chunk: int = CHUNK,
     ) -> None:
         self.app = app
         self.layer = layer or db.current()  # the app's (its requests activate it too)
         self.server: Flask = app.server
         self.roles = roles
         self.kommuner = kommuner
+        self.chunk = chunk
+        self.warmed_pages = 0  # by this worker (the others warm the rest)
         self._thread: threading.Thread | None = None
         self.warmed_version: str | None = None
         self.local_state: dict[str, Any] = {"state": "idle"}
@@ -241,6 +247,7 @@ class Warmup:
         version = version or queries.read_data_version()
         date = queries.dataset_info(scope=_system_scope())["data_date"].isoformat()
         todo = items(self.roles, kommuner=self.kommuner)
+        chunks = [todo[i : i + self.chunk] for i in range(0, len(todo), self.chunk)]
         result_cache.remove_expired(data_cache.backend())
         started = time.time()
         state: dict[str, Any] = {
@@ -254,38 +261,68 @@ class Warmup:
             "worker": os.getpid(),
         }
         self._publish(state)
-        for n, item in enumerate(todo, start=1):
+        superseded = False
+        for index, chunk in enumerate(chunks):
             if queries.read_data_version() != version:
-                state["state"] = "superseded"
+                superseded = True
                 break
-            self._wait_for_people()
-            try:
-                status = self.call(item)
-            except Exception:  # a page that fails is the page's bug; the warm-up goes on
-                log.exception("warm-up of %s %s failed", item.page.first_output, item.kommune)
-                status = 500
-            state["failed"] += status != 200
-            state["done"] = n
-            if n % 20 == 0 or n == len(todo):
-                state["seconds"] = round(time.time() - started, 1)
-                self._publish(dict(state))
-        else:
-            state["state"] = "done"
-        state["seconds"] = round(time.time() - started, 1)
+            # the workers sharing the cache split the pages: each chunk is warmed once
+            if not self._claim(f"{version}:{index}"):
+                continue
+            failed = 0
+            for item in chunk:
+                self._wait_for_people()
+                try:
+                    status = self.call(item)
+                except Exception:  # a page that fails is the page's bug; the warm-up goes on
+                    log.exception("warm-up of %s %s failed", item.page.first_output, item.kommune)
+                    status = 500
+                failed += status != 200
+            self.warmed_pages += len(chunk)
+            data_cache.store(
+                f"{DONE_KEY}{version}:{index}", f"{len(chunk)},{failed}", timeout=24 * 3600
+            )
+            self._publish(self._progress(state, version, len(chunks), started))
+        state = self._progress(state, version, len(chunks), started)
+        if superseded:
+            state["state"] = "superseded"
         self._publish(state)
         self.warmed_version = version
         log.info(
-            "warm-up %s: %s of %s pages in %.0f s",
+            "warm-up %s: %s of %s pages (%s by this worker) in %.0f s",
             state["state"],
             state["done"],
             state["total"],
+            self.warmed_pages,
             state["seconds"],
         )
         return state
 
-    def _claim(self, version: str) -> bool:
-        # one warm-up per data version among the workers sharing the cache
-        return result_cache.claim(data_cache.backend(), CLAIM_KEY + version, timeout=24 * 3600)
+    def _progress(
+        self, state: dict[str, Any], version: str, chunks: int, started: float
+    ) -> dict[str, Any]:
+        """``state`` with the pages every worker has warmed of ``version`` so far."""
+        backend = data_cache.backend()
+        done = failed = 0
+        for index in range(chunks):
+            mark = backend.get(f"{DONE_KEY}{version}:{index}") if backend is not None else None
+            if mark:
+                pages, bad = map(int, str(mark).split(","))
+                done, failed = done + pages, failed + bad
+        if backend is None:  # nothing shared, nothing kept: this worker's own count
+            done = self.warmed_pages
+        finished = done >= state["total"]
+        return {
+            **state,
+            "done": done,
+            "failed": failed,
+            "state": "done" if finished else "running",
+            "seconds": round(time.time() - started, 1),
+        }
+
+    def _claim(self, part: str) -> bool:
+        # a part of the warm-up of a data version, for one worker among those sharing the cache
+        return result_cache.claim(data_cache.backend(), CLAIM_KEY + part, timeout=24 * 3600)
 
     def _loop(self) -> None:
         with self.layer.active():  # a thread of its own: the app's data layer
@@ -296,10 +333,7 @@ class Warmup:
             try:
                 version = queries.read_data_version()
                 if version != self.warmed_version:
-                    if self._claim(version):
-                        self.run(version)
-                    else:
-                        self.warmed_version = version
+                    self.run(version)  # the workers split it (Warmup._claim)
             except Exception:  # no data yet, database away: try again later
                 log.exception("warm-up could not run")
             time.sleep(POLL_SECONDS)

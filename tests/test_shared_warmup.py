@@ -7,6 +7,7 @@ data version's warm-up; a new data version is never answered from the warmed old
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,3 +107,40 @@ def test_one_worker_claims_the_warmup_of_a_data_version(app, other_worker) -> No
     assert claim(mine, key, timeout=60) is True
     assert claim(theirs, key, timeout=60) is False
     assert claim(mine, key, timeout=60) is False
+
+
+def test_two_workers_split_the_warmup_and_warm_each_page_once(app, other_worker) -> None:  # type: ignore[no-untyped-def]
+    with data_layer(app).engine().begin() as conn:
+        bump_data_version(conn)
+    data_layer(app).cache.invalidate_version()
+    warmed: list[tuple[int, str, str | None, str]] = []
+
+    class Counting(warmup.Warmup):
+        def call(self, item: warmup.Item) -> int:
+            warmed.append((id(self), item.page.first_output, item.kommune, item.user.id))
+            return super().call(item)
+
+    runs = [
+        Counting(
+            one,
+            roles=("kommuneoverlege",),
+            kommuner=["0301", "4601"],
+            layer=data_layer(one),
+            chunk=1,
+        )
+        for one in (app, other_worker)
+    ]
+    states: list[dict[str, Any]] = []
+    threads = [threading.Thread(target=lambda r=r: states.append(r.run())) for r in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pages = [w[1:] for w in warmed]
+    assert len(pages) == len(set(pages)) == 2 * 3  # each page once: brief, map, Kommune page
+    assert sum(r.warmed_pages for r in runs) == 6
+    # the shared progress counts both workers' pages
+    ks = login(other_worker.server.test_client(), "ks-analytiker")
+    status = ks.get("/status/warmup").get_json()
+    assert status["state"] == "done" and status["done"] == status["total"] == 6
+    assert max(s["done"] for s in states) == 6
