@@ -260,7 +260,8 @@ class Warmup:
             "started": started,
             "worker": os.getpid(),
         }
-        self._publish(state)
+        # what the other workers have warmed of this version already counts
+        self._publish(self._progress(state, version, len(chunks), started))
         superseded = False
         for index, chunk in enumerate(chunks):
             if queries.read_data_version() != version:
