@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc  # noqa: F401  (components register with
 from dash import Dash, set_props
 from flask import Flask, Response, g, redirect, request
 from flask_caching import Cache
+from sqlalchemy.engine import make_url
 
 import callbacks
 import layouts
@@ -23,7 +24,13 @@ from dashboard.auth import Directory
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
-from dashboard.result_cache import FallbackCache, SharedFileCache, TieredCache
+from dashboard.result_cache import (
+    FallbackCache,
+    SharedFileCache,
+    TieredCache,
+    forget_other_stores,
+    store_identity,
+)
 from dashboard.security import init_security, safe_target
 from dashboard.settings import Settings, load_settings
 from dashboard.validation import handled_callback_error, init_validation
@@ -194,7 +201,7 @@ def build_data_layer(settings: Settings, server: Flask) -> db.DataLayer:
             backend, SharedFileCache(folder, default_timeout=settings.cache_default_timeout)
         )
         shared = True
-    return db.DataLayer(
+    layer = db.DataLayer(
         database_url=settings.database_url,
         tracing_database_url=settings.tracing_database_url,
         incomplete_days=settings.incomplete_days,
@@ -210,6 +217,18 @@ def build_data_layer(settings: Settings, server: Flask) -> db.DataLayer:
             key_context=i18n.get_language,
         ),
     )
+    if isinstance(backend, TieredCache) and _store_exists(settings.database_url):
+        # a database made anew at the same address counts its versions from 1 again
+        forget_other_stores(backend, store_identity(layer.engine()))
+    return layer
+
+
+def _store_exists(url: str) -> bool:
+    """False for a SQLite file not made yet (connecting would make an empty one)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return True
+    return bool(parsed.database) and Path(str(parsed.database)).exists()
 
 
 def _serve_with(server: Flask, layer: db.DataLayer) -> None:

@@ -144,3 +144,20 @@ def test_two_workers_split_the_warmup_and_warm_each_page_once(app, other_worker)
     status = ks.get("/status/warmup").get_json()
     assert status["state"] == "done" and status["done"] == status["total"] == 6
     assert max(s["done"] for s in states) == 6
+
+
+def test_a_database_made_anew_at_the_same_address_never_reads_the_old_folder(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cachelib import SimpleCache
+
+    from dashboard.result_cache import SharedFileCache, forget_other_stores, store_identity
+
+    identity = store_identity(data_layer(app).engine())
+    assert identity is not None and identity == store_identity(data_layer(app).engine())
+    backend = TieredCache(SimpleCache(), SharedFileCache(tmp_path / "cache"))
+    assert forget_other_stores(backend, identity) is False  # a new folder: this database's
+    backend.set("page", b"kept under data version 1")
+    assert forget_other_stores(backend, identity) is False  # a restart: the pages stay
+    assert backend.get("page") == b"kept under data version 1"
+    # the database made anew (its versions count from 1 again): nothing of the old is read
+    assert forget_other_stores(backend, "2026-12-08 06:00:00") is True
+    assert backend.get("page") is None
