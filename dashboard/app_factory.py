@@ -14,7 +14,6 @@ import dash_bootstrap_components as dbc  # noqa: F401  (components register with
 from dash import Dash, set_props
 from flask import Flask, Response, g, redirect, request
 from flask_caching import Cache
-from sqlalchemy.engine import make_url
 
 import callbacks
 import layouts
@@ -29,13 +28,12 @@ from dashboard.result_cache import (
     SharedFileCache,
     TieredCache,
     forget_other_stores,
-    store_identity,
 )
 from dashboard.security import init_security, safe_target
 from dashboard.settings import Settings, load_settings
 from dashboard.validation import handled_callback_error, init_validation
 from data import cache as data_cache
-from data import db, queries
+from data import db, queries, store_identity
 from data.queries import sources
 from data.scope import ScopeError
 from geo import boundaries
@@ -217,18 +215,11 @@ def build_data_layer(settings: Settings, server: Flask) -> db.DataLayer:
             key_context=i18n.get_language,
         ),
     )
-    if isinstance(backend, TieredCache) and _store_exists(settings.database_url):
+    if isinstance(backend, TieredCache) and store_identity.exists(settings.database_url):
         # a database made anew at the same address counts its versions from 1 again
-        forget_other_stores(backend, store_identity(layer.engine()))
+        with layer.active():
+            forget_other_stores(backend, store_identity.identity())
     return layer
-
-
-def _store_exists(url: str) -> bool:
-    """False for a SQLite file not made yet (connecting would make an empty one)."""
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite"):
-        return True
-    return bool(parsed.database) and Path(str(parsed.database)).exists()
 
 
 def _serve_with(server: Flask, layer: db.DataLayer) -> None:

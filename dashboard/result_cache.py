@@ -180,26 +180,11 @@ def remove_expired(backend: Any) -> None:
         shared.remove_expired()
 
 
-def store_identity(engine: Any) -> str | None:
-    """What tells one database from another made at the same address: the time of its first
-    load (a reload keeps it; a database made anew has another). The data version alone does
-    not: a database made anew starts counting at 1 again. None: no database or no load yet."""
-    from sqlalchemy import func, select
-
-    from data.schema import DataSourceStatus
-
-    try:
-        with engine.connect() as conn:
-            first = conn.execute(select(func.min(DataSourceStatus.loaded_at))).scalar()
-    except Exception:  # no database or no tables yet: nothing cached from it either
-        return None
-    return None if first is None else str(first)
-
-
 def forget_other_stores(backend: Any, identity: str | None) -> bool:
     """Empty the shared folder when it was filled from another database at the same address
-    (``identity``: :func:`store_identity`), so that its pages, kept under data versions that
-    database also counted, are never served from this one. True when it was emptied."""
+    (``identity``: :func:`data.store_identity.identity`), so that its pages, kept under data
+    versions that database also counted, are never served from this one. True when it was
+    emptied."""
     shared = getattr(backend, "shared", None)
     if not isinstance(shared, SharedFileCache) or identity is None:
         return False

@@ -149,10 +149,12 @@ def test_two_workers_split_the_warmup_and_warm_each_page_once(app, other_worker)
 def test_a_database_made_anew_at_the_same_address_never_reads_the_old_folder(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from cachelib import SimpleCache
 
-    from dashboard.result_cache import SharedFileCache, forget_other_stores, store_identity
+    from dashboard.result_cache import SharedFileCache, forget_other_stores
+    from data import store_identity
 
-    identity = store_identity(data_layer(app).engine())
-    assert identity is not None and identity == store_identity(data_layer(app).engine())
+    with data_layer(app).active():
+        identity = store_identity.identity()
+        assert identity is not None and identity == store_identity.identity()
     backend = TieredCache(SimpleCache(), SharedFileCache(tmp_path / "cache"))
     assert forget_other_stores(backend, identity) is False  # a new folder: this database's
     backend.set("page", b"kept under data version 1")
