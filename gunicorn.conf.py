@@ -23,8 +23,9 @@ def post_fork(server, worker):  # type: ignore[no-untyped-def]
     from data import db
 
     db.current().dispose(close=False)  # the app's layer, built in the master
-    # threads do not survive the fork: each worker starts its own warm-up watcher (with Redis
-    # only one of them warms each data version)
+    # threads do not survive the fork: each worker starts its own warm-up watcher; the workers
+    # split each data version's pages between them through the shared cache (Redis, or the
+    # embedded default's shared folder), so each page is warmed once
     import app as application
     from dashboard.app_factory import start_warmup
 

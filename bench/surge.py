@@ -5,6 +5,11 @@ brief meets); then a fresh gunicorn with the warm-up (dashboard/warmup.py), wait
 ``/status/warmup`` says done, and the surge once more (what the morning meets after a night's
 import).
 
+Each phase begins as after a fresh load: the data version is bumped (every cache key
+changes, in Redis too) and the embedded default's shared cache folder is a new one. Beside
+the wall times: the gunicorn workers' CPU time per request (which other processes on the
+machine do not inflate) and the load average.
+
 ``python -m bench.surge --json out.json``; prints requests/s and p50/p95/max, never fails on
 a time.
 """
@@ -15,6 +20,9 @@ import argparse
 import os
 import secrets
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +31,15 @@ from typing import Any
 
 import requests
 
-from bench.load import USER, _data_date, _free_port, start_gunicorn, stop_gunicorn
+from bench.load import (
+    ROOT,
+    USER,
+    _data_date,
+    _free_port,
+    start_gunicorn,
+    stop_gunicorn,
+    workers_cpu_seconds,
+)
 from bench.report import emit
 from tests.dash_http import dependency_body
 
@@ -37,7 +53,21 @@ def _brief_dependency(session: requests.Session, base: str) -> dict[str, Any]:
     raise RuntimeError("the Morgenbrief's main callback was not found")
 
 
-def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int) -> dict:
+def _bump_version(env: dict[str, str]) -> str:
+    """What a fresh load does to every cache: a new data version (so no key of before)."""
+    code = (
+        "from dashboard.settings import load_settings\nfrom data import db\n"
+        "from data.load import bump_data_version\ns = load_settings()\n"
+        "db.configure(database_url=s.database_url, tracing_database_url=s.tracing_database_url)\n"
+        "with db.engine().begin() as conn:\n    print(bump_data_version(conn))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int, master: int) -> dict:
     local = threading.local()
 
     def one(body: dict[str, Any]) -> tuple[float, int, bool]:
@@ -49,10 +79,12 @@ def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int) -
         hit = response.headers.get("X-Response-Cache") == "hit"
         return (time.perf_counter() - started) * 1000, response.status_code, hit
 
+    cpu = workers_cpu_seconds(master)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(one, bodies))
     seconds = time.perf_counter() - started
+    cpu = workers_cpu_seconds(master) - cpu
     times = sorted(t for t, _s, _h in results)
     return {
         "rps": len(results) / seconds,
@@ -61,6 +93,8 @@ def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int) -
         "max": times[-1],
         "errors": sum(1 for _t, s, _h in results if s != 200),
         "hits": sum(1 for _t, _s, h in results if h),
+        "cpu_ms": 1000 * cpu / len(results),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -77,6 +111,11 @@ def main() -> None:
         help="seconds to wait for the warm-up; then the surge runs on what it has warmed",
     )
     parser.add_argument("--no-warm", action="store_true", help="only the cold and second pass")
+    parser.add_argument("--no-cold", action="store_true", help="only the pass after the warm-up")
+    parser.add_argument(
+        "--warmup-roles",
+        help="the roles the warm-up computes pages for (WARMUP_ROLES; default: the settings')",
+    )
     args = parser.parse_args()
     from geo import reference
 
@@ -90,41 +129,56 @@ def main() -> None:
         (False, ("cold (right after start, no warm-up)", "again (the same briefs)")),
         (True, ("after the warm-up",)),
     ]
-    for warm, names in phases[: 1 if args.no_warm else 2]:
+    if args.warmup_roles:
+        env["WARMUP_ROLES"] = args.warmup_roles
+    chosen = [p for p in phases if not (args.no_warm and p[0]) and not (args.no_cold and not p[0])]
+    for warm, names in chosen:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
+        version = _bump_version(env)  # as after a fresh load: nothing cached for it
+        folder = tempfile.mkdtemp(prefix="surge-cache-")
         proc, _cold = start_gunicorn(
             port,
             workers=args.workers,
             threads=args.threads,
-            env={**env, "WARMUP": "true" if warm else "false"},
+            env={**env, "WARMUP": "true" if warm else "false", "CACHE_DIR": folder},
         )
         try:
             session = requests.Session()
             session.get(f"{base}/login/demo/{USER}", allow_redirects=False, timeout=60)
             if warm:
-                seconds, state = _wait_for_warmup(session, base, args.workers, args.warmup_limit)
+                cpu = workers_cpu_seconds(proc.pid)
+                seconds, state = _wait_for_warmup(
+                    session, base, args.workers, args.warmup_limit, version=version
+                )
+                cpu = workers_cpu_seconds(proc.pid) - cpu
+                done = state.get("done", 0)
                 rows.append(
                     (
-                        "warm-up after start: seconds waited, pages warmed (of one worker)",
-                        f"{seconds:.0f}, {state.get('done', 0)} of {state.get('total', '?')}"
-                        + ("" if state.get("state") == "done" else " (not finished)"),
+                        f"warm-up after start (roles {env.get('WARMUP_ROLES', 'default')}; "
+                        + "split between the workers"
+                        + ("" if state.get("shared") else ": NOT shared, one per worker")
+                        + "): seconds waited, pages warmed, server CPU ms per page, load average",
+                        f"{seconds:.0f}, {done} of {state.get('total', '?')}"
+                        + ("" if state.get("state") == "done" else " (not finished)")
+                        + f", {1000 * cpu / max(done, 1):.0f}, {os.getloadavg()[0]:.1f}",
                     )
                 )
                 print(*rows[-1], sep=": ", flush=True)
             dep = _brief_dependency(session, base)
             bodies = [dependency_body(dep, kommune=k, date=day) for k in kommuner]
             for name in names:
-                got = _pass(base, session.cookies, bodies, args.clients)
+                got = _pass(base, session.cookies, bodies, args.clients, proc.pid)
                 rows.append(
                     (
                         f"07:45 surge, {name}: {len(bodies)} Morgenbriefs, {args.clients} "
                         f"clients, {args.workers}×{args.threads} gunicorn: requests/s, "
-                        "p50 / p95 / max ms",
+                        "p50 / p95 / max ms, server CPU ms per request, load average",
                         f"{got['rps']:.1f}, {got['p50']:.0f} / {got['p95']:.0f} / "
                         f"{got['max']:.0f}"
                         + (f" ({got['errors']} errors)" if got["errors"] else "")
-                        + f", {got['hits']} of {len(bodies)} from the cache",
+                        + f", {got['hits']} of {len(bodies)} from the cache"
+                        + f", {got['cpu_ms']:.1f}, {got['load']:.1f}",
                     )
                 )
                 print(*rows[-1], sep=": ", flush=True)  # a long run keeps what it measured
@@ -134,7 +188,12 @@ def main() -> None:
 
 
 def _wait_for_warmup(
-    session: requests.Session, base: str, workers: int, limit: float = 3600
+    session: requests.Session,
+    base: str,
+    workers: int,
+    limit: float = 3600,
+    *,
+    version: str | None = None,
 ) -> tuple[float, dict[str, Any]]:
     """Seconds until every worker's warm-up is done (with the in-process cache each worker
     warms its own and reports its own progress, so wait for ``workers`` distinct ones), and
@@ -147,11 +206,11 @@ def _wait_for_warmup(
         state = session.get(
             f"{base}/status/warmup", headers={"Connection": "close"}, timeout=30
         ).json()
-        if state.get("state") == "done":
+        if state.get("state") == "done" and version in (None, state.get("version")):
             done.add(int(state.get("worker", 0)))
             if state.get("shared") or len(done) >= workers:
                 return time.perf_counter() - started, state
-        time.sleep(0.5)
+        time.sleep(2.0)
     return time.perf_counter() - started, state
 
 

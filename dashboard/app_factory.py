@@ -23,12 +23,17 @@ from dashboard.auth import Directory
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
-from dashboard.result_cache import FallbackCache
+from dashboard.result_cache import (
+    FallbackCache,
+    SharedFileCache,
+    TieredCache,
+    forget_other_stores,
+)
 from dashboard.security import init_security, safe_target
 from dashboard.settings import Settings, load_settings
 from dashboard.validation import handled_callback_error, init_validation
 from data import cache as data_cache
-from data import db, queries
+from data import db, queries, store_identity
 from data.queries import sources
 from data.scope import ScopeError
 from geo import boundaries
@@ -179,20 +184,30 @@ def build_data_layer(settings: Settings, server: Flask) -> db.DataLayer:
             ),
         },
     )
-    backend = (
+    backend: data_cache.CacheBackend = (
         FallbackCache(flask_cache.cache, default_timeout=settings.cache_default_timeout)
         if shared
         else flask_cache.cache
     )
-    return db.DataLayer(
+    if settings.cache_type == "SimpleCache" and settings.shared_cache:
+        # the embedded default: every worker reads the responses (and the warm-up's pages)
+        # from one folder beside the database (one folder per database: two stores in
+        # one data directory never read each other's pages)
+        store = hashlib.sha256(settings.database_url.encode()).hexdigest()[:16]
+        folder = (settings.cache_dir or settings.data_dir / "cache") / store
+        backend = TieredCache(
+            backend, SharedFileCache(folder, default_timeout=settings.cache_default_timeout)
+        )
+        shared = True
+    layer = db.DataLayer(
         database_url=settings.database_url,
         tracing_database_url=settings.tracing_database_url,
         incomplete_days=settings.incomplete_days,
         cache=data_cache.ResultCache(
             backend,
-            # Several workers share the Redis cache: each reads the data version for every
-            # cached call (once per request, pinned), so an import or a rule change made
-            # anywhere is in the keys at once (one indexed read).
+            # Several workers share the cache (Redis, or the shared folder): each reads the
+            # data version for every cached call (once per request, pinned), so an import or
+            # a rule change made anywhere is in the keys at once (one indexed read).
             version_reader=queries.read_data_version,
             version_ttl=0.0 if shared else None,
             # The language is part of every cached result: a page built in bokmål is never
@@ -200,6 +215,11 @@ def build_data_layer(settings: Settings, server: Flask) -> db.DataLayer:
             key_context=i18n.get_language,
         ),
     )
+    if isinstance(backend, TieredCache) and store_identity.exists(settings.database_url):
+        # a database made anew at the same address counts its versions from 1 again
+        with layer.active():
+            forget_other_stores(backend, store_identity.identity())
+    return layer
 
 
 def _serve_with(server: Flask, layer: db.DataLayer) -> None:

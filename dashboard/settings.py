@@ -10,6 +10,8 @@
 | CACHE_REDIS_URL | (none) | Redis URL for RedisCache |
 | CACHE_DEFAULT_TIMEOUT | 600 | seconds |
 | CACHE_THRESHOLD | 5000 | entries the in-process SimpleCache keeps before it prunes |
+| SHARED_CACHE | true | SimpleCache: responses and warm-up state in CACHE_DIR, for all workers |
+| CACHE_DIR | <DATA_DIR>/cache | folder of the shared response cache (embedded default) |
 | AUTH_MODE | demo | demo (ready-made users, /login/demo/<id>) or oidc |
 | OIDC_SERVER_METADATA_URL | (none) | provider's .well-known/openid-configuration |
 | OIDC_CLIENT_ID / OIDC_CLIENT_SECRET | (none) | client registered with the provider |
@@ -58,6 +60,10 @@ class Settings(BaseSettings):
     # SimpleCache prunes a third of its entries above this; its default (500) is less than
     # one busy page's reads for a handful of kommuner and dates.
     cache_threshold: int = 5000
+    # the embedded default's shared tier (dashboard/result_cache.py, TieredCache): the
+    # gunicorn workers read one another's responses and one warm-up serves them all
+    shared_cache: bool = True
+    cache_dir: Path | None = None
     auth_mode: Literal["demo", "oidc"] = "demo"
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(32)))
     oidc_server_metadata_url: str | None = None
@@ -100,6 +106,8 @@ class Settings(BaseSettings):
             self.session_cookie_secure = self.auth_mode == "oidc"
         if self.geo_cache_dir is None:
             self.geo_cache_dir = self.data_dir / "geo"
+        if self.cache_dir is None:
+            self.cache_dir = self.data_dir / "cache"
         return self
 
     @property

@@ -3,25 +3,31 @@
 At 07:45 every kommuneoverlege opens a different kommune's Morgenbrief; without a warm-up each
 of those first requests computes its page (0.3–2 s at full scale). So, whenever the data
 version changes (a load, an import, a restart), a background thread asks the app for each
-kommune's Morgenbrief and Kommune page (and the Kommuneoversikt) as each warm-up role would
-see them, for the latest data date, through the same request path a browser uses: the
-response cache (dashboard/response_cache.py) stores each answer under the key a browser's
-request will have (the callback's inputs, the scope of the role, the language, the data
-version). The first reader of any kommune's brief then gets a stored answer.
+kommune's Morgenbrief and Kommune page, the map and the Kommuneoversikt, as each warm-up role
+would see them, for the latest data date, through the same request path a browser uses and
+with the request the browser sends (its values come from the page's own layout,
+:func:`first_view_values`): the response cache (dashboard/response_cache.py) stores each
+answer under the key the browser's request will have (the callback's inputs, the scope of the
+role, the language, the data version and the disclosure policy). The first reader of any
+kommune's brief then gets a stored answer; a new data version has other keys, so an old
+picture is never served.
 
 - Roles (setting ``WARMUP_ROLES``): the kommuneoverlege of each kommune (their own scope and
   small-number policy) and the KS-analytiker (the protected policy, every kommune). Scopes
   differ by role and kommune, so each gets its own entries; nobody is served another scope's
-  page (the key carries the scope).
+  page (the key carries the scope). What comes first: :data:`ORDER`.
 - It yields to people: before each page it waits while user requests are in flight.
-- With Redis (scale mode) the workers share the cache: one worker claims the warm-up of a data
-  version, the others skip it. With the in-process cache each worker warms its own.
+- One warm-up serves every worker: the responses live in the shared cache (Redis in scale
+  mode, the shared folder of the embedded default: dashboard/result_cache.py), and the
+  workers split the pages: each claims :data:`CHUNK` pages at a time (an atomic add), so each
+  page is warmed once, by whichever worker is free, and the warm-up takes as many cores.
 - Progress is shared through the cache and shown in the header ("Forbereder sidene …") and as
   JSON at ``/status/warmup``.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -34,7 +40,7 @@ from typing import Any
 from dash import Dash
 from flask import Flask, g, jsonify, request
 
-from dashboard import response_cache
+from dashboard import response_cache, result_cache
 from dashboard.auth import User
 from data import cache as data_cache
 from data import db, queries
@@ -44,24 +50,48 @@ log = logging.getLogger(__name__)
 
 STATE_KEY = "sb:warmup:state"
 CLAIM_KEY = "sb:warmup:claim:"
+DONE_KEY = "sb:warmup:done:"
+CHUNK = 10  # pages a worker claims at a time
 ENVIRON_FLAG = "situasjonsbilde.warmup"
 POLL_SECONDS = 30.0
 
-# The main callback of each warmed page (its first output id) and how its inputs are named.
-PAGES = {"brief-title": "brief", "kommune-title": "kommune"}
-# Pages of all kommuner at once, by role: the Kommuneoversikt (its table, for the date).
-OVERVIEW_PAGES = {"ks_analytiker": (("ov-table", "ov-date.date"),)}
-# Which pages each role opens in the morning; a role without a kommune reads every kommune's.
-ROLE_PAGES = {
-    "kommuneoverlege": ("brief-title", "kommune-title"),
-    "ks_analytiker": ("brief-title",),
+
+@dataclass(frozen=True)
+class Page:
+    """A warmed page: its main callback (the first output id) and the layout module that
+    draws the page (the values that callback's first request carries come from it)."""
+
+    first_output: str
+    layout: str
+    per_kommune: bool
+
+
+PAGES = {
+    "brief": Page("brief-title", "layouts.morgenbrief", per_kommune=True),
+    "kommune": Page("kommune-title", "layouts.kommune", per_kommune=True),
+    "map": Page("map", "layouts.smittekart", per_kommune=False),
+    "overview": Page("ov-table", "layouts.oversikt", per_kommune=False),
 }
+# What is warmed, in the order people open it in the morning: each kommuneoverlege's own
+# brief, the KS-analytiker's map and Kommuneoversikt, the KS-analytiker's briefs of every
+# kommune, then each kommuneoverlege's Kommune page and map. A per-kommune page is warmed for
+# each kommune of the role's area (a kommuneoverlege: the own).
+ORDER = (
+    ("kommuneoverlege", "brief"),
+    ("ks_analytiker", "map"),
+    ("ks_analytiker", "overview"),
+    ("ks_analytiker", "brief"),
+    ("kommuneoverlege", "kommune"),
+    ("kommuneoverlege", "map"),
+)
+OTHER_ROLES_PAGES = ("brief",)  # a role configured in WARMUP_ROLES but not named above
 
 
 @dataclass(frozen=True)
 class Item:
     user: User
-    body: dict[str, Any]
+    page: Page
+    kommune: str | None = None
 
 
 def _dependency(app: Dash, first_output: str) -> dict[str, Any]:
@@ -92,6 +122,25 @@ def callback_body(dep: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
     }
 
 
+def first_view_values(page: Page, kommune: str | None) -> dict[str, Any]:
+    """Every ``"id.property"`` of the page's layout as it is sent to the browser (what the
+    page's callbacks receive on its first view): the warmed request is the browser's own, so
+    its key is the one the browser's request will have. Call in a request of the user."""
+    module = importlib.import_module(page.layout)
+    tree = module.layout(kommunenummer=kommune) if page.per_kommune else module.layout()
+    values: dict[str, Any] = {}
+    for component in [tree, *(c for c in tree._traverse())]:
+        ident = getattr(component, "id", None)
+        if not isinstance(ident, str):
+            continue
+        for name in component._prop_names:
+            value: Any = getattr(component, name, None)
+            values[f"{ident}.{name}"] = (
+                value.to_plotly_json() if hasattr(value, "to_plotly_json") else value
+            )
+    return values
+
+
 def _users(
     roles: tuple[str, ...], kommuner: list[str] | None
 ) -> Iterator[tuple[str, User, list[str]]]:
@@ -114,25 +163,22 @@ def _users(
             yield role, User(id=f"warmup-{role}", display_name="warm-up", roles=(role,)), everyone
 
 
-def items(
-    app: Dash, roles: tuple[str, ...], date: str, *, kommuner: list[str] | None = None
-) -> list[Item]:
-    """What to warm, most needed first: the kommuneoverleger's briefs, then their Kommune
-    pages, then the other roles' pages (the KS-analytiker's Kommuneoversikt first)."""
-    deps = {first: _dependency(app, first) for first in PAGES}
-    by_page: dict[str, list[Item]] = {first: [] for first in PAGES}
-    rest: list[Item] = []
-    for role, user, areas in _users(roles, kommuner):
-        for first, date_input in OVERVIEW_PAGES.get(role, ()):
-            rest.insert(0, Item(user, callback_body(_dependency(app, first), {date_input: date})))
-        for first in ROLE_PAGES.get(role, ("brief-title",)):
-            prefix = PAGES[first]
-            for kommune in areas:
-                body = callback_body(
-                    deps[first], {f"{prefix}-select.value": kommune, f"{prefix}-date.date": date}
-                )
-                (by_page[first] if role == "kommuneoverlege" else rest).append(Item(user, body))
-    return [*by_page["brief-title"], *by_page["kommune-title"], *rest]
+def items(roles: tuple[str, ...], *, kommuner: list[str] | None = None) -> list[Item]:
+    """What to warm, in :data:`ORDER` (then the other configured roles' briefs)."""
+    users = list(_users(roles, kommuner))
+    order = [step for step in ORDER if step[0] in roles]
+    order += [(r, p) for r in roles if r not in {s[0] for s in ORDER} for p in OTHER_ROLES_PAGES]
+    out: list[Item] = []
+    for role, name in order:
+        page = PAGES[name]
+        for user_role, user, areas in users:
+            if user_role != role:
+                continue
+            if page.per_kommune:
+                out.extend(Item(user, page, kommune) for kommune in areas)
+            else:
+                out.append(Item(user, page))
+    return out
 
 
 class Warmup:
@@ -145,12 +191,15 @@ class Warmup:
         roles: tuple[str, ...],
         kommuner: list[str] | None = None,
         layer: db.DataLayer | None = None,
+        chunk: int = CHUNK,
     ) -> None:
         self.app = app
         self.layer = layer or db.current()  # the app's (its requests activate it too)
         self.server: Flask = app.server
         self.roles = roles
         self.kommuner = kommuner
+        self.chunk = chunk
+        self.warmed_pages = 0  # by this worker (the others warm the rest)
         self._thread: threading.Thread | None = None
         self.warmed_version: str | None = None
         self.local_state: dict[str, Any] = {"state": "idle"}
@@ -169,12 +218,19 @@ class Warmup:
     def state(self) -> dict[str, Any]:
         return shared_state() or self.local_state
 
+    def body(self, item: Item) -> dict[str, Any]:
+        """The request the browser sends for ``item``'s page on its first view."""
+        with self.server.test_request_context("/", environ_base={ENVIRON_FLAG: True}):
+            g._login_user = item.user
+            values = first_view_values(item.page, item.kommune)
+        return callback_body(_dependency(self.app, item.page.first_output), values)
+
     def call(self, item: Item) -> int:
         """One page through the app's own request path, as ``item.user``."""
         with self.server.test_request_context(
             response_cache.ROUTE,
             method="POST",
-            data=json.dumps(item.body),
+            data=json.dumps(self.body(item)),
             content_type="application/json",
             environ_base={ENVIRON_FLAG: True},
         ):
@@ -190,7 +246,9 @@ class Warmup:
     def _run(self, version: str | None) -> dict[str, Any]:
         version = version or queries.read_data_version()
         date = queries.dataset_info(scope=_system_scope())["data_date"].isoformat()
-        todo = items(self.app, self.roles, date, kommuner=self.kommuner)
+        todo = items(self.roles, kommuner=self.kommuner)
+        chunks = [todo[i : i + self.chunk] for i in range(0, len(todo), self.chunk)]
+        result_cache.remove_expired(data_cache.backend())
         started = time.time()
         state: dict[str, Any] = {
             "state": "running",
@@ -202,46 +260,70 @@ class Warmup:
             "started": started,
             "worker": os.getpid(),
         }
-        self._publish(state)
-        for n, item in enumerate(todo, start=1):
+        # what the other workers have warmed of this version already counts
+        self._publish(self._progress(state, version, len(chunks), started))
+        superseded = False
+        for index, chunk in enumerate(chunks):
             if queries.read_data_version() != version:
-                state["state"] = "superseded"
+                superseded = True
                 break
-            self._wait_for_people()
-            try:
-                status = self.call(item)
-            except Exception:  # a page that fails is the page's bug; the warm-up goes on
-                log.exception("warm-up of %s failed", item.body.get("output"))
-                status = 500
-            state["failed"] += status != 200
-            state["done"] = n
-            if n % 20 == 0 or n == len(todo):
-                state["seconds"] = round(time.time() - started, 1)
-                self._publish(dict(state))
-        else:
-            state["state"] = "done"
-        state["seconds"] = round(time.time() - started, 1)
+            # the workers sharing the cache split the pages: each chunk is warmed once
+            if not self._claim(f"{version}:{index}"):
+                continue
+            failed = 0
+            for item in chunk:
+                self._wait_for_people()
+                try:
+                    status = self.call(item)
+                except Exception:  # a page that fails is the page's bug; the warm-up goes on
+                    log.exception("warm-up of %s %s failed", item.page.first_output, item.kommune)
+                    status = 500
+                failed += status != 200
+            self.warmed_pages += len(chunk)
+            data_cache.store(
+                f"{DONE_KEY}{version}:{index}", f"{len(chunk)},{failed}", timeout=24 * 3600
+            )
+            self._publish(self._progress(state, version, len(chunks), started))
+        state = self._progress(state, version, len(chunks), started)
+        if superseded:
+            state["state"] = "superseded"
         self._publish(state)
         self.warmed_version = version
         log.info(
-            "warm-up %s: %s of %s pages in %.0f s",
+            "warm-up %s: %s of %s pages (%s by this worker) in %.0f s",
             state["state"],
             state["done"],
             state["total"],
+            self.warmed_pages,
             state["seconds"],
         )
         return state
 
-    def _claim(self, version: str) -> bool:
+    def _progress(
+        self, state: dict[str, Any], version: str, chunks: int, started: float
+    ) -> dict[str, Any]:
+        """``state`` with the pages every worker has warmed of ``version`` so far."""
         backend = data_cache.backend()
-        primary = getattr(backend, "primary", backend)
-        add = getattr(primary, "add", None)
-        if add is None or type(primary).__name__ == "SimpleCache":
-            return True  # an in-process cache: this worker warms its own
-        try:
-            return bool(add(CLAIM_KEY + version, "1", timeout=24 * 3600))
-        except Exception:
-            return True
+        done = failed = 0
+        for index in range(chunks):
+            mark = backend.get(f"{DONE_KEY}{version}:{index}") if backend is not None else None
+            if mark:
+                pages, bad = map(int, str(mark).split(","))
+                done, failed = done + pages, failed + bad
+        if backend is None:  # nothing shared, nothing kept: this worker's own count
+            done = self.warmed_pages
+        finished = done >= state["total"]
+        return {
+            **state,
+            "done": done,
+            "failed": failed,
+            "state": "done" if finished else "running",
+            "seconds": round(time.time() - started, 1),
+        }
+
+    def _claim(self, part: str) -> bool:
+        # a part of the warm-up of a data version, for one worker among those sharing the cache
+        return result_cache.claim(data_cache.backend(), CLAIM_KEY + part, timeout=24 * 3600)
 
     def _loop(self) -> None:
         with self.layer.active():  # a thread of its own: the app's data layer
@@ -252,10 +334,7 @@ class Warmup:
             try:
                 version = queries.read_data_version()
                 if version != self.warmed_version:
-                    if self._claim(version):
-                        self.run(version)
-                    else:
-                        self.warmed_version = version
+                    self.run(version)  # the workers split it (Warmup._claim)
             except Exception:  # no data yet, database away: try again later
                 log.exception("warm-up could not run")
             time.sleep(POLL_SECONDS)
@@ -309,7 +388,7 @@ def install(app: Dash, layer: db.DataLayer, *, roles: tuple[str, ...]) -> Warmup
     @app.server.route("/status/warmup", methods=["GET"])
     def warmup_status() -> Any:
         # "shared": one warm-up serves every worker (Redis); else each worker reports its own
-        shared = type(getattr(data_cache.backend(), "primary", None)).__name__ == "RedisCache"
+        shared = result_cache.is_shared(data_cache.backend())
         return jsonify({**(shared_state() or {"state": "idle"}), "shared": shared})
 
     return _instance

@@ -19,7 +19,7 @@ import pytest
 from flask_caching.backends import RedisCache
 from sqlalchemy import select, update
 
-from dashboard.result_cache import FallbackCache
+from dashboard.result_cache import FallbackCache, TieredCache
 from data import cache, db, queries
 from data.load import bump_data_version
 from data.schema import DatasetMeta
@@ -200,9 +200,14 @@ def test_app_in_scale_mode_uses_redis_with_fallback_and_reads_the_version_per_ca
     )
     assert isinstance(data_layer(scale).cache.backend, FallbackCache)
     assert data_layer(scale).cache.version_ttl == 0
-    embedded = create_app(settings)  # flask-caching's SimpleCache, version TTL
-    assert not isinstance(data_layer(embedded).cache.backend, FallbackCache)
-    assert data_layer(embedded).cache.version_ttl == cache.VERSION_TTL_SECONDS
+    # the embedded default: SimpleCache in the process and the shared folder of every worker,
+    # whose keys need the version of each request as Redis's do
+    embedded = create_app(settings)
+    assert isinstance(data_layer(embedded).cache.backend, TieredCache)
+    assert data_layer(embedded).cache.version_ttl == 0
+    alone = create_app(settings.model_copy(update={"shared_cache": False}))  # one process
+    assert not isinstance(data_layer(alone).cache.backend, FallbackCache | TieredCache)
+    assert data_layer(alone).cache.version_ttl == cache.VERSION_TTL_SECONDS
     assert data_layer(scale).cache is not data_layer(embedded).cache  # each app owns its own
 
 

@@ -81,7 +81,7 @@ def test_first_request_after_the_warmup_is_a_hit_with_the_pages_own_answer(
     _new_version(app)
     state = warmed.run()
     assert state["state"] == "done" and state["failed"] == 0
-    assert state["done"] == state["total"] == 2 * 2  # brief and Kommune page each
+    assert state["done"] == state["total"] == 2 * 3  # brief, map and Kommune page each
 
     how, warm = _post(oslo, _browser_body("0301", date))
     assert how == "hit"

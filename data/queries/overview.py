@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, cast, func, literal, select
 
-from data import db, published
+from data import db, overview_store, published
 from data.cache import cached
 from data.certificate_aggregates import decode
 from data.codes import DEFAULT_DISEASE
@@ -292,8 +292,15 @@ def kommune_overview(
     the published cells of the scope's policy (:mod:`data.published`): no secondary
     suppression, every count carries its own perturbation.
     """
-    raw = _in_scope(scope, date, disease)
-    return _publish(raw, scope=scope, area_column="kommunenummer")
+
+    def build(wide: Scope) -> pd.DataFrame:
+        raw = _in_scope(wide, date, disease)
+        return _publish(raw, scope=wide, area_column="kommunenummer")
+
+    # the whole country's rows of the scope's policy, built once and cut to the scope
+    return overview_store.published_rows(
+        "kommune_overview", scope=scope, arguments=(date, disease), build=build
+    )
 
 
 @cached()
@@ -335,6 +342,15 @@ def weekly_cases(
     ``w0`` is the overview's cases_7d and ``w1`` its cases_prev_7d. Columns: kommunenummer,
     ``w0`` (the latest week) … ``w<weeks-1>`` (NaN where withheld), and ``s0`` … flags for
     the withheld cells."""
+    return overview_store.published_rows(
+        "weekly_cases",
+        scope=scope,
+        arguments=(date, weeks, disease),
+        build=lambda wide: _published_weeks(wide, date, weeks, disease),
+    )
+
+
+def _published_weeks(scope: Scope, date: dt.date, weeks: int, disease: str) -> pd.DataFrame:
     raw = _in_scope(scope, date, disease)
     counts = _weekly_cases(date=date, weeks=weeks, disease=disease)
     counts = published.apply(counts, scope=scope, counts=["cases"])
