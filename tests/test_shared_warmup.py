@@ -52,10 +52,23 @@ def _shared_tier(app: Any) -> Any:
 
 
 @pytest.fixture()
-def other_worker(app, settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def worker_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """The session's settings with a shared cache folder of this test's own: what other
+    modules' apps left in (or removed from) the session's folder never decides a claim."""
+    return settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+
+
+@pytest.fixture()
+def app(worker_settings):  # type: ignore[no-untyped-def]
+    """The first worker."""
+    return create_app(worker_settings, directory=conftest.test_directory())
+
+
+@pytest.fixture()
+def other_worker(app, worker_settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """A second app on the same settings: its own process cache, empty; the same store and
     the same shared cache folder (as a second gunicorn worker has)."""
-    other = create_app(settings, directory=conftest.test_directory())
+    other = create_app(worker_settings, directory=conftest.test_directory())
     yield other
     db.install(data_layer(app))
 
