@@ -468,3 +468,21 @@ def test_rule_versions_are_those_known_on_the_data_date(tables):
             was = original[rule_id]
             assert (pd.isna(valid_to) and pd.isna(was)) or valid_to == was, rule_id
     assert reopened > 0
+
+
+def test_other_diseases_leave_covid19_as_it_was(ds):
+    """Influenza, RSV and the new pathogen draw from streams of their own: covid-19's rows
+    are those of a data set without them, row for row."""
+    alone = generate("tiny", seed=SEED, progress=False, diseases=())
+    assert set(alone.tables["case"]["disease"].astype(str)) == {DEFAULT_DISEASE}
+    for name, frame in {**ds.tables, **ds.tracing}.items():
+        other = {**alone.tables, **alone.tracing}[name]
+        if "disease" in frame:
+            frame = frame[_str(frame["disease"]) == DEFAULT_DISEASE]
+        elif "cluster_id" in frame:
+            frame = frame[frame["cluster_id"].isin(set(alone.tables["cluster"]["id"]))]
+        frame = frame.reset_index(drop=True)
+        assert len(frame) == len(other), name
+        for column in frame.columns:
+            left, right = _str(frame[column]), _str(other[column])
+            assert left.equals(right), (name, column)

@@ -39,9 +39,16 @@ class SyntheticDataset:
 
 
 def generate(
-    scale: str | Scale = "small", seed: int = 42, progress: bool = True
+    scale: str | Scale = "small",
+    seed: int = 42,
+    progress: bool = True,
+    diseases: tuple[str, ...] | None = None,
 ) -> SyntheticDataset:
-    """Generate the synthetic demo data set for one scale and seed (deterministic)."""
+    """Generate the synthetic demo data set for one scale and seed (deterministic).
+
+    ``diseases``: the diseases beside covid-19 to add (default: influensa, rsv and ukjent);
+    each has random streams of its own, so covid-19's rows do not depend on them."""
+    others = ("influensa", "rsv", "ukjent") if diseases is None else diseases
     if isinstance(scale, str):
         if scale not in SCALES:
             raise ValueError(f"Unknown scale {scale!r}; expected one of {sorted(SCALES)}")
@@ -138,12 +145,12 @@ def generate(
         geo, pop = state["geo"], state["pop"]
         state["origin"] = geo.codes[origin_kommune(geo, pop, seed)]
         state["diseases"] = [
-            *(
-                diseases_mod.build_seasonal(d, geo, pop, frac, seed)
-                for d in diseases_mod.SEASONAL.values()
-            ),
-            build_pathogen(geo, pop, frac, seed),
+            diseases_mod.build_seasonal(d, geo, pop, frac, seed)
+            for code, d in diseases_mod.SEASONAL.items()
+            if code in others
         ]
+        if "ukjent" in others:
+            state["diseases"].append(build_pathogen(geo, pop, frac, seed))
 
     def assemble() -> None:
         codes = state["geo"].codes
