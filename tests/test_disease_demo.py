@@ -199,3 +199,24 @@ def test_the_new_pathogen_starts_in_the_last_three_weeks(settings) -> None:  # t
         ).iloc[:, 0]
     )
     assert set(kommuner) - {_origin()} <= neighbours  # spread to travel neighbours only
+
+
+def test_completeness_is_each_diseases_own_reporting_delay(settings) -> None:  # type: ignore[no-untyped-def]
+    """The shaded incomplete days come from the disease's own delays between test and
+    registration date (notifications of influenza and RSV lag more than covid-19's)."""
+    from data.queries.completeness import COMPLETE_SHARE, case_completeness, delay_quantile
+
+    date = _data_date()
+    windows = {}
+    for disease in DISEASE_CODES:
+        delays = _frame(
+            """SELECT julianday(registration_date) - julianday(test_date) AS days,
+                      count(*) AS cases
+               FROM "case" WHERE disease = :d AND test_date >= :since GROUP BY days""",
+            d=disease,
+            since=(date - dt.timedelta(days=365)).isoformat(),
+        )
+        expected = min(delay_quantile(delays["days"], delays["cases"], COMPLETE_SHARE), 14)
+        windows[disease] = case_completeness(scope=FULL, disease=disease)["days"]
+        assert windows[disease] == expected, disease
+    assert windows["influensa"] > windows["covid19"]
