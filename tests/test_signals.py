@@ -168,7 +168,8 @@ def page(client: Any, **inputs: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def busy_week(app) -> dt.date:
     frame = sql(
-        "select week_start, count(*) as n from signal where alarm and series = 'cases' "
+        "select week_start, count(*) as n from signal where alarm and series = 'cases' and "
+        "disease = 'covid19' "
         "group by week_start order by n desc limit 1"
     )
     return pd.Timestamp(frame["week_start"].iloc[0]).date() + dt.timedelta(days=6)
@@ -245,6 +246,7 @@ def test_map_overlay_patches_markers_only_and_is_scoped(app, busy_week) -> None:
     week = busy_week - dt.timedelta(days=6)
     expected = sql(
         "select kommunenummer from signal where alarm and series = 'cases' and "
+        "disease = 'covid19' and "
         "week_start = :w and kommunenummer like '46%'",
         w=week.isoformat(),
     )
