@@ -27,7 +27,8 @@ def fingerprint(path: str, disease: str = "covid19") -> dict[str, tuple[int, str
             continue
         columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
         quoted = ", ".join(f'"{c}"' for c in columns)
-        where, args = "", ()
+        where = ""
+        args: tuple[str, ...] = ()
         if "disease" in columns:
             where, args = " WHERE disease = ?", (disease,)
         elif table == "cluster_day":
