@@ -220,3 +220,16 @@ def test_completeness_is_each_diseases_own_reporting_delay(settings) -> None:  #
         windows[disease] = case_completeness(scope=FULL, disease=disease)["days"]
         assert windows[disease] == expected, disease
     assert windows["influensa"] > windows["covid19"]
+
+
+def test_influenza_cases_carry_their_subtype_and_b_comes_later(settings) -> None:  # type: ignore[no-untyped-def]
+    rows = _frame("""SELECT disease, subtype, test_date FROM "case" WHERE disease != 'covid19'""")
+    assert rows.loc[rows["disease"] != "influensa", "subtype"].isna().all()
+    flu = rows[rows["disease"] == "influensa"]
+    assert set(flu["subtype"]) == {"A", "B"}
+    # B's seasons peak in February, A's around Christmas: in days since 1 July of the
+    # season, B's cases come later on average
+    day = pd.to_datetime(flu["test_date"])
+    season_start = pd.to_datetime((day.dt.year - (day.dt.month < 7)).astype(str) + "-07-01")
+    into_season = (day - season_start).dt.days.groupby(flu["subtype"]).mean()
+    assert into_season["B"] > into_season["A"] + 14, into_season

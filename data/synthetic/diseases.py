@@ -14,7 +14,7 @@ Seasons (the curves are Gaussian in the day of the season, one curve per compone
 winter, peaks shifted per county and kommune):
 
 - influenza A, peak around 28 December, and influenza B, peak around 10 February (two
-  components within ``influensa``; the store has no subtype column, so A and B are summed);
+  components within ``influensa``, each case's in ``case.subtype``);
   the winter of 2020/21 weak (the covid-19 measures);
 - RSV, peak around 28 November, hitting the youngest age band (0–11, the store's youngest
   band; the real burden is in 0–4) and 65+ hardest.
@@ -134,6 +134,9 @@ class DiseaseRows:
     admissions: Admissions
     clusters: Clusters
     arrivals: object | None = None  # data.synthetic.arrivals.Arrivals (the new pathogen)
+    # per case row: index into ``subtypes`` (-1: none), for ``case.subtype``
+    subtype: np.ndarray | None = None
+    subtypes: tuple[str, ...] = ()
 
 
 def residents_by_day(pop: Population) -> np.ndarray:
@@ -177,19 +180,20 @@ def kommune_offsets(geo: Geography, rng: np.random.Generator) -> np.ndarray:
 
 def expected_cases(
     disease: SeasonalDisease, geo: Geography, pop: Population, rng: np.random.Generator
-) -> np.ndarray:
-    """K × A × days expected laboratory-confirmed cases (by test date) at the sample scale."""
+) -> list[np.ndarray]:
+    """K × A × days expected laboratory-confirmed cases (by test date) at the sample scale,
+    one array per component (influenza A and B)."""
     at = residents_by_day(pop)
     full = pop.full.sum(axis=2)[:, :, 0]  # K × A, 2020, full scale
     days = np.arange(N_DAYS)
     offsets = kommune_offsets(geo, rng)
     weekday = WEEKDAY[weekday_of_days(days)] / WEEKDAY.mean()
-    out = np.zeros(at.shape)
+    out = []
     weight = float((full * disease.age_profile[None, :]).sum())
     for component in disease.components:
         per_person_day = component.peak_weekly / 7.0 / weight
         curve = season_curve(component, days, offsets)  # K × days
-        out += (
+        out.append(
             at
             * disease.age_profile[None, :, None]
             * per_person_day
@@ -263,12 +267,15 @@ def new_cases(
 
 
 def unique_persons(
-    cases: Cases, pop: Population, rng: np.random.Generator, outbreaks: list[tuple[str, int, int]]
-) -> tuple[Cases, list[tuple[str, int, int]]]:
+    cases: Cases,
+    pop: Population,
+    rng: np.random.Generator,
+    outbreaks: list[tuple[str, int, int]],
+) -> tuple[Cases, list[tuple[str, int, int]], np.ndarray]:
     """One case per person and disease: the cases of each kommune × age cell take distinct
     residents of the cell (outbreak members first); cases beyond a cell's residents are left
     out (the sample scale's small cells). Row order is kept; the outbreaks' rows are
-    renumbered."""
+    renumbered. Returns the cases, the outbreaks and the kept rows (of the input)."""
     n = len(cases)
     cell = cases.kommune.astype(np.int64) * N_AGE + cases.age.astype(np.int64)
     member = np.zeros(n, dtype=bool)
@@ -292,7 +299,8 @@ def unique_persons(
         (name, int(kept_before[first]), int(kept_before[first + size] - kept_before[first]))
         for name, first, size in outbreaks
     ]
-    return cases.take(np.flatnonzero(keep)), [o for o in renumbered if o[2] >= 3]
+    kept = np.flatnonzero(keep)
+    return cases.take(kept), [o for o in renumbered if o[2] >= 3], kept
 
 
 def concat_cases(parts: list[Cases]) -> Cases:
@@ -448,11 +456,21 @@ def build_seasonal(
 ) -> DiseaseRows:
     """One seasonal disease's rows over the whole period (trimmed to the scale afterwards)."""
     rng = rng_of(seed, disease.code)
-    expected = expected_cases(disease, geo, pop, rng)
-    sporadic = cases_from_counts(rng.poisson(expected), pop, rng)
+    parts = expected_cases(disease, geo, pop, rng)  # one per component (influenza A, B)
+    expected = parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
+    sporadic = [cases_from_counts(rng.poisson(part), pop, rng) for part in parts]
     extra, outbreaks = outbreak_cases(disease, expected, fraction, pop, rng)
-    cases = concat_cases([extra, sporadic])  # outbreak rows first: their rows are 0 … n-1
-    cases, outbreaks = unique_persons(cases, pop, rng, outbreaks)
+    # an outbreak's subtype: the component with most expected cases where and when it began
+    extra_subtype = np.zeros(len(extra), dtype=np.int8)
+    for _name, first, size in outbreaks:
+        k, d = int(extra.kommune[first]), int(extra.test_day[first])
+        extra_subtype[first : first + size] = int(np.argmax([p[k, :, d].sum() for p in parts]))
+    subtype = np.concatenate(
+        [extra_subtype, *(np.full(len(c), i, dtype=np.int8) for i, c in enumerate(sporadic))]
+    )
+    cases = concat_cases([extra, *sporadic])  # outbreak rows first: their rows are 0 … n-1
+    cases, outbreaks, kept = unique_persons(cases, pop, rng, outbreaks)
+    subtype = subtype[kept]
     clusters = clusters_of(cases, outbreaks, disease.code[0].upper(), rng)
     at = residents_by_day(pop)
     days = np.arange(N_DAYS)
@@ -463,7 +481,16 @@ def build_seasonal(
     )
     tests = tests_for(cases, negatives, geo, pop, rng)
     admissions = admissions_for(cases, disease.admission_risk, rng)
-    return DiseaseRows(disease.code, cases, tests, admissions, clusters)
+    subtypes = tuple(c.name for c in disease.components) if len(parts) > 1 else ()
+    return DiseaseRows(
+        disease.code,
+        cases,
+        tests,
+        admissions,
+        clusters,
+        subtype=subtype if subtypes else None,
+        subtypes=subtypes,
+    )
 
 
 def disease_frames(
@@ -482,6 +509,8 @@ def disease_frames(
     }
     if rows.arrivals is not None:
         tables["arrival"] = arrivals_mod.arrival_table(rows.arrivals, keys, codes)  # type: ignore[arg-type]
+    if rows.subtype is not None:
+        tables["case"]["subtype"] = pd.Categorical.from_codes(rows.subtype, rows.subtypes)
     tracing = {"cluster_membership": membership, "transmission_link": links}
     for frame in [*tables.values(), membership]:
         if "disease" in frame.columns:

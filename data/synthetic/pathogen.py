@@ -121,7 +121,7 @@ def build_pathogen(geo: Geography, pop: Population, fraction: float, seed: int) 
     outbreaks = [("event", 0, n_event_cluster)]
     if len(home_cases) >= 3:
         outbreaks.append(("nursing_home", n_event_cluster, len(home_cases)))
-    cases, outbreaks = unique_persons(cases, pop, rng, outbreaks)
+    cases, outbreaks, _kept = unique_persons(cases, pop, rng, outbreaks)
     clusters = clusters_of(cases, outbreaks, "U", rng)
     # the travellers' cases are imported; their setting is the trip
     travellers = cases.imported
