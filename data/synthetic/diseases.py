@@ -28,7 +28,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from data.codes import AGE_BANDS, CLUSTER_SETTINGS, INFECTION_SETTINGS
 from data.synthetic._common import (
@@ -37,16 +36,15 @@ from data.synthetic._common import (
     PERIOD_END,
     PERIOD_START,
     POPULATION_YEARS,
-    constant_categorical,
     date_of,
     weekday_of_days,
 )
-from data.synthetic.cases import Cases, case_table
-from data.synthetic.clusters import Clusters, cluster_tables
+from data.synthetic.cases import Cases
+from data.synthetic.clusters import Clusters
 from data.synthetic.geography import Geography
-from data.synthetic.hospital import Admissions, admission_table
+from data.synthetic.hospital import Admissions
 from data.synthetic.population import Population
-from data.synthetic.testing import TestEvents, _labs, _result_delay, test_table
+from data.synthetic.testing import TestEvents, _labs, _result_delay
 
 # random streams of their own (data.synthetic._common.STREAMS has 1-10, ILI 11)
 STREAMS = {"influensa": 12, "rsv": 13, "ukjent": 14}
@@ -491,74 +489,3 @@ def build_seasonal(
         subtype=subtype if subtypes else None,
         subtypes=subtypes,
     )
-
-
-def disease_frames(
-    rows: DiseaseRows, keys: np.ndarray, codes: tuple[str, ...]
-) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """The event and tracing frames of one disease (its ``disease`` column set)."""
-    from data.synthetic import arrivals as arrivals_mod
-
-    cases = rows.cases
-    cluster, membership, links = cluster_tables(rows.clusters, cases, keys, codes)
-    tables = {
-        "case": case_table(cases, keys, codes, rows.clusters.ids),
-        "test_event": test_table(rows.tests, keys, codes),
-        "hospital_admission": admission_table(rows.admissions, cases, keys, codes),
-        "cluster": cluster,
-    }
-    if rows.arrivals is not None:
-        tables["arrival"] = arrivals_mod.arrival_table(rows.arrivals, keys, codes)  # type: ignore[arg-type]
-    if rows.subtype is not None:
-        tables["case"]["subtype"] = pd.Categorical.from_codes(rows.subtype, rows.subtypes)
-    tracing = {"cluster_membership": membership, "transmission_link": links}
-    for frame in [*tables.values(), membership]:
-        if "disease" in frame.columns:
-            frame["disease"] = constant_categorical(rows.disease, len(frame))
-    return tables, tracing
-
-
-def append(frames: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]) -> None:
-    """Append rows to frames in place, keeping categorical columns categorical (the union of
-    the categories), so that the large covid-19 frames are not turned into object columns."""
-    for name, more in extra.items():
-        if more.empty:
-            continue
-        base = frames.get(name)
-        if base is None or base.empty:
-            frames[name] = more.reset_index(drop=True)
-            continue
-        columns = {}
-        for column in base.columns:
-            a, b = base[column], more.get(column, None)
-            if b is None:
-                b = pd.Series([None] * len(more))
-            if isinstance(a.dtype, pd.CategoricalDtype) or isinstance(b.dtype, pd.CategoricalDtype):
-                cats = list(dict.fromkeys([*_categories(a), *_categories(b)]))
-                columns[column] = pd.Categorical(
-                    np.concatenate([a.astype(object).to_numpy(), b.astype(object).to_numpy()])
-                    if not isinstance(a.dtype, pd.CategoricalDtype)
-                    else _concat_categorical(a, b, cats),
-                    categories=cats,
-                )
-            else:
-                columns[column] = pd.concat([a, b], ignore_index=True)
-        frames[name] = pd.DataFrame(columns)
-
-
-def _categories(series: pd.Series) -> list[object]:
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return list(series.cat.categories)
-    return [v for v in pd.unique(series.dropna())]
-
-
-def _concat_categorical(a: pd.Series, b: pd.Series, cats: list[object]) -> pd.Categorical:
-    """Codes of ``a`` kept (its categories come first in ``cats``), ``b`` recoded."""
-    codes_a = a.cat.codes.to_numpy().astype(np.int32)
-    lookup = {c: i for i, c in enumerate(cats)}
-    if isinstance(b.dtype, pd.CategoricalDtype):
-        mapping = np.array([lookup[c] for c in b.cat.categories] + [-1], dtype=np.int32)
-        codes_b = mapping[b.cat.codes.to_numpy()]
-    else:
-        codes_b = np.array([lookup.get(v, -1) for v in b.to_numpy()], dtype=np.int32)
-    return pd.Categorical.from_codes(np.concatenate([codes_a, codes_b]), categories=cats)

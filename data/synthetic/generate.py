@@ -15,6 +15,7 @@ from data.synthetic import arrivals as arrivals_mod
 from data.synthetic import cases as cases_mod
 from data.synthetic import certificates as certificates_mod
 from data.synthetic import clusters as clusters_mod
+from data.synthetic import disease_tables
 from data.synthetic import diseases as diseases_mod
 from data.synthetic import hospital as hospital_mod
 from data.synthetic import testing as testing_mod
@@ -175,9 +176,9 @@ def generate(
         tracing["transmission_link"] = links
         # influenza, RSV and the new pathogen after covid-19's rows (whose ids stay as they were)
         for rows in state.pop("diseases"):
-            more, more_tracing = diseases_mod.disease_frames(rows, keys, codes)
-            diseases_mod.append(tables, more)
-            diseases_mod.append(tracing, more_tracing)
+            more, more_tracing = disease_tables.disease_frames(rows, keys, codes)
+            disease_tables.append(tables, more)
+            disease_tables.append(tracing, more_tracing)
         if scale.period_start > PERIOD_START:
             trim_to(tables, tracing, scale.period_start)
 
