@@ -125,7 +125,11 @@ def series(
         from data.queries.key_figures import published_series
 
         area = _area(level, code)
-        frame = published_series(scope=scope, area=area, start=start, end=end)
+        # the indicator's own disease, whichever the request chose (the brief's panel
+        # lists the diseases side by side)
+        frame = published_series(
+            scope=scope, area=area, start=start, end=end, disease=indicator.disease
+        )
     frame = frame.copy()
     frame["value"], frame["hidden"] = value_of(indicator, frame)
     frame["official"] = False

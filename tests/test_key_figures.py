@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, func, select, text
 
 from data import db, disclosure, key_figures, published, queries
+from data.codes import DISEASE_CODES
 from data.queries import hospital, testing, vaccination
 from data.queries import key_figures as key_queries
 from data.schema import AggKeyFigures
@@ -310,24 +311,29 @@ def test_every_area_has_every_day_and_ensure_rebuilds_a_missing_table(settings) 
     info = queries.dataset_info(scope=Scope.full())
     days = (info["data_date"] - info["period_start"]).days + 1
     with db.engine().connect() as conn:
-        areas, first, last, rows = conn.execute(
+        per_disease = conn.execute(
             select(
+                AggKeyFigures.disease,
                 func.count(func.distinct(AggKeyFigures.area)),
                 func.min(AggKeyFigures.date),
                 func.max(AggKeyFigures.date),
                 func.count(),
-            )
-        ).one()
-    assert areas == 357 + 15 + 1
-    assert pd.Timestamp(first).date() <= info["period_start"]
-    assert pd.Timestamp(last).date() == info["data_date"]
-    assert rows == areas * ((pd.Timestamp(last) - pd.Timestamp(first)).days + 1) >= areas * days
+            ).group_by(AggKeyFigures.disease)
+        ).all()
+    assert {d for d, *_ in per_disease} == set(DISEASE_CODES)  # every disease of the demo
+    for _disease, areas, first, last, rows in per_disease:
+        assert areas == 357 + 15 + 1
+        assert pd.Timestamp(first).date() <= info["period_start"]
+        assert pd.Timestamp(last).date() == info["data_date"]
+        span = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
+        assert rows == areas * span >= areas * days
+    total = sum(rows for *_, rows in per_disease)
     with db.engine().begin() as conn:
         assert key_figures.ensure(conn) is False  # built at load: nothing to do
         conn.execute(delete(AggKeyFigures))
         assert key_figures.ensure(conn) is True
         again = conn.execute(select(func.count()).select_from(AggKeyFigures)).scalar()
-    assert again == rows
+    assert again == total
 
 
 def test_case_windows_equal_sums_of_the_daily_aggregate(settings) -> None:  # type: ignore[no-untyped-def]
@@ -341,7 +347,8 @@ def test_case_windows_equal_sums_of_the_daily_aggregate(settings) -> None:  # ty
                     "SELECT kommunenummer, "
                     "SUM(CASE WHEN date > :d7 THEN cases_by_testdate ELSE 0 END) AS cases_7d, "
                     "SUM(cases_by_testdate) AS cases_14d FROM agg_cases_daily "
-                    "WHERE date > :d14 AND date <= :d GROUP BY kommunenummer"
+                    "WHERE disease = 'covid19' AND date > :d14 AND date <= :d "
+                    "GROUP BY kommunenummer"
                 ),
                 conn,
                 params={

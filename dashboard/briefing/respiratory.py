@@ -21,18 +21,11 @@ from dashboard.definitions import with_view
 from dashboard.i18n import N_, _
 from dashboard.metrics.core import TREND_CHANGE, TREND_MIN_CASES, Trend, trend
 from data import indicators, views
+from data.codes import DISEASES
 from data.scope import Scope
 
 TITLE = N_("Luftveisinfeksjoner denne uken")
 LEVELS = ("kommune", "fylke", "nation")
-# the disease an indicator counts, named in front of a label that does not name it
-DISEASE_LABELS = {
-    "covid-19": N_("Covid-19"),
-    "covid19": N_("Covid-19"),
-    "influensa": N_("Influensa"),
-    "influenza": N_("Influensa"),
-    "rsv": N_("RSV"),
-}
 ARROWS = {"rising": "↑", "flat": "→", "falling": "↓"}
 
 
@@ -102,8 +95,12 @@ def _cell(frame: pd.DataFrame, indicator: indicators.Indicator, date: dt.date) -
 
 def _label(indicator: indicators.Indicator) -> str:
     label = _(indicator.card_label, **dict(indicator.params))
-    disease = DISEASE_LABELS.get(indicator.disease)
-    return _("{sykdom}: {indikator}", sykdom=_(disease), indikator=label) if disease else label
+    # the disease an indicator counts, named in front of a label that does not name it
+    disease = DISEASES.get(indicator.disease)
+    name = _(disease.short_name) if disease else ""
+    if not name or label.startswith(name):
+        return label
+    return _("{sykdom}: {indikator}", sykdom=name, indikator=label)
 
 
 def respiratory_panel(

@@ -63,6 +63,8 @@ class Case(_Event, Base):
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
     cluster_id: Mapped[str | None] = mapped_column(String(24))
     person_key: Mapped[int] = mapped_column(BigInteger)
+    # the stratum within the disease where the laboratory reports one: influenza "A" or "B"
+    subtype: Mapped[str | None] = mapped_column(String(8))
 
     __table_args__ = (
         Index(None, "disease", "kommunenummer", "test_date"),

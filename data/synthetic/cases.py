@@ -236,5 +236,6 @@ def case_table(
             if cluster_ids
             else pd.Categorical([None] * n, categories=[]),
             "person_key": keys[cases.person],
+            "subtype": pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=[]),
         }
     )
