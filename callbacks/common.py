@@ -11,12 +11,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, no_update
 
-from dashboard import dates
+from dashboard import dates, disease
 from dashboard.auth import current_scope
-from dashboard.definitions.gaps import not_published_text
+from dashboard.definitions.gaps import not_published_text, subject_lacking_text
 from dashboard.i18n import N_, _, ngettext
 from data import published, queries
-from data.codes import CURRENT_STRUCTURE
+from data.codes import CURRENT_STRUCTURE, SUBJECTS
 from data.queries import AreaLevel, sources
 from geo import reference
 
@@ -236,8 +236,15 @@ def not_published(subject: str, kommunenummer: str | None = None) -> dbc.Alert |
 
     Pages show it (and national figures where those exist) instead of zeros. Pass the page's
     kommune: the request is then refused (and audited) for a kommune outside the scope even
-    when there is nothing to show.
+    when there is nothing to show. A subject the chosen disease does not have (certificates
+    for influenza, from ``data.codes.DISEASES``) is said to exist only for those that have it.
     """
+    chosen = disease.chosen()
+    if subject in SUBJECTS and not chosen.has(subject):
+        availability(subject, kommunenummer)  # a kommune outside the scope is still refused
+        return dbc.Alert(
+            subject_lacking_text(subject, chosen.code), color="info", className="not-published mb-3"
+        )
     text = not_published_text(subject, availability(subject, kommunenummer))
     if text is None:
         return None

@@ -140,6 +140,14 @@ def user_status(_pathname: str | None) -> list:
 TOGGLE = """
 function(n, isOpen) { return n ? !isOpen : isOpen; }
 """
+# the header's disease choice: the tab's new address, every page read again (assets/disease.js)
+CHOOSE_DISEASE = """
+function(code) {
+    const choose = window.situasjonsbilde && window.situasjonsbilde.chooseDisease;
+    if (choose) { choose(code); }
+    return window.dash_clientside.no_update;
+}
+"""
 
 
 def register(app: Dash) -> None:
@@ -148,6 +156,12 @@ def register(app: Dash) -> None:
         Output("nav-collapse", "is_open"),
         Input("nav-toggler", "n_clicks"),
         State("nav-collapse", "is_open"),
+    )
+    app.clientside_callback(
+        CHOOSE_DISEASE,
+        Output("disease-choice-sync", "data"),
+        Input("disease-select", "value"),
+        prevent_initial_call=True,
     )
     app.callback(Output("data-status", "children"), Input("nav-location", "pathname"))(data_status)
     app.callback(Output("user-status", "children"), Input("nav-location", "pathname"))(user_status)

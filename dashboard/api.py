@@ -23,7 +23,8 @@ from dashboard import formatting
 from dashboard.auth import current_scope
 from dashboard.i18n import _
 from dashboard.metrics.vaccination import capped, coverage
-from data import indicators, queries
+from data import db, indicators, queries
+from data.codes import DISEASES
 from data.queries import key_figures as key_queries
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import ScopeError
@@ -206,6 +207,11 @@ def openapi() -> dict[str, Any]:
                             "in": "query",
                             "schema": {"type": "string", "format": "date"},
                         },
+                        {  # read by dashboard.disease for every API request
+                            "name": "disease",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(DISEASES)},
+                        },
                     ],
                     "responses": {
                         "200": {
@@ -264,6 +270,7 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         "area": area_code,
         "level": level,
         "code": code,
+        "disease": db.chosen_disease(),
         "unit": indicator.unit,
         "definition": _(indicator.definition),
         "source": _(indicator.source),

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
-from dashboard import i18n
+from dashboard import disease, i18n
 from dashboard.i18n import N_, _
 from geo import reference
 from layouts import a11y
@@ -45,15 +45,22 @@ def nav_entries() -> list[tuple[str, list[tuple[str, str]]]]:
             return True
         return bool(current_user.is_authenticated and current_user.may(permission))
 
+    # A page about a subject the chosen disease does not have (certificates for influenza,
+    # from data.codes.DISEASES) is left out; the links keep the chosen disease.
+    chosen = disease.chosen()
+    query = disease.query()
     home = home_kommune()
     groups: dict[str, list[tuple[str, str]]] = {key: [] for key in NAV_GROUPS}
     for page in dash.page_registry.values():
         if not page.get("nav", True) or not visible(page):
             continue
+        subject = page.get("subject")
+        if subject is not None and not chosen.has(subject):
+            continue
         group = page.get("nav_group")
         if group not in NAV_GROUPS:
             raise ValueError(f"page {page['path']} names no nav_group of {list(NAV_GROUPS)}")
-        href = page.get("nav_href", page["path"]).replace("{kommune}", home)
+        href = page.get("nav_href", page["path"]).replace("{kommune}", home) + query
         groups[group].append((_(str(page["name"])), href))  # an N_-marked source string
     return [(_(NAV_GROUPS[key]), items) for key, items in groups.items() if items]
 
@@ -92,6 +99,44 @@ def language_switch() -> html.Div:
     return html.Div(links, className="ms-lg-3 d-flex gap-2", id="language-switch")
 
 
+def disease_choice() -> html.Div:
+    """The disease every page shows (:mod:`dashboard.disease`): kept in the tab's address."""
+    return html.Div(
+        [
+            html.Label(_("Sykdom"), htmlFor="disease-select", className="text-light small mb-0"),
+            dbc.Select(
+                id="disease-select",
+                options=disease.options(),
+                value=disease.chosen().code,
+                size="sm",
+                className="w-auto",
+            ),
+            dcc.Store(id="disease-choice-sync"),
+        ],
+        className="ms-lg-3 d-flex align-items-center gap-2",
+        id="disease-choice",
+    )
+
+
+def unknown_disease_alert() -> list:
+    """A page asked for with a ``sykdom`` that names no disease shows the default, and says so."""
+    asked = disease.unknown_choice()
+    if asked is None:
+        return []
+    return [
+        dbc.Alert(
+            _(
+                "Ukjent sykdom «{verdi}». Viser {sykdom}.",
+                verdi=asked,
+                sykdom=disease.name(),
+            ),
+            color="warning",
+            id="unknown-disease",
+            className="mb-3",
+        )
+    ]
+
+
 def layout() -> html.Div:
     toggler_aria: Any = {"aria-label": _("Vis eller skjul menyen"), "aria-controls": "nav-collapse"}
     header = dbc.Navbar(
@@ -113,6 +158,7 @@ def layout() -> html.Div:
                     is_open=False,
                     navbar=True,
                 ),
+                disease_choice(),
                 language_switch(),
             ],
             fluid=True,
@@ -148,6 +194,7 @@ def layout() -> html.Div:
                         dismissable=True,
                     ),
                     *source_banner(),
+                    *unknown_disease_alert(),
                     html.Main(dash.page_container, id="innhold", tabIndex="-1"),
                 ],
                 fluid=True,
