@@ -54,7 +54,8 @@ def flu_app(app: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -
             bump_data_version(conn)
         compute(engine, disease=FLU, progress=False)
     built = create_app(settings.model_copy(update=urls), directory=test_directory())
-    db.install(before)
+    if before is not None:
+        db.install(before)
     yield built
     data_layer(built).dispose()
 
