@@ -13,51 +13,18 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-import pandas as pd
 import pytest
-from sqlalchemy import select, text
 
 from data.codes import CURRENT_STRUCTURE
 from geo import reference
 from tests.conftest import login
 from tests.dash_http import OVERVIEW_OUTPUTS, SIGNALER_OUTPUTS, call
-
-FLU = "influensa"
+from tests.disease_store import FLU, cases_7d, influenza_app, raw
 
 
 @pytest.fixture(scope="module")
 def flu_app(app: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """An app of its own on the demo with influenza cases; the process default data layer
-    comes back afterwards."""
-    from dashboard.app_factory import create_app, data_layer
-    from data import aggregates, db
-    from data.load import bulk_insert, bump_data_version
-    from data.schema import Case
-    from data.signals_build import compute
-    from tests.conftest import test_directory
-    from tests.stores import copy_stores
-
-    demo = data_layer(app)
-    demo.dispose()  # nothing connected to the originals while they are copied
-    urls = copy_stores(
-        {"database_url": demo.url("main"), "tracing_database_url": demo.url("tracing")},
-        tmp_path_factory.mktemp("influenza"),
-    )
-    before = db.default()
-    with db.using(**urls) as layer:
-        engine = layer.engine()
-        with engine.begin() as conn:
-            covid = pd.read_sql(select(Case).where(Case.disease == "covid19"), conn)
-            flu = covid.iloc[::3].drop(columns=["id"]).assign(disease=FLU, cluster_id=None)
-            bulk_insert(conn, Case.__table__, flu)
-            aggregates.refresh(conn)
-            bump_data_version(conn)
-        compute(engine, disease=FLU, progress=False)
-    built = create_app(settings.model_copy(update=urls), directory=test_directory())
-    if before is not None:
-        db.install(before)
-    yield built
-    data_layer(built).dispose()
+    yield from influenza_app(app, settings, tmp_path_factory)
 
 
 def _tab(flu_app: Any, disease: str) -> Any:
@@ -68,29 +35,9 @@ def _tab(flu_app: Any, disease: str) -> Any:
     return client
 
 
-def _raw(flu_app: Any, sql: str, **params: Any) -> pd.DataFrame:
-    from dashboard.app_factory import data_layer
-
-    with data_layer(flu_app).engine().connect() as conn:
-        return pd.read_sql(text(sql), conn, params=params)
-
-
 def _data_date(flu_app: Any) -> dt.date:
-    frame = _raw(flu_app, "SELECT value FROM dataset_meta WHERE key = 'data_date'")
+    frame = raw(flu_app, "SELECT value FROM dataset_meta WHERE key = 'data_date'")
     return dt.date.fromisoformat(str(frame["value"].iloc[0]))
-
-
-def _cases_7d(flu_app: Any, disease: str, day: dt.date) -> dict[str, int]:
-    """Cases by test date in the 7 days to ``day`` per kommune, from the raw ``case`` rows."""
-    frame = _raw(
-        flu_app,
-        'SELECT kommunenummer, COUNT(*) AS n FROM "case" WHERE disease = :d '
-        "AND test_date BETWEEN :a AND :b GROUP BY kommunenummer",
-        d=disease,
-        a=day - dt.timedelta(days=6),
-        b=day,
-    )
-    return dict(zip(frame["kommunenummer"].astype(str), frame["n"].astype(int), strict=True))
 
 
 def _day(flu_app: Any) -> dt.date:
@@ -104,17 +51,17 @@ def test_map_and_kommune_page_show_the_chosen_disease(flu_app: Any) -> None:
     shown = {}
     for disease in ("covid19", FLU):
         client = _tab(flu_app, disease)
-        raw = _cases_7d(flu_app, disease, day)
+        counted = cases_7d(flu_app, disease, day)
         on_map = _map(client, "cases_7d", day)
         # every kommune's number on the map is its raw count of this disease (the map draws
         # the 2020 kommuner: those whose number is the same in today's structure)
         today = set(reference.kommuner(CURRENT_STRUCTURE)["kommunenummer"])
         compared = {k: v for k, v in on_map.items() if k in today}
         assert len(compared) > 200
-        assert compared == {k: raw.get(k, 0) for k in compared}, disease
-        largest = max(raw, key=lambda k: raw[k])
+        assert compared == {k: counted.get(k, 0) for k in compared}, disease
+        largest = max(counted, key=lambda k: counted[k])
         cards = _kommune_cards(client, largest, day)
-        assert cards["cases_7d"] == raw[largest], disease
+        assert cards["cases_7d"] == counted[largest], disease
         shown[disease] = on_map
     assert shown["covid19"] != shown[FLU]
 
@@ -138,14 +85,14 @@ def test_signaler_lists_the_chosen_disease(flu_app: Any) -> None:
         )
         assert status == 200
         rows = body["response"]["signaler-table"]["data"]
-        raw = _raw(
+        stored = raw(
             flu_app,
             "SELECT kommunenummer FROM signal WHERE disease = :d AND week_start = :w "
             "AND series = 'cases' AND alarm",
             d=disease,
             w=week,
         )
-        assert sorted(r["kommunenummer"] for r in rows) == sorted(raw["kommunenummer"])
+        assert sorted(r["kommunenummer"] for r in rows) == sorted(stored["kommunenummer"])
         tables[disease] = rows
     assert tables["covid19"] != tables[FLU]
 
@@ -157,14 +104,14 @@ def test_kommuneoversikt_and_its_export_show_the_chosen_disease(flu_app: Any) ->
     exports = {}
     for disease in ("covid19", FLU):
         client = _tab(flu_app, disease)
-        raw = _cases_7d(flu_app, disease, day)
+        counted = cases_7d(flu_app, disease, day)
         status, body, _size = call(
             client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", day.isoformat())]
         )
         assert status == 200
         rows = {r["id"]: r for r in body["response"]["ov-table"]["data"]}
         assert {k: r["cases_7d"] for k, r in rows.items() if r["cases_7d"]} == {
-            k: n for k, n in raw.items() if n
+            k: n for k, n in counted.items() if n
         }, disease
         # the export as the page's link has it (the tab's script adds ?sykdom=), for a role
         # with the export: the same published numbers as that role's table of the disease
