@@ -134,6 +134,12 @@ def series_basis_note(fylkesnummer: str, fylkesnavn: str) -> str:
     )
 
 
+def with_disease(title: str) -> str:
+    """A heading of numbers of one disease, naming the disease chosen for the request
+    («Testing – Oslo (0301), Oslo · influensa»)."""
+    return _("{tittel} · {sykdom}", tittel=title, sykdom=disease.name())
+
+
 def fylke_label(fylkesnavn: str) -> str:
     """A county's name marked as a county, e.g. "Oslo (fylke)", in the current language."""
     return _("{fylke} (fylke)", fylke=fylkesnavn)
@@ -167,14 +173,17 @@ class Context:
         return fylke_label(self.fylkesnavn)
 
     def title(self, page: str) -> str:
-        """The page heading. ``page`` is the page name as a source string (as in
-        ``PAGE["name"]``), translated here; an already translated name passes unchanged."""
-        return _(
-            "{side} – {kommune} ({nummer}), {fylke}",
-            side=_(page),
-            kommune=self.name,
-            nummer=self.kommunenummer,
-            fylke=self.fylkesnavn,
+        """The page heading, naming the disease its numbers are of. ``page`` is the page name
+        as a source string (as in ``PAGE["name"]``), translated here; an already translated
+        name passes unchanged."""
+        return with_disease(
+            _(
+                "{side} – {kommune} ({nummer}), {fylke}",
+                side=_(page),
+                kommune=self.name,
+                nummer=self.kommunenummer,
+                fylke=self.fylkesnavn,
+            )
         )
 
     @property

@@ -18,8 +18,10 @@ import pytest
 from data.codes import CURRENT_STRUCTURE
 from geo import reference
 from tests.conftest import login
-from tests.dash_http import OVERVIEW_OUTPUTS, SIGNALER_OUTPUTS, call
+from tests.dash_http import OVERVIEW_OUTPUTS, SIGNALER_OUTPUTS, call, call_kommune, texts
 from tests.disease_store import FLU, cases_7d, influenza_app, raw
+
+NAMES = {"covid19": "covid-19", FLU: "influensa"}
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +64,9 @@ def test_map_and_kommune_page_show_the_chosen_disease(flu_app: Any) -> None:
         largest = max(counted, key=lambda k: counted[k])
         cards = _kommune_cards(client, largest, day)
         assert cards["cases_7d"] == counted[largest], disease
+        # the heading names the disease the numbers are of
+        _status, body, _size = call_kommune(client, largest, day)
+        assert body["response"]["kommune-title"]["children"].endswith(f" · {NAMES[disease]}")
         shown[disease] = on_map
     assert shown["covid19"] != shown[FLU]
 
@@ -94,6 +99,8 @@ def test_signaler_lists_the_chosen_disease(flu_app: Any) -> None:
         )
         assert sorted(r["kommunenummer"] for r in rows) == sorted(stored["kommunenummer"])
         tables[disease] = rows
+        summary = " ".join(texts(body["response"]["signaler-summary"]["children"]))
+        assert f"({NAMES[disease]})" in summary, summary
     assert tables["covid19"] != tables[FLU]
 
 
