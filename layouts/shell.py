@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -9,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_login import current_user
 
-from dashboard import disease, i18n
+from dashboard import i18n
 from dashboard.i18n import N_, _
 from geo import reference
 from layouts import a11y
@@ -22,6 +24,30 @@ def home_kommune() -> str:
         return str(own)
     fylke = getattr(current_user, "fylkesnummer", None)
     return (reference.first_kommune_in(fylke) if fylke else None) or "0301"
+
+
+@dataclass(frozen=True)
+class DiseaseChoice:
+    """The request's disease as the shell shows it: the header's choice, the menus' links and
+    pages (``PAGE["subject"]``), a message when the address named no disease. Provided by
+    the callbacks layer (:func:`set_disease_choice`; layouts read no data)."""
+
+    code: str = "covid19"
+    options: tuple[tuple[str, str], ...] = ()  # (label, code)
+    subjects: frozenset[str] | None = None  # the disease's page subjects; None: every one
+    query: str = ""  # what a link adds to keep the disease ("?sykdom=influensa")
+    unknown: str | None = None  # the message when the request named no disease
+
+
+_disease_choice: list[Callable[[], DiseaseChoice]] = [DiseaseChoice]
+
+
+def set_disease_choice(provider: Callable[[], DiseaseChoice]) -> None:
+    _disease_choice[0] = provider
+
+
+def current_disease_choice() -> DiseaseChoice:
+    return _disease_choice[0]()
 
 
 # The navigation's menus, in order: each page names its group in ``PAGE["nav_group"]``.
@@ -47,15 +73,15 @@ def nav_entries() -> list[tuple[str, list[tuple[str, str]]]]:
 
     # A page about a subject the chosen disease does not have (certificates for influenza,
     # from data.codes.DISEASES) is left out; the links keep the chosen disease.
-    chosen = disease.chosen()
-    query = disease.query()
+    chosen = current_disease_choice()
+    query = chosen.query
     home = home_kommune()
     groups: dict[str, list[tuple[str, str]]] = {key: [] for key in NAV_GROUPS}
     for page in dash.page_registry.values():
         if not page.get("nav", True) or not visible(page):
             continue
         subject = page.get("subject")
-        if subject is not None and not chosen.has(subject):
+        if subject is not None and chosen.subjects is not None and subject not in chosen.subjects:
             continue
         group = page.get("nav_group")
         if group not in NAV_GROUPS:
@@ -101,13 +127,14 @@ def language_switch() -> html.Div:
 
 def disease_choice() -> html.Div:
     """The disease every page shows (:mod:`dashboard.disease`): kept in the tab's address."""
+    chosen = current_disease_choice()
     return html.Div(
         [
             html.Label(_("Sykdom"), htmlFor="disease-select", className="text-light small mb-0"),
             dbc.Select(
                 id="disease-select",
-                options=disease.options(),
-                value=disease.chosen().code,
+                options=[{"label": label, "value": code} for label, code in chosen.options],
+                value=chosen.code,
                 size="sm",
                 className="w-auto",
             ),
@@ -120,16 +147,12 @@ def disease_choice() -> html.Div:
 
 def unknown_disease_alert() -> list:
     """A page asked for with a ``sykdom`` that names no disease shows the default, and says so."""
-    asked = disease.unknown_choice()
-    if asked is None:
+    message = current_disease_choice().unknown
+    if message is None:
         return []
     return [
         dbc.Alert(
-            _(
-                "Ukjent sykdom «{verdi}». Viser {sykdom}.",
-                verdi=asked,
-                sykdom=disease.name(),
-            ),
+            message,
             color="warning",
             id="unknown-disease",
             className="mb-3",
