@@ -406,6 +406,64 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
+# --------------------------------------------------------------------------- other diseases
+# Weekly laboratory-confirmed cases per 100 000 of the diseases beside covid-19
+# (data.codes.DISEASES): the numerator is the disease's own ``cases_7d`` cells of the key
+# figures (``disease`` names the code whose rows are read).
+LAB_CASES_POP_SOURCE = N_(
+    "MSIS-tilfeller (laboratoriebekreftet) etter prøvedato; befolkning fra SSB"
+)
+INDICATORS.update(
+    {
+        i.id: i
+        for i in (
+            _per_100k(
+                "influensa_cases_7d_per_100k",
+                N_("Influensa: laboratoriebekreftede tilfeller per 100 000 (7 dager)"),
+                N_(
+                    "Laboratoriebekreftede tilfeller av influensa (A og B) med prøvedato de "
+                    "siste 7 dagene til og med valgt dato, per 100 000 innbyggere (befolkning "
+                    "1. januar)."
+                ),
+                LAB_CASES_POP_SOURCE,
+                "cases_7d",
+                short_label=N_("Influensa per 100 000 (7 dager)"),
+                window_days=7,
+                disease="influensa",
+            ),
+            _per_100k(
+                "rsv_cases_7d_per_100k",
+                N_("RS-virus: laboratoriebekreftede tilfeller per 100 000 (7 dager)"),
+                N_(
+                    "Laboratoriebekreftede tilfeller av RS-virus med prøvedato de siste 7 "
+                    "dagene til og med valgt dato, per 100 000 innbyggere (befolkning "
+                    "1. januar)."
+                ),
+                LAB_CASES_POP_SOURCE,
+                "cases_7d",
+                short_label=N_("RS-virus per 100 000 (7 dager)"),
+                window_days=7,
+                disease="rsv",
+            ),
+            _per_100k(
+                "ukjent_cases_7d_per_100k",
+                N_("Ukjent smittestoff: bekreftede tilfeller per 100 000 (7 dager)"),
+                N_(
+                    "Laboratoriebekreftede tilfeller av det nye, ukjente smittestoffet med "
+                    "prøvedato de siste 7 dagene til og med valgt dato, per 100 000 "
+                    "innbyggere (befolkning 1. januar)."
+                ),
+                LAB_CASES_POP_SOURCE,
+                "cases_7d",
+                short_label=N_("Ukjent smittestoff per 100 000 (7 dager)"),
+                window_days=7,
+                disease="ukjent",
+            ),
+        )
+    }
+)
+
+
 def get(indicator_id: str) -> Indicator:
     """The indicator ``indicator_id``; KeyError names the unknown id."""
     try:

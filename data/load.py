@@ -75,8 +75,17 @@ def _column_values(series: pd.Series, column_type: Any, *, native_bool: bool = F
             return series.astype("int8").tolist()
         return [None if pd.isna(v) else int(bool(v)) for v in series]
     if python_type is int:
-        if series.isna().any():
-            return [None if pd.isna(v) else int(v) for v in series]
+        missing = series.isna().to_numpy()
+        if missing.all():
+            return [None] * len(series)
+        if missing.any():
+            if not pd.api.types.is_numeric_dtype(series.dtype):
+                return [None if pd.isna(v) else int(v) for v in series]
+            # numbers with gaps (the published cells: float, NaN where hidden), vectorised
+            number = series.to_numpy(dtype="float64", na_value=np.nan)
+            out = np.where(missing, 0, number).astype("int64").astype(object)
+            out[missing] = None
+            return list(out.tolist())
         return series.astype("int64").tolist()
     if isinstance(series.dtype, pd.CategoricalDtype):
         # categories looked up by code (-1 = missing → None): no per-value Python test
@@ -86,6 +95,9 @@ def _column_values(series: pd.Series, column_type: Any, *, native_bool: bool = F
     plain = series.dtype == object or pd.api.types.is_float_dtype(series.dtype)
     if plain and not series.isna().any():
         return series.tolist()
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        # pandas' string columns (Arrow-backed): converted at once, not value by value
+        return list(series.to_numpy(dtype=object, na_value=None).tolist())
     return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in series]
 
 

@@ -31,6 +31,15 @@ For every kommune and reference week *t*:
    handful of cases).
 
 "Since" is the first week of the uninterrupted run of signal weeks that ends at *t*.
+
+Settings per disease (:data:`PARAMS_BY_DISEASE`, stored with every signal row's disease and
+method): covid-19 as above. Influenza and RSV are seasonal: the baseline is the same weeks
+(±3) of the earlier seasons in the data, as in Farrington's original use for seasonal
+organisms; where less than one season of history exists, the stated fallback is a
+recent-weeks baseline: the ``fallback_weeks`` weeks before *t*, intercept only (method key
+``recent_weeks``), so that the first season loaded is watched too. The new pathogen has no
+history: its baseline is all zero, so ``recent_min`` cases within ``recent_weeks`` weeks signal
+(a lower minimum than covid-19's: a new pathogen's first cases are the point).
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ import pandas as pd
 from scipy import stats
 
 METHOD_KEY = "farrington_flexible"
+FALLBACK_KEY = "recent_weeks"
 METHOD_NAME_NB = "Farrington-metoden (kvasi-Poisson, forbedret versjon)"
 METHOD_CITATION = (
     "Farrington CP et al. J R Stat Soc A 1996;159:547–563; "
@@ -61,6 +71,8 @@ class SignalParams:
     recent_min: int = 5
     trend_min_years: int = 3
     weeks_per_year: int = 52
+    # without one season of history: the baseline is the weeks before (0: no signal then)
+    fallback_weeks: int = 0
 
     def describe(self) -> str:
         return (
@@ -71,6 +83,19 @@ class SignalParams:
 
 
 DEFAULT_PARAMS = SignalParams()
+SEASONAL_PARAMS = SignalParams(fallback_weeks=8)
+NEW_PATHOGEN_PARAMS = SignalParams(recent_min=3, fallback_weeks=8)
+# the method's settings per disease code (data.codes.DISEASES); others take DEFAULT_PARAMS
+PARAMS_BY_DISEASE: dict[str, SignalParams] = {
+    "covid19": DEFAULT_PARAMS,
+    "influensa": SEASONAL_PARAMS,
+    "rsv": SEASONAL_PARAMS,
+    "ukjent": NEW_PATHOGEN_PARAMS,
+}
+
+
+def params_for(disease: str) -> SignalParams:
+    return PARAMS_BY_DISEASE.get(disease, DEFAULT_PARAMS)
 
 
 def baseline_weeks(t: int, params: SignalParams = DEFAULT_PARAMS) -> np.ndarray:
@@ -240,11 +265,16 @@ def detect(counts: np.ndarray, params: SignalParams = DEFAULT_PARAMS) -> dict[st
     threshold = np.full((k, t_total), np.nan)
     dispersion = np.full((k, t_total), np.nan)
     trend = np.zeros((k, t_total), dtype=bool)
+    fallback = np.zeros(t_total, dtype=bool)
     for t in range(t_total):
-        if not has_baseline(t, params):
+        if has_baseline(t, params):
+            idx = baseline_weeks(t, params)
+            idx = idx[idx < t]
+        elif params.fallback_weeks and t >= params.fallback_weeks:
+            idx = np.arange(t - params.fallback_weeks, t)
+            fallback[t] = True
+        else:
             continue
-        idx = baseline_weeks(t, params)
-        idx = idx[idx < t]
         mu0, phi, used = fit_expected(counts[:, idx], (idx - t).astype("float64"), params)
         expected[:, t] = mu0
         dispersion[:, t] = phi
@@ -268,6 +298,7 @@ def detect(counts: np.ndarray, params: SignalParams = DEFAULT_PARAMS) -> dict[st
         "evaluated": evaluated,
         "alarm": alarm,
         "since": since,
+        "fallback": np.broadcast_to(fallback, (k, t_total)),
     }
 
 
@@ -295,7 +326,8 @@ def signal_frame(
     """Long table of the method's output for every kommune × evaluated week.
 
     Columns: kommunenummer, week_start, observed, expected, threshold, dispersion, trend,
-    alarm, since_week_start (NaT without alarm).
+    alarm, since_week_start (NaT without alarm), method (:data:`METHOD_KEY`, or
+    :data:`FALLBACK_KEY` for weeks without a season of history).
     """
     counts = weekly_matrix(weekly, kommuner=kommuner, weeks=weeks)
     result = detect(counts, params)
@@ -315,6 +347,7 @@ def signal_frame(
             "since_week_start": pd.to_datetime(
                 np.where(since >= 0, week_values[np.maximum(since, 0)], np.datetime64("NaT"))
             ),
+            "method": np.where(result["fallback"][kk, tt], FALLBACK_KEY, METHOD_KEY),
         }
     )
 

@@ -70,15 +70,52 @@ def weekly_counts(
     return frame.groupby(["kommunenummer", "week_start"], as_index=False)["count"].sum()
 
 
+def diseases_present(engine: Engine) -> list[str]:
+    """The diseases with case or admission counts, the default first."""
+    with engine.connect() as conn:
+        found = {
+            str(d)
+            for table in (AggCasesDaily, AggHospitalDaily)
+            for d in conn.execute(select(table.disease).distinct()).scalars()
+        }
+    return sorted(found, key=lambda d: (d != DEFAULT_DISEASE, d))
+
+
 def compute(
     engine: Engine,
     *,
-    disease: str = DEFAULT_DISEASE,
+    disease: str | None = None,
     series_keys: tuple[str, ...] = ("cases", "admissions"),
-    params: signals.SignalParams = signals.DEFAULT_PARAMS,
+    params: signals.SignalParams | None = None,
     progress: bool = True,
 ) -> dict[str, int]:
-    """Recompute every signal row of ``disease``; returns rows and signals per series."""
+    """Recompute every signal row of ``disease`` (None: of every disease with counts, each
+    with its settings, :data:`data.signals.PARAMS_BY_DISEASE`); returns rows and signals per
+    series (summed over the diseases; ``"<disease>.<key>"`` for each one)."""
+    if disease is not None:
+        return _compute_one(
+            engine, disease=disease, series_keys=series_keys, params=params, progress=progress
+        )
+    total: dict[str, int] = {}
+    for code in diseases_present(engine) or [DEFAULT_DISEASE]:
+        one = _compute_one(
+            engine, disease=code, series_keys=series_keys, params=params, progress=progress
+        )
+        for key, value in one.items():
+            total[key] = total.get(key, 0) + value
+            total[f"{code}.{key}"] = value
+    return total
+
+
+def _compute_one(
+    engine: Engine,
+    *,
+    disease: str,
+    series_keys: tuple[str, ...],
+    params: signals.SignalParams | None,
+    progress: bool,
+) -> dict[str, int]:
+    params = signals.params_for(disease) if params is None else params
     meta = _meta(engine)
     if "data_date" not in meta:
         raise LookupError("The database has no data yet: run `situasjonsbilde demo` or an import")
@@ -98,7 +135,7 @@ def compute(
         "cases_by_regdate" if meta.get("case_date_basis") == "registration" else "cases_by_testdate"
     )
     result: dict[str, int] = {}
-    bar = tqdm(series_keys, desc="Signaler", unit="serie", disable=not progress)
+    bar = tqdm(series_keys, desc=f"Signaler ({disease})", unit="serie", disable=not progress)
     frames = []
     for key in bar:
         spec = SERIES[key]
@@ -113,7 +150,7 @@ def compute(
             last=(weeks[-1] + pd.Timedelta(days=6)).date() if len(weeks) else last.date(),
         )
         frame = signals.signal_frame(weekly, kommuner=kommuner, weeks=weeks, params=params)
-        frame = frame.assign(series=key, disease=disease, method=signals.METHOD_KEY)
+        frame = frame.assign(series=key, disease=disease)
         iso = frame["week_start"].dt.isocalendar()
         frame["iso_year"] = iso["year"].astype("int64").to_numpy()
         frame["iso_week"] = iso["week"].astype("int64").to_numpy()

@@ -15,6 +15,7 @@ from data.synthetic import arrivals as arrivals_mod
 from data.synthetic import cases as cases_mod
 from data.synthetic import certificates as certificates_mod
 from data.synthetic import clusters as clusters_mod
+from data.synthetic import diseases as diseases_mod
 from data.synthetic import hospital as hospital_mod
 from data.synthetic import testing as testing_mod
 from data.synthetic import vaccination as vaccination_mod
@@ -22,11 +23,12 @@ from data.synthetic._common import PERIOD_END, PERIOD_START, SCALES, Scale, pers
 from data.synthetic.epidemic import simulate
 from data.synthetic.geography import load_geography
 from data.synthetic.ili import ili_table
+from data.synthetic.pathogen import build_pathogen, origin_kommune
 from data.synthetic.population import build_population, population_table
 from data.synthetic.rules import rule_table, timeline
 from data.synthetic.window import rules_known_on, trim_to
 
-GENERATOR_VERSION = "situasjonsbilde.synthetic 2"
+GENERATOR_VERSION = "situasjonsbilde.synthetic 3"
 
 
 @dataclass
@@ -37,9 +39,16 @@ class SyntheticDataset:
 
 
 def generate(
-    scale: str | Scale = "small", seed: int = 42, progress: bool = True
+    scale: str | Scale = "small",
+    seed: int = 42,
+    progress: bool = True,
+    diseases: tuple[str, ...] | None = None,
 ) -> SyntheticDataset:
-    """Generate the synthetic demo data set for one scale and seed (deterministic)."""
+    """Generate the synthetic demo data set for one scale and seed (deterministic).
+
+    ``diseases``: the diseases beside covid-19 to add (default: influensa, rsv and ukjent);
+    each has random streams of its own, so covid-19's rows do not depend on them."""
+    others = ("influensa", "rsv", "ukjent") if diseases is None else diseases
     if isinstance(scale, str):
         if scale not in SCALES:
             raise ValueError(f"Unknown scale {scale!r}; expected one of {sorted(SCALES)}")
@@ -132,6 +141,17 @@ def generate(
             state["keys"],
         )
 
+    def other_diseases() -> None:
+        geo, pop = state["geo"], state["pop"]
+        state["origin"] = geo.codes[origin_kommune(geo, pop, seed)]
+        state["diseases"] = [
+            diseases_mod.build_seasonal(d, geo, pop, frac, seed)
+            for code, d in diseases_mod.SEASONAL.items()
+            if code in others
+        ]
+        if "ukjent" in others:
+            state["diseases"].append(build_pathogen(geo, pop, frac, seed))
+
     def assemble() -> None:
         codes = state["geo"].codes
         keys = state["keys"]
@@ -153,6 +173,11 @@ def generate(
         tables["ili_consultation"] = ili_table(state["pop"], codes, scale, seed)
         tracing["cluster_membership"] = membership
         tracing["transmission_link"] = links
+        # influenza, RSV and the new pathogen after covid-19's rows (whose ids stay as they were)
+        for rows in state.pop("diseases"):
+            more, more_tracing = diseases_mod.disease_frames(rows, keys, codes)
+            diseases_mod.append(tables, more)
+            diseases_mod.append(tracing, more_tracing)
         if scale.period_start > PERIOD_START:
             trim_to(tables, tracing, scale.period_start)
 
@@ -168,6 +193,7 @@ def generate(
         ("tester", tests),
         ("sykehus", hospital),
         ("sertifikater", certificates),
+        ("influensa, RSV, ukjent", other_diseases),
         ("tabeller", assemble),
     ]
     with tqdm(
@@ -196,6 +222,7 @@ def generate(
     ]
     meta = {
         "data_date": PERIOD_END.isoformat(),
+        "new_pathogen_kommune": state["origin"],
         "period_start": scale.period_start.isoformat(),
         "period_end": scale.period_end.isoformat(),
         "seed": str(seed),
