@@ -5,7 +5,6 @@ out the pages influenza has no data for), and a second tab keeps showing covid-1
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,15 +18,16 @@ from tests.browser_helpers import (
     start_server,
     wait_rendered,
 )
-from tests.disease_store import FLU, cases_7d, influenza_app, raw
+from tests.disease_store import FLU, cases_7d, raw
 
 pytestmark = pytest.mark.browser
 KOMMUNE = "0301"
 
 
-@pytest.fixture(scope="module")
-def flu_app(app: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    yield from influenza_app(app, settings, tmp_path_factory)
+@pytest.fixture()
+def flu_app(app: Any) -> Any:
+    """The session's app on the tiny demo, which has influenza beside covid-19."""
+    return app
 
 
 def _card_lines(driver: Any) -> list[str]:

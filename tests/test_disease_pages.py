@@ -2,15 +2,12 @@
 and export) to influenza numbers: each equals the sum of the raw ``case`` rows of influenza,
 not of covid-19, over HTTP through Dash as a tab with ``?sykdom=influensa`` asks.
 
-The store: a copy of the session's tiny demo with influenza cases added through the loader
-(``data.load.bulk_insert``, then the aggregates, key figures and signals rebuilt as a load
-does): every third covid-19 case of the demo, as influenza, so the two diseases' numbers
-differ everywhere."""
+The store: the session's tiny demo, with influenza, RSV and the new pathogen beside covid-19
+(``data.synthetic``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,14 +16,15 @@ from data.codes import CURRENT_STRUCTURE
 from geo import reference
 from tests.conftest import login
 from tests.dash_http import OVERVIEW_OUTPUTS, SIGNALER_OUTPUTS, call, call_kommune, texts
-from tests.disease_store import FLU, cases_7d, influenza_app, raw
+from tests.disease_store import FLU, cases_7d, raw
 
 NAMES = {"covid19": "covid-19", FLU: "influensa"}
 
 
-@pytest.fixture(scope="module")
-def flu_app(app: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    yield from influenza_app(app, settings, tmp_path_factory)
+@pytest.fixture()
+def flu_app(app: Any) -> Any:
+    """The session's app on the tiny demo, which has influenza beside covid-19."""
+    return app
 
 
 def _tab(flu_app: Any, disease: str) -> Any:
@@ -54,6 +52,7 @@ def test_map_and_kommune_page_show_the_chosen_disease(flu_app: Any) -> None:
     for disease in ("covid19", FLU):
         client = _tab(flu_app, disease)
         counted = cases_7d(flu_app, disease, day)
+        assert sum(counted.values()) > 10  # both diseases have cases in the window
         on_map = _map(client, "cases_7d", day)
         # every kommune's number on the map is its raw count of this disease (the map draws
         # the 2020 kommuner: those whose number is the same in today's structure)
