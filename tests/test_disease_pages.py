@@ -15,7 +15,7 @@ import pytest
 from data.codes import CURRENT_STRUCTURE
 from geo import reference
 from tests.conftest import login
-from tests.dash_http import OVERVIEW_OUTPUTS, SIGNALER_OUTPUTS, call, call_kommune, texts
+from tests.dash_http import OVERVIEW_OUTPUTS, SIGNALER_OUTPUTS, call, call_kommune, call_map, texts
 from tests.disease_store import FLU, cases_7d, raw
 
 NAMES = {"covid19": "covid-19", FLU: "influensa"}
@@ -67,6 +67,9 @@ def test_map_and_kommune_page_show_the_chosen_disease(flu_app: Any) -> None:
         _status, body, _size = call_kommune(client, largest, day)
         assert body["response"]["kommune-title"]["children"].endswith(f" · {NAMES[disease]}")
         shown[disease] = on_map
+        _status, body, _size = call_map(client, "cases_7d", day)
+        summary = " ".join(texts(body["response"]["map-summary"]["children"]))
+        assert f" · {NAMES[disease]}" in summary
     assert shown["covid19"] != shown[FLU]
 
 
@@ -116,6 +119,7 @@ def test_kommuneoversikt_and_its_export_show_the_chosen_disease(flu_app: Any) ->
         )
         assert status == 200
         rows = {r["id"]: r for r in body["response"]["ov-table"]["data"]}
+        assert body["response"]["ov-title"]["children"].endswith(f" · {NAMES[disease]}")
         assert {k: r["cases_7d"] for k, r in rows.items() if r["cases_7d"]} == {
             k: n for k, n in counted.items() if n
         }, disease
