@@ -374,7 +374,9 @@ def _tracing_targets() -> dict[str, str]:
 
     neighbours = set(reference.neighbours(2024).query("kommunenummer == '0301'")["neighbour"])
     with db.engine().connect() as conn:
-        rows = conn.execute(text("select id, kommuner_involved from cluster")).all()
+        rows = conn.execute(
+            text("select id, kommuner_involved from cluster where disease = 'covid19'")
+        ).all()
     involved = {r.id: set(str(r.kommuner_involved).split()) for r in rows}
     near = [c for c, ks in involved.items() if "0301" not in ks and ks & neighbours]
     far = [c for c, ks in involved.items() if not ks & (neighbours | {"0301"})]

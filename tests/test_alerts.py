@@ -42,7 +42,8 @@ def act(client: Any, *, button: str, email_value: str, kommuner: list[str]) -> d
 @pytest.fixture(scope="module")
 def signal_date(app) -> dt.date:
     frame = sql(
-        "select week_start, count(*) as n from signal where alarm and series = 'cases' "
+        "select week_start, count(*) as n from signal where alarm and series = 'cases' and "
+        "disease = 'covid19' "
         "and kommunenummer = '4601' group by week_start order by week_start desc limit 1"
     )
     return pd.Timestamp(frame["week_start"].iloc[0]).date() + dt.timedelta(days=6)

@@ -24,6 +24,7 @@ def _expected_days() -> int:
     end = data_date()
     rows = sql(
         'select test_date, registration_date from "case" where test_date is not null '
+        "and disease = 'covid19' "
         "and test_date >= :since",
         since=(end - dt.timedelta(days=365)).isoformat(),
     )

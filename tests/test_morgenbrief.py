@@ -38,7 +38,8 @@ def _raw_incidence_14d(kommunenummer: str, date: dt.date) -> float:
     with db.engine().connect() as conn:
         cases = conn.execute(
             text(
-                'SELECT COUNT(*) FROM "case" WHERE kommunenummer = :k '
+                'SELECT COUNT(*) FROM "case" '
+                "WHERE disease = 'covid19' AND kommunenummer = :k "
                 "AND test_date BETWEEN :a AND :b"
             ),
             {
@@ -77,13 +78,14 @@ def test_positivity_and_admissions_equal_raw_events(settings, kommunenummer) -> 
         tests, positive = conn.execute(
             text(
                 "SELECT COUNT(*), SUM(CASE WHEN positive THEN 1 ELSE 0 END) FROM test_event "
-                "WHERE kommunenummer = :k AND sample_date BETWEEN :a AND :b"
+                "WHERE disease = 'covid19' AND kommunenummer = :k AND sample_date BETWEEN :a AND :b"
             ),
             window,
         ).one()
         admissions = conn.execute(
             text(
-                "SELECT COUNT(*) FROM hospital_admission WHERE kommunenummer = :k "
+                "SELECT COUNT(*) FROM hospital_admission WHERE "
+                "disease = 'covid19' AND kommunenummer = :k "
                 "AND admission_date BETWEEN :a AND :b"
             ),
             window,
@@ -99,7 +101,8 @@ def test_small_numbers_withheld_for_crisis_team(settings) -> None:
     with db.engine().connect() as conn:  # kommuner with 1–4 cases in the week before DAY
         found = conn.execute(
             text(
-                'SELECT kommunenummer FROM "case" WHERE test_date BETWEEN :a AND :b '
+                'SELECT kommunenummer FROM "case" '
+                "WHERE disease = 'covid19' AND test_date BETWEEN :a AND :b "
                 "GROUP BY kommunenummer HAVING COUNT(*) BETWEEN 1 AND 4 "
                 "ORDER BY kommunenummer LIMIT 4"
             ),
@@ -208,13 +211,16 @@ def test_signals_in_the_brief_equal_the_signal_table(settings) -> None:
                 "SELECT s.kommunenummer, k.name, s.week_start, s.iso_week, s.observed, "
                 "s.expected, s.threshold FROM signal s JOIN kommune k ON "
                 "k.kommunenummer = s.kommunenummer AND k.structure = 2024 "
-                "WHERE s.alarm AND s.series = 'cases' ORDER BY s.observed DESC LIMIT 1"
+                "WHERE s.alarm AND s.series = 'cases' AND s.disease = 'covid19' "
+                "ORDER BY s.observed DESC LIMIT 1"
             )
         ).one()
         quiet = conn.execute(
             text(
-                "SELECT kommunenummer, week_start FROM signal WHERE NOT alarm AND "
-                "series = 'cases' AND kommunenummer = :k ORDER BY week_start LIMIT 1"
+                "SELECT kommunenummer, week_start FROM signal "
+                "WHERE NOT alarm AND "
+                "series = 'cases' AND disease = 'covid19' AND kommunenummer = :k "
+                "ORDER BY week_start LIMIT 1"
             ),
             {"k": row.kommunenummer},
         ).one()

@@ -25,7 +25,8 @@ def test_delay_distribution_is_the_raw_cases(app) -> None:
     end = data_date()
     until = end - dt.timedelta(days=nc.MAX_DELAY)
     rows = sql(
-        'select test_date, registration_date from "case" where test_date between :a and :b',
+        'select test_date, registration_date from "case" where test_date between :a and :b '
+        "and disease = 'covid19'",
         a=(until - dt.timedelta(weeks=growth.DELAY_WEEKS)).isoformat(),
         b=until.isoformat(),
     )
@@ -41,6 +42,7 @@ def _busiest_kommune() -> str:
     end = data_date()
     frame = sql(
         'select kommunenummer, count(*) as n from "case" where test_date > :since '
+        "and disease = 'covid19' "
         "group by kommunenummer order by n desc limit 1",
         since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
     )
@@ -79,6 +81,7 @@ def test_a_role_gets_growth_from_what_it_sees(app) -> None:
     end = data_date()
     small = sql(
         'select kommunenummer, count(*) as n from "case" where test_date > :since '
+        "and disease = 'covid19' "
         "group by kommunenummer having n between 40 and 200 order by n limit 1",
         since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
     )
@@ -122,7 +125,8 @@ def quiet_kommune(end: dt.date) -> str:
     ``end`` (from the raw cases)."""
     quiet = sql(
         'select k.kommunenummer from kommune k left join "case" c on c.kommunenummer = '
-        "k.kommunenummer and c.test_date > :since where k.structure = 2024 "
+        "k.kommunenummer and c.test_date > :since and c."
+        "disease = 'covid19' where k.structure = 2024 "
         "group by k.kommunenummer having count(c.id) < :n limit 1",
         since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
         n=nc.MIN_CASES,

@@ -46,6 +46,7 @@ def busiest_cluster_date(kommune: str) -> dt.date:
     frame = sql(
         'select coalesce(c.test_date, c.registration_date) as day from "case" c '
         "join cluster k on k.id = c.cluster_id where k.kommuner_involved like :k "
+        "and k.disease = 'covid19' "
         "order by day",
         k=f"%{kommune}%",
     )
@@ -55,11 +56,12 @@ def busiest_cluster_date(kommune: str) -> dt.date:
 
 def expected_clusters(kommune: str | None, date: dt.date) -> pd.DataFrame:
     clusters = sql(
-        "select id, kommunenummer, kommuner_involved, first_case_date, last_case_date from cluster"
+        "select id, kommunenummer, kommuner_involved, first_case_date, last_case_date from cluster "
+        "where disease = 'covid19'"
     )
     cases = sql(
         'select cluster_id, coalesce(test_date, registration_date) as day from "case" '
-        "where cluster_id is not null"
+        "where cluster_id is not null and disease = 'covid19'"
     )
     cases["day"] = pd.to_datetime(cases["day"]).dt.date
     cases = cases[cases["day"] <= date]
@@ -137,7 +139,8 @@ def test_small_cluster_sizes_hidden_without_small_number_access(app, bergen_date
 def _bergen_cluster() -> str:
     frame = sql(
         "select cluster_id, count(*) as n from \"case\" where kommunenummer = '4601' "
-        "and cluster_id is not null group by cluster_id order by n desc limit 1"
+        "and cluster_id is not null and "
+        "disease = 'covid19' group by cluster_id order by n desc limit 1"
     )
     return str(frame["cluster_id"].iloc[0])
 

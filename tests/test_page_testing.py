@@ -67,6 +67,7 @@ def busiest_day(kommune: str) -> dt.date:
     """The sample date with most test events in the kommune: deep in a wave, by the raw data."""
     frame = sql(
         "select sample_date, count(*) as n from test_event where kommunenummer = :k "
+        "and disease = 'covid19' "
         "group by sample_date order by n desc, sample_date limit 1",
         k=kommune,
     )

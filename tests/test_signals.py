@@ -168,7 +168,8 @@ def page(client: Any, **inputs: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def busy_week(app) -> dt.date:
     frame = sql(
-        "select week_start, count(*) as n from signal where alarm and series = 'cases' "
+        "select week_start, count(*) as n from signal where alarm and series = 'cases' and "
+        "disease = 'covid19' "
         "group by week_start order by n desc limit 1"
     )
     return pd.Timestamp(frame["week_start"].iloc[0]).date() + dt.timedelta(days=6)
@@ -245,6 +246,7 @@ def test_map_overlay_patches_markers_only_and_is_scoped(app, busy_week) -> None:
     week = busy_week - dt.timedelta(days=6)
     expected = sql(
         "select kommunenummer from signal where alarm and series = 'cases' and "
+        "disease = 'covid19' and "
         "week_start = :w and kommunenummer like '46%'",
         w=week.isoformat(),
     )
@@ -253,3 +255,46 @@ def test_map_overlay_patches_markers_only_and_is_scoped(app, busy_week) -> None:
     assert all("(46" in text for text in traces[("data", 2)]["text"])
     off = overlay(client, [], busy_week)
     assert all(op["params"]["value"]["lon"] == [] for op in off["operations"])
+
+
+def test_per_disease_settings_seasonal_fallback_and_new_pathogen() -> None:
+    """Influenza and RSV without a season of history are watched on the weeks before (the
+    stated fallback, its own method key); covid-19's settings wait for a year of history. A
+    new pathogen's all-zero baseline signals on its first few cases."""
+    rng = np.random.default_rng(3)
+    weeks = 30  # less than a year: no seasonal baseline anywhere
+    counts = rng.poisson(4.0, size=(2, weeks)).astype(float)
+    counts[1, -1] = 40.0  # an onset in the last week of kommune 1
+    seasonal = signals.detect(counts, signals.params_for("influensa"))
+    covid = signals.detect(counts, signals.params_for("covid19"))
+    assert not covid["evaluated"].any()
+    fallback = signals.params_for("rsv").fallback_weeks
+    assert (
+        seasonal["evaluated"][:, fallback:].all() and not seasonal["evaluated"][:, :fallback].any()
+    )
+    assert seasonal["fallback"][:, fallback:].all()
+    assert seasonal["alarm"][1, -1] and not seasonal["alarm"][0, -1]
+    # the expected count is the mean of the weeks before (intercept only)
+    recent = counts[0, weeks - 1 - fallback : weeks - 1]
+    assert seasonal["expected"][0, -1] == pytest.approx(recent.mean(), rel=0.15)
+    # with a full year of history the seasonal baseline (same weeks a year back) is used
+    long = rng.poisson(4.0, size=(1, 80)).astype(float)
+    frame = signals.signal_frame(
+        pd.DataFrame(
+            {
+                "kommunenummer": "0301",
+                "week_start": pd.date_range("2020-01-06", periods=80, freq="7D"),
+                "count": long[0],
+            }
+        ),
+        kommuner=["0301"],
+        weeks=pd.date_range("2020-01-06", periods=80, freq="7D"),
+        params=signals.params_for("influensa"),
+    )
+    assert set(frame.loc[frame["week_start"] >= "2021-01-25", "method"]) == {signals.METHOD_KEY}
+    assert set(frame.loc[frame["week_start"] < "2021-01-04", "method"]) == {signals.FALLBACK_KEY}
+    # a new pathogen: nothing for a year, then three cases
+    new = np.zeros((1, 60))
+    new[0, -1] = 3.0
+    assert signals.detect(new, signals.params_for("ukjent"))["alarm"][0, -1]
+    assert not signals.detect(new, signals.params_for("covid19"))["alarm"][0, -1]

@@ -57,7 +57,7 @@ def build_pathogen(geo: Geography, pop: Population, fraction: float, seed: int) 
     at = residents_by_day(pop)[:, :, start:]  # K × A × DAYS
     adults = np.array([0.3, 0.5, 0.7, 1.2, 1.3, 1.1, 1.0, 0.9, 0.8, 0.7, 0.7, 0.8])
 
-    # the travellers: index case and companions, arriving two days before the index tests
+    # the travellers: five arrive two days before the index case tests; three are cases
     arrival_day = start - 2
     n_travellers = 5
     t_age = np.array([AGE_BANDS.index(b) for b in ("25-39", "25-39", "40-44", "18-24", "45-54")])
@@ -133,7 +133,7 @@ def build_pathogen(geo: Geography, pop: Population, fraction: float, seed: int) 
     tests = tests_for(cases, per_day, geo, pop, rng)
     admissions = admissions_for(cases, ADMISSION_RISK, rng, icu_share=0.2)
 
-    # arrivals: the travellers (three test positive at the border or after), linked by person
+    # arrivals: the five travellers, the three cases among them positive at the border
     persons = np.concatenate(
         [
             cases.person[travellers],
