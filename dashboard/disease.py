@@ -54,6 +54,13 @@ def query(code: str | None = None) -> str:
     return "" if code == DEFAULT_DISEASE else f"?{PAGE_PARAM}={code}"
 
 
+def file_part() -> str:
+    """What a downloaded file's name says of the disease: ``-influensa``; empty for the
+    default disease (the names files always had)."""
+    code = db.chosen_disease()
+    return "" if code == DEFAULT_DISEASE else f"-{code}"
+
+
 def options() -> list[dict[str, str]]:
     """The header's choice: every disease, named in the user's language."""
     return [{"label": _(d.short_name), "value": code} for code, d in DISEASES.items()]

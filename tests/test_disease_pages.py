@@ -134,6 +134,8 @@ def test_kommuneoversikt_and_its_export_show_the_chosen_disease(flu_app: Any) ->
         del analyst.environ_base["HTTP_X_SYKDOM"]
         response = analyst.get(f"/oversikt/data.csv?dato={day.isoformat()}&sykdom={disease}")
         assert response.status_code == 200
+        named = "-influensa-" in response.headers["Content-Disposition"]
+        assert named == (disease == FLU)  # the file says which disease (covid-19: as always)
         exported = export_read.data_csv_rows(response.data)
         assert {k: _int(r["cases_7d"]) for k, r in exported.items()} == {
             k: _int(v) for k, v in table.items()
