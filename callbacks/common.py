@@ -11,12 +11,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, no_update
 
-from dashboard import dates
+from dashboard import dates, disease
 from dashboard.auth import current_scope
-from dashboard.definitions.gaps import not_published_text
+from dashboard.definitions.gaps import not_published_text, subject_lacking_text
 from dashboard.i18n import N_, _, ngettext
 from data import published, queries
-from data.codes import CURRENT_STRUCTURE
+from data.codes import CURRENT_STRUCTURE, SUBJECTS
 from data.queries import AreaLevel, sources
 from geo import reference
 
@@ -134,6 +134,12 @@ def series_basis_note(fylkesnummer: str, fylkesnavn: str) -> str:
     )
 
 
+def with_disease(title: str) -> str:
+    """A heading of numbers of one disease, naming the disease chosen for the request
+    («Testing – Oslo (0301), Oslo · influensa»)."""
+    return _("{tittel} · {sykdom}", tittel=title, sykdom=disease.name())
+
+
 def fylke_label(fylkesnavn: str) -> str:
     """A county's name marked as a county, e.g. "Oslo (fylke)", in the current language."""
     return _("{fylke} (fylke)", fylke=fylkesnavn)
@@ -167,14 +173,17 @@ class Context:
         return fylke_label(self.fylkesnavn)
 
     def title(self, page: str) -> str:
-        """The page heading. ``page`` is the page name as a source string (as in
-        ``PAGE["name"]``), translated here; an already translated name passes unchanged."""
-        return _(
-            "{side} – {kommune} ({nummer}), {fylke}",
-            side=_(page),
-            kommune=self.name,
-            nummer=self.kommunenummer,
-            fylke=self.fylkesnavn,
+        """The page heading, naming the disease its numbers are of. ``page`` is the page name
+        as a source string (as in ``PAGE["name"]``), translated here; an already translated
+        name passes unchanged."""
+        return with_disease(
+            _(
+                "{side} – {kommune} ({nummer}), {fylke}",
+                side=_(page),
+                kommune=self.name,
+                nummer=self.kommunenummer,
+                fylke=self.fylkesnavn,
+            )
         )
 
     @property
@@ -236,8 +245,15 @@ def not_published(subject: str, kommunenummer: str | None = None) -> dbc.Alert |
 
     Pages show it (and national figures where those exist) instead of zeros. Pass the page's
     kommune: the request is then refused (and audited) for a kommune outside the scope even
-    when there is nothing to show.
+    when there is nothing to show. A subject the chosen disease does not have (certificates
+    for influenza, from ``data.codes.DISEASES``) is said to exist only for those that have it.
     """
+    chosen = disease.chosen()
+    if subject in SUBJECTS and not chosen.has(subject):
+        availability(subject, kommunenummer)  # a kommune outside the scope is still refused
+        return dbc.Alert(
+            subject_lacking_text(subject, chosen.code), color="info", className="not-published mb-3"
+        )
     text = not_published_text(subject, availability(subject, kommunenummer))
     if text is None:
         return None

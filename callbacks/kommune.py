@@ -17,6 +17,7 @@ from callbacks.common import (
     register_kommune_page,
     series_basis_note,
     unknown_kommune_text,
+    with_disease,
 )
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
@@ -172,7 +173,7 @@ def update_kommune(kommunenummer: str | None, requested_date: str | None) -> tup
     county = _series("fylke", row["fylkesnummer"], start, date)
     nation = _series("nation", None, start, date)
     own_at, county_at, nation_at = (metrics.window_counts(s, date) for s in (own, county, nation))
-    title = f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}"
+    title = with_disease(f"{row['name']} ({kommunenummer}), {row['fylkesnavn']}")
     basis = info["case_date_basis"]
     daily_fig = figures.daily_cases_figure(
         growth.with_nowcast(own, kommunenummer, date),

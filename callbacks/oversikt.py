@@ -8,7 +8,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, Patch, State, html, no_update
 
-from callbacks.common import as_of, kommune_options
+from callbacks.common import as_of, kommune_options, with_disease
 from dashboard import formatting, metrics
 from dashboard import overview as overview_view
 from dashboard.auth import current_scope
@@ -63,12 +63,14 @@ def update_overview(requested_date: str | None) -> tuple:
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
     payload = overview_payload(scope=current_scope(), date=date, info=info)
     n = payload["n"]
-    title = ngettext(
-        "{n} kommune per {dato}",
-        "{n} kommuner per {dato}",
-        n,
-        n=formatting.number(n),
-        dato=formatting.date_long(date),
+    title = with_disease(
+        ngettext(
+            "{n} kommune per {dato}",
+            "{n} kommuner per {dato}",
+            n,
+            n=formatting.number(n),
+            dato=formatting.date_long(date),
+        )
     )
     common = formatting.number(payload["prior_mean"], 1)
     incomplete = overview_view.incomplete_note(

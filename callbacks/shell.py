@@ -9,12 +9,13 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 from flask_login import current_user
 
-from dashboard import formatting, warmup
+from dashboard import disease, formatting, warmup
 from dashboard.auth import current_scope, display_name
 from dashboard.definitions import source_short_name
 from dashboard.i18n import _
 from data import queries
 from data.queries import sources
+from layouts.shell import DiseaseChoice, set_disease_choice
 
 
 def loaded_sources(runs: Any) -> list[tuple[str, str, str]]:
@@ -137,17 +138,47 @@ def user_status(_pathname: str | None) -> list:
     ]
 
 
+def disease_choice() -> DiseaseChoice:
+    """The request's disease as the shell shows it (:mod:`dashboard.disease`)."""
+    chosen = disease.chosen()
+    asked = disease.unknown_choice()
+    return DiseaseChoice(
+        code=chosen.code,
+        options=tuple((o["label"], o["value"]) for o in disease.options()),
+        subjects=chosen.subjects,
+        query=disease.query(),
+        unknown=None
+        if asked is None
+        else _("Ukjent sykdom «{verdi}». Viser {sykdom}.", verdi=asked, sykdom=disease.name()),
+    )
+
+
 TOGGLE = """
 function(n, isOpen) { return n ? !isOpen : isOpen; }
+"""
+# the header's disease choice: the tab's new address, every page read again (assets/disease.js)
+CHOOSE_DISEASE = """
+function(code) {
+    const choose = window.situasjonsbilde && window.situasjonsbilde.chooseDisease;
+    if (choose) { choose(code); }
+    return window.dash_clientside.no_update;
+}
 """
 
 
 def register(app: Dash) -> None:
+    set_disease_choice(disease_choice)
     app.clientside_callback(
         TOGGLE,
         Output("nav-collapse", "is_open"),
         Input("nav-toggler", "n_clicks"),
         State("nav-collapse", "is_open"),
+    )
+    app.clientside_callback(
+        CHOOSE_DISEASE,
+        Output("disease-choice-sync", "data"),
+        Input("disease-select", "value"),
+        prevent_initial_call=True,
     )
     app.callback(Output("data-status", "children"), Input("nav-location", "pathname"))(data_status)
     app.callback(Output("user-status", "children"), Input("nav-location", "pathname"))(user_status)

@@ -10,7 +10,7 @@ import pandas as pd
 from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import as_of, date_bounds, kommune_options
-from dashboard import formatting
+from dashboard import disease, formatting
 from dashboard.auth import current_scope
 from dashboard.definitions import DEMO_SOURCE
 from dashboard.definitions.clusters import SERIES_LABELS
@@ -102,14 +102,16 @@ def update_signaler(
             html.Span(
                 (
                     _(
-                        "{serie}, {uke}, i kommunene du har tilgang til (filtrert)",
+                        "{serie} ({sykdom}), {uke}, i kommunene du har tilgang til (filtrert)",
                         serie=_(SERIES_LABELS[series]).lower(),
+                        sykdom=disease.name(),
                         uke=week_label(pd.Timestamp(week)),
                     )
                     if chosen or fylke
                     else _(
-                        "{serie}, {uke}, i kommunene du har tilgang til",
+                        "{serie} ({sykdom}), {uke}, i kommunene du har tilgang til",
                         serie=_(SERIES_LABELS[series]).lower(),
+                        sykdom=disease.name(),
                         uke=week_label(pd.Timestamp(week)),
                     )
                 ),

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, html, no_update
 from flask import current_app
 
-from callbacks.common import as_of, incomplete_note
+from callbacks.common import as_of, incomplete_note, with_disease
 from dashboard import figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.definitions import (
@@ -136,7 +136,7 @@ def _summary(frame: Any, metric_key: str, date: dt.date) -> html.Div:
             html.Div(incomplete or "", className="small", id="map-incomplete"),
             html.Div(period_note(metric_key, day) or "", className="small", id="map-period"),
             html.Div(
-                _("Hele landet, {dato}", dato=formatting.date_short(day)),
+                with_disease(_("Hele landet, {dato}", dato=formatting.date_short(day))),
                 className="small text-muted",
             )
             if national is not None

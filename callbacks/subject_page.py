@@ -114,7 +114,8 @@ def update_deferred(
 
 def register_page(app: Dash, page: SubjectPage) -> None:
     layout = page.layout
-    dash.register_page(f"subjects.{page.prefix}", **layout.page())
+    # the subject in the registry: the menu leaves the page out for a disease without it
+    dash.register_page(f"subjects.{page.prefix}", **layout.page(), subject=page.subject)
     register_kommune_controls(app, prefix=page.prefix, path=page.prefix)
     main = main_outputs(page)
     app.callback(output=main, inputs=_inputs(page))(lambda **values: update(page, **values))

@@ -23,6 +23,7 @@ from dashboard.auth import current_scope
 from dashboard.i18n import _
 from dashboard.metrics.vaccination import capped, coverage
 from data import indicators, queries, views
+from data.codes import DISEASES
 from data.queries import key_figures as key_queries
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import ScopeError
@@ -224,6 +225,11 @@ def openapi() -> dict[str, Any]:
                             "in": "query",
                             "schema": {"type": "string", "format": "date"},
                         },
+                        {  # read by dashboard.disease for every API request
+                            "name": "disease",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(DISEASES)},
+                        },
                     ],
                     "responses": {
                         "200": {
@@ -286,6 +292,7 @@ def series(indicator_id: str, area_code: str) -> dict[str, Any]:
         "area": area_code,
         "level": level,
         "code": code,
+        "disease": views.disease_of(indicator),
         "unit": indicator.unit,
         "definition": _(indicator.definition),
         "source": _(indicator.source),

@@ -20,6 +20,7 @@ import layouts
 from dashboard import auth, i18n, outage, static_cache, vendor, warmup
 from dashboard.api import init_api
 from dashboard.auth import Directory
+from dashboard.disease import init_disease_choice
 from dashboard.exports import init_exports
 from dashboard.overview_exports import init_overview_exports
 from dashboard.response_cache import init_response_cache
@@ -307,6 +308,9 @@ def create_app(settings: Settings | None = None, *, directory: Directory | None 
     init_overview_exports(app)
     init_api(app)
     server.register_error_handler(db.DataSourceUnavailable, _unavailable_page)
+    # after the session check (a stranger gets 401), before the response cache (its keys
+    # carry the chosen disease)
+    init_disease_choice(server)
     init_response_cache(server)
     warmup.install(app, layer, roles=tuple(r for r in settings.warmup_roles.split(",") if r))
 

@@ -15,7 +15,7 @@ from dash import Dash
 from flask import Response, abort, request
 from flask_login import current_user
 
-from dashboard import i18n, report_pdf, reports
+from dashboard import disease, i18n, report_pdf, reports
 from dashboard import overview as overview_view
 from dashboard.auth import current_scope, directory
 from dashboard.i18n import _
@@ -102,13 +102,15 @@ def init_overview_exports(app: Dash) -> None:
             detail={
                 "format": fmt if kind == "eksport" else f"{kind}.{fmt}",
                 "what": "kommuneoversikt",
+                "disease": disease.chosen().code,
                 "date": date.isoformat(),
                 "rows": len(overview.kommuner),
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )
         suffix = "" if kind == "eksport" else "-data"
-        return _file(payload, fmt, f"kommuneoversikt{suffix}-{date.isoformat()}.{fmt}")
+        name = f"kommuneoversikt{suffix}{disease.file_part()}-{date.isoformat()}.{fmt}"
+        return _file(payload, fmt, name)
 
     @server.route("/rapport/<kommunenummer>/<week>.<fmt>")
     def weekly_report(kommunenummer: str, week: str, fmt: str) -> Response:

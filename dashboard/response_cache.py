@@ -4,8 +4,10 @@ A warm page callback still rebuilds its figures and tables from cached reads on 
 (pandas and Plotly work, 20–150 ms of CPU), which caps a 2-core server far below the load
 budget. The serialised response of the callbacks listed in ``CACHEABLE`` is therefore kept in
 the result cache (Redis in scale mode), keyed like every cached read: the request body
-(inputs, state, which input changed), the user's scope, the language and the data version. So
-no user is ever served another scope's response, and a load (version bump) is seen at once.
+(inputs, state, which input changed), the user's scope, the language, the chosen disease
+(:mod:`dashboard.disease`, in every key of the result cache) and the data version. So no user is
+ever served another scope's or another disease's response, and a load (version bump) is seen
+at once.
 
 Only pure read callbacks are listed: nothing that writes (subscriptions, rule edits), nothing
 that reads the tracing store (every tracing read is audited, so it must run); a response

@@ -19,6 +19,7 @@ import contextvars
 import copy
 import functools
 import hashlib
+import inspect
 import pickle
 import time
 from collections.abc import Callable, Iterator
@@ -142,7 +143,21 @@ class ResultCache:
         self.version_cache = (0.0, "")
 
     def key(self, name: str, arguments: Any) -> str:
-        raw = pickle.dumps((name, self.data_version(), self.policy, self.context(), arguments))
+        # the request's chosen disease is in every key (data.db.chosen_disease): a read that
+        # follows it without naming it (one that calls another read with its default) can
+        # never hand one disease's answer to another
+        from data import db
+
+        raw = pickle.dumps(
+            (
+                name,
+                self.data_version(),
+                self.policy,
+                self.context(),
+                db.chosen_disease(),
+                arguments,
+            )
+        )
         return "sb:" + hashlib.sha256(raw).hexdigest()
 
     def remember(self, key: str, value: Any) -> None:
@@ -298,6 +313,7 @@ def cached(timeout: int = 600, *, process: bool = False, copy: bool = True) -> C
 
     def decorate(fn: F) -> F:
         name = f"{fn.__module__}.{fn.__qualname__}"
+        disease_default = _follows_chosen_disease(fn)
 
         def call(**kwargs: Any) -> Any:
             try:
@@ -316,12 +332,21 @@ def cached(timeout: int = 600, *, process: bool = False, copy: bool = True) -> C
         def key_of(state: ResultCache, kwargs: dict[str, Any]) -> str:
             return state.key(name, sorted((k, _normalise(v)) for k, v in kwargs.items()))
 
+        def arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+            # a read whose ``disease`` defaults to DEFAULT_DISEASE reads the chosen one
+            if disease_default and "disease" not in kwargs:
+                from data import db
+
+                return {**kwargs, "disease": db.chosen_disease()}
+            return kwargs
+
         if process:
 
             @functools.wraps(fn)
             def kept(*args: Any, **kwargs: Any) -> Any:
                 if args:
                     raise TypeError(f"{name} takes keyword arguments only")
+                kwargs = arguments(kwargs)
                 state = _state()
                 key = key_of(state, kwargs)
                 if key not in state.process:
@@ -334,6 +359,7 @@ def cached(timeout: int = 600, *, process: bool = False, copy: bool = True) -> C
         def cached_value(**kwargs: Any) -> Any:
             """The value already in the memo or the result cache for these arguments, else
             None; never computes (a read can then choose a cheaper way to its answer)."""
+            kwargs = arguments(kwargs)
             state = _state()
             memo = _memo.get()
             if state.backend is None and memo is None:
@@ -348,6 +374,7 @@ def cached(timeout: int = 600, *, process: bool = False, copy: bool = True) -> C
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if args:
                 raise TypeError(f"{name} takes keyword arguments only")
+            kwargs = arguments(kwargs)
             state = _state()
             backend = state.backend
             memo = _memo.get()
@@ -371,6 +398,16 @@ def cached(timeout: int = 600, *, process: bool = False, copy: bool = True) -> C
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _follows_chosen_disease(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` takes ``disease`` with the default disease as its default: such a read
+    answers for the disease chosen for the request (:func:`data.db.chosen_disease`) unless the
+    caller names one, so no page has to pass the choice on."""
+    from data.codes import DEFAULT_DISEASE
+
+    parameter = inspect.signature(fn).parameters.get("disease")
+    return parameter is not None and parameter.default == DEFAULT_DISEASE
 
 
 def lookup(name: str, key: Any) -> tuple[str | None, Any]:

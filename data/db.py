@@ -147,6 +147,42 @@ def current_or_none() -> DataLayer | None:
     return _active.get() or _default
 
 
+# --------------------------------------------------------------------------- chosen disease
+# The disease a request asks about (the header's choice, ``?sykdom=`` or the API's
+# ``?disease=``): every read's ``disease`` argument defaults to it (data.cache.cached) and every
+# result-cache key carries it. Outside a request (scripts, loaders, the warm-up): the default.
+_disease: contextvars.ContextVar[str | None] = contextvars.ContextVar("sb_disease", default=None)
+
+
+def chosen_disease() -> str:
+    """The disease of this request (:func:`choose_disease`), else ``DEFAULT_DISEASE``."""
+    from data.codes import DEFAULT_DISEASE
+
+    return _disease.get() or DEFAULT_DISEASE
+
+
+def choose_disease(code: str) -> contextvars.Token[str | None]:
+    """From here until :func:`unchoose_disease` (one request), reads default to ``code``.
+    ValueError for a code that is no disease of :data:`data.codes.DISEASES`."""
+    from data.codes import disease
+
+    return _disease.set(disease(code).code)
+
+
+def unchoose_disease(token: contextvars.Token[str | None]) -> None:
+    _disease.reset(token)
+
+
+@contextlib.contextmanager
+def disease_chosen(code: str) -> Iterator[str]:
+    """Within the block, reads default to ``code`` (tests, scripts, one report run)."""
+    token = choose_disease(code)
+    try:
+        yield code
+    finally:
+        unchoose_disease(token)
+
+
 def install(layer: _L) -> _L:
     """Make ``layer`` the process default (the app factory does, for the app it builds)."""
     global _default

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data.codes import DEFAULT_DISEASE
 from data.indicators import Indicator
 from data.rollups import COUNTY_PREFIX, NATION
 from data.scope import Scope
@@ -105,6 +106,21 @@ def _area(level: str, code: str | None) -> str:
     return str(code)
 
 
+def disease_of(indicator: Indicator, disease: str | None = None) -> str:
+    """The disease whose rows an indicator reads: ``disease`` when named (the Morgenbrief's
+    panel names each row's own); an indicator of another disease than the default (influenza's
+    weekly cases) always its own; the default disease's (the case metrics) the disease chosen
+    for the request (:func:`data.db.chosen_disease`: the header's choice, the API's
+    ``?disease=``)."""
+    if disease:
+        return disease
+    if indicator.disease != DEFAULT_DISEASE:
+        return indicator.disease
+    from data import db
+
+    return db.chosen_disease()
+
+
 def series(
     indicator: Indicator,
     *,
@@ -113,6 +129,7 @@ def series(
     code: str | None,
     start: dt.date,
     end: dt.date,
+    disease: str | None = None,
 ) -> pd.DataFrame:
     """One area's published rows (a row per date, or per week for a weekly indicator) with
     the numerator as published, population and the indicator's ``value`` and ``hidden``;
@@ -125,10 +142,8 @@ def series(
         from data.queries.key_figures import published_series
 
         area = _area(level, code)
-        # the indicator's own disease, whichever the request chose (the brief's panel
-        # lists the diseases side by side)
         frame = published_series(
-            scope=scope, area=area, start=start, end=end, disease=indicator.disease
+            scope=scope, area=area, start=start, end=end, disease=disease_of(indicator, disease)
         )
     frame = frame.copy()
     frame["value"], frame["hidden"] = value_of(indicator, frame)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -22,6 +24,30 @@ def home_kommune() -> str:
         return str(own)
     fylke = getattr(current_user, "fylkesnummer", None)
     return (reference.first_kommune_in(fylke) if fylke else None) or "0301"
+
+
+@dataclass(frozen=True)
+class DiseaseChoice:
+    """The request's disease as the shell shows it: the header's choice, the menus' links and
+    pages (``PAGE["subject"]``), a message when the address named no disease. Provided by
+    the callbacks layer (:func:`set_disease_choice`; layouts read no data)."""
+
+    code: str = "covid19"
+    options: tuple[tuple[str, str], ...] = ()  # (label, code)
+    subjects: frozenset[str] | None = None  # the disease's page subjects; None: every one
+    query: str = ""  # what a link adds to keep the disease ("?sykdom=influensa")
+    unknown: str | None = None  # the message when the request named no disease
+
+
+_disease_choice: list[Callable[[], DiseaseChoice]] = [DiseaseChoice]
+
+
+def set_disease_choice(provider: Callable[[], DiseaseChoice]) -> None:
+    _disease_choice[0] = provider
+
+
+def current_disease_choice() -> DiseaseChoice:
+    return _disease_choice[0]()
 
 
 # The navigation's menus, in order: each page names its group in ``PAGE["nav_group"]``.
@@ -45,15 +71,22 @@ def nav_entries() -> list[tuple[str, list[tuple[str, str]]]]:
             return True
         return bool(current_user.is_authenticated and current_user.may(permission))
 
+    # A page about a subject the chosen disease does not have (certificates for influenza,
+    # from data.codes.DISEASES) is left out; the links keep the chosen disease.
+    chosen = current_disease_choice()
+    query = chosen.query
     home = home_kommune()
     groups: dict[str, list[tuple[str, str]]] = {key: [] for key in NAV_GROUPS}
     for page in dash.page_registry.values():
         if not page.get("nav", True) or not visible(page):
             continue
+        subject = page.get("subject")
+        if subject is not None and chosen.subjects is not None and subject not in chosen.subjects:
+            continue
         group = page.get("nav_group")
         if group not in NAV_GROUPS:
             raise ValueError(f"page {page['path']} names no nav_group of {list(NAV_GROUPS)}")
-        href = page.get("nav_href", page["path"]).replace("{kommune}", home)
+        href = page.get("nav_href", page["path"]).replace("{kommune}", home) + query
         groups[group].append((_(str(page["name"])), href))  # an N_-marked source string
     return [(_(NAV_GROUPS[key]), items) for key, items in groups.items() if items]
 
@@ -92,6 +125,41 @@ def language_switch() -> html.Div:
     return html.Div(links, className="ms-lg-3 d-flex gap-2", id="language-switch")
 
 
+def disease_choice() -> html.Div:
+    """The disease every page shows (:mod:`dashboard.disease`): kept in the tab's address."""
+    chosen = current_disease_choice()
+    return html.Div(
+        [
+            html.Label(_("Sykdom"), htmlFor="disease-select", className="text-light small mb-0"),
+            dbc.Select(
+                id="disease-select",
+                options=[{"label": label, "value": code} for label, code in chosen.options],
+                value=chosen.code,
+                size="sm",
+                className="w-auto",
+            ),
+            dcc.Store(id="disease-choice-sync"),
+        ],
+        className="ms-lg-3 d-flex align-items-center gap-2",
+        id="disease-choice",
+    )
+
+
+def unknown_disease_alert() -> list:
+    """A page asked for with a ``sykdom`` that names no disease shows the default, and says so."""
+    message = current_disease_choice().unknown
+    if message is None:
+        return []
+    return [
+        dbc.Alert(
+            message,
+            color="warning",
+            id="unknown-disease",
+            className="mb-3",
+        )
+    ]
+
+
 def layout() -> html.Div:
     toggler_aria: Any = {"aria-label": _("Vis eller skjul menyen"), "aria-controls": "nav-collapse"}
     header = dbc.Navbar(
@@ -113,6 +181,7 @@ def layout() -> html.Div:
                     is_open=False,
                     navbar=True,
                 ),
+                disease_choice(),
                 language_switch(),
             ],
             fluid=True,
@@ -148,6 +217,7 @@ def layout() -> html.Div:
                         dismissable=True,
                     ),
                     *source_banner(),
+                    *unknown_disease_alert(),
                     html.Main(dash.page_container, id="innhold", tabIndex="-1"),
                 ],
                 fluid=True,

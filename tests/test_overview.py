@@ -436,7 +436,8 @@ def test_overview_and_weekly_report_in_english(app) -> None:
     )
     assert status == 200
     response = body["response"]
-    assert response["ov-title"]["children"] == "357 municipalities as of 20 January 2022"
+    title = "357 municipalities as of 20 January 2022 · COVID-19"  # names the disease
+    assert response["ov-title"]["children"] == title
     assert "Ranking method:" in str(response["ov-method"]["children"])
     assert "Data as of" in response["ov-source"]["children"]
     counties = response["ov-counties"]["data"]

@@ -234,7 +234,8 @@ def find_rows(table: Any) -> list[Any]:
 )
 def test_page_renders_for_kommuner_of_different_sizes(client, kommune, name, fylke) -> None:
     response = page(client, kommune, None)
-    assert response["testing-title"]["children"] == f"Testing – {name} ({kommune}), {fylke}"
+    title = f"Testing – {name} ({kommune}), {fylke} · covid-19"  # names the disease
+    assert response["testing-title"]["children"] == title
     assert response["testing-date"]["date"] == data_date().isoformat()  # defaults to data date
     assert response["testing-alert"]["children"] is None
     names = sorted(t["name"] for t in response["testing-positivity"]["figure"]["data"])

@@ -119,7 +119,13 @@ def respiratory_panel(
             if level not in indicator.levels:
                 continue
             frame = views.series(
-                indicator, scope=scope, level=level, code=codes[level], start=start, end=end
+                indicator,
+                scope=scope,
+                level=level,
+                code=codes[level],
+                start=start,
+                end=end,
+                disease=indicator.disease,
             )
             cells[level] = _cell(frame, indicator, date)
         rows.append(

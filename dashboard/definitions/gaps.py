@@ -81,3 +81,17 @@ def not_published_text(subject: str, availability: dict[str, Any]) -> str | None
 
 
 __all__ = ["MISSING", "NATIONAL_SHOWN", "SUBJECT_NAMES", "not_published_text"]
+
+
+def subject_lacking_text(subject: str, code: str) -> str:
+    """The sentence a page about ``subject`` shows for a disease that does not have it
+    (translated): which diseases it exists for (``data.codes.DISEASES``)."""
+    from data.codes import DISEASES
+
+    having = [_(d.name) for d in DISEASES.values() if d.has(subject)]
+    return _(
+        "Ingen {tema} for {sykdom}: finnes bare for {sykdommer}.",
+        tema=_(SUBJECT_NAMES.get(subject, subject)),
+        sykdom=_(DISEASES[code].name),
+        sykdommer=", ".join(having) if having else "–",
+    )

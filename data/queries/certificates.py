@@ -318,16 +318,14 @@ def certificate_rule_versions(
 
 
 def certificate_rules_in_force(
-    *, scope: Scope, kommunenummer: str, date: dt.date, disease: str = DEFAULT_DISEASE
+    *, scope: Scope, kommunenummer: str, date: dt.date, disease: str | None = None
 ) -> pd.DataFrame:
     """The certificate rule version(s) in force on ``date`` for a kommune (most local wins),
-    from the rules registry. Columns as :func:`data.rules.rules_in_force`."""
+    from the rules registry. Columns as :func:`data.rules.rules_in_force`. ``disease``: None
+    for the chosen one (:func:`data.db.chosen_disease`)."""
+    chosen = {} if disease is None else {"disease": disease}
     return rules_in_force(
-        scope=scope,
-        kommunenummer=kommunenummer,
-        date=date,
-        category="certificate",
-        disease=disease,
+        scope=scope, kommunenummer=kommunenummer, date=date, category="certificate", **chosen
     )
 
 

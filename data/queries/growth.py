@@ -324,14 +324,14 @@ def with_nowcast(
     scope: Scope,
     kommunenummer: str,
     date: dt.date,
-    disease: str = DEFAULT_DISEASE,
+    disease: str | None = None,
 ) -> pd.DataFrame:
     """``daily`` (a kommune's daily series with a ``date`` column) with the nowcast columns
     of its incomplete days (NaN elsewhere), as :func:`kommune_growth` gives them to the scope:
-    the band of :func:`dashboard.figures.core.nowcast_band`."""
-    frame = kommune_growth(scope=scope, kommunenummer=kommunenummer, date=date, disease=disease)[
-        "nowcast"
-    ]
+    the band of :func:`dashboard.figures.core.nowcast_band`. ``disease``: None for the chosen
+    one (:func:`data.db.chosen_disease`)."""
+    chosen = {} if disease is None else {"disease": disease}
+    frame = kommune_growth(scope=scope, kommunenummer=kommunenummer, date=date, **chosen)["nowcast"]
     if frame.empty or "date" not in daily:
         return daily
     keyed = daily.assign(date=pd.to_datetime(daily["date"]))
