@@ -83,6 +83,7 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
     else:
         common = area_rate(counties) if whole else None
     table = overview_metrics.overview_metrics(rows, common_rate=common)
+    prior_mean = float(table.attrs.get("prior_mean", np.nan))  # merges below drop attrs
     table["spark"] = table["kommunenummer"].map(overview_metrics.sparklines(weekly, WEEKS))
     signals = signal_queries.signals_on(scope=scope, date=date, series=None)
     per_kommune = signals.groupby("kommunenummer").size().rename("signals")
@@ -95,7 +96,7 @@ def build_overview(*, scope: Scope, date: dt.date, info: dict[str, Any]) -> Over
         kommuner=table,
         fylker=counties,
         weekly=weekly,
-        prior_mean=float(table.attrs.get("prior_mean", np.nan)),
+        prior_mean=prior_mean,
         national_rate=nation,
         incomplete_from=window["incomplete_from"],
     )

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.definitions import with_view
+from dashboard.definitions import case_basis_text, with_view
 from dashboard.i18n import N_, _
 from dashboard.metrics.core import TREND_CHANGE, TREND_MIN_CASES, Trend, trend
-from data import indicators, views
+from data import indicators, queries, views
 from data.codes import DISEASES
 from data.scope import Scope
 
@@ -103,6 +103,12 @@ def _label(indicator: indicators.Indicator) -> str:
     return _("{sykdom}: {indikator}", sykdom=name, indikator=label)
 
 
+def _text(indicator: indicators.Indicator, text: str, basis: str | None) -> str:
+    """A definition or source in the reader's language, reworded for the data's case date
+    basis where the indicator counts cases by test date."""
+    return case_basis_text(text, basis) if indicator.time_basis == "test" else _(text)
+
+
 def respiratory_panel(
     *, scope: Scope, kommunenummer: str, fylkesnummer: str, date: dt.date
 ) -> list[Row]:
@@ -110,6 +116,7 @@ def respiratory_panel(
     county and the country in the period ending on (or, weekly, the ISO week ending on or
     before) ``date``, with the trend against the period before."""
     rows = []
+    basis = queries.dataset_info(scope=scope)["case_date_basis"]
     codes = {"kommune": kommunenummer, "fylke": fylkesnummer, "nation": None}
     for indicator in with_view("brief"):
         end = views.period_end(indicator, date)
@@ -134,8 +141,9 @@ def respiratory_panel(
                 label=_label(indicator),
                 unit=_(indicator.unit) if indicator.unit else "",
                 decimals=indicator.decimals,
-                definition=_(indicator.definition),
-                source=_(indicator.source),
+                # a count by test date is by registration date where the data are (real data)
+                definition=_text(indicator, indicator.definition, basis),
+                source=_text(indicator, indicator.source, basis),
                 period_end=end,
                 weekly=indicator.period == "week",
                 cells=cells,
