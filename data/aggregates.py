@@ -80,109 +80,59 @@ def _cases(conn: Connection) -> None:
     )
 
 
+def _group_into(conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> None:
+    """Insert into ``table`` one row per distinct ``keys`` (aggregate column → event column)
+    with each of ``values`` (aggregate column → aggregate expression)."""
+    q = select(*keys.values(), *values.values()).group_by(*keys.values())
+    conn.execute(insert(table).from_select([*keys, *values], q))
+
+
+def _daily_keys(date: Any, *extra: Any) -> dict[str, Any]:
+    """The grouping of a daily aggregate: disease, kommune, the event's date column, age band
+    (when the event has one) and ``extra`` columns under their own names."""
+    event = date.class_
+    keys = {"disease": event.disease, "kommunenummer": event.kommunenummer, "date": date}
+    return keys | {column.key: column for column in extra}
+
+
 def _tests(conn: Connection) -> None:
-    days = func.julianday(TestEvent.result_date) - func.julianday(TestEvent.sample_date)
+    t = TestEvent
+    days = func.julianday(t.result_date) - func.julianday(t.sample_date)
     if conn.dialect.name == "postgresql":
-        days = TestEvent.result_date - TestEvent.sample_date
-    known = TestEvent.result_date.is_not(None)
-    q = select(
-        TestEvent.disease,
-        TestEvent.kommunenummer,
-        TestEvent.sample_date,
-        TestEvent.age_band,
-        TestEvent.test_type,
-        func.count(),
-        _int(TestEvent.positive),
-        func.coalesce(func.sum(case((known, days), else_=0)), 0),
-        _int(known),
-    ).group_by(
-        TestEvent.disease,
-        TestEvent.kommunenummer,
-        TestEvent.sample_date,
-        TestEvent.age_band,
-        TestEvent.test_type,
-    )
-    conn.execute(
-        insert(AggTestsDaily).from_select(
-            [
-                "disease",
-                "kommunenummer",
-                "date",
-                "age_band",
-                "test_type",
-                "tests",
-                "positive",
-                "result_days_sum",
-                "result_days_n",
-            ],
-            q,
-        )
-    )
+        days = t.result_date - t.sample_date
+    known = t.result_date.is_not(None)
+    values = {
+        "tests": func.count(),
+        "positive": _int(t.positive),
+        "result_days_sum": func.coalesce(func.sum(case((known, days), else_=0)), 0),
+        "result_days_n": _int(known),
+    }
+    _group_into(conn, AggTestsDaily, _daily_keys(t.sample_date, t.age_band, t.test_type), values)
 
 
 def _vaccination(conn: Connection) -> None:
-    q = select(
-        Vaccination.disease,
-        Vaccination.kommunenummer,
-        Vaccination.vaccination_date,
-        Vaccination.age_band,
-        Vaccination.dose_number,
-        func.count(),
-    ).group_by(
-        Vaccination.disease,
-        Vaccination.kommunenummer,
-        Vaccination.vaccination_date,
-        Vaccination.age_band,
-        Vaccination.dose_number,
-    )
-    conn.execute(
-        insert(AggVaccinationDaily).from_select(
-            ["disease", "kommunenummer", "date", "age_band", "dose_number", "doses"], q
-        )
-    )
+    v = Vaccination
+    keys = _daily_keys(v.vaccination_date, v.age_band, v.dose_number)
+    _group_into(conn, AggVaccinationDaily, keys, {"doses": func.count()})
 
 
 def _hospital(conn: Connection) -> None:
     h = HospitalAdmission
-    q = select(
-        h.disease, h.kommunenummer, h.admission_date, h.age_band, func.count(), _int(h.icu)
-    ).group_by(h.disease, h.kommunenummer, h.admission_date, h.age_band)
-    conn.execute(
-        insert(AggHospitalDaily).from_select(
-            ["disease", "kommunenummer", "date", "age_band", "admissions", "icu_admissions"], q
-        )
-    )
+    values = {"admissions": func.count(), "icu_admissions": _int(h.icu)}
+    _group_into(conn, AggHospitalDaily, _daily_keys(h.admission_date, h.age_band), values)
 
 
 def _arrivals(conn: Connection) -> None:
     a = Arrival
-    q = select(
-        a.disease,
-        a.kommunenummer,
-        a.arrival_date,
-        func.count(),
-        _int(a.has_fd_number.is_(False)),
-        _int(a.tested_at_border),
-        _int(and_(a.tested_at_border, a.test_positive.is_(True))),
-        _int(a.quarantine_required),
-        _int(a.follow_up_status == "completed"),
-    ).group_by(a.disease, a.kommunenummer, a.arrival_date)
-    conn.execute(
-        insert(AggArrivalsDaily).from_select(
-            [
-                "disease",
-                "kommunenummer",
-                "date",
-                "arrivals",
-                "without_fd_number",
-                "tested",
-                "positive",
-                "quarantine_required",
-                "follow_up_completed",
-            ],
-            q,
-        )
-    )
+    values = {
+        "arrivals": func.count(),
+        "without_fd_number": _int(a.has_fd_number.is_(False)),
+        "tested": _int(a.tested_at_border),
+        "positive": _int(and_(a.tested_at_border, a.test_positive.is_(True))),
+        "quarantine_required": _int(a.quarantine_required),
+        "follow_up_completed": _int(a.follow_up_status == "completed"),
+    }
+    _group_into(conn, AggArrivalsDaily, _daily_keys(a.arrival_date), values)
 
 
 STEPS = (

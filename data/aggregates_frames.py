@@ -27,6 +27,13 @@ def _group(frame: pd.DataFrame, keys: dict[str, str], sums: dict[str, np.ndarray
     return out.reset_index()
 
 
+def _daily_keys(date: str, *extra: str) -> dict[str, str]:
+    """The grouping of a daily aggregate: disease, kommune, the event's ``date`` column and the
+    ``extra`` columns under their own names (as :func:`data.aggregates._daily_keys`)."""
+    keys = {"disease": "disease", "kommunenummer": "kommunenummer", "date": date}
+    return keys | {column: column for column in extra}
+
+
 def _flag(series: pd.Series) -> np.ndarray:
     """1 where the flag is true, 0 where false or NULL."""
     return series.fillna(False).astype(bool).to_numpy().astype(np.int64)
@@ -63,13 +70,7 @@ def _tests(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     days = np.where(known, np.nan_to_num(days), 0).astype(np.int64)
     out = _group(
         t,
-        {
-            "disease": "disease",
-            "kommunenummer": "kommunenummer",
-            "date": "sample_date",
-            "age_band": "age_band",
-            "test_type": "test_type",
-        },
+        _daily_keys("sample_date", "age_band", "test_type"),
         {
             "positive": _flag(t["positive"]),
             "result_days_sum": days,
@@ -80,26 +81,13 @@ def _tests(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _vaccination(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    v = frames["vaccination"]
-    keys = {
-        "disease": "disease",
-        "kommunenummer": "kommunenummer",
-        "date": "vaccination_date",
-        "age_band": "age_band",
-        "dose_number": "dose_number",
-    }
-    return _group(v, keys, {}).rename(columns={"n": "doses"})
+    keys = _daily_keys("vaccination_date", "age_band", "dose_number")
+    return _group(frames["vaccination"], keys, {}).rename(columns={"n": "doses"})
 
 
 def _hospital(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     h = frames["hospital_admission"]
-    keys = {
-        "disease": "disease",
-        "kommunenummer": "kommunenummer",
-        "date": "admission_date",
-        "age_band": "age_band",
-    }
-    out = _group(h, keys, {"icu_admissions": _flag(h["icu"])})
+    out = _group(h, _daily_keys("admission_date", "age_band"), {"icu_admissions": _flag(h["icu"])})
     return out.rename(columns={"n": "admissions"})
 
 
@@ -119,8 +107,7 @@ def _arrivals(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         .to_numpy()
         .astype(np.int64),
     }
-    keys = {"disease": "disease", "kommunenummer": "kommunenummer", "date": "arrival_date"}
-    return _group(a, keys, sums).rename(columns={"n": "arrivals"})
+    return _group(a, _daily_keys("arrival_date"), sums).rename(columns={"n": "arrivals"})
 
 
 # aggregate table → (event table it needs, its computation)
