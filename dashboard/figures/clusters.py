@@ -92,6 +92,11 @@ def _links(edges: pd.DataFrame, *, colour: str, name: str) -> go.Figure:
     return fig
 
 
+def _add_points(fig: go.Figure, points: pd.DataFrame, **trace: Any) -> None:
+    """One marker trace of a network at the points' laid-out ``x``/``y``."""
+    fig.add_trace(go.Scatter(x=points["x"], y=points["y"], mode="markers", **trace))
+
+
 def transmission_network(
     nodes: pd.DataFrame,
     edges: pd.DataFrame,
@@ -110,22 +115,15 @@ def transmission_network(
     for setting, part in nodes.groupby("setting", sort=False):
         if setting == OUTSIDE:
             # an anonymous member elsewhere: the kommune, nothing about the person
-            fig.add_trace(
-                go.Scatter(
-                    x=part["x"],
-                    y=part["y"],
-                    mode="markers",
-                    name=_("Tilfelle i annen kommune"),
-                    marker=dict(
-                        size=9,
-                        symbol="circle-open",
-                        color=COLOURS["others"],
-                        line=dict(width=2),
-                    ),
-                    customdata=[[names.get(k, k)] for k in part["kommunenummer"]],
-                    hovertemplate=_("Tilfelle i annen kommune: %{customdata[0]}")
-                    + "<extra></extra>",
-                )
+            _add_points(
+                fig,
+                part,
+                name=_("Tilfelle i annen kommune"),
+                marker=dict(
+                    size=9, symbol="circle-open", color=COLOURS["others"], line=dict(width=2)
+                ),
+                customdata=[[names.get(k, k)] for k in part["kommunenummer"]],
+                hovertemplate=_("Tilfelle i annen kommune: %{customdata[0]}") + "<extra></extra>",
             )
             continue
         label = (
@@ -143,24 +141,21 @@ def transmission_network(
                 strict=True,
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=part["x"],
-                y=part["y"],
-                mode="markers",
-                name=label,
-                marker=dict(
-                    size=9,
-                    color=SETTING_COLOURS.get(str(setting), KOMMUNE_COLOUR),
-                    line=dict(width=0.5, color=COLOURS["background"]),
-                ),
-                customdata=custom,
-                hovertemplate=_(
-                    "Tilfelle %{customdata[0]}<br>Prøvedato %{customdata[1]}<br>"
-                    "Alder %{customdata[2]}<br>Smittet i: %{customdata[3]}<br>"
-                    "Smittet av %{customdata[4]}; har smittet %{customdata[5]}<extra></extra>"
-                ),
-            )
+        _add_points(
+            fig,
+            part,
+            name=label,
+            marker=dict(
+                size=9,
+                color=SETTING_COLOURS.get(str(setting), KOMMUNE_COLOUR),
+                line=dict(width=0.5, color=COLOURS["background"]),
+            ),
+            customdata=custom,
+            hovertemplate=_(
+                "Tilfelle %{customdata[0]}<br>Prøvedato %{customdata[1]}<br>"
+                "Alder %{customdata[2]}<br>Smittet i: %{customdata[3]}<br>"
+                "Smittet av %{customdata[4]}; har smittet %{customdata[5]}<extra></extra>"
+            ),
         )
     fig.update_yaxes(visible=False)
     fig.update_xaxes(title=_("Prøvedato"), tickformat="%d.%m.%y")
@@ -172,19 +167,15 @@ def collapsed_network(groups: pd.DataFrame, edges: pd.DataFrame, *, title: str) 
     """The aggregate view of a very large cluster: one bubble per test date and kommune."""
     fig = _links(edges, colour=COLOURS["withheld"], name=_("Smitteoverføringer"))
     size = groups["cases"].clip(lower=1) ** 0.5 * 4 + 4
-    fig.add_trace(
-        go.Scatter(
-            x=groups["x"],
-            y=groups["y"],
-            mode="markers",
-            name=_("Tilfeller per dag og kommune"),
-            marker=dict(size=size, color=KOMMUNE_COLOUR, opacity=0.7),
-            customdata=list(zip(groups["kommunenummer"], groups["cases"], strict=True)),
-            hovertemplate=_(
-                "Kommune %{customdata[0]}<br>%{x|%d.%m.%Y}: %{customdata[1]} tilfeller"
-                "<extra></extra>"
-            ),
-        )
+    _add_points(
+        fig,
+        groups,
+        name=_("Tilfeller per dag og kommune"),
+        marker=dict(size=size, color=KOMMUNE_COLOUR, opacity=0.7),
+        customdata=list(zip(groups["kommunenummer"], groups["cases"], strict=True)),
+        hovertemplate=_(
+            "Kommune %{customdata[0]}<br>%{x|%d.%m.%Y}: %{customdata[1]} tilfeller<extra></extra>"
+        ),
     )
     rows = groups.drop_duplicates("kommunenummer").sort_values("y")
     fig.update_yaxes(tickvals=rows["y"], ticktext=rows["kommunenummer"], title=_("Kommune"))
