@@ -9,7 +9,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import Row, text
 
 from dashboard import formatting
 from dashboard.briefing import Indicator, build_briefing, rule_changes, since_yesterday
@@ -33,28 +33,27 @@ OUTPUTS = [
 ]
 
 
+def _rows(query: str, **params: object) -> list[Row]:
+    """The rows of a raw SQL query on the demo store (the independent side of a check)."""
+    with db.engine().connect() as conn:
+        return list(conn.execute(text(query), params))
+
+
 def _raw_incidence_14d(kommunenummer: str, date: dt.date) -> float:
     """Independent computation: count raw case rows and divide by the raw population."""
-    with db.engine().connect() as conn:
-        cases = conn.execute(
-            text(
-                'SELECT COUNT(*) FROM "case" '
-                "WHERE disease = 'covid19' AND kommunenummer = :k "
-                "AND test_date BETWEEN :a AND :b"
-            ),
-            {
-                "k": kommunenummer,
-                "a": (date - dt.timedelta(days=13)).isoformat(),
-                "b": date.isoformat(),
-            },
-        ).scalar_one()
-        population = conn.execute(
-            text(
-                "SELECT SUM(population) FROM population WHERE kommunenummer = :k AND year = :y "
-                "AND structure = 2024"
-            ),
-            {"k": kommunenummer, "y": date.year},
-        ).scalar_one()
+    [(cases,)] = _rows(
+        "SELECT COUNT(*) FROM \"case\" WHERE disease = 'covid19' AND kommunenummer = :k "
+        "AND test_date BETWEEN :a AND :b",
+        k=kommunenummer,
+        a=(date - dt.timedelta(days=13)).isoformat(),
+        b=date.isoformat(),
+    )
+    [(population,)] = _rows(
+        "SELECT SUM(population) FROM population WHERE kommunenummer = :k AND year = :y "
+        "AND structure = 2024",
+        k=kommunenummer,
+        y=date.year,
+    )
     return cases * 100_000 / population
 
 
@@ -69,27 +68,17 @@ def test_incidence_equals_raw_computation(settings, kommunenummer) -> None:
 def test_positivity_and_admissions_equal_raw_events(settings, kommunenummer) -> None:
     """Independent computation from the event tables: test events and positive ones with a
     sample date in the 7 days, admissions with an admission date in them."""
-    window = {
-        "k": kommunenummer,
-        "a": (DAY - dt.timedelta(days=6)).isoformat(),
-        "b": DAY.isoformat(),
-    }
-    with db.engine().connect() as conn:
-        tests, positive = conn.execute(
-            text(
-                "SELECT COUNT(*), SUM(CASE WHEN positive THEN 1 ELSE 0 END) FROM test_event "
-                "WHERE disease = 'covid19' AND kommunenummer = :k AND sample_date BETWEEN :a AND :b"
-            ),
-            window,
-        ).one()
-        admissions = conn.execute(
-            text(
-                "SELECT COUNT(*) FROM hospital_admission WHERE "
-                "disease = 'covid19' AND kommunenummer = :k "
-                "AND admission_date BETWEEN :a AND :b"
-            ),
-            window,
-        ).scalar_one()
+    window = {"k": kommunenummer, "a": (DAY - dt.timedelta(days=6)).isoformat(), "b": str(DAY)}
+    [(tests, positive)] = _rows(
+        "SELECT COUNT(*), SUM(CASE WHEN positive THEN 1 ELSE 0 END) FROM test_event "
+        "WHERE disease = 'covid19' AND kommunenummer = :k AND sample_date BETWEEN :a AND :b",
+        **window,
+    )
+    [(admissions,)] = _rows(
+        "SELECT COUNT(*) FROM hospital_admission WHERE disease = 'covid19' AND kommunenummer = :k "
+        "AND admission_date BETWEEN :a AND :b",
+        **window,
+    )
     brief = build_briefing(scope=Scope.full(), kommunenummer=kommunenummer, date=DAY)
     assert tests > 0
     assert brief.indicators["positivity_7d"].value == pytest.approx(100 * positive / tests)
@@ -98,17 +87,17 @@ def test_positivity_and_admissions_equal_raw_events(settings, kommunenummer) -> 
 
 def test_small_numbers_withheld_for_crisis_team(settings) -> None:
     withheld = 0
-    with db.engine().connect() as conn:  # kommuner with 1–4 cases in the week before DAY
-        found = conn.execute(
-            text(
-                'SELECT kommunenummer FROM "case" '
-                "WHERE disease = 'covid19' AND test_date BETWEEN :a AND :b "
-                "GROUP BY kommunenummer HAVING COUNT(*) BETWEEN 1 AND 4 "
-                "ORDER BY kommunenummer LIMIT 4"
-            ),
-            {"a": DAY - dt.timedelta(days=6), "b": DAY},
-        ).scalars()
-        small = list(found)
+    small = [  # kommuner with 1–4 cases in the week before DAY
+        k
+        for (k,) in _rows(
+            'SELECT kommunenummer FROM "case" '
+            "WHERE disease = 'covid19' AND test_date BETWEEN :a AND :b "
+            "GROUP BY kommunenummer HAVING COUNT(*) BETWEEN 1 AND 4 "
+            "ORDER BY kommunenummer LIMIT 4",
+            a=DAY - dt.timedelta(days=6),
+            b=DAY,
+        )
+    ]
     assert small
     for kommune in small:
         scope = Scope(user_id="k", role="kriseledelse", kommuner=frozenset({kommune}))
@@ -169,8 +158,8 @@ def test_page_callback_renders(client, kommunenummer) -> None:
 
 def test_pdf_export_is_a_valid_one_page_pdf_and_audited(app) -> None:
     client = login(app.server.test_client(), "lege-oslo")
-    with db.engine().connect() as conn:
-        before = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action='export'")).scalar()
+    exports = "SELECT COUNT(*) FROM audit_log WHERE action='export'"
+    [(before,)] = _rows(exports)
     response = client.get(f"/morgenbrief/0301/pdf?dato={DAY}")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -190,9 +179,7 @@ def test_pdf_export_is_a_valid_one_page_pdf_and_audited(app) -> None:
             assert " ".join(sentence.split())[:40] in flat, sentence
     else:
         assert "Ingen regelendringer siden i går" in flat
-    with db.engine().connect() as conn:
-        after = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action='export'")).scalar()
-    assert after == before + 1
+    assert _rows(exports) == [(before + 1,)]
 
 
 def test_pdf_export_refused_without_export_right_or_scope(app) -> None:
@@ -205,25 +192,20 @@ def test_pdf_export_refused_without_export_right_or_scope(app) -> None:
 def test_signals_in_the_brief_equal_the_signal_table(settings) -> None:
     """Issue 6: the brief lists the kommune's signal of the last complete week with the
     method's observed, expected and threshold as stored."""
-    with db.engine().connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT s.kommunenummer, k.name, s.week_start, s.iso_week, s.observed, "
-                "s.expected, s.threshold FROM signal s JOIN kommune k ON "
-                "k.kommunenummer = s.kommunenummer AND k.structure = 2024 "
-                "WHERE s.alarm AND s.series = 'cases' AND s.disease = 'covid19' "
-                "ORDER BY s.observed DESC LIMIT 1"
-            )
-        ).one()
-        quiet = conn.execute(
-            text(
-                "SELECT kommunenummer, week_start FROM signal "
-                "WHERE NOT alarm AND "
-                "series = 'cases' AND disease = 'covid19' AND kommunenummer = :k "
-                "ORDER BY week_start LIMIT 1"
-            ),
-            {"k": row.kommunenummer},
-        ).one()
+    [row] = _rows(
+        "SELECT s.kommunenummer, k.name, s.week_start, s.iso_week, s.observed, "
+        "s.expected, s.threshold FROM signal s JOIN kommune k ON "
+        "k.kommunenummer = s.kommunenummer AND k.structure = 2024 "
+        "WHERE s.alarm AND s.series = 'cases' AND s.disease = 'covid19' "
+        "ORDER BY s.observed DESC LIMIT 1"
+    )
+    [quiet] = _rows(
+        "SELECT kommunenummer, week_start FROM signal "
+        "WHERE NOT alarm AND "
+        "series = 'cases' AND disease = 'covid19' AND kommunenummer = :k "
+        "ORDER BY week_start LIMIT 1",
+        k=row.kommunenummer,
+    )
     monday_after = dt.date.fromisoformat(str(row.week_start)[:10]) + dt.timedelta(days=7)
     brief = build_briefing(scope=Scope.full(), kommunenummer=row.kommunenummer, date=monday_after)
     own = [s for s in brief.signals if f"tilfeller i {row.name} uke" in s]
