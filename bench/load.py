@@ -191,17 +191,30 @@ def build_mix(session: requests.Session, base: str, data_date: dt.date) -> list[
     return page_bodies + map_bodies * repeat
 
 
-def _data_date(env: dict[str, str]) -> dt.date:
-    code = (
-        "from dashboard.settings import load_settings; from data import db, queries;"
-        "from data.scope import Scope; s = load_settings();"
-        "db.configure(database_url=s.database_url, tracing_database_url=s.tracing_database_url);"
-        "print(queries.dataset_info(scope=Scope.full())['data_date'])"
+def in_store(env: dict[str, str], code: str) -> str:
+    """The last line ``code`` prints, run in a fresh Python with the data layer configured from
+    the settings of ``env`` (``s`` is the settings, ``db`` the data layer)."""
+    setup = (
+        "from dashboard.settings import load_settings\nfrom data import db\ns = load_settings()\n"
+        "db.configure(database_url=s.database_url, tracing_database_url=s.tracing_database_url)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", setup + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    return dt.date.fromisoformat(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _data_date(env: dict[str, str]) -> dt.date:
+    code = (
+        "from data import queries\nfrom data.scope import Scope\n"
+        "print(queries.dataset_info(scope=Scope.full())['data_date'])\n"
+    )
+    return dt.date.fromisoformat(in_store(env, code))
 
 
 def main() -> None:

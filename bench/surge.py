@@ -20,8 +20,6 @@ import argparse
 import os
 import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,10 +30,10 @@ from typing import Any
 import requests
 
 from bench.load import (
-    ROOT,
     USER,
     _data_date,
     _free_port,
+    in_store,
     start_gunicorn,
     stop_gunicorn,
     workers_cpu_seconds,
@@ -56,15 +54,10 @@ def _brief_dependency(session: requests.Session, base: str) -> dict[str, Any]:
 def _bump_version(env: dict[str, str]) -> str:
     """What a fresh load does to every cache: a new data version (so no key of before)."""
     code = (
-        "from dashboard.settings import load_settings\nfrom data import db\n"
-        "from data.load import bump_data_version\ns = load_settings()\n"
-        "db.configure(database_url=s.database_url, tracing_database_url=s.tracing_database_url)\n"
+        "from data.load import bump_data_version\n"
         "with db.engine().begin() as conn:\n    print(bump_data_version(conn))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip().splitlines()[-1]
+    return in_store(env, code)
 
 
 def _pass(base: str, cookies: Any, bodies: list[dict[str, Any]], clients: int, master: int) -> dict:
