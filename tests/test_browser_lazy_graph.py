@@ -56,12 +56,19 @@ def _static_then_interactive(driver, selector: str, min_marks: int) -> None:  # 
     assert len(driver.find_elements(By.CSS_SELECTOR, f"{selector} details.chart-data")) == 1
 
 
-def test_charts_are_pictures_first_then_interactive(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
+def _open_uncached(dash_duo, app, user: str, path: str):  # type: ignore[no-untyped-def]
+    """The page as ``user`` sees it on a first visit: nothing from the browser's cache, so
+    every download (plotly.js, the geometry) is seen."""
     driver = dash_duo.driver
     start_server(dash_duo, app)
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-    browser_login(dash_duo, "lege-oslo", "/morgenbrief/0301?dato=2022-01-15")
+    browser_login(dash_duo, user, path)
+    return driver
+
+
+def test_charts_are_pictures_first_then_interactive(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
+    driver = _open_uncached(dash_duo, app, "lege-oslo", "/morgenbrief/0301?dato=2022-01-15")
     dash_duo.wait_for_contains_text("#brief-title", "Morgenbrief Oslo", timeout=30)
     # the daily cases: a bar per day and the 7-day mean
     _static_then_interactive(driver, "#brief-daily", 20)
@@ -69,11 +76,7 @@ def test_charts_are_pictures_first_then_interactive(dash_duo, app) -> None:  # t
 
 
 def test_the_map_is_a_picture_first_and_its_geometry_comes_once(dash_duo, app) -> None:  # type: ignore[no-untyped-def]
-    driver = dash_duo.driver
-    start_server(dash_duo, app)
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-    browser_login(dash_duo, "ks-analytiker", "/?dato=2022-01-15")
+    driver = _open_uncached(dash_duo, app, "ks-analytiker", "/?dato=2022-01-15")
     # every kommune drawn in the picture
     _static_then_interactive(driver, "#map", 356)
     polygons = "#map g.choroplethlayer path.choroplethlocation"
