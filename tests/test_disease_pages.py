@@ -8,6 +8,7 @@ The store: the session's tiny demo, with influenza, RSV and the new pathogen bes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -44,14 +45,18 @@ def _day(flu_app: Any) -> dt.date:
     return _data_date(flu_app) - dt.timedelta(days=10)  # complete test dates
 
 
+def _tabs_and_counts(flu_app: Any, day: dt.date) -> Iterator[tuple[str, Any, dict[str, int]]]:
+    """Per disease: a tab on it and the raw 7-day case count of each kommune up to ``day``."""
+    for disease in ("covid19", FLU):
+        yield disease, _tab(flu_app, disease), cases_7d(flu_app, disease, day)
+
+
 def test_map_and_kommune_page_show_the_chosen_disease(flu_app: Any) -> None:
     from tests.test_consistency import _kommune_cards, _map
 
     day = _day(flu_app)
     shown = {}
-    for disease in ("covid19", FLU):
-        client = _tab(flu_app, disease)
-        counted = cases_7d(flu_app, disease, day)
+    for disease, client, counted in _tabs_and_counts(flu_app, day):
         assert sum(counted.values()) > 10  # both diseases have cases in the window
         on_map = _map(client, "cases_7d", day)
         # every kommune's number on the map is its raw count of this disease (the map draws
@@ -111,9 +116,7 @@ def test_kommuneoversikt_and_its_export_show_the_chosen_disease(flu_app: Any) ->
 
     day = _day(flu_app)
     exports = {}
-    for disease in ("covid19", FLU):
-        client = _tab(flu_app, disease)
-        counted = cases_7d(flu_app, disease, day)
+    for disease, client, counted in _tabs_and_counts(flu_app, day):
         status, body, _size = call(
             client, outputs=OVERVIEW_OUTPUTS, inputs=[("ov-date", "date", day.isoformat())]
         )

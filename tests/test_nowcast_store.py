@@ -38,14 +38,18 @@ def test_delay_distribution_is_the_raw_cases(app) -> None:
         assert got.pmf[int(days)] == pytest.approx(share)
 
 
-def _busiest_kommune() -> str:
-    end = data_date()
-    frame = sql(
+def _kommune_case_counts(end: dt.date, then: str) -> pd.DataFrame:
+    """Kommuner with their covid-19 cases (``n``) in the nowcast window to ``end``, grouped and
+    then filtered and ordered by the SQL of ``then``."""
+    return sql(
         'select kommunenummer, count(*) as n from "case" where test_date > :since '
-        "and disease = 'covid19' "
-        "group by kommunenummer order by n desc limit 1",
+        "and disease = 'covid19' group by kommunenummer " + then,
         since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
     )
+
+
+def _busiest_kommune() -> str:
+    frame = _kommune_case_counts(data_date(), "order by n desc limit 1")
     return str(frame["kommunenummer"].iloc[0])
 
 
@@ -79,12 +83,7 @@ def test_a_role_gets_growth_from_what_it_sees(app) -> None:
     differs from the true one): its cases are the analyst's, its rate lies between the fit of
     the analyst's series and the prior, and days the analyst receives as 0–4 get no nowcast."""
     end = data_date()
-    small = sql(
-        'select kommunenummer, count(*) as n from "case" where test_date > :since '
-        "and disease = 'covid19' "
-        "group by kommunenummer having n between 40 and 200 order by n limit 1",
-        since=(end - dt.timedelta(days=nc.WINDOW)).isoformat(),
-    )
+    small = _kommune_case_counts(end, "having n between 40 and 200 order by n limit 1")
     kommune = str(small["kommunenummer"].iloc[0]) if len(small) else _busiest_kommune()
     result = growth.kommune_growth(scope=ANALYST, kommunenummer=kommune, date=end)
     seen = cases_daily(
