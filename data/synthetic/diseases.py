@@ -42,7 +42,7 @@ from data.synthetic._common import (
 from data.synthetic.cases import Cases
 from data.synthetic.clusters import Clusters
 from data.synthetic.geography import Geography
-from data.synthetic.hospital import Admissions
+from data.synthetic.hospital import Admissions, admissions_of
 from data.synthetic.population import Population
 from data.synthetic.testing import TestEvents, _labs, _result_delay
 
@@ -435,14 +435,7 @@ def admissions_for(
     admission = cases.test_day[rows].astype(np.int64) + rng.choice(
         4, size=len(rows), p=[0.45, 0.3, 0.15, 0.1]
     )
-    inside = admission < N_DAYS
-    rows, admission = rows[inside], admission[inside]
-    icu = rng.random(len(rows)) < icu_share
-    stay = 1 + np.round(rng.gamma(2.0, np.where(icu, 6.0, 2.5))).astype(np.int64)
-    discharge = admission + stay
-    discharge = np.where(discharge > N_DAYS - 1, -1, discharge)
-    order = np.lexsort((cases.kommune[rows], admission))
-    return Admissions(rows[order], admission[order], discharge[order], icu[order])
+    return admissions_of(cases, rows, admission, np.full(len(cases), icu_share), (6.0, 2.5), rng)
 
 
 def build_seasonal(

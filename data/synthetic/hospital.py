@@ -47,10 +47,25 @@ def build_admissions(
     rows = np.flatnonzero(admitted)
     lag = rng.choice(9, size=len(rows), p=[0.06, 0.12, 0.14, 0.15, 0.14, 0.12, 0.1, 0.09, 0.08])
     admission = cases.test_day[rows].astype(np.int64) + lag
+    return admissions_of(cases, rows, admission, ICU_SHARE[cases.age] * 0.8, (8.0, 3.5), rng)
+
+
+def admissions_of(
+    cases: Cases,
+    rows: np.ndarray,
+    admission: np.ndarray,
+    icu_share: np.ndarray,
+    stay_scale: tuple[float, float],
+    rng: np.random.Generator,
+) -> Admissions:
+    """The admissions of the cases at ``rows`` on the days ``admission`` (those within the
+    period): each to intensive care with its case's ``icu_share``, staying a gamma-distributed
+    number of days (scale ``stay_scale`` in intensive care, elsewhere); ordered by day and
+    kommune."""
     inside = admission < N_DAYS
     rows, admission = rows[inside], admission[inside]
-    icu = rng.random(len(rows)) < ICU_SHARE[cases.age[rows]] * 0.8
-    stay = 1 + np.round(rng.gamma(2.0, np.where(icu, 8.0, 3.5))).astype(np.int64)
+    icu = rng.random(len(rows)) < icu_share[rows]
+    stay = 1 + np.round(rng.gamma(2.0, np.where(icu, *stay_scale))).astype(np.int64)
     discharge = admission + stay
     discharge = np.where(discharge > N_DAYS - 1, -1, discharge)
     order = np.lexsort((cases.kommune[rows], admission))
