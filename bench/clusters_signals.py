@@ -63,7 +63,14 @@ def _signaler(
     def request() -> None:
         day = date.isoformat()
         page_response(
-            client, "signaler", SIGNALER_OUTPUTS, kommuner, day, fylke=fylke, series="cases"
+            client,
+            "signaler",
+            SIGNALER_OUTPUTS,
+            kommuner,
+            day,
+            fylke=fylke,
+            series="cases",
+            **{"every-disease": []},
         )
 
     return request

@@ -11,7 +11,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 
 from callbacks import krisemote_wall as wall
 from callbacks.common import as_of, compare_line, fylke_label, nation_label
-from dashboard import figures, formatting, metrics
+from dashboard import disease, figures, formatting, metrics
 from dashboard.auth import current_scope
 from dashboard.briefing import Indicator, indicators_on
 from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
@@ -282,7 +282,7 @@ def render(kommunenummer: str | None, _refresh: int | None, requested: Any) -> t
         kilde=_(DEMO_SOURCE) if info["is_demo"] else info["source"] or _("importerte data"),
     )
     return (
-        _("Krisemøte – {kommune}", kommune=name),
+        disease.titled(_("Krisemøte – {kommune}", kommune=name)),
         asof,
         panels,
         frozen,

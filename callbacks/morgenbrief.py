@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, html, no_update
 
 from callbacks import growth
 from callbacks.common import as_of, compare_line, register_kommune_page, series_basis_note
-from dashboard import formatting
+from dashboard import disease, formatting
 from dashboard.auth import current_scope
 from dashboard.briefing import (
     RULE_UPCOMING_DAYS,
@@ -317,7 +317,9 @@ def update_briefing(kommunenummer: str | None, requested_date: str | None) -> tu
     brief, incidence, daily = briefing_view(
         scope=current_scope(), kommunenummer=kommunenummer, date=date
     )
-    title = _("Morgenbrief {kommune} – {dato}", kommune=brief.name, dato=formatting.date_long(date))
+    title = disease.titled(
+        _("Morgenbrief {kommune} – {dato}", kommune=brief.name, dato=formatting.date_long(date))
+    )
     source = _(
         "Data per {dato}. Kilde: {kilde}. {vern}",
         vern=published_note(),

@@ -19,6 +19,8 @@ from dashboard.i18n import _, ngettext
 from data import queries
 from data.queries import signals as signal_queries
 
+EVERY_DISEASE = "alle"  # the Signaler page's «Alle sykdommer» switch
+
 
 def week_label(monday: pd.Timestamp | dt.date) -> str:
     day = pd.Timestamp(monday).date()
@@ -45,6 +47,7 @@ def signal_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "expected": formatting.number(float(r.expected), 1),
             "threshold": formatting.number(float(r.threshold), 0),
             "since": week_label(r.since_week_start) if pd.notna(r.since_week_start) else "–",
+            "disease": disease.name(getattr(r, "disease", None) or disease.chosen().code),
         }
         for r in frame.itertuples()
     ]
@@ -61,22 +64,30 @@ def update_signaler(
     requested_date: str | None,
     fylke: str | None,
     series: str | None,
+    every: list[str] | None = None,
 ) -> tuple:
     scope = current_scope()
     date, info = as_of(requested_date)
     date_out = date.isoformat() if date.isoformat() != requested_date else no_update
     series = series if series in SERIES_LABELS else "cases"
     chosen = _kommuner(kommuner)
-    frame = signal_queries.signals_on(
-        scope=scope, date=date, kommuner=chosen, fylke=fylke or None, series=series
-    )
+    every_disease = EVERY_DISEASE in (every or [])
+    read = signal_queries.signals_every_disease if every_disease else signal_queries.signals_on
+    frame = read(scope=scope, date=date, kommuner=chosen, fylke=fylke or None, series=series)
+    # whose disease the list is of (the header's choice, unless every disease is asked for)
+    sykdom = _("alle sykdommer") if every_disease else disease.name()
     week = signal_queries.signal_week(date)
     history_kommune = chosen[0] if chosen else None
     if history_kommune is None and len(frame):
         history_kommune = str(frame["kommunenummer"].iloc[0])
     if history_kommune:
+        of = frame[frame["kommunenummer"] == history_kommune] if every_disease else frame[:0]
         history = signal_queries.signals_for_kommune(
-            scope=scope, kommunenummer=history_kommune, date=date, series=series
+            scope=scope,
+            kommunenummer=history_kommune,
+            date=date,
+            series=series,
+            disease=str(of["disease"].iloc[0]) if len(of) else disease.chosen().code,
         )
         name = history["name"].iloc[0] if len(history) else history_kommune
         figure = cluster_figures.signal_history(
@@ -104,14 +115,14 @@ def update_signaler(
                     _(
                         "{serie} ({sykdom}), {uke}, i kommunene du har tilgang til (filtrert)",
                         serie=_(SERIES_LABELS[series]).lower(),
-                        sykdom=disease.name(),
+                        sykdom=sykdom,
                         uke=week_label(pd.Timestamp(week)),
                     )
                     if chosen or fylke
                     else _(
                         "{serie} ({sykdom}), {uke}, i kommunene du har tilgang til",
                         serie=_(SERIES_LABELS[series]).lower(),
-                        sykdom=disease.name(),
+                        sykdom=sykdom,
                         uke=week_label(pd.Timestamp(week)),
                     )
                 ),
@@ -171,6 +182,7 @@ def register(app: Dash) -> None:
         Input("signaler-date", "date"),
         Input("signaler-fylke", "value"),
         Input("signaler-series", "value"),
+        Input("signaler-every-disease", "value"),
     )(update_signaler)
     app.clientside_callback(
         URL_SYNC,

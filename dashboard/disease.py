@@ -54,6 +54,15 @@ def query(code: str | None = None) -> str:
     return "" if code == DEFAULT_DISEASE else f"?{PAGE_PARAM}={code}"
 
 
+def titled(title: str) -> str:
+    """A title of a page, report or file about the chosen disease: unchanged for the default
+    disease (the titles it always had), else naming it («Morgenbrief Oslo – 7. desember 2026 ·
+    influensa»). The same words as ``callbacks.common.with_disease``."""
+    if db.chosen_disease() == DEFAULT_DISEASE:
+        return title
+    return _("{tittel} · {sykdom}", tittel=title, sykdom=name())
+
+
 def file_part() -> str:
     """What a downloaded file's name says of the disease: ``-influensa``; empty for the
     default disease (the names files always had)."""

@@ -10,6 +10,7 @@ import time
 from dash import Dash
 from flask import Response, abort, request
 
+from dashboard import disease
 from dashboard.auth import current_scope
 from dashboard.briefing import briefing_view
 from dashboard.overview_exports import REPORT_EXPORT, may_export, refuse_export
@@ -58,7 +59,7 @@ def init_exports(app: Dash) -> None:
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )
-        filename = f"morgenbrief-{kommunenummer}-{date.isoformat()}.pdf"
+        filename = f"morgenbrief-{kommunenummer}{disease.file_part()}-{date.isoformat()}.pdf"
         return Response(
             pdf,
             mimetype="application/pdf",

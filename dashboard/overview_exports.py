@@ -150,4 +150,6 @@ def init_overview_exports(app: Dash) -> None:
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )
-        return _file(payload, fmt, f"ukerapport-{kommunenummer}-{report.week}.{fmt}")
+        return _file(
+            payload, fmt, f"ukerapport-{kommunenummer}{disease.file_part()}-{report.week}.{fmt}"
+        )

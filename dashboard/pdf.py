@@ -37,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dashboard import formatting
+from dashboard import disease, formatting
 from dashboard.briefing import Briefing
 from dashboard.definitions import DEMO_SOURCE, published_note, trend_label
 from dashboard.figures.print_axes import localise_date_axes
@@ -393,7 +393,9 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     buffer = io.BytesIO()
     doc, width = a4_document(
         buffer,
-        title=_("Morgenbrief {kommune} {dato}", kommune=brief.name, dato=brief.date.isoformat()),
+        title=disease.titled(
+            _("Morgenbrief {kommune} {dato}", kommune=brief.name, dato=brief.date.isoformat())
+        ),
         side_mm=13,
         top_mm=11,
     )
@@ -401,11 +403,13 @@ def briefing_pdf(brief: Briefing, *, incidence_figure: Any) -> bytes:
     demo = " " + _("DEMODATA – syntetiske tall, ikke ekte personer.") if info["is_demo"] else ""
     story: list[Any] = [
         para(
-            _(
-                "Morgenbrief – {kommune} ({nummer}), {fylke}",
-                kommune=brief.name,
-                nummer=brief.kommunenummer,
-                fylke=brief.fylkesnavn,
+            disease.titled(
+                _(
+                    "Morgenbrief – {kommune} ({nummer}), {fylke}",
+                    kommune=brief.name,
+                    nummer=brief.kommunenummer,
+                    fylke=brief.fylkesnavn,
+                )
             ),
             s["title"],
         ),

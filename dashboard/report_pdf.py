@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from dashboard import formatting, i18n
+from dashboard import disease, formatting, i18n
 from dashboard.definitions import DEMO_SOURCE, published_note
 from dashboard.i18n import N_, _
 from dashboard.pdf import a4_document, definitions_text, para, styles, table
@@ -125,7 +125,7 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     buffer = io.BytesIO()
     doc, width = a4_document(
         buffer,
-        title=_("Ukerapport {kommune} {uke}", kommune=report.name, uke=report.week),
+        title=disease.titled(_("Ukerapport {kommune} {uke}", kommune=report.name, uke=report.week)),
         side_mm=14,
         top_mm=12,
     )
@@ -138,13 +138,15 @@ def _report_pdf(report: WeeklyReport) -> bytes:
     year, week = parse_week(report.week)
     story: list[Any] = [
         para(
-            _(
-                "Ukerapport uke {uke} {aar} – {kommune} ({nummer}), {fylke}",
-                uke=week,
-                aar=year,
-                kommune=report.name,
-                nummer=report.kommunenummer,
-                fylke=report.fylkesnavn,
+            disease.titled(
+                _(
+                    "Ukerapport uke {uke} {aar} – {kommune} ({nummer}), {fylke}",
+                    uke=week,
+                    aar=year,
+                    kommune=report.name,
+                    nummer=report.kommunenummer,
+                    fylke=report.fylkesnavn,
+                )
             ),
             s["title"],
         ),
@@ -242,7 +244,7 @@ def write_report(
 ) -> list[Path]:
     """PDF (in ``language``), CSV and JSON (the documented machine layout) of one report."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"ukerapport-{report.kommunenummer}-{report.week}"
+    stem = f"ukerapport-{report.kommunenummer}{disease.file_part()}-{report.week}"
     paths = []
     for suffix, payload in (
         ("pdf", report_pdf(report, language)),

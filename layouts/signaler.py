@@ -24,6 +24,7 @@ PAGE = page_entry("/signaler", N_("Signaler"), 8, "smitte")
 TABLE_COLUMNS = (
     ("kommune", N_("Kommune")),
     ("fylke", N_("Fylke")),
+    ("disease", N_("Sykdom")),
     ("series", N_("Serie")),
     ("week", N_("Uke")),
     ("observed", N_("Observert")),
@@ -83,11 +84,20 @@ def layout(
                 md=2,
             ),
             dbc.Col(
+                dbc.Checklist(
+                    id="signaler-every-disease",
+                    options=[{"label": _("Alle sykdommer"), "value": "alle"}],
+                    value=[],
+                    switch=True,
+                ),
+                md="auto",
+            ),
+            dbc.Col(
                 [
                     dbc.Label(_("Dato (til og med)"), html_for="signaler-date", className="small"),
                     html.Div(date_picker("signaler-date", first_date(dato))),
                 ],
-                md=3,
+                md=2,
             ),
         ],
         className="g-3 mb-3 align-items-end",

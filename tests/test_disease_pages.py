@@ -93,6 +93,7 @@ def test_signaler_lists_the_chosen_disease(flu_app: Any) -> None:
                 ("signaler-date", "date", day.isoformat()),
                 ("signaler-fylke", "value", None),
                 ("signaler-series", "value", "cases"),
+                ("signaler-every-disease", "value", []),
             ],
         )
         assert status == 200

@@ -51,6 +51,7 @@ def test_signaler_in_english(app, busy_week) -> None:  # noqa: F811
             ("signaler-date", "date", busy_week.isoformat()),
             ("signaler-fylke", "value", None),
             ("signaler-series", "value", "cases"),
+            ("signaler-every-disease", "value", []),
         ],
     )
     assert status == 200, body

@@ -159,6 +159,7 @@ def page(client: Any, **inputs: Any) -> dict[str, Any]:
             ("signaler-date", "date", inputs.get("date")),
             ("signaler-fylke", "value", inputs.get("fylke")),
             ("signaler-series", "value", inputs.get("series", "cases")),
+            ("signaler-every-disease", "value", []),
         ],
     )
     assert status == 200, body
@@ -219,6 +220,7 @@ def test_signal_list_is_scoped(app, busy_week) -> None:
             ("signaler-date", "date", busy_week.isoformat()),
             ("signaler-fylke", "value", None),
             ("signaler-series", "value", "cases"),
+            ("signaler-every-disease", "value", []),
         ],
     )
     assert not body.get("response") and "Ingen tilgang" in str(body)

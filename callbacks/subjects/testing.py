@@ -36,6 +36,7 @@ from dashboard.figures import testing as testing_figures
 from dashboard.figures.testing import Measure
 from dashboard.i18n import N_, _
 from dashboard.metrics import testing as testing_metrics
+from data.queries import national as national_queries
 from data.queries import testing as testing_queries
 from layouts.common import card_col
 from layouts.subject_page import Row, Slot
@@ -101,6 +102,15 @@ READS = AreaSeries(
 )
 
 
+def _with_sentinel(view: View, fig: Any) -> Any:
+    """The positivity figure with Norway's ERVISS sentinel positivity for the chosen disease
+    beside it (where the store holds it), over the figure's period."""
+    weekly = national_queries.sentinel_positivity(
+        start=view.context.info["period_start"], end=view.context.date
+    )
+    return testing_figures.with_sentinel(fig, weekly, source=national_queries.SOURCE_LABEL)
+
+
 def render(view: View) -> dict[str, Any]:
     areas = read_areas(view, READS)
     return {
@@ -108,9 +118,12 @@ def render(view: View) -> dict[str, Any]:
         "daily": testing_figures.tests_per_day_figure(
             areas.series[0], title=_("Testhendelser per dag – {kommune}", kommune=view.context.name)
         ),
-        "positivity": areas.lines(
-            Measure("positivity_7d", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
-            _("Positivandel, 7 dager"),
+        "positivity": _with_sentinel(
+            view,
+            areas.lines(
+                Measure("positivity_7d", _("Positivandel"), scale=100, decimals=1, suffix=" %"),
+                _("Positivandel, 7 dager"),
+            ),
         ),
         "age": areas.by_age(
             [
@@ -147,8 +160,11 @@ def national(view: View) -> dict[str, Any]:
         "daily": national_figure(
             tests, _("Testhendelser per dag – hele landet"), _("Testhendelser"), _("Testhendelser")
         ),
-        "positivity": national_figure(
-            share, _("Positivandel – hele landet"), _("Positivandel per dag (%)"), _("Prosent")
+        "positivity": _with_sentinel(
+            view,
+            national_figure(
+                share, _("Positivandel – hele landet"), _("Positivandel per dag (%)"), _("Prosent")
+            ),
         ),
         "age": figures.message_figure(
             _("Testhendelser etter alder er ikke publisert per kommune.")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import formatting
 from dashboard.figures.core import (
     FYLKE_COLOUR,
     KOMMUNE_COLOUR,
@@ -342,3 +343,62 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> dict[str, Any]:
         yaxis_title=_("Testhendelser"),
         barmode="stack",
     )
+
+
+SENTINEL_COLOUR = "#6b4c9a"
+MAX_WEEKS_LISTED = 8  # of the weeks ERVISS did not report, named under the figure
+
+
+def with_sentinel(fig: Any, weekly: pd.DataFrame, *, source: str) -> Any:
+    """``fig`` (a positivity figure in %, plain JSON or a go.Figure) with Norway's weekly
+    sentinel positivity from ERVISS as a national line (``weekly``: date, positivity; NaN =
+    not reported, drawn as a gap and named «ikke rapportert» under the figure). Unchanged
+    when there is no such series for the period."""
+    if weekly.empty:
+        return fig
+    name = _("Norge, ERVISS sentinel (uke)")
+    values = weekly["positivity"].astype("float64")
+    missing = values.isna().to_numpy()
+    trace = dict(
+        type="scatter",
+        x=[d.date().isoformat() for d in weekly["date"]],
+        y=[None if pd.isna(v) else round(float(v), 1) for v in values],
+        text=[
+            _("ikke rapportert") if pd.isna(v) else f"{formatting.number(float(v), 1)} %"
+            for v in values
+        ],
+        name=name,
+        mode="lines+markers",
+        connectgaps=False,
+        line=dict(color=SENTINEL_COLOUR, width=1.5, dash="dot"),
+        marker=dict(size=4),
+        hovertemplate=f"{name}: %{{text}}<extra></extra>",
+    )
+    weeks = [f"{d.isocalendar()[1]}" for d in weekly["date"][missing]]
+    note = _("Landet: ERVISS sentinelpositivitet per uke. Kilde: {kilde}.", kilde=source)
+    if weeks:
+        listed = ", ".join(weeks[:MAX_WEEKS_LISTED]) + (
+            " …" if len(weeks) > MAX_WEEKS_LISTED else ""
+        )
+        note = f"{note} " + _("Uke {uker}: ikke rapportert.", uker=listed)
+    annotation = dict(
+        text=note,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.22,
+        showarrow=False,
+        xanchor="left",
+        font=dict(size=10),
+        name="sentinel-note",
+    )
+    if isinstance(fig, go.Figure):
+        fig.add_trace(go.Scatter(**{k: v for k, v in trace.items() if k != "type"}))
+        fig.add_annotation(**annotation)
+        fig.update_layout(margin=dict(b=90))
+        return fig
+    fig["data"].append(trace)
+    layout = fig["layout"]
+    layout["annotations"] = [*layout.get("annotations", []), annotation]
+    layout["margin"] = {**layout.get("margin", {}), "b": 90}
+    return fig

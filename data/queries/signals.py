@@ -14,7 +14,7 @@ from sqlalchemy import and_, select
 
 from data import db, disclosure, published
 from data.cache import cached
-from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE
+from data.codes import CURRENT_STRUCTURE, DEFAULT_DISEASE, DISEASES
 from data.protection import protect
 from data.queries.frames import read_frame
 from data.schema import AggKeyFigures, Fylke, Kommune, Signal
@@ -168,6 +168,31 @@ def signals_on(
     ].clip(lower=1)
     order = excess.sort_values(ascending=False).index
     return frame.loc[order].reset_index(drop=True)
+
+
+def signals_every_disease(
+    *,
+    scope: Scope,
+    date: dt.date,
+    kommuner: list[str] | None = None,
+    fylke: str | None = None,
+    series: str | None = "cases",
+) -> pd.DataFrame:
+    """:func:`signals_on` of every disease (each read and published as its own disease),
+    with a ``disease`` column, sorted the same way: by how far the observed count is above
+    the threshold, relative to the expected."""
+    frames = []
+    for code in DISEASES:
+        frame = signals_on(
+            scope=scope, date=date, kommuner=kommuner, fylke=fylke, series=series, disease=code
+        )
+        frames.append(frame.assign(disease=code))
+    out = pd.concat(frames, ignore_index=True)
+    excess = (out["observed"].fillna(out["threshold"]) - out["expected"]) / out["expected"].clip(
+        lower=1
+    )
+    order = excess.sort_values(ascending=False, kind="stable").index
+    return out.loc[order].reset_index(drop=True)
 
 
 @cached()
