@@ -121,6 +121,18 @@ def disease_of(indicator: Indicator, disease: str | None = None) -> str:
     return db.chosen_disease()
 
 
+def _counts_read(indicator: Indicator) -> tuple[str, ...] | None:
+    """The published counts a key-figure series of ``indicator`` needs (numerator,
+    denominator, trend counts): a narrower read than every count; None (all) when one of
+    them is not a stored count."""
+    from data.queries.key_figures import SERIES_COUNTS
+
+    wanted = {indicator.numerator, *indicator.trend_counts}
+    if indicator.denominator and indicator.denominator not in ("population", "population_65"):
+        wanted.add(indicator.denominator)
+    return tuple(sorted(wanted)) if wanted <= set(SERIES_COUNTS) else None
+
+
 def series(
     indicator: Indicator,
     *,
@@ -143,7 +155,12 @@ def series(
 
         area = _area(level, code)
         frame = published_series(
-            scope=scope, area=area, start=start, end=end, disease=disease_of(indicator, disease)
+            scope=scope,
+            area=area,
+            start=start,
+            end=end,
+            disease=disease_of(indicator, disease),
+            counts=_counts_read(indicator),
         )
     frame = frame.copy()
     frame["value"], frame["hidden"] = value_of(indicator, frame)

@@ -216,18 +216,18 @@ def published_series(
     start: dt.date,
     end: dt.date,
     disease: str = DEFAULT_DISEASE,
+    counts: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Every published count (:data:`data.published.STORED`) of one area on each day in
-    [start, end], as the scope's policy publishes it: date, the counts, population and
-    ``<count>_suppressed``. ``area`` is a kommunenummer (refused outside the scope), ``F`` +
-    fylkesnummer or ``NO`` (aggregates, readable by every role, protected as aggregates). The
-    same cells as every page reads: the API's series."""
+    """Every published count (:data:`data.published.STORED`; only ``counts`` where named) of
+    one area on each day in [start, end], as the scope's policy publishes it: date, the
+    counts, population and ``<count>_suppressed``. ``area`` is a kommunenummer (refused
+    outside the scope), ``F`` + fylkesnummer or ``NO`` (aggregates, readable by every role,
+    protected as aggregates). The same cells as every page reads: the API's series."""
     kommune = _series_kommune(scope, area)
-    names = (*SERIES_COUNTS, *(published.pub(c) for c in SERIES_COUNTS), "population")
+    wanted = [c for c in SERIES_COUNTS if counts is None or c in counts]
+    names = (*wanted, *(published.pub(c) for c in wanted), "population")
     rows = area_rows(areas=(area,), start=start, end=end, disease=disease, columns=names)
-    out = published.apply(
-        rows, scope=scope, counts=list(SERIES_COUNTS), kommune_column=None, area_code=kommune
-    )
+    out = published.apply(rows, scope=scope, counts=wanted, kommune_column=None, area_code=kommune)
     return out.drop(columns="area")
 
 
