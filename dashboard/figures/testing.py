@@ -345,7 +345,7 @@ def tests_per_day_figure(series: pd.DataFrame, *, title: str) -> dict[str, Any]:
     )
 
 
-SENTINEL_COLOUR = "#6b4c9a"
+SENTINEL_COLOUR = COLOURS["land"]  # the country's series, dotted
 MAX_WEEKS_LISTED = 8  # of the weeks ERVISS did not report, named under the figure
 
 
