@@ -169,6 +169,23 @@ REGISTRATION_WORDINGS = (
         "dager som ikke er ferdig registrert), der små kommuner trekkes mot fylket og "
         "nabokommunene (empirisk Bayes). Vises ikke under 10 tilfeller siste 14 dager."
     ),
+    # the other diseases' weekly cases (data.indicators, the Morgenbrief's respiratory panel)
+    N_(
+        "Laboratoriebekreftede tilfeller av influensa (A og B) med registreringsdato de "
+        "siste 7 dagene til og med valgt dato, per 100 000 innbyggere (befolkning "
+        "1. januar)."
+    ),
+    N_(
+        "Laboratoriebekreftede tilfeller av RS-virus med registreringsdato de siste 7 "
+        "dagene til og med valgt dato, per 100 000 innbyggere (befolkning "
+        "1. januar)."
+    ),
+    N_(
+        "Laboratoriebekreftede tilfeller av det nye, ukjente smittestoffet med "
+        "registreringsdato de siste 7 dagene til og med valgt dato, per 100 000 "
+        "innbyggere (befolkning 1. januar)."
+    ),
+    N_("MSIS-tilfeller (laboratoriebekreftet) etter registreringsdato; befolkning fra SSB"),
 )
 
 
