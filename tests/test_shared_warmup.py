@@ -168,7 +168,8 @@ def test_a_database_made_anew_at_the_same_address_never_reads_the_old_folder(app
     with data_layer(app).active():
         identity = store_identity.identity()
         assert identity is not None and identity == store_identity.identity()
-    backend = TieredCache(SimpleCache(), SharedFileCache(tmp_path / "cache"))
+    # a folder of its own: the app's background warm-up writes into the app's folder
+    backend = TieredCache(SimpleCache(), SharedFileCache(tmp_path / "anew" / "cache"))
     assert forget_other_stores(backend, identity) is False  # a new folder: this database's
     backend.set("page", b"kept under data version 1")
     assert forget_other_stores(backend, identity) is False  # a restart: the pages stay
