@@ -69,7 +69,8 @@ def test_only_small_counts_are_hidden_and_parts_carry_their_own_noise(settings) 
     shown = out["cases"].to_numpy()[~small]
     moved = shown - cases[~small]
     assert (np.abs(moved) <= disclosure.MAX_PERTURBATION).all()
-    assert (moved != 0).sum() > 50  # it does perturb
+    # it does perturb (how many depends on the store's secret: about a third of the cells)
+    assert (moved != 0).sum() > 0.2 * len(moved)
     assert (shown[cases[~small] > 0] >= 5).all()
 
 
